@@ -1,0 +1,58 @@
+// swift-tools-version: 6.1
+// Starling: a columnar, in-memory OLAP engine for star-schema warehouses on one machine.
+
+import PackageDescription
+
+let package = Package(
+    name: "Starling",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "starling", targets: ["StarlingCommand"]),
+        .library(name: "StarlingFormat", targets: ["StarlingFormat"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, wrapped once each.
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
+        ),
+
+        // Dependencies run one way: columns → encoding → compression → format → command.
+        .target(name: "StarlingColumns"),
+        .target(name: "StarlingEncoding", dependencies: ["StarlingColumns"]),
+        .target(name: "StarlingCompression", dependencies: ["CLZ4", "CZstd"]),
+        .target(
+            name: "StarlingFormat",
+            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingCompression"]
+        ),
+        .executableTarget(
+            name: "StarlingCommand",
+            dependencies: [
+                "StarlingFormat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Micro-benchmarks of the storage kernels (run in release builds; never timed tests).
+        .executableTarget(
+            name: "StarlingKernelBenchmarks",
+            dependencies: ["StarlingFormat"],
+            path: "Benchmarks/Kernels"
+        ),
+
+        .testTarget(name: "StarlingColumnsTests", dependencies: ["StarlingColumns"]),
+        .testTarget(name: "StarlingEncodingTests", dependencies: ["StarlingEncoding"]),
+        .testTarget(name: "StarlingCompressionTests", dependencies: ["StarlingCompression"]),
+        .testTarget(name: "StarlingFormatTests", dependencies: ["StarlingFormat"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

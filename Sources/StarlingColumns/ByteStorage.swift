@@ -1,0 +1,61 @@
+/// Owned, aligned, fixed-size raw memory: the backing store of every column vector.
+
+/// A block of raw memory owned by one object and freed when the last reference goes away.
+///
+/// The memory is 64-byte aligned (a cache line, and wide enough for any SIMD register) and
+/// zero-initialised. The class is immutable in its identity; the bytes may be written by the code
+/// that created it before the storage is shared, and are read-only after that by convention.
+public final class ByteStorage: @unchecked Sendable {
+    /// The first byte.
+    public let baseAddress: UnsafeMutableRawPointer
+    /// The number of usable bytes.
+    public let byteCount: Int
+
+    /// The alignment of every allocation.
+    public static let alignment = 64
+
+    /// Allocates `byteCount` zeroed bytes.
+    public init(byteCount: Int) {
+        precondition(byteCount >= 0, "negative allocation size")
+        self.byteCount = byteCount
+        // Allocate at least one byte so the pointer is always valid and unique.
+        let allocationSize = max(byteCount, 1)
+        baseAddress = UnsafeMutableRawPointer.allocate(byteCount: allocationSize, alignment: ByteStorage.alignment)
+        baseAddress.initializeMemory(as: UInt8.self, repeating: 0, count: allocationSize)
+    }
+
+    /// Allocates storage holding a copy of `bytes`.
+    public convenience init(copying bytes: UnsafeRawBufferPointer) {
+        self.init(byteCount: bytes.count)
+        if let source = bytes.baseAddress, bytes.count > 0 {
+            baseAddress.copyMemory(from: source, byteCount: bytes.count)
+        }
+    }
+
+    /// Allocates storage for `count` values of `T`.
+    public convenience init<T>(capacity count: Int, of type: T.Type) {
+        self.init(byteCount: count * MemoryLayout<T>.stride)
+    }
+
+    deinit {
+        baseAddress.deallocate()
+    }
+
+    /// The bytes, read-only.
+    public var bytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: baseAddress, count: byteCount)
+    }
+
+    /// The bytes, writable. Only the creator may write, before the storage is shared.
+    public var mutableBytes: UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: baseAddress, count: byteCount)
+    }
+
+    /// The memory viewed as `count` values of `T`.
+    ///
+    /// - Precondition: `count * stride` fits in the storage.
+    public func typed<T>(_ type: T.Type, count: Int) -> UnsafeMutableBufferPointer<T> {
+        precondition(count >= 0 && count * MemoryLayout<T>.stride <= byteCount, "typed view exceeds storage")
+        return UnsafeMutableBufferPointer(start: baseAddress.assumingMemoryBound(to: T.self), count: count)
+    }
+}

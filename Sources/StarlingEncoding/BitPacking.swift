@@ -1,0 +1,92 @@
+/// Packs unsigned integers of a fixed bit width into a little-endian bit stream, and back.
+
+/// Bit packing, least significant bit first: value `i` occupies stream bits
+/// `[i * width, (i + 1) * width)`, and stream bit `k` is bit `k % 8` of byte `k / 8`.
+/// `n` values of `width` bits take `(n * width + 7) / 8` bytes.
+public enum BitPacking {
+    /// The number of bits needed for `value` (0 for 0).
+    @inlinable
+    public static func bitWidth(of value: UInt64) -> Int {
+        64 - value.leadingZeroBitCount
+    }
+
+    /// Bytes taken by `count` values of `width` bits.
+    @inlinable
+    public static func packedByteCount(count: Int, width: Int) -> Int {
+        (count * width + 7) / 8
+    }
+
+    /// Appends `values` (each already below `2^width`) packed at `width` bits.
+    public static func pack<C: Collection>(_ values: C, width: Int, into writer: inout ByteWriter) where C.Element == UInt64 {
+        precondition((0...64).contains(width), "bit width out of range")
+        guard width > 0 else { return }
+        var accumulator: UInt64 = 0
+        var accumulated = 0
+        let mask: UInt64 = width == 64 ? ~0 : (UInt64(1) << UInt64(width)) - 1
+        for raw in values {
+            let value = raw & mask
+            accumulator |= value << UInt64(accumulated)
+            if accumulated + width >= 64 {
+                writer.write(littleEndian: accumulator)
+                // Smart shift: a shift by 64 yields 0, which is right when nothing carries over.
+                accumulator = value >> UInt64(64 - accumulated)
+                accumulated = accumulated + width - 64
+            } else {
+                accumulated += width
+            }
+        }
+        var tail = accumulator
+        for _ in 0..<((accumulated + 7) / 8) {
+            writer.write(UInt8(truncatingIfNeeded: tail))
+            tail >>= 8
+        }
+    }
+
+    /// Unpacks `count` values of `width` bits from `packed` and hands each to `store` with its index.
+    ///
+    /// - Precondition: `packed` holds at least `packedByteCount(count:width:)` bytes (callers check
+    ///   this against untrusted lengths before calling) and `width` is in `0...64`.
+    @inlinable @inline(__always)
+    public static func unpack(
+        _ packed: UnsafeRawBufferPointer, count: Int, width: Int,
+        _ store: (Int, UInt64) -> Void
+    ) {
+        precondition((0...64).contains(width) && packed.count >= packedByteCount(count: count, width: width), "packed buffer too short")
+        if width == 0 {
+            for index in 0..<count { store(index, 0) }
+            return
+        }
+        let mask: UInt64 = width == 64 ? ~0 : (UInt64(1) << UInt64(width)) - 1
+        guard let base = packed.baseAddress else { return }
+        // Fast path: one unaligned 8-byte load covers the value while 8 bytes remain.
+        let byteCount = packed.count
+        var index = 0
+        if width <= 57 {
+            let lastFast = byteCount >= 8 ? ((byteCount - 8) * 8) / width : -1
+            let fastEnd = min(count, lastFast + 1)
+            while index < fastEnd {
+                let bit = index &* width
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+                store(index, (word &>> UInt64(bit & 7)) & mask)
+                index &+= 1
+            }
+        }
+        // Slow path for the tail and for widths that can straddle nine bytes.
+        while index < count {
+            let bit = index * width
+            var value: UInt64 = 0
+            var gathered = 0
+            var byteIndex = bit >> 3
+            var shift = bit & 7
+            while gathered < width {
+                let byte = UInt64(base.load(fromByteOffset: byteIndex, as: UInt8.self)) >> UInt64(shift)
+                value |= byte << UInt64(gathered)
+                gathered += 8 - shift
+                shift = 0
+                byteIndex += 1
+            }
+            store(index, value & mask)
+            index += 1
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// Appends little-endian integers and byte runs to a growing buffer.
+
+/// A growable byte buffer with little-endian writers, used by every encoder and by the footer.
+public struct ByteWriter {
+    /// The bytes written so far.
+    public private(set) var bytes: [UInt8] = []
+
+    public init(reservingCapacity capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// The number of bytes written.
+    public var count: Int { bytes.count }
+
+    public mutating func write(_ value: UInt8) { bytes.append(value) }
+
+    /// Writes `value` in little-endian order at its full width.
+    public mutating func write<T: FixedWidthInteger>(littleEndian value: T) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    /// Writes the low `width` bytes of `value`, little-endian (for values of a column's width).
+    public mutating func write(_ value: Int64, byteWidth width: Int) {
+        var remaining = UInt64(bitPattern: value)
+        for _ in 0..<width {
+            bytes.append(UInt8(truncatingIfNeeded: remaining))
+            remaining >>= 8
+        }
+    }
+
+    public mutating func write(bytes newBytes: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: newBytes)
+    }
+
+    public mutating func write(bytes newBytes: [UInt8]) {
+        bytes.append(contentsOf: newBytes)
+    }
+
+    /// Writes a string as a `u16` length then its UTF-8 bytes.
+    ///
+    /// - Precondition: the string is at most 65,535 bytes.
+    public mutating func write(shortString string: String) {
+        let utf8 = Array(string.utf8)
+        precondition(utf8.count <= Int(UInt16.max), "short string too long")
+        write(littleEndian: UInt16(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+
+    /// Overwrites 4 bytes at `offset` with `value`, little-endian (to patch a length written earlier).
+    public mutating func patch(_ value: UInt32, at offset: Int) {
+        for index in 0..<4 {
+            bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(index * 8))
+        }
+    }
+}

@@ -1,0 +1,247 @@
+/// Analyses a column chunk, picks the smallest encoding, and writes it.
+
+import StarlingColumns
+
+/// The bytes of one encoded chunk (validity section, then values section), before compression.
+public struct EncodedChunk: Sendable {
+    /// The encoded bytes.
+    public var bytes: [UInt8]
+    /// The encoding of the values section.
+    public var encoding: Encoding
+    /// The chunk's statistics.
+    public var statistics: ChunkStatistics
+    /// The size the values would take in plain encoding (for reporting ratios).
+    public var plainSize: Int
+}
+
+/// Encodes column vectors into chunk bytes.
+///
+/// Each chunk is analysed in one pass (min, max, runs, neighbour differences, distinct values),
+/// from which the exact size of every candidate encoding follows; the smallest wins, ties going
+/// to the one that decodes fastest (plain, bit-packed, dictionary, run-length, delta). Tests and
+/// tools can force an encoding instead.
+public enum ColumnEncoder {
+    /// Distinct values counted exactly (and kept as a dictionary candidate) up to this many;
+    /// beyond it the count is a HyperLogLog estimate and dictionary encoding is not considered.
+    public static let exactDistinctLimit = 1 << 16
+
+    /// Validity section kinds.
+    enum ValidityKind: UInt8 {
+        case noNulls = 0
+        case bitmap = 1
+        case allNull = 2
+    }
+
+    /// Encodes `vector`, with `forced` as the encoding if given (it must support the type).
+    public static func encode(_ vector: ColumnVector, forcing forced: Encoding? = nil) -> EncodedChunk {
+        withExtendedLifetime(vector) {
+            let count = vector.count
+            var writer = ByteWriter()
+            let nullCount = vector.nullCount
+            // Validity section.
+            if nullCount == count && count > 0 {
+                writer.write(ValidityKind.allNull.rawValue)
+                let plainSize = plainSizeOfEmpty(vector.type.physicalType, count: count)
+                let statistics = ChunkStatistics(nullCount: count, distinctCount: 0, minimum: .null, maximum: .null)
+                return EncodedChunk(bytes: writer.bytes, encoding: .plain, statistics: statistics, plainSize: plainSize)
+            }
+            if let validity = vector.validity, nullCount > 0 {
+                writer.write(ValidityKind.bitmap.rawValue)
+                let byteCount = (count + 7) / 8
+                var bitmapBytes = [UInt8](UnsafeRawBufferPointer(start: validity.storage.baseAddress, count: byteCount))
+                // Clear the unused high bits of the last byte so the bytes are deterministic.
+                if count % 8 != 0 {
+                    bitmapBytes[byteCount - 1] &= UInt8((1 << (count % 8)) - 1)
+                }
+                writer.write(bytes: bitmapBytes)
+            } else {
+                writer.write(ValidityKind.noNulls.rawValue)
+            }
+            if vector.type.physicalType == .string {
+                let strings = StringChunk(vector)
+                return strings.encode(into: &writer, nullCount: nullCount, forcing: forced)
+            }
+            let fixed = FixedChunk(vector)
+            return fixed.encode(into: &writer, nullCount: nullCount, forcing: forced)
+        }
+    }
+
+    static func plainSizeOfEmpty(_ type: PhysicalType, count: Int) -> Int {
+        if let width = type.byteWidth { return width * count }
+        return 4 * (count + 1)
+    }
+
+    /// Picks the smallest of `sizes`; ties go to the earlier encoding in decode-speed order.
+    static func smallest(_ sizes: [(Encoding, Int)]) -> Encoding {
+        let preference: [Encoding] = [.plain, .bitPacked, .dictionary, .runLength, .delta]
+        var best: (Encoding, Int)?
+        for encoding in preference {
+            guard let size = sizes.first(where: { $0.0 == encoding })?.1 else { continue }
+            if let current = best, current.1 <= size { continue }
+            best = (encoding, size)
+        }
+        return best?.0 ?? .plain
+    }
+}
+
+/// A chunk of fixed-width values, widened to `Int64` (doubles as their bit patterns),
+/// with NULL rows filled by the previous non-NULL value so they cost nothing in any encoding.
+struct FixedChunk {
+    let type: LogicalType
+    let width: Int
+    let typeClass: PhysicalTypeClass
+    let values: [Int64]
+    let validity: ValidityBitmap?
+
+    init(_ vector: ColumnVector) {
+        type = vector.type
+        width = vector.type.physicalType.byteWidth ?? 8
+        typeClass = vector.type.physicalType == .float64 ? .float : .integer
+        validity = vector.nullCount > 0 ? vector.validity : nil
+        var widened: [Int64]
+        switch vector.type.physicalType {
+        case .boolean: widened = vector.withValues(UInt8.self) { $0.map { Int64($0 != 0 ? 1 : 0) } }
+        case .int8: widened = vector.withValues(Int8.self) { $0.map(Int64.init) }
+        case .int16: widened = vector.withValues(Int16.self) { $0.map(Int64.init) }
+        case .int32: widened = vector.withValues(Int32.self) { $0.map(Int64.init) }
+        case .int64: widened = vector.withValues(Int64.self) { Array($0) }
+        case .float64: widened = vector.withValues(Int64.self) { Array($0) }
+        case .string: preconditionFailure("strings are not fixed-width")
+        }
+        if let validity, let firstValid = (0..<widened.count).first(where: { validity.isValid($0) }) {
+            var previous = widened[firstValid]
+            for index in widened.indices {
+                if validity.isValid(index) { previous = widened[index] } else { widened[index] = previous }
+            }
+        }
+        values = widened
+    }
+
+    /// The comparison key of a value: itself for integers, its total-order key for doubles.
+    func key(_ value: Int64) -> Int64 {
+        typeClass == .float ? totalOrderKey(ofDoubleBits: value) : value
+    }
+
+    func statisticsValue(_ value: Int64) -> Value {
+        switch type.physicalType {
+        case .boolean: return .boolean(value != 0)
+        case .float64: return .double(Double(bitPattern: UInt64(bitPattern: value)))
+        default: return .integer(value)
+        }
+    }
+
+    func encode(into writer: inout ByteWriter, nullCount: Int, forcing forced: Encoding?) -> EncodedChunk {
+        let count = values.count
+        // One pass: min/max (by comparison key and raw), runs, neighbour differences.
+        var minimumKey = Int64.max, maximumKey = Int64.min
+        var minimumRaw = Int64.max, maximumRaw = Int64.min
+        var runs = count > 0 ? 1 : 0
+        var minimumDelta = Int64.max, maximumDelta = Int64.min
+        for index in 0..<count {
+            let value = values[index]
+            let key = key(value)
+            if key < minimumKey { minimumKey = key }
+            if key > maximumKey { maximumKey = key }
+            if value < minimumRaw { minimumRaw = value }
+            if value > maximumRaw { maximumRaw = value }
+            if index > 0 {
+                let previous = values[index - 1]
+                if previous != value { runs += 1 }
+                let delta = value &- previous
+                if delta < minimumDelta { minimumDelta = delta }
+                if delta > maximumDelta { maximumDelta = delta }
+            }
+        }
+        // Distinct values, exactly while few.
+        var distinct: [Int64: Int32] = [:]
+        var overflowed = false
+        let limit = forced == .dictionary ? Int.max : ColumnEncoder.exactDistinctLimit
+        for value in values where distinct[value] == nil {
+            if distinct.count >= limit { overflowed = true; break }
+            distinct[value] = 0
+        }
+        let distinctCount: UInt64
+        if overflowed {
+            var sketch = HyperLogLog()
+            for value in values { sketch.add(hash: XXHash64.mix(UInt64(bitPattern: value))) }
+            distinctCount = sketch.estimate
+        } else if let validity {
+            // Filled NULL rows repeat real values, so count only values at valid rows.
+            var seen = Set<Int64>()
+            for index in 0..<count where validity.isValid(index) { seen.insert(values[index]) }
+            distinctCount = UInt64(seen.count)
+        } else {
+            distinctCount = UInt64(distinct.count)
+        }
+
+        var sizes: [(Encoding, Int)] = [(.plain, count * width)]
+        sizes.append((.runLength, 4 + runs * (width + 4)))
+        if !overflowed {
+            let dictionaryWidth = BitPacking.bitWidth(of: UInt64(max(distinct.count - 1, 0)))
+            sizes.append((.dictionary, 4 + distinct.count * width + 1 + BitPacking.packedByteCount(count: count, width: dictionaryWidth)))
+        }
+        let frameWidth = BitPacking.bitWidth(of: UInt64(bitPattern: maximumRaw &- minimumRaw))
+        let deltaWidth = BitPacking.bitWidth(of: UInt64(bitPattern: maximumDelta &- minimumDelta))
+        if typeClass == .integer {
+            sizes.append((.bitPacked, 9 + BitPacking.packedByteCount(count: count, width: count > 0 ? frameWidth : 0)))
+            sizes.append((.delta, 17 + BitPacking.packedByteCount(count: max(count - 1, 0), width: count > 1 ? deltaWidth : 0)))
+        }
+        let encoding = forced ?? ColumnEncoder.smallest(sizes)
+        precondition(encoding.supports(typeClass), "\(encoding) cannot store \(type)")
+
+        switch encoding {
+        case .plain:
+            for value in values { writer.write(value, byteWidth: width) }
+        case .runLength:
+            var runValues: [Int64] = []
+            var runLengths: [UInt32] = []
+            for value in values {
+                if let last = runValues.last, last == value, runLengths[runLengths.count - 1] < UInt32.max {
+                    runLengths[runLengths.count - 1] += 1
+                } else {
+                    runValues.append(value)
+                    runLengths.append(1)
+                }
+            }
+            writer.write(littleEndian: UInt32(runValues.count))
+            for value in runValues { writer.write(value, byteWidth: width) }
+            for length in runLengths { writer.write(littleEndian: length) }
+        case .dictionary:
+            let sorted = distinct.keys.sorted { key($0) < key($1) }
+            for (code, value) in sorted.enumerated() { distinct[value] = Int32(code) }
+            writer.write(littleEndian: UInt32(sorted.count))
+            for value in sorted { writer.write(value, byteWidth: width) }
+            let codeWidth = BitPacking.bitWidth(of: UInt64(max(sorted.count - 1, 0)))
+            writer.write(UInt8(codeWidth))
+            BitPacking.pack(values.lazy.map { UInt64(distinct[$0] ?? 0) }, width: codeWidth, into: &writer)
+        case .bitPacked:
+            let reference = count > 0 ? minimumRaw : 0
+            let bitWidth = count > 0 ? frameWidth : 0
+            writer.write(littleEndian: reference)
+            writer.write(UInt8(bitWidth))
+            BitPacking.pack(values.lazy.map { UInt64(bitPattern: $0 &- reference) }, width: bitWidth, into: &writer)
+        case .delta:
+            let first = values.first ?? 0
+            let reference = count > 1 ? minimumDelta : 0
+            let bitWidth = count > 1 ? deltaWidth : 0
+            writer.write(littleEndian: first)
+            writer.write(littleEndian: reference)
+            writer.write(UInt8(bitWidth))
+            BitPacking.pack(
+                (1..<max(count, 1)).lazy.map { UInt64(bitPattern: (values[$0] &- values[$0 - 1]) &- reference) },
+                width: bitWidth, into: &writer)
+        }
+
+        var statistics = ChunkStatistics(nullCount: nullCount, distinctCount: distinctCount, minimum: .null, maximum: .null)
+        if count > nullCount {
+            if typeClass == .float {
+                statistics.minimum = statisticsValue(totalOrderKey(ofDoubleBits: minimumKey))
+                statistics.maximum = statisticsValue(totalOrderKey(ofDoubleBits: maximumKey))
+            } else {
+                statistics.minimum = statisticsValue(minimumRaw)
+                statistics.maximum = statisticsValue(maximumRaw)
+            }
+        }
+        return EncodedChunk(bytes: writer.bytes, encoding: encoding, statistics: statistics, plainSize: count * width)
+    }
+}

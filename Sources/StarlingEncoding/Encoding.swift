@@ -1,0 +1,50 @@
+/// The lightweight encodings a column chunk's values can be stored in.
+
+/// How a column chunk's values are laid out before compression. The raw values are the
+/// identifiers written to disk; `Formats/segment-v1.md` specifies each one byte by byte.
+public enum Encoding: UInt8, CaseIterable, Sendable, CustomStringConvertible {
+    /// Values back to back at their physical width; strings as offsets then bytes.
+    case plain = 0
+    /// A dictionary of distinct values, then bit-packed codes into it.
+    case dictionary = 1
+    /// Runs of equal values: the run values, then the run lengths.
+    case runLength = 2
+    /// Frame of reference: the minimum, then each value minus it, bit-packed.
+    case bitPacked = 3
+    /// The first value, then the differences between neighbours (minus their minimum), bit-packed.
+    case delta = 4
+
+    public var description: String {
+        switch self {
+        case .plain: return "plain"
+        case .dictionary: return "dictionary"
+        case .runLength: return "rle"
+        case .bitPacked: return "bitpack"
+        case .delta: return "delta"
+        }
+    }
+
+    /// Parses the names `description` prints.
+    public init?(name: String) {
+        guard let match = Encoding.allCases.first(where: { $0.description == name.lowercased() }) else { return nil }
+        self = match
+    }
+
+    /// Whether this encoding can store values of `type`.
+    public func supports(_ type: PhysicalTypeClass) -> Bool {
+        switch self {
+        case .plain, .dictionary, .runLength: return true
+        case .bitPacked, .delta: return type == .integer
+        }
+    }
+}
+
+/// The three families of physical type that encodings distinguish.
+public enum PhysicalTypeClass: Sendable {
+    /// Booleans and signed integers of 1, 2, 4 or 8 bytes.
+    case integer
+    /// IEEE doubles, encoded by their 8-byte bit patterns.
+    case float
+    /// UTF-8 strings.
+    case string
+}

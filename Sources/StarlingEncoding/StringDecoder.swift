@@ -1,0 +1,71 @@
+/// Decodes VARCHAR values sections.
+
+import StarlingColumns
+
+/// Decoders for the string encodings. Plain strings become offsets and bytes; dictionary and
+/// run-length strings stay as codes into a small dictionary, so filters can work on codes.
+enum StringDecoder {
+    static func decode(_ reader: inout ByteReader, encoding: Encoding, count: Int) throws(EncodedDataError) -> ColumnVector.Payload {
+        switch encoding {
+        case .plain:
+            return .strings(try readPlain(&reader, count: count, what: "strings"))
+        case .dictionary:
+            let entryCount = try reader.readCount("dictionary size", limit: max(count, 1))
+            guard entryCount > 0 || count == 0 else { throw reader.error("empty dictionary for \(count) rows") }
+            let dictionary = try readPlain(&reader, count: entryCount, what: "dictionary strings")
+            let codeWidth = Int(try reader.readByte("code bit width"))
+            guard codeWidth <= 32 else { throw reader.error("code bit width \(codeWidth) exceeds 32") }
+            let packed = try reader.readBytes(BitPacking.packedByteCount(count: count, width: codeWidth), "dictionary codes")
+            let codes = ByteStorage(capacity: count, of: UInt32.self)
+            let output = codes.typed(UInt32.self, count: count)
+            var largest: UInt64 = 0
+            BitPacking.unpack(packed, count: count, width: codeWidth) { index, code in
+                largest = max(largest, code)
+                output[index] = UInt32(truncatingIfNeeded: code)
+            }
+            if count > 0, largest >= UInt64(entryCount) {
+                throw reader.error("dictionary code \(largest) is not below the dictionary size \(entryCount)")
+            }
+            return .dictionary(codes: codes, dictionary: dictionary)
+        case .runLength:
+            let runCount = try reader.readCount("run count", limit: count)
+            let runValues = try readPlain(&reader, count: runCount, what: "run strings")
+            let lengths = try reader.readBytes(runCount * 4, "run lengths")
+            let codes = ByteStorage(capacity: count, of: UInt32.self)
+            let output = codes.typed(UInt32.self, count: count)
+            var row = 0
+            for run in 0..<runCount {
+                let length = Int(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: run * 4, as: UInt32.self)))
+                guard length > 0, length <= count - row else {
+                    throw reader.error("run \(run) of length \(length) overruns the \(count) rows")
+                }
+                output[row..<(row + length)].update(repeating: UInt32(run))
+                row += length
+            }
+            guard row == count else { throw reader.error("runs cover \(row) rows, expected \(count)") }
+            return .dictionary(codes: codes, dictionary: runValues)
+        case .bitPacked, .delta:
+            throw reader.error("encoding \(encoding) cannot store strings")
+        }
+    }
+
+    /// Reads `count + 1` offsets and the bytes they index, checking the offsets start at 0,
+    /// never decrease and end within the bytes present.
+    static func readPlain(_ reader: inout ByteReader, count: Int, what: String) throws(EncodedDataError) -> StringStorage {
+        let offsetsStart = reader.offset
+        let offsetBytes = try reader.readBytes(4 * (count + 1), "\(what) offsets")
+        let offsets = ByteStorage(copying: offsetBytes)
+        let values = offsets.typed(UInt32.self, count: count + 1)
+        var previous: UInt32 = 0
+        for index in 0...count {
+            let offset = UInt32(littleEndian: values[index])
+            values[index] = offset
+            guard (index == 0 && offset == 0) || (index > 0 && offset >= previous) else {
+                throw EncodedDataError(offset: reader.baseOffset + offsetsStart + index * 4, reason: "\(what) offset \(index) is \(offset), after \(previous)")
+            }
+            previous = offset
+        }
+        let bytes = try reader.readBytes(Int(previous), "\(what) bytes")
+        return StringStorage(offsets: offsets, bytes: ByteStorage(copying: bytes), count: count)
+    }
+}

@@ -1,0 +1,117 @@
+/// The footer of a segment file: schema, row groups, and per chunk its location, encoding,
+/// compression, checksum and statistics.
+
+import StarlingColumns
+import StarlingEncoding
+import StarlingCompression
+
+/// Where one column chunk is and how to read it.
+public struct ChunkDescriptor: Equatable, Sendable {
+    /// Offset of the stored bytes from the start of the file.
+    public var offset: Int
+    /// Bytes stored in the file (after compression).
+    public var storedLength: Int
+    /// Bytes after decompression (the encoded chunk).
+    public var encodedLength: Int
+    /// Bytes the values would take plainly encoded (informational).
+    public var plainLength: Int
+    public var encoding: Encoding
+    public var compression: Compression
+    /// xxHash64 (seed 0) of the stored bytes.
+    public var checksum: UInt64
+    public var statistics: ChunkStatistics
+    /// Whether the stored minimum string was cut to ``SegmentFormat/statisticsStringLimit`` bytes.
+    public var minimumTruncated: Bool
+    /// Whether the stored maximum string was cut; it is then a prefix of the true maximum.
+    public var maximumTruncated: Bool
+
+    public init(
+        offset: Int, storedLength: Int, encodedLength: Int, plainLength: Int, encoding: Encoding,
+        compression: Compression, checksum: UInt64, statistics: ChunkStatistics,
+        minimumTruncated: Bool = false, maximumTruncated: Bool = false
+    ) {
+        self.offset = offset
+        self.storedLength = storedLength
+        self.encodedLength = encodedLength
+        self.plainLength = plainLength
+        self.encoding = encoding
+        self.compression = compression
+        self.checksum = checksum
+        self.statistics = statistics
+        self.minimumTruncated = minimumTruncated
+        self.maximumTruncated = maximumTruncated
+    }
+}
+
+/// A run of rows stored as one chunk per column: the unit a reader skips by zone map.
+public struct RowGroupDescriptor: Equatable, Sendable {
+    /// The first row's number within the segment.
+    public var firstRow: Int
+    public var rowCount: Int
+    /// One chunk per column, in schema order.
+    public var chunks: [ChunkDescriptor]
+
+    public init(firstRow: Int, rowCount: Int, chunks: [ChunkDescriptor]) {
+        self.firstRow = firstRow
+        self.rowCount = rowCount
+        self.chunks = chunks
+    }
+}
+
+/// Everything a reader needs to know before touching column data.
+public struct SegmentFooter: Equatable, Sendable {
+    public var writeVersion: UInt16
+    public var readVersion: UInt16
+    public var rowCount: Int
+    public var columns: [ColumnSchema]
+    public var rowGroups: [RowGroupDescriptor]
+    /// Free-form key/value pairs (for example the table and partition a segment belongs to).
+    public var metadata: [String: String]
+
+    public init(
+        writeVersion: UInt16 = SegmentFormat.writeVersion, readVersion: UInt16 = SegmentFormat.readVersion,
+        rowCount: Int, columns: [ColumnSchema], rowGroups: [RowGroupDescriptor], metadata: [String: String] = [:]
+    ) {
+        self.writeVersion = writeVersion
+        self.readVersion = readVersion
+        self.rowCount = rowCount
+        self.columns = columns
+        self.rowGroups = rowGroups
+        self.metadata = metadata
+    }
+
+    /// Statistics of column `index` over the whole segment (merging its row groups' zone maps).
+    public func statistics(column index: Int) -> ChunkStatistics {
+        let type = columns[index].type
+        var merged = ChunkStatistics(nullCount: 0, distinctCount: 0, minimum: .null, maximum: .null)
+        for group in rowGroups {
+            let statistics = group.chunks[index].statistics
+            merged.nullCount += statistics.nullCount
+            // Distinct counts do not add; the largest is a lower bound on the segment's.
+            merged.distinctCount = max(merged.distinctCount, statistics.distinctCount)
+            if !statistics.minimum.isNull, merged.minimum.isNull || ValueOrdering.less(statistics.minimum, merged.minimum, type: type) {
+                merged.minimum = statistics.minimum
+            }
+            if !statistics.maximum.isNull, merged.maximum.isNull || ValueOrdering.less(merged.maximum, statistics.maximum, type: type) {
+                merged.maximum = statistics.maximum
+            }
+        }
+        return merged
+    }
+}
+
+/// The order statistics use, on ``Value``s.
+public enum ValueOrdering {
+    /// Whether `left` sorts before `right` (both non-NULL, of `type`).
+    public static func less(_ left: Value, _ right: Value, type: LogicalType) -> Bool {
+        switch (left, right) {
+        case (.integer(let a), .integer(let b)): return a < b
+        case (.boolean(let a), .boolean(let b)): return !a && b
+        case (.double(let a), .double(let b)):
+            return totalOrderKey(ofDoubleBits: Int64(bitPattern: a.bitPattern)) < totalOrderKey(ofDoubleBits: Int64(bitPattern: b.bitPattern))
+        case (.string(let a), .string(let b)):
+            return a.utf8.lexicographicallyPrecedes(b.utf8)
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,137 @@
+/// Reads segment files, checking magic, versions, lengths and checksums before trusting a byte.
+
+import StarlingColumns
+import StarlingEncoding
+import StarlingCompression
+
+/// An opened segment: the verified footer, and column chunks decoded on demand.
+///
+/// Opening checks the header and trailer magic, the versions, the footer length and checksum, and
+/// every footer field; reading a chunk checks its checksum, decompresses it to exactly its recorded
+/// size, and decodes it with every count and offset checked. Problems are ``SegmentError``s.
+public struct SegmentReader: Sendable {
+    /// The path (or name) used in errors.
+    public let path: String
+    /// The whole file.
+    public let file: ByteStorage
+    public let footer: SegmentFooter
+    /// Where the footer starts (and the data region ends).
+    public let footerOffset: Int
+
+    /// Opens the file at `path`.
+    public init(path: String) throws(SegmentError) {
+        let bytes: ByteStorage
+        do {
+            bytes = try FileBytes.read(path: path)
+        } catch {
+            throw SegmentError(path: path, offset: 0, kind: .io, reason: error.description)
+        }
+        try self.init(bytes: bytes, path: path)
+    }
+
+    /// Opens a segment held in memory; `path` names it in errors.
+    public init(bytes: ByteStorage, path: String) throws(SegmentError) {
+        self.path = path
+        self.file = bytes
+        let size = bytes.byteCount
+        let all = bytes.bytes
+        let minimum = SegmentFormat.headerSize + SegmentFormat.trailerSize
+        guard size >= 4, Array(all[0..<4]) == SegmentFormat.magic else {
+            throw SegmentError(path: path, offset: 0, kind: .notASegment, reason: "not a Starling segment file (no STSG magic at the start)")
+        }
+        guard size >= minimum else {
+            throw SegmentError(path: path, offset: size, kind: .truncated, reason: "file is \(size) bytes, shorter than the \(minimum)-byte header and trailer")
+        }
+        guard Array(all[(size - 4)..<size]) == SegmentFormat.magic else {
+            throw SegmentError(path: path, offset: size - 4, kind: .truncated, reason: "no STSG magic at the end: the file is truncated or was not finished")
+        }
+        let headerWrite = all.loadUnaligned(fromByteOffset: 4, as: UInt16.self).littleEndian
+        let headerRead = all.loadUnaligned(fromByteOffset: 6, as: UInt16.self).littleEndian
+        guard headerRead <= SegmentFormat.supportedReadVersion else {
+            throw SegmentError(path: path, offset: 6, kind: .unsupportedVersion, reason: "file needs reader version \(headerRead); this build reads up to \(SegmentFormat.supportedReadVersion)")
+        }
+        let trailerStart = size - SegmentFormat.trailerSize
+        let footerLength = Int(all.loadUnaligned(fromByteOffset: trailerStart, as: UInt32.self).littleEndian)
+        let footerChecksum = all.loadUnaligned(fromByteOffset: trailerStart + 4, as: UInt64.self).littleEndian
+        guard footerLength <= trailerStart - SegmentFormat.headerSize else {
+            throw SegmentError(path: path, offset: trailerStart, kind: .truncated, reason: "footer length \(footerLength) exceeds the \(trailerStart - SegmentFormat.headerSize) bytes before the trailer")
+        }
+        let footerStart = trailerStart - footerLength
+        let footerBytes = UnsafeRawBufferPointer(rebasing: all[footerStart..<trailerStart])
+        let actual = XXHash64.hash(footerBytes)
+        guard actual == footerChecksum else {
+            throw SegmentError(path: path, offset: footerStart, kind: .checksumMismatch, reason: "footer checksum is \(hex(actual)), expected \(hex(footerChecksum))")
+        }
+        let parsed: SegmentFooter
+        do {
+            parsed = try SegmentFooter.parse(footerBytes, baseOffset: footerStart, dataEnd: footerStart)
+        } catch {
+            let kind: SegmentError.Kind = error.reason.contains("reader version") ? .unsupportedVersion : .malformed
+            throw SegmentError(path: path, offset: error.offset, kind: kind, reason: error.reason)
+        }
+        guard parsed.writeVersion == headerWrite, parsed.readVersion == headerRead else {
+            throw SegmentError(path: path, offset: 4, kind: .malformed, reason: "header versions \(headerWrite)/\(headerRead) differ from the footer's \(parsed.writeVersion)/\(parsed.readVersion)")
+        }
+        footer = parsed
+        footerOffset = footerStart
+    }
+
+    /// The number of rows.
+    public var rowCount: Int { footer.rowCount }
+
+    /// Decodes column `column` of row group `rowGroup`.
+    public func read(rowGroup: Int, column: Int) throws(SegmentError) -> ColumnVector {
+        precondition(footer.rowGroups.indices.contains(rowGroup) && footer.columns.indices.contains(column), "no such chunk")
+        let group = footer.rowGroups[rowGroup]
+        let chunk = group.chunks[column]
+        let stored = UnsafeRawBufferPointer(rebasing: file.bytes[chunk.offset..<(chunk.offset + chunk.storedLength)])
+        let actual = XXHash64.hash(stored)
+        guard actual == chunk.checksum else {
+            throw SegmentError(path: path, offset: chunk.offset, kind: .checksumMismatch, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup): checksum is \(hex(actual)), expected \(hex(chunk.checksum))")
+        }
+        let type = footer.columns[column].type
+        do {
+            if chunk.compression == .none {
+                return try ColumnDecoder.decode(stored, encoding: chunk.encoding, type: type, count: group.rowCount)
+            }
+            let encoded = try Compressor.decompress(stored, codec: chunk.compression, decompressedSize: chunk.encodedLength)
+            return try encoded.withUnsafeBytes { (bytes) throws(EncodedDataError) -> ColumnVector in
+                try ColumnDecoder.decode(bytes, encoding: chunk.encoding, type: type, count: group.rowCount)
+            }
+        } catch let error as CompressionError {
+            throw SegmentError(path: path, offset: chunk.offset, kind: .compression, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup): \(error)")
+        } catch let error as EncodedDataError {
+            throw SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup) (\(chunk.encoding)), \(error)")
+        } catch {
+            throw SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "\(error)")
+        }
+    }
+
+    /// Decodes every row group of column `column`.
+    public func readColumn(_ column: Int) throws(SegmentError) -> [ColumnVector] {
+        var vectors: [ColumnVector] = []
+        for rowGroup in footer.rowGroups.indices {
+            vectors.append(try read(rowGroup: rowGroup, column: column))
+        }
+        return vectors
+    }
+
+    /// Decodes every chunk, checking every checksum; throws at the first problem.
+    public func verify() throws(SegmentError) {
+        for rowGroup in footer.rowGroups.indices {
+            for column in footer.columns.indices {
+                let vector = try read(rowGroup: rowGroup, column: column)
+                let chunk = footer.rowGroups[rowGroup].chunks[column]
+                guard vector.nullCount == chunk.statistics.nullCount else {
+                    throw SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup) has \(vector.nullCount) NULLs; its statistics say \(chunk.statistics.nullCount)")
+                }
+            }
+        }
+    }
+}
+
+/// `0x`-prefixed 16-digit hexadecimal.
+func hex(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return "0x" + String(repeating: "0", count: 16 - digits.count) + digits
+}

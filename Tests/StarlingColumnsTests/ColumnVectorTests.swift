@@ -1,0 +1,92 @@
+/// Tests of column vectors, builders, validity bitmaps and slicing.
+
+import Testing
+@testable import StarlingColumns
+
+@Suite("ColumnVector")
+struct ColumnVectorTests {
+    @Test("builder keeps values and NULLs for every type")
+    func builderRoundTrip() {
+        let cases: [(LogicalType, [Value])] = [
+            (.boolean, [.boolean(true), .null, .boolean(false)]),
+            (.tinyint, [.integer(-128), .integer(127), .null]),
+            (.smallint, [.integer(Int64(Int16.min)), .integer(Int64(Int16.max))]),
+            (.integer, [.integer(Int64(Int32.min)), .null, .integer(Int64(Int32.max))]),
+            (.bigint, [.integer(.min), .integer(.max), .null]),
+            (.double, [.double(-0.0), .double(.infinity), .null, .double(1.5)]),
+            (.decimal(precision: 12, scale: 2), [.integer(1234), .integer(-5)]),
+            (.date, [.integer(0), .integer(-1), .null]),
+            (.timestamp, [.integer(1_700_000_000_000_000)]),
+            (.varchar, [.string(""), .string("héllo"), .null, .string(String(repeating: "x", count: 1000))]),
+        ]
+        for (type, values) in cases {
+            let vector = ColumnVector(type: type, values: values)
+            #expect(vector.count == values.count)
+            #expect(vector.values == values, "\(type)")
+            #expect(vector.nullCount == values.filter(\.isNull).count)
+        }
+    }
+
+    @Test("slice copies a run of rows with their validity")
+    func slice() {
+        let values: [Value] = (0..<100).map { $0 % 7 == 0 ? .null : .string("v\($0)") }
+        let vector = ColumnVector(type: .varchar, values: values)
+        let part = vector.slice(10..<75)
+        #expect(part.values == Array(values[10..<75]))
+        let numbers = ColumnVector(type: .integer, values: (0..<100).map { .integer(Int64($0)) })
+        #expect(numbers.slice(99..<100).values == [.integer(99)])
+        #expect(numbers.slice(5..<5).count == 0)
+    }
+
+    @Test("dictionary payload reads through its codes")
+    func dictionaryPayload() {
+        let dictionary = StringStorage(["AMERICA", "ASIA"])
+        let codes = [UInt32](arrayLiteral: 1, 0, 1).withUnsafeBytes { ByteStorage(copying: $0) }
+        let vector = ColumnVector(type: .varchar, count: 3, payload: .dictionary(codes: codes, dictionary: dictionary), validity: nil)
+        #expect(vector.values == [.string("ASIA"), .string("AMERICA"), .string("ASIA")])
+    }
+}
+
+@Suite("ValidityBitmap")
+struct ValidityBitmapTests {
+    @Test("counts NULLs across word boundaries")
+    func nullCount() {
+        for count in [0, 1, 63, 64, 65, 130] {
+            let bitmap = ValidityBitmap(allValid: count)
+            #expect(bitmap.nullCount == 0)
+            var expected = 0
+            for row in stride(from: 0, to: count, by: 3) {
+                bitmap.set(row, valid: false)
+                expected += 1
+            }
+            #expect(bitmap.nullCount == expected)
+            #expect(ValidityBitmap(allNull: count).nullCount == count)
+        }
+    }
+}
+
+@Suite("CalendarDate")
+struct CalendarDateTests {
+    @Test("converts days to dates and back")
+    func roundTrip() {
+        #expect(CalendarDate(daysSinceEpoch: 0).description == "1970-01-01")
+        #expect(CalendarDate(daysSinceEpoch: -1).description == "1969-12-31")
+        #expect(CalendarDate(year: 1992, month: 1, day: 1).daysSinceEpoch == 8035)
+        #expect(CalendarDate(year: 2000, month: 2, day: 29).daysSinceEpoch == 11016)
+        for days in stride(from: Int64(-800_000), to: 800_000, by: 997) {
+            #expect(CalendarDate(daysSinceEpoch: days).daysSinceEpoch == days)
+        }
+    }
+
+    @Test("formats values as SQL prints them")
+    func formatting() {
+        #expect(Value.integer(-1205).formatted(as: .decimal(precision: 10, scale: 2)) == "-12.05")
+        #expect(Value.integer(5).formatted(as: .decimal(precision: 10, scale: 3)) == "0.005")
+        #expect(Value.integer(.min).formatted(as: .decimal(precision: 18, scale: 2)) == "-92233720368547758.08")
+        #expect(Value.integer(0).formatted(as: .timestamp) == "1970-01-01 00:00:00")
+        #expect(Value.integer(-1).formatted(as: .timestamp) == "1969-12-31 23:59:59.999999")
+        #expect(Value.integer(8035).formatted(as: .date) == "1992-01-01")
+        #expect(Value.double(2.5).formatted(as: .double) == "2.5")
+        #expect(LogicalType.decimal(precision: 12, scale: 2).description == "DECIMAL(12,2)")
+    }
+}
