@@ -37,6 +37,9 @@ let package = Package(
         .executableTarget(
             name: "StarlingCommand",
             dependencies: [
+                "StarlingColumns",
+                "StarlingEncoding",
+                "StarlingCompression",
                 "StarlingFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

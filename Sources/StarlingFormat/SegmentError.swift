@@ -19,6 +19,8 @@ public struct SegmentError: Error, Equatable, Sendable, CustomStringConvertible 
         case malformed
         /// The compression library rejected the bytes.
         case compression
+        /// The file does not exist.
+        case missingFile
         /// The file could not be opened or read.
         case io
     }

@@ -24,7 +24,7 @@ public struct SegmentReader: Sendable {
         do {
             bytes = try FileBytes.read(path: path)
         } catch {
-            throw SegmentError(path: path, offset: 0, kind: .io, reason: error.description)
+            throw SegmentError(path: path, offset: 0, kind: error.isMissing ? .missingFile : .io, reason: error.description)
         }
         try self.init(bytes: bytes, path: path)
     }

@@ -1,0 +1,33 @@
+/// The documented exit statuses, and the mapping from errors to them.
+
+import ArgumentParser
+import StarlingFormat
+
+/// Exit statuses (from BSD `sysexits.h` where one fits).
+enum ExitStatus: Int32 {
+    case success = 0
+    case failure = 1
+    case usage = 64
+    case dataError = 65
+    case missingInput = 66
+    case ioError = 74
+
+    var code: ExitCode { ExitCode(rawValue) }
+}
+
+/// Prints `starling: error: message` on stderr and exits with `status`.
+func fail(_ message: String, status: ExitStatus) -> ExitCode {
+    StandardError.write("starling: error: \(message)\n")
+    return status.code
+}
+
+extension SegmentError {
+    /// The exit status for this error: missing files 66, other I/O 74, bad bytes 65.
+    var exitStatus: ExitStatus {
+        switch kind {
+        case .missingFile: return .missingInput
+        case .io: return .ioError
+        default: return .dataError
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// The content of the checked-in fixture segments, as `Formats/segment-v1.md` states it.
+
+import StarlingColumns
+import StarlingEncoding
+import StarlingFormat
+import StarlingCompression
+
+/// The fixture files in `Tests/Fixtures`, what each holds, and how it was written.
+///
+/// The files were written once by `STARLING_WRITE_FIXTURES=1 swift test --filter FixtureTests`
+/// and are never regenerated: the test refuses to overwrite them. They pin the format, so a
+/// change that would read them differently fails.
+enum FixtureSegments {
+    static let columns = [
+        ColumnSchema(name: "id", type: .integer),
+        ColumnSchema(name: "flag", type: .boolean),
+        ColumnSchema(name: "tiny", type: .tinyint),
+        ColumnSchema(name: "small", type: .smallint),
+        ColumnSchema(name: "big", type: .bigint),
+        ColumnSchema(name: "price", type: .double),
+        ColumnSchema(name: "amount", type: .decimal(precision: 12, scale: 2)),
+        ColumnSchema(name: "day", type: .date),
+        ColumnSchema(name: "at", type: .timestamp),
+        ColumnSchema(name: "region", type: .varchar),
+    ]
+
+    /// Five rows; row 2 has NULLs in several columns.
+    static let values: [[Value]] = [
+        [.integer(1), .integer(2), .integer(3), .integer(4), .integer(5)],
+        [.boolean(true), .boolean(false), .null, .boolean(true), .boolean(true)],
+        [.integer(-128), .integer(0), .integer(127), .integer(7), .integer(7)],
+        [.integer(1000), .integer(1000), .integer(1000), .integer(1000), .integer(-32768)],
+        [.integer(Int64.min), .integer(0), .integer(Int64.max), .integer(42), .integer(-42)],
+        [.double(1.5), .double(-0.0), .null, .double(1e300), .double(-2.25)],
+        [.integer(1999), .null, .integer(-5), .integer(100_000_000_000), .integer(0)],
+        [.integer(9131), .integer(9131), .integer(9131), .integer(9132), .integer(9132)],
+        [.integer(0), .integer(1_700_000_000_123_456), .null, .integer(-1), .integer(86_400_000_000)],
+        [.string("ASIA"), .string("EUROPE"), .string("ASIA"), .string("Ünïcödé"), .string("")],
+    ]
+
+    /// The fixtures: file name, and the options that wrote it.
+    static var files: [(name: String, options: SegmentWriteOptions)] {
+        var basic = SegmentWriteOptions()
+        basic.compression = CompressionSetting(.none)
+        basic.metadata = ["table": "fixture"]
+        var lz4 = SegmentWriteOptions()
+        lz4.compression = CompressionSetting(.lz4)
+        lz4.rowGroupSize = 3
+        lz4.skipIncompressibleChunks = false
+        var zstd = SegmentWriteOptions()
+        zstd.compression = CompressionSetting(.zstd, level: 3)
+        zstd.rowGroupSize = 3
+        zstd.skipIncompressibleChunks = false
+        return [("segment-v1-basic.stsg", basic), ("segment-v1-lz4.stsg", lz4), ("segment-v1-zstd.stsg", zstd)]
+    }
+
+    /// One INTEGER column per encoding, each holding 10, 10, 10, 12, 15, NULL, 15, 20.
+    static let encodingValues: [Value] = [.integer(10), .integer(10), .integer(10), .integer(12), .integer(15), .null, .integer(15), .integer(20)]
+
+    static var encodingColumns: [ColumnSchema] {
+        Encoding.allCases.map { ColumnSchema(name: $0.description, type: .integer) }
+    }
+
+    static var encodingOptions: SegmentWriteOptions {
+        var options = SegmentWriteOptions()
+        options.compression = CompressionSetting(.none)
+        options.forcedEncodings = Dictionary(uniqueKeysWithValues: Encoding.allCases.map { ($0.description, $0) })
+        return options
+    }
+}
