@@ -34,6 +34,11 @@ let package = Package(
             name: "StarlingFormat",
             dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingCompression"]
         ),
+        .target(
+            name: "StarlingStorage",
+            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingCompression", "StarlingFormat"]
+        ),
+        .target(name: "StarlingSQL", dependencies: ["StarlingColumns"]),
         .executableTarget(
             name: "StarlingCommand",
             dependencies: [
@@ -56,6 +61,7 @@ let package = Package(
         .testTarget(name: "StarlingEncodingTests", dependencies: ["StarlingEncoding"]),
         .testTarget(name: "StarlingCompressionTests", dependencies: ["StarlingCompression"]),
         .testTarget(name: "StarlingFormatTests", dependencies: ["StarlingFormat"]),
+        .testTarget(name: "StarlingSQLTests", dependencies: ["StarlingSQL"]),
     ],
     swiftLanguageModes: [.v6]
 )

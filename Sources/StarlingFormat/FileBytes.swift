@@ -73,18 +73,74 @@ public enum FileBytes {
                 done += count
             }
         }
+        CrashPoint.reach("file written, not synced")
         if failure == nil, fsync(descriptor) != 0 { failure = FileError(path: temporary, operation: "fsync", code: errno) }
         close(descriptor)
         if let failure {
             unlink(temporary)
             throw failure
         }
+        CrashPoint.reach("file synced, not renamed")
         guard rename(temporary, path) == 0 else {
             let code = errno
             unlink(temporary)
             throw FileError(path: path, operation: "rename into place", code: code)
         }
+        CrashPoint.reach("file renamed, directory not synced")
         try syncDirectory(containing: path)
+    }
+
+    /// Creates `path` and any missing parents (like `mkdir -p`), syncing each new directory's parent.
+    public static func createDirectory(_ path: String) throws(FileError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o755) == 0 {
+                try syncDirectory(containing: prefix)
+            } else if errno != EEXIST {
+                throw FileError(path: prefix, operation: "create directory", code: errno)
+            }
+        }
+    }
+
+    /// Whether something exists at `path`, and whether it is a directory.
+    public static func kind(of path: String) -> (exists: Bool, isDirectory: Bool) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return (false, false) }
+        return (true, (status.st_mode & S_IFMT) == S_IFDIR)
+    }
+
+    /// The names in a directory (without `.` and `..`).
+    public static func list(_ directory: String) throws(FileError) -> [String] {
+        guard let handle = opendir(directory) else { throw FileError(path: directory, operation: "list", code: errno) }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { pointer in
+                pointer.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Removes a file; a missing file is not an error.
+    public static func remove(_ path: String) throws(FileError) {
+        if unlink(path) != 0 && errno != ENOENT {
+            throw FileError(path: path, operation: "remove", code: errno)
+        }
+    }
+
+    /// Removes an empty directory; a missing or non-empty one is left alone.
+    public static func removeEmptyDirectory(_ path: String) {
+        _ = rmdir(path)
+    }
+
+    /// The size of the file at `path`, or 0 when it cannot be read.
+    public static func size(of path: String) -> Int {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return 0 }
+        return Int(status.st_size)
     }
 
     /// fsyncs the directory holding `path`, so a rename or create in it is durable.

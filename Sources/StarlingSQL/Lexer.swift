@@ -1,0 +1,116 @@
+/// Splits SQL text into tokens, with positions for error messages.
+
+/// A hand-written SQL lexer over UTF-8 bytes: words, quoted identifiers, string literals,
+/// numbers, symbols, `--` and `/* */` comments.
+public struct Lexer {
+    let bytes: [UInt8]
+
+    public init(_ text: String) {
+        bytes = Array(text.utf8)
+    }
+
+    /// All tokens, ending with a `.end` token.
+    public func tokens() throws(SQLError) -> [Token] {
+        var tokens: [Token] = []
+        var index = 0
+        let count = bytes.count
+        while true {
+            // Whitespace and comments.
+            while index < count {
+                let byte = bytes[index]
+                if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
+                    index += 1
+                } else if byte == UInt8(ascii: "-"), index + 1 < count, bytes[index + 1] == UInt8(ascii: "-") {
+                    while index < count, bytes[index] != 0x0A { index += 1 }
+                } else if byte == UInt8(ascii: "/"), index + 1 < count, bytes[index + 1] == UInt8(ascii: "*") {
+                    let start = index
+                    index += 2
+                    while index + 1 < count, !(bytes[index] == UInt8(ascii: "*") && bytes[index + 1] == UInt8(ascii: "/")) { index += 1 }
+                    guard index + 1 < count else { throw SQLError("unterminated /* comment", at: SourcePosition(start)) }
+                    index += 2
+                } else {
+                    break
+                }
+            }
+            guard index < count else {
+                tokens.append(Token(kind: .end, text: "", position: SourcePosition(count)))
+                return tokens
+            }
+            let start = index
+            let byte = bytes[index]
+            if Self.isWordStart(byte) {
+                while index < count, Self.isWordPart(bytes[index]) { index += 1 }
+                let word = String(decoding: bytes[start..<index], as: UTF8.self).lowercased()
+                tokens.append(Token(kind: .word, text: word, position: SourcePosition(start)))
+            } else if Self.isDigit(byte) || (byte == UInt8(ascii: ".") && index + 1 < count && Self.isDigit(bytes[index + 1])) {
+                while index < count, Self.isDigit(bytes[index]) { index += 1 }
+                if index < count, bytes[index] == UInt8(ascii: ".") {
+                    index += 1
+                    while index < count, Self.isDigit(bytes[index]) { index += 1 }
+                }
+                if index < count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+                    var look = index + 1
+                    if look < count, bytes[look] == UInt8(ascii: "+") || bytes[look] == UInt8(ascii: "-") { look += 1 }
+                    if look < count, Self.isDigit(bytes[look]) {
+                        index = look
+                        while index < count, Self.isDigit(bytes[index]) { index += 1 }
+                    }
+                }
+                tokens.append(Token(kind: .number, text: String(decoding: bytes[start..<index], as: UTF8.self), position: SourcePosition(start)))
+            } else if byte == UInt8(ascii: "'") || byte == UInt8(ascii: "\"") {
+                let quote = byte
+                index += 1
+                var content: [UInt8] = []
+                var closed = false
+                while index < count {
+                    if bytes[index] == quote {
+                        if index + 1 < count, bytes[index + 1] == quote {
+                            content.append(quote)
+                            index += 2
+                            continue
+                        }
+                        index += 1
+                        closed = true
+                        break
+                    }
+                    content.append(bytes[index])
+                    index += 1
+                }
+                guard closed else {
+                    throw SQLError(quote == UInt8(ascii: "'") ? "unterminated string literal" : "unterminated quoted identifier", at: SourcePosition(start))
+                }
+                let text = String(decoding: content, as: UTF8.self)
+                if quote == UInt8(ascii: "\""), text.isEmpty {
+                    throw SQLError("empty quoted identifier", at: SourcePosition(start))
+                }
+                tokens.append(Token(kind: quote == UInt8(ascii: "'") ? .string : .quotedIdentifier, text: text, position: SourcePosition(start)))
+            } else {
+                let twoByte: String? = index + 1 < count ? String(decoding: bytes[index...(index + 1)], as: UTF8.self) : nil
+                if let twoByte, ["<>", "!=", "<=", ">=", "||", "::"].contains(twoByte) {
+                    tokens.append(Token(kind: .symbol, text: twoByte, position: SourcePosition(start)))
+                    index += 2
+                } else if "(),;.*+-/%=<>[]".utf8.contains(byte) {
+                    tokens.append(Token(kind: .symbol, text: String(UnicodeScalar(byte)), position: SourcePosition(start)))
+                    index += 1
+                } else {
+                    var end = index + 1
+                    while end < count, bytes[end] & 0xC0 == 0x80 { end += 1 }
+                    let character = String(decoding: bytes[index..<end], as: UTF8.self)
+                    throw SQLError("unexpected character \"\(character)\"", at: SourcePosition(start))
+                }
+            }
+        }
+    }
+
+    static func isWordStart(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte == UInt8(ascii: "_") || byte >= 0x80
+    }
+
+    static func isWordPart(_ byte: UInt8) -> Bool {
+        isWordStart(byte) || isDigit(byte) || byte == UInt8(ascii: "$")
+    }
+
+    static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= 0x30 && byte <= 0x39
+    }
+}

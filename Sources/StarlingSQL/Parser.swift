@@ -1,0 +1,356 @@
+/// A recursive-descent parser for Starling's SQL statements.
+
+import StarlingColumns
+
+/// Parses a script of `;`-separated statements.
+public struct Parser {
+    let text: String
+    let tokens: [Token]
+    var index = 0
+
+    public init(_ text: String) throws(SQLError) {
+        self.text = text
+        self.tokens = try Lexer(text).tokens()
+    }
+
+    /// Parses every statement in `text`.
+    public static func parse(_ text: String) throws(SQLError) -> [ParsedStatement] {
+        var parser = try Parser(text)
+        return try parser.parseScript()
+    }
+
+    mutating func parseScript() throws(SQLError) -> [ParsedStatement] {
+        var statements: [ParsedStatement] = []
+        while true {
+            while current.isSymbol(";") { index += 1 }
+            if current.kind == .end { return statements }
+            let start = current.position
+            let statement = try parseStatement()
+            let end = current.position
+            guard current.isSymbol(";") || current.kind == .end else {
+                throw SQLError("expected \";\" or the end of the statement, found \(current.quoted)", at: current.position)
+            }
+            let utf8 = Array(text.utf8)
+            let slice = utf8[start.offset..<min(end.offset, utf8.count)]
+            statements.append(ParsedStatement(statement: statement, text: String(decoding: slice, as: UTF8.self).trailingWhitespaceRemoved, position: start))
+        }
+    }
+
+    // MARK: Token helpers
+
+    var current: Token { tokens[min(index, tokens.count - 1)] }
+
+    func peek(_ offset: Int = 1) -> Token { tokens[min(index + offset, tokens.count - 1)] }
+
+    mutating func advance() -> Token {
+        let token = current
+        if index < tokens.count - 1 { index += 1 }
+        return token
+    }
+
+    /// Consumes the keyword if present.
+    mutating func accept(_ keyword: String) -> Bool {
+        guard current.isKeyword(keyword) else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func acceptSymbol(_ symbol: String) -> Bool {
+        guard current.isSymbol(symbol) else { return false }
+        index += 1
+        return true
+    }
+
+    mutating func expect(_ keyword: String) throws(SQLError) {
+        guard accept(keyword) else {
+            throw SQLError("expected \(keyword.uppercased()), found \(current.quoted)", at: current.position)
+        }
+    }
+
+    mutating func expectSymbol(_ symbol: String) throws(SQLError) {
+        guard acceptSymbol(symbol) else {
+            throw SQLError("expected \"\(symbol)\", found \(current.quoted)", at: current.position)
+        }
+    }
+
+    /// An identifier: any unquoted word (keywords included, so `date` names a table) or a quoted name.
+    mutating func identifier(_ what: String) throws(SQLError) -> Identifier {
+        let token = current
+        guard token.kind == .word || token.kind == .quotedIdentifier else {
+            throw SQLError("expected \(what), found \(token.quoted)", at: token.position)
+        }
+        index += 1
+        return Identifier(token.text, at: token.position)
+    }
+
+    // MARK: Statements
+
+    mutating func parseStatement() throws(SQLError) -> Statement {
+        let token = current
+        if accept("create") {
+            guard accept("table") else {
+                throw SQLError("expected TABLE after CREATE, found \(current.quoted)", at: current.position, hint: "Starling supports CREATE TABLE")
+            }
+            return .createTable(try parseCreateTable(at: token.position))
+        }
+        if accept("drop") {
+            try expect("table")
+            var ifExists = false
+            if accept("if") {
+                try expect("exists")
+                ifExists = true
+            }
+            return .dropTable(DropTable(name: try identifier("a table name"), ifExists: ifExists))
+        }
+        if accept("alter") {
+            try expect("table")
+            let table = try identifier("a table name")
+            try expect("add")
+            _ = accept("column")
+            return .alterTableAddColumn(AlterTableAddColumn(table: table, column: try parseColumnDefinition()))
+        }
+        if accept("insert") {
+            try expect("into")
+            return .insertValues(try parseInsert())
+        }
+        let known = ["create", "drop", "alter", "insert"]
+        let hint = token.kind == .word ? closestMatch(to: token.text, in: known).map { "did you mean \($0.uppercased())?" } : nil
+        throw SQLError("expected a statement, found \(token.quoted)", at: token.position, hint: hint)
+    }
+
+    mutating func parseCreateTable(at position: SourcePosition) throws(SQLError) -> CreateTable {
+        var ifNotExists = false
+        if accept("if") {
+            try expect("not")
+            try expect("exists")
+            ifNotExists = true
+        }
+        let name = try identifier("a table name")
+        var table = CreateTable(name: name, ifNotExists: ifNotExists, columns: [], primaryKey: nil, primaryKeyPosition: nil, partitionBy: nil, options: [], position: position)
+        try expectSymbol("(")
+        repeat {
+            if current.isKeyword("primary") {
+                let keyPosition = current.position
+                index += 1
+                try expect("key")
+                guard table.primaryKey == nil else { throw SQLError("PRIMARY KEY is given twice", at: keyPosition) }
+                table.primaryKey = try parseIdentifierList("a column name")
+                table.primaryKeyPosition = keyPosition
+            } else if current.isKeyword("foreign") {
+                index += 1
+                try expect("key")
+                let columns = try parseIdentifierList("a column name")
+                let referencesPosition = current.position
+                try expect("references")
+                let clause = try parseReferencesTarget(at: referencesPosition)
+                for column in columns {
+                    guard let columnIndex = table.columns.firstIndex(where: { $0.name.name == column.name }) else {
+                        throw SQLError("FOREIGN KEY names column \"\(column.name)\", which is not defined above", at: column.position)
+                    }
+                    table.columns[columnIndex].references = clause
+                }
+            } else {
+                table.columns.append(try parseColumnDefinition())
+            }
+        } while acceptSymbol(",")
+        try expectSymbol(")")
+        if current.isKeyword("partition") {
+            let partitionPosition = current.position
+            index += 1
+            try expect("by")
+            let granularityToken = current
+            let granularityName = try identifier("day, month or year")
+            guard let granularity = PartitionClause.Granularity(rawValue: granularityName.name.lowercased()) else {
+                throw SQLError("cannot partition by \"\(granularityName.name)\"", at: granularityToken.position, hint: "use day, month or year, as in PARTITION BY month(order_date)")
+            }
+            try expectSymbol("(")
+            let column = try identifier("a column name")
+            try expectSymbol(")")
+            table.partitionBy = PartitionClause(granularity: granularity, column: column, position: partitionPosition)
+        }
+        if accept("with") {
+            try expectSymbol("(")
+            repeat {
+                let optionName = try identifier("an option name")
+                try expectSymbol("=")
+                let valueToken = advance()
+                let value: String
+                switch valueToken.kind {
+                case .string, .number, .quotedIdentifier: value = valueToken.text
+                case .word: value = valueToken.text
+                case .symbol where valueToken.text == "-" && current.kind == .number: value = "-" + advance().text
+                default: throw SQLError("expected an option value, found \(valueToken.quoted)", at: valueToken.position)
+                }
+                table.options.append(TableOption(name: optionName, value: value, valuePosition: valueToken.position))
+            } while acceptSymbol(",")
+            try expectSymbol(")")
+        }
+        return table
+    }
+
+    mutating func parseIdentifierList(_ what: String) throws(SQLError) -> [Identifier] {
+        try expectSymbol("(")
+        var names: [Identifier] = []
+        repeat {
+            names.append(try identifier(what))
+        } while acceptSymbol(",")
+        try expectSymbol(")")
+        return names
+    }
+
+    mutating func parseReferencesTarget(at position: SourcePosition) throws(SQLError) -> ReferencesClause {
+        let table = try identifier("the referenced table")
+        var column: Identifier?
+        if acceptSymbol("(") {
+            column = try identifier("the referenced column")
+            try expectSymbol(")")
+        }
+        return ReferencesClause(table: table, column: column, position: position)
+    }
+
+    mutating func parseColumnDefinition() throws(SQLError) -> ColumnDefinition {
+        let name = try identifier("a column name")
+        let typePosition = current.position
+        let type = try parseType()
+        var column = ColumnDefinition(name: name, type: type, typePosition: typePosition, notNull: false, primaryKey: false, references: nil)
+        while true {
+            if accept("not") {
+                try expect("null")
+                column.notNull = true
+            } else if accept("null") {
+                continue
+            } else if accept("primary") {
+                try expect("key")
+                column.primaryKey = true
+            } else if current.isKeyword("references") {
+                let position = current.position
+                index += 1
+                column.references = try parseReferencesTarget(at: position)
+            } else {
+                return column
+            }
+        }
+    }
+
+    // MARK: Types
+
+    /// Every type name accepted, for "did you mean" suggestions.
+    static let typeNames = [
+        "boolean", "bool", "tinyint", "int1", "smallint", "int2", "integer", "int", "int4", "bigint", "int8",
+        "double", "float8", "float", "real", "decimal", "numeric", "date", "timestamp", "varchar", "text",
+        "char", "character", "string",
+    ]
+
+    mutating func parseType() throws(SQLError) -> LogicalType {
+        let token = current
+        guard token.kind == .word else {
+            throw SQLError("expected a type name, found \(token.quoted)", at: token.position)
+        }
+        index += 1
+        switch token.text {
+        case "boolean", "bool": return .boolean
+        case "tinyint", "int1": return .tinyint
+        case "smallint", "int2": return .smallint
+        case "integer", "int", "int4": return .integer
+        case "bigint", "int8": return .bigint
+        case "double":
+            _ = accept("precision")
+            return .double
+        case "float8", "float", "real": return .double
+        case "decimal", "numeric":
+            guard acceptSymbol("(") else { return .decimal(precision: 18, scale: 3) }
+            let precision = try integerArgument("precision")
+            var scale = 0
+            if acceptSymbol(",") { scale = try integerArgument("scale") }
+            try expectSymbol(")")
+            let type = LogicalType.decimal(precision: precision, scale: scale)
+            guard type.isValid else {
+                throw SQLError("DECIMAL(\(precision),\(scale)) is not supported", at: token.position, hint: "precision must be 1 to 18 and scale 0 to the precision")
+            }
+            return type
+        case "date": return .date
+        case "timestamp":
+            if accept("without") {
+                try expect("time")
+                try expect("zone")
+            }
+            return .timestamp
+        case "varchar", "text", "char", "character", "string":
+            if token.text == "character" { _ = accept("varying") }
+            if acceptSymbol("(") {
+                _ = try integerArgument("length")
+                try expectSymbol(")")
+            }
+            return .varchar
+        default:
+            let hint = closestMatch(to: token.text, in: Self.typeNames).map { "did you mean \($0.uppercased())?" }
+            throw SQLError("unknown type \"\(token.text)\"", at: token.position, hint: hint)
+        }
+    }
+
+    mutating func integerArgument(_ what: String) throws(SQLError) -> Int {
+        let token = advance()
+        guard token.kind == .number, let value = Int(token.text), value >= 0, value <= 1_000_000 else {
+            throw SQLError("expected the \(what) as a whole number, found \(token.quoted)", at: token.position)
+        }
+        return value
+    }
+
+    // MARK: INSERT
+
+    mutating func parseInsert() throws(SQLError) -> InsertValues {
+        let table = try identifier("a table name")
+        var columns: [Identifier]?
+        if current.isSymbol("(") {
+            columns = try parseIdentifierList("a column name")
+        }
+        try expect("values")
+        var rows: [[Literal]] = []
+        repeat {
+            try expectSymbol("(")
+            var row: [Literal] = []
+            repeat {
+                row.append(try parseLiteral())
+            } while acceptSymbol(",")
+            try expectSymbol(")")
+            rows.append(row)
+        } while acceptSymbol(",")
+        return InsertValues(table: table, columns: columns, rows: rows)
+    }
+
+    mutating func parseLiteral() throws(SQLError) -> Literal {
+        let token = advance()
+        switch token.kind {
+        case .number:
+            return Literal(kind: .number(token.text), position: token.position)
+        case .string:
+            return Literal(kind: .string(token.text), position: token.position)
+        case .symbol where (token.text == "-" || token.text == "+") && current.kind == .number:
+            let number = advance()
+            return Literal(kind: .number(token.text == "-" ? "-" + number.text : number.text), position: token.position)
+        case .word:
+            switch token.text {
+            case "null": return Literal(kind: .null, position: token.position)
+            case "true": return Literal(kind: .boolean(true), position: token.position)
+            case "false": return Literal(kind: .boolean(false), position: token.position)
+            case "date", "timestamp":
+                let value = advance()
+                guard value.kind == .string else {
+                    throw SQLError("expected a quoted \(token.text) after \(token.text.uppercased()), found \(value.quoted)", at: value.position)
+                }
+                return Literal(kind: .typed(type: token.text, text: value.text), position: token.position)
+            default: break
+            }
+        default: break
+        }
+        throw SQLError("expected a constant value, found \(token.quoted)", at: token.position, hint: "INSERT … VALUES takes numbers, 'strings', DATE '…', TIMESTAMP '…', TRUE, FALSE or NULL")
+    }
+}
+
+extension String {
+    var trailingWhitespaceRemoved: String {
+        var copy = Substring(self)
+        while let last = copy.last, last.isWhitespace { copy.removeLast() }
+        return String(copy)
+    }
+}

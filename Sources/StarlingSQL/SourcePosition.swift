@@ -1,0 +1,101 @@
+/// Positions in SQL text, and rendering them as line:column with a caret.
+
+/// A byte offset into the SQL text a statement came from.
+public struct SourcePosition: Hashable, Sendable, Comparable {
+    public let offset: Int
+
+    public init(_ offset: Int) {
+        self.offset = offset
+    }
+
+    public static func < (left: SourcePosition, right: SourcePosition) -> Bool {
+        left.offset < right.offset
+    }
+
+    /// The 1-based line and column (in characters) of this position in `text`.
+    public func lineAndColumn(in text: String) -> (line: Int, column: Int) {
+        var line = 1
+        var column = 1
+        var consumed = 0
+        for character in text {
+            if consumed >= offset { break }
+            consumed += character.utf8.count
+            if character == "\n" || character == "\r\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return (line, column)
+    }
+
+    /// The source line holding this position, and a caret line pointing at it.
+    public func excerpt(in text: String) -> String {
+        let (line, column) = lineAndColumn(in: text)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line - 1 < lines.count else { return "" }
+        var source = String(lines[line - 1])
+        if source.hasSuffix("\r") { source.removeLast() }
+        let caret = String(repeating: " ", count: max(0, column - 1)) + "^"
+        return "  " + source + "\n  " + caret
+    }
+}
+
+/// An error in SQL text: what is wrong, where, and optionally what to do.
+public struct SQLError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+    public let position: SourcePosition
+    public let hint: String?
+
+    public init(_ message: String, at position: SourcePosition, hint: String? = nil) {
+        self.message = message
+        self.position = position
+        self.hint = hint
+    }
+
+    public var description: String {
+        message + (hint.map { " (\($0))" } ?? "")
+    }
+
+    /// `line L:C: message`, the offending line, and a caret under the position.
+    public func rendered(in text: String) -> String {
+        let (line, column) = position.lineAndColumn(in: text)
+        var result = "line \(line):\(column): \(message)"
+        if let hint { result += "\n  hint: \(hint)" }
+        let excerpt = position.excerpt(in: text)
+        if !excerpt.isEmpty { result += "\n" + excerpt }
+        return result
+    }
+}
+
+/// Suggests the closest of `candidates` to a misspelt `name`, if any is close enough.
+public func closestMatch(to name: String, in candidates: [String]) -> String? {
+    let target = Array(name.lowercased())
+    var best: (String, Int)?
+    for candidate in candidates {
+        let distance = editDistance(target, Array(candidate.lowercased()))
+        let limit = max(1, min(3, candidate.count / 3))
+        if distance <= limit, best.map({ distance < $0.1 }) ?? true {
+            best = (candidate, distance)
+        }
+    }
+    return best?.0
+}
+
+/// Levenshtein distance.
+func editDistance(_ left: [Character], _ right: [Character]) -> Int {
+    if left.isEmpty { return right.count }
+    if right.isEmpty { return left.count }
+    var previous = Array(0...right.count)
+    var current = [Int](repeating: 0, count: right.count + 1)
+    for i in 1...left.count {
+        current[0] = i
+        for j in 1...right.count {
+            let cost = left[i - 1] == right[j - 1] ? 0 : 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        }
+        swap(&previous, &current)
+    }
+    return previous[right.count]
+}

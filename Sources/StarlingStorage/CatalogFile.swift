@@ -1,0 +1,94 @@
+/// The snapshot file: a checksummed envelope around the catalog's JSON.
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import StarlingColumns
+import StarlingEncoding
+import StarlingFormat
+
+/// Encodes and decodes snapshot files (`snapshots/NNNNNNNNNNNNNNNNNNNN.stcat`), specified in
+/// `Formats/catalog-v1.md`: magic `STCT`, write and read versions, payload length, xxHash64 of the
+/// payload, the payload (the catalog as UTF-8 JSON), and the magic again.
+public enum CatalogFile {
+    public static let magic: [UInt8] = [0x53, 0x54, 0x43, 0x54]
+    public static let writeVersion: UInt16 = 1
+    public static let readVersion: UInt16 = 1
+    public static let supportedReadVersion: UInt16 = 1
+    static let headerSize = 24
+    /// A catalog larger than this is refused as implausible.
+    static let maximumPayload = 1 << 30
+
+    /// The file's bytes for `catalog`.
+    public static func encode(_ catalog: Catalog) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding plain Codable structs of strings and numbers cannot fail.
+        let payload = (try? encoder.encode(catalog)).map { [UInt8]($0) } ?? []
+        var writer = ByteWriter(reservingCapacity: payload.count + headerSize + 4)
+        writer.write(bytes: magic)
+        writer.write(littleEndian: writeVersion)
+        writer.write(littleEndian: readVersion)
+        writer.write(littleEndian: UInt64(payload.count))
+        writer.write(littleEndian: XXHash64.hash(payload))
+        writer.write(bytes: payload)
+        writer.write(bytes: magic)
+        return writer.bytes
+    }
+
+    /// Decodes a snapshot file, checking magic, versions, length and checksum before parsing.
+    public static func decode(_ storage: ByteStorage, path: String) throws(StorageError) -> Catalog {
+        let bytes = storage.bytes
+        func corrupt(_ offset: Int, _ reason: String) -> StorageError {
+            StorageError(.corrupt, "\(path): at byte \(offset): \(reason)")
+        }
+        guard bytes.count >= headerSize + 4 else { throw corrupt(bytes.count, "snapshot file is truncated (\(bytes.count) bytes)") }
+        guard Array(bytes[0..<4]) == magic else { throw corrupt(0, "not a Starling snapshot file (no STCT magic)") }
+        guard Array(bytes[(bytes.count - 4)...]) == magic else { throw corrupt(bytes.count - 4, "snapshot file is truncated (no STCT magic at the end)") }
+        let fileReadVersion = bytes.loadUnaligned(fromByteOffset: 6, as: UInt16.self).littleEndian
+        guard fileReadVersion <= supportedReadVersion else {
+            throw corrupt(6, "snapshot needs reader version \(fileReadVersion); this build reads up to \(supportedReadVersion)")
+        }
+        let length = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian
+        guard length <= UInt64(maximumPayload), Int(length) == bytes.count - headerSize - 4 else {
+            throw corrupt(8, "payload length \(length) does not match the file size \(bytes.count)")
+        }
+        let checksum = bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian
+        let payload = UnsafeRawBufferPointer(rebasing: bytes[headerSize..<(bytes.count - 4)])
+        guard XXHash64.hash(payload) == checksum else { throw corrupt(headerSize, "catalog checksum mismatch") }
+        do {
+            let catalog = try JSONDecoder().decode(Catalog.self, from: Data(payload))
+            try validate(catalog)
+            return catalog
+        } catch let error as StorageError {
+            throw StorageError(.corrupt, "\(path): \(error.message)")
+        } catch {
+            throw corrupt(headerSize, "catalog JSON is invalid: \(error)")
+        }
+    }
+
+    /// Checks the invariants a reader relies on.
+    static func validate(_ catalog: Catalog) throws(StorageError) {
+        var names = Set<String>()
+        for table in catalog.tables {
+            guard names.insert(table.name).inserted else { throw StorageError(.corrupt, "table \(table.name) appears twice") }
+            guard table.identifier > 0, table.identifier < catalog.nextTableIdentifier else {
+                throw StorageError(.corrupt, "table \(table.name) has identifier \(table.identifier)")
+            }
+            for column in table.columns {
+                guard LogicalType(canonicalName: column.typeName) != nil else {
+                    throw StorageError(.corrupt, "column \(table.name).\(column.name) has unknown type \(column.typeName)")
+                }
+            }
+            for partition in table.partitions {
+                for segment in partition.segments {
+                    guard segment.rows >= 0, segment.bytes >= 0, !segment.path.contains(".."), !segment.path.hasPrefix("/") else {
+                        throw StorageError(.corrupt, "segment entry \(segment.path) is invalid")
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+/// A warehouse directory: its snapshots, its data files, and the one writer at a time.
+
+import StarlingColumns
+import StarlingFormat
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An opened warehouse directory.
+///
+/// Layout (specified in `Formats/catalog-v1.md`):
+/// - `starling-warehouse`: the marker file that says what the directory is;
+/// - `snapshots/NNNNNNNNNNNNNNNNNNNN.stcat`: one complete catalog per snapshot; the highest number
+///   is the current state, and renaming a new one into place is the commit;
+/// - `data/<table id>-<name>/<partition>/<snapshot>-<n>.stsg`: immutable segment files;
+/// - `lock`: the writers' lock file.
+public struct Warehouse: Sendable {
+    public let directory: String
+
+    static let markerName = "starling-warehouse"
+    static let markerText = "Starling warehouse\nlayout 1\n"
+
+    /// Opens the warehouse at `directory`, failing clearly when there is none.
+    public init(opening directory: String) throws(StorageError) {
+        self.directory = directory
+        let kind = FileBytes.kind(of: directory)
+        guard kind.exists else {
+            throw StorageError(.missingWarehouse, "no warehouse at \(directory); create one with: starling init --warehouse \(directory)")
+        }
+        guard kind.isDirectory, FileBytes.kind(of: directory + "/" + Self.markerName).exists else {
+            throw StorageError(.notAWarehouse, "\(directory) is not a Starling warehouse (no \(Self.markerName) file)")
+        }
+    }
+
+    /// Creates a new, empty warehouse (snapshot 1) at `directory`, which must not exist or be empty.
+    @discardableResult
+    public static func create(at directory: String) throws(StorageError) -> Warehouse {
+        let kind = FileBytes.kind(of: directory)
+        if kind.exists {
+            guard kind.isDirectory else { throw StorageError(.invalid, "\(directory) exists and is not a directory") }
+            let entries: [String]
+            do { entries = try FileBytes.list(directory) } catch { throw StorageError(error) }
+            if entries.contains(markerName) {
+                throw StorageError(.invalid, "\(directory) is already a Starling warehouse")
+            }
+            // Leftovers of an interrupted `init` are fine; anything else is someone's data.
+            let foreign = entries.filter { !["snapshots", "data", "lock"].contains($0) }
+            guard foreign.isEmpty else {
+                throw StorageError(.invalid, "\(directory) is not empty (holds \(foreign.prefix(3).joined(separator: ", "))); choose a new or empty directory")
+            }
+        }
+        do {
+            try FileBytes.createDirectory(directory + "/snapshots")
+            try FileBytes.createDirectory(directory + "/data")
+            let now = currentMicros()
+            let catalog = Catalog(snapshot: 1, committedMicros: now, history: [HistoryEntry(snapshot: 1, committedMicros: now, operation: "init", table: nil)])
+            try FileBytes.writeAtomically(CatalogFile.encode(catalog), to: snapshotPath(directory, 1))
+            try FileBytes.writeAtomically(Array(markerText.utf8), to: directory + "/" + markerName)
+        } catch {
+            throw StorageError(error)
+        }
+        return try Warehouse(opening: directory)
+    }
+
+    static func snapshotPath(_ directory: String, _ snapshot: Int) -> String {
+        let digits = String(snapshot)
+        return directory + "/snapshots/" + String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".stcat"
+    }
+
+    /// The path of a file named relative to the warehouse.
+    public func path(_ relative: String) -> String {
+        directory + "/" + relative
+    }
+
+    /// Every snapshot still on disk, ascending.
+    public func snapshotNumbers() throws(StorageError) -> [Int] {
+        let names: [String]
+        do { names = try FileBytes.list(directory + "/snapshots") } catch { throw StorageError(error) }
+        return names.compactMap { name -> Int? in
+            guard name.hasSuffix(".stcat"), name.count == 26 else { return nil }
+            return Int(name.prefix(20))
+        }.sorted()
+    }
+
+    /// The catalog of snapshot `number`, or of the current (highest) snapshot.
+    public func catalog(snapshot number: Int? = nil) throws(StorageError) -> Catalog {
+        let chosen: Int
+        if let number {
+            chosen = number
+        } else {
+            guard let latest = try snapshotNumbers().last else {
+                throw StorageError(.corrupt, "\(directory) has no snapshots; the warehouse is damaged")
+            }
+            chosen = latest
+        }
+        let path = Self.snapshotPath(directory, chosen)
+        let bytes: ByteStorage
+        do { bytes = try FileBytes.read(path: path) } catch {
+            if error.isMissing { throw StorageError(.invalid, "snapshot \(chosen) does not exist (or was removed by vacuum)") }
+            throw StorageError(error)
+        }
+        let catalog = try CatalogFile.decode(bytes, path: path)
+        guard catalog.snapshot == chosen else {
+            throw StorageError(.corrupt, "\(path) holds snapshot \(catalog.snapshot), not \(chosen)")
+        }
+        return catalog
+    }
+
+    /// Starts the only write allowed at a time: takes the lock and reads the current snapshot.
+    public func beginWrite(wait: Bool = false) throws(StorageError) -> WriteTransaction {
+        let lock = try WarehouseLock(directory: directory, wait: wait)
+        let base = try catalog()
+        return WriteTransaction(warehouse: self, lock: lock, base: base)
+    }
+}
+
+/// Microseconds since the Unix epoch, from the system clock.
+public func currentMicros() -> Int64 {
+    var time = timespec()
+    clock_gettime(CLOCK_REALTIME, &time)
+    return Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1000
+}

@@ -1,0 +1,119 @@
+/// One commit in the making: new segment files and a new catalog, made current atomically.
+
+import StarlingColumns
+import StarlingFormat
+import StarlingCompression
+
+/// A write in progress. Holds the warehouse lock; writes new segment files durably as it goes;
+/// `commit` writes the next snapshot file, whose rename into place is the commit point. Until
+/// then nothing a reader sees has changed, and `vacuum` removes what an abandoned write left.
+public final class WriteTransaction {
+    public let warehouse: Warehouse
+    let lock: WarehouseLock
+    /// The snapshot the write started from.
+    public let base: Catalog
+    /// The catalog being built.
+    public var catalog: Catalog
+    private var fileCounter = 0
+    private var writtenFiles: [String] = []
+    private var finished = false
+
+    init(warehouse: Warehouse, lock: WarehouseLock, base: Catalog) {
+        self.warehouse = warehouse
+        self.lock = lock
+        self.base = base
+        self.catalog = base
+        catalog.snapshot = base.snapshot + 1
+    }
+
+    /// The snapshot number this write will commit as.
+    public var snapshot: Int { catalog.snapshot }
+
+    /// Writes `vectors` (stored types, in `columns` order) as a new segment of `table` in partition
+    /// `partitionKey`, and returns its catalog entry (not yet added to any partition).
+    public func writeSegment(table: CatalogTable, partitionKey: String, columns: [CatalogColumn], vectors: [ColumnVector]) throws(StorageError) -> CatalogSegment {
+        fileCounter += 1
+        let partitionDirectory = partitionKey.isEmpty ? "all" : "p=\(partitionKey)"
+        let directory = "\(table.dataDirectory)/\(partitionDirectory)"
+        let relative = "\(directory)/\(snapshot)-\(fileCounter).stsg"
+        var options = SegmentWriteOptions()
+        options.compression = TableOptions.compression(table.options) ?? .default
+        options.metadata = ["table": table.name, "partition": partitionKey, "snapshot": String(snapshot)]
+        let schema = columns.map { ColumnSchema(name: $0.name, type: $0.storedType) }
+        let bytes: [UInt8]
+        do {
+            bytes = try SegmentWriter.encode(columns: schema, vectors: vectors, options: options)
+        } catch {
+            throw StorageError(.io, "compressing a segment of \(table.name) failed: \(error)")
+        }
+        do {
+            try FileBytes.createDirectory(warehouse.path(directory))
+            writtenFiles.append(relative)
+            try FileBytes.writeAtomically(bytes, to: warehouse.path(relative))
+        } catch {
+            throw StorageError(error)
+        }
+        CrashPoint.reach("segment written")
+        // Zone maps for the catalog, from the footer just written.
+        let reader: SegmentReader
+        do {
+            reader = try SegmentReader(bytes: bytes.withUnsafeBytes { ByteStorage(copying: $0) }, path: relative)
+        } catch {
+            throw StorageError(error)
+        }
+        let statistics = columns.indices.map { index in
+            let merged = reader.footer.statistics(column: index)
+            return ColumnStatistics(columnIdentifier: columns[index].identifier, nullCount: merged.nullCount, minimum: StoredValue(merged.minimum), maximum: StoredValue(merged.maximum))
+        }
+        return CatalogSegment(path: relative, rows: reader.rowCount, bytes: bytes.count, columnIdentifiers: columns.map(\.identifier), statistics: statistics, snapshot: snapshot)
+    }
+
+    /// Makes the new catalog the current snapshot, recording `operation` in the history.
+    @discardableResult
+    public func commit(operation: String, table: String?, detail: String? = nil) throws(StorageError) -> Catalog {
+        precondition(!finished, "transaction already finished")
+        let before = Self.segmentsByPath(base)
+        let after = Self.segmentsByPath(catalog)
+        let added = after.filter { before[$0.key] == nil }
+        let removed = before.filter { after[$0.key] == nil }
+        let now = currentMicros()
+        catalog.committedMicros = now
+        catalog.history.append(HistoryEntry(
+            snapshot: snapshot, committedMicros: now, operation: operation, table: table,
+            rowsAdded: added.values.reduce(0) { $0 + $1.rows }, rowsRemoved: removed.values.reduce(0) { $0 + $1.rows },
+            filesAdded: added.count, filesRemoved: removed.count, detail: detail))
+        CrashPoint.reach("before snapshot write")
+        do {
+            try FileBytes.writeAtomically(CatalogFile.encode(catalog), to: Warehouse.snapshotPath(warehouse.directory, snapshot))
+        } catch {
+            abandon()
+            throw StorageError(error)
+        }
+        CrashPoint.reach("after snapshot write")
+        finished = true
+        lock.release()
+        return catalog
+    }
+
+    /// Gives up: removes the files this write created and releases the lock.
+    public func abandon() {
+        guard !finished else { return }
+        finished = true
+        for file in writtenFiles { try? FileBytes.remove(warehouse.path(file)) }
+        lock.release()
+    }
+
+    deinit {
+        abandon()
+    }
+
+    static func segmentsByPath(_ catalog: Catalog) -> [String: CatalogSegment] {
+        var result: [String: CatalogSegment] = [:]
+        for table in catalog.tables {
+            for partition in table.partitions {
+                for segment in partition.segments { result[segment.path] = segment }
+            }
+        }
+        return result
+    }
+}
