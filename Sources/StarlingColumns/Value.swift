@@ -66,6 +66,7 @@ public enum DoubleFormatting {
     public static func format(_ value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
+        if value == 0 { return value.sign == .minus ? "-0.0" : "0.0" }
         if value == value.rounded(), abs(value) < 1e15 {
             return String(Int64(value)) + ".0"
         }

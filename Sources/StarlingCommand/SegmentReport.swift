@@ -52,11 +52,13 @@ struct SegmentReport {
         for (index, column) in footer.columns.enumerated() {
             let size = sizes(column: index)
             let use = usage(column: index)
-            let statistics = footer.statistics(column: index)
+            let merged = footer.statistics(column: index)
+            let statistics = merged.statistics
             table.append([
                 column.name, column.type.description, Self.summary(use.encodings), Self.summary(use.compressions),
                 String(size.raw), String(size.encoded), String(size.stored), String(statistics.nullCount),
-                String(statistics.distinctCount), Self.format(statistics.minimum, column.type), Self.format(statistics.maximum, column.type),
+                String(statistics.distinctCount), Self.format(statistics.minimum, column.type, truncated: merged.minimumTruncated),
+                Self.format(statistics.maximum, column.type, truncated: merged.maximumTruncated),
             ])
         }
         lines.append(contentsOf: TextTable.render(table))
@@ -104,7 +106,8 @@ struct SegmentReport {
         let columns: [JSONText] = footer.columns.enumerated().map { index, column in
             let size = sizes(column: index)
             let use = usage(column: index)
-            let statistics = footer.statistics(column: index)
+            let merged = footer.statistics(column: index)
+            let statistics = merged.statistics
             return .object([
                 ("name", .string(column.name)),
                 ("type", .string(column.type.description)),
@@ -117,6 +120,8 @@ struct SegmentReport {
                 ("distinct_count", .integer(statistics.distinctCount)),
                 ("min", Self.jsonValue(statistics.minimum, column.type)),
                 ("max", Self.jsonValue(statistics.maximum, column.type)),
+                ("min_truncated", .bool(merged.minimumTruncated)),
+                ("max_truncated", .bool(merged.maximumTruncated)),
             ])
         }
         let groups: [JSONText] = footer.rowGroups.map { group in
@@ -133,7 +138,7 @@ struct SegmentReport {
                         ("raw_bytes", .integer(chunk.plainLength)),
                         ("encoded_bytes", .integer(chunk.encodedLength)),
                         ("stored_bytes", .integer(chunk.storedLength)),
-                        ("checksum", .string(String(chunk.checksum, radix: 16))),
+                        ("checksum", .string(hexadecimal(chunk.checksum))),
                         ("null_count", .integer(chunk.statistics.nullCount)),
                         ("distinct_count", .integer(chunk.statistics.distinctCount)),
                         ("min", Self.jsonValue(chunk.statistics.minimum, type)),
@@ -156,4 +161,10 @@ struct SegmentReport {
             ("verified", .bool(verified)),
         ])
     }
+}
+
+/// 16 lower-case hexadecimal digits, zero-padded.
+func hexadecimal(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
 }

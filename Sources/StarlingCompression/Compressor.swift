@@ -79,6 +79,11 @@ public enum Compressor {
             if frameSize == ZSTD_CONTENTSIZE_ERROR {
                 throw .corrupt(codec: .zstd, detail: "not a zstd frame")
             }
+            // Exactly one frame: no trailing frames or skippable frames.
+            let frameLength = ZSTD_findFrameCompressedSize(input.baseAddress, input.count)
+            if ZSTD_isError(frameLength) != 0 || frameLength != input.count {
+                throw .corrupt(codec: .zstd, detail: "not exactly one zstd frame")
+            }
             if frameSize != ZSTD_CONTENTSIZE_UNKNOWN, frameSize != UInt64(output.count) {
                 throw .sizeMismatch(codec: .zstd, expected: output.count, actual: Int(clamping: frameSize))
             }

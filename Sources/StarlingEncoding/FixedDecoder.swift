@@ -57,6 +57,12 @@ enum FixedDecoder {
             if physical == .boolean, dictionary.contains(where: { $0 > 1 }) {
                 throw reader.error("boolean dictionary entry is not 0 or 1")
             }
+            // Entries are sorted and distinct (doubles by total order), so filters may compare codes.
+            for index in dictionary.indices.dropFirst() {
+                let previous = Int64(dictionary[index - 1]), next = Int64(dictionary[index])
+                let ordered = physical == .float64 ? totalOrderKey(ofDoubleBits: previous) < totalOrderKey(ofDoubleBits: next) : previous < next
+                guard ordered else { throw reader.error("dictionary entries \(index - 1) and \(index) are not in ascending order") }
+            }
             let codeWidth = Int(try reader.readByte("code bit width"))
             guard codeWidth <= 32 else { throw reader.error("code bit width \(codeWidth) exceeds 32") }
             let packed = try reader.readBytes(BitPacking.packedByteCount(count: count, width: codeWidth), "dictionary codes")
@@ -80,7 +86,7 @@ enum FixedDecoder {
             let largestOffset: UInt64 = bitWidth == 64 ? ~0 : (UInt64(1) << UInt64(bitWidth)) - 1
             let (largest, overflow) = reference.addingReportingOverflow(Int64(bitPattern: largestOffset))
             let fullRange = range == Int64.min...Int64.max
-            if fullRange || (range.contains(reference) && !overflow && range.contains(largest)) {
+            if fullRange || (bitWidth < 64 && range.contains(reference) && !overflow && range.contains(largest)) {
                 BitPacking.unpack(packed, count: count, width: bitWidth) { index, offset in
                     output[index] = T(truncatingIfNeeded: reference &+ Int64(bitPattern: offset))
                 }

@@ -13,6 +13,10 @@ enum StringDecoder {
             let entryCount = try reader.readCount("dictionary size", limit: max(count, 1))
             guard entryCount > 0 || count == 0 else { throw reader.error("empty dictionary for \(count) rows") }
             let dictionary = try readPlain(&reader, count: entryCount, what: "dictionary strings")
+            // Entries are sorted and distinct, so filters may compare codes.
+            for index in 1..<max(entryCount, 1) where compareBytes(dictionary.bytes(at: index - 1), dictionary.bytes(at: index)) >= 0 {
+                throw reader.error("dictionary strings \(index - 1) and \(index) are not in ascending order")
+            }
             let codeWidth = Int(try reader.readByte("code bit width"))
             guard codeWidth <= 32 else { throw reader.error("code bit width \(codeWidth) exceeds 32") }
             let packed = try reader.readBytes(BitPacking.packedByteCount(count: count, width: codeWidth), "dictionary codes")

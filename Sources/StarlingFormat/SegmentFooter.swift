@@ -81,23 +81,38 @@ public struct SegmentFooter: Equatable, Sendable {
     }
 
     /// Statistics of column `index` over the whole segment (merging its row groups' zone maps).
-    public func statistics(column index: Int) -> ChunkStatistics {
+    ///
+    /// When any chunk's string minimum or maximum was truncated, the merged one is flagged too:
+    /// a truncated maximum is then not an upper bound, and consumers must not prune by it.
+    public func statistics(column index: Int) -> MergedStatistics {
         let type = columns[index].type
-        var merged = ChunkStatistics(nullCount: 0, distinctCount: 0, minimum: .null, maximum: .null)
+        var merged = MergedStatistics(statistics: ChunkStatistics(nullCount: 0, distinctCount: 0, minimum: .null, maximum: .null), minimumTruncated: false, maximumTruncated: false)
         for group in rowGroups {
-            let statistics = group.chunks[index].statistics
-            merged.nullCount += statistics.nullCount
+            let chunk = group.chunks[index]
+            let statistics = chunk.statistics
+            merged.statistics.nullCount += statistics.nullCount
             // Distinct counts do not add; the largest is a lower bound on the segment's.
-            merged.distinctCount = max(merged.distinctCount, statistics.distinctCount)
-            if !statistics.minimum.isNull, merged.minimum.isNull || ValueOrdering.less(statistics.minimum, merged.minimum, type: type) {
-                merged.minimum = statistics.minimum
+            merged.statistics.distinctCount = max(merged.statistics.distinctCount, statistics.distinctCount)
+            merged.minimumTruncated = merged.minimumTruncated || chunk.minimumTruncated
+            merged.maximumTruncated = merged.maximumTruncated || chunk.maximumTruncated
+            if !statistics.minimum.isNull, merged.statistics.minimum.isNull || ValueOrdering.less(statistics.minimum, merged.statistics.minimum, type: type) {
+                merged.statistics.minimum = statistics.minimum
             }
-            if !statistics.maximum.isNull, merged.maximum.isNull || ValueOrdering.less(merged.maximum, statistics.maximum, type: type) {
-                merged.maximum = statistics.maximum
+            if !statistics.maximum.isNull, merged.statistics.maximum.isNull || ValueOrdering.less(merged.statistics.maximum, statistics.maximum, type: type) {
+                merged.statistics.maximum = statistics.maximum
             }
         }
         return merged
     }
+}
+
+/// A column's statistics over a whole segment.
+public struct MergedStatistics: Equatable, Sendable {
+    public var statistics: ChunkStatistics
+    /// Some chunk's minimum was cut short (it is still a lower bound).
+    public var minimumTruncated: Bool
+    /// Some chunk's maximum was cut short: the merged maximum is not an upper bound.
+    public var maximumTruncated: Bool
 }
 
 /// The order statistics use, on ``Value``s.

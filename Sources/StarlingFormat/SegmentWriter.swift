@@ -22,6 +22,21 @@ public struct SegmentWriteOptions: Sendable {
     public init() {}
 }
 
+/// Why a segment could not be written.
+public enum SegmentWriteError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The compression library failed.
+    case compression(CompressionError)
+    /// Something exceeds a limit of the format (chunk size, name length, entry count).
+    case limit(String)
+
+    public var description: String {
+        switch self {
+        case .compression(let error): return error.description
+        case .limit(let message): return message
+        }
+    }
+}
+
 /// Builds a segment in memory, one row group at a time; ``finish()`` returns the file's bytes.
 public struct SegmentWriter {
     public let columns: [ColumnSchema]
@@ -30,9 +45,21 @@ public struct SegmentWriter {
     private var rowGroups: [RowGroupDescriptor] = []
     private var rowCount = 0
 
-    public init(columns: [ColumnSchema], options: SegmentWriteOptions = SegmentWriteOptions()) {
-        precondition(columns.count <= SegmentFormat.maximumColumns, "too many columns")
-        precondition((1...SegmentFormat.maximumRowGroupRows).contains(options.rowGroupSize), "row group size out of range")
+    public init(columns: [ColumnSchema], options: SegmentWriteOptions = SegmentWriteOptions()) throws(SegmentWriteError) {
+        guard columns.count <= SegmentFormat.maximumColumns else {
+            throw .limit("\(columns.count) columns exceed the segment limit of \(SegmentFormat.maximumColumns)")
+        }
+        guard (1...SegmentFormat.maximumRowGroupRows).contains(options.rowGroupSize) else {
+            throw .limit("row group size \(options.rowGroupSize) is outside 1...\(SegmentFormat.maximumRowGroupRows)")
+        }
+        let shortLimit = Int(UInt16.max) - 8
+        if let long = columns.first(where: { $0.name.utf8.count > shortLimit }) {
+            throw .limit("column name of \(long.name.utf8.count) bytes exceeds \(shortLimit)")
+        }
+        guard options.metadata.count <= Int(UInt16.max),
+              options.metadata.allSatisfy({ $0.key.utf8.count <= Int(UInt16.max) && $0.value.utf8.count <= Int(UInt32.max) }) else {
+            throw .limit("footer metadata exceeds the format's limits")
+        }
         self.columns = columns
         self.options = options
         output.write(bytes: SegmentFormat.magic)
@@ -42,7 +69,7 @@ public struct SegmentWriter {
     }
 
     /// Appends rows, one vector per column, split into row groups of ``SegmentWriteOptions/rowGroupSize``.
-    public mutating func append(_ vectors: [ColumnVector]) throws(CompressionError) {
+    public mutating func append(_ vectors: [ColumnVector]) throws(SegmentWriteError) {
         precondition(vectors.count == columns.count, "one vector per column")
         let count = vectors.first?.count ?? 0
         precondition(vectors.allSatisfy { $0.count == count }, "vectors differ in length")
@@ -58,13 +85,17 @@ public struct SegmentWriter {
         }
     }
 
-    private mutating func appendRowGroup(_ vectors: [ColumnVector]) throws(CompressionError) {
+    private mutating func appendRowGroup(_ vectors: [ColumnVector]) throws(SegmentWriteError) {
         let groupRows = vectors.first?.count ?? 0
         var chunks: [ChunkDescriptor] = []
         for (vector, column) in zip(vectors, columns) {
             let encoded = ColumnEncoder.encode(vector, forcing: options.forcedEncodings[column.name])
             let setting = options.columnCompression[column.name] ?? options.compression
-            var stored = try Compressor.compress(encoded.bytes, setting: setting)
+            guard encoded.bytes.count <= SegmentFormat.maximumChunkBytes else {
+                throw .limit("column \(column.name) encodes to \(encoded.bytes.count) bytes in one row group, over the \(SegmentFormat.maximumChunkBytes)-byte chunk limit; use smaller row groups")
+            }
+            var stored: [UInt8]
+            do { stored = try Compressor.compress(encoded.bytes, setting: setting) } catch { throw .compression(error) }
             var compression = setting.compression
             if options.skipIncompressibleChunks, compression != .none, stored.count >= encoded.bytes.count {
                 stored = encoded.bytes
@@ -127,8 +158,8 @@ public struct SegmentWriter {
     }
 
     /// Encodes `vectors` as one complete segment file.
-    public static func encode(columns: [ColumnSchema], vectors: [ColumnVector], options: SegmentWriteOptions = SegmentWriteOptions()) throws(CompressionError) -> [UInt8] {
-        var writer = SegmentWriter(columns: columns, options: options)
+    public static func encode(columns: [ColumnSchema], vectors: [ColumnVector], options: SegmentWriteOptions = SegmentWriteOptions()) throws(SegmentWriteError) -> [UInt8] {
+        var writer = try SegmentWriter(columns: columns, options: options)
         try writer.append(vectors)
         return writer.finish()
     }

@@ -44,7 +44,7 @@ public final class WriteTransaction {
         do {
             bytes = try SegmentWriter.encode(columns: schema, vectors: vectors, options: options)
         } catch {
-            throw StorageError(.io, "compressing a segment of \(table.name) failed: \(error)")
+            throw StorageError(.invalid, "cannot write a segment of \(table.name): \(error)")
         }
         do {
             try FileBytes.createDirectory(warehouse.path(directory))
@@ -63,7 +63,11 @@ public final class WriteTransaction {
         }
         let statistics = columns.indices.map { index in
             let merged = reader.footer.statistics(column: index)
-            return ColumnStatistics(columnIdentifier: columns[index].identifier, nullCount: merged.nullCount, minimum: StoredValue(merged.minimum), maximum: StoredValue(merged.maximum))
+            // A truncated maximum is no upper bound, so the catalog keeps none rather than a wrong one.
+            return ColumnStatistics(
+                columnIdentifier: columns[index].identifier, nullCount: merged.statistics.nullCount,
+                minimum: StoredValue(merged.statistics.minimum),
+                maximum: merged.maximumTruncated ? nil : StoredValue(merged.statistics.maximum))
         }
         return CatalogSegment(path: relative, rows: reader.rowCount, bytes: bytes.count, columnIdentifiers: columns.map(\.identifier), statistics: statistics, snapshot: snapshot)
     }

@@ -107,6 +107,28 @@ struct ColumnEncoderTests {
             _ = try? ColumnDecoder.decode(chunk.bytes, encoding: encoding, type: .tinyint, count: 300)
             _ = try? ColumnDecoder.decode(chunk.bytes, encoding: encoding, type: .integer, count: 301)
         }
+        // A 64-bit frame is range-checked value by value for narrow types.
+        var wideFrame = ByteWriter()
+        wideFrame.write(0)
+        wideFrame.write(littleEndian: Int64(0))
+        wideFrame.write(64)
+        wideFrame.write(littleEndian: UInt64(1) << 40)
+        for type in [LogicalType.boolean, .integer] {
+            #expect(throws: EncodedDataError.self) {
+                _ = try ColumnDecoder.decode(wideFrame.bytes, encoding: .bitPacked, type: type, count: 1)
+            }
+        }
+        // Unsorted dictionaries are refused.
+        var unsorted = ByteWriter()
+        unsorted.write(0)
+        unsorted.write(littleEndian: UInt32(2))
+        unsorted.write(littleEndian: Int32(5))
+        unsorted.write(littleEndian: Int32(3))
+        unsorted.write(1)
+        unsorted.write(0b10)
+        #expect(throws: EncodedDataError.self) {
+            _ = try ColumnDecoder.decode(unsorted.bytes, encoding: .dictionary, type: .integer, count: 2)
+        }
         // Narrow types reject frames and deltas that leave their range.
         let big = ColumnVector(type: .bigint, values: [.integer(0), .integer(1 << 40)])
         for encoding in [Encoding.bitPacked, .delta] {

@@ -68,7 +68,7 @@ struct SegmentRoundTripTests {
         #expect(statistics.map(\.minimum) == [.integer(0), .integer(4096), .integer(8192)])
         #expect(statistics.map(\.maximum) == [.integer(4095), .integer(8191), .integer(9999)])
         #expect(statistics.map(\.distinctCount) == [4096, 4096, 1808])
-        #expect(reader.footer.statistics(column: 0).maximum == .integer(9999))
+        #expect(reader.footer.statistics(column: 0).statistics.maximum == .integer(9999))
     }
 
     @Test("long string statistics are cut at a character boundary and flagged")
