@@ -26,7 +26,7 @@ let package = Package(
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
         ),
 
-        // Dependencies run one way: columns → encoding → compression → format → command.
+        // Dependencies run one way: columns → encoding → compression → format → storage → SQL → engine → command.
         .target(name: "StarlingColumns"),
         .target(name: "StarlingEncoding", dependencies: ["StarlingColumns"]),
         .target(name: "StarlingCompression", dependencies: ["CLZ4", "CZstd"]),
@@ -39,6 +39,7 @@ let package = Package(
             dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingCompression", "StarlingFormat"]
         ),
         .target(name: "StarlingSQL", dependencies: ["StarlingColumns"]),
+        .target(name: "StarlingEngine", dependencies: ["StarlingColumns", "StarlingStorage", "StarlingSQL"]),
         .executableTarget(
             name: "StarlingCommand",
             dependencies: [
@@ -46,6 +47,9 @@ let package = Package(
                 "StarlingEncoding",
                 "StarlingCompression",
                 "StarlingFormat",
+                "StarlingStorage",
+                "StarlingSQL",
+                "StarlingEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(name: "StarlingCompressionTests", dependencies: ["StarlingCompression"]),
         .testTarget(name: "StarlingFormatTests", dependencies: ["StarlingFormat"]),
         .testTarget(name: "StarlingSQLTests", dependencies: ["StarlingSQL"]),
+        .testTarget(name: "StarlingStorageTests", dependencies: ["StarlingStorage", "StarlingEngine", "StarlingSQL"]),
     ],
     swiftLanguageModes: [.v6]
 )

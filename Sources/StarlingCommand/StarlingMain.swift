@@ -16,9 +16,14 @@ struct StarlingMain: ParsableCommand {
             66 missing input file or warehouse, 74 I/O error.
 
             Example:
-              starling inspect warehouse/tables/lineorder/p=1994-01/seg-000001.stsg --verify
+              starling init --warehouse ./warehouse
+              starling sql --warehouse ./warehouse -f schema.sql
+              starling tables --warehouse ./warehouse
             """,
         version: starlingVersion,
-        subcommands: [InspectCommand.self]
+        subcommands: [
+            InitCommand.self, SQLCommand.self, TablesCommand.self, DescribeCommand.self,
+            HistoryCommand.self, RollbackCommand.self, VacuumCommand.self, InspectCommand.self,
+        ]
     )
 }

@@ -1,0 +1,170 @@
+/// CREATE TABLE, DROP TABLE and ALTER TABLE … ADD COLUMN.
+
+import StarlingColumns
+import StarlingSQL
+import StarlingStorage
+
+extension Engine {
+    func createTable(_ create: CreateTable) throws -> StatementOutcome {
+        let transaction = try begin()
+        defer { transaction.abandon() }
+        let catalog = transaction.catalog
+        if catalog.table(named: create.name.name) != nil {
+            if create.ifNotExists { return StatementOutcome(tag: "CREATE TABLE", snapshot: nil) }
+            throw SQLError("table \"\(create.name.name)\" already exists", at: create.name.position)
+        }
+        // Columns: unique names.
+        var seen = Set<String>()
+        for column in create.columns {
+            guard seen.insert(column.name.name).inserted else {
+                throw SQLError("column \"\(column.name.name)\" is defined twice", at: column.name.position)
+            }
+        }
+        guard !create.columns.isEmpty else { throw SQLError("a table needs at least one column", at: create.name.position) }
+        // Primary key: one column-level PRIMARY KEY, or the table-level list, not both.
+        let columnKeys = create.columns.filter(\.primaryKey)
+        var primaryKey: [String] = columnKeys.map(\.name.name)
+        if columnKeys.count > 1 {
+            throw SQLError("more than one column is marked PRIMARY KEY", at: columnKeys[1].name.position, hint: "use PRIMARY KEY (a, b) for a composite key")
+        }
+        if let tableKey = create.primaryKey {
+            guard columnKeys.isEmpty else {
+                throw SQLError("PRIMARY KEY is given both on a column and for the table", at: create.primaryKeyPosition ?? create.position)
+            }
+            var keySeen = Set<String>()
+            for name in tableKey {
+                guard seen.contains(name.name) else {
+                    throw SQLError("PRIMARY KEY names column \"\(name.name)\", which is not defined", at: name.position)
+                }
+                guard keySeen.insert(name.name).inserted else {
+                    throw SQLError("PRIMARY KEY names column \"\(name.name)\" twice", at: name.position)
+                }
+            }
+            primaryKey = tableKey.map(\.name)
+        }
+        // References: to an existing, referenceable table's primary key, of the same type.
+        var columns: [CatalogColumn] = []
+        for (index, column) in create.columns.enumerated() {
+            var reference: ColumnReference?
+            if let clause = column.references {
+                guard clause.table.name != create.name.name else {
+                    throw SQLError("a table cannot reference itself", at: clause.table.position)
+                }
+                guard let target = catalog.table(named: clause.table.name) else {
+                    throw Self.unknownTable(clause.table, in: catalog)
+                }
+                guard target.primaryKey.count == 1, let key = target.primaryKey.first, let keyColumn = target.column(named: key) else {
+                    throw SQLError("table \(target.name) cannot be referenced: it has no single-column PRIMARY KEY", at: clause.table.position,
+                                   hint: "declare its key column PRIMARY KEY")
+                }
+                if let named = clause.column, named.name != key {
+                    if target.column(named: named.name) == nil { throw Self.unknownColumn(named, in: target) }
+                    throw SQLError("column \(named.name) of \(target.name) is not its primary key (\(key))", at: named.position)
+                }
+                guard target.partitioning == nil else {
+                    throw SQLError("table \(target.name) is partitioned, so it cannot be a dimension", at: clause.table.position)
+                }
+                guard keyColumn.type == column.type else {
+                    throw SQLError("column \(column.name.name) is \(column.type) but \(target.name).\(key) is \(keyColumn.type)", at: column.typePosition,
+                                   hint: "declare it \(keyColumn.type)")
+                }
+                reference = ColumnReference(table: target.name, column: key)
+            }
+            columns.append(CatalogColumn(identifier: index + 1, name: column.name.name, type: column.type, notNull: column.notNull || column.primaryKey, references: reference))
+        }
+        for name in primaryKey {
+            if let index = columns.firstIndex(where: { $0.name == name }) { columns[index].notNull = true }
+        }
+        // Partitioning: by a DATE column.
+        var partitioning: Partitioning?
+        if let clause = create.partitionBy {
+            guard let column = create.columns.first(where: { $0.name.name == clause.column.name }) else {
+                throw SQLError("PARTITION BY names column \"\(clause.column.name)\", which is not defined", at: clause.column.position,
+                               hint: closestMatch(to: clause.column.name, in: create.columns.map(\.name.name)).map { "did you mean \($0)?" })
+            }
+            guard column.type == .date else {
+                throw SQLError("cannot partition by \(column.name.name): it is \(column.type), and PARTITION BY needs a DATE column", at: clause.column.position)
+            }
+            partitioning = Partitioning(granularity: PartitionGranularity(rawValue: clause.granularity.rawValue) ?? .month, column: column.name.name)
+        }
+        // Options.
+        var options: [String: String] = [:]
+        for option in create.options {
+            let name = option.name.name.lowercased()
+            if let problem = TableOptions.validate(name: name, value: option.value) {
+                let hint = TableOptions.known[name] == nil ? closestMatch(to: name, in: Array(TableOptions.known.keys)).map { "did you mean \($0)?" } : nil
+                throw SQLError(problem, at: TableOptions.known[name] == nil ? option.name.position : option.valuePosition, hint: hint)
+            }
+            options[name] = option.value
+        }
+        if let tracked = options["scd_tracked_columns"] {
+            for name in tracked.split(separator: ",").map({ $0.trimmingCharacters }) where !seen.contains(name) {
+                throw SQLError("scd_tracked_columns names column \"\(name)\", which is not defined", at: create.options.first { $0.name.name.lowercased() == "scd_tracked_columns" }?.valuePosition ?? create.position)
+            }
+        }
+        let table = CatalogTable(
+            identifier: catalog.nextTableIdentifier, name: create.name.name, columns: columns, primaryKey: primaryKey,
+            partitioning: partitioning, options: options, createdSnapshot: transaction.snapshot)
+        transaction.catalog.tables.append(table)
+        transaction.catalog.nextTableIdentifier += 1
+        let committed = try transaction.commit(operation: "create table", table: table.name)
+        return StatementOutcome(tag: "CREATE TABLE", snapshot: committed.snapshot)
+    }
+
+    func dropTable(_ drop: DropTable) throws -> StatementOutcome {
+        let transaction = try begin()
+        defer { transaction.abandon() }
+        guard let index = transaction.catalog.tables.firstIndex(where: { $0.name == drop.name.name }) else {
+            if drop.ifExists { return StatementOutcome(tag: "DROP TABLE", snapshot: nil) }
+            throw Self.unknownTable(drop.name, in: transaction.catalog)
+        }
+        let referencing = transaction.catalog.referencingTables(drop.name.name)
+        guard referencing.isEmpty else {
+            throw SQLError("cannot drop \(drop.name.name): \(referencing.map(\.name).joined(separator: ", ")) references it", at: drop.name.position,
+                           hint: "drop the referencing tables first")
+        }
+        transaction.catalog.tables.remove(at: index)
+        let committed = try transaction.commit(operation: "drop table", table: drop.name.name)
+        return StatementOutcome(tag: "DROP TABLE", snapshot: committed.snapshot)
+    }
+
+    func addColumn(_ alter: AlterTableAddColumn) throws -> StatementOutcome {
+        let transaction = try begin()
+        defer { transaction.abandon() }
+        guard let index = transaction.catalog.tables.firstIndex(where: { $0.name == alter.table.name }) else {
+            throw Self.unknownTable(alter.table, in: transaction.catalog)
+        }
+        var table = transaction.catalog.tables[index]
+        let definition = alter.column
+        guard table.column(named: definition.name.name) == nil else {
+            throw SQLError("column \"\(definition.name.name)\" already exists in \(table.name)", at: definition.name.position)
+        }
+        guard !definition.primaryKey else {
+            throw SQLError("ADD COLUMN cannot add a PRIMARY KEY", at: definition.name.position)
+        }
+        guard !(definition.notNull && table.rowCount > 0) else {
+            throw SQLError("cannot add NOT NULL column \(definition.name.name): \(table.name) has rows, which would read it as NULL", at: definition.name.position)
+        }
+        var reference: ColumnReference?
+        if let clause = definition.references {
+            guard let target = transaction.catalog.table(named: clause.table.name), target.isReferenceable, let key = target.primaryKey.first else {
+                throw Self.unknownTable(clause.table, in: transaction.catalog)
+            }
+            reference = ColumnReference(table: target.name, column: key)
+        }
+        table.columns.append(CatalogColumn(identifier: table.nextColumnIdentifier, name: definition.name.name, type: definition.type, notNull: definition.notNull, references: reference))
+        table.nextColumnIdentifier += 1
+        transaction.catalog.tables[index] = table
+        let committed = try transaction.commit(operation: "alter table", table: table.name, detail: "add column \(definition.name.name) \(definition.type)")
+        return StatementOutcome(tag: "ALTER TABLE", snapshot: committed.snapshot)
+    }
+}
+
+extension Substring {
+    var trimmingCharacters: String {
+        var copy = self
+        while let first = copy.first, first.isWhitespace { copy.removeFirst() }
+        while let last = copy.last, last.isWhitespace { copy.removeLast() }
+        return String(copy)
+    }
+}

@@ -1,0 +1,138 @@
+/// Warehouses: init and open, inserts with dimension codes and partitions, snapshots, rollback,
+/// vacuum, the writer lock and snapshot isolation.
+
+import Foundation
+import Testing
+@testable import StarlingStorage
+import StarlingEngine
+import StarlingColumns
+import StarlingFormat
+
+@Suite("Warehouse")
+struct WarehouseTests {
+    @Test("init refuses foreign and existing directories; open refuses missing and foreign ones")
+    func openAndInit() throws {
+        let test = try TestWarehouse()
+        #expect(throws: StorageError.self) { try Warehouse.create(at: test.directory) }
+        let missing = test.directory + "-missing"
+        do {
+            _ = try Warehouse(opening: missing)
+            Issue.record("opened a missing warehouse")
+        } catch {
+            #expect(error.kind == .missingWarehouse)
+            #expect(error.message.contains("starling init"))
+        }
+        let foreign = test.directory + "/data"
+        do {
+            _ = try Warehouse(opening: foreign)
+            Issue.record("opened a foreign directory")
+        } catch {
+            #expect(error.kind == .notAWarehouse)
+        }
+        try FileManager.default.createDirectory(atPath: test.directory + "-foreign", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: test.directory + "-foreign/mine.txt", contents: Data("x".utf8))
+        #expect(throws: StorageError.self) { try Warehouse.create(at: test.directory + "-foreign") }
+        try FileManager.default.removeItem(atPath: test.directory + "-foreign")
+    }
+
+    @Test("facts store dimension row codes, route rows to partitions, and read back as keys")
+    func dimensionCodes() throws {
+        let test = try TestWarehouse()
+        try test.run(EngineDDLTests.schema)
+        try test.run("""
+            INSERT INTO date VALUES ('1995-01-31', 1995), ('1995-02-01', 1995), ('1996-12-31', 1996);
+            INSERT INTO customer VALUES (42, 'Ann'), (7, 'Bo');
+            INSERT INTO sales VALUES (1, 7, '1995-01-31', 10.50), (2, 42, '1995-02-01', -0.01), (3, NULL, '1996-12-31', NULL), (4, 7, '1995-01-31', 3);
+            """)
+        #expect(try test.rows("sales") == [
+            [.integer(1), .integer(7), .integer(CalendarDate(year: 1995, month: 1, day: 31).daysSinceEpoch), .integer(1050)],
+            [.integer(4), .integer(7), .integer(CalendarDate(year: 1995, month: 1, day: 31).daysSinceEpoch), .integer(300)],
+            [.integer(2), .integer(42), .integer(CalendarDate(year: 1995, month: 2, day: 1).daysSinceEpoch), .integer(-1)],
+            [.integer(3), .null, .integer(CalendarDate(year: 1996, month: 12, day: 31).daysSinceEpoch), .null],
+        ])
+        let catalog = try test.warehouse.catalog()
+        let sales = try #require(catalog.table(named: "sales"))
+        #expect(sales.partitions.map(\.key) == ["1995-01", "1995-02", "1996-12"])
+        #expect(sales.partitions.map(\.rowCount) == [2, 1, 1])
+        // Stored values are row codes: customer 7 is the second customer row, code 2.
+        let scanner = TableScanner(warehouse: test.warehouse, catalog: catalog)
+        let stored = try scanner.readSegment(sales.partitions[0].segments[0], columns: sales.columns)
+        #expect(stored[1].values == [.integer(2), .integer(2)])
+        #expect(stored[2].values == [.integer(1), .integer(1)])
+        // Partition and segment statistics are in the catalog.
+        let statistics = sales.partitions[0].segments[0].statistics
+        #expect(statistics.first { $0.columnIdentifier == 4 }?.minimum == .integer(300))
+        #expect(statistics.first { $0.columnIdentifier == 4 }?.maximum == .integer(1050))
+        // The segment file carries its table and partition.
+        let reader = try SegmentReader(path: test.warehouse.path(sales.partitions[0].segments[0].path))
+        #expect(reader.footer.metadata["partition"] == "1995-01")
+        #expect(reader.footer.rowGroups[0].chunks[3].compression != .lz4)
+    }
+
+    @Test("history, rollback as a new commit, and vacuum of what no kept snapshot uses")
+    func rollbackAndVacuum() throws {
+        let test = try TestWarehouse()
+        try test.run("CREATE TABLE t (a INT, d DATE) PARTITION BY day(d)")
+        try test.run("INSERT INTO t VALUES (1, '2025-03-01'), (2, '2025-03-02')")
+        try test.run("INSERT INTO t VALUES (3, '2025-03-02')")
+        #expect(try test.rows("t").count == 3)
+        let rolledBack = try test.warehouse.rollback(to: 3)
+        #expect(rolledBack.snapshot == 5)
+        #expect(try test.rows("t").count == 2)
+        #expect(rolledBack.history.last == HistoryEntry(snapshot: 5, committedMicros: rolledBack.committedMicros, operation: "rollback", table: nil, rowsAdded: 0, rowsRemoved: 1, filesAdded: 0, filesRemoved: 1, detail: "to snapshot 3"))
+        // The rollback can itself be undone.
+        try test.warehouse.rollback(to: 4)
+        #expect(try test.rows("t").count == 3)
+        try test.warehouse.rollback(to: 5)
+        // Keep one snapshot: the third insert's file is no longer referenced.
+        let report = try test.warehouse.vacuum(keepSnapshots: 1)
+        #expect(report.snapshotsRemoved == [1, 2, 3, 4, 5, 6])
+        #expect(report.filesRemoved == ["data/1-t/p=2025-03-02/4-1.stsg"])
+        #expect(try test.rows("t").count == 2)
+        #expect(throws: StorageError.self) { try test.warehouse.rollback(to: 2) }
+    }
+
+    @Test("a second writer gets a clear locked error")
+    func lock() throws {
+        let test = try TestWarehouse()
+        let first = try test.warehouse.beginWrite()
+        do {
+            _ = try test.warehouse.beginWrite()
+            Issue.record("second writer got the lock")
+        } catch {
+            #expect(error.kind == .locked)
+            #expect(error.message.contains("locked by pid \(ProcessInfo.processInfo.processIdentifier)"))
+        }
+        first.abandon()
+        let second = try test.warehouse.beginWrite()
+        second.abandon()
+    }
+
+    @Test("a reader keeps its snapshot while a write commits")
+    func snapshotIsolation() throws {
+        let test = try TestWarehouse()
+        try test.run("CREATE TABLE t (a INT); INSERT INTO t VALUES (1), (2)")
+        let held = try test.warehouse.catalog()
+        let before = try test.rows("t", snapshot: held.snapshot)
+        try test.run("INSERT INTO t VALUES (3)")
+        try test.run("DROP TABLE t")
+        let scanner = TableScanner(warehouse: test.warehouse, catalog: held)
+        #expect(try scanner.rows(of: try #require(held.table(named: "t"))) == before)
+    }
+
+    @Test("a damaged snapshot file is refused with the file named")
+    func corruptCatalog() throws {
+        let test = try TestWarehouse()
+        let path = test.directory + "/snapshots/00000000000000000001.stcat"
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[30] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try test.warehouse.catalog()
+            Issue.record("read a damaged catalog")
+        } catch {
+            #expect(error.kind == .corrupt)
+            #expect(error.message.contains("00000000000000000001.stcat"))
+        }
+    }
+}
