@@ -1,0 +1,110 @@
+/// Crash safety: a writer killed with SIGKILL at every step of a commit leaves the previous or the
+/// new snapshot, never a mix, and vacuum removes what it left behind.
+
+import Foundation
+import Testing
+@testable import StarlingStorage
+import StarlingEngine
+import StarlingColumns
+import StarlingFormat
+
+@Suite("Crash safety", .serialized)
+struct CrashSafetyTests {
+    /// The `starling` executable built beside the test bundle.
+    static var executable: String? {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [directory, directory.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("starling").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    /// Runs `starling ARGS` with the crash hook set to `crashAt`; returns how it ended.
+    static func run(_ arguments: [String], crashAt: Int) throws -> (status: Int32, killed: Bool) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(executable, "build the starling executable first (swift build)"))
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["STARLING_TEST_CRASH_AT"] = String(crashAt)
+        process.environment = environment
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, process.terminationReason == .uncaughtSignal)
+    }
+
+    /// Every row of every table, plus a check that each referenced file decodes.
+    static func state(_ test: TestWarehouse) throws -> [String: [[Value]]] {
+        let catalog = try test.warehouse.catalog()
+        var result: [String: [[Value]]] = [:]
+        for table in catalog.tables {
+            result[table.name] = try TableScanner(warehouse: test.warehouse, catalog: catalog).rows(of: table)
+            for partition in table.partitions {
+                for segment in partition.segments {
+                    try SegmentReader(path: test.warehouse.path(segment.path)).verify()
+                }
+            }
+        }
+        return result
+    }
+
+    @Test("SIGKILL at every commit step leaves the old or the new snapshot")
+    func killedWriters() throws {
+        let test = try TestWarehouse()
+        try test.run("""
+            CREATE TABLE region (r_id INTEGER PRIMARY KEY, r_name VARCHAR);
+            INSERT INTO region VALUES (1, 'ASIA'), (2, 'EUROPE');
+            CREATE TABLE facts (f_id BIGINT, f_region INTEGER REFERENCES region, f_day DATE, f_value DECIMAL(10,2)) PARTITION BY day(f_day);
+            """)
+        var batch = 0
+        var killedCount = 0
+        var completedCount = 0
+        // Crash point k of the k-th attempt; attempts that get past every point complete.
+        for crashAt in 1...24 {
+            batch += 1
+            let values = (0..<30).map { row in "(\(batch * 100 + row), \(row % 2 + 1), '2025-03-0\(row % 3 + 1)', \(row).25)" }
+            let sql = "INSERT INTO facts VALUES " + values.joined(separator: ", ")
+            let before = try Self.state(test)
+            let outcome = try Self.run(["sql", "--warehouse", test.directory, sql], crashAt: crashAt)
+            let after = try Self.state(test)
+            let grew = (after["facts"]?.count ?? 0) - (before["facts"]?.count ?? 0)
+            if outcome.killed {
+                killedCount += 1
+                // Killed: exactly the previous snapshot, or exactly the new one if the rename landed.
+                #expect(grew == 0 || grew == 30, "crash point \(crashAt): \(grew) rows appeared")
+                #expect(after["region"] == before["region"])
+            } else {
+                completedCount += 1
+                #expect(outcome.status == 0)
+                #expect(grew == 30)
+            }
+        }
+        #expect(killedCount >= 15, "the hook killed the writer at \(killedCount) points")
+        #expect(completedCount >= 1)
+        // Leftovers of the killed writes are unreferenced; vacuum removes exactly those.
+        let catalog = try test.warehouse.catalog()
+        var referenced = Set<String>()
+        for table in catalog.tables {
+            for partition in table.partitions { for segment in partition.segments { referenced.insert(segment.path) } }
+        }
+        let leftovers = test.files().filter { $0.hasPrefix("data/") && !referenced.contains($0) }
+        #expect(!leftovers.isEmpty, "killed writes should have left files behind")
+        let stateBefore = try Self.state(test)
+        _ = try test.warehouse.vacuum(keepSnapshots: 1_000)
+        #expect(test.files().filter { $0.hasPrefix("data/") && !referenced.contains($0) }.isEmpty)
+        #expect(!test.files().contains { $0.contains(".tmp-") })
+        #expect(try Self.state(test) == stateBefore)
+    }
+
+    @Test("a killed writer releases the lock")
+    func lockReleasedOnKill() throws {
+        let test = try TestWarehouse()
+        try test.run("CREATE TABLE t (a INT)")
+        let outcome = try Self.run(["sql", "--warehouse", test.directory, "INSERT INTO t VALUES (1)"], crashAt: 1)
+        #expect(outcome.killed)
+        try test.run("INSERT INTO t VALUES (2)")
+        #expect(try test.rows("t") == [[.integer(2)]])
+    }
+}
