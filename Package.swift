@@ -21,15 +21,20 @@ let package = Package(
             providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]
         ),
         .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        .systemLibrary(
             name: "CZstd",
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
         ),
 
-        // Dependencies run one way: columns → encoding → compression → format → storage → SQL → engine → command.
+        // Dependencies run one way: columns → encoding → compression → format → storage → loader/SQL → engine → command.
         .target(name: "StarlingColumns"),
         .target(name: "StarlingEncoding", dependencies: ["StarlingColumns"]),
-        .target(name: "StarlingCompression", dependencies: ["CLZ4", "CZstd"]),
+        .target(name: "StarlingCompression", dependencies: ["CLZ4", "CZstd", "CZlib"]),
         .target(
             name: "StarlingFormat",
             dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingCompression"]
@@ -38,8 +43,12 @@ let package = Package(
             name: "StarlingStorage",
             dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingCompression", "StarlingFormat"]
         ),
+        .target(
+            name: "StarlingLoader",
+            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingCompression", "StarlingFormat", "StarlingStorage"]
+        ),
         .target(name: "StarlingSQL", dependencies: ["StarlingColumns"]),
-        .target(name: "StarlingEngine", dependencies: ["StarlingColumns", "StarlingStorage", "StarlingSQL"]),
+        .target(name: "StarlingEngine", dependencies: ["StarlingColumns", "StarlingStorage", "StarlingSQL", "StarlingLoader"]),
         .executableTarget(
             name: "StarlingCommand",
             dependencies: [
@@ -50,6 +59,7 @@ let package = Package(
                 "StarlingStorage",
                 "StarlingSQL",
                 "StarlingEngine",
+                "StarlingLoader",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,6 +77,7 @@ let package = Package(
         .testTarget(name: "StarlingFormatTests", dependencies: ["StarlingFormat"]),
         .testTarget(name: "StarlingSQLTests", dependencies: ["StarlingSQL"]),
         .testTarget(name: "StarlingStorageTests", dependencies: ["StarlingStorage", "StarlingEngine", "StarlingSQL"]),
+        .testTarget(name: "StarlingLoaderTests", dependencies: ["StarlingLoader", "StarlingStorage", "StarlingEngine"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -54,7 +54,11 @@ struct SQLCommand: ParsableCommand {
             }
         } catch {
             let status: ExitStatus
-            if case .storage(let storage) = error { status = storage.exitStatus } else { status = .failure }
+            switch error {
+            case .storage(let storage): status = storage.exitStatus
+            case .load(let load): status = load.exitStatus
+            case .sql: status = .failure
+            }
             throw fail(error.description, status: status)
         }
     }

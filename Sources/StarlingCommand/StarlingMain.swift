@@ -22,8 +22,8 @@ struct StarlingMain: ParsableCommand {
             """,
         version: starlingVersion,
         subcommands: [
-            InitCommand.self, SQLCommand.self, TablesCommand.self, DescribeCommand.self,
-            HistoryCommand.self, RollbackCommand.self, VacuumCommand.self, InspectCommand.self,
+            InitCommand.self, SQLCommand.self, LoadCommand.self, LoadsCommand.self, TablesCommand.self, DescribeCommand.self,
+            HistoryCommand.self, RollbackCommand.self, VacuumCommand.self, GenerateCommand.self, InspectCommand.self,
         ]
     )
 }

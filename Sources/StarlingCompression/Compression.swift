@@ -56,6 +56,8 @@ public enum CompressionError: Error, Equatable, Sendable, CustomStringConvertibl
     case inputTooLarge(codec: Compression, size: Int)
     /// Compression itself failed (out of memory, bad parameter).
     case compressionFailed(codec: Compression, detail: String)
+    /// A compressed input file (gzip or zstd) is corrupt or truncated.
+    case corruptInput(String)
 
     public var description: String {
         switch self {
@@ -64,6 +66,7 @@ public enum CompressionError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(codec) data decompressed to \(actual) bytes, expected \(expected)"
         case .inputTooLarge(let codec, let size): return "\(size) bytes is too large for \(codec)"
         case .compressionFailed(let codec, let detail): return "\(codec) compression failed: \(detail)"
+        case .corruptInput(let detail): return detail
         }
     }
 }

@@ -1,6 +1,7 @@
 /// The engine facade: runs SQL scripts against a warehouse, one commit per changing statement.
 
 import StarlingColumns
+import StarlingLoader
 import StarlingSQL
 import StarlingStorage
 
@@ -42,11 +43,14 @@ public struct Engine: Sendable {
             case .dropTable(let drop): return try dropTable(drop)
             case .alterTableAddColumn(let alter): return try addColumn(alter)
             case .insertValues(let insert): return try insertValues(insert)
+            case .copy(let copy): return try self.copy(copy)
             }
         } catch let error as SQLError {
             throw .sql(error, script: script)
         } catch let error as StorageError {
             throw .storage(error)
+        } catch let error as LoadError {
+            throw .load(error)
         } catch {
             throw .storage(StorageError(.invalid, "\(error)"))
         }

@@ -1,5 +1,6 @@
 /// The errors the engine reports: SQL errors with positions, and warehouse errors.
 
+import StarlingLoader
 import StarlingSQL
 import StarlingStorage
 
@@ -9,12 +10,15 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     case sql(SQLError, script: String)
     /// An error from the warehouse (missing, locked, corrupt, constraint, I/O).
     case storage(StorageError)
+    /// A failed COPY.
+    case load(LoadError)
 
     /// One or more lines a user can act on.
     public var description: String {
         switch self {
         case .sql(let error, let script): return error.rendered(in: script)
         case .storage(let error): return error.message
+        case .load(let error): return error.message
         }
     }
 }

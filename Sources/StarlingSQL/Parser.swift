@@ -113,7 +113,10 @@ public struct Parser {
             try expect("into")
             return .insertValues(try parseInsert())
         }
-        let known = ["create", "drop", "alter", "insert"]
+        if accept("copy") {
+            return .copy(try parseCopy())
+        }
+        let known = ["create", "drop", "alter", "insert", "copy"]
         let hint = token.kind == .word ? closestMatch(to: token.text, in: known).map { "did you mean \($0.uppercased())?" } : nil
         throw SQLError("expected a statement, found \(token.quoted)", at: token.position, hint: hint)
     }
@@ -294,6 +297,51 @@ public struct Parser {
             throw SQLError("expected the \(what) as a whole number, found \(token.quoted)", at: token.position)
         }
         return value
+    }
+
+    // MARK: COPY
+
+    mutating func parseCopy() throws(SQLError) -> CopyFrom {
+        let table = try identifier("a table name")
+        try expect("from")
+        var files: [String] = []
+        if acceptSymbol("[") || acceptSymbol("(") {
+            repeat {
+                let token = advance()
+                guard token.kind == .string else { throw SQLError("expected a quoted file name, found \(token.quoted)", at: token.position) }
+                files.append(token.text)
+            } while acceptSymbol(",")
+            guard acceptSymbol("]") || acceptSymbol(")") else { throw SQLError("expected \"]\", found \(current.quoted)", at: current.position) }
+        } else {
+            let token = advance()
+            guard token.kind == .string else { throw SQLError("expected a quoted file name, found \(token.quoted)", at: token.position, hint: "COPY t FROM 'file.csv'") }
+            files.append(token.text)
+        }
+        var options: [CopyOption] = []
+        _ = accept("with")
+        if acceptSymbol("(") {
+            repeat {
+                let name = try identifier("an option name")
+                let valueToken = current
+                var value = "true"
+                switch valueToken.kind {
+                case .string, .number, .quotedIdentifier:
+                    value = advance().text
+                case .word:
+                    value = advance().text
+                case .symbol where valueToken.text == "-":
+                    index += 1
+                    let number = advance()
+                    guard number.kind == .number else { throw SQLError("expected a number, found \(number.quoted)", at: number.position) }
+                    value = "-" + number.text
+                default:
+                    break
+                }
+                options.append(CopyOption(name: name, value: value, valuePosition: valueToken.position))
+            } while acceptSymbol(",")
+            try expectSymbol(")")
+        }
+        return CopyFrom(table: table, files: files, options: options)
     }
 
     // MARK: INSERT

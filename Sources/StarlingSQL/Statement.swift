@@ -30,6 +30,22 @@ public enum Statement: Sendable {
     case dropTable(DropTable)
     case alterTableAddColumn(AlterTableAddColumn)
     case insertValues(InsertValues)
+    case copy(CopyFrom)
+}
+
+/// `COPY table FROM 'file' [(option [value], …)]`, the SQL form of `starling load`.
+public struct CopyFrom: Sendable {
+    public var table: Identifier
+    public var files: [String]
+    /// Options by lower-cased name; flags without a value hold `"true"`.
+    public var options: [CopyOption]
+}
+
+/// One option of `COPY … (…)`.
+public struct CopyOption: Sendable {
+    public var name: Identifier
+    public var value: String
+    public var valuePosition: SourcePosition
 }
 
 /// `CREATE TABLE name (columns…) [PARTITION BY …] [WITH (…)]`.

@@ -64,6 +64,8 @@ public struct CatalogTable: Codable, Sendable, Equatable {
     public var nextColumnIdentifier: Int
     /// The snapshot that created the table.
     public var createdSnapshot: Int
+    /// Content hashes of the extract files loaded into the table (absent until the first load).
+    public var loadedFiles: [LoadedFile]?
 
     public init(identifier: Int, name: String, columns: [CatalogColumn], primaryKey: [String], partitioning: Partitioning?, options: [String: String], createdSnapshot: Int) {
         self.identifier = identifier
@@ -95,6 +97,24 @@ public struct CatalogTable: Codable, Sendable, Equatable {
 
     /// The relative directory holding this table's segment files.
     public var dataDirectory: String { "data/\(identifier)-\(name.filter { $0.isLetter || $0.isNumber || $0 == "_" })" }
+}
+
+/// An extract file a load committed, remembered so the same content is not loaded twice.
+public struct LoadedFile: Codable, Sendable, Equatable {
+    /// xxHash64 of the file's bytes, 16 hexadecimal digits.
+    public var contentHash: String
+    public var name: String
+    public var bytes: Int
+    public var batch: String
+    public var snapshot: Int
+
+    public init(contentHash: String, name: String, bytes: Int, batch: String, snapshot: Int) {
+        self.contentHash = contentHash
+        self.name = name
+        self.bytes = bytes
+        self.batch = batch
+        self.snapshot = snapshot
+    }
 }
 
 /// One column.

@@ -1,0 +1,76 @@
+/// COPY table FROM 'file' (…): the SQL form of `starling load`, through the same loader.
+
+import StarlingColumns
+import StarlingLoader
+import StarlingSQL
+import StarlingStorage
+
+extension Engine {
+    func copy(_ copy: CopyFrom) throws -> StatementOutcome {
+        var options = LoadOptions()
+        options.waitForLock = waitForLock
+        for option in copy.options {
+            let name = option.name.name.lowercased()
+            let value = option.value
+            func flag() throws -> Bool {
+                guard let parsed = ValueParsing.boolean(value) else {
+                    throw SQLError("\(name.uppercased()) takes true or false", at: option.valuePosition)
+                }
+                return parsed
+            }
+            func character() throws -> UInt8 {
+                if value == "\\t" { return 0x09 }
+                let bytes = Array(value.utf8)
+                guard bytes.count == 1 else { throw SQLError("\(name.uppercased()) takes one character", at: option.valuePosition) }
+                return bytes[0]
+            }
+            func number() throws -> Int {
+                guard let parsed = Int(value), parsed >= 0 else { throw SQLError("\(name.uppercased()) takes a whole number", at: option.valuePosition) }
+                return parsed
+            }
+            switch name {
+            case "format":
+                guard let kind = ExtractFormat.Kind(rawValue: value.lowercased()) else {
+                    throw SQLError("FORMAT must be csv or ndjson", at: option.valuePosition)
+                }
+                options.format = kind
+            case "header": options.header = try flag()
+            case "delimiter", "delim", "sep": options.delimiter = try character()
+            case "quote": options.quote = try character()
+            case "escape": options.escape = try character()
+            case "null", "nullstr": options.nullStrings = (options.nullStrings ?? []) + [value]
+            case "encoding":
+                guard let encoding = TextEncoding(name: value) else {
+                    throw SQLError("ENCODING must be utf-8, latin-1 or windows-1252", at: option.valuePosition)
+                }
+                options.encoding = encoding
+            case "date_format", "dateformat":
+                guard let format = DateTimeFormat(value) else { throw SQLError("unknown % directive in DATE_FORMAT", at: option.valuePosition) }
+                options.dateFormat = format
+            case "timestamp_format", "timestampformat":
+                guard let format = DateTimeFormat(value) else { throw SQLError("unknown % directive in TIMESTAMP_FORMAT", at: option.valuePosition) }
+                options.timestampFormat = format
+            case "columns": options.columns = value.split(separator: ",").map { String($0) }
+            case "max_rejects": options.maxRejects = try number()
+            case "max_reject_ratio":
+                guard let ratio = Double(value), (0...1).contains(ratio) else {
+                    throw SQLError("MAX_REJECT_RATIO takes a number from 0 to 1", at: option.valuePosition)
+                }
+                options.maxRejectRatio = ratio
+            case "rejects": options.rejectsPath = value
+            case "replace_partitions": options.replacePartitions = try flag()
+            case "force": options.force = try flag()
+            case "threads": options.threads = max(1, try number())
+            default:
+                let known = ["format", "header", "delimiter", "quote", "escape", "null", "encoding", "date_format", "timestamp_format",
+                             "columns", "max_rejects", "max_reject_ratio", "rejects", "replace_partitions", "force", "threads"]
+                throw SQLError("unknown COPY option \"\(name)\"", at: option.name.position,
+                               hint: closestMatch(to: name, in: known).map { "did you mean \($0.uppercased())?" })
+            }
+        }
+        let catalog = try warehouse.catalog()
+        guard catalog.table(named: copy.table.name) != nil else { throw Self.unknownTable(copy.table, in: catalog) }
+        let summary = try Loader(warehouse: warehouse, options: options).load(table: copy.table.name, files: copy.files)
+        return StatementOutcome(tag: "COPY \(summary.record.rowsLoaded)", snapshot: summary.record.snapshot)
+    }
+}

@@ -1,0 +1,96 @@
+/// Sequential reads of a file too large to hold in memory.
+
+import StarlingEncoding
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open file read front to back in blocks.
+public final class FileReader {
+    public let path: String
+    private var descriptor: Int32
+    /// The file's size when opened.
+    public let size: Int
+
+    public init(path: String) throws(FileError) {
+        self.path = path
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw FileError(path: path, operation: "stat", code: code)
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw FileError(path: path, operation: "read (not a regular file)", code: EISDIR)
+        }
+        size = Int(status.st_size)
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// Fills `buffer` from the current position; returns the byte count, 0 at the end.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(FileError) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        while true {
+            #if canImport(Glibc)
+            let count = Glibc.read(descriptor, base, buffer.count)
+            #else
+            let count = Darwin.read(descriptor, base, buffer.count)
+            #endif
+            if count >= 0 { return count }
+            if errno != EINTR { throw FileError(path: path, operation: "read", code: errno) }
+        }
+    }
+
+    /// The xxHash64 of the whole file at `path`, read in 1 MiB blocks.
+    public static func contentHash(path: String) throws(FileError) -> (hash: UInt64, size: Int) {
+        let reader = try FileReader(path: path)
+        var stream = XXHash64.Stream()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var total = 0
+        while true {
+            var failure: FileError?
+            let count = buffer.withUnsafeMutableBytes { bytes -> Int in
+                do throws(FileError) { return try reader.read(into: bytes) } catch { failure = error; return 0 }
+            }
+            if let failure { throw failure }
+            if count == 0 { break }
+            buffer.withUnsafeBytes { stream.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            total += count
+        }
+        return (stream.finish(), total)
+    }
+}
+
+/// Appends lines to a log file durably (each append is written and fsynced).
+public enum AppendLog {
+    public static func append(_ line: String, to path: String) throws(FileError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        defer { close(descriptor) }
+        var text = line.hasSuffix("\n") ? line : line + "\n"
+        var failure: FileError?
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var done = 0
+            while done < bytes.count {
+                let count = write(descriptor, base + done, bytes.count - done)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = FileError(path: path, operation: "append", code: errno)
+                    return
+                }
+                done += count
+            }
+        }
+        if let failure { throw failure }
+        guard fsync(descriptor) == 0 else { throw FileError(path: path, operation: "fsync", code: errno) }
+    }
+}

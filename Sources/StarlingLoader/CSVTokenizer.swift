@@ -1,0 +1,226 @@
+/// Splits CSV text into records and fields: RFC 4180 and what real extracts do beyond it.
+
+/// The fields of a run of complete records, as byte ranges into the tokenized buffer (or, for
+/// quoted fields with escapes, into ``unescaped``).
+struct CSVRecords {
+    /// Per record: the index of its first field in the field arrays; one extra entry at the end.
+    var recordFieldStart: [Int] = [0]
+    /// Per record: the 1-based line number where it starts.
+    var lineNumbers: [Int] = []
+    /// Per record: the byte offset in the (decompressed) input where it starts.
+    var byteOffsets: [Int] = []
+    /// Per record: why it is malformed, or `nil`.
+    var problems: [String?] = []
+    /// Per field: start and end in the buffer (or in `unescaped` when `kinds` says so).
+    var starts: [Int] = []
+    var ends: [Int] = []
+    var kinds: [FieldKind] = []
+    /// Unescaped copies of quoted fields that contained escapes.
+    var unescaped: [UInt8] = []
+
+    enum FieldKind: UInt8 {
+        /// Unquoted bytes of the buffer (NULL strings apply).
+        case plain
+        /// Quoted, no escapes: bytes of the buffer between the quotes.
+        case quoted
+        /// Quoted with escapes: bytes of `unescaped`.
+        case unescaped
+    }
+
+    var count: Int { lineNumbers.count }
+
+    mutating func removeAll() {
+        recordFieldStart.removeAll(keepingCapacity: true)
+        recordFieldStart.append(0)
+        lineNumbers.removeAll(keepingCapacity: true)
+        byteOffsets.removeAll(keepingCapacity: true)
+        problems.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        kinds.removeAll(keepingCapacity: true)
+        unescaped.removeAll(keepingCapacity: true)
+    }
+
+    func fieldCount(_ record: Int) -> Int {
+        recordFieldStart[record + 1] - recordFieldStart[record]
+    }
+}
+
+/// A CSV tokenizer that works block by block: it parses every complete record in a buffer and
+/// reports where the first incomplete one starts, so the caller can carry it into the next block.
+/// Quoted fields may hold delimiters, quotes (doubled, or after the escape character) and newlines;
+/// records end at LF or CRLF.
+struct CSVTokenizer {
+    let delimiter: UInt8
+    let quote: UInt8
+    let escape: UInt8
+
+    /// Tokenizes complete records of `buffer[0..<count]`.
+    ///
+    /// - Parameters:
+    ///   - isFinal: the buffer ends the input, so a last record without a newline is complete.
+    ///   - firstLine, firstOffset: the line number and input offset of `buffer[0]`.
+    /// - Returns: the number of bytes consumed (the rest starts an incomplete record), and the
+    ///   number of newlines within the consumed bytes.
+    func tokenize(
+        _ buffer: UnsafeRawBufferPointer, isFinal: Bool, firstLine: Int, firstOffset: Int, into records: inout CSVRecords
+    ) -> (consumed: Int, lines: Int) {
+        let count = buffer.count
+        guard count > 0, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (0, 0) }
+        let newline: UInt8 = 0x0A
+        let carriageReturn: UInt8 = 0x0D
+        var position = 0
+        var line = firstLine
+        var recordStartPosition = 0
+        var recordStartLine = line
+        var consumed = 0
+        var consumedLines = 0
+
+        recordLoop: while position < count {
+            recordStartPosition = position
+            recordStartLine = line
+            let fieldMark = records.starts.count
+            let unescapedMark = records.unescaped.count
+            var problem: String?
+            fieldLoop: while true {
+                // At the start of a field.
+                if position < count, base[position] == quote {
+                    // Quoted field.
+                    position += 1
+                    let contentStart = position
+                    var hasEscapes = false
+                    var closed = false
+                    var unescapedStart = -1
+                    while position < count {
+                        let byte = base[position]
+                        if byte == escape && escape != quote && position + 1 < count {
+                            if !hasEscapes {
+                                hasEscapes = true
+                                unescapedStart = records.unescaped.count
+                                records.unescaped.append(contentsOf: UnsafeBufferPointer(start: base + contentStart, count: position - contentStart))
+                            }
+                            records.unescaped.append(base[position + 1])
+                            if base[position + 1] == newline { line += 1 }
+                            position += 2
+                            continue
+                        }
+                        if byte == quote {
+                            if escape == quote, position + 1 < count, base[position + 1] == quote {
+                                if !hasEscapes {
+                                    hasEscapes = true
+                                    unescapedStart = records.unescaped.count
+                                    records.unescaped.append(contentsOf: UnsafeBufferPointer(start: base + contentStart, count: position - contentStart))
+                                }
+                                records.unescaped.append(quote)
+                                position += 2
+                                continue
+                            }
+                            if escape == quote, position + 1 >= count, !isFinal {
+                                // A quote at the very end of the buffer may be the first of a pair.
+                                break
+                            }
+                            closed = true
+                            break
+                        }
+                        if byte == newline { line += 1 }
+                        if hasEscapes { records.unescaped.append(byte) }
+                        position += 1
+                    }
+                    guard closed else {
+                        if !isFinal { break recordLoop }
+                        // Unclosed quote at the end of the input: the rest is one malformed record.
+                        records.starts.removeSubrange(fieldMark...)
+                        records.ends.removeSubrange(fieldMark...)
+                        records.kinds.removeSubrange(fieldMark...)
+                        records.unescaped.removeSubrange(unescapedMark...)
+                        append(&records, line: recordStartLine, offset: firstOffset + recordStartPosition, problem: "unclosed quote: the field starting here never ends")
+                        position = count
+                        consumed = count
+                        consumedLines = line - firstLine
+                        break recordLoop
+                    }
+                    if hasEscapes {
+                        records.starts.append(unescapedStart)
+                        records.ends.append(records.unescaped.count)
+                        records.kinds.append(.unescaped)
+                    } else {
+                        records.starts.append(contentStart)
+                        records.ends.append(position)
+                        records.kinds.append(.quoted)
+                    }
+                    position += 1  // the closing quote
+                    // After a quoted field: a delimiter, a line end, or the end of input.
+                    if position < count, base[position] == carriageReturn, position + 1 < count, base[position + 1] == newline {
+                        position += 1
+                    }
+                    if position >= count {
+                        if isFinal { break fieldLoop }
+                        break recordLoop
+                    }
+                    let next = base[position]
+                    if next == delimiter {
+                        position += 1
+                        continue fieldLoop
+                    }
+                    if next == newline {
+                        position += 1
+                        line += 1
+                        break fieldLoop
+                    }
+                    // Stray bytes after the closing quote: skip to the end of the line and reject.
+                    problem = "unexpected character after a closing quote"
+                    while position < count, base[position] != newline { position += 1 }
+                    if position >= count, !isFinal { break recordLoop }
+                    if position < count { position += 1; line += 1 }
+                    break fieldLoop
+                }
+                // Unquoted field: up to the delimiter or line end.
+                let fieldStart = position
+                while position < count {
+                    let byte = base[position]
+                    if byte == delimiter || byte == newline { break }
+                    position += 1
+                }
+                if position >= count && !isFinal { break recordLoop }
+                var fieldEnd = position
+                let atLineEnd = position >= count || base[position] == newline
+                if atLineEnd, fieldEnd > fieldStart, base[fieldEnd - 1] == carriageReturn { fieldEnd -= 1 }
+                records.starts.append(fieldStart)
+                records.ends.append(fieldEnd)
+                records.kinds.append(.plain)
+                if position >= count { break fieldLoop }
+                position += 1
+                if atLineEnd {
+                    line += 1
+                    break fieldLoop
+                }
+            }
+            // A blank line is not a record.
+            let fields = records.starts.count - fieldMark
+            if fields == 1, records.kinds[fieldMark] == .plain, records.ends[fieldMark] == records.starts[fieldMark], problem == nil {
+                records.starts.removeLast()
+                records.ends.removeLast()
+                records.kinds.removeLast()
+            } else {
+                append(&records, line: recordStartLine, offset: firstOffset + recordStartPosition, problem: problem)
+            }
+            consumed = position
+            consumedLines = line - firstLine
+        }
+        // Roll back the fields of an incomplete trailing record.
+        let complete = records.recordFieldStart[records.count]
+        if records.starts.count > complete {
+            records.starts.removeSubrange(complete...)
+            records.ends.removeSubrange(complete...)
+            records.kinds.removeSubrange(complete...)
+        }
+        return (consumed, consumedLines)
+    }
+
+    private func append(_ records: inout CSVRecords, line: Int, offset: Int, problem: String?) {
+        records.lineNumbers.append(line)
+        records.byteOffsets.append(offset)
+        records.problems.append(problem)
+        records.recordFieldStart.append(records.starts.count)
+    }
+}

@@ -1,0 +1,103 @@
+/// Converts fields into one table column's stored values, with the reason when a value is bad.
+
+import StarlingColumns
+import StarlingStorage
+
+/// The typed result of converting one field.
+enum ConvertedValue {
+    case null
+    case integer(Int64)
+    case double(Double)
+    /// Bytes of a VARCHAR value (already valid UTF-8).
+    case text(UnsafeRawBufferPointer)
+}
+
+/// How one table column turns field bytes into a value of its declared type.
+struct ColumnConverter {
+    let column: CatalogColumn
+    let type: LogicalType
+    let dateFormat: DateTimeFormat?
+    let timestampFormat: DateTimeFormat?
+
+    init(column: CatalogColumn, options: LoadOptions) {
+        self.column = column
+        self.type = column.type
+        self.dateFormat = options.dateFormat
+        self.timestampFormat = options.timestampFormat
+    }
+
+    /// Converts `field`; throws the reason a user reads in the rejects file.
+    func convert(_ field: FieldValue) throws(ConversionFailure) -> ConvertedValue {
+        if field.kind == .null { return .null }
+        let bytes = field.bytes
+        switch type {
+        case .varchar:
+            guard Self.isValidUTF8(bytes) else { throw ConversionFailure("invalid UTF-8 (use --encoding latin-1 or windows-1252 for such files)") }
+            return .text(bytes)
+        case .boolean:
+            guard let value = FieldParser.boolean(bytes) else { throw ConversionFailure("not a boolean (true/false/t/f/1/0/yes/no)") }
+            return .integer(value ? 1 : 0)
+        case .tinyint, .smallint, .integer, .bigint:
+            guard let value = FieldParser.integer(bytes) else {
+                if let decimal = FieldParser.decimal(bytes, precision: 18, scale: 0), Self.looksNumeric(bytes) {
+                    guard type.physicalType.integerRange?.contains(decimal) ?? false else { throw ConversionFailure("out of range for \(type)") }
+                    return .integer(decimal)
+                }
+                throw ConversionFailure(Self.looksNumeric(bytes) ? "out of range for \(type)" : "not a whole number")
+            }
+            guard type.physicalType.integerRange?.contains(value) ?? false else { throw ConversionFailure("out of range for \(type)") }
+            return .integer(value)
+        case .decimal(let precision, let scale):
+            guard let value = FieldParser.decimal(bytes, precision: precision, scale: scale) else {
+                throw ConversionFailure(Self.looksNumeric(bytes) ? "out of range for \(type)" : "not a number")
+            }
+            return .integer(value)
+        case .double:
+            guard let value = FieldParser.double(bytes) else { throw ConversionFailure("not a number") }
+            return .double(value)
+        case .date:
+            let days: Int64?
+            if let dateFormat {
+                days = dateFormat.days(bytes)
+            } else {
+                days = FieldParser.isoDate(bytes)
+            }
+            guard let days, days >= Int64(Int32.min), days <= Int64(Int32.max) else {
+                throw ConversionFailure("not a date" + (dateFormat.map { " in the format \($0.pattern)" } ?? " (expected YYYY-MM-DD; see --date-format)"))
+            }
+            return .integer(days)
+        case .timestamp:
+            let micros: Int64?
+            if let timestampFormat {
+                micros = timestampFormat.micros(bytes)
+            } else {
+                micros = ValueParsing.timestamp(String(decoding: bytes, as: UTF8.self).trimmingSpacesOnly)
+            }
+            guard let micros else {
+                throw ConversionFailure("not a timestamp" + (timestampFormat.map { " in the format \($0.pattern)" } ?? " (expected ISO 8601; see --timestamp-format)"))
+            }
+            return .integer(micros)
+        }
+    }
+
+    /// Digits, signs, points and exponents only: a number, perhaps too large.
+    static func looksNumeric(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        !bytes.isEmpty && bytes.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 43 || $0 == 46 || $0 == 101 || $0 == 69 || $0 == 32 }
+    }
+
+    static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var ascii = true
+        for byte in bytes where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii { return true }
+        return String(validating: bytes, as: UTF8.self) != nil
+    }
+}
+
+/// Why a field could not be converted.
+struct ConversionFailure: Error {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+}

@@ -1,0 +1,167 @@
+/// Converts one field's bytes to a typed value, without building a String for numbers and dates.
+
+import StarlingColumns
+
+/// Fast parsers over UTF-8 bytes. Each returns `nil` (with the reason left to the caller) when
+/// the bytes are not a valid value of the type; none ever traps on any input.
+enum FieldParser {
+    /// A signed decimal integer with optional sign and surrounding spaces, checked for overflow.
+    static func integer(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        var index = 0
+        var end = bytes.count
+        while index < end, bytes[index] == 0x20 { index += 1 }
+        while end > index, bytes[end - 1] == 0x20 { end -= 1 }
+        guard index < end else { return nil }
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        guard index < end else { return nil }
+        // Accumulate negatively so Int64.min parses.
+        var value: Int64 = 0
+        while index < end {
+            let digit = Int64(bytes[index]) - 48
+            guard digit >= 0, digit <= 9 else { return nil }
+            let (multiplied, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (subtracted, overflow2) = multiplied.subtractingReportingOverflow(digit)
+            guard !overflow1, !overflow2 else { return nil }
+            value = subtracted
+            index += 1
+        }
+        if negative { return value }
+        let (positive, overflow) = Int64(0).subtractingReportingOverflow(value)
+        return overflow ? nil : positive
+    }
+
+    /// A decimal as its unscaled value at `scale`, rounding half away from zero beyond it, with at
+    /// most `precision` digits. Accepts `12`, `-12.5`, `.5`, `+3.`, and an exponent (`1.5e3`).
+    static func decimal(_ bytes: UnsafeRawBufferPointer, precision: Int, scale: Int) -> Int64? {
+        var index = 0
+        var end = bytes.count
+        while index < end, bytes[index] == 0x20 { index += 1 }
+        while end > index, bytes[end - 1] == 0x20 { end -= 1 }
+        guard index < end else { return nil }
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        // Fast path: digits, optional point, digits, no exponent.
+        var value: Int64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        var seenPoint = false
+        var roundUp = false
+        var any = false
+        while index < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                guard !seenPoint else { return nil }
+                seenPoint = true
+            } else if byte >= 48 && byte <= 57 {
+                any = true
+                if seenPoint {
+                    if fractionDigits == scale {
+                        // The first dropped digit decides the rounding; check the rest are digits.
+                        if !roundUp, fractionDigits == scale { roundUp = byte >= 53 }
+                        fractionDigits += 1
+                        index += 1
+                        while index < end {
+                            let rest = bytes[index]
+                            if rest == UInt8(ascii: "e") || rest == UInt8(ascii: "E") { return slowDecimal(bytes, precision: precision, scale: scale) }
+                            guard rest >= 48 && rest <= 57 else { return nil }
+                            index += 1
+                        }
+                        break
+                    }
+                    fractionDigits += 1
+                }
+                if value != 0 || byte != 48 { digits += 1 }
+                guard digits <= 18 else { return nil }
+                value = value * 10 + Int64(byte - 48)
+            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+                return slowDecimal(bytes, precision: precision, scale: scale)
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard any else { return nil }
+        // Scale up to `scale` fractional digits.
+        var kept = min(fractionDigits, scale)
+        while kept < scale {
+            let (multiplied, overflow) = value.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            value = multiplied
+            kept += 1
+        }
+        if roundUp { value += 1 }
+        guard value < ValueParsing.power10(precision) else { return nil }
+        return negative ? -value : value
+    }
+
+    static func slowDecimal(_ bytes: UnsafeRawBufferPointer, precision: Int, scale: Int) -> Int64? {
+        try? ValueParsing.decimal(String(decoding: bytes, as: UTF8.self).trimmingSpacesOnly, precision: precision, scale: scale)
+    }
+
+    /// A double, via the C library's correctly rounded conversion.
+    static func double(_ bytes: UnsafeRawBufferPointer) -> Double? {
+        let text = String(decoding: bytes, as: UTF8.self).trimmingSpacesOnly
+        if let value = Double(text) { return value }
+        switch text.lowercased() {
+        case "nan": return .nan
+        case "inf", "infinity", "+inf", "+infinity": return .infinity
+        case "-inf", "-infinity": return -.infinity
+        default: return nil
+        }
+    }
+
+    /// `true/false/t/f/1/0/yes/no/y/n`, any case.
+    static func boolean(_ bytes: UnsafeRawBufferPointer) -> Bool? {
+        guard bytes.count <= 5 else { return nil }
+        var lower: UInt64 = 0
+        for byte in bytes {
+            let folded = byte >= 65 && byte <= 90 ? byte + 32 : byte
+            lower = lower << 8 | UInt64(folded)
+        }
+        switch bytes.count {
+        case 1:
+            switch UInt8(truncatingIfNeeded: lower) {
+            case UInt8(ascii: "t"), UInt8(ascii: "1"), UInt8(ascii: "y"): return true
+            case UInt8(ascii: "f"), UInt8(ascii: "0"), UInt8(ascii: "n"): return false
+            default: return nil
+            }
+        default:
+            return ValueParsing.boolean(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    /// ISO `YYYY-MM-DD` fast path, days since 1970-01-01.
+    static func isoDate(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else {
+            return ValueParsing.date(String(decoding: bytes, as: UTF8.self).trimmingSpacesOnly)
+        }
+        func digits(_ start: Int, _ count: Int) -> Int? {
+            var value = 0
+            for index in start..<(start + count) {
+                let digit = Int(bytes[index]) - 48
+                guard digit >= 0 && digit <= 9 else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
+              (1...12).contains(month), day >= 1, day <= CalendarDate.daysInMonth(year: year, month: month) else { return nil }
+        return CalendarDate(year: year, month: month, day: day).daysSinceEpoch
+    }
+}
+
+extension String {
+    var trimmingSpacesOnly: String {
+        var slice = Substring(self)
+        while slice.first == " " { slice.removeFirst() }
+        while slice.last == " " { slice.removeLast() }
+        return String(slice)
+    }
+}

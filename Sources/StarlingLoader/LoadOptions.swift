@@ -1,0 +1,90 @@
+/// How to read extract files: the flags of `starling load` and the options of `COPY`.
+
+/// Everything a load can be told. `nil` means "detect from the file name" (see ``ExtractFormat``).
+public struct LoadOptions: Sendable {
+    /// `csv` (also TSV and dbgen's `.tbl`) or `ndjson`.
+    public var format: ExtractFormat.Kind?
+    /// The field delimiter; default `,`, tab for `.tsv`, `|` for `.tbl`.
+    public var delimiter: UInt8?
+    public var quote: UInt8 = UInt8(ascii: "\"")
+    /// The escape character inside quotes; default: the quote itself (doubled quotes).
+    public var escape: UInt8?
+    /// Whether the first line names the columns; default: yes, except for `.tbl` files.
+    public var header: Bool?
+    /// Unquoted field texts that mean NULL; default: the empty field and `\N`.
+    public var nullStrings: [String]?
+    public var encoding: TextEncoding = .utf8
+    public var dateFormat: DateTimeFormat?
+    public var timestampFormat: DateTimeFormat?
+    /// The file's columns, in order, by table column name (overrides the header).
+    public var columns: [String]?
+    /// Rejected rows tolerated before the load aborts (default 0: the first bad row aborts).
+    public var maxRejects: Int = 0
+    /// Rejected share of rows tolerated, checked at the end; overrides `maxRejects` when set.
+    public var maxRejectRatio: Double?
+    /// Where rejected rows go (default `DIR/loads/<batch>.rejects.csv`).
+    public var rejectsPath: String?
+    /// Replace every partition the load touches, instead of adding to it.
+    public var replacePartitions = false
+    /// Load a file even if the same content was loaded into the table before.
+    public var force = false
+    /// Worker threads for parsing (default: all cores).
+    public var threads: Int?
+    /// List unknown NDJSON fields.
+    public var verbose = false
+    /// Wait for another writer instead of failing.
+    public var waitForLock = false
+
+    public init() {}
+}
+
+/// Text encodings an extract may be in; everything is stored as UTF-8.
+public enum TextEncoding: String, Sendable, CaseIterable {
+    case utf8 = "utf-8"
+    case latin1 = "latin-1"
+    case windows1252 = "windows-1252"
+
+    /// Accepts common spellings: `utf8`, `UTF-8`, `latin1`, `iso-8859-1`, `cp1252`, …
+    public init?(name: String) {
+        switch name.lowercased().replacing("_", with: "-") {
+        case "utf-8", "utf8": self = .utf8
+        case "latin-1", "latin1", "iso-8859-1", "iso8859-1": self = .latin1
+        case "windows-1252", "cp1252", "win1252": self = .windows1252
+        default: return nil
+        }
+    }
+}
+
+/// What a file is, from its name: format, delimiter, header default and compression.
+public struct ExtractFormat: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case csv, ndjson
+    }
+
+    public var kind: Kind
+    public var delimiter: UInt8
+    public var header: Bool
+
+    /// `x.csv[.gz|.zst]`, `.tsv`, `.tbl` (pipe, no header, trailing delimiter), `.ndjson`/`.jsonl`/`.json`.
+    public init(fileName: String) {
+        var name = fileName.lowercased()
+        for suffix in [".gz", ".gzip", ".zst", ".zstd"] where name.hasSuffix(suffix) {
+            name.removeLast(suffix.count)
+        }
+        if name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") || name.hasSuffix(".json") {
+            self.init(kind: .ndjson, delimiter: UInt8(ascii: ","), header: false)
+        } else if name.hasSuffix(".tsv") || name.hasSuffix(".tab") {
+            self.init(kind: .csv, delimiter: 0x09, header: true)
+        } else if name.hasSuffix(".tbl") {
+            self.init(kind: .csv, delimiter: UInt8(ascii: "|"), header: false)
+        } else {
+            self.init(kind: .csv, delimiter: UInt8(ascii: ","), header: true)
+        }
+    }
+
+    public init(kind: Kind, delimiter: UInt8, header: Bool) {
+        self.kind = kind
+        self.delimiter = delimiter
+        self.header = header
+    }
+}

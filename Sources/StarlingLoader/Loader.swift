@@ -1,0 +1,254 @@
+/// `starling load`: extract files into a table as one all-or-nothing commit.
+
+import StarlingColumns
+import StarlingEncoding
+import StarlingFormat
+import StarlingStorage
+
+/// What a finished load reports.
+public struct LoadSummary: Sendable {
+    public let record: LoadRecord
+    /// Wall-clock seconds.
+    public let seconds: Double
+    /// Decompressed input bytes.
+    public let inputBytes: Int
+    /// NDJSON fields that match no column, with how often each appeared.
+    public let unknownFields: [(name: String, count: Int)]
+    /// Dimension rows inserted, updated and left unchanged (dimension loads only).
+    public let dimensionInserted: Int
+    public let dimensionUnchanged: Int
+}
+
+/// Progress of a running load, for the terminal progress line.
+public struct LoadProgress: Sendable {
+    public let bytesDone: Int
+    public let bytesTotal: Int
+    public let rows: Int
+    public let seconds: Double
+}
+
+/// Loads extract files into one table. One call is one batch: it commits one snapshot, or on any
+/// error (too many rejects, bad header, I/O, a signal) commits nothing; either way it appends a
+/// record to the load log.
+public final class Loader {
+    public let warehouse: Warehouse
+    public let options: LoadOptions
+    let progressHandler: ((LoadProgress) -> Void)?
+
+    public init(warehouse: Warehouse, options: LoadOptions, progress: ((LoadProgress) -> Void)? = nil) {
+        self.warehouse = warehouse
+        self.options = options
+        self.progressHandler = progress
+    }
+
+    /// Loads `files` into `tableName`.
+    public func load(table tableName: String, files: [String]) throws(LoadError) -> LoadSummary {
+        let started = currentMicros()
+        let batch = "L" + String(started, radix: 36)
+        let rejectsPath = options.rejectsPath ?? warehouse.path("loads/\(batch).rejects.csv")
+        let rejects = RejectsWriter(path: rejectsPath)
+        var record = LoadRecord(
+            batch: batch, table: tableName, files: [], rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, unknownKeys: 0, rowsUpdated: 0,
+            partitions: [], startedMicros: started, endedMicros: started, status: "aborted", error: nil, snapshot: nil, rejectsFile: nil)
+        do {
+            if options.rejectsPath == nil { try? FileBytes.createDirectory(warehouse.path("loads")) }
+            let summary = try run(tableName: tableName, files: files, batch: batch, rejects: rejects, record: &record)
+            try rejects.finish()
+            return summary
+        } catch {
+            record.endedMicros = currentMicros()
+            record.status = "aborted"
+            record.error = error.message
+            record.rowsRejected = rejects.count
+            if rejects.count > 0, (try? rejects.finish()) != nil { record.rejectsFile = rejectsPath }
+            try? LoadLog.append(record, to: warehouse)
+            throw error
+        }
+    }
+
+    private func run(tableName: String, files: [String], batch: String, rejects: RejectsWriter, record: inout LoadRecord) throws(LoadError) -> LoadSummary {
+        guard !files.isEmpty else { throw LoadError(.refused, "no input files") }
+        let transaction: WriteTransaction
+        do { transaction = try warehouse.beginWrite(wait: options.waitForLock) } catch { throw LoadError(error) }
+        defer { transaction.abandon() }
+        let catalog = transaction.catalog
+        let name = catalog.table(named: tableName) != nil ? tableName : tableName.lowercased()
+        guard let tableIndex = catalog.tables.firstIndex(where: { $0.name == name }) else {
+            throw LoadError(.refused, "no table named \(tableName)" + (Self.suggestion(tableName, catalog.tables.map(\.name)).map { " (did you mean \($0)?)" } ?? ""))
+        }
+        let table = catalog.tables[tableIndex]
+        record.table = table.name
+
+        // Files: present, readable, and not loaded before (unless forced or replacing).
+        var hashes = Set<String>()
+        for file in files {
+            let content: (hash: UInt64, size: Int)
+            do { content = try FileReader.contentHash(path: file) } catch {
+                throw LoadError(error.isMissing ? .missingFile : .io, error.isMissing ? "input file not found: \(file)" : error.description)
+            }
+            let hash = Self.hexadecimal(content.hash)
+            record.files.append(LoadRecord.File(path: file, bytes: content.size, contentHash: hash))
+            if !options.force, !options.replacePartitions {
+                if let earlier = table.loadedFiles?.first(where: { $0.contentHash == hash }) {
+                    throw LoadError(.refused, "\(file) has the same content as \(earlier.name), already loaded into \(table.name) in batch \(earlier.batch) (snapshot \(earlier.snapshot)); pass --replace-partitions to replace the partitions it covers, or --force to load it again")
+                }
+                if hashes.contains(hash) {
+                    throw LoadError(.refused, "\(file) has the same content as another file of this load; pass --force to load both")
+                }
+            }
+            hashes.insert(hash)
+        }
+        let totalBytes = record.files.reduce(0) { $0 + $1.bytes }
+
+        let processor = try RowProcessor(table: table, catalog: catalog, transaction: transaction, options: options, rejects: rejects)
+        var provided = Set<Int>()
+        var inputBytes = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        var lastReport = start
+        var doneBefore = 0
+        for (index, file) in files.enumerated() {
+            let format = options.format.map { ExtractFormat(kind: $0, delimiter: UInt8(ascii: ","), header: true) } ?? ExtractFormat(fileName: file)
+            let fileSize = record.files[index].bytes
+            let report: (Int) -> Void = { [progressHandler] bytes in
+                guard let progressHandler else { return }
+                let now = clock.now
+                guard now - lastReport > .milliseconds(500) else { return }
+                lastReport = now
+                let elapsed = start.duration(to: now)
+                progressHandler(LoadProgress(bytesDone: doneBefore + min(bytes, fileSize), bytesTotal: totalBytes, rows: processor.rowsRead,
+                                             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+            }
+            do {
+                switch format.kind {
+                case .csv:
+                    let reader = CSVReader(path: file, table: table, options: options, format: format)
+                    provided.formUnion(try reader.read(into: processor, progress: report))
+                case .ndjson:
+                    let reader = NDJSONReader(path: file, table: table, options: options)
+                    provided.formUnion(try reader.read(into: processor, progress: report))
+                }
+            } catch let error as LoadError {
+                throw error
+            } catch {
+                throw LoadError(.io, "\(file): \(error)")
+            }
+            doneBefore += fileSize
+            inputBytes += fileSize
+        }
+        if let ratio = options.maxRejectRatio, processor.rowsRead > 0, Double(rejects.count) / Double(processor.rowsRead) > ratio {
+            throw LoadError(.badData, "\(rejects.count) of \(processor.rowsRead) rows were rejected, more than --max-reject-ratio \(ratio); the load was aborted and nothing was loaded")
+        }
+
+        // Write: dimensions merge; facts and plain tables add (or replace) partitions.
+        var updated = table
+        var dimensionInserted = 0
+        var dimensionUnchanged = 0
+        if processor.isDimension {
+            let outcome = try mergeDimension(table: table, processor: processor, provided: provided, transaction: transaction, catalog: catalog, into: &updated)
+            record.rowsUpdated = outcome.updated
+            dimensionInserted = outcome.inserted
+            dimensionUnchanged = outcome.unchanged
+            record.partitions = updated.partitions.isEmpty ? [] : [""]
+        } else if let partitions = processor.partitions {
+            try partitions.finish()
+            for key in partitions.touched {
+                let segments = partitions.written[key] ?? []
+                if let existing = updated.partitions.firstIndex(where: { $0.key == key }) {
+                    if options.replacePartitions {
+                        updated.partitions[existing].segments = segments
+                    } else {
+                        updated.partitions[existing].segments.append(contentsOf: segments)
+                    }
+                } else {
+                    updated.partitions.append(CatalogPartition(key: key, segments: segments))
+                }
+            }
+            updated.partitions.removeAll { $0.segments.isEmpty }
+            updated.partitions.sort { $0.key < $1.key }
+            record.partitions = partitions.touched.sorted()
+        }
+        var loaded = updated.loadedFiles ?? []
+        for file in record.files {
+            loaded.append(LoadedFile(contentHash: file.contentHash, name: Self.fileName(file.path), bytes: file.bytes, batch: batch, snapshot: transaction.snapshot))
+        }
+        updated.loadedFiles = loaded
+        transaction.catalog.tables[tableIndex] = updated
+
+        record.rowsRead = processor.rowsRead
+        record.rowsLoaded = processor.rowsAccepted
+        record.rowsRejected = rejects.count
+        record.unknownKeys = processor.unknownKeys
+        let names = files.map(Self.fileName)
+        let detail = "batch \(batch): " + (names.count > 2 ? "\(names[0]) and \(names.count - 1) more files" : names.joined(separator: ", "))
+        let committed: Catalog
+        do { committed = try transaction.commit(operation: options.replacePartitions ? "load (replace)" : "load", table: table.name, detail: detail) } catch {
+            throw LoadError(error)
+        }
+        record.snapshot = committed.snapshot
+        record.status = "committed"
+        record.endedMicros = currentMicros()
+        if rejects.count > 0 { record.rejectsFile = rejects.path }
+        try LoadLog.append(record, to: warehouse)
+        let elapsed = start.duration(to: clock.now)
+        return LoadSummary(
+            record: record, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            inputBytes: inputBytes, unknownFields: processor.unknownFields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            dimensionInserted: dimensionInserted, dimensionUnchanged: dimensionUnchanged)
+    }
+
+    /// Merges a dimension load and writes the dimension's new segments.
+    private func mergeDimension(table: CatalogTable, processor: RowProcessor, provided: Set<Int>, transaction: WriteTransaction,
+                                catalog: Catalog, into updated: inout CatalogTable) throws(LoadError) -> DimensionMerge.Outcome {
+        try Self.upsertDimension(table: table, incoming: processor.dimensionRows, provided: provided, resolvers: processor.resolvers,
+                                 transaction: transaction, catalog: catalog, into: &updated)
+    }
+
+    /// Upserts `incoming` rows (declared types) into a dimension inside `transaction`: a rewrite of
+    /// its one segment when stored rows changed, else one new segment with the appended rows.
+    static func upsertDimension(table: CatalogTable, incoming: [[Value]], provided: Set<Int>, resolvers: [Int: ReferenceResolver],
+                                transaction: WriteTransaction, catalog: Catalog, into updated: inout CatalogTable) throws(LoadError) -> DimensionMerge.Outcome {
+        let existing: [[Value]]
+        do { existing = table.rowCount > 0 ? try TableScanner(warehouse: transaction.warehouse, catalog: catalog).rows(of: table) : [] } catch { throw LoadError(error) }
+        let today = currentMicros() / 86_400_000_000
+        let outcome = DimensionMerge.merge(table: table, existing: existing, incoming: incoming, provided: provided, loadDay: today)
+        let toWrite = outcome.rewritten ? outcome.rows : Array(outcome.rows[outcome.firstAppended...])
+        guard !toWrite.isEmpty else { return outcome }
+        // Stored values: references become row codes.
+        var vectors: [ColumnVector] = []
+        for (index, column) in table.columns.enumerated() {
+            var builder = ColumnVectorBuilder(type: column.storedType, reservingCapacity: toWrite.count)
+            let resolver = resolvers[index]
+            for row in toWrite {
+                let value = row[index]
+                if let resolver, !value.isNull {
+                    builder.append(integer: Int64(resolver.code(for: value, factDate: nil) ?? DimensionKeys.unknownMember))
+                } else {
+                    builder.append(value)
+                }
+            }
+            vectors.append(builder.finish())
+        }
+        let segment: CatalogSegment
+        do { segment = try transaction.writeSegment(table: table, partitionKey: "", columns: table.columns, vectors: vectors) } catch { throw LoadError(error) }
+        if outcome.rewritten || updated.partitions.isEmpty {
+            updated.partitions = [CatalogPartition(key: "", segments: outcome.rewritten ? [segment] : (updated.partitions.first?.segments ?? []) + [segment])]
+        } else {
+            updated.partitions[0].segments.append(segment)
+        }
+        return outcome
+    }
+
+    static func hexadecimal(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    static func fileName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    static func suggestion(_ name: String, _ candidates: [String]) -> String? {
+        candidates.first { $0.lowercased().hasPrefix(String(name.lowercased().prefix(3))) }
+    }
+}
