@@ -80,9 +80,28 @@ struct ColumnConverter {
         }
     }
 
-    /// Digits, signs, points and exponents only: a number, perhaps too large.
+    /// A well-formed number (`[+-]digits[.digits][e[+-]digits]`, spaces around), perhaps too large.
     static func looksNumeric(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        !bytes.isEmpty && bytes.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 45 || $0 == 43 || $0 == 46 || $0 == 101 || $0 == 69 || $0 == 32 }
+        var index = 0
+        var end = bytes.count
+        while index < end, bytes[index] == 32 { index += 1 }
+        while end > index, bytes[end - 1] == 32 { end -= 1 }
+        if index < end, bytes[index] == 45 || bytes[index] == 43 { index += 1 }
+        var digits = 0
+        while index < end, bytes[index] >= 48, bytes[index] <= 57 { index += 1; digits += 1 }
+        if index < end, bytes[index] == 46 {
+            index += 1
+            while index < end, bytes[index] >= 48, bytes[index] <= 57 { index += 1; digits += 1 }
+        }
+        guard digits > 0 else { return false }
+        if index < end, bytes[index] == 101 || bytes[index] == 69 {
+            index += 1
+            if index < end, bytes[index] == 45 || bytes[index] == 43 { index += 1 }
+            var exponentDigits = 0
+            while index < end, bytes[index] >= 48, bytes[index] <= 57 { index += 1; exponentDigits += 1 }
+            guard exponentDigits > 0 else { return false }
+        }
+        return index == end
     }
 
     static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {

@@ -7,7 +7,7 @@ import StarlingColumns
 /// Directives: `%Y` four-digit year, `%y` two-digit year (69–99 → 19xx, else 20xx), `%m` month,
 /// `%d` day (one or two digits unless the pattern packs them, as in `%Y%m%d`), `%b`/`%h` month
 /// abbreviation, `%B` month name, `%H` hour, `%I` 12-hour hour with `%p` (AM/PM), `%M` minute,
-/// `%S` second, `%f` fraction of a second (1–9 digits, kept to microseconds), `%z` offset
+/// `%S` second (a `.fraction` may follow), `%f` fraction of a second (1–9 digits, kept to microseconds), `%z` offset
 /// (`Z`, `±HH`, `±HHMM`, `±HH:MM`), `%%` a percent sign; other characters match themselves.
 public struct DateTimeFormat: Sendable, Equatable {
     enum Piece: Equatable, Sendable {
@@ -81,8 +81,7 @@ public struct DateTimeFormat: Sendable, Equatable {
         func number(_ minimum: Int, _ maximum: Int, packed: Bool) -> Int? {
             var value = 0
             var read = 0
-            let limit = packed ? maximum : maximum
-            while read < limit, index < count, bytes[index] >= 48, bytes[index] <= 57 {
+            while read < maximum, index < count, bytes[index] >= 48, bytes[index] <= 57 {
                 value = value * 10 + Int(bytes[index] - 48)
                 index += 1
                 read += 1
@@ -123,6 +122,24 @@ public struct DateTimeFormat: Sendable, Equatable {
             case .second:
                 guard let value = number(2, 2, packed: true) else { return nil }
                 second = value
+                // A fraction may follow the seconds even without %f, unless the pattern spells it out.
+                let patternContinues: Bool = {
+                    guard position + 1 < pieces.count else { return false }
+                    if case .literal(let next) = pieces[position + 1], next == UInt8(ascii: ".") { return true }
+                    return pieces[position + 1] == .fraction
+                }()
+                if !patternContinues, index + 1 < count, bytes[index] == UInt8(ascii: "."), bytes[index + 1] >= 48, bytes[index + 1] <= 57 {
+                    index += 1
+                    var digits = 0
+                    var value: Int64 = 0
+                    while index < count, bytes[index] >= 48, bytes[index] <= 57, digits < 9 {
+                        if digits < 6 { value = value * 10 + Int64(bytes[index] - 48) }
+                        digits += 1
+                        index += 1
+                    }
+                    for _ in min(digits, 6)..<6 { value *= 10 }
+                    fraction = value
+                }
             case .fraction:
                 var digits = 0
                 var value: Int64 = 0
