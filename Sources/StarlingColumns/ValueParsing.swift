@@ -55,9 +55,18 @@ public enum ValueParsing {
     /// A whole number in the range of `type`.
     public static func integer(_ text: String, type: LogicalType) throws(Failure) -> Int64 {
         guard let value = Int64(text.hasPrefix("+") ? String(text.dropFirst()) : text) else {
-            if let decimalValue = try? decimal(text, precision: 18, scale: 0), text.contains(".") {
+            if text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
                 // PostgreSQL rounds a fractional literal assigned to an integer column.
-                return try integer(String(decimalValue), type: type)
+                let rounded: Int64
+                do {
+                    rounded = try decimal(text, precision: 18, scale: 0)
+                } catch {
+                    throw Failure(error.message.contains("out of range") ? "\(text) is out of range for \(type)" : "\"\(text)\" is not a whole number")
+                }
+                guard let range = type.physicalType.integerRange, range.contains(rounded) else {
+                    throw Failure("\(text) is out of range for \(type)")
+                }
+                return rounded
             }
             throw Failure(text.allSatisfy({ $0.isNumber || $0 == "-" || $0 == "+" }) && !text.isEmpty
                 ? "\(text) is out of range for \(type)" : "\"\(text)\" is not a whole number")

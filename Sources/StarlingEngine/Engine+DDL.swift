@@ -47,32 +47,11 @@ extension Engine {
         for (index, column) in create.columns.enumerated() {
             var reference: ColumnReference?
             if let clause = column.references {
-                guard clause.table.name != create.name.name else {
-                    throw SQLError("a table cannot reference itself", at: clause.table.position)
-                }
-                guard let target = catalog.table(named: clause.table.name) else {
-                    throw Self.unknownTable(clause.table, in: catalog)
-                }
-                guard target.primaryKey.count == 1, let key = target.primaryKey.first, let keyColumn = target.column(named: key) else {
-                    throw SQLError("table \(target.name) cannot be referenced: it has no single-column PRIMARY KEY", at: clause.table.position,
-                                   hint: "declare its key column PRIMARY KEY")
-                }
-                if let named = clause.column, named.name != key {
-                    if target.column(named: named.name) == nil { throw Self.unknownColumn(named, in: target) }
-                    throw SQLError("column \(named.name) of \(target.name) is not its primary key (\(key))", at: named.position)
-                }
-                guard target.partitioning == nil else {
-                    throw SQLError("table \(target.name) is partitioned, so it cannot be a dimension", at: clause.table.position)
-                }
-                guard keyColumn.type == column.type else {
-                    throw SQLError("column \(column.name.name) is \(column.type) but \(target.name).\(key) is \(keyColumn.type)", at: column.typePosition,
-                                   hint: "declare it \(keyColumn.type)")
-                }
-                reference = ColumnReference(table: target.name, column: key)
+                reference = try Self.resolveReference(clause, from: create.name.name, column: column, catalog: catalog)
             }
             columns.append(CatalogColumn(identifier: index + 1, name: column.name.name, type: column.type, notNull: column.notNull || column.primaryKey, references: reference))
         }
-        for name in primaryKey {
+        for name in primaryKey + [create.partitionBy?.column.name].compactMap({ $0 }) {
             if let index = columns.firstIndex(where: { $0.name == name }) { columns[index].notNull = true }
         }
         // Partitioning: by a DATE column.
@@ -95,7 +74,11 @@ extension Engine {
                 let hint = TableOptions.known[name] == nil ? closestMatch(to: name, in: Array(TableOptions.known.keys)).map { "did you mean \($0)?" } : nil
                 throw SQLError(problem, at: TableOptions.known[name] == nil ? option.name.position : option.valuePosition, hint: hint)
             }
-            options[name] = option.value
+            guard options[name] == nil else {
+                throw SQLError("option \(name) is given twice", at: option.name.position)
+            }
+            // Enumerated values are stored in lower case; names of columns keep theirs.
+            options[name] = ["compression", "kind", "unknown_key"].contains(name) ? option.value.lowercased() : option.value
         }
         if let tracked = options["scd_tracked_columns"] {
             for name in tracked.split(separator: ",").map({ $0.trimmingCharacters }) where !seen.contains(name) {
@@ -147,16 +130,42 @@ extension Engine {
         }
         var reference: ColumnReference?
         if let clause = definition.references {
-            guard let target = transaction.catalog.table(named: clause.table.name), target.isReferenceable, let key = target.primaryKey.first else {
-                throw Self.unknownTable(clause.table, in: transaction.catalog)
-            }
-            reference = ColumnReference(table: target.name, column: key)
+            reference = try Self.resolveReference(clause, from: table.name, column: definition, catalog: transaction.catalog)
         }
         table.columns.append(CatalogColumn(identifier: table.nextColumnIdentifier, name: definition.name.name, type: definition.type, notNull: definition.notNull, references: reference))
         table.nextColumnIdentifier += 1
         transaction.catalog.tables[index] = table
         let committed = try transaction.commit(operation: "alter table", table: table.name, detail: "add column \(definition.name.name) \(definition.type)")
         return StatementOutcome(tag: "ALTER TABLE", snapshot: committed.snapshot)
+    }
+}
+
+extension Engine {
+    /// Checks a `REFERENCES` clause: an existing, other, unpartitioned table, its single-column
+    /// primary key, of the same type as the referencing column.
+    static func resolveReference(_ clause: ReferencesClause, from tableName: String, column: ColumnDefinition, catalog: Catalog) throws(SQLError) -> ColumnReference {
+        guard clause.table.name != tableName else {
+            throw SQLError("a table cannot reference itself", at: clause.table.position)
+        }
+        guard let target = catalog.table(named: clause.table.name) else {
+            throw unknownTable(clause.table, in: catalog)
+        }
+        guard target.primaryKey.count == 1, let key = target.primaryKey.first, let keyColumn = target.column(named: key) else {
+            throw SQLError("table \(target.name) cannot be referenced: it has no single-column PRIMARY KEY", at: clause.table.position,
+                           hint: "declare its key column PRIMARY KEY")
+        }
+        if let named = clause.column, named.name != key {
+            if target.column(named: named.name) == nil { throw unknownColumn(named, in: target) }
+            throw SQLError("column \(named.name) of \(target.name) is not its primary key (\(key))", at: named.position)
+        }
+        guard target.partitioning == nil else {
+            throw SQLError("table \(target.name) is partitioned, so it cannot be a dimension", at: clause.table.position)
+        }
+        guard keyColumn.type == column.type else {
+            throw SQLError("column \(column.name.name) is \(column.type) but \(target.name).\(key) is \(keyColumn.type)", at: column.typePosition,
+                           hint: "declare it \(keyColumn.type)")
+        }
+        return ColumnReference(table: target.name, column: key)
     }
 }
 

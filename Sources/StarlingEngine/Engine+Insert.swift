@@ -72,7 +72,10 @@ extension Engine {
                 guard case .integer(let number) = parsed else { throw mismatch(typeName.uppercased()) }
                 switch (typeName, type) {
                 case ("date", .date), ("timestamp", .timestamp): return parsed
-                case ("date", .timestamp): return .integer(number * 86_400_000_000)
+                case ("date", .timestamp):
+                    let (micros, overflow) = number.multipliedReportingOverflow(by: 86_400_000_000)
+                    guard !overflow else { throw SQLError("DATE '\(text)' is out of range for TIMESTAMP", at: literal.position) }
+                    return .integer(micros)
                 case ("timestamp", .date):
                     let days = number >= 0 ? number / 86_400_000_000 : (number + 1) / 86_400_000_000 - 1
                     return .integer(days)

@@ -143,6 +143,9 @@ public struct Parser {
                 index += 1
                 try expect("key")
                 let columns = try parseIdentifierList("a column name")
+                guard columns.count == 1 else {
+                    throw SQLError("composite foreign keys are not supported", at: columns[1].position, hint: "reference a dimension's single-column key")
+                }
                 let referencesPosition = current.position
                 try expect("references")
                 let clause = try parseReferencesTarget(at: referencesPosition)

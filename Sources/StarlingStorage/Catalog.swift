@@ -38,7 +38,7 @@ public struct Catalog: Codable, Sendable, Equatable {
     public func kind(of table: CatalogTable) -> TableKind {
         if !referencingTables(table.name).isEmpty { return .dimension }
         if table.columns.contains(where: { $0.references != nil }) { return .fact }
-        return table.isReferenceable && table.options["kind"] == "dimension" ? .dimension : .plain
+        return table.isReferenceable && table.options["kind"]?.lowercased() == "dimension" ? .dimension : .plain
     }
 }
 

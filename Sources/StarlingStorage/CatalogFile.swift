@@ -69,6 +69,12 @@ public enum CatalogFile {
         }
     }
 
+    /// The write version of a snapshot file (0 when the file is too short to say).
+    public static func writeVersion(of storage: ByteStorage) -> UInt16 {
+        guard storage.byteCount >= 6 else { return 0 }
+        return storage.bytes.loadUnaligned(fromByteOffset: 4, as: UInt16.self).littleEndian
+    }
+
     /// Checks the invariants a reader relies on.
     static func validate(_ catalog: Catalog) throws(StorageError) {
         var names = Set<String>()

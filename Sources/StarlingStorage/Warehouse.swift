@@ -32,6 +32,15 @@ public struct Warehouse: Sendable {
         guard kind.isDirectory, FileBytes.kind(of: directory + "/" + Self.markerName).exists else {
             throw StorageError(.notAWarehouse, "\(directory) is not a Starling warehouse (no \(Self.markerName) file)")
         }
+        let marker: ByteStorage
+        do { marker = try FileBytes.read(path: directory + "/" + Self.markerName) } catch { throw StorageError(error) }
+        let text = String(decoding: marker.bytes, as: UTF8.self)
+        guard text.hasPrefix("Starling warehouse\n") else {
+            throw StorageError(.notAWarehouse, "\(directory) is not a Starling warehouse (its \(Self.markerName) file is not Starling's)")
+        }
+        guard text == Self.markerText else {
+            throw StorageError(.corrupt, "\(directory) has a warehouse layout this build does not know (\(text.split(separator: "\n").dropFirst().first ?? "?")); upgrade Starling")
+        }
     }
 
     /// Creates a new, empty warehouse (snapshot 1) at `directory`, which must not exist or be empty.
@@ -46,7 +55,7 @@ public struct Warehouse: Sendable {
                 throw StorageError(.invalid, "\(directory) is already a Starling warehouse")
             }
             // Leftovers of an interrupted `init` are fine; anything else is someone's data.
-            let foreign = entries.filter { !["snapshots", "data", "lock"].contains($0) }
+            let foreign = entries.filter { !["snapshots", "data", "lock", "loads"].contains($0) && !$0.hasPrefix(markerName + ".tmp-") }
             guard foreign.isEmpty else {
                 throw StorageError(.invalid, "\(directory) is not empty (holds \(foreign.prefix(3).joined(separator: ", "))); choose a new or empty directory")
             }
@@ -112,6 +121,14 @@ public struct Warehouse: Sendable {
     public func beginWrite(wait: Bool = false) throws(StorageError) -> WriteTransaction {
         let lock = try WarehouseLock(directory: directory, wait: wait)
         let base = try catalog()
+        // A newer writer may have stored fields this build would drop on rewrite.
+        guard let latest = try snapshotNumbers().last else { throw StorageError(.corrupt, "\(directory) has no snapshots") }
+        let version: UInt16
+        do { version = try CatalogFile.writeVersion(of: FileBytes.read(path: Self.snapshotPath(directory, latest))) } catch { throw StorageError(error) }
+        guard version <= CatalogFile.writeVersion else {
+            lock.release()
+            throw StorageError(.invalid, "snapshot \(latest) was written by a newer Starling (catalog write version \(version)); this build only reads it. Upgrade Starling to change this warehouse")
+        }
         return WriteTransaction(warehouse: self, lock: lock, base: base)
     }
 }

@@ -98,6 +98,33 @@ struct CrashSafetyTests {
         #expect(try Self.state(test) == stateBefore)
     }
 
+    @Test("a load killed at any step leaves the previous snapshot or the whole batch")
+    func killedLoads() throws {
+        let test = try TestWarehouse()
+        try test.run("""
+            CREATE TABLE dim_region (r_id INTEGER PRIMARY KEY, r_name VARCHAR);
+            INSERT INTO dim_region VALUES (1, 'ASIA'), (2, 'EUROPE');
+            CREATE TABLE facts (f_id BIGINT, f_region INTEGER REFERENCES dim_region, f_day DATE, f_value DECIMAL(10,2)) PARTITION BY day(f_day);
+            """)
+        let extract = test.directory + "/extract.csv"
+        let lines = ["f_id,f_region,f_day,f_value"] + (0..<300).map { "\($0),\($0 % 2 + 1),2025-03-0\($0 % 3 + 1),\($0).5" }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: extract, atomically: true, encoding: .utf8)
+        var loaded = 0
+        for crashAt in 1...20 {
+            let before = try Self.state(test)["facts"]?.count ?? 0
+            let outcome = try Self.run(["load", "--warehouse", test.directory, "facts", extract, "--force"], crashAt: crashAt)
+            let after = try Self.state(test)["facts"]?.count ?? 0
+            #expect(after == before || after == before + 300, "crash point \(crashAt): \(after - before) rows appeared")
+            if !outcome.killed {
+                #expect(outcome.status == 0)
+                loaded += 1
+            }
+        }
+        #expect(loaded >= 1)
+        _ = try test.warehouse.vacuum(keepSnapshots: 1_000)
+        #expect(!test.files().contains { $0.contains(".tmp-") })
+    }
+
     @Test("a killed writer releases the lock")
     func lockReleasedOnKill() throws {
         let test = try TestWarehouse()

@@ -1,5 +1,6 @@
 /// DDL through the engine: tables, keys, references, partitions, options, and their errors.
 
+import Foundation
 import Testing
 @testable import StarlingStorage
 import StarlingEngine
@@ -53,6 +54,11 @@ struct EngineDDLTests {
         ("INSERT INTO sales (s_id) VALUES (1, 2)", "2 values but 1 columns", "1, 2)"),
         ("INSERT INTO customer VALUES ('x', 'y')", "not a whole number", "'x', 'y')"),
         ("INSERT INTO date VALUES ('1995-02-30', 1995)", "not a date", "'1995-02-30'"),
+        ("ALTER TABLE sales ADD COLUMN s_other BIGINT REFERENCES customer", "is BIGINT but customer.c_custkey is INTEGER", "BIGINT REF"),
+        ("ALTER TABLE sales ADD COLUMN s_self BIGINT REFERENCES sales", "cannot reference itself", "sales"),
+        ("CREATE TABLE t (a INT, b INT, FOREIGN KEY (a, b) REFERENCES customer)", "composite foreign keys", "b) REF"),
+        ("CREATE TABLE t (a INT) WITH (kind = 'fact', kind = 'plain')", "given twice", "kind = 'plain'"),
+        ("INSERT INTO sales (s_id, s_day) VALUES (1e19, '2025-01-01')", "out of range for BIGINT", "1e19"),
     ])
     func errors(sql: String, message: String, at location: String) throws {
         let test = try TestWarehouse()
@@ -67,11 +73,18 @@ struct EngineDDLTests {
                 return
             }
             #expect(sqlError.description.contains(message), "\(sqlError)")
-            let offset = try #require(script.range(of: location)).lowerBound.utf16Offset(in: script)
+            let offset = try #require(script.range(of: location, options: .backwards)).lowerBound.utf16Offset(in: script)
             #expect(sqlError.position.offset == offset, "\(sql): \(sqlError) at \(sqlError.position.offset)")
         }
         // A failed statement commits nothing.
         #expect(try test.warehouse.catalog() == before)
+    }
+
+    @Test("a DATE too large for TIMESTAMP is an error, not a crash")
+    func dateOverflow() throws {
+        let test = try TestWarehouse()
+        try test.run("CREATE TABLE ts (t TIMESTAMP)")
+        #expect(throws: EngineError.self) { try test.engine.run("INSERT INTO ts VALUES (DATE '999999-12-31')") }
     }
 
     @Test("ALTER TABLE ADD COLUMN reads as NULL in older segments; DROP TABLE removes the table")
