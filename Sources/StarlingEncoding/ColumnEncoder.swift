@@ -152,33 +152,31 @@ struct FixedChunk {
                 if delta > maximumDelta { maximumDelta = delta }
             }
         }
-        // Distinct values, exactly while few.
-        var distinct: [Int64: Int32] = [:]
+        // Distinct values, exactly while few. NULL rows repeat neighbouring values, so counting
+        // the filled values counts the distinct non-NULL ones.
+        let limit = forced == .dictionary ? max(count, 1) : min(ColumnEncoder.exactDistinctLimit, max(count, 1))
+        var distinctSet = IntegerSet(limit: limit)
         var overflowed = false
-        let limit = forced == .dictionary ? Int.max : ColumnEncoder.exactDistinctLimit
-        for value in values where distinct[value] == nil {
-            if distinct.count >= limit { overflowed = true; break }
-            distinct[value] = 0
+        values.withUnsafeBufferPointer { buffer in
+            for value in buffer where !distinctSet.insert(value) {
+                overflowed = true
+                break
+            }
         }
         let distinctCount: UInt64
         if overflowed {
             var sketch = HyperLogLog()
             for value in values { sketch.add(hash: XXHash64.mix(UInt64(bitPattern: value))) }
             distinctCount = sketch.estimate
-        } else if let validity {
-            // Filled NULL rows repeat real values, so count only values at valid rows.
-            var seen = Set<Int64>()
-            for index in 0..<count where validity.isValid(index) { seen.insert(values[index]) }
-            distinctCount = UInt64(seen.count)
         } else {
-            distinctCount = UInt64(distinct.count)
+            distinctCount = count > nullCount ? UInt64(distinctSet.count) : 0
         }
 
         var sizes: [(Encoding, Int)] = [(.plain, count * width)]
         sizes.append((.runLength, 4 + runs * (width + 4)))
         if !overflowed {
-            let dictionaryWidth = BitPacking.bitWidth(of: UInt64(max(distinct.count - 1, 0)))
-            sizes.append((.dictionary, 4 + distinct.count * width + 1 + BitPacking.packedByteCount(count: count, width: dictionaryWidth)))
+            let dictionaryWidth = BitPacking.bitWidth(of: UInt64(max(distinctSet.count - 1, 0)))
+            sizes.append((.dictionary, 4 + distinctSet.count * width + 1 + BitPacking.packedByteCount(count: count, width: dictionaryWidth)))
         }
         let frameWidth = BitPacking.bitWidth(of: UInt64(bitPattern: maximumRaw &- minimumRaw))
         let deltaWidth = BitPacking.bitWidth(of: UInt64(bitPattern: maximumDelta &- minimumDelta))
@@ -207,13 +205,22 @@ struct FixedChunk {
             for value in runValues { writer.write(value, byteWidth: width) }
             for length in runLengths { writer.write(littleEndian: length) }
         case .dictionary:
-            let sorted = distinct.keys.sorted { key($0) < key($1) }
-            for (code, value) in sorted.enumerated() { distinct[value] = Int32(code) }
+            let sorted = distinctSet.values.sorted { key($0) < key($1) }
             writer.write(littleEndian: UInt32(sorted.count))
             for value in sorted { writer.write(value, byteWidth: width) }
             let codeWidth = BitPacking.bitWidth(of: UInt64(max(sorted.count - 1, 0)))
             writer.write(UInt8(codeWidth))
-            BitPacking.pack(values.lazy.map { UInt64(distinct[$0] ?? 0) }, width: codeWidth, into: &writer)
+            // Codes by binary search in the sorted entries (compared by the same key).
+            let keys = sorted.map { key($0) }
+            BitPacking.pack(values.lazy.map { value -> UInt64 in
+                let target = key(value)
+                var low = 0, high = keys.count - 1
+                while low < high {
+                    let middle = (low + high) / 2
+                    if keys[middle] < target { low = middle + 1 } else { high = middle }
+                }
+                return UInt64(low)
+            }, width: codeWidth, into: &writer)
         case .bitPacked:
             let reference = count > 0 ? minimumRaw : 0
             let bitWidth = count > 0 ? frameWidth : 0

@@ -68,12 +68,9 @@ struct StringChunk {
             var sketch = HyperLogLog()
             for value in values { sketch.add(hash: XXHash64.hash(value)) }
             distinctCount = sketch.estimate
-        } else if let validity {
-            var seen = Set<ByteSliceKey>()
-            for index in 0..<count where validity.isValid(index) { seen.insert(ByteSliceKey(bytes: values[index])) }
-            distinctCount = UInt64(seen.count)
         } else {
-            distinctCount = UInt64(distinct.count)
+            // NULL rows repeat neighbouring strings, so this counts the distinct non-NULL ones.
+            distinctCount = count > nullCount ? UInt64(distinct.count) : 0
         }
 
         let plainSize = StringChunk.plainSize(values)
