@@ -23,6 +23,27 @@ public struct ColumnVectorBuilder {
         }
     }
 
+    /// Appends `rows.count` values gathered from `values` (integers, or double bit patterns for
+    /// DOUBLE columns) at the given rows, NULL where `nulls` says so. The values must fit the type;
+    /// callers convert and range-check them first.
+    public mutating func appendGathered(values: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<Bool>, rows: UnsafeBufferPointer<Int32>) {
+        precondition(type.physicalType != .string, "strings are appended one by one")
+        let isDouble = type.physicalType == .float64
+        if isDouble { doubles.reserveCapacity(count + rows.count) } else { integers.reserveCapacity(count + rows.count) }
+        for row in rows {
+            let index = Int(row)
+            if nulls[index] {
+                nullRows.append(count)
+                if isDouble { doubles.append(0) } else { integers.append(0) }
+            } else if isDouble {
+                doubles.append(Double(bitPattern: UInt64(bitPattern: values[index])))
+            } else {
+                integers.append(values[index])
+            }
+            count += 1
+        }
+    }
+
     /// Appends a NULL.
     public mutating func appendNull() {
         nullRows.append(count)

@@ -1,112 +1,209 @@
-/// Reads a CSV/TSV/.tbl extract: header mapping, record shape checks, rows to the processor.
+/// Reads a CSV/TSV/.tbl extract into batches: header mapping, record shape checks, NULL strings.
 
 import StarlingColumns
 import StarlingStorage
 
-/// Streams one delimited file through the tokenizer into a ``RowProcessor``.
-struct CSVReader {
+/// What the loader asks of a file reader.
+protocol BatchReader: AnyObject {
+    /// The next batch of rows, or nil at the end of the file.
+    func next() throws(LoadError) -> FieldBatch?
+    /// The table columns the file provides.
+    var provided: Set<Int> { get }
+    /// Decompressed bytes read so far.
+    var bytesRead: Int { get }
+    /// Fields that matched no column, with counts (NDJSON).
+    var unknownFields: [String: Int] { get }
+}
+
+/// Streams one delimited file through the tokenizer, one block (a few MB) per batch.
+final class CSVReader: BatchReader {
     let path: String
     let table: CatalogTable
-    let options: LoadOptions
-    let format: ExtractFormat
+    let stream: ExtractStream
+    let tokenizer: CSVTokenizer
+    let nullStrings: [[UInt8]]
+    private var buffer: [UInt8] = []
+    private var line = 1
+    private var offset = 0
+    private var more = true
+    private var headerPending: Bool
+    private var mapping: [Int?]?
+    private var expectedFields: Int?
+    private var fieldForColumn: [Int]
+    private(set) var provided = Set<Int>()
+    var bytesRead: Int { stream.bytesOut }
+    var unknownFields: [String: Int] { [:] }
 
-    /// Reads every record; returns the set of table columns the file provides.
-    func read(into processor: RowProcessor, progress: (Int) -> Void) throws -> Set<Int> {
-        let stream = try ExtractStream(path: path, encoding: options.encoding)
-        let tokenizer = CSVTokenizer(delimiter: options.delimiter ?? format.delimiter, quote: options.quote, escape: options.escape ?? options.quote)
-        let hasHeader = options.header ?? format.header
-        let nullStrings = (options.nullStrings ?? ["", "\\N"]).map { Array($0.utf8) }
-        var buffer: [UInt8] = []
-        var records = CSVRecords()
-        var line = 1
-        var offset = 0
-        var mapping: [Int?]?
-        var provided = Set<Int>()
-        var fieldForColumn = [Int](repeating: -1, count: table.columns.count)
+    init(path: String, table: CatalogTable, options: LoadOptions, format: ExtractFormat) throws(LoadError) {
+        self.path = path
+        self.table = table
+        stream = try ExtractStream(path: path, encoding: options.encoding)
+        tokenizer = CSVTokenizer(delimiter: options.delimiter ?? format.delimiter, quote: options.quote, escape: options.escape ?? options.quote)
+        headerPending = options.header ?? format.header
+        nullStrings = (options.nullStrings ?? ["", "\\N"]).map { Array($0.utf8) }
+        fieldForColumn = [Int](repeating: -1, count: table.columns.count)
         if let names = options.columns {
             let resolved = try Self.map(names: names, table: table, path: path, strict: false)
-            mapping = resolved
-            for (field, column) in resolved.enumerated() { if let column { fieldForColumn[column] = field; provided.insert(column) } }
+            use(resolved)
         }
-        var expectedFields = mapping?.count
-        var headerPending = hasHeader
-        var more = true
-        while more {
-            more = try stream.appendNext(to: &buffer)
+    }
+
+    private func use(_ resolved: [Int?]) {
+        mapping = resolved
+        expectedFields = resolved.count
+        for (field, column) in resolved.enumerated() {
+            if let column {
+                fieldForColumn[column] = field
+                provided.insert(column)
+            }
+        }
+    }
+
+    func next() throws(LoadError) -> FieldBatch? {
+        var records = CSVRecords()
+        while more || !buffer.isEmpty {
+            if more { more = try stream.appendNext(to: &buffer) }
             records.removeAll()
             let (consumed, lines) = buffer.withUnsafeBytes { bytes in
                 tokenizer.tokenize(bytes, isFinal: !more, firstLine: line, firstOffset: offset, into: &records)
             }
-            try buffer.withUnsafeBytes { bytes in
-                try records.unescaped.withUnsafeBytes { unescaped in
-                    for record in 0..<records.count {
-                        let first = records.recordFieldStart[record]
-                        let fieldCount = records.fieldCount(record)
-                        func fieldBytes(_ index: Int) -> FieldValue {
-                            let field = first + index
-                            let start = records.starts[field], end = records.ends[field]
-                            switch records.kinds[field] {
-                            case .plain:
-                                let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-                                for null in nullStrings where null.count == slice.count && null.elementsEqual(slice) { return .null }
-                                return FieldValue(bytes: slice, kind: .plain)
-                            case .quoted:
-                                return FieldValue(bytes: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), kind: .quoted)
-                            case .unescaped:
-                                return FieldValue(bytes: UnsafeRawBufferPointer(rebasing: unescaped[start..<end]), kind: .quoted)
-                            }
-                        }
-                        let recordLine = records.lineNumbers[record]
-                        let recordOffset = records.byteOffsets[record]
-                        if headerPending {
-                            headerPending = false
-                            if mapping == nil {
-                                let names = (0..<fieldCount).map { String(decoding: fieldBytes($0).bytes, as: UTF8.self) }
-                                let resolved = try Self.map(names: Self.trimmingTrailingEmpty(names), table: table, path: path, strict: true)
-                                mapping = resolved
-                                expectedFields = resolved.count
-                                for (field, column) in resolved.enumerated() { if let column { fieldForColumn[column] = field; provided.insert(column) } }
-                            }
-                            continue
-                        }
-                        if let problem = records.problems[record] {
-                            try processor.reject(file: path, line: recordLine, offset: recordOffset, column: "", value: "", reason: problem)
-                            continue
-                        }
-                        if mapping == nil {
-                            // No header and no --columns: the file's fields are the table's columns in order.
-                            mapping = table.columns.indices.map { $0 }
-                            expectedFields = table.columns.count
-                            for column in table.columns.indices { fieldForColumn[column] = column; provided.insert(column) }
-                        }
-                        var usable = fieldCount
-                        // dbgen's trailing delimiter: one extra, empty, unquoted field.
-                        if let expected = expectedFields, fieldCount == expected + 1, records.kinds[first + expected] == .plain,
-                           records.starts[first + expected] == records.ends[first + expected] {
-                            usable = expected
-                        }
-                        if let expected = expectedFields, usable != expected {
-                            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[records.starts[first]..<max(records.starts[first], records.ends[first + fieldCount - 1])]), as: UTF8.self)
-                            try processor.reject(file: path, line: recordLine, offset: recordOffset, column: "", value: text,
-                                                 reason: "expected \(expected) fields, found \(usable)")
-                            continue
-                        }
-                        try processor.process(file: path, line: recordLine, offset: recordOffset) { column in
-                            let field = fieldForColumn[column]
-                            return field >= 0 ? fieldBytes(field) : .null
-                        }
-                    }
-                }
-            }
-            buffer.removeFirst(consumed)
+            let text = buffer
+            // At the end of the input the tokenizer consumes everything.
+            buffer = more && consumed < text.count ? Array(text[consumed...]) : []
             line += lines
             offset += consumed
-            progress(stream.bytesOut)
+            let batch = try makeBatch(records: records, text: text)
+            if let batch, batch.rowCount > 0 { return batch }
         }
-        if headerPending, mapping == nil {
+        if headerPending {
             throw LoadError(.badData, "\(path) is empty: expected a header line")
         }
-        return provided
+        return nil
+    }
+
+    /// Turns tokenized records into a batch (consuming the header first if pending).
+    private func makeBatch(records: CSVRecords, text: [UInt8]) throws(LoadError) -> FieldBatch? {
+        guard records.count > 0 else { return nil }
+        let batch = FieldBatch(file: path, columnCount: table.columns.count, expectedRows: records.count)
+        batch.text = text
+        batch.extra = records.unescaped
+        var first = 0
+        if headerPending {
+            headerPending = false
+            first = 1
+            if mapping == nil {
+                let start = records.recordFieldStart[0]
+                let names = (0..<records.fieldCount(0)).map { index -> String in
+                    let field = start + index
+                    let source = records.kinds[field] == .unescaped ? records.unescaped : text
+                    return String(decoding: source[records.starts[field]..<records.ends[field]], as: UTF8.self)
+                }
+                use(try Self.map(names: Self.trimmingTrailingEmpty(names), table: table, path: path, strict: true))
+            }
+        }
+        if mapping == nil {
+            // No header and no --columns: the file's fields are the table's columns in order.
+            use(table.columns.indices.map { $0 })
+        }
+        var cells = CellArrays()
+        let layout = CellLayout(
+            expected: expectedFields ?? table.columns.count, columnCount: table.columns.count, fieldForColumn: fieldForColumn,
+            nullStrings: nullStrings, emptyIsNull: nullStrings.contains { $0.isEmpty })
+        text.withUnsafeBytes { bytes in
+            Self.fill(&cells, records: records, from: first, bytes: bytes, layout: layout)
+        }
+        batch.setRows(lines: cells.lines, offsets: cells.offsets, starts: cells.starts, ends: cells.ends, kinds: cells.kinds, problems: cells.problems)
+        return batch
+    }
+
+    /// How records map to cells.
+    struct CellLayout {
+        let expected: Int
+        let columnCount: Int
+        let fieldForColumn: [Int]
+        let nullStrings: [[UInt8]]
+        let emptyIsNull: Bool
+    }
+
+    /// A batch's cells as they are built.
+    struct CellArrays {
+        var starts: [Int] = [], ends: [Int] = [], kinds: [FieldBatch.CellKind] = []
+        var lines: [Int] = [], offsets: [Int] = []
+        var problems: [Int: (reason: String, value: String)] = [:]
+
+        mutating func addEmptyRow(line: Int, offset: Int, columns: Int) {
+            lines.append(line)
+            offsets.append(offset)
+            starts.append(contentsOf: repeatElement(0, count: columns))
+            ends.append(contentsOf: repeatElement(0, count: columns))
+            kinds.append(contentsOf: repeatElement(.null, count: columns))
+        }
+    }
+
+    /// Maps tokenized records to cells: shape checks, NULL strings, cell kinds.
+    static func fill(_ cells: inout CellArrays, records: CSVRecords, from first: Int, bytes: UnsafeRawBufferPointer, layout: CellLayout) {
+        let columnCount = layout.columnCount
+        let expected = layout.expected
+        let rowCapacity = records.count - first
+        cells.starts.reserveCapacity(rowCapacity * columnCount)
+        cells.ends.reserveCapacity(rowCapacity * columnCount)
+        cells.kinds.reserveCapacity(rowCapacity * columnCount)
+        cells.lines.reserveCapacity(rowCapacity)
+        cells.offsets.reserveCapacity(rowCapacity)
+        for record in first..<records.count {
+            let recordLine = records.lineNumbers[record]
+            let recordOffset = records.byteOffsets[record]
+            let start = records.recordFieldStart[record]
+            let fieldCount = records.fieldCount(record)
+            if let problem = records.problems[record] {
+                cells.problems[cells.lines.count] = (problem, "")
+                cells.addEmptyRow(line: recordLine, offset: recordOffset, columns: columnCount)
+                continue
+            }
+            var usable = fieldCount
+            // dbgen's trailing delimiter: one extra, empty, unquoted field.
+            if fieldCount == expected + 1, records.kinds[start + expected] == .plain, records.starts[start + expected] == records.ends[start + expected] {
+                usable = expected
+            }
+            guard usable == expected else {
+                let from = records.starts[start], to = max(from, records.ends[start + fieldCount - 1])
+                let shown = records.kinds[start] == .unescaped ? "" : String(decoding: bytes[from..<min(to, bytes.count)], as: UTF8.self)
+                cells.problems[cells.lines.count] = ("expected \(expected) fields, found \(usable)", shown)
+                cells.addEmptyRow(line: recordLine, offset: recordOffset, columns: columnCount)
+                continue
+            }
+            cells.lines.append(recordLine)
+            cells.offsets.append(recordOffset)
+            for column in 0..<columnCount {
+                let index = layout.fieldForColumn[column]
+                guard index >= 0 else {
+                    cells.starts.append(0)
+                    cells.ends.append(0)
+                    cells.kinds.append(.null)
+                    continue
+                }
+                let field = start + index
+                let fieldStart = records.starts[field], fieldEnd = records.ends[field]
+                cells.starts.append(fieldStart)
+                cells.ends.append(fieldEnd)
+                switch records.kinds[field] {
+                case .plain:
+                    let length = fieldEnd - fieldStart
+                    var isNull = length == 0 && layout.emptyIsNull
+                    if length > 0 {
+                        for null in layout.nullStrings where null.count == length && null.elementsEqual(bytes[fieldStart..<fieldEnd]) {
+                            isNull = true
+                            break
+                        }
+                    }
+                    cells.kinds.append(isNull ? .null : .plain)
+                case .quoted:
+                    cells.kinds.append(.quoted)
+                case .unescaped:
+                    cells.kinds.append(.quotedExtra)
+                }
+            }
+        }
     }
 
     /// A header's trailing empty names (a trailing delimiter) are not columns.

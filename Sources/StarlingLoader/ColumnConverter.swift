@@ -13,7 +13,7 @@ enum ConvertedValue {
 }
 
 /// How one table column turns field bytes into a value of its declared type.
-struct ColumnConverter {
+struct ColumnConverter: Sendable {
     let column: CatalogColumn
     let type: LogicalType
     let dateFormat: DateTimeFormat?

@@ -1,5 +1,6 @@
 /// `starling load`: extract files into a table as one all-or-nothing commit.
 
+import Dispatch
 import StarlingColumns
 import StarlingEncoding
 import StarlingFormat
@@ -100,8 +101,18 @@ public final class Loader {
         }
         let totalBytes = record.files.reduce(0) { $0 + $1.bytes }
 
-        let processor = try RowProcessor(table: table, catalog: catalog, transaction: transaction, options: options, rejects: rejects)
+        let threads = max(1, options.threads ?? Loader.coreCount)
+        var resolvers: [Int: ReferenceResolver] = [:]
+        for (index, column) in table.columns.enumerated() where column.references != nil {
+            resolvers[index] = try ReferenceResolver(fact: table, column: column, catalog: catalog, warehouse: warehouse)
+        }
+        let partitionColumn = table.partitioning.flatMap { partitioning in table.columns.firstIndex { $0.name == partitioning.column } }
+        let converter = BatchConverter(
+            table: table, converters: table.columns.map { ColumnConverter(column: $0, options: options) }, resolvers: resolvers,
+            partitionColumn: partitionColumn, granularity: table.partitioning?.granularity, keepsKeys: table.isReferenceable)
+        let applier = BatchApplier(table: table, transaction: transaction, options: options, rejects: rejects, resolvers: resolvers, threads: threads)
         var provided = Set<Int>()
+        var unknownFields: [String: Int] = [:]
         var inputBytes = 0
         let clock = ContinuousClock()
         let start = clock.now
@@ -110,47 +121,50 @@ public final class Loader {
         for (index, file) in files.enumerated() {
             let format = options.format.map { ExtractFormat(kind: $0, delimiter: UInt8(ascii: ","), header: true) } ?? ExtractFormat(fileName: file)
             let fileSize = record.files[index].bytes
-            let report: (Int) -> Void = { [progressHandler] bytes in
-                guard let progressHandler else { return }
-                let now = clock.now
-                guard now - lastReport > .milliseconds(500) else { return }
-                lastReport = now
-                let elapsed = start.duration(to: now)
-                progressHandler(LoadProgress(bytesDone: doneBefore + min(bytes, fileSize), bytesTotal: totalBytes, rows: processor.rowsRead,
-                                             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
-            }
-            do {
-                switch format.kind {
-                case .csv:
-                    let reader = CSVReader(path: file, table: table, options: options, format: format)
-                    provided.formUnion(try reader.read(into: processor, progress: report))
-                case .ndjson:
-                    let reader = NDJSONReader(path: file, table: table, options: options)
-                    provided.formUnion(try reader.read(into: processor, progress: report))
+            let reader: BatchReader = format.kind == .csv
+                ? try CSVReader(path: file, table: table, options: options, format: format)
+                : try NDJSONReader(path: file, table: table, options: options)
+            var pending: [FieldBatch] = []
+            func drain() throws(LoadError) {
+                for converted in Self.convert(pending, with: converter, threads: threads) {
+                    try applier.apply(converted)
                 }
-            } catch let error as LoadError {
-                throw error
-            } catch {
-                throw LoadError(.io, "\(file): \(error)")
+                pending.removeAll()
             }
+            while let batch = try reader.next() {
+                pending.append(batch)
+                if pending.count >= threads { try drain() }
+                if let progressHandler, clock.now - lastReport > .milliseconds(500) {
+                    lastReport = clock.now
+                    let elapsed = start.duration(to: lastReport)
+                    let share = Double(reader.bytesRead) / Double(max(reader.bytesRead, 1))
+                    _ = share
+                    progressHandler(LoadProgress(bytesDone: doneBefore + min(fileSize, Int(Double(fileSize) * Self.fraction(reader, fileSize: fileSize))), bytesTotal: totalBytes,
+                                                 rows: applier.rowsRead, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+                }
+            }
+            try drain()
+            provided.formUnion(reader.provided)
+            for (name, count) in reader.unknownFields { unknownFields[name, default: 0] += count }
             doneBefore += fileSize
             inputBytes += fileSize
         }
-        if let ratio = options.maxRejectRatio, processor.rowsRead > 0, Double(rejects.count) / Double(processor.rowsRead) > ratio {
-            throw LoadError(.badData, "\(rejects.count) of \(processor.rowsRead) rows were rejected, more than --max-reject-ratio \(ratio); the load was aborted and nothing was loaded")
+        if let ratio = options.maxRejectRatio, applier.rowsRead > 0, Double(rejects.count) / Double(applier.rowsRead) > ratio {
+            throw LoadError(.badData, "\(rejects.count) of \(applier.rowsRead) rows were rejected, more than --max-reject-ratio \(ratio); the load was aborted and nothing was loaded")
         }
 
         // Write: dimensions merge; facts and plain tables add (or replace) partitions.
         var updated = table
         var dimensionInserted = 0
         var dimensionUnchanged = 0
-        if processor.isDimension {
-            let outcome = try mergeDimension(table: table, processor: processor, provided: provided, transaction: transaction, catalog: catalog, into: &updated)
+        if applier.isDimension {
+            let outcome = try Self.upsertDimension(table: table, incoming: applier.dimensionRows, provided: provided, resolvers: resolvers,
+                                                   transaction: transaction, catalog: catalog, into: &updated)
             record.rowsUpdated = outcome.updated
             dimensionInserted = outcome.inserted
             dimensionUnchanged = outcome.unchanged
             record.partitions = updated.partitions.isEmpty ? [] : [""]
-        } else if let partitions = processor.partitions {
+        } else if let partitions = applier.partitions {
             try partitions.finish()
             for key in partitions.touched {
                 let segments = partitions.written[key] ?? []
@@ -175,10 +189,10 @@ public final class Loader {
         updated.loadedFiles = loaded
         transaction.catalog.tables[tableIndex] = updated
 
-        record.rowsRead = processor.rowsRead
-        record.rowsLoaded = processor.rowsAccepted
+        record.rowsRead = applier.rowsRead
+        record.rowsLoaded = applier.rowsAccepted
         record.rowsRejected = rejects.count
-        record.unknownKeys = processor.unknownKeys
+        record.unknownKeys = applier.unknownKeys
         let names = files.map(Self.fileName)
         let detail = "batch \(batch): " + (names.count > 2 ? "\(names[0]) and \(names.count - 1) more files" : names.joined(separator: ", "))
         let committed: Catalog
@@ -193,15 +207,8 @@ public final class Loader {
         let elapsed = start.duration(to: clock.now)
         return LoadSummary(
             record: record, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
-            inputBytes: inputBytes, unknownFields: processor.unknownFields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
+            inputBytes: inputBytes, unknownFields: unknownFields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             dimensionInserted: dimensionInserted, dimensionUnchanged: dimensionUnchanged)
-    }
-
-    /// Merges a dimension load and writes the dimension's new segments.
-    private func mergeDimension(table: CatalogTable, processor: RowProcessor, provided: Set<Int>, transaction: WriteTransaction,
-                                catalog: Catalog, into updated: inout CatalogTable) throws(LoadError) -> DimensionMerge.Outcome {
-        try Self.upsertDimension(table: table, incoming: processor.dimensionRows, provided: provided, resolvers: processor.resolvers,
-                                 transaction: transaction, catalog: catalog, into: &updated)
     }
 
     /// Upserts `incoming` rows (declared types) into a dimension inside `transaction`: a rewrite of
@@ -239,6 +246,28 @@ public final class Loader {
         return outcome
     }
 
+    /// The cores to use by default.
+    static var coreCount: Int { max(1, ProcessInfoCores.active) }
+
+    /// How far through a file a reader is, by decompressed bytes against the file size (an
+    /// estimate for compressed files, capped at 1).
+    static func fraction(_ reader: BatchReader, fileSize: Int) -> Double {
+        min(1, Double(reader.bytesRead) / Double(max(fileSize, 1)))
+    }
+
+    /// Converts batches, several at once, keeping their order.
+    static func convert(_ batches: [FieldBatch], with converter: BatchConverter, threads: Int) -> [ConvertedBatch] {
+        if batches.count <= 1 { return batches.map { converter.convert($0) } }
+        var results = [ConvertedBatch?](repeating: nil, count: batches.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            let output = SharedSlots(slots)
+            DispatchQueue.concurrentPerform(iterations: batches.count) { index in
+                output.pointer[index] = converter.convert(batches[index])
+            }
+        }
+        return results.compactMap { $0 }
+    }
+
     static func hexadecimal(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 16 - digits.count) + digits
@@ -251,4 +280,10 @@ public final class Loader {
     static func suggestion(_ name: String, _ candidates: [String]) -> String? {
         candidates.first { $0.lowercased().hasPrefix(String(name.lowercased().prefix(3))) }
     }
+}
+
+/// Result slots that concurrent workers fill, each its own index.
+struct SharedSlots<Element>: @unchecked Sendable {
+    let pointer: UnsafeMutableBufferPointer<Element>
+    init(_ pointer: UnsafeMutableBufferPointer<Element>) { self.pointer = pointer }
 }

@@ -3,28 +3,39 @@
 import StarlingColumns
 import StarlingStorage
 
-/// Streams one NDJSON file into a ``RowProcessor``. Fields map to columns by name
-/// (case-insensitive); `{"address": {"city": …}}` fills a column named `address.city`; an array,
-/// or an object no column names by path, fills a column of its own name with its JSON text; fields
-/// missing from a row are NULL; fields no column names are counted.
-struct NDJSONReader {
+/// Streams one NDJSON file into batches, one block (a few MB) per batch. Fields map to columns by
+/// name (case-insensitive); `{"address": {"city": …}}` fills a column named `address.city`; an
+/// array, or an object no column names by path, fills a column of its own name with its JSON text;
+/// fields missing from a row are NULL; fields no column names are counted.
+final class NDJSONReader: BatchReader {
     let path: String
     let table: CatalogTable
-    let options: LoadOptions
+    let stream: ExtractStream
+    private var buffer: [UInt8] = []
+    private var line = 1
+    private var offset = 0
+    private var more = true
+    private var parser: JSONRowParser
+    var provided: Set<Int> { parser.provided }
+    var unknownFields: [String: Int] { parser.unknownFields }
+    var bytesRead: Int { stream.bytesOut }
 
-    func read(into processor: RowProcessor, progress: (Int) -> Void) throws -> Set<Int> {
-        let stream = try ExtractStream(path: path, encoding: options.encoding)
+    init(path: String, table: CatalogTable, options: LoadOptions) throws(LoadError) {
+        self.path = path
+        self.table = table
+        stream = try ExtractStream(path: path, encoding: options.encoding)
         var columnByName: [String: Int] = [:]
         for (index, column) in table.columns.enumerated() { columnByName[column.name.lowercased()] = index }
-        var buffer: [UInt8] = []
-        var line = 1
-        var offset = 0
-        var more = true
-        var parser = JSONRowParser(columnByName: columnByName, columnCount: table.columns.count)
-        while more {
-            more = try stream.appendNext(to: &buffer)
+        parser = JSONRowParser(columnByName: columnByName, columnCount: table.columns.count)
+    }
+
+    func next() throws(LoadError) -> FieldBatch? {
+        while more || !buffer.isEmpty {
+            if more { more = try stream.appendNext(to: &buffer) }
+            let text = buffer
+            let batch = FieldBatch(file: path, columnCount: table.columns.count)
             var consumed = 0
-            try buffer.withUnsafeBytes { bytes in
+            text.withUnsafeBytes { bytes in
                 var start = 0
                 while start < bytes.count {
                     var end = start
@@ -35,11 +46,19 @@ struct NDJSONReader {
                     let lineBytes = UnsafeRawBufferPointer(rebasing: bytes[start..<lineEnd])
                     if !lineBytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
                         if let problem = parser.parse(lineBytes) {
-                            try processor.reject(file: path, line: line, offset: offset + start, column: "", value: String(decoding: lineBytes.prefix(200), as: UTF8.self), reason: problem)
+                            batch.addProblemRow(line: line, offset: offset + start, reason: problem, value: String(decoding: lineBytes.prefix(200), as: UTF8.self))
                         } else {
-                            try parser.scratch.withUnsafeBytes { scratch in
-                                try processor.process(file: path, line: line, offset: offset + start) { column in
-                                    parser.field(column, line: lineBytes, scratch: scratch)
+                            let row = batch.addRow(line: line, offset: offset + start)
+                            let extraBase = batch.extra.count
+                            batch.extra.append(contentsOf: parser.scratch)
+                            for column in 0..<table.columns.count {
+                                let slot = parser.slots[column]
+                                switch slot.kind {
+                                case .null: continue
+                                case .plain, .quoted:
+                                    let kind: FieldBatch.CellKind = slot.kind == .plain ? .plain : (slot.source == .line ? .quoted : .quotedExtra)
+                                    let base = slot.source == .line ? start : extraBase
+                                    batch.setCell(row: row, column: column, start: base + slot.start, end: base + slot.end, kind: kind)
                                 }
                             }
                         }
@@ -49,12 +68,12 @@ struct NDJSONReader {
                     consumed = min(start, bytes.count)
                 }
             }
-            buffer.removeFirst(consumed)
+            batch.text = text
+            buffer = more && consumed < text.count ? Array(text[consumed...]) : []
             offset += consumed
-            progress(stream.bytesOut)
+            if batch.rowCount > 0 { return batch }
         }
-        for (name, count) in parser.unknownFields { processor.unknownFields[name, default: 0] += count }
-        return parser.provided
+        return nil
     }
 }
 

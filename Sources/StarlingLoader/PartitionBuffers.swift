@@ -1,83 +1,161 @@
 /// Rows of a fact or plain table collected per date partition and written as segments.
 
+import Dispatch
 import StarlingColumns
 import StarlingStorage
 
 /// Column builders per partition. A partition's rows become a segment when they reach
 /// `segmentRows`, and every partition is flushed when all buffered rows together reach
-/// `bufferedRowLimit`, so memory stays bounded whatever the file size.
+/// `bufferedRowLimit`, so memory stays bounded whatever the file size. Flushes of several
+/// partitions encode their segments on `threads` cores at once.
 final class PartitionBuffers {
     let table: CatalogTable
     let transaction: WriteTransaction
     let segmentRows: Int
     let bufferedRowLimit: Int
+    let threads: Int
 
-    /// Partition keys in the order first touched, and their builders.
+    /// Partition keys in the order first touched.
     private(set) var touched: [String] = []
     private var indexByKey: [String: Int] = [:]
-    private var builders: [[ColumnVectorBuilder]] = []
+    /// Builders, partition-major: partition `p`, column `c` at `p * columnCount + c`.
+    private var builders: [ColumnVectorBuilder] = []
+    private var counts: [Int] = []
     private var buffered = 0
     /// Segments written so far, per partition key.
     private(set) var written: [String: [CatalogSegment]] = [:]
-    private(set) var rowCount = 0
+    let columnCount: Int
 
-    init(table: CatalogTable, transaction: WriteTransaction, segmentRows: Int = 1 << 20, bufferedRowLimit: Int = 1 << 22) {
+    init(table: CatalogTable, transaction: WriteTransaction, threads: Int, segmentRows: Int = 1 << 20, bufferedRowLimit: Int = 1 << 22) {
         self.table = table
         self.transaction = transaction
+        self.threads = max(threads, 1)
         self.segmentRows = segmentRows
         self.bufferedRowLimit = bufferedRowLimit
+        self.columnCount = table.columns.count
     }
 
     func newBuilders() -> [ColumnVectorBuilder] {
-        table.columns.map { ColumnVectorBuilder(type: $0.storedType, reservingCapacity: 1024) }
+        table.columns.map { ColumnVectorBuilder(type: $0.storedType, reservingCapacity: 4096) }
     }
 
     /// The index of partition `key`, created on first use.
     func index(of key: String) -> Int {
         if let index = indexByKey[key] { return index }
-        let index = builders.count
+        let index = counts.count
         indexByKey[key] = index
         touched.append(key)
-        builders.append(newBuilders())
+        builders.append(contentsOf: newBuilders())
+        counts.append(0)
         return index
     }
 
-    /// Appends one row of converted values (stored types) to the partition at `index`.
-    func append(_ values: [ConvertedValue], toPartition index: Int) throws(LoadError) {
-        for (column, value) in values.enumerated() {
-            switch value {
-            case .null: builders[index][column].appendNull()
-            case .integer(let integer): builders[index][column].append(integer: integer)
-            case .double(let double): builders[index][column].append(double: double)
-            case .text(let bytes): builders[index][column].append(stringBytes: bytes)
-            }
+    /// Appends a converted batch's accepted rows, partition by partition and column by column;
+    /// returns how many.
+    func append(_ converted: ConvertedBatch, partitionIndex: [Int]) throws(LoadError) -> Int {
+        let batch = converted.batch
+        // The batch's accepted rows, grouped by partition (in row order within each).
+        var rowsByPartition = [[Int32]](repeating: [], count: converted.partitionKeys.count)
+        for row in 0..<batch.rowCount where !converted.rejected[row] {
+            rowsByPartition[Int(converted.partitionOf[row])].append(Int32(row))
         }
-        buffered += 1
-        rowCount += 1
-        if builders[index].first?.count ?? 0 >= segmentRows {
-            try flush(index)
+        var accepted = 0
+        var builders = self.builders
+        self.builders = []
+        for (local, rows) in rowsByPartition.enumerated() where !rows.isEmpty {
+            let partition = partitionIndex[local]
+            counts[partition] += rows.count
+            accepted += rows.count
+            Self.append(rows: rows, of: converted, toPartition: partition, columns: table.columns, builders: &builders)
+        }
+        self.builders = builders
+        buffered += accepted
+        let full = counts.indices.filter { counts[$0] >= segmentRows }
+        if !full.isEmpty {
+            try flush(full)
         } else if buffered >= bufferedRowLimit {
-            for partition in builders.indices { try flush(partition) }
+            try flush(Array(counts.indices))
+        }
+        return accepted
+    }
+
+    /// Appends the given rows of a batch to one partition's builders, column by column.
+    static func append(rows: [Int32], of converted: ConvertedBatch, toPartition partition: Int, columns: [CatalogColumn], builders: inout [ColumnVectorBuilder]) {
+        let batch = converted.batch
+        let columnCount = columns.count
+        rows.withUnsafeBufferPointer { rows in
+            for column in 0..<columnCount {
+                let values = converted.columns[column]
+                let slot = partition * columnCount + column
+                if columns[column].storedType.physicalType == .string {
+                    batch.text.withUnsafeBytes { text in
+                        batch.extra.withUnsafeBytes { extra in
+                            for row in rows {
+                                let index = Int(row)
+                                if values.nulls[index] {
+                                    builders[slot].appendNull()
+                                    continue
+                                }
+                                let start = Int(values.values[index] & ~(1 << 62))
+                                let source = values.values[index] & (1 << 62) != 0 ? extra : text
+                                builders[slot].append(stringBytes: UnsafeRawBufferPointer(rebasing: source[start..<(start + Int(values.lengths[index]))]))
+                            }
+                        }
+                    }
+                } else {
+                    values.values.withUnsafeBufferPointer { numbers in
+                        values.nulls.withUnsafeBufferPointer { nulls in
+                            builders[slot].appendGathered(values: numbers, nulls: nulls, rows: rows)
+                        }
+                    }
+                }
+            }
         }
     }
 
-    /// Writes a partition's buffered rows as a segment.
-    func flush(_ index: Int) throws(LoadError) {
-        guard let count = builders[index].first?.count, count > 0 else { return }
-        let vectors = builders[index].map { $0.finish() }
-        builders[index] = newBuilders()
-        buffered -= count
-        let key = touched[index]
-        do {
-            let segment = try transaction.writeSegment(table: table, partitionKey: key, columns: table.columns, vectors: vectors)
-            written[key, default: []].append(segment)
-        } catch {
-            throw LoadError(error)
+    /// Writes the given partitions' buffered rows as segments, several at once.
+    func flush(_ partitions: [Int]) throws(LoadError) {
+        let flushing = partitions.filter { counts[$0] > 0 }
+        guard !flushing.isEmpty else { return }
+        var jobs: [(key: String, vectors: [ColumnVector])] = []
+        for partition in flushing {
+            let range = (partition * columnCount)..<((partition + 1) * columnCount)
+            jobs.append((touched[partition], builders[range].map { $0.finish() }))
+            builders.replaceSubrange(range, with: newBuilders())
+            buffered -= counts[partition]
+            counts[partition] = 0
+        }
+        let work = jobs
+        var results = [Result<CatalogSegment, StorageError>?](repeating: nil, count: work.count)
+        let table = self.table, transaction = self.transaction
+        let threads = self.threads
+        results.withUnsafeMutableBufferPointer { slots in
+            let output = SharedSlots(slots)
+            let workers = min(threads, work.count)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var job = worker
+                while job < work.count {
+                    do throws(StorageError) {
+                        let segment = try transaction.writeSegment(table: table, partitionKey: work[job].key, columns: table.columns, vectors: work[job].vectors)
+                        output.pointer[job] = .success(segment)
+                    } catch {
+                        output.pointer[job] = .failure(error)
+                    }
+                    job += workers
+                }
+            }
+        }
+        for (job, result) in zip(jobs, results) {
+            switch result {
+            case .success(let segment): written[job.key, default: []].append(segment)
+            case .failure(let error): throw LoadError(error)
+            case nil: throw LoadError(.io, "a segment of \(job.key) was not written")
+            }
         }
     }
 
     /// Flushes everything.
     func finish() throws(LoadError) {
-        for index in builders.indices { try flush(index) }
+        try flush(Array(counts.indices))
     }
 }

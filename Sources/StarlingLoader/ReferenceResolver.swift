@@ -7,7 +7,7 @@ import StarlingStorage
 /// `[valid_from, valid_to)` holds the fact's date (or the current version when the fact has no
 /// date column named by `scd_fact_date_column`); a fact dated before the first version gets the
 /// first version.
-struct ReferenceResolver {
+struct ReferenceResolver: Sendable {
     let dimension: String
     let codes: [Value: Int32]
     /// Type 2: per key, its versions as (valid_from, valid_to, code), sorted by valid_from.
@@ -16,6 +16,8 @@ struct ReferenceResolver {
     let dateColumn: Int?
     /// Map keys the dimension lacks to the unknown member instead of rejecting the row.
     let unknownToMember: Bool
+    /// Type 1 with an integer-like key: the same codes in a faster map.
+    let integerCodes: IntegerMap?
 
     init(fact: CatalogTable, column: CatalogColumn, catalog: Catalog, warehouse: Warehouse) throws(LoadError) {
         guard let reference = column.references, let dimension = catalog.table(named: reference.table) else {
@@ -46,13 +48,29 @@ struct ReferenceResolver {
             for key in versions.keys { versions[key]?.sort { $0.from < $1.from } }
             self.versions = versions
             self.codes = current
+            integerCodes = nil
             let dateName = fact.options["scd_fact_date_column"] ?? dimension.options["scd_fact_date_column"]
             dateColumn = dateName.flatMap { name in fact.columns.firstIndex { $0.name == name } }
         } else {
             do { codes = try scanner.dimensionKeys(dimension).codes } catch { throw LoadError(error) }
             versions = nil
             dateColumn = nil
+            if column.type.physicalType.isInteger && column.type != .boolean {
+                integerCodes = IntegerMap(codes.compactMap { key, code in
+                    if case .integer(let integer) = key { return (integer, code) }
+                    return nil
+                })
+            } else {
+                integerCodes = nil
+            }
         }
+    }
+
+    /// The row code for an integer-like key (INTEGER, DATE, DECIMAL, …) of `type`.
+    @inline(__always)
+    func code(integer key: Int64, type: LogicalType, factDate: Int64?) -> Int32? {
+        if let integerCodes { return integerCodes.value(for: key) }
+        return code(for: type == .boolean ? .boolean(key != 0) : .integer(key), factDate: factDate)
     }
 
     /// The row code for `key`, or nil when the dimension has no such key.

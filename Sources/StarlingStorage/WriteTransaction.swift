@@ -1,5 +1,6 @@
 /// One commit in the making: new segment files and a new catalog, made current atomically.
 
+import Synchronization
 import StarlingColumns
 import StarlingFormat
 import StarlingCompression
@@ -7,15 +8,15 @@ import StarlingCompression
 /// A write in progress. Holds the warehouse lock; writes new segment files durably as it goes;
 /// `commit` writes the next snapshot file, whose rename into place is the commit point. Until
 /// then nothing a reader sees has changed, and `vacuum` removes what an abandoned write left.
-public final class WriteTransaction {
+public final class WriteTransaction: @unchecked Sendable {
     public let warehouse: Warehouse
     let lock: WarehouseLock
     /// The snapshot the write started from.
     public let base: Catalog
     /// The catalog being built.
     public var catalog: Catalog
-    private var fileCounter = 0
-    private var writtenFiles: [String] = []
+    /// File numbering and the files written, shared by threads writing segments at once.
+    private let files = Mutex<(counter: Int, written: [String])>((0, []))
     private var finished = false
 
     init(warehouse: Warehouse, lock: WarehouseLock, base: Catalog) {
@@ -30,12 +31,16 @@ public final class WriteTransaction {
     public var snapshot: Int { catalog.snapshot }
 
     /// Writes `vectors` (stored types, in `columns` order) as a new segment of `table` in partition
-    /// `partitionKey`, and returns its catalog entry (not yet added to any partition).
+    /// `partitionKey`, and returns its catalog entry (not yet added to any partition). Several
+    /// threads may write segments at once; the catalog itself is changed by one.
     public func writeSegment(table: CatalogTable, partitionKey: String, columns: [CatalogColumn], vectors: [ColumnVector]) throws(StorageError) -> CatalogSegment {
-        fileCounter += 1
+        let number = files.withLock { state in
+            state.counter += 1
+            return state.counter
+        }
         let partitionDirectory = partitionKey.isEmpty ? "all" : "p=\(partitionKey)"
         let directory = "\(table.dataDirectory)/\(partitionDirectory)"
-        let relative = "\(directory)/\(snapshot)-\(fileCounter).stsg"
+        let relative = "\(directory)/\(snapshot)-\(number).stsg"
         var options = SegmentWriteOptions()
         options.compression = TableOptions.compression(table.options) ?? .default
         options.metadata = ["table": table.name, "partition": partitionKey, "snapshot": String(snapshot)]
@@ -48,7 +53,7 @@ public final class WriteTransaction {
         }
         do {
             try FileBytes.createDirectory(warehouse.path(directory))
-            writtenFiles.append(relative)
+            files.withLock { $0.written.append(relative) }
             try FileBytes.writeAtomically(bytes, to: warehouse.path(relative))
         } catch {
             throw StorageError(error)
@@ -103,7 +108,7 @@ public final class WriteTransaction {
     public func abandon() {
         guard !finished else { return }
         finished = true
-        for file in writtenFiles { try? FileBytes.remove(warehouse.path(file)) }
+        for file in files.withLock({ $0.written }) { try? FileBytes.remove(warehouse.path(file)) }
         lock.release()
     }
 

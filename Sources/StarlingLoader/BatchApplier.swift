@@ -1,0 +1,102 @@
+/// The sequential part of loading: rejects in order, then accepted rows into partitions or the
+/// dimension merge.
+
+import StarlingColumns
+import StarlingStorage
+
+/// Applies converted batches in input order.
+final class BatchApplier {
+    let table: CatalogTable
+    let rejects: RejectsWriter
+    /// `nil` when a reject ratio is checked at the end instead.
+    let maxRejects: Int?
+    let partitions: PartitionBuffers?
+    /// Dimension loads: rows in declared types, and the key's column.
+    private(set) var dimensionRows: [[Value]] = []
+    private var dimensionKeysSeen: [Value: Int] = [:]
+    let dimensionKey: Int?
+    let resolvers: [Int: ReferenceResolver]
+
+    private(set) var rowsRead = 0
+    private(set) var rowsAccepted = 0
+    private(set) var unknownKeys = 0
+    var unknownFields: [String: Int] = [:]
+
+    init(table: CatalogTable, transaction: WriteTransaction, options: LoadOptions, rejects: RejectsWriter, resolvers: [Int: ReferenceResolver], threads: Int) {
+        self.table = table
+        self.rejects = rejects
+        self.maxRejects = options.maxRejectRatio == nil ? options.maxRejects : nil
+        self.resolvers = resolvers
+        if table.isReferenceable, let key = table.primaryKey.first {
+            dimensionKey = table.columns.firstIndex { $0.name == key }
+            partitions = nil
+        } else {
+            dimensionKey = nil
+            partitions = PartitionBuffers(table: table, transaction: transaction, threads: threads)
+        }
+    }
+
+    var isDimension: Bool { dimensionKey != nil }
+
+    /// Records a reject and enforces the limit.
+    func reject(file: String, line: Int, offset: Int, column: String, value: String, reason: String) throws(LoadError) {
+        rejects.add(file: file, line: line, byteOffset: offset, column: column, value: value, reason: reason)
+        if let maxRejects, rejects.count > maxRejects {
+            let place = column.isEmpty ? "" : " column \(column)"
+            let shown = value.isEmpty ? "" : " value \"\(value.prefix(80))\":"
+            let limit = maxRejects == 0
+                ? "the load was aborted and nothing was loaded (pass --max-rejects N to skip up to N bad rows)"
+                : "more than --max-rejects \(maxRejects) rows were rejected, so the load was aborted and nothing was loaded"
+            throw LoadError(.badData, "\(file):\(line):\(place)\(shown) \(reason); \(limit)")
+        }
+    }
+
+    func apply(_ converted: ConvertedBatch) throws(LoadError) {
+        let batch = converted.batch
+        rowsRead += batch.rowCount
+        unknownKeys += converted.unknownKeys
+        for entry in converted.rejects {
+            try reject(file: batch.file, line: batch.lines[entry.row], offset: batch.offsets[entry.row], column: entry.column, value: entry.value, reason: entry.reason)
+        }
+        if isDimension {
+            try applyDimension(converted)
+        } else if let partitions {
+            let global = converted.partitionKeys.map { partitions.index(of: $0) }
+            rowsAccepted += try partitions.append(converted, partitionIndex: global)
+        }
+    }
+
+    private func applyDimension(_ converted: ConvertedBatch) throws(LoadError) {
+        let batch = converted.batch
+        for row in 0..<batch.rowCount where !converted.rejected[row] {
+            let values: [Value] = table.columns.indices.map { column in
+                let converted = converted.columns[column]
+                if converted.nulls[row] { return .null }
+                let type = table.columns[column].type
+                switch type {
+                case .varchar:
+                    let start = Int(converted.values[row] & ~(1 << 62))
+                    let source = converted.values[row] & (1 << 62) != 0 ? batch.extra : batch.text
+                    return .string(String(decoding: source[start..<(start + Int(converted.lengths[row]))], as: UTF8.self))
+                case .double:
+                    return .double(Double(bitPattern: UInt64(bitPattern: converted.values[row])))
+                case .boolean:
+                    return .boolean(converted.values[row] != 0)
+                default:
+                    return .integer(converted.values[row])
+                }
+            }
+            if let dimensionKey {
+                let key = values[dimensionKey]
+                if let firstLine = dimensionKeysSeen[key] {
+                    try reject(file: batch.file, line: batch.lines[row], offset: batch.offsets[row], column: table.columns[dimensionKey].name,
+                               value: key.formatted(as: table.columns[dimensionKey].type), reason: "duplicate key in this load (first at line \(firstLine))")
+                    continue
+                }
+                dimensionKeysSeen[key] = batch.lines[row]
+            }
+            rowsAccepted += 1
+            dimensionRows.append(values)
+        }
+    }
+}

@@ -1,0 +1,177 @@
+/// Converts a batch of input rows column by column: values, NULLs, references and partitions.
+
+import StarlingColumns
+import StarlingStorage
+
+/// One column of a converted batch, in the column's stored representation.
+struct ConvertedColumn {
+    /// Integers (also booleans, dates, timestamps, decimals, row codes), double bit patterns,
+    /// or for text the start offset, with bit 62 set when it is in the batch's `extra` bytes.
+    var values: [Int64]
+    /// Text lengths.
+    var lengths: [Int32]
+    var nulls: [Bool]
+}
+
+/// A converted batch: accepted rows' values, and the rejects in row order.
+struct ConvertedBatch {
+    let batch: FieldBatch
+    var columns: [ConvertedColumn]
+    /// Per row: rejected?
+    var rejected: [Bool]
+    /// Rejects as (row, column name, shown value, reason), sorted by row.
+    var rejects: [(row: Int, column: String, value: String, reason: String)]
+    /// Per row: index into `partitionKeys` (fact and plain tables).
+    var partitionOf: [Int32]
+    var partitionKeys: [String]
+    var unknownKeys: Int
+}
+
+/// The pure part of loading: everything about a row that depends only on the row and the
+/// catalog as it was when the load began. Safe to run on several batches at once.
+struct BatchConverter: Sendable {
+    let table: CatalogTable
+    let converters: [ColumnConverter]
+    let resolvers: [Int: ReferenceResolver]
+    let partitionColumn: Int?
+    let granularity: PartitionGranularity?
+    /// Dimension loads keep reference keys (the merge compares keys; codes are stored on write).
+    let keepsKeys: Bool
+
+    func convert(_ batch: FieldBatch) -> ConvertedBatch {
+        let rows = batch.rowCount
+        let columnCount = table.columns.count
+        var rejected = [Bool](repeating: false, count: rows)
+        var rejects: [(row: Int, column: String, value: String, reason: String)] = []
+        for (row, problem) in batch.problems {
+            rejected[row] = true
+            rejects.append((row, "", problem.value, problem.reason))
+        }
+        var columns: [ConvertedColumn] = []
+        columns.reserveCapacity(columnCount)
+        var state = RowState(rejected: rejected, rejects: rejects)
+        batch.text.withUnsafeBytes { text in
+            batch.extra.withUnsafeBytes { extra in
+                for column in 0..<columnCount {
+                    columns.append(convertColumn(column, batch: batch, text: text, extra: extra, state: &state))
+                }
+            }
+        }
+        rejected = state.rejected
+        rejects = state.rejects
+        // References: keys to row codes (in place), by the fact's date for type-2 dimensions.
+        var unknownKeys = 0
+        for (column, resolver) in resolvers.sorted(by: { $0.key < $1.key }) {
+            let type = table.columns[column].type
+            for row in 0..<rows where !rejected[row] && !columns[column].nulls[row] {
+                var factDate: Int64?
+                if let dateColumn = resolver.dateColumn, !columns[dateColumn].nulls[row] { factDate = columns[dateColumn].values[row] }
+                let code: Int32?
+                if type == .varchar {
+                    code = resolver.code(for: .string(text(batch, columns[column], row)), factDate: factDate)
+                } else {
+                    code = resolver.code(integer: columns[column].values[row], type: type, factDate: factDate)
+                }
+                if let code {
+                    if !keepsKeys { columns[column].values[row] = Int64(code) }
+                } else if resolver.unknownToMember, !keepsKeys {
+                    columns[column].values[row] = Int64(DimensionKeys.unknownMember)
+                    unknownKeys += 1
+                } else {
+                    rejected[row] = true
+                    let shown = type == .varchar ? text(batch, columns[column], row) : Value.integer(columns[column].values[row]).formatted(as: type)
+                    rejects.append((row, table.columns[column].name, shown,
+                                    "key not found in dimension \(resolver.dimension) (load the dimension first, or set unknown_key = 'unknown_member')"))
+                }
+            }
+        }
+        // Partitions.
+        var partitionOf = [Int32](repeating: 0, count: rows)
+        var partitionKeys: [String] = []
+        if let partitionColumn, let granularity {
+            var cachedRange: Range<Int64> = 0..<0
+            var cachedIndex: Int32 = 0
+            var indexByKey: [String: Int32] = [:]
+            for row in 0..<rows where !rejected[row] {
+                let days = columns[partitionColumn].values[row]
+                if !cachedRange.contains(days) {
+                    cachedRange = granularity.range(forDay: days)
+                    let key = granularity.key(forDay: days)
+                    if let existing = indexByKey[key] {
+                        cachedIndex = existing
+                    } else {
+                        cachedIndex = Int32(partitionKeys.count)
+                        indexByKey[key] = cachedIndex
+                        partitionKeys.append(key)
+                    }
+                }
+                partitionOf[row] = cachedIndex
+            }
+        } else {
+            partitionKeys = [""]
+        }
+        rejects.sort { $0.row < $1.row }
+        return ConvertedBatch(batch: batch, columns: columns, rejected: rejected, rejects: rejects,
+                              partitionOf: partitionOf, partitionKeys: partitionKeys, unknownKeys: unknownKeys)
+    }
+
+    /// Which rows are rejected so far, and why.
+    struct RowState {
+        var rejected: [Bool]
+        var rejects: [(row: Int, column: String, value: String, reason: String)]
+    }
+
+    /// Converts one column of every row not yet rejected.
+    func convertColumn(_ column: Int, batch: FieldBatch, text: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer, state: inout RowState) -> ConvertedColumn {
+        let rows = batch.rowCount
+        let columnCount = table.columns.count
+        var converted = ConvertedColumn(
+            values: [Int64](repeating: 0, count: rows),
+            lengths: table.columns[column].type == .varchar ? [Int32](repeating: 0, count: rows) : [],
+            nulls: [Bool](repeating: false, count: rows))
+        let converter = converters[column]
+        let notNull = table.columns[column].notNull
+        let kinds = batch.kinds, starts = batch.starts, ends = batch.ends
+        for row in 0..<rows where !state.rejected[row] {
+            let cell = row * columnCount + column
+            let kind = kinds[cell]
+            if kind == .null {
+                converted.nulls[row] = true
+                if notNull {
+                    state.rejected[row] = true
+                    state.rejects.append((row, table.columns[column].name, "", "NULL in a NOT NULL column"))
+                }
+                continue
+            }
+            let inExtra = kind == .quotedExtra
+            let source = inExtra ? extra : text
+            let start = starts[cell], end = ends[cell]
+            let field = FieldValue(bytes: UnsafeRawBufferPointer(rebasing: source[start..<end]), kind: kind == .plain ? .plain : .quoted)
+            do throws(ConversionFailure) {
+                switch try converter.convert(field) {
+                case .null:
+                    converted.nulls[row] = true
+                case .integer(let value):
+                    converted.values[row] = value
+                case .double(let value):
+                    converted.values[row] = Int64(bitPattern: value.bitPattern)
+                case .text(let bytes):
+                    converted.values[row] = Int64(start) | (inExtra ? 1 << 62 : 0)
+                    converted.lengths[row] = Int32(bytes.count)
+                }
+            } catch {
+                state.rejected[row] = true
+                state.rejects.append((row, table.columns[column].name, String(decoding: field.bytes, as: UTF8.self), error.reason))
+            }
+        }
+        return converted
+    }
+
+    /// The text of a converted VARCHAR cell.
+    func text(_ batch: FieldBatch, _ column: ConvertedColumn, _ row: Int) -> String {
+        let start = Int(column.values[row] & ~(1 << 62))
+        let length = Int(column.lengths[row])
+        let source = column.values[row] & (1 << 62) != 0 ? batch.extra : batch.text
+        return String(decoding: source[start..<(start + length)], as: UTF8.self)
+    }
+}
