@@ -29,7 +29,10 @@ public struct ColumnVectorBuilder {
     public mutating func appendGathered(values: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<Bool>, rows: UnsafeBufferPointer<Int32>) {
         precondition(type.physicalType != .string, "strings are appended one by one")
         let isDouble = type.physicalType == .float64
-        if isDouble { doubles.reserveCapacity(count + rows.count) } else { integers.reserveCapacity(count + rows.count) }
+        // Grow geometrically: reserving the exact size on every call would copy every time.
+        let needed = count + rows.count
+        if isDouble, doubles.capacity < needed { doubles.reserveCapacity(max(needed, doubles.capacity * 2)) }
+        if !isDouble, integers.capacity < needed { integers.reserveCapacity(max(needed, integers.capacity * 2)) }
         for row in rows {
             let index = Int(row)
             if nulls[index] {

@@ -131,7 +131,9 @@ public final class Loader {
                 }
                 pending.removeAll()
             }
-            while let batch = try reader.next() {
+            let prefetcher = BatchPrefetcher(reader)
+            defer { prefetcher.drain() }
+            while let batch = try prefetcher.next() {
                 pending.append(batch)
                 if pending.count >= threads { try drain() }
                 if let progressHandler, clock.now - lastReport > .milliseconds(500) {
