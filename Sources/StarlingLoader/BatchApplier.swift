@@ -56,7 +56,7 @@ final class BatchApplier {
         rowsRead += batch.rowCount
         unknownKeys += converted.unknownKeys
         for entry in converted.rejects {
-            try reject(file: batch.file, line: batch.lines[entry.row], offset: batch.offsets[entry.row], column: entry.column, value: entry.value, reason: entry.reason)
+            try reject(file: batch.file, line: batch.line(entry.row), offset: batch.offset(entry.row), column: entry.column, value: entry.value, reason: entry.reason)
         }
         if isDimension {
             try applyDimension(converted)
@@ -76,7 +76,7 @@ final class BatchApplier {
                 switch type {
                 case .varchar:
                     let start = Int(converted.values[row] & ~(1 << 62))
-                    let source = converted.values[row] & (1 << 62) != 0 ? batch.extra : batch.text
+                    let source = converted.values[row] & (1 << 62) != 0 ? batch.records.unescaped : batch.text
                     return .string(String(decoding: source[start..<(start + Int(converted.lengths[row]))], as: UTF8.self))
                 case .double:
                     return .double(Double(bitPattern: UInt64(bitPattern: converted.values[row])))
@@ -89,11 +89,11 @@ final class BatchApplier {
             if let dimensionKey {
                 let key = values[dimensionKey]
                 if let firstLine = dimensionKeysSeen[key] {
-                    try reject(file: batch.file, line: batch.lines[row], offset: batch.offsets[row], column: table.columns[dimensionKey].name,
+                    try reject(file: batch.file, line: batch.line(row), offset: batch.offset(row), column: table.columns[dimensionKey].name,
                                value: key.formatted(as: table.columns[dimensionKey].type), reason: "duplicate key in this load (first at line \(firstLine))")
                     continue
                 }
-                dimensionKeysSeen[key] = batch.lines[row]
+                dimensionKeysSeen[key] = batch.line(row)
             }
             rowsAccepted += 1
             dimensionRows.append(values)

@@ -43,15 +43,20 @@ struct BatchConverter: Sendable {
         let columnCount = table.columns.count
         var rejected = [Bool](repeating: false, count: rows)
         var rejects: [(row: Int, column: String, value: String, reason: String)] = []
-        for (row, problem) in batch.problems {
-            rejected[row] = true
-            rejects.append((row, "", problem.value, problem.reason))
+        for row in 0..<rows {
+            if let reason = batch.records.problems[batch.firstRecord + row] {
+                rejected[row] = true
+                rejects.append((row, "", "", reason))
+            } else if let problem = batch.problems[row] {
+                rejected[row] = true
+                rejects.append((row, "", problem.value, problem.reason))
+            }
         }
         var columns: [ConvertedColumn] = []
         columns.reserveCapacity(columnCount)
         var state = RowState(rejected: rejected, rejects: rejects)
         batch.text.withUnsafeBytes { text in
-            batch.extra.withUnsafeBytes { extra in
+            batch.records.unescaped.withUnsafeBytes { extra in
                 for column in 0..<columnCount {
                     columns.append(convertColumn(column, batch: batch, text: text, extra: extra, state: &state))
                 }
@@ -59,32 +64,6 @@ struct BatchConverter: Sendable {
         }
         rejected = state.rejected
         rejects = state.rejects
-        // References: keys to row codes (in place), by the fact's date for type-2 dimensions.
-        var unknownKeys = 0
-        for (column, resolver) in resolvers.sorted(by: { $0.key < $1.key }) {
-            let type = table.columns[column].type
-            for row in 0..<rows where !rejected[row] && !columns[column].nulls[row] {
-                var factDate: Int64?
-                if let dateColumn = resolver.dateColumn, !columns[dateColumn].nulls[row] { factDate = columns[dateColumn].values[row] }
-                let code: Int32?
-                if type == .varchar {
-                    code = resolver.code(for: .string(text(batch, columns[column], row)), factDate: factDate)
-                } else {
-                    code = resolver.code(integer: columns[column].values[row], type: type, factDate: factDate)
-                }
-                if let code {
-                    if !keepsKeys { columns[column].values[row] = Int64(code) }
-                } else if resolver.unknownToMember, !keepsKeys {
-                    columns[column].values[row] = Int64(DimensionKeys.unknownMember)
-                    unknownKeys += 1
-                } else {
-                    rejected[row] = true
-                    let shown = type == .varchar ? text(batch, columns[column], row) : Value.integer(columns[column].values[row]).formatted(as: type)
-                    rejects.append((row, table.columns[column].name, shown,
-                                    "key not found in dimension \(resolver.dimension) (load the dimension first, or set unknown_key = 'unknown_member')"))
-                }
-            }
-        }
         // Partitions.
         var partitionOf = [Int32](repeating: 0, count: rows)
         var partitionKeys: [String] = []
@@ -110,6 +89,41 @@ struct BatchConverter: Sendable {
         } else {
             partitionKeys = [""]
         }
+        // References: keys to row codes (in place), by the fact's date for type-2 dimensions.
+        // Codes are collected first and stored after every reference is resolved, so a date column
+        // that is itself a reference still reads as a date here.
+        var unknownKeys = 0
+        var resolved: [(column: Int, codes: [Int64])] = []
+        for (column, resolver) in resolvers.sorted(by: { $0.key < $1.key }) {
+            var codes = columns[column].values
+            let type = table.columns[column].type
+            for row in 0..<rows where !rejected[row] && !columns[column].nulls[row] {
+                var factDate: Int64?
+                if let dateColumn = resolver.dateColumn, !columns[dateColumn].nulls[row] { factDate = columns[dateColumn].values[row] }
+                let code: Int32?
+                if type == .varchar {
+                    code = resolver.code(for: .string(text(batch, columns[column], row)), factDate: factDate)
+                } else {
+                    code = resolver.code(integer: columns[column].values[row], type: type, factDate: factDate)
+                }
+                if let code {
+                    codes[row] = Int64(code)
+                } else if resolver.unknownToMember, !keepsKeys {
+                    codes[row] = Int64(DimensionKeys.unknownMember)
+                    unknownKeys += 1
+                } else {
+                    rejected[row] = true
+                    let shown = type == .varchar ? text(batch, columns[column], row) : Value.integer(columns[column].values[row]).formatted(as: type)
+                    rejects.append((row, table.columns[column].name, shown,
+                                    "key not found in dimension \(resolver.dimension) (load the dimension first, or set unknown_key = 'unknown_member')"))
+                }
+            }
+            resolved.append((column, codes))
+        }
+        if !keepsKeys {
+            for (column, codes) in resolved { columns[column].values = codes }
+        }
+
         rejects.sort { $0.row < $1.row }
         return ConvertedBatch(batch: batch, columns: columns, rejected: rejected, rejects: rejects,
                               partitionOf: partitionOf, partitionKeys: partitionKeys, unknownKeys: unknownKeys)
@@ -124,17 +138,37 @@ struct BatchConverter: Sendable {
     /// Converts one column of every row not yet rejected.
     func convertColumn(_ column: Int, batch: FieldBatch, text: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer, state: inout RowState) -> ConvertedColumn {
         let rows = batch.rowCount
-        let columnCount = table.columns.count
         var converted = ConvertedColumn(
             values: [Int64](repeating: 0, count: rows),
             lengths: table.columns[column].type == .varchar ? [Int32](repeating: 0, count: rows) : [],
             nulls: [Bool](repeating: false, count: rows))
         let converter = converters[column]
         let notNull = table.columns[column].notNull
-        let kinds = batch.kinds, starts = batch.starts, ends = batch.ends
+        let fieldIndex = batch.fieldForColumn[column]
+        let records = batch.records
+        let first = batch.firstRecord
+        let nullStrings = batch.nullStrings
+        let emptyIsNull = nullStrings.contains { $0.isEmpty }
         for row in 0..<rows where !state.rejected[row] {
-            let cell = row * columnCount + column
-            let kind = kinds[cell]
+            var kind = CSVRecords.FieldKind.null
+            var start = 0, end = 0
+            if fieldIndex >= 0 {
+                let field = records.recordFieldStart[first + row] + fieldIndex
+                kind = records.kinds[field]
+                start = records.starts[field]
+                end = records.ends[field]
+                if kind == .plain {
+                    let length = end - start
+                    if length == 0 {
+                        if emptyIsNull { kind = .null }
+                    } else {
+                        for null in nullStrings where null.count == length && null.elementsEqual(text[start..<end]) {
+                            kind = .null
+                            break
+                        }
+                    }
+                }
+            }
             if kind == .null {
                 converted.nulls[row] = true
                 if notNull {
@@ -143,9 +177,8 @@ struct BatchConverter: Sendable {
                 }
                 continue
             }
-            let inExtra = kind == .quotedExtra
+            let inExtra = kind == .unescaped
             let source = inExtra ? extra : text
-            let start = starts[cell], end = ends[cell]
             let field = FieldValue(bytes: UnsafeRawBufferPointer(rebasing: source[start..<end]), kind: kind == .plain ? .plain : .quoted)
             do throws(ConversionFailure) {
                 switch try converter.convert(field) {
@@ -171,7 +204,7 @@ struct BatchConverter: Sendable {
     func text(_ batch: FieldBatch, _ column: ConvertedColumn, _ row: Int) -> String {
         let start = Int(column.values[row] & ~(1 << 62))
         let length = Int(column.lengths[row])
-        let source = column.values[row] & (1 << 62) != 0 ? batch.extra : batch.text
+        let source = column.values[row] & (1 << 62) != 0 ? batch.records.unescaped : batch.text
         return String(decoding: source[start..<(start + length)], as: UTF8.self)
     }
 }

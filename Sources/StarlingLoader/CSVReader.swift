@@ -81,16 +81,14 @@ final class CSVReader: BatchReader {
         return nil
     }
 
-    /// Turns tokenized records into a batch (consuming the header first if pending).
+    /// Turns tokenized records into a batch (consuming the header first if pending). Fields stay
+    /// where the tokenizer put them; only each record's shape is checked here.
     private func makeBatch(records: CSVRecords, text: [UInt8]) throws(LoadError) -> FieldBatch? {
         guard records.count > 0 else { return nil }
-        let batch = FieldBatch(file: path, columnCount: table.columns.count, expectedRows: records.count)
-        batch.text = text
-        batch.extra = records.unescaped
-        var first = 0
+        let batch = FieldBatch(file: path, columnCount: table.columns.count)
         if headerPending {
             headerPending = false
-            first = 1
+            batch.firstRecord = 1
             if mapping == nil {
                 let start = records.recordFieldStart[0]
                 let names = (0..<records.fieldCount(0)).map { index -> String in
@@ -105,105 +103,24 @@ final class CSVReader: BatchReader {
             // No header and no --columns: the file's fields are the table's columns in order.
             use(table.columns.indices.map { $0 })
         }
-        var cells = CellArrays()
-        let layout = CellLayout(
-            expected: expectedFields ?? table.columns.count, columnCount: table.columns.count, fieldForColumn: fieldForColumn,
-            nullStrings: nullStrings, emptyIsNull: nullStrings.contains { $0.isEmpty })
-        text.withUnsafeBytes { bytes in
-            Self.fill(&cells, records: records, from: first, bytes: bytes, layout: layout)
-        }
-        batch.setRows(lines: cells.lines, offsets: cells.offsets, starts: cells.starts, ends: cells.ends, kinds: cells.kinds, problems: cells.problems)
-        return batch
-    }
-
-    /// How records map to cells.
-    struct CellLayout {
-        let expected: Int
-        let columnCount: Int
-        let fieldForColumn: [Int]
-        let nullStrings: [[UInt8]]
-        let emptyIsNull: Bool
-    }
-
-    /// A batch's cells as they are built.
-    struct CellArrays {
-        var starts: [Int] = [], ends: [Int] = [], kinds: [FieldBatch.CellKind] = []
-        var lines: [Int] = [], offsets: [Int] = []
-        var problems: [Int: (reason: String, value: String)] = [:]
-
-        mutating func addEmptyRow(line: Int, offset: Int, columns: Int) {
-            lines.append(line)
-            offsets.append(offset)
-            starts.append(contentsOf: repeatElement(0, count: columns))
-            ends.append(contentsOf: repeatElement(0, count: columns))
-            kinds.append(contentsOf: repeatElement(.null, count: columns))
-        }
-    }
-
-    /// Maps tokenized records to cells: shape checks, NULL strings, cell kinds.
-    static func fill(_ cells: inout CellArrays, records: CSVRecords, from first: Int, bytes: UnsafeRawBufferPointer, layout: CellLayout) {
-        let columnCount = layout.columnCount
-        let expected = layout.expected
-        let rowCapacity = records.count - first
-        cells.starts.reserveCapacity(rowCapacity * columnCount)
-        cells.ends.reserveCapacity(rowCapacity * columnCount)
-        cells.kinds.reserveCapacity(rowCapacity * columnCount)
-        cells.lines.reserveCapacity(rowCapacity)
-        cells.offsets.reserveCapacity(rowCapacity)
-        for record in first..<records.count {
-            let recordLine = records.lineNumbers[record]
-            let recordOffset = records.byteOffsets[record]
+        let expected = expectedFields ?? table.columns.count
+        for record in batch.firstRecord..<records.count where records.problems[record] == nil {
+            let count = records.fieldCount(record)
+            if count == expected { continue }
             let start = records.recordFieldStart[record]
-            let fieldCount = records.fieldCount(record)
-            if let problem = records.problems[record] {
-                cells.problems[cells.lines.count] = (problem, "")
-                cells.addEmptyRow(line: recordLine, offset: recordOffset, columns: columnCount)
-                continue
-            }
-            var usable = fieldCount
             // dbgen's trailing delimiter: one extra, empty, unquoted field.
-            if fieldCount == expected + 1, records.kinds[start + expected] == .plain, records.starts[start + expected] == records.ends[start + expected] {
-                usable = expected
-            }
-            guard usable == expected else {
-                let from = records.starts[start], to = max(from, records.ends[start + fieldCount - 1])
-                let shown = records.kinds[start] == .unescaped ? "" : String(decoding: bytes[from..<min(to, bytes.count)], as: UTF8.self)
-                cells.problems[cells.lines.count] = ("expected \(expected) fields, found \(usable)", shown)
-                cells.addEmptyRow(line: recordLine, offset: recordOffset, columns: columnCount)
+            if count == expected + 1, records.kinds[start + expected] == .plain, records.starts[start + expected] == records.ends[start + expected] {
                 continue
             }
-            cells.lines.append(recordLine)
-            cells.offsets.append(recordOffset)
-            for column in 0..<columnCount {
-                let index = layout.fieldForColumn[column]
-                guard index >= 0 else {
-                    cells.starts.append(0)
-                    cells.ends.append(0)
-                    cells.kinds.append(.null)
-                    continue
-                }
-                let field = start + index
-                let fieldStart = records.starts[field], fieldEnd = records.ends[field]
-                cells.starts.append(fieldStart)
-                cells.ends.append(fieldEnd)
-                switch records.kinds[field] {
-                case .plain:
-                    let length = fieldEnd - fieldStart
-                    var isNull = length == 0 && layout.emptyIsNull
-                    if length > 0 {
-                        for null in layout.nullStrings where null.count == length && null.elementsEqual(bytes[fieldStart..<fieldEnd]) {
-                            isNull = true
-                            break
-                        }
-                    }
-                    cells.kinds.append(isNull ? .null : .plain)
-                case .quoted:
-                    cells.kinds.append(.quoted)
-                case .unescaped:
-                    cells.kinds.append(.quotedExtra)
-                }
-            }
+            let from = records.starts[start], to = max(from, records.ends[start + count - 1])
+            let shown = records.kinds[start] == .unescaped ? "" : String(decoding: text[from..<min(to, text.count)], as: UTF8.self)
+            batch.problems[record - batch.firstRecord] = ("expected \(expected) fields, found \(count)", shown)
         }
+        batch.text = text
+        batch.records = records
+        batch.fieldForColumn = fieldForColumn
+        batch.nullStrings = nullStrings
+        return batch
     }
 
     /// A header's trailing empty names (a trailing delimiter) are not columns.

@@ -19,6 +19,8 @@ struct CSVRecords {
     var unescaped: [UInt8] = []
 
     enum FieldKind: UInt8 {
+        /// No value (an NDJSON field that is absent or null).
+        case null
         /// Unquoted bytes of the buffer (NULL strings apply).
         case plain
         /// Quoted, no escapes: bytes of the buffer between the quotes.

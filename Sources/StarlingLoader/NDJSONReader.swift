@@ -34,6 +34,9 @@ final class NDJSONReader: BatchReader {
             if more { more = try stream.appendNext(to: &buffer) }
             let text = buffer
             let batch = FieldBatch(file: path, columnCount: table.columns.count)
+            let columnCount = table.columns.count
+            batch.fieldForColumn = Array(0..<columnCount)
+            var records = CSVRecords()
             var consumed = 0
             text.withUnsafeBytes { bytes in
                 var start = 0
@@ -45,29 +48,35 @@ final class NDJSONReader: BatchReader {
                     if lineEnd > start, bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                     let lineBytes = UnsafeRawBufferPointer(rebasing: bytes[start..<lineEnd])
                     if !lineBytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                        records.lineNumbers.append(line)
+                        records.byteOffsets.append(offset + start)
+                        records.problems.append(nil)
                         if let problem = parser.parse(lineBytes) {
-                            batch.addProblemRow(line: line, offset: offset + start, reason: problem, value: String(decoding: lineBytes.prefix(200), as: UTF8.self))
+                            batch.problems[records.lineNumbers.count - 1] = (problem, String(decoding: lineBytes.prefix(200), as: UTF8.self))
+                            for _ in 0..<columnCount { records.starts.append(0); records.ends.append(0); records.kinds.append(.null) }
                         } else {
-                            let row = batch.addRow(line: line, offset: offset + start)
-                            let extraBase = batch.extra.count
-                            batch.extra.append(contentsOf: parser.scratch)
-                            for column in 0..<table.columns.count {
+                            let extraBase = records.unescaped.count
+                            records.unescaped.append(contentsOf: parser.scratch)
+                            for column in 0..<columnCount {
                                 let slot = parser.slots[column]
+                                let base = slot.source == .line ? start : extraBase
+                                records.starts.append(base + slot.start)
+                                records.ends.append(base + slot.end)
                                 switch slot.kind {
-                                case .null: continue
-                                case .plain, .quoted:
-                                    let kind: FieldBatch.CellKind = slot.kind == .plain ? .plain : (slot.source == .line ? .quoted : .quotedExtra)
-                                    let base = slot.source == .line ? start : extraBase
-                                    batch.setCell(row: row, column: column, start: base + slot.start, end: base + slot.end, kind: kind)
+                                case .null: records.kinds.append(.null)
+                                case .plain: records.kinds.append(.plain)
+                                case .quoted: records.kinds.append(slot.source == .line ? .quoted : .unescaped)
                                 }
                             }
                         }
+                        records.recordFieldStart.append(records.starts.count)
                     }
                     line += 1
                     start = end + 1
                     consumed = min(start, bytes.count)
                 }
             }
+            batch.records = records
             batch.text = text
             buffer = more && consumed < text.count ? Array(text[consumed...]) : []
             offset += consumed
@@ -99,13 +108,6 @@ struct JSONRowParser {
     init(columnByName: [String: Int], columnCount: Int) {
         self.columnByName = columnByName
         slots = [Slot](repeating: Slot(), count: columnCount)
-    }
-
-    func field(_ column: Int, line: UnsafeRawBufferPointer, scratch: UnsafeRawBufferPointer) -> FieldValue {
-        let slot = slots[column]
-        guard slot.kind != .null else { return .null }
-        let source = slot.source == .line ? line : scratch
-        return FieldValue(bytes: UnsafeRawBufferPointer(rebasing: source[slot.start..<slot.end]), kind: slot.kind)
     }
 
     /// Parses a line; returns the problem, or nil when the slots are filled.

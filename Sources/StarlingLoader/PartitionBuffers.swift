@@ -89,7 +89,7 @@ final class PartitionBuffers {
                 let slot = partition * columnCount + column
                 if columns[column].storedType.physicalType == .string {
                     batch.text.withUnsafeBytes { text in
-                        batch.extra.withUnsafeBytes { extra in
+                        batch.records.unescaped.withUnsafeBytes { extra in
                             for row in rows {
                                 let index = Int(row)
                                 if values.nulls[index] {
