@@ -85,6 +85,7 @@ extension Engine {
                 throw SQLError("scd_tracked_columns names column \"\(name)\", which is not defined", at: create.options.first { $0.name.name.lowercased() == "scd_tracked_columns" }?.valuePosition ?? create.position)
             }
         }
+        try Self.validateSlowlyChanging(create, columns: columns, primaryKey: primaryKey, options: &options)
         let table = CatalogTable(
             identifier: catalog.nextTableIdentifier, name: create.name.name, columns: columns, primaryKey: primaryKey,
             partitioning: partitioning, options: options, createdSnapshot: transaction.snapshot)
@@ -141,6 +142,29 @@ extension Engine {
 }
 
 extension Engine {
+    /// Checks the slowly-changing-dimension options against the table's columns.
+    static func validateSlowlyChanging(_ create: CreateTable, columns: [CatalogColumn], primaryKey: [String], options: inout [String: String]) throws(SQLError) {
+        func position(_ name: String) -> SourcePosition {
+            create.options.first { $0.name.name.lowercased() == name }?.valuePosition ?? create.position
+        }
+        if options["scd_type"] == "2" {
+            guard primaryKey.count == 1, create.partitionBy == nil else {
+                throw SQLError("scd_type = 2 needs a one-column PRIMARY KEY (the natural key) and no PARTITION BY", at: position("scd_type"))
+            }
+            let required: [(String, LogicalType)] = [("valid_from", .date), ("valid_to", .date), ("is_current", .boolean)]
+            for (name, type) in required where columns.first(where: { $0.name == name })?.type != type {
+                throw SQLError("scd_type = 2 needs a column \(name) \(type)", at: position("scd_type"),
+                               hint: "add valid_from DATE, valid_to DATE, is_current BOOLEAN")
+            }
+        }
+        if let dateColumn = options["scd_fact_date_column"] {
+            guard let column = columns.first(where: { $0.name.lowercased() == dateColumn.lowercased() }), column.type == .date else {
+                throw SQLError("scd_fact_date_column must name a DATE column of this table", at: position("scd_fact_date_column"))
+            }
+            options["scd_fact_date_column"] = column.name
+        }
+    }
+
     /// Checks a `REFERENCES` clause: an existing, other, unpartitioned table, its single-column
     /// primary key, of the same type as the referencing column.
     static func resolveReference(_ clause: ReferencesClause, from tableName: String, column: ColumnDefinition, catalog: Catalog) throws(SQLError) -> ColumnReference {

@@ -13,6 +13,8 @@ public final class FileReader {
     private var descriptor: Int32
     /// The file's size when opened.
     public let size: Int
+    /// Bytes read so far.
+    public private(set) var position = 0
 
     public init(path: String) throws(FileError) {
         self.path = path
@@ -44,7 +46,10 @@ public final class FileReader {
             #else
             let count = Darwin.read(descriptor, base, buffer.count)
             #endif
-            if count >= 0 { return count }
+            if count >= 0 {
+                position += count
+                return count
+            }
             if errno != EINTR { throw FileError(path: path, operation: "read", code: errno) }
         }
     }
@@ -72,10 +77,16 @@ public final class FileReader {
 /// Appends lines to a log file durably (each append is written and fsynced).
 public enum AppendLog {
     public static func append(_ line: String, to path: String) throws(FileError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
         defer { close(descriptor) }
         var text = line.hasSuffix("\n") ? line : line + "\n"
+        // A line cut short by a crash must not swallow this one: start on a fresh line.
+        var status = stat()
+        if fstat(descriptor, &status) == 0, status.st_size > 0 {
+            var last: UInt8 = 0
+            if pread(descriptor, &last, 1, status.st_size - 1) == 1, last != 0x0A { text = "\n" + text }
+        }
         var failure: FileError?
         text.withUTF8 { bytes in
             guard let base = bytes.baseAddress else { return }

@@ -11,6 +11,8 @@ protocol BatchReader: AnyObject {
     var provided: Set<Int> { get }
     /// Decompressed bytes read so far.
     var bytesRead: Int { get }
+    /// Bytes of the file itself (compressed, if it is) read so far.
+    var fileBytesRead: Int { get }
     /// Fields that matched no column, with counts (NDJSON).
     var unknownFields: [String: Int] { get }
 }
@@ -32,6 +34,7 @@ final class CSVReader: BatchReader {
     private var fieldForColumn: [Int]
     private(set) var provided = Set<Int>()
     var bytesRead: Int { stream.bytesOut }
+    var fileBytesRead: Int { stream.reader.position }
     var unknownFields: [String: Int] { [:] }
 
     init(path: String, table: CatalogTable, options: LoadOptions, format: ExtractFormat) throws(LoadError) {

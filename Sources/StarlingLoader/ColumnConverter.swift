@@ -35,7 +35,7 @@ struct ColumnConverter: Sendable {
             guard Self.isValidUTF8(bytes) else { throw ConversionFailure("invalid UTF-8 (use --encoding latin-1 or windows-1252 for such files)") }
             return .text(bytes)
         case .boolean:
-            guard let value = FieldParser.boolean(bytes) else { throw ConversionFailure("not a boolean (true/false/t/f/1/0/yes/no)") }
+            guard let value = FieldParser.boolean(bytes) else { throw ConversionFailure("not a boolean (true/false, t/f, 1/0, yes/no, y/n, on/off)") }
             return .integer(value ? 1 : 0)
         case .tinyint, .smallint, .integer, .bigint:
             guard let value = FieldParser.integer(bytes) else {

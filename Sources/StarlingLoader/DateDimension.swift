@@ -15,6 +15,9 @@ public enum DateDimension {
         ("is_weekend", .boolean), ("fiscal_year", .smallint), ("fiscal_quarter", .tinyint),
     ]
 
+    /// Column names that hold the day itself (as DATE, YYYYMMDD integer or ISO text).
+    static let dateKeyNames: Set<String> = ["date_key", "d_datekey", "datekey", "date", "full_date", "d_date_key", "calendar_date"]
+
     static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
     static let dayNames = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -30,7 +33,7 @@ public enum DateDimension {
         let yyyymmdd = Int64(date.year * 10_000 + date.month * 100 + date.day)
         let integerish: Int64?
         switch name {
-        case "date_key", "d_datekey", "datekey", "date", "full_date", "d_date_key", "calendar_date":
+        case _ where dateKeyNames.contains(name):
             return type == .date ? .integer(days) : type.physicalType.isInteger ? .integer(yyyymmdd) : .string(date.description)
         case "date_int", "date_id", "yyyymmdd": integerish = yyyymmdd
         case "year", "d_year", "calendar_year": integerish = Int64(date.year)
@@ -59,6 +62,21 @@ public enum DateDimension {
         guard let integerish else { return nil }
         if type == .varchar { return .string(String(integerish)) }
         return .integer(integerish)
+    }
+
+    /// Whether a generated value can be stored in a column of `type`.
+    static func fits(_ value: Value, _ type: LogicalType, isKey: Bool) -> Bool {
+        switch value {
+        case .string: return type == .varchar
+        case .boolean: return type == .boolean
+        case .integer(let integer):
+            switch type {
+            case .tinyint, .smallint, .integer, .bigint: return type.physicalType.integerRange?.contains(integer) ?? false
+            case .date: return isKey
+            default: return false
+            }
+        case .double, .null: return false
+        }
     }
 
     /// ISO 8601 week-numbering year and week of a day.
@@ -100,7 +118,10 @@ public enum DateDimension {
         var provided = Set<Int>()
         var unknown: [String] = []
         for (index, column) in table.columns.enumerated() {
-            if value(column.name.lowercased(), type: column.type, days: from, fiscalStart: fiscalYearStartMonth) != nil {
+            if let sample = value(column.name.lowercased(), type: column.type, days: from, fiscalStart: fiscalYearStartMonth) {
+                guard fits(sample, column.type, isKey: dateKeyNames.contains(column.name.lowercased())) else {
+                    throw LoadError(.refused, "column \(column.name) of \(tableName) is \(column.type), which cannot hold its generated value \(sample.formatted(as: column.type == .varchar ? .varchar : .bigint))")
+                }
                 provided.insert(index)
             } else if column.notNull {
                 unknown.append(column.name)
@@ -109,9 +130,25 @@ public enum DateDimension {
         guard unknown.isEmpty else {
             throw LoadError(.refused, "cannot fill NOT NULL column\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) of \(tableName): the generator does not know \(unknown.count == 1 ? "it" : "them")")
         }
+        // Days already present are left exactly as they are.
+        var existing = Set<Value>()
+        if table.rowCount > 0, let keyName = table.primaryKey.first {
+            do {
+                let keys = try TableScanner(warehouse: warehouse, catalog: transaction.catalog).dimensionKeys(table)
+                existing = Set(keys.keys)
+            } catch { throw LoadError(error) }
+            _ = keyName
+        }
+        let keyIndex = table.columns.firstIndex { $0.name == table.primaryKey.first } ?? 0
         var rows: [[Value]] = []
         rows.reserveCapacity(Int(to - from + 1))
+        var present = 0
         for days in from...to {
+            let key = value(table.columns[keyIndex].name.lowercased(), type: table.columns[keyIndex].type, days: days, fiscalStart: fiscalYearStartMonth) ?? .null
+            if existing.contains(key) {
+                present += 1
+                continue
+            }
             rows.append(table.columns.map { column in
                 value(column.name.lowercased(), type: column.type, days: days, fiscalStart: fiscalYearStartMonth) ?? .null
             })
@@ -125,6 +162,6 @@ public enum DateDimension {
             committed = try transaction.commit(operation: "generate dates", table: tableName,
                                                detail: "\(CalendarDate(daysSinceEpoch: from))…\(CalendarDate(daysSinceEpoch: to))\(created ? ", table created" : "")")
         } catch { throw LoadError(error) }
-        return (outcome.inserted, outcome.unchanged + outcome.updated, committed.snapshot)
+        return (outcome.inserted, present, committed.snapshot)
     }
 }

@@ -119,6 +119,10 @@ enum FieldParser {
 
     /// `true/false/t/f/1/0/yes/no/y/n`, any case.
     static func boolean(_ bytes: UnsafeRawBufferPointer) -> Bool? {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 0x20 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 { end -= 1 }
+        if start > 0 || end < bytes.count { return boolean(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) }
         guard bytes.count <= 5 else { return nil }
         var lower: UInt64 = 0
         for byte in bytes {

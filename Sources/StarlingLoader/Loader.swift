@@ -53,9 +53,7 @@ public final class Loader {
             partitions: [], startedMicros: started, endedMicros: started, status: "aborted", error: nil, snapshot: nil, rejectsFile: nil)
         do {
             if options.rejectsPath == nil { try? FileBytes.createDirectory(warehouse.path("loads")) }
-            let summary = try run(tableName: tableName, files: files, batch: batch, rejects: rejects, record: &record)
-            try rejects.finish()
-            return summary
+            return try run(tableName: tableName, files: files, batch: batch, rejects: rejects, record: &record)
         } catch {
             record.endedMicros = currentMicros()
             record.status = "aborted"
@@ -119,7 +117,10 @@ public final class Loader {
         var lastReport = start
         var doneBefore = 0
         for (index, file) in files.enumerated() {
-            let format = options.format.map { ExtractFormat(kind: $0, delimiter: UInt8(ascii: ","), header: true) } ?? ExtractFormat(fileName: file)
+            var format = ExtractFormat(fileName: file)
+            if let kind = options.format, kind != format.kind {
+                format = ExtractFormat(kind: kind, delimiter: UInt8(ascii: ","), header: kind == .csv)
+            }
             let fileSize = record.files[index].bytes
             let reader: BatchReader = format.kind == .csv
                 ? try CSVReader(path: file, table: table, options: options, format: format)
@@ -139,9 +140,7 @@ public final class Loader {
                 if let progressHandler, clock.now - lastReport > .milliseconds(500) {
                     lastReport = clock.now
                     let elapsed = start.duration(to: lastReport)
-                    let share = Double(reader.bytesRead) / Double(max(reader.bytesRead, 1))
-                    _ = share
-                    progressHandler(LoadProgress(bytesDone: doneBefore + min(fileSize, Int(Double(fileSize) * Self.fraction(reader, fileSize: fileSize))), bytesTotal: totalBytes,
+                    progressHandler(LoadProgress(bytesDone: doneBefore + min(fileSize, reader.fileBytesRead), bytesTotal: totalBytes,
                                                  rows: applier.rowsRead, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
                 }
             }
@@ -197,6 +196,8 @@ public final class Loader {
         record.unknownKeys = applier.unknownKeys
         let names = files.map(Self.fileName)
         let detail = "batch \(batch): " + (names.count > 2 ? "\(names[0]) and \(names.count - 1) more files" : names.joined(separator: ", "))
+        // The rejects file is written before the commit, so a failure to write it commits nothing.
+        try rejects.finish()
         let committed: Catalog
         do { committed = try transaction.commit(operation: options.replacePartitions ? "load (replace)" : "load", table: table.name, detail: detail) } catch {
             throw LoadError(error)
@@ -250,12 +251,6 @@ public final class Loader {
 
     /// The cores to use by default.
     static var coreCount: Int { max(1, ProcessInfoCores.active) }
-
-    /// How far through a file a reader is, by decompressed bytes against the file size (an
-    /// estimate for compressed files, capped at 1).
-    static func fraction(_ reader: BatchReader, fileSize: Int) -> Double {
-        min(1, Double(reader.bytesRead) / Double(max(fileSize, 1)))
-    }
 
     /// Converts batches, several at once, keeping their order.
     static func convert(_ batches: [FieldBatch], with converter: BatchConverter, threads: Int) -> [ConvertedBatch] {

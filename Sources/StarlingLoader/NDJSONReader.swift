@@ -19,6 +19,7 @@ final class NDJSONReader: BatchReader {
     var provided: Set<Int> { parser.provided }
     var unknownFields: [String: Int] { parser.unknownFields }
     var bytesRead: Int { stream.bytesOut }
+    var fileBytesRead: Int { stream.reader.position }
 
     init(path: String, table: CatalogTable, options: LoadOptions) throws(LoadError) {
         self.path = path

@@ -50,7 +50,7 @@ struct ReferenceResolver: Sendable {
             self.codes = current
             integerCodes = nil
             let dateName = fact.options["scd_fact_date_column"] ?? dimension.options["scd_fact_date_column"]
-            dateColumn = dateName.flatMap { name in fact.columns.firstIndex { $0.name == name } }
+            dateColumn = dateName.flatMap { name in fact.columns.firstIndex { $0.name.lowercased() == name.lowercased() && $0.type == .date } }
         } else {
             do { codes = try scanner.dimensionKeys(dimension).codes } catch { throw LoadError(error) }
             versions = nil

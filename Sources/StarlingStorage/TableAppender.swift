@@ -7,12 +7,24 @@ import StarlingColumns
 public enum TableAppender {
     /// Appends `rows` to the table named `tableName`; returns the number of rows added.
     @discardableResult
-    public static func append(_ rows: [[Value]], to tableName: String, in transaction: WriteTransaction) throws(StorageError) -> Int {
+    public static func append(_ rowsGiven: [[Value]], to tableName: String, in transaction: WriteTransaction) throws(StorageError) -> Int {
         guard let tableIndex = transaction.catalog.tables.firstIndex(where: { $0.name == tableName }) else {
             throw StorageError(.invalid, "no table named \(tableName)")
         }
         let table = transaction.catalog.tables[tableIndex]
-        guard !rows.isEmpty else { return 0 }
+        guard !rowsGiven.isEmpty else { return 0 }
+        var rows = rowsGiven
+        // A type-2 dimension's rows need a validity range: new keys are valid from the start.
+        if table.options["scd_type"] == "2",
+           let from = table.columns.firstIndex(where: { $0.name == "valid_from" }),
+           let to = table.columns.firstIndex(where: { $0.name == "valid_to" }),
+           let current = table.columns.firstIndex(where: { $0.name == "is_current" }) {
+            for index in rows.indices {
+                if rows[index][from].isNull { rows[index][from] = .integer(CalendarDate(year: 1900, month: 1, day: 1).daysSinceEpoch) }
+                if rows[index][to].isNull { rows[index][to] = .integer(CalendarDate(year: 9999, month: 12, day: 31).daysSinceEpoch) }
+                if rows[index][current].isNull { rows[index][current] = .boolean(true) }
+            }
+        }
         let scanner = TableScanner(warehouse: transaction.warehouse, catalog: transaction.catalog)
 
         // NOT NULL (primary-key and partition columns are implicitly NOT NULL).

@@ -28,6 +28,45 @@ struct BatchTests {
         #expect(stored[1].values == [.integer(1), .integer(2)])
     }
 
+    @Test("a partition column that references a date dimension routes by the date, not the row code")
+    func partitionByReferencedDate() throws {
+        let fixture = try LoaderFixture(schema: """
+            CREATE TABLE dim_day (day DATE PRIMARY KEY, label VARCHAR);
+            CREATE TABLE f (id INT, day DATE REFERENCES dim_day, v INT) PARTITION BY month(day);
+            INSERT INTO dim_day VALUES ('2025-03-15', 'a'), ('2024-11-02', 'b');
+            """)
+        let summary = try fixture.load("f", [try fixture.file("f.csv", "id,day,v\n1,2025-03-15,1\n2,2024-11-02,2\n")])
+        #expect(summary.record.partitions == ["2024-11", "2025-03"])
+        #expect(try fixture.rows("f").map { $0[1] } == [day("2024-11-02"), day("2025-03-15")])
+    }
+
+    @Test("scd_type = 2 needs its bookkeeping columns, checked when the table is created")
+    func typeTwoNeedsColumns() throws {
+        let fixture = try LoaderFixture(schema: "CREATE TABLE x (a INT)")
+        #expect(throws: (any Error).self) {
+            try Engine(warehouse: fixture.warehouse).run("CREATE TABLE d (k INT PRIMARY KEY, v VARCHAR) WITH (scd_type = 2)")
+        }
+        #expect(throws: (any Error).self) {
+            try Engine(warehouse: fixture.warehouse).run("CREATE TABLE d (k INT PRIMARY KEY, valid_from VARCHAR, valid_to DATE, is_current BOOLEAN) WITH (scd_type = 2)")
+        }
+        #expect(throws: (any Error).self) {
+            try Engine(warehouse: fixture.warehouse).run("CREATE TABLE f (a INT, d VARCHAR) WITH (scd_fact_date_column = 'd')")
+        }
+    }
+
+    @Test("the load log survives a torn last line")
+    func tornLog() throws {
+        let fixture = try LoaderFixture(schema: Self.star)
+        try fixture.load("dim_store", [try fixture.file("s.csv", "store_id,city,region\n10,Pune,West\n")])
+        let log = LoadLog.path(fixture.warehouse)
+        let handle = try #require(FileHandle(forWritingAtPath: log))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"batch\": \"torn".utf8))
+        handle.closeFile()
+        try fixture.load("dim_store", [try fixture.file("s2.csv", "store_id,city,region\n20,Oslo,North\n")])
+        #expect(try LoadLog.records(fixture.warehouse).map(\.status) == ["committed", "committed"])
+    }
+
     @Test("unknown keys are rejected by default, or go to the unknown member when the table says so")
     func unknownKeys() throws {
         let fixture = try LoaderFixture(schema: Self.star)
@@ -175,10 +214,17 @@ struct BatchTests {
                             .boolean(false), .integer(2025), .integer(3)])
         #expect(rows[6][12] == .string("Sunday"))
         #expect(rows[6][13] == .boolean(true))
+        // A wider range only adds days, even with other settings: existing days stay as they are.
         let second = try DateDimension.generate(warehouse: fixture.warehouse, table: "dim_date", from: ValueParsing.date("2024-12-30") ?? 0,
-                                                to: ValueParsing.date("2025-01-06") ?? 0, fiscalYearStartMonth: 4, wait: false)
+                                                to: ValueParsing.date("2025-01-06") ?? 0, fiscalYearStartMonth: 1, wait: false)
         #expect(second.inserted == 1)
         #expect(second.unchanged == 7)
+        #expect(try fixture.rows("dim_date")[0] == rows[0])
+        // Columns of the wrong type are refused before anything is written.
+        try Engine(warehouse: fixture.warehouse).run("CREATE TABLE bad_date (date_key DATE PRIMARY KEY, is_weekend VARCHAR)")
+        #expect(throws: LoadError.self) {
+            try DateDimension.generate(warehouse: fixture.warehouse, table: "bad_date", from: 0, to: 10, fiscalYearStartMonth: 1, wait: false)
+        }
     }
 }
 
