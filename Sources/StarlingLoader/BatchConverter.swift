@@ -149,6 +149,17 @@ struct BatchConverter: Sendable {
         let first = batch.firstRecord
         let nullStrings = batch.nullStrings
         let emptyIsNull = nullStrings.contains { $0.isEmpty }
+        // The common types take a fast path chosen once per column; anything the fast path
+        // cannot take (and every error) goes through the general converter.
+        enum FastPath { case integer(ClosedRange<Int64>), decimal(Int, Int), isoDate, varchar, none }
+        let fast: FastPath
+        switch table.columns[column].type {
+        case .tinyint, .smallint, .integer, .bigint: fast = .integer(table.columns[column].type.physicalType.integerRange ?? Int64.min...Int64.max)
+        case .decimal(let precision, let scale): fast = .decimal(precision, scale)
+        case .date where converter.dateFormat == nil: fast = .isoDate
+        case .varchar: fast = .varchar
+        default: fast = .none
+        }
         for row in 0..<rows where !state.rejected[row] {
             var kind = CSVRecords.FieldKind.null
             var start = 0, end = 0
@@ -179,7 +190,33 @@ struct BatchConverter: Sendable {
             }
             let inExtra = kind == .unescaped
             let source = inExtra ? extra : text
-            let field = FieldValue(bytes: UnsafeRawBufferPointer(rebasing: source[start..<end]), kind: kind == .plain ? .plain : .quoted)
+            let bytes = UnsafeRawBufferPointer(rebasing: source[start..<end])
+            switch fast {
+            case .integer(let range):
+                if let value = FieldParser.integer(bytes), range.contains(value) {
+                    converted.values[row] = value
+                    continue
+                }
+            case .decimal(let precision, let scale):
+                if let value = FieldParser.decimal(bytes, precision: precision, scale: scale) {
+                    converted.values[row] = value
+                    continue
+                }
+            case .isoDate:
+                if let days = FieldParser.isoDate(bytes) {
+                    converted.values[row] = days
+                    continue
+                }
+            case .varchar:
+                if ColumnConverter.isValidUTF8(bytes) {
+                    converted.values[row] = Int64(start) | (inExtra ? 1 << 62 : 0)
+                    converted.lengths[row] = Int32(bytes.count)
+                    continue
+                }
+            case .none:
+                break
+            }
+            let field = FieldValue(bytes: bytes, kind: kind == .plain ? .plain : .quoted)
             do throws(ConversionFailure) {
                 switch try converter.convert(field) {
                 case .null:

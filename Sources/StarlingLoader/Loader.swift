@@ -1,6 +1,9 @@
 /// `starling load`: extract files into a table as one all-or-nothing commit.
 
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import StarlingColumns
 import StarlingEncoding
 import StarlingFormat
@@ -111,6 +114,7 @@ public final class Loader {
         let applier = BatchApplier(table: table, transaction: transaction, options: options, rejects: rejects, resolvers: resolvers, threads: threads)
         var provided = Set<Int>()
         var unknownFields: [String: Int] = [:]
+        var trace = (read: Duration.zero, convert: Duration.zero, apply: Duration.zero, finish: Duration.zero)
         var inputBytes = 0
         let clock = ContinuousClock()
         let start = clock.now
@@ -127,14 +131,23 @@ public final class Loader {
                 : try NDJSONReader(path: file, table: table, options: options)
             var pending: [FieldBatch] = []
             func drain() throws(LoadError) {
-                for converted in Self.convert(pending, with: converter, threads: threads) {
+                let mark = clock.now
+                let convertedBatches = Self.convert(pending, with: converter, threads: threads)
+                let mid = clock.now
+                for converted in convertedBatches {
                     try applier.apply(converted)
                 }
+                trace.convert += mark.duration(to: mid)
+                trace.apply += mid.duration(to: clock.now)
                 pending.removeAll()
             }
             let prefetcher = BatchPrefetcher(reader)
             defer { prefetcher.drain() }
-            while let batch = try prefetcher.next() {
+            while let batch = try { () throws(LoadError) -> FieldBatch? in
+                let mark = clock.now
+                defer { trace.read += mark.duration(to: clock.now) }
+                return try prefetcher.next()
+            }() {
                 pending.append(batch)
                 if pending.count >= threads { try drain() }
                 if let progressHandler, clock.now - lastReport > .milliseconds(500) {
@@ -154,6 +167,14 @@ public final class Loader {
             throw LoadError(.badData, "\(rejects.count) of \(applier.rowsRead) rows were rejected, more than --max-reject-ratio \(ratio); the load was aborted and nothing was loaded")
         }
 
+        let finishMark = clock.now
+        defer {
+            trace.finish += finishMark.duration(to: clock.now)
+            if getenv("STARLING_LOAD_TRACE") != nil {
+                let line = "trace: waiting for reader \(trace.read), converting \(trace.convert), applying \(trace.apply), finishing \(trace.finish)\n"
+                _ = line.withCString { write(2, $0, strlen($0)) }
+            }
+        }
         // Write: dimensions merge; facts and plain tables add (or replace) partitions.
         var updated = table
         var dimensionInserted = 0

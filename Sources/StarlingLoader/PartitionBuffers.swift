@@ -60,13 +60,31 @@ final class PartitionBuffers {
             rowsByPartition[Int(converted.partitionOf[row])].append(Int32(row))
         }
         var accepted = 0
-        var builders = self.builders
-        self.builders = []
+        var groups: [(partition: Int, rows: [Int32])] = []
         for (local, rows) in rowsByPartition.enumerated() where !rows.isEmpty {
             let partition = partitionIndex[local]
             counts[partition] += rows.count
             accepted += rows.count
-            Self.append(rows: rows, of: converted, toPartition: partition, columns: table.columns, builders: &builders)
+            groups.append((partition, rows))
+        }
+        // Columns are independent, so they are appended on several threads at once.
+        var builders = self.builders
+        self.builders = []
+        let columns = table.columns
+        let work = groups
+        let threads = self.threads
+        builders.withUnsafeMutableBufferPointer { buffer in
+            let shared = SharedSlots(buffer)
+            let appendColumn: @Sendable (Int) -> Void = { column in
+                for group in work {
+                    Self.append(column: column, rows: group.rows, of: converted, toPartition: group.partition, columns: columns, builders: shared.pointer)
+                }
+            }
+            if threads > 1 {
+                DispatchQueue.concurrentPerform(iterations: columns.count) { appendColumn($0) }
+            } else {
+                for column in columns.indices { appendColumn(column) }
+            }
         }
         self.builders = builders
         buffered += accepted
@@ -79,34 +97,32 @@ final class PartitionBuffers {
         return accepted
     }
 
-    /// Appends the given rows of a batch to one partition's builders, column by column.
-    static func append(rows: [Int32], of converted: ConvertedBatch, toPartition partition: Int, columns: [CatalogColumn], builders: inout [ColumnVectorBuilder]) {
+    /// Appends one column of the given rows of a batch to one partition's builder.
+    static func append(column: Int, rows: [Int32], of converted: ConvertedBatch, toPartition partition: Int, columns: [CatalogColumn],
+                       builders: UnsafeMutableBufferPointer<ColumnVectorBuilder>) {
         let batch = converted.batch
-        let columnCount = columns.count
+        let values = converted.columns[column]
+        let slot = partition * columns.count + column
         rows.withUnsafeBufferPointer { rows in
-            for column in 0..<columnCount {
-                let values = converted.columns[column]
-                let slot = partition * columnCount + column
-                if columns[column].storedType.physicalType == .string {
-                    batch.text.withUnsafeBytes { text in
-                        batch.records.unescaped.withUnsafeBytes { extra in
-                            for row in rows {
-                                let index = Int(row)
-                                if values.nulls[index] {
-                                    builders[slot].appendNull()
-                                    continue
-                                }
-                                let start = Int(values.values[index] & ~(1 << 62))
-                                let source = values.values[index] & (1 << 62) != 0 ? extra : text
-                                builders[slot].append(stringBytes: UnsafeRawBufferPointer(rebasing: source[start..<(start + Int(values.lengths[index]))]))
+            if columns[column].storedType.physicalType == .string {
+                batch.text.withUnsafeBytes { text in
+                    batch.records.unescaped.withUnsafeBytes { extra in
+                        for row in rows {
+                            let index = Int(row)
+                            if values.nulls[index] {
+                                builders[slot].appendNull()
+                                continue
                             }
+                            let start = Int(values.values[index] & ~(1 << 62))
+                            let source = values.values[index] & (1 << 62) != 0 ? extra : text
+                            builders[slot].append(stringBytes: UnsafeRawBufferPointer(rebasing: source[start..<(start + Int(values.lengths[index]))]))
                         }
                     }
-                } else {
-                    values.values.withUnsafeBufferPointer { numbers in
-                        values.nulls.withUnsafeBufferPointer { nulls in
-                            builders[slot].appendGathered(values: numbers, nulls: nulls, rows: rows)
-                        }
+                }
+            } else {
+                values.values.withUnsafeBufferPointer { numbers in
+                    values.nulls.withUnsafeBufferPointer { nulls in
+                        builders[slot].appendGathered(values: numbers, nulls: nulls, rows: rows)
                     }
                 }
             }
