@@ -154,13 +154,21 @@ struct FixedChunk {
         }
         // Distinct values, exactly while few. NULL rows repeat neighbouring values, so counting
         // the filled values counts the distinct non-NULL ones.
+        // A dictionary's codes need at least bitWidth(distinct - 1) bits, and distinct ≤ count; when
+        // even that is no narrower than the frame of reference, no dictionary can win, and the
+        // distinct count is only estimated (a sketch is cheaper than a set).
+        let frameBits = BitPacking.bitWidth(of: UInt64(bitPattern: maximumRaw &- minimumRaw))
+        let dictionaryCanWin = forced == .dictionary
+            || (typeClass == .float || BitPacking.bitWidth(of: UInt64(max(count - 1, 0))) < frameBits) && forced == nil
         let limit = forced == .dictionary ? max(count, 1) : min(ColumnEncoder.exactDistinctLimit, max(count, 1))
-        var distinctSet = IntegerSet(limit: limit)
-        var overflowed = false
-        values.withUnsafeBufferPointer { buffer in
-            for value in buffer where !distinctSet.insert(value) {
-                overflowed = true
-                break
+        var distinctSet = IntegerSet(limit: dictionaryCanWin ? limit : 1)
+        var overflowed = !dictionaryCanWin
+        if dictionaryCanWin {
+            values.withUnsafeBufferPointer { buffer in
+                for value in buffer where !distinctSet.insert(value) {
+                    overflowed = true
+                    break
+                }
             }
         }
         let distinctCount: UInt64

@@ -52,16 +52,12 @@ struct StringChunk {
                 runBytes += value.count
             }
         }
-        var distinct: [ByteSliceKey: UInt32] = [:]
-        var distinctBytes = 0
+        var table = ByteSliceTable(limit: forced == .dictionary ? max(count, 1) : min(ColumnEncoder.exactDistinctLimit, max(count, 1)))
+        var numbers = [UInt32](repeating: 0, count: count)
         var overflowed = false
-        let limit = forced == .dictionary ? Int.max : ColumnEncoder.exactDistinctLimit
-        for value in values {
-            let key = ByteSliceKey(bytes: value)
-            if distinct[key] != nil { continue }
-            if distinct.count >= limit { overflowed = true; break }
-            distinct[key] = 0
-            distinctBytes += value.count
+        for (row, value) in values.enumerated() {
+            guard let number = table.number(of: value) else { overflowed = true; break }
+            numbers[row] = UInt32(number)
         }
         let distinctCount: UInt64
         if overflowed {
@@ -70,15 +66,15 @@ struct StringChunk {
             distinctCount = sketch.estimate
         } else {
             // NULL rows repeat neighbouring strings, so this counts the distinct non-NULL ones.
-            distinctCount = count > nullCount ? UInt64(distinct.count) : 0
+            distinctCount = count > nullCount ? UInt64(table.distinct.count) : 0
         }
 
         let plainSize = StringChunk.plainSize(values)
         var sizes: [(Encoding, Int)] = [(.plain, plainSize)]
         sizes.append((.runLength, 4 + 4 * (runs + 1) + runBytes + 4 * runs))
         if !overflowed {
-            let codeWidth = BitPacking.bitWidth(of: UInt64(max(distinct.count - 1, 0)))
-            sizes.append((.dictionary, 4 + 4 * (distinct.count + 1) + distinctBytes + 1 + BitPacking.packedByteCount(count: count, width: codeWidth)))
+            let codeWidth = BitPacking.bitWidth(of: UInt64(max(table.distinct.count - 1, 0)))
+            sizes.append((.dictionary, 4 + 4 * (table.distinct.count + 1) + table.distinctBytes + 1 + BitPacking.packedByteCount(count: count, width: codeWidth)))
         }
         let encoding = forced ?? ColumnEncoder.smallest(sizes)
         precondition(encoding.supports(.string), "\(encoding) cannot store VARCHAR")
@@ -101,13 +97,15 @@ struct StringChunk {
             StringChunk.writePlain(runValues, into: &writer)
             for length in runLengths { writer.write(littleEndian: length) }
         case .dictionary:
-            let sorted = distinct.keys.map(\.bytes).sorted { compareBytes($0, $1) < 0 }
-            for (code, value) in sorted.enumerated() { distinct[ByteSliceKey(bytes: value)] = UInt32(code) }
-            writer.write(littleEndian: UInt32(sorted.count))
-            StringChunk.writePlain(sorted, into: &writer)
-            let codeWidth = BitPacking.bitWidth(of: UInt64(max(sorted.count - 1, 0)))
+            // Sort the distinct strings; each row's code is its string's place in that order.
+            let order = table.distinct.indices.sorted { compareBytes(table.distinct[$0], table.distinct[$1]) < 0 }
+            var codeOfNumber = [UInt32](repeating: 0, count: order.count)
+            for (code, number) in order.enumerated() { codeOfNumber[number] = UInt32(code) }
+            writer.write(littleEndian: UInt32(order.count))
+            StringChunk.writePlain(order.map { table.distinct[$0] }, into: &writer)
+            let codeWidth = BitPacking.bitWidth(of: UInt64(max(order.count - 1, 0)))
             writer.write(UInt8(codeWidth))
-            BitPacking.pack(values.lazy.map { UInt64(distinct[ByteSliceKey(bytes: $0)] ?? 0) }, width: codeWidth, into: &writer)
+            BitPacking.pack(numbers.lazy.map { UInt64(codeOfNumber[Int($0)]) }, width: codeWidth, into: &writer)
         case .bitPacked, .delta:
             preconditionFailure("unreachable: checked above")
         }

@@ -67,7 +67,10 @@ struct SegmentRoundTripTests {
         let statistics = reader.footer.rowGroups.map(\.chunks[0].statistics)
         #expect(statistics.map(\.minimum) == [.integer(0), .integer(4096), .integer(8192)])
         #expect(statistics.map(\.maximum) == [.integer(4095), .integer(8191), .integer(9999)])
-        #expect(statistics.map(\.distinctCount) == [4096, 4096, 1808])
+        // Sequential keys rule out a dictionary, so the distinct counts are estimates (±2%).
+        for (estimate, exact) in zip(statistics.map(\.distinctCount), [4096, 4096, 1808]) {
+            #expect(abs(Double(estimate) - Double(exact)) <= Double(exact) * 0.02)
+        }
         #expect(reader.footer.statistics(column: 0).statistics.maximum == .integer(9999))
     }
 

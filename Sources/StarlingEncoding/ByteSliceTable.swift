@@ -1,0 +1,44 @@
+/// Distinct byte runs of a chunk, numbered in order of first appearance.
+
+/// An open-addressing hash table over borrowed byte runs (hashed with xxHash64), giving each
+/// distinct run a number. The runs must outlive the table.
+struct ByteSliceTable {
+    private var slots: [Int32]
+    private var hashes: [UInt64]
+    private let mask: Int
+    /// The distinct runs, by number.
+    private(set) var distinct: [UnsafeRawBufferPointer] = []
+    private(set) var distinctBytes = 0
+    let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+        var capacity = 16
+        while capacity < limit * 2 { capacity <<= 1 }
+        slots = [Int32](repeating: -1, count: capacity)
+        hashes = [UInt64](repeating: 0, count: capacity)
+        mask = capacity - 1
+    }
+
+    /// The number of `bytes`, adding it if new; nil when the table is full and `bytes` is new.
+    mutating func number(of bytes: UnsafeRawBufferPointer) -> Int32? {
+        let hash = XXHash64.hash(bytes)
+        var index = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[index]
+            if slot < 0 { break }
+            if hashes[index] == hash {
+                let candidate = distinct[Int(slot)]
+                if candidate.count == bytes.count && compareBytes(candidate, bytes) == 0 { return slot }
+            }
+            index = (index + 1) & mask
+        }
+        guard distinct.count < limit else { return nil }
+        let number = Int32(distinct.count)
+        slots[index] = number
+        hashes[index] = hash
+        distinct.append(bytes)
+        distinctBytes += bytes.count
+        return number
+    }
+}
