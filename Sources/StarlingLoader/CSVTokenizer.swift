@@ -71,6 +71,10 @@ struct CSVTokenizer {
         guard count > 0, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (0, 0) }
         let newline: UInt8 = 0x0A
         let carriageReturn: UInt8 = 0x0D
+        let lowBits: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let delimiterPattern = UInt64(delimiter) &* lowBits
+        let newlinePattern = UInt64(newline) &* lowBits
         var position = 0
         var line = firstLine
         var recordStartPosition = 0
@@ -178,6 +182,19 @@ struct CSVTokenizer {
                 }
                 // Unquoted field: up to the delimiter or line end.
                 let fieldStart = position
+                // Eight bytes at a time: a word holds a delimiter or newline when one of its bytes
+                // XORed with that byte is zero (the classic "has zero byte" test).
+                while position + 8 <= count {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+                    let delimiters = word ^ delimiterPattern
+                    let newlines = word ^ newlinePattern
+                    let found = ((delimiters &- lowBits) & ~delimiters & highBits) | ((newlines &- lowBits) & ~newlines & highBits)
+                    if found != 0 {
+                        position += found.trailingZeroBitCount >> 3
+                        break
+                    }
+                    position += 8
+                }
                 while position < count {
                     let byte = base[position]
                     if byte == delimiter || byte == newline { break }
