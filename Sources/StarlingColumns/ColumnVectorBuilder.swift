@@ -33,6 +33,11 @@ public struct ColumnVectorBuilder {
         let needed = count + rows.count
         if isDouble, doubles.capacity < needed { doubles.reserveCapacity(max(needed, doubles.capacity * 2)) }
         if !isDouble, integers.capacity < needed { integers.reserveCapacity(max(needed, integers.capacity * 2)) }
+        if !isDouble, !rows.contains(where: { nulls[Int($0)] }) {
+            integers.append(contentsOf: rows.lazy.map { values[Int($0)] })
+            count += rows.count
+            return
+        }
         for row in rows {
             let index = Int(row)
             if nulls[index] {

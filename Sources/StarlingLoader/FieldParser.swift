@@ -6,9 +6,12 @@ import StarlingColumns
 /// the bytes are not a valid value of the type; none ever traps on any input.
 enum FieldParser {
     /// A signed decimal integer with optional sign and surrounding spaces, checked for overflow.
-    static func integer(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+    static func integer(_ raw: UnsafeRawBufferPointer) -> Int64? {
+        guard let base = raw.baseAddress else { return nil }
+        // Unchecked access within the run's own bounds.
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
         var index = 0
-        var end = bytes.count
+        var end = raw.count
         while index < end, bytes[index] == 0x20 { index += 1 }
         while end > index, bytes[end - 1] == 0x20 { end -= 1 }
         guard index < end else { return nil }
@@ -36,9 +39,12 @@ enum FieldParser {
 
     /// A decimal as its unscaled value at `scale`, rounding half away from zero beyond it, with at
     /// most `precision` digits. Accepts `12`, `-12.5`, `.5`, `+3.`, and an exponent (`1.5e3`).
-    static func decimal(_ bytes: UnsafeRawBufferPointer, precision: Int, scale: Int) -> Int64? {
+    static func decimal(_ raw: UnsafeRawBufferPointer, precision: Int, scale: Int) -> Int64? {
+        guard let base = raw.baseAddress else { return nil }
+        // Unchecked access within the run's own bounds.
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
         var index = 0
-        var end = bytes.count
+        var end = raw.count
         while index < end, bytes[index] == 0x20 { index += 1 }
         while end > index, bytes[end - 1] == 0x20 { end -= 1 }
         guard index < end else { return nil }
@@ -69,7 +75,7 @@ enum FieldParser {
                         index += 1
                         while index < end {
                             let rest = bytes[index]
-                            if rest == UInt8(ascii: "e") || rest == UInt8(ascii: "E") { return slowDecimal(bytes, precision: precision, scale: scale) }
+                            if rest == UInt8(ascii: "e") || rest == UInt8(ascii: "E") { return slowDecimal(raw, precision: precision, scale: scale) }
                             guard rest >= 48 && rest <= 57 else { return nil }
                             index += 1
                         }
@@ -81,7 +87,7 @@ enum FieldParser {
                 guard digits <= 18 else { return nil }
                 value = value * 10 + Int64(byte - 48)
             } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                return slowDecimal(bytes, precision: precision, scale: scale)
+                return slowDecimal(raw, precision: precision, scale: scale)
             } else {
                 return nil
             }
