@@ -66,7 +66,7 @@ struct DescribeCommand: ParsableCommand {
         let catalog = try loadCatalog(warehouse)
         let name = table.hasPrefix("\"") && table.hasSuffix("\"") && table.count >= 2 ? String(table.dropFirst().dropLast()) : table.lowercased()
         guard let entry = catalog.table(named: name) else {
-            let suggestion = catalog.tables.map(\.name).min { editDistanceSimple($0, name) < editDistanceSimple($1, name) }
+            let suggestion = closestMatch(to: name, in: catalog.tables.map(\.name))
             throw fail("table \"\(name)\" does not exist" + (suggestion.map { " (did you mean \($0)?)" } ?? ""), status: .failure)
         }
         let kind = catalog.kind(of: entry).rawValue
@@ -123,18 +123,4 @@ func loadCatalog(_ warehouse: Warehouse) throws -> Catalog {
     } catch {
         throw fail(error.message, status: error.exitStatus)
     }
-}
-
-/// A rough distance for suggestions in commands that take table names outside SQL.
-func editDistanceSimple(_ left: String, _ right: String) -> Int {
-    let a = Array(left), b = Array(right)
-    var previous = Array(0...b.count)
-    for i in 1...max(a.count, 1) where !a.isEmpty {
-        var current = [i] + [Int](repeating: 0, count: b.count)
-        for j in 1...max(b.count, 1) where !b.isEmpty {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

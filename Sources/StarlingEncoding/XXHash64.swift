@@ -75,6 +75,13 @@ public enum XXHash64 {
             hash = ((hash << 11) | (hash >> 53)) &* prime1
             offset += 1
         }
+        return avalanche(hash)
+    }
+
+    /// The final mixing step that spreads every input bit over the whole result.
+    @inlinable @inline(__always)
+    static func avalanche(_ value: UInt64) -> UInt64 {
+        var hash = value
         hash ^= hash >> 33
         hash = hash &* prime2
         hash ^= hash >> 29
@@ -92,12 +99,6 @@ public enum XXHash64 {
     /// fixed-width values without touching memory.
     @inlinable @inline(__always)
     public static func mix(_ value: UInt64) -> UInt64 {
-        var hash = value &* prime1 &+ prime5
-        hash ^= hash >> 33
-        hash = hash &* prime2
-        hash ^= hash >> 29
-        hash = hash &* prime3
-        hash ^= hash >> 32
-        return hash
+        avalanche(value &* prime1 &+ prime5)
     }
 }

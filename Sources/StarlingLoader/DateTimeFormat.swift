@@ -89,6 +89,19 @@ public struct DateTimeFormat: Sendable, Equatable {
             guard read >= (packed ? maximum : minimum) else { return nil }
             return value
         }
+        /// Reads 1–9 fraction digits as microseconds (digits past the sixth are dropped).
+        func microseconds() -> Int64? {
+            var digits = 0
+            var value: Int64 = 0
+            while index < count, bytes[index] >= 48, bytes[index] <= 57, digits < 9 {
+                if digits < 6 { value = value * 10 + Int64(bytes[index] - 48) }
+                digits += 1
+                index += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in min(digits, 6)..<6 { value *= 10 }
+            return value
+        }
         for (position, piece) in pieces.enumerated() {
             let nextIsNumber: Bool = {
                 guard position + 1 < pieces.count else { return false }
@@ -130,26 +143,11 @@ public struct DateTimeFormat: Sendable, Equatable {
                 }()
                 if !patternContinues, index + 1 < count, bytes[index] == UInt8(ascii: "."), bytes[index + 1] >= 48, bytes[index + 1] <= 57 {
                     index += 1
-                    var digits = 0
-                    var value: Int64 = 0
-                    while index < count, bytes[index] >= 48, bytes[index] <= 57, digits < 9 {
-                        if digits < 6 { value = value * 10 + Int64(bytes[index] - 48) }
-                        digits += 1
-                        index += 1
-                    }
-                    for _ in min(digits, 6)..<6 { value *= 10 }
+                    guard let value = microseconds() else { return nil }
                     fraction = value
                 }
             case .fraction:
-                var digits = 0
-                var value: Int64 = 0
-                while index < count, bytes[index] >= 48, bytes[index] <= 57, digits < 9 {
-                    if digits < 6 { value = value * 10 + Int64(bytes[index] - 48) }
-                    digits += 1
-                    index += 1
-                }
-                guard digits > 0 else { return nil }
-                for _ in min(digits, 6)..<6 { value *= 10 }
+                guard let value = microseconds() else { return nil }
                 fraction = value
             case .monthAbbreviation, .monthName:
                 var letters: [UInt8] = []

@@ -10,17 +10,8 @@ enum FieldParser {
         guard let base = raw.baseAddress else { return nil }
         // Unchecked access within the run's own bounds.
         let bytes = base.assumingMemoryBound(to: UInt8.self)
-        var index = 0
-        var end = raw.count
-        while index < end, bytes[index] == 0x20 { index += 1 }
-        while end > index, bytes[end - 1] == 0x20 { end -= 1 }
-        guard index < end else { return nil }
-        var negative = false
-        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
-            negative = bytes[index] == UInt8(ascii: "-")
-            index += 1
-        }
-        guard index < end else { return nil }
+        guard let (start, end, negative) = signedDigits(bytes, count: raw.count), start < end else { return nil }
+        var index = start
         // Accumulate negatively so Int64.min parses.
         var value: Int64 = 0
         while index < end {
@@ -43,16 +34,8 @@ enum FieldParser {
         guard let base = raw.baseAddress else { return nil }
         // Unchecked access within the run's own bounds.
         let bytes = base.assumingMemoryBound(to: UInt8.self)
-        var index = 0
-        var end = raw.count
-        while index < end, bytes[index] == 0x20 { index += 1 }
-        while end > index, bytes[end - 1] == 0x20 { end -= 1 }
-        guard index < end else { return nil }
-        var negative = false
-        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
-            negative = bytes[index] == UInt8(ascii: "-")
-            index += 1
-        }
+        guard let (start, end, negative) = signedDigits(bytes, count: raw.count) else { return nil }
+        var index = start
         // Fast path: digits, optional point, digits, no exponent.
         var value: Int64 = 0
         var digits = 0
@@ -105,6 +88,22 @@ enum FieldParser {
         if roundUp { value += 1 }
         guard value < ValueParsing.power10(precision) else { return nil }
         return negative ? -value : value
+    }
+
+    /// Skips surrounding spaces and a leading sign: where the digits start and end, and the sign.
+    @inline(__always)
+    static func signedDigits(_ bytes: UnsafePointer<UInt8>, count: Int) -> (start: Int, end: Int, negative: Bool)? {
+        var index = 0
+        var end = count
+        while index < end, bytes[index] == 0x20 { index += 1 }
+        while end > index, bytes[end - 1] == 0x20 { end -= 1 }
+        guard index < end else { return nil }
+        var negative = false
+        if bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        return (index, end, negative)
     }
 
     static func slowDecimal(_ bytes: UnsafeRawBufferPointer, precision: Int, scale: Int) -> Int64? {

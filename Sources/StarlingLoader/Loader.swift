@@ -76,7 +76,7 @@ public final class Loader {
         let catalog = transaction.catalog
         let name = catalog.table(named: tableName) != nil ? tableName : tableName.lowercased()
         guard let tableIndex = catalog.tables.firstIndex(where: { $0.name == name }) else {
-            throw LoadError(.refused, "no table named \(tableName)" + (Self.suggestion(tableName, catalog.tables.map(\.name)).map { " (did you mean \($0)?)" } ?? ""))
+            throw LoadError(.refused, "no table named \(tableName)" + (closestMatch(to: tableName, in: catalog.tables.map(\.name)).map { " (did you mean \($0)?)" } ?? ""))
         }
         let table = catalog.tables[tableIndex]
         record.table = table.name
@@ -293,10 +293,6 @@ public final class Loader {
 
     static func fileName(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
-    }
-
-    static func suggestion(_ name: String, _ candidates: [String]) -> String? {
-        candidates.first { $0.lowercased().hasPrefix(String(name.lowercased().prefix(3))) }
     }
 }
 
