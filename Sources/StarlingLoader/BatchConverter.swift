@@ -135,45 +135,95 @@ struct BatchConverter: Sendable {
         var rejects: [(row: Int, column: String, value: String, reason: String)]
     }
 
-    /// Converts one column of every row not yet rejected.
+    /// Converts one column of every row not yet rejected. The common types take a fast path chosen
+    /// once per column; anything the fast path cannot take (and every error) goes through the
+    /// general converter.
     func convertColumn(_ column: Int, batch: FieldBatch, text: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer, state: inout RowState) -> ConvertedColumn {
         let rows = batch.rowCount
-        var converted = ConvertedColumn(
-            values: [Int64](repeating: 0, count: rows),
-            lengths: table.columns[column].type == .varchar ? [Int32](repeating: 0, count: rows) : [],
-            nulls: [Bool](repeating: false, count: rows))
-        let converter = converters[column]
-        let notNull = table.columns[column].notNull
+        let type = table.columns[column].type
+        var values = [Int64](repeating: 0, count: rows)
+        var lengths = type == .varchar ? [Int32](repeating: 0, count: rows) : []
+        var nulls = [Bool](repeating: false, count: rows)
         let fieldIndex = batch.fieldForColumn[column]
-        let records = batch.records
-        let first = batch.firstRecord
         let nullStrings = batch.nullStrings
-        let emptyIsNull = nullStrings.contains { $0.isEmpty }
-        // The common types take a fast path chosen once per column; anything the fast path
-        // cannot take (and every error) goes through the general converter.
-        enum FastPath { case integer(ClosedRange<Int64>), decimal(Int, Int), isoDate, varchar, none }
         let fast: FastPath
-        switch table.columns[column].type {
-        case .tinyint, .smallint, .integer, .bigint: fast = .integer(table.columns[column].type.physicalType.integerRange ?? Int64.min...Int64.max)
+        switch type {
+        case .tinyint, .smallint, .integer, .bigint: fast = .integer(type.physicalType.integerRange ?? Int64.min...Int64.max)
         case .decimal(let precision, let scale): fast = .decimal(precision, scale)
-        case .date where converter.dateFormat == nil: fast = .isoDate
+        case .date where converters[column].dateFormat == nil: fast = .isoDate
         case .varchar: fast = .varchar
         default: fast = .none
         }
+        let context = CellContext(
+            fieldIndex: fieldIndex, first: batch.firstRecord, nullStrings: nullStrings, emptyIsNull: nullStrings.contains { $0.isEmpty },
+            notNull: table.columns[column].notNull, name: table.columns[column].name, fast: fast, text: text, extra: extra)
+        let records = batch.records
+        records.recordFieldStart.withUnsafeBufferPointer { recordFieldStart in
+            records.starts.withUnsafeBufferPointer { starts in
+                records.ends.withUnsafeBufferPointer { ends in
+                    records.kinds.withUnsafeBufferPointer { kinds in
+                        values.withUnsafeMutableBufferPointer { values in
+                            nulls.withUnsafeMutableBufferPointer { nulls in
+                                lengths.withUnsafeMutableBufferPointer { lengths in
+                                    let fields = FieldArrays(recordFieldStart: recordFieldStart, starts: starts, ends: ends, kinds: kinds)
+                                    let output = OutputArrays(values: values, lengths: lengths, nulls: nulls)
+                                    convertCells(rows: rows, fields: fields, output: output, context: context, converter: converters[column], state: &state)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return ConvertedColumn(values: values, lengths: lengths, nulls: nulls)
+    }
+
+    enum FastPath { case integer(ClosedRange<Int64>), decimal(Int, Int), isoDate, varchar, none }
+
+    /// What one column's conversion needs to know, fixed for the batch.
+    struct CellContext {
+        let fieldIndex: Int
+        let first: Int
+        let nullStrings: [[UInt8]]
+        let emptyIsNull: Bool
+        let notNull: Bool
+        let name: String
+        let fast: FastPath
+        let text: UnsafeRawBufferPointer
+        let extra: UnsafeRawBufferPointer
+    }
+
+    /// The tokenizer's field arrays, borrowed.
+    struct FieldArrays {
+        let recordFieldStart: UnsafeBufferPointer<Int>
+        let starts: UnsafeBufferPointer<Int>
+        let ends: UnsafeBufferPointer<Int>
+        let kinds: UnsafeBufferPointer<CSVRecords.FieldKind>
+    }
+
+    /// One converted column's arrays, borrowed for writing.
+    struct OutputArrays {
+        let values: UnsafeMutableBufferPointer<Int64>
+        let lengths: UnsafeMutableBufferPointer<Int32>
+        let nulls: UnsafeMutableBufferPointer<Bool>
+    }
+
+    /// The per-cell loop: NULL detection, the fast path, else the general converter.
+    func convertCells(rows: Int, fields: FieldArrays, output: OutputArrays, context: CellContext, converter: ColumnConverter, state: inout RowState) {
         for row in 0..<rows where !state.rejected[row] {
             var kind = CSVRecords.FieldKind.null
             var start = 0, end = 0
-            if fieldIndex >= 0 {
-                let field = records.recordFieldStart[first + row] + fieldIndex
-                kind = records.kinds[field]
-                start = records.starts[field]
-                end = records.ends[field]
+            if context.fieldIndex >= 0 {
+                let field = fields.recordFieldStart[context.first + row] + context.fieldIndex
+                kind = fields.kinds[field]
+                start = fields.starts[field]
+                end = fields.ends[field]
                 if kind == .plain {
                     let length = end - start
                     if length == 0 {
-                        if emptyIsNull { kind = .null }
+                        if context.emptyIsNull { kind = .null }
                     } else {
-                        for null in nullStrings where null.count == length && null.elementsEqual(text[start..<end]) {
+                        for null in context.nullStrings where null.count == length && null.elementsEqual(context.text[start..<end]) {
                             kind = .null
                             break
                         }
@@ -181,60 +231,57 @@ struct BatchConverter: Sendable {
                 }
             }
             if kind == .null {
-                converted.nulls[row] = true
-                if notNull {
+                output.nulls[row] = true
+                if context.notNull {
                     state.rejected[row] = true
-                    state.rejects.append((row, table.columns[column].name, "", "NULL in a NOT NULL column"))
+                    state.rejects.append((row, context.name, "", "NULL in a NOT NULL column"))
                 }
                 continue
             }
             let inExtra = kind == .unescaped
-            let source = inExtra ? extra : text
-            let bytes = UnsafeRawBufferPointer(rebasing: source[start..<end])
-            switch fast {
+            let bytes = UnsafeRawBufferPointer(rebasing: (inExtra ? context.extra : context.text)[start..<end])
+            switch context.fast {
             case .integer(let range):
                 if let value = FieldParser.integer(bytes), range.contains(value) {
-                    converted.values[row] = value
+                    output.values[row] = value
                     continue
                 }
             case .decimal(let precision, let scale):
                 if let value = FieldParser.decimal(bytes, precision: precision, scale: scale) {
-                    converted.values[row] = value
+                    output.values[row] = value
                     continue
                 }
             case .isoDate:
                 if let days = FieldParser.isoDate(bytes) {
-                    converted.values[row] = days
+                    output.values[row] = days
                     continue
                 }
             case .varchar:
                 if ColumnConverter.isValidUTF8(bytes) {
-                    converted.values[row] = Int64(start) | (inExtra ? 1 << 62 : 0)
-                    converted.lengths[row] = Int32(bytes.count)
+                    output.values[row] = Int64(start) | (inExtra ? 1 << 62 : 0)
+                    output.lengths[row] = Int32(bytes.count)
                     continue
                 }
             case .none:
                 break
             }
-            let field = FieldValue(bytes: bytes, kind: kind == .plain ? .plain : .quoted)
             do throws(ConversionFailure) {
-                switch try converter.convert(field) {
+                switch try converter.convert(FieldValue(bytes: bytes, kind: kind == .plain ? .plain : .quoted)) {
                 case .null:
-                    converted.nulls[row] = true
+                    output.nulls[row] = true
                 case .integer(let value):
-                    converted.values[row] = value
+                    output.values[row] = value
                 case .double(let value):
-                    converted.values[row] = Int64(bitPattern: value.bitPattern)
-                case .text(let bytes):
-                    converted.values[row] = Int64(start) | (inExtra ? 1 << 62 : 0)
-                    converted.lengths[row] = Int32(bytes.count)
+                    output.values[row] = Int64(bitPattern: value.bitPattern)
+                case .text(let text):
+                    output.values[row] = Int64(start) | (inExtra ? 1 << 62 : 0)
+                    output.lengths[row] = Int32(text.count)
                 }
             } catch {
                 state.rejected[row] = true
-                state.rejects.append((row, table.columns[column].name, String(decoding: field.bytes, as: UTF8.self), error.reason))
+                state.rejects.append((row, context.name, String(decoding: bytes, as: UTF8.self), error.reason))
             }
         }
-        return converted
     }
 
     /// The text of a converted VARCHAR cell.
