@@ -10,7 +10,8 @@ final class BatchApplier {
     let rejects: RejectsWriter
     /// `nil` when a reject ratio is checked at the end instead.
     let maxRejects: Int?
-    let partitions: PartitionBuffers?
+    /// Fact and plain tables: one set of partition buffers per worker thread.
+    let workers: [PartitionBuffers]
     /// Dimension loads: rows in declared types, and the key's column.
     private(set) var dimensionRows: [[Value]] = []
     private var dimensionKeysSeen: [Value: Int] = [:]
@@ -29,10 +30,13 @@ final class BatchApplier {
         self.resolvers = resolvers
         if table.isReferenceable, let key = table.primaryKey.first {
             dimensionKey = table.columns.firstIndex { $0.name == key }
-            partitions = nil
+            workers = []
         } else {
             dimensionKey = nil
-            partitions = PartitionBuffers(table: table, transaction: transaction, threads: threads)
+            // Each worker appends whole batches into its own buffers; memory is shared out evenly.
+            workers = (0..<threads).map { _ in
+                PartitionBuffers(table: table, transaction: transaction, threads: threads, columnThreads: 1, bufferedRowLimit: (1 << 22) / threads)
+            }
         }
     }
 
@@ -51,7 +55,9 @@ final class BatchApplier {
         }
     }
 
-    func apply(_ converted: ConvertedBatch) throws(LoadError) {
+    /// Records a converted batch in input order: its rows, unknown keys and rejects (enforcing the
+    /// limit); for a dimension, also its accepted rows. Fact rows were appended by a worker.
+    func apply(_ converted: ConvertedBatch, accepted: Int = 0) throws(LoadError) {
         let batch = converted.batch
         rowsRead += batch.rowCount
         unknownKeys += converted.unknownKeys
@@ -60,10 +66,20 @@ final class BatchApplier {
         }
         if isDimension {
             try applyDimension(converted)
-        } else if let partitions {
-            let global = converted.partitionKeys.map { partitions.index(of: $0) }
-            rowsAccepted += try partitions.append(converted, partitionIndex: global)
+        } else {
+            rowsAccepted += accepted
         }
+    }
+
+    /// Flushes every worker's buffers; returns the partitions touched, in key order, with the
+    /// segments written for each.
+    func finishPartitions() throws(LoadError) -> [(key: String, segments: [CatalogSegment])] {
+        var segments: [String: [CatalogSegment]] = [:]
+        for worker in workers {
+            try worker.finish()
+            for key in worker.touched { segments[key, default: []].append(contentsOf: worker.written[key] ?? []) }
+        }
+        return segments.keys.sorted().map { ($0, segments[$0] ?? []) }
     }
 
     private func applyDimension(_ converted: ConvertedBatch) throws(LoadError) {

@@ -132,10 +132,11 @@ public final class Loader {
             var pending: [FieldBatch] = []
             func drain() throws(LoadError) {
                 let mark = clock.now
-                let convertedBatches = Self.convert(pending, with: converter, threads: threads)
+                let results = Self.convert(pending, with: converter, workers: applier.workers)
                 let mid = clock.now
-                for converted in convertedBatches {
-                    try applier.apply(converted)
+                for result in results {
+                    if let error = result.error { throw error }
+                    try applier.apply(result.converted, accepted: result.accepted)
                 }
                 trace.convert += mark.duration(to: mid)
                 trace.apply += mid.duration(to: clock.now)
@@ -186,10 +187,9 @@ public final class Loader {
             dimensionInserted = outcome.inserted
             dimensionUnchanged = outcome.unchanged
             record.partitions = updated.partitions.isEmpty ? [] : [""]
-        } else if let partitions = applier.partitions {
-            try partitions.finish()
-            for key in partitions.touched {
-                let segments = partitions.written[key] ?? []
+        } else {
+            let written = try applier.finishPartitions()
+            for (key, segments) in written {
                 if let existing = updated.partitions.firstIndex(where: { $0.key == key }) {
                     if options.replacePartitions {
                         updated.partitions[existing].segments = segments
@@ -202,7 +202,7 @@ public final class Loader {
             }
             updated.partitions.removeAll { $0.segments.isEmpty }
             updated.partitions.sort { $0.key < $1.key }
-            record.partitions = partitions.touched.sorted()
+            record.partitions = written.map(\.key)
         }
         var loaded = updated.loadedFiles ?? []
         for file in record.files {
@@ -273,14 +273,32 @@ public final class Loader {
     /// The cores to use by default.
     static var coreCount: Int { max(1, ProcessInfoCores.active) }
 
-    /// Converts batches, several at once, keeping their order.
-    static func convert(_ batches: [FieldBatch], with converter: BatchConverter, threads: Int) -> [ConvertedBatch] {
-        if batches.count <= 1 { return batches.map { converter.convert($0) } }
-        var results = [ConvertedBatch?](repeating: nil, count: batches.count)
+    /// What a worker made of one batch.
+    struct WorkerResult {
+        var converted: ConvertedBatch
+        var accepted: Int
+        var error: LoadError?
+    }
+
+    /// Converts batches several at once, keeping their order; for fact and plain tables worker `i`
+    /// also appends batch `i`'s accepted rows to its own partition buffers.
+    static func convert(_ batches: [FieldBatch], with converter: BatchConverter, workers: [PartitionBuffers]) -> [WorkerResult] {
+        func work(_ index: Int) -> WorkerResult {
+            let converted = converter.convert(batches[index])
+            guard index < workers.count else { return WorkerResult(converted: converted, accepted: 0, error: nil) }
+            do throws(LoadError) {
+                return WorkerResult(converted: converted, accepted: try workers[index].append(converted), error: nil)
+            } catch {
+                return WorkerResult(converted: converted, accepted: 0, error: error)
+            }
+        }
+        if batches.count <= 1 { return batches.indices.map(work) }
+        var results = [WorkerResult?](repeating: nil, count: batches.count)
         results.withUnsafeMutableBufferPointer { slots in
             let output = SharedSlots(slots)
+            let job = UncheckedSendable(work)
             DispatchQueue.concurrentPerform(iterations: batches.count) { index in
-                output.pointer[index] = converter.convert(batches[index])
+                output.pointer[index] = job.value(index)
             }
         }
         return results.compactMap { $0 }
@@ -300,4 +318,11 @@ public final class Loader {
 struct SharedSlots<Element>: @unchecked Sendable {
     let pointer: UnsafeMutableBufferPointer<Element>
     init(_ pointer: UnsafeMutableBufferPointer<Element>) { self.pointer = pointer }
+}
+
+/// A value handed to concurrent workers that the caller knows they use safely (each worker
+/// touches only its own index).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -14,6 +14,7 @@ final class PartitionBuffers {
     let segmentRows: Int
     let bufferedRowLimit: Int
     let threads: Int
+    let columnThreads: Int
 
     /// Partition keys in the order first touched.
     private(set) var touched: [String] = []
@@ -26,10 +27,15 @@ final class PartitionBuffers {
     private(set) var written: [String: [CatalogSegment]] = [:]
     let columnCount: Int
 
-    init(table: CatalogTable, transaction: WriteTransaction, threads: Int, segmentRows: Int = 1 << 20, bufferedRowLimit: Int = 1 << 22) {
+    /// - Parameters:
+    ///   - threads: threads for encoding segments when several partitions flush at once.
+    ///   - columnThreads: threads for appending a batch's columns (1 when batches are appended on
+    ///     several threads already, each into its own buffers).
+    init(table: CatalogTable, transaction: WriteTransaction, threads: Int, columnThreads: Int? = nil, segmentRows: Int = 1 << 20, bufferedRowLimit: Int = 1 << 22) {
         self.table = table
         self.transaction = transaction
         self.threads = max(threads, 1)
+        self.columnThreads = max(columnThreads ?? threads, 1)
         self.segmentRows = segmentRows
         self.bufferedRowLimit = bufferedRowLimit
         self.columnCount = table.columns.count
@@ -48,6 +54,11 @@ final class PartitionBuffers {
         builders.append(contentsOf: newBuilders())
         counts.append(0)
         return index
+    }
+
+    /// Appends a converted batch's accepted rows, mapping its partition keys to this buffer set's.
+    func append(_ converted: ConvertedBatch) throws(LoadError) -> Int {
+        try append(converted, partitionIndex: converted.partitionKeys.map { index(of: $0) })
     }
 
     /// Appends a converted batch's accepted rows, partition by partition and column by column;

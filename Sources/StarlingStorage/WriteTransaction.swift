@@ -46,8 +46,12 @@ public final class WriteTransaction: @unchecked Sendable {
         options.metadata = ["table": table.name, "partition": partitionKey, "snapshot": String(snapshot)]
         let schema = columns.map { ColumnSchema(name: $0.name, type: $0.storedType) }
         let bytes: [UInt8]
+        let footer: SegmentFooter
         do {
-            bytes = try SegmentWriter.encode(columns: schema, vectors: vectors, options: options)
+            var writer = try SegmentWriter(columns: schema, options: options)
+            try writer.append(vectors)
+            footer = writer.footer
+            bytes = writer.finish()
         } catch {
             throw StorageError(.invalid, "cannot write a segment of \(table.name): \(error)")
         }
@@ -60,21 +64,15 @@ public final class WriteTransaction: @unchecked Sendable {
         }
         CrashPoint.reach("segment written")
         // Zone maps for the catalog, from the footer just written.
-        let reader: SegmentReader
-        do {
-            reader = try SegmentReader(bytes: bytes.withUnsafeBytes { ByteStorage(copying: $0) }, path: relative)
-        } catch {
-            throw StorageError(error)
-        }
         let statistics = columns.indices.map { index in
-            let merged = reader.footer.statistics(column: index)
+            let merged = footer.statistics(column: index)
             // A truncated maximum is no upper bound, so the catalog keeps none rather than a wrong one.
             return ColumnStatistics(
                 columnIdentifier: columns[index].identifier, nullCount: merged.statistics.nullCount,
                 minimum: StoredValue(merged.statistics.minimum),
                 maximum: merged.maximumTruncated ? nil : StoredValue(merged.statistics.maximum))
         }
-        return CatalogSegment(path: relative, rows: reader.rowCount, bytes: bytes.count, columnIdentifiers: columns.map(\.identifier), statistics: statistics, snapshot: snapshot)
+        return CatalogSegment(path: relative, rows: footer.rowCount, bytes: bytes.count, columnIdentifiers: columns.map(\.identifier), statistics: statistics, snapshot: snapshot)
     }
 
     /// Makes the new catalog the current snapshot, recording `operation` in the history.
