@@ -32,6 +32,8 @@ final class CSVReader: BatchReader {
     private var mapping: [Int?]?
     private var expectedFields: Int?
     private var fieldForColumn: [Int]
+    private var lastRecordCount = 1024
+    private var lastFieldCount = 16 * 1024
     private(set) var provided = Set<Int>()
     var bytesRead: Int { stream.bytesOut }
     var fileBytesRead: Int { stream.reader.position }
@@ -64,6 +66,8 @@ final class CSVReader: BatchReader {
 
     func next() throws(LoadError) -> FieldBatch? {
         var records = CSVRecords()
+        // The last batch's sizes predict this one's: reserve them so the arrays do not regrow.
+        records.reserve(records: lastRecordCount, fields: lastFieldCount)
         while more || !buffer.isEmpty {
             if more { more = try stream.appendNext(to: &buffer) }
             records.removeAll()
@@ -75,6 +79,8 @@ final class CSVReader: BatchReader {
             buffer = more && consumed < text.count ? Array(text[consumed...]) : []
             line += lines
             offset += consumed
+            lastRecordCount = max(lastRecordCount, records.count + records.count / 8)
+            lastFieldCount = max(lastFieldCount, records.starts.count + records.starts.count / 8)
             let batch = try makeBatch(records: records, text: text)
             if let batch, batch.rowCount > 0 { return batch }
         }

@@ -43,6 +43,17 @@ struct CSVRecords {
         unescaped.removeAll(keepingCapacity: true)
     }
 
+    /// Reserves room for `records` records of `fields` fields in all.
+    mutating func reserve(records: Int, fields: Int) {
+        recordFieldStart.reserveCapacity(records + 1)
+        lineNumbers.reserveCapacity(records)
+        byteOffsets.reserveCapacity(records)
+        problems.reserveCapacity(records)
+        starts.reserveCapacity(fields)
+        ends.reserveCapacity(fields)
+        kinds.reserveCapacity(fields)
+    }
+
     func fieldCount(_ record: Int) -> Int {
         recordFieldStart[record + 1] - recordFieldStart[record]
     }
