@@ -1,0 +1,180 @@
+/// Encoding of fixed-width chunks: booleans, integers, decimals, dates, timestamps and doubles.
+
+import StarlingColumns
+
+/// A chunk of fixed-width values, widened to `Int64` (doubles as their bit patterns),
+/// with NULL rows filled by the previous non-NULL value so they cost nothing in any encoding.
+struct FixedChunk {
+    let type: LogicalType
+    let width: Int
+    let typeClass: PhysicalTypeClass
+    let values: [Int64]
+    let validity: ValidityBitmap?
+
+    init(_ vector: ColumnVector) {
+        type = vector.type
+        width = vector.type.physicalType.byteWidth ?? 8
+        typeClass = vector.type.physicalType == .float64 ? .float : .integer
+        validity = vector.nullCount > 0 ? vector.validity : nil
+        var widened: [Int64]
+        switch vector.type.physicalType {
+        case .boolean: widened = vector.withValues(UInt8.self) { $0.map { Int64($0 != 0 ? 1 : 0) } }
+        case .int8: widened = vector.withValues(Int8.self) { $0.map(Int64.init) }
+        case .int16: widened = vector.withValues(Int16.self) { $0.map(Int64.init) }
+        case .int32: widened = vector.withValues(Int32.self) { $0.map(Int64.init) }
+        case .int64: widened = vector.withValues(Int64.self) { Array($0) }
+        case .float64: widened = vector.withValues(Int64.self) { Array($0) }
+        case .string: preconditionFailure("strings are not fixed-width")
+        }
+        if let validity, let firstValid = (0..<widened.count).first(where: { validity.isValid($0) }) {
+            var previous = widened[firstValid]
+            for index in widened.indices {
+                if validity.isValid(index) { previous = widened[index] } else { widened[index] = previous }
+            }
+        }
+        values = widened
+    }
+
+    /// The comparison key of a value: itself for integers, its total-order key for doubles.
+    func key(_ value: Int64) -> Int64 {
+        typeClass == .float ? totalOrderKey(ofDoubleBits: value) : value
+    }
+
+    func statisticsValue(_ value: Int64) -> Value {
+        switch type.physicalType {
+        case .boolean: return .boolean(value != 0)
+        case .float64: return .double(Double(bitPattern: UInt64(bitPattern: value)))
+        default: return .integer(value)
+        }
+    }
+
+    func encode(into writer: inout ByteWriter, nullCount: Int, forcing forced: Encoding?) -> EncodedChunk {
+        let count = values.count
+        // One pass: min/max (by comparison key and raw), runs, neighbour differences.
+        var minimumKey = Int64.max, maximumKey = Int64.min
+        var minimumRaw = Int64.max, maximumRaw = Int64.min
+        var runs = count > 0 ? 1 : 0
+        var minimumDelta = Int64.max, maximumDelta = Int64.min
+        for index in 0..<count {
+            let value = values[index]
+            let key = key(value)
+            if key < minimumKey { minimumKey = key }
+            if key > maximumKey { maximumKey = key }
+            if value < minimumRaw { minimumRaw = value }
+            if value > maximumRaw { maximumRaw = value }
+            if index > 0 {
+                let previous = values[index - 1]
+                if previous != value { runs += 1 }
+                let delta = value &- previous
+                if delta < minimumDelta { minimumDelta = delta }
+                if delta > maximumDelta { maximumDelta = delta }
+            }
+        }
+        // Distinct values, exactly while few. NULL rows repeat neighbouring values, so counting
+        // the filled values counts the distinct non-NULL ones.
+        // A dictionary's codes need at least bitWidth(distinct - 1) bits, and distinct ≤ count; when
+        // even that is no narrower than the frame of reference, no dictionary can win, and the
+        // distinct count is only estimated (a sketch is cheaper than a set).
+        let frameBits = BitPacking.bitWidth(of: UInt64(bitPattern: maximumRaw &- minimumRaw))
+        let dictionaryCanWin = forced == .dictionary
+            || (typeClass == .float || BitPacking.bitWidth(of: UInt64(max(count - 1, 0))) < frameBits) && forced == nil
+        let limit = forced == .dictionary ? max(count, 1) : min(ColumnEncoder.exactDistinctLimit, max(count, 1))
+        var distinctSet = IntegerSet(limit: dictionaryCanWin ? limit : 1)
+        var overflowed = !dictionaryCanWin
+        if dictionaryCanWin {
+            values.withUnsafeBufferPointer { buffer in
+                for value in buffer where !distinctSet.insert(value) {
+                    overflowed = true
+                    break
+                }
+            }
+        }
+        let distinctCount: UInt64
+        if overflowed {
+            var sketch = HyperLogLog()
+            for value in values { sketch.add(hash: XXHash64.mix(UInt64(bitPattern: value))) }
+            distinctCount = sketch.estimate
+        } else {
+            distinctCount = count > nullCount ? UInt64(distinctSet.count) : 0
+        }
+
+        var sizes: [(Encoding, Int)] = [(.plain, count * width)]
+        sizes.append((.runLength, 4 + runs * (width + 4)))
+        if !overflowed {
+            let dictionaryWidth = BitPacking.bitWidth(of: UInt64(max(distinctSet.count - 1, 0)))
+            sizes.append((.dictionary, 4 + distinctSet.count * width + 1 + BitPacking.packedByteCount(count: count, width: dictionaryWidth)))
+        }
+        let frameWidth = BitPacking.bitWidth(of: UInt64(bitPattern: maximumRaw &- minimumRaw))
+        let deltaWidth = BitPacking.bitWidth(of: UInt64(bitPattern: maximumDelta &- minimumDelta))
+        if typeClass == .integer {
+            sizes.append((.bitPacked, 9 + BitPacking.packedByteCount(count: count, width: count > 0 ? frameWidth : 0)))
+            sizes.append((.delta, 17 + BitPacking.packedByteCount(count: max(count - 1, 0), width: count > 1 ? deltaWidth : 0)))
+        }
+        let encoding = forced ?? ColumnEncoder.smallest(sizes)
+        precondition(encoding.supports(typeClass), "\(encoding) cannot store \(type)")
+
+        switch encoding {
+        case .plain:
+            for value in values { writer.write(value, byteWidth: width) }
+        case .runLength:
+            var runValues: [Int64] = []
+            var runLengths: [UInt32] = []
+            for value in values {
+                if let last = runValues.last, last == value, runLengths[runLengths.count - 1] < UInt32.max {
+                    runLengths[runLengths.count - 1] += 1
+                } else {
+                    runValues.append(value)
+                    runLengths.append(1)
+                }
+            }
+            writer.write(littleEndian: UInt32(runValues.count))
+            for value in runValues { writer.write(value, byteWidth: width) }
+            for length in runLengths { writer.write(littleEndian: length) }
+        case .dictionary:
+            let sorted = distinctSet.values.sorted { key($0) < key($1) }
+            writer.write(littleEndian: UInt32(sorted.count))
+            for value in sorted { writer.write(value, byteWidth: width) }
+            let codeWidth = BitPacking.bitWidth(of: UInt64(max(sorted.count - 1, 0)))
+            writer.write(UInt8(codeWidth))
+            // Codes by binary search in the sorted entries (compared by the same key).
+            let keys = sorted.map { key($0) }
+            BitPacking.pack(values.lazy.map { value -> UInt64 in
+                let target = key(value)
+                var low = 0, high = keys.count - 1
+                while low < high {
+                    let middle = (low + high) / 2
+                    if keys[middle] < target { low = middle + 1 } else { high = middle }
+                }
+                return UInt64(low)
+            }, width: codeWidth, into: &writer)
+        case .bitPacked:
+            let reference = count > 0 ? minimumRaw : 0
+            let bitWidth = count > 0 ? frameWidth : 0
+            writer.write(littleEndian: reference)
+            writer.write(UInt8(bitWidth))
+            BitPacking.pack(values.lazy.map { UInt64(bitPattern: $0 &- reference) }, width: bitWidth, into: &writer)
+        case .delta:
+            let first = values.first ?? 0
+            let reference = count > 1 ? minimumDelta : 0
+            let bitWidth = count > 1 ? deltaWidth : 0
+            writer.write(littleEndian: first)
+            writer.write(littleEndian: reference)
+            writer.write(UInt8(bitWidth))
+            BitPacking.pack(
+                (1..<max(count, 1)).lazy.map { UInt64(bitPattern: (values[$0] &- values[$0 - 1]) &- reference) },
+                width: bitWidth, into: &writer)
+        }
+
+        var statistics = ChunkStatistics(nullCount: nullCount, distinctCount: distinctCount, minimum: .null, maximum: .null)
+        if count > nullCount {
+            if typeClass == .float {
+                statistics.minimum = statisticsValue(totalOrderKey(ofDoubleBits: minimumKey))
+                statistics.maximum = statisticsValue(totalOrderKey(ofDoubleBits: maximumKey))
+            } else {
+                statistics.minimum = statisticsValue(minimumRaw)
+                statistics.maximum = statisticsValue(maximumRaw)
+            }
+        }
+        return EncodedChunk(bytes: writer.bytes, encoding: encoding, statistics: statistics, plainSize: count * width)
+    }
+}
