@@ -42,7 +42,7 @@ final class CSVReader: BatchReader {
     init(path: String, table: CatalogTable, options: LoadOptions, format: ExtractFormat) throws(LoadError) {
         self.path = path
         self.table = table
-        stream = try ExtractStream(path: path, encoding: options.encoding)
+        stream = try ExtractStream(path: path, encoding: options.encoding, blockSize: options.blockSize)
         tokenizer = CSVTokenizer(delimiter: options.delimiter ?? format.delimiter, quote: options.quote, escape: options.escape ?? options.quote)
         headerPending = options.header ?? format.header
         nullStrings = (options.nullStrings ?? ["", "\\N"]).map { Array($0.utf8) }

@@ -11,12 +11,14 @@ final class ExtractStream {
     let transcoder: TextTranscoder?
     private var block: [UInt8]
     private var atStart = true
+    private var pendingStart: [UInt8] = []
     /// Decompressed bytes handed out so far.
     private(set) var bytesOut = 0
 
-    static let blockSize = 4 << 20
+    /// Bytes read per block unless a load says otherwise.
+    static let defaultBlockSize = 4 << 20
 
-    init(path: String, encoding: TextEncoding) throws(LoadError) {
+    init(path: String, encoding: TextEncoding, blockSize: Int = ExtractStream.defaultBlockSize) throws(LoadError) {
         self.path = path
         do {
             reader = try FileReader(path: path)
@@ -39,7 +41,7 @@ final class ExtractStream {
             throw LoadError(.io, "\(path): \(error)")
         }
         transcoder = encoding == .utf8 ? nil : TextTranscoder(encoding: encoding)
-        block = [UInt8](repeating: 0, count: Self.blockSize)
+        block = [UInt8](repeating: 0, count: max(blockSize, 1))
     }
 
     /// Appends the next block of text to `buffer`; returns false at the end of the file.
@@ -54,22 +56,48 @@ final class ExtractStream {
         } catch {
             throw LoadError(.io, "\(path): \(error)")
         }
-        guard count > 0 else { return false }
-        var start = 0
+        guard count > 0 else {
+            // A file shorter than a byte-order mark: hand out what was held back.
+            if atStart, !pendingStart.isEmpty {
+                atStart = false
+                append(pendingStart, to: &buffer)
+                pendingStart = []
+                return true
+            }
+            return false
+        }
         if atStart {
+            // The byte-order mark may straddle tiny blocks: hold the first bytes until there are 3.
+            pendingStart.append(contentsOf: block[0..<count])
+            guard pendingStart.count >= 3 else { return true }
             atStart = false
-            if count >= 3, block[0] == 0xEF, block[1] == 0xBB, block[2] == 0xBF { start = 3 }
+            let head = pendingStart
+            pendingStart = []
+            let skip = transcoder == nil && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0
+            append(Array(head[skip...]), to: &buffer)
+            bytesOut += head.count - skip
+            return true
         }
         block.withUnsafeBytes { bytes in
-            let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<count])
+            let slice = UnsafeRawBufferPointer(rebasing: bytes[0..<count])
             if let transcoder {
                 transcoder.transcode(slice, into: &buffer)
             } else {
                 buffer.append(contentsOf: slice)
             }
         }
-        bytesOut += count - start
+        bytesOut += count
         return true
+    }
+
+    private func append(_ bytes: [UInt8], to buffer: inout [UInt8]) {
+        bytes.withUnsafeBytes { slice in
+            if let transcoder {
+                transcoder.transcode(slice, into: &buffer)
+            } else {
+                buffer.append(contentsOf: slice)
+            }
+        }
     }
 
     /// Raw (compressed) bytes of the file.

@@ -34,6 +34,8 @@ public struct LoadOptions: Sendable {
     public var verbose = false
     /// Wait for another writer instead of failing.
     public var waitForLock = false
+    /// Decompressed bytes per batch (a tuning knob; tests use tiny blocks to cross every boundary).
+    public var blockSize = 4 << 20
 
     public init() {}
 }

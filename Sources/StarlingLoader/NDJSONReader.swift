@@ -24,7 +24,7 @@ final class NDJSONReader: BatchReader {
     init(path: String, table: CatalogTable, options: LoadOptions) throws(LoadError) {
         self.path = path
         self.table = table
-        stream = try ExtractStream(path: path, encoding: options.encoding)
+        stream = try ExtractStream(path: path, encoding: options.encoding, blockSize: options.blockSize)
         var columnByName: [String: Int] = [:]
         for (index, column) in table.columns.enumerated() { columnByName[column.name.lowercased()] = index }
         parser = JSONRowParser(columnByName: columnByName, columnCount: table.columns.count)
