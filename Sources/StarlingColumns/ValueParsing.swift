@@ -21,12 +21,13 @@ public enum ValueParsing {
         case .tinyint, .smallint, .integer, .bigint:
             return .integer(try integer(trimmed, type: type))
         case .double:
-            guard let value = Double(trimmed), !trimmed.isEmpty else {
+            guard isDecimalNumber(trimmed), let value = Double(trimmed), value.isFinite else {
                 switch trimmed.lowercased() {
                 case "nan": return .double(.nan)
                 case "inf", "infinity", "+infinity": return .double(.infinity)
                 case "-inf", "-infinity": return .double(-.infinity)
-                default: throw Failure("\"\(text)\" is not a number")
+                default:
+                    throw Failure(isDecimalNumber(trimmed) ? "\(text) is out of range for DOUBLE" : "\"\(text)\" is not a number")
                 }
             }
             return .double(value)
@@ -41,6 +42,28 @@ public enum ValueParsing {
         case .varchar:
             return .string(text)
         }
+    }
+
+    /// `[+-]digits[.digits][e[+-]digits]` (at least one digit before the exponent): what SQL and
+    /// the loader accept as a number (Swift's own parser also takes hexadecimal and `nan`).
+    public static func isDecimalNumber(_ text: String) -> Bool {
+        var bytes = Substring(text).utf8[...]
+        if let first = bytes.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        var digits = 0
+        while let byte = bytes.first, byte >= 48, byte <= 57 { bytes = bytes.dropFirst(); digits += 1 }
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            while let byte = bytes.first, byte >= 48, byte <= 57 { bytes = bytes.dropFirst(); digits += 1 }
+        }
+        guard digits > 0 else { return false }
+        if let byte = bytes.first, byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+            var exponentDigits = 0
+            while let byte = bytes.first, byte >= 48, byte <= 57 { bytes = bytes.dropFirst(); exponentDigits += 1 }
+            guard exponentDigits > 0 else { return false }
+        }
+        return bytes.isEmpty
     }
 
     /// `true/false/t/f/1/0/yes/no/y/n/on/off`, any case.
@@ -88,7 +111,7 @@ public enum ValueParsing {
         }
         var exponent = 0
         if let e = bytes.firstIndex(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
-            guard let value = Int(String(decoding: bytes[(e + 1)...], as: UTF8.self)), abs(value) < 100 else {
+            guard let value = Int(String(decoding: bytes[(e + 1)...], as: UTF8.self)), value.magnitude < 100 else {
                 throw Failure("\"\(text)\" is not a number")
             }
             exponent = value

@@ -152,6 +152,7 @@ struct LoadCommand: ParsableCommand {
             let summary = try loader.load(table: table, files: files)
             if terminal { StandardError.write("\r\u{1B}[K") }
             StandardError.write(Self.summaryLine(summary) + "\n")
+            if let problem = summary.logProblem { StandardError.write("starling: warning: the load committed, but \(problem)\n") }
             if verbose, !summary.unknownFields.isEmpty {
                 StandardError.write("unknown fields (ignored): " + summary.unknownFields.map { "\($0.name) ×\($0.count)" }.joined(separator: ", ") + "\n")
             }

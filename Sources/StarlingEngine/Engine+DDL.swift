@@ -185,6 +185,10 @@ extension Engine {
         guard target.partitioning == nil else {
             throw SQLError("table \(target.name) is partitioned, so it cannot be a dimension", at: clause.table.position)
         }
+        guard keyColumn.type != .double else {
+            throw SQLError("\(target.name).\(key) is DOUBLE, and floating-point keys cannot be referenced", at: clause.table.position,
+                           hint: "key the dimension by an INTEGER, BIGINT, DECIMAL, DATE or VARCHAR column")
+        }
         guard keyColumn.type == column.type else {
             throw SQLError("column \(column.name.name) is \(column.type) but \(target.name).\(key) is \(keyColumn.type)", at: column.typePosition,
                            hint: "declare it \(keyColumn.type)")

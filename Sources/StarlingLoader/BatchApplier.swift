@@ -20,6 +20,8 @@ final class BatchApplier {
 
     private(set) var rowsRead = 0
     private(set) var rowsAccepted = 0
+    /// Rows accepted per input file.
+    private(set) var acceptedByFile: [String: Int] = [:]
     private(set) var unknownKeys = 0
     var unknownFields: [String: Int] = [:]
 
@@ -68,6 +70,7 @@ final class BatchApplier {
             try applyDimension(converted)
         } else {
             rowsAccepted += accepted
+            acceptedByFile[batch.file, default: 0] += accepted
         }
     }
 
@@ -112,6 +115,7 @@ final class BatchApplier {
                 dimensionKeysSeen[key] = batch.line(row)
             }
             rowsAccepted += 1
+            acceptedByFile[batch.file, default: 0] += 1
             dimensionRows.append(values)
         }
     }

@@ -162,7 +162,7 @@ final class CSVReader: BatchReader {
         if !unknown.isEmpty || (strict && !missing.isEmpty) {
             var parts: [String] = []
             if strict, !missing.isEmpty { parts.append("missing columns: \(missing.joined(separator: ", "))") }
-            if !unknown.isEmpty { parts.append("unknown columns: \(unknown.joined(separator: ", "))") }
+            if !unknown.isEmpty { parts.append("unknown columns: \(unknown.map { $0.isEmpty || $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: ", "))") }
             throw LoadError(.badData, "\(path): the \(strict ? "header" : "--columns list") does not match table \(table.name): \(parts.joined(separator: "; ")) (use --columns to name the file's columns)")
         }
         return mapping

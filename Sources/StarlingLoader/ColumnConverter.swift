@@ -53,7 +53,9 @@ struct ColumnConverter: Sendable {
             }
             return .integer(value)
         case .double:
-            guard let value = FieldParser.double(bytes) else { throw ConversionFailure("not a number") }
+            guard let value = FieldParser.double(bytes) else {
+                throw ConversionFailure(Self.looksNumeric(bytes) ? "out of range for DOUBLE" : "not a number")
+            }
             return .double(value)
         case .date:
             let days: Int64?

@@ -149,9 +149,16 @@ public enum DateDimension {
                 present += 1
                 continue
             }
-            rows.append(table.columns.map { column in
-                value(column.name.lowercased(), type: column.type, days: days, fiscalStart: fiscalYearStartMonth) ?? .null
-            })
+            var row: [Value] = []
+            row.reserveCapacity(table.columns.count)
+            for column in table.columns {
+                let generated = value(column.name.lowercased(), type: column.type, days: days, fiscalStart: fiscalYearStartMonth) ?? .null
+                if !generated.isNull, !fits(generated, column.type, isKey: dateKeyNames.contains(column.name.lowercased())) {
+                    throw LoadError(.refused, "column \(column.name) of \(tableName) is \(column.type), which cannot hold its value for \(CalendarDate(daysSinceEpoch: days)) (\(generated.formatted(as: column.type == .varchar ? .varchar : .bigint)))")
+                }
+                row.append(generated)
+            }
+            rows.append(row)
         }
         var updated = table
         let outcome = try Loader.upsertDimension(table: table, incoming: rows, provided: provided, resolvers: [:], transaction: transaction,

@@ -56,9 +56,11 @@ enum DimensionMerge {
             let wanted = Set(names.split(separator: ",").map { String($0).trimmingSpacesOnly })
             tracked = attributes.filter { wanted.contains(table.columns[$0].name) }
         }
-        // The current row of each key.
+        // The current row of each key, and every key that has any version.
         var currentRow: [Value: Int] = [:]
+        var knownKeys = Set<Value>()
         for (index, row) in rows.enumerated() {
+            knownKeys.insert(row[key])
             if typeTwo, let to, case .integer(let end) = row[to], end < openEnd { continue }
             currentRow[row[key]] = index
         }
@@ -67,11 +69,12 @@ enum DimensionMerge {
             guard let index = currentRow[keyValue] else {
                 var added = row
                 if typeTwo, let from, let to, let current {
-                    if added[from].isNull { added[from] = .integer(rows.contains { $0[key] == keyValue } ? loadDay : openStart) }
+                    if added[from].isNull { added[from] = .integer(knownKeys.contains(keyValue) ? loadDay : openStart) }
                     added[to] = .integer(openEnd)
                     added[current] = .boolean(true)
                 }
                 currentRow[keyValue] = rows.count
+                knownKeys.insert(keyValue)
                 rows.append(added)
                 outcome.inserted += 1
                 continue

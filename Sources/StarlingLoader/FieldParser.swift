@@ -113,7 +113,10 @@ enum FieldParser {
     /// A double, via the C library's correctly rounded conversion.
     static func double(_ bytes: UnsafeRawBufferPointer) -> Double? {
         let text = String(decoding: bytes, as: UTF8.self).trimmingSpacesOnly
-        if let value = Double(text) { return value }
+        if ValueParsing.isDecimalNumber(text) {
+            guard let value = Double(text), value.isFinite else { return nil }
+            return value
+        }
         switch text.lowercased() {
         case "nan": return .nan
         case "inf", "infinity", "+inf", "+infinity": return .infinity

@@ -21,6 +21,8 @@ public struct LoadSummary: Sendable {
     /// Dimension rows inserted, updated and left unchanged (dimension loads only).
     public let dimensionInserted: Int
     public let dimensionUnchanged: Int
+    /// Why the load log could not be written, when it could not (the load itself committed).
+    public let logProblem: String?
 }
 
 /// Progress of a running load, for the terminal progress line.
@@ -70,6 +72,10 @@ public final class Loader {
 
     private func run(tableName: String, files: [String], batch: String, rejects: RejectsWriter, record: inout LoadRecord) throws(LoadError) -> LoadSummary {
         guard !files.isEmpty else { throw LoadError(.refused, "no input files") }
+        let delimiter = options.delimiter ?? UInt8(ascii: ",")
+        guard delimiter != options.quote, delimiter != 0x0A, delimiter != 0x0D, options.quote != 0x0A, options.quote != 0x0D else {
+            throw LoadError(.refused, "the delimiter and the quote must be different characters, and neither a line break")
+        }
         let transaction: WriteTransaction
         do { transaction = try warehouse.beginWrite(wait: options.waitForLock) } catch { throw LoadError(error) }
         defer { transaction.abandon() }
@@ -205,7 +211,9 @@ public final class Loader {
             record.partitions = written.map(\.key)
         }
         var loaded = updated.loadedFiles ?? []
-        for file in record.files {
+        // Only files that contributed rows count as loaded: a file whose every row was rejected
+        // may be loaded again once the cause (a missing dimension row, say) is fixed.
+        for (index, file) in record.files.enumerated() where applier.acceptedByFile[files[index], default: 0] > 0 {
             loaded.append(LoadedFile(contentHash: file.contentHash, name: Self.fileName(file.path), bytes: file.bytes, batch: batch, snapshot: transaction.snapshot))
         }
         updated.loadedFiles = loaded
@@ -227,12 +235,14 @@ public final class Loader {
         record.status = "committed"
         record.endedMicros = currentMicros()
         if rejects.count > 0 { record.rejectsFile = rejects.path }
-        try LoadLog.append(record, to: warehouse)
+        // The batch is committed: a log that cannot be written is reported, not turned into a failure.
+        var logProblem: String?
+        do { try LoadLog.append(record, to: warehouse) } catch { logProblem = error.message }
         let elapsed = start.duration(to: clock.now)
         return LoadSummary(
             record: record, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
             inputBytes: inputBytes, unknownFields: unknownFields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-            dimensionInserted: dimensionInserted, dimensionUnchanged: dimensionUnchanged)
+            dimensionInserted: dimensionInserted, dimensionUnchanged: dimensionUnchanged, logProblem: logProblem)
     }
 
     /// Upserts `incoming` rows (declared types) into a dimension inside `transaction`: a rewrite of

@@ -105,6 +105,9 @@ struct JSONRowParser {
     private var bytes = UnsafeRawBufferPointer(start: nil, count: 0)
     private var index = 0
     private var failure: String?
+    /// Nesting of the object being parsed; deeper input is rejected rather than recursed into.
+    private var depth = 0
+    static let maximumDepth = 64
 
     init(columnByName: [String: Int], columnCount: Int) {
         self.columnByName = columnByName
@@ -118,6 +121,7 @@ struct JSONRowParser {
         bytes = line
         index = 0
         failure = nil
+        depth = 0
         skipSpace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return "not a JSON object" }
         parseObject(prefix: "")
@@ -183,7 +187,10 @@ struct JSONRowParser {
                 skipComposite()
                 record(name, kind: .quoted, source: .line, start: start, end: index)
             } else {
+                guard depth < Self.maximumDepth else { fail("objects nested deeper than \(Self.maximumDepth) levels"); return }
+                depth += 1
                 parseObject(prefix: name + ".")
+                depth -= 1
             }
         case UInt8(ascii: "["):
             let start = index
@@ -196,7 +203,13 @@ struct JSONRowParser {
             switch word {
             case "true", "false": record(name, kind: .plain, source: .line, start: start, end: index)
             case "null":
-                if let column = columnByName[name.lowercased()] { provided.insert(column) } else { unknownFields[name, default: 0] += 1 }
+                // A later null overrides an earlier value of the same key, as a later value does.
+                if let column = columnByName[name.lowercased()] {
+                    provided.insert(column)
+                    slots[column].kind = .null
+                } else {
+                    unknownFields[name, default: 0] += 1
+                }
             default: fail("unexpected \"\(word)\"")
             }
         default:

@@ -5,6 +5,7 @@ import Testing
 @testable import StarlingLoader
 import StarlingStorage
 import StarlingColumns
+import StarlingEngine
 
 @Suite("Loader robustness")
 struct RobustnessTests {
@@ -87,6 +88,47 @@ struct RobustnessTests {
                 #expect(!error.message.isEmpty)
             }
             _ = try fixture.rows("t")
+        }
+    }
+
+    @Test("review findings: hostile values are rejected, not crashed on")
+    func hostileValues() throws {
+        let fixture = try LoaderFixture(schema: "CREATE TABLE v (id INTEGER, amount DECIMAL(12,2), ratio DOUBLE, a VARCHAR)")
+        let path = try fixture.file("v.csv", """
+            id,amount,ratio,a
+            1,1e-9223372036854775808,1.5,x
+            1e-9223372036854775808,2,1.5,x
+            3,4,1e400,x
+            4,5,0x10,x
+            5,6,2.5,ok
+            """)
+        let summary = try fixture.load("v", [path]) { $0.maxRejects = 10 }
+        #expect(summary.record.rowsLoaded == 1)
+        #expect(summary.record.rowsRejected == 4)
+        let deep = String(repeating: "{\"k\":", count: 5000) + "1" + String(repeating: "}", count: 5000)
+        let json = try fixture.file("deep.ndjson", "{\"id\": 1, \"a\": \"top\", \"n\": " + deep + "}\n{\"id\": 2, \"a\": \"x\", \"a\": null}\n")
+        let nested = try fixture.load("v", [json]) { $0.maxRejects = 10 }
+        #expect(nested.record.rowsRejected == 1)
+        #expect(try fixture.rows("v").last == [.integer(2), .null, .null, .null])
+        #expect(throws: LoadError.self) { try fixture.load("v", [path]) { $0.delimiter = UInt8(ascii: "\""); $0.force = true } }
+    }
+
+    @Test("review findings: references, re-delivery after rejects, generated dates")
+    func referencesAndRetries() throws {
+        let fixture = try LoaderFixture(schema: "CREATE TABLE dim (k INTEGER PRIMARY KEY); CREATE TABLE f (k INTEGER REFERENCES dim)")
+        #expect(throws: (any Error).self) {
+            try Engine(warehouse: fixture.warehouse).run("CREATE TABLE dd (k DOUBLE PRIMARY KEY); CREATE TABLE ff (k DOUBLE REFERENCES dd)")
+        }
+        let facts = try fixture.file("f.csv", "k\n1\n2\n")
+        let first = try fixture.load("f", [facts]) { $0.maxRejects = 10 }
+        #expect(first.record.rowsLoaded == 0)
+        try fixture.load("dim", [try fixture.file("dim.csv", "k\n1\n2\n")])
+        // Nothing of f.csv was loaded, so loading it again after fixing the dimension is allowed.
+        #expect(try fixture.load("f", [facts]).record.rowsLoaded == 2)
+        try Engine(warehouse: fixture.warehouse).run("CREATE TABLE days (date_key DATE PRIMARY KEY, day_of_year TINYINT)")
+        #expect(throws: LoadError.self) {
+            try DateDimension.generate(warehouse: fixture.warehouse, table: "days", from: ValueParsing.date("2025-01-01") ?? 0,
+                                       to: ValueParsing.date("2025-12-31") ?? 0, fiscalYearStartMonth: 1, wait: false)
         }
     }
 }
