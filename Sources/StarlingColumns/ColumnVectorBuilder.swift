@@ -2,25 +2,28 @@
 
 /// Accumulates values of one type and produces a vector.
 ///
-/// Fixed-width values go straight into a growing `[Int64]`/`[Double]` staging array and are
-/// narrowed once at the end, so appending allocates nothing per value.
+/// Fixed-width values go straight into growing memory at their physical width (DOUBLE as its bit
+/// pattern), so appending allocates nothing per value and nothing is narrowed at the end.
 public struct ColumnVectorBuilder {
     /// The type being built.
     public let type: LogicalType
-    private var integers: [Int64] = []
-    private var doubles: [Double] = []
+    private var fixed: FixedValueBuffer
     private var strings = StringStorageBuilder()
     private var nullRows: [Int] = []
+    private let range: ClosedRange<Int64>?
     /// The number of rows appended.
     public private(set) var count = 0
 
     public init(type: LogicalType, reservingCapacity capacity: Int = 0) {
         self.type = type
-        switch type.physicalType {
-        case .float64: doubles.reserveCapacity(capacity)
-        case .string: break
-        default: integers.reserveCapacity(capacity)
-        }
+        range = type.physicalType.integerRange
+        fixed = FixedValueBuffer(width: type.physicalType.byteWidth ?? 1, capacity: type.physicalType == .string ? 0 : capacity)
+    }
+
+    /// Copies the value memory before writing when another builder copy shares it.
+    @inline(__always)
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&fixed) { fixed = fixed.copy() }
     }
 
     /// Appends `rows.count` values gathered from `values` (integers, or double bit patterns for
@@ -28,37 +31,23 @@ public struct ColumnVectorBuilder {
     /// callers convert and range-check them first.
     public mutating func appendGathered(values: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<Bool>, rows: UnsafeBufferPointer<Int32>) {
         precondition(type.physicalType != .string, "strings are appended one by one")
-        let isDouble = type.physicalType == .float64
-        // Grow geometrically: reserving the exact size on every call would copy every time.
-        let needed = count + rows.count
-        if isDouble, doubles.capacity < needed { doubles.reserveCapacity(max(needed, doubles.capacity * 2)) }
-        if !isDouble, integers.capacity < needed { integers.reserveCapacity(max(needed, integers.capacity * 2)) }
-        if !isDouble, !rows.contains(where: { nulls[Int($0)] }) {
-            integers.append(contentsOf: rows.lazy.map { values[Int($0)] })
-            count += rows.count
-            return
+        makeUnique()
+        let hasNulls = rows.contains { nulls[Int($0)] }
+        if hasNulls {
+            for (offset, row) in rows.enumerated() where nulls[Int(row)] { nullRows.append(count + offset) }
         }
-        for row in rows {
-            let index = Int(row)
-            if nulls[index] {
-                nullRows.append(count)
-                if isDouble { doubles.append(0) } else { integers.append(0) }
-            } else if isDouble {
-                doubles.append(Double(bitPattern: UInt64(bitPattern: values[index])))
-            } else {
-                integers.append(values[index])
-            }
-            count += 1
-        }
+        fixed.appendGathered(values, rows: rows, nulls: hasNulls ? nulls : nil)
+        count += rows.count
     }
 
     /// Appends a NULL.
     public mutating func appendNull() {
         nullRows.append(count)
-        switch type.physicalType {
-        case .float64: doubles.append(0)
-        case .string: strings.append(bytes: UnsafeRawBufferPointer(start: nil, count: 0))
-        default: integers.append(0)
+        if type.physicalType == .string {
+            strings.append(bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+        } else {
+            makeUnique()
+            fixed.append(0)
         }
         count += 1
     }
@@ -67,16 +56,18 @@ public struct ColumnVectorBuilder {
     ///
     /// - Precondition: the value fits the physical type.
     public mutating func append(integer value: Int64) {
-        guard let range = type.physicalType.integerRange else { preconditionFailure("integer into \(type)") }
+        guard let range else { preconditionFailure("integer into \(type)") }
         precondition(range.contains(value), "\(value) out of range for \(type)")
-        integers.append(value)
+        makeUnique()
+        fixed.append(value)
         count += 1
     }
 
     /// Appends a DOUBLE.
     public mutating func append(double value: Double) {
         precondition(type.physicalType == .float64, "double into \(type)")
-        doubles.append(value)
+        makeUnique()
+        fixed.append(Int64(bitPattern: value.bitPattern))
         count += 1
     }
 
@@ -113,31 +104,8 @@ public struct ColumnVectorBuilder {
             for row in nullRows { bitmap.set(row, valid: false) }
             validity = bitmap
         }
-        let payload: ColumnVector.Payload
-        switch type.physicalType {
-        case .string:
-            payload = .strings(strings.finish())
-        case .float64:
-            payload = .fixed(doubles.withUnsafeBytes { ByteStorage(copying: $0) })
-        case .int64:
-            payload = .fixed(integers.withUnsafeBytes { ByteStorage(copying: $0) })
-        case .int32:
-            payload = .fixed(Self.narrow(integers, to: Int32.self))
-        case .int16:
-            payload = .fixed(Self.narrow(integers, to: Int16.self))
-        case .int8:
-            payload = .fixed(Self.narrow(integers, to: Int8.self))
-        case .boolean:
-            payload = .fixed(Self.narrow(integers, to: UInt8.self))
-        }
+        let payload: ColumnVector.Payload = type.physicalType == .string ? .strings(strings.finish()) : .fixed(fixed.storage())
         return ColumnVector(type: type, count: count, payload: payload, validity: validity)
-    }
-
-    private static func narrow<T: FixedWidthInteger>(_ values: [Int64], to: T.Type) -> ByteStorage {
-        let storage = ByteStorage(capacity: values.count, of: T.self)
-        let typed = storage.typed(T.self, count: values.count)
-        for index in values.indices { typed[index] = T(truncatingIfNeeded: values[index]) }
-        return storage
     }
 }
 

@@ -1,0 +1,91 @@
+/// Growable memory of fixed-width values at their physical width, for column builders.
+
+/// Values of one width (1, 2, 4 or 8 bytes) appended at the end, growing by doubling. Owned by
+/// one builder; builders copy it before writing when it is shared (copy on write).
+final class FixedValueBuffer {
+    private(set) var pointer: UnsafeMutableRawPointer
+    /// Capacity, in values.
+    private(set) var capacity: Int
+    /// Bytes per value.
+    let width: Int
+    /// Values stored.
+    var count = 0
+
+    init(width: Int, capacity: Int) {
+        self.width = width
+        self.capacity = max(capacity, 16)
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: self.capacity * width, alignment: ByteStorage.alignment)
+    }
+
+    deinit {
+        pointer.deallocate()
+    }
+
+    /// Makes room for `total` values.
+    @inline(__always)
+    func reserve(_ total: Int) {
+        guard total > capacity else { return }
+        let newCapacity = max(total, capacity * 2)
+        let newPointer = UnsafeMutableRawPointer.allocate(byteCount: newCapacity * width, alignment: ByteStorage.alignment)
+        newPointer.copyMemory(from: pointer, byteCount: count * width)
+        pointer.deallocate()
+        pointer = newPointer
+        capacity = newCapacity
+    }
+
+    /// A separate copy.
+    func copy() -> FixedValueBuffer {
+        let other = FixedValueBuffer(width: width, capacity: capacity)
+        other.pointer.copyMemory(from: pointer, byteCount: count * width)
+        other.count = count
+        return other
+    }
+
+    /// Stores `value` (already in range) at the end, at this buffer's width.
+    @inline(__always)
+    func append(_ value: Int64) {
+        reserve(count + 1)
+        store(value, at: count)
+        count += 1
+    }
+
+    @inline(__always)
+    func store(_ value: Int64, at index: Int) {
+        switch width {
+        case 1: pointer.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: index, as: UInt8.self)
+        case 2: pointer.storeBytes(of: Int16(truncatingIfNeeded: value), toByteOffset: index * 2, as: Int16.self)
+        case 4: pointer.storeBytes(of: Int32(truncatingIfNeeded: value), toByteOffset: index * 4, as: Int32.self)
+        default: pointer.storeBytes(of: value, toByteOffset: index * 8, as: Int64.self)
+        }
+    }
+
+    /// Appends `values[row]` for each row (0 where `nulls` is set, when given), narrowing once per
+    /// call rather than per value.
+    func appendGathered(_ values: UnsafeBufferPointer<Int64>, rows: UnsafeBufferPointer<Int32>, nulls: UnsafeBufferPointer<Bool>?) {
+        reserve(count + rows.count)
+        func gather<T: FixedWidthInteger>(_ type: T.Type) {
+            let output = (pointer + count * MemoryLayout<T>.stride).assumingMemoryBound(to: T.self)
+            if let nulls {
+                for (index, row) in rows.enumerated() {
+                    output[index] = nulls[Int(row)] ? 0 : T(truncatingIfNeeded: values[Int(row)])
+                }
+            } else {
+                for (index, row) in rows.enumerated() {
+                    output[index] = T(truncatingIfNeeded: values[Int(row)])
+                }
+            }
+        }
+        switch width {
+        case 1: gather(UInt8.self)
+        case 2: gather(Int16.self)
+        case 4: gather(Int32.self)
+        default: gather(Int64.self)
+        }
+        count += rows.count
+    }
+
+    /// The values as an exactly sized ``ByteStorage``.
+    func storage() -> ByteStorage {
+        ByteStorage(copying: UnsafeRawBufferPointer(start: pointer, count: count * width))
+    }
+}
