@@ -55,19 +55,31 @@ struct FixedChunk {
         var minimumRaw = Int64.max, maximumRaw = Int64.min
         var runs = count > 0 ? 1 : 0
         var minimumDelta = Int64.max, maximumDelta = Int64.min
-        for index in 0..<count {
-            let value = values[index]
-            let key = key(value)
-            if key < minimumKey { minimumKey = key }
-            if key > maximumKey { maximumKey = key }
-            if value < minimumRaw { minimumRaw = value }
-            if value > maximumRaw { maximumRaw = value }
-            if index > 0 {
-                let previous = values[index - 1]
-                if previous != value { runs += 1 }
+        let isFloat = typeClass == .float
+        values.withUnsafeBufferPointer { values in
+            guard let first = values.first else { return }
+            var previous = first
+            minimumRaw = first
+            maximumRaw = first
+            for value in values.dropFirst() {
+                minimumRaw = Swift.min(minimumRaw, value)
+                maximumRaw = Swift.max(maximumRaw, value)
+                runs &+= previous != value ? 1 : 0
                 let delta = value &- previous
-                if delta < minimumDelta { minimumDelta = delta }
-                if delta > maximumDelta { maximumDelta = delta }
+                minimumDelta = Swift.min(minimumDelta, delta)
+                maximumDelta = Swift.max(maximumDelta, delta)
+                previous = value
+            }
+            // Doubles order by their total-order key; integers by value (the same as raw).
+            if isFloat {
+                for value in values {
+                    let key = totalOrderKey(ofDoubleBits: value)
+                    minimumKey = Swift.min(minimumKey, key)
+                    maximumKey = Swift.max(maximumKey, key)
+                }
+            } else {
+                minimumKey = minimumRaw
+                maximumKey = maximumRaw
             }
         }
         // Distinct values, exactly while few. NULL rows repeat neighbouring values, so counting
