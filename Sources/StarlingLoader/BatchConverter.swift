@@ -159,17 +159,13 @@ struct BatchConverter: Sendable {
             notNull: table.columns[column].notNull, name: table.columns[column].name, fast: fast, text: text, extra: extra)
         let records = batch.records
         records.recordFieldStart.withUnsafeBufferPointer { recordFieldStart in
-            records.starts.withUnsafeBufferPointer { starts in
-                records.ends.withUnsafeBufferPointer { ends in
-                    records.kinds.withUnsafeBufferPointer { kinds in
-                        values.withUnsafeMutableBufferPointer { values in
-                            nulls.withUnsafeMutableBufferPointer { nulls in
-                                lengths.withUnsafeMutableBufferPointer { lengths in
-                                    let fields = FieldArrays(recordFieldStart: recordFieldStart, starts: starts, ends: ends, kinds: kinds)
-                                    let output = OutputArrays(values: values, lengths: lengths, nulls: nulls)
-                                    convertCells(rows: rows, fields: fields, output: output, context: context, converter: converters[column], state: &state)
-                                }
-                            }
+            records.fields.withUnsafeBufferPointer { spans in
+                values.withUnsafeMutableBufferPointer { values in
+                    nulls.withUnsafeMutableBufferPointer { nulls in
+                        lengths.withUnsafeMutableBufferPointer { lengths in
+                            let fields = FieldArrays(recordFieldStart: recordFieldStart, spans: spans)
+                            let output = OutputArrays(values: values, lengths: lengths, nulls: nulls)
+                            convertCells(rows: rows, fields: fields, output: output, context: context, converter: converters[column], state: &state)
                         }
                     }
                 }
@@ -196,9 +192,7 @@ struct BatchConverter: Sendable {
     /// The tokenizer's field arrays, borrowed.
     struct FieldArrays {
         let recordFieldStart: UnsafeBufferPointer<Int>
-        let starts: UnsafeBufferPointer<Int>
-        let ends: UnsafeBufferPointer<Int>
-        let kinds: UnsafeBufferPointer<CSVRecords.FieldKind>
+        let spans: UnsafeBufferPointer<CSVRecords.FieldSpan>
     }
 
     /// One converted column's arrays, borrowed for writing.
@@ -214,10 +208,10 @@ struct BatchConverter: Sendable {
             var kind = CSVRecords.FieldKind.null
             var start = 0, end = 0
             if context.fieldIndex >= 0 {
-                let field = fields.recordFieldStart[context.first + row] + context.fieldIndex
-                kind = fields.kinds[field]
-                start = fields.starts[field]
-                end = fields.ends[field]
+                let span = fields.spans[fields.recordFieldStart[context.first + row] + context.fieldIndex]
+                kind = span.kind
+                start = Int(span.start)
+                end = Int(span.end)
                 if kind == .plain {
                     let length = end - start
                     if length == 0 {

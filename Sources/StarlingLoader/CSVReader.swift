@@ -70,6 +70,9 @@ final class CSVReader: BatchReader {
         records.reserve(records: lastRecordCount, fields: lastFieldCount)
         while more || !buffer.isEmpty {
             if more { more = try stream.appendNext(to: &buffer) }
+            guard buffer.count < Int(Int32.max) else {
+                throw LoadError(.badData, "\(path): a record starting at line \(line) is longer than 2 GiB (an unclosed quote?)")
+            }
             records.removeAll()
             let (consumed, lines) = buffer.withUnsafeBytes { bytes in
                 tokenizer.tokenize(bytes, isFinal: !more, firstLine: line, firstOffset: offset, into: &records)
@@ -80,7 +83,7 @@ final class CSVReader: BatchReader {
             line += lines
             offset += consumed
             lastRecordCount = max(lastRecordCount, records.count + records.count / 8)
-            lastFieldCount = max(lastFieldCount, records.starts.count + records.starts.count / 8)
+            lastFieldCount = max(lastFieldCount, records.fields.count + records.fields.count / 8)
             let batch = try makeBatch(records: records, text: text)
             if let batch, batch.rowCount > 0 { return batch }
         }
@@ -102,8 +105,9 @@ final class CSVReader: BatchReader {
                 let start = records.recordFieldStart[0]
                 let names = (0..<records.fieldCount(0)).map { index -> String in
                     let field = start + index
-                    let source = records.kinds[field] == .unescaped ? records.unescaped : text
-                    return String(decoding: source[records.starts[field]..<records.ends[field]], as: UTF8.self)
+                    let span = records.fields[field]
+                    let source = span.kind == .unescaped ? records.unescaped : text
+                    return String(decoding: source[Int(span.start)..<Int(span.end)], as: UTF8.self)
                 }
                 use(try Self.map(names: Self.trimmingTrailingEmpty(names), table: table, path: path, strict: true))
             }
@@ -118,11 +122,11 @@ final class CSVReader: BatchReader {
             if count == expected { continue }
             let start = records.recordFieldStart[record]
             // dbgen's trailing delimiter: one extra, empty, unquoted field.
-            if count == expected + 1, records.kinds[start + expected] == .plain, records.starts[start + expected] == records.ends[start + expected] {
+            if count == expected + 1, records.fields[start + expected].kind == .plain, records.fields[start + expected].start == records.fields[start + expected].end {
                 continue
             }
-            let from = records.starts[start], to = max(from, records.ends[start + count - 1])
-            let shown = records.kinds[start] == .unescaped ? "" : String(decoding: text[from..<min(to, text.count)], as: UTF8.self)
+            let from = Int(records.fields[start].start), to = max(from, Int(records.fields[start + count - 1].end))
+            let shown = records.fields[start].kind == .unescaped ? "" : String(decoding: text[from..<min(to, text.count)], as: UTF8.self)
             batch.problems[record - batch.firstRecord] = ("expected \(expected) fields, found \(count)", shown)
         }
         batch.text = text

@@ -11,12 +11,23 @@ struct CSVRecords {
     var byteOffsets: [Int] = []
     /// Per record: why it is malformed, or `nil`.
     var problems: [String?] = []
-    /// Per field: start and end in the buffer (or in `unescaped` when `kinds` says so).
-    var starts: [Int] = []
-    var ends: [Int] = []
-    var kinds: [FieldKind] = []
+    /// Per field: start and end in the buffer (or in `unescaped` when its kind says so).
+    var fields: [FieldSpan] = []
     /// Unescaped copies of quoted fields that contained escapes.
     var unescaped: [UInt8] = []
+
+    /// Where one field's bytes are. Offsets are 32-bit: a block of input is never 2 GiB.
+    struct FieldSpan {
+        var start: Int32
+        var end: Int32
+        var kind: FieldKind
+
+        init(start: Int, end: Int, kind: FieldKind) {
+            self.start = Int32(truncatingIfNeeded: start)
+            self.end = Int32(truncatingIfNeeded: end)
+            self.kind = kind
+        }
+    }
 
     enum FieldKind: UInt8 {
         /// No value (an NDJSON field that is absent or null).
@@ -37,9 +48,7 @@ struct CSVRecords {
         lineNumbers.removeAll(keepingCapacity: true)
         byteOffsets.removeAll(keepingCapacity: true)
         problems.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        kinds.removeAll(keepingCapacity: true)
+        fields.removeAll(keepingCapacity: true)
         unescaped.removeAll(keepingCapacity: true)
     }
 
@@ -49,9 +58,7 @@ struct CSVRecords {
         lineNumbers.reserveCapacity(records)
         byteOffsets.reserveCapacity(records)
         problems.reserveCapacity(records)
-        starts.reserveCapacity(fields)
-        ends.reserveCapacity(fields)
-        kinds.reserveCapacity(fields)
+        self.fields.reserveCapacity(fields)
     }
 
     func fieldCount(_ record: Int) -> Int {
@@ -96,7 +103,7 @@ struct CSVTokenizer {
         recordLoop: while position < count {
             recordStartPosition = position
             recordStartLine = line
-            let fieldMark = records.starts.count
+            let fieldMark = records.fields.count
             let unescapedMark = records.unescaped.count
             var problem: String?
             fieldLoop: while true {
@@ -146,9 +153,7 @@ struct CSVTokenizer {
                     guard closed else {
                         if !isFinal { break recordLoop }
                         // Unclosed quote at the end of the input: the rest is one malformed record.
-                        records.starts.removeSubrange(fieldMark...)
-                        records.ends.removeSubrange(fieldMark...)
-                        records.kinds.removeSubrange(fieldMark...)
+                        records.fields.removeSubrange(fieldMark...)
                         records.unescaped.removeSubrange(unescapedMark...)
                         append(&records, line: recordStartLine, offset: firstOffset + recordStartPosition, problem: "unclosed quote: the field starting here never ends")
                         position = count
@@ -157,13 +162,9 @@ struct CSVTokenizer {
                         break recordLoop
                     }
                     if hasEscapes {
-                        records.starts.append(unescapedStart)
-                        records.ends.append(records.unescaped.count)
-                        records.kinds.append(.unescaped)
+                        records.fields.append(CSVRecords.FieldSpan(start: unescapedStart, end: records.unescaped.count, kind: .unescaped))
                     } else {
-                        records.starts.append(contentStart)
-                        records.ends.append(position)
-                        records.kinds.append(.quoted)
+                        records.fields.append(CSVRecords.FieldSpan(start: contentStart, end: position, kind: .quoted))
                     }
                     position += 1  // the closing quote
                     // After a quoted field: a delimiter, a line end, or the end of input.
@@ -215,9 +216,7 @@ struct CSVTokenizer {
                 var fieldEnd = position
                 let atLineEnd = position >= count || base[position] == newline
                 if atLineEnd, fieldEnd > fieldStart, base[fieldEnd - 1] == carriageReturn { fieldEnd -= 1 }
-                records.starts.append(fieldStart)
-                records.ends.append(fieldEnd)
-                records.kinds.append(.plain)
+                records.fields.append(CSVRecords.FieldSpan(start: fieldStart, end: fieldEnd, kind: .plain))
                 if position >= count { break fieldLoop }
                 position += 1
                 if atLineEnd {
@@ -226,11 +225,9 @@ struct CSVTokenizer {
                 }
             }
             // A blank line is not a record.
-            let fields = records.starts.count - fieldMark
-            if fields == 1, records.kinds[fieldMark] == .plain, records.ends[fieldMark] == records.starts[fieldMark], problem == nil {
-                records.starts.removeLast()
-                records.ends.removeLast()
-                records.kinds.removeLast()
+            let fields = records.fields.count - fieldMark
+            if fields == 1, records.fields[fieldMark].kind == .plain, records.fields[fieldMark].end == records.fields[fieldMark].start, problem == nil {
+                records.fields.removeLast()
             } else {
                 append(&records, line: recordStartLine, offset: firstOffset + recordStartPosition, problem: problem)
             }
@@ -239,10 +236,8 @@ struct CSVTokenizer {
         }
         // Roll back the fields of an incomplete trailing record.
         let complete = records.recordFieldStart[records.count]
-        if records.starts.count > complete {
-            records.starts.removeSubrange(complete...)
-            records.ends.removeSubrange(complete...)
-            records.kinds.removeSubrange(complete...)
+        if records.fields.count > complete {
+            records.fields.removeSubrange(complete...)
         }
         return (consumed, consumedLines)
     }
@@ -251,6 +246,6 @@ struct CSVTokenizer {
         records.lineNumbers.append(line)
         records.byteOffsets.append(offset)
         records.problems.append(problem)
-        records.recordFieldStart.append(records.starts.count)
+        records.recordFieldStart.append(records.fields.count)
     }
 }

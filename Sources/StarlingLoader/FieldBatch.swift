@@ -1,6 +1,6 @@
 /// A run of input rows, laid out for conversion: every field's bytes, owned by the batch.
 
-/// Rows read from one file. Row `r`'s fields are `records.starts/ends/kinds[records.recordFieldStart[r] + i]`,
+/// Rows read from one file. Row `r`'s fields are `records.fields[records.recordFieldStart[r] + i]`,
 /// and table column `c` is field `fieldForColumn[c]` of each row (or NULL when that is -1). The
 /// batch owns the bytes its fields point into (`text`, and `records.unescaped` for quoted fields
 /// with escapes), so it can be converted on any thread while the reader goes on.

@@ -54,23 +54,23 @@ final class NDJSONReader: BatchReader {
                         records.problems.append(nil)
                         if let problem = parser.parse(lineBytes) {
                             batch.problems[records.lineNumbers.count - 1] = (problem, String(decoding: lineBytes.prefix(200), as: UTF8.self))
-                            for _ in 0..<columnCount { records.starts.append(0); records.ends.append(0); records.kinds.append(.null) }
+                            for _ in 0..<columnCount { records.fields.append(CSVRecords.FieldSpan(start: 0, end: 0, kind: .null)) }
                         } else {
                             let extraBase = records.unescaped.count
                             records.unescaped.append(contentsOf: parser.scratch)
                             for column in 0..<columnCount {
                                 let slot = parser.slots[column]
                                 let base = slot.source == .line ? start : extraBase
-                                records.starts.append(base + slot.start)
-                                records.ends.append(base + slot.end)
+                                let kind: CSVRecords.FieldKind
                                 switch slot.kind {
-                                case .null: records.kinds.append(.null)
-                                case .plain: records.kinds.append(.plain)
-                                case .quoted: records.kinds.append(slot.source == .line ? .quoted : .unescaped)
+                                case .null: kind = .null
+                                case .plain: kind = .plain
+                                case .quoted: kind = slot.source == .line ? .quoted : .unescaped
                                 }
+                                records.fields.append(CSVRecords.FieldSpan(start: base + slot.start, end: base + slot.end, kind: kind))
                             }
                         }
-                        records.recordFieldStart.append(records.starts.count)
+                        records.recordFieldStart.append(records.fields.count)
                     }
                     line += 1
                     start = end + 1
