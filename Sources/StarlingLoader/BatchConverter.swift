@@ -145,7 +145,7 @@ struct BatchConverter: Sendable {
         var lengths = type == .varchar ? [Int32](repeating: 0, count: rows) : []
         var nulls = [Bool](repeating: false, count: rows)
         let fieldIndex = batch.fieldForColumn[column]
-        let nullStrings = batch.nullStrings
+        let nullStrings = NullStrings(batch.nullStrings)
         let fast: FastPath
         switch type {
         case .tinyint, .smallint, .integer, .bigint: fast = .integer(type.physicalType.integerRange ?? Int64.min...Int64.max)
@@ -155,7 +155,7 @@ struct BatchConverter: Sendable {
         default: fast = .none
         }
         let context = CellContext(
-            fieldIndex: fieldIndex, first: batch.firstRecord, nullStrings: nullStrings, emptyIsNull: nullStrings.contains { $0.isEmpty },
+            fieldIndex: fieldIndex, first: batch.firstRecord, nullStrings: nullStrings,
             notNull: table.columns[column].notNull, name: table.columns[column].name, fast: fast, text: text, extra: extra)
         let records = batch.records
         records.recordFieldStart.withUnsafeBufferPointer { recordFieldStart in
@@ -180,8 +180,7 @@ struct BatchConverter: Sendable {
     struct CellContext {
         let fieldIndex: Int
         let first: Int
-        let nullStrings: [[UInt8]]
-        let emptyIsNull: Bool
+        let nullStrings: NullStrings
         let notNull: Bool
         let name: String
         let fast: FastPath
@@ -212,16 +211,8 @@ struct BatchConverter: Sendable {
                 kind = span.kind
                 start = Int(span.start)
                 end = Int(span.end)
-                if kind == .plain {
-                    let length = end - start
-                    if length == 0 {
-                        if context.emptyIsNull { kind = .null }
-                    } else {
-                        for null in context.nullStrings where null.count == length && null.elementsEqual(context.text[start..<end]) {
-                            kind = .null
-                            break
-                        }
-                    }
+                if kind == .plain, context.nullStrings.matches(UnsafeRawBufferPointer(rebasing: context.text[start..<end])) {
+                    kind = .null
                 }
             }
             if kind == .null {
