@@ -156,6 +156,7 @@ struct BatchConverter: Sendable {
         }
         let context = CellContext(
             fieldIndex: fieldIndex, first: batch.firstRecord, nullStrings: nullStrings,
+            checkNullsFirst: Self.nullStringsParse(batch.nullStrings, as: converters[column]),
             notNull: table.columns[column].notNull, name: table.columns[column].name, fast: fast, text: text, extra: extra)
         let records = batch.records
         records.recordFieldStart.withUnsafeBufferPointer { recordFieldStart in
@@ -174,6 +175,17 @@ struct BatchConverter: Sendable {
         return ConvertedColumn(values: values, lengths: lengths, nulls: nulls)
     }
 
+    /// Whether any NULL string is a valid value for the converter's type (so it must be matched
+    /// before parsing): always for text, and for example `--null 0` on a number column.
+    static func nullStringsParse(_ strings: [[UInt8]], as converter: ColumnConverter) -> Bool {
+        if converter.type == .varchar { return true }
+        return strings.contains { string in
+            string.withUnsafeBytes { bytes in
+                (try? converter.convert(FieldValue(bytes: bytes, kind: .plain))) != nil
+            }
+        }
+    }
+
     enum FastPath { case integer(ClosedRange<Int64>), decimal(Int, Int), isoDate, varchar, none }
 
     /// What one column's conversion needs to know, fixed for the batch.
@@ -181,6 +193,8 @@ struct BatchConverter: Sendable {
         let fieldIndex: Int
         let first: Int
         let nullStrings: NullStrings
+        /// Whether NULL strings must be checked before parsing (some NULL string is a valid value).
+        let checkNullsFirst: Bool
         let notNull: Bool
         let name: String
         let fast: FastPath
@@ -211,9 +225,34 @@ struct BatchConverter: Sendable {
                 kind = span.kind
                 start = Int(span.start)
                 end = Int(span.end)
-                if kind == .plain, context.nullStrings.matches(UnsafeRawBufferPointer(rebasing: context.text[start..<end])) {
+                // When no NULL string is a valid value of the column's type, a value that parses
+                // cannot be NULL, so the check waits until the fast path fails.
+                if kind == .plain, context.checkNullsFirst, context.nullStrings.matches(UnsafeRawBufferPointer(rebasing: context.text[start..<end])) {
                     kind = .null
                 }
+            }
+            if kind == .plain, !context.checkNullsFirst {
+                let bytes = UnsafeRawBufferPointer(rebasing: context.text[start..<end])
+                switch context.fast {
+                case .integer(let range):
+                    if let value = FieldParser.integer(bytes), range.contains(value) {
+                        output.values[row] = value
+                        continue
+                    }
+                case .decimal(let precision, let scale):
+                    if let value = FieldParser.decimal(bytes, precision: precision, scale: scale) {
+                        output.values[row] = value
+                        continue
+                    }
+                case .isoDate:
+                    if let days = FieldParser.isoDate(bytes) {
+                        output.values[row] = days
+                        continue
+                    }
+                case .varchar, .none:
+                    break
+                }
+                if context.nullStrings.matches(bytes) { kind = .null }
             }
             if kind == .null {
                 output.nulls[row] = true

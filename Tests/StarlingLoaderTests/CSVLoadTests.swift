@@ -34,6 +34,10 @@ struct CSVLoadTests {
         let path2 = try fixture2.file("n.csv", "id,name,amount,day,flag\n2,\"\",NULL,2025-01-01,NULL\n")
         try fixture2.load("t", [path2]) { $0.nullStrings = ["NULL"] }
         #expect(try fixture2.rows("t") == [[.integer(2), .string(""), .null, day("2025-01-01"), .null]])
+        // A NULL string that is also a valid number still means NULL.
+        let fixture3 = try LoaderFixture(schema: Self.schema)
+        try fixture3.load("t", [try fixture3.file("z.csv", "id,name,amount,day,flag\n0,a,0,2025-01-01,t\n7,b,1.5,2025-01-02,f\n")]) { $0.nullStrings = ["0"] }
+        #expect(try fixture3.rows("t").map { [$0[0], $0[2]] } == [[.null, .null], [.integer(7), .integer(150)]])
     }
 
     @Test("dbgen .tbl files: pipes, no header, a trailing delimiter")
