@@ -104,7 +104,7 @@ struct FixedChunk {
         let distinctCount: UInt64
         if overflowed {
             var sketch = HyperLogLog()
-            for value in values { sketch.add(hash: XXHash64.mix(UInt64(bitPattern: value))) }
+            values.withUnsafeBufferPointer { sketch.add(integers: $0) }
             distinctCount = sketch.estimate
         } else {
             distinctCount = count > nullCount ? UInt64(distinctSet.count) : 0

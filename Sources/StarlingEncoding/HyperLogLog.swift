@@ -28,6 +28,20 @@ public struct HyperLogLog: Sendable {
         }
     }
 
+    /// Adds every value of a chunk by its mixed 64-bit form, in one pass over the registers.
+    public mutating func add(integers values: UnsafeBufferPointer<Int64>) {
+        let shift = UInt64(64 - HyperLogLog.precision)
+        let limit = 64 - HyperLogLog.precision
+        registers.withUnsafeMutableBufferPointer { registers in
+            for value in values {
+                let hash = XXHash64.mix(UInt64(bitPattern: value))
+                let index = Int(hash >> shift)
+                let rank = UInt8(min((hash << UInt64(HyperLogLog.precision)).leadingZeroBitCount, limit) + 1)
+                if registers[index] < rank { registers[index] = rank }
+            }
+        }
+    }
+
     /// Folds another sketch into this one (the union of both value sets).
     public mutating func merge(_ other: HyperLogLog) {
         for index in registers.indices where registers[index] < other.registers[index] {

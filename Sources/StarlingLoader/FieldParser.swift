@@ -36,49 +36,44 @@ enum FieldParser {
         let bytes = base.assumingMemoryBound(to: UInt8.self)
         guard let (start, end, negative) = signedDigits(bytes, count: raw.count) else { return nil }
         var index = start
-        // Fast path: digits, optional point, digits, no exponent.
+        // Integer digits. Up to 18 significant digits cannot overflow an Int64.
         var value: Int64 = 0
-        var digits = 0
-        var fractionDigits = 0
-        var seenPoint = false
-        var roundUp = false
-        var any = false
+        var significant = 0
         while index < end {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: ".") {
-                guard !seenPoint else { return nil }
-                seenPoint = true
-            } else if byte >= 48 && byte <= 57 {
-                any = true
-                if seenPoint {
-                    if fractionDigits == scale {
-                        // The first dropped digit decides the rounding; check the rest are digits.
-                        if !roundUp, fractionDigits == scale { roundUp = byte >= 53 }
-                        fractionDigits += 1
-                        index += 1
-                        while index < end {
-                            let rest = bytes[index]
-                            if rest == UInt8(ascii: "e") || rest == UInt8(ascii: "E") { return slowDecimal(raw, precision: precision, scale: scale) }
-                            guard rest >= 48 && rest <= 57 else { return nil }
-                            index += 1
-                        }
-                        break
-                    }
-                    fractionDigits += 1
-                }
-                if value != 0 || byte != 48 { digits += 1 }
-                guard digits <= 18 else { return nil }
-                value = value * 10 + Int64(byte - 48)
-            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
-                return slowDecimal(raw, precision: precision, scale: scale)
-            } else {
-                return nil
-            }
+            let digit = bytes[index] &- 48
+            guard digit <= 9 else { break }
+            value = value &* 10 &+ Int64(digit)
+            significant &+= value == 0 ? 0 : 1
             index += 1
         }
-        guard any else { return nil }
-        // Scale up to `scale` fractional digits.
-        var kept = min(fractionDigits, scale)
+        var any = index > start
+        // Fraction digits: keep `scale` of them, round on the next.
+        var kept = 0
+        var roundUp = false
+        if index < end, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < end {
+                let digit = bytes[index] &- 48
+                guard digit <= 9 else { break }
+                any = true
+                if kept < scale {
+                    value = value &* 10 &+ Int64(digit)
+                    significant &+= value == 0 ? 0 : 1
+                    kept += 1
+                } else if kept == scale {
+                    roundUp = digit >= 5
+                    kept += 1
+                }
+                index += 1
+            }
+        }
+        if index < end {
+            // An exponent goes the slow, exact way; anything else is not a number.
+            let byte = bytes[index]
+            return any && (byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")) ? slowDecimal(raw, precision: precision, scale: scale) : nil
+        }
+        guard any, significant <= 18 else { return nil }
+        // Scale up when fewer than `scale` fraction digits were given.
         while kept < scale {
             let (multiplied, overflow) = value.multipliedReportingOverflow(by: 10)
             guard !overflow else { return nil }
