@@ -1,29 +1,42 @@
-/// Reads the next batch on a background thread while the current ones are converted.
+/// Reads batches ahead on a background thread while earlier ones are converted.
 
 import Dispatch
+import Synchronization
 
-/// Wraps a ``BatchReader`` so that `next()` hands out a batch read ahead of time and starts
-/// reading the one after it, overlapping file reading and tokenizing with conversion.
+/// Wraps a ``BatchReader`` so that file reading and tokenizing overlap conversion: a background
+/// thread keeps up to `depth` batches ready, and `next()` hands them out in order.
 final class BatchPrefetcher: @unchecked Sendable {
     private let reader: BatchReader
     private let queue = DispatchQueue(label: "starling.loader.prefetch")
+    /// Free places in the read-ahead queue, and batches ready in it.
+    private let space: DispatchSemaphore
     private let ready = DispatchSemaphore(value: 0)
-    private var pending: Result<FieldBatch?, LoadError>?
+    private let results = Mutex<[Result<FieldBatch?, LoadError>]>([])
+    private let stop = Atomic<Bool>(false)
     private var finished = false
+    private let done = DispatchSemaphore(value: 0)
 
-    init(_ reader: BatchReader) {
+    init(_ reader: BatchReader, depth: Int) {
         self.reader = reader
-        start()
-    }
-
-    private func start() {
+        space = DispatchSemaphore(value: max(depth, 1))
         queue.async { [self] in
-            do throws(LoadError) {
-                pending = .success(try reader.next())
-            } catch {
-                pending = .failure(error)
+            defer { done.signal() }
+            while true {
+                space.wait()
+                if stop.load(ordering: .relaxed) { return }
+                let result: Result<FieldBatch?, LoadError>
+                do throws(LoadError) {
+                    result = .success(try self.reader.next())
+                } catch {
+                    result = .failure(error)
+                }
+                results.withLock { $0.append(result) }
+                ready.signal()
+                switch result {
+                case .success(.some): continue
+                default: return
+                }
             }
-            ready.signal()
         }
     }
 
@@ -31,13 +44,12 @@ final class BatchPrefetcher: @unchecked Sendable {
     func next() throws(LoadError) -> FieldBatch? {
         guard !finished else { return nil }
         ready.wait()
-        let result = pending
-        pending = nil
+        let result = results.withLock { $0.removeFirst() }
+        space.signal()
         switch result {
         case .success(let batch?):
-            start()
             return batch
-        case .success(nil), .none:
+        case .success(nil):
             finished = true
             return nil
         case .failure(let error):
@@ -46,10 +58,12 @@ final class BatchPrefetcher: @unchecked Sendable {
         }
     }
 
-    /// Waits for any read in flight (so the reader is idle before its state is read).
+    /// Stops reading ahead and waits for the background thread to finish, so the reader is idle
+    /// before its state is read.
     func drain() {
-        guard !finished else { return }
-        ready.wait()
+        stop.store(true, ordering: .relaxed)
+        space.signal()
+        done.wait()
         finished = true
     }
 }

@@ -148,7 +148,7 @@ public final class Loader {
                 trace.apply += mid.duration(to: clock.now)
                 pending.removeAll()
             }
-            let prefetcher = BatchPrefetcher(reader)
+            let prefetcher = BatchPrefetcher(reader, depth: threads + 1)
             defer { prefetcher.drain() }
             while let batch = try { () throws(LoadError) -> FieldBatch? in
                 let mark = clock.now
