@@ -53,10 +53,51 @@ public enum FileBytes {
         return storage
     }
 
+    /// The temporary name a file is written under before it is renamed into place.
+    public static func temporaryPath(for path: String) -> String {
+        "\(path).tmp-\(getpid())"
+    }
+
+    /// Writes `bytes` to `path` (created or truncated) without syncing; the first half of a
+    /// durable write whose fsync and rename come later (see ``syncFile(_:)``).
+    public static func writeUnsynced(_ bytes: [UInt8], to path: String) throws(FileError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileError(path: path, operation: "create", code: errno) }
+        defer { close(descriptor) }
+        var failure: FileError?
+        bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                guard let base = buffer.baseAddress else { return }
+                let count = write(descriptor, base.advanced(by: done), buffer.count - done)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = FileError(path: path, operation: "write", code: errno)
+                    return
+                }
+                done += count
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// fsyncs a file already written.
+    public static func syncFile(_ path: String) throws(FileError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw FileError(path: path, operation: "fsync", code: errno) }
+    }
+
+    /// Renames `source` over `destination`.
+    public static func rename(_ source: String, to destination: String) throws(FileError) {
+        guard systemRename(source, destination) == 0 else { throw FileError(path: destination, operation: "rename into place", code: errno) }
+    }
+
     /// Writes `bytes` to `path` so that after a crash the path holds either its old content or
     /// all of `bytes`: write to `path.tmp-<pid>`, fsync, rename over `path`, fsync the directory.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileError) {
-        let temporary = "\(path).tmp-\(getpid())"
+        let temporary = temporaryPath(for: path)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileError(path: temporary, operation: "create", code: errno) }
         var failure: FileError?
@@ -81,7 +122,7 @@ public enum FileBytes {
             throw failure
         }
         CrashPoint.reach("file synced, not renamed")
-        guard rename(temporary, path) == 0 else {
+        guard systemRename(temporary, path) == 0 else {
             let code = errno
             unlink(temporary)
             throw FileError(path: path, operation: "rename into place", code: code)
@@ -164,5 +205,14 @@ private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, 
     return Glibc.read(descriptor, buffer, count)
     #else
     return Darwin.read(descriptor, buffer, count)
+    #endif
+}
+
+/// The C library's `rename`, named apart from ``FileBytes/rename(_:to:)``.
+private func systemRename(_ source: String, _ destination: String) -> Int32 {
+    #if canImport(Glibc)
+    return Glibc.rename(source, destination)
+    #else
+    return Darwin.rename(source, destination)
     #endif
 }

@@ -120,7 +120,7 @@ public final class Loader {
         let applier = BatchApplier(table: table, transaction: transaction, options: options, rejects: rejects, resolvers: resolvers, threads: threads)
         var provided = Set<Int>()
         var unknownFields: [String: Int] = [:]
-        var trace = (read: Duration.zero, convert: Duration.zero, apply: Duration.zero, finish: Duration.zero)
+        var trace = (read: Duration.zero, convert: Duration.zero, apply: Duration.zero, finish: Duration.zero, flush: Duration.zero)
         var inputBytes = 0
         let clock = ContinuousClock()
         let start = clock.now
@@ -178,7 +178,7 @@ public final class Loader {
         defer {
             trace.finish += finishMark.duration(to: clock.now)
             if getenv("STARLING_LOAD_TRACE") != nil {
-                let line = "trace: waiting for reader \(trace.read), converting \(trace.convert), applying \(trace.apply), finishing \(trace.finish)\n"
+                let line = "trace: waiting for reader \(trace.read), converting \(trace.convert), applying \(trace.apply), finishing \(trace.finish) (of which encoding the last segments \(trace.flush))\n"
                 _ = line.withCString { write(2, $0, strlen($0)) }
             }
         }
@@ -194,7 +194,9 @@ public final class Loader {
             dimensionUnchanged = outcome.unchanged
             record.partitions = updated.partitions.isEmpty ? [] : [""]
         } else {
+            let flushMark = clock.now
             let written = try applier.finishPartitions()
+            trace.flush = flushMark.duration(to: clock.now)
             for (key, segments) in written {
                 if let existing = updated.partitions.firstIndex(where: { $0.key == key }) {
                     if options.replacePartitions {

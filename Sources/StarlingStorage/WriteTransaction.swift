@@ -1,5 +1,6 @@
 /// One commit in the making: new segment files and a new catalog, made current atomically.
 
+import Dispatch
 import Synchronization
 import StarlingColumns
 import StarlingFormat
@@ -55,10 +56,12 @@ public final class WriteTransaction: @unchecked Sendable {
         } catch {
             throw StorageError(.invalid, "cannot write a segment of \(table.name): \(error)")
         }
+        // Written under a temporary name now; synced and renamed into place, all together, when
+        // the write commits (one round of fsyncs per commit instead of one per file).
         do {
             try FileBytes.createDirectory(warehouse.path(directory))
             files.withLock { $0.written.append(relative) }
-            try FileBytes.writeAtomically(bytes, to: warehouse.path(relative))
+            try FileBytes.writeUnsynced(bytes, to: FileBytes.temporaryPath(for: warehouse.path(relative)))
         } catch {
             throw StorageError(error)
         }
@@ -89,6 +92,12 @@ public final class WriteTransaction: @unchecked Sendable {
             snapshot: snapshot, committedMicros: now, operation: operation, table: table,
             rowsAdded: added.values.reduce(0) { $0 + $1.rows }, rowsRemoved: removed.values.reduce(0) { $0 + $1.rows },
             filesAdded: added.count, filesRemoved: removed.count, detail: detail))
+        do {
+            try publishSegments()
+        } catch {
+            abandon()
+            throw error
+        }
         CrashPoint.reach("before snapshot write")
         do {
             try FileBytes.writeAtomically(CatalogFile.encode(catalog), to: Warehouse.snapshotPath(warehouse.directory, snapshot))
@@ -102,11 +111,45 @@ public final class WriteTransaction: @unchecked Sendable {
         return catalog
     }
 
+    /// Makes the new segment files durable under their final names: fsync every temporary file
+    /// (several at once), rename each into place, then fsync each directory that gained one. Only
+    /// after this may the snapshot that references them be written.
+    private func publishSegments() throws(StorageError) {
+        let written = files.withLock { $0.written }
+        guard !written.isEmpty else { return }
+        let paths = written.map { warehouse.path($0) }
+        var failures = [FileError?](repeating: nil, count: paths.count)
+        failures.withUnsafeMutableBufferPointer { slots in
+            let output = UnsafeSlots(slots)
+            DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+                do throws(FileError) {
+                    try FileBytes.syncFile(FileBytes.temporaryPath(for: paths[index]))
+                } catch {
+                    output.pointer[index] = error
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw StorageError(failure) }
+        CrashPoint.reach("segments synced, not renamed")
+        do {
+            for path in paths { try FileBytes.rename(FileBytes.temporaryPath(for: path), to: path) }
+            CrashPoint.reach("segments renamed, directories not synced")
+            var directories = Set<String>()
+            for path in paths { directories.insert(String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) + "/x") }
+            for directory in directories { try FileBytes.syncDirectory(containing: directory) }
+        } catch {
+            throw StorageError(error)
+        }
+    }
+
     /// Gives up: removes the files this write created and releases the lock.
     public func abandon() {
         guard !finished else { return }
         finished = true
-        for file in files.withLock({ $0.written }) { try? FileBytes.remove(warehouse.path(file)) }
+        for file in files.withLock({ $0.written }) {
+            try? FileBytes.remove(FileBytes.temporaryPath(for: warehouse.path(file)))
+            try? FileBytes.remove(warehouse.path(file))
+        }
         lock.release()
     }
 
@@ -123,4 +166,10 @@ public final class WriteTransaction: @unchecked Sendable {
         }
         return result
     }
+}
+
+/// Result slots that concurrent workers fill, each its own index.
+struct UnsafeSlots<Element>: @unchecked Sendable {
+    let pointer: UnsafeMutableBufferPointer<Element>
+    init(_ pointer: UnsafeMutableBufferPointer<Element>) { self.pointer = pointer }
 }
