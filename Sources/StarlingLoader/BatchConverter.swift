@@ -186,7 +186,14 @@ struct BatchConverter: Sendable {
         }
     }
 
-    enum FastPath { case integer(ClosedRange<Int64>), decimal(Int, Int), isoDate, varchar, none }
+    enum FastPath {
+        case integer(ClosedRange<Int64>), decimal(Int, Int), isoDate, varchar, none
+
+        var isText: Bool {
+            if case .varchar = self { return true }
+            return false
+        }
+    }
 
     /// What one column's conversion needs to know, fixed for the batch.
     struct CellContext {
@@ -215,8 +222,34 @@ struct BatchConverter: Sendable {
         let nulls: UnsafeMutableBufferPointer<Bool>
     }
 
-    /// The per-cell loop: NULL detection, the fast path, else the general converter.
+    /// The per-cell loop: NULL detection, the fast path, else the general converter. The fast
+    /// path is chosen here, once per column, and the loop is specialised for it.
     func convertCells(rows: Int, fields: FieldArrays, output: OutputArrays, context: CellContext, converter: ColumnConverter, state: inout RowState) {
+        switch context.fast {
+        case .integer(let range):
+            convertCells(rows: rows, fields: fields, output: output, context: context, converter: converter, state: &state) { bytes in
+                guard let value = FieldParser.integer(bytes), range.contains(value) else { return nil }
+                return value
+            }
+        case .decimal(let precision, let scale):
+            convertCells(rows: rows, fields: fields, output: output, context: context, converter: converter, state: &state) { bytes in
+                FieldParser.decimal(bytes, precision: precision, scale: scale)
+            }
+        case .isoDate:
+            convertCells(rows: rows, fields: fields, output: output, context: context, converter: converter, state: &state) { bytes in
+                FieldParser.isoDate(bytes)
+            }
+        case .varchar, .none:
+            convertCells(rows: rows, fields: fields, output: output, context: context, converter: converter, state: &state) { _ in nil }
+        }
+    }
+
+    @inline(__always)
+    func convertCells(
+        rows: Int, fields: FieldArrays, output: OutputArrays, context: CellContext, converter: ColumnConverter, state: inout RowState,
+        parse: (UnsafeRawBufferPointer) -> Int64?
+    ) {
+        let isText = context.fast.isText
         for row in 0..<rows where !state.rejected[row] {
             var kind = CSVRecords.FieldKind.null
             var start = 0, end = 0
@@ -225,34 +258,20 @@ struct BatchConverter: Sendable {
                 kind = span.kind
                 start = Int(span.start)
                 end = Int(span.end)
+            }
+            if kind == .plain {
+                let bytes = UnsafeRawBufferPointer(rebasing: context.text[start..<end])
                 // When no NULL string is a valid value of the column's type, a value that parses
                 // cannot be NULL, so the check waits until the fast path fails.
-                if kind == .plain, context.checkNullsFirst, context.nullStrings.matches(UnsafeRawBufferPointer(rebasing: context.text[start..<end])) {
-                    kind = .null
-                }
-            }
-            if kind == .plain, !context.checkNullsFirst {
-                let bytes = UnsafeRawBufferPointer(rebasing: context.text[start..<end])
-                switch context.fast {
-                case .integer(let range):
-                    if let value = FieldParser.integer(bytes), range.contains(value) {
+                if context.checkNullsFirst {
+                    if context.nullStrings.matches(bytes) { kind = .null }
+                } else {
+                    if let value = parse(bytes) {
                         output.values[row] = value
                         continue
                     }
-                case .decimal(let precision, let scale):
-                    if let value = FieldParser.decimal(bytes, precision: precision, scale: scale) {
-                        output.values[row] = value
-                        continue
-                    }
-                case .isoDate:
-                    if let days = FieldParser.isoDate(bytes) {
-                        output.values[row] = days
-                        continue
-                    }
-                case .varchar, .none:
-                    break
+                    if context.nullStrings.matches(bytes) { kind = .null }
                 }
-                if context.nullStrings.matches(bytes) { kind = .null }
             }
             if kind == .null {
                 output.nulls[row] = true
@@ -264,30 +283,15 @@ struct BatchConverter: Sendable {
             }
             let inExtra = kind == .unescaped
             let bytes = UnsafeRawBufferPointer(rebasing: (inExtra ? context.extra : context.text)[start..<end])
-            switch context.fast {
-            case .integer(let range):
-                if let value = FieldParser.integer(bytes), range.contains(value) {
-                    output.values[row] = value
-                    continue
-                }
-            case .decimal(let precision, let scale):
-                if let value = FieldParser.decimal(bytes, precision: precision, scale: scale) {
-                    output.values[row] = value
-                    continue
-                }
-            case .isoDate:
-                if let days = FieldParser.isoDate(bytes) {
-                    output.values[row] = days
-                    continue
-                }
-            case .varchar:
+            if isText {
                 if ColumnConverter.isValidUTF8(bytes) {
                     output.values[row] = Int64(start) | (inExtra ? 1 << 62 : 0)
                     output.lengths[row] = Int32(bytes.count)
                     continue
                 }
-            case .none:
-                break
+            } else if let value = parse(bytes) {
+                output.values[row] = value
+                continue
             }
             do throws(ConversionFailure) {
                 switch try converter.convert(FieldValue(bytes: bytes, kind: kind == .plain ? .plain : .quoted)) {
