@@ -31,9 +31,18 @@ extension XXHash64 {
                     buffer.removeAll(keepingCapacity: true)
                 }
             }
-            while offset + 32 <= bytes.count {
-                consume(stripe: bytes, at: offset)
-                offset += 32
+            // Whole stripes in a tight loop over local accumulators.
+            if offset + 32 <= bytes.count, let base = bytes.baseAddress {
+                var a = v1, b = v2, c = v3, d = v4
+                let limit = bytes.count - 32
+                while offset <= limit {
+                    a = XXHash64.round(a, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+                    b = XXHash64.round(b, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)))
+                    c = XXHash64.round(c, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)))
+                    d = XXHash64.round(d, UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self)))
+                    offset += 32
+                }
+                v1 = a; v2 = b; v3 = c; v4 = d
             }
             if offset < bytes.count {
                 buffer.append(contentsOf: bytes[offset...])

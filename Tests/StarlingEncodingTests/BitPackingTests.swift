@@ -57,3 +57,23 @@ struct HyperLogLogTests {
         }
     }
 }
+
+@Suite("XXHash64.Stream")
+struct XXHash64StreamTests {
+    @Test("pieces of any size hash like the whole")
+    func pieces() {
+        var random = SplitMix64(seed: 3)
+        let bytes = (0..<10_000).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        let whole = XXHash64.hash(bytes)
+        for piece in [1, 3, 31, 32, 33, 100, 4096] {
+            var stream = XXHash64.Stream()
+            var offset = 0
+            while offset < bytes.count {
+                let end = min(offset + piece, bytes.count)
+                bytes[offset..<end].withUnsafeBytes { stream.update($0) }
+                offset = end
+            }
+            #expect(stream.finish() == whole, "piece \(piece)")
+        }
+    }
+}
