@@ -98,28 +98,13 @@ public enum FileBytes {
     /// all of `bytes`: write to `path.tmp-<pid>`, fsync, rename over `path`, fsync the directory.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileError) {
         let temporary = temporaryPath(for: path)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw FileError(path: temporary, operation: "create", code: errno) }
-        var failure: FileError?
-        bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                guard let base = buffer.baseAddress else { return }
-                let count = write(descriptor, base.advanced(by: done), buffer.count - done)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = FileError(path: temporary, operation: "write", code: errno)
-                    return
-                }
-                done += count
-            }
-        }
-        CrashPoint.reach("file written, not synced")
-        if failure == nil, fsync(descriptor) != 0 { failure = FileError(path: temporary, operation: "fsync", code: errno) }
-        close(descriptor)
-        if let failure {
+        do {
+            try writeUnsynced(bytes, to: temporary)
+            CrashPoint.reach("file written, not synced")
+            try syncFile(temporary)
+        } catch {
             unlink(temporary)
-            throw failure
+            throw error
         }
         CrashPoint.reach("file synced, not renamed")
         guard systemRename(temporary, path) == 0 else {

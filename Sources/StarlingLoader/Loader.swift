@@ -307,7 +307,7 @@ public final class Loader {
         if batches.count <= 1 { return batches.indices.map(work) }
         var results = [WorkerResult?](repeating: nil, count: batches.count)
         results.withUnsafeMutableBufferPointer { slots in
-            let output = SharedSlots(slots)
+            let output = ConcurrentSlots(slots)
             let job = UncheckedSendable(work)
             DispatchQueue.concurrentPerform(iterations: batches.count) { index in
                 output.pointer[index] = job.value(index)
@@ -326,11 +326,6 @@ public final class Loader {
     }
 }
 
-/// Result slots that concurrent workers fill, each its own index.
-struct SharedSlots<Element>: @unchecked Sendable {
-    let pointer: UnsafeMutableBufferPointer<Element>
-    init(_ pointer: UnsafeMutableBufferPointer<Element>) { self.pointer = pointer }
-}
 
 /// A value handed to concurrent workers that the caller knows they use safely (each worker
 /// touches only its own index).

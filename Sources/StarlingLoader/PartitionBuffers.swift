@@ -85,7 +85,7 @@ final class PartitionBuffers {
         let work = groups
         let threads = self.threads
         builders.withUnsafeMutableBufferPointer { buffer in
-            let shared = SharedSlots(buffer)
+            let shared = ConcurrentSlots(buffer)
             let appendColumn: @Sendable (Int) -> Void = { column in
                 for group in work {
                     Self.append(column: column, rows: group.rows, of: converted, toPartition: group.partition, columns: columns, builders: shared.pointer)
@@ -157,7 +157,7 @@ final class PartitionBuffers {
         let table = self.table, transaction = self.transaction
         let threads = self.threads
         results.withUnsafeMutableBufferPointer { slots in
-            let output = SharedSlots(slots)
+            let output = ConcurrentSlots(slots)
             let workers = min(threads, work.count)
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var job = worker

@@ -120,7 +120,7 @@ public final class WriteTransaction: @unchecked Sendable {
         let paths = written.map { warehouse.path($0) }
         var failures = [FileError?](repeating: nil, count: paths.count)
         failures.withUnsafeMutableBufferPointer { slots in
-            let output = UnsafeSlots(slots)
+            let output = ConcurrentSlots(slots)
             DispatchQueue.concurrentPerform(iterations: paths.count) { index in
                 do throws(FileError) {
                     try FileBytes.syncFile(FileBytes.temporaryPath(for: paths[index]))
@@ -166,10 +166,4 @@ public final class WriteTransaction: @unchecked Sendable {
         }
         return result
     }
-}
-
-/// Result slots that concurrent workers fill, each its own index.
-struct UnsafeSlots<Element>: @unchecked Sendable {
-    let pointer: UnsafeMutableBufferPointer<Element>
-    init(_ pointer: UnsafeMutableBufferPointer<Element>) { self.pointer = pointer }
 }
