@@ -144,31 +144,28 @@ final class PartitionBuffers {
     func flush(_ partitions: [Int]) throws(LoadError) {
         let flushing = partitions.filter { counts[$0] > 0 }
         guard !flushing.isEmpty else { return }
-        var jobs: [(key: String, vectors: [ColumnVector])] = []
+        // Each job builds its partition's vectors and encodes and writes its segment; jobs run on
+        // all cores, handed out one at a time so large and small partitions balance.
+        var jobs: [(key: String, builders: [ColumnVectorBuilder])] = []
         for partition in flushing {
             let range = (partition * columnCount)..<((partition + 1) * columnCount)
-            jobs.append((touched[partition], builders[range].map { $0.finish() }))
+            jobs.append((touched[partition], Array(builders[range])))
             builders.replaceSubrange(range, with: newBuilders())
             buffered -= counts[partition]
             counts[partition] = 0
         }
-        let work = jobs
-        var results = [Result<CatalogSegment, StorageError>?](repeating: nil, count: work.count)
+        let work = UncheckedSendable(jobs)
+        var results = [Result<CatalogSegment, StorageError>?](repeating: nil, count: jobs.count)
         let table = self.table, transaction = self.transaction
-        let threads = self.threads
         results.withUnsafeMutableBufferPointer { slots in
             let output = ConcurrentSlots(slots)
-            let workers = min(threads, work.count)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var job = worker
-                while job < work.count {
-                    do throws(StorageError) {
-                        let segment = try transaction.writeSegment(table: table, partitionKey: work[job].key, columns: table.columns, vectors: work[job].vectors)
-                        output.pointer[job] = .success(segment)
-                    } catch {
-                        output.pointer[job] = .failure(error)
-                    }
-                    job += workers
+            DispatchQueue.concurrentPerform(iterations: work.value.count) { job in
+                do throws(StorageError) {
+                    let vectors = work.value[job].builders.map { $0.finish() }
+                    let segment = try transaction.writeSegment(table: table, partitionKey: work.value[job].key, columns: table.columns, vectors: vectors)
+                    output.pointer[job] = .success(segment)
+                } catch {
+                    output.pointer[job] = .failure(error)
                 }
             }
         }
