@@ -79,8 +79,14 @@ final class BatchApplier {
     func finishPartitions() throws(LoadError) -> [(key: String, segments: [CatalogSegment])] {
         var segments: [String: [CatalogSegment]] = [:]
         for worker in workers {
-            try worker.finish()
             for key in worker.touched { segments[key, default: []].append(contentsOf: worker.written[key] ?? []) }
+        }
+        // Every worker's remaining rows are encoded in one parallel round.
+        let jobs = workers.flatMap { $0.takeJobs(Array($0.touched.indices)) }
+        if let first = workers.first {
+            for (key, segment) in try PartitionBuffers.write(jobs, table: table, transaction: first.transaction) {
+                segments[key, default: []].append(segment)
+            }
         }
         return segments.keys.sorted().map { ($0, segments[$0] ?? []) }
     }

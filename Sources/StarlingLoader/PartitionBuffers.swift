@@ -140,23 +140,35 @@ final class PartitionBuffers {
         }
     }
 
-    /// Writes the given partitions' buffered rows as segments, several at once.
-    func flush(_ partitions: [Int]) throws(LoadError) {
-        let flushing = partitions.filter { counts[$0] > 0 }
-        guard !flushing.isEmpty else { return }
-        // Each job builds its partition's vectors and encodes and writes its segment; jobs run on
-        // all cores, handed out one at a time so large and small partitions balance.
-        var jobs: [(key: String, builders: [ColumnVectorBuilder])] = []
-        for partition in flushing {
+    /// One partition's buffered rows, ready to become a segment.
+    typealias Job = (key: String, builders: [ColumnVectorBuilder])
+
+    /// Takes the given partitions' buffered rows out of the buffers.
+    func takeJobs(_ partitions: [Int]) -> [Job] {
+        var jobs: [Job] = []
+        for partition in partitions where counts[partition] > 0 {
             let range = (partition * columnCount)..<((partition + 1) * columnCount)
             jobs.append((touched[partition], Array(builders[range])))
             builders.replaceSubrange(range, with: newBuilders())
             buffered -= counts[partition]
             counts[partition] = 0
         }
+        return jobs
+    }
+
+    /// Writes the given partitions' buffered rows as segments, several at once.
+    func flush(_ partitions: [Int]) throws(LoadError) {
+        for (key, segment) in try Self.write(takeJobs(partitions), table: table, transaction: transaction) {
+            written[key, default: []].append(segment)
+        }
+    }
+
+    /// Builds, encodes and writes one segment per job on all cores, handing jobs out one at a time
+    /// so large and small partitions balance; returns the segments in job order.
+    static func write(_ jobs: [Job], table: CatalogTable, transaction: WriteTransaction) throws(LoadError) -> [(key: String, segment: CatalogSegment)] {
+        guard !jobs.isEmpty else { return [] }
         let work = UncheckedSendable(jobs)
         var results = [Result<CatalogSegment, StorageError>?](repeating: nil, count: jobs.count)
-        let table = self.table, transaction = self.transaction
         results.withUnsafeMutableBufferPointer { slots in
             let output = ConcurrentSlots(slots)
             DispatchQueue.concurrentPerform(iterations: work.value.count) { job in
@@ -169,17 +181,14 @@ final class PartitionBuffers {
                 }
             }
         }
+        var segments: [(key: String, segment: CatalogSegment)] = []
         for (job, result) in zip(jobs, results) {
             switch result {
-            case .success(let segment): written[job.key, default: []].append(segment)
+            case .success(let segment): segments.append((job.key, segment))
             case .failure(let error): throw LoadError(error)
             case nil: throw LoadError(.io, "a segment of \(job.key) was not written")
             }
         }
-    }
-
-    /// Flushes everything.
-    func finish() throws(LoadError) {
-        try flush(Array(counts.indices))
+        return segments
     }
 }
