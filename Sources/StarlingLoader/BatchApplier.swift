@@ -37,7 +37,8 @@ final class BatchApplier {
             dimensionKey = nil
             // Each worker appends whole batches into its own buffers; memory is shared out evenly.
             workers = (0..<threads).map { _ in
-                PartitionBuffers(table: table, transaction: transaction, threads: threads, columnThreads: 1, bufferedRowLimit: (1 << 22) / threads)
+                PartitionBuffers(table: table, transaction: transaction, threads: threads, columnThreads: 1,
+                                 segmentRows: options.segmentRows, bufferedRowLimit: max(options.bufferedRowLimit / threads, 1))
             }
         }
     }
@@ -74,11 +75,17 @@ final class BatchApplier {
         }
     }
 
+    /// Waits for every background segment write (on any exit, before the transaction is abandoned).
+    func drainBackgroundWrites() {
+        for worker in workers { try? worker.waitForBackgroundFlush() }
+    }
+
     /// Flushes every worker's buffers; returns the partitions touched, in key order, with the
     /// segments written for each.
     func finishPartitions() throws(LoadError) -> [(key: String, segments: [CatalogSegment])] {
         var segments: [String: [CatalogSegment]] = [:]
         for worker in workers {
+            try worker.waitForBackgroundFlush()
             for key in worker.touched { segments[key, default: []].append(contentsOf: worker.written[key] ?? []) }
         }
         // Every worker's remaining rows are encoded in one parallel round.

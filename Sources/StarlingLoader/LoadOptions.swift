@@ -36,6 +36,10 @@ public struct LoadOptions: Sendable {
     public var waitForLock = false
     /// Decompressed bytes per batch (a tuning knob; tests use tiny blocks to cross every boundary).
     public var blockSize = 4 << 20
+    /// Rows buffered across all partitions before every partition is written out (bounds memory).
+    public var bufferedRowLimit = 1 << 22
+    /// Rows at which one partition's buffer is written out as a segment.
+    public var segmentRows = 1 << 20
 
     public init() {}
 }

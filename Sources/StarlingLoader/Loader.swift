@@ -118,6 +118,8 @@ public final class Loader {
             table: table, converters: table.columns.map { ColumnConverter(column: $0, options: options) }, resolvers: resolvers,
             partitionColumn: partitionColumn, granularity: table.partitioning?.granularity, keepsKeys: table.isReferenceable)
         let applier = BatchApplier(table: table, transaction: transaction, options: options, rejects: rejects, resolvers: resolvers, threads: threads)
+        // Runs before the transaction is abandoned (defers run in reverse order).
+        defer { applier.drainBackgroundWrites() }
         var provided = Set<Int>()
         var unknownFields: [String: Int] = [:]
         var trace = (read: Duration.zero, convert: Duration.zero, apply: Duration.zero, finish: Duration.zero, flush: Duration.zero)

@@ -1,6 +1,7 @@
 /// Rows of a fact or plain table collected per date partition and written as segments.
 
 import Dispatch
+import Synchronization
 import StarlingColumns
 import StarlingStorage
 
@@ -25,6 +26,9 @@ final class PartitionBuffers {
     private var buffered = 0
     /// Segments written so far, per partition key.
     private(set) var written: [String: [CatalogSegment]] = [:]
+    /// The background write in flight, and where it leaves its outcome.
+    private var pending: DispatchSemaphore?
+    private let pendingOutcome = FlushOutcome()
     let columnCount: Int
 
     /// - Parameters:
@@ -101,9 +105,9 @@ final class PartitionBuffers {
         buffered += accepted
         let full = counts.indices.filter { counts[$0] >= segmentRows }
         if !full.isEmpty {
-            try flush(full)
+            try flushInBackground(full)
         } else if buffered >= bufferedRowLimit {
-            try flush(Array(counts.indices))
+            try flushInBackground(Array(counts.indices))
         }
         return accepted
     }
@@ -156,10 +160,43 @@ final class PartitionBuffers {
         return jobs
     }
 
-    /// Writes the given partitions' buffered rows as segments, several at once.
-    func flush(_ partitions: [Int]) throws(LoadError) {
-        for (key, segment) in try Self.write(takeJobs(partitions), table: table, transaction: transaction) {
-            written[key, default: []].append(segment)
+    /// Writes the given partitions' buffered rows as segments on a background thread, so this
+    /// worker goes on converting meanwhile. At most one such write is in flight per buffer set
+    /// (the previous one is waited for first), which bounds memory to twice the buffer.
+    func flushInBackground(_ partitions: [Int]) throws(LoadError) {
+        try waitForBackgroundFlush()
+        let jobs = takeJobs(partitions)
+        guard !jobs.isEmpty else { return }
+        let table = self.table, transaction = self.transaction
+        let work = UncheckedSendable(jobs)
+        let outcome = pendingOutcome
+        let done = DispatchSemaphore(value: 0)
+        pending = done
+        DispatchQueue.global().async {
+            let result = Result { () throws(LoadError) -> [(key: String, segment: CatalogSegment)] in
+                try Self.write(work.value, table: table, transaction: transaction)
+            }
+            outcome.value.withLock { $0 = result }
+            done.signal()
+        }
+    }
+
+    /// Waits for the background write, if any, and records its segments.
+    func waitForBackgroundFlush() throws(LoadError) {
+        guard let pending else { return }
+        pending.wait()
+        self.pending = nil
+        let result = pendingOutcome.value.withLock { outcome in
+            defer { outcome = nil }
+            return outcome
+        }
+        switch result {
+        case .success(let segments)?:
+            for (key, segment) in segments { written[key, default: []].append(segment) }
+        case .failure(let error)?:
+            throw error
+        case nil:
+            throw LoadError(.io, "a background segment write did not finish")
         }
     }
 
@@ -191,4 +228,9 @@ final class PartitionBuffers {
         }
         return segments
     }
+}
+
+/// Where a background segment write leaves its outcome.
+final class FlushOutcome: Sendable {
+    let value = Mutex<Result<[(key: String, segment: CatalogSegment)], LoadError>?>(nil)
 }

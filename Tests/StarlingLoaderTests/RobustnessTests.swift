@@ -48,6 +48,21 @@ struct RobustnessTests {
         }
     }
 
+    @Test("tiny buffers: partitions written out many times in the background hold the same rows")
+    func backgroundFlushes() throws {
+        let fixture = try LoaderFixture(schema: Self.schema + " PARTITION BY day(day)")
+        let path = try fixture.file("awkward.csv", Self.awkwardCSV)
+        try fixture.load("t", [path])
+        let expected = try fixture.rows("t").sorted { "\($0)" < "\($1)" }
+        for (buffered, segment) in [(1, 1), (7, 50), (40, 1000)] {
+            let other = try LoaderFixture(schema: Self.schema + " PARTITION BY day(day)")
+            let copy = try other.file("awkward.csv", Self.awkwardCSV)
+            try other.load("t", [copy]) { $0.blockSize = 300; $0.bufferedRowLimit = buffered; $0.segmentRows = segment; $0.threads = 2 }
+            #expect(try other.rows("t").sorted { "\($0)" < "\($1)" } == expected, "buffered \(buffered), segment \(segment)")
+            #expect(try other.warehouse.catalog().table(named: "t")?.segmentCount ?? 0 > 28)
+        }
+    }
+
     @Test("NDJSON reads the same at every block size")
     func ndjsonBlocks() throws {
         let text = (0..<200).map { "{\"id\": \($0), \"name\": \"n\\u00e9\($0)\", \"amount\": \"\($0).5\", \"day\": \"2025-01-0\($0 % 9 + 1)\"}" }.joined(separator: "\n")
