@@ -138,7 +138,7 @@ struct SegmentReport {
                         ("raw_bytes", .integer(chunk.plainLength)),
                         ("encoded_bytes", .integer(chunk.encodedLength)),
                         ("stored_bytes", .integer(chunk.storedLength)),
-                        ("checksum", .string(hexadecimal(chunk.checksum))),
+                        ("checksum", .string(hexadecimalDigits(chunk.checksum))),
                         ("null_count", .integer(chunk.statistics.nullCount)),
                         ("distinct_count", .integer(chunk.statistics.distinctCount)),
                         ("min", Self.jsonValue(chunk.statistics.minimum, type)),
@@ -161,10 +161,4 @@ struct SegmentReport {
             ("verified", .bool(verified)),
         ])
     }
-}
-
-/// 16 lower-case hexadecimal digits, zero-padded.
-func hexadecimal(_ value: UInt64) -> String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
 }

@@ -132,6 +132,5 @@ public struct SegmentReader: Sendable {
 
 /// `0x`-prefixed 16-digit hexadecimal.
 func hex(_ value: UInt64) -> String {
-    let digits = String(value, radix: 16)
-    return "0x" + String(repeating: "0", count: 16 - digits.count) + digits
+    "0x" + hexadecimalDigits(value)
 }

@@ -9,8 +9,6 @@ protocol BatchReader: AnyObject {
     func next() throws(LoadError) -> FieldBatch?
     /// The table columns the file provides.
     var provided: Set<Int> { get }
-    /// Decompressed bytes read so far.
-    var bytesRead: Int { get }
     /// Bytes of the file itself (compressed, if it is) read so far.
     var fileBytesRead: Int { get }
     /// Fields that matched no column, with counts (NDJSON).
@@ -35,7 +33,6 @@ final class CSVReader: BatchReader {
     private var lastRecordCount = 1024
     private var lastFieldCount = 16 * 1024
     private(set) var provided = Set<Int>()
-    var bytesRead: Int { stream.bytesOut }
     var fileBytesRead: Int { stream.reader.position }
     var unknownFields: [String: Int] { [:] }
 

@@ -82,28 +82,10 @@ struct ColumnConverter: Sendable {
         }
     }
 
-    /// A well-formed number (`[+-]digits[.digits][e[+-]digits]`, spaces around), perhaps too large.
+    /// A well-formed number (spaces around allowed), perhaps too large: tells "out of range" from
+    /// "not a number" on the error path.
     static func looksNumeric(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var index = 0
-        var end = bytes.count
-        while index < end, bytes[index] == 32 { index += 1 }
-        while end > index, bytes[end - 1] == 32 { end -= 1 }
-        if index < end, bytes[index] == 45 || bytes[index] == 43 { index += 1 }
-        var digits = 0
-        while index < end, bytes[index] >= 48, bytes[index] <= 57 { index += 1; digits += 1 }
-        if index < end, bytes[index] == 46 {
-            index += 1
-            while index < end, bytes[index] >= 48, bytes[index] <= 57 { index += 1; digits += 1 }
-        }
-        guard digits > 0 else { return false }
-        if index < end, bytes[index] == 101 || bytes[index] == 69 {
-            index += 1
-            if index < end, bytes[index] == 45 || bytes[index] == 43 { index += 1 }
-            var exponentDigits = 0
-            while index < end, bytes[index] >= 48, bytes[index] <= 57 { index += 1; exponentDigits += 1 }
-            guard exponentDigits > 0 else { return false }
-        }
-        return index == end
+        ValueParsing.isDecimalNumber(String(decoding: bytes, as: UTF8.self).trimmingSpacesOnly)
     }
 
     static func isValidUTF8(_ bytes: UnsafeRawBufferPointer) -> Bool {

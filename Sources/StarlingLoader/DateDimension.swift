@@ -132,12 +132,10 @@ public enum DateDimension {
         }
         // Days already present are left exactly as they are.
         var existing = Set<Value>()
-        if table.rowCount > 0, let keyName = table.primaryKey.first {
+        if table.rowCount > 0 {
             do {
-                let keys = try TableScanner(warehouse: warehouse, catalog: transaction.catalog).dimensionKeys(table)
-                existing = Set(keys.keys)
+                existing = Set(try TableScanner(warehouse: warehouse, catalog: transaction.catalog).dimensionKeys(table).keys)
             } catch { throw LoadError(error) }
-            _ = keyName
         }
         let keyIndex = table.columns.firstIndex { $0.name == table.primaryKey.first } ?? 0
         var rows: [[Value]] = []

@@ -94,7 +94,7 @@ public final class Loader {
             do { content = try FileReader.contentHash(path: file) } catch {
                 throw LoadError(error.isMissing ? .missingFile : .io, error.isMissing ? "input file not found: \(file)" : error.description)
             }
-            let hash = Self.hexadecimal(content.hash)
+            let hash = hexadecimalDigits(content.hash)
             record.files.append(LoadRecord.File(path: file, bytes: content.size, contentHash: hash))
             if !options.force, !options.replacePartitions {
                 if let earlier = table.loadedFiles?.first(where: { $0.contentHash == hash }) {
@@ -316,11 +316,6 @@ public final class Loader {
             }
         }
         return results.compactMap { $0 }
-    }
-
-    static func hexadecimal(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
     static func fileName(_ path: String) -> String {

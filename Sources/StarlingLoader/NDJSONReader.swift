@@ -18,7 +18,6 @@ final class NDJSONReader: BatchReader {
     private var parser: JSONRowParser
     var provided: Set<Int> { parser.provided }
     var unknownFields: [String: Int] { parser.unknownFields }
-    var bytesRead: Int { stream.bytesOut }
     var fileBytesRead: Int { stream.reader.position }
 
     init(path: String, table: CatalogTable, options: LoadOptions) throws(LoadError) {

@@ -37,8 +37,7 @@ public enum StoredValue: Codable, Sendable, Equatable {
         switch self {
         case .integer(let value): try container.encode(value, forKey: .int)
         case .double(let value):
-            let digits = String(value.bitPattern, radix: 16)
-            try container.encode("0x" + String(repeating: "0", count: 16 - digits.count) + digits, forKey: .double)
+            try container.encode("0x" + hexadecimalDigits(value.bitPattern), forKey: .double)
         case .string(let value): try container.encode(value, forKey: .string)
         case .boolean(let value): try container.encode(value, forKey: .bool)
         }
