@@ -95,6 +95,12 @@ public struct Warehouse: Sendable {
 
     /// The catalog of snapshot `number`, or of the current (highest) snapshot.
     public func catalog(snapshot number: Int? = nil) throws(StorageError) -> Catalog {
+        try readSnapshot(number).catalog
+    }
+
+    /// Reads and checks one snapshot file (the current one when `number` is nil): its catalog, and
+    /// the write version of the Starling that wrote it.
+    private func readSnapshot(_ number: Int?) throws(StorageError) -> (catalog: Catalog, writeVersion: UInt16) {
         let chosen: Int
         if let number {
             chosen = number
@@ -114,20 +120,17 @@ public struct Warehouse: Sendable {
         guard catalog.snapshot == chosen else {
             throw StorageError(.corrupt, "\(path) holds snapshot \(catalog.snapshot), not \(chosen)")
         }
-        return catalog
+        return (catalog, CatalogFile.writeVersion(of: bytes))
     }
 
     /// Starts the only write allowed at a time: takes the lock and reads the current snapshot.
     public func beginWrite(wait: Bool = false) throws(StorageError) -> WriteTransaction {
         let lock = try WarehouseLock(directory: directory, wait: wait)
-        let base = try catalog()
+        let (base, version) = try readSnapshot(nil)
         // A newer writer may have stored fields this build would drop on rewrite.
-        guard let latest = try snapshotNumbers().last else { throw StorageError(.corrupt, "\(directory) has no snapshots") }
-        let version: UInt16
-        do { version = try CatalogFile.writeVersion(of: FileBytes.read(path: Self.snapshotPath(directory, latest))) } catch { throw StorageError(error) }
         guard version <= CatalogFile.writeVersion else {
             lock.release()
-            throw StorageError(.invalid, "snapshot \(latest) was written by a newer Starling (catalog write version \(version)); this build only reads it. Upgrade Starling to change this warehouse")
+            throw StorageError(.invalid, "snapshot \(base.snapshot) was written by a newer Starling (catalog write version \(version)); this build only reads it. Upgrade Starling to change this warehouse")
         }
         return WriteTransaction(warehouse: self, lock: lock, base: base)
     }
