@@ -31,7 +31,7 @@ let package = Package(
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
         ),
 
-        // Dependencies run one way: columns → encoding → compression → format → storage → loader/SQL → engine → command.
+        // Dependencies run one way: columns → encoding → compression → format → storage → loader/SQL/execution → engine → command.
         .target(name: "StarlingColumns"),
         .target(name: "StarlingEncoding", dependencies: ["StarlingColumns"]),
         .target(name: "StarlingCompression", dependencies: ["CLZ4", "CZstd", "CZlib"]),
@@ -48,7 +48,11 @@ let package = Package(
             dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingCompression", "StarlingFormat", "StarlingStorage"]
         ),
         .target(name: "StarlingSQL", dependencies: ["StarlingColumns"]),
-        .target(name: "StarlingEngine", dependencies: ["StarlingColumns", "StarlingStorage", "StarlingSQL", "StarlingLoader"]),
+        .target(
+            name: "StarlingExecution",
+            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage"]
+        ),
+        .target(name: "StarlingEngine", dependencies: ["StarlingColumns", "StarlingFormat", "StarlingStorage", "StarlingSQL", "StarlingLoader", "StarlingExecution"]),
         .executableTarget(
             name: "StarlingCommand",
             dependencies: [
@@ -59,6 +63,7 @@ let package = Package(
                 "StarlingStorage",
                 "StarlingSQL",
                 "StarlingEngine",
+                "StarlingExecution",
                 "StarlingLoader",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -76,6 +81,7 @@ let package = Package(
         .testTarget(name: "StarlingCompressionTests", dependencies: ["StarlingCompression"]),
         .testTarget(name: "StarlingFormatTests", dependencies: ["StarlingFormat"]),
         .testTarget(name: "StarlingSQLTests", dependencies: ["StarlingSQL"]),
+        .testTarget(name: "StarlingExecutionTests", dependencies: ["StarlingExecution", "StarlingColumns"]),
         .testTarget(name: "StarlingStorageTests", dependencies: ["StarlingStorage", "StarlingEngine", "StarlingSQL"]),
         .testTarget(name: "StarlingLoaderTests", dependencies: ["StarlingLoader", "StarlingStorage", "StarlingEngine"]),
     ],

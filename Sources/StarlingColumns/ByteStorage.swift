@@ -3,7 +3,7 @@
 /// A block of raw memory owned by one object and freed when the last reference goes away.
 ///
 /// The memory is 64-byte aligned (a cache line, and wide enough for any SIMD register) and
-/// zero-initialised. The class is immutable in its identity; the bytes may be written by the code
+/// zero-initialised (except where a file read or copy overwrites every byte). The class is immutable in its identity; the bytes may be written by the code
 /// that created it before the storage is shared, and are read-only after that by convention.
 public final class ByteStorage: @unchecked Sendable {
     /// The first byte.
@@ -14,19 +14,33 @@ public final class ByteStorage: @unchecked Sendable {
     /// The alignment of every allocation.
     public static let alignment = 64
 
-    /// Allocates `byteCount` zeroed bytes.
-    public init(byteCount: Int) {
+    /// How the memory is given back.
+    private enum Owner {
+        case heap
+        /// A file mapping of this many bytes.
+        case mapping(Int)
+    }
+    private let owner: Owner
+
+    /// Allocates `byteCount` bytes, zeroed unless the caller is about to overwrite every one
+    /// (`zeroed: false`, for file reads and copies).
+    public init(byteCount: Int, zeroed: Bool = true) {
         precondition(byteCount >= 0, "negative allocation size")
         self.byteCount = byteCount
         // Allocate at least one byte so the pointer is always valid and unique.
         let allocationSize = max(byteCount, 1)
         baseAddress = UnsafeMutableRawPointer.allocate(byteCount: allocationSize, alignment: ByteStorage.alignment)
-        baseAddress.initializeMemory(as: UInt8.self, repeating: 0, count: allocationSize)
+        owner = .heap
+        if zeroed {
+            baseAddress.initializeMemory(as: UInt8.self, repeating: 0, count: allocationSize)
+        } else {
+            baseAddress.initializeMemory(as: UInt8.self, repeating: 0, count: allocationSize - byteCount)
+        }
     }
 
     /// Allocates storage holding a copy of `bytes`.
     public convenience init(copying bytes: UnsafeRawBufferPointer) {
-        self.init(byteCount: bytes.count)
+        self.init(byteCount: bytes.count, zeroed: false)
         if let source = bytes.baseAddress, bytes.count > 0 {
             baseAddress.copyMemory(from: source, byteCount: bytes.count)
         }
@@ -37,8 +51,19 @@ public final class ByteStorage: @unchecked Sendable {
         self.init(byteCount: count * MemoryLayout<T>.stride)
     }
 
+    /// Takes ownership of a private file mapping of `byteCount` bytes (page-aligned), unmapped
+    /// when the storage goes away.
+    public init(mapping address: UnsafeMutableRawPointer, byteCount: Int) {
+        baseAddress = address
+        self.byteCount = byteCount
+        owner = .mapping(byteCount)
+    }
+
     deinit {
-        baseAddress.deallocate()
+        switch owner {
+        case .heap: baseAddress.deallocate()
+        case .mapping(let length): munmap(baseAddress, length)
+        }
     }
 
     /// The bytes, read-only.
@@ -59,3 +84,9 @@ public final class ByteStorage: @unchecked Sendable {
         return UnsafeMutableBufferPointer(start: baseAddress.assumingMemoryBound(to: T.self), count: count)
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -17,6 +17,7 @@ struct SQLCommand: ParsableCommand {
             Examples:
               starling sql "CREATE TABLE dim_region (region_id INTEGER PRIMARY KEY, name VARCHAR)"
               starling sql -f examples/retail/schema.sql
+              starling sql --format csv "SELECT d_year, sum(lo_revenue) FROM lineorder, dates WHERE lo_orderdate = d_datekey GROUP BY d_year ORDER BY 1"
             """
     )
 
@@ -28,9 +29,25 @@ struct SQLCommand: ParsableCommand {
     @Argument(help: "The statements, when not read from --file.")
     var statements: String?
 
+    @Option(name: .long, help: ArgumentHelp("How to print query results: table, csv, tsv, json, ndjson, markdown (default: table on a terminal, csv otherwise).", valueName: "format"))
+    var format: ResultFormat?
+
+    @Flag(name: .long, help: "Leave out the header row (csv, tsv, table).")
+    var noHeader = false
+
+    @Option(name: .long, help: ArgumentHelp("Worker threads for queries (default: all cores).", valueName: "n"))
+    var threads: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Memory a query may use before it stops with an error, e.g. 4GB, 512MB (default: 80% of RAM).", valueName: "size"))
+    var memoryLimit: String?
+
     func validate() throws {
         if (file == nil) == (statements == nil) {
             throw ValidationError("give the statements as one argument or with --file, not both or neither")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let memoryLimit, MemorySize.parse(memoryLimit) == nil {
+            throw ValidationError("--memory-limit takes a size such as 4GB, 512MB or 80%, not \"\(memoryLimit)\"")
         }
     }
 
@@ -46,18 +63,22 @@ struct SQLCommand: ParsableCommand {
         } else {
             script = statements ?? ""
         }
-        let engine = Engine(warehouse: try options.open(), waitForLock: options.wait)
+        let limit = memoryLimit.flatMap(MemorySize.parse)
+        let engine = Engine(warehouse: try options.open(), waitForLock: options.wait, threads: threads, memoryLimit: limit)
         let verbose = isTerminal(2)
+        let printer = ResultPrinter(format: format ?? (isTerminal(1) ? .table : .csv), header: !noHeader)
         do {
-            try engine.run(script) { outcome in
+            try engine.run(script, onResult: { result in
+                StandardOutput.write(printer.render(result))
+            }, onOutcome: { outcome in
                 if verbose { StandardError.write(outcome.tag + "\n") }
-            }
+            })
         } catch {
             let status: ExitStatus
             switch error {
             case .storage(let storage): status = storage.exitStatus
             case .load(let load): status = load.exitStatus
-            case .sql: status = .failure
+            case .sql, .query: status = .failure
             }
             throw fail(error.description, status: status)
         }

@@ -8,11 +8,18 @@ extension Engine {
     func createTable(_ create: CreateTable) throws -> StatementOutcome {
         let transaction = try begin()
         defer { transaction.abandon() }
-        let catalog = transaction.catalog
-        if catalog.table(named: create.name.name) != nil {
+        if transaction.catalog.table(named: create.name.name) != nil {
             if create.ifNotExists { return StatementOutcome(tag: "CREATE TABLE", snapshot: nil) }
             throw SQLError("table \"\(create.name.name)\" already exists", at: create.name.position)
         }
+        let table = try Self.defineTable(create, in: transaction)
+        let committed = try transaction.commit(operation: "create table", table: table.name)
+        return StatementOutcome(tag: "CREATE TABLE", snapshot: committed.snapshot)
+    }
+
+    /// Checks a CREATE TABLE and adds the table to the transaction's catalog (not committed).
+    static func defineTable(_ create: CreateTable, in transaction: WriteTransaction) throws -> CatalogTable {
+        let catalog = transaction.catalog
         // Columns: unique names.
         var seen = Set<String>()
         for column in create.columns {
@@ -91,8 +98,7 @@ extension Engine {
             partitioning: partitioning, options: options, createdSnapshot: transaction.snapshot)
         transaction.catalog.tables.append(table)
         transaction.catalog.nextTableIdentifier += 1
-        let committed = try transaction.commit(operation: "create table", table: table.name)
-        return StatementOutcome(tag: "CREATE TABLE", snapshot: committed.snapshot)
+        return table
     }
 
     func dropTable(_ drop: DropTable) throws -> StatementOutcome {

@@ -1,6 +1,12 @@
 /// The engine facade: runs SQL scripts against a warehouse, one commit per changing statement.
 
 import StarlingColumns
+import StarlingExecution
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import StarlingLoader
 import StarlingSQL
 import StarlingStorage
@@ -19,19 +25,65 @@ public struct Engine: Sendable {
     public let warehouse: Warehouse
     /// Wait for another writer to finish instead of failing with "locked by pid N".
     public var waitForLock: Bool
+    /// Worker threads for queries.
+    public var threads: Int
+    /// Bytes a query's materialised state may take before it stops with an error.
+    public var memoryLimit: Int
 
-    public init(warehouse: Warehouse, waitForLock: Bool = false) {
+    public init(warehouse: Warehouse, waitForLock: Bool = false, threads: Int? = nil, memoryLimit: Int? = nil) {
         self.warehouse = warehouse
         self.waitForLock = waitForLock
+        self.threads = max(1, threads ?? Engine.processorCount)
+        self.memoryLimit = memoryLimit ?? Engine.defaultMemoryLimit
+    }
+
+    /// The number of online processors.
+    public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// The default memory limit: 80% of physical memory.
+    public static var defaultMemoryLimit: Int {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, size > 0 else { return 8 << 30 }
+        return Int(pages) * Int(size) / 10 * 8
     }
 
     /// Parses and runs every statement of `script`, stopping at the first error.
     /// `onOutcome` is called after each statement succeeds.
-    public func run(_ script: String, onOutcome: (StatementOutcome) -> Void = { _ in }) throws(EngineError) {
+    public func run(_ script: String, onResult: (QueryResult) -> Void = { _ in }, onOutcome: (StatementOutcome) -> Void = { _ in }) throws(EngineError) {
         let statements: [ParsedStatement]
         do { statements = try Parser.parse(script) } catch { throw .sql(error, script: script) }
         for statement in statements {
-            onOutcome(try execute(statement.statement, script: script))
+            switch statement.statement {
+            case .query, .explain:
+                onResult(try query(statement.statement, script: script))
+            default:
+                onOutcome(try execute(statement.statement, script: script))
+            }
+        }
+    }
+
+    /// Runs a query or EXPLAIN and returns its rows.
+    public func query(_ statement: Statement, script: String) throws(EngineError) -> QueryResult {
+        do {
+            switch statement {
+            case .query(let query): return try runQuery(query)
+            case .explain(let query, let analyze): return try explain(query, analyze: analyze)
+            default: throw SQLError("not a query", at: SourcePosition(0))
+            }
+        } catch {
+            throw Self.engineError(error, script: script)
+        }
+    }
+
+    /// Maps the errors of the layers below to ``EngineError``.
+    static func engineError(_ error: any Error, script: String) -> EngineError {
+        switch error {
+        case let error as EngineError: return error
+        case let error as SQLError: return .sql(error, script: script)
+        case let error as StorageError: return .storage(error)
+        case let error as LoadError: return .load(error)
+        case let error as QueryError: return .query(error)
+        default: return .storage(StorageError(.invalid, "\(error)"))
         }
     }
 
@@ -44,15 +96,14 @@ public struct Engine: Sendable {
             case .alterTableAddColumn(let alter): return try addColumn(alter)
             case .insertValues(let insert): return try insertValues(insert)
             case .copy(let copy): return try self.copy(copy)
+            case .insertQuery(let insert): return try insertQuery(insert)
+            case .createTableAs(let create): return try createTableAs(create)
+            case .query, .explain:
+                let result = try query(statement, script: script)
+                return StatementOutcome(tag: "SELECT \(result.rows.count)", snapshot: nil)
             }
-        } catch let error as SQLError {
-            throw .sql(error, script: script)
-        } catch let error as StorageError {
-            throw .storage(error)
-        } catch let error as LoadError {
-            throw .load(error)
         } catch {
-            throw .storage(StorageError(.invalid, "\(error)"))
+            throw Self.engineError(error, script: script)
         }
     }
 

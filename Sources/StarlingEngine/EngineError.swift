@@ -1,5 +1,6 @@
 /// The errors the engine reports: SQL errors with positions, and warehouse errors.
 
+import StarlingExecution
 import StarlingLoader
 import StarlingSQL
 import StarlingStorage
@@ -12,6 +13,8 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
     case storage(StorageError)
     /// A failed COPY.
     case load(LoadError)
+    /// A query that failed while running (overflow, bad cast, memory limit, damaged segment).
+    case query(QueryError)
 
     /// One or more lines a user can act on.
     public var description: String {
@@ -19,6 +22,7 @@ public enum EngineError: Error, Sendable, CustomStringConvertible {
         case .sql(let error, let script): return error.rendered(in: script)
         case .storage(let error): return error.message
         case .load(let error): return error.message
+        case .query(let error): return error.message
         }
     }
 }

@@ -39,7 +39,8 @@ public enum FileBytes {
         guard fstat(descriptor, &status) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
         guard (status.st_mode & S_IFMT) == S_IFREG else { throw FileError(path: path, operation: "read (not a regular file)", code: EISDIR) }
         let size = Int(status.st_size)
-        let storage = ByteStorage(byteCount: size)
+        // Every byte is read into it (or the read fails), so it need not be zeroed first.
+        let storage = ByteStorage(byteCount: size, zeroed: false)
         var done = 0
         while done < size {
             let count = systemRead(descriptor, storage.baseAddress.advanced(by: done), size - done)
@@ -51,6 +52,24 @@ public enum FileBytes {
             done += count
         }
         return storage
+    }
+
+    /// Maps the file at `path` into memory (private, copy-on-write), so only the pages read are
+    /// loaded and nothing is copied. Used for immutable files (segments), which are never
+    /// truncated in place.
+    public static func map(path: String) throws(FileError) -> ByteStorage {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw FileError(path: path, operation: "read (not a regular file)", code: EISDIR) }
+        let size = Int(status.st_size)
+        guard size > 0 else { return ByteStorage(byteCount: 0) }
+        guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
+            throw FileError(path: path, operation: "mmap", code: errno)
+        }
+        return ByteStorage(mapping: address, byteCount: size)
     }
 
     /// The temporary name a file is written under before it is renamed into place.

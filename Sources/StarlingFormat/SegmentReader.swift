@@ -22,7 +22,7 @@ public struct SegmentReader: Sendable {
     public init(path: String) throws(SegmentError) {
         let bytes: ByteStorage
         do {
-            bytes = try FileBytes.read(path: path)
+            bytes = try FileBytes.map(path: path)
         } catch {
             throw SegmentError(path: path, offset: 0, kind: error.isMissing ? .missingFile : .io, reason: error.description)
         }

@@ -86,7 +86,7 @@ public struct Lexer {
                 tokens.append(Token(kind: quote == UInt8(ascii: "'") ? .string : .quotedIdentifier, text: text, position: SourcePosition(start)))
             } else {
                 let twoByte: String? = index + 1 < count ? String(decoding: bytes[index...(index + 1)], as: UTF8.self) : nil
-                if let twoByte, ["<>", "!=", "<=", ">=", "||", "::"].contains(twoByte) {
+                if let twoByte, ["<>", "!=", "<=", ">=", "||", "::", "//"].contains(twoByte) {
                     tokens.append(Token(kind: .symbol, text: twoByte, position: SourcePosition(start)))
                     index += 2
                 } else if "(),;.*+-/%=<>[]".utf8.contains(byte) {

@@ -7,6 +7,14 @@ public struct Parser {
     let text: String
     let tokens: [Token]
     var index = 0
+    /// How deeply nested the expression or query being parsed is (see `enterNesting()`).
+    var depth = 0
+    /// The stack address at which nesting stops (see `enterNesting()`); found on first use.
+    var stackLimit: UInt?
+    /// The height of the syntax tree node parsed last (see `grow(_:at:)`).
+    var height = 0
+    /// Whether the `(` at a token index encloses a query (see `isParenthesisedQuery(at:)`).
+    var parenthesisedQueries: [Int: Bool] = [:]
 
     public init(_ text: String) throws(SQLError) {
         self.text = text
@@ -87,11 +95,21 @@ public struct Parser {
 
     mutating func parseStatement() throws(SQLError) -> Statement {
         let token = current
+        if atQueryStart || current.isSymbol("(") {
+            return .query(try parseQuery())
+        }
+        if accept("explain") {
+            let analyze = accept("analyze") || accept("analyse")
+            guard atQueryStart else {
+                throw SQLError("expected a query after EXPLAIN, found \(current.quoted)", at: current.position, hint: "EXPLAIN [ANALYZE] SELECT …")
+            }
+            return .explain(try parseQuery(), analyze: analyze)
+        }
         if accept("create") {
             guard accept("table") else {
                 throw SQLError("expected TABLE after CREATE, found \(current.quoted)", at: current.position, hint: "Starling supports CREATE TABLE")
             }
-            return .createTable(try parseCreateTable(at: token.position))
+            return try parseCreateTable(at: token.position)
         }
         if accept("drop") {
             try expect("table")
@@ -111,17 +129,18 @@ public struct Parser {
         }
         if accept("insert") {
             try expect("into")
-            return .insertValues(try parseInsert())
+            return try parseInsert()
         }
         if accept("copy") {
             return .copy(try parseCopy())
         }
-        let known = ["create", "drop", "alter", "insert", "copy"]
-        let hint = token.kind == .word ? closestMatch(to: token.text, in: known).map { "did you mean \($0.uppercased())?" } : nil
+        let known = ["select", "with", "explain", "create", "drop", "alter", "insert", "copy"]
+        let hint = token.kind == .word ? keywordMisspelling(token.text, of: known) : nil
         throw SQLError("expected a statement, found \(token.quoted)", at: token.position, hint: hint)
     }
 
-    mutating func parseCreateTable(at position: SourcePosition) throws(SQLError) -> CreateTable {
+    /// `CREATE TABLE` after those two words: a column list (`.createTable`) or `AS query` (`.createTableAs`).
+    mutating func parseCreateTable(at position: SourcePosition) throws(SQLError) -> Statement {
         var ifNotExists = false
         if accept("if") {
             try expect("not")
@@ -129,6 +148,23 @@ public struct Parser {
             ifNotExists = true
         }
         let name = try identifier("a table name")
+        if current.isSymbol("(") {
+            return .createTable(try parseCreateTableColumns(name: name, ifNotExists: ifNotExists, at: position))
+        }
+        let partitionBy = try parsePartitionClause()
+        let options = try parseTableOptions()
+        guard accept("as") else {
+            let expected = partitionBy == nil && options.isEmpty ? "\"(\" and column definitions, or AS and a query" : "AS and a query"
+            throw SQLError("expected \(expected), found \(current.quoted)", at: current.position)
+        }
+        guard atQueryStart else {
+            throw SQLError("expected a query after AS, found \(current.quoted)", at: current.position, hint: "CREATE TABLE name AS SELECT …")
+        }
+        let query = try parseQuery()
+        return .createTableAs(CreateTableAs(name: name, ifNotExists: ifNotExists, partitionBy: partitionBy, options: options, query: query, position: position))
+    }
+
+    mutating func parseCreateTableColumns(name: Identifier, ifNotExists: Bool, at position: SourcePosition) throws(SQLError) -> CreateTable {
         var table = CreateTable(name: name, ifNotExists: ifNotExists, columns: [], primaryKey: nil, primaryKeyPosition: nil, partitionBy: nil, options: [], position: position)
         try expectSymbol("(")
         repeat {
@@ -160,38 +196,48 @@ public struct Parser {
             }
         } while acceptSymbol(",")
         try expectSymbol(")")
-        if current.isKeyword("partition") {
-            let partitionPosition = current.position
-            index += 1
-            try expect("by")
-            let granularityToken = current
-            let granularityName = try identifier("day, month or year")
-            guard let granularity = PartitionClause.Granularity(rawValue: granularityName.name.lowercased()) else {
-                throw SQLError("cannot partition by \"\(granularityName.name)\"", at: granularityToken.position, hint: "use day, month or year, as in PARTITION BY month(order_date)")
-            }
-            try expectSymbol("(")
-            let column = try identifier("a column name")
-            try expectSymbol(")")
-            table.partitionBy = PartitionClause(granularity: granularity, column: column, position: partitionPosition)
-        }
-        if accept("with") {
-            try expectSymbol("(")
-            repeat {
-                let optionName = try identifier("an option name")
-                try expectSymbol("=")
-                let valueToken = advance()
-                let value: String
-                switch valueToken.kind {
-                case .string, .number, .quotedIdentifier: value = valueToken.text
-                case .word: value = valueToken.text
-                case .symbol where valueToken.text == "-" && current.kind == .number: value = "-" + advance().text
-                default: throw SQLError("expected an option value, found \(valueToken.quoted)", at: valueToken.position)
-                }
-                table.options.append(TableOption(name: optionName, value: value, valuePosition: valueToken.position))
-            } while acceptSymbol(",")
-            try expectSymbol(")")
-        }
+        table.partitionBy = try parsePartitionClause()
+        table.options = try parseTableOptions()
         return table
+    }
+
+    /// `PARTITION BY day|month|year (column)`, if present.
+    mutating func parsePartitionClause() throws(SQLError) -> PartitionClause? {
+        guard current.isKeyword("partition") else { return nil }
+        let partitionPosition = current.position
+        index += 1
+        try expect("by")
+        let granularityToken = current
+        let granularityName = try identifier("day, month or year")
+        guard let granularity = PartitionClause.Granularity(rawValue: granularityName.name.lowercased()) else {
+            throw SQLError("cannot partition by \"\(granularityName.name)\"", at: granularityToken.position, hint: "use day, month or year, as in PARTITION BY month(order_date)")
+        }
+        try expectSymbol("(")
+        let column = try identifier("a column name")
+        try expectSymbol(")")
+        return PartitionClause(granularity: granularity, column: column, position: partitionPosition)
+    }
+
+    /// `WITH (name = value, …)`, if present.
+    mutating func parseTableOptions() throws(SQLError) -> [TableOption] {
+        guard accept("with") else { return [] }
+        var options: [TableOption] = []
+        try expectSymbol("(")
+        repeat {
+            let optionName = try identifier("an option name")
+            try expectSymbol("=")
+            let valueToken = advance()
+            let value: String
+            switch valueToken.kind {
+            case .string, .number, .quotedIdentifier: value = valueToken.text
+            case .word: value = valueToken.text
+            case .symbol where valueToken.text == "-" && current.kind == .number: value = "-" + advance().text
+            default: throw SQLError("expected an option value, found \(valueToken.quoted)", at: valueToken.position)
+            }
+            options.append(TableOption(name: optionName, value: value, valuePosition: valueToken.position))
+        } while acceptSymbol(",")
+        try expectSymbol(")")
+        return options
     }
 
     mutating func parseIdentifierList(_ what: String) throws(SQLError) -> [Identifier] {
@@ -349,13 +395,23 @@ public struct Parser {
 
     // MARK: INSERT
 
-    mutating func parseInsert() throws(SQLError) -> InsertValues {
+    /// `INSERT INTO` after those two words: `name [(columns)] VALUES …` or `name [(columns)] query`.
+    mutating func parseInsert() throws(SQLError) -> Statement {
         let table = try identifier("a table name")
         var columns: [Identifier]?
-        if current.isSymbol("(") {
+        if current.isSymbol("("), !isParenthesisedQuery(at: index) {
             columns = try parseIdentifierList("a column name")
         }
-        try expect("values")
+        if accept("values") {
+            return .insertValues(try parseInsertValues(table: table, columns: columns))
+        }
+        guard atQueryStart else {
+            throw SQLError("expected VALUES or a query, found \(current.quoted)", at: current.position, hint: "INSERT INTO t VALUES (…) or INSERT INTO t SELECT …")
+        }
+        return .insertQuery(InsertQuery(table: table, columns: columns, query: try parseQuery()))
+    }
+
+    mutating func parseInsertValues(table: Identifier, columns: [Identifier]?) throws(SQLError) -> InsertValues {
         var rows: [[Literal]] = []
         repeat {
             try expectSymbol("(")

@@ -31,6 +31,46 @@ public enum Statement: Sendable {
     case alterTableAddColumn(AlterTableAddColumn)
     case insertValues(InsertValues)
     case copy(CopyFrom)
+    /// A query: `SELECT …`, `WITH … SELECT …`, `VALUES`-free.
+    case query(Query)
+    /// `INSERT INTO name [(columns…)] SELECT …`.
+    case insertQuery(InsertQuery)
+    /// `CREATE TABLE name [PARTITION BY …] [WITH (…)] AS SELECT …`.
+    case createTableAs(CreateTableAs)
+    /// `EXPLAIN [ANALYZE] query`.
+    case explain(Query, analyze: Bool)
+}
+
+/// `INSERT INTO name [(columns…)] query`.
+public struct InsertQuery: Sendable {
+    public var table: Identifier
+    public var columns: [Identifier]?
+    public var query: Query
+
+    public init(table: Identifier, columns: [Identifier]?, query: Query) {
+        self.table = table
+        self.columns = columns
+        self.query = query
+    }
+}
+
+/// `CREATE TABLE [IF NOT EXISTS] name [PARTITION BY …] [WITH (…)] AS query`.
+public struct CreateTableAs: Sendable {
+    public var name: Identifier
+    public var ifNotExists: Bool
+    public var partitionBy: PartitionClause?
+    public var options: [TableOption]
+    public var query: Query
+    public var position: SourcePosition
+
+    public init(name: Identifier, ifNotExists: Bool, partitionBy: PartitionClause?, options: [TableOption], query: Query, position: SourcePosition) {
+        self.name = name
+        self.ifNotExists = ifNotExists
+        self.partitionBy = partitionBy
+        self.options = options
+        self.query = query
+        self.position = position
+    }
 }
 
 /// `COPY table FROM 'file' [(option [value], …)]`, the SQL form of `starling load`.
@@ -59,6 +99,17 @@ public struct CreateTable: Sendable {
     public var partitionBy: PartitionClause?
     public var options: [TableOption]
     public var position: SourcePosition
+
+    public init(name: Identifier, ifNotExists: Bool, columns: [ColumnDefinition], primaryKey: [Identifier]?, primaryKeyPosition: SourcePosition?, partitionBy: PartitionClause?, options: [TableOption], position: SourcePosition) {
+        self.name = name
+        self.ifNotExists = ifNotExists
+        self.columns = columns
+        self.primaryKey = primaryKey
+        self.primaryKeyPosition = primaryKeyPosition
+        self.partitionBy = partitionBy
+        self.options = options
+        self.position = position
+    }
 }
 
 /// One column of a `CREATE TABLE` or `ALTER TABLE … ADD COLUMN`.
@@ -69,6 +120,15 @@ public struct ColumnDefinition: Sendable {
     public var notNull: Bool
     public var primaryKey: Bool
     public var references: ReferencesClause?
+
+    public init(name: Identifier, type: LogicalType, typePosition: SourcePosition, notNull: Bool, primaryKey: Bool, references: ReferencesClause?) {
+        self.name = name
+        self.type = type
+        self.typePosition = typePosition
+        self.notNull = notNull
+        self.primaryKey = primaryKey
+        self.references = references
+    }
 }
 
 /// `REFERENCES table [(column)]`.

@@ -1,0 +1,131 @@
+/// SELECT, EXPLAIN [ANALYZE], INSERT … SELECT and CREATE TABLE … AS SELECT.
+
+import StarlingColumns
+import StarlingExecution
+import StarlingSQL
+import StarlingStorage
+
+/// A query's result: named, typed columns and their rows.
+public struct QueryResult: Sendable {
+    public let columns: [PlanColumn]
+    public let rows: Chunk
+
+    public init(columns: [PlanColumn], rows: Chunk) {
+        self.columns = columns
+        self.rows = rows
+    }
+}
+
+extension Engine {
+    /// A planner over `catalog` with the engine's settings.
+    func planner(_ catalog: Catalog) -> QueryPlanner {
+        QueryPlanner(catalog: catalog, warehouse: warehouse, threads: threads, memoryLimit: memoryLimit)
+    }
+
+    /// Runs a query at the current snapshot.
+    func runQuery(_ query: Query) throws -> QueryResult {
+        let catalog = try warehouse.catalog()
+        let planner = planner(catalog)
+        let plan = try planner.plan(query)
+        let rows = try planner.executor().execute(plan)
+        return QueryResult(columns: plan.columns, rows: rows)
+    }
+
+    /// `EXPLAIN`: the plan as text; `EXPLAIN ANALYZE`: run it and add what each operator did.
+    func explain(_ query: Query, analyze: Bool) throws -> QueryResult {
+        let catalog = try warehouse.catalog()
+        let planner = planner(catalog)
+        let plan = try planner.plan(query)
+        var profile: ExecutionProfile?
+        var total: UInt64 = 0
+        if analyze {
+            let recorder = ExecutionProfile()
+            let started = DispatchClock.now()
+            _ = try planner.executor(profile: recorder).execute(plan)
+            total = DispatchClock.now() - started
+            profile = recorder
+        }
+        var lines = PlanExplainer.lines(plan, profile: profile)
+        if analyze { lines.append("Total: \(PlanExplainer.duration(total))") }
+        let vector = Vector(type: .varchar, values: lines.map(Value.string))
+        return QueryResult(columns: [PlanColumn(name: "plan", type: .varchar)], rows: Chunk(columns: [vector], count: lines.count))
+    }
+
+    /// `INSERT INTO t [(columns)] SELECT …`: one commit through the same path as INSERT VALUES.
+    func insertQuery(_ insert: InsertQuery) throws -> StatementOutcome {
+        let transaction = try begin()
+        defer { transaction.abandon() }
+        guard let table = transaction.catalog.table(named: insert.table.name) else {
+            throw Self.unknownTable(insert.table, in: transaction.catalog)
+        }
+        var targets: [Int] = []
+        if let names = insert.columns {
+            for name in names {
+                guard let index = table.columns.firstIndex(where: { $0.name == name.name }) else { throw Self.unknownColumn(name, in: table) }
+                guard !targets.contains(index) else { throw SQLError("column \"\(name.name)\" is listed twice", at: name.position) }
+                targets.append(index)
+            }
+        } else {
+            targets = Array(table.columns.indices)
+        }
+        let planner = planner(transaction.catalog)
+        let plan = try planner.plan(insert.query)
+        guard plan.columns.count == targets.count else {
+            throw SQLError("the query returns \(plan.columns.count) columns but \(targets.count) are being filled", at: insert.query.position)
+        }
+        let result = try planner.executor().execute(plan)
+        var converted: [Vector] = []
+        for (index, target) in targets.enumerated() {
+            let column = table.columns[target]
+            guard TypeRules.common(plan.columns[index].type, column.type) != nil || plan.columns[index].type == column.type || column.type == .varchar || plan.columns[index].type == .varchar else {
+                throw SQLError("cannot store \(plan.columns[index].type) in column \(column.name) of type \(column.type)", at: insert.query.position)
+            }
+            converted.append(try Cast.cast(result.columns[index], to: column.type))
+        }
+        var rows: [[Value]] = []
+        rows.reserveCapacity(result.count)
+        for row in 0..<result.count {
+            var values = [Value](repeating: .null, count: table.columns.count)
+            for (index, target) in targets.enumerated() { values[target] = converted[index].value(at: row) }
+            rows.append(values)
+        }
+        let count = try TableAppender.append(rows, to: table.name, in: transaction)
+        let committed = try transaction.commit(operation: "insert", table: table.name)
+        return StatementOutcome(tag: "INSERT 0 \(count)", snapshot: committed.snapshot)
+    }
+
+    /// `CREATE TABLE t [PARTITION BY …] [WITH (…)] AS SELECT …`: the table and its rows in one commit.
+    func createTableAs(_ create: CreateTableAs) throws -> StatementOutcome {
+        let transaction = try begin()
+        defer { transaction.abandon() }
+        if transaction.catalog.table(named: create.name.name) != nil {
+            if create.ifNotExists { return StatementOutcome(tag: "CREATE TABLE", snapshot: nil) }
+            throw SQLError("table \"\(create.name.name)\" already exists", at: create.name.position)
+        }
+        let planner = planner(transaction.catalog)
+        let plan = try planner.plan(create.query)
+        let result = try planner.executor().execute(plan)
+        var seen = Set<String>()
+        let columns = plan.columns.map { column in
+            ColumnDefinition(name: Identifier(column.name, at: create.query.position), type: column.type, typePosition: create.query.position, notNull: false, primaryKey: false, references: nil)
+        }
+        for column in columns where !seen.insert(column.name.name).inserted {
+            throw SQLError("the query returns two columns named \"\(column.name.name)\"; give them distinct aliases", at: create.query.position)
+        }
+        let definition = CreateTable(name: create.name, ifNotExists: false, columns: columns, primaryKey: nil, primaryKeyPosition: nil, partitionBy: create.partitionBy, options: create.options, position: create.position)
+        let table = try Self.defineTable(definition, in: transaction)
+        var rows: [[Value]] = []
+        rows.reserveCapacity(result.count)
+        for row in 0..<result.count { rows.append(result.row(row)) }
+        let count = try TableAppender.append(rows, to: table.name, in: transaction)
+        let committed = try transaction.commit(operation: "create table as", table: table.name)
+        return StatementOutcome(tag: "SELECT \(count)", snapshot: committed.snapshot)
+    }
+}
+
+/// Monotonic nanoseconds for whole-statement timing.
+enum DispatchClock {
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+}
+
+import Dispatch

@@ -1,0 +1,82 @@
+/// What expressions bind against: a scope, and (after GROUP BY) the groups and aggregates.
+
+import StarlingColumns
+import StarlingExecution
+import StarlingSQL
+
+/// The scope and rules for binding one clause's expressions.
+struct ExpressionContext {
+    var scope: BindingScope
+    /// Set above an aggregation: names then resolve to group keys and aggregate results.
+    var aggregation: AggregationContext?
+    /// The clause, for "not allowed in WHERE" messages.
+    var clause: String
+
+    init(scope: BindingScope, aggregation: AggregationContext? = nil, clause: String) {
+        self.scope = scope
+        self.aggregation = aggregation
+        self.clause = clause
+    }
+}
+
+/// The groups and aggregate calls of one query block, collected while binding the clauses
+/// above the aggregation (SELECT, HAVING, ORDER BY).
+final class AggregationContext {
+    /// GROUP BY expressions over FROM's columns.
+    let groups: [BoundExpression]
+    /// FROM's scope, for aggregate arguments and group matching.
+    let inputContext: ExpressionContext
+    private(set) var aggregates: [AggregateSpecification] = []
+
+    init(groups: [BoundExpression], inputContext: ExpressionContext) {
+        self.groups = groups
+        self.inputContext = inputContext
+    }
+
+    /// The output column of an aggregate call, registering it when new.
+    func column(for aggregate: AggregateSpecification) -> BoundExpression {
+        if let index = aggregates.firstIndex(of: aggregate) {
+            return .column(groups.count + index, aggregate.type)
+        }
+        aggregates.append(aggregate)
+        return .column(groups.count + aggregates.count - 1, aggregate.type)
+    }
+
+    /// The output column of a group key equal to `expression`, if any.
+    func groupColumn(for expression: BoundExpression) -> BoundExpression? {
+        guard let index = groups.firstIndex(of: expression) else { return nil }
+        return .column(index, groups[index].type)
+    }
+}
+
+extension Expression {
+    /// The aggregate function names.
+    static let aggregateNames: Set<String> = ["count", "sum", "avg", "mean", "min", "max"]
+
+    /// Whether this is a call of an aggregate function.
+    var isAggregateCall: Bool {
+        if case .function(let call) = self { return Self.aggregateNames.contains(call.name.name) }
+        return false
+    }
+
+    /// Whether an aggregate call appears anywhere inside (not looking into subqueries).
+    var containsAggregate: Bool {
+        if isAggregateCall { return true }
+        return subexpressions.contains { $0.containsAggregate }
+    }
+
+    /// The direct sub-expressions (not into subqueries).
+    var subexpressions: [Expression] {
+        switch self {
+        case .literal, .column, .star, .exists, .scalarSubquery, .interval: return []
+        case .unary(_, let operand, _), .isNull(let operand, _, _), .cast(let operand, _, _), .inSubquery(let operand, _, _, _): return [operand]
+        case .binary(_, let left, let right, _): return [left, right]
+        case .between(let value, let low, let high, _, _): return [value, low, high]
+        case .inList(let value, let list, _, _): return [value] + list
+        case .like(let value, let pattern, _, _, _): return [value, pattern]
+        case .caseWhen(let operand, let branches, let otherwise, _):
+            return (operand.map { [$0] } ?? []) + branches.flatMap { [$0.condition, $0.result] } + (otherwise.map { [$0] } ?? [])
+        case .function(let call): return call.arguments + (call.filter.map { [$0] } ?? [])
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// Renders plans for EXPLAIN and EXPLAIN ANALYZE, one operator per line, indented by depth.
+
+import StarlingColumns
+import StarlingExecution
+
+enum PlanExplainer {
+    static func lines(_ plan: PlanNode, profile: ExecutionProfile?) -> [String] {
+        var lines: [String] = []
+        render(plan, depth: 0, profile: profile, into: &lines)
+        return lines
+    }
+
+    static func render(_ node: PlanNode, depth: Int, profile: ExecutionProfile?, into lines: inout [String]) {
+        let indent = String(repeating: "  ", count: depth) + (depth > 0 ? "└─ " : "")
+        var line = indent + describe(node)
+        if let profile {
+            let counters = profile.counters(for: node.identifier)
+            var parts = ["rows in \(counters.rowsIn)", "out \(counters.rowsOut)", "time \(duration(counters.nanoseconds))"]
+            if case .scan(let scan) = node.operation {
+                parts.append("partitions \(scan.partitionCount - scan.partitionsSkipped) read, \(scan.partitionsSkipped) skipped")
+                parts.append("segments \(scan.segments.count) read, \(scan.segmentsSkipped) skipped")
+                parts.append("row groups \(counters.rowGroupsRead) read, \(counters.rowGroupsSkipped) skipped")
+                parts.append("\(counters.bytesRead) bytes read")
+            }
+            line += "  [" + parts.joined(separator: "; ") + "]"
+        } else {
+            line += "  (~\(node.estimatedRows) rows)"
+        }
+        lines.append(line)
+        for child in node.children { render(child, depth: depth + 1, profile: profile, into: &lines) }
+    }
+
+    static func describe(_ node: PlanNode) -> String {
+        let names = node.columns.map(\.name)
+        switch node.operation {
+        case .scan(let scan):
+            var text = "SCAN \(scan.table.name) columns: \(scan.columns.map(\.name).joined(separator: ", "))"
+            if scan.filter != nil { text += " filter" }
+            if !scan.zonePredicates.isEmpty { text += " zone maps: \(scan.zonePredicates.count)" }
+            text += " segments: \(scan.segments.count) of \(scan.segments.count + scan.segmentsSkipped)"
+            return text
+        case .rows(let chunks): return "ROWS \(chunks.reduce(0) { $0 + $1.count })"
+        case .filter: return "FILTER"
+        case .project: return "PROJECT \(names.joined(separator: ", "))"
+        case .dimensionJoin(_, let join):
+            return "STAR JOIN \(join.dimensionName) by row code" + (join.dimensionFilterText.map { " (dimension filter: \($0))" } ?? "")
+        case .hashJoin(_, _, let join): return "HASH JOIN \(join.kind.rawValue) on \(join.probeKeys.count) key\(join.probeKeys.count == 1 ? "" : "s") (build: second input)"
+        case .crossJoin: return "CROSS PRODUCT"
+        case .aggregate(_, let groups, let aggregates):
+            return "HASH AGGREGATE groups: \(groups.count) aggregates: \(aggregates.map(\.function.rawValue).joined(separator: ", "))"
+        case .sort(_, let keys, let limit): return limit.map { "TOP \($0) by \(keys.count) key\(keys.count == 1 ? "" : "s")" } ?? "ORDER BY \(keys.count) key\(keys.count == 1 ? "" : "s")"
+        case .limit(_, let limit, let offset): return "LIMIT \(limit.map(String.init) ?? "ALL") OFFSET \(offset)"
+        case .distinct: return "DISTINCT"
+        case .setOperation(let kind, let all, _, _): return kind.rawValue + (all ? " ALL" : "")
+        }
+    }
+
+    /// `12.3 ms`, `850 µs`, `1.20 s`.
+    static func duration(_ nanoseconds: UInt64) -> String {
+        let value = Double(nanoseconds)
+        if value >= 1e9 { return "\(Double(Int(value / 1e7)) / 100) s" }
+        if value >= 1e6 { return "\(Double(Int(value / 1e5)) / 10) ms" }
+        return "\(Int(value / 1e3)) µs"
+    }
+}

@@ -1,0 +1,355 @@
+/// Binding expressions: names to columns, types checked and converted, constants folded.
+
+import StarlingColumns
+import StarlingExecution
+import StarlingSQL
+
+extension QueryPlanner {
+    /// Binds `expression` in `context`.
+    func bind(_ expression: Expression, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {
+        if let aggregation = context.aggregation, let bound = try bindAboveAggregation(expression, aggregation, context) {
+            return bound
+        }
+        switch expression {
+        case .literal(let literal):
+            return try bindLiteral(literal)
+        case .column(let qualifier, let name):
+            guard let index = try context.scope.resolve(qualifier: qualifier, name: name) else {
+                throw context.scope.unknown(qualifier: qualifier, name: name)
+            }
+            return .column(index, context.scope.entries[index].type)
+        case .star(_, let position):
+            throw SQLError("* is only allowed in a SELECT list or count(*)", at: position)
+        case .unary(let op, let operand, let position):
+            let bound = try bind(operand, context)
+            switch op {
+            case .not: return .not(try coerce(bound, to: .boolean, at: operand.position, what: "NOT"))
+            case .plus:
+                guard TypeRules.isNumeric(bound.type) else { throw SQLError("cannot apply + to \(bound.type)", at: position) }
+                return bound
+            case .negate:
+                guard TypeRules.isNumeric(bound.type) else { throw SQLError("cannot negate \(bound.type)", at: position) }
+                return try fold(.negate(bound))
+            }
+        case .binary(let op, let left, let right, let position):
+            return try bindBinary(op, left, right, position, context)
+        case .between(let value, let low, let high, let negated, let position):
+            let bound = try bind(value, context)
+            let lower = try comparison(.greaterOrEqual, bound, try bind(low, context), at: position)
+            let upper = try comparison(.lessOrEqual, bound, try bind(high, context), at: position)
+            let both = BoundExpression.and([lower, upper])
+            return negated ? .not(both) : both
+        case .inList(let value, let list, let negated, let position):
+            let bound = try bind(value, context)
+            var items = try list.map { (item) throws(SQLError) -> BoundExpression in try bind(item, context) }
+            var type = bound.type
+            for item in items where !isNullConstant(item) {
+                guard let common = TypeRules.common(type, item.type) ?? (item.isConstant && item.type == .varchar ? type : nil) else {
+                    throw SQLError("cannot compare \(bound.type) with \(item.type) in IN", at: position)
+                }
+                type = common
+            }
+            let operand = try coerce(bound, to: type, at: value.position, what: "IN")
+            items = try items.map { (item) throws(SQLError) -> BoundExpression in try coerce(item, to: type, at: position, what: "IN") }
+            if items.allSatisfy({ if case .constant = $0 { return true }; return false }) {
+                let values = items.map { if case .constant(let v, _) = $0 { return v }; return Value.null }
+                return .inList(operand, values, negated: negated)
+            }
+            let equalities = items.map { BoundExpression.comparison(.equal, operand, $0) }
+            return negated ? .not(.or(equalities)) : .or(equalities)
+        case .inSubquery(let value, let query, let negated, let position):
+            let bound = try bind(value, context)
+            let result = try runSubquery(query, at: position)
+            guard result.columns.count == 1 else {
+                throw SQLError("the subquery in IN returns \(result.columns.count) columns; it must return one", at: position)
+            }
+            let column = result.chunk.columns[0]
+            guard let type = TypeRules.common(bound.type, column.type) ?? (column.type == .varchar ? nil : nil) else {
+                throw SQLError("cannot compare \(bound.type) with the subquery's \(column.type)", at: position)
+            }
+            let converted: Vector
+            do { converted = try Cast.cast(column, to: type) } catch { throw SQLError(error.message, at: position) }
+            let values = (0..<converted.count).map { converted.value(at: $0) }
+            return .inList(try coerce(bound, to: type, at: position, what: "IN"), values, negated: negated)
+        case .exists(let query, let negated, let position):
+            let result = try runSubquery(query, at: position)
+            return .constant(.boolean((result.chunk.count > 0) != negated), .boolean)
+        case .scalarSubquery(let query, let position):
+            let result = try runSubquery(query, at: position)
+            guard result.columns.count == 1 else {
+                throw SQLError("a scalar subquery must return one column; this one returns \(result.columns.count)", at: position)
+            }
+            guard result.chunk.count <= 1 else {
+                throw SQLError("a scalar subquery returned \(result.chunk.count) rows; it must return at most one", at: position)
+            }
+            let value = result.chunk.count == 1 ? result.chunk.columns[0].value(at: 0) : .null
+            return .constant(value, result.columns[0].type)
+        case .like(let value, let pattern, let negated, let caseInsensitive, let position):
+            let bound = try coerce(try bind(value, context), to: .varchar, at: value.position, what: "LIKE")
+            let patternBound = try bind(pattern, context)
+            guard case .constant(let patternValue, _) = patternBound else {
+                throw SQLError("LIKE needs a constant pattern", at: pattern.position)
+            }
+            guard case .string(let text) = patternValue else {
+                if patternValue.isNull { return .constant(.null, .boolean) }
+                throw SQLError("LIKE needs a string pattern", at: pattern.position)
+            }
+            _ = position
+            return .like(bound, LikePattern(text, caseInsensitive: caseInsensitive), negated: negated)
+        case .isNull(let value, let negated, _):
+            return .isNull(try bind(value, context), negated: negated)
+        case .caseWhen(let operand, let branches, let otherwise, let position):
+            return try bindCase(operand, branches, otherwise, position, context)
+        case .cast(let value, let type, let position):
+            let bound = try bind(value, context)
+            if isNullConstant(bound) { return .constant(.null, type) }
+            return try fold(.cast(bound, type), at: position)
+        case .function(let call):
+            return try bindFunction(call, context)
+        case .interval(let interval):
+            throw SQLError("an INTERVAL can only be added to or subtracted from a date or timestamp", at: interval.position)
+        }
+    }
+
+    /// Binds a constant.
+    func bindLiteral(_ literal: Literal) throws(SQLError) -> BoundExpression {
+        switch literal.kind {
+        case .null: return .constant(.null, .integer)
+        case .boolean(let flag): return .constant(.boolean(flag), .boolean)
+        case .string(let text): return .constant(.string(text), .varchar)
+        case .number(let text):
+            if text.allSatisfy({ $0.isNumber || $0 == "-" || $0 == "+" }), let number = Int64(text) {
+                return .constant(.integer(number), Int32(exactly: number) != nil ? .integer : .bigint)
+            }
+            if !text.contains("e") && !text.contains("E"), let dot = text.firstIndex(of: ".") {
+                let digits = text.filter(\.isNumber)
+                let scale = text.distance(from: dot, to: text.endIndex) - 1
+                let precision = max(digits.count, scale, 1)
+                if precision <= 18 {
+                    let type = LogicalType.decimal(precision: precision, scale: scale)
+                    if let value = try? ValueParsing.parse(text, as: type) { return .constant(value, type) }
+                }
+            }
+            guard let number = Double(text) else { throw SQLError("\(text) is not a number", at: literal.position) }
+            return .constant(.double(number), .double)
+        case .typed(let typeName, let text):
+            let type: LogicalType = typeName == "date" ? .date : .timestamp
+            do { return .constant(try ValueParsing.parse(text, as: type), type) } catch {
+                throw SQLError(error.message, at: literal.position)
+            }
+        }
+    }
+
+    func isNullConstant(_ expression: BoundExpression) -> Bool {
+        if case .constant(let value, _) = expression { return value.isNull }
+        return false
+    }
+
+    /// Evaluates an expression without columns now.
+    func fold(_ expression: BoundExpression, at position: SourcePosition = SourcePosition(0)) throws(SQLError) -> BoundExpression {
+        guard expression.isConstant else { return expression }
+        if case .constant = expression { return expression }
+        do {
+            return .constant(try ExpressionEvaluator.constantValue(expression), expression.type)
+        } catch {
+            throw SQLError(error.message, at: position)
+        }
+    }
+
+    /// `expression` converted to `type` (constants converted now), or an error.
+    func coerce(_ expression: BoundExpression, to type: LogicalType, at position: SourcePosition, what: String) throws(SQLError) -> BoundExpression {
+        if expression.type == type { return expression }
+        if isNullConstant(expression) { return .constant(.null, type) }
+        let allowed = TypeRules.common(expression.type, type) == type
+            || (expression.isConstant && expression.type == .varchar)
+            || (type == .varchar && expression.type != .varchar && what == "||")
+        guard allowed else {
+            throw SQLError("\(what) cannot use \(expression.type) as \(type)", at: position, hint: "add an explicit CAST")
+        }
+        return try fold(.cast(expression, type), at: position)
+    }
+
+    /// `left op right` with both sides converted to their common type.
+    func comparison(_ op: ComparisonOperator, _ left: BoundExpression, _ right: BoundExpression, at position: SourcePosition) throws(SQLError) -> BoundExpression {
+        // A constant that the other side's type holds exactly takes that type, so the column is
+        // compared as stored (and zone maps apply): `lo_quantity < 25` on a TINYINT.
+        if let narrowed = narrowConstant(right, to: left) {
+            return try fold(.comparison(op, left, narrowed), at: position)
+        }
+        if let narrowed = narrowConstant(left, to: right) {
+            return try fold(.comparison(op, narrowed, right), at: position)
+        }
+        var type = TypeRules.common(left.type, right.type)
+        if type == nil {
+            // A string constant takes the other side's type (d_date = '1995-03-15').
+            if right.isConstant && right.type == .varchar { type = left.type }
+            if left.isConstant && left.type == .varchar { type = right.type }
+            if isNullConstant(left) { type = right.type }
+            if isNullConstant(right) { type = left.type }
+        }
+        guard let type else {
+            throw SQLError("cannot compare \(left.type) with \(right.type)", at: position, hint: "add an explicit CAST")
+        }
+        let result = BoundExpression.comparison(op, try coerce(left, to: type, at: position, what: "comparison"), try coerce(right, to: type, at: position, what: "comparison"))
+        return try fold(result, at: position)
+    }
+
+    /// `constant` as `other`'s type when that loses nothing (numbers only).
+    func narrowConstant(_ constant: BoundExpression, to other: BoundExpression) -> BoundExpression? {
+        guard case .constant(let value, let type) = constant, !value.isNull, !other.isConstant,
+              type != other.type, TypeRules.isNumeric(type), TypeRules.isNumeric(other.type), other.type != .double else { return nil }
+        guard let converted = try? Cast.castValue(value, from: type, to: other.type),
+              let back = try? Cast.castValue(converted, from: other.type, to: type), back == value else { return nil }
+        return .constant(converted, other.type)
+    }
+
+    func bindBinary(_ op: BinaryOperator, _ leftExpression: Expression, _ rightExpression: Expression, _ position: SourcePosition, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {
+        switch op {
+        case .and, .or:
+            let left = try coerce(try bind(leftExpression, context), to: .boolean, at: leftExpression.position, what: op.rawValue)
+            let right = try coerce(try bind(rightExpression, context), to: .boolean, at: rightExpression.position, what: op.rawValue)
+            var operands: [BoundExpression] = []
+            for operand in [left, right] {
+                switch (op, operand) {
+                case (.and, .and(let inner)), (.or, .or(let inner)): operands += inner
+                default: operands.append(operand)
+                }
+            }
+            return op == .and ? .and(operands) : .or(operands)
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
+            let comparisonOperator: ComparisonOperator
+            switch op {
+            case .equal: comparisonOperator = .equal
+            case .notEqual: comparisonOperator = .notEqual
+            case .less: comparisonOperator = .less
+            case .lessOrEqual: comparisonOperator = .lessOrEqual
+            case .greater: comparisonOperator = .greater
+            default: comparisonOperator = .greaterOrEqual
+            }
+            return try comparison(comparisonOperator, try bind(leftExpression, context), try bind(rightExpression, context), at: position)
+        case .concatenate:
+            let left = try coerce(try bind(leftExpression, context), to: .varchar, at: leftExpression.position, what: "||")
+            let right = try coerce(try bind(rightExpression, context), to: .varchar, at: rightExpression.position, what: "||")
+            let joined = BoundExpression.function(.concat, [left, right], .varchar)
+            return try fold(.caseWhen([BoundCaseBranch(condition: .or([.isNull(left, negated: false), .isNull(right, negated: false)]), result: .constant(.null, .varchar))], otherwise: joined, .varchar))
+        case .add, .subtract, .multiply, .divide, .integerDivide, .modulo:
+            return try bindArithmetic(op, leftExpression, rightExpression, position, context)
+        }
+    }
+
+    func bindArithmetic(_ op: BinaryOperator, _ leftExpression: Expression, _ rightExpression: Expression, _ position: SourcePosition, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {
+        // Date and interval arithmetic.
+        if case .interval(let interval) = rightExpression, op == .add || op == .subtract {
+            return try addInterval(try bind(leftExpression, context), interval, negate: op == .subtract, at: position)
+        }
+        if case .interval(let interval) = leftExpression, op == .add {
+            return try addInterval(try bind(rightExpression, context), interval, negate: false, at: position)
+        }
+        let left = try bind(leftExpression, context)
+        let right = try bind(rightExpression, context)
+        let arithmeticOperator = ArithmeticOperator(rawValue: op.rawValue) ?? .add
+        if left.type == .date || right.type == .date {
+            switch (op, left.type, right.type) {
+            case (.add, .date, _) where TypeRules.isInteger(right.type):
+                return try fold(.arithmetic(.add, left, try coerce(right, to: .bigint, at: position, what: "+").withType(.bigint), .date), at: position)
+            case (.add, _, .date) where TypeRules.isInteger(left.type):
+                return try fold(.arithmetic(.add, right, try coerce(left, to: .bigint, at: position, what: "+"), .date), at: position)
+            case (.subtract, .date, _) where TypeRules.isInteger(right.type):
+                return try fold(.arithmetic(.subtract, left, try coerce(right, to: .bigint, at: position, what: "-"), .date), at: position)
+            case (.subtract, .date, .date):
+                return try fold(.arithmetic(.subtract, left.withType(.bigint), right.withType(.bigint), .bigint), at: position)
+            default:
+                throw SQLError("cannot apply \(op.rawValue) to \(left.type) and \(right.type)", at: position)
+            }
+        }
+        if left.type == .timestamp && right.type == .timestamp && op == .subtract {
+            throw SQLError("subtracting timestamps is not supported; use extract(epoch FROM …) differences", at: position)
+        }
+        let leftType = isNullConstant(left) ? right.type : left.type
+        let rightType = isNullConstant(right) ? left.type : right.type
+        guard let resultType = TypeRules.arithmetic(arithmeticOperator, leftType, rightType) else {
+            throw SQLError("cannot apply \(op.rawValue) to \(left.type) and \(right.type)", at: position, hint: TypeRules.isNumeric(left.type) || TypeRules.isNumeric(right.type) ? "add an explicit CAST" : nil)
+        }
+        // Operand types: DOUBLE for double results, the common decimal for + - %, raw for *.
+        var operandType: LogicalType
+        if resultType == .double {
+            operandType = .double
+        } else if case .decimal = resultType, arithmeticOperator == .multiply {
+            // Multiply unscaled values: the scales add up.
+            let leftOperand = try coerce(left, to: TypeRules.decimalView(leftType) == leftType ? leftType : leftType, at: position, what: op.rawValue)
+            let rightOperand = try coerce(right, to: rightType, at: position, what: op.rawValue)
+            return try fold(.arithmetic(.multiply, leftOperand.withType(.bigint), rightOperand.withType(.bigint), resultType), at: position)
+        } else {
+            operandType = TypeRules.common(leftType, rightType) ?? resultType
+            if arithmeticOperator == .integerDivide, case .decimal = operandType { operandType = .double }
+        }
+        let leftOperand = try coerce(left, to: operandType, at: position, what: op.rawValue)
+        let rightOperand = try coerce(right, to: operandType, at: position, what: op.rawValue)
+        if arithmeticOperator == .integerDivide && operandType == .double {
+            return try fold(.cast(.arithmetic(.integerDivide, leftOperand, rightOperand, .double), resultType), at: position)
+        }
+        if case .decimal = resultType, arithmeticOperator == .add || arithmeticOperator == .subtract || arithmeticOperator == .modulo {
+            return try fold(.arithmetic(arithmeticOperator, leftOperand.withType(resultType), rightOperand.withType(resultType), resultType), at: position)
+        }
+        return try fold(.arithmetic(arithmeticOperator, leftOperand, rightOperand, resultType), at: position)
+    }
+
+    /// `value ± INTERVAL 'n' unit`: days and weeks add days; months, quarters and years add
+    /// calendar months. The result is a TIMESTAMP, as in DuckDB and PostgreSQL.
+    func addInterval(_ value: BoundExpression, _ interval: IntervalLiteral, negate: Bool, at position: SourcePosition) throws(SQLError) -> BoundExpression {
+        guard value.type == .date || value.type == .timestamp else {
+            throw SQLError("cannot add an INTERVAL to \(value.type)", at: position)
+        }
+        let timestamp = value.type == .date ? try fold(.cast(value, .timestamp), at: position) : value
+        let count = negate ? -interval.count : interval.count
+        switch interval.unit {
+        case .day, .week:
+            let days = interval.unit == .week ? count * 7 : count
+            return try fold(.arithmetic(.add, timestamp, .constant(.integer(days * 86_400_000_000), .timestamp), .timestamp), at: position)
+        case .month, .quarter, .year:
+            let months = interval.unit == .month ? count : (interval.unit == .quarter ? count * 3 : count * 12)
+            return try fold(.function(.addMonths, [timestamp, .constant(.integer(months), .bigint)], .timestamp), at: position)
+        }
+    }
+
+    func bindCase(_ operand: Expression?, _ branches: [CaseBranch], _ otherwise: Expression?, _ position: SourcePosition, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {
+        let boundOperand = try operand.map { (operand) throws(SQLError) -> BoundExpression in try bind(operand, context) }
+        var conditions: [BoundExpression] = []
+        var results: [BoundExpression] = []
+        for branch in branches {
+            let condition = try bind(branch.condition, context)
+            if let boundOperand {
+                conditions.append(try comparison(.equal, boundOperand, condition, at: branch.condition.position))
+            } else {
+                conditions.append(try coerce(condition, to: .boolean, at: branch.condition.position, what: "CASE WHEN"))
+            }
+            results.append(try bind(branch.result, context))
+        }
+        let elseResult = try otherwise.map { (otherwise) throws(SQLError) -> BoundExpression in try bind(otherwise, context) } ?? .constant(.null, .integer)
+        var type: LogicalType?
+        for result in results + [elseResult] where !isNullConstant(result) {
+            guard let current = type else { type = result.type; continue }
+            guard let common = TypeRules.common(current, result.type) else {
+                throw SQLError("CASE results have types \(current) and \(result.type), which do not mix", at: position)
+            }
+            type = common
+        }
+        let resultType = type ?? .integer
+        var bound: [BoundCaseBranch] = []
+        for (condition, result) in zip(conditions, results) {
+            bound.append(BoundCaseBranch(condition: condition, result: try coerce(result, to: resultType, at: position, what: "CASE")))
+        }
+        return .caseWhen(bound, otherwise: try coerce(elseResult, to: resultType, at: position, what: "CASE"), resultType)
+    }
+}
+
+extension BoundExpression {
+    /// The same value seen as another type of the same shape (for unscaled decimal arithmetic).
+    func withType(_ type: LogicalType) -> BoundExpression {
+        switch self {
+        case .constant(let value, _): return .constant(value, type)
+        case .column(let index, _): return .column(index, type)
+        default: return self.type == type || self.type.physicalType != .float64 ? self : .cast(self, type)
+        }
+    }
+}

@@ -1,0 +1,225 @@
+/// Planning FROM: tables, subqueries, common table expressions, system tables and joins.
+
+import StarlingColumns
+import StarlingExecution
+import StarlingSQL
+import StarlingStorage
+
+/// One FROM item after planning: a base table (scanned later, only the columns needed) or a
+/// plan (subquery, CTE, system table, outer join).
+struct FromLeaf {
+    enum Source {
+        case table(CatalogTable)
+        case plan(PlanNode)
+    }
+    var source: Source
+    /// The leaf's first column in the FROM scope.
+    var offset: Int
+    var entries: [BindingScope.Entry]
+    var estimatedRows: Int
+
+    var range: Range<Int> { offset..<(offset + entries.count) }
+}
+
+/// FROM's leaves, the scope they make, and the conditions of its inner joins.
+struct FromClause {
+    var leaves: [FromLeaf] = []
+    var scope = BindingScope()
+    var conditions: [BoundExpression] = []
+
+    mutating func add(_ source: FromLeaf.Source, entries: [BindingScope.Entry], estimatedRows: Int) {
+        leaves.append(FromLeaf(source: source, offset: scope.entries.count, entries: entries, estimatedRows: estimatedRows))
+        scope.entries += entries
+    }
+
+    /// The leaf holding scope column `index`.
+    func leaf(of index: Int) -> Int {
+        leaves.firstIndex { $0.range.contains(index) } ?? 0
+    }
+}
+
+extension QueryPlanner {
+    func planFrom(_ items: [TableReference]) throws(SQLError) -> FromClause {
+        var from = FromClause()
+        if items.isEmpty {
+            from.add(.plan(node(.rows([Chunk.rowsOnly(1)]), columns: [], estimatedRows: 1)), entries: [], estimatedRows: 1)
+            return from
+        }
+        for item in items { try addReference(item, to: &from) }
+        return from
+    }
+
+    func addReference(_ reference: TableReference, to from: inout FromClause) throws(SQLError) {
+        switch reference {
+        case .table(let name, let schema, let alias):
+            let qualifier = alias?.name ?? name.name
+            if let schema {
+                guard schema.name == "starling" || schema.name == "main" else {
+                    throw SQLError("unknown schema \"\(schema.name)\"", at: schema.position, hint: "system tables are starling.tables, starling.columns, starling.partitions, starling.segments, starling.snapshots, starling.loads")
+                }
+                if schema.name == "starling" {
+                    let plan = try systemTable(name)
+                    from.add(.plan(plan), entries: plan.columns.map { BindingScope.Entry(qualifier: qualifier, name: $0.name, type: $0.type) }, estimatedRows: plan.estimatedRows)
+                    return
+                }
+            }
+            if schema == nil, let expression = commonTableExpression(named: name.name) {
+                // Plan the CTE's query without itself in scope (no recursion).
+                let saved = commonTableExpressions
+                while let last = commonTableExpressions.last, last[name.name] == nil { commonTableExpressions.removeLast() }
+                if !commonTableExpressions.isEmpty { commonTableExpressions.removeLast() }
+                let planned = try plan(expression.query)
+                commonTableExpressions = saved
+                var names = planned.columns.map(\.name)
+                if let columnNames = expression.columnNames {
+                    guard columnNames.count <= names.count else {
+                        throw SQLError("\(name.name) has \(names.count) columns but \(columnNames.count) names", at: expression.name.position)
+                    }
+                    for (index, column) in columnNames.enumerated() { names[index] = column.name }
+                }
+                let entries = zip(names, planned.columns).map { BindingScope.Entry(qualifier: qualifier, name: $0, type: $1.type) }
+                from.add(.plan(planned), entries: entries, estimatedRows: planned.estimatedRows)
+                return
+            }
+            guard let table = catalog.table(named: name.name) else {
+                var candidates = catalog.tables.map(\.name)
+                for scope in commonTableExpressions { candidates += scope.keys }
+                let hint = closestMatch(to: name.name, in: candidates).map { "did you mean \($0)?" }
+                throw SQLError("table \"\(name.name)\" does not exist", at: name.position, hint: hint)
+            }
+            let entries = table.columns.map { BindingScope.Entry(qualifier: qualifier, name: $0.name, type: $0.type) }
+            from.add(.table(table), entries: entries, estimatedRows: max(table.rowCount, 1))
+        case .subquery(let query, let alias, let columnNames, let position):
+            let planned = try plan(query)
+            var names = planned.columns.map(\.name)
+            if let columnNames {
+                guard columnNames.count <= names.count else {
+                    throw SQLError("the subquery has \(names.count) columns but \(columnNames.count) names", at: position)
+                }
+                for (index, column) in columnNames.enumerated() { names[index] = column.name }
+            }
+            let entries = zip(names, planned.columns).map { BindingScope.Entry(qualifier: alias?.name, name: $0, type: $1.type) }
+            from.add(.plan(planned), entries: entries, estimatedRows: planned.estimatedRows)
+        case .join(let join):
+            switch join.kind {
+            case .inner, .cross:
+                try addReference(join.left, to: &from)
+                let rightStart = from.scope.entries.count
+                try addReference(join.right, to: &from)
+                try addJoinConditions(join, leftRange: 0..<rightStart, rightRange: rightStart..<from.scope.entries.count, from: &from)
+            case .left, .right, .full:
+                try addOuterJoin(join, to: &from)
+            }
+        }
+    }
+
+    /// ON and USING of an inner join become conditions on the FROM scope.
+    func addJoinConditions(_ join: Join, leftRange: Range<Int>, rightRange: Range<Int>, from: inout FromClause) throws(SQLError) {
+        if let condition = join.condition {
+            let bound = try bind(condition, ExpressionContext(scope: from.scope, clause: "JOIN conditions"))
+            from.conditions.append(try coerce(bound, to: .boolean, at: condition.position, what: "ON"))
+        }
+        for name in join.using ?? [] {
+            let (left, right) = try usingColumns(name, scope: from.scope, leftRange: leftRange, rightRange: rightRange)
+            from.conditions.append(try comparison(.equal, .column(left, from.scope.entries[left].type), .column(right, from.scope.entries[right].type), at: name.position))
+            from.scope.entries[right].hidden = true
+            if let leaf = from.leaves.indices.first(where: { from.leaves[$0].range.contains(right) }) {
+                from.leaves[leaf].entries[right - from.leaves[leaf].offset].hidden = true
+            }
+        }
+    }
+
+    /// The positions of a USING column on each side.
+    func usingColumns(_ name: Identifier, scope: BindingScope, leftRange: Range<Int>, rightRange: Range<Int>) throws(SQLError) -> (Int, Int) {
+        let left = leftRange.filter { scope.entries[$0].name == name.name && !scope.entries[$0].hidden }
+        let right = rightRange.filter { scope.entries[$0].name == name.name }
+        guard left.count == 1, right.count == 1 else {
+            let side = left.count != 1 ? "left" : "right"
+            throw SQLError(left.count > 1 || right.count > 1 ? "column \"\(name.name)\" in USING is ambiguous on the \(side) side" : "column \"\(name.name)\" in USING does not exist on the \(side) side", at: name.position)
+        }
+        return (left[0], right[0])
+    }
+
+    /// A LEFT, RIGHT or FULL join, planned as one leaf.
+    func addOuterJoin(_ join: Join, to from: inout FromClause) throws(SQLError) {
+        let swap = join.kind == .right
+        var leftFrom = FromClause()
+        try addReference(swap ? join.right : join.left, to: &leftFrom)
+        var rightFrom = FromClause()
+        try addReference(swap ? join.left : join.right, to: &rightFrom)
+        let leftPlan = try planJoins(leftFrom, conjuncts: leftFrom.conditions, needed: Set(leftFrom.scope.entries.indices)).ordered(leftFrom.scope.entries.count, planner: self)
+        let rightPlan = try planJoins(rightFrom, conjuncts: rightFrom.conditions, needed: Set(rightFrom.scope.entries.indices)).ordered(rightFrom.scope.entries.count, planner: self)
+        var scope = BindingScope(entries: leftFrom.scope.entries + rightFrom.scope.entries)
+        let leftCount = leftFrom.scope.entries.count
+        var conjuncts: [BoundExpression] = []
+        if let condition = join.condition {
+            let bound = try coerce(try bind(condition, ExpressionContext(scope: scope, clause: "JOIN conditions")), to: .boolean, at: condition.position, what: "ON")
+            conjuncts = bound.conjuncts
+        }
+        for name in join.using ?? [] {
+            let (left, right) = try usingColumns(name, scope: scope, leftRange: 0..<leftCount, rightRange: leftCount..<scope.entries.count)
+            conjuncts.append(try comparison(.equal, .column(left, scope.entries[left].type), .column(right, scope.entries[right].type), at: name.position))
+            scope.entries[right].hidden = true
+        }
+        var probeKeys: [BoundExpression] = []
+        var buildKeys: [BoundExpression] = []
+        var residual: [BoundExpression] = []
+        var rightOnly: [BoundExpression] = []
+        for conjunct in conjuncts {
+            let used = conjunct.columnsUsed
+            if case .comparison(.equal, let a, let b) = conjunct {
+                let aUsed = a.columnsUsed, bUsed = b.columnsUsed
+                if !aUsed.isEmpty, !bUsed.isEmpty, aUsed.allSatisfy({ $0 < leftCount }), bUsed.allSatisfy({ $0 >= leftCount }) {
+                    probeKeys.append(a); buildKeys.append(b.remapColumns { $0 - leftCount }); continue
+                }
+                if !aUsed.isEmpty, !bUsed.isEmpty, bUsed.allSatisfy({ $0 < leftCount }), aUsed.allSatisfy({ $0 >= leftCount }) {
+                    probeKeys.append(b); buildKeys.append(a.remapColumns { $0 - leftCount }); continue
+                }
+            }
+            if join.kind != .full, !used.isEmpty, used.allSatisfy({ $0 >= leftCount }) {
+                rightOnly.append(conjunct.remapColumns { $0 - leftCount })
+            } else {
+                residual.append(conjunct)
+            }
+        }
+        var build = rightPlan
+        if !rightOnly.isEmpty {
+            build = node(.filter(build, .and(rightOnly)), columns: build.columns, estimatedRows: build.estimatedRows)
+        }
+        let kind: HashJoinSpecification.Kind = join.kind == .full ? .full : .left
+        let specification = HashJoinSpecification(kind: kind, probeKeys: probeKeys, buildKeys: buildKeys, residual: residual.isEmpty ? nil : .and(residual))
+        var joined = node(.hashJoin(probe: leftPlan, build: build, specification), columns: leftPlan.columns + build.columns, estimatedRows: leftPlan.estimatedRows)
+        var entries = scope.entries
+        if swap {
+            // Restore the written order: the RIGHT JOIN's left side first.
+            let rightCount = rightFrom.scope.entries.count
+            let order = Array(leftCount..<(leftCount + rightCount)) + Array(0..<leftCount)
+            joined = node(.project(joined, order.map { .column($0, joined.columns[$0].type) }), columns: order.map { joined.columns[$0] }, estimatedRows: joined.estimatedRows)
+            entries = order.map { entries[$0] }
+        }
+        from.add(.plan(joined), entries: entries, estimatedRows: joined.estimatedRows)
+    }
+
+    /// The user-visible keys of a referenceable table, by row code.
+    func dimensionKeys(_ tableName: String) throws(SQLError) -> Vector {
+        if let cached = dimensionKeyCache[tableName] { return cached }
+        guard let table = catalog.table(named: tableName), let keyName = table.primaryKey.first, let keyColumn = table.column(named: keyName) else {
+            throw SQLError("table \(tableName) is referenced but missing from the catalog", at: SourcePosition(0))
+        }
+        let keys: DimensionKeys
+        do { keys = try TableScanner(warehouse: warehouse, catalog: catalog).dimensionKeys(table) } catch {
+            throw SQLError(error.message, at: SourcePosition(0))
+        }
+        let vector = Vector(type: keyColumn.type, values: keys.keys)
+        dimensionKeyCache[tableName] = vector
+        return vector
+    }
+}
+
+extension BoundExpression {
+    /// The parts of an AND (itself otherwise).
+    var conjuncts: [BoundExpression] {
+        if case .and(let parts) = self { return parts.flatMap(\.conjuncts) }
+        return [self]
+    }
+}

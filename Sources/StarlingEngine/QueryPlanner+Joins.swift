@@ -1,0 +1,382 @@
+/// Ordering joins: star joins by row code where a fact references a dimension, hash joins
+/// otherwise, and scans that read only what the query needs.
+
+import StarlingColumns
+import StarlingExecution
+import StarlingSQL
+import StarlingStorage
+
+/// A planned FROM: the node, and where each FROM-scope column sits in its output.
+struct JoinResult {
+    var node: PlanNode
+    var positions: [Int: Int]
+
+    /// The node with its columns in scope order `0..<count` (all must be present).
+    func ordered(_ count: Int, planner: QueryPlanner) -> PlanNode {
+        let order = (0..<count).map { positions[$0] ?? 0 }
+        if order == Array(0..<node.columns.count) { return node }
+        return planner.node(.project(node, order.map { .column($0, node.columns[$0].type) }), columns: order.map { node.columns[$0] }, estimatedRows: node.estimatedRows)
+    }
+}
+
+/// An equality between two leaves, usable as a join key.
+struct JoinEdge {
+    var leftLeaf: Int
+    var left: BoundExpression
+    var rightLeaf: Int
+    var right: BoundExpression
+    var conjunct: BoundExpression
+}
+
+extension QueryPlanner {
+    func planJoins(_ from: FromClause, conjuncts: [BoundExpression], needed: Set<Int>) throws(SQLError) -> JoinResult {
+        let leafCount = from.leaves.count
+        var leafFilters = [[BoundExpression]](repeating: [], count: leafCount)
+        var edges: [JoinEdge] = []
+        var residuals: [BoundExpression] = []
+        for conjunct in conjuncts {
+            let leaves = Set(conjunct.columnsUsed.map { from.leaf(of: $0) })
+            if leaves.count == 1, let leaf = leaves.first {
+                leafFilters[leaf].append(conjunct)
+            } else if leaves.count == 2, case .comparison(.equal, let a, let b) = conjunct {
+                let aLeaves = Set(a.columnsUsed.map { from.leaf(of: $0) })
+                let bLeaves = Set(b.columnsUsed.map { from.leaf(of: $0) })
+                if aLeaves.count == 1, bLeaves.count == 1, let aLeaf = aLeaves.first, let bLeaf = bLeaves.first, aLeaf != bLeaf {
+                    edges.append(JoinEdge(leftLeaf: aLeaf, left: a, rightLeaf: bLeaf, right: b, conjunct: conjunct))
+                } else {
+                    residuals.append(conjunct)
+                }
+            } else {
+                residuals.append(conjunct)
+            }
+        }
+
+        // Dimension columns a star join may need to fetch (read once per dimension, cached).
+        var dimensionColumns = needed
+        for edge in edges { dimensionColumns.formUnion(edge.left.columnsUsed); dimensionColumns.formUnion(edge.right.columnsUsed) }
+        for residual in residuals { dimensionColumns.formUnion(residual.columnsUsed) }
+        var dimensionLoads: [Int: DimensionLoad] = [:]
+
+        // Greedy order: start from the largest leaf; prefer star joins, then hash joins on edges.
+        let start = from.leaves.indices.max { from.leaves[$0].estimatedRows < from.leaves[$1].estimatedRows } ?? 0
+        var joined: Set<Int> = [start]
+        // Leaves read by a scan of their own (not gathered through a star join) can supply row codes.
+        var scanned: Set<Int> = [start]
+        var steps: [(leaf: Int, edges: [Int], star: Int?)] = []
+        var usedEdges = Set<Int>()
+        while joined.count < leafCount {
+            var choice: (leaf: Int, edges: [Int], star: Int?)?
+            var bestSelectivity = Double.infinity
+            for (index, edge) in edges.enumerated() where !usedEdges.contains(index) {
+                for (inside, outside, factSide) in [(edge.leftLeaf, edge.rightLeaf, edge.left), (edge.rightLeaf, edge.leftLeaf, edge.right)] {
+                    guard joined.contains(inside), !joined.contains(outside) else { continue }
+                    let dimensionSide = factSide.scopeIndex == edge.left.scopeIndex ? edge.right : edge.left
+                    if scanned.contains(inside), isStarJoin(from, factLeaf: inside, fact: factSide, dimensionLeaf: outside, dimension: dimensionSide) {
+                        // The most selective dimension first: it shrinks what later joins see.
+                        let load = try dimensionLoad(from, outside, columns: dimensionColumns, filters: leafFilters[outside], cache: &dimensionLoads)
+                        if load.selectivity < bestSelectivity {
+                            bestSelectivity = load.selectivity
+                            choice = (outside, [index], index)
+                        }
+                    } else if choice == nil {
+                        choice = (outside, [], nil)
+                    }
+                }
+            }
+            var next = choice ?? (from.leaves.indices.filter { !joined.contains($0) }.min { from.leaves[$0].estimatedRows < from.leaves[$1].estimatedRows } ?? 0, [], nil)
+            if next.star == nil {
+                next.edges = edges.indices.filter { index in
+                    !usedEdges.contains(index) && ((joined.contains(edges[index].leftLeaf) && edges[index].rightLeaf == next.leaf) || (joined.contains(edges[index].rightLeaf) && edges[index].leftLeaf == next.leaf))
+                }
+            }
+            usedEdges.formUnion(next.edges)
+            joined.insert(next.leaf)
+            if next.star == nil { scanned.insert(next.leaf) }
+            steps.append(next)
+        }
+        // Edges not used as keys are filters once both sides are joined.
+        for (index, edge) in edges.enumerated() where !usedEdges.contains(index) { residuals.append(edge.conjunct) }
+        // Columns each leaf must output: what the query needs, hash keys and residual inputs
+        // (a star join reads the fact's row codes instead of its keys).
+        let starEdges = Set(steps.compactMap(\.star))
+        var required = needed
+        for (index, edge) in edges.enumerated() where usedEdges.contains(index) && !starEdges.contains(index) {
+            required.formUnion(edge.left.columnsUsed)
+            required.formUnion(edge.right.columnsUsed)
+        }
+        for residual in residuals { required.formUnion(residual.columnsUsed) }
+
+        // Build: the first leaf, then each step.
+        var codeColumns = [Int: Set<Int>]()
+        for step in steps {
+            if let star = step.star, let edge = Optional(edges[star]) {
+                let fact = joinedSide(edge, dimensionLeaf: step.leaf)
+                codeColumns[from.leaf(of: fact), default: []].insert(fact)
+            }
+        }
+        var result = try leafPlan(from, start, required: required, filters: leafFilters[start], codeColumns: codeColumns[start] ?? [])
+        var pending = residuals
+        var done: Set<Int> = [start]
+        result = applyResiduals(result, &pending, done: done, from: from)
+        for step in steps {
+            let leaf = step.leaf
+            if let star = step.star {
+                let edge = edges[star]
+                let fact = joinedSide(edge, dimensionLeaf: leaf)
+                guard let codePosition = result.codePositions[fact] else { throw SQLError("internal: star join without a row-code column", at: SourcePosition(0)) }
+                let load = try dimensionLoad(from, leaf, columns: dimensionColumns, filters: leafFilters[leaf], cache: &dimensionLoads)
+                result = try starJoin(result, from: from, dimensionLeaf: leaf, codePosition: codePosition, required: required, load: load)
+            } else {
+                let right = try leafPlan(from, leaf, required: required, filters: leafFilters[leaf], codeColumns: codeColumns[leaf] ?? [])
+                result = hashJoin(result, right, edges: step.edges.map { edges[$0] }, rightLeaf: leaf)
+            }
+            done.insert(leaf)
+            result = applyResiduals(result, &pending, done: done, from: from)
+        }
+        return JoinResult(node: result.node, positions: result.positions)
+    }
+
+    /// The column on the joined (fact) side of a star edge whose other side is `dimensionLeaf`.
+    func joinedSide(_ edge: JoinEdge, dimensionLeaf: Int) -> Int {
+        (edge.rightLeaf == dimensionLeaf ? edge.left : edge.right).scopeIndex ?? 0
+    }
+
+    /// Whether `fact = dimension` joins a fact's reference column to the referenced key.
+    func isStarJoin(_ from: FromClause, factLeaf: Int, fact: BoundExpression, dimensionLeaf: Int, dimension: BoundExpression) -> Bool {
+        guard case .table(let factTable) = from.leaves[factLeaf].source, case .table(let dimensionTable) = from.leaves[dimensionLeaf].source,
+              let factIndex = fact.scopeIndex, let dimensionIndex = dimension.scopeIndex else { return false }
+        let factColumn = factTable.columns[factIndex - from.leaves[factLeaf].offset]
+        let dimensionColumn = dimensionTable.columns[dimensionIndex - from.leaves[dimensionLeaf].offset]
+        guard let reference = factColumn.references else { return false }
+        return reference.table == dimensionTable.name && reference.column == dimensionColumn.name && dimensionTable.isReferenceable
+    }
+
+    /// A plan in progress: its node, scope positions, and row-code columns for star joins.
+    struct PartialPlan {
+        var node: PlanNode
+        var positions: [Int: Int]
+        var codePositions: [Int: Int] = [:]
+    }
+
+    func applyResiduals(_ plan: PartialPlan, _ pending: inout [BoundExpression], done: Set<Int>, from: FromClause) -> PartialPlan {
+        let ready = pending.filter { $0.columnsUsed.allSatisfy { done.contains(from.leaf(of: $0)) } }
+        guard !ready.isEmpty else { return plan }
+        pending.removeAll { conjunct in conjunct.columnsUsed.allSatisfy { done.contains(from.leaf(of: $0)) } }
+        let predicate = BoundExpression.and(ready).remapColumns { plan.positions[$0] ?? 0 }
+        var result = plan
+        result.node = node(.filter(plan.node, predicate), columns: plan.node.columns, estimatedRows: max(1, plan.node.estimatedRows / 2))
+        return result
+    }
+
+    /// A leaf as a plan: a scan of the required columns with its filters pushed down, or its plan.
+    func leafPlan(_ from: FromClause, _ leafIndex: Int, required: Set<Int>, filters: [BoundExpression], codeColumns: Set<Int>) throws(SQLError) -> PartialPlan {
+        let leaf = from.leaves[leafIndex]
+        switch leaf.source {
+        case .plan(let plan):
+            var positions: [Int: Int] = [:]
+            for index in leaf.range { positions[index] = index - leaf.offset }
+            var result = PartialPlan(node: plan, positions: positions)
+            if !filters.isEmpty {
+                let predicate = BoundExpression.and(filters).remapColumns { positions[$0] ?? 0 }
+                result.node = node(.filter(plan, predicate), columns: plan.columns, estimatedRows: max(1, plan.estimatedRows / 2))
+            }
+            return result
+        case .table(let table):
+            var wanted = required.filter { leaf.range.contains($0) }
+            for filter in filters { wanted.formUnion(filter.columnsUsed) }
+            var columns: [ScanColumn] = []
+            var positions: [Int: Int] = [:]
+            for index in wanted.sorted() {
+                let column = table.columns[index - leaf.offset]
+                positions[index] = columns.count
+                if let reference = column.references {
+                    columns.append(ScanColumn(column: column, mode: .referenceKey(keys: try dimensionKeys(reference.table)), name: column.name))
+                } else {
+                    columns.append(ScanColumn(column: column, mode: .stored, name: column.name))
+                }
+            }
+            var codePositions: [Int: Int] = [:]
+            for index in codeColumns.sorted() {
+                let column = table.columns[index - leaf.offset]
+                codePositions[index] = columns.count
+                columns.append(ScanColumn(column: column, mode: .rowCode, name: column.name + "#code"))
+            }
+            let filter = filters.isEmpty ? nil : BoundExpression.and(filters).remapColumns { positions[$0] ?? 0 }
+            let predicates = filters.flatMap { zonePredicates($0, columns: columns, positions: positions) }
+            let specification = pruneSegments(table, columns: columns, filter: filter, zonePredicates: predicates)
+            let remainingRows = specification.segments.reduce(0) { $0 + $1.rows }
+            let estimate = max(1, filters.isEmpty ? remainingRows : remainingRows / (2 * filters.count))
+            let scan = node(.scan(specification), columns: columns.map { PlanColumn(name: $0.name, type: $0.type) }, estimatedRows: estimate)
+            return PartialPlan(node: scan, positions: positions, codePositions: codePositions)
+        }
+    }
+
+    /// `column op constant` conditions a zone map can decide (stored columns only).
+    func zonePredicates(_ conjunct: BoundExpression, columns: [ScanColumn], positions: [Int: Int]) -> [ZonePredicate] {
+        func stored(_ expression: BoundExpression) -> ScanColumn? {
+            guard case .column(let index, _) = expression, let position = positions[index] else { return nil }
+            let column = columns[position]
+            if case .stored = column.mode { return column }
+            return nil
+        }
+        switch conjunct {
+        case .comparison(let op, let left, .constant(let value, _)) where !value.isNull:
+            if let column = stored(left) { return [ZonePredicate(columnIdentifier: column.column.identifier, comparison: op, constant: value)] }
+        case .comparison(let op, .constant(let value, _), let right) where !value.isNull:
+            if let column = stored(right) { return [ZonePredicate(columnIdentifier: column.column.identifier, comparison: op.swapped, constant: value)] }
+        case .inList(let operand, let values, false):
+            if let column = stored(operand), !values.isEmpty, !values.contains(where: \.isNull) {
+                let type = column.column.storedType
+                let sorted = values.sorted { ValueOrderingBridge.less($0, $1, type: type) }
+                if let low = sorted.first, let high = sorted.last {
+                    return [ZonePredicate(columnIdentifier: column.column.identifier, comparison: .greaterOrEqual, constant: low),
+                            ZonePredicate(columnIdentifier: column.column.identifier, comparison: .lessOrEqual, constant: high)]
+                }
+            }
+        default: break
+        }
+        return []
+    }
+
+    /// The scan with segments (and whole partitions) the catalog's statistics rule out removed.
+    func pruneSegments(_ table: CatalogTable, columns: [ScanColumn], filter: BoundExpression?, zonePredicates: [ZonePredicate]) -> ScanSpecification {
+        var kept: [CatalogSegment] = []
+        var segmentsSkipped = 0
+        var partitionsSkipped = 0
+        for partition in table.partitions {
+            var keptHere = 0
+            for segment in partition.segments {
+                if segmentExcluded(segment, table: table, zonePredicates) {
+                    segmentsSkipped += 1
+                } else {
+                    kept.append(segment)
+                    keptHere += 1
+                }
+            }
+            if keptHere == 0 && !partition.segments.isEmpty { partitionsSkipped += 1 }
+        }
+        return ScanSpecification(table: table, segments: kept, partitionCount: table.partitions.count, partitionsSkipped: partitionsSkipped, segmentsSkipped: segmentsSkipped, columns: columns, filter: filter, zonePredicates: zonePredicates)
+    }
+
+    func segmentExcluded(_ segment: CatalogSegment, table: CatalogTable, _ predicates: [ZonePredicate]) -> Bool {
+        for predicate in predicates {
+            guard let statistics = segment.statistics.first(where: { $0.columnIdentifier == predicate.columnIdentifier }),
+                  let column = table.columns.first(where: { $0.identifier == predicate.columnIdentifier }) else { continue }
+            if statistics.nullCount == segment.rows { return true }
+            // String statistics may be truncated: only numbers, dates and booleans prune here.
+            guard column.storedType.physicalType != .string else { continue }
+            let minimum = statistics.minimum.map(ValueOrderingBridge.value) ?? .null
+            let maximum = statistics.maximum.map(ValueOrderingBridge.value) ?? .null
+            if ZoneMap.excludes(predicate.comparison, predicate.constant, minimum: minimum, maximum: maximum, type: column.storedType) { return true }
+        }
+        return false
+    }
+
+    /// A dimension read whole for star joins: its rows in row-code order (the columns a star
+    /// join may fetch), and which codes pass its own conditions.
+    struct DimensionLoad {
+        var rows: Chunk
+        var positions: [Int: Int]
+        var columns: [PlanColumn]
+        var qualifies: [Bool]?
+        var selectivity: Double
+        var filterCount: Int
+    }
+
+    /// Reads a dimension leaf (once per planJoins) and evaluates its conditions into a bitmap.
+    func dimensionLoad(_ from: FromClause, _ leafIndex: Int, columns: Set<Int>, filters: [BoundExpression], cache: inout [Int: DimensionLoad]) throws(SQLError) -> DimensionLoad {
+        if let cached = cache[leafIndex] { return cached }
+        let wanted = columns.union(filters.flatMap { $0.columnsUsed }).filter { from.leaves[leafIndex].range.contains($0) }
+        let scan = try leafPlan(from, leafIndex, required: wanted, filters: [], codeColumns: [])
+        let rows: Chunk
+        do { rows = try executor().execute(scan.node) } catch { throw SQLError(error.message, at: SourcePosition(0)) }
+        var qualifies: [Bool]?
+        var selectivity = 1.0
+        if !filters.isEmpty {
+            let predicate = BoundExpression.and(filters).remapColumns { scan.positions[$0] ?? 0 }
+            let selected: [Int32]
+            do { selected = try ExpressionEvaluator.select(predicate, rows) } catch { throw SQLError(error.message, at: SourcePosition(0)) }
+            var bitmap = [Bool](repeating: false, count: rows.count + 1)
+            for row in selected { bitmap[Int(row) + 1] = true }
+            qualifies = bitmap
+            selectivity = Double(selected.count) / Double(max(rows.count, 1))
+        }
+        let load = DimensionLoad(rows: rows, positions: scan.positions, columns: scan.node.columns, qualifies: qualifies, selectivity: selectivity, filterCount: filters.count)
+        cache[leafIndex] = load
+        return load
+    }
+
+    /// Joins the plan to a dimension by row code: the dimension's conditions are a bitmap over
+    /// row codes, and the columns the query needs are gathered by code.
+    func starJoin(_ plan: PartialPlan, from: FromClause, dimensionLeaf: Int, codePosition: Int, required: Set<Int>, load: DimensionLoad) throws(SQLError) -> PartialPlan {
+        let leaf = from.leaves[dimensionLeaf]
+        guard case .table(let table) = leaf.source else { throw SQLError("internal: star join to a non-table", at: SourcePosition(0)) }
+        let outputIndices = leaf.range.filter { required.contains($0) }
+        var result = plan
+        var columns = plan.node.columns
+        var outputColumns: [Int] = []
+        for index in outputIndices {
+            guard let position = load.positions[index] else { continue }
+            result.positions[index] = columns.count
+            outputColumns.append(position)
+            columns.append(load.columns[position])
+        }
+        let filterText = load.filterCount == 0 ? nil : "\(load.filterCount) condition\(load.filterCount == 1 ? "" : "s"), \(Int((load.selectivity * 1000).rounded()) / 10)% of rows"
+        let specification = DimensionJoinSpecification(dimensionName: table.name, codeColumn: codePosition, dimension: load.rows, outputColumns: outputColumns, qualifies: load.qualifies, keepUnmatched: false, dimensionFilterText: filterText)
+        result.node = node(.dimensionJoin(plan.node, specification), columns: columns, estimatedRows: max(1, Int(Double(plan.node.estimatedRows) * load.selectivity)))
+        return result
+    }
+
+    /// A hash join of the plan so far with a leaf, building on the smaller side.
+    func hashJoin(_ plan: PartialPlan, _ leafPlan: PartialPlan, edges: [JoinEdge], rightLeaf: Int) -> PartialPlan {
+        var planKeys: [BoundExpression] = []
+        var leafKeys: [BoundExpression] = []
+        for edge in edges {
+            let (inPlan, inLeaf) = edge.rightLeaf == rightLeaf ? (edge.left, edge.right) : (edge.right, edge.left)
+            planKeys.append(inPlan.remapColumns { plan.positions[$0] ?? 0 })
+            leafKeys.append(inLeaf.remapColumns { leafPlan.positions[$0] ?? 0 })
+        }
+        let buildOnLeaf = leafPlan.node.estimatedRows <= plan.node.estimatedRows
+        let (probe, build) = buildOnLeaf ? (plan, leafPlan) : (leafPlan, plan)
+        let specification = HashJoinSpecification(kind: .inner, probeKeys: buildOnLeaf ? planKeys : leafKeys, buildKeys: buildOnLeaf ? leafKeys : planKeys, residual: nil)
+        let estimate = edges.isEmpty ? probe.node.estimatedRows * build.node.estimatedRows : max(probe.node.estimatedRows, build.node.estimatedRows)
+        var positions = probe.positions
+        for (index, position) in build.positions { positions[index] = probe.node.columns.count + position }
+        var codePositions = probe.codePositions
+        for (index, position) in build.codePositions { codePositions[index] = probe.node.columns.count + position }
+        let joinNode = edges.isEmpty
+            ? node(.crossJoin(probe.node, build.node), columns: probe.node.columns + build.node.columns, estimatedRows: estimate)
+            : node(.hashJoin(probe: probe.node, build: build.node, specification), columns: probe.node.columns + build.node.columns, estimatedRows: estimate)
+        return PartialPlan(node: joinNode, positions: positions, codePositions: codePositions)
+    }
+}
+
+extension BoundExpression {
+    /// The column index when the expression is a bare column.
+    var scopeIndex: Int? {
+        if case .column(let index, _) = self { return index }
+        return nil
+    }
+}
+
+/// Bridges catalog statistics to zone-map values and ordering.
+enum ValueOrderingBridge {
+    static func value(_ stored: StoredValue) -> Value {
+        switch stored {
+        case .integer(let number): return .integer(number)
+        case .double(let number): return .double(number)
+        case .string(let text): return .string(text)
+        case .boolean(let flag): return .boolean(flag)
+        }
+    }
+
+    static func less(_ left: Value, _ right: Value, type: LogicalType) -> Bool {
+        switch (left, right) {
+        case (.integer(let a), .integer(let b)): return a < b
+        case (.double(let a), .double(let b)): return a < b
+        case (.string(let a), .string(let b)): return a.utf8.lexicographicallyPrecedes(b.utf8)
+        case (.boolean(let a), .boolean(let b)): return !a && b
+        default: return false
+        }
+    }
+}

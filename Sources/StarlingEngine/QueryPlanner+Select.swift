@@ -1,0 +1,189 @@
+/// Planning one SELECT block: FROM and WHERE, GROUP BY and aggregates, the select list, ORDER BY.
+
+import StarlingColumns
+import StarlingExecution
+import StarlingSQL
+
+extension QueryPlanner {
+    func planSelect(_ select: Select, orderBy: [OrderItem], limit: Expression?, offset: Expression?) throws(SQLError) -> PlanNode {
+        let from = try planFrom(select.from)
+        let inputContext = ExpressionContext(scope: from.scope, clause: "WHERE")
+        var conjuncts: [BoundExpression] = from.conditions
+        if let whereClause = select.whereClause {
+            if whereClause.containsAggregate {
+                throw SQLError("aggregate functions are not allowed in WHERE", at: whereClause.position, hint: "use HAVING")
+            }
+            conjuncts.append(try coerce(try bind(whereClause, inputContext), to: .boolean, at: whereClause.position, what: "WHERE"))
+        }
+        conjuncts = conjuncts.flatMap { if case .and(let parts) = $0 { return parts }; return [$0] }
+
+        // The select list, with * expanded.
+        var items: [(expression: Expression, name: String)] = []
+        for item in select.items {
+            if case .star(let qualifier, let position) = item.expression {
+                let entries = from.scope.entries.enumerated().filter { entry in
+                    if let qualifier { return entry.element.qualifier == qualifier.name }
+                    return !entry.element.hidden
+                }
+                if entries.isEmpty {
+                    throw SQLError(qualifier.map { "no table \"\($0.name)\" in FROM" } ?? "SELECT * needs a FROM clause", at: position)
+                }
+                for entry in entries {
+                    let column = Expression.column(qualifier: entry.element.qualifier.map { Identifier($0, at: position) }, name: Identifier(entry.element.name, at: position))
+                    items.append((column, entry.element.name))
+                }
+            } else {
+                items.append((item.expression, item.alias?.name ?? item.expression.outputName))
+            }
+        }
+
+        let aggregated = !select.groupBy.isEmpty || select.having != nil || items.contains { $0.expression.containsAggregate }
+            || orderBy.contains { $0.expression.containsAggregate }
+        var aggregation: AggregationContext?
+        var outputContext = ExpressionContext(scope: from.scope, clause: "SELECT")
+        if aggregated {
+            var groups: [BoundExpression] = []
+            let groupContext = ExpressionContext(scope: from.scope, clause: "GROUP BY")
+            for expression in select.groupBy {
+                var target = expression
+                if let position = try orderPosition(expression, count: items.count) {
+                    target = items[position].expression
+                } else if case .column(nil, let name) = expression, try from.scope.resolve(qualifier: nil, name: name) == nil,
+                          let item = items.first(where: { $0.name == name.name }) {
+                    target = item.expression
+                }
+                if target.containsAggregate { throw SQLError("aggregate functions are not allowed in GROUP BY", at: expression.position) }
+                let bound = try bind(target, groupContext)
+                if !groups.contains(bound) { groups.append(bound) }
+            }
+            aggregation = AggregationContext(groups: groups, inputContext: ExpressionContext(scope: from.scope, clause: "an aggregate"))
+            outputContext = ExpressionContext(scope: from.scope, aggregation: aggregation, clause: "SELECT")
+        }
+        var outputs: [BoundExpression] = []
+        for item in items { outputs.append(try bind(item.expression, outputContext)) }
+        var having: BoundExpression?
+        if let condition = select.having {
+            var context = outputContext
+            context.clause = "HAVING"
+            having = try coerce(try bind(condition, context), to: .boolean, at: condition.position, what: "HAVING")
+        }
+        // ORDER BY: an output position, an output name, or an expression (hidden when not selected).
+        var sortTargets: [(index: Int, item: OrderItem)] = []
+        var hidden: [BoundExpression] = []
+        for item in orderBy {
+            if let position = try orderPosition(item.expression, count: items.count) {
+                sortTargets.append((position, item))
+                continue
+            }
+            // An output name wins over a FROM column (as in PostgreSQL and DuckDB).
+            if case .column(nil, let name) = item.expression, let index = items.firstIndex(where: { $0.name == name.name }) {
+                sortTargets.append((index, item))
+                continue
+            }
+            var context = outputContext
+            context.clause = "ORDER BY"
+            let bound = try bind(item.expression, context)
+            if let index = outputs.firstIndex(of: bound) {
+                sortTargets.append((index, item))
+            } else {
+                if select.distinct {
+                    throw SQLError("for SELECT DISTINCT, ORDER BY expressions must appear in the select list", at: item.expression.position)
+                }
+                hidden.append(bound)
+                sortTargets.append((items.count + hidden.count - 1, item))
+            }
+        }
+
+        // Everything FROM must provide, then the joins.
+        var needed = Set<Int>()
+        if let aggregation {
+            for group in aggregation.groups { needed.formUnion(group.columnsUsed) }
+            for aggregate in aggregation.aggregates {
+                if let argument = aggregate.argument { needed.formUnion(argument.columnsUsed) }
+                if let filter = aggregate.filter { needed.formUnion(filter.columnsUsed) }
+            }
+        } else {
+            for expression in outputs + hidden { needed.formUnion(expression.columnsUsed) }
+        }
+        let joined = try planJoins(from, conjuncts: conjuncts, needed: needed)
+        let remap: (Int) -> Int = { joined.positions[$0] ?? 0 }
+        var current = joined.node
+        if let aggregation {
+            let groups = aggregation.groups.map { $0.remapColumns(remap) }
+            let aggregates = aggregation.aggregates.map { aggregate in
+                AggregateSpecification(function: aggregate.function, argument: aggregate.argument?.remapColumns(remap), distinct: aggregate.distinct, filter: aggregate.filter?.remapColumns(remap), type: aggregate.type)
+            }
+            var columns = groups.enumerated().map { PlanColumn(name: "group\($0.offset + 1)", type: $0.element.type) }
+            columns += aggregates.map { PlanColumn(name: $0.function.rawValue, type: $0.type) }
+            let estimate = groups.isEmpty ? 1 : max(1, current.estimatedRows / 10)
+            current = node(.aggregate(current, groups: groups, aggregates: aggregates), columns: columns, estimatedRows: estimate)
+            if let having {
+                current = node(.filter(current, having), columns: current.columns, estimatedRows: current.estimatedRows)
+            }
+        } else {
+            outputs = outputs.map { $0.remapColumns(remap) }
+            hidden = hidden.map { $0.remapColumns(remap) }
+        }
+        let projected = outputs + hidden
+        var columns = zip(items, outputs).map { PlanColumn(name: $0.name, type: $1.type) }
+        columns += hidden.enumerated().map { PlanColumn(name: "sort\($0.offset + 1)", type: $0.element.type) }
+        current = node(.project(current, projected), columns: columns, estimatedRows: current.estimatedRows)
+        if select.distinct {
+            current = node(.distinct(current), columns: current.columns, estimatedRows: current.estimatedRows)
+        }
+        let keys = sortTargets.map { target in
+            SortKey(expression: .column(target.index, columns[target.index].type), descending: target.item.descending, nullsFirst: target.item.nullsFirst ?? false)
+        }
+        current = try addSortAndLimit(current, keys: keys, limit: limit, offset: offset)
+        if !hidden.isEmpty {
+            let visible = (0..<items.count).map { BoundExpression.column($0, columns[$0].type) }
+            current = node(.project(current, visible), columns: Array(columns.prefix(items.count)), estimatedRows: current.estimatedRows)
+        }
+        return current
+    }
+}
+
+extension Expression {
+    /// The column name a select item gets without an alias (as DuckDB names it).
+    var outputName: String {
+        switch self {
+        case .column(_, let name): return name.name
+        case .function(let call):
+            let filter = call.filter.map { " FILTER (WHERE \($0.sqlText))" } ?? ""
+            if call.star { return "count_star()" + filter }
+            return call.name.name + "(" + (call.distinct ? "DISTINCT " : "") + call.arguments.map(\.sqlText).joined(separator: ", ") + ")" + filter
+        default: return sqlText
+        }
+    }
+
+    /// A readable rendering of the expression.
+    var sqlText: String {
+        switch self {
+        case .literal(let literal):
+            switch literal.kind {
+            case .null: return "NULL"
+            case .boolean(let flag): return flag ? "true" : "false"
+            case .number(let text): return text
+            case .string(let text): return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+            case .typed(let type, let text): return type.uppercased() + " '" + text + "'"
+            }
+        case .column(let qualifier, let name): return (qualifier.map { $0.name + "." } ?? "") + name.name
+        case .star(let qualifier, _): return (qualifier.map { $0.name + "." } ?? "") + "*"
+        case .unary(let op, let operand, _): return op == .not ? "(NOT \(operand.sqlText))" : op.rawValue + operand.sqlText
+        case .binary(let op, let left, let right, _): return "(\(left.sqlText) \(op.rawValue) \(right.sqlText))"
+        case .between(let value, let low, let high, let negated, _): return "(\(value.sqlText) \(negated ? "NOT " : "")BETWEEN \(low.sqlText) AND \(high.sqlText))"
+        case .inList(let value, let list, let negated, _): return "(\(value.sqlText) \(negated ? "NOT " : "")IN (\(list.map(\.sqlText).joined(separator: ", "))))"
+        case .inSubquery(let value, _, let negated, _): return "(\(value.sqlText) \(negated ? "NOT " : "")IN (SELECT …))"
+        case .exists(_, let negated, _): return "\(negated ? "NOT " : "")EXISTS(SELECT …)"
+        case .scalarSubquery: return "(SELECT …)"
+        case .like(let value, let pattern, let negated, let insensitive, _): return "(\(value.sqlText) \(negated ? "NOT " : "")\(insensitive ? "ILIKE" : "LIKE") \(pattern.sqlText))"
+        case .isNull(let value, let negated, _): return "(\(value.sqlText) IS \(negated ? "NOT " : "")NULL)"
+        case .caseWhen: return "CASE … END"
+        case .cast(let value, let type, _): return "CAST(\(value.sqlText) AS \(type))"
+        case .function(let call):
+            let filter = call.filter.map { " FILTER (WHERE \($0.sqlText))" } ?? ""
+            return call.name.name + "(" + (call.star ? "*" : (call.distinct ? "DISTINCT " : "") + call.arguments.map(\.sqlText).joined(separator: ", ")) + ")" + filter
+        case .interval(let interval): return "INTERVAL '\(interval.count)' \(interval.unit.rawValue.uppercased())"
+        }
+    }
+}

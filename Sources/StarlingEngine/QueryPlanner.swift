@@ -1,0 +1,165 @@
+/// Turns parsed queries into plans: scopes, common table expressions, set operations, ORDER BY and LIMIT.
+
+import StarlingColumns
+import StarlingExecution
+import StarlingSQL
+import StarlingStorage
+
+/// Binds and plans queries against one catalog snapshot. Uncorrelated subqueries (IN, EXISTS,
+/// scalar) run while planning and become constants; dimensions for star joins are loaded then too.
+final class QueryPlanner {
+    let catalog: Catalog
+    let warehouse: Warehouse
+    let threads: Int
+    let memoryLimit: Int
+    /// `current_date` and `current_timestamp`, fixed for the statement.
+    let now: (days: Int64, micros: Int64)
+    private var nextIdentifier = 0
+    /// Common table expressions in scope, innermost last.
+    var commonTableExpressions: [[String: CommonTableExpression]] = []
+    /// Dimension key vectors by table name (a reference column's user-visible values).
+    var dimensionKeyCache: [String: Vector] = [:]
+
+    init(catalog: Catalog, warehouse: Warehouse, threads: Int, memoryLimit: Int) {
+        self.catalog = catalog
+        self.warehouse = warehouse
+        self.threads = threads
+        self.memoryLimit = memoryLimit
+        let micros = currentMicros()
+        now = (micros >= 0 ? micros / 86_400_000_000 : (micros - 86_399_999_999) / 86_400_000_000, micros)
+    }
+
+    /// A new plan node with the next identifier.
+    func node(_ operation: PlanNode.Operator, columns: [PlanColumn], estimatedRows: Int) -> PlanNode {
+        nextIdentifier += 1
+        return PlanNode(identifier: nextIdentifier, operation: operation, columns: columns, estimatedRows: estimatedRows)
+    }
+
+    /// A new executor with the planner's settings.
+    func executor(profile: ExecutionProfile = ExecutionProfile()) -> QueryExecutor {
+        QueryExecutor(warehouse: warehouse, threads: threads, memoryLimit: memoryLimit, profile: profile)
+    }
+
+    /// Plans a whole query.
+    func plan(_ query: Query) throws(SQLError) -> PlanNode {
+        var names: [String: CommonTableExpression] = [:]
+        for expression in query.commonTableExpressions {
+            guard names[expression.name.name] == nil else {
+                throw SQLError("common table expression \"\(expression.name.name)\" is defined twice", at: expression.name.position)
+            }
+            names[expression.name.name] = expression
+            // Later ones may use earlier ones: push each as it is defined.
+            commonTableExpressions.append([expression.name.name: expression])
+        }
+        defer { commonTableExpressions.removeLast(query.commonTableExpressions.count) }
+        if case .select(let select) = query.body {
+            return try planSelect(select, orderBy: query.orderBy, limit: query.limit, offset: query.offset)
+        }
+        var result = try planBody(query.body)
+        if !query.orderBy.isEmpty {
+            let scope = BindingScope(entries: result.columns.map { BindingScope.Entry(qualifier: nil, name: $0.name, type: $0.type) })
+            let context = ExpressionContext(scope: scope, clause: "ORDER BY")
+            var keys: [SortKey] = []
+            for item in query.orderBy {
+                let expression: BoundExpression
+                if let position = try orderPosition(item.expression, count: result.columns.count) {
+                    expression = .column(position, result.columns[position].type)
+                } else {
+                    expression = try bind(item.expression, context)
+                }
+                keys.append(SortKey(expression: expression, descending: item.descending, nullsFirst: item.nullsFirst ?? false))
+            }
+            result = try addSortAndLimit(result, keys: keys, limit: query.limit, offset: query.offset)
+        } else if query.limit != nil || query.offset != nil {
+            result = try addSortAndLimit(result, keys: [], limit: query.limit, offset: query.offset)
+        }
+        return result
+    }
+
+    func planBody(_ body: QueryBody) throws(SQLError) -> PlanNode {
+        switch body {
+        case .select(let select):
+            return try planSelect(select, orderBy: [], limit: nil, offset: nil)
+        case .nested(let query):
+            return try plan(query)
+        case .setOperation(let op, let all, let leftBody, let rightBody, let position):
+            var left = try planBody(leftBody)
+            var right = try planBody(rightBody)
+            guard left.columns.count == right.columns.count else {
+                throw SQLError("each \(op.rawValue.uppercased()) input must have the same number of columns (\(left.columns.count) and \(right.columns.count))", at: position)
+            }
+            var types: [LogicalType] = []
+            for (leftColumn, rightColumn) in zip(left.columns, right.columns) {
+                guard let common = TypeRules.common(leftColumn.type, rightColumn.type) else {
+                    throw SQLError("\(op.rawValue.uppercased()) cannot combine \(leftColumn.type) with \(rightColumn.type) in column \(leftColumn.name)", at: position)
+                }
+                types.append(common)
+            }
+            left = try convert(left, to: types, at: position)
+            right = try convert(right, to: types, at: position)
+            let kind: SetOperationKind = op == .union ? .union : (op == .except ? .except : .intersect)
+            return node(.setOperation(kind, all: all, left, right), columns: left.columns, estimatedRows: left.estimatedRows + right.estimatedRows)
+        }
+    }
+
+    /// `input` with its columns cast to `types` (a projection when any differs).
+    func convert(_ input: PlanNode, to types: [LogicalType], at position: SourcePosition) throws(SQLError) -> PlanNode {
+        guard input.types != types else { return input }
+        var expressions: [BoundExpression] = []
+        for (index, column) in input.columns.enumerated() {
+            expressions.append(try coerce(.column(index, column.type), to: types[index], at: position, what: "set operation"))
+        }
+        let columns = zip(input.columns, types).map { PlanColumn(name: $0.name, type: $1) }
+        return node(.project(input, expressions), columns: columns, estimatedRows: input.estimatedRows)
+    }
+
+    /// `ORDER BY 2`: the zero-based output position, when the key is an integer constant.
+    func orderPosition(_ expression: Expression, count: Int) throws(SQLError) -> Int? {
+        guard case .literal(let literal) = expression, case .number(let text) = literal.kind, let number = Int(text) else { return nil }
+        guard number >= 1 && number <= count else {
+            throw SQLError("position \(number) is not in the select list (1 to \(count))", at: literal.position)
+        }
+        return number - 1
+    }
+
+    /// Adds ORDER BY (a top-N when limited) and LIMIT/OFFSET.
+    func addSortAndLimit(_ input: PlanNode, keys: [SortKey], limit: Expression?, offset: Expression?) throws(SQLError) -> PlanNode {
+        let limitValue = try limit.map { (limit) throws(SQLError) -> Int in try constantCount(limit, what: "LIMIT") }
+        let offsetValue = try offset.map { (offset) throws(SQLError) -> Int in try constantCount(offset, what: "OFFSET") } ?? 0
+        var result = input
+        if !keys.isEmpty {
+            let topN = limitValue.map { $0 + offsetValue }
+            result = node(.sort(result, keys, limit: topN), columns: result.columns, estimatedRows: min(result.estimatedRows, topN ?? Int.max))
+        }
+        if limitValue != nil || offsetValue > 0 {
+            result = node(.limit(result, limit: limitValue, offset: offsetValue), columns: result.columns, estimatedRows: min(result.estimatedRows, limitValue ?? Int.max))
+        }
+        return result
+    }
+
+    func constantCount(_ expression: Expression, what: String) throws(SQLError) -> Int {
+        let bound = try bind(expression, ExpressionContext(scope: BindingScope(), clause: what))
+        guard case .constant(let value, _) = try fold(bound, at: expression.position), case .integer(let number) = value, number >= 0, number <= Int64(Int32.max) else {
+            throw SQLError("\(what) must be a non-negative whole number", at: expression.position)
+        }
+        return Int(number)
+    }
+
+    /// Runs an uncorrelated subquery now.
+    func runSubquery(_ query: Query, at position: SourcePosition) throws(SQLError) -> (columns: [PlanColumn], chunk: Chunk) {
+        let plan = try self.plan(query)
+        do {
+            return (plan.columns, try executor().execute(plan))
+        } catch {
+            throw SQLError(error.message, at: position)
+        }
+    }
+
+    /// The common table expression named `name`, innermost first.
+    func commonTableExpression(named name: String) -> CommonTableExpression? {
+        for scope in commonTableExpressions.reversed() {
+            if let found = scope[name] { return found }
+        }
+        return nil
+    }
+}

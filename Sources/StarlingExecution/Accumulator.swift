@@ -1,0 +1,251 @@
+/// The running state of one aggregate call over many groups.
+
+import StarlingColumns
+import StarlingEncoding
+import StarlingFormat
+
+/// Per-group state of one aggregate (`count`, `sum`, `avg`, `min`, `max`, optionally DISTINCT),
+/// in arrays indexed by group number, updated a chunk at a time.
+final class Accumulator {
+    let specification: AggregateSpecification
+    /// Rows counted (count), values seen (sum, avg, min, max: a group with none gives NULL).
+    var counts: [Int64] = []
+    var integers: [Int64] = []
+    var doubles: [Double] = []
+    var strings: [String?] = []
+    /// DISTINCT: the values seen per group.
+    var distinctValues: [Set<Value>] = []
+    /// Values held in `distinctValues` and strings in `strings`, for the memory budget.
+    private var heldValues = 0
+    let argumentShape: VectorShape
+
+    enum VectorShape { case none, integer, double, boolean, string }
+
+    init(_ specification: AggregateSpecification) {
+        self.specification = specification
+        switch specification.argument?.type.physicalType {
+        case nil: argumentShape = .none
+        case .float64?: argumentShape = .double
+        case .boolean?: argumentShape = .boolean
+        case .string?: argumentShape = .string
+        default: argumentShape = .integer
+        }
+    }
+
+    /// Makes room for `groupCount` groups.
+    func resize(_ groupCount: Int) {
+        guard counts.count < groupCount else { return }
+        let added = groupCount - counts.count
+        counts.append(contentsOf: repeatElement(0, count: added))
+        if specification.distinct {
+            distinctValues.append(contentsOf: repeatElement([], count: added))
+            return
+        }
+        switch (specification.function, argumentShape) {
+        case (.sum, .double), (.avg, .double), (.min, .double), (.max, .double):
+            doubles.append(contentsOf: repeatElement(0, count: added))
+        case (.min, .string), (.max, .string):
+            strings.append(contentsOf: repeatElement(nil, count: added))
+        case (.sum, _), (.avg, _), (.min, _), (.max, _):
+            integers.append(contentsOf: repeatElement(0, count: added))
+        default: break
+        }
+    }
+
+    /// Adds the rows of one chunk: `groups[row]` is each row's group, `argument` the evaluated
+    /// argument, `included` the FILTER result (nil: every row).
+    func update(groups: [Int32], argument: Vector?, included: [Bool]?) throws(QueryError) {
+        let count = groups.count
+        func use(_ row: Int) -> Bool {
+            if let included, !included[row] { return false }
+            if let argument, argument.isNull(row) { return false }
+            return true
+        }
+        if specification.function == .countStar || (specification.function == .count && !specification.distinct) {
+            if argument?.nulls == nil && included == nil {
+                groups.withUnsafeBufferPointer { groups in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        for row in 0..<count { counts[Int(groups[row])] += 1 }
+                    }
+                }
+            } else {
+                for row in 0..<count where use(row) { counts[Int(groups[row])] += 1 }
+            }
+            return
+        }
+        guard let argument else { return }
+        if specification.distinct {
+            for row in 0..<count where use(row) {
+                let group = Int(groups[row])
+                if distinctValues[group].insert(argument.value(at: row)).inserted { heldValues += 1 }
+            }
+            return
+        }
+        let allRows = argument.nulls == nil && included == nil
+        switch argument.data {
+        case .integers(let values):
+            try updateIntegers(values, groups: groups, allRows: allRows, use: use)
+        case .booleans(let values):
+            try updateIntegers(values.map { $0 ? 1 : 0 }, groups: groups, allRows: allRows, use: use)
+        case .doubles(let values):
+            for row in 0..<count where allRows || use(row) {
+                let group = Int(groups[row])
+                let value = values[row]
+                switch specification.function {
+                case .sum, .avg: doubles[group] += value
+                case .min: if counts[group] == 0 || ExpressionEvaluator.orderDoubles(value, doubles[group]) < 0 { doubles[group] = value }
+                case .max: if counts[group] == 0 || ExpressionEvaluator.orderDoubles(value, doubles[group]) > 0 { doubles[group] = value }
+                default: break
+                }
+                counts[group] += 1
+            }
+        case .strings, .dictionary:
+            for row in 0..<count where allRows || use(row) {
+                let group = Int(groups[row])
+                let bytes = argument.stringBytes(at: row)
+                if let current = strings[group] {
+                    var currentBytes = Array(current.utf8)
+                    let order = currentBytes.withUnsafeMutableBytes { compareBytes(bytes, UnsafeRawBufferPointer($0)) }
+                    if (specification.function == .min && order < 0) || (specification.function == .max && order > 0) {
+                        strings[group] = String(decoding: bytes, as: UTF8.self)
+                    }
+                } else {
+                    strings[group] = String(decoding: bytes, as: UTF8.self)
+                }
+                counts[group] += 1
+            }
+        }
+    }
+
+    private func updateIntegers(_ values: [Int64], groups: [Int32], allRows: Bool, use: (Int) -> Bool) throws(QueryError) {
+        let count = groups.count
+        switch specification.function {
+        case .sum, .avg:
+            var overflow = false
+            values.withUnsafeBufferPointer { values in
+                groups.withUnsafeBufferPointer { groups in
+                    integers.withUnsafeMutableBufferPointer { sums in
+                        counts.withUnsafeMutableBufferPointer { counts in
+                            for row in 0..<count where allRows || use(row) {
+                                let group = Int(groups[row])
+                                let (sum, over) = sums[group].addingReportingOverflow(values[row])
+                                sums[group] = sum
+                                overflow = overflow || over
+                                counts[group] += 1
+                            }
+                        }
+                    }
+                }
+            }
+            if overflow { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
+        case .min, .max:
+            let isMin = specification.function == .min
+            for row in 0..<count where allRows || use(row) {
+                let group = Int(groups[row])
+                let value = values[row]
+                if counts[group] == 0 || (isMin ? value < integers[group] : value > integers[group]) { integers[group] = value }
+                counts[group] += 1
+            }
+        default: break
+        }
+    }
+
+    /// Folds `other`'s groups into this one's; `mapping[g]` is the group here of `other`'s group `g`.
+    func merge(_ other: Accumulator, mapping: [Int32]) throws(QueryError) {
+        for (source, target) in mapping.enumerated() {
+            let target = Int(target)
+            if specification.distinct {
+                let before = distinctValues[target].count
+                distinctValues[target].formUnion(other.distinctValues[source])
+                heldValues += distinctValues[target].count - before
+                continue
+            }
+            let otherCount = other.counts[source]
+            guard otherCount > 0 else { continue }
+            switch (specification.function, argumentShape) {
+            case (.countStar, _), (.count, _): break
+            case (.sum, .double), (.avg, .double): doubles[target] += other.doubles[source]
+            case (.min, .double), (.max, .double):
+                let order = ExpressionEvaluator.orderDoubles(other.doubles[source], doubles[target])
+                if counts[target] == 0 || (specification.function == .min ? order < 0 : order > 0) { doubles[target] = other.doubles[source] }
+            case (.min, .string), (.max, .string):
+                if let value = other.strings[source] {
+                    if let current = strings[target] {
+                        let less = value.utf8.lexicographicallyPrecedes(current.utf8)
+                        let greater = current.utf8.lexicographicallyPrecedes(value.utf8)
+                        if (specification.function == .min && less) || (specification.function == .max && greater) { strings[target] = value }
+                    } else {
+                        strings[target] = value
+                    }
+                }
+            case (.sum, _), (.avg, _):
+                let (sum, overflow) = integers[target].addingReportingOverflow(other.integers[source])
+                if overflow { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
+                integers[target] = sum
+            case (.min, _), (.max, _):
+                let value = other.integers[source]
+                if counts[target] == 0 || (specification.function == .min ? value < integers[target] : value > integers[target]) { integers[target] = value }
+            }
+            counts[target] += otherCount
+        }
+    }
+
+    /// The aggregate's value for `group`.
+    func result(_ group: Int) throws(QueryError) -> Value {
+        let argumentType = specification.argument?.type ?? .bigint
+        if specification.distinct {
+            let values = distinctValues[group]
+            switch specification.function {
+            case .count, .countStar: return .integer(Int64(values.count))
+            case .min, .max:
+                let sorted = values.sorted { ValueOrdering.less($0, $1, type: argumentType) }
+                return (specification.function == .min ? sorted.first : sorted.last) ?? .null
+            case .sum, .avg:
+                guard !values.isEmpty else { return .null }
+                var integerSum: Int64 = 0
+                var doubleSum = 0.0
+                for value in values {
+                    switch value {
+                    case .integer(let number):
+                        let (sum, overflow) = integerSum.addingReportingOverflow(number)
+                        if overflow { throw .invalid("sum overflowed BIGINT") }
+                        integerSum = sum
+                    case .double(let number): doubleSum += number
+                    case .boolean(let flag): integerSum += flag ? 1 : 0
+                    default: break
+                    }
+                }
+                return finalSumOrAverage(integerSum: integerSum, doubleSum: doubleSum, count: Int64(values.count), argumentType: argumentType)
+            }
+        }
+        let count = counts[group]
+        switch specification.function {
+        case .countStar, .count: return .integer(count)
+        case .sum, .avg:
+            guard count > 0 else { return .null }
+            let isDouble = argumentShape == .double
+            return finalSumOrAverage(integerSum: isDouble ? 0 : integers[group], doubleSum: isDouble ? doubles[group] : 0, count: count, argumentType: argumentType)
+        case .min, .max:
+            guard count > 0 else { return .null }
+            switch argumentShape {
+            case .double: return .double(doubles[group])
+            case .string: return strings[group].map(Value.string) ?? .null
+            case .boolean: return .boolean(integers[group] != 0)
+            default: return .integer(integers[group])
+            }
+        }
+    }
+
+    private func finalSumOrAverage(integerSum: Int64, doubleSum: Double, count: Int64, argumentType: LogicalType) -> Value {
+        let isDouble = argumentType.physicalType == .float64
+        if specification.function == .sum {
+            return isDouble ? .double(doubleSum) : .integer(integerSum)
+        }
+        if isDouble { return .double(doubleSum / Double(count)) }
+        let scale = Cast.decimalScale(argumentType) ?? 0
+        return .double(Double(integerSum) / Double(ValueParsing.power10(scale)) / Double(count))
+    }
+
+    /// Approximate bytes held.
+    var byteCount: Int { counts.capacity * 8 + integers.capacity * 8 + doubles.capacity * 8 + strings.count * 32 + heldValues * 48 }
+}

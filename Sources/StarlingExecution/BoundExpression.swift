@@ -1,0 +1,156 @@
+/// Expressions after binding: names resolved to column positions, types known, casts explicit.
+
+import StarlingColumns
+
+/// A typed expression over the columns of a ``Chunk``.
+public indirect enum BoundExpression: Sendable, Equatable {
+    /// Column `index` of the input chunk.
+    case column(Int, LogicalType)
+    /// A constant (already of `type`: decimals scaled, dates as days).
+    case constant(Value, LogicalType)
+    /// Arithmetic on two operands of the result's shape (the binder has cast them).
+    case arithmetic(ArithmeticOperator, BoundExpression, BoundExpression, LogicalType)
+    /// `-x`.
+    case negate(BoundExpression)
+    /// A comparison of two operands of the same type.
+    case comparison(ComparisonOperator, BoundExpression, BoundExpression)
+    /// `a AND b AND …` with three-valued logic.
+    case and([BoundExpression])
+    /// `a OR b OR …`.
+    case or([BoundExpression])
+    case not(BoundExpression)
+    /// `x IS [NOT] NULL`.
+    case isNull(BoundExpression, negated: Bool)
+    /// `x [NOT] IN (constants…)`; the constants have `x`'s type.
+    case inList(BoundExpression, [Value], negated: Bool)
+    /// `x [NOT] [I]LIKE pattern` with a constant pattern.
+    case like(BoundExpression, LikePattern, negated: Bool)
+    /// `CASE WHEN c THEN r … ELSE e END`; results already cast to `type`.
+    case caseWhen([BoundCaseBranch], otherwise: BoundExpression, LogicalType)
+    /// `CAST(x AS type)`.
+    case cast(BoundExpression, LogicalType)
+    /// A scalar function.
+    case function(ScalarFunction, [BoundExpression], LogicalType)
+
+    /// The result type.
+    public var type: LogicalType {
+        switch self {
+        case .column(_, let type), .constant(_, let type): return type
+        case .arithmetic(_, _, _, let type): return type
+        case .negate(let operand): return operand.type
+        case .comparison, .and, .or, .not, .isNull, .inList, .like: return .boolean
+        case .caseWhen(_, _, let type): return type
+        case .cast(_, let type): return type
+        case .function(_, _, let type): return type
+        }
+    }
+
+    /// The input columns the expression reads.
+    public var columnsUsed: Set<Int> {
+        var used: Set<Int> = []
+        visit { if case .column(let index, _) = $0 { used.insert(index) } }
+        return used
+    }
+
+    /// Calls `body` on this node and every node below it.
+    public func visit(_ body: (BoundExpression) -> Void) {
+        body(self)
+        for child in children { child.visit(body) }
+    }
+
+    /// The direct sub-expressions.
+    public var children: [BoundExpression] {
+        switch self {
+        case .column, .constant: return []
+        case .arithmetic(_, let left, let right, _), .comparison(_, let left, let right): return [left, right]
+        case .negate(let operand), .not(let operand), .isNull(let operand, _), .inList(let operand, _, _), .like(let operand, _, _), .cast(let operand, _):
+            return [operand]
+        case .and(let operands), .or(let operands), .function(_, let operands, _): return operands
+        case .caseWhen(let branches, let otherwise, _): return branches.flatMap { [$0.condition, $0.result] } + [otherwise]
+        }
+    }
+
+    /// The same expression with column indices replaced by `mapping[index]`.
+    public func remapColumns(_ mapping: (Int) -> Int) -> BoundExpression {
+        switch self {
+        case .column(let index, let type): return .column(mapping(index), type)
+        case .constant: return self
+        case .arithmetic(let op, let left, let right, let type): return .arithmetic(op, left.remapColumns(mapping), right.remapColumns(mapping), type)
+        case .negate(let operand): return .negate(operand.remapColumns(mapping))
+        case .comparison(let op, let left, let right): return .comparison(op, left.remapColumns(mapping), right.remapColumns(mapping))
+        case .and(let operands): return .and(operands.map { $0.remapColumns(mapping) })
+        case .or(let operands): return .or(operands.map { $0.remapColumns(mapping) })
+        case .not(let operand): return .not(operand.remapColumns(mapping))
+        case .isNull(let operand, let negated): return .isNull(operand.remapColumns(mapping), negated: negated)
+        case .inList(let operand, let values, let negated): return .inList(operand.remapColumns(mapping), values, negated: negated)
+        case .like(let operand, let pattern, let negated): return .like(operand.remapColumns(mapping), pattern, negated: negated)
+        case .caseWhen(let branches, let otherwise, let type):
+            return .caseWhen(branches.map { BoundCaseBranch(condition: $0.condition.remapColumns(mapping), result: $0.result.remapColumns(mapping)) }, otherwise: otherwise.remapColumns(mapping), type)
+        case .cast(let operand, let type): return .cast(operand.remapColumns(mapping), type)
+        case .function(let function, let arguments, let type): return .function(function, arguments.map { $0.remapColumns(mapping) }, type)
+        }
+    }
+
+    /// Whether the expression is a constant (no columns).
+    public var isConstant: Bool { columnsUsed.isEmpty }
+}
+
+/// `WHEN condition THEN result`.
+public struct BoundCaseBranch: Sendable, Equatable {
+    public var condition: BoundExpression
+    public var result: BoundExpression
+
+    public init(condition: BoundExpression, result: BoundExpression) {
+        self.condition = condition
+        self.result = result
+    }
+}
+
+/// `+ - * / // %` after binding.
+public enum ArithmeticOperator: String, Sendable, Equatable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", integerDivide = "//", modulo = "%"
+}
+
+/// `= <> < <= > >=`.
+public enum ComparisonOperator: String, Sendable, Equatable {
+    case equal = "=", notEqual = "<>", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+
+    /// The operator with its operands swapped (`a < b` is `b > a`).
+    public var swapped: ComparisonOperator {
+        switch self {
+        case .equal, .notEqual: return self
+        case .less: return .greater
+        case .lessOrEqual: return .greaterOrEqual
+        case .greater: return .less
+        case .greaterOrEqual: return .lessOrEqual
+        }
+    }
+
+    /// Whether `ordering` (-1, 0, 1) satisfies the operator.
+    @inline(__always)
+    public func holds(_ ordering: Int) -> Bool {
+        switch self {
+        case .equal: return ordering == 0
+        case .notEqual: return ordering != 0
+        case .less: return ordering < 0
+        case .lessOrEqual: return ordering <= 0
+        case .greater: return ordering > 0
+        case .greaterOrEqual: return ordering >= 0
+        }
+    }
+}
+
+/// Scalar functions the evaluator implements.
+public enum ScalarFunction: String, Sendable, Equatable, CaseIterable {
+    case lower, upper, length, trim, ltrim, rtrim, substring, concat, replace, left, right
+    case abs, round, floor, ceil
+    case coalesce, nullif
+    /// `extract(field FROM x)` with the field as the first (constant) argument.
+    case extract
+    /// `date_trunc('month', d)`.
+    case dateTrunc = "date_trunc"
+    /// Date plus a number of months (what `INTERVAL 'n' MONTH` arithmetic becomes).
+    case addMonths = "add_months"
+    case startsWith = "starts_with"
+    case contains
+}

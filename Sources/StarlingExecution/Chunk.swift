@@ -1,0 +1,39 @@
+/// A run of rows flowing between operators: one ``Vector`` per column.
+
+import StarlingColumns
+
+/// Rows passed between operators. Filters compact their output, so every row is live.
+public struct Chunk: Sendable {
+    public let columns: [Vector]
+    public let count: Int
+
+    public init(columns: [Vector], count: Int) {
+        self.columns = columns
+        self.count = count
+    }
+
+    /// A chunk with no columns and `count` rows (what `SELECT 1` with no FROM reads).
+    public static func rowsOnly(_ count: Int) -> Chunk {
+        Chunk(columns: [], count: count)
+    }
+
+    /// The rows at `indices`.
+    public func gather(_ indices: [Int32]) -> Chunk {
+        Chunk(columns: columns.map { $0.gather(indices) }, count: indices.count)
+    }
+
+    /// Row `index` as values.
+    public func row(_ index: Int) -> [Value] {
+        columns.map { $0.value(at: index) }
+    }
+
+    /// Concatenates chunks with the same column types.
+    public static func concatenate(_ chunks: [Chunk], types: [LogicalType]) -> Chunk {
+        if chunks.count == 1 { return chunks[0] }
+        let total = chunks.reduce(0) { $0 + $1.count }
+        let columns = types.indices.map { column in
+            Vector.concatenate(chunks.map { $0.columns[column] }, type: types[column])
+        }
+        return Chunk(columns: columns, count: total)
+    }
+}

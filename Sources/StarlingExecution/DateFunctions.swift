@@ -1,0 +1,122 @@
+/// Date and timestamp functions: `extract`, `date_trunc`, and month arithmetic.
+
+import StarlingColumns
+
+/// Calendar kernels on DATE (days since 1970-01-01) and TIMESTAMP (µs since the epoch, UTC).
+enum DateFunctions {
+    static let microsPerDay: Int64 = 86_400_000_000
+
+    /// The fields `extract` accepts.
+    static let extractFields = ["year", "quarter", "month", "day", "dow", "isodow", "week", "doy", "hour", "minute", "second", "epoch", "decade", "yearweek"]
+    /// The units `date_trunc` accepts.
+    static let truncationUnits = ["year", "quarter", "month", "week", "day", "hour", "minute", "second"]
+
+    static func call(_ function: ScalarFunction, _ arguments: [BoundExpression], type: LogicalType, _ chunk: Chunk) throws(QueryError) -> Vector {
+        switch function {
+        case .extract:
+            guard case .string(let field) = try ExpressionEvaluator.constantValue(arguments[0]) else { throw .invalid("extract needs a field name") }
+            let value = try ExpressionEvaluator.evaluate(arguments[1], chunk)
+            guard case .integers(let numbers) = value.data else { throw .invalid("extract needs a date or timestamp") }
+            let isTimestamp = value.type == .timestamp
+            var result: [Int64] = []
+            result.reserveCapacity(numbers.count)
+            for number in numbers { result.append(extract(field, number, isTimestamp: isTimestamp)) }
+            return Vector(type: type, count: value.count, data: .integers(result), nulls: value.nulls)
+        case .dateTrunc:
+            guard case .string(let unit) = try ExpressionEvaluator.constantValue(arguments[0]) else { throw .invalid("date_trunc needs a unit") }
+            let value = try ExpressionEvaluator.evaluate(arguments[1], chunk)
+            guard case .integers(let numbers) = value.data else { throw .invalid("date_trunc needs a date or timestamp") }
+            let isTimestamp = value.type == .timestamp
+            let result = numbers.map { truncate(unit, $0, isTimestamp: isTimestamp) }
+            return Vector(type: type, count: value.count, data: .integers(result), nulls: value.nulls)
+        case .addMonths:
+            let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
+            let months = try ExpressionEvaluator.evaluate(arguments[1], chunk)
+            guard case .integers(let numbers) = value.data, case .integers(let counts) = months.data else { throw .invalid("month arithmetic needs a date and a number") }
+            let isTimestamp = value.type == .timestamp
+            var result: [Int64] = []
+            result.reserveCapacity(numbers.count)
+            for row in 0..<numbers.count {
+                guard let shifted = addMonths(numbers[row], counts[row], isTimestamp: isTimestamp) else {
+                    if value.isNull(row) || months.isNull(row) { result.append(0); continue }
+                    throw .invalid("date out of range adding \(counts[row]) months")
+                }
+                result.append(shifted)
+            }
+            return Vector(type: type, count: value.count, data: .integers(result), nulls: ExpressionEvaluator.unionNulls(value.nulls, months.nulls))
+        default:
+            throw .invalid("\(function.rawValue) is not a date function")
+        }
+    }
+
+    /// Splits a timestamp into days and microseconds of the day (floor division).
+    static func split(_ micros: Int64) -> (days: Int64, micros: Int64) {
+        var days = micros / microsPerDay
+        var remainder = micros % microsPerDay
+        if remainder < 0 { days -= 1; remainder += microsPerDay }
+        return (days, remainder)
+    }
+
+    /// ISO day of week: Monday 1 … Sunday 7.
+    static func isoDayOfWeek(_ days: Int64) -> Int64 {
+        // 1970-01-01 was a Thursday (4).
+        ((days + 3) % 7 + 7) % 7 + 1
+    }
+
+    static func extract(_ field: String, _ value: Int64, isTimestamp: Bool) -> Int64 {
+        let (days, micros) = isTimestamp ? split(value) : (value, 0)
+        let date = CalendarDate(daysSinceEpoch: days)
+        switch field {
+        case "year": return Int64(date.year)
+        case "quarter": return Int64((date.month - 1) / 3 + 1)
+        case "month": return Int64(date.month)
+        case "day": return Int64(date.day)
+        case "dow": return isoDayOfWeek(days) % 7
+        case "isodow": return isoDayOfWeek(days)
+        case "doy": return days - CalendarDate(year: date.year, month: 1, day: 1).daysSinceEpoch + 1
+        case "week", "yearweek":
+            let thursday = days - isoDayOfWeek(days) + 4
+            let isoYear = CalendarDate(daysSinceEpoch: thursday).year
+            let week = (thursday - CalendarDate(year: isoYear, month: 1, day: 1).daysSinceEpoch) / 7 + 1
+            return field == "week" ? week : Int64(isoYear) * 100 + week
+        case "hour": return micros / 3_600_000_000
+        case "minute": return micros / 60_000_000 % 60
+        case "second": return micros / 1_000_000 % 60
+        case "epoch": return isTimestamp ? value / 1_000_000 : days * 86_400
+        case "decade": return Int64(date.year) / 10
+        default: return 0
+        }
+    }
+
+    static func truncate(_ unit: String, _ value: Int64, isTimestamp: Bool) -> Int64 {
+        let (days, micros) = isTimestamp ? split(value) : (value, 0)
+        let date = CalendarDate(daysSinceEpoch: days)
+        var truncatedDays = days
+        var truncatedMicros: Int64 = 0
+        switch unit {
+        case "year": truncatedDays = CalendarDate(year: date.year, month: 1, day: 1).daysSinceEpoch
+        case "quarter": truncatedDays = CalendarDate(year: date.year, month: (date.month - 1) / 3 * 3 + 1, day: 1).daysSinceEpoch
+        case "month": truncatedDays = CalendarDate(year: date.year, month: date.month, day: 1).daysSinceEpoch
+        case "week": truncatedDays = days - isoDayOfWeek(days) + 1
+        case "hour": truncatedMicros = micros / 3_600_000_000 * 3_600_000_000
+        case "minute": truncatedMicros = micros / 60_000_000 * 60_000_000
+        case "second": truncatedMicros = micros / 1_000_000 * 1_000_000
+        default: break
+        }
+        return isTimestamp ? truncatedDays * microsPerDay + truncatedMicros : truncatedDays
+    }
+
+    /// `value` plus `months` calendar months, the day clamped to the month's length.
+    static func addMonths(_ value: Int64, _ months: Int64, isTimestamp: Bool) -> Int64? {
+        let (days, micros) = isTimestamp ? split(value) : (value, 0)
+        let date = CalendarDate(daysSinceEpoch: days)
+        guard months.magnitude < 1_000_000 else { return nil }
+        let total = Int64(date.year) * 12 + Int64(date.month - 1) + months
+        let year = Int(total >= 0 ? total / 12 : (total - 11) / 12)
+        let month = Int(total - Int64(year) * 12) + 1
+        guard (-100_000...100_000).contains(year) else { return nil }
+        let day = min(date.day, CalendarDate.daysInMonth(year: year, month: month))
+        let newDays = CalendarDate(year: year, month: month, day: day).daysSinceEpoch
+        return isTimestamp ? newDays * microsPerDay + micros : newDays
+    }
+}

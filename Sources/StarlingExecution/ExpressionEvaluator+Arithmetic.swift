@@ -1,0 +1,99 @@
+/// Arithmetic kernels: checked integer math (overflow is an error, not a wrap) and doubles.
+
+import StarlingColumns
+
+extension ExpressionEvaluator {
+    static func arithmetic(_ op: ArithmeticOperator, _ left: Vector, _ right: Vector, type: LogicalType) throws(QueryError) -> Vector {
+        let count = left.count
+        var nulls = unionNulls(left.nulls, right.nulls)
+        switch (left.data, right.data) {
+        case (.integers(let a), .integers(let b)):
+            let range = type.physicalType.integerRange ?? Int64.min...Int64.max
+            var divisionByZero: [Int] = []
+            var failure: QueryError?
+            let values = [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        for row in 0..<count {
+                            let x = a[row], y = b[row]
+                            var result: Int64 = 0
+                            var overflow = false
+                            switch op {
+                            case .add: (result, overflow) = x.addingReportingOverflow(y)
+                            case .subtract: (result, overflow) = x.subtractingReportingOverflow(y)
+                            case .multiply: (result, overflow) = x.multipliedReportingOverflow(by: y)
+                            case .divide, .integerDivide:
+                                if y == 0 { divisionByZero.append(row) } else { (result, overflow) = x.dividedReportingOverflow(by: y) }
+                            case .modulo:
+                                if y == 0 { divisionByZero.append(row) } else { (result, overflow) = x.remainderReportingOverflow(dividingBy: y) }
+                            }
+                            if (overflow || !range.contains(result)) && failure == nil && !(nulls?[row] ?? false) {
+                                failure = .invalid("\(type) overflow in \(x) \(op.rawValue) \(y)")
+                            }
+                            buffer[row] = result
+                        }
+                    }
+                }
+                initialized = count
+            }
+            if let failure { throw failure }
+            if !divisionByZero.isEmpty {
+                // Division by zero gives NULL, as in DuckDB.
+                var mask = nulls ?? [Bool](repeating: false, count: count)
+                for row in divisionByZero { mask[row] = true }
+                nulls = mask
+            }
+            return Vector(type: type, count: count, data: .integers(values), nulls: nulls)
+        case (.doubles(let a), .doubles(let b)):
+            var divisionByZero: [Int] = []
+            let values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        switch op {
+                        case .add: for row in 0..<count { buffer[row] = a[row] + b[row] }
+                        case .subtract: for row in 0..<count { buffer[row] = a[row] - b[row] }
+                        case .multiply: for row in 0..<count { buffer[row] = a[row] * b[row] }
+                        case .divide, .integerDivide, .modulo:
+                            for row in 0..<count {
+                                if b[row] == 0 { divisionByZero.append(row); buffer[row] = 0; continue }
+                                switch op {
+                                case .divide: buffer[row] = a[row] / b[row]
+                                case .integerDivide: buffer[row] = (a[row] / b[row]).rounded(.down)
+                                default: buffer[row] = a[row].truncatingRemainder(dividingBy: b[row])
+                                }
+                            }
+                        }
+                    }
+                }
+                initialized = count
+            }
+            if !divisionByZero.isEmpty {
+                var mask = nulls ?? [Bool](repeating: false, count: count)
+                for row in divisionByZero { mask[row] = true }
+                nulls = mask
+            }
+            return Vector(type: type, count: count, data: .doubles(values), nulls: nulls)
+        default:
+            throw .invalid("cannot apply \(op.rawValue) to \(left.type) and \(right.type)")
+        }
+    }
+
+    static func negate(_ value: Vector) throws(QueryError) -> Vector {
+        switch value.data {
+        case .integers(let numbers):
+            let range = value.type.physicalType.integerRange ?? Int64.min...Int64.max
+            var negated: [Int64] = []
+            negated.reserveCapacity(numbers.count)
+            for (row, number) in numbers.enumerated() {
+                let (result, overflow) = Int64(0).subtractingReportingOverflow(number)
+                if (overflow || !range.contains(result)) && !value.isNull(row) { throw .invalid("\(value.type) overflow in -(\(number))") }
+                negated.append(result)
+            }
+            return Vector(type: value.type, count: value.count, data: .integers(negated), nulls: value.nulls)
+        case .doubles(let numbers):
+            return Vector(type: value.type, count: value.count, data: .doubles(numbers.map { -$0 }), nulls: value.nulls)
+        default:
+            throw .invalid("cannot negate \(value.type)")
+        }
+    }
+}

@@ -1,0 +1,172 @@
+/// Evaluates bound expressions over chunks, a vector at a time.
+
+import StarlingColumns
+
+/// Vectorized expression evaluation: each node dispatches on its operands' shape once per chunk
+/// and runs a loop over plain arrays.
+public enum ExpressionEvaluator {
+    /// Evaluates `expression` for every row of `chunk`.
+    public static func evaluate(_ expression: BoundExpression, _ chunk: Chunk) throws(QueryError) -> Vector {
+        let count = chunk.count
+        switch expression {
+        case .column(let index, let type):
+            let column = chunk.columns[index]
+            return column.type == type ? column : column.retyped(type)
+        case .constant(let value, let type):
+            return Vector(constant: value, type: type, count: count)
+        case .arithmetic(let op, let left, let right, let type):
+            return try arithmetic(op, try evaluate(left, chunk), try evaluate(right, chunk), type: type)
+        case .negate(let operand):
+            return try negate(try evaluate(operand, chunk))
+        case .comparison(let op, let left, let right):
+            return try compare(op, left, right, chunk)
+        case .and(let operands):
+            return try logical(operands, chunk, isAnd: true)
+        case .or(let operands):
+            return try logical(operands, chunk, isAnd: false)
+        case .not(let operand):
+            let value = try evaluate(operand, chunk)
+            guard case .booleans(let flags) = value.data else { throw .invalid("NOT needs a boolean") }
+            return Vector(type: .boolean, count: count, data: .booleans(flags.map { !$0 }), nulls: value.nulls)
+        case .isNull(let operand, let negated):
+            let value = try evaluate(operand, chunk)
+            let flags = value.nulls.map { mask in negated ? mask.map { !$0 } : mask } ?? [Bool](repeating: negated, count: count)
+            return Vector(type: .boolean, count: count, data: .booleans(flags), nulls: nil)
+        case .inList(let operand, let values, let negated):
+            return try inList(try evaluate(operand, chunk), values, negated: negated)
+        case .like(let operand, let pattern, let negated):
+            let value = try evaluate(operand, chunk)
+            let flags = mapStrings(value) { pattern.matches($0) != negated }
+            return Vector(type: .boolean, count: count, data: .booleans(flags), nulls: value.nulls)
+        case .caseWhen(let branches, let otherwise, let type):
+            return try caseWhen(branches, otherwise, type: type, chunk)
+        case .cast(let operand, let type):
+            return try Cast.cast(try evaluate(operand, chunk), to: type)
+        case .function(let function, let arguments, let type):
+            return try Functions.call(function, arguments, type: type, chunk)
+        }
+    }
+
+
+    /// The rows where a boolean vector is true and not NULL.
+    public static func trueRows(_ value: Vector) -> [Int32] {
+        guard case .booleans(let flags) = value.data else { return [] }
+        var rows: [Int32] = []
+        rows.reserveCapacity(value.count)
+        if let nulls = value.nulls {
+            for index in 0..<value.count where flags[index] && !nulls[index] { rows.append(Int32(index)) }
+        } else {
+            flags.withUnsafeBufferPointer { flags in
+                for index in 0..<flags.count where flags[index] { rows.append(Int32(index)) }
+            }
+        }
+        return rows
+    }
+
+    /// The constant value of an expression without columns.
+    public static func constantValue(_ expression: BoundExpression) throws(QueryError) -> Value {
+        if case .constant(let value, _) = expression { return value }
+        return try evaluate(expression, Chunk.rowsOnly(1)).value(at: 0)
+    }
+
+    /// Merges two NULL masks (a row is NULL when either is).
+    static func unionNulls(_ left: [Bool]?, _ right: [Bool]?) -> [Bool]? {
+        guard let left else { return right }
+        guard let right else { return left }
+        return zip(left, right).map { $0 || $1 }
+    }
+
+    /// `f(bytes)` for every row of a string vector (evaluated once per dictionary entry).
+    static func mapStrings<T>(_ value: Vector, _ body: (UnsafeRawBufferPointer) -> T) -> [T] {
+        switch value.data {
+        case .dictionary(let codes, let dictionary):
+            let mapped = (0..<dictionary.count).map { body(dictionary.bytes(at: $0)) }
+            return codes.map { mapped[Int($0)] }
+        case .strings(let strings):
+            return (0..<value.count).map { body(strings.bytes(at: $0)) }
+        default:
+            preconditionFailure("string kernel on \(value.type)")
+        }
+    }
+
+    static func logical(_ operands: [BoundExpression], _ chunk: Chunk, isAnd: Bool) throws(QueryError) -> Vector {
+        let count = chunk.count
+        // Three-valued logic: a row is decided when some operand is non-NULL and false (AND) or
+        // true (OR); otherwise it is NULL when some operand is NULL, else true (AND) or false (OR).
+        let deciding = !isAnd
+        var decided = [Bool](repeating: false, count: count)
+        var unknown: [Bool]?
+        for operand in operands {
+            let value = try evaluate(operand, chunk)
+            guard case .booleans(let flags) = value.data else { throw .invalid("\(isAnd ? "AND" : "OR") needs booleans") }
+            decided.withUnsafeMutableBufferPointer { decided in
+                flags.withUnsafeBufferPointer { flags in
+                    if let nulls = value.nulls {
+                        nulls.withUnsafeBufferPointer { nulls in
+                            for row in 0..<count { decided[row] = decided[row] || (flags[row] == deciding && !nulls[row]) }
+                        }
+                    } else {
+                        for row in 0..<count { decided[row] = decided[row] || flags[row] == deciding }
+                    }
+                }
+            }
+            if let nulls = value.nulls {
+                var mask = unknown ?? [Bool](repeating: false, count: count)
+                for row in 0..<count where nulls[row] { mask[row] = true }
+                unknown = mask
+            }
+        }
+        let result = decided.map { $0 != isAnd }
+        let nulls = unknown.map { unknown in (0..<count).map { unknown[$0] && !decided[$0] } }
+        return Vector(type: .boolean, count: count, data: .booleans(result), nulls: nulls)
+    }
+
+    static func inList(_ value: Vector, _ values: [Value], negated: Bool) throws(QueryError) -> Vector {
+        let count = value.count
+        let hasNullCandidate = values.contains { $0.isNull }
+        var flags: [Bool]
+        switch value.data {
+        case .integers(let numbers):
+            let set = Set(values.compactMap { if case .integer(let n) = $0 { return n }; return nil })
+            flags = numbers.map { set.contains($0) }
+        case .doubles(let numbers):
+            let set = Set(values.compactMap { if case .double(let n) = $0 { return n }; return nil })
+            flags = numbers.map { set.contains($0) }
+        case .booleans(let booleans):
+            let set = Set(values.compactMap { if case .boolean(let b) = $0 { return b }; return nil })
+            flags = booleans.map { set.contains($0) }
+        case .strings, .dictionary:
+            let set = Set(values.compactMap { if case .string(let s) = $0 { return Array(s.utf8) }; return nil })
+            flags = mapStrings(value) { set.contains(Array($0)) }
+        }
+        // x IN (…, NULL) is NULL when x matches nothing; NOT IN likewise.
+        var nulls = value.nulls
+        if hasNullCandidate {
+            var mask = nulls ?? [Bool](repeating: false, count: count)
+            for row in 0..<count where !flags[row] { mask[row] = true }
+            nulls = mask
+        }
+        if negated { flags = flags.map { !$0 } }
+        return Vector(type: .boolean, count: count, data: .booleans(flags), nulls: nulls)
+    }
+
+    static func caseWhen(_ branches: [BoundCaseBranch], _ otherwise: BoundExpression, type: LogicalType, _ chunk: Chunk) throws(QueryError) -> Vector {
+        let count = chunk.count
+        // Each row takes the first branch whose condition is true.
+        var chosen = [Int](repeating: branches.count, count: count)
+        var undecided = count
+        for (branchIndex, branch) in branches.enumerated() where undecided > 0 {
+            let condition = try evaluate(branch.condition, chunk)
+            guard case .booleans(let flags) = condition.data else { throw .invalid("CASE WHEN needs a boolean condition") }
+            for row in 0..<count where chosen[row] == branches.count && flags[row] && !condition.isNull(row) {
+                chosen[row] = branchIndex
+                undecided -= 1
+            }
+        }
+        let results = try (branches.map(\.result) + [otherwise]).map { (expression) throws(QueryError) -> Vector in try evaluate(expression, chunk) }
+        var values: [Value] = []
+        values.reserveCapacity(count)
+        for row in 0..<count { values.append(results[chosen[row]].value(at: row)) }
+        return Vector(type: type, values: values)
+    }
+}

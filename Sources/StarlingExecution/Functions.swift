@@ -1,0 +1,194 @@
+/// Scalar functions: strings, numbers, NULL handling and dates.
+
+import StarlingColumns
+
+/// The scalar function kernels. Each evaluates its arguments, then loops once over the rows
+/// (string functions once per dictionary entry when the input is dictionary-coded).
+enum Functions {
+    static func call(_ function: ScalarFunction, _ arguments: [BoundExpression], type: LogicalType, _ chunk: Chunk) throws(QueryError) -> Vector {
+        let count = chunk.count
+        switch function {
+        case .coalesce:
+            var result = try ExpressionEvaluator.evaluate(arguments[0], chunk)
+            for argument in arguments.dropFirst() where result.nulls != nil {
+                let next = try ExpressionEvaluator.evaluate(argument, chunk)
+                result = pick(result, next, type: type)
+            }
+            return result
+        case .nullif:
+            let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
+            let equal = try ExpressionEvaluator.compare(.equal, arguments[0], arguments[1], chunk)
+            guard case .booleans(let flags) = equal.data else { return value }
+            var nulls = value.nulls ?? [Bool](repeating: false, count: count)
+            for row in 0..<count where flags[row] && !equal.isNull(row) { nulls[row] = true }
+            return value.withNulls(nulls)
+        case .lower, .upper:
+            let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
+            return mapText(value) { function == .lower ? $0.lowercased() : $0.uppercased() }
+        case .trim, .ltrim, .rtrim:
+            let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
+            var characters: Set<Character> = [" "]
+            if arguments.count > 1, case .string(let given) = try ExpressionEvaluator.constantValue(arguments[1]) { characters = Set(given) }
+            return mapText(value) { text in
+                var slice = Substring(text)
+                if function != .rtrim { while let first = slice.first, characters.contains(first) { slice.removeFirst() } }
+                if function != .ltrim { while let last = slice.last, characters.contains(last) { slice.removeLast() } }
+                return String(slice)
+            }
+        case .length:
+            let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
+            let lengths = ExpressionEvaluator.mapStrings(value) { Int64(String(decoding: $0, as: UTF8.self).unicodeScalars.count) }
+            return Vector(type: type, count: count, data: .integers(lengths), nulls: value.nulls)
+        case .substring, .left, .right, .replace, .concat, .startsWith, .contains:
+            return try rowWise(function, arguments, type: type, chunk)
+        case .abs, .round, .floor, .ceil:
+            return try numeric(function, arguments, type: type, chunk)
+        case .extract, .dateTrunc, .addMonths:
+            return try DateFunctions.call(function, arguments, type: type, chunk)
+        }
+    }
+
+    /// `first` where it is not NULL, else `second`.
+    static func pick(_ first: Vector, _ second: Vector, type: LogicalType) -> Vector {
+        guard let nulls = first.nulls else { return first }
+        var values: [Value] = []
+        values.reserveCapacity(first.count)
+        for row in 0..<first.count { values.append(nulls[row] ? second.value(at: row) : first.value(at: row)) }
+        return Vector(type: type, values: values)
+    }
+
+    /// Applies a text transformation (once per dictionary entry).
+    static func mapText(_ value: Vector, _ body: (String) -> String) -> Vector {
+        switch value.data {
+        case .dictionary(let codes, let dictionary):
+            let mapped = StringStorage((0..<dictionary.count).map { body(dictionary.string(at: $0)) })
+            return Vector(type: .varchar, count: value.count, data: .dictionary(codes: codes, dictionary: mapped), nulls: value.nulls)
+        default:
+            let texts = ExpressionEvaluator.mapStrings(value) { body(String(decoding: $0, as: UTF8.self)) }
+            return Vector(type: .varchar, count: value.count, data: .strings(StringStorage(texts)), nulls: value.nulls)
+        }
+    }
+
+    /// Functions of several arguments, computed on values (NULL in any argument gives NULL, except concat).
+    static func rowWise(_ function: ScalarFunction, _ arguments: [BoundExpression], type: LogicalType, _ chunk: Chunk) throws(QueryError) -> Vector {
+        let vectors = try arguments.map { (argument) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(argument, chunk) }
+        var results: [Value] = []
+        results.reserveCapacity(chunk.count)
+        for row in 0..<chunk.count {
+            let values = vectors.map { $0.value(at: row) }
+            if function == .concat {
+                results.append(.string(values.map { $0.isNull ? "" : $0.formatted(as: .varchar) }.joined()))
+                continue
+            }
+            if values.contains(where: \.isNull) { results.append(.null); continue }
+            results.append(try apply(function, values, types: vectors.map(\.type)))
+        }
+        return Vector(type: type, values: results)
+    }
+
+    static func text(_ value: Value, _ type: LogicalType) -> String {
+        if case .string(let text) = value { return text }
+        return value.formatted(as: type)
+    }
+
+    static func integer(_ value: Value) -> Int64 {
+        if case .integer(let number) = value { return number }
+        return 0
+    }
+
+    static func apply(_ function: ScalarFunction, _ values: [Value], types: [LogicalType]) throws(QueryError) -> Value {
+        let first = text(values[0], types[0])
+        switch function {
+        case .substring:
+            // 1-based, on characters; a start before 1 shortens the length (PostgreSQL).
+            let scalars = Array(first.unicodeScalars)
+            let start = integer(values[1])
+            var end = Int64(scalars.count) + 1
+            if values.count > 2 {
+                let length = integer(values[2])
+                guard length >= 0 else { throw .invalid("negative substring length not allowed") }
+                let (sum, overflow) = start.addingReportingOverflow(length)
+                end = overflow ? end : min(end, sum)
+            }
+            let from = max(start, 1)
+            guard from < end else { return .string("") }
+            var result = String.UnicodeScalarView()
+            result.append(contentsOf: scalars[Int(from - 1)..<Int(end - 1)])
+            return .string(String(result))
+        case .left, .right:
+            let scalars = Array(first.unicodeScalars)
+            let requested = integer(values[1])
+            let take = requested >= 0 ? min(Int(min(requested, Int64(Int32.max))), scalars.count) : max(scalars.count + Int(max(requested, Int64(Int32.min))), 0)
+            var result = String.UnicodeScalarView()
+            result.append(contentsOf: function == .left ? scalars[0..<take] : scalars[(scalars.count - take)...])
+            return .string(String(result))
+        case .replace:
+            let search = text(values[1], types[1])
+            let replacement = text(values[2], types[2])
+            guard !search.isEmpty else { return .string(first) }
+            return .string(first.split(separator: search, omittingEmptySubsequences: false).joined(separator: replacement))
+        case .startsWith:
+            return .boolean(first.utf8.starts(with: text(values[1], types[1]).utf8))
+        case .contains:
+            let needle = text(values[1], types[1])
+            return .boolean(needle.isEmpty || first.contains(needle))
+        default:
+            throw .invalid("\(function.rawValue) is not a row-wise function")
+        }
+    }
+
+    static func numeric(_ function: ScalarFunction, _ arguments: [BoundExpression], type: LogicalType, _ chunk: Chunk) throws(QueryError) -> Vector {
+        let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
+        var digits: Int64 = 0
+        if arguments.count > 1, case .integer(let given) = try ExpressionEvaluator.constantValue(arguments[1]) { digits = given }
+        switch value.data {
+        case .doubles(let numbers):
+            let factor = pow10(Int(max(min(digits, 15), -15)))
+            let result: [Double] = numbers.map { number in
+                switch function {
+                case .abs: return Swift.abs(number)
+                case .floor: return number.rounded(.down)
+                case .ceil: return number.rounded(.up)
+                default: return digits == 0 ? number.rounded(.toNearestOrAwayFromZero) : (number * factor).rounded(.toNearestOrAwayFromZero) / factor
+                }
+            }
+            return Vector(type: type, count: value.count, data: .doubles(result), nulls: value.nulls)
+        case .integers(let numbers):
+            let scale = Cast.decimalScale(value.type) ?? 0
+            let targetScale = Cast.decimalScale(type) ?? 0
+            var result: [Int64] = []
+            result.reserveCapacity(numbers.count)
+            for (row, number) in numbers.enumerated() {
+                if value.isNull(row) { result.append(0); continue }
+                switch function {
+                case .abs:
+                    guard number != Int64.min else { throw .invalid("\(value.type) overflow in abs") }
+                    result.append(Swift.abs(number))
+                default:
+                    // Round (or floor/ceil) to `keep` fractional digits, then express at the result scale.
+                    let keep = function == .round ? Int(max(min(digits, Int64(scale)), 0)) : 0
+                    let divisor = ValueParsing.power10(scale - keep)
+                    var quotient = number / divisor
+                    let remainder = number % divisor
+                    switch function {
+                    case .floor where remainder < 0: quotient -= 1
+                    case .ceil where remainder > 0: quotient += 1
+                    case .round where remainder.magnitude * 2 >= divisor.magnitude && divisor > 1: quotient += number < 0 ? -1 : 1
+                    default: break
+                    }
+                    guard let scaled = Cast.rescale(quotient, from: keep, to: targetScale) else { throw .invalid("\(type) overflow in \(function.rawValue)") }
+                    result.append(scaled)
+                }
+            }
+            return Vector(type: type, count: value.count, data: .integers(result), nulls: value.nulls)
+        default:
+            throw .invalid("\(function.rawValue) needs a number")
+        }
+    }
+
+    static func pow10(_ exponent: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<Swift.abs(exponent) { result *= 10 }
+        return exponent < 0 ? 1 / result : result
+    }
+}

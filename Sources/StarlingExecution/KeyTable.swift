@@ -1,0 +1,173 @@
+/// An open-addressing hash table over fixed-width tuples of 64-bit words: group and join keys.
+
+/// Maps key tuples (`width` words each) to dense numbers 0, 1, 2, … in order of first insertion.
+/// Keys are stored back to back in one array; slots hold numbers, so growing rehashes numbers
+/// only. Linear probing, load factor at most one half.
+final class KeyTable {
+    let width: Int
+    /// `count * width` words.
+    private(set) var keys: [Int64] = []
+    private var slots: [Int32]
+    private var mask: Int
+    private(set) var count = 0
+
+    init(width: Int, capacity: Int = 16) {
+        self.width = width
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Int32](repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    @inline(__always)
+    static func hash(_ key: UnsafePointer<Int64>, _ width: Int) -> Int {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for index in 0..<width {
+            hash = (hash ^ UInt64(bitPattern: key[index])) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 31
+        }
+        return Int(truncatingIfNeeded: hash)
+    }
+
+    /// The number of `key`, inserting it when new.
+    @inline(__always)
+    func findOrInsert(_ key: UnsafePointer<Int64>) -> Int32 {
+        if count * 2 >= slots.count { grow() }
+        var slot = Self.hash(key, width) & mask
+        while true {
+            let existing = slots[slot]
+            if existing < 0 {
+                slots[slot] = Int32(count)
+                keys.append(contentsOf: UnsafeBufferPointer(start: key, count: width))
+                count += 1
+                return Int32(count - 1)
+            }
+            if equals(Int(existing), key) { return existing }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The number of `key`, or -1 when absent.
+    @inline(__always)
+    func find(_ key: UnsafePointer<Int64>) -> Int32 {
+        var slot = Self.hash(key, width) & mask
+        while true {
+            let existing = slots[slot]
+            if existing < 0 { return -1 }
+            if equals(Int(existing), key) { return existing }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    @inline(__always)
+    private func equals(_ number: Int, _ key: UnsafePointer<Int64>) -> Bool {
+        keys.withUnsafeBufferPointer { stored in
+            let base = number * width
+            for index in 0..<width where stored[base + index] != key[index] { return false }
+            return true
+        }
+    }
+
+    private func grow() {
+        let size = slots.count * 2
+        slots = [Int32](repeating: -1, count: size)
+        mask = size - 1
+        keys.withUnsafeBufferPointer { stored in
+            guard let base = stored.baseAddress else { return }
+            for number in 0..<count {
+                var slot = Self.hash(base + number * width, width) & mask
+                while slots[slot] >= 0 { slot = (slot + 1) & mask }
+                slots[slot] = Int32(number)
+            }
+        }
+    }
+
+    /// Approximate bytes held.
+    var byteCount: Int { keys.capacity * 8 + slots.count * 4 }
+}
+
+/// Numbers strings, so string keys become 64-bit words.
+final class StringInterner {
+    private var numbers: [String: Int64] = [:]
+    private(set) var strings: [String] = []
+
+    /// The number of `text`, assigning the next one when new.
+    func intern(_ text: String) -> Int64 {
+        if let number = numbers[text] { return number }
+        let number = Int64(strings.count)
+        numbers[text] = number
+        strings.append(text)
+        return number
+    }
+
+    /// The number of `text`, or `nil` when never interned.
+    func lookup(_ text: String) -> Int64? {
+        numbers[text]
+    }
+}
+
+/// Encodes key columns row by row into tuples of words: one word per column (integers as
+/// themselves, doubles by normalised bit pattern, booleans 0/1, strings interned), then NULL
+/// flags (one bit per column, 64 to a word), so NULLs group together but never equal a value.
+enum KeyEncoder {
+    /// Words per row for `columnCount` key columns.
+    static func width(_ columnCount: Int) -> Int { columnCount + nullWords(columnCount) }
+
+    /// Words of NULL flags for `columnCount` key columns (at least one).
+    static func nullWords(_ columnCount: Int) -> Int { max(1, (columnCount + 63) / 64) }
+
+    /// `count * width` words. With `insert` false, a string never interned gets a number no
+    /// interned string has (it then matches nothing).
+    static func encode(_ vectors: [Vector], count: Int, interner: StringInterner, insert: Bool) -> [Int64] {
+        let width = Self.width(vectors.count)
+        var words = [Int64](repeating: 0, count: count * width)
+        words.withUnsafeMutableBufferPointer { words in
+            for (column, vector) in vectors.enumerated() {
+                switch vector.data {
+                case .integers(let values):
+                    values.withUnsafeBufferPointer { values in
+                        for row in 0..<count { words[row * width + column] = values[row] }
+                    }
+                case .doubles(let values):
+                    for row in 0..<count { words[row * width + column] = normalisedBits(values[row]) }
+                case .booleans(let values):
+                    for row in 0..<count { words[row * width + column] = values[row] ? 1 : 0 }
+                case .dictionary(let codes, let dictionary):
+                    let numbers = (0..<dictionary.count).map { number(dictionary.string(at: $0), interner, insert) }
+                    for row in 0..<count { words[row * width + column] = numbers[Int(codes[row])] }
+                case .strings(let strings):
+                    for row in 0..<count { words[row * width + column] = number(strings.string(at: row), interner, insert) }
+                }
+                if let nulls = vector.nulls {
+                    let flagWord = vectors.count + column / 64
+                    let flag = Int64(bitPattern: 1 << UInt64(column % 64))
+                    for row in 0..<count where nulls[row] {
+                        words[row * width + column] = 0
+                        words[row * width + flagWord] |= flag
+                    }
+                }
+            }
+        }
+        return words
+    }
+
+    @inline(__always)
+    static func number(_ text: String, _ interner: StringInterner, _ insert: Bool) -> Int64 {
+        insert ? interner.intern(text) : (interner.lookup(text) ?? -1)
+    }
+
+    /// Doubles equal under SQL equality get one bit pattern (-0.0 as 0.0, every NaN alike).
+    @inline(__always)
+    static func normalisedBits(_ value: Double) -> Int64 {
+        if value == 0 { return 0 }
+        if value.isNaN { return Int64(bitPattern: Double.nan.bitPattern) }
+        return Int64(bitPattern: value.bitPattern)
+    }
+
+    /// Whether a row's key (starting at `start`, for `columnCount` columns) has any NULL column.
+    @inline(__always)
+    static func hasNull(_ words: UnsafeBufferPointer<Int64>, start: Int, columnCount: Int) -> Bool {
+        for word in 0..<nullWords(columnCount) where words[start + columnCount + word] != 0 { return true }
+        return false
+    }
+}

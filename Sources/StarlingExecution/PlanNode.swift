@@ -1,0 +1,221 @@
+/// The physical plan: an immutable tree of operators; running state lives elsewhere.
+
+import StarlingColumns
+import StarlingStorage
+
+/// One output column of a plan node.
+public struct PlanColumn: Sendable, Equatable {
+    public var name: String
+    public var type: LogicalType
+
+    public init(name: String, type: LogicalType) {
+        self.name = name
+        self.type = type
+    }
+}
+
+/// An operator and its inputs. Nodes are immutable and shared by the worker threads; each has
+/// a number unique in its plan so `EXPLAIN ANALYZE` can attribute counters to it.
+public final class PlanNode: Sendable {
+    public enum Operator: Sendable {
+        /// Reads a table's segments (after pruning), filtered, only the needed columns.
+        case scan(ScanSpecification)
+        /// Rows computed before execution (system tables, `SELECT` without FROM, subquery results).
+        case rows([Chunk])
+        case filter(PlanNode, BoundExpression)
+        case project(PlanNode, [BoundExpression])
+        /// The star join: fact rows look up dimension rows by their stored row code.
+        case dimensionJoin(PlanNode, DimensionJoinSpecification)
+        /// A hash join: builds on `build`, probes with `probe`; output is probe columns then build columns.
+        case hashJoin(probe: PlanNode, build: PlanNode, HashJoinSpecification)
+        /// Every row of `left` with every row of `right`.
+        case crossJoin(PlanNode, PlanNode)
+        case aggregate(PlanNode, groups: [BoundExpression], aggregates: [AggregateSpecification])
+        /// Sorts; with `limit` keeps only the first `limit` rows (a top-N).
+        case sort(PlanNode, [SortKey], limit: Int?)
+        case limit(PlanNode, limit: Int?, offset: Int)
+        case distinct(PlanNode)
+        /// `UNION [ALL]`, `EXCEPT`, `INTERSECT` of two inputs with the same column types.
+        case setOperation(SetOperationKind, all: Bool, PlanNode, PlanNode)
+    }
+
+    public let identifier: Int
+    public let operation: Operator
+    public let columns: [PlanColumn]
+    /// A rough row count, for choosing join sides.
+    public let estimatedRows: Int
+
+    public init(identifier: Int, operation: Operator, columns: [PlanColumn], estimatedRows: Int) {
+        self.identifier = identifier
+        self.operation = operation
+        self.columns = columns
+        self.estimatedRows = estimatedRows
+    }
+
+    public var types: [LogicalType] { columns.map(\.type) }
+
+    /// The inputs.
+    public var children: [PlanNode] {
+        switch operation {
+        case .scan, .rows: return []
+        case .filter(let child, _), .project(let child, _), .dimensionJoin(let child, _), .aggregate(let child, _, _),
+             .sort(let child, _, _), .limit(let child, _, _), .distinct(let child):
+            return [child]
+        case .hashJoin(let probe, let build, _): return [probe, build]
+        case .crossJoin(let left, let right), .setOperation(_, _, let left, let right): return [left, right]
+        }
+    }
+}
+
+/// `UNION`, `EXCEPT`, `INTERSECT`.
+public enum SetOperationKind: String, Sendable {
+    case union = "UNION", except = "EXCEPT", intersect = "INTERSECT"
+}
+
+/// What a scan reads.
+public struct ScanSpecification: Sendable {
+    public var table: CatalogTable
+    /// The segments left after pruning by catalog statistics, with their partition keys.
+    public var segments: [CatalogSegment]
+    public var partitionCount: Int
+    public var partitionsSkipped: Int
+    public var segmentsSkipped: Int
+    public var columns: [ScanColumn]
+    /// Applied to each row group as it is read (over the scan's output columns).
+    public var filter: BoundExpression?
+    /// Conditions checked against row-group zone maps before reading.
+    public var zonePredicates: [ZonePredicate]
+
+    public init(table: CatalogTable, segments: [CatalogSegment], partitionCount: Int, partitionsSkipped: Int, segmentsSkipped: Int, columns: [ScanColumn], filter: BoundExpression?, zonePredicates: [ZonePredicate]) {
+        self.table = table
+        self.segments = segments
+        self.partitionCount = partitionCount
+        self.partitionsSkipped = partitionsSkipped
+        self.segmentsSkipped = segmentsSkipped
+        self.columns = columns
+        self.filter = filter
+        self.zonePredicates = zonePredicates
+    }
+}
+
+/// One column a scan produces.
+public struct ScanColumn: Sendable {
+    public enum Mode: Sendable {
+        /// The stored values.
+        case stored
+        /// A reference column's stored row codes (INTEGER), for a star join.
+        case rowCode
+        /// A reference column shown as the dimension's key: `keys` row `code - 1`, NULL for code 0.
+        case referenceKey(keys: Vector)
+    }
+    public var column: CatalogColumn
+    public var mode: Mode
+    public var name: String
+
+    public init(column: CatalogColumn, mode: Mode, name: String) {
+        self.column = column
+        self.mode = mode
+        self.name = name
+    }
+
+    /// The type the scan outputs.
+    public var type: LogicalType {
+        switch mode {
+        case .stored: return column.storedType
+        case .rowCode: return .integer
+        case .referenceKey(let keys): return keys.type
+        }
+    }
+}
+
+/// `column op constant` checked against zone maps (constant in the stored representation).
+public struct ZonePredicate: Sendable {
+    public var columnIdentifier: Int
+    public var comparison: ComparisonOperator
+    public var constant: Value
+
+    public init(columnIdentifier: Int, comparison: ComparisonOperator, constant: Value) {
+        self.columnIdentifier = columnIdentifier
+        self.comparison = comparison
+        self.constant = constant
+    }
+}
+
+/// A star join: the dimension's needed columns in row-code order, and which codes qualify.
+public struct DimensionJoinSpecification: Sendable {
+    public var dimensionName: String
+    /// The child column holding row codes.
+    public var codeColumn: Int
+    /// The dimension's columns the query needs, row `i` holding row code `i + 1`.
+    public var dimension: Chunk
+    /// Which columns of `dimension` to append to the output.
+    public var outputColumns: [Int]
+    /// `qualifies[code]` after the dimension's own filter (index 0, the unknown member, is false);
+    /// `nil` when every known row qualifies.
+    public var qualifies: [Bool]?
+    /// LEFT JOIN: keep fact rows whose code matches nothing, with NULL dimension columns.
+    public var keepUnmatched: Bool
+    public var dimensionFilterText: String?
+
+    public init(dimensionName: String, codeColumn: Int, dimension: Chunk, outputColumns: [Int], qualifies: [Bool]?, keepUnmatched: Bool, dimensionFilterText: String?) {
+        self.dimensionName = dimensionName
+        self.codeColumn = codeColumn
+        self.dimension = dimension
+        self.outputColumns = outputColumns
+        self.qualifies = qualifies
+        self.keepUnmatched = keepUnmatched
+        self.dimensionFilterText = dimensionFilterText
+    }
+}
+
+/// A hash join's keys and kind.
+public struct HashJoinSpecification: Sendable {
+    public enum Kind: String, Sendable {
+        case inner = "INNER", left = "LEFT", full = "FULL"
+    }
+    public var kind: Kind
+    public var probeKeys: [BoundExpression]
+    public var buildKeys: [BoundExpression]
+    /// Extra condition over the joined columns (probe then build), part of the match.
+    public var residual: BoundExpression?
+
+    public init(kind: Kind, probeKeys: [BoundExpression], buildKeys: [BoundExpression], residual: BoundExpression?) {
+        self.kind = kind
+        self.probeKeys = probeKeys
+        self.buildKeys = buildKeys
+        self.residual = residual
+    }
+}
+
+/// One ORDER BY key over the input columns.
+public struct SortKey: Sendable {
+    public var expression: BoundExpression
+    public var descending: Bool
+    public var nullsFirst: Bool
+
+    public init(expression: BoundExpression, descending: Bool, nullsFirst: Bool) {
+        self.expression = expression
+        self.descending = descending
+        self.nullsFirst = nullsFirst
+    }
+}
+
+/// An aggregate call.
+public struct AggregateSpecification: Sendable, Equatable {
+    public enum Function: String, Sendable, Equatable {
+        case countStar = "count_star", count, sum, avg, min, max
+    }
+    public var function: Function
+    public var argument: BoundExpression?
+    public var distinct: Bool
+    public var filter: BoundExpression?
+    public var type: LogicalType
+
+    public init(function: Function, argument: BoundExpression?, distinct: Bool, filter: BoundExpression?, type: LogicalType) {
+        self.function = function
+        self.argument = argument
+        self.distinct = distinct
+        self.filter = filter
+        self.type = type
+    }
+}

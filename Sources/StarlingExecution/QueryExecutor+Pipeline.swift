@@ -1,0 +1,173 @@
+/// Turning plan nodes into fused pipelines: scans, filters, projections and join probes.
+
+import StarlingColumns
+import Synchronization
+
+extension QueryExecutor {
+    /// The pipeline producing `node`'s rows. Breakers below it (aggregates, sorts, join build
+    /// sides) run to completion first.
+    func pipeline(_ node: PlanNode) throws(QueryError) -> Pipeline {
+        let identifier = node.identifier
+        let profile = self.profile
+        switch node.operation {
+        case .scan(let specification):
+            let source = try ScanSource(specification, warehouse: warehouse, threads: threads)
+            profile.record(identifier) { _ in }
+            return Pipeline(morselCount: source.morsels.count, produce: { (morsel) throws(QueryError) -> Chunk? in
+                let began = monotonicNanoseconds()
+                var counters = OperatorCounters()
+                let chunk = try source.read(morsel, counters: &counters)
+                counters.rowsOut = chunk?.count ?? 0
+                counters.nanoseconds = monotonicNanoseconds() - began
+                profile.record(identifier) { total in
+                    total.rowsIn += counters.rowsIn
+                    total.rowsOut += counters.rowsOut
+                    total.nanoseconds += counters.nanoseconds
+                    total.rowGroupsRead += counters.rowGroupsRead
+                    total.rowGroupsSkipped += counters.rowGroupsSkipped
+                    total.bytesRead += counters.bytesRead
+                }
+                return chunk
+            })
+        case .filter(let child, let predicate):
+            return try stream(child, identifier) { (chunk) throws(QueryError) -> Chunk in
+                let rows = try ExpressionEvaluator.select(predicate, chunk)
+                return rows.count == chunk.count ? chunk : chunk.gather(rows)
+            }
+        case .project(let child, let expressions):
+            return try stream(child, identifier) { (chunk) throws(QueryError) -> Chunk in
+                let columns = try expressions.map { (expression) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(expression, chunk) }
+                return Chunk(columns: columns, count: chunk.count)
+            }
+        case .dimensionJoin(let child, let specification):
+            return try stream(child, identifier) { (chunk) throws(QueryError) -> Chunk in
+                try Self.dimensionJoin(chunk, specification)
+            }
+        case .hashJoin(let probe, let build, let specification):
+            let buildRows = Chunk.concatenate(try materializeNonEmpty(build), types: build.types)
+            try budget.reserve(buildRows.approximateBytes + buildRows.count * 40, for: "HASH_JOIN")
+            let table = try HashJoinTable(rows: buildRows, keys: specification.buildKeys)
+            let matched = specification.kind == .full ? MatchedRows(count: buildRows.count) : nil
+            let probeTypes = probe.types
+            var pipeline = try stream(probe, identifier) { (chunk) throws(QueryError) -> Chunk in
+                try Self.probe(chunk, table: table, specification: specification, matched: matched)
+            }
+            if let matched {
+                pipeline.finish = { () throws(QueryError) -> [Chunk] in
+                    let flags = matched.flags.withLock { $0 }
+                    let unmatched = flags.indices.filter { !flags[$0] }.map { Int32($0) }
+                    guard !unmatched.isEmpty else { return [] }
+                    let nullProbe = probeTypes.map { Vector(constant: .null, type: $0, count: unmatched.count) }
+                    return [Chunk(columns: nullProbe + table.rows.gather(unmatched).columns, count: unmatched.count)]
+                }
+            }
+            return pipeline
+        case .crossJoin(let left, let right):
+            let rightRows = Chunk.concatenate(try materializeNonEmpty(right), types: right.types)
+            let budget = self.budget
+            return try stream(left, identifier) { (chunk) throws(QueryError) -> Chunk in
+                let total = chunk.count * rightRows.count
+                try budget.reserve(total * 8 * (chunk.columns.count + rightRows.columns.count), for: "CROSS_PRODUCT")
+                var leftRows: [Int32] = []
+                var rightIndices: [Int32] = []
+                leftRows.reserveCapacity(total)
+                rightIndices.reserveCapacity(total)
+                for row in 0..<chunk.count {
+                    for other in 0..<rightRows.count {
+                        leftRows.append(Int32(row))
+                        rightIndices.append(Int32(other))
+                    }
+                }
+                return Chunk(columns: chunk.gather(leftRows).columns + rightRows.gather(rightIndices).columns, count: total)
+            }
+        case .rows, .aggregate, .sort, .limit, .distinct, .setOperation:
+            let chunks = try materialize(node)
+            return Pipeline(morselCount: chunks.count, produce: { (morsel) throws(QueryError) -> Chunk? in chunks[morsel] })
+        }
+    }
+
+    /// `child`'s pipeline followed by `transform`, timed and counted as node `identifier`.
+    private func stream(_ child: PlanNode, _ identifier: Int, _ transform: @escaping @Sendable (Chunk) throws(QueryError) -> Chunk) throws(QueryError) -> Pipeline {
+        let input = try pipeline(child)
+        let profile = self.profile
+        let produce: @Sendable (Int) throws(QueryError) -> Chunk? = { (morsel) throws(QueryError) -> Chunk? in
+            guard let chunk = try input.produce(morsel), chunk.count > 0 else { return nil }
+            let began = monotonicNanoseconds()
+            let output = try transform(chunk)
+            let elapsed = monotonicNanoseconds() - began
+            profile.record(identifier) { $0.rowsIn += chunk.count; $0.rowsOut += output.count; $0.nanoseconds += elapsed }
+            return output
+        }
+        var finish: (@Sendable () throws(QueryError) -> [Chunk])?
+        if let inputFinish = input.finish {
+            finish = { () throws(QueryError) -> [Chunk] in
+                var output: [Chunk] = []
+                for chunk in try inputFinish() { output.append(try transform(chunk)) }
+                return output
+            }
+        }
+        return Pipeline(morselCount: input.morselCount, produce: produce, finish: finish)
+    }
+
+    /// The star join of one chunk: look each row's code up in the dimension.
+    static func dimensionJoin(_ chunk: Chunk, _ specification: DimensionJoinSpecification) throws(QueryError) -> Chunk {
+        let codesVector = chunk.columns[specification.codeColumn]
+        guard case .integers(let codes) = codesVector.data else { throw .invalid("row codes must be integers") }
+        let dimensionCount = specification.dimension.count
+        var factRows: [Int32] = []
+        var dimensionRows: [Int32] = []
+        factRows.reserveCapacity(chunk.count)
+        dimensionRows.reserveCapacity(chunk.count)
+        let qualifies = specification.qualifies
+        codes.withUnsafeBufferPointer { codes in
+            for row in 0..<chunk.count {
+                let code = codes[row]
+                var match = code >= 1 && code <= Int64(dimensionCount) && !codesVector.isNull(row)
+                if match, let qualifies { match = qualifies[Int(code)] }
+                if match {
+                    factRows.append(Int32(row))
+                    dimensionRows.append(Int32(code - 1))
+                } else if specification.keepUnmatched {
+                    factRows.append(Int32(row))
+                    dimensionRows.append(-1)
+                }
+            }
+        }
+        let factColumns = factRows.count == chunk.count ? chunk.columns : chunk.gather(factRows).columns
+        let dimensionColumns = specification.outputColumns.map { specification.dimension.columns[$0].gatherOrNull(dimensionRows) }
+        return Chunk(columns: factColumns + dimensionColumns, count: factRows.count)
+    }
+
+    /// One probe chunk against a hash join's build table.
+    static func probe(_ chunk: Chunk, table: HashJoinTable, specification: HashJoinSpecification, matched: MatchedRows?) throws(QueryError) -> Chunk {
+        let keyVectors = try specification.probeKeys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, chunk) }
+        var (probeRows, buildRows) = table.probe(keyVectors, count: chunk.count)
+        var joined = Chunk(columns: chunk.gather(probeRows).columns + table.rows.gather(buildRows).columns, count: probeRows.count)
+        if let residual = specification.residual, joined.count > 0 {
+            let keep = try ExpressionEvaluator.select(residual, joined)
+            if keep.count < joined.count {
+                joined = joined.gather(keep)
+                probeRows = keep.map { probeRows[Int($0)] }
+                buildRows = keep.map { buildRows[Int($0)] }
+            }
+        }
+        if let matched, !buildRows.isEmpty {
+            matched.flags.withLock { flags in for row in buildRows { flags[Int(row)] = true } }
+        }
+        guard specification.kind != .inner else { return joined }
+        // Outer joins: probe rows without a match, with NULL build columns.
+        var hasMatch = [Bool](repeating: false, count: chunk.count)
+        for row in probeRows { hasMatch[Int(row)] = true }
+        let unmatched = (0..<chunk.count).filter { !hasMatch[$0] }.map { Int32($0) }
+        guard !unmatched.isEmpty else { return joined }
+        let nullBuild = table.rows.columns.map { Vector(constant: .null, type: $0.type, count: unmatched.count) }
+        let extra = Chunk(columns: chunk.gather(unmatched).columns + nullBuild, count: unmatched.count)
+        return Chunk.concatenate([joined, extra], types: joined.columns.map(\.type))
+    }
+}
+
+/// Which build rows of a FULL JOIN found a match, shared by the workers.
+final class MatchedRows: Sendable {
+    let flags: Mutex<[Bool]>
+    init(count: Int) { flags = Mutex([Bool](repeating: false, count: count)) }
+}

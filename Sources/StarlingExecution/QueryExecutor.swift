@@ -1,0 +1,183 @@
+/// Runs a plan: pipelines of streaming operators over morsels, on all cores, into breakers.
+
+import StarlingColumns
+import StarlingStorage
+import Synchronization
+import Dispatch
+
+/// A source of morsels and the streaming operators above it, fused: `produce(i)` gives the
+/// rows of morsel `i` after every operator (nil when none survive). Any worker may run any morsel.
+struct Pipeline: Sendable {
+    let morselCount: Int
+    let produce: @Sendable (Int) throws(QueryError) -> Chunk?
+    /// Rows to add once every morsel has run (a FULL JOIN's unmatched build rows).
+    var finish: (@Sendable () throws(QueryError) -> [Chunk])?
+}
+
+/// Executes plans against one warehouse snapshot. Plan nodes stay immutable; all running state
+/// (opened segments, hash tables, partial aggregates) lives in the executor's local values.
+public final class QueryExecutor: @unchecked Sendable {
+    public let warehouse: Warehouse
+    public let threads: Int
+    public let budget: MemoryBudget
+    public let profile: ExecutionProfile
+
+    public init(warehouse: Warehouse, threads: Int, memoryLimit: Int, profile: ExecutionProfile = ExecutionProfile()) {
+        self.warehouse = warehouse
+        self.threads = max(1, threads)
+        self.budget = MemoryBudget(limit: memoryLimit)
+        self.profile = profile
+    }
+
+    /// Every result row of `plan`, as one chunk.
+    public func execute(_ plan: PlanNode) throws(QueryError) -> Chunk {
+        let chunks = try materialize(plan)
+        return Chunk.concatenate(chunks.isEmpty ? [Chunk(columns: plan.types.map { Vector(type: $0, values: []) }, count: 0)] : chunks, types: plan.types)
+    }
+
+    /// Runs `node` to completion.
+    func materialize(_ node: PlanNode) throws(QueryError) -> [Chunk] {
+        let start = monotonicNanoseconds()
+        switch node.operation {
+        case .rows(let chunks):
+            profile.record(node.identifier) { $0.rowsOut += chunks.reduce(0) { $0 + $1.count } }
+            return chunks
+        case .aggregate(let child, let groups, let aggregates):
+            let source = try pipeline(child)
+            let states = (0..<threads).map { _ in AggregateState(groups: groups, aggregates: aggregates) }
+            let slots = WorkerSlots(states)
+            let budget = self.budget
+            try runParallel(source) { (chunk, worker) throws(QueryError) in
+                let began = monotonicNanoseconds()
+                let state = slots.values[worker]
+                let before = state.byteCount
+                try state.consume(chunk)
+                let grown = state.byteCount - before
+                if grown > 0 { try budget.reserve(grown, for: "HASH_AGGREGATE") }
+                let elapsed = monotonicNanoseconds() - began
+                self.profile.record(node.identifier) { $0.rowsIn += chunk.count; $0.nanoseconds += elapsed }
+            }
+            let began = monotonicNanoseconds()
+            let beforeMerge = states[0].byteCount
+            for state in states.dropFirst() { try states[0].merge(state) }
+            try budget.reserve(max(0, states[0].byteCount - beforeMerge), for: "HASH_AGGREGATE")
+            let result = try states[0].finish(types: node.types)
+            let elapsed = monotonicNanoseconds() - began
+            profile.record(node.identifier) { $0.rowsOut += result.count; $0.nanoseconds += elapsed }
+            return [result]
+        case .sort(let child, let keys, let limit):
+            let input = Chunk.concatenate(try materializeNonEmpty(child), types: child.types)
+            let began = monotonicNanoseconds()
+            try budget.reserve(input.count * 16, for: limit == nil ? "ORDER_BY" : "TOP_N")
+            let order = try Sorter.order(input, keys: keys, limit: limit)
+            let result = input.gather(order)
+            let elapsed = monotonicNanoseconds() - began
+            profile.record(node.identifier) { $0.rowsIn += input.count; $0.rowsOut += result.count; $0.nanoseconds += elapsed }
+            return [result]
+        case .limit(let child, let limit, let offset):
+            let input = try materialize(child)
+            var remainingOffset = offset
+            var remaining = limit ?? Int.max
+            var output: [Chunk] = []
+            for chunk in input where remaining > 0 {
+                if remainingOffset >= chunk.count { remainingOffset -= chunk.count; continue }
+                let take = min(chunk.count - remainingOffset, remaining)
+                output.append(chunk.gather((remainingOffset..<(remainingOffset + take)).map { Int32($0) }))
+                remaining -= take
+                remainingOffset = 0
+            }
+            profile.record(node.identifier) { counters in counters.rowsOut += output.reduce(0) { $0 + $1.count } }
+            return output
+        case .distinct(let child):
+            let columns = child.types.enumerated().map { BoundExpression.column($0.offset, $0.element) }
+            let grouped = PlanNode(identifier: node.identifier, operation: .aggregate(child, groups: columns, aggregates: []), columns: node.columns, estimatedRows: node.estimatedRows)
+            return try materialize(grouped)
+        case .setOperation(let kind, let all, let left, let right):
+            let result = try SetOperations.run(kind, all: all, left: try materialize(left), right: try materialize(right), types: node.types)
+            let elapsed = monotonicNanoseconds() - start
+            profile.record(node.identifier) { $0.rowsOut += result.count; $0.nanoseconds += elapsed }
+            return [result]
+        case .scan, .filter, .project, .dimensionJoin, .hashJoin, .crossJoin:
+            let source = try pipeline(node)
+            var slots = [Chunk?](repeating: nil, count: source.morselCount)
+            try slots.withUnsafeMutableBufferPointer { (buffer) throws(QueryError) in
+                let output = ConcurrentSlots(buffer)
+                try runMorsels(source) { (morsel, chunk) throws(QueryError) in
+                    try self.budget.reserve(chunk.approximateBytes, for: "RESULT")
+                    output.pointer[morsel] = chunk
+                }
+            }
+            var chunks = slots.compactMap { $0 }
+            if let finish = source.finish { chunks += try finish() }
+            return chunks
+        }
+    }
+
+    func materializeNonEmpty(_ node: PlanNode) throws(QueryError) -> [Chunk] {
+        let chunks = try materialize(node)
+        return chunks.isEmpty ? [Chunk(columns: node.types.map { Vector(type: $0, values: []) }, count: 0)] : chunks
+    }
+
+    /// Runs every morsel of `source` on the workers, handing each non-empty result to `body`
+    /// with the worker's number.
+    func runParallel(_ source: Pipeline, _ body: @Sendable (Chunk, Int) throws(QueryError) -> Void) throws(QueryError) {
+        let next = Atomic<Int>(0)
+        let failure = Mutex<QueryError?>(nil)
+        let workers = max(1, min(threads, source.morselCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            while failure.withLock({ $0 == nil }) {
+                let morsel = next.add(1, ordering: .relaxed).oldValue
+                guard morsel < source.morselCount else { return }
+                do throws(QueryError) {
+                    guard let chunk = try source.produce(morsel), chunk.count > 0 else { continue }
+                    try body(chunk, worker)
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        if let finish = source.finish {
+            for chunk in try finish() where chunk.count > 0 { try body(chunk, 0) }
+        }
+    }
+
+    /// Like ``runParallel`` but tells `body` the morsel number (to keep results in order).
+    func runMorsels(_ source: Pipeline, _ body: @Sendable (Int, Chunk) throws(QueryError) -> Void) throws(QueryError) {
+        let next = Atomic<Int>(0)
+        let failure = Mutex<QueryError?>(nil)
+        let workers = max(1, min(threads, source.morselCount))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            while failure.withLock({ $0 == nil }) {
+                let morsel = next.add(1, ordering: .relaxed).oldValue
+                guard morsel < source.morselCount else { return }
+                do throws(QueryError) {
+                    guard let chunk = try source.produce(morsel), chunk.count > 0 else { continue }
+                    try body(morsel, chunk)
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+}
+
+/// Per-worker objects shared with the workers; each touches only its own index.
+final class WorkerSlots<Element>: @unchecked Sendable {
+    let values: [Element]
+    init(_ values: [Element]) { self.values = values }
+}
+
+extension Chunk {
+    /// Approximate bytes held (for the memory budget).
+    var approximateBytes: Int {
+        columns.reduce(0) { total, column in
+            switch column.data {
+            case .strings(let strings): return total + strings.byteCount + column.count * 4
+            case .booleans: return total + column.count
+            default: return total + column.count * 8
+            }
+        }
+    }
+}

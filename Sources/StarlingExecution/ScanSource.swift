@@ -1,0 +1,184 @@
+/// Reads a scan's segments row group by row group: zone-map pruning, filter first, then the rest.
+
+import StarlingColumns
+import StarlingEncoding
+import StarlingFormat
+import StarlingStorage
+
+/// The running state of one scan: its opened segments and its morsels (one per row group).
+final class ScanSource: @unchecked Sendable {
+    let specification: ScanSpecification
+    let readers: [SegmentReader]
+    /// (segment, row group) pairs.
+    let morsels: [(segment: Int, rowGroup: Int)]
+    /// Per segment, per scan column: the file column index, or nil when the file predates it.
+    let fileColumns: [[Int?]]
+    /// The scan columns the filter reads.
+    let filterColumns: Set<Int>
+
+    init(_ specification: ScanSpecification, warehouse: Warehouse, threads: Int) throws(QueryError) {
+        self.specification = specification
+        let segments = specification.segments
+        var opened = [Result<SegmentReader, QueryError>?](repeating: nil, count: segments.count)
+        opened.withUnsafeMutableBufferPointer { slots in
+            let output = ConcurrentSlots(slots)
+            DispatchQueue.concurrentPerform(iterations: segments.count) { index in
+                let segment = segments[index]
+                do throws(SegmentError) {
+                    let reader = try SegmentReader(path: warehouse.path(segment.path))
+                    guard reader.rowCount == segment.rows else {
+                        output.pointer[index] = .failure(QueryError(.storage, "\(segment.path) holds \(reader.rowCount) rows; the catalog says \(segment.rows)"))
+                        return
+                    }
+                    output.pointer[index] = .success(reader)
+                } catch {
+                    output.pointer[index] = .failure(QueryError(.storage, error.description))
+                }
+            }
+        }
+        var readers: [SegmentReader] = []
+        for result in opened {
+            switch result {
+            case .success(let reader)?: readers.append(reader)
+            case .failure(let error)?: throw error
+            case nil: throw QueryError(.storage, "a segment was not opened")
+            }
+        }
+        self.readers = readers
+        var morsels: [(segment: Int, rowGroup: Int)] = []
+        var fileColumns: [[Int?]] = []
+        for (segmentIndex, segment) in segments.enumerated() {
+            for rowGroup in readers[segmentIndex].footer.rowGroups.indices { morsels.append((segmentIndex, rowGroup)) }
+            fileColumns.append(specification.columns.map { column in
+                segment.columnIdentifiers.firstIndex(of: column.column.identifier)
+            })
+        }
+        for (segmentIndex, reader) in readers.enumerated() {
+            for (scanIndex, fileIndex) in fileColumns[segmentIndex].enumerated() {
+                guard let fileIndex else { continue }
+                guard fileIndex < reader.footer.columns.count, reader.footer.columns[fileIndex].type == specification.columns[scanIndex].column.storedType else {
+                    throw QueryError(.storage, "\(reader.path) does not store \(specification.columns[scanIndex].column.name) as \(specification.columns[scanIndex].column.storedType)")
+                }
+            }
+        }
+        self.morsels = morsels
+        self.fileColumns = fileColumns
+        self.filterColumns = specification.filter?.columnsUsed ?? []
+    }
+
+    /// The rows of morsel `index` that pass the filter, or nil when the zone maps rule it out.
+    func read(_ index: Int, counters: inout OperatorCounters) throws(QueryError) -> Chunk? {
+        let (segmentIndex, rowGroup) = morsels[index]
+        let reader = readers[segmentIndex]
+        let group = reader.footer.rowGroups[rowGroup]
+        if canSkip(segmentIndex: segmentIndex, group: group) {
+            counters.rowGroupsSkipped += 1
+            return nil
+        }
+        counters.rowGroupsRead += 1
+        counters.rowsIn += group.rowCount
+        let columns = specification.columns
+        var vectors = [Vector?](repeating: nil, count: columns.count)
+        for scanIndex in filterColumns.sorted() {
+            vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
+        }
+        var selection: [Int32]?
+        if let filter = specification.filter {
+            let partial = Chunk(columns: vectors.enumerated().map { $0.element ?? Self.placeholder(columns[$0.offset].type) }, count: group.rowCount)
+            let selected = try ExpressionEvaluator.select(filter, partial)
+            if selected.isEmpty { return nil }
+            if selected.count < group.rowCount { selection = selected }
+        }
+        for scanIndex in columns.indices where vectors[scanIndex] == nil {
+            vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters, selection: selection)
+        }
+        var output: [Vector] = []
+        for (scanIndex, vector) in vectors.enumerated() {
+            guard let vector else { continue }
+            if let selection, filterColumns.contains(scanIndex) {
+                output.append(vector.gather(selection))
+            } else {
+                output.append(vector)
+            }
+        }
+        return Chunk(columns: output, count: selection?.count ?? group.rowCount)
+    }
+
+    static func placeholder(_ type: LogicalType) -> Vector {
+        Vector(type: type, count: 0, data: .integers([]), nulls: nil)
+    }
+
+    /// Decodes one column of a row group (gathering `selection` when given) in the scan's form.
+    private func readColumn(_ scanIndex: Int, segmentIndex: Int, rowGroup: Int, counters: inout OperatorCounters, selection: [Int32]? = nil) throws(QueryError) -> Vector {
+        let column = specification.columns[scanIndex]
+        let reader = readers[segmentIndex]
+        let rowCount = reader.footer.rowGroups[rowGroup].rowCount
+        var stored: Vector
+        if let fileIndex = fileColumns[segmentIndex][scanIndex] {
+            do {
+                stored = Vector(try reader.read(rowGroup: rowGroup, column: fileIndex))
+            } catch {
+                throw QueryError(.storage, error.description)
+            }
+            counters.bytesRead += reader.footer.rowGroups[rowGroup].chunks[fileIndex].storedLength
+        } else {
+            stored = Vector(constant: .null, type: column.column.storedType, count: rowCount)
+        }
+        if let selection { stored = stored.gather(selection) }
+        switch column.mode {
+        case .stored, .rowCode:
+            return stored
+        case .referenceKey(let keys):
+            guard case .integers(let codes) = stored.data else { return stored }
+            var indices = [Int32](repeating: -1, count: stored.count)
+            for row in 0..<stored.count where !stored.isNull(row) {
+                let code = codes[row]
+                guard code >= 0, code <= Int64(keys.count) else {
+                    throw QueryError(.storage, "\(specification.table.name).\(column.column.name) holds row code \(code), beyond the dimension's \(keys.count) rows")
+                }
+                indices[row] = Int32(code - 1)
+            }
+            return keys.gatherOrNull(indices)
+        }
+    }
+
+    /// Whether a row group's zone maps show no row can pass the scan's conditions.
+    private func canSkip(segmentIndex: Int, group: RowGroupDescriptor) -> Bool {
+        let segment = specification.segments[segmentIndex]
+        for predicate in specification.zonePredicates {
+            guard let fileIndex = segment.columnIdentifiers.firstIndex(of: predicate.columnIdentifier), fileIndex < group.chunks.count else { continue }
+            let chunk = group.chunks[fileIndex]
+            let statistics = chunk.statistics
+            if statistics.nullCount == group.rowCount { return true }
+            if ZoneMap.excludes(predicate.comparison, predicate.constant, minimum: statistics.minimum, maximum: chunk.maximumTruncated ? .null : statistics.maximum, type: readers[segmentIndex].footer.columns[fileIndex].type) {
+                return true
+            }
+        }
+        return false
+    }
+}
+
+/// Deciding from a minimum and maximum that no value can satisfy a comparison.
+public enum ZoneMap {
+    /// Whether no value in [minimum, maximum] satisfies `value op constant`. A NULL bound is unknown.
+    public static func excludes(_ op: ComparisonOperator, _ constant: Value, minimum: Value, maximum: Value, type: LogicalType) -> Bool {
+        func less(_ a: Value, _ b: Value) -> Bool { ValueOrdering.less(a, b, type: type) }
+        let hasMinimum = !minimum.isNull, hasMaximum = !maximum.isNull
+        switch op {
+        case .equal:
+            return (hasMinimum && less(constant, minimum)) || (hasMaximum && less(maximum, constant))
+        case .less:
+            return hasMinimum && !less(minimum, constant)
+        case .lessOrEqual:
+            return hasMinimum && less(constant, minimum)
+        case .greater:
+            return hasMaximum && !less(constant, maximum)
+        case .greaterOrEqual:
+            return hasMaximum && less(maximum, constant)
+        case .notEqual:
+            return hasMinimum && hasMaximum && minimum == constant && maximum == constant
+        }
+    }
+}
+
+import Dispatch

@@ -1,0 +1,117 @@
+/// Converting between stored ``ColumnVector``s and the executor's ``Vector``s, and gathering rows.
+
+import StarlingColumns
+
+extension Vector {
+    /// Widens a decoded vector: integer-like values to `Int64`, validity bits to a NULL mask.
+    public init(_ column: ColumnVector) {
+        let count = column.count
+        var nulls: [Bool]?
+        if let validity = column.validity, validity.nullCount > 0 {
+            nulls = (0..<count).map { !validity.isValid($0) }
+        }
+        switch column.payload {
+        case .strings(let strings):
+            self.init(type: column.type, count: count, data: .strings(strings), nulls: nulls)
+        case .dictionary(let codes, let dictionary):
+            let typed = UnsafeBufferPointer(codes.typed(UInt32.self, count: count))
+            self.init(type: column.type, count: count, data: .dictionary(codes: Array(typed), dictionary: dictionary), nulls: nulls)
+        case .fixed(let storage):
+            switch column.type.physicalType {
+            case .boolean:
+                let bytes = UnsafeBufferPointer(storage.typed(UInt8.self, count: count))
+                self.init(type: column.type, count: count, data: .booleans(bytes.map { $0 != 0 }), nulls: nulls)
+            case .float64:
+                self.init(type: column.type, count: count, data: .doubles(Array(UnsafeBufferPointer(storage.typed(Double.self, count: count)))), nulls: nulls)
+            case .int8: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int8.self, count)), nulls: nulls)
+            case .int16: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int16.self, count)), nulls: nulls)
+            case .int32: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int32.self, count)), nulls: nulls)
+            case .int64: self.init(type: column.type, count: count, data: .integers(Array(UnsafeBufferPointer(storage.typed(Int64.self, count: count)))), nulls: nulls)
+            case .string: preconditionFailure("string type with a fixed payload")
+            }
+        }
+    }
+
+    static func widen<T: FixedWidthInteger>(_ storage: ByteStorage, _ type: T.Type, _ count: Int) -> [Int64] {
+        let source = UnsafeBufferPointer(storage.typed(T.self, count: count))
+        return [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count { buffer[index] = Int64(source[index]) }
+            initialized = count
+        }
+    }
+
+    /// A stored vector of the same type, for writing (values must fit the type's physical width).
+    public func columnVector() -> ColumnVector {
+        var builder = ColumnVectorBuilder(type: type, reservingCapacity: count)
+        for row in 0..<count {
+            if isNull(row) { builder.appendNull(); continue }
+            switch data {
+            case .integers(let values): builder.append(integer: values[row])
+            case .doubles(let values): builder.append(double: values[row])
+            case .booleans(let values): builder.append(integer: values[row] ? 1 : 0)
+            case .strings, .dictionary: builder.append(stringBytes: stringBytes(at: row))
+            }
+        }
+        return builder.finish()
+    }
+
+    /// The rows at `indices`, in that order.
+    public func gather(_ indices: [Int32]) -> Vector {
+        let newNulls: [Bool]? = nulls.map { mask in indices.map { mask[Int($0)] } }
+        switch data {
+        case .integers(let values): return Vector(type: type, count: indices.count, data: .integers(Self.gather(values, indices)), nulls: newNulls)
+        case .doubles(let values): return Vector(type: type, count: indices.count, data: .doubles(Self.gather(values, indices)), nulls: newNulls)
+        case .booleans(let values): return Vector(type: type, count: indices.count, data: .booleans(Self.gather(values, indices)), nulls: newNulls)
+        case .dictionary(let codes, let dictionary):
+            return Vector(type: type, count: indices.count, data: .dictionary(codes: Self.gather(codes, indices), dictionary: dictionary), nulls: newNulls)
+        case .strings(let strings):
+            var builder = StringStorageBuilder()
+            for index in indices { builder.append(bytes: strings.bytes(at: Int(index))) }
+            return Vector(type: type, count: indices.count, data: .strings(builder.finish()), nulls: newNulls)
+        }
+    }
+
+    /// The rows at `indices`, where a negative index gives NULL (the unmatched side of an outer join).
+    public func gatherOrNull(_ indices: [Int32]) -> Vector {
+        guard indices.contains(where: { $0 < 0 }) else { return gather(indices) }
+        let safe = indices.map { max($0, 0) }
+        let gathered = count == 0 ? Vector(constant: .null, type: type, count: indices.count) : gather(safe)
+        var newNulls = gathered.nulls ?? [Bool](repeating: false, count: indices.count)
+        for (position, index) in indices.enumerated() where index < 0 { newNulls[position] = true }
+        return gathered.withNulls(newNulls)
+    }
+
+    @inline(__always)
+    static func gather<T>(_ values: [T], _ indices: [Int32]) -> [T] {
+        values.withUnsafeBufferPointer { source in
+            indices.withUnsafeBufferPointer { rows in
+                [T](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
+                    for position in 0..<rows.count { buffer[position] = source[Int(rows[position])] }
+                    initialized = rows.count
+                }
+            }
+        }
+    }
+
+    /// Concatenates vectors of the same type.
+    public static func concatenate(_ parts: [Vector], type: LogicalType) -> Vector {
+        if parts.count == 1 { return parts[0] }
+        let total = parts.reduce(0) { $0 + $1.count }
+        let anyNulls = parts.contains { $0.nulls != nil }
+        let nulls: [Bool]? = anyNulls ? parts.flatMap { $0.nulls ?? [Bool](repeating: false, count: $0.count) } : nil
+        switch type.physicalType {
+        case .boolean:
+            return Vector(type: type, count: total, data: .booleans(parts.flatMap { if case .booleans(let v) = $0.data { return v }; return [Bool](repeating: false, count: $0.count) }), nulls: nulls)
+        case .float64:
+            return Vector(type: type, count: total, data: .doubles(parts.flatMap { if case .doubles(let v) = $0.data { return v }; return [Double](repeating: 0, count: $0.count) }), nulls: nulls)
+        case .string:
+            var builder = StringStorageBuilder()
+            for part in parts {
+                for row in 0..<part.count { builder.append(bytes: part.stringBytes(at: row)) }
+            }
+            return Vector(type: type, count: total, data: .strings(builder.finish()), nulls: nulls)
+        default:
+            return Vector(type: type, count: total, data: .integers(parts.flatMap { if case .integers(let v) = $0.data { return v }; return [Int64](repeating: 0, count: $0.count) }), nulls: nulls)
+        }
+    }
+}

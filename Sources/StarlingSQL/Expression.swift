@@ -1,0 +1,138 @@
+/// The parsed form of SQL expressions: what appears in SELECT lists, WHERE, GROUP BY and so on.
+
+import StarlingColumns
+
+/// An expression as written, with the position of its first token (for error messages).
+public indirect enum Expression: Sendable {
+    /// A constant: a number as written, a string, TRUE/FALSE, NULL, or `DATE '…'`/`TIMESTAMP '…'`.
+    case literal(Literal)
+    /// `name` or `qualifier.name` (a column, possibly qualified by a table name or alias).
+    case column(qualifier: Identifier?, name: Identifier)
+    /// `*` or `t.*` (only in a SELECT list or `count(*)`).
+    case star(qualifier: Identifier?, position: SourcePosition)
+    /// `-x`, `+x`, `NOT x`.
+    case unary(UnaryOperator, Expression, position: SourcePosition)
+    /// `a + b`, `a = b`, `a AND b`, `a || b`, …; `position` is the operator's.
+    case binary(BinaryOperator, Expression, Expression, position: SourcePosition)
+    /// `x [NOT] BETWEEN low AND high`.
+    case between(Expression, low: Expression, high: Expression, negated: Bool, position: SourcePosition)
+    /// `x [NOT] IN (a, b, …)`.
+    case inList(Expression, [Expression], negated: Bool, position: SourcePosition)
+    /// `x [NOT] IN (SELECT …)`.
+    case inSubquery(Expression, Query, negated: Bool, position: SourcePosition)
+    /// `[NOT] EXISTS (SELECT …)`.
+    case exists(Query, negated: Bool, position: SourcePosition)
+    /// `(SELECT …)` used as a value.
+    case scalarSubquery(Query, position: SourcePosition)
+    /// `x [NOT] LIKE pattern` / `ILIKE`.
+    case like(Expression, pattern: Expression, negated: Bool, caseInsensitive: Bool, position: SourcePosition)
+    /// `x IS [NOT] NULL`.
+    case isNull(Expression, negated: Bool, position: SourcePosition)
+    /// `CASE [operand] WHEN … THEN … [ELSE …] END`.
+    case caseWhen(operand: Expression?, branches: [CaseBranch], otherwise: Expression?, position: SourcePosition)
+    /// `CAST(x AS type)` or `x::type`.
+    case cast(Expression, LogicalType, position: SourcePosition)
+    /// A function call: `lower(x)`, `count(*)`, `count(DISTINCT x)`, `sum(x) FILTER (WHERE …)`,
+    /// `extract(year FROM d)` (as `extract('year', d)`), `substring(s FROM 2 FOR 3)` (as
+    /// `substring(s, 2, 3)`), `current_date` (no arguments). The name is lower-cased.
+    case function(FunctionCall)
+    /// `INTERVAL 'n' DAY|MONTH|YEAR` (also `INTERVAL 'n days'`, `INTERVAL n DAY`).
+    case interval(IntervalLiteral)
+
+    /// Where the expression starts in the script.
+    public var position: SourcePosition {
+        switch self {
+        case .literal(let literal): return literal.position
+        case .column(let qualifier, let name): return qualifier?.position ?? name.position
+        case .star(_, let position): return position
+        case .unary(_, _, let position): return position
+        case .binary(_, let left, _, _): return left.position
+        case .between(let value, _, _, _, _): return value.position
+        case .inList(let value, _, _, _): return value.position
+        case .inSubquery(let value, _, _, _): return value.position
+        case .exists(_, _, let position): return position
+        case .scalarSubquery(_, let position): return position
+        case .like(let value, _, _, _, _): return value.position
+        case .isNull(let value, _, _): return value.position
+        case .caseWhen(_, _, _, let position): return position
+        case .cast(_, _, let position): return position
+        case .function(let call): return call.name.position
+        case .interval(let interval): return interval.position
+        }
+    }
+}
+
+/// `-`, `+`, `NOT`.
+public enum UnaryOperator: String, Sendable {
+    case negate = "-"
+    case plus = "+"
+    case not = "NOT"
+}
+
+/// Binary operators, by SQL spelling.
+public enum BinaryOperator: String, Sendable {
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    /// `//`: integer division (DuckDB).
+    case integerDivide = "//"
+    case modulo = "%"
+    case concatenate = "||"
+    case equal = "="
+    case notEqual = "<>"
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+    case and = "AND"
+    case or = "OR"
+}
+
+/// `WHEN condition THEN result`.
+public struct CaseBranch: Sendable {
+    public var condition: Expression
+    public var result: Expression
+
+    public init(condition: Expression, result: Expression) {
+        self.condition = condition
+        self.result = result
+    }
+}
+
+/// A function or aggregate call.
+public struct FunctionCall: Sendable {
+    /// The lower-cased name with its position.
+    public var name: Identifier
+    public var arguments: [Expression]
+    /// `count(DISTINCT x)`.
+    public var distinct: Bool
+    /// `count(*)`: `arguments` is empty and this is true.
+    public var star: Bool
+    /// `FILTER (WHERE …)`.
+    public var filter: Expression?
+
+    public init(name: Identifier, arguments: [Expression], distinct: Bool = false, star: Bool = false, filter: Expression? = nil) {
+        self.name = name
+        self.arguments = arguments
+        self.distinct = distinct
+        self.star = star
+        self.filter = filter
+    }
+}
+
+/// `INTERVAL '3' MONTH`: a count of one unit (compound intervals are not supported).
+public struct IntervalLiteral: Sendable {
+    public enum Unit: String, Sendable, CaseIterable {
+        case day, week, month, quarter, year
+    }
+    public var count: Int64
+    public var unit: Unit
+    public var position: SourcePosition
+
+    public init(count: Int64, unit: Unit, position: SourcePosition) {
+        self.count = count
+        self.unit = unit
+        self.position = position
+    }
+}

@@ -1,0 +1,83 @@
+/// Tests of vectorized expression evaluation: arithmetic, comparisons, logic, casts and functions.
+
+import Testing
+@testable import StarlingExecution
+import StarlingColumns
+
+@Suite("Expression evaluator")
+struct ExpressionEvaluatorTests {
+    let chunk = Chunk(columns: [
+        Vector(type: .integer, values: [.integer(1), .integer(-5), .null, .integer(2_147_483_647)]),
+        Vector(type: .decimal(precision: 12, scale: 2), values: [.integer(1050), .integer(-1), .integer(0), .null]),
+        Vector(type: .varchar, values: [.string("Pune"), .string("pune"), .null, .string("Mumbai, Suburban")]),
+        Vector(type: .date, values: [.integer(0), .integer(59), .integer(-1), .null]),
+    ], count: 4)
+
+    func values(_ expression: BoundExpression) throws -> [Value] {
+        let vector = try ExpressionEvaluator.evaluate(expression, chunk)
+        return (0..<vector.count).map { vector.value(at: $0) }
+    }
+
+    @Test("integer arithmetic propagates NULL and reports overflow, not a wrap")
+    func integerArithmetic() throws {
+        let sum = BoundExpression.arithmetic(.add, .column(0, .integer), .constant(.integer(1), .integer), .integer)
+        #expect(throws: QueryError.self) { try values(sum) }
+        let product = BoundExpression.arithmetic(.multiply, .column(0, .bigint), .constant(.integer(3), .bigint), .bigint)
+        #expect(try values(product) == [.integer(3), .integer(-15), .null, .integer(6_442_450_941)])
+        let quotient = BoundExpression.arithmetic(.integerDivide, .column(0, .integer), .constant(.integer(0), .integer), .integer)
+        #expect(try values(quotient) == [.null, .null, .null, .null])
+    }
+
+    @Test("comparisons use three-valued logic; AND/OR decide around NULL")
+    func logic() throws {
+        let positive = BoundExpression.comparison(.greater, .column(0, .integer), .constant(.integer(0), .integer))
+        #expect(try values(positive) == [.boolean(true), .boolean(false), .null, .boolean(true)])
+        let falseAndNull = BoundExpression.and([.constant(.boolean(false), .boolean), positive])
+        #expect(try values(falseAndNull) == [.boolean(false), .boolean(false), .boolean(false), .boolean(false)])
+        let trueOrNull = BoundExpression.or([positive, .constant(.boolean(true), .boolean)])
+        #expect(try values(trueOrNull) == [.boolean(true), .boolean(true), .boolean(true), .boolean(true)])
+        #expect(try ExpressionEvaluator.select(positive, chunk) == [0, 3])
+    }
+
+    @Test("IN with a NULL candidate is NULL when nothing matches")
+    func inList() throws {
+        let expression = BoundExpression.inList(.column(0, .integer), [.integer(1), .null], negated: false)
+        #expect(try values(expression) == [.boolean(true), .null, .null, .null])
+    }
+
+    @Test("strings: LIKE, ILIKE, lower, substring, length")
+    func strings() throws {
+        let like = BoundExpression.like(.column(2, .varchar), LikePattern("P%", caseInsensitive: false), negated: false)
+        #expect(try values(like) == [.boolean(true), .boolean(false), .null, .boolean(false)])
+        let ilike = BoundExpression.like(.column(2, .varchar), LikePattern("p_ne", caseInsensitive: true), negated: false)
+        #expect(try values(ilike) == [.boolean(true), .boolean(true), .null, .boolean(false)])
+        let upper = BoundExpression.function(.upper, [.column(2, .varchar)], .varchar)
+        #expect(try values(upper) == [.string("PUNE"), .string("PUNE"), .null, .string("MUMBAI, SUBURBAN")])
+        let substring = BoundExpression.function(.substring, [.column(2, .varchar), .constant(.integer(0), .bigint), .constant(.integer(3), .bigint)], .varchar)
+        #expect(try values(substring) == [.string("Pu"), .string("pu"), .null, .string("Mu")])
+    }
+
+    @Test("casts round decimals half away from zero and check ranges")
+    func casts() throws {
+        let toInteger = try Cast.cast(chunk.columns[1], to: .integer)
+        #expect((0..<4).map { toInteger.value(at: $0) } == [.integer(11), .integer(0), .integer(0), .null])
+        #expect(Cast.rescale(-1250, from: 2, to: 1) == -125)
+        #expect(Cast.rescale(-1255, from: 2, to: 1) == -126)
+        #expect(Cast.rescale(Int64.max, from: 0, to: 1) == nil)
+        let text = try Cast.cast(chunk.columns[1], to: .varchar)
+        #expect(text.value(at: 0) == .string("10.50"))
+        #expect(throws: QueryError.self) { try Cast.cast(Vector(type: .varchar, values: [.string("12x")]), to: .integer) }
+    }
+
+    @Test("date parts, truncation and month arithmetic")
+    func dates() throws {
+        let year = BoundExpression.function(.extract, [.constant(.string("year"), .varchar), .column(3, .date)], .bigint)
+        #expect(try values(year) == [.integer(1970), .integer(1970), .integer(1969), .null])
+        let month = BoundExpression.function(.dateTrunc, [.constant(.string("month"), .varchar), .column(3, .date)], .date)
+        #expect(try values(month) == [.integer(0), .integer(59), .integer(-31), .null])
+        // 1970-01-31 plus one month is 1970-02-28.
+        #expect(DateFunctions.addMonths(30, 1, isTimestamp: false) == 58)
+        #expect(DateFunctions.extract("week", CalendarDate(year: 2021, month: 1, day: 3).daysSinceEpoch, isTimestamp: false) == 53)
+        #expect(DateFunctions.extract("dow", CalendarDate(year: 2025, month: 3, day: 2).daysSinceEpoch, isTimestamp: false) == 0)
+    }
+}

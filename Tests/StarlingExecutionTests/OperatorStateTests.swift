@@ -1,0 +1,117 @@
+/// Tests of the operators' running state: key tables, aggregation, join tables, sorting, set operations.
+
+import Testing
+@testable import StarlingExecution
+import StarlingColumns
+
+@Suite("Operator state")
+struct OperatorStateTests {
+    @Test("the key table numbers tuples densely and survives growth")
+    func keyTable() {
+        let table = KeyTable(width: 2)
+        var numbers: [Int32] = []
+        for value in 0..<10_000 {
+            let key: [Int64] = [Int64(value % 5000), 0]
+            numbers.append(key.withUnsafeBufferPointer { table.findOrInsert($0.baseAddress!) })
+        }
+        #expect(table.count == 5000)
+        #expect(numbers[0..<5000] == numbers[5000..<10_000])
+        let missing: [Int64] = [7777, 0]
+        #expect(missing.withUnsafeBufferPointer { table.find($0.baseAddress!) } == -1)
+    }
+
+    @Test("NULL keys group together; workers' partial aggregates merge")
+    func aggregation() throws {
+        let groups = [BoundExpression.column(0, .varchar)]
+        let aggregates = [
+            AggregateSpecification(function: .countStar, argument: nil, distinct: false, filter: nil, type: .bigint),
+            AggregateSpecification(function: .sum, argument: .column(1, .integer), distinct: false, filter: nil, type: .bigint),
+            AggregateSpecification(function: .count, argument: .column(1, .integer), distinct: true, filter: nil, type: .bigint),
+            AggregateSpecification(function: .max, argument: .column(0, .varchar), distinct: false, filter: nil, type: .varchar),
+        ]
+        let first = AggregateState(groups: groups, aggregates: aggregates)
+        let second = AggregateState(groups: groups, aggregates: aggregates)
+        try first.consume(Chunk(columns: [Vector(type: .varchar, values: [.string("a"), .null, .string("a")]), Vector(type: .integer, values: [.integer(1), .integer(2), .null])], count: 3))
+        try second.consume(Chunk(columns: [Vector(type: .varchar, values: [.null, .string("b"), .string("a")]), Vector(type: .integer, values: [.integer(5), .integer(7), .integer(1)])], count: 3))
+        try first.merge(second)
+        let result = try first.finish(types: [.varchar, .bigint, .bigint, .bigint, .varchar])
+        var rows: [[Value]] = (0..<result.count).map { result.row($0) }
+        rows.sort { $0[0].formatted(as: .varchar) < $1[0].formatted(as: .varchar) }
+        #expect(rows == [
+            [.null, .integer(2), .integer(7), .integer(2), .null],
+            [.string("a"), .integer(3), .integer(2), .integer(1), .string("a")],
+            [.string("b"), .integer(1), .integer(7), .integer(1), .string("b")],
+        ])
+    }
+
+    @Test("small integer and dictionary keys take the direct-mapped path with the same answer")
+    func directMappedGroups() throws {
+        let dictionary = StringStorage(["ASIA", "EUROPE"])
+        let region = Vector(type: .varchar, count: 6, data: .dictionary(codes: [0, 1, 0, 0, 1, 1], dictionary: dictionary), nulls: [false, false, false, true, false, false])
+        let year = Vector(type: .integer, values: [.integer(1993), .integer(1993), .integer(1994), .integer(1993), .null, .integer(1993)])
+        let state = AggregateState(groups: [.column(0, .varchar), .column(1, .integer)], aggregates: [
+            AggregateSpecification(function: .countStar, argument: nil, distinct: false, filter: nil, type: .bigint),
+        ])
+        let chunk = Chunk(columns: [region, year], count: 6)
+        try state.consume(chunk)
+        try state.consume(chunk)
+        let result = try state.finish(types: [.varchar, .integer, .bigint])
+        let rows = Set((0..<result.count).map { result.row($0).map { $0.formatted(as: .varchar) }.joined(separator: "|") })
+        #expect(rows == ["ASIA|1993|2", "EUROPE|1993|4", "ASIA|1994|2", "NULL|1993|2", "EUROPE|NULL|2"])
+    }
+
+    @Test("a global aggregate over no rows has one row: count 0, sum NULL")
+    func emptyAggregate() throws {
+        let state = AggregateState(groups: [], aggregates: [
+            AggregateSpecification(function: .countStar, argument: nil, distinct: false, filter: nil, type: .bigint),
+            AggregateSpecification(function: .sum, argument: .column(0, .integer), distinct: false, filter: nil, type: .bigint),
+        ])
+        let result = try state.finish(types: [.bigint, .bigint])
+        #expect(result.count == 1)
+        #expect(result.row(0) == [.integer(0), .null])
+    }
+
+    @Test("the join table finds every build row per key and never matches NULL")
+    func joinTable() throws {
+        let build = Chunk(columns: [Vector(type: .integer, values: [.integer(1), .integer(2), .integer(1), .null])], count: 4)
+        let table = try HashJoinTable(rows: build, keys: [.column(0, .integer)])
+        let probe = Vector(type: .integer, values: [.integer(1), .null, .integer(3), .integer(2)])
+        let (probeRows, buildRows) = table.probe([probe], count: 4)
+        #expect(probeRows == [0, 0, 3])
+        #expect(buildRows == [0, 2, 1])
+    }
+
+    @Test("sorting is stable, NULLs last unless asked, strings in byte order; top-N agrees")
+    func sorting() throws {
+        let chunk = Chunk(columns: [
+            Vector(type: .varchar, values: [.string("b"), .null, .string("a"), .string("b"), .string("B")]),
+            Vector(type: .integer, values: [.integer(1), .integer(2), .integer(3), .integer(4), .integer(5)]),
+        ], count: 5)
+        let ascending = [SortKey(expression: .column(0, .varchar), descending: false, nullsFirst: false)]
+        #expect(try Sorter.order(chunk, keys: ascending, limit: nil) == [4, 2, 0, 3, 1])
+        let descending = [SortKey(expression: .column(0, .varchar), descending: true, nullsFirst: true)]
+        #expect(try Sorter.order(chunk, keys: descending, limit: nil) == [1, 0, 3, 2, 4])
+        let indices: [Int32] = Array(0..<1000).map { Int32(($0 * 7919) % 1000) }
+        let top = Sorter.topN(indices, limit: 5) { $0 < $1 }
+        #expect(top == [0, 1, 2, 3, 4])
+    }
+
+    @Test("UNION removes duplicates, EXCEPT ALL and INTERSECT ALL count them")
+    func setOperations() throws {
+        func chunk(_ values: [Int64]) -> Chunk { Chunk(columns: [Vector(type: .integer, values: values.map(Value.integer))], count: values.count) }
+        func values(_ chunk: Chunk) -> [Value] { (0..<chunk.count).map { chunk.columns[0].value(at: $0) } }
+        #expect(values(try SetOperations.run(.union, all: false, left: [chunk([1, 2, 2])], right: [chunk([2, 3])], types: [.integer])) == [.integer(1), .integer(2), .integer(3)])
+        #expect(values(try SetOperations.run(.except, all: true, left: [chunk([1, 2, 2])], right: [chunk([2])], types: [.integer])) == [.integer(1), .integer(2)])
+        #expect(values(try SetOperations.run(.intersect, all: false, left: [chunk([1, 2, 2])], right: [chunk([2, 3])], types: [.integer])) == [.integer(2)])
+    }
+
+    @Test("zone maps rule out only what cannot match")
+    func zoneMaps() {
+        #expect(ZoneMap.excludes(.equal, .integer(5), minimum: .integer(6), maximum: .integer(9), type: .integer))
+        #expect(!ZoneMap.excludes(.equal, .integer(6), minimum: .integer(6), maximum: .integer(9), type: .integer))
+        #expect(ZoneMap.excludes(.less, .integer(6), minimum: .integer(6), maximum: .integer(9), type: .integer))
+        #expect(!ZoneMap.excludes(.lessOrEqual, .integer(6), minimum: .integer(6), maximum: .integer(9), type: .integer))
+        #expect(ZoneMap.excludes(.greater, .integer(9), minimum: .integer(6), maximum: .integer(9), type: .integer))
+        #expect(!ZoneMap.excludes(.greater, .integer(9), minimum: .integer(6), maximum: .null, type: .integer))
+    }
+}
