@@ -84,6 +84,11 @@ let package = Package(
         .testTarget(name: "StarlingExecutionTests", dependencies: ["StarlingExecution", "StarlingColumns"]),
         .testTarget(name: "StarlingStorageTests", dependencies: ["StarlingStorage", "StarlingEngine", "StarlingSQL"]),
         .testTarget(name: "StarlingLoaderTests", dependencies: ["StarlingLoader", "StarlingStorage", "StarlingEngine"]),
+        .testTarget(
+            name: "StarlingEngineTests",
+            dependencies: ["StarlingEngine", "StarlingExecution", "StarlingStorage", "StarlingColumns"],
+            exclude: ["SQL"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

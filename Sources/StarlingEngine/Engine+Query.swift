@@ -74,10 +74,11 @@ extension Engine {
             throw SQLError("the query returns \(plan.columns.count) columns but \(targets.count) are being filled", at: insert.query.position)
         }
         let result = try planner.executor().execute(plan)
+        let nullColumns = planner.nullColumns(plan)
         var converted: [Vector] = []
         for (index, target) in targets.enumerated() {
             let column = table.columns[target]
-            guard TypeRules.common(plan.columns[index].type, column.type) != nil || plan.columns[index].type == column.type || column.type == .varchar || plan.columns[index].type == .varchar else {
+            guard nullColumns.contains(index) || TypeRules.common(plan.columns[index].type, column.type) != nil || plan.columns[index].type == column.type || column.type == .varchar || plan.columns[index].type == .varchar else {
                 throw SQLError("cannot store \(plan.columns[index].type) in column \(column.name) of type \(column.type)", at: insert.query.position)
             }
             converted.append(try Cast.cast(result.columns[index], to: column.type))

@@ -88,7 +88,10 @@ extension QueryPlanner {
             let bound = try coerce(try bind(value, context), to: .varchar, at: value.position, what: "LIKE")
             let patternBound = try bind(pattern, context)
             guard case .constant(let patternValue, _) = patternBound else {
-                throw SQLError("LIKE needs a constant pattern", at: pattern.position)
+                // A pattern from a column: compiled per distinct pattern while running.
+                let patternText = try coerce(patternBound, to: .varchar, at: pattern.position, what: "LIKE")
+                let call = BoundExpression.function(caseInsensitive ? .ilike : .like, [bound, patternText], .boolean)
+                return negated ? .not(call) : call
             }
             guard case .string(let text) = patternValue else {
                 if patternValue.isNull { return .constant(.null, .boolean) }

@@ -156,10 +156,12 @@ extension QueryPlanner {
             let bound = try coerce(try bind(condition, ExpressionContext(scope: scope, clause: "JOIN conditions")), to: .boolean, at: condition.position, what: "ON")
             conjuncts = bound.conjuncts
         }
+        var usingPairs: [(left: Int, right: Int)] = []
         for name in join.using ?? [] {
             let (left, right) = try usingColumns(name, scope: scope, leftRange: 0..<leftCount, rightRange: leftCount..<scope.entries.count)
             conjuncts.append(try comparison(.equal, .column(left, scope.entries[left].type), .column(right, scope.entries[right].type), at: name.position))
             scope.entries[right].hidden = true
+            usingPairs.append((left, right))
         }
         var probeKeys: [BoundExpression] = []
         var buildKeys: [BoundExpression] = []
@@ -189,7 +191,32 @@ extension QueryPlanner {
         let kind: HashJoinSpecification.Kind = join.kind == .full ? .full : .left
         let specification = HashJoinSpecification(kind: kind, probeKeys: probeKeys, buildKeys: buildKeys, residual: residual.isEmpty ? nil : .and(residual))
         var joined = node(.hashJoin(probe: leftPlan, build: build, specification), columns: leftPlan.columns + build.columns, estimatedRows: leftPlan.estimatedRows)
-        var entries = scope.entries
+        var fullJoinEntries: [BindingScope.Entry]?
+        if join.kind == .full && !usingPairs.isEmpty {
+            // A FULL JOIN's USING column is whichever side has the row: a merged column takes the
+            // left one's place; the sides' own columns stay reachable by qualified name.
+            var expressions: [BoundExpression] = []
+            var columns: [PlanColumn] = []
+            var entries: [BindingScope.Entry] = []
+            for (index, column) in joined.columns.enumerated() {
+                if let pair = usingPairs.first(where: { $0.left == index }) {
+                    let type = column.type
+                    let right = try coerce(.column(pair.right, joined.columns[pair.right].type), to: type, at: join.position, what: "USING")
+                    expressions.append(.function(.coalesce, [.column(index, type), right], type))
+                    columns.append(column)
+                    entries.append(BindingScope.Entry(qualifier: nil, name: scope.entries[index].name, type: type))
+                    var original = scope.entries[index]
+                    original.hidden = true
+                    scope.entries[index] = original
+                }
+                expressions.append(.column(index, column.type))
+                columns.append(column)
+                entries.append(scope.entries[index])
+            }
+            joined = node(.project(joined, expressions), columns: columns, estimatedRows: joined.estimatedRows)
+            fullJoinEntries = entries
+        }
+        var entries = fullJoinEntries ?? scope.entries
         if swap {
             // Restore the written order: the RIGHT JOIN's left side first.
             let rightCount = rightFrom.scope.entries.count

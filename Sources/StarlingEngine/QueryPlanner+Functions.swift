@@ -20,6 +20,10 @@ extension QueryPlanner {
         if Expression.aggregateNames.contains(name) {
             throw SQLError("aggregate function \(name) is not allowed in \(context.clause)", at: position)
         }
+        guard Self.functionNames.contains(name) else {
+            let hint = closestMatch(to: name, in: Self.functionNames).map { "did you mean \($0)?" }
+            throw SQLError("unknown function \(name)", at: position, hint: hint)
+        }
         if call.distinct || call.filter != nil || call.star {
             throw SQLError("\(name) is not an aggregate function; DISTINCT, FILTER and * apply to aggregates", at: position)
         }
@@ -46,7 +50,8 @@ extension QueryPlanner {
             throw SQLError("\(name) needs a DATE or TIMESTAMP, not \(argument.type)", at: call.arguments[index].position)
         }
         func part(_ field: String, _ value: BoundExpression) throws(SQLError) -> BoundExpression {
-            try fold(.function(.extract, [.constant(.string(field), .varchar), value], .bigint), at: position)
+            // epoch is seconds as DOUBLE (with the fraction of a timestamp), as in DuckDB.
+            try fold(.function(.extract, [.constant(.string(field), .varchar), value], field == "epoch" ? .double : .bigint), at: position)
         }
         switch name {
         case "lower", "upper":
@@ -89,7 +94,11 @@ extension QueryPlanner {
                 resultType = .decimal(precision: precision, scale: keep)
             }
             let function: ScalarFunction = name == "abs" ? .abs : (name == "round" ? .round : (name == "floor" ? .floor : .ceil))
-            if TypeRules.isInteger(value.type) && name != "abs" { return value }
+            if TypeRules.isInteger(value.type) {
+                // As in DuckDB: floor and ceil of an integer are DOUBLE; round keeps the type.
+                if name == "floor" || name == "ceil" || name == "ceiling" { return try fold(.cast(value, .double)) }
+                if name == "round" && arguments.count == 1 { return value }
+            }
             return try fold(.function(function, bound, resultType))
         case "coalesce", "ifnull":
             guard !arguments.isEmpty else { throw SQLError("\(name) needs at least one argument", at: position) }

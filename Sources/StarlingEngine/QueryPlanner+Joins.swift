@@ -203,7 +203,8 @@ extension QueryPlanner {
             }
             let filter = filters.isEmpty ? nil : BoundExpression.and(filters).remapColumns { positions[$0] ?? 0 }
             let predicates = filters.flatMap { zonePredicates($0, columns: columns, positions: positions) }
-            let specification = pruneSegments(table, columns: columns, filter: filter, zonePredicates: predicates)
+            let partitionPredicates = filters.flatMap { partitionKeyPredicates($0, table: table, columns: columns, positions: positions) }
+            let specification = pruneSegments(table, columns: columns, filter: filter, zonePredicates: predicates, partitionPredicates: partitionPredicates)
             let remainingRows = specification.segments.reduce(0) { $0 + $1.rows }
             let estimate = max(1, filters.isEmpty ? remainingRows : remainingRows / (2 * filters.count))
             let scan = node(.scan(specification), columns: columns.map { PlanColumn(name: $0.name, type: $0.type) }, estimatedRows: estimate)
@@ -238,12 +239,46 @@ extension QueryPlanner {
         return []
     }
 
-    /// The scan with segments (and whole partitions) the catalog's statistics rule out removed.
-    func pruneSegments(_ table: CatalogTable, columns: [ScanColumn], filter: BoundExpression?, zonePredicates: [ZonePredicate]) -> ScanSpecification {
+    /// Conditions on the partition column, compared with each partition's date range (whether
+    /// the column is stored as dates or as row codes of a date dimension).
+    func partitionKeyPredicates(_ conjunct: BoundExpression, table: CatalogTable, columns: [ScanColumn], positions: [Int: Int]) -> [ZonePredicate] {
+        guard let partitioning = table.partitioning else { return [] }
+        func isPartitionColumn(_ expression: BoundExpression) -> ScanColumn? {
+            guard case .column(let index, .date) = expression, let position = positions[index] else { return nil }
+            let column = columns[position]
+            return column.column.name == partitioning.column ? column : nil
+        }
+        switch conjunct {
+        case .comparison(let op, let left, .constant(let value, .date)) where !value.isNull:
+            if let column = isPartitionColumn(left) { return [ZonePredicate(columnIdentifier: column.column.identifier, comparison: op, constant: value)] }
+        case .comparison(let op, .constant(let value, .date), let right) where !value.isNull:
+            if let column = isPartitionColumn(right) { return [ZonePredicate(columnIdentifier: column.column.identifier, comparison: op.swapped, constant: value)] }
+        case .inList(let operand, let values, false):
+            if let column = isPartitionColumn(operand), !values.isEmpty, !values.contains(where: \.isNull) {
+                let days = values.compactMap { if case .integer(let day) = $0 { return day }; return nil }
+                if let low = days.min(), let high = days.max() {
+                    return [ZonePredicate(columnIdentifier: column.column.identifier, comparison: .greaterOrEqual, constant: .integer(low)),
+                            ZonePredicate(columnIdentifier: column.column.identifier, comparison: .lessOrEqual, constant: .integer(high))]
+                }
+            }
+        default: break
+        }
+        return []
+    }
+
+    /// The scan with segments (and whole partitions) the catalog's statistics and the partitions'
+    /// date ranges rule out removed.
+    func pruneSegments(_ table: CatalogTable, columns: [ScanColumn], filter: BoundExpression?, zonePredicates: [ZonePredicate], partitionPredicates: [ZonePredicate]) -> ScanSpecification {
         var kept: [CatalogSegment] = []
         var segmentsSkipped = 0
         var partitionsSkipped = 0
         for partition in table.partitions {
+            if let granularity = table.partitioning?.granularity, let range = granularity.range(forKey: partition.key),
+               partitionPredicates.contains(where: { ZoneMap.excludes($0.comparison, $0.constant, minimum: .integer(range.lowerBound), maximum: .integer(range.upperBound - 1), type: .date) }) {
+                partitionsSkipped += 1
+                segmentsSkipped += partition.segments.count
+                continue
+            }
             var keptHere = 0
             for segment in partition.segments {
                 if segmentExcluded(segment, table: table, zonePredicates) {

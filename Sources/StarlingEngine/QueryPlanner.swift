@@ -89,25 +89,48 @@ final class QueryPlanner {
                 throw SQLError("each \(op.rawValue.uppercased()) input must have the same number of columns (\(left.columns.count) and \(right.columns.count))", at: position)
             }
             var types: [LogicalType] = []
-            for (leftColumn, rightColumn) in zip(left.columns, right.columns) {
+            let leftNulls = nullColumns(left), rightNulls = nullColumns(right)
+            for (index, (leftColumn, rightColumn)) in zip(left.columns, right.columns).enumerated() {
+                // A bare NULL takes the other input's type.
+                if leftNulls.contains(index) { types.append(rightColumn.type); continue }
+                if rightNulls.contains(index) { types.append(leftColumn.type); continue }
                 guard let common = TypeRules.common(leftColumn.type, rightColumn.type) else {
                     throw SQLError("\(op.rawValue.uppercased()) cannot combine \(leftColumn.type) with \(rightColumn.type) in column \(leftColumn.name)", at: position)
                 }
                 types.append(common)
             }
-            left = try convert(left, to: types, at: position)
-            right = try convert(right, to: types, at: position)
+            left = try convert(left, to: types, nullColumns: leftNulls, at: position)
+            right = try convert(right, to: types, nullColumns: rightNulls, at: position)
             let kind: SetOperationKind = op == .union ? .union : (op == .except ? .except : .intersect)
             return node(.setOperation(kind, all: all, left, right), columns: left.columns, estimatedRows: left.estimatedRows + right.estimatedRows)
         }
     }
 
+    /// The output columns of `plan` that are a bare NULL (typeless in SQL, INTEGER here until
+    /// a set operation or an INSERT gives them the type they meet).
+    func nullColumns(_ plan: PlanNode) -> Set<Int> {
+        switch plan.operation {
+        case .project(_, let expressions):
+            return Set(expressions.indices.filter { if case .constant(.null, _) = expressions[$0] { return true }; return false })
+        case .distinct(let child), .sort(let child, _, _), .limit(let child, _, _):
+            return nullColumns(child)
+        case .setOperation(_, _, let left, let right):
+            return nullColumns(left).intersection(nullColumns(right))
+        default:
+            return []
+        }
+    }
+
     /// `input` with its columns cast to `types` (a projection when any differs).
-    func convert(_ input: PlanNode, to types: [LogicalType], at position: SourcePosition) throws(SQLError) -> PlanNode {
+    func convert(_ input: PlanNode, to types: [LogicalType], nullColumns: Set<Int> = [], at position: SourcePosition) throws(SQLError) -> PlanNode {
         guard input.types != types else { return input }
         var expressions: [BoundExpression] = []
         for (index, column) in input.columns.enumerated() {
-            expressions.append(try coerce(.column(index, column.type), to: types[index], at: position, what: "set operation"))
+            if nullColumns.contains(index) {
+                expressions.append(.constant(.null, types[index]))
+            } else {
+                expressions.append(try coerce(.column(index, column.type), to: types[index], at: position, what: "set operation"))
+            }
         }
         let columns = zip(input.columns, types).map { PlanColumn(name: $0.name, type: $1) }
         return node(.project(input, expressions), columns: columns, estimatedRows: input.estimatedRows)

@@ -77,7 +77,10 @@ final class Accumulator {
         if specification.distinct {
             for row in 0..<count where use(row) {
                 let group = Int(groups[row])
-                if distinctValues[group].insert(argument.value(at: row)).inserted { heldValues += 1 }
+                var value = argument.value(at: row)
+                // SQL equality: -0.0 is 0.0, and every NaN is one value.
+                if case .double(let number) = value, number == 0 || number.isNaN { value = .double(number.isNaN ? .nan : 0) }
+                if distinctValues[group].insert(value).inserted { heldValues += 1 }
             }
             return
         }

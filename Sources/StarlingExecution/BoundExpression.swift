@@ -153,4 +153,7 @@ public enum ScalarFunction: String, Sendable, Equatable, CaseIterable {
     case addMonths = "add_months"
     case startsWith = "starts_with"
     case contains
+    /// `s LIKE p` with a pattern that varies by row (a constant pattern is compiled once instead).
+    case like
+    case ilike
 }

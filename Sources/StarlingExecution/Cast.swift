@@ -9,6 +9,8 @@ public enum Cast {
         let source = value.type
         if source == target { return value }
         let count = value.count
+        // NULL converts to every type.
+        if let nulls = value.nulls, !nulls.contains(false) { return Vector(constant: .null, type: target, count: count) }
         if target == .varchar {
             return Vector(type: .varchar, count: count, data: .strings(StringStorage((0..<count).map { value.isNull($0) ? "" : value.value(at: $0).formatted(as: source) })), nulls: value.nulls)
         }

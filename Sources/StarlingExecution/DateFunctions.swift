@@ -18,6 +18,10 @@ enum DateFunctions {
             let value = try ExpressionEvaluator.evaluate(arguments[1], chunk)
             guard case .integers(let numbers) = value.data else { throw .invalid("extract needs a date or timestamp") }
             let isTimestamp = value.type == .timestamp
+            if field == "epoch" {
+                let seconds = numbers.map { isTimestamp ? Double($0) / 1_000_000 : Double($0) * 86_400 }
+                return Vector(type: type, count: value.count, data: .doubles(seconds), nulls: value.nulls)
+            }
             var result: [Int64] = []
             result.reserveCapacity(numbers.count)
             for number in numbers { result.append(extract(field, number, isTimestamp: isTimestamp)) }

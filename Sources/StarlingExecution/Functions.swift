@@ -41,6 +41,18 @@ enum Functions {
             return Vector(type: type, count: count, data: .integers(lengths), nulls: value.nulls)
         case .substring, .left, .right, .replace, .concat, .startsWith, .contains:
             return try rowWise(function, arguments, type: type, chunk)
+        case .like, .ilike:
+            let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
+            let pattern = try ExpressionEvaluator.evaluate(arguments[1], chunk)
+            var compiled: [String: LikePattern] = [:]
+            var flags = [Bool](repeating: false, count: count)
+            for row in 0..<count where !value.isNull(row) && !pattern.isNull(row) {
+                let text = String(decoding: pattern.stringBytes(at: row), as: UTF8.self)
+                let like = compiled[text] ?? LikePattern(text, caseInsensitive: function == .ilike)
+                compiled[text] = like
+                flags[row] = like.matches(value.stringBytes(at: row))
+            }
+            return Vector(type: .boolean, count: count, data: .booleans(flags), nulls: ExpressionEvaluator.unionNulls(value.nulls, pattern.nulls))
         case .abs, .round, .floor, .ceil:
             return try numeric(function, arguments, type: type, chunk)
         case .extract, .dateTrunc, .addMonths:
@@ -100,9 +112,11 @@ enum Functions {
         let first = text(values[0], types[0])
         switch function {
         case .substring:
-            // 1-based, on characters; a start before 1 shortens the length (PostgreSQL).
+            // 1-based, on characters; a negative start counts from the end (DuckDB); a start
+            // before the first character shortens the length (PostgreSQL and DuckDB).
             let scalars = Array(first.unicodeScalars)
-            let start = integer(values[1])
+            var start = integer(values[1])
+            if start < 0 { start = max(Int64(scalars.count) + start + 1, Int64(Int32.min)) }
             var end = Int64(scalars.count) + 1
             if values.count > 2 {
                 let length = integer(values[2])
@@ -165,8 +179,10 @@ enum Functions {
                     guard number != Int64.min else { throw .invalid("\(value.type) overflow in abs") }
                     result.append(Swift.abs(number))
                 default:
-                    // Round (or floor/ceil) to `keep` fractional digits, then express at the result scale.
-                    let keep = function == .round ? Int(max(min(digits, Int64(scale)), 0)) : 0
+                    // Round (or floor/ceil) to `keep` fractional digits (negative: tens, hundreds…),
+                    // then express at the result scale.
+                    let keep = function == .round ? Int(max(min(digits, Int64(scale)), -18)) : 0
+                    guard scale - keep <= 18 else { result.append(0); continue }
                     let divisor = ValueParsing.power10(scale - keep)
                     var quotient = number / divisor
                     let remainder = number % divisor
@@ -176,7 +192,11 @@ enum Functions {
                     case .round where remainder.magnitude * 2 >= divisor.magnitude && divisor > 1: quotient += number < 0 ? -1 : 1
                     default: break
                     }
-                    guard let scaled = Cast.rescale(quotient, from: keep, to: targetScale) else { throw .invalid("\(type) overflow in \(function.rawValue)") }
+                    let whole: (partialValue: Int64, overflow: Bool) = keep < 0 ? quotient.multipliedReportingOverflow(by: ValueParsing.power10(-keep)) : (quotient, false)
+                    guard !whole.overflow, let scaled = Cast.rescale(whole.partialValue, from: max(keep, 0), to: targetScale),
+                          (type.physicalType.integerRange ?? Int64.min...Int64.max).contains(scaled) else {
+                        throw .invalid("\(type) overflow in \(function.rawValue)")
+                    }
                     result.append(scaled)
                 }
             }
