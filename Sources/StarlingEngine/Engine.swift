@@ -50,6 +50,19 @@ public struct Engine: Sendable {
     /// Parses and runs every statement of `script`, stopping at the first error.
     /// `onOutcome` is called after each statement succeeds.
     public func run(_ script: String, onResult: (QueryResult) -> Void = { _ in }, onOutcome: (StatementOutcome) -> Void = { _ in }) throws(EngineError) {
+        // Deeply nested SQL recurses deeply: run on a thread with room for it.
+        var failure: EngineError?
+        LargeStack.run {
+            do throws(EngineError) {
+                try runStatements(script, onResult: onResult, onOutcome: onOutcome)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    func runStatements(_ script: String, onResult: (QueryResult) -> Void, onOutcome: (StatementOutcome) -> Void) throws(EngineError) {
         let statements: [ParsedStatement]
         do { statements = try Parser.parse(script) } catch { throw .sql(error, script: script) }
         for statement in statements {
