@@ -12,18 +12,7 @@ extension Engine {
             throw Self.unknownTable(insert.table, in: transaction.catalog)
         }
         // Which table column each VALUES position fills.
-        var targets: [Int] = []
-        if let names = insert.columns {
-            for name in names {
-                guard let index = table.columns.firstIndex(where: { $0.name == name.name }) else {
-                    throw Self.unknownColumn(name, in: table)
-                }
-                guard !targets.contains(index) else { throw SQLError("column \"\(name.name)\" is listed twice", at: name.position) }
-                targets.append(index)
-            }
-        } else {
-            targets = Array(table.columns.indices)
-        }
+        let targets = try Self.insertTargets(insert.columns, in: table)
         var rows: [[Value]] = []
         rows.reserveCapacity(insert.rows.count)
         for literals in insert.rows {
@@ -40,6 +29,20 @@ extension Engine {
         let count = try TableAppender.append(rows, to: table.name, in: transaction)
         let committed = try transaction.commit(operation: "insert", table: table.name)
         return StatementOutcome(tag: "INSERT 0 \(count)", snapshot: committed.snapshot)
+    }
+
+    /// The table column each inserted position fills: the listed columns, or all in order.
+    static func insertTargets(_ names: [Identifier]?, in table: CatalogTable) throws(SQLError) -> [Int] {
+        guard let names else { return Array(table.columns.indices) }
+        var targets: [Int] = []
+        for name in names {
+            guard let index = table.columns.firstIndex(where: { $0.name == name.name }) else {
+                throw Self.unknownColumn(name, in: table)
+            }
+            guard !targets.contains(index) else { throw SQLError("column \"\(name.name)\" is listed twice", at: name.position) }
+            targets.append(index)
+        }
+        return targets
     }
 
     /// Converts a literal to a value of `column`'s declared type, with PostgreSQL's assignment rules:

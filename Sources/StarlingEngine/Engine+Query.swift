@@ -58,16 +58,7 @@ extension Engine {
         guard let table = transaction.catalog.table(named: insert.table.name) else {
             throw Self.unknownTable(insert.table, in: transaction.catalog)
         }
-        var targets: [Int] = []
-        if let names = insert.columns {
-            for name in names {
-                guard let index = table.columns.firstIndex(where: { $0.name == name.name }) else { throw Self.unknownColumn(name, in: table) }
-                guard !targets.contains(index) else { throw SQLError("column \"\(name.name)\" is listed twice", at: name.position) }
-                targets.append(index)
-            }
-        } else {
-            targets = Array(table.columns.indices)
-        }
+        let targets = try Self.insertTargets(insert.columns, in: table)
         let planner = planner(transaction.catalog)
         let plan = try planner.plan(insert.query)
         guard plan.columns.count == targets.count else {

@@ -47,7 +47,7 @@ public final class QueryExecutor: @unchecked Sendable {
             let states = (0..<threads).map { _ in AggregateState(groups: groups, aggregates: aggregates) }
             let slots = WorkerSlots(states)
             let budget = self.budget
-            try runParallel(source) { (chunk, worker) throws(QueryError) in
+            try runParallel(source) { (chunk, _, worker) throws(QueryError) in
                 let began = monotonicNanoseconds()
                 let state = slots.values[worker]
                 let before = state.byteCount
@@ -99,17 +99,21 @@ public final class QueryExecutor: @unchecked Sendable {
             return [result]
         case .scan, .filter, .project, .dimensionJoin, .hashJoin, .crossJoin:
             let source = try pipeline(node)
-            var slots = [Chunk?](repeating: nil, count: source.morselCount)
+            // One slot per morsel, and one for the pipeline's closing rows.
+            var slots = [Chunk?](repeating: nil, count: source.morselCount + 1)
             try slots.withUnsafeMutableBufferPointer { (buffer) throws(QueryError) in
                 let output = ConcurrentSlots(buffer)
-                try runMorsels(source) { (morsel, chunk) throws(QueryError) in
-                    try self.budget.reserve(chunk.approximateBytes, for: "RESULT")
-                    output.pointer[morsel] = chunk
+                let budget = self.budget
+                try runParallel(source) { (chunk, morsel, _) throws(QueryError) in
+                    try budget.reserve(chunk.approximateBytes, for: "RESULT")
+                    if let earlier = output.pointer[morsel] {
+                        output.pointer[morsel] = Chunk.concatenate([earlier, chunk], types: chunk.columns.map(\.type))
+                    } else {
+                        output.pointer[morsel] = chunk
+                    }
                 }
             }
-            var chunks = slots.compactMap { $0 }
-            if let finish = source.finish { chunks += try finish() }
-            return chunks
+            return slots.compactMap { $0 }
         }
     }
 
@@ -119,8 +123,9 @@ public final class QueryExecutor: @unchecked Sendable {
     }
 
     /// Runs every morsel of `source` on the workers, handing each non-empty result to `body`
-    /// with the worker's number.
-    func runParallel(_ source: Pipeline, _ body: @Sendable (Chunk, Int) throws(QueryError) -> Void) throws(QueryError) {
+    /// with its morsel number (to keep results in order) and the worker's number (to pick the
+    /// worker's own state). Then hands over the pipeline's closing rows, if any, as worker 0's.
+    func runParallel(_ source: Pipeline, _ body: @Sendable (_ chunk: Chunk, _ morsel: Int, _ worker: Int) throws(QueryError) -> Void) throws(QueryError) {
         let next = Atomic<Int>(0)
         let failure = Mutex<QueryError?>(nil)
         let workers = max(1, min(threads, source.morselCount))
@@ -130,7 +135,7 @@ public final class QueryExecutor: @unchecked Sendable {
                 guard morsel < source.morselCount else { return }
                 do throws(QueryError) {
                     guard let chunk = try source.produce(morsel), chunk.count > 0 else { continue }
-                    try body(chunk, worker)
+                    try body(chunk, morsel, worker)
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }
                 }
@@ -138,28 +143,8 @@ public final class QueryExecutor: @unchecked Sendable {
         }
         if let error = failure.withLock({ $0 }) { throw error }
         if let finish = source.finish {
-            for chunk in try finish() where chunk.count > 0 { try body(chunk, 0) }
+            for chunk in try finish() where chunk.count > 0 { try body(chunk, source.morselCount, 0) }
         }
-    }
-
-    /// Like ``runParallel`` but tells `body` the morsel number (to keep results in order).
-    func runMorsels(_ source: Pipeline, _ body: @Sendable (Int, Chunk) throws(QueryError) -> Void) throws(QueryError) {
-        let next = Atomic<Int>(0)
-        let failure = Mutex<QueryError?>(nil)
-        let workers = max(1, min(threads, source.morselCount))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            while failure.withLock({ $0 == nil }) {
-                let morsel = next.add(1, ordering: .relaxed).oldValue
-                guard morsel < source.morselCount else { return }
-                do throws(QueryError) {
-                    guard let chunk = try source.produce(morsel), chunk.count > 0 else { continue }
-                    try body(morsel, chunk)
-                } catch {
-                    failure.withLock { if $0 == nil { $0 = error } }
-                }
-            }
-        }
-        if let error = failure.withLock({ $0 }) { throw error }
     }
 }
 

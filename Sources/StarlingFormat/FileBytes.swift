@@ -32,13 +32,8 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
 public enum FileBytes {
     /// Reads the file at `path` into aligned memory.
     public static func read(path: String) throws(FileError) -> ByteStorage {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        let (descriptor, size) = try openRegularFile(path)
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
-        guard (status.st_mode & S_IFMT) == S_IFREG else { throw FileError(path: path, operation: "read (not a regular file)", code: EISDIR) }
-        let size = Int(status.st_size)
         // Every byte is read into it (or the read fails), so it need not be zeroed first.
         let storage = ByteStorage(byteCount: size, zeroed: false)
         var done = 0
@@ -58,18 +53,30 @@ public enum FileBytes {
     /// loaded and nothing is copied. Used for immutable files (segments), which are never
     /// truncated in place.
     public static func map(path: String) throws(FileError) -> ByteStorage {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        let (descriptor, size) = try openRegularFile(path)
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
-        guard (status.st_mode & S_IFMT) == S_IFREG else { throw FileError(path: path, operation: "read (not a regular file)", code: EISDIR) }
-        let size = Int(status.st_size)
         guard size > 0 else { return ByteStorage(byteCount: 0) }
         guard let address = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
             throw FileError(path: path, operation: "mmap", code: errno)
         }
         return ByteStorage(mapping: address, byteCount: size)
+    }
+
+    /// Opens a regular file for reading: its descriptor (the caller closes it) and size.
+    static func openRegularFile(_ path: String) throws(FileError) -> (descriptor: Int32, size: Int) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw FileError(path: path, operation: "stat", code: code)
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw FileError(path: path, operation: "read (not a regular file)", code: EISDIR)
+        }
+        return (descriptor, Int(status.st_size))
     }
 
     /// The temporary name a file is written under before it is renamed into place.
