@@ -107,14 +107,16 @@ extension QueryPlanner {
         for residual in residuals { required.formUnion(residual.columnsUsed) }
 
         // Build: the first leaf, then each step.
-        var codeColumns = [Int: Set<Int>]()
+        // Per scanned leaf: the reference columns read as row codes, each with the bitmap of
+        // codes its dimension's conditions let through (applied while scanning).
+        var codeColumns = [Int: [Int: [Bool]?]]()
         for step in steps {
-            if let star = step.star, let edge = Optional(edges[star]) {
-                let fact = joinedSide(edge, dimensionLeaf: step.leaf)
-                codeColumns[from.leaf(of: fact), default: []].insert(fact)
+            if let star = step.star {
+                let fact = joinedSide(edges[star], dimensionLeaf: step.leaf)
+                codeColumns[from.leaf(of: fact), default: [:]][fact] = dimensionLoads[step.leaf]?.qualifies
             }
         }
-        var result = try leafPlan(from, start, required: required, filters: leafFilters[start], codeColumns: codeColumns[start] ?? [])
+        var result = try leafPlan(from, start, required: required, filters: leafFilters[start], codeColumns: codeColumns[start] ?? [:])
         var pending = residuals
         var done: Set<Int> = [start]
         result = applyResiduals(result, &pending, done: done, from: from)
@@ -127,7 +129,7 @@ extension QueryPlanner {
                 let load = try dimensionLoad(from, leaf, columns: dimensionColumns, filters: leafFilters[leaf], cache: &dimensionLoads)
                 result = try starJoin(result, from: from, dimensionLeaf: leaf, codePosition: codePosition, required: required, load: load)
             } else {
-                let right = try leafPlan(from, leaf, required: required, filters: leafFilters[leaf], codeColumns: codeColumns[leaf] ?? [])
+                let right = try leafPlan(from, leaf, required: required, filters: leafFilters[leaf], codeColumns: codeColumns[leaf] ?? [:])
                 result = hashJoin(result, right, edges: step.edges.map { edges[$0] }, rightLeaf: leaf)
             }
             done.insert(leaf)
@@ -169,7 +171,7 @@ extension QueryPlanner {
     }
 
     /// A leaf as a plan: a scan of the required columns with its filters pushed down, or its plan.
-    func leafPlan(_ from: FromClause, _ leafIndex: Int, required: Set<Int>, filters: [BoundExpression], codeColumns: Set<Int>) throws(SQLError) -> PartialPlan {
+    func leafPlan(_ from: FromClause, _ leafIndex: Int, required: Set<Int>, filters: [BoundExpression], codeColumns: [Int: [Bool]?]) throws(SQLError) -> PartialPlan {
         let leaf = from.leaves[leafIndex]
         switch leaf.source {
         case .plan(let plan):
@@ -196,15 +198,20 @@ extension QueryPlanner {
                 }
             }
             var codePositions: [Int: Int] = [:]
-            for index in codeColumns.sorted() {
+            var codeFilters: [CodeFilter] = []
+            for index in codeColumns.keys.sorted() {
                 let column = table.columns[index - leaf.offset]
                 codePositions[index] = columns.count
+                if let qualifies = codeColumns[index] ?? nil {
+                    codeFilters.append(CodeFilter(scanColumn: columns.count, qualifies: qualifies))
+                }
                 columns.append(ScanColumn(column: column, mode: .rowCode, name: column.name + "#code"))
             }
             let filter = filters.isEmpty ? nil : BoundExpression.and(filters).remapColumns { positions[$0] ?? 0 }
             let predicates = filters.flatMap { zonePredicates($0, columns: columns, positions: positions) }
             let partitionPredicates = filters.flatMap { partitionKeyPredicates($0, table: table, columns: columns, positions: positions) }
-            let specification = pruneSegments(table, columns: columns, filter: filter, zonePredicates: predicates, partitionPredicates: partitionPredicates)
+            var specification = pruneSegments(table, columns: columns, filter: filter, zonePredicates: predicates, partitionPredicates: partitionPredicates)
+            specification.codeFilters = codeFilters
             let remainingRows = specification.segments.reduce(0) { $0 + $1.rows }
             let estimate = max(1, filters.isEmpty ? remainingRows : remainingRows / (2 * filters.count))
             let scan = node(.scan(specification), columns: columns.map { PlanColumn(name: $0.name, type: $0.type) }, estimatedRows: estimate)
@@ -322,7 +329,7 @@ extension QueryPlanner {
     func dimensionLoad(_ from: FromClause, _ leafIndex: Int, columns: Set<Int>, filters: [BoundExpression], cache: inout [Int: DimensionLoad]) throws(SQLError) -> DimensionLoad {
         if let cached = cache[leafIndex] { return cached }
         let wanted = columns.union(filters.flatMap { $0.columnsUsed }).filter { from.leaves[leafIndex].range.contains($0) }
-        let scan = try leafPlan(from, leafIndex, required: wanted, filters: [], codeColumns: [])
+        let scan = try leafPlan(from, leafIndex, required: wanted, filters: [], codeColumns: [:])
         let rows: Chunk
         do { rows = try executor().execute(scan.node) } catch { throw SQLError(error.message, at: SourcePosition(0)) }
         var qualifies: [Bool]?

@@ -85,6 +85,9 @@ public struct ScanSpecification: Sendable {
     public var filter: BoundExpression?
     /// Conditions checked against row-group zone maps before reading.
     public var zonePredicates: [ZonePredicate]
+    /// Star-join conditions applied while scanning: rows whose row code's dimension row fails
+    /// the dimension's conditions are dropped before the other columns are decoded.
+    public var codeFilters: [CodeFilter] = []
 
     public init(table: CatalogTable, segments: [CatalogSegment], partitionCount: Int, partitionsSkipped: Int, segmentsSkipped: Int, columns: [ScanColumn], filter: BoundExpression?, zonePredicates: [ZonePredicate]) {
         self.table = table
@@ -125,6 +128,18 @@ public struct ScanColumn: Sendable {
         case .rowCode: return .integer
         case .referenceKey(let keys): return keys.type
         }
+    }
+}
+
+/// A row-code column and the codes that pass (`qualifies[code]`; code 0 and codes beyond the
+/// bitmap fail).
+public struct CodeFilter: Sendable {
+    public var scanColumn: Int
+    public var qualifies: [Bool]
+
+    public init(scanColumn: Int, qualifies: [Bool]) {
+        self.scanColumn = scanColumn
+        self.qualifies = qualifies
     }
 }
 

@@ -63,7 +63,7 @@ final class ScanSource: @unchecked Sendable {
         }
         self.morsels = morsels
         self.fileColumns = fileColumns
-        self.filterColumns = specification.filter?.columnsUsed ?? []
+        self.filterColumns = (specification.filter?.columnsUsed ?? []).union(specification.codeFilters.map(\.scanColumn))
     }
 
     /// The rows of morsel `index` that pass the filter, or nil when the zone maps rule it out.
@@ -88,6 +88,25 @@ final class ScanSource: @unchecked Sendable {
             let selected = try ExpressionEvaluator.select(filter, partial)
             if selected.isEmpty { return nil }
             if selected.count < group.rowCount { selection = selected }
+        }
+        // Star-join conditions: keep rows whose row code passes its dimension's conditions.
+        for codeFilter in specification.codeFilters {
+            guard let codes = vectors[codeFilter.scanColumn], case .integers(let values) = codes.data else { continue }
+            let qualifies = codeFilter.qualifies
+            let limit = Int64(qualifies.count)
+            var kept: [Int32] = []
+            let candidates = selection ?? (0..<Int32(group.rowCount)).map { $0 }
+            kept.reserveCapacity(candidates.count)
+            values.withUnsafeBufferPointer { values in
+                qualifies.withUnsafeBufferPointer { qualifies in
+                    for row in candidates {
+                        let code = values[Int(row)]
+                        if code > 0 && code < limit && qualifies[Int(code)] && !codes.isNull(Int(row)) { kept.append(row) }
+                    }
+                }
+            }
+            if kept.isEmpty { return nil }
+            selection = kept.count < group.rowCount ? kept : nil
         }
         for scanIndex in columns.indices where vectors[scanIndex] == nil {
             vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters, selection: selection)
@@ -116,15 +135,16 @@ final class ScanSource: @unchecked Sendable {
         var stored: Vector
         if let fileIndex = fileColumns[segmentIndex][scanIndex] {
             do {
-                stored = Vector(try reader.read(rowGroup: rowGroup, column: fileIndex))
+                let decoded = try reader.read(rowGroup: rowGroup, column: fileIndex)
+                // Only the selected rows are widened.
+                stored = selection.map { Vector(decoded, rows: $0) } ?? Vector(decoded)
             } catch {
                 throw QueryError(.storage, error.description)
             }
             counters.bytesRead += reader.footer.rowGroups[rowGroup].chunks[fileIndex].storedLength
         } else {
-            stored = Vector(constant: .null, type: column.column.storedType, count: rowCount)
+            stored = Vector(constant: .null, type: column.column.storedType, count: selection?.count ?? rowCount)
         }
-        if let selection { stored = stored.gather(selection) }
         switch column.mode {
         case .stored, .rowCode:
             return stored

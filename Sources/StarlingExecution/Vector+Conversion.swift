@@ -32,6 +32,48 @@ extension Vector {
         }
     }
 
+    /// Widens only the rows at `rows` of a decoded vector (a scan's late-materialised columns).
+    public init(_ column: ColumnVector, rows: [Int32]) {
+        let count = rows.count
+        var nulls: [Bool]?
+        if let validity = column.validity, validity.nullCount > 0 {
+            nulls = rows.map { !validity.isValid(Int($0)) }
+        }
+        switch column.payload {
+        case .strings(let strings):
+            var builder = StringStorageBuilder()
+            for row in rows { builder.append(bytes: strings.bytes(at: Int(row))) }
+            self.init(type: column.type, count: count, data: .strings(builder.finish()), nulls: nulls)
+        case .dictionary(let codes, let dictionary):
+            let typed = UnsafeBufferPointer(codes.typed(UInt32.self, count: column.count))
+            self.init(type: column.type, count: count, data: .dictionary(codes: rows.map { typed[Int($0)] }, dictionary: dictionary), nulls: nulls)
+        case .fixed(let storage):
+            switch column.type.physicalType {
+            case .boolean:
+                let bytes = UnsafeBufferPointer(storage.typed(UInt8.self, count: column.count))
+                self.init(type: column.type, count: count, data: .booleans(rows.map { bytes[Int($0)] != 0 }), nulls: nulls)
+            case .float64:
+                let values = UnsafeBufferPointer(storage.typed(Double.self, count: column.count))
+                self.init(type: column.type, count: count, data: .doubles(rows.map { values[Int($0)] }), nulls: nulls)
+            case .int8: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int8.self, column.count, rows)), nulls: nulls)
+            case .int16: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int16.self, column.count, rows)), nulls: nulls)
+            case .int32: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int32.self, column.count, rows)), nulls: nulls)
+            case .int64: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int64.self, column.count, rows)), nulls: nulls)
+            case .string: preconditionFailure("string type with a fixed payload")
+            }
+        }
+    }
+
+    static func widen<T: FixedWidthInteger>(_ storage: ByteStorage, _ type: T.Type, _ count: Int, _ rows: [Int32]) -> [Int64] {
+        let source = UnsafeBufferPointer(storage.typed(T.self, count: count))
+        return rows.withUnsafeBufferPointer { rows in
+            [Int64](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
+                for index in 0..<rows.count { buffer[index] = Int64(source[Int(rows[index])]) }
+                initialized = rows.count
+            }
+        }
+    }
+
     static func widen<T: FixedWidthInteger>(_ storage: ByteStorage, _ type: T.Type, _ count: Int) -> [Int64] {
         let source = UnsafeBufferPointer(storage.typed(T.self, count: count))
         return [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
