@@ -363,7 +363,7 @@ extension QueryPlanner {
             outputColumns.append(position)
             columns.append(load.columns[position])
         }
-        let filterText = load.filterCount == 0 ? nil : "\(load.filterCount) condition\(load.filterCount == 1 ? "" : "s"), \(Int((load.selectivity * 1000).rounded()) / 10)% of rows"
+        let filterText = load.filterCount == 0 ? nil : "\(load.filterCount) condition\(load.filterCount == 1 ? "" : "s"), \(Double(Int((load.selectivity * 1000).rounded())) / 10)% of rows"
         let specification = DimensionJoinSpecification(dimensionName: table.name, codeColumn: codePosition, dimension: load.rows, outputColumns: outputColumns, qualifies: load.qualifies, keepUnmatched: false, dimensionFilterText: filterText)
         result.node = node(.dimensionJoin(plan.node, specification), columns: columns, estimatedRows: max(1, Int(Double(plan.node.estimatedRows) * load.selectivity)))
         return result
