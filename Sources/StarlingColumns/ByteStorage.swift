@@ -66,7 +66,14 @@ public final class ByteStorage: @unchecked Sendable {
         }
     }
 
-    /// The bytes, read-only.
+    /// The bytes as UTF-8 text (invalid sequences replaced). Safe where `String(decoding:
+    /// storage.bytes, …)` is not: the storage stays alive while its bytes are read.
+    public func decodedText() -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The bytes, read-only. The pointer is valid only while the storage is alive: keep a
+    /// reference (or use `withExtendedLifetime`) for as long as it is used.
     public var bytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: baseAddress, count: byteCount)
     }

@@ -1,6 +1,7 @@
 /// The documented exit statuses, and the mapping from errors to them.
 
 import ArgumentParser
+import StarlingEngine
 import StarlingFormat
 
 /// Exit statuses (from BSD `sysexits.h` where one fits).
@@ -28,6 +29,17 @@ extension SegmentError {
         case .missingFile: return .missingInput
         case .io: return .ioError
         default: return .dataError
+        }
+    }
+}
+
+extension EngineError {
+    /// The exit status for a failed statement: the warehouse's or the load's, else 1.
+    var exitStatus: ExitStatus {
+        switch self {
+        case .storage(let storage): return storage.exitStatus
+        case .load(let load): return load.exitStatus
+        case .sql, .query: return .failure
         }
     }
 }

@@ -56,7 +56,7 @@ struct SQLCommand: ParsableCommand {
         if let file {
             do {
                 let bytes = try FileBytes.read(path: file)
-                script = String(decoding: bytes.bytes, as: UTF8.self)
+                script = bytes.decodedText()
             } catch {
                 throw fail(error.description, status: error.isMissing ? .missingInput : .ioError)
             }
@@ -74,13 +74,7 @@ struct SQLCommand: ParsableCommand {
                 if verbose { StandardError.write(outcome.tag + "\n") }
             })
         } catch {
-            let status: ExitStatus
-            switch error {
-            case .storage(let storage): status = storage.exitStatus
-            case .load(let load): status = load.exitStatus
-            case .sql, .query: status = .failure
-            }
-            throw fail(error.description, status: status)
+            throw fail(error.description, status: error.exitStatus)
         }
     }
 }

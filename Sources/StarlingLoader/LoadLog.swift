@@ -65,7 +65,7 @@ public enum LoadLog {
             throw LoadError(.io, error.description)
         }
         let decoder = JSONDecoder()
-        return String(decoding: bytes.bytes, as: UTF8.self).split(separator: "\n").compactMap { line in
+        return bytes.decodedText().split(separator: "\n").compactMap { line in
             try? decoder.decode(LoadRecord.self, from: Data(line.utf8))
         }
     }

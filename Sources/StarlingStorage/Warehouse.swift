@@ -34,7 +34,7 @@ public struct Warehouse: Sendable {
         }
         let marker: ByteStorage
         do { marker = try FileBytes.read(path: directory + "/" + Self.markerName) } catch { throw StorageError(error) }
-        let text = String(decoding: marker.bytes, as: UTF8.self)
+        let text = marker.decodedText()
         guard text.hasPrefix("Starling warehouse\n") else {
             throw StorageError(.notAWarehouse, "\(directory) is not a Starling warehouse (its \(Self.markerName) file is not Starling's)")
         }

@@ -1,0 +1,111 @@
+/// `starling sql` output formats and exit statuses, and `starling bench run`, through the executable.
+
+import Foundation
+import Testing
+
+@Suite("Command line: sql and bench", .serialized)
+struct CommandLineTests {
+    /// The `starling` executable built beside the test bundle.
+    static var executable: String? {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [directory, directory.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("starling").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    /// Runs `starling ARGS` in `warehouse`; returns the exit status, stdout and stderr.
+    static func run(_ arguments: [String], warehouse: String) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(executable, "build the starling executable first (swift build)"))
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["STARLING_WAREHOUSE"] = warehouse
+        process.environment = environment
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    }
+
+    /// A warehouse with a small star: a dimension and a fact referencing it.
+    static func warehouse() throws -> String {
+        let directory = NSTemporaryDirectory() + "starling-cli-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        #expect(try run(["init"], warehouse: directory).status == 0)
+        let setup = try run(["sql", """
+            CREATE TABLE region (r_id INTEGER PRIMARY KEY, r_name VARCHAR);
+            INSERT INTO region VALUES (1, 'ASIA'), (2, 'EUROPE, WEST');
+            CREATE TABLE sales (s_region INTEGER REFERENCES region, s_day DATE, s_amount DECIMAL(10,2)) PARTITION BY month(s_day);
+            INSERT INTO sales VALUES (1, '2025-03-01', 10.50), (2, '2025-03-02', 4.25), (1, '2025-04-01', 1.00), (NULL, '2025-04-02', 7.00)
+            """], warehouse: directory)
+        #expect(setup.status == 0, "\(setup.error)")
+        return directory
+    }
+
+    @Test("every output format prints the same rows")
+    func formats() throws {
+        let warehouse = try Self.warehouse()
+        defer { try? FileManager.default.removeItem(atPath: warehouse) }
+        let query = "SELECT r_name, sum(s_amount) AS total FROM sales JOIN region ON s_region = r_id GROUP BY r_name ORDER BY r_name"
+        #expect(try Self.run(["sql", "--format", "csv", query], warehouse: warehouse).output == "r_name,total\nASIA,11.50\n\"EUROPE, WEST\",4.25\n")
+        #expect(try Self.run(["sql", "--format", "tsv", "--no-header", query], warehouse: warehouse).output == "ASIA\t11.50\nEUROPE, WEST\t4.25\n")
+        #expect(try Self.run(["sql", "--format", "ndjson", query], warehouse: warehouse).output == "{\"r_name\":\"ASIA\",\"total\":11.50}\n{\"r_name\":\"EUROPE, WEST\",\"total\":4.25}\n")
+        let json = try Self.run(["sql", "--format", "json", query], warehouse: warehouse).output
+        let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]]
+        #expect(parsed?.count == 2)
+        #expect(parsed?.first?["r_name"] as? String == "ASIA")
+        #expect(try Self.run(["sql", "--format", "markdown", query], warehouse: warehouse).output == "| r_name | total |\n|---|---:|\n| ASIA | 11.50 |\n| EUROPE, WEST | 4.25 |\n")
+        let table = try Self.run(["sql", "--format", "table", query], warehouse: warehouse).output
+        #expect(table.contains("│ r_name       │ total         │"))
+        #expect(table.hasSuffix("2 rows\n"))
+    }
+
+    @Test("exit statuses: 1 for a bad statement or a failed query, 64 for usage, 66 for a missing file")
+    func exitStatuses() throws {
+        let warehouse = try Self.warehouse()
+        defer { try? FileManager.default.removeItem(atPath: warehouse) }
+        let unknown = try Self.run(["sql", "SELECT r_nam FROM region"], warehouse: warehouse)
+        #expect(unknown.status == 1)
+        #expect(unknown.error.contains("line 1:8: column \"r_nam\" does not exist"))
+        #expect(unknown.error.contains("did you mean r_name?"))
+        let overflow = try Self.run(["sql", "SELECT r_id * 2147483647 * 2 FROM region"], warehouse: warehouse)
+        #expect(overflow.status == 1)
+        #expect(overflow.error.contains("overflow"))
+        let limit = try Self.run(["sql", "--memory-limit", "16B", "SELECT r_name, count(*) FROM region GROUP BY 1"], warehouse: warehouse)
+        #expect(limit.status == 1)
+        #expect(limit.error.contains("memory limit"))
+        #expect(try Self.run(["sql", "--memory-limit", "lots", "SELECT 1"], warehouse: warehouse).status == 64)
+        #expect(try Self.run(["sql", "--format", "xml", "SELECT 1"], warehouse: warehouse).status == 64)
+        #expect(try Self.run(["sql", "-f", warehouse + "/no-such.sql"], warehouse: warehouse).status == 66)
+    }
+
+    @Test("bench run names queries by their comment lines and prints the documented JSON")
+    func benchRun() throws {
+        let warehouse = try Self.warehouse()
+        defer { try? FileManager.default.removeItem(atPath: warehouse) }
+        let file = warehouse + "/queries.sql"
+        try """
+            -- Benchmark queries for the test
+            -- by region
+            SELECT r_name, sum(s_amount) FROM sales, region WHERE s_region = r_id GROUP BY r_name;
+            SELECT count(*) FROM sales WHERE s_day >= DATE '2025-04-01';
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try Self.run(["bench", "run", "--queries", file, "--runs", "3", "--warmup", "0", "--json"], warehouse: warehouse)
+        #expect(result.status == 0, "\(result.error)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let queries = try #require(object["queries"] as? [[String: Any]])
+        #expect(queries.map { $0["name"] as? String } == ["by region", "Q2"])
+        #expect(queries.map { $0["rows"] as? Int } == [2, 1])
+        #expect((queries.first?["runs_ms"] as? [Double])?.count == 3)
+        for key in ["min_ms", "median_ms", "max_ms", "rows_scanned", "bytes_scanned"] { #expect(queries.first?[key] != nil, "\(key)") }
+        #expect(object["total_median_ms"] is Double)
+        #expect(object["threads"] as? Int ?? 0 >= 1)
+        let table = try Self.run(["bench", "run", "--queries", file, "--runs", "1"], warehouse: warehouse)
+        #expect(table.output.contains("total of medians"))
+    }
+}
