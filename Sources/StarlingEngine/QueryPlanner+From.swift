@@ -184,13 +184,19 @@ extension QueryPlanner {
                 residual.append(conjunct)
             }
         }
-        var build = rightPlan
-        if !rightOnly.isEmpty {
-            build = node(.filter(build, .and(rightOnly)), columns: build.columns, estimatedRows: build.estimatedRows)
+        var joined: PlanNode
+        if join.kind != .full, residual.isEmpty, probeKeys.count == 1,
+           let star = try outerStarJoin(leftFrom, rightFrom, factKey: probeKeys[0], dimensionKey: buildKeys[0], dimensionConditions: rightOnly) {
+            joined = star
+        } else {
+            var build = rightPlan
+            if !rightOnly.isEmpty {
+                build = node(.filter(build, .and(rightOnly)), columns: build.columns, estimatedRows: build.estimatedRows)
+            }
+            let kind: HashJoinSpecification.Kind = join.kind == .full ? .full : .left
+            let specification = HashJoinSpecification(kind: kind, probeKeys: probeKeys, buildKeys: buildKeys, residual: residual.isEmpty ? nil : .and(residual))
+            joined = node(.hashJoin(probe: leftPlan, build: build, specification), columns: leftPlan.columns + build.columns, estimatedRows: leftPlan.estimatedRows)
         }
-        let kind: HashJoinSpecification.Kind = join.kind == .full ? .full : .left
-        let specification = HashJoinSpecification(kind: kind, probeKeys: probeKeys, buildKeys: buildKeys, residual: residual.isEmpty ? nil : .and(residual))
-        var joined = node(.hashJoin(probe: leftPlan, build: build, specification), columns: leftPlan.columns + build.columns, estimatedRows: leftPlan.estimatedRows)
         var fullJoinEntries: [BindingScope.Entry]?
         if join.kind == .full && !usingPairs.isEmpty {
             // A FULL JOIN's USING column is whichever side has the row: a merged column takes the
@@ -225,6 +231,32 @@ extension QueryPlanner {
             entries = order.map { entries[$0] }
         }
         from.add(.plan(joined), entries: entries, estimatedRows: joined.estimatedRows)
+    }
+
+    /// `fact LEFT JOIN dimension ON fact.reference = dimension.key [AND dimension conditions]` as a
+    /// star join that keeps unmatched fact rows (NULL dimension columns); nil when the join is not
+    /// of that shape. Output: the fact's columns, then the dimension's, in scope order.
+    func outerStarJoin(_ factFrom: FromClause, _ dimensionFrom: FromClause, factKey: BoundExpression, dimensionKey: BoundExpression, dimensionConditions: [BoundExpression]) throws(SQLError) -> PlanNode? {
+        guard factFrom.leaves.count == 1, dimensionFrom.leaves.count == 1, factFrom.conditions.isEmpty, dimensionFrom.conditions.isEmpty,
+              let factIndex = factKey.scopeIndex, let dimensionIndex = dimensionKey.scopeIndex,
+              isStarJoin(FromClause(leaves: [factFrom.leaves[0], FromLeaf(source: dimensionFrom.leaves[0].source, offset: factFrom.scope.entries.count, entries: dimensionFrom.leaves[0].entries, estimatedRows: dimensionFrom.leaves[0].estimatedRows)], scope: BindingScope(entries: factFrom.scope.entries + dimensionFrom.scope.entries)),
+                         factLeaf: 0, fact: factKey, dimensionLeaf: 1, dimension: .column(dimensionIndex + factFrom.scope.entries.count, dimensionKey.type)) else { return nil }
+        var cache: [Int: DimensionLoad] = [:]
+        let dimensionColumns = Set(dimensionFrom.scope.entries.indices)
+        let load = try dimensionLoad(dimensionFrom, 0, columns: dimensionColumns, filters: dimensionConditions, cache: &cache)
+        let fact = try leafPlan(factFrom, 0, required: Set(factFrom.scope.entries.indices), filters: [], codeColumns: [factIndex: nil])
+        guard let codePosition = fact.codePositions[factIndex] else { return nil }
+        let outputColumns = dimensionFrom.scope.entries.indices.compactMap { load.positions[$0] }
+        guard outputColumns.count == dimensionFrom.scope.entries.count else { return nil }
+        guard case .table(let dimensionTable) = dimensionFrom.leaves[0].source else { return nil }
+        let filterText = load.filterCount == 0 ? nil : "\(load.filterCount) condition\(load.filterCount == 1 ? "" : "s")"
+        let specification = DimensionJoinSpecification(dimensionName: dimensionTable.name, codeColumn: codePosition, dimension: load.rows, outputColumns: outputColumns,
+                                                        qualifies: load.qualifies, keepUnmatched: true, dimensionFilterText: filterText)
+        let columns = fact.node.columns + outputColumns.map { load.columns[$0] }
+        let starNode = node(.dimensionJoin(fact.node, specification), columns: columns, estimatedRows: fact.node.estimatedRows)
+        // The fact's columns in scope order (without the row codes), then the dimension's.
+        let order = factFrom.scope.entries.indices.map { fact.positions[$0] ?? 0 } + outputColumns.indices.map { fact.node.columns.count + $0 }
+        return node(.project(starNode, order.map { .column($0, columns[$0].type) }), columns: order.map { columns[$0] }, estimatedRows: starNode.estimatedRows)
     }
 
     /// The user-visible keys of a referenceable table, by row code.
