@@ -53,6 +53,7 @@ let package = Package(
             dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage"]
         ),
         .target(name: "StarlingEngine", dependencies: ["StarlingColumns", "StarlingFormat", "StarlingStorage", "StarlingSQL", "StarlingLoader", "StarlingExecution"]),
+        .target(name: "StarlingSampleData", dependencies: ["StarlingColumns"]),
         .executableTarget(
             name: "StarlingCommand",
             dependencies: [
@@ -65,6 +66,7 @@ let package = Package(
                 "StarlingEngine",
                 "StarlingExecution",
                 "StarlingLoader",
+                "StarlingSampleData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,6 +85,7 @@ let package = Package(
         .testTarget(name: "StarlingSQLTests", dependencies: ["StarlingSQL"]),
         .testTarget(name: "StarlingExecutionTests", dependencies: ["StarlingExecution", "StarlingColumns"]),
         .testTarget(name: "StarlingStorageTests", dependencies: ["StarlingStorage", "StarlingEngine", "StarlingSQL"]),
+        .testTarget(name: "StarlingSampleDataTests", dependencies: ["StarlingSampleData"]),
         .testTarget(name: "StarlingLoaderTests", dependencies: ["StarlingLoader", "StarlingStorage", "StarlingEngine"]),
         .testTarget(
             name: "StarlingEngineTests",

@@ -1,14 +1,16 @@
-/// `starling gen …`: generated data. Today: `gen dates`, a date dimension.
+/// `starling gen …`: generated data: `gen dates`, a date dimension, and `gen ssb`, Star Schema
+/// Benchmark files.
 
 import ArgumentParser
 import StarlingColumns
 import StarlingLoader
+import StarlingSampleData
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen",
-        abstract: "Generate data: a date dimension.",
-        subcommands: [GenerateDatesCommand.self]
+        abstract: "Generate data: a date dimension, or Star Schema Benchmark files.",
+        subcommands: [GenerateDatesCommand.self, GenerateSSBCommand.self]
     )
 }
 
@@ -60,5 +62,81 @@ struct GenerateDatesCommand: ParsableCommand {
         } catch {
             throw fail(error.message, status: error.exitStatus)
         }
+    }
+}
+
+/// `starling gen ssb`: Star Schema Benchmark files for a scale factor, on every core.
+struct GenerateSSBCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ssb",
+        abstract: "Write Star Schema Benchmark data files for a scale factor.",
+        discussion: """
+            Writes customer, supplier, part, date and lineorder files into the output directory \
+            (created if missing): customer 30,000 × SF rows, supplier 2,000 × SF, part 200,000 × \
+            (1 + ⌊log2 SF⌋) (200,000 up to SF 1), date 2,557 days (1992–1998), lineorder \
+            1,500,000 × SF orders of 1 to 7 lines (about 6,000,000 × SF rows). Values, domains and \
+            distributions are those of tools/ssb-data.py, so Benchmarks/ssb/schema.sql loads the \
+            files and the 13 SSB queries select what they should; load date.tbl into the table dates.
+
+            The output depends only on --sf, --seed and --format, not on --threads. Each file is \
+            written as NAME.partial and renamed when complete.
+
+            Examples:
+              starling gen ssb --sf 1 --out ssb-data
+              starling gen ssb --sf 0.01 --out ssb-small --format csv --threads 2
+              starling sql -f Benchmarks/ssb/schema.sql
+              starling load dates ssb-data/date.tbl
+              starling load lineorder ssb-data/lineorder.tbl
+            """
+    )
+
+    @Option(help: ArgumentHelp("The scale factor: 1 is about 600 MB; fractions such as 0.01 are fine.", valueName: "sf"))
+    var sf: Double
+
+    @Option(help: ArgumentHelp("The output directory (created if missing).", valueName: "dir"))
+    var out: String
+
+    @Option(help: ArgumentHelp("tbl (| after every field, no header) or csv (header row, RFC 4180 quoting).", valueName: "format"))
+    var format = "tbl"
+
+    @Option(help: ArgumentHelp("The random seed; the same seed and --sf give the same files.", valueName: "seed"))
+    var seed: UInt64 = SSBGenerator.defaultSeed
+
+    @Option(help: ArgumentHelp("Generating threads (default: all cores).", valueName: "count"))
+    var threads: Int?
+
+    func validate() throws {
+        guard sf.isFinite, sf > 0 else { throw ValidationError("--sf must be a number greater than 0, such as 1 or 0.01") }
+        guard sf <= SSBCardinalities.maximumScaleFactor else {
+            throw ValidationError("--sf must be at most \(Int(SSBCardinalities.maximumScaleFactor))")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard SampleFileFormat(rawValue: format.lowercased()) != nil else { throw ValidationError("--format must be tbl or csv") }
+        guard !out.isEmpty else { throw ValidationError("--out must name a directory") }
+    }
+
+    func run() throws {
+        let fileFormat = SampleFileFormat(rawValue: format.lowercased()) ?? .tbl
+        guard let generator = SSBGenerator(scaleFactor: sf, seed: seed, format: fileFormat, threads: threads) else {
+            throw fail("--sf \(sf) is out of range", status: .usage)
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let reports: [SSBTableReport]
+        do {
+            reports = try generator.generate(into: out) { report in
+                StandardError.write("\(report.table.fileName(format: fileFormat)): \(report.rows) rows, \(megabytes(report.bytes)), \(formatSeconds(report.seconds))\n")
+            }
+        } catch {
+            throw fail(error.message, status: .ioError)
+        }
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let rows = reports.reduce(0) { $0 + $1.rows }
+        let bytes = reports.reduce(0) { $0 + $1.bytes }
+        let rate = seconds > 0 ? Double(bytes) / seconds / 1e6 : 0
+        let scale = sf == sf.rounded() ? String(Int(sf)) : String(sf)
+        let threadCount = generator.threads == 1 ? "1 thread" : "\(generator.threads) threads"
+        StandardError.write("SSB SF \(scale) in \(out): \(rows) rows, \(megabytes(bytes)) in \(formatSeconds(seconds)) (\(Int(rate)) MB/s; seed \(seed), \(threadCount))\n")
     }
 }
