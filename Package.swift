@@ -14,7 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // C libraries, wrapped once each.
+        // C libraries, wrapped once each (CEditLine only by the shell's LineEditor).
         .systemLibrary(
             name: "CLZ4",
             pkgConfig: "liblz4",
@@ -29,6 +29,11 @@ let package = Package(
             name: "CZstd",
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
+        ),
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
         ),
 
         // Dependencies run one way: columns → encoding → compression → format → storage → loader/SQL/execution → engine → command.
@@ -67,6 +72,7 @@ let package = Package(
                 "StarlingExecution",
                 "StarlingLoader",
                 "StarlingSampleData",
+                "CEditLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -86,6 +92,7 @@ let package = Package(
         .testTarget(name: "StarlingExecutionTests", dependencies: ["StarlingExecution", "StarlingColumns"]),
         .testTarget(name: "StarlingStorageTests", dependencies: ["StarlingStorage", "StarlingEngine", "StarlingSQL"]),
         .testTarget(name: "StarlingSampleDataTests", dependencies: ["StarlingSampleData"]),
+        .testTarget(name: "StarlingCommandTests", dependencies: ["StarlingCommand"]),
         .testTarget(name: "StarlingLoaderTests", dependencies: ["StarlingLoader", "StarlingStorage", "StarlingEngine"]),
         .testTarget(
             name: "StarlingEngineTests",

@@ -33,13 +33,20 @@ struct TablesCommand: ParsableCommand {
             StandardOutput.write(JSONText.array(items).rendered() + "\n")
             return
         }
+        StandardOutput.write(Self.text(catalog))
+        StandardError.write("\(catalog.tables.count) table\(catalog.tables.count == 1 ? "" : "s") at snapshot \(catalog.snapshot)\n")
+    }
+}
+
+extension TablesCommand {
+    /// One aligned line per table (also the shell's `.tables`).
+    static func text(_ catalog: Catalog) -> String {
         var rows = [["table", "kind", "rows", "partitions", "segments", "bytes"]]
         for table in catalog.tables {
             rows.append([table.name, catalog.kind(of: table).rawValue, String(table.rowCount), String(table.partitions.count),
                          String(table.segmentCount), String(table.byteCount)])
         }
-        StandardOutput.write(TextTable.render(rows).joined(separator: "\n") + "\n")
-        StandardError.write("\(catalog.tables.count) table\(catalog.tables.count == 1 ? "" : "s") at snapshot \(catalog.snapshot)\n")
+        return TextTable.render(rows).joined(separator: "\n") + "\n"
     }
 }
 
@@ -93,6 +100,12 @@ struct DescribeCommand: ParsableCommand {
             ]).rendered() + "\n")
             return
         }
+        StandardOutput.write(Self.text(entry, kind: kind))
+    }
+
+    /// Columns, keys, references, partitioning, options and storage (also the shell's `.describe`).
+    static func text(_ entry: CatalogTable, kind: String) -> String {
+        let partitioning = entry.partitioning.map { "\($0.granularity.rawValue)(\($0.column))" }
         var lines = ["table \(entry.name) (\(kind))"]
         var columns = [["column", "type", "null", "key", "references"]]
         for column in entry.columns {
@@ -112,7 +125,7 @@ struct DescribeCommand: ParsableCommand {
             }
             lines.append(contentsOf: TextTable.render(partitions))
         }
-        StandardOutput.write(lines.joined(separator: "\n") + "\n")
+        return lines.joined(separator: "\n") + "\n"
     }
 }
 

@@ -1,13 +1,13 @@
-/// Prints query results as an aligned table, CSV, TSV, JSON, NDJSON or Markdown.
+/// Prints query results as an aligned table, CSV, TSV, JSON, NDJSON, Markdown or `name = value` lines.
 
 import ArgumentParser
 import StarlingColumns
 import StarlingEngine
 import StarlingExecution
 
-/// The output formats of `starling sql --format`.
+/// The output formats of `starling sql --format` and the shell's `.mode`.
 enum ResultFormat: String, CaseIterable, ExpressibleByArgument {
-    case table, csv, tsv, json, ndjson, markdown
+    case table, csv, tsv, json, ndjson, markdown, line
 }
 
 /// Renders a ``QueryResult`` in one of the ``ResultFormat``s.
@@ -15,78 +15,81 @@ struct ResultPrinter {
     var format: ResultFormat
     var header: Bool
 
+    /// Table format only: at most this many rows are shown, the first and last halves with
+    /// "… N more rows …" between them (nil: every row).
+    var maxRows: Int? = nil
+    /// Table format only: the width to fit in, by truncating long values and leaving out middle
+    /// columns (nil: no limit).
+    var maxWidth: Int? = nil
+
+    /// Rows rendered per piece handed to `write`'s closure.
+    static let batchRows = 1024
+
     /// The text of `result`, ending with a newline (empty for an empty NDJSON result).
     func render(_ result: QueryResult) -> String {
+        var text = ""
+        write(result) { text += $0 }
+        return text
+    }
+
+    /// Hands the text of `result` to `emit` in pieces of up to ``batchRows`` rows, so a large
+    /// result streams out instead of being built as one string.
+    func write(_ result: QueryResult, to emit: (String) -> Void) {
         let types = result.columns.map(\.type)
         let rows = result.rows
         func cell(_ row: Int, _ column: Int) -> Value { rows.columns[column].value(at: row) }
+        func batches(_ line: (Int) -> String) {
+            var start = 0
+            while start < rows.count {
+                let end = min(rows.count, start + Self.batchRows)
+                var piece = ""
+                for row in start..<end { piece += line(row) }
+                emit(piece)
+                start = end
+            }
+        }
         switch format {
         case .csv, .tsv:
             let separator = format == .csv ? "," : "\t"
-            var lines: [String] = []
-            if header { lines.append(result.columns.map { quoteDelimited($0.name, separator) }.joined(separator: separator)) }
-            for row in 0..<rows.count {
-                lines.append(types.indices.map { column in
+            if header { emit(result.columns.map { quoteDelimited($0.name, separator) }.joined(separator: separator) + "\n") }
+            batches { row in
+                types.indices.map { column in
                     let value = cell(row, column)
                     return value.isNull ? "" : quoteDelimited(value.formatted(as: types[column]), separator)
-                }.joined(separator: separator))
+                }.joined(separator: separator) + "\n"
             }
-            return lines.map { $0 + "\n" }.joined()
-        case .json, .ndjson:
+        case .ndjson:
+            batches { row in
+                JSONText.object(result.columns.indices.map { column in (result.columns[column].name, json(cell(row, column), types[column])) })
+                    .rendered(pretty: false) + "\n"
+            }
+        case .json:
             let objects = (0..<rows.count).map { row in
                 JSONText.object(result.columns.indices.map { column in (result.columns[column].name, json(cell(row, column), types[column])) })
             }
-            if format == .ndjson { return objects.map { $0.rendered(pretty: false) + "\n" }.joined() }
-            return JSONText.array(objects).rendered(pretty: true) + "\n"
+            emit(JSONText.array(objects).rendered(pretty: true) + "\n")
         case .markdown:
-            var lines: [String] = []
-            lines.append("| " + result.columns.map { escapeMarkdown($0.name) }.joined(separator: " | ") + " |")
-            lines.append("|" + types.map { isNumeric($0) ? "---:|" : "---|" }.joined())
-            for row in 0..<rows.count {
-                lines.append("| " + types.indices.map { column in
+            emit("| " + result.columns.map { escapeMarkdown($0.name) }.joined(separator: " | ") + " |\n")
+            emit("|" + types.map { isNumeric($0) ? "---:|" : "---|" }.joined() + "\n")
+            batches { row in
+                "| " + types.indices.map { column in
                     let value = cell(row, column)
                     return value.isNull ? "NULL" : escapeMarkdown(value.formatted(as: types[column]))
-                }.joined(separator: " | ") + " |")
+                }.joined(separator: " | ") + " |\n"
             }
-            return lines.map { $0 + "\n" }.joined()
+        case .line:
+            // One `name = value` line per column, names right-aligned; a blank line between rows.
+            let width = result.columns.map(\.name.count).max() ?? 0
+            let names = result.columns.map { String(repeating: " ", count: width - $0.name.count) + $0.name }
+            batches { row in
+                (row > 0 ? "\n" : "") + types.indices.map { column in
+                    let value = cell(row, column)
+                    return names[column] + " = " + (value.isNull ? "NULL" : value.formatted(as: types[column])) + "\n"
+                }.joined()
+            }
         case .table:
-            return box(result)
+            emit(box(result))
         }
-    }
-
-    /// A box-drawn table with column names, types and a row count, as DuckDB's shell prints.
-    func box(_ result: QueryResult) -> String {
-        let types = result.columns.map(\.type)
-        let rows = result.rows
-        let body: [[String]] = (0..<rows.count).map { row in
-            types.indices.map { column in
-                let value = rows.columns[column].value(at: row)
-                return value.isNull ? "NULL" : value.formatted(as: types[column]).replacingNewlines
-            }
-        }
-        let headers = result.columns.map(\.name)
-        let typeNames = types.map { $0.description.lowercased() }
-        var widths = headers.indices.map { max(headers[$0].count, typeNames[$0].count) }
-        for row in body { for (index, text) in row.enumerated() { widths[index] = max(widths[index], text.count) } }
-        func line(_ left: String, _ middle: String, _ right: String) -> String {
-            left + widths.map { String(repeating: "─", count: $0 + 2) }.joined(separator: middle) + right
-        }
-        func pad(_ text: String, _ width: Int, right: Bool) -> String {
-            let padding = String(repeating: " ", count: max(0, width - text.count))
-            return right ? padding + text : text + padding
-        }
-        var lines = [line("┌", "┬", "┐")]
-        if header {
-            lines.append("│ " + headers.indices.map { pad(headers[$0], widths[$0], right: false) }.joined(separator: " │ ") + " │")
-            lines.append("│ " + typeNames.indices.map { pad(typeNames[$0], widths[$0], right: false) }.joined(separator: " │ ") + " │")
-            lines.append(line("├", "┼", "┤"))
-        }
-        for row in body {
-            lines.append("│ " + row.indices.map { pad(row[$0], widths[$0], right: isNumeric(types[$0])) }.joined(separator: " │ ") + " │")
-        }
-        lines.append(line("└", "┴", "┘"))
-        lines.append("\(rows.count) row\(rows.count == 1 ? "" : "s")")
-        return lines.map { $0 + "\n" }.joined()
     }
 
     func isNumeric(_ type: LogicalType) -> Bool {

@@ -21,7 +21,7 @@ enum StandardOutput {
 }
 
 /// Writes every byte of `text` to `descriptor`, retrying short writes and interrupts.
-private func writeAll(_ text: String, to descriptor: Int32) {
+func writeAll(_ text: String, to descriptor: Int32) {
     var copy = text
     copy.withUTF8 { buffer in
         guard let base = buffer.baseAddress else { return }

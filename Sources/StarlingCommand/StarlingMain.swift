@@ -22,7 +22,7 @@ struct StarlingMain: ParsableCommand {
             """,
         version: starlingVersion,
         subcommands: [
-            InitCommand.self, SQLCommand.self, LoadCommand.self, LoadsCommand.self, TablesCommand.self, DescribeCommand.self,
+            InitCommand.self, SQLCommand.self, ShellCommand.self, LoadCommand.self, LoadsCommand.self, TablesCommand.self, DescribeCommand.self,
             HistoryCommand.self, RollbackCommand.self, VacuumCommand.self, GenerateCommand.self, BenchCommand.self, InspectCommand.self,
         ]
     )

@@ -19,7 +19,7 @@ public struct QueryResult: Sendable {
 extension Engine {
     /// A planner over `catalog` with the engine's settings.
     func planner(_ catalog: Catalog) -> QueryPlanner {
-        QueryPlanner(catalog: catalog, warehouse: warehouse, threads: threads, memoryLimit: memoryLimit)
+        QueryPlanner(catalog: catalog, warehouse: warehouse, threads: threads, memoryLimit: memoryLimit, control: control)
     }
 
     /// Runs a query at the current snapshot.

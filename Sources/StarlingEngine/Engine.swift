@@ -29,12 +29,15 @@ public struct Engine: Sendable {
     public var threads: Int
     /// Bytes a query's materialised state may take before it stops with an error.
     public var memoryLimit: Int
+    /// Lets another thread cancel a running query and watch its progress (the shell's Ctrl-C).
+    public var control: QueryControl?
 
-    public init(warehouse: Warehouse, waitForLock: Bool = false, threads: Int? = nil, memoryLimit: Int? = nil) {
+    public init(warehouse: Warehouse, waitForLock: Bool = false, threads: Int? = nil, memoryLimit: Int? = nil, control: QueryControl? = nil) {
         self.warehouse = warehouse
         self.waitForLock = waitForLock
         self.threads = max(1, threads ?? Engine.processorCount)
         self.memoryLimit = memoryLimit ?? Engine.defaultMemoryLimit
+        self.control = control
     }
 
     /// The number of online processors.

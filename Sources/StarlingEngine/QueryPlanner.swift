@@ -12,6 +12,7 @@ final class QueryPlanner {
     let warehouse: Warehouse
     let threads: Int
     let memoryLimit: Int
+    let control: QueryControl?
     /// `current_date` and `current_timestamp`, fixed for the statement.
     let now: (days: Int64, micros: Int64)
     private var nextIdentifier = 0
@@ -20,11 +21,12 @@ final class QueryPlanner {
     /// Dimension key vectors by table name (a reference column's user-visible values).
     var dimensionKeyCache: [String: Vector] = [:]
 
-    init(catalog: Catalog, warehouse: Warehouse, threads: Int, memoryLimit: Int) {
+    init(catalog: Catalog, warehouse: Warehouse, threads: Int, memoryLimit: Int, control: QueryControl? = nil) {
         self.catalog = catalog
         self.warehouse = warehouse
         self.threads = threads
         self.memoryLimit = memoryLimit
+        self.control = control
         let micros = currentMicros()
         now = (micros >= 0 ? micros / 86_400_000_000 : (micros - 86_399_999_999) / 86_400_000_000, micros)
     }
@@ -37,7 +39,7 @@ final class QueryPlanner {
 
     /// A new executor with the planner's settings.
     func executor(profile: ExecutionProfile = ExecutionProfile()) -> QueryExecutor {
-        QueryExecutor(warehouse: warehouse, threads: threads, memoryLimit: memoryLimit, profile: profile)
+        QueryExecutor(warehouse: warehouse, threads: threads, memoryLimit: memoryLimit, profile: profile, control: control)
     }
 
     /// Plans a whole query.

@@ -9,6 +9,7 @@ extension QueryExecutor {
     func pipeline(_ node: PlanNode) throws(QueryError) -> Pipeline {
         let identifier = node.identifier
         let profile = self.profile
+        let control = self.control
         switch node.operation {
         case .scan(let specification):
             let source = try ScanSource(specification, warehouse: warehouse, threads: threads)
@@ -19,6 +20,7 @@ extension QueryExecutor {
                 let chunk = try source.read(morsel, counters: &counters)
                 counters.rowsOut = chunk?.count ?? 0
                 counters.nanoseconds = monotonicNanoseconds() - began
+                control?.scanned(counters.rowsIn)
                 profile.record(identifier) { total in
                     total.rowsIn += counters.rowsIn
                     total.rowsOut += counters.rowsOut

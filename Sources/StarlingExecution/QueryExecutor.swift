@@ -21,12 +21,15 @@ public final class QueryExecutor: @unchecked Sendable {
     public let threads: Int
     public let budget: MemoryBudget
     public let profile: ExecutionProfile
+    /// Cancellation and progress, checked and counted between morsels.
+    public let control: QueryControl?
 
-    public init(warehouse: Warehouse, threads: Int, memoryLimit: Int, profile: ExecutionProfile = ExecutionProfile()) {
+    public init(warehouse: Warehouse, threads: Int, memoryLimit: Int, profile: ExecutionProfile = ExecutionProfile(), control: QueryControl? = nil) {
         self.warehouse = warehouse
         self.threads = max(1, threads)
         self.budget = MemoryBudget(limit: memoryLimit)
         self.profile = profile
+        self.control = control
     }
 
     /// Every result row of `plan`, as one chunk.
@@ -129,11 +132,16 @@ public final class QueryExecutor: @unchecked Sendable {
         let next = Atomic<Int>(0)
         let failure = Mutex<QueryError?>(nil)
         let workers = max(1, min(threads, source.morselCount))
+        let control = self.control
+        try control?.check()
+        control?.planned(source.morselCount)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             while failure.withLock({ $0 == nil }) {
                 let morsel = next.add(1, ordering: .relaxed).oldValue
                 guard morsel < source.morselCount else { return }
                 do throws(QueryError) {
+                    try control?.check()
+                    defer { control?.finishedMorsel() }
                     guard let chunk = try source.produce(morsel), chunk.count > 0 else { continue }
                     try body(chunk, morsel, worker)
                 } catch {

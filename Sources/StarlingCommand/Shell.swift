@@ -1,0 +1,316 @@
+/// The shell's loop: read lines (libedit on a terminal, plain lines otherwise), collect them into
+/// statements, run statements and dot commands, and print results in the current mode.
+
+import ArgumentParser
+import StarlingColumns
+import StarlingEngine
+import StarlingExecution
+import StarlingFormat
+import StarlingSQL
+import StarlingStorage
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+final class Shell {
+    let engine: Engine
+    /// The warehouse directory (for `.load`).
+    let directory: String
+    /// Reading from a terminal: prompts, line editing, errors do not stop the shell.
+    let interactive: Bool
+    let continueOnError: Bool
+    var settings: ShellSettings
+    var editor: LineEditor?
+    /// The exit status of the first failure, if any.
+    private(set) var firstFailure: ExitStatus?
+    private var quitting = false
+    private var readDepth = 0
+
+    init(engine: Engine, directory: String, interactive: Bool, continueOnError: Bool, settings: ShellSettings) {
+        self.engine = engine
+        self.directory = directory
+        self.interactive = interactive
+        self.continueOnError = continueOnError
+        self.settings = settings
+    }
+
+    /// Runs until `.quit`, Ctrl-D or the end of input; returns the exit status.
+    func run() -> ExitStatus {
+        if interactive {
+            runInteractive()
+            return .success
+        }
+        _ = runLines(source: nil) { readLine(strippingNewline: true) }
+        return firstFailure ?? .success
+    }
+
+    // MARK: - Reading
+
+    private func runInteractive() {
+        ShellInterrupt.shared.install()
+        do {
+            editor = try LineEditor(program: "starling", historyPath: LineEditor.defaultHistoryPath)
+        } catch {
+            StandardError.write("starling: warning: \(error.description)\n")
+        }
+        StandardError.write("starling \(starlingVersion) shell on \(directory). Statements end with ;  Enter .help for help, .quit or Ctrl-D to leave.\n")
+        var splitter = StatementSplitter()
+        while !quitting {
+            let prompt = splitter.isPending ? "      ...> " : "starling> "
+            let input: LineEditorInput
+            if let editor {
+                input = editor.readLine(prompt: prompt)
+            } else {
+                StandardError.write(prompt)
+                input = readLine(strippingNewline: true).map { .line($0) } ?? .end
+            }
+            switch input {
+            case .end:
+                StandardError.write("\n")
+                return
+            case .interrupted:
+                splitter.reset()
+            case .line(let line):
+                editor?.remember(line)
+                _ = handle(line, splitter: &splitter, source: nil, lineNumber: 0)
+            }
+        }
+    }
+
+    /// Runs the lines `next` gives as a script: stops at the first failure unless
+    /// `--continue-on-error`, or at `.quit`. A statement left without `;` at the end runs too.
+    /// Returns false when it stopped early.
+    func runLines(source: String?, _ next: () -> String?) -> Bool {
+        var splitter = StatementSplitter()
+        var lineNumber = 0
+        while !quitting, let line = next() {
+            lineNumber += 1
+            if !handle(line, splitter: &splitter, source: source, lineNumber: lineNumber), !continueOnError { return false }
+        }
+        if !quitting, let statement = splitter.finish() {
+            if !execute(statement, source: source), !continueOnError { return false }
+        }
+        return !quitting
+    }
+
+    /// One input line: a dot command when no statement is pending, else part of a statement.
+    /// Returns false when something failed.
+    private func handle(_ line: String, splitter: inout StatementSplitter, source: String?, lineNumber: Int) -> Bool {
+        let trimmed = line.drop { $0 == " " || $0 == "\t" }
+        if !splitter.isPending, trimmed.hasPrefix(".") {
+            _ = splitter.add(line: "")  // keeps line numbers right
+            return runDotCommand(String(trimmed), source: source, lineNumber: lineNumber)
+        }
+        var succeeded = true
+        for statement in splitter.add(line: line) {
+            guard succeeded || continueOnError else { break }
+            if !execute(statement, source: source) {
+                succeeded = false
+                // Ctrl-C or an error in a terminal session drops the rest of the line.
+                if interactive && source == nil { splitter.reset(); break }
+            }
+        }
+        return succeeded
+    }
+
+    // MARK: - Statements
+
+    /// Runs one statement and prints its results; returns false when it failed.
+    func execute(_ statement: SplitStatement, source: String?) -> Bool {
+        let control = ShellInterrupt.shared.control
+        control.reset()
+        _ = ShellInterrupt.shared.takeInterrupt()
+        let printer = settings.printer
+        let output = settings.output
+        var rows = 0
+        let progress = ProgressLine(control: control, enabled: interactive && isTerminal(2))
+        let started = DispatchClockNow()
+        defer { progress.stop() }
+        do {
+            if settings.explain, Self.isQuery(statement.text) {
+                try engine.run("EXPLAIN " + statement.text, onResult: { result in
+                    var lines = ""
+                    for row in 0..<result.rows.count { lines += result.rows.columns[0].value(at: row).formatted(as: .varchar) + "\n" }
+                    output.write(lines)
+                })
+            }
+            progress.start()
+            try engine.run(statement.text, onResult: { result in
+                progress.stop()
+                rows += result.rows.count
+                printer.write(result) { output.write($0) }
+            }, onOutcome: { outcome in
+                if self.interactive { StandardError.write(outcome.tag + "\n") }
+            })
+        } catch {
+            progress.stop()
+            report(error, statement: statement, source: source)
+            return false
+        }
+        if settings.timer {
+            let seconds = Double(DispatchClockNow() - started) / 1e9
+            let rate = seconds > 0 ? Double(rows) / seconds : 0
+            StandardError.write("run time: \(Self.seconds(seconds)); \(rows) row\(rows == 1 ? "" : "s"); \(ProgressLine.rate(rate)) rows/s\n")
+        }
+        return true
+    }
+
+    /// Whether `text` is one query (EXPLAIN can be put in front of it).
+    static func isQuery(_ text: String) -> Bool {
+        guard let statements = try? Parser.parse(text), statements.count == 1 else { return false }
+        if case .query = statements[0].statement { return true }
+        return false
+    }
+
+    /// Prints a failed statement's error; positions count from the start of the script or file.
+    private func report(_ error: EngineError, statement: SplitStatement, source: String?) {
+        var message: String
+        switch error {
+        case .sql(let sqlError, let script) where !interactive || source != nil:
+            // Put the statement where it was in the input, so "line L:C" is the input's line.
+            let padding = String(repeating: "\n", count: max(0, statement.line - 1)) + String(repeating: " ", count: max(0, statement.column - 1))
+            let moved = SQLError(sqlError.message, at: SourcePosition(sqlError.position.offset + padding.utf8.count), hint: sqlError.hint)
+            message = moved.rendered(in: padding + script)
+        case .query(let queryError) where queryError.kind == .cancelled:
+            message = "cancelled"
+        default:
+            message = error.description
+        }
+        if let source { message = "\(source): " + message }
+        fail(message, status: error.exitStatus)
+    }
+
+    /// Prints `starling: error: message` and remembers the first failure's status.
+    func fail(_ message: String, status: ExitStatus) {
+        StandardError.write("starling: error: \(message)\n")
+        if firstFailure == nil { firstFailure = status }
+    }
+
+    /// `0.8 ms`, `123.4 ms`, `2.35 s`, `73.1 s`.
+    static func seconds(_ value: Double) -> String {
+        if value < 1 { return "\(Double(Int(value * 10_000)) / 10) ms" }
+        return value < 10 ? "\(Double(Int(value * 100)) / 100) s" : "\(Double(Int(value * 10)) / 10) s"
+    }
+
+    // MARK: - Dot commands
+
+    private func runDotCommand(_ line: String, source: String?, lineNumber: Int) -> Bool {
+        let place = source.map { "\($0): line \(lineNumber): " } ?? (interactive ? "" : "line \(lineNumber): ")
+        do {
+            let command = try DotCommand.parse(line)
+            return try run(command, place: place)
+        } catch let error as DotCommandError {
+            fail(place + error.description, status: .failure)
+        } catch let error as ShellError {
+            fail(place + error.description, status: .failure)
+        } catch let error as StorageError {
+            fail(place + error.message, status: error.exitStatus)
+        } catch {
+            fail(place + "\(error)", status: .failure)
+        }
+        return false
+    }
+
+    /// Runs a parsed dot command; returns false when it failed (after printing why).
+    func run(_ command: DotCommand, place: String) throws -> Bool {
+        switch command {
+        case .help:
+            settings.output.write(DotCommand.helpText)
+        case .quit:
+            quitting = true
+        case .tables:
+            settings.output.write(TablesCommand.text(try engine.warehouse.catalog()))
+        case .schema(let table):
+            let catalog = try engine.warehouse.catalog()
+            let tables = try table.map { [try Self.table(named: $0, in: catalog)] } ?? catalog.tables
+            settings.output.write(tables.map { $0.createStatement + "\n" }.joined())
+        case .describe(let name):
+            let catalog = try engine.warehouse.catalog()
+            let table = try Self.table(named: name, in: catalog)
+            settings.output.write(DescribeCommand.text(table, kind: catalog.kind(of: table).rawValue))
+        case .mode(let format):
+            settings.format = format
+        case .timer(let on):
+            settings.timer = on
+        case .explain(let on):
+            settings.explain = on
+        case .output(let path):
+            guard let path else { settings.output = .standardOutput; return true }
+            do {
+                settings.output = try ShellOutput.file(path)
+            } catch {
+                throw ShellError("\(error.description); results still go to \(settings.output.name)")
+            }
+        case .read(let path):
+            return try read(path)
+        case .load(let arguments):
+            return load(arguments, place: place)
+        case .history:
+            let entries = editor?.entries() ?? []
+            settings.output.write(entries.enumerated().map { "\($0.offset + 1)  \($0.element)\n" }.joined())
+        }
+        return true
+    }
+
+    /// A table by the name a user typed (folded to lower case unless in double quotes).
+    static func table(named text: String, in catalog: Catalog) throws(ShellError) -> CatalogTable {
+        let name = text.hasPrefix("\"") && text.hasSuffix("\"") && text.count >= 2 ? String(text.dropFirst().dropLast()) : text.lowercased()
+        guard let table = catalog.table(named: name) else {
+            let hint = closestName(name, catalog.tables.map(\.name)).map { " (did you mean \($0)?)" } ?? ""
+            throw ShellError("table \"\(name)\" does not exist\(hint); .tables lists the tables")
+        }
+        return table
+    }
+
+    /// `.read FILE`: its lines run as a script, positions given in the file.
+    private func read(_ path: String) throws -> Bool {
+        guard readDepth < 16 else { throw ShellError(".read is nested more than 16 deep (does \(path) read itself?)") }
+        let text: String
+        do {
+            text = try FileBytes.read(path: path).decodedText()
+        } catch {
+            fail(error.description, status: error.isMissing ? .missingInput : .ioError)
+            return false
+        }
+        readDepth += 1
+        defer { readDepth -= 1 }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        if lines.last == "" { lines.removeLast() }
+        var iterator = lines.makeIterator()
+        let before = firstFailure
+        let completed = runLines(source: path) { iterator.next() }
+        return completed || (quitting && firstFailure == before)
+    }
+
+    /// `.load TABLE FILE… [options]`: `starling load` on this warehouse.
+    private func load(_ arguments: [String], place: String) -> Bool {
+        var arguments = arguments
+        if !arguments.contains(where: { $0 == "--warehouse" || $0.hasPrefix("--warehouse=") }) { arguments += ["--warehouse", directory] }
+        if engine.waitForLock, !arguments.contains("--wait") { arguments.append("--wait") }
+        do {
+            let command = try LoadCommand.parse(arguments)
+            try command.run()
+            return true
+        } catch let code as ExitCode {
+            // `starling load` has printed the error.
+            if firstFailure == nil { firstFailure = ExitStatus(rawValue: code.rawValue) ?? .failure }
+        } catch {
+            fail(place + LoadCommand.message(for: error) + " (see starling load --help)", status: .usage)
+        }
+        return false
+    }
+}
+
+/// Monotonic nanoseconds.
+func DispatchClockNow() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+}
+
+/// The candidate nearest to `name`, for "did you mean".
+func closestName(_ name: String, _ candidates: [String]) -> String? {
+    closestMatch(to: name, in: candidates)
+}
