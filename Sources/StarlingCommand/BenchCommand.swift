@@ -9,6 +9,10 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark queries on a warehouse.",
+        discussion: """
+            Example:
+              starling bench run --warehouse /tmp/ssb --queries Benchmarks/ssb/queries.sql --runs 7
+            """,
         subcommands: [BenchRunCommand.self]
     )
 }

@@ -10,6 +10,11 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen",
         abstract: "Generate data: a date dimension, or Star Schema Benchmark files.",
+        discussion: """
+            Examples:
+              starling gen dates --table dim_date --from 2020-01-01 --to 2030-12-31
+              starling gen ssb --sf 1 --out ssb-data
+            """,
         subcommands: [GenerateDatesCommand.self, GenerateSSBCommand.self]
     )
 }

@@ -15,10 +15,14 @@ struct StarlingMain: ParsableCommand {
             Exit statuses: 0 success, 1 error in a statement or load, 64 usage, 65 bad input data, \
             66 missing input file or warehouse, 74 I/O error.
 
-            Example:
+            Completion scripts for bash, zsh and fish: starling --generate-completion-script SHELL.
+
+            Examples:
               starling init --warehouse ./warehouse
               starling sql --warehouse ./warehouse -f schema.sql
               starling tables --warehouse ./warehouse
+              starling shell --warehouse ./warehouse
+              starling --generate-completion-script bash > ~/.local/share/bash-completion/completions/starling
             """,
         version: starlingVersion,
         subcommands: [

@@ -16,7 +16,8 @@ struct CommandLineTests {
     }
 
     /// Runs `starling ARGS` in `warehouse`; returns the exit status, stdout and stderr.
-    static func run(_ arguments: [String], warehouse: String) throws -> (status: Int32, output: String, error: String) {
+    /// With `input`, it is the command's stdin (a pipe, so `starling shell` runs it as a script).
+    static func run(_ arguments: [String], warehouse: String, input: String? = nil) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(executable, "build the starling executable first (swift build)"))
         process.arguments = arguments
@@ -26,7 +27,13 @@ struct CommandLineTests {
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error
+        let inputPipe = Pipe()
+        if input != nil { process.standardInput = inputPipe }
         try process.run()
+        if let input {
+            inputPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inputPipe.fileHandleForWriting.close()
+        }
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
