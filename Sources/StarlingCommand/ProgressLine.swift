@@ -9,13 +9,16 @@ final class ProgressLine: Sendable {
     static let delay: UInt64 = 2_000_000_000
     let control: QueryControl
     let enabled: Bool
+    /// Whether Ctrl-C cancels (the interactive shell), said on the line.
+    let cancellable: Bool
     private let queue = DispatchQueue(label: "starling.progress")
     private let timer = Mutex<TimerBox?>(nil)
     private let shown = Atomic<Bool>(false)
 
-    init(control: QueryControl, enabled: Bool) {
+    init(control: QueryControl, enabled: Bool, cancellable: Bool) {
         self.control = control
         self.enabled = enabled
+        self.cancellable = cancellable
     }
 
     /// Starts the clock; the line appears after ``delay``.
@@ -24,12 +27,13 @@ final class ProgressLine: Sendable {
         let started = DispatchClockNow()
         let source = DispatchSource.makeTimerSource(queue: queue)
         source.schedule(deadline: .now() + .nanoseconds(Int(Self.delay)), repeating: .milliseconds(500))
+        let suffix = cancellable ? " — Ctrl-C cancels" : ""
         source.setEventHandler { [self] in
             let elapsed = Double(DispatchClockNow() - started) / 1e9
             let (planned, done, rows) = control.progress
             let share = planned > 0 ? "\(min(100, done * 100 / planned))% of row groups" : "planning"
             let rate = elapsed > 0 ? Double(rows) / elapsed : 0
-            StandardError.write("\r\u{1B}[K\(share), \(Self.rate(rate)) rows/s scanned, \(Shell.seconds(elapsed)) — Ctrl-C cancels")
+            StandardError.write("\r\u{1B}[K\(share), \(Self.rate(rate)) rows/s scanned, \(Shell.seconds(elapsed))\(suffix)")
             shown.store(true, ordering: .relaxed)
         }
         let box = TimerBox(source)

@@ -125,12 +125,13 @@ final class Shell {
         let printer = settings.printer
         let output = settings.output
         var rows = 0
-        let progress = ProgressLine(control: control, enabled: interactive && isTerminal(2))
+        let progress = ProgressLine(control: control, enabled: isTerminal(2), cancellable: interactive)
         let started = DispatchClockNow()
         defer { progress.stop() }
         do {
             if settings.explain, Self.isQuery(statement.text) {
-                try engine.run("EXPLAIN " + statement.text, onResult: { result in
+                // A query that cannot be planned fails below with its own positions.
+                try? engine.run("EXPLAIN " + statement.text, onResult: { result in
                     var lines = ""
                     for row in 0..<result.rows.count { lines += result.rows.columns[0].value(at: row).formatted(as: .varchar) + "\n" }
                     output.write(lines)

@@ -94,8 +94,8 @@ struct StatementSplitter {
         return complete
     }
 
-    /// The text left at the end of the input, when it holds more than blanks and comments: a
-    /// statement without its `;`.
+    /// The text left at the end of the input, when it holds more than blanks and complete
+    /// comments: a statement without its `;`, or an unterminated quote or comment.
     mutating func finish() -> SplitStatement? {
         defer { reset() }
         // Finish the scan of a held-back last byte.
@@ -104,7 +104,8 @@ struct StatementSplitter {
             if state == .normal, !Self.isBlank(byte) { hasContent = true }
             scanned += 1
         }
-        guard hasContent || state == .singleQuote || state == .doubleQuote else { return nil }
+        // An unterminated quote or comment is returned too, so that running it reports it.
+        guard hasContent || state == .singleQuote || state == .doubleQuote || state == .blockComment else { return nil }
         let text = String(decoding: buffer, as: UTF8.self)
         return SplitStatement(text: text, line: startLine, column: startColumn)
     }

@@ -61,6 +61,9 @@ struct StatementSplitterTests {
         #expect(result.rest?.line == 1)
         let quote = split(["SELECT 'open"])
         #expect(quote.rest != nil)
+        let comment = split(["SELECT 1;", "/* never closed"])
+        #expect(comment.rest?.text == "\n/* never closed\n")
+        #expect(comment.rest?.line == 1)
     }
 
     @Test("reset drops a pending statement (Ctrl-C at the continuation prompt)")
