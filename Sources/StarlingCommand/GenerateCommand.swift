@@ -10,7 +10,7 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen",
         abstract: "Generate data: a date dimension, or Star Schema Benchmark files.",
-        subcommands: [GenerateDatesCommand.self, GenerateSSBCommand.self]
+        subcommands: [GenerateDatesCommand.self, GenerateSSBCommand.self, GenerateRetailCommand.self]
     )
 }
 
