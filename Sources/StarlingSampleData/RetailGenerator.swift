@@ -140,7 +140,7 @@ public struct RetailGenerator: Sendable {
         }
         if let redelivery { manifest.deliveries.append(redelivery) }
         for report in try manifest.write(into: directory) { bytes += report.bytes }
-        let readme = RetailReadme.text(generator: self, manifest: manifest, linesPerNight: linesPerNight)
+        let readme = RetailReadme.text(generator: self, directory: directory, manifest: manifest, linesPerNight: linesPerNight)
         bytes += try ExtractFile.writeText(readme, name: "README.md", into: directory).bytes
         return RetailReport(manifest: manifest, redeliveredNight: redeliveredNight, salesLinesPerNight: linesPerNight, bytes: bytes)
     }

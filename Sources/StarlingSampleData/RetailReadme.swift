@@ -6,7 +6,7 @@ import StarlingColumns
 
 /// Builds the text of the retail extracts' README.
 enum RetailReadme {
-    static func text(generator: RetailGenerator, manifest: ExtractManifest, linesPerNight: [Int]) -> String {
+    static func text(generator: RetailGenerator, directory: String, manifest: ExtractManifest, linesPerNight: [Int]) -> String {
         let first = generator.folder(ofNight: 1)
         let last = generator.folder(ofNight: generator.days)
         let lines = linesPerNight.reduce(0, +)
@@ -64,8 +64,8 @@ enum RetailReadme {
             ```sh
             starling sql -f examples/retail/schema.sql
             starling gen dates --table dim_date --from \(first) --to \(last)
-            tail -n +2 DIR/manifest.csv | while IFS=, read -r folder file table rows bytes dirty flags; do
-              starling load "$table" "DIR/$folder/$file" $flags
+            tail -n +2 \(directory)/manifest.csv | while IFS=, read -r folder file table rows bytes dirty flags; do
+              starling load "$table" "\(directory)/$folder/$file" $flags
             done
             ```
 

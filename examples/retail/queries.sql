@@ -2,8 +2,8 @@
 -- `starling gen retail` fills. Each query has a `-- Name` line before it, so
 -- `starling bench run --queries examples/retail/queries.sql` times them by name.
 
+-- The category a product had when it was sold: dim_product keeps its history.
 -- Revenue by month and category
--- (the category a product had when it was sold: dim_product keeps its history)
 SELECT d.year_month, p.category,
        sum(f.total_amount) AS revenue,
        sum(f.quantity) AS units,
@@ -14,9 +14,9 @@ JOIN dim_product p ON f.product_id = p.product_id
 GROUP BY d.year_month, p.category
 ORDER BY d.year_month, revenue DESC;
 
+-- The three best sellers by revenue in each region. Starling has no window functions, so a
+-- product is kept when at most two products of its region sold more.
 -- Top products per region
--- (the three best sellers by revenue in each region; no window functions, so a product is kept
--- when at most two products of its region sold more)
 WITH product_region AS (
   SELECT s.region, f.product_id, sum(f.total_amount) AS revenue, sum(f.quantity) AS units
   FROM fact_sales f JOIN dim_store s ON f.store_id = s.store_id
@@ -44,9 +44,9 @@ JOIN dim_store s ON f.store_id = s.store_id
 GROUP BY s.store_type
 ORDER BY avg_basket_value DESC;
 
+-- Against the previous month and the same month a year before; NULL where the data does not
+-- reach back that far (generate more than a year of nights for year-over-year figures).
 -- Growth month over month and year over year
--- (the previous month's and the same month last year's revenue; NULL where the data does not
--- reach back that far)
 WITH monthly AS (
   SELECT d.year, d.month, d.year * 12 + d.month AS month_index, sum(f.total_amount) AS revenue
   FROM fact_sales f JOIN dim_date d ON f.sold_on = d.date_key
@@ -61,8 +61,8 @@ LEFT JOIN monthly pm ON pm.month_index = m.month_index - 1
 LEFT JOIN monthly py ON py.month_index = m.month_index - 12
 ORDER BY m.year, m.month;
 
+-- Lines by discount rate: do discounted lines sell more units, and what do they cost?
 -- Discount effect
--- (lines by discount rate: do discounted lines sell more units, and what do they cost?)
 SELECT CASE WHEN f.discount = 0 THEN '0% (full price)'
             WHEN f.discount / (f.total_amount + f.discount) < 0.195 THEN '10-15%'
             WHEN f.discount / (f.total_amount + f.discount) < 0.295 THEN '20-25%'
