@@ -62,8 +62,9 @@ enum RetailReadme {
             ## Loading
 
             ```sh
-            starling sql -f examples/retail/schema.sql
+            starling init
             starling gen dates --table dim_date --from \(first) --to \(last)
+            starling sql -f examples/retail/schema.sql
             tail -n +2 \(directory)/manifest.csv | while IFS=, read -r folder file table rows bytes dirty flags; do
               starling load "$table" "\(directory)/$folder/$file" $flags
             done
