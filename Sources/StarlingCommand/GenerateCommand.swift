@@ -9,13 +9,14 @@ import StarlingSampleData
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen",
-        abstract: "Generate data: a date dimension, or Star Schema Benchmark files.",
+        abstract: "Generate data: a date dimension, Star Schema Benchmark files, or sample nightly extracts.",
         discussion: """
             Examples:
               starling gen dates --table dim_date --from 2020-01-01 --to 2030-12-31
               starling gen ssb --sf 1 --out ssb-data
+              starling gen retail --days 90 --out retail-extracts
             """,
-        subcommands: [GenerateDatesCommand.self, GenerateSSBCommand.self]
+        subcommands: [GenerateDatesCommand.self, GenerateSSBCommand.self, GenerateRetailCommand.self]
     )
 }
 
