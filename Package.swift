@@ -53,7 +53,7 @@ let package = Package(
             dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage"]
         ),
         .target(name: "StarlingEngine", dependencies: ["StarlingColumns", "StarlingFormat", "StarlingStorage", "StarlingSQL", "StarlingLoader", "StarlingExecution"]),
-        .target(name: "StarlingSampleData", dependencies: ["StarlingColumns"]),
+        .target(name: "StarlingSampleData", dependencies: ["StarlingColumns", "CZlib"]),
         .executableTarget(
             name: "StarlingCommand",
             dependencies: [
@@ -85,7 +85,10 @@ let package = Package(
         .testTarget(name: "StarlingSQLTests", dependencies: ["StarlingSQL"]),
         .testTarget(name: "StarlingExecutionTests", dependencies: ["StarlingExecution", "StarlingColumns"]),
         .testTarget(name: "StarlingStorageTests", dependencies: ["StarlingStorage", "StarlingEngine", "StarlingSQL"]),
-        .testTarget(name: "StarlingSampleDataTests", dependencies: ["StarlingSampleData"]),
+        .testTarget(
+            name: "StarlingSampleDataTests",
+            dependencies: ["StarlingSampleData", "StarlingColumns", "StarlingLoader", "StarlingStorage", "StarlingEngine", "StarlingExecution"]
+        ),
         .testTarget(name: "StarlingLoaderTests", dependencies: ["StarlingLoader", "StarlingStorage", "StarlingEngine"]),
         .testTarget(
             name: "StarlingEngineTests",

@@ -1,5 +1,5 @@
-/// `starling gen …`: generated data: `gen dates`, a date dimension, and `gen ssb`, Star Schema
-/// Benchmark files.
+/// `starling gen …`: generated data: `gen dates`, a date dimension, `gen ssb`, Star Schema
+/// Benchmark files, and `gen portal` (GeneratePortalCommand.swift), portal extracts.
 
 import ArgumentParser
 import StarlingColumns
@@ -9,8 +9,8 @@ import StarlingSampleData
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gen",
-        abstract: "Generate data: a date dimension, or Star Schema Benchmark files.",
-        subcommands: [GenerateDatesCommand.self, GenerateSSBCommand.self]
+        abstract: "Generate data: a date dimension, Star Schema Benchmark files, or portal extracts.",
+        subcommands: [GenerateDatesCommand.self, GenerateSSBCommand.self, GeneratePortalCommand.self]
     )
 }
 
