@@ -188,9 +188,9 @@ public struct PortalGenerator: Sendable {
             ## The re-delivered night
 
             Night \(redeliveredNight) (\(redeliveredDate)): the application export stopped early — its last
-            \(max(1, 1)) line is cut short and about 5% of the day's applications are missing. The source re-delivers
+            line is cut short and about 5% of the day's applications are missing. The source re-delivers
             the whole day corrected in `redelivered/\(redeliveredDate)/applications.csv.gz` (every application,
-            the bad rows fixed), with `citizens.csv` holding that night's late citizens. Load the citizens,
+            the bad rows fixed), with `citizens.csv` holding that night's late citizens when there were any. Load those first,
             then the applications with `--replace-partitions`: day \(redeliveredDate) is replaced, not doubled.
 
             """

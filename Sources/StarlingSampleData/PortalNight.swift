@@ -225,7 +225,7 @@ struct PortalNight {
                 if scheme.benefit >= 50_000 { rate -= 18 }
                 approved = random.chance(Double(rate))
                 let speed = Self.departmentSpeed[world.schemes[schemeIndex].department - 1]
-                processingDays = max(0, Int(Double(scheme.slaDays) * speed * (0.15 + 1.15 * random.unit())))
+                processingDays = max(0, Int(Double(scheme.slaDays) * speed * (0.2 + 1.3 * random.unit())))
             }
             var amount = 0
             if approved == true, scheme.benefit > 0 {
@@ -246,7 +246,7 @@ struct PortalNight {
     }
 
     /// How fast each department works, as a share of its schemes' SLA (by department id − 1).
-    static let departmentSpeed: [Double] = [1.0, 0.75, 1.05, 0.6, 1.3, 1.0, 1.25, 0.5, 1.1, 1.35, 1.4, 0.9]
+    static let departmentSpeed: [Double] = [1.0, 0.85, 1.05, 0.75, 1.3, 1.0, 1.25, 0.6, 1.1, 1.35, 1.4, 0.9]
 
     static let applicationColumns = [
         "application_id", "citizen_id", "scheme_id", "applied_on", "applied_at", "channel", "office", "status",
