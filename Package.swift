@@ -58,7 +58,7 @@ let package = Package(
             dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage"]
         ),
         .target(name: "StarlingEngine", dependencies: ["StarlingColumns", "StarlingFormat", "StarlingStorage", "StarlingSQL", "StarlingLoader", "StarlingExecution"]),
-        .target(name: "StarlingSampleData", dependencies: ["StarlingColumns", "CZlib"]),
+        .target(name: "StarlingSampleData", dependencies: ["StarlingColumns", "StarlingCompression"]),
         .executableTarget(
             name: "StarlingCommand",
             dependencies: [
@@ -91,7 +91,10 @@ let package = Package(
         .testTarget(name: "StarlingSQLTests", dependencies: ["StarlingSQL"]),
         .testTarget(name: "StarlingExecutionTests", dependencies: ["StarlingExecution", "StarlingColumns"]),
         .testTarget(name: "StarlingStorageTests", dependencies: ["StarlingStorage", "StarlingEngine", "StarlingSQL"]),
-        .testTarget(name: "StarlingSampleDataTests", dependencies: ["StarlingSampleData", "StarlingEngine", "StarlingLoader", "StarlingStorage", "StarlingColumns"]),
+        .testTarget(
+            name: "StarlingSampleDataTests",
+            dependencies: ["StarlingSampleData", "StarlingColumns", "StarlingLoader", "StarlingStorage", "StarlingEngine", "StarlingExecution"]
+        ),
         .testTarget(name: "StarlingCommandTests", dependencies: ["StarlingCommand"]),
         .testTarget(name: "StarlingLoaderTests", dependencies: ["StarlingLoader", "StarlingStorage", "StarlingEngine"]),
         .testTarget(

@@ -1,5 +1,5 @@
-/// `starling gen …`: generated data: `gen dates`, a date dimension, and `gen ssb`, Star Schema
-/// Benchmark files.
+/// `starling gen …`: generated data: `gen dates`, a date dimension; `gen ssb`, Star Schema
+/// Benchmark files; `gen portal` and `gen retail`, sample nightly extracts (in their own files).
 
 import ArgumentParser
 import StarlingColumns
@@ -14,9 +14,10 @@ struct GenerateCommand: ParsableCommand {
             Examples:
               starling gen dates --table dim_date --from 2020-01-01 --to 2030-12-31
               starling gen ssb --sf 1 --out ssb-data
+              starling gen portal --days 30 --out portal-extracts
               starling gen retail --days 90 --out retail-extracts
             """,
-        subcommands: [GenerateDatesCommand.self, GenerateSSBCommand.self, GenerateRetailCommand.self]
+        subcommands: [GenerateDatesCommand.self, GenerateSSBCommand.self, GeneratePortalCommand.self, GenerateRetailCommand.self]
     )
 }
 

@@ -58,6 +58,8 @@ public enum CompressionError: Error, Equatable, Sendable, CustomStringConvertibl
     case compressionFailed(codec: Compression, detail: String)
     /// A compressed input file (gzip or zstd) is corrupt or truncated.
     case corruptInput(String)
+    /// Compressing a whole file (gzip) failed.
+    case fileCompressionFailed(String)
 
     public var description: String {
         switch self {
@@ -66,7 +68,7 @@ public enum CompressionError: Error, Equatable, Sendable, CustomStringConvertibl
             return "\(codec) data decompressed to \(actual) bytes, expected \(expected)"
         case .inputTooLarge(let codec, let size): return "\(size) bytes is too large for \(codec)"
         case .compressionFailed(let codec, let detail): return "\(codec) compression failed: \(detail)"
-        case .corruptInput(let detail): return detail
+        case .corruptInput(let detail), .fileCompressionFailed(let detail): return detail
         }
     }
 }

@@ -2,6 +2,7 @@
 /// written in order, to a temporary name that becomes the file's name only once it is complete.
 
 import Dispatch
+import StarlingCompression
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -116,6 +117,23 @@ final class BlockFileWriter: Sendable {
             done += count
         }
         bytesWritten.wrappingAdd(bytes.count, ordering: .relaxed)
+    }
+
+    /// Writes `bytes` as the whole file `path` (through `path.partial`, renamed when complete);
+    /// returns the bytes written.
+    static func writeWhole(_ bytes: [UInt8], to path: String) throws(SampleDataError) -> Int {
+        let file = try BlockFileWriter(path: path, blockCount: 1, workers: 1)
+        guard file.claim() != nil else {
+            file.abandon()
+            throw SampleDataError("cannot write \(path)")
+        }
+        bytes.withUnsafeBytes { file.commit(block: 0, bytes: $0, rows: 0) }
+        return try file.finish().bytes
+    }
+
+    /// `bytes` gzip-compressed (deterministic: no name, time 0).
+    static func gzip(_ bytes: [UInt8]) throws(SampleDataError) -> [UInt8] {
+        do { return try Compressor.gzip(bytes) } catch { throw SampleDataError(error.description) }
     }
 
     /// Creates `directory` and any missing parents; an existing directory is fine.

@@ -114,15 +114,8 @@ public struct ExtractFile: Sendable {
     /// Writes the file into `directory` (which must exist) as `name`, through `name.partial`.
     public func write(into directory: String) throws(SampleDataError) -> ExtractFileReport {
         let path = (directory.hasSuffix("/") ? directory : directory + "/") + name
-        let bytes = gzip ? try GzipEncoder.compress(text) : text
-        let file = try BlockFileWriter(path: path, blockCount: 1, workers: 1)
-        guard file.claim() != nil else {
-            file.abandon()
-            throw SampleDataError("cannot write \(path)")
-        }
-        bytes.withUnsafeBytes { file.commit(block: 0, bytes: $0, rows: rows) }
-        let written = try file.finish()
-        return ExtractFileReport(path: path, rows: rows, bytes: written.bytes)
+        let written = try BlockFileWriter.writeWhole(gzip ? try BlockFileWriter.gzip(text) : text, to: path)
+        return ExtractFileReport(path: path, rows: rows, bytes: written)
     }
 
     /// Writes `text` as the file `name` in `directory` (a README beside the extracts).

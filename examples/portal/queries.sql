@@ -1,0 +1,76 @@
+-- The portal's dashboard questions (shared/domain.md, section 1), against examples/portal/schema.sql.
+-- Each statement comes right after a `-- name` line, so `starling bench run --queries examples/portal/queries.sql`
+-- times them; `starling sql -f examples/portal/queries.sql` prints their answers.
+
+-- Applications per scheme per month, and the share decided within the scheme's SLA
+-- (of the decided ones; pending applications have no sla_met yet).
+-- applications_per_scheme_month
+SELECT s.name AS scheme, d.year_month, count(*) AS applications,
+       count(*) FILTER (WHERE f.approved) AS approved,
+       round(100.0 * count(*) FILTER (WHERE f.sla_met) / count(f.sla_met), 1) AS sla_met_pct,
+       sum(f.amount) AS amount
+FROM fact_service_applications f, dim_scheme s, dim_date d
+WHERE f.scheme_id = s.scheme_id AND f.applied_on = d.date_key
+GROUP BY 1, 2
+ORDER BY applications DESC, scheme, d.year_month;
+
+-- Approval rate by the applicant's district (the citizen's version on the day of the application).
+-- approval_rate_by_district
+SELECT c.district, count(*) AS applications, count(f.approved) AS decided,
+       round(100.0 * count(*) FILTER (WHERE f.approved) / count(f.approved), 1) AS approval_pct
+FROM fact_service_applications f, dim_citizen c
+WHERE f.citizen_id = c.citizen_id
+GROUP BY 1
+ORDER BY approval_pct DESC, c.district;
+
+-- Average processing days of decided applications by the scheme's department and fiscal quarter.
+-- processing_days_by_department_quarter
+SELECT dep.name AS department, d.fiscal_year, d.fiscal_quarter, count(f.processing_days) AS decided,
+       round(avg(f.processing_days), 1) AS avg_days, max(f.processing_days) AS max_days
+FROM fact_service_applications f, dim_scheme s, dim_department dep, dim_date d
+WHERE f.scheme_id = s.scheme_id AND s.department_id = dep.department_id AND f.applied_on = d.date_key
+GROUP BY 1, 2, 3
+ORDER BY avg_days DESC, department;
+
+-- Query success rate and response time by service and language. Starling has no percentile
+-- aggregate, so instead of the p95 this shows the average, the share slower than 1 second and the maximum.
+-- query_success_by_service_language
+SELECT sv.name AS service, q.language, count(*) AS queries,
+       round(100.0 * count(*) FILTER (WHERE q.success) / count(*), 1) AS success_pct,
+       round(avg(q.response_ms), 0) AS avg_ms,
+       round(100.0 * count(*) FILTER (WHERE q.response_ms > 1000) / count(*), 1) AS over_1s_pct,
+       max(q.response_ms) AS max_ms,
+       round(avg(q.satisfaction), 2) AS satisfaction
+FROM fact_service_queries q, dim_service sv
+WHERE q.service_id = sv.service_id
+GROUP BY 1, 2
+HAVING count(*) >= 100
+ORDER BY queries DESC
+LIMIT 20;
+
+-- The busiest hours of the day (local time) for citizens' queries.
+-- busiest_hours
+SELECT hour_of_day, count(*) AS queries, round(avg(response_ms), 0) AS avg_ms,
+       round(100.0 * count(*) FILTER (WHERE NOT success) / count(*), 1) AS failed_pct
+FROM fact_service_queries
+GROUP BY 1
+ORDER BY queries DESC
+LIMIT 6;
+
+-- Fee payments by method and the payer's district (a nested NDJSON field).
+-- payments_by_method
+SELECT method, "payer.district" AS district, count(*) AS payments, sum(amount) AS amount
+FROM fact_payments
+WHERE status = 'success'
+GROUP BY 1, 2
+ORDER BY amount DESC
+LIMIT 10;
+
+-- Data freshness per source table: the last committed load, its rows and rejects (the load log).
+-- data_freshness
+SELECT table_name, count(*) AS loads, max(ended_at) AS last_loaded, sum(rows_loaded) AS rows_loaded,
+       sum(rows_rejected) AS rows_rejected
+FROM starling.loads
+WHERE status = 'committed'
+GROUP BY 1
+ORDER BY 1;
