@@ -3,8 +3,10 @@
 /// plain or gzip-compressed, each written to `NAME.partial` and renamed when complete.
 ///
 /// Not tied to one star schema: a generator builds an ``ExtractFile`` row by row, may add a
-/// deliberately broken line with ``ExtractFile/appendRawLine(_:)``, and writes it with
-/// ``ExtractFile/write(into:)``.
+/// deliberately broken line with ``ExtractFile/appendRawLine(_:)`` or
+/// ``ExtractFile/appendCut(_:keeping:)``, may stop the file in the middle of its last line with
+/// ``ExtractFile/cutLastRow(afterFields:extraBytes:)``, and writes it with
+/// ``ExtractFile/write(into:)``. `gen retail` and `gen portal` both write their files this way.
 
 import StarlingColumns
 
@@ -21,6 +23,9 @@ public indirect enum ExtractValue: Sendable {
     case text(String)
     /// A date as days since 1970-01-01, written `YYYY-MM-DD` (a JSON string in NDJSON).
     case date(Int64)
+    /// A local time with its offset from UTC, written `YYYY-MM-DDTHH:MM:SS+HH:MM` (a JSON string
+    /// in NDJSON): `day` in days since 1970-01-01, `second` of that day (0–86399).
+    case localTimestamp(day: Int64, second: Int, utcOffsetMinutes: Int)
     case boolean(Bool)
     /// Written exactly as given, never quoted or escaped: for dirty rows (a broken quote, an
     /// impossible date) and numbers delivered as JSON strings.
@@ -29,6 +34,45 @@ public indirect enum ExtractValue: Sendable {
     case object([(name: String, value: ExtractValue)])
     /// An array (NDJSON); in CSV, its JSON text.
     case array([ExtractValue])
+}
+
+extension ExtractValue {
+    /// Text quoted without doubling the quotes inside it (`"Ward "5", Pune"`): a broken quote,
+    /// which a CSV reader rejects as a character after the closing quote.
+    public static func brokenQuote(_ text: String) -> ExtractValue {
+        .raw("\"" + text + "\"")
+    }
+
+    /// Ways a source system writes a date wrongly, each refused by an ISO `YYYY-MM-DD` reader.
+    public enum MalformedDate: Int, Sendable, CaseIterable {
+        /// `01/03/2025`.
+        case dayMonthYear
+        /// `2025-03-00`.
+        case dayZero
+        /// `20250301`.
+        case compact
+        /// `2025-02-30`: a day February never has.
+        case february30
+    }
+
+    /// `day` (days since 1970-01-01) written the wrong way `style` says, as text (a JSON string in
+    /// NDJSON).
+    public static func malformedDate(_ day: Int64, _ style: MalformedDate) -> ExtractValue {
+        let date = CalendarDate(daysSinceEpoch: day)
+        let year = zeroPadded(date.year, width: 4), month = zeroPadded(date.month, width: 2)
+        switch style {
+        case .dayMonthYear: return .text(zeroPadded(date.day, width: 2) + "/" + month + "/" + year)
+        case .dayZero: return .text(year + "-" + month + "-00")
+        case .compact: return .text(year + month + zeroPadded(date.day, width: 2))
+        case .february30: return .text(year + "-02-30")
+        }
+    }
+
+    /// `value` in decimal, zero-padded to `width` digits.
+    static func zeroPadded(_ value: Int, width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
 }
 
 /// How an extract file lays out its rows.
@@ -64,6 +108,8 @@ public struct ExtractFile: Sendable {
     /// The 1-based line the next row starts on (the CSV header is line 1).
     public var nextLine: Int { rows + headerLines + 1 }
     private var text: [UInt8] = []
+    /// Where the last row starts in `text`.
+    private var lastRowStart = 0
     private let headerLines: Int
     private let lineEnd: [UInt8]
 
@@ -87,6 +133,7 @@ public struct ExtractFile: Sendable {
 
     /// Appends one row: `values[i]` is column `i`'s value.
     public mutating func append(_ values: [ExtractValue]) {
+        lastRowStart = text.count
         switch layout {
         case .csv:
             appendCSV(values)
@@ -103,9 +150,40 @@ public struct ExtractFile: Sendable {
 
     /// Appends `line` exactly as given, then a line end: a deliberately broken record.
     public mutating func appendRawLine(_ line: String) {
+        lastRowStart = text.count
         text += Array(line.utf8)
         text += lineEnd
         rows += 1
+    }
+
+    /// Appends the row `values` cut short after the first `fraction` (0…1) of its characters,
+    /// then a line end: a line broken in the middle (in NDJSON, an object that never closes).
+    public mutating func appendCut(_ values: [ExtractValue], keeping fraction: Double) {
+        var whole = self
+        whole.text = []
+        whole.append(values)
+        let line = String(decoding: whole.text.dropLast(lineEnd.count), as: UTF8.self)
+        appendRawLine(String(line.prefix(Int(Double(line.count) * fraction))))
+    }
+
+    /// Cuts the last row short, as an export that stopped in the middle of a line: it keeps the
+    /// row's first `fields` fields, the delimiter after them and `extraBytes` more bytes, and no
+    /// line end. The row still counts in ``rows``; nothing should be appended after it.
+    public mutating func cutLastRow(afterFields fields: Int, extraBytes: Int = 3) {
+        guard rows > 0, text.count >= lastRowStart + lineEnd.count else { return }
+        text.removeLast(lineEnd.count)
+        let delimiter: UInt8
+        if case .csv(let csvDelimiter, _, _) = layout { delimiter = csvDelimiter } else { delimiter = UInt8(ascii: ",") }
+        var index = lastRowStart, delimiters = 0, quoted = false
+        while index < text.count {
+            if text[index] == UInt8(ascii: "\"") { quoted.toggle() }
+            if !quoted, text[index] == delimiter {
+                delimiters += 1
+                if delimiters == fields { break }
+            }
+            index += 1
+        }
+        text.removeSubrange(min(text.count, index + 1 + extraBytes)...)
     }
 
     /// The file's text, uncompressed.
@@ -173,6 +251,8 @@ public struct ExtractFile: Sendable {
             text += Array(formatDecimal(units: units, scale: scale).utf8)
         case .date(let days):
             text += Array(CalendarDate(daysSinceEpoch: days).description.utf8)
+        case .localTimestamp(let day, let second, let offset):
+            text += Array(formatLocalTimestamp(day: day, second: second, utcOffsetMinutes: offset).utf8)
         case .boolean(let flag):
             text += Array((flag ? "true" : "false").utf8)
         default:
@@ -191,6 +271,13 @@ public struct ExtractFile: Sendable {
         return (units < 0 ? "-" : "") + String(magnitude / divisor) + "." + padded
     }
 
+    /// `2025-03-01T10:15:42+05:30`.
+    public static func formatLocalTimestamp(day: Int64, second: Int, utcOffsetMinutes offset: Int) -> String {
+        let pad = ExtractValue.zeroPadded
+        return CalendarDate(daysSinceEpoch: day).description + "T" + pad(second / 3600, 2) + ":" + pad(second / 60 % 60, 2)
+            + ":" + pad(second % 60, 2) + (offset < 0 ? "-" : "+") + pad(abs(offset) / 60, 2) + ":" + pad(abs(offset) % 60, 2)
+    }
+
     // MARK: NDJSON
 
     private static func appendJSON(_ value: ExtractValue, to text: inout [UInt8]) {
@@ -203,6 +290,8 @@ public struct ExtractFile: Sendable {
             appendJSONString(string, to: &text)
         case .date(let days):
             appendJSONString(CalendarDate(daysSinceEpoch: days).description, to: &text)
+        case .localTimestamp(let day, let second, let offset):
+            appendJSONString(formatLocalTimestamp(day: day, second: second, utcOffsetMinutes: offset), to: &text)
         case .object(let members):
             text.append(UInt8(ascii: "{"))
             var first = true

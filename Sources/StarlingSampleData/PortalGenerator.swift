@@ -20,12 +20,26 @@ public struct PortalFileReport: Sendable {
     /// Bytes on disk (compressed for `.gz`).
     public let bytes: Int
     /// Rows made bad on purpose, which a load rejects.
-    public let dirtyRows: [PortalDirtyRow]
-    /// Whether this is a re-delivery (load with `--replace-partitions`).
+    public let dirtyRows: [ExtractDefect]
+    /// Whether this is a re-delivery (the applications load with `--replace-partitions`).
     public let redelivered: Bool
 
     /// The rows a load accepts.
     public var expectedLoaded: Int { rows - dirtyRows.count }
+
+    /// The `starling load` flags: `--max-rejects 100` for a night's facts, `--replace-partitions`
+    /// for the re-delivered applications.
+    public var loadFlags: String {
+        redelivered ? (extract.isFact ? "--replace-partitions" : "") : (extract.isFact ? "--max-rejects 100" : "")
+    }
+
+    /// The file as a line of `manifest.csv`.
+    public var delivery: ExtractDelivery {
+        let slash = path.lastIndex(of: "/") ?? path.startIndex
+        return ExtractDelivery(night: night, day: date.daysSinceEpoch, folder: String(path[..<slash]),
+                               file: extract.fileName, table: extract.table, rows: rows, bytes: bytes,
+                               dirtyRows: dirtyRows.count, loadFlags: loadFlags)
+    }
 }
 
 /// What a run wrote.
@@ -36,13 +50,21 @@ public struct PortalReport: Sendable {
     public let redeliveredNight: Int
     public let firstDay: CalendarDate
     public let lastDay: CalendarDate
+    /// `manifest.csv` and `dirty-rows.csv`: the files in load order and every dirty row.
+    public var manifest: ExtractManifest {
+        var manifest = ExtractManifest()
+        manifest.deliveries = files.map(\.delivery)
+        manifest.defects = files.flatMap(\.dirtyRows)
+        return manifest
+    }
 }
 
 /// Generates the portal's nights into a directory.
 ///
 /// Layout: `DIR/YYYY-MM-DD/` per night, `DIR/redelivered/YYYY-MM-DD/` for the corrected
-/// re-delivery, and in `DIR` a `manifest.csv` (file → table, rows, dirty rows, in load order),
-/// `dirty-rows.csv` (every row bad on purpose: file, line, kind, column) and a `README.md`.
+/// re-delivery, and in `DIR` the ``ExtractManifest`` files `manifest.csv` (every file in load
+/// order with its table and load flags) and `dirty-rows.csv` (every row bad on purpose), and a
+/// `README.md`.
 public struct PortalGenerator: Sendable {
     public static let defaultSeed: UInt64 = 20_250_301
     public static let defaultStart = CalendarDate(year: 2025, month: 3, day: 1)
@@ -80,11 +102,10 @@ public struct PortalGenerator: Sendable {
             let day = firstDay + Int64(night - 1)
             var nightFiles = PortalNight(night: night, day: day, seed: seed, scale: scale, truncated: night == redeliveredNight)
             nightFiles.make(world: &world)
-            let folder = PortalFormat.date(day)
-            try BlockFileWriter.createDirectory(root + "/" + folder)
+            try BlockFileWriter.createDirectory(root + "/" + nightFiles.folder)
             var written: [PortalFileReport] = []
             for file in nightFiles.files {
-                written.append(try save(file, night: night, day: day, folder: folder, root: root, redelivered: false))
+                written.append(try save(file, night: night, day: day, root: root, redelivered: false))
             }
             progress(written)
             reports += written
@@ -95,9 +116,8 @@ public struct PortalGenerator: Sendable {
         }
         var redelivered: [PortalFileReport] = []
         for (file, day) in redelivery {
-            let folder = "redelivered/" + PortalFormat.date(day)
-            try BlockFileWriter.createDirectory(root + "/" + folder)
-            redelivered.append(try save(file, night: redeliveredNight, day: day, folder: folder, root: root, redelivered: true))
+            try BlockFileWriter.createDirectory(root + "/" + file.folder)
+            redelivered.append(try save(file, night: redeliveredNight, day: day, root: root, redelivered: true))
         }
         if !redelivered.isEmpty { progress(redelivered) }
         reports += redelivered
@@ -108,44 +128,20 @@ public struct PortalGenerator: Sendable {
         return report
     }
 
-    private func save(_ file: PortalFileContent, night: Int, day: Int64, folder: String, root: String, redelivered: Bool) throws(SampleDataError) -> PortalFileReport {
-        let path = folder + "/" + file.extract.fileName
-        let bytes = try BlockFileWriter.writeWhole(file.extract.isCompressed ? try BlockFileWriter.gzip(file.text.bytes) : file.text.bytes, to: root + "/" + path)
+    private func save(_ content: PortalFileContent, night: Int, day: Int64, root: String, redelivered: Bool) throws(SampleDataError) -> PortalFileReport {
+        let written = try content.file.write(into: root + "/" + content.folder)
         return PortalFileReport(
-            night: night, date: CalendarDate(daysSinceEpoch: day), path: path, extract: file.extract, rows: file.text.rows,
-            bytes: bytes, dirtyRows: file.dirty, redelivered: redelivered)
+            night: night, date: CalendarDate(daysSinceEpoch: day), path: content.folder + "/" + content.file.name, extract: content.extract,
+            rows: written.rows, bytes: written.bytes, dirtyRows: content.dirty, redelivered: redelivered)
     }
 
     /// `manifest.csv`, `dirty-rows.csv` and `README.md`.
     private func writeManifest(_ report: PortalReport, root: String) throws(SampleDataError) {
-        var manifest = PortalText()
-        manifest.header(["night", "date", "file", "table", "rows", "dirty_rows", "load_options"])
-        var dirty = PortalText()
-        dirty.header(["file", "line", "table", "kind", "column"])
-        for file in report.files {
-            manifest.field(file.night)
-            manifest.field(file.date.description)
-            manifest.field(file.path)
-            manifest.field(file.extract.table)
-            manifest.field(file.rows)
-            manifest.field(file.dirtyRows.count)
-            manifest.field(file.redelivered ? "--replace-partitions" : file.extract.isFact ? "--max-rejects 100" : "")
-            manifest.endLine()
-            for row in file.dirtyRows {
-                dirty.field(file.path)
-                dirty.field(row.line)
-                dirty.field(file.extract.table)
-                dirty.field(row.kind.rawValue)
-                dirty.field(row.column)
-                dirty.endLine()
-            }
-        }
-        _ = try BlockFileWriter.writeWhole(manifest.bytes, to: root + "/manifest.csv")
-        _ = try BlockFileWriter.writeWhole(dirty.bytes, to: root + "/dirty-rows.csv")
-        _ = try BlockFileWriter.writeWhole(Array(readme(report).utf8), to: root + "/README.md")
+        _ = try report.manifest.write(into: root)
+        _ = try ExtractFile.writeText(readme(report, directory: root), name: "README.md", into: root)
     }
 
-    private func readme(_ report: PortalReport) -> String {
+    private func readme(_ report: PortalReport, directory: String) -> String {
         let facts = report.files.filter { $0.extract.isFact && !$0.redelivered }
         let factRows = facts.reduce(0) { $0 + $1.rows }
         let dirtyRows = report.files.reduce(0) { $0 + $1.dirtyRows.count }
@@ -161,8 +157,7 @@ public struct PortalGenerator: Sendable {
 
             ## Files
 
-            `manifest.csv` lists every file in load order (night by night, dimensions before facts), with
-            its table, rows, dirty rows and the load options to use. Each night's folder `YYYY-MM-DD/` holds:
+            Each night's folder `YYYY-MM-DD/` holds:
 
             | file | table | format | when |
             | --- | --- | --- | --- |
@@ -177,7 +172,7 @@ public struct PortalGenerator: Sendable {
 
             ## Rows bad on purpose
 
-            `dirty-rows.csv` lists each one (file, line, table, kind, column). Each fact file has
+            `dirty-rows.csv` lists each one. Each fact file has
             max(1, ⌊rows / \(PortalNight.dirtyEvery)⌋) of them (about 0.1%): a bad date (`01/03/2025`, `2025-03-00`,
             `20250301`, `2025-02-30`), an unknown key (a citizen who registered after the night's citizen
             extract was cut and arrives the next night; department 99; service 99), a broken quote in a CSV
@@ -193,6 +188,10 @@ public struct PortalGenerator: Sendable {
             the bad rows fixed), with `citizens.csv` holding that night's late citizens when there were any. Load those first,
             then the applications with `--replace-partitions`: day \(redeliveredDate) is replaced, not doubled.
 
-            """
+            """ + ExtractManifest.readmeLoadingSection(directory: directory, setup: [
+                "starling init",
+                "starling gen dates --table dim_date --from \(report.firstDay.year)-01-01 --to \(report.lastDay.year)-12-31 --fiscal-year-start-month 4",
+                "starling sql -f examples/portal/schema.sql",
+            ])
     }
 }

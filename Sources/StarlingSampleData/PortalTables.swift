@@ -57,21 +57,6 @@ public enum PortalExtract: String, CaseIterable, Sendable {
     public var isCompressed: Bool { fileName.hasSuffix(".gz") }
 }
 
-/// Why a row of a generated file was made bad on purpose, and so how the loader rejects it.
-public enum PortalDirtyKind: String, Sendable, CaseIterable {
-    /// A date the loader cannot read (`01/03/2025`, `2025-03-00`, `20250301`, `2025-02-30`).
-    case badDate = "bad date"
-    /// A key the dimension does not hold yet: a citizen who registered too late for the night's
-    /// citizen extract (delivered the next night), or a department or service not in the extract.
-    case unknownKey = "unknown key"
-    /// A CSV field whose inner quotes were not doubled (`"Seva Kendra "Ward 5", Pune"`).
-    case brokenQuote = "broken quote"
-    /// An NDJSON line cut in the middle (invalid JSON).
-    case truncatedJSON = "truncated JSON line"
-    /// The last line of a file whose export stopped early: too few fields.
-    case truncatedLine = "truncated last line"
-}
-
 /// Fixed reference data of the generated portal.
 enum PortalReference {
     /// The state every department belongs to, and most citizens live in.

@@ -2,6 +2,8 @@
 /// their current district and city), the schemes (with their current category and department),
 /// and the citizens who registered too late for a night's citizen extract.
 
+import StarlingColumns
+
 /// The state the nights share, changed night by night in order.
 struct PortalWorld {
     struct Citizen {
@@ -34,7 +36,7 @@ struct PortalWorld {
     }
 
     /// Registers a citizen who lives in a district drawn by population; returns its id.
-    mutating func register(on day: Int64, random: inout PortalRandom, registeredBefore: Bool) -> Int {
+    mutating func register(on day: Int64, random: inout SplitMix64, registeredBefore: Bool) -> Int {
         let district = random.weighted(PortalReference.districts.map(\.weight))
         let cities = PortalReference.districts[district].cities.count
         let id = citizens.count + 1
@@ -53,21 +55,21 @@ struct PortalWorld {
     }
 
     /// Registers a citizen after tonight's extract was cut; returns its id.
-    mutating func registerLate(on day: Int64, random: inout PortalRandom) -> Int {
+    mutating func registerLate(on day: Int64, random: inout SplitMix64) -> Int {
         let id = register(on: day, random: &random, registeredBefore: false)
         lateCitizens.append(id)
         return id
     }
 
     /// A delivered citizen drawn uniformly.
-    func anyDeliveredCitizen(_ random: inout PortalRandom) -> Citizen {
+    func anyDeliveredCitizen(_ random: inout SplitMix64) -> Citizen {
         citizens[random.int(0...(max(delivered, 1) - 1))]
     }
 
     func citizen(_ id: Int) -> Citizen { citizens[id - 1] }
 
     /// Moves citizen `id` to another district and city; returns the new values.
-    mutating func move(_ id: Int, random: inout PortalRandom) {
+    mutating func move(_ id: Int, random: inout SplitMix64) {
         let districtCount = PortalReference.districts.count
         var district = random.weighted(PortalReference.districts.map(\.weight))
         if district == citizens[id - 1].district { district = (district + 1) % districtCount }

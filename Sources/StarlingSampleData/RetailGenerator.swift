@@ -121,7 +121,7 @@ public struct RetailGenerator: Sendable {
                 reports.append(report)
                 bytes += report.bytes
                 let table = String(file.name.prefix { $0 != "." })
-                manifest.deliveries.append(ExtractDelivery(folder: folder, file: file.name, table: table, rows: report.rows,
+                manifest.deliveries.append(ExtractDelivery(night: night, day: day, folder: folder, file: file.name, table: table, rows: report.rows,
                                                            bytes: report.bytes, dirtyRows: defects.count,
                                                            loadFlags: defects.isEmpty ? "" : "--max-rejects \(defects.count)"))
                 manifest.defects += defects
@@ -133,7 +133,7 @@ public struct RetailGenerator: Sendable {
                 try BlockFileWriter.createDirectory(redeliveryPath)
                 let report = try corrected.write(into: redeliveryPath)
                 bytes += report.bytes
-                redelivery = ExtractDelivery(folder: redeliveryFolder, file: corrected.name, table: "fact_sales", rows: report.rows,
+                redelivery = ExtractDelivery(night: night, day: day, folder: redeliveryFolder, file: corrected.name, table: "fact_sales", rows: report.rows,
                                              bytes: report.bytes, dirtyRows: 0, loadFlags: "--replace-partitions")
             }
             progress(night, reports)
@@ -145,10 +145,9 @@ public struct RetailGenerator: Sendable {
         return RetailReport(manifest: manifest, redeliveredNight: redeliveredNight, salesLinesPerNight: linesPerNight, bytes: bytes)
     }
 
-    /// The random stream for one purpose of one night: SplitMix64 seeded from (seed, night, purpose).
+    /// The random stream for one purpose of one night.
     private func stream(night: Int, purpose: UInt64) -> SplitMix64 {
-        var mixer = SplitMix64(seed: seed ^ (UInt64(night) &* 0x9E37_79B9_7F4A_7C15) ^ (purpose &* 0xD1B5_4A32_D192_ED03))
-        return SplitMix64(seed: mixer.next())
+        SplitMix64.stream(seed: seed, night: night, purpose: purpose)
     }
 
     // MARK: Files
@@ -198,7 +197,7 @@ public struct RetailGenerator: Sendable {
         if night % Self.duplicateCustomerInterval == 0, !rows.isEmpty {
             let repeated = rows[random.below(rows.count)]
             defects.append(ExtractDefect(file: folder + "/" + file.name, line: file.nextLine, table: "dim_customer", kind: .duplicateKey,
-                                         detail: "customer \(Self.describe(repeated[0])) delivered a second time in the same file"))
+                                         column: "customer_id", detail: "customer \(Self.describe(repeated[0])) delivered a second time in the same file"))
             file.append(repeated)
         }
         return file
@@ -229,20 +228,24 @@ public struct RetailGenerator: Sendable {
                 let kind = kinds[kindIndex % kinds.count]
                 kindIndex += 1
                 let detail: String
+                var column: String?
                 switch kind {
                 case .badDate:
                     let bad = String(date.year) + "-02-30"
-                    values[2] = .raw(bad)
+                    values[2] = .malformedDate(day, .february30)
+                    column = "sold_on"
                     detail = "sold_on \(bad) is not a date (sale \(line.saleId) line \(line.lineNumber))"
                 case .unknownKey:
                     let unknown = 99_000 + line.lineNumber
                     values[3] = .integer(unknown)
+                    column = "product_id"
                     detail = "product_id \(unknown) is in no dim_product delivery (sale \(line.saleId) line \(line.lineNumber))"
                 default:
                     values[6] = .raw("\"\(line.quantity)\" pcs")
                     detail = "quantity \"\(line.quantity)\" pcs: text after the closing quote (sale \(line.saleId) line \(line.lineNumber))"
                 }
-                defects.append(ExtractDefect(file: folder + "/" + file.name, line: file.nextLine, table: "fact_sales", kind: kind, detail: detail))
+                defects.append(ExtractDefect(file: folder + "/" + file.name, line: file.nextLine, table: "fact_sales", kind: kind,
+                                             column: column, detail: detail))
             }
             file.append(values)
         }

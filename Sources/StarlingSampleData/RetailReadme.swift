@@ -38,9 +38,6 @@ enum RetailReadme {
             load it last with `--replace-partitions`, which replaces day \(generator.folder(ofNight: generator.redeliveredNight))
             instead of adding to it.
 
-            `manifest.csv` lists every file in load order with its rows, dirty rows and the `starling load`
-            flags it needs; `dirty-rows.csv` lists every dirty row (file, line, kind, detail).
-
             ## Figures
 
             - nights: \(generator.days); sales lines: \(lines) (\(lines / max(1, generator.days)) a night on average)
@@ -59,18 +56,10 @@ enum RetailReadme {
             In all: \(manifest.defects.count) dirty rows — \(kinds[.badDate, default: 0]) bad dates, \(kinds[.unknownKey, default: 0]) unknown keys, \(kinds[.brokenQuote, default: 0]) broken quotes, \(kinds[.duplicateKey, default: 0]) duplicate keys.
             Each is rejected, so loads need `--max-rejects` (the manifest gives the exact count per file).
 
-            ## Loading
-
-            ```sh
-            starling init
-            starling gen dates --table dim_date --from \(first) --to \(last)
-            starling sql -f examples/retail/schema.sql
-            tail -n +2 \(directory)/manifest.csv | while IFS=, read -r folder file table rows bytes dirty flags; do
-              starling load "$table" "\(directory)/$folder/$file" $flags
-            done
-            ```
-
             """
+        text += ExtractManifest.readmeLoadingSection(directory: directory, setup: [
+            "starling init", "starling gen dates --table dim_date --from \(first) --to \(last)", "starling sql -f examples/retail/schema.sql",
+        ])
         text += "\n"
         return text
     }

@@ -220,15 +220,3 @@ struct RetailWorld {
         return low
     }
 }
-
-extension SplitMix64 {
-    /// A uniform double in [0, 1).
-    mutating func unit() -> Double {
-        Double(next() >> 11) * 0x1.0p-53
-    }
-
-    /// True with probability `probability`.
-    mutating func chance(_ probability: Double) -> Bool {
-        unit() < probability
-    }
-}

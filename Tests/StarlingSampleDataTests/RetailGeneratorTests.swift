@@ -107,7 +107,12 @@ struct RetailGeneratorTests {
         #expect(Array(store.prefix(3)) == [0xEF, 0xBB, 0xBF])
         #expect(String(decoding: store, as: UTF8.self).contains("\r\n"))
         #expect(try scratch.lines("out/2025-01-31/fact_sales.csv.gz").count == report.salesLinesPerNight[1] + 1)
-        #expect(try scratch.lines("out/manifest.csv").count == deliveries.count + 1)
+        let manifest = try scratch.lines("out/manifest.csv")
+        #expect(manifest.count == deliveries.count + 1)
+        #expect(manifest.first.map(String.init) == ExtractManifest.manifestColumns.joined(separator: ","))
+        let redelivery = "2,2025-01-31,redelivery-2025-01-31,fact_sales.csv.gz,fact_sales,\(report.salesLinesPerNight[1]),"
+            + "\(deliveries.last?.bytes ?? 0),0,--replace-partitions"
+        #expect(manifest.last.map(String.init) == redelivery)
         // Customers: nested address, valid_from from night 2 on.
         let customer = try #require(try scratch.lines("out/2025-01-31/dim_customer.ndjson").first)
         #expect(customer.contains("\"address\": {\"city\": "))
@@ -135,15 +140,18 @@ struct RetailGeneratorTests {
                 case .badDate: #expect(line.contains("-02-30"))
                 case .unknownKey: #expect(line.split(separator: ",")[3].hasPrefix("990"))
                 case .brokenQuote: #expect(line.contains("\" pcs"))
-                case .duplicateKey: Issue.record("a duplicate key in a sales file")
+                case .duplicateKey, .truncatedJSON, .truncatedLine: Issue.record("a \(defect.kind) row in a sales file")
                 }
             }
         }
         let rate = Double(defects.filter { $0.table == "fact_sales" }.count) / Double(report.salesLinesPerNight.reduce(0, +))
         #expect(rate > 0.0015 && rate < 0.0025)
-        #expect(Set(defects.map(\.kind)) == Set(ExtractDefect.Kind.allCases))
+        #expect(Set(defects.map(\.kind)) == [.badDate, .unknownKey, .brokenQuote, .duplicateKey])
+        #expect(defects.filter { $0.kind == .duplicateKey }.allSatisfy { $0.column == "customer_id" })
         #expect(defects.filter { $0.kind == .duplicateKey }.map(\.file) == ["2025-02-02/dim_customer.ndjson", "2025-02-06/dim_customer.ndjson"])
-        #expect(try scratch.lines("out/dirty-rows.csv").count == defects.count + 1)
+        let dirtyRows = try scratch.lines("out/dirty-rows.csv")
+        #expect(dirtyRows.count == defects.count + 1)
+        #expect(dirtyRows.first.map(String.init) == ExtractManifest.dirtyRowColumns.joined(separator: ","))
     }
 
     @Test("a few nights load with examples/retail/schema.sql; the re-delivered night replaces its day")

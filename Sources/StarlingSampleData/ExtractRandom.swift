@@ -1,42 +1,37 @@
-/// Random draws for the portal generator: ranges, chances, weighted picks and UUIDs, from a
-/// SplitMix64 stream so that a seed always gives the same nights.
+/// Random draws for the extract generators (`gen retail`, `gen portal`): one SplitMix64 stream
+/// per night and purpose, and the draws they make from it — uniform numbers, chances, weighted
+/// picks, distinct indexes and UUIDs — so that a seed always gives the same nights.
 
 import StarlingColumns
 
-/// A SplitMix64 stream with the draws the portal's nights need.
-struct PortalRandom {
-    private var generator: SplitMix64
-
-    /// The stream for (`seed`, `night`, `stream`): each night and each file of a night draws from
-    /// its own stream, so changing one file's rules leaves the others' bytes alone.
-    init(seed: UInt64, night: Int, stream: UInt64) {
-        var mixer = SplitMix64(seed: seed ^ (UInt64(night) &* 0x9E37_79B9_7F4A_7C15) ^ (stream &* 0xD1B5_4A32_D192_ED03))
-        generator = SplitMix64(seed: mixer.next())
+extension SplitMix64 {
+    /// The stream for (`seed`, `night`, `purpose`): each night and each use within a night draws
+    /// from its own stream, so changing one file's rules leaves the other files alone.
+    static func stream(seed: UInt64, night: Int, purpose: UInt64) -> SplitMix64 {
+        var mixer = SplitMix64(seed: seed ^ (UInt64(night) &* 0x9E37_79B9_7F4A_7C15) ^ (purpose &* 0xD1B5_4A32_D192_ED03))
+        return SplitMix64(seed: mixer.next())
     }
 
-    mutating func next() -> UInt64 { generator.next() }
+    /// A uniform double in [0, 1).
+    mutating func unit() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// True with probability `probability`.
+    mutating func chance(_ probability: Double) -> Bool {
+        unit() < probability
+    }
 
     /// A whole number in `range` (which must not be empty).
     mutating func int(_ range: ClosedRange<Int>) -> Int {
-        let span = UInt64(range.upperBound - range.lowerBound) + 1
-        return range.lowerBound + Int(next() % span)
-    }
-
-    /// A double in [0, 1).
-    mutating func unit() -> Double {
-        Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
-    }
-
-    /// True with probability `percent` / 100.
-    mutating func chance(_ percent: Double) -> Bool {
-        unit() * 100 < percent
+        range.lowerBound + below(range.upperBound - range.lowerBound + 1)
     }
 
     /// An index into `weights`, each chosen in proportion to its weight (all weights ≥ 0, some > 0).
     mutating func weighted(_ weights: [Int]) -> Int {
         let total = weights.reduce(0, +)
         guard total > 0 else { return 0 }
-        var draw = int(0...(total - 1))
+        var draw = below(total)
         for (index, weight) in weights.enumerated() {
             if draw < weight { return index }
             draw -= weight
@@ -50,7 +45,7 @@ struct PortalRandom {
         guard limit > 0, count > 0 else { return [] }
         var chosen = Set<Int>()
         while chosen.count < min(count, limit) {
-            chosen.insert(int(0...(limit - 1)))
+            chosen.insert(below(limit))
         }
         return chosen.sorted()
     }
