@@ -1,4 +1,5 @@
-/// `starling bench run`: time the queries of a file on a warehouse, in one process.
+/// `starling bench run`: time the queries of a file on a warehouse, in one process; the shared
+/// query-timing loop and report of `bench run` and `bench ssb`.
 
 import ArgumentParser
 import StarlingEngine
@@ -13,7 +14,7 @@ struct BenchCommand: ParsableCommand {
             Example:
               starling bench run --warehouse /tmp/ssb --queries Benchmarks/ssb/queries.sql --runs 7
             """,
-        subcommands: [BenchRunCommand.self]
+        subcommands: [BenchRunCommand.self, BenchSSBCommand.self]
     )
 }
 
@@ -72,6 +73,16 @@ struct BenchRunCommand: ParsableCommand {
         let named = BenchmarkQueries.named(statements, in: script)
         guard !named.isEmpty else { throw fail("\(queries) holds no queries", status: .dataError) }
         let engine = Engine(warehouse: try options.open(), threads: threads)
+        let reports = try BenchmarkQueries.run(named, script: script, engine: engine, runs: runs, warmup: warmup, quiet: json)
+        StandardOutput.write(json ? BenchmarkReport.json(reports, threads: engine.threads, runs: runs, warmup: warmup) : BenchmarkReport.table(reports, threads: engine.threads, runs: runs))
+    }
+}
+
+/// The queries of a benchmark file with their names.
+enum BenchmarkQueries {
+    /// Runs each query `warmup` times untimed, then `runs` times timed, in order; reports each
+    /// median on stderr as it finishes unless `quiet`.
+    static func run(_ named: [(String, Query)], script: String, engine: Engine, runs: Int, warmup: Int, quiet: Bool) throws -> [BenchmarkReport] {
         var reports: [BenchmarkReport] = []
         for (name, query) in named {
             var samples: [BenchmarkSample] = []
@@ -84,14 +95,11 @@ struct BenchRunCommand: ParsableCommand {
             }
             let report = BenchmarkReport(name: name, samples: samples)
             reports.append(report)
-            if !json { StandardError.write("\(name): \(report.medianMilliseconds.formatted(decimals: 1)) ms\n") }
+            if !quiet { StandardError.write("\(name): \(report.medianMilliseconds.formatted(decimals: 1)) ms\n") }
         }
-        StandardOutput.write(json ? BenchmarkReport.json(reports, threads: engine.threads, runs: runs, warmup: warmup) : BenchmarkReport.table(reports, threads: engine.threads, runs: runs))
+        return reports
     }
-}
 
-/// The queries of a benchmark file with their names.
-enum BenchmarkQueries {
     /// Each query statement and the last `-- Name` comment line before it (else `Q<position>`).
     static func named(_ statements: [ParsedStatement], in script: String) -> [(String, Query)] {
         let bytes = Array(script.utf8)
@@ -141,6 +149,11 @@ struct BenchmarkReport {
     }
 
     static func json(_ reports: [BenchmarkReport], threads: Int, runs: Int, warmup: Int) -> String {
+        JSONText.object(jsonFields(reports, threads: threads, runs: runs, warmup: warmup)).rendered(pretty: true) + "\n"
+    }
+
+    /// The fields of `bench run --json`: queries, total_median_ms, threads, runs, warmup.
+    static func jsonFields(_ reports: [BenchmarkReport], threads: Int, runs: Int, warmup: Int) -> [(String, JSONText)] {
         func number(_ value: Double) -> JSONText { .number(value.formatted(decimals: 3)) }
         let queries = reports.map { report in
             JSONText.object([
@@ -151,10 +164,10 @@ struct BenchmarkReport {
             ])
         }
         let total = reports.reduce(0) { $0 + $1.medianMilliseconds }
-        return JSONText.object([
+        return [
             ("queries", .array(queries)), ("total_median_ms", number(total)), ("threads", .integer(threads)),
             ("runs", .integer(runs)), ("warmup", .integer(warmup)),
-        ]).rendered(pretty: true) + "\n"
+        ]
     }
 }
 

@@ -188,6 +188,37 @@ public enum FileBytes {
         _ = rmdir(path)
     }
 
+    /// The total size of the regular files below `directory` (links are not followed).
+    public static func treeSize(_ directory: String) throws(FileError) -> Int {
+        var total = 0
+        for name in try list(directory) {
+            let path = directory + "/" + name
+            var status = stat()
+            guard lstat(path, &status) == 0 else { continue }
+            switch status.st_mode & S_IFMT {
+            case S_IFDIR: total += try treeSize(path)
+            case S_IFREG: total += Int(status.st_size)
+            default: break
+            }
+        }
+        return total
+    }
+
+    /// Removes `directory` and everything below it (links are removed, not followed).
+    public static func removeTree(_ directory: String) throws(FileError) {
+        for name in try list(directory) {
+            let path = directory + "/" + name
+            var status = stat()
+            guard lstat(path, &status) == 0 else { continue }
+            if (status.st_mode & S_IFMT) == S_IFDIR {
+                try removeTree(path)
+            } else {
+                try remove(path)
+            }
+        }
+        guard rmdir(directory) == 0 || errno == ENOENT else { throw FileError(path: directory, operation: "remove directory", code: errno) }
+    }
+
     /// The size of the file at `path`, or 0 when it cannot be read.
     public static func size(of path: String) -> Int {
         var status = stat()

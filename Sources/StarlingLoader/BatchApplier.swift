@@ -100,12 +100,12 @@ final class BatchApplier {
 
     private func applyDimension(_ converted: ConvertedBatch) throws(LoadError) {
         let batch = converted.batch
+        let types = table.columns.map(\.type)
         for row in 0..<batch.rowCount where !converted.rejected[row] {
-            let values: [Value] = table.columns.indices.map { column in
+            let values: [Value] = types.indices.map { column in
                 let converted = converted.columns[column]
                 if converted.nulls[row] { return .null }
-                let type = table.columns[column].type
-                switch type {
+                switch types[column] {
                 case .varchar:
                     let start = Int(converted.values[row] & ~(1 << 62))
                     let source = converted.values[row] & (1 << 62) != 0 ? batch.records.unescaped : batch.text

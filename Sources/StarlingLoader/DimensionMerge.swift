@@ -59,6 +59,9 @@ enum DimensionMerge {
         // The current row of each key, and every key that has any version.
         var currentRow: [Value: Int] = [:]
         var knownKeys = Set<Value>()
+        currentRow.reserveCapacity(rows.count + incoming.count)
+        knownKeys.reserveCapacity(rows.count + incoming.count)
+        rows.reserveCapacity(rows.count + incoming.count)
         for (index, row) in rows.enumerated() {
             knownKeys.insert(row[key])
             if typeTwo, let to, case .integer(let end) = row[to], end < openEnd { continue }

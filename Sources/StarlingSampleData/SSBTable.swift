@@ -14,6 +14,12 @@ public enum SSBTable: String, CaseIterable, Sendable {
         "\(rawValue).\(format.fileExtension)"
     }
 
+    /// The table the file loads into: `dates` for the date dimension (DATE is a keyword), the
+    /// file's own name for the others.
+    public var tableName: String {
+        self == .date ? "dates" : rawValue
+    }
+
     /// The column names, as `Benchmarks/ssb/schema.sql` declares them (the CSV header).
     public var columnNames: [String] {
         switch self {

@@ -83,11 +83,6 @@ public enum CatalogFile {
             guard table.identifier > 0, table.identifier < catalog.nextTableIdentifier else {
                 throw StorageError(.corrupt, "table \(table.name) has identifier \(table.identifier)")
             }
-            for column in table.columns {
-                guard LogicalType(canonicalName: column.typeName) != nil else {
-                    throw StorageError(.corrupt, "column \(table.name).\(column.name) has unknown type \(column.typeName)")
-                }
-            }
             for partition in table.partitions {
                 for segment in partition.segments {
                     guard segment.rows >= 0, segment.bytes >= 0, !segment.path.contains(".."), !segment.path.hasPrefix("/") else {

@@ -43,6 +43,20 @@ public struct Warehouse: Sendable {
         }
     }
 
+    /// Deletes the warehouse at `directory` and everything in it, after checking that it is a
+    /// Starling warehouse and taking its writer lock (so no load is running into it).
+    public static func remove(at directory: String) throws(StorageError) {
+        _ = try Warehouse(opening: directory)
+        let lock = try WarehouseLock(directory: directory, wait: false)
+        defer { lock.release() }
+        do { try FileBytes.removeTree(directory) } catch { throw StorageError(error) }
+    }
+
+    /// The bytes the warehouse's files take on disk (snapshots, segments, load log).
+    public func sizeOnDisk() throws(StorageError) -> Int {
+        do { return try FileBytes.treeSize(directory) } catch { throw StorageError(error) }
+    }
+
     /// Creates a new, empty warehouse (snapshot 1) at `directory`, which must not exist or be empty.
     @discardableResult
     public static func create(at directory: String) throws(StorageError) -> Warehouse {

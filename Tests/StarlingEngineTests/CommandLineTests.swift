@@ -115,4 +115,36 @@ struct CommandLineTests {
         let table = try Self.run(["bench", "run", "--queries", file, "--runs", "1"], warehouse: warehouse)
         #expect(table.output.contains("total of medians"))
     }
+
+    @Test("bench ssb generates, loads into a fresh warehouse, runs the 13 queries, and reuses its data")
+    func benchSSB() throws {
+        let directory = NSTemporaryDirectory() + "starling-bench-ssb-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let arguments = ["bench", "ssb", "--sf", "0.002", "--data", directory, "--runs", "1", "--warmup", "0", "--threads", "2", "--json"]
+        let first = try Self.run(arguments, warehouse: "/nonexistent")
+        #expect(first.status == 0, "\(first.error)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(first.output.utf8)) as? [String: Any])
+        let queries = try #require(object["queries"] as? [[String: Any]])
+        #expect(queries.map { $0["name"] as? String ?? "" } == ["Q1.1", "Q1.2", "Q1.3", "Q2.1", "Q2.2", "Q2.3", "Q3.1", "Q3.2", "Q3.3", "Q3.4", "Q4.1", "Q4.2", "Q4.3"])
+        let load = try #require(object["load"] as? [String: Any])
+        let tables = try #require(load["tables"] as? [[String: Any]])
+        #expect(tables.map { $0["table"] as? String ?? "" } == ["dates", "customer", "supplier", "part", "lineorder"])
+        #expect((tables.last?["rows"] as? Int ?? 0) > 10_000)
+        #expect((load["peak_rss_bytes"] as? Int ?? 0) > 0)
+        #expect(((object["warehouse"] as? [String: Any])?["bytes"] as? Int ?? 0) > 0)
+        #expect((object["data"] as? [String: Any])?["reused"] as? Bool == false)
+        // A second run reuses the files and replaces its own warehouse.
+        let second = try Self.run(arguments, warehouse: "/nonexistent")
+        #expect(second.status == 0, "\(second.error)")
+        let again = try #require(try JSONSerialization.jsonObject(with: Data(second.output.utf8)) as? [String: Any])
+        #expect((again["data"] as? [String: Any])?["reused"] as? Bool == true)
+        #expect((again["queries"] as? [[String: Any]])?.map { $0["rows"] as? Int } == queries.map { $0["rows"] as? Int })
+        // A warehouse bench ssb did not create is never replaced.
+        let foreign = try Self.warehouse()
+        defer { try? FileManager.default.removeItem(atPath: foreign) }
+        let refused = try Self.run(["bench", "ssb", "--sf", "0.002", "--data", directory, "--warehouse", foreign], warehouse: "/nonexistent")
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("was not created by starling bench ssb"))
+        #expect(FileManager.default.fileExists(atPath: foreign + "/starling-warehouse"))
+    }
 }
