@@ -97,7 +97,13 @@ struct BatchConverter: Sendable {
         for (column, resolver) in resolvers.sorted(by: { $0.key < $1.key }) {
             var codes = columns[column].values
             let type = table.columns[column].type
-            for row in 0..<rows where !rejected[row] && !columns[column].nulls[row] {
+            // Type-1 integer keys (the common case): a tight loop over the key column, so the
+            // lookups' cache misses overlap; keys not found go through the general path below.
+            var pending: [Int]? = nil
+            if type != .varchar, resolver.dateColumn == nil, let map = resolver.integerCodes {
+                pending = Self.resolveIntegerKeys(columns[column], map: map, rejected: rejected, into: &codes)
+            }
+            for row in pending ?? Array(0..<rows) where !rejected[row] && !columns[column].nulls[row] {
                 var factDate: Int64?
                 if let dateColumn = resolver.dateColumn, !columns[dateColumn].nulls[row] { factDate = columns[dateColumn].values[row] }
                 let code: Int32?
@@ -127,6 +133,26 @@ struct BatchConverter: Sendable {
         rejects.sort { $0.row < $1.row }
         return ConvertedBatch(batch: batch, columns: columns, rejected: rejected, rejects: rejects,
                               partitionOf: partitionOf, partitionKeys: partitionKeys, unknownKeys: unknownKeys)
+    }
+
+    /// Stores the row code of every non-NULL key of rows not rejected into `codes`; returns the
+    /// rows whose key the map lacks.
+    static func resolveIntegerKeys(_ keys: ConvertedColumn, map: IntegerMap, rejected: [Bool], into codes: inout [Int64]) -> [Int] {
+        var missing: [Int] = []
+        let count = min(keys.values.count, keys.nulls.count, rejected.count, codes.count)
+        keys.values.withUnsafeBufferPointer { values in
+            keys.nulls.withUnsafeBufferPointer { nulls in
+                rejected.withUnsafeBufferPointer { rejected in
+                    codes.withUnsafeMutableBufferPointer { codes in
+                        for row in 0..<count where !rejected[row] && !nulls[row] {
+                            let code = map.code(for: values[row])
+                            if code >= 0 { codes[row] = Int64(code) } else { missing.append(row) }
+                        }
+                    }
+                }
+            }
+        }
+        return missing
     }
 
     /// Which rows are rejected so far, and why.

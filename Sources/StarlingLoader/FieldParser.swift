@@ -11,6 +11,18 @@ enum FieldParser {
         // Unchecked access within the run's own bounds.
         let bytes = base.assumingMemoryBound(to: UInt8.self)
         guard let (start, end, negative) = signedDigits(bytes, count: raw.count), start < end else { return nil }
+        // Up to 18 digits cannot overflow an Int64: no overflow checks needed.
+        if end - start <= 18 {
+            var value: Int64 = 0
+            var index = start
+            while index < end {
+                let digit = bytes[index] &- 48
+                guard digit <= 9 else { return nil }
+                value = value &* 10 &+ Int64(digit)
+                index &+= 1
+            }
+            return negative ? -value : value
+        }
         var index = start
         // Accumulate negatively so Int64.min parses.
         var value: Int64 = 0
