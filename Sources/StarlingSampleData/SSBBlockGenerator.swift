@@ -98,35 +98,34 @@ struct SSBBlockGenerator: Sendable {
 
     /// c_custkey, c_name, c_address, c_city, c_nation, c_region, c_phone, c_mktsegment.
     private func writeCustomers(_ keys: Range<Int>, random: inout SplitMix64, into writer: inout RowWriter) {
-        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
-        defer { scratch.deallocate() }
-        for index in keys {
-            let key = index + 1
-            let nation = random.below(25)
-            writer.integerField(key)
-            writer.word(prefixes, Prefix.customer)
-            writer.zeroPadded(key, width: 9)
-            writer.endField()
-            writeAddress(random: &random, scratch: scratch, into: &writer)
-            writeLocation(nation: nation, random: &random, into: &writer)
+        writeParties(keys, prefix: Prefix.customer, random: &random, into: &writer) { random, writer in
             writer.wordField(segments, random.below(5))
-            writer.endRow()
         }
     }
 
     /// s_suppkey, s_name, s_address, s_city, s_nation, s_region, s_phone.
     private func writeSuppliers(_ keys: Range<Int>, random: inout SplitMix64, into writer: inout RowWriter) {
+        writeParties(keys, prefix: Prefix.supplier, random: &random, into: &writer) { _, _ in }
+    }
+
+    /// Customers and suppliers alike: key, `Prefix#000000042` name, address, city, nation,
+    /// region and phone, then whatever `rest` adds, per row.
+    private func writeParties(
+        _ keys: Range<Int>, prefix: Int, random: inout SplitMix64, into writer: inout RowWriter,
+        rest: (inout SplitMix64, inout RowWriter) -> Void
+    ) {
         let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
         defer { scratch.deallocate() }
         for index in keys {
             let key = index + 1
             let nation = random.below(25)
             writer.integerField(key)
-            writer.word(prefixes, Prefix.supplier)
+            writer.word(prefixes, prefix)
             writer.zeroPadded(key, width: 9)
             writer.endField()
             writeAddress(random: &random, scratch: scratch, into: &writer)
             writeLocation(nation: nation, random: &random, into: &writer)
+            rest(&random, &writer)
             writer.endRow()
         }
     }
