@@ -105,7 +105,28 @@ public enum FileBytes {
             }
         }
         if let failure { throw failure }
+        startWriteback(descriptor)
     }
+
+    /// Asks the kernel to start writing the file's dirty pages to disk now, without waiting
+    /// (Linux's `sync_file_range(…, SYNC_FILE_RANGE_WRITE)`), so the fsync that makes the file
+    /// durable later finds most of them written: a large load's segments reach the disk while it
+    /// goes on parsing, instead of all at its commit. Durability still comes only from that fsync.
+    /// Does nothing where the call does not exist.
+    static func startWriteback(_ descriptor: Int32) {
+        guard let syncFileRange = Self.syncFileRange else { return }
+        _ = syncFileRange(descriptor, 0, 0, 2)  // SYNC_FILE_RANGE_WRITE
+    }
+
+    /// `sync_file_range`, looked up at run time (the Glibc module does not declare it).
+    private static let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? = {
+        #if os(Linux)
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
+        #else
+        return nil
+        #endif
+    }()
 
     /// fsyncs a file already written.
     public static func syncFile(_ path: String) throws(FileError) {
