@@ -107,6 +107,38 @@ public struct SegmentReader: Sendable {
         }
     }
 
+    /// Column `column` of row group `rowGroup` as an ``IntegerChunkView`` (checksum checked,
+    /// decompressed if need be, values left encoded), or nil when the chunk is not one the view
+    /// reads (NULLs, non-integer type, run-length or delta encoding): decode those with `read`.
+    public func integerView(rowGroup: Int, column: Int) throws(SegmentError) -> IntegerChunkView? {
+        precondition(footer.rowGroups.indices.contains(rowGroup) && footer.columns.indices.contains(column), "no such chunk")
+        let group = footer.rowGroups[rowGroup]
+        let chunk = group.chunks[column]
+        let type = footer.columns[column].type
+        guard chunk.statistics.nullCount == 0, [.plain, .bitPacked, .dictionary].contains(chunk.encoding),
+              type.physicalType.integerRange != nil, type.physicalType != .boolean else { return nil }
+        let stored = UnsafeRawBufferPointer(rebasing: file.bytes[chunk.offset..<(chunk.offset + chunk.storedLength)])
+        let actual = XXHash64.hash(stored)
+        guard actual == chunk.checksum else {
+            throw SegmentError(path: path, offset: chunk.offset, kind: .checksumMismatch, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup): checksum is \(hex(actual)), expected \(hex(chunk.checksum))")
+        }
+        do {
+            if chunk.compression == .none {
+                return try IntegerChunkView.make(stored, owner: file, encoding: chunk.encoding, physical: type.physicalType, count: group.rowCount)
+            }
+            let decompressed = ByteStorage(byteCount: chunk.encodedLength, zeroed: false)
+            let destination = UnsafeMutableRawBufferPointer(start: decompressed.baseAddress, count: chunk.encodedLength)
+            try Compressor.decompress(stored, codec: chunk.compression, into: destination)
+            return try IntegerChunkView.make(UnsafeRawBufferPointer(destination), owner: decompressed, encoding: chunk.encoding, physical: type.physicalType, count: group.rowCount)
+        } catch let error as CompressionError {
+            throw SegmentError(path: path, offset: chunk.offset, kind: .compression, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup): \(error)")
+        } catch let error as EncodedDataError {
+            throw SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup) (\(chunk.encoding)), \(error)")
+        } catch {
+            throw SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "\(error)")
+        }
+    }
+
     /// Decodes every row group of column `column`.
     public func readColumn(_ column: Int) throws(SegmentError) -> [ColumnVector] {
         var vectors: [ColumnVector] = []
