@@ -89,15 +89,19 @@ public struct IntegerChunkView: @unchecked Sendable {
     /// The rows among `candidates` (every row when nil), in order, whose value `v` is a row code
     /// that qualifies: `0 < v < qualifies.count` and `qualifies[v]`.
     public func select(qualifying qualifies: [Bool], among candidates: [Int32]?) throws(EncodedDataError) -> [Int32] {
+        guard !qualifies.isEmpty else { return [] }
         let total = candidates?.count ?? count
-        let limit = Int64(qualifies.count)
+        // Codes 1 ..< qualifies.count, tested without branches: others look up entry 0 and fail.
+        let bound = UInt64(qualifies.count - 1)
         var bad: UInt64?
-        let result = qualifies.withUnsafeBufferPointer { qualifies in
+        let result = qualifies.withUnsafeBytes { flags in
             [Int32](unsafeUninitializedCapacity: total) { output, initialized in
                 var kept = 0
                 forEachValue(candidates, bad: &bad) { _, row, value in
                     output[kept] = row
-                    if value > 0 && value < limit && qualifies[Int(truncatingIfNeeded: value)] { kept &+= 1 }
+                    let inRange = UInt64(bitPattern: value &- 1) < bound
+                    let flag = flags[inRange ? Int(truncatingIfNeeded: value) : 0]
+                    kept &+= Int(flag & (inRange ? 1 : 0))
                 }
                 initialized = kept
             }

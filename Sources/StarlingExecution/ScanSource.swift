@@ -11,6 +11,9 @@ final class ScanSource: @unchecked Sendable {
     let readers: [SegmentReader]
     /// (segment, row group) pairs.
     let morsels: [(segment: Int, rowGroup: Int)]
+    /// The star-join conditions, most selective first (the fewest qualifying codes), so the later
+    /// ones look at fewer rows.
+    let codeFilters: [CodeFilter]
     /// Per segment, per scan column: the file column index, or nil when the file predates it.
     let fileColumns: [[Int?]]
 
@@ -61,6 +64,7 @@ final class ScanSource: @unchecked Sendable {
         }
         self.morsels = morsels
         self.fileColumns = fileColumns
+        self.codeFilters = specification.codeFilters.map { (Self.passing($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     /// The rows of morsel `index` that pass the filter, or nil when the zone maps rule it out.
@@ -93,7 +97,7 @@ final class ScanSource: @unchecked Sendable {
         // Star-join conditions: keep rows whose row code passes its dimension's conditions. Codes
         // read straight from the encoded chunk are only looked at for the rows still selected.
         var views = [IntegerChunkView?](repeating: nil, count: columns.count)
-        for codeFilter in specification.codeFilters {
+        for codeFilter in codeFilters {
             let scanIndex = codeFilter.scanColumn
             if vectors[scanIndex] == nil, views[scanIndex] == nil {
                 views[scanIndex] = try integerView(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
@@ -165,6 +169,12 @@ final class ScanSource: @unchecked Sendable {
         } catch {
             throw QueryError(.storage, error.description)
         }
+    }
+
+    /// The share of a code filter's codes that qualify.
+    static func passing(_ filter: CodeFilter) -> Double {
+        guard filter.qualifies.count > 1 else { return 0 }
+        return Double(filter.qualifies.dropFirst().reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(filter.qualifies.count - 1)
     }
 
     static func placeholder(_ type: LogicalType) -> Vector {
