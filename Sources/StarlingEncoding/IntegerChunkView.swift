@@ -86,22 +86,18 @@ public struct IntegerChunkView: @unchecked Sendable {
         return result
     }
 
-    /// The rows among `candidates` (every row when nil), in order, whose value `v` is a row code
-    /// that qualifies: `0 < v < qualifies.count` and `qualifies[v]`.
-    public func select(qualifying qualifies: [Bool], among candidates: [Int32]?) throws(EncodedDataError) -> [Int32] {
-        guard !qualifies.isEmpty else { return [] }
+    /// The rows among `candidates` (every row when nil), in order, whose value is a row code in
+    /// `codes`.
+    public func select(qualifying codes: CodeBitmap, among candidates: [Int32]?) throws(EncodedDataError) -> [Int32] {
         let total = candidates?.count ?? count
-        // Codes 1 ..< qualifies.count, tested without branches: others look up entry 0 and fail.
-        let bound = UInt64(qualifies.count - 1)
+        let limit = codes.count
         var bad: UInt64?
-        let result = qualifies.withUnsafeBytes { flags in
+        let result = codes.words.withUnsafeBufferPointer { words in
             [Int32](unsafeUninitializedCapacity: total) { output, initialized in
                 var kept = 0
                 forEachValue(candidates, bad: &bad) { _, row, value in
                     output[kept] = row
-                    let inRange = UInt64(bitPattern: value &- 1) < bound
-                    let flag = flags[inRange ? Int(truncatingIfNeeded: value) : 0]
-                    kept &+= Int(flag & (inRange ? 1 : 0))
+                    kept &+= CodeBitmap.contains(words, limit, value) ? 1 : 0
                 }
                 initialized = kept
             }

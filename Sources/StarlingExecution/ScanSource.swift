@@ -13,7 +13,7 @@ final class ScanSource: @unchecked Sendable {
     let morsels: [(segment: Int, rowGroup: Int)]
     /// The star-join conditions, most selective first (the fewest qualifying codes), so the later
     /// ones look at fewer rows.
-    let codeFilters: [CodeFilter]
+    let codeFilters: [(filter: CodeFilter, codes: CodeBitmap)]
     /// Per segment, per scan column: the file column index, or nil when the file predates it.
     let fileColumns: [[Int?]]
 
@@ -64,7 +64,7 @@ final class ScanSource: @unchecked Sendable {
         }
         self.morsels = morsels
         self.fileColumns = fileColumns
-        self.codeFilters = specification.codeFilters.map { (Self.passing($0), $0) }.sorted { $0.0 < $1.0 }.map(\.1)
+        self.codeFilters = specification.codeFilters.map { ($0, CodeBitmap($0.qualifies)) }.sorted { $0.codes.selectivity < $1.codes.selectivity }
     }
 
     /// The rows of morsel `index` that pass the filter, or nil when the zone maps rule it out.
@@ -97,7 +97,7 @@ final class ScanSource: @unchecked Sendable {
         // Star-join conditions: keep rows whose row code passes its dimension's conditions. Codes
         // read straight from the encoded chunk are only looked at for the rows still selected.
         var views = [IntegerChunkView?](repeating: nil, count: columns.count)
-        for codeFilter in codeFilters {
+        for (codeFilter, codes) in codeFilters {
             let scanIndex = codeFilter.scanColumn
             if vectors[scanIndex] == nil, views[scanIndex] == nil {
                 views[scanIndex] = try integerView(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
@@ -105,7 +105,7 @@ final class ScanSource: @unchecked Sendable {
             let kept: [Int32]
             if let view = views[scanIndex] {
                 do {
-                    kept = try view.select(qualifying: codeFilter.qualifies, among: selection)
+                    kept = try view.select(qualifying: codes, among: selection)
                 } catch {
                     throw QueryError(.storage, "\(readers[segmentIndex].path): \(columns[scanIndex].column.name) in row group \(rowGroup): \(error)")
                 }
@@ -169,12 +169,6 @@ final class ScanSource: @unchecked Sendable {
         } catch {
             throw QueryError(.storage, error.description)
         }
-    }
-
-    /// The share of a code filter's codes that qualify.
-    static func passing(_ filter: CodeFilter) -> Double {
-        guard filter.qualifies.count > 1 else { return 0 }
-        return Double(filter.qualifies.dropFirst().reduce(0) { $0 + ($1 ? 1 : 0) }) / Double(filter.qualifies.count - 1)
     }
 
     static func placeholder(_ type: LogicalType) -> Vector {
