@@ -11,10 +11,11 @@ final class ScanSource: @unchecked Sendable {
     let readers: [SegmentReader]
     /// (segment, row group) pairs.
     let morsels: [(segment: Int, rowGroup: Int)]
+    /// The star-join conditions, most selective first (the fewest qualifying codes), so the later
+    /// ones look at fewer rows.
+    let codeFilters: [(filter: CodeFilter, codes: CodeBitmap)]
     /// Per segment, per scan column: the file column index, or nil when the file predates it.
     let fileColumns: [[Int?]]
-    /// The scan columns the filter reads.
-    let filterColumns: Set<Int>
 
     init(_ specification: ScanSpecification, warehouse: Warehouse, threads: Int) throws(QueryError) {
         self.specification = specification
@@ -63,7 +64,7 @@ final class ScanSource: @unchecked Sendable {
         }
         self.morsels = morsels
         self.fileColumns = fileColumns
-        self.filterColumns = (specification.filter?.columnsUsed ?? []).union(specification.codeFilters.map(\.scanColumn))
+        self.codeFilters = specification.codeFilters.map { ($0, CodeBitmap($0.qualifies)) }.sorted { $0.codes.selectivity < $1.codes.selectivity }
     }
 
     /// The rows of morsel `index` that pass the filter, or nil when the zone maps rule it out.
@@ -79,8 +80,12 @@ final class ScanSource: @unchecked Sendable {
         counters.rowsIn += group.rowCount
         let columns = specification.columns
         var vectors = [Vector?](repeating: nil, count: columns.count)
-        for scanIndex in filterColumns.sorted() {
+        // Columns decoded for every row of the group (gathered to the selection at the end).
+        var whole = [Bool](repeating: false, count: columns.count)
+        let expressionColumns = specification.filter?.columnsUsed ?? []
+        for scanIndex in expressionColumns.sorted() {
             vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
+            whole[scanIndex] = true
         }
         var selection: [Int32]?
         if let filter = specification.filter {
@@ -89,32 +94,39 @@ final class ScanSource: @unchecked Sendable {
             if selected.isEmpty { return nil }
             if selected.count < group.rowCount { selection = selected }
         }
-        // Star-join conditions: keep rows whose row code passes its dimension's conditions.
-        for codeFilter in specification.codeFilters {
-            guard let codes = vectors[codeFilter.scanColumn], case .integers(let values) = codes.data else { continue }
-            let qualifies = codeFilter.qualifies
-            let limit = Int64(qualifies.count)
-            var kept: [Int32] = []
-            let candidates = selection ?? (0..<Int32(group.rowCount)).map { $0 }
-            kept.reserveCapacity(candidates.count)
-            values.withUnsafeBufferPointer { values in
-                qualifies.withUnsafeBufferPointer { qualifies in
-                    for row in candidates {
-                        let code = values[Int(row)]
-                        if code > 0 && code < limit && qualifies[Int(code)] && !codes.isNull(Int(row)) { kept.append(row) }
-                    }
+        // Star-join conditions: keep rows whose row code passes its dimension's conditions. Codes
+        // read straight from the encoded chunk are only looked at for the rows still selected.
+        var views = [IntegerChunkView?](repeating: nil, count: columns.count)
+        for (codeFilter, codes) in codeFilters {
+            let scanIndex = codeFilter.scanColumn
+            if vectors[scanIndex] == nil, views[scanIndex] == nil {
+                views[scanIndex] = try integerView(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
+            }
+            let kept: [Int32]
+            if let view = views[scanIndex] {
+                do {
+                    kept = try view.select(qualifying: codes, among: selection)
+                } catch {
+                    throw QueryError(.storage, "\(readers[segmentIndex].path): \(columns[scanIndex].column.name) in row group \(rowGroup): \(error)")
                 }
+            } else {
+                if vectors[scanIndex] == nil {
+                    vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
+                    whole[scanIndex] = true
+                }
+                guard let codes = vectors[scanIndex] else { continue }
+                kept = Self.qualifying(codes, codeFilter.qualifies, among: selection)
             }
             if kept.isEmpty { return nil }
             selection = kept.count < group.rowCount ? kept : nil
         }
         for scanIndex in columns.indices where vectors[scanIndex] == nil {
-            vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters, selection: selection)
+            vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters, selection: selection, view: views[scanIndex])
         }
         var output: [Vector] = []
         for (scanIndex, vector) in vectors.enumerated() {
             guard let vector else { continue }
-            if let selection, filterColumns.contains(scanIndex) {
+            if let selection, whole[scanIndex] {
                 output.append(vector.gather(selection))
             } else {
                 output.append(vector)
@@ -123,25 +135,74 @@ final class ScanSource: @unchecked Sendable {
         return Chunk(columns: output, count: selection?.count ?? group.rowCount)
     }
 
+    /// The rows among `candidates` (all when nil) whose code in `codes` is not NULL and qualifies.
+    static func qualifying(_ codes: Vector, _ qualifies: [Bool], among candidates: [Int32]?) -> [Int32] {
+        guard case .integers(let values) = codes.data else { return candidates ?? (0..<Int32(codes.count)).map { $0 } }
+        let limit = Int64(qualifies.count)
+        var kept: [Int32] = []
+        kept.reserveCapacity(candidates?.count ?? codes.count)
+        values.withUnsafeBufferPointer { values in
+            qualifies.withUnsafeBufferPointer { qualifies in
+                func test(_ row: Int32) {
+                    let code = values[Int(row)]
+                    if code > 0 && code < limit && qualifies[Int(code)] && !codes.isNull(Int(row)) { kept.append(row) }
+                }
+                if let candidates {
+                    for row in candidates { test(row) }
+                } else {
+                    for row in 0..<Int32(codes.count) { test(row) }
+                }
+            }
+        }
+        return kept
+    }
+
+    /// Column `scanIndex` of a row group as an encoded-chunk view, when the file has the column and
+    /// its chunk is one a view reads (see ``IntegerChunkView``).
+    private func integerView(_ scanIndex: Int, segmentIndex: Int, rowGroup: Int, counters: inout OperatorCounters) throws(QueryError) -> IntegerChunkView? {
+        guard let fileIndex = fileColumns[segmentIndex][scanIndex] else { return nil }
+        let reader = readers[segmentIndex]
+        do {
+            guard let view = try reader.integerView(rowGroup: rowGroup, column: fileIndex) else { return nil }
+            counters.bytesRead += reader.footer.rowGroups[rowGroup].chunks[fileIndex].storedLength
+            return view
+        } catch {
+            throw QueryError(.storage, error.description)
+        }
+    }
+
     static func placeholder(_ type: LogicalType) -> Vector {
         Vector(type: type, count: 0, data: .integers([]), nulls: nil)
     }
 
-    /// Decodes one column of a row group (gathering `selection` when given) in the scan's form.
-    private func readColumn(_ scanIndex: Int, segmentIndex: Int, rowGroup: Int, counters: inout OperatorCounters, selection: [Int32]? = nil) throws(QueryError) -> Vector {
+    /// Decodes one column of a row group (gathering `selection` when given) in the scan's form,
+    /// from `view` when the caller already holds one.
+    private func readColumn(_ scanIndex: Int, segmentIndex: Int, rowGroup: Int, counters: inout OperatorCounters, selection: [Int32]? = nil, view: IntegerChunkView? = nil) throws(QueryError) -> Vector {
         let column = specification.columns[scanIndex]
         let reader = readers[segmentIndex]
         let rowCount = reader.footer.rowGroups[rowGroup].rowCount
         var stored: Vector
         if let fileIndex = fileColumns[segmentIndex][scanIndex] {
-            do {
-                let decoded = try reader.read(rowGroup: rowGroup, column: fileIndex)
-                // Only the selected rows are widened.
-                stored = selection.map { Vector(decoded, rows: $0) } ?? Vector(decoded)
-            } catch {
-                throw QueryError(.storage, error.description)
+            var view = view
+            if view == nil { view = try integerView(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters) }
+            if let view {
+                // Only the selected rows are decoded, straight to 64 bits.
+                do {
+                    let values = try view.gather(selection)
+                    stored = Vector(type: column.column.storedType, count: values.count, data: .integers(values), nulls: nil)
+                } catch {
+                    throw QueryError(.storage, "\(reader.path): \(column.column.name) in row group \(rowGroup): \(error)")
+                }
+            } else {
+                do {
+                    let decoded = try reader.read(rowGroup: rowGroup, column: fileIndex)
+                    // Only the selected rows are widened.
+                    stored = selection.map { Vector(decoded, rows: $0) } ?? Vector(decoded)
+                } catch {
+                    throw QueryError(.storage, error.description)
+                }
+                counters.bytesRead += reader.footer.rowGroups[rowGroup].chunks[fileIndex].storedLength
             }
-            counters.bytesRead += reader.footer.rowGroups[rowGroup].chunks[fileIndex].storedLength
         } else {
             stored = Vector(constant: .null, type: column.column.storedType, count: selection?.count ?? rowCount)
         }

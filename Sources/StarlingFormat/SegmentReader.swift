@@ -17,9 +17,13 @@ public struct SegmentReader: Sendable {
     public let footer: SegmentFooter
     /// Where the footer starts (and the data region ends).
     public let footerOffset: Int
+    /// The mapped file's identity when it is settled (see ``FileIdentity``); chunk checksums
+    /// already checked in this process are then not hashed again.
+    public private(set) var identity: FileIdentity?
 
     /// Opens the file at `path`.
     public init(path: String) throws(SegmentError) {
+        let before = FileIdentity.of(path: path)
         let bytes: ByteStorage
         do {
             bytes = try FileBytes.map(path: path)
@@ -27,6 +31,7 @@ public struct SegmentReader: Sendable {
             throw SegmentError(path: path, offset: 0, kind: error.isMissing ? .missingFile : .io, reason: error.description)
         }
         try self.init(bytes: bytes, path: path)
+        if let before, FileIdentity.of(path: path) == before { identity = before }
     }
 
     /// Opens a segment held in memory; `path` names it in errors.
@@ -85,10 +90,7 @@ public struct SegmentReader: Sendable {
         let group = footer.rowGroups[rowGroup]
         let chunk = group.chunks[column]
         let stored = UnsafeRawBufferPointer(rebasing: file.bytes[chunk.offset..<(chunk.offset + chunk.storedLength)])
-        let actual = XXHash64.hash(stored)
-        guard actual == chunk.checksum else {
-            throw SegmentError(path: path, offset: chunk.offset, kind: .checksumMismatch, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup): checksum is \(hex(actual)), expected \(hex(chunk.checksum))")
-        }
+        try checkChecksum(stored, chunk, rowGroup: rowGroup, column: column)
         let type = footer.columns[column].type
         do {
             if chunk.compression == .none {
@@ -105,6 +107,47 @@ public struct SegmentReader: Sendable {
         } catch {
             throw SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "\(error)")
         }
+    }
+
+    /// Column `column` of row group `rowGroup` as an ``IntegerChunkView`` (checksum checked,
+    /// decompressed if need be, values left encoded), or nil when the chunk is not one the view
+    /// reads (NULLs, non-integer type, run-length or delta encoding): decode those with `read`.
+    public func integerView(rowGroup: Int, column: Int) throws(SegmentError) -> IntegerChunkView? {
+        precondition(footer.rowGroups.indices.contains(rowGroup) && footer.columns.indices.contains(column), "no such chunk")
+        let group = footer.rowGroups[rowGroup]
+        let chunk = group.chunks[column]
+        let type = footer.columns[column].type
+        guard chunk.statistics.nullCount == 0, [.plain, .bitPacked, .dictionary].contains(chunk.encoding),
+              type.physicalType.integerRange != nil, type.physicalType != .boolean else { return nil }
+        let stored = UnsafeRawBufferPointer(rebasing: file.bytes[chunk.offset..<(chunk.offset + chunk.storedLength)])
+        try checkChecksum(stored, chunk, rowGroup: rowGroup, column: column)
+        do {
+            if chunk.compression == .none {
+                return try IntegerChunkView.make(stored, owner: file, encoding: chunk.encoding, physical: type.physicalType, count: group.rowCount)
+            }
+            let decompressed = ByteStorage(byteCount: chunk.encodedLength, zeroed: false)
+            let destination = UnsafeMutableRawBufferPointer(start: decompressed.baseAddress, count: chunk.encodedLength)
+            try Compressor.decompress(stored, codec: chunk.compression, into: destination)
+            return try IntegerChunkView.make(UnsafeRawBufferPointer(destination), owner: decompressed, encoding: chunk.encoding, physical: type.physicalType, count: group.rowCount)
+        } catch let error as CompressionError {
+            throw SegmentError(path: path, offset: chunk.offset, kind: .compression, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup): \(error)")
+        } catch let error as EncodedDataError {
+            throw SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup) (\(chunk.encoding)), \(error)")
+        } catch {
+            throw SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "\(error)")
+        }
+    }
+
+    /// Throws unless `stored` (chunk `chunk`) hashes to its recorded checksum; skipped for a chunk
+    /// of a settled file already checked in this process.
+    private func checkChecksum(_ stored: UnsafeRawBufferPointer, _ chunk: ChunkDescriptor, rowGroup: Int, column: Int) throws(SegmentError) {
+        let key = identity.map { VerifiedChunks.Key(file: $0, offset: chunk.offset, length: chunk.storedLength, checksum: chunk.checksum) }
+        if let key, VerifiedChunks.shared.contains(key) { return }
+        let actual = XXHash64.hash(stored)
+        guard actual == chunk.checksum else {
+            throw SegmentError(path: path, offset: chunk.offset, kind: .checksumMismatch, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup): checksum is \(hex(actual)), expected \(hex(chunk.checksum))")
+        }
+        if let key { VerifiedChunks.shared.insert(key) }
     }
 
     /// Decodes every row group of column `column`.

@@ -1,0 +1,186 @@
+/// Row-by-row access to an integer chunk's values, without decoding the whole chunk first.
+
+import StarlingColumns
+
+/// An integer chunk without NULLs, stored bit-packed, dictionary-coded or plain, whose values are
+/// read by row number straight from the encoded bytes.
+///
+/// Scans use it for late materialisation (only the rows that passed the filters are decoded, and
+/// straight to `Int64`) and to test row codes against a star-join bitmap without materialising the
+/// codes at all. ``make(_:owner:physical:count:)`` checks everything the full decoder checks up
+/// front (header, lengths, dictionary order, and that every value a bit-packing frame can hold
+/// fits the type); the one per-row check left is that a dictionary code is below the dictionary
+/// size, which every reader performs and reports as an ``EncodedDataError``.
+public struct IntegerChunkView: @unchecked Sendable {
+    /// How the values are laid out in `bytes`.
+    enum Layout {
+        /// Frame of reference: `reference + unpacked(row)`.
+        case packed(reference: Int64)
+        /// Codes into `entries`, bit-packed.
+        case dictionary
+        /// Values back to back, `byteWidth` bytes each, little-endian and signed.
+        case plain(byteWidth: Int)
+    }
+
+    /// Keeps `bytes` alive (a mapped file or a decompressed chunk).
+    let owner: ByteStorage
+    /// The packed codes or offsets, or the plain values.
+    let bytes: UnsafeRawBufferPointer
+    let layout: Layout
+    /// Bits per packed value (0...57), 0 for plain.
+    let width: Int
+    /// The dictionary, for `.dictionary`.
+    let entries: [Int64]
+    /// The number of rows.
+    public let count: Int
+
+    /// A view of the encoded chunk `encoded` (held alive by `owner`) of `count` values of
+    /// `physical`, or nil when the chunk has NULLs, another encoding, or a packing this view does
+    /// not read (wider than 57 bits, or a frame reaching outside the type); decode those whole.
+    public static func make(_ encoded: UnsafeRawBufferPointer, owner: ByteStorage, encoding: Encoding, physical: PhysicalType, count: Int) throws(EncodedDataError) -> IntegerChunkView? {
+        guard let range = physical.integerRange, physical != .boolean, let byteWidth = physical.byteWidth else { return nil }
+        var reader = ByteReader(encoded)
+        let kind = try reader.readByte("validity kind")
+        guard kind == ColumnEncoder.ValidityKind.noNulls.rawValue else { return nil }
+        switch encoding {
+        case .plain:
+            let values = try reader.readBytes(count * byteWidth, "plain values")
+            try reader.requireEnd("the plain values")
+            return IntegerChunkView(owner: owner, bytes: values, layout: .plain(byteWidth: byteWidth), width: 0, entries: [], count: count)
+        case .bitPacked:
+            let reference = try reader.read(Int64.self, "frame reference")
+            let width = Int(try reader.readByte("bit width"))
+            guard width <= 57 else { return nil }
+            let packed = try reader.readBytes(BitPacking.packedByteCount(count: count, width: width), "bit-packed values")
+            try reader.requireEnd("the bitpack values")
+            let (largest, overflow) = reference.addingReportingOverflow(Int64((UInt64(1) << UInt64(width)) - 1))
+            guard !overflow, range.contains(reference), range.contains(largest) else { return nil }
+            return IntegerChunkView(owner: owner, bytes: packed, layout: .packed(reference: reference), width: width, entries: [], count: count)
+        case .dictionary:
+            let entryCount = try reader.readCount("dictionary size", limit: max(count, 1))
+            guard entryCount > 0 || count == 0 else { throw reader.error("empty dictionary for \(count) rows") }
+            let raw = try reader.readBytes(entryCount * byteWidth, "dictionary entries")
+            let entries = (0..<entryCount).map { loadSigned(raw, $0, byteWidth) }
+            for index in entries.indices.dropFirst() where entries[index - 1] >= entries[index] {
+                throw reader.error("dictionary entries \(index - 1) and \(index) are not in ascending order")
+            }
+            let width = Int(try reader.readByte("code bit width"))
+            guard width <= 32 else { throw reader.error("code bit width \(width) exceeds 32") }
+            let packed = try reader.readBytes(BitPacking.packedByteCount(count: count, width: width), "dictionary codes")
+            try reader.requireEnd("the dictionary values")
+            return IntegerChunkView(owner: owner, bytes: packed, layout: .dictionary, width: width, entries: entries, count: count)
+        case .runLength, .delta:
+            return nil
+        }
+    }
+
+    /// The values at `rows` (every row when nil), in that order, widened to `Int64`.
+    public func gather(_ rows: [Int32]?) throws(EncodedDataError) -> [Int64] {
+        let total = rows?.count ?? count
+        var bad: UInt64?
+        let result = [Int64](unsafeUninitializedCapacity: total) { output, initialized in
+            forEachValue(rows, bad: &bad) { position, _, value in output[position] = value }
+            initialized = total
+        }
+        if let bad { throw EncodedDataError(offset: 0, reason: "dictionary code \(bad) is not below the dictionary size \(entries.count)") }
+        return result
+    }
+
+    /// The rows among `candidates` (every row when nil), in order, whose value is a row code in
+    /// `codes`.
+    public func select(qualifying codes: CodeBitmap, among candidates: [Int32]?) throws(EncodedDataError) -> [Int32] {
+        let total = candidates?.count ?? count
+        let limit = codes.count
+        var bad: UInt64?
+        let result = codes.words.withUnsafeBufferPointer { words in
+            [Int32](unsafeUninitializedCapacity: total) { output, initialized in
+                var kept = 0
+                forEachValue(candidates, bad: &bad) { _, row, value in
+                    output[kept] = row
+                    kept &+= CodeBitmap.contains(words, limit, value) ? 1 : 0
+                }
+                initialized = kept
+            }
+        }
+        if let bad { throw EncodedDataError(offset: 0, reason: "dictionary code \(bad) is not below the dictionary size \(entries.count)") }
+        return result
+    }
+
+    /// Calls `body(position, row, value)` for each row of `rows` (every row when nil), dispatching
+    /// on the layout once; a dictionary code out of range is reported in `bad` (its value is 0).
+    @inline(__always)
+    func forEachValue(_ rows: [Int32]?, bad: inout UInt64?, _ body: (Int, Int32, Int64) -> Void) {
+        guard let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1) else { return }
+        let byteCount = bytes.count
+        let width = self.width
+        let mask: UInt64 = (UInt64(1) << UInt64(width)) &- 1
+        switch layout {
+        case .packed(let reference):
+            Self.visit(rows, count, body) { row in reference &+ Int64(bitPattern: Self.unpack(base, byteCount, row, width, mask)) }
+        case .dictionary:
+            var badCode: UInt64?
+            entries.withUnsafeBufferPointer { entries in
+                let entryCount = UInt64(entries.count)
+                Self.visit(rows, count, body) { row in
+                    let code = Self.unpack(base, byteCount, row, width, mask)
+                    if code < entryCount { return entries[Int(code)] }
+                    badCode = code
+                    return 0
+                }
+            }
+            if let badCode { bad = badCode }
+        case .plain(let byteWidth):
+            switch byteWidth {
+            case 1: Self.visit(rows, count, body) { row in Int64(base.load(fromByteOffset: row, as: Int8.self)) }
+            case 2: Self.visit(rows, count, body) { row in Int64(Int16(littleEndian: base.loadUnaligned(fromByteOffset: row &* 2, as: Int16.self))) }
+            case 4: Self.visit(rows, count, body) { row in Int64(Int32(littleEndian: base.loadUnaligned(fromByteOffset: row &* 4, as: Int32.self))) }
+            default: Self.visit(rows, count, body) { row in Int64(littleEndian: base.loadUnaligned(fromByteOffset: row &* 8, as: Int64.self)) }
+            }
+        }
+    }
+
+    /// The loop over rows, specialised for each value reader.
+    @inline(__always)
+    static func visit(_ rows: [Int32]?, _ count: Int, _ body: (Int, Int32, Int64) -> Void, _ value: (Int) -> Int64) {
+        if let rows {
+            rows.withUnsafeBufferPointer { rows in
+                for position in 0..<rows.count {
+                    let row = rows[position]
+                    body(position, row, value(Int(row)))
+                }
+            }
+        } else {
+            for row in 0..<count { body(row, Int32(truncatingIfNeeded: row), value(row)) }
+        }
+    }
+
+    /// Packed value `index` of `width` (at most 57) bits: one unaligned 8-byte load, or the
+    /// remaining bytes near the end of the buffer.
+    @inline(__always)
+    static func unpack(_ base: UnsafeRawPointer, _ byteCount: Int, _ index: Int, _ width: Int, _ mask: UInt64) -> UInt64 {
+        let bit = index &* width
+        let byte = bit &>> 3
+        if byte &+ 8 <= byteCount {
+            return (UInt64(littleEndian: base.loadUnaligned(fromByteOffset: byte, as: UInt64.self)) &>> UInt64(bit & 7)) & mask
+        }
+        var word: UInt64 = 0
+        var shift: UInt64 = 0
+        var offset = byte
+        while offset < byteCount {
+            word |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self)) &<< shift
+            shift &+= 8
+            offset &+= 1
+        }
+        return (word &>> UInt64(bit & 7)) & mask
+    }
+
+    /// Entry `index` of little-endian signed values `byteWidth` bytes wide.
+    static func loadSigned(_ bytes: UnsafeRawBufferPointer, _ index: Int, _ byteWidth: Int) -> Int64 {
+        switch byteWidth {
+        case 1: return Int64(bytes.load(fromByteOffset: index, as: Int8.self))
+        case 2: return Int64(Int16(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 2, as: Int16.self)))
+        case 4: return Int64(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 4, as: Int32.self)))
+        default: return Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: Int64.self))
+        }
+    }
+}
