@@ -147,6 +147,9 @@ extension Vector {
         case .float64:
             return Vector(type: type, count: total, data: .doubles(parts.flatMap { if case .doubles(let v) = $0.data { return v }; return [Double](repeating: 0, count: $0.count) }), nulls: nulls)
         case .string:
+            if let merged = mergedDictionary(parts, count: total) {
+                return Vector(type: type, count: total, data: .dictionary(codes: merged.codes, dictionary: merged.dictionary), nulls: nulls)
+            }
             var builder = StringStorageBuilder()
             for part in parts {
                 for row in 0..<part.count { builder.append(bytes: part.stringBytes(at: row)) }
@@ -155,5 +158,41 @@ extension Vector {
         default:
             return Vector(type: type, count: total, data: .integers(parts.flatMap { if case .integers(let v) = $0.data { return v }; return [Int64](repeating: 0, count: $0.count) }), nulls: nulls)
         }
+    }
+
+    /// When every part is dictionary-coded (as a dimension's low-cardinality columns are, row
+    /// group by row group), one dictionary of their distinct strings and every row's code in it,
+    /// so the concatenation stays coded (and groups and filters on it keep working on codes).
+    private static func mergedDictionary(_ parts: [Vector], count: Int) -> (codes: [UInt32], dictionary: StringStorage)? {
+        var dictionaries: [(codes: [UInt32], dictionary: StringStorage)] = []
+        for part in parts {
+            guard case .dictionary(let codes, let dictionary) = part.data else { return nil }
+            dictionaries.append((codes, dictionary))
+        }
+        var builder = StringStorageBuilder()
+        // Keyed by bytes, not String: Swift's String equality would merge canonically
+        // equivalent but different byte sequences.
+        var codeOf: [[UInt8]: UInt32] = [:]
+        var codes: [UInt32] = []
+        codes.reserveCapacity(count)
+        for (partCodes, dictionary) in dictionaries {
+            let remap: [UInt32] = (0..<dictionary.count).map { entry in
+                let bytes = dictionary.bytes(at: entry)
+                let key = Array(bytes)
+                if let code = codeOf[key] { return code }
+                let code = UInt32(builder.count)
+                builder.append(bytes: bytes)
+                codeOf[key] = code
+                return code
+            }
+            remap.withUnsafeBufferPointer { remap in
+                for code in partCodes {
+                    // Codes of NULL rows may be any value; they stay in range.
+                    codes.append(Int(code) < remap.count ? remap[Int(code)] : 0)
+                }
+            }
+        }
+        if builder.count == 0 { builder.append(bytes: UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return (codes, builder.finish())
     }
 }
