@@ -58,7 +58,7 @@ let package = Package(
             dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage"]
         ),
         .target(name: "StarlingEngine", dependencies: ["StarlingColumns", "StarlingFormat", "StarlingStorage", "StarlingSQL", "StarlingLoader", "StarlingExecution"]),
-        .target(name: "StarlingSampleData", dependencies: ["StarlingColumns", "StarlingCompression"]),
+        .target(name: "StarlingSampleData", dependencies: ["StarlingColumns", "StarlingCompression", "StarlingFormat"]),
         .executableTarget(
             name: "StarlingCommand",
             dependencies: [

@@ -90,22 +90,25 @@ public enum FileBytes {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileError(path: path, operation: "create", code: errno) }
         defer { close(descriptor) }
-        var failure: FileError?
-        bytes.withUnsafeBytes { buffer in
-            var done = 0
-            while done < buffer.count {
-                guard let base = buffer.baseAddress else { return }
-                let count = write(descriptor, base.advanced(by: done), buffer.count - done)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = FileError(path: path, operation: "write", code: errno)
-                    return
-                }
-                done += count
-            }
-        }
-        if let failure { throw failure }
+        let failure = bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
+        guard failure == 0 else { throw FileError(path: path, operation: "write", code: failure) }
         startWriteback(descriptor)
+    }
+
+    /// Writes every byte to `descriptor`, retrying short writes and interrupted calls; returns 0,
+    /// or the `errno` of the write that failed.
+    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32 {
+        guard let base = bytes.baseAddress else { return 0 }
+        var done = 0
+        while done < bytes.count {
+            let count = write(descriptor, base + done, bytes.count - done)
+            if count < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            done += count
+        }
+        return 0
     }
 
     /// Asks the kernel to start writing the file's dirty pages to disk now, without waiting

@@ -87,21 +87,8 @@ public enum AppendLog {
             var last: UInt8 = 0
             if pread(descriptor, &last, 1, status.st_size - 1) == 1, last != 0x0A { text = "\n" + text }
         }
-        var failure: FileError?
-        text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var done = 0
-            while done < bytes.count {
-                let count = write(descriptor, base + done, bytes.count - done)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = FileError(path: path, operation: "append", code: errno)
-                    return
-                }
-                done += count
-            }
-        }
-        if let failure { throw failure }
+        let failure = text.withUTF8 { FileBytes.writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
+        guard failure == 0 else { throw FileError(path: path, operation: "append", code: failure) }
         guard fsync(descriptor) == 0 else { throw FileError(path: path, operation: "fsync", code: errno) }
     }
 }

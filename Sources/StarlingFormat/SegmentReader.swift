@@ -100,12 +100,21 @@ public struct SegmentReader: Sendable {
             return try encoded.withUnsafeBytes { (bytes) throws(EncodedDataError) -> ColumnVector in
                 try ColumnDecoder.decode(bytes, encoding: chunk.encoding, type: type, count: group.rowCount)
             }
-        } catch let error as CompressionError {
-            throw SegmentError(path: path, offset: chunk.offset, kind: .compression, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup): \(error)")
-        } catch let error as EncodedDataError {
-            throw SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup) (\(chunk.encoding)), \(error)")
         } catch {
-            throw SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "\(error)")
+            throw chunkError(error, chunk: chunk, rowGroup: rowGroup, column: column)
+        }
+    }
+
+    /// A decompression or decoding failure of a chunk, as the ``SegmentError`` that names it.
+    private func chunkError(_ error: any Error, chunk: ChunkDescriptor, rowGroup: Int, column: Int) -> SegmentError {
+        let name = footer.columns[column].name
+        switch error {
+        case let error as CompressionError:
+            return SegmentError(path: path, offset: chunk.offset, kind: .compression, reason: "chunk of column \(name) in row group \(rowGroup): \(error)")
+        case let error as EncodedDataError:
+            return SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "chunk of column \(name) in row group \(rowGroup) (\(chunk.encoding)), \(error)")
+        default:
+            return SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "\(error)")
         }
     }
 
@@ -129,12 +138,8 @@ public struct SegmentReader: Sendable {
             let destination = UnsafeMutableRawBufferPointer(start: decompressed.baseAddress, count: chunk.encodedLength)
             try Compressor.decompress(stored, codec: chunk.compression, into: destination)
             return try IntegerChunkView.make(UnsafeRawBufferPointer(destination), owner: decompressed, encoding: chunk.encoding, physical: type.physicalType, count: group.rowCount)
-        } catch let error as CompressionError {
-            throw SegmentError(path: path, offset: chunk.offset, kind: .compression, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup): \(error)")
-        } catch let error as EncodedDataError {
-            throw SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup) (\(chunk.encoding)), \(error)")
         } catch {
-            throw SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "\(error)")
+            throw chunkError(error, chunk: chunk, rowGroup: rowGroup, column: column)
         }
     }
 

@@ -3,6 +3,7 @@
 
 import Dispatch
 import StarlingCompression
+import StarlingFormat
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -106,16 +107,8 @@ final class BlockFileWriter: Sendable {
 
     /// Writes every byte, retrying short writes and interrupts.
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(SampleDataError) {
-        guard let base = bytes.baseAddress else { return }
-        var done = 0
-        while done < bytes.count {
-            let count = write(descriptor, base + done, bytes.count - done)
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw SampleDataError("cannot write \(temporaryPath): \(lastError())")
-            }
-            done += count
-        }
+        let failure = FileBytes.writeAll(bytes, to: descriptor)
+        guard failure == 0 else { throw SampleDataError("cannot write \(temporaryPath): \(String(cString: strerror(failure)))") }
         bytesWritten.wrappingAdd(bytes.count, ordering: .relaxed)
     }
 
@@ -138,20 +131,8 @@ final class BlockFileWriter: Sendable {
 
     /// Creates `directory` and any missing parents; an existing directory is fine.
     static func createDirectory(_ directory: String) throws(SampleDataError) {
-        var prefix = ""
-        let components = directory.split(separator: "/", omittingEmptySubsequences: false)
-        for (index, component) in components.enumerated() {
-            prefix += (index == 0 ? "" : "/") + component
-            guard !component.isEmpty, component != "." else { continue }
-            if mkdir(prefix, 0o755) != 0, errno != EEXIST {
-                throw SampleDataError("cannot create directory \(prefix): \(lastError())")
-            }
-        }
-        var status = stat()
-        guard stat(directory, &status) == 0 else {
-            throw SampleDataError("cannot use directory \(directory): \(lastError())")
-        }
-        guard (status.st_mode & S_IFMT) == S_IFDIR else {
+        do { try FileBytes.createDirectory(directory) } catch { throw SampleDataError(error.description) }
+        guard FileBytes.kind(of: directory).isDirectory else {
             throw SampleDataError("\(directory) exists and is not a directory")
         }
     }
