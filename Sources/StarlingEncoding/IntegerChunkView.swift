@@ -2,8 +2,8 @@
 
 import StarlingColumns
 
-/// An integer chunk without NULLs, stored bit-packed, dictionary-coded or plain, whose values are
-/// read by row number straight from the encoded bytes.
+/// An integer chunk without NULLs, stored bit-packed, dictionary-coded, run-length or plain, whose
+/// values are read by row number straight from the encoded bytes (for run-length, from the runs).
 ///
 /// Scans use it for late materialisation (only the rows that passed the filters are decoded, and
 /// straight to `Int64`) and to test row codes against a star-join bitmap without materialising the
@@ -20,6 +20,8 @@ public struct IntegerChunkView: @unchecked Sendable {
         case dictionary
         /// Values back to back, `byteWidth` bytes each, little-endian and signed.
         case plain(byteWidth: Int)
+        /// Run `j` holds `entries[j]` up to (not including) row `runEnds[j]`.
+        case runs
     }
 
     /// Keeps `bytes` alive (a mapped file or a decompressed chunk).
@@ -29,8 +31,10 @@ public struct IntegerChunkView: @unchecked Sendable {
     let layout: Layout
     /// Bits per packed value (0...57), 0 for plain.
     let width: Int
-    /// The dictionary, for `.dictionary`.
+    /// The dictionary, for `.dictionary`; the run values, for `.runs`.
     let entries: [Int64]
+    /// For `.runs`: where each run ends (exclusive), ascending, the last equal to `count`.
+    var runEnds: [Int32] = []
     /// The number of rows.
     public let count: Int
 
@@ -69,13 +73,43 @@ public struct IntegerChunkView: @unchecked Sendable {
             let packed = try reader.readBytes(BitPacking.packedByteCount(count: count, width: width), "dictionary codes")
             try reader.requireEnd("the dictionary values")
             return IntegerChunkView(owner: owner, bytes: packed, layout: .dictionary, width: width, entries: entries, count: count)
-        case .runLength, .delta:
+        case .runLength:
+            let runCount = try reader.readCount("run count", limit: count)
+            let raw = try reader.readBytes(runCount * byteWidth, "run values")
+            let lengths = try reader.readBytes(runCount * 4, "run lengths")
+            try reader.requireEnd("the run lengths")
+            var ends = [Int32](repeating: 0, count: runCount)
+            var row = 0
+            for run in 0..<runCount {
+                let length = Int(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: run * 4, as: UInt32.self)))
+                guard length > 0, length <= count - row else {
+                    throw reader.error("run \(run) of length \(length) overruns the \(count) rows")
+                }
+                row += length
+                ends[run] = Int32(row)
+            }
+            guard row == count else { throw reader.error("runs cover \(row) rows, expected \(count)") }
+            let values = (0..<runCount).map { loadSigned(raw, $0, byteWidth) }
+            var view = IntegerChunkView(owner: owner, bytes: raw, layout: .runs, width: 0, entries: values, count: count)
+            view.runEnds = ends
+            return view
+        case .delta:
             return nil
         }
     }
 
     /// The values at `rows` (every row when nil), in that order, widened to `Int64`.
     public func gather(_ rows: [Int32]?) throws(EncodedDataError) -> [Int64] {
+        if case .runs = layout, rows == nil {
+            var result: [Int64] = []
+            result.reserveCapacity(count)
+            var start = 0
+            for (run, end) in runEnds.enumerated() {
+                result.append(contentsOf: repeatElement(entries[run], count: Int(end) - start))
+                start = Int(end)
+            }
+            return result
+        }
         let total = rows?.count ?? count
         var bad: UInt64?
         let result = [Int64](unsafeUninitializedCapacity: total) { output, initialized in
@@ -89,6 +123,7 @@ public struct IntegerChunkView: @unchecked Sendable {
     /// The rows among `candidates` (every row when nil), in order, whose value is a row code in
     /// `codes`.
     public func select(qualifying codes: CodeBitmap, among candidates: [Int32]?) throws(EncodedDataError) -> [Int32] {
+        if case .runs = layout { return selectRuns(qualifying: codes, among: candidates) }
         let total = candidates?.count ?? count
         let limit = codes.count
         var bad: UInt64?
@@ -104,6 +139,50 @@ public struct IntegerChunkView: @unchecked Sendable {
         }
         if let bad { throw EncodedDataError(offset: 0, reason: "dictionary code \(bad) is not below the dictionary size \(entries.count)") }
         return result
+    }
+
+    /// `select` for run-length chunks: each run's value is tested once, and its rows (or the
+    /// candidates inside it) kept or skipped together.
+    private func selectRuns(qualifying codes: CodeBitmap, among candidates: [Int32]?) -> [Int32] {
+        let limit = codes.count
+        return codes.words.withUnsafeBufferPointer { words in
+            runEnds.withUnsafeBufferPointer { ends in
+                entries.withUnsafeBufferPointer { values in
+                    [Int32](unsafeUninitializedCapacity: candidates?.count ?? count) { output, initialized in
+                        var kept = 0
+                        var start: Int32 = 0
+                        if let candidates {
+                            candidates.withUnsafeBufferPointer { rows in
+                                var position = 0
+                                for run in 0..<ends.count where position < rows.count {
+                                    let end = ends[run]
+                                    let keep = CodeBitmap.contains(words, limit, values[run])
+                                    while position < rows.count, rows[position] < end {
+                                        output[kept] = rows[position]
+                                        kept &+= keep ? 1 : 0
+                                        position &+= 1
+                                    }
+                                }
+                            }
+                        } else {
+                            for run in 0..<ends.count {
+                                let end = ends[run]
+                                if CodeBitmap.contains(words, limit, values[run]) {
+                                    var row = start
+                                    while row < end {
+                                        output[kept] = row
+                                        kept &+= 1
+                                        row &+= 1
+                                    }
+                                }
+                                start = end
+                            }
+                        }
+                        initialized = kept
+                    }
+                }
+            }
+        }
     }
 
     /// Calls `body(position, row, value)` for each row of `rows` (every row when nil), dispatching
@@ -129,6 +208,20 @@ public struct IntegerChunkView: @unchecked Sendable {
                 }
             }
             if let badCode { bad = badCode }
+        case .runs:
+            // Rows arrive in ascending order (selections are), so a cursor moves forward through
+            // the runs; a row behind it restarts the search. Every row is below `count`, the last
+            // run's end, so the cursor never passes the last run.
+            runEnds.withUnsafeBufferPointer { ends in
+                entries.withUnsafeBufferPointer { values in
+                    var run = 0
+                    Self.visit(rows, count, body) { row in
+                        if run > 0, row < Int(ends[run &- 1]) { run = 0 }
+                        while row >= Int(ends[run]) { run &+= 1 }
+                        return values[run]
+                    }
+                }
+            }
         case .plain(let byteWidth):
             switch byteWidth {
             case 1: Self.visit(rows, count, body) { row in Int64(base.load(fromByteOffset: row, as: Int8.self)) }

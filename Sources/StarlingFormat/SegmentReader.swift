@@ -120,13 +120,13 @@ public struct SegmentReader: Sendable {
 
     /// Column `column` of row group `rowGroup` as an ``IntegerChunkView`` (checksum checked,
     /// decompressed if need be, values left encoded), or nil when the chunk is not one the view
-    /// reads (NULLs, non-integer type, run-length or delta encoding): decode those with `read`.
+    /// reads (NULLs, non-integer type, delta encoding): decode those with `read`.
     public func integerView(rowGroup: Int, column: Int) throws(SegmentError) -> IntegerChunkView? {
         precondition(footer.rowGroups.indices.contains(rowGroup) && footer.columns.indices.contains(column), "no such chunk")
         let group = footer.rowGroups[rowGroup]
         let chunk = group.chunks[column]
         let type = footer.columns[column].type
-        guard chunk.statistics.nullCount == 0, [.plain, .bitPacked, .dictionary].contains(chunk.encoding),
+        guard chunk.statistics.nullCount == 0, [.plain, .bitPacked, .dictionary, .runLength].contains(chunk.encoding),
               type.physicalType.integerRange != nil, type.physicalType != .boolean else { return nil }
         let stored = UnsafeRawBufferPointer(rebasing: file.bytes[chunk.offset..<(chunk.offset + chunk.storedLength)])
         try checkChecksum(stored, chunk, rowGroup: rowGroup, column: column)

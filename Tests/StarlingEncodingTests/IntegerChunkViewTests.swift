@@ -1,0 +1,78 @@
+/// Reading integer chunks row by row from their encoded bytes, for every encoding the view reads.
+
+import StarlingColumns
+@testable import StarlingEncoding
+import Testing
+
+@Suite("Integer chunk view")
+struct IntegerChunkViewTests {
+    /// A view of `values` (of `type`) encoded with `encoding`.
+    static func view(_ values: [Int64], type: LogicalType, encoding: Encoding) throws -> IntegerChunkView? {
+        let vector = ColumnVector(type: type, values: values.map { .integer($0) })
+        let chunk = ColumnEncoder.encode(vector, forcing: encoding)
+        #expect(chunk.encoding == encoding)
+        let storage = chunk.bytes.withUnsafeBytes { ByteStorage(copying: $0) }
+        return try IntegerChunkView.make(UnsafeRawBufferPointer(start: storage.baseAddress, count: chunk.bytes.count), owner: storage,
+                                         encoding: encoding, physical: type.physicalType, count: values.count)
+    }
+
+    /// Runs of 1 to 7 equal values, like an order's lines sharing a customer.
+    static let values: [Int64] = {
+        var random = SplitMix64(seed: 7)
+        var result: [Int64] = []
+        while result.count < 5000 {
+            let value = Int64(random.next() % 3000) - 100
+            result += Array(repeating: value, count: 1 + Int(random.next() % 7))
+        }
+        return Array(result.prefix(5000))
+    }()
+
+    @Test("every encoding it reads gives the decoded values, for all rows and for a selection",
+          arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength])
+    func matchesDecoder(encoding: Encoding) throws {
+        let view = try #require(try Self.view(Self.values, type: .integer, encoding: encoding))
+        #expect(try view.gather(nil) == Self.values)
+        let rows: [Int32] = stride(from: 3, to: 5000, by: 17).map { Int32($0) } + [4999]
+        #expect(try view.gather(rows) == rows.map { Self.values[Int($0)] })
+        // A selection that goes backwards still reads the right values.
+        #expect(try view.gather([4000, 10, 2500]) == [Self.values[4000], Self.values[10], Self.values[2500]])
+    }
+
+    @Test("select keeps the rows whose value is a qualifying code, in order",
+          arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength])
+    func selects(encoding: Encoding) throws {
+        let codes = Self.values.map { $0 + 100 }  // 0..<3000, as row codes are
+        let view = try #require(try Self.view(codes, type: .integer, encoding: encoding))
+        // Code 0 is the unknown member and never qualifies, whatever the bitmap was given.
+        let qualifies = (0..<3000).map { $0 % 3 == 0 }
+        let passes = { (code: Int64) in code != 0 && qualifies[Int(code)] }
+        let bitmap = CodeBitmap(qualifies)
+        let expected = codes.indices.filter { passes(codes[$0]) }.map { Int32($0) }
+        #expect(try view.select(qualifying: bitmap, among: nil) == expected)
+        let candidates = codes.indices.filter { $0 % 2 == 0 }.map { Int32($0) }
+        #expect(try view.select(qualifying: bitmap, among: candidates) == candidates.filter { passes(codes[Int($0)]) })
+    }
+
+    @Test("delta chunks and chunks with NULLs are left to the full decoder")
+    func declines() throws {
+        #expect(try Self.view(Self.values, type: .bigint, encoding: .delta) == nil)
+        let withNull = ColumnVector(type: .integer, values: [.integer(1), .null, .integer(3)])
+        let chunk = ColumnEncoder.encode(withNull, forcing: .runLength)
+        let storage = chunk.bytes.withUnsafeBytes { ByteStorage(copying: $0) }
+        #expect(try IntegerChunkView.make(UnsafeRawBufferPointer(start: storage.baseAddress, count: chunk.bytes.count), owner: storage,
+                                          encoding: .runLength, physical: .int32, count: 3) == nil)
+    }
+
+    @Test("run lengths that overrun or fall short of the rows are errors, never a crash")
+    func badRuns() throws {
+        // no NULLs, 2 runs: values 5 and 6, lengths 2 and 2, for a chunk said to hold 3 rows, then 5.
+        var bytes: [UInt8] = [0]
+        bytes += [2, 0, 0, 0] + [5, 0, 0, 0] + [6, 0, 0, 0] + [2, 0, 0, 0] + [2, 0, 0, 0]
+        let storage = bytes.withUnsafeBytes { ByteStorage(copying: $0) }
+        let buffer = UnsafeRawBufferPointer(start: storage.baseAddress, count: bytes.count)
+        #expect(throws: EncodedDataError.self) { try IntegerChunkView.make(buffer, owner: storage, encoding: .runLength, physical: .int32, count: 3) }
+        #expect(throws: EncodedDataError.self) { try IntegerChunkView.make(buffer, owner: storage, encoding: .runLength, physical: .int32, count: 5) }
+        let fine = try #require(try IntegerChunkView.make(buffer, owner: storage, encoding: .runLength, physical: .int32, count: 4))
+        #expect(try fine.gather(nil) == [5, 5, 6, 6])
+    }
+}
