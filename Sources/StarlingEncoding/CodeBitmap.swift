@@ -32,8 +32,15 @@ public struct CodeBitmap: Sendable {
     /// Whether `code` qualifies, without branches.
     @inline(__always)
     public static func contains(_ words: UnsafeBufferPointer<UInt64>, _ count: Int, _ code: Int64) -> Bool {
-        let inRange = UInt64(bitPattern: code) < UInt64(count)
-        let index = inRange ? Int(truncatingIfNeeded: code) : 0
-        return (words[index &>> 6] &>> UInt64(index & 63)) & (inRange ? 1 : 0) != 0
+        bit(words, count, code) != 0
+    }
+
+    /// 1 when `code` qualifies, else 0, without branches: a code outside `0 ..< count` (negative
+    /// ones included, as huge unsigned values) is clamped to `count`, whose bit is always clear
+    /// (`words` has a word past the last code), so a scan adds the result to its output position.
+    @inline(__always)
+    public static func bit(_ words: UnsafeBufferPointer<UInt64>, _ count: Int, _ code: Int64) -> Int {
+        let index = Swift.min(UInt64(bitPattern: code), UInt64(count))
+        return Int(truncatingIfNeeded: (words[Int(truncatingIfNeeded: index &>> 6)] &>> (index & 63)) & 1)
     }
 }

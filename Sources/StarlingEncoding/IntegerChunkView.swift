@@ -132,7 +132,7 @@ public struct IntegerChunkView: @unchecked Sendable {
                 var kept = 0
                 forEachValue(candidates, bad: &bad) { _, row, value in
                     output[kept] = row
-                    kept &+= CodeBitmap.contains(words, limit, value) ? 1 : 0
+                    kept &+= CodeBitmap.bit(words, limit, value)
                 }
                 initialized = kept
             }

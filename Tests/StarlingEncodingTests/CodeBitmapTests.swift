@@ -1,0 +1,32 @@
+/// The star-join code set: which codes qualify, tested branch-free.
+
+@testable import StarlingEncoding
+import Testing
+
+@Suite("Code bitmap")
+struct CodeBitmapTests {
+    @Test("codes qualify exactly as the flags say; code 0, negative codes and codes from count on never do")
+    func membership() {
+        // 130 codes: the bitmap spans three words, and `count` itself falls inside the last one.
+        let qualifies = (0..<130).map { $0 % 3 == 1 || $0 == 0 || $0 == 129 }
+        let bitmap = CodeBitmap(qualifies)
+        #expect(bitmap.count == 130)
+        #expect(bitmap.passing == qualifies.dropFirst().filter { $0 }.count)
+        bitmap.words.withUnsafeBufferPointer { words in
+            for code in 1..<130 {
+                #expect(CodeBitmap.bit(words, bitmap.count, Int64(code)) == (qualifies[code] ? 1 : 0))
+                #expect(CodeBitmap.contains(words, bitmap.count, Int64(code)) == qualifies[code])
+            }
+            for code: Int64 in [0, -1, -64, Int64.min, 130, 131, 192, 1 << 40, Int64.max] {
+                #expect(CodeBitmap.bit(words, bitmap.count, code) == 0)
+            }
+        }
+    }
+
+    @Test("selectivity is the share of qualifying codes, 0 for an empty dimension")
+    func selectivity() {
+        #expect(CodeBitmap([false, true, false, true, true]).selectivity == 0.75)
+        #expect(CodeBitmap([false]).selectivity == 0)
+        #expect(CodeBitmap([]).selectivity == 0)
+    }
+}
