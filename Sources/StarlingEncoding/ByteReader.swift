@@ -6,48 +6,56 @@ public struct ByteReader {
     /// The bytes being read.
     public let buffer: UnsafeRawBufferPointer
     /// The offset of the next byte to read.
-    public private(set) var offset: Int
+    public var offset: Int { position }
+    /// Stored for ``offset``; settable inside the module only (and by the inlinable readers).
+    @usableFromInline var position: Int
     /// Added to offsets in errors, so they name a position in the enclosing file or chunk.
     public let baseOffset: Int
 
     public init(_ buffer: UnsafeRawBufferPointer, baseOffset: Int = 0) {
         self.buffer = buffer
-        self.offset = 0
+        self.position = 0
         self.baseOffset = baseOffset
     }
 
     /// Bytes not yet read.
+    @inlinable
     public var remaining: Int { buffer.count - offset }
 
     /// An error at the current position.
+    @inlinable
     public func error(_ reason: String) -> EncodedDataError {
         EncodedDataError(offset: baseOffset + offset, reason: reason)
     }
 
     /// Throws unless `count` more bytes are available.
+    @inlinable
     public func require(_ count: Int, for what: String) throws(EncodedDataError) {
         guard count >= 0, count <= remaining else {
             throw error("\(what) needs \(count) bytes but only \(remaining) remain")
         }
     }
 
+    @inlinable
     public mutating func readByte(_ what: String) throws(EncodedDataError) -> UInt8 {
         try require(1, for: what)
         let value = buffer[offset]
-        offset += 1
+        position += 1
         return value
     }
 
     /// Reads a little-endian integer of `T`'s width.
+    @inlinable
     public mutating func read<T: FixedWidthInteger>(_ type: T.Type, _ what: String) throws(EncodedDataError) -> T {
         let size = MemoryLayout<T>.size
         try require(size, for: what)
         let value = T(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: T.self))
-        offset += size
+        position += size
         return value
     }
 
     /// Reads a `u32` length or count and checks it is at most `limit`.
+    @inlinable
     public mutating func readCount(_ what: String, limit: Int) throws(EncodedDataError) -> Int {
         let value = Int(try read(UInt32.self, what))
         guard value <= limit else {
@@ -57,10 +65,11 @@ public struct ByteReader {
     }
 
     /// Returns the next `count` bytes and moves past them.
+    @inlinable
     public mutating func readBytes(_ count: Int, _ what: String) throws(EncodedDataError) -> UnsafeRawBufferPointer {
         try require(count, for: what)
         let slice = UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + count)])
-        offset += count
+        position += count
         return slice
     }
 

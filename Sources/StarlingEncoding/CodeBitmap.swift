@@ -10,18 +10,25 @@ public struct CodeBitmap: Sendable {
     public let count: Int
     /// How many codes qualify.
     public let passing: Int
+    /// The qualifying codes when they form one unbroken range (a date dimension loaded in date
+    /// order, filtered on a year or a month), which a scan tests as a range, without the bitmap.
+    public let contiguous: ClosedRange<Int64>?
 
     /// The codes `c` with `qualifies[c]`, except 0.
     public init(_ qualifies: [Bool]) {
         var words = [UInt64](repeating: 0, count: qualifies.count / 64 + 1)
         var passing = 0
+        var first = 0, last = 0
         for code in qualifies.indices.dropFirst() where qualifies[code] {
             words[code >> 6] |= 1 << UInt64(code & 63)
             passing += 1
+            if first == 0 { first = code }
+            last = code
         }
         self.words = words
         self.count = qualifies.count
         self.passing = passing
+        self.contiguous = passing > 0 && last - first + 1 == passing ? Int64(first)...Int64(last) : nil
     }
 
     /// The share of codes `1 ..< count` that qualify (0 when there are none).

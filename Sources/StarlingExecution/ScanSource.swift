@@ -16,6 +16,8 @@ final class ScanSource: @unchecked Sendable {
     let codeFilters: [(filter: CodeFilter, codes: CodeBitmap)]
     /// Per segment, per scan column: the file column index, or nil when the file predates it.
     let fileColumns: [[Int?]]
+    /// The filter as ranges tested on encoded chunks, and the residual conjuncts.
+    let filter: ScanFilter
 
     init(_ specification: ScanSpecification, warehouse: Warehouse, threads: Int) throws(QueryError) {
         self.specification = specification
@@ -65,6 +67,13 @@ final class ScanSource: @unchecked Sendable {
         self.morsels = morsels
         self.fileColumns = fileColumns
         self.codeFilters = specification.codeFilters.map { ($0, CodeBitmap($0.qualifies)) }.sorted { $0.codes.selectivity < $1.codes.selectivity }
+        self.filter = ScanFilter(specification.filter, columns: specification.columns)
+    }
+
+    /// One test that narrows a row group's selection: a star-join code test or a value range.
+    private enum Step {
+        case code(Int)
+        case range(Int)
     }
 
     /// The rows of morsel `index` that pass the filter, or nil when the zone maps rule it out.
@@ -82,43 +91,90 @@ final class ScanSource: @unchecked Sendable {
         var vectors = [Vector?](repeating: nil, count: columns.count)
         // Columns decoded for every row of the group (gathered to the selection at the end).
         var whole = [Bool](repeating: false, count: columns.count)
-        let expressionColumns = specification.filter?.columnsUsed ?? []
-        for scanIndex in expressionColumns.sorted() {
-            vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
-            whole[scanIndex] = true
-        }
-        var selection: [Int32]?
-        if let filter = specification.filter {
-            let partial = Chunk(columns: vectors.enumerated().map { $0.element ?? Self.placeholder(columns[$0.offset].type) }, count: group.rowCount)
-            let selected = try ExpressionEvaluator.select(filter, partial)
-            if selected.isEmpty { return nil }
-            if selected.count < group.rowCount { selection = selected }
-        }
-        // Star-join conditions: keep rows whose row code passes its dimension's conditions. Codes
-        // read straight from the encoded chunk are only looked at for the rows still selected.
         var views = [IntegerChunkView?](repeating: nil, count: columns.count)
-        for (codeFilter, codes) in codeFilters {
-            let scanIndex = codeFilter.scanColumn
-            if vectors[scanIndex] == nil, views[scanIndex] == nil {
+        // Ranges and code tests, most selective first: ranges estimated from this row group's
+        // zone maps, code tests from the share of dimension rows that qualify. A range whose
+        // chunk has no view (it has NULLs, or another encoding) joins the residual instead.
+        var steps: [(estimate: Double, step: Step)] = []
+        var unviewed: [BoundExpression] = []
+        for (index, range) in filter.ranges.enumerated() {
+            let scanIndex = range.scanColumn
+            if views[scanIndex] == nil {
                 views[scanIndex] = try integerView(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
             }
+            guard views[scanIndex] != nil, let fileIndex = fileColumns[segmentIndex][scanIndex] else {
+                unviewed.append(range.condition)
+                continue
+            }
+            let statistics = group.chunks[fileIndex].statistics
+            steps.append((ScanFilter.estimate(low: range.low, high: range.high, minimum: statistics.minimum, maximum: statistics.maximum), .range(index)))
+        }
+        for (index, codeFilter) in codeFilters.enumerated() {
+            steps.append((codeFilter.codes.selectivity, .code(index)))
+        }
+        steps.sort { $0.estimate < $1.estimate }
+        var selection: [Int32]?
+        for (_, step) in steps {
             let kept: [Int32]
-            if let view = views[scanIndex] {
+            switch step {
+            case .range(let index):
+                let range = filter.ranges[index]
+                guard let view = views[range.scanColumn] else { continue }
                 do {
-                    kept = try view.select(qualifying: codes, among: selection)
+                    kept = try view.select(from: range.low, through: range.high, among: selection)
                 } catch {
-                    throw QueryError(.storage, "\(readers[segmentIndex].path): \(columns[scanIndex].column.name) in row group \(rowGroup): \(error)")
+                    throw QueryError(.storage, "\(readers[segmentIndex].path): \(columns[range.scanColumn].column.name) in row group \(rowGroup): \(error)")
                 }
-            } else {
-                if vectors[scanIndex] == nil {
-                    vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
-                    whole[scanIndex] = true
+            case .code(let index):
+                // Codes read straight from the encoded chunk are only looked at for the rows still
+                // selected; a chunk without a view is decoded whole.
+                let (codeFilter, codes) = codeFilters[index]
+                let scanIndex = codeFilter.scanColumn
+                if vectors[scanIndex] == nil, views[scanIndex] == nil {
+                    views[scanIndex] = try integerView(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
                 }
-                guard let codes = vectors[scanIndex] else { continue }
-                kept = Self.qualifying(codes, codeFilter.qualifies, among: selection)
+                if let view = views[scanIndex] {
+                    do {
+                        if let range = codes.contiguous {
+                            kept = try view.select(from: range.lowerBound, through: range.upperBound, among: selection)
+                        } else {
+                            kept = try view.select(qualifying: codes, among: selection)
+                        }
+                    } catch {
+                        throw QueryError(.storage, "\(readers[segmentIndex].path): \(columns[scanIndex].column.name) in row group \(rowGroup): \(error)")
+                    }
+                } else {
+                    if vectors[scanIndex] == nil {
+                        vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
+                        whole[scanIndex] = true
+                    }
+                    guard let codes = vectors[scanIndex] else { continue }
+                    kept = Self.qualifying(codes, codeFilter.qualifies, among: selection)
+                }
             }
             if kept.isEmpty { return nil }
             selection = kept.count < group.rowCount ? kept : nil
+        }
+        // The residual conjuncts, on the rows still selected: their columns are read for those
+        // rows only, then cut down to the rows that pass.
+        if let predicate = filter.predicate(adding: unviewed) {
+            let used = predicate.columnsUsed
+            for scanIndex in used.sorted() {
+                if let vector = vectors[scanIndex], whole[scanIndex] {
+                    if let selection { vectors[scanIndex] = vector.gather(selection) }
+                    whole[scanIndex] = false
+                } else if vectors[scanIndex] == nil {
+                    vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters, selection: selection, view: views[scanIndex])
+                }
+            }
+            let count = selection?.count ?? group.rowCount
+            let partial = Chunk(columns: vectors.enumerated().map { $0.element ?? Self.placeholder(columns[$0.offset].type) }, count: count)
+            let passing = try ExpressionEvaluator.select(predicate, partial)
+            if passing.isEmpty { return nil }
+            if passing.count < count {
+                for scanIndex in used { vectors[scanIndex] = vectors[scanIndex]?.gather(passing) }
+                selection = selection.map { rows in passing.map { rows[Int($0)] } } ?? passing
+            }
         }
         for scanIndex in columns.indices where vectors[scanIndex] == nil {
             vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters, selection: selection, view: views[scanIndex])

@@ -29,4 +29,18 @@ struct CodeBitmapTests {
         #expect(CodeBitmap([false]).selectivity == 0)
         #expect(CodeBitmap([]).selectivity == 0)
     }
+
+    @Test("contiguous is the qualifying codes' range only when no code inside it is missing; code 0 never counts")
+    func contiguous() {
+        func flags(_ codes: Set<Int>, count: Int = 20) -> [Bool] { (0..<count).map { codes.contains($0) } }
+        #expect(CodeBitmap(flags([4, 5, 6, 7])).contiguous == 4...7)
+        #expect(CodeBitmap(flags([19])).contiguous == 19...19)
+        #expect(CodeBitmap(flags([0, 1, 2])).contiguous == 1...2)
+        #expect(CodeBitmap(flags([0, 2, 3])).contiguous == 2...3)
+        #expect(CodeBitmap(flags([4, 5, 7])).contiguous == nil)
+        #expect(CodeBitmap(flags([1, 19])).contiguous == nil)
+        #expect(CodeBitmap(flags([0])).contiguous == nil)
+        #expect(CodeBitmap(flags([])).contiguous == nil)
+        #expect(CodeBitmap([]).contiguous == nil)
+    }
 }

@@ -53,6 +53,35 @@ struct IntegerChunkViewTests {
         #expect(try view.select(qualifying: bitmap, among: candidates) == candidates.filter { passes(codes[Int($0)]) })
     }
 
+    @Test("select keeps the rows whose value lies in a closed range, in order, for any bounds",
+          arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength])
+    func selectsRange(encoding: Encoding) throws {
+        let view = try #require(try Self.view(Self.values, type: .bigint, encoding: encoding))
+        let candidates = Self.values.indices.filter { $0 % 3 != 1 }.map { Int32($0) }
+        let bounds: [(Int64, Int64)] = [
+            (-50, 40), (0, 0), (2899, 2899), (-100, 2899), (3000, 5000), (-1000, -101),
+            (.min, -1), (1, .max), (.min, .max), (40, -50), (.max, .max), (.min, .min),
+        ]
+        for (low, high) in bounds {
+            let keeps = { (row: Int) in Self.values[row] >= low && Self.values[row] <= high }
+            #expect(try view.select(from: low, through: high, among: nil) == Self.values.indices.filter(keeps).map { Int32($0) })
+            #expect(try view.select(from: low, through: high, among: candidates) == candidates.filter { keeps(Int($0)) })
+        }
+        #expect(try view.select(from: -100, through: 2899, among: []) == [])
+    }
+
+    @Test("a range compares values, not their encoded form, when they span the whole 64-bit range")
+    func selectsExtremes() throws {
+        let values: [Int64] = [.min, -1, 0, 1, .max, .min, .max, 7]
+        for encoding in [Encoding.plain, .dictionary, .runLength] {
+            let view = try #require(try Self.view(values, type: .bigint, encoding: encoding))
+            #expect(try view.select(from: .min, through: 0, among: nil) == [0, 1, 2, 5])
+            #expect(try view.select(from: 1, through: .max, among: nil) == [3, 4, 6, 7])
+            #expect(try view.select(from: -1, through: 1, among: [1, 2, 3, 7]) == [1, 2, 3])
+            #expect(try view.select(from: .max, through: .max, among: nil) == [4, 6])
+        }
+    }
+
     @Test("delta chunks and chunks with NULLs are left to the full decoder")
     func declines() throws {
         #expect(try Self.view(Self.values, type: .bigint, encoding: .delta) == nil)
