@@ -36,6 +36,23 @@ public struct CodeBitmap: Sendable {
         count > 1 ? Double(passing) / Double(count - 1) : 0
     }
 
+    /// Whether any code in `low ... high` qualifies: false lets a scan skip a row group whose
+    /// zone map says its codes all lie there (facts stored in the order of a date reference, and a
+    /// filter on the year).
+    public func anyQualifies(from low: Int64, through high: Int64) -> Bool {
+        let first = Swift.max(low, 1), last = Swift.min(high, Int64(count) - 1)
+        guard first <= last else { return false }
+        if let contiguous { return contiguous.lowerBound <= last && first <= contiguous.upperBound }
+        let firstWord = Int(first >> 6), lastWord = Int(last >> 6)
+        for index in firstWord...lastWord {
+            var word = words[index]
+            if index == firstWord { word &= ~0 << UInt64(first & 63) }
+            if index == lastWord, last & 63 != 63 { word &= (1 << UInt64((last & 63) + 1)) - 1 }
+            if word != 0 { return true }
+        }
+        return false
+    }
+
     /// Whether `code` qualifies, without branches.
     @inline(__always)
     public static func contains(_ words: UnsafeBufferPointer<UInt64>, _ count: Int, _ code: Int64) -> Bool {

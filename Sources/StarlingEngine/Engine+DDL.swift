@@ -92,6 +92,18 @@ extension Engine {
                 throw SQLError("scd_tracked_columns names column \"\(name)\", which is not defined", at: create.options.first { $0.name.name.lowercased() == "scd_tracked_columns" }?.valuePosition ?? create.position)
             }
         }
+        if let sortKey = options["sort_key"] {
+            let position = create.options.first { $0.name.name.lowercased() == "sort_key" }?.valuePosition ?? create.position
+            if primaryKey.count == 1, partitioning == nil {
+                throw SQLError("sort_key cannot be set on a table that can be a dimension (one-column primary key, no partitioning): a dimension's rows keep their order, which gives the row codes facts refer to", at: position)
+            }
+            if TableOptions.columnNames(sortKey).isEmpty {
+                throw SQLError("sort_key needs at least one column name", at: position)
+            }
+            for name in TableOptions.columnNames(sortKey) where !seen.contains(name) {
+                throw SQLError("sort_key names column \"\(name)\", which is not defined", at: position)
+            }
+        }
         try Self.validateSlowlyChanging(create, columns: columns, primaryKey: primaryKey, options: &options)
         let table = CatalogTable(
             identifier: catalog.nextTableIdentifier, name: create.name.name, columns: columns, primaryKey: primaryKey,

@@ -291,6 +291,15 @@ final class ScanSource: @unchecked Sendable {
                 return true
             }
         }
+        // Star-join code tests: no qualifying code between the chunk's smallest and largest code
+        // (NULL codes never qualify).
+        for (codeFilter, codes) in codeFilters {
+            guard let fileIndex = fileColumns[segmentIndex][codeFilter.scanColumn], fileIndex < group.chunks.count else { continue }
+            let statistics = group.chunks[fileIndex].statistics
+            if statistics.nullCount == group.rowCount { return true }
+            guard case .integer(let smallest) = statistics.minimum, case .integer(let largest) = statistics.maximum else { continue }
+            if !codes.anyQualifies(from: smallest, through: largest) { return true }
+        }
         return false
     }
 }

@@ -11,7 +11,7 @@ struct NullStrings: Sendable {
 
     init(_ strings: [[UInt8]]) {
         emptyIsNull = strings.contains { $0.isEmpty }
-        short = strings.filter { (1...8).contains($0.count) }.map { ($0.count, Self.pack(UnsafeRawBufferPointer(start: $0, count: $0.count))) }
+        short = strings.filter { (1...8).contains($0.count) }.map { string in (string.count, string.withUnsafeBytes { Self.pack($0) }) }
         long = strings.filter { $0.count > 8 }
         longest = strings.map(\.count).max() ?? 0
     }

@@ -13,6 +13,7 @@ public enum TableOptions {
         "scd_tracked_columns": "a comma-separated list of the columns whose changes open a new version (SCD type 2)",
         "scd_fact_date_column": "for SCD type 2: the facts' date column that picks the version valid on that date",
         "unknown_key": "'reject' or 'unknown_member': what a load does with a key this dimension lacks",
+        "sort_key": "a comma-separated list of the columns each new segment's rows are stored in order of",
     ]
 
     /// Checks an option's value; returns an error message or `nil`.
@@ -27,7 +28,7 @@ public enum TableOptions {
             return ["fact", "dimension", "plain"].contains(value.lowercased()) ? nil : "kind must be 'fact', 'dimension' or 'plain'"
         case "scd_type":
             return ["1", "2"].contains(value) ? nil : "scd_type must be 1 or 2"
-        case "scd_tracked_columns", "scd_fact_date_column":
+        case "scd_tracked_columns", "scd_fact_date_column", "sort_key":
             return value.isEmpty ? "\(name) needs at least one column name" : nil
         case "unknown_key":
             return ["reject", "unknown_member"].contains(value.lowercased()) ? nil : "unknown_key must be 'reject' or 'unknown_member'"
@@ -45,6 +46,21 @@ public enum TableOptions {
         }
         guard parts.count == 1 else { return nil }
         return CompressionSetting(codec, level: level ?? CompressionSetting.defaultZstdLevel)
+    }
+
+    /// The names in a comma-separated list option (`scd_tracked_columns`, `sort_key`), trimmed,
+    /// empty names dropped.
+    public static func columnNames(_ value: String) -> [String] {
+        value.split(separator: ",").map { part in
+            String(part.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        }.filter { !$0.isEmpty }
+    }
+
+    /// The indices in `columns` of a table's sort key (`sort_key`), first key first; empty when it
+    /// has none. Names that are not columns are left out (CREATE TABLE refuses them).
+    public static func sortKey(_ options: [String: String], columns: [CatalogColumn]) -> [Int] {
+        guard let value = options["sort_key"] else { return [] }
+        return columnNames(value).compactMap { name in columns.firstIndex { $0.name == name } }
     }
 
     /// The codec a table's options ask for, if any.

@@ -31,6 +31,18 @@ public final class WriteTransaction: @unchecked Sendable {
     /// The snapshot number this write will commit as.
     public var snapshot: Int { catalog.snapshot }
 
+    /// `vectors` in the order of the table's sort key (`sort_key`), when it has one: rows with
+    /// equal keys keep their order. A table that can be a dimension is never reordered: its row
+    /// positions are the row codes facts refer to (CREATE TABLE refuses the option there).
+    static func sorted(_ vectors: [ColumnVector], table: CatalogTable, columns: [CatalogColumn]) -> [ColumnVector] {
+        guard !table.isReferenceable, vectors.count == columns.count else { return vectors }
+        let key = TableOptions.sortKey(table.options, columns: columns)
+        guard !key.isEmpty else { return vectors }
+        let order = SortOrder.stable(by: key.map { vectors[$0] })
+        if order.indices.allSatisfy({ order[$0] == Int32($0) }) { return vectors }
+        return vectors.map { $0.reordered(order) }
+    }
+
     /// Writes `vectors` (stored types, in `columns` order) as a new segment of `table` in partition
     /// `partitionKey`, and returns its catalog entry (not yet added to any partition). Several
     /// threads may write segments at once; the catalog itself is changed by one.
@@ -50,7 +62,7 @@ public final class WriteTransaction: @unchecked Sendable {
         let footer: SegmentFooter
         do {
             var writer = try SegmentWriter(columns: schema, options: options)
-            try writer.append(vectors)
+            try writer.append(Self.sorted(vectors, table: table, columns: columns))
             footer = writer.footer
             bytes = writer.finish()
         } catch {

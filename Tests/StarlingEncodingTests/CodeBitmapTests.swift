@@ -1,5 +1,6 @@
 /// The star-join code set: which codes qualify, tested branch-free.
 
+import StarlingColumns
 @testable import StarlingEncoding
 import Testing
 
@@ -42,5 +43,26 @@ struct CodeBitmapTests {
         #expect(CodeBitmap(flags([0])).contiguous == nil)
         #expect(CodeBitmap(flags([])).contiguous == nil)
         #expect(CodeBitmap([]).contiguous == nil)
+    }
+
+    @Test("anyQualifies answers for every range of codes as a scan over the flags would")
+    func anyQualifies() {
+        var random = SplitMix64(seed: 3)
+        for density in [0, 1, 5, 64] {
+            let qualifies = (0..<300).map { _ in density > 0 && random.next() % 64 < UInt64(density) }
+            let bitmap = CodeBitmap(qualifies)
+            for low in stride(from: -3, through: 305, by: 7) {
+                for high in stride(from: low - 2, through: 310, by: 5) {
+                    let expected = (max(low, 1)...max(max(low, 1), min(high, 299))).contains { code in code <= high && code < 300 && qualifies[code] }
+                    #expect(bitmap.anyQualifies(from: Int64(low), through: Int64(high)) == expected, "\(low)...\(high)")
+                }
+            }
+        }
+        let run = CodeBitmap((0..<200).map { (64...130).contains($0) })
+        #expect(run.contiguous == 64...130)
+        #expect(run.anyQualifies(from: 131, through: 199) == false)
+        #expect(run.anyQualifies(from: 0, through: 64) == true)
+        #expect(run.anyQualifies(from: .min, through: .max) == true)
+        #expect(CodeBitmap([]).anyQualifies(from: .min, through: .max) == false)
     }
 }

@@ -59,6 +59,9 @@ struct EngineDDLTests {
         ("CREATE TABLE t (a INT, b INT, FOREIGN KEY (a, b) REFERENCES customer)", "composite foreign keys", "b) REF"),
         ("CREATE TABLE t (a INT) WITH (kind = 'fact', kind = 'plain')", "given twice", "kind = 'plain'"),
         ("INSERT INTO sales (s_id, s_day) VALUES (1e19, '2025-01-01')", "out of range for BIGINT", "1e19"),
+        ("CREATE TABLE t (a INT, b INT) WITH (sort_key = 'b, c')", "sort_key names column \"c\"", "'b, c'"),
+        ("CREATE TABLE t (a INT) WITH (sort_key = ' , ')", "at least one column", "' , '"),
+        ("CREATE TABLE t (a INT PRIMARY KEY, b INT) WITH (sort_key = 'b')", "can be a dimension", "'b'"),
     ])
     func errors(sql: String, message: String, at location: String) throws {
         let test = try TestWarehouse()
@@ -96,5 +99,28 @@ struct EngineDDLTests {
         try test.run("DROP TABLE t")
         #expect(try test.warehouse.catalog().table(named: "t") == nil)
         #expect(try test.warehouse.catalog().history.last?.rowsRemoved == 3)
+    }
+
+    @Test("sort_key stores each new segment's rows in key order: stable, NULLs last, references by row code")
+    func sortKey() throws {
+        let test = try TestWarehouse()
+        try test.run("""
+            CREATE TABLE shop (code VARCHAR PRIMARY KEY);
+            INSERT INTO shop VALUES ('north'), ('east'), ('west');
+            CREATE TABLE visits (id INT, day DATE, shop VARCHAR REFERENCES shop, note VARCHAR) WITH (sort_key = 'day, note');
+            CREATE TABLE orders (id INT, shop VARCHAR REFERENCES shop) WITH (sort_key = 'shop');
+            """)
+        try test.run("""
+            INSERT INTO visits VALUES (1, '2025-03-02', 'east', 'b'), (2, NULL, 'west', 'a'), (3, '2025-03-01', 'north', 'z'),
+              (4, '2025-03-02', 'west', 'a'), (5, '2025-03-02', NULL, 'b'), (6, '2025-03-01', 'east', NULL), (7, '2024-12-31', 'east', 'q')
+            """)
+        #expect(try test.rows("visits").map { $0[0] } == [7, 3, 6, 4, 1, 5, 2].map { .integer($0) })
+        #expect(try test.warehouse.catalog().table(named: "visits")?.options["sort_key"] == "day, note")
+        // A reference sorts by the dimension's row code (its load order: north, east, west), NULL last.
+        try test.run("INSERT INTO orders VALUES (1, 'west'), (2, NULL), (3, 'east'), (4, 'north'), (5, 'east')")
+        #expect(try test.rows("orders").map { $0[0] } == [4, 3, 5, 1, 2].map { .integer($0) })
+        // Every INSERT is its own segment, sorted on its own: older segments stay as they are.
+        try test.run("INSERT INTO orders VALUES (6, 'west'), (7, 'north')")
+        #expect(try test.rows("orders").map { $0[0] } == [4, 3, 5, 1, 2, 7, 6].map { .integer($0) })
     }
 }

@@ -1,0 +1,125 @@
+/// The order that sorts a table's rows by key columns, for segments written in sort-key order.
+
+/// Stable row orders by one or more key columns, ascending, NULLs last.
+///
+/// Each key is turned into unsigned 64-bit sort words that compare as its values do (integers and
+/// dates offset by their minimum; doubles by their IEEE bits, negatives flipped; strings by their
+/// rank among the distinct strings, in byte order; booleans 0/1). The keys are then applied from
+/// the last to the first with a stable least-significant-digit radix sort, so equal keys keep
+/// their input order and the first key decides first. A key whose values span at most 2^16 (a
+/// dimension's row codes, days of a few years) sorts in one counting pass.
+public enum SortOrder {
+    /// The row order (indices into the vectors) that sorts rows by `keys`, first key first.
+    ///
+    /// - Precondition: every key has the same count.
+    public static func stable(by keys: [ColumnVector]) -> [Int32] {
+        guard let count = keys.first?.count else { return [] }
+        precondition(keys.allSatisfy { $0.count == count }, "sort keys of different lengths")
+        precondition(count <= Int(Int32.max), "too many rows to sort")
+        var order = (0..<count).map { Int32($0) }
+        for key in keys.reversed() {
+            order = sort(order, by: key)
+        }
+        return order
+    }
+
+    /// `order` sorted stably by `key`: rows with a value by their sort word, then NULL rows, each
+    /// in the order `order` had them.
+    static func sort(_ order: [Int32], by key: ColumnVector) -> [Int32] {
+        let words = sortWords(key)
+        var present: [Int32] = []
+        var absent: [Int32] = []
+        present.reserveCapacity(order.count)
+        for row in order {
+            if key.isNull(Int(row)) { absent.append(row) } else { present.append(row) }
+        }
+        return radixSort(present, words: words) + absent
+    }
+
+    /// Per row: an unsigned word whose order is the value's order (unspecified for NULL rows).
+    static func sortWords(_ key: ColumnVector) -> [UInt64] {
+        let count = key.count
+        switch key.payload {
+        case .fixed:
+            if key.type.physicalType == .float64 {
+                return key.withValues(Double.self) { values in
+                    values.map { value in
+                        let bits = value.bitPattern
+                        return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+                    }
+                }
+            }
+            let signed: [Int64]
+            switch key.type.physicalType {
+            case .boolean: signed = key.withValues(UInt8.self) { $0.map { Int64($0) } }
+            case .int8: signed = key.withValues(Int8.self) { $0.map { Int64($0) } }
+            case .int16: signed = key.withValues(Int16.self) { $0.map { Int64($0) } }
+            case .int32: signed = key.withValues(Int32.self) { $0.map { Int64($0) } }
+            default: signed = key.withValues(Int64.self) { Array($0) }
+            }
+            var smallest = Int64.max
+            for row in 0..<count where !key.isNull(row) { smallest = min(smallest, signed[row]) }
+            return signed.map { UInt64(bitPattern: $0 &- smallest) }
+        case .strings, .dictionary:
+            // Ranks: rows sorted by their bytes, equal strings sharing a rank.
+            let rows = (0..<count).filter { !key.isNull($0) }
+            let sorted = rows.sorted { left, right in
+                let order = compareBytes(key.stringBytes(at: left), key.stringBytes(at: right))
+                return order != 0 ? order < 0 : left < right
+            }
+            var words = [UInt64](repeating: 0, count: count)
+            var rank: UInt64 = 0
+            for (position, row) in sorted.enumerated() {
+                if position > 0, compareBytes(key.stringBytes(at: sorted[position - 1]), key.stringBytes(at: row)) != 0 { rank += 1 }
+                words[row] = rank
+            }
+            return words
+        }
+    }
+
+    /// -1, 0 or 1 as `left` sorts before, with or after `right`, byte by byte (a prefix first).
+    static func compareBytes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Int {
+        let common = min(left.count, right.count)
+        for index in 0..<common where left[index] != right[index] {
+            return left[index] < right[index] ? -1 : 1
+        }
+        return left.count == right.count ? 0 : (left.count < right.count ? -1 : 1)
+    }
+
+    /// `rows` sorted stably by `words[row]`, least significant digit first: one counting pass
+    /// when the largest word needs at most 16 bits, else 11-bit digits, as many as it needs.
+    static func radixSort(_ rows: [Int32], words: [UInt64]) -> [Int32] {
+        guard rows.count > 1 else { return rows }
+        var largest: UInt64 = 0
+        for row in rows { largest = max(largest, words[Int(row)]) }
+        let bits = 64 - largest.leadingZeroBitCount
+        if bits == 0 { return rows }
+        let digitBits = bits <= 16 ? bits : 11
+        var current = rows
+        var next = [Int32](repeating: 0, count: rows.count)
+        var shift = 0
+        var counts = [Int](repeating: 0, count: (1 << digitBits) + 1)
+        let mask = UInt64((1 << digitBits) - 1)
+        while shift < bits {
+            for index in counts.indices { counts[index] = 0 }
+            words.withUnsafeBufferPointer { words in
+                current.withUnsafeBufferPointer { source in
+                    next.withUnsafeMutableBufferPointer { target in
+                        counts.withUnsafeMutableBufferPointer { counts in
+                            for row in source { counts[Int((words[Int(row)] >> UInt64(shift)) & mask) + 1] += 1 }
+                            for digit in 1..<counts.count { counts[digit] += counts[digit - 1] }
+                            for row in source {
+                                let digit = Int((words[Int(row)] >> UInt64(shift)) & mask)
+                                target[counts[digit]] = row
+                                counts[digit] += 1
+                            }
+                        }
+                    }
+                }
+            }
+            swap(&current, &next)
+            shift += digitBits
+        }
+        return current
+    }
+}
