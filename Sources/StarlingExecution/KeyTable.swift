@@ -1,5 +1,7 @@
 /// An open-addressing hash table over fixed-width tuples of 64-bit words: group and join keys.
 
+import StarlingColumns
+
 /// Maps key tuples (`width` words each) to dense numbers 0, 1, 2, … in order of first insertion.
 /// Keys are stored back to back in one array; slots hold numbers, so growing rehashes numbers
 /// only. Linear probing, load factor at most one half.
@@ -90,6 +92,33 @@ final class KeyTable {
 final class StringInterner {
     private var numbers: [String: Int64] = [:]
     private(set) var strings: [String] = []
+    /// Per dictionary seen (keyed by its offsets storage, which is kept alive here so the key
+    /// cannot be reused): the number of each entry interned so far, `unknown` for the others. A
+    /// star join's dimension attributes arrive as the same dictionary in every morsel, so each
+    /// entry is interned once per query, not once per morsel.
+    private var dictionaries: [ObjectIdentifier: (dictionary: StringStorage, numbers: [Int64])] = [:]
+    static let unknown = Int64.min
+
+    /// The numbers of `codes`' entries of `dictionary`, interning those not yet seen.
+    func intern(codes: [UInt32], of dictionary: StringStorage, count: Int) -> [Int64] {
+        let identifier = ObjectIdentifier(dictionary.offsets)
+        var entry = dictionaries.removeValue(forKey: identifier) ?? (dictionary, [Int64](repeating: Self.unknown, count: dictionary.count))
+        if entry.dictionary.bytes !== dictionary.bytes || entry.numbers.count != dictionary.count {
+            entry = (dictionary, [Int64](repeating: Self.unknown, count: dictionary.count))
+        }
+        var result = [Int64](repeating: 0, count: count)
+        for row in 0..<count {
+            let code = Int(codes[row])
+            var number = entry.numbers[code]
+            if number == Self.unknown {
+                number = intern(dictionary.string(at: code))
+                entry.numbers[code] = number
+            }
+            result[row] = number
+        }
+        dictionaries[identifier] = entry
+        return result
+    }
 
     /// The number of `text`, assigning the next one when new.
     func intern(_ text: String) -> Int64 {
@@ -133,8 +162,19 @@ enum KeyEncoder {
                 case .booleans(let values):
                     for row in 0..<count { words[row * width + column] = values[row] ? 1 : 0 }
                 case .dictionary(let codes, let dictionary):
-                    let numbers = (0..<dictionary.count).map { number(dictionary.string(at: $0), interner, insert) }
-                    for row in 0..<count { words[row * width + column] = numbers[Int(codes[row])] }
+                    if insert {
+                        let numbers = interner.intern(codes: codes, of: dictionary, count: count)
+                        for row in 0..<count { words[row * width + column] = numbers[row] }
+                    } else {
+                        // Probing: only the entries this chunk uses are looked up.
+                        var numbers = [Int64?](repeating: nil, count: dictionary.count)
+                        for row in 0..<count {
+                            let code = Int(codes[row])
+                            let number = numbers[code] ?? (interner.lookup(dictionary.string(at: code)) ?? -1)
+                            numbers[code] = number
+                            words[row * width + column] = number
+                        }
+                    }
                 case .strings(let strings):
                     for row in 0..<count { words[row * width + column] = number(strings.string(at: row), interner, insert) }
                 }
