@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "StarlingCompressionTests", dependencies: ["StarlingCompression"]),
         .testTarget(name: "StarlingFormatTests", dependencies: ["StarlingFormat"]),
         .testTarget(name: "StarlingSQLTests", dependencies: ["StarlingSQL"]),
-        .testTarget(name: "StarlingExecutionTests", dependencies: ["StarlingExecution", "StarlingColumns", "StarlingStorage"]),
+        .testTarget(name: "StarlingExecutionTests", dependencies: ["StarlingExecution", "StarlingColumns", "StarlingStorage", "StarlingEncoding"]),
         .testTarget(name: "StarlingStorageTests", dependencies: ["StarlingStorage", "StarlingEngine", "StarlingSQL"]),
         .testTarget(
             name: "StarlingSampleDataTests",

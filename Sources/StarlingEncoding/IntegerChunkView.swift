@@ -38,6 +38,13 @@ public struct IntegerChunkView: @unchecked Sendable {
     /// The number of rows.
     public let count: Int
 
+    /// The relative cost of testing every row with `select`: 1 for layouts read value by value,
+    /// the share of runs for run-length chunks (each run is tested once).
+    public var costPerRow: Double {
+        if case .runs = layout { return count > 0 ? Double(runEnds.count) / Double(count) : 1 }
+        return 1
+    }
+
     /// A view of the encoded chunk `encoded` (held alive by `owner`) of `count` values of
     /// `physical`, or nil when the chunk has NULLs, another encoding, or a packing this view does
     /// not read (wider than 57 bits, or a frame reaching outside the type); decode those whole.

@@ -95,24 +95,37 @@ final class ScanSource: @unchecked Sendable {
         // Ranges and code tests, most selective first: ranges estimated from this row group's
         // zone maps, code tests from the share of dimension rows that qualify. A range whose
         // chunk has no view (it has NULLs, or another encoding) joins the residual instead.
-        var steps: [(estimate: Double, step: Step)] = []
+        // Each step is ranked by its cost per row over the share of rows it removes, so a cheap
+        // test (a run-length chunk tests one value per run) goes before an equally selective
+        // costly one. A step the zone map proves keeps every row is left out.
+        var steps: [(rank: Double, step: Step)] = []
         var unviewed: [BoundExpression] = []
         for (index, range) in filter.ranges.enumerated() {
             let scanIndex = range.scanColumn
             if views[scanIndex] == nil {
                 views[scanIndex] = try integerView(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
             }
-            guard views[scanIndex] != nil, let fileIndex = fileColumns[segmentIndex][scanIndex] else {
+            guard let view = views[scanIndex], let fileIndex = fileColumns[segmentIndex][scanIndex] else {
                 unviewed.append(range.condition)
                 continue
             }
             let statistics = group.chunks[fileIndex].statistics
-            steps.append((ScanFilter.estimate(low: range.low, high: range.high, minimum: statistics.minimum, maximum: statistics.maximum), .range(index)))
+            if Self.within(statistics, range.low, range.high) { continue }
+            let estimate = ScanFilter.estimate(low: range.low, high: range.high, minimum: statistics.minimum, maximum: statistics.maximum)
+            steps.append((Self.rank(cost: view.costPerRow, keeps: estimate), .range(index)))
         }
-        for (index, codeFilter) in codeFilters.enumerated() {
-            steps.append((codeFilter.codes.selectivity, .code(index)))
+        for (index, (codeFilter, codes)) in codeFilters.enumerated() {
+            let scanIndex = codeFilter.scanColumn
+            if let contiguous = codes.contiguous, let fileIndex = fileColumns[segmentIndex][scanIndex],
+               Self.within(group.chunks[fileIndex].statistics, contiguous.lowerBound, contiguous.upperBound) {
+                continue
+            }
+            if views[scanIndex] == nil {
+                views[scanIndex] = try integerView(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
+            }
+            steps.append((Self.rank(cost: views[scanIndex]?.costPerRow ?? 2, keeps: codes.selectivity), .code(index)))
         }
-        steps.sort { $0.estimate < $1.estimate }
+        steps.sort { $0.rank < $1.rank }
         var selection: [Int32]?
         for (_, step) in steps {
             let kept: [Int32]
@@ -189,6 +202,17 @@ final class ScanSource: @unchecked Sendable {
             }
         }
         return Chunk(columns: output, count: selection?.count ?? group.rowCount)
+    }
+
+    /// Whether a chunk's zone map shows every row in `low ... high` (no NULLs, known bounds).
+    static func within(_ statistics: ChunkStatistics, _ low: Int64, _ high: Int64) -> Bool {
+        guard statistics.nullCount == 0, case .integer(let smallest) = statistics.minimum, case .integer(let largest) = statistics.maximum else { return false }
+        return low <= smallest && largest <= high
+    }
+
+    /// A filter step's rank, lowest first: its cost per row over the share of rows it removes.
+    static func rank(cost: Double, keeps: Double) -> Double {
+        cost / max(1 - keeps, 1e-6)
     }
 
     /// The rows among `candidates` (all when nil) whose code in `codes` is not NULL and qualifies.
