@@ -71,7 +71,7 @@ public struct IntegerChunkView: @unchecked Sendable {
             let entryCount = try reader.readCount("dictionary size", limit: max(count, 1))
             guard entryCount > 0 || count == 0 else { throw reader.error("empty dictionary for \(count) rows") }
             let raw = try reader.readBytes(entryCount * byteWidth, "dictionary entries")
-            let entries = (0..<entryCount).map { loadSigned(raw, $0, byteWidth) }
+            let entries = widen(raw, count: entryCount, byteWidth: byteWidth)
             for index in entries.indices.dropFirst() where entries[index - 1] >= entries[index] {
                 throw reader.error("dictionary entries \(index - 1) and \(index) are not in ascending order")
             }
@@ -85,18 +85,22 @@ public struct IntegerChunkView: @unchecked Sendable {
             let raw = try reader.readBytes(runCount * byteWidth, "run values")
             let lengths = try reader.readBytes(runCount * 4, "run lengths")
             try reader.requireEnd("the run lengths")
-            var ends = [Int32](repeating: 0, count: runCount)
+            // Run ends by a running sum; a zero length, or a sum past `count`, is caught once at
+            // the end instead of per run (lengths are below 2^32, so 64-bit sums cannot wrap).
             var row = 0
-            for run in 0..<runCount {
-                let length = Int(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: run * 4, as: UInt32.self)))
-                guard length > 0, length <= count - row else {
-                    throw reader.error("run \(run) of length \(length) overruns the \(count) rows")
+            var zeroLength = false
+            let ends = [Int32](unsafeUninitializedCapacity: runCount) { ends, initialized in
+                for run in 0..<runCount {
+                    let length = Int(UInt32(littleEndian: lengths.loadUnaligned(fromByteOffset: run &* 4, as: UInt32.self)))
+                    zeroLength = zeroLength || length == 0
+                    row &+= length
+                    ends[run] = Int32(truncatingIfNeeded: row)
                 }
-                row += length
-                ends[run] = Int32(row)
+                initialized = runCount
             }
+            guard !zeroLength else { throw reader.error("a run of length 0 in \(runCount) runs") }
             guard row == count else { throw reader.error("runs cover \(row) rows, expected \(count)") }
-            let values = (0..<runCount).map { loadSigned(raw, $0, byteWidth) }
+            let values = widen(raw, count: runCount, byteWidth: byteWidth)
             var view = IntegerChunkView(owner: owner, bytes: raw, layout: .runs, width: 0, entries: values, count: count)
             view.runEnds = ends
             return view
@@ -290,13 +294,24 @@ public struct IntegerChunkView: @unchecked Sendable {
         return (word &>> UInt64(bit & 7)) & mask
     }
 
-    /// Entry `index` of little-endian signed values `byteWidth` bytes wide.
-    static func loadSigned(_ bytes: UnsafeRawBufferPointer, _ index: Int, _ byteWidth: Int) -> Int64 {
+    /// `count` little-endian signed values `byteWidth` bytes wide, widened (one loop per width).
+    static func widen(_ bytes: UnsafeRawBufferPointer, count: Int, byteWidth: Int) -> [Int64] {
         switch byteWidth {
-        case 1: return Int64(bytes.load(fromByteOffset: index, as: Int8.self))
-        case 2: return Int64(Int16(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 2, as: Int16.self)))
-        case 4: return Int64(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 4, as: Int32.self)))
-        default: return Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: index * 8, as: Int64.self))
+        case 1: return widen(bytes, count, Int8.self)
+        case 2: return widen(bytes, count, Int16.self)
+        case 4: return widen(bytes, count, Int32.self)
+        default: return widen(bytes, count, Int64.self)
+        }
+    }
+
+    @inline(__always)
+    static func widen<T: FixedWidthInteger & SignedInteger>(_ bytes: UnsafeRawBufferPointer, _ count: Int, _ type: T.Type) -> [Int64] {
+        precondition(bytes.count >= count * MemoryLayout<T>.size, "values past the buffer")
+        return [Int64](unsafeUninitializedCapacity: count) { output, initialized in
+            for index in 0..<count {
+                output[index] = Int64(T(littleEndian: bytes.loadUnaligned(fromByteOffset: index &* MemoryLayout<T>.size, as: T.self)))
+            }
+            initialized = count
         }
     }
 }

@@ -103,5 +103,17 @@ struct IntegerChunkViewTests {
         #expect(throws: EncodedDataError.self) { try IntegerChunkView.make(buffer, owner: storage, encoding: .runLength, physical: .int32, count: 5) }
         let fine = try #require(try IntegerChunkView.make(buffer, owner: storage, encoding: .runLength, physical: .int32, count: 4))
         #expect(try fine.gather(nil) == [5, 5, 6, 6])
+        // A run of length 0 is an error even when the lengths add up.
+        var zero: [UInt8] = [0]
+        zero += [2, 0, 0, 0] + [5, 0, 0, 0] + [6, 0, 0, 0] + [0, 0, 0, 0] + [4, 0, 0, 0]
+        let zeroStorage = zero.withUnsafeBytes { ByteStorage(copying: $0) }
+        let zeroBuffer = UnsafeRawBufferPointer(start: zeroStorage.baseAddress, count: zero.count)
+        #expect(throws: EncodedDataError.self) { try IntegerChunkView.make(zeroBuffer, owner: zeroStorage, encoding: .runLength, physical: .int32, count: 4) }
+        // Lengths near 2^32 do not wrap into a plausible total.
+        var huge: [UInt8] = [0]
+        huge += [2, 0, 0, 0] + [5, 0, 0, 0] + [6, 0, 0, 0] + [0xFF, 0xFF, 0xFF, 0xFF] + [5, 0, 0, 0]
+        let hugeStorage = huge.withUnsafeBytes { ByteStorage(copying: $0) }
+        let hugeBuffer = UnsafeRawBufferPointer(start: hugeStorage.baseAddress, count: huge.count)
+        #expect(throws: EncodedDataError.self) { try IntegerChunkView.make(hugeBuffer, owner: hugeStorage, encoding: .runLength, physical: .int32, count: 4) }
     }
 }
