@@ -34,19 +34,24 @@ public final class WriteTransaction: @unchecked Sendable {
     /// `vectors` in the order of the table's sort key (`sort_key`), when it has one: rows with
     /// equal keys keep their order. A table that can be a dimension is never reordered: its row
     /// positions are the row codes facts refer to (CREATE TABLE refuses the option there).
-    static func sorted(_ vectors: [ColumnVector], table: CatalogTable, columns: [CatalogColumn]) -> [ColumnVector] {
+    /// Columns are replaced one at a time, so an unsorted column is freed as soon as its sorted
+    /// copy exists (when the caller gave up its own reference).
+    static func sorted(_ vectors: consuming [ColumnVector], table: CatalogTable, columns: [CatalogColumn]) -> [ColumnVector] {
         guard !table.isReferenceable, vectors.count == columns.count else { return vectors }
         let key = TableOptions.sortKey(table.options, columns: columns)
         guard !key.isEmpty else { return vectors }
         let order = SortOrder.stable(by: key.map { vectors[$0] })
         if order.indices.allSatisfy({ order[$0] == Int32($0) }) { return vectors }
-        return vectors.map { $0.reordered(order) }
+        for index in vectors.indices {
+            vectors[index] = vectors[index].reordered(order)
+        }
+        return vectors
     }
 
     /// Writes `vectors` (stored types, in `columns` order) as a new segment of `table` in partition
     /// `partitionKey`, and returns its catalog entry (not yet added to any partition). Several
     /// threads may write segments at once; the catalog itself is changed by one.
-    public func writeSegment(table: CatalogTable, partitionKey: String, columns: [CatalogColumn], vectors: [ColumnVector]) throws(StorageError) -> CatalogSegment {
+    public func writeSegment(table: CatalogTable, partitionKey: String, columns: [CatalogColumn], vectors: consuming [ColumnVector]) throws(StorageError) -> CatalogSegment {
         let number = files.withLock { state in
             state.counter += 1
             return state.counter
@@ -62,7 +67,7 @@ public final class WriteTransaction: @unchecked Sendable {
         let footer: SegmentFooter
         do {
             var writer = try SegmentWriter(columns: schema, options: options)
-            try writer.append(Self.sorted(vectors, table: table, columns: columns))
+            try writer.append(Self.sorted(consume vectors, table: table, columns: columns))
             footer = writer.footer
             bytes = writer.finish()
         } catch {
