@@ -1,4 +1,4 @@
-/// Micro-benchmarks of the storage kernels: decode throughput and encoded sizes.
+/// Micro-benchmarks of the storage kernels: decode throughput, encoded sizes and filter throughput.
 ///
 /// Run in release mode: `swift run -c release StarlingKernelBenchmarks [--rows N] [--runs R]`.
 /// Every figure is the median of R runs on one core.
@@ -28,6 +28,8 @@ struct KernelBenchmarks {
         try DecodeThroughput(data: data, runs: runs).report()
         print("")
         try EncodedSizes(data: data, runs: runs).report()
+        print("")
+        try FilterThroughput(data: data, runs: runs).report()
     }
 }
 
