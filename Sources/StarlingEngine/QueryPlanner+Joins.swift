@@ -364,7 +364,10 @@ extension QueryPlanner {
             columns.append(load.columns[position])
         }
         let filterText = load.filterCount == 0 ? nil : "\(load.filterCount) condition\(load.filterCount == 1 ? "" : "s"), \(Double(Int((load.selectivity * 1000).rounded())) / 10)% of rows"
-        let specification = DimensionJoinSpecification(dimensionName: table.name, codeColumn: codePosition, dimension: load.rows, outputColumns: outputColumns, qualifies: load.qualifies, keepUnmatched: false, dimensionFilterText: filterText)
+        // The fact's scan tests the same bitmap (`codeColumns` in `plan`), so rows reaching the
+        // join already qualify.
+        let specification = DimensionJoinSpecification(dimensionName: table.name, codeColumn: codePosition, dimension: load.rows, outputColumns: outputColumns, qualifies: load.qualifies, keepUnmatched: false, dimensionFilterText: filterText,
+                                                       prefiltered: load.qualifies != nil)
         result.node = node(.dimensionJoin(plan.node, specification), columns: columns, estimatedRows: max(1, Int(Double(plan.node.estimatedRows) * load.selectivity)))
         return result
     }

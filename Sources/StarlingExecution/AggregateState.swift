@@ -63,32 +63,69 @@ final class AggregateState {
         var combined = [Int32](repeating: 0, count: count)
         var domain = 1
         for vector in keyVectors {
-            var size: Int
-            var columnCodes: [Int32]
+            let size: Int
+            var low: Int64 = 0
             switch vector.data {
-            case .dictionary(let codes, let dictionary):
-                size = dictionary.count + 1
-                columnCodes = codes.map { Int32(truncatingIfNeeded: $0) }
+            case .dictionary(_, let dictionary): size = dictionary.count + 1
             case .integers(let values):
-                guard let low = values.min(), let high = values.max() else { return nil }
+                guard let (smallest, high) = Self.bounds(values, count: count) else { return nil }
+                low = smallest
                 let (span, overflow) = high.subtractingReportingOverflow(low)
                 guard !overflow, span < Int64(Self.directDomainLimit) else { return nil }
                 size = Int(span) + 2
-                columnCodes = values.map { Int32(truncatingIfNeeded: $0 - low) }
-            case .booleans(let values):
-                size = 3
-                columnCodes = values.map { $0 ? 1 : 0 }
-            default:
-                return nil
-            }
-            if let nulls = vector.nulls {
-                for row in 0..<count where nulls[row] { columnCodes[row] = Int32(size - 1) }
+            case .booleans: size = 3
+            default: return nil
             }
             guard domain * size <= Self.directDomainLimit else { return nil }
-            for row in 0..<count { combined[row] = combined[row] * Int32(size) + columnCodes[row] }
+            let factor = Int32(size)
+            combined.withUnsafeMutableBufferPointer { combined in
+                switch vector.data {
+                case .dictionary(let codes, _):
+                    codes.withUnsafeBufferPointer { codes in
+                        for row in 0..<count { combined[row] = combined[row] &* factor &+ Int32(truncatingIfNeeded: codes[row]) }
+                    }
+                case .integers(let values):
+                    values.withUnsafeBufferPointer { values in
+                        for row in 0..<count { combined[row] = combined[row] &* factor &+ Int32(truncatingIfNeeded: values[row] &- low) }
+                    }
+                case .booleans(let values):
+                    values.withUnsafeBufferPointer { values in
+                        for row in 0..<count { combined[row] = combined[row] &* factor &+ (values[row] ? 1 : 0) }
+                    }
+                default:
+                    break
+                }
+                // NULL is the column's last code: replace whatever the row's value contributed.
+                if let nulls = vector.nulls {
+                    for row in 0..<count where nulls[row] {
+                        let contributed: Int32
+                        switch vector.data {
+                        case .dictionary(let codes, _): contributed = Int32(truncatingIfNeeded: codes[row])
+                        case .integers(let values): contributed = Int32(truncatingIfNeeded: values[row] &- low)
+                        case .booleans(let values): contributed = values[row] ? 1 : 0
+                        default: contributed = 0
+                        }
+                        combined[row] = combined[row] &- contributed &+ (factor &- 1)
+                    }
+                }
+            }
             domain *= size
         }
         return (combined, domain)
+    }
+
+    /// The smallest and largest of the first `count` values (NULL rows included: their values
+    /// are in range, and only widen the domain); nil when there are none.
+    static func bounds(_ values: [Int64], count: Int) -> (low: Int64, high: Int64)? {
+        guard count > 0 else { return nil }
+        return values.withUnsafeBufferPointer { values in
+            var low = values[0], high = values[0]
+            for row in 1..<count {
+                low = Swift.min(low, values[row])
+                high = Swift.max(high, values[row])
+            }
+            return (low, high)
+        }
     }
 
     /// The group number of every row, creating groups as needed.

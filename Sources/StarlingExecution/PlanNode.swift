@@ -171,8 +171,12 @@ public struct DimensionJoinSpecification: Sendable {
     /// LEFT JOIN: keep fact rows whose code matches nothing, with NULL dimension columns.
     public var keepUnmatched: Bool
     public var dimensionFilterText: String?
+    /// The scan below already dropped every row whose code does not qualify (it tests the same
+    /// bitmap on the encoded codes), so the join need not test `qualifies` again.
+    public var prefiltered: Bool
 
-    public init(dimensionName: String, codeColumn: Int, dimension: Chunk, outputColumns: [Int], qualifies: [Bool]?, keepUnmatched: Bool, dimensionFilterText: String?) {
+    public init(dimensionName: String, codeColumn: Int, dimension: Chunk, outputColumns: [Int], qualifies: [Bool]?, keepUnmatched: Bool, dimensionFilterText: String?, prefiltered: Bool = false) {
+        self.prefiltered = prefiltered
         self.dimensionName = dimensionName
         self.codeColumn = codeColumn
         self.dimension = dimension

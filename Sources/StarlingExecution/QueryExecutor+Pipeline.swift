@@ -116,6 +116,13 @@ extension QueryExecutor {
         let codesVector = chunk.columns[specification.codeColumn]
         guard case .integers(let codes) = codesVector.data else { throw .invalid("row codes must be integers") }
         let dimensionCount = specification.dimension.count
+        // Every row matches when every code is a known row and qualifies (or the scan has already
+        // kept only those): the dimension rows are the codes minus one, with no per-row branch.
+        if codesVector.nulls == nil, specification.qualifies == nil || specification.prefiltered,
+           let rows = Self.knownRows(codes, dimensionCount: dimensionCount) {
+            let dimensionColumns = specification.outputColumns.map { specification.dimension.columns[$0].gather(rows) }
+            return Chunk(columns: chunk.columns + dimensionColumns, count: chunk.count)
+        }
         var factRows: [Int32] = []
         var dimensionRows: [Int32] = []
         factRows.reserveCapacity(chunk.count)
@@ -138,6 +145,24 @@ extension QueryExecutor {
         let factColumns = factRows.count == chunk.count ? chunk.columns : chunk.gather(factRows).columns
         let dimensionColumns = specification.outputColumns.map { specification.dimension.columns[$0].gatherOrNull(dimensionRows) }
         return Chunk(columns: factColumns + dimensionColumns, count: factRows.count)
+    }
+
+    /// `codes` minus one (dimension row indices) when every code is in `1 ... dimensionCount`;
+    /// nil otherwise.
+    static func knownRows(_ codes: [Int64], dimensionCount: Int) -> [Int32]? {
+        var outside = false
+        let rows = codes.withUnsafeBufferPointer { codes in
+            [Int32](unsafeUninitializedCapacity: codes.count) { rows, initialized in
+                let limit = UInt64(dimensionCount)
+                for index in 0..<codes.count {
+                    let row = codes[index] &- 1
+                    outside = outside || UInt64(bitPattern: row) >= limit
+                    rows[index] = Int32(truncatingIfNeeded: row)
+                }
+                initialized = codes.count
+            }
+        }
+        return outside ? nil : rows
     }
 
     /// One probe chunk against a hash join's build table.

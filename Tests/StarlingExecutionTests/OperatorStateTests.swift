@@ -60,6 +60,16 @@ struct OperatorStateTests {
         #expect(rows == ["ASIA|1993|2", "EUROPE|1993|4", "ASIA|1994|2", "NULL|1993|2", "EUROPE|NULL|2"])
     }
 
+    @Test("a star join takes every row without tests only when every code is a known dimension row")
+    func knownRows() {
+        #expect(QueryExecutor.knownRows([1, 3, 2, 3], dimensionCount: 3) == [0, 2, 1, 2])
+        #expect(QueryExecutor.knownRows([], dimensionCount: 0) == [])
+        #expect(QueryExecutor.knownRows([1, 0, 2], dimensionCount: 3) == nil)
+        #expect(QueryExecutor.knownRows([1, 4], dimensionCount: 3) == nil)
+        #expect(QueryExecutor.knownRows([-5, 1], dimensionCount: 3) == nil)
+        #expect(QueryExecutor.knownRows([.min, .max], dimensionCount: 3) == nil)
+    }
+
     @Test("a global aggregate over no rows has one row: count 0, sum NULL")
     func emptyAggregate() throws {
         let state = AggregateState(groups: [], aggregates: [
