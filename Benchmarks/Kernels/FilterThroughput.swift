@@ -13,8 +13,12 @@ struct FilterThroughput {
 
     /// Views of `column`'s chunks encoded with `encoding`, with the bytes that back them.
     func views(_ column: String, _ encoding: Encoding) throws -> [IntegerChunkView] {
-        let vector = data.column(column)
-        return try stride(from: 0, to: vector.count, by: DecodeThroughput.chunkRows).compactMap { start in
+        try views(data.column(column), encoding)
+    }
+
+    /// Views of `vector`'s chunks encoded with `encoding`.
+    func views(_ vector: ColumnVector, _ encoding: Encoding) throws -> [IntegerChunkView] {
+        try stride(from: 0, to: vector.count, by: DecodeThroughput.chunkRows).compactMap { start in
             let slice = vector.slice(start..<min(start + DecodeThroughput.chunkRows, vector.count))
             let chunk = ColumnEncoder.encode(slice, forcing: encoding)
             let storage = chunk.bytes.withUnsafeBytes { ByteStorage(copying: $0) }
@@ -38,6 +42,12 @@ struct FilterThroughput {
         let customerCodes = Self.bitmap(domain: 30_001, share: 0.2)
         let firstDay = Int64(CalendarDate(year: 1993, month: 1, day: 1).daysSinceEpoch)
         let part = try views("lo_partkey", .bitPacked)
+        // Part keys as at scale factor 10: 800 K codes, a 100 KB bitmap that no longer fits the
+        // first-level cache.
+        var random = SplitMix64(seed: 10)
+        let count = data.column("lo_partkey").count
+        let largePart = try views(ColumnVector(type: .integer, values: (0..<count).map { _ in .integer(1 + Int64(random.next() % 800_000)) }), .bitPacked)
+        let largePartCodes = Self.bitmap(domain: 800_001, share: 0.04)
         let supplier = try views("lo_suppkey", .bitPacked)
         let customer = try views("lo_custkey", .runLength)
         let discount = try views("lo_discount", .bitPacked)
@@ -47,6 +57,7 @@ struct FilterThroughput {
         let fifth = stride(from: 0, to: DecodeThroughput.chunkRows, by: 5).map { Int32($0) }
         let cases: [(String, [IntegerChunkView], (IntegerChunkView) throws -> [Int32])] = [
             ("code test, bit-packed lo_partkey, 4 % of 200 K codes", part, { try $0.select(qualifying: partCodes, among: nil) }),
+            ("code test, bit-packed lo_partkey, 4 % of 800 K codes", largePart, { try $0.select(qualifying: largePartCodes, among: nil) }),
             ("code test, bit-packed lo_suppkey, 20 % of 2 K codes", supplier, { try $0.select(qualifying: supplierCodes, among: nil) }),
             ("code test, lo_suppkey among 20 %", supplier, { view in
                 try view.select(qualifying: supplierCodes, among: view.count == DecodeThroughput.chunkRows ? fifth : fifth.filter { Int($0) < view.count })

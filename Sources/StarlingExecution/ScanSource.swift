@@ -28,7 +28,7 @@ final class ScanSource: @unchecked Sendable {
             DispatchQueue.concurrentPerform(iterations: segments.count) { index in
                 let segment = segments[index]
                 do throws(SegmentError) {
-                    let reader = try SegmentReader(path: warehouse.path(segment.path))
+                    let reader = try SegmentReaderCache.shared.reader(path: warehouse.path(segment.path))
                     guard reader.rowCount == segment.rows else {
                         output.pointer[index] = .failure(QueryError(.storage, "\(segment.path) holds \(reader.rowCount) rows; the catalog says \(segment.rows)"))
                         return
