@@ -24,7 +24,7 @@ public struct FileIdentity: Hashable, Sendable {
     static let settledSeconds: Int64 = 2
 
     /// The identity of the file at `path` now, or nil if it cannot be read or changed lately.
-    static func of(path: String) -> FileIdentity? {
+    public static func of(path: String) -> FileIdentity? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
         var now = timespec()

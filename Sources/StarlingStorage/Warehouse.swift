@@ -125,6 +125,10 @@ public struct Warehouse: Sendable {
             chosen = latest
         }
         let path = Self.snapshotPath(directory, chosen)
+        let identity = FileIdentity.of(path: path)
+        if let identity, let kept = SnapshotCache.shared.lookup(path, identity: identity), kept.catalog.snapshot == chosen {
+            return kept
+        }
         let bytes: ByteStorage
         do { bytes = try FileBytes.read(path: path) } catch {
             if error.isMissing { throw StorageError(.invalid, "snapshot \(chosen) does not exist (or was removed by vacuum)") }
@@ -134,7 +138,12 @@ public struct Warehouse: Sendable {
         guard catalog.snapshot == chosen else {
             throw StorageError(.corrupt, "\(path) holds snapshot \(catalog.snapshot), not \(chosen)")
         }
-        return (catalog, CatalogFile.writeVersion(of: bytes))
+        let writeVersion = CatalogFile.writeVersion(of: bytes)
+        // Kept only when the file did not change while it was read.
+        if let identity, FileIdentity.of(path: path) == identity {
+            SnapshotCache.shared.store(path, identity: identity, catalog: catalog, writeVersion: writeVersion)
+        }
+        return (catalog, writeVersion)
     }
 
     /// Starts the only write allowed at a time: takes the lock and reads the current snapshot.
