@@ -331,7 +331,13 @@ extension QueryPlanner {
         let wanted = columns.union(filters.flatMap { $0.columnsUsed }).filter { from.leaves[leafIndex].range.contains($0) }
         let scan = try leafPlan(from, leafIndex, required: wanted, filters: [], codeColumns: [:])
         let rows: Chunk
-        do { rows = try executor().execute(scan.node) } catch { throw SQLError(error.message, at: SourcePosition(0)) }
+        let key = DimensionRowsCache.key(scan.node, warehouse: warehouse)
+        if let key, let kept = DimensionRowsCache.shared.rows(key) {
+            rows = kept
+        } else {
+            do { rows = try executor().execute(scan.node) } catch { throw SQLError(error.message, at: SourcePosition(0)) }
+            if let key { DimensionRowsCache.shared.store(key, rows: rows) }
+        }
         var qualifies: [Bool]?
         var selectivity = 1.0
         if !filters.isEmpty {
