@@ -3,6 +3,11 @@
 /// report the warehouse's size on disk.
 
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import StarlingEngine
 import StarlingFormat
 import StarlingLoader
@@ -23,13 +28,14 @@ struct BenchSSBCommand: ParsableCommand {
             starling (the text of Benchmarks/ssb/schema.sql) and loads the five tables, timing \
             the loads: seconds, input MB/s and peak resident memory.
             3. Runs the 13 SSB queries (Benchmarks/ssb/queries.sql) --warmup times untimed and \
-            --runs times timed each, as `starling bench run` does, with the peak resident memory \
-            while they run.
+            --runs times timed each, as `starling bench run` does, in a fresh process (nothing of \
+            the load in its memory) started 2 s after the load, when its files have settled, with \
+            that process's peak resident memory.
             4. Prints the warehouse's size on disk.
 
             Progress goes to stderr; the report (a table, or one JSON object with --json) to \
-            stdout. Peak memory is the process's resident high-water mark, reset between phases \
-            on Linux.
+            stdout. Peak memory is the resident high-water mark: of this process for the load \
+            (reset before it on Linux), of the query process for the queries.
 
             Examples:
               starling bench ssb --sf 1
@@ -62,6 +68,11 @@ struct BenchSSBCommand: ParsableCommand {
     @Flag(help: "Print one JSON object for tools.")
     var json = false
 
+    /// Set on the child process that runs the query phase: no generation or load, the queries'
+    /// samples on stdout as lines for the parent (`BenchSSBQueryPhase`).
+    @Flag(help: .hidden)
+    var queryPhase = false
+
     func validate() throws {
         guard sf.isFinite, sf > 0, sf <= SSBCardinalities.maximumScaleFactor else {
             throw ValidationError("--sf must be a number greater than 0 and at most \(Int(SSBCardinalities.maximumScaleFactor)), such as 1 or 0.1")
@@ -76,6 +87,12 @@ struct BenchSSBCommand: ParsableCommand {
     var warehouseDirectory: String { warehouse ?? dataDirectory + "/warehouse" }
 
     func run() throws {
+        if queryPhase {
+            let opened: Warehouse
+            do { opened = try Warehouse(opening: warehouseDirectory) } catch { throw fail(error.message, status: error.exitStatus) }
+            StandardOutput.write(try BenchSSBQueryPhase.run(warehouse: opened, threads: threads, runs: runs, warmup: warmup, quiet: json))
+            return
+        }
         let generated = try generateOrReuse()
         ResidentMemory.resetPeak()
         let loaded = try createAndLoad(files: generated.files)
@@ -85,19 +102,23 @@ struct BenchSSBCommand: ParsableCommand {
         let size: Int
         do { size = try opened.sizeOnDisk() } catch { throw fail(error.message, status: error.exitStatus) }
 
-        let script = SSBWorkload.queries
-        let statements: [ParsedStatement]
-        do { statements = try Parser.parse(script) } catch { throw fail(error.rendered(in: script), status: .failure) }
-        let named = BenchmarkQueries.named(statements, in: script)
-        let engine = Engine(warehouse: opened, threads: threads)
-        ResidentMemory.resetPeak()
-        let reports = try BenchmarkQueries.run(named, script: script, engine: engine, runs: runs, warmup: warmup, quiet: json)
-        let queryPeak = ResidentMemory.peakBytes()
+        // The queries run in a fresh process, as the day's queries run apart from the nightly
+        // load (and as the comparison runs DuckDB's): its memory holds nothing from the load. It
+        // starts once the files just written have settled (FileIdentity.settledSeconds), as they
+        // have by the time anyone queries a nightly load, so its caches may keep them.
+        usleep(UInt32(FileIdentity.settledSeconds) * 1_000_000 + 100_000)
+        var arguments = ["bench", "ssb", "--query-phase", "--sf", scaleText, "--data", dataDirectory, "--warehouse", warehouseDirectory,
+                         "--runs", String(runs), "--warmup", String(warmup)]
+        if let threads { arguments += ["--threads", String(threads)] }
+        if json { arguments.append("--json") }
+        let child = try ChildProcess.runSelf(arguments)
+        guard child.status == 0 else { throw ExitCode(child.status) }
+        let (reports, queryPeak, queryThreads) = try BenchSSBQueryPhase.parse(child.output)
 
         let report = BenchSSBReport(
             scaleFactor: sf, dataDirectory: dataDirectory, warehouseDirectory: warehouseDirectory,
             generation: generated, load: loaded, loadPeakBytes: loadPeak, queries: reports, queryPeakBytes: queryPeak,
-            warehouseBytes: size, threads: engine.threads, runs: runs, warmup: warmup)
+            warehouseBytes: size, threads: queryThreads, runs: runs, warmup: warmup)
         StandardOutput.write(json ? report.json() : report.text())
     }
 

@@ -15,6 +15,13 @@ public struct BenchmarkSample: Sendable {
     public let bytesScanned: Int
     /// Planning (including reading the dimensions of star joins) and execution, in nanoseconds.
     public let nanoseconds: UInt64
+
+    public init(rows: Int, rowsScanned: Int, bytesScanned: Int, nanoseconds: UInt64) {
+        self.rows = rows
+        self.rowsScanned = rowsScanned
+        self.bytesScanned = bytesScanned
+        self.nanoseconds = nanoseconds
+    }
 }
 
 extension Engine {

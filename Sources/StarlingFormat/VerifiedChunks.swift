@@ -21,7 +21,7 @@ public struct FileIdentity: Hashable, Sendable {
     let changed: Int64
 
     /// How long a file must be unchanged before its checks are remembered.
-    static let settledSeconds: Int64 = 2
+    public static let settledSeconds: Int64 = 2
 
     /// The identity of the file at `path` now, or nil if it cannot be read or changed lately.
     public static func of(path: String) -> FileIdentity? {
