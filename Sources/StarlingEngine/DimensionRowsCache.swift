@@ -1,9 +1,10 @@
 /// Dimension tables read whole, kept decoded between the queries of one process.
 
-import Synchronization
+import StarlingColumns
 import StarlingExecution
 import StarlingFormat
 import StarlingStorage
+import Synchronization
 
 /// The decoded columns of dimension tables that star joins read whole, kept by the exact segment
 /// files and columns they came from, so a process running many queries (a shell, a benchmark, a
@@ -29,7 +30,7 @@ final class DimensionRowsCache: Sendable {
         let columns: [Int]
     }
 
-    private let state = Mutex<(entries: [Key: (rows: Chunk, lastUse: UInt64)], clock: UInt64)>(([:], 0))
+    private let reads = Mutex(RecentlyUsedMap<Key, Chunk>(budget: capacity))
 
     /// The key of a whole-table scan of stored columns, or nil when the scan is of another kind.
     static func key(_ node: PlanNode, warehouse: Warehouse) -> Key? {
@@ -49,23 +50,12 @@ final class DimensionRowsCache: Sendable {
     }
 
     func rows(_ key: Key) -> Chunk? {
-        state.withLock { state in
-            guard let entry = state.entries[key] else { return nil }
-            state.clock &+= 1
-            state.entries[key] = (entry.rows, state.clock)
-            return entry.rows
-        }
+        reads.withLock { $0.value(for: key) }
     }
 
     func store(_ key: Key, rows: Chunk) {
-        state.withLock { state in
-            state.clock &+= 1
-            state.entries[key] = (rows, state.clock)
-            while state.entries.count > Self.capacity, let oldest = state.entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
-                state.entries.removeValue(forKey: oldest.key)
-            }
-        }
+        reads.withLock { $0.insert(rows, for: key, cost: 1) }
     }
 
-    var count: Int { state.withLock { $0.entries.count } }
+    var count: Int { reads.withLock { $0.count } }
 }

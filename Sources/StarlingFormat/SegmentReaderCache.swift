@@ -1,5 +1,6 @@
 /// Open segment readers kept between the queries of one process, by file identity.
 
+import StarlingColumns
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -32,60 +33,38 @@ public final class SegmentReaderCache: Sendable {
         return pages / 4 * pageSize
     }
 
-    struct Entry {
-        let identity: FileIdentity
-        let reader: SegmentReader
-        var lastUse: UInt64
-    }
-
-    struct State {
-        var entries: [String: Entry] = [:]
-        var bytes = 0
-        var clock: UInt64 = 0
-    }
-
     /// The most mapped bytes kept.
     public let budget: Int
-    private let state = Mutex(State())
+    private let readers: Mutex<RecentlyUsedMap<String, (identity: FileIdentity, reader: SegmentReader)>>
 
     public init(budget: Int) {
         self.budget = max(budget, 0)
+        readers = Mutex(RecentlyUsedMap(budget: max(budget, 0)))
     }
 
     /// A reader of the segment at `path`: the kept one when the file is unchanged, else a new one
     /// (kept when the file is settled and fits the budget).
     public func reader(path: String) throws(SegmentError) -> SegmentReader {
         guard budget > 0, let identity = FileIdentity.of(path: path) else { return try SegmentReader(path: path) }
-        let kept = state.withLock { state -> SegmentReader? in
-            guard var entry = state.entries[path], entry.identity == identity else { return nil }
-            state.clock &+= 1
-            entry.lastUse = state.clock
-            state.entries[path] = entry
+        let kept = readers.withLock { readers -> SegmentReader? in
+            guard let entry = readers.value(for: path), entry.identity == identity else { return nil }
             return entry.reader
         }
         if let kept { return kept }
         let reader = try SegmentReader(path: path)
-        guard reader.identity == identity, reader.file.byteCount <= budget else { return reader }
-        state.withLock { state in
-            state.clock &+= 1
-            if let old = state.entries.removeValue(forKey: path) { state.bytes -= old.reader.file.byteCount }
-            state.entries[path] = Entry(identity: identity, reader: reader, lastUse: state.clock)
-            state.bytes += reader.file.byteCount
-            while state.bytes > budget, let oldest = state.entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
-                state.entries.removeValue(forKey: oldest.key)
-                state.bytes -= oldest.value.reader.file.byteCount
-            }
+        if reader.identity == identity {
+            readers.withLock { $0.insert((identity, reader), for: path, cost: reader.file.byteCount) }
         }
         return reader
     }
 
     /// How many readers and mapped bytes are kept.
     public var usage: (readers: Int, bytes: Int) {
-        state.withLock { ($0.entries.count, $0.bytes) }
+        readers.withLock { ($0.count, $0.totalCost) }
     }
 
     /// Drops every kept reader (their mappings go when the last query using them ends).
     public func removeAll() {
-        state.withLock { $0 = State() }
+        readers.withLock { $0.removeAll() }
     }
 }
