@@ -4,7 +4,9 @@
 /// negative codes and codes from `count` on never qualify. A dimension of 200,000 rows takes
 /// 25 KB, small enough to stay in the first-level cache while a scan tests every fact row.
 public struct CodeBitmap: Sendable {
-    /// The bits; bit 0 is always clear.
+    /// The bits; bit 0 is always clear. They cover codes up to `4 * count` (all clear from
+    /// `count` on), so every code a bit-packed chunk's frame can hold — its reference is at most
+    /// `count` and its width that of `count` — has a bit to test without clamping.
     public let words: [UInt64]
     /// One more than the largest code that can qualify.
     public let count: Int
@@ -16,7 +18,7 @@ public struct CodeBitmap: Sendable {
 
     /// The codes `c` with `qualifies[c]`, except 0.
     public init(_ qualifies: [Bool]) {
-        var words = [UInt64](repeating: 0, count: qualifies.count / 64 + 1)
+        var words = [UInt64](repeating: 0, count: qualifies.count * 4 / 64 + 1)
         var passing = 0
         var first = 0, last = 0
         for code in qualifies.indices.dropFirst() where qualifies[code] {

@@ -136,7 +136,75 @@ public struct IntegerChunkView: @unchecked Sendable {
     public func select(qualifying codes: CodeBitmap, among candidates: [Int32]?) throws(EncodedDataError) -> [Int32] {
         let limit = codes.count
         return try codes.words.withUnsafeBufferPointer { words throws(EncodedDataError) in
-            try select(among: candidates) { value in CodeBitmap.bit(words, limit, value) }
+            if case .packed(let reference) = layout, let rows = selectPacked(reference: reference, words: words, among: candidates) {
+                return rows
+            }
+            return try select(among: candidates) { value in CodeBitmap.bit(words, limit, value) }
+        }
+    }
+
+    /// The code test on a bit-packed chunk whose codes all have a bit in `words` (the frame's
+    /// reference and width say so; ``CodeBitmap`` pads its words for this): a bitmap probe
+    /// without clamping. Nil when the frame reaches outside the words, or the chunk cannot take
+    /// the packed loop.
+    private func selectPacked(reference: Int64, words: UnsafeBufferPointer<UInt64>, among candidates: [Int32]?) -> [Int32]? {
+        let mask: UInt64 = (UInt64(1) << UInt64(width)) &- 1
+        let bits = UInt64(words.count) &* 64
+        guard reference >= 0, UInt64(reference) < bits, bits &- UInt64(reference) > mask else { return nil }
+        let start = Int(reference)
+        return selectPacked(among: candidates) { packed in
+            let code = start &+ Int(truncatingIfNeeded: packed)
+            return Int(truncatingIfNeeded: (words[code &>> 6] &>> UInt64(code & 63)) & 1)
+        }
+    }
+
+    /// The rows among `candidates` (every row when nil) of a bit-packed chunk for which `keep`,
+    /// given the packed value (before the frame's reference is added), says 1; nil when the chunk
+    /// is not bit-packed or too short for 8-byte loads. Nothing else is in the loop: an 8-byte
+    /// load, a shift and a mask to unpack, the test, a store whose position advances by it.
+    @inline(__always)
+    private func selectPacked(among candidates: [Int32]?, _ keep: (UInt64) -> Int) -> [Int32]? {
+        let width = self.width, count = self.count
+        guard case .packed = layout, width > 0, let base = bytes.baseAddress, bytes.count >= 8 else { return nil }
+        let mask: UInt64 = (UInt64(1) << UInt64(width)) &- 1
+        // Rows before `fastEnd` can be read with one 8-byte load each; the rest go through
+        // `unpack`, which stops at the buffer's end.
+        let fastEnd = Swift.min(count, ((bytes.count &- 8) &* 8) / width &+ 1)
+        let byteCount = bytes.count
+        guard let candidates else {
+            return [Int32](unsafeUninitializedCapacity: count) { output, initialized in
+                var kept = 0
+                var position = 0
+                for row in 0..<fastEnd {
+                    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position &>> 3, as: UInt64.self))
+                    output[kept] = Int32(truncatingIfNeeded: row)
+                    kept &+= keep((word &>> UInt64(position & 7)) & mask)
+                    position &+= width
+                }
+                for row in fastEnd..<count {
+                    output[kept] = Int32(truncatingIfNeeded: row)
+                    kept &+= keep(Self.unpack(base, byteCount, row, width, mask))
+                }
+                initialized = kept
+            }
+        }
+        return candidates.withUnsafeBufferPointer { rows in
+            [Int32](unsafeUninitializedCapacity: rows.count) { output, initialized in
+                var kept = 0
+                for index in 0..<rows.count {
+                    let row = Int(rows[index])
+                    let value: UInt64
+                    if row < fastEnd {
+                        let position = row &* width
+                        value = (UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position &>> 3, as: UInt64.self)) &>> UInt64(position & 7)) & mask
+                    } else {
+                        value = Self.unpack(base, byteCount, Swift.min(row, count &- 1), width, mask)
+                    }
+                    output[kept] = Int32(truncatingIfNeeded: row)
+                    kept &+= keep(value)
+                }
+                initialized = kept
+            }
         }
     }
 
@@ -146,6 +214,13 @@ public struct IntegerChunkView: @unchecked Sendable {
         guard low <= high else { return [] }
         // One unsigned comparison: values below `low` wrap around to above `span`.
         let span = UInt64(bitPattern: high &- low)
+        if case .packed(let reference) = layout {
+            // value - low = packed + (reference - low), all modulo 2^64.
+            let offset = UInt64(bitPattern: reference &- low)
+            if let rows = selectPacked(among: candidates, { packed in Int(unsafeBitCast(packed &+ offset <= span, to: UInt8.self)) }) {
+                return rows
+            }
+        }
         // The comparison's flag as a byte: `? 1 : 0` here compiled to a mispredicted jump.
         return try select(among: candidates) { value in Int(unsafeBitCast(UInt64(bitPattern: value &- low) <= span, to: UInt8.self)) }
     }

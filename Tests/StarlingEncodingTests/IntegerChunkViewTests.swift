@@ -82,6 +82,23 @@ struct IntegerChunkViewTests {
         }
     }
 
+    @Test("bit-packed code tests agree with the bitmap whatever the frame: codes past the dimension, negative, tiny chunks",
+          arguments: [Int64(0), 5, 90, 400, 5000, -7])
+    func packedCodeFrames(offset: Int64) throws {
+        // 100 dimension rows; fact codes from `offset` on, so some frames lie inside the padded
+        // bitmap, some reach past it, and one starts below zero.
+        let qualifies = (0..<100).map { $0 % 4 == 1 }
+        let bitmap = CodeBitmap(qualifies)
+        let passes = { (code: Int64) in code > 0 && code < 100 && qualifies[Int(code)] }
+        for length in [1, 3, 9, 700] {
+            let codes = (0..<length).map { offset + Int64(($0 * 37) % 150) }
+            let view = try #require(try Self.view(codes, type: .bigint, encoding: .bitPacked))
+            #expect(try view.select(qualifying: bitmap, among: nil) == codes.indices.filter { passes(codes[$0]) }.map { Int32($0) })
+            let candidates = codes.indices.filter { $0 % 3 != 0 }.map { Int32($0) }
+            #expect(try view.select(qualifying: bitmap, among: candidates) == candidates.filter { passes(codes[Int($0)]) })
+        }
+    }
+
     @Test("delta chunks and chunks with NULLs are left to the full decoder")
     func declines() throws {
         #expect(try Self.view(Self.values, type: .bigint, encoding: .delta) == nil)
