@@ -3,7 +3,7 @@
 /// Stable row orders by one or more key columns, ascending, NULLs last.
 ///
 /// Each key is turned into unsigned 64-bit sort words that compare as its values do (integers and
-/// dates offset by their minimum; doubles by their IEEE bits, negatives flipped; strings by their
+/// dates offset by their minimum; doubles by their total-order key, offset likewise; strings by their
 /// rank among the distinct strings, in byte order; booleans 0/1). The keys are then applied from
 /// the last to the first with a stable least-significant-digit radix sort, so equal keys keep
 /// their input order and the first key decides first. A key whose values span at most 2^16 (a
@@ -41,22 +41,9 @@ public enum SortOrder {
         let count = key.count
         switch key.payload {
         case .fixed:
-            if key.type.physicalType == .float64 {
-                return key.withValues(Double.self) { values in
-                    values.map { value in
-                        let bits = value.bitPattern
-                        return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
-                    }
-                }
-            }
-            let signed: [Int64]
-            switch key.type.physicalType {
-            case .boolean: signed = key.withValues(UInt8.self) { $0.map { Int64($0) } }
-            case .int8: signed = key.withValues(Int8.self) { $0.map { Int64($0) } }
-            case .int16: signed = key.withValues(Int16.self) { $0.map { Int64($0) } }
-            case .int32: signed = key.withValues(Int32.self) { $0.map { Int64($0) } }
-            default: signed = key.withValues(Int64.self) { Array($0) }
-            }
+            // Doubles by their total-order key, so every fixed-width key is a signed order.
+            var signed = key.widenedValues
+            if key.type.physicalType == .float64 { signed = signed.map { totalOrderKey(ofDoubleBits: $0) } }
             var smallest = Int64.max
             for row in 0..<count where !key.isNull(row) { smallest = min(smallest, signed[row]) }
             return signed.map { UInt64(bitPattern: $0 &- smallest) }
@@ -75,15 +62,6 @@ public enum SortOrder {
             }
             return words
         }
-    }
-
-    /// -1, 0 or 1 as `left` sorts before, with or after `right`, byte by byte (a prefix first).
-    static func compareBytes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Int {
-        let common = min(left.count, right.count)
-        for index in 0..<common where left[index] != right[index] {
-            return left[index] < right[index] ? -1 : 1
-        }
-        return left.count == right.count ? 0 : (left.count < right.count ? -1 : 1)
     }
 
     /// `rows` sorted stably by `words[row]`, least significant digit first: one counting pass

@@ -1,5 +1,7 @@
 /// Distinct byte runs of a chunk, numbered in order of first appearance.
 
+import StarlingColumns
+
 /// An open-addressing hash table over borrowed byte runs (hashed with xxHash64), giving each
 /// distinct run a number. The runs must outlive the table.
 struct ByteSliceTable {

@@ -16,16 +16,7 @@ struct FixedChunk {
         width = vector.type.physicalType.byteWidth ?? 8
         typeClass = vector.type.physicalType == .float64 ? .float : .integer
         validity = vector.nullCount > 0 ? vector.validity : nil
-        var widened: [Int64]
-        switch vector.type.physicalType {
-        case .boolean: widened = vector.withValues(UInt8.self) { $0.map { Int64($0 != 0 ? 1 : 0) } }
-        case .int8: widened = vector.withValues(Int8.self) { $0.map(Int64.init) }
-        case .int16: widened = vector.withValues(Int16.self) { $0.map(Int64.init) }
-        case .int32: widened = vector.withValues(Int32.self) { $0.map(Int64.init) }
-        case .int64: widened = vector.withValues(Int64.self) { Array($0) }
-        case .float64: widened = vector.withValues(Int64.self) { Array($0) }
-        case .string: preconditionFailure("strings are not fixed-width")
-        }
+        var widened = vector.widenedValues
         if let validity, let firstValid = (0..<widened.count).first(where: { validity.isValid($0) }) {
             var previous = widened[firstValid]
             for index in widened.indices {
