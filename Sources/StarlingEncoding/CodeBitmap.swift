@@ -55,12 +55,6 @@ public struct CodeBitmap: Sendable {
         return false
     }
 
-    /// Whether `code` qualifies, without branches.
-    @inline(__always)
-    public static func contains(_ words: UnsafeBufferPointer<UInt64>, _ count: Int, _ code: Int64) -> Bool {
-        bit(words, count, code) != 0
-    }
-
     /// 1 when `code` qualifies, else 0, without branches: a code outside `0 ..< count` (negative
     /// ones included, as huge unsigned values) is clamped to `count`, whose bit is always clear
     /// (`words` has a word past the last code), so a scan adds the result to its output position.

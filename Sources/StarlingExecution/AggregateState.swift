@@ -78,35 +78,25 @@ final class AggregateState {
             }
             guard domain * size <= Self.directDomainLimit else { return nil }
             let factor = Int32(size)
+            let nulls = vector.nulls
             combined.withUnsafeMutableBufferPointer { combined in
+                // Each row's code in this column (NULL is the column's last code), folded in.
+                @inline(__always) func fold(_ code: (Int) -> Int32) {
+                    if let nulls {
+                        for row in 0..<count { combined[row] = combined[row] &* factor &+ (nulls[row] ? factor &- 1 : code(row)) }
+                    } else {
+                        for row in 0..<count { combined[row] = combined[row] &* factor &+ code(row) }
+                    }
+                }
                 switch vector.data {
                 case .dictionary(let codes, _):
-                    codes.withUnsafeBufferPointer { codes in
-                        for row in 0..<count { combined[row] = combined[row] &* factor &+ Int32(truncatingIfNeeded: codes[row]) }
-                    }
+                    codes.withUnsafeBufferPointer { codes in fold { Int32(truncatingIfNeeded: codes[$0]) } }
                 case .integers(let values):
-                    values.withUnsafeBufferPointer { values in
-                        for row in 0..<count { combined[row] = combined[row] &* factor &+ Int32(truncatingIfNeeded: values[row] &- low) }
-                    }
+                    values.withUnsafeBufferPointer { values in fold { Int32(truncatingIfNeeded: values[$0] &- low) } }
                 case .booleans(let values):
-                    values.withUnsafeBufferPointer { values in
-                        for row in 0..<count { combined[row] = combined[row] &* factor &+ (values[row] ? 1 : 0) }
-                    }
+                    values.withUnsafeBufferPointer { values in fold { values[$0] ? 1 : 0 } }
                 default:
                     break
-                }
-                // NULL is the column's last code: replace whatever the row's value contributed.
-                if let nulls = vector.nulls {
-                    for row in 0..<count where nulls[row] {
-                        let contributed: Int32
-                        switch vector.data {
-                        case .dictionary(let codes, _): contributed = Int32(truncatingIfNeeded: codes[row])
-                        case .integers(let values): contributed = Int32(truncatingIfNeeded: values[row] &- low)
-                        case .booleans(let values): contributed = values[row] ? 1 : 0
-                        default: contributed = 0
-                        }
-                        combined[row] = combined[row] &- contributed &+ (factor &- 1)
-                    }
                 }
             }
             domain *= size

@@ -11,8 +11,7 @@ final class ScanSource: @unchecked Sendable {
     let readers: [SegmentReader]
     /// (segment, row group) pairs.
     let morsels: [(segment: Int, rowGroup: Int)]
-    /// The star-join conditions, most selective first (the fewest qualifying codes), so the later
-    /// ones look at fewer rows.
+    /// The star-join conditions, with their codes as bitmaps (`read` orders them per row group).
     let codeFilters: [(filter: CodeFilter, codes: CodeBitmap)]
     /// Per segment, per scan column: the file column index, or nil when the file predates it.
     let fileColumns: [[Int?]]
@@ -66,7 +65,7 @@ final class ScanSource: @unchecked Sendable {
         }
         self.morsels = morsels
         self.fileColumns = fileColumns
-        self.codeFilters = specification.codeFilters.map { ($0, CodeBitmap($0.qualifies)) }.sorted { $0.codes.selectivity < $1.codes.selectivity }
+        self.codeFilters = specification.codeFilters.map { ($0, CodeBitmap($0.qualifies)) }
         self.filter = ScanFilter(specification.filter, columns: specification.columns)
     }
 
@@ -92,12 +91,12 @@ final class ScanSource: @unchecked Sendable {
         // Columns decoded for every row of the group (gathered to the selection at the end).
         var whole = [Bool](repeating: false, count: columns.count)
         var views = [IntegerChunkView?](repeating: nil, count: columns.count)
-        // Ranges and code tests, most selective first: ranges estimated from this row group's
-        // zone maps, code tests from the share of dimension rows that qualify. A range whose
-        // chunk has no view (it has NULLs, or another encoding) joins the residual instead.
-        // Each step is ranked by its cost per row over the share of rows it removes, so a cheap
-        // test (a run-length chunk tests one value per run) goes before an equally selective
-        // costly one. A step the zone map proves keeps every row is left out.
+        // Ranges and code tests, each ranked by its cost per row over the share of rows it
+        // removes (ranges estimated from this row group's zone maps, code tests from the share of
+        // dimension rows that qualify), so a cheap test (a run-length chunk tests one value per
+        // run) goes before an equally selective costly one. A step the zone map proves keeps
+        // every row is left out; a range whose chunk has no view (it has NULLs, or another
+        // encoding) joins the residual instead.
         var steps: [(rank: Double, step: Step)] = []
         var unviewed: [BoundExpression] = []
         for (index, range) in filter.ranges.enumerated() {
@@ -136,7 +135,7 @@ final class ScanSource: @unchecked Sendable {
                 do {
                     kept = try view.select(from: range.low, through: range.high, among: selection)
                 } catch {
-                    throw QueryError(.storage, "\(readers[segmentIndex].path): \(columns[range.scanColumn].column.name) in row group \(rowGroup): \(error)")
+                    throw chunkError(error, scanIndex: range.scanColumn, segmentIndex: segmentIndex, rowGroup: rowGroup)
                 }
             case .code(let index):
                 // Codes read straight from the encoded chunk are only looked at for the rows still
@@ -154,7 +153,7 @@ final class ScanSource: @unchecked Sendable {
                             kept = try view.select(qualifying: codes, among: selection)
                         }
                     } catch {
-                        throw QueryError(.storage, "\(readers[segmentIndex].path): \(columns[scanIndex].column.name) in row group \(rowGroup): \(error)")
+                        throw chunkError(error, scanIndex: scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup)
                     }
                 } else {
                     if vectors[scanIndex] == nil {
@@ -202,6 +201,11 @@ final class ScanSource: @unchecked Sendable {
             }
         }
         return Chunk(columns: output, count: selection?.count ?? group.rowCount)
+    }
+
+    /// A chunk that cannot be read from its encoded bytes, as the query error naming it.
+    private func chunkError(_ error: EncodedDataError, scanIndex: Int, segmentIndex: Int, rowGroup: Int) -> QueryError {
+        QueryError(.storage, "\(readers[segmentIndex].path): \(specification.columns[scanIndex].column.name) in row group \(rowGroup): \(error)")
     }
 
     /// Whether a chunk's zone map shows every row in `low ... high` (no NULLs, known bounds).
@@ -271,7 +275,7 @@ final class ScanSource: @unchecked Sendable {
                     let values = try view.gather(selection)
                     stored = Vector(type: column.column.storedType, count: values.count, data: .integers(values), nulls: nil)
                 } catch {
-                    throw QueryError(.storage, "\(reader.path): \(column.column.name) in row group \(rowGroup): \(error)")
+                    throw chunkError(error, scanIndex: scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup)
                 }
             } else {
                 do {

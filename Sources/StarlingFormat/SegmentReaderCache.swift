@@ -1,7 +1,5 @@
 /// Open segment readers kept between the queries of one process, by file identity.
 
-import StarlingColumns
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -34,37 +32,27 @@ public final class SegmentReaderCache: Sendable {
     }
 
     /// The most mapped bytes kept.
-    public let budget: Int
-    private let readers: Mutex<RecentlyUsedMap<String, (identity: FileIdentity, reader: SegmentReader)>>
+    public var budget: Int { readers.budget }
+    private let readers: FileCache<SegmentReader>
 
     public init(budget: Int) {
-        self.budget = max(budget, 0)
-        readers = Mutex(RecentlyUsedMap(budget: max(budget, 0)))
+        readers = FileCache(budget: budget)
     }
 
     /// A reader of the segment at `path`: the kept one when the file is unchanged, else a new one
     /// (kept when the file is settled and fits the budget).
     public func reader(path: String) throws(SegmentError) -> SegmentReader {
-        guard budget > 0, let identity = FileIdentity.of(path: path) else { return try SegmentReader(path: path) }
-        let kept = readers.withLock { readers -> SegmentReader? in
-            guard let entry = readers.value(for: path), entry.identity == identity else { return nil }
-            return entry.reader
-        }
-        if let kept { return kept }
-        let reader = try SegmentReader(path: path)
-        if reader.identity == identity {
-            readers.withLock { $0.insert((identity, reader), for: path, cost: reader.file.byteCount) }
-        }
-        return reader
+        try readers.value(path: path, cost: { $0.file.byteCount }) { () throws(SegmentError) in try SegmentReader(path: path) }
     }
 
     /// How many readers and mapped bytes are kept.
     public var usage: (readers: Int, bytes: Int) {
-        readers.withLock { ($0.count, $0.totalCost) }
+        let usage = readers.usage
+        return (usage.count, usage.cost)
     }
 
     /// Drops every kept reader (their mappings go when the last query using them ends).
     public func removeAll() {
-        readers.withLock { $0.removeAll() }
+        readers.removeAll()
     }
 }

@@ -5,7 +5,7 @@ import Testing
 @testable import StarlingStorage
 import StarlingFormat
 
-@Suite("Snapshot cache")
+@Suite("Warehouse snapshot cache")
 struct SnapshotCacheTests {
     @Test("a settled snapshot is decoded once and reused; a snapshot file changed in place is read again")
     func reusesUnchangedSnapshots() throws {
@@ -17,7 +17,7 @@ struct SnapshotCacheTests {
         Thread.sleep(forTimeInterval: 2.2)
         let first = try test.warehouse.catalog()
         let identity = try #require(FileIdentity.of(path: path))
-        let kept = try #require(SnapshotCache.shared.lookup(path, identity: identity))
+        let kept = try #require(Warehouse.decodedSnapshots.kept(path: path, identity: identity))
         #expect(kept.catalog == first)
         #expect(try test.warehouse.catalog() == first)
         #expect(try test.rows("t").count == 2)
