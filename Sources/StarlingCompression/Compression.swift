@@ -30,7 +30,7 @@ public struct CompressionSetting: Hashable, Sendable, CustomStringConvertible {
     /// The ZSTD level (1…22, negative for the fast levels); ignored by the other codecs.
     public var level: Int
 
-    /// ZSTD's level when none is given: see `Formats/segment-v1.md`, "Choosing a codec".
+    /// ZSTD's level when none is given: see `Formats/segment.md`, "Choosing a codec".
     public static let defaultZstdLevel = 3
 
     public init(_ compression: Compression, level: Int = CompressionSetting.defaultZstdLevel) {

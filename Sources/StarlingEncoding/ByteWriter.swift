@@ -46,10 +46,11 @@ public struct ByteWriter {
         bytes.append(contentsOf: utf8)
     }
 
-    /// Overwrites 4 bytes at `offset` with `value`, little-endian (to patch a length written earlier).
-    public mutating func patch(_ value: UInt32, at offset: Int) {
-        for index in 0..<4 {
-            bytes[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(index * 8))
+    /// Overwrites the bytes at `offset` with `value` at its full width, little-endian (to patch a
+    /// length or version written earlier).
+    public mutating func patch<T: FixedWidthInteger>(_ value: T, at offset: Int) {
+        for index in 0..<MemoryLayout<T>.size {
+            bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (index * 8))
         }
     }
 }

@@ -18,7 +18,8 @@ public struct EncodedChunk: Sendable {
 ///
 /// Each chunk is analysed in one pass (min, max, runs, neighbour differences, distinct values),
 /// from which the exact size of every candidate encoding follows; the smallest wins, ties going
-/// to the one that decodes fastest (plain, bit-packed, dictionary, run-length, delta). Tests and
+/// to the one that decodes fastest (plain, bit-packed, dictionary, run-length, packed run-length,
+/// delta). Tests and
 /// tools can force an encoding instead.
 public enum ColumnEncoder {
     /// Distinct values counted exactly (and kept as a dictionary candidate) up to this many;
@@ -73,7 +74,7 @@ public enum ColumnEncoder {
 
     /// Picks the smallest of `sizes`; ties go to the earlier encoding in decode-speed order.
     static func smallest(_ sizes: [(Encoding, Int)]) -> Encoding {
-        let preference: [Encoding] = [.plain, .bitPacked, .dictionary, .runLength, .delta]
+        let preference: [Encoding] = [.plain, .bitPacked, .dictionary, .runLength, .packedRunLength, .delta]
         var best: (Encoding, Int)?
         for encoding in preference {
             guard let size = sizes.first(where: { $0.0 == encoding })?.1 else { continue }

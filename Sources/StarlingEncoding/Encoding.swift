@@ -1,7 +1,7 @@
 /// The lightweight encodings a column chunk's values can be stored in.
 
 /// How a column chunk's values are laid out before compression. The raw values are the
-/// identifiers written to disk; `Formats/segment-v1.md` specifies each one byte by byte.
+/// identifiers written to disk; `Formats/segment.md` specifies each one byte by byte.
 public enum Encoding: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     /// Values back to back at their physical width; strings as offsets then bytes.
     case plain = 0
@@ -13,6 +13,9 @@ public enum Encoding: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     case bitPacked = 3
     /// The first value, then the differences between neighbours (minus their minimum), bit-packed.
     case delta = 4
+    /// Runs of equal values, their values as a frame of reference and their lengths (minus one)
+    /// bit-packed. Segment read version 2.
+    case packedRunLength = 5
 
     public var description: String {
         switch self {
@@ -21,6 +24,16 @@ public enum Encoding: UInt8, CaseIterable, Sendable, CustomStringConvertible {
         case .runLength: return "rle"
         case .bitPacked: return "bitpack"
         case .delta: return "delta"
+        case .packedRunLength: return "packed-rle"
+        }
+    }
+
+    /// The lowest segment read version that defines this encoding; a file holding a chunk in it
+    /// carries at least this read version.
+    public var readVersion: UInt16 {
+        switch self {
+        case .plain, .dictionary, .runLength, .bitPacked, .delta: return 1
+        case .packedRunLength: return 2
         }
     }
 
@@ -34,7 +47,7 @@ public enum Encoding: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     public func supports(_ type: PhysicalTypeClass) -> Bool {
         switch self {
         case .plain, .dictionary, .runLength: return true
-        case .bitPacked, .delta: return type == .integer
+        case .bitPacked, .delta, .packedRunLength: return type == .integer
         }
     }
 }

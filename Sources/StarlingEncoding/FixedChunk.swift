@@ -92,11 +92,26 @@ struct FixedChunk {
                 }
             }
         }
-        let distinctCount: UInt64
+        var distinctCount: UInt64
         if overflowed {
             var sketch = HyperLogLog()
             values.withUnsafeBufferPointer { sketch.add(integers: $0) }
             distinctCount = sketch.estimate
+            // Few distinct values spread wide (YYYYMMDD dates a few weeks apart) still make a
+            // narrow dictionary: judged by the estimate (with a margin), then counted exactly.
+            let estimated = Int(Double(distinctCount) * 1.1) + 1
+            let estimatedWidth = BitPacking.bitWidth(of: UInt64(estimated - 1))
+            let estimatedSize = 5 + estimated * width + BitPacking.packedByteCount(count: count, width: estimatedWidth)
+            if !dictionaryCanWin, forced == nil, typeClass == .integer, count > 0, estimated <= limit,
+               estimatedSize < 9 + BitPacking.packedByteCount(count: count, width: frameBits) {
+                var exact = IntegerSet(limit: limit)
+                let complete = values.withUnsafeBufferPointer { buffer in buffer.allSatisfy { exact.insert($0) } }
+                if complete {
+                    distinctSet = exact
+                    overflowed = false
+                    distinctCount = count > nullCount ? UInt64(exact.count) : 0
+                }
+            }
         } else {
             distinctCount = count > nullCount ? UInt64(distinctSet.count) : 0
         }
@@ -113,6 +128,17 @@ struct FixedChunk {
             sizes.append((.bitPacked, 9 + BitPacking.packedByteCount(count: count, width: count > 0 ? frameWidth : 0)))
             sizes.append((.delta, 17 + BitPacking.packedByteCount(count: max(count - 1, 0), width: count > 1 ? deltaWidth : 0)))
         }
+        // Packed runs cost at least their frame-of-reference values; the longest run (for the
+        // lengths' width) is only looked for when that lower bound can beat every other size.
+        var lengthWidth = 0
+        if typeClass == .integer {
+            let valuesSize = 14 + BitPacking.packedByteCount(count: runs, width: frameWidth)
+            let best = sizes.map(\.1).min() ?? Int.max
+            if forced == .packedRunLength || (forced == nil && valuesSize < best) {
+                lengthWidth = BitPacking.bitWidth(of: UInt64(max(longestRun() - 1, 0)))
+                sizes.append((.packedRunLength, valuesSize + BitPacking.packedByteCount(count: runs, width: lengthWidth)))
+            }
+        }
         let encoding = forced ?? ColumnEncoder.smallest(sizes)
         precondition(encoding.supports(typeClass), "\(encoding) cannot store \(type)")
 
@@ -120,19 +146,10 @@ struct FixedChunk {
         case .plain:
             for value in values { writer.write(value, byteWidth: width) }
         case .runLength:
-            var runValues: [Int64] = []
-            var runLengths: [UInt32] = []
-            for value in values {
-                if let last = runValues.last, last == value, runLengths[runLengths.count - 1] < UInt32.max {
-                    runLengths[runLengths.count - 1] += 1
-                } else {
-                    runValues.append(value)
-                    runLengths.append(1)
-                }
-            }
+            let (runValues, runLengths) = self.runs(count: runs)
             writer.write(littleEndian: UInt32(runValues.count))
             for value in runValues { writer.write(value, byteWidth: width) }
-            for length in runLengths { writer.write(littleEndian: length) }
+            for length in runLengths { writer.write(littleEndian: UInt32(length)) }
         case .dictionary:
             let sorted = distinctSet.values.sorted { key($0) < key($1) }
             writer.write(littleEndian: UInt32(sorted.count))
@@ -150,6 +167,16 @@ struct FixedChunk {
                 }
                 return UInt64(low)
             }, width: codeWidth, into: &writer)
+        case .packedRunLength:
+            let reference = count > 0 ? minimumRaw : 0
+            let valueWidth = count > 0 ? frameWidth : 0
+            writer.write(littleEndian: UInt32(runs))
+            writer.write(littleEndian: reference)
+            writer.write(UInt8(valueWidth))
+            writer.write(UInt8(lengthWidth))
+            let (runValues, runLengths) = self.runs(count: runs)
+            BitPacking.pack(runValues.lazy.map { UInt64(bitPattern: $0 &- reference) }, width: valueWidth, into: &writer)
+            BitPacking.pack(runLengths.lazy.map { UInt64($0 &- 1) }, width: lengthWidth, into: &writer)
         case .bitPacked:
             let reference = count > 0 ? minimumRaw : 0
             let bitWidth = count > 0 ? frameWidth : 0
@@ -179,5 +206,43 @@ struct FixedChunk {
             }
         }
         return EncodedChunk(bytes: writer.bytes, encoding: encoding, statistics: statistics, plainSize: count * width)
+    }
+
+    /// The maximal runs of equal values: `count` (the number of runs, known from the analysis)
+    /// run values and their lengths. Row groups hold at most 2^22 rows, so lengths fit a `UInt32`.
+    func runs(count: Int) -> (values: [Int64], lengths: [Int]) {
+        var runValues = [Int64](repeating: 0, count: count)
+        var runLengths = [Int](repeating: 0, count: count)
+        values.withUnsafeBufferPointer { values in
+            runValues.withUnsafeMutableBufferPointer { runValues in
+                runLengths.withUnsafeMutableBufferPointer { runLengths in
+                    guard let first = values.first, count > 0 else { return }
+                    var run = 0
+                    runValues[0] = first
+                    var start = 0
+                    for index in 1..<values.count where values[index] != values[index - 1] {
+                        runLengths[run] = index - start
+                        run += 1
+                        runValues[run] = values[index]
+                        start = index
+                    }
+                    runLengths[run] = values.count - start
+                }
+            }
+        }
+        return (runValues, runLengths)
+    }
+
+    /// The length of the longest run of equal values (0 for no values).
+    func longestRun() -> Int {
+        values.withUnsafeBufferPointer { values in
+            guard !values.isEmpty else { return 0 }
+            var longest = 1, current = 1
+            for index in 1..<values.count {
+                current = values[index] == values[index - 1] ? current &+ 1 : 1
+                longest = Swift.max(longest, current)
+            }
+            return longest
+        }
     }
 }

@@ -49,6 +49,13 @@ enum FixedDecoder {
                 row += length
             }
             guard row == count else { throw reader.error("runs cover \(row) rows, expected \(count)") }
+        case .packedRunLength:
+            let runs = try PackedRuns.read(&reader, count: count, range: range)
+            var start = 0
+            for (value, end) in zip(runs.values, runs.ends) {
+                output[start..<Int(end)].update(repeating: T(truncatingIfNeeded: value))
+                start = Int(end)
+            }
         case .dictionary:
             let entryCount = try reader.readCount("dictionary size", limit: max(count, 1))
             guard entryCount > 0 || count == 0 else { throw reader.error("empty dictionary for \(count) rows") }

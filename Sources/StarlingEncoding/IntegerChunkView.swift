@@ -2,8 +2,9 @@
 
 import StarlingColumns
 
-/// An integer chunk without NULLs, stored bit-packed, dictionary-coded, run-length or plain, whose
-/// values are read by row number straight from the encoded bytes (for run-length, from the runs).
+/// An integer chunk without NULLs, stored bit-packed, dictionary-coded, run-length (either kind)
+/// or plain, whose values are read by row number straight from the encoded bytes (for run-length,
+/// from the runs).
 ///
 /// Scans use it for late materialisation (only the rows that passed the filters are decoded, and
 /// straight to `Int64`) and to test row codes against a star-join bitmap without materialising the
@@ -103,6 +104,12 @@ public struct IntegerChunkView: @unchecked Sendable {
             let values = widen(raw, count: runCount, byteWidth: byteWidth)
             var view = IntegerChunkView(owner: owner, bytes: raw, layout: .runs, width: 0, entries: values, count: count)
             view.runEnds = ends
+            return view
+        case .packedRunLength:
+            let runs = try PackedRuns.read(&reader, count: count, range: range)
+            try reader.requireEnd("the run lengths")
+            var view = IntegerChunkView(owner: owner, bytes: UnsafeRawBufferPointer(start: nil, count: 0), layout: .runs, width: 0, entries: runs.values, count: count)
+            view.runEnds = runs.ends
             return view
         case .delta:
             return nil

@@ -12,7 +12,7 @@ extension SegmentFooter {
         static let maximumTruncated: UInt8 = 4
     }
 
-    /// The footer's bytes, as specified in `Formats/segment-v1.md`.
+    /// The footer's bytes, as specified in `Formats/segment.md`.
     public func serialized() -> [UInt8] {
         var writer = ByteWriter()
         writer.write(littleEndian: writeVersion)
@@ -144,7 +144,7 @@ extension SegmentFooter {
                 let chunkLength = Int(try record.read(UInt16.self, "chunk record length"))
                 let chunkStart = record.baseOffset + record.offset
                 var chunkReader = ByteReader(try record.readBytes(chunkLength, "chunk record"), baseOffset: chunkStart)
-                let chunk = try parseChunk(&chunkReader, type: columns[columnIndex].type, rows: groupRows, dataEnd: dataEnd)
+                let chunk = try parseChunk(&chunkReader, type: columns[columnIndex].type, rows: groupRows, dataEnd: dataEnd, readVersion: readVersion)
                 if !newerWriter { try chunkReader.requireEnd("chunk record") }
                 chunks.append(chunk)
             }
@@ -170,7 +170,7 @@ extension SegmentFooter {
         return SegmentFooter(writeVersion: writeVersion, readVersion: readVersion, rowCount: rowCount, columns: columns, rowGroups: rowGroups, metadata: metadata)
     }
 
-    static func parseChunk(_ reader: inout ByteReader, type: LogicalType, rows: Int, dataEnd: Int) throws(EncodedDataError) -> ChunkDescriptor {
+    static func parseChunk(_ reader: inout ByteReader, type: LogicalType, rows: Int, dataEnd: Int, readVersion: UInt16) throws(EncodedDataError) -> ChunkDescriptor {
         let start = reader.baseOffset
         let offset = try reader.read(UInt64.self, "chunk offset")
         let storedLength = Int(try reader.read(UInt32.self, "chunk stored length"))
@@ -185,6 +185,10 @@ extension SegmentFooter {
         let encodingByte = try reader.readByte("chunk encoding")
         guard let encoding = Encoding(rawValue: encodingByte) else {
             throw EncodedDataError(offset: start + 20, reason: "unknown encoding \(encodingByte)")
+        }
+        // A file may only use encodings its read version defines (older readers reject the rest).
+        guard encoding.readVersion <= readVersion else {
+            throw EncodedDataError(offset: start + 20, reason: "encoding \(encoding) needs read version \(encoding.readVersion), but the file declares \(readVersion)")
         }
         let compressionByte = try reader.readByte("chunk compression")
         guard let compression = Compression(rawValue: compressionByte) else {

@@ -1,17 +1,19 @@
-/// Constants of segment file format v1: magic, versions, fixed sizes, identifiers and limits.
+/// Constants of the segment file format: magic, versions, fixed sizes, identifiers and limits.
 
 import StarlingColumns
 
-/// The fixed numbers of the segment format. `Formats/segment-v1.md` is the normative text.
+/// The fixed numbers of the segment format. `Formats/segment.md` is the normative text.
 public enum SegmentFormat {
     /// `STSG`, at offset 0 and in the last 4 bytes.
     public static let magic: [UInt8] = [0x53, 0x54, 0x53, 0x47]
     /// The format version this build writes.
-    public static let writeVersion: UInt16 = 1
-    /// The reader version needed to read what this build writes.
+    public static let writeVersion: UInt16 = 2
+    /// The reader version needed to read a file this build writes when it uses no encoding of a
+    /// later version; a file holding a chunk in such an encoding carries that encoding's
+    /// ``Encoding/readVersion`` instead.
     public static let readVersion: UInt16 = 1
     /// The highest read version this build understands.
-    public static let supportedReadVersion: UInt16 = 1
+    public static let supportedReadVersion: UInt16 = 2
     /// Header: magic, write version, read version, 8 reserved bytes.
     public static let headerSize = 16
     /// Trailer: footer length (u32), footer checksum (u64), magic.

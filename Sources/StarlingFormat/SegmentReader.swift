@@ -126,7 +126,7 @@ public struct SegmentReader: Sendable {
         let group = footer.rowGroups[rowGroup]
         let chunk = group.chunks[column]
         let type = footer.columns[column].type
-        guard chunk.statistics.nullCount == 0, [.plain, .bitPacked, .dictionary, .runLength].contains(chunk.encoding),
+        guard chunk.statistics.nullCount == 0, [.plain, .bitPacked, .dictionary, .runLength, .packedRunLength].contains(chunk.encoding),
               type.physicalType.integerRange != nil, type.physicalType != .boolean else { return nil }
         // Decompressed earlier in this process (a settled file: the same bytes, checked then).
         var kept: ByteStorage?

@@ -141,14 +141,22 @@ public struct SegmentWriter {
         return result
     }
 
-    /// The footer as it would be written now.
+    /// The footer as it would be written now. Its read version is the highest any chunk's
+    /// encoding needs, so a file using only version 1 encodings stays readable by version 1 readers.
     public var footer: SegmentFooter {
-        SegmentFooter(rowCount: rowCount, columns: columns, rowGroups: rowGroups, metadata: options.metadata)
+        var readVersion = SegmentFormat.readVersion
+        for group in rowGroups {
+            for chunk in group.chunks { readVersion = max(readVersion, chunk.encoding.readVersion) }
+        }
+        return SegmentFooter(readVersion: readVersion, rowCount: rowCount, columns: columns, rowGroups: rowGroups, metadata: options.metadata)
     }
 
-    /// Appends the footer and trailer and returns the whole file.
+    /// Appends the footer and trailer and returns the whole file, the header's read version set
+    /// to the footer's.
     public func finish() -> [UInt8] {
         var file = output
+        let footer = self.footer
+        file.patch(footer.readVersion, at: 6)
         let footerBytes = footer.serialized()
         file.write(bytes: footerBytes)
         file.write(littleEndian: UInt32(footerBytes.count))

@@ -20,8 +20,26 @@ struct ColumnEncoderTests {
         #expect(try roundTrip(sorted, nil).encoding == .delta)
         let small = ColumnVector(type: .integer, values: (0..<5000).map { .integer(Int64($0 % 50) + 1) })
         #expect(try roundTrip(small, nil).encoding == .bitPacked)
+        // Integer runs are packed (values as a frame of reference, lengths bit-packed); runs of
+        // doubles keep the plain run-length layout.
         let runs = ColumnVector(type: .date, values: (0..<5000).map { .integer(8035 + Int64($0 / 1000)) })
-        #expect(try roundTrip(runs, nil).encoding == .runLength)
+        let packedRuns = try roundTrip(runs, nil)
+        #expect(packedRuns.encoding == .packedRunLength)
+        // 5 runs: header 14 bytes, values 0…4 at 3 bits (2 bytes), lengths 999 at 10 bits (7 bytes).
+        #expect(packedRuns.bytes.count == 1 + 14 + 2 + 7)
+        let doubleRuns = ColumnVector(type: .double, values: (0..<5000).map { .double(Double($0 / 1000) + 0.5) })
+        #expect(try roundTrip(doubleRuns, nil).encoding == .runLength)
+        // Orders of about four lines each, keys spread wide: packed runs beat the frame.
+        var orderKeys: [Value] = []
+        while orderKeys.count < 4000 { orderKeys += Array(repeating: .integer(Int64(random.next() % 6_000_000)), count: 1 + Int(random.next() % 7)) }
+        #expect(try roundTrip(ColumnVector(type: .bigint, values: orderKeys), nil).encoding == .packedRunLength)
+        // YYYYMMDD dates a few weeks apart, unordered: few distinct values over a wide frame
+        // (across a year's end), so a dictionary.
+        let days = [19921201, 19921215, 19921231, 19930101, 19930110, 19930120, 19930131, 19930201]
+        let dates = ColumnVector(type: .integer, values: (0..<5000).map { _ in .integer(Int64(days[Int(random.next() % 8)])) })
+        let dateChunk = try roundTrip(dates, nil)
+        #expect(dateChunk.encoding == .dictionary)
+        #expect(dateChunk.statistics.distinctCount == 8)
         let regions = ["AFRICA", "AMERICA", "ASIA", "EUROPE", "MIDDLE EAST"]
         let strings = ColumnVector(type: .varchar, values: (0..<5000).map { .string(regions[($0 * 7919) % 5]) })
         #expect(try roundTrip(strings, nil).encoding == .dictionary)

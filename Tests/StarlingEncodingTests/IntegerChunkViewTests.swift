@@ -28,7 +28,7 @@ struct IntegerChunkViewTests {
     }()
 
     @Test("every encoding it reads gives the decoded values, for all rows and for a selection",
-          arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength])
+          arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength, .packedRunLength])
     func matchesDecoder(encoding: Encoding) throws {
         let view = try #require(try Self.view(Self.values, type: .integer, encoding: encoding))
         #expect(try view.gather(nil) == Self.values)
@@ -39,7 +39,7 @@ struct IntegerChunkViewTests {
     }
 
     @Test("select keeps the rows whose value is a qualifying code, in order",
-          arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength])
+          arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength, .packedRunLength])
     func selects(encoding: Encoding) throws {
         let codes = Self.values.map { $0 + 100 }  // 0..<3000, as row codes are
         let view = try #require(try Self.view(codes, type: .integer, encoding: encoding))
@@ -54,7 +54,7 @@ struct IntegerChunkViewTests {
     }
 
     @Test("select keeps the rows whose value lies in a closed range, in order, for any bounds",
-          arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength])
+          arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength, .packedRunLength])
     func selectsRange(encoding: Encoding) throws {
         let view = try #require(try Self.view(Self.values, type: .bigint, encoding: encoding))
         let candidates = Self.values.indices.filter { $0 % 3 != 1 }.map { Int32($0) }
@@ -73,7 +73,7 @@ struct IntegerChunkViewTests {
     @Test("a range compares values, not their encoded form, when they span the whole 64-bit range")
     func selectsExtremes() throws {
         let values: [Int64] = [.min, -1, 0, 1, .max, .min, .max, 7]
-        for encoding in [Encoding.plain, .dictionary, .runLength] {
+        for encoding in [Encoding.plain, .dictionary, .runLength, .packedRunLength] {
             let view = try #require(try Self.view(values, type: .bigint, encoding: encoding))
             #expect(try view.select(from: .min, through: 0, among: nil) == [0, 1, 2, 5])
             #expect(try view.select(from: 1, through: .max, among: nil) == [3, 4, 6, 7])
@@ -132,5 +132,48 @@ struct IntegerChunkViewTests {
         let hugeStorage = huge.withUnsafeBytes { ByteStorage(copying: $0) }
         let hugeBuffer = UnsafeRawBufferPointer(start: hugeStorage.baseAddress, count: huge.count)
         #expect(throws: EncodedDataError.self) { try IntegerChunkView.make(hugeBuffer, owner: hugeStorage, encoding: .runLength, physical: .int32, count: 4) }
+    }
+
+    /// A packed run-length section: no NULLs, 2 runs, reference 5, value width 1, length width
+    /// `lengthWidth`, then the packed values 0 and 1 (5 and 6) and the packed lengths minus one.
+    static func packedRuns(lengthWidth: UInt8, lengths: UInt8, reference: Int64 = 5, valueWidth: UInt8 = 1) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.write(0)
+        writer.write(littleEndian: UInt32(2))
+        writer.write(littleEndian: reference)
+        writer.write(valueWidth)
+        writer.write(lengthWidth)
+        writer.write(0b10)
+        writer.write(lengths)
+        return writer.bytes
+    }
+
+    @Test("packed run lengths that miss the row count, widths past the limit and values outside the type are errors")
+    func badPackedRuns() throws {
+        func make(_ bytes: [UInt8], _ physical: PhysicalType = .int32, count: Int) throws -> IntegerChunkView? {
+            let storage = bytes.withUnsafeBytes { ByteStorage(copying: $0) }
+            let buffer = UnsafeRawBufferPointer(start: storage.baseAddress, count: bytes.count)
+            return try IntegerChunkView.make(buffer, owner: storage, encoding: .packedRunLength, physical: physical, count: count)
+        }
+        // Lengths 2 and 2 (stored 1 and 1 at 2 bits: 0b0101).
+        let good = Self.packedRuns(lengthWidth: 2, lengths: 0b0101)
+        #expect(try #require(try make(good, count: 4)).gather(nil) == [5, 5, 6, 6])
+        #expect(try ColumnDecoder.decode(Array(good), encoding: .packedRunLength, type: .integer, count: 4).values == [5, 5, 6, 6].map { Value.integer($0) })
+        for count in [3, 5, 0] {
+            #expect(throws: EncodedDataError.self) { try make(good, count: count) }
+            #expect(throws: EncodedDataError.self) { try ColumnDecoder.decode(good, encoding: .packedRunLength, type: .integer, count: count) }
+        }
+        // A length width past 32, a value width past 64, trailing bytes, every truncation.
+        #expect(throws: EncodedDataError.self) { try make(Self.packedRuns(lengthWidth: 33, lengths: 0b0101), count: 4) }
+        #expect(throws: EncodedDataError.self) { try make(Self.packedRuns(lengthWidth: 2, lengths: 0b0101, valueWidth: 65), count: 4) }
+        #expect(throws: EncodedDataError.self) { try make(good + [0], count: 4) }
+        for length in 0..<good.count {
+            #expect(throws: EncodedDataError.self) { try make(Array(good[0..<length]), count: 4) }
+        }
+        // Run values outside TINYINT: 127 and 128.
+        let wide = Self.packedRuns(lengthWidth: 2, lengths: 0b0101, reference: 127)
+        #expect(throws: EncodedDataError.self) { try make(wide, .int8, count: 4) }
+        #expect(throws: EncodedDataError.self) { try ColumnDecoder.decode(wide, encoding: .packedRunLength, type: .tinyint, count: 4) }
+        #expect(try make(wide, .int16, count: 4)?.gather(nil) == [127, 127, 128, 128])
     }
 }

@@ -1,4 +1,4 @@
-/// The content of the checked-in fixture segments, as `Formats/segment-v1.md` states it.
+/// The content of the checked-in fixture segments, as `Formats/segment.md` states it.
 
 import StarlingColumns
 import StarlingEncoding
@@ -57,14 +57,39 @@ enum FixtureSegments {
     /// One INTEGER column per encoding, each holding 10, 10, 10, 12, 15, NULL, 15, 20.
     static let encodingValues: [Value] = [.integer(10), .integer(10), .integer(10), .integer(12), .integer(15), .null, .integer(15), .integer(20)]
 
+    /// The encodings of read version 1, one column each in `segment-v1-encodings.stsg`.
+    static let versionOneEncodings: [Encoding] = [.plain, .dictionary, .runLength, .bitPacked, .delta]
+
     static var encodingColumns: [ColumnSchema] {
-        Encoding.allCases.map { ColumnSchema(name: $0.description, type: .integer) }
+        versionOneEncodings.map { ColumnSchema(name: $0.description, type: .integer) }
     }
 
     static var encodingOptions: SegmentWriteOptions {
         var options = SegmentWriteOptions()
         options.compression = CompressionSetting(.none)
-        options.forcedEncodings = Dictionary(uniqueKeysWithValues: Encoding.allCases.map { ($0.description, $0) })
+        options.forcedEncodings = Dictionary(uniqueKeysWithValues: versionOneEncodings.map { ($0.description, $0) })
+        return options
+    }
+
+    /// `segment-v2-packed-rle.stsg`: three columns forced to packed run-length, one row group of
+    /// 8 rows, no compression: `packed-rle` (INTEGER, the encoding values above), `wide` (BIGINT,
+    /// the extremes, so the frame wraps) and `constant` (SMALLINT, one run of −7).
+    static let packedColumns: [ColumnSchema] = [
+        ColumnSchema(name: "packed-rle", type: .integer),
+        ColumnSchema(name: "wide", type: .bigint),
+        ColumnSchema(name: "constant", type: .smallint),
+    ]
+
+    static let packedValues: [[Value]] = [
+        encodingValues,
+        [.integer(Int64.min), .integer(Int64.min), .integer(Int64.max), .integer(Int64.max), .integer(0), .integer(0), .integer(0), .integer(42)],
+        Array(repeating: .integer(-7), count: 8),
+    ]
+
+    static var packedOptions: SegmentWriteOptions {
+        var options = SegmentWriteOptions()
+        options.compression = CompressionSetting(.none)
+        options.forcedEncodings = Dictionary(uniqueKeysWithValues: packedColumns.map { ($0.name, Encoding.packedRunLength) })
         return options
     }
 }

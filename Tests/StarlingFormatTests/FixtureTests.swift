@@ -1,4 +1,4 @@
-/// Decodes the checked-in fixture segments to the values `Formats/segment-v1.md` states.
+/// Decodes the checked-in fixture segments to the values `Formats/segment.md` states.
 
 import Foundation
 import Testing
@@ -40,9 +40,29 @@ struct FixtureTests {
     func encodingsFixture() throws {
         let reader = try SegmentReader(path: Self.path("segment-v1-encodings.stsg"))
         try reader.verify()
-        #expect(reader.footer.rowGroups[0].chunks.map(\.encoding) == Encoding.allCases)
-        for index in Encoding.allCases.indices {
+        #expect(reader.footer.rowGroups[0].chunks.map(\.encoding) == FixtureSegments.versionOneEncodings)
+        #expect(reader.footer.writeVersion == 1 && reader.footer.readVersion == 1)
+        for index in FixtureSegments.versionOneEncodings.indices {
             #expect(try reader.read(rowGroup: 0, column: index).values == FixtureSegments.encodingValues)
+        }
+    }
+
+    @Test("the packed run-length fixture decodes, whole and as a view")
+    func packedRunLengthFixture() throws {
+        let reader = try SegmentReader(path: Self.path("segment-v2-packed-rle.stsg"))
+        try reader.verify()
+        #expect(reader.footer.writeVersion == 2 && reader.footer.readVersion == 2)
+        #expect(reader.footer.columns == FixtureSegments.packedColumns)
+        #expect(reader.footer.rowGroups[0].chunks.map(\.encoding) == [.packedRunLength, .packedRunLength, .packedRunLength])
+        for index in FixtureSegments.packedColumns.indices {
+            #expect(try reader.read(rowGroup: 0, column: index).values == FixtureSegments.packedValues[index])
+        }
+        // The chunk with a NULL is decoded whole; the others can be read encoded.
+        #expect(try reader.integerView(rowGroup: 0, column: 0) == nil)
+        for index in 1..<3 {
+            let view = try #require(try reader.integerView(rowGroup: 0, column: index))
+            #expect(try view.gather(nil).map { Value.integer($0) } == FixtureSegments.packedValues[index])
+            #expect(try view.gather([1, 3, 7]).map { Value.integer($0) } == [1, 3, 7].map { FixtureSegments.packedValues[index][$0] })
         }
     }
 
@@ -57,6 +77,8 @@ struct FixtureTests {
         }
         let encodingVectors = FixtureSegments.encodingColumns.map { _ in ColumnVector(type: .integer, values: FixtureSegments.encodingValues) }
         files.append(("segment-v1-encodings.stsg", try SegmentWriter.encode(columns: FixtureSegments.encodingColumns, vectors: encodingVectors, options: FixtureSegments.encodingOptions)))
+        let packedVectors = zip(FixtureSegments.packedColumns, FixtureSegments.packedValues).map { ColumnVector(type: $0.type, values: $1) }
+        files.append(("segment-v2-packed-rle.stsg", try SegmentWriter.encode(columns: FixtureSegments.packedColumns, vectors: packedVectors, options: FixtureSegments.packedOptions)))
         for (name, bytes) in files where !FileManager.default.fileExists(atPath: Self.path(name)) {
             try FileBytes.writeAtomically(bytes, to: Self.path(name))
         }

@@ -27,6 +27,7 @@ struct SegmentCorruptionTests {
         options.columnCompression = ["region": CompressionSetting(.lz4), "day": CompressionSetting(.zstd)]
         options.compression = CompressionSetting(.none)
         options.skipIncompressibleChunks = false
+        options.forcedEncodings = ["day": .packedRunLength]
         let vectors = zip(columns, values).map { ColumnVector(type: $0.type, values: $1) }
         return (try SegmentWriter.encode(columns: columns, vectors: vectors, options: options), values)
     }
@@ -81,22 +82,44 @@ struct SegmentCorruptionTests {
         } catch {
             #expect(error.kind == .notASegment)
         }
-        // A file that needs reader version 2: patch header and footer, recompute the footer checksum.
-        var future = bytes
-        future[6] = 2
-        let trailer = future.count - SegmentFormat.trailerSize
-        let footerLength = Int(future[trailer]) | Int(future[trailer + 1]) << 8 | Int(future[trailer + 2]) << 16
-        let footerStart = trailer - footerLength
-        future[footerStart + 2] = 2
-        future[footerStart] = 2
-        var checksum = XXHash64.hash(Array(future[footerStart..<trailer])).littleEndian
-        withUnsafeBytes(of: &checksum) { for index in 0..<8 { future[trailer + 4 + index] = $0[index] } }
+        // A file that needs reader version 3.
         do {
-            _ = try Self.readAll(future)
+            _ = try Self.readAll(Self.withVersions(bytes, write: 3, read: 3))
             Issue.record("future version accepted")
         } catch {
             #expect(error.kind == .unsupportedVersion)
-            #expect(error.description.contains("reader version 2"))
+            #expect(error.description.contains("reader version 3"))
         }
+    }
+
+    @Test("a file declaring read version 1 may not use a version 2 encoding")
+    func encodingNewerThanReadVersion() throws {
+        let (bytes, values) = try Self.smallSegment()
+        let reader = try SegmentReader(bytes: bytes.withUnsafeBytes { ByteStorage(copying: $0) }, path: "small.stsg")
+        #expect(reader.footer.readVersion == 2)
+        #expect(reader.footer.rowGroups[0].chunks[3].encoding == .packedRunLength)
+        #expect(try Self.readAll(bytes) == values)
+        do {
+            _ = try Self.readAll(Self.withVersions(bytes, write: 2, read: 1))
+            Issue.record("packed runs accepted in a read version 1 file")
+        } catch {
+            #expect(error.kind == .malformed)
+            #expect(error.description.contains("needs read version 2"))
+        }
+    }
+
+    /// `bytes` with the versions in header and footer replaced and the footer checksum redone.
+    static func withVersions(_ bytes: [UInt8], write: UInt8, read: UInt8) -> [UInt8] {
+        var patched = bytes
+        patched[4] = write
+        patched[6] = read
+        let trailer = patched.count - SegmentFormat.trailerSize
+        let footerLength = Int(patched[trailer]) | Int(patched[trailer + 1]) << 8 | Int(patched[trailer + 2]) << 16
+        let footerStart = trailer - footerLength
+        patched[footerStart] = write
+        patched[footerStart + 2] = read
+        var checksum = XXHash64.hash(Array(patched[footerStart..<trailer])).littleEndian
+        withUnsafeBytes(of: &checksum) { for index in 0..<8 { patched[trailer + 4 + index] = $0[index] } }
+        return patched
     }
 }
