@@ -16,29 +16,38 @@ public enum BitPacking {
         (count * width + 7) / 8
     }
 
-    /// Appends `values` (each already below `2^width`) packed at `width` bits.
+    /// Appends `values` (each already below `2^width`) packed at `width` bits: the packed bytes
+    /// are reserved in `writer` at once and filled a 64-bit word at a time.
     public static func pack<C: Collection>(_ values: C, width: Int, into writer: inout ByteWriter) where C.Element == UInt64 {
         precondition((0...64).contains(width), "bit width out of range")
         guard width > 0 else { return }
-        var accumulator: UInt64 = 0
-        var accumulated = 0
+        let byteCount = packedByteCount(count: values.count, width: width)
         let mask: UInt64 = width == 64 ? ~0 : (UInt64(1) << UInt64(width)) - 1
-        for raw in values {
-            let value = raw & mask
-            accumulator |= value << UInt64(accumulated)
-            if accumulated + width >= 64 {
-                writer.write(littleEndian: accumulator)
-                // Smart shift: a shift by 64 yields 0, which is right when nothing carries over.
-                accumulator = value >> UInt64(64 - accumulated)
-                accumulated = accumulated + width - 64
-            } else {
-                accumulated += width
+        writer.appendZeroed(byteCount) { output in
+            var accumulator: UInt64 = 0
+            var accumulated = 0
+            var offset = 0
+            for raw in values {
+                let value = raw & mask
+                accumulator |= value << UInt64(accumulated)
+                if accumulated + width >= 64 {
+                    // Full words end at or before `byteCount`: they hold the first bits written.
+                    output.storeBytes(of: accumulator.littleEndian, toByteOffset: offset, as: UInt64.self)
+                    offset &+= 8
+                    // Smart shift: a shift by 64 yields 0, which is right when nothing carries over.
+                    accumulator = value >> UInt64(64 - accumulated)
+                    accumulated = accumulated + width - 64
+                } else {
+                    accumulated += width
+                }
             }
-        }
-        var tail = accumulator
-        for _ in 0..<((accumulated + 7) / 8) {
-            writer.write(UInt8(truncatingIfNeeded: tail))
-            tail >>= 8
+            var tail = accumulator
+            for _ in 0..<((accumulated + 7) / 8) {
+                output.storeBytes(of: UInt8(truncatingIfNeeded: tail), toByteOffset: offset, as: UInt8.self)
+                offset &+= 1
+                tail >>= 8
+            }
+            precondition(offset == byteCount, "packed \(offset) bytes, expected \(byteCount)")
         }
     }
 

@@ -28,6 +28,18 @@ public struct ByteWriter {
         }
     }
 
+    /// Appends `count` zero bytes and lets `fill` write them through a pointer to the first
+    /// (nothing is called for `count == 0`).
+    public mutating func appendZeroed(_ count: Int, _ fill: (UnsafeMutableRawPointer) -> Void) {
+        guard count > 0 else { return }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            fill(base + start)
+        }
+    }
+
     public mutating func write(bytes newBytes: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: newBytes)
     }

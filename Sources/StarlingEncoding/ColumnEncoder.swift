@@ -67,6 +67,23 @@ public enum ColumnEncoder {
         }
     }
 
+    /// Encodes the rows `rows` of `vector` as one chunk. Fixed-width rows without NULLs are read
+    /// straight from the vector (a sorted segment's row groups need no reordered copy); other
+    /// vectors are sliced or reordered first.
+    public static func encode(_ vector: ColumnVector, rows: ChunkRows, forcing forced: Encoding? = nil) -> EncodedChunk {
+        if vector.type.physicalType != .string, vector.nullCount == 0 {
+            var writer = ByteWriter()
+            writer.write(ValidityKind.noNulls.rawValue)
+            return FixedChunk(vector, rows: rows).encode(into: &writer, nullCount: 0, forcing: forced)
+        }
+        switch rows {
+        case .range(let range):
+            return encode(range == 0..<vector.count ? vector : vector.slice(range), forcing: forced)
+        case .picked(let picked):
+            return encode(vector.reordered(Array(picked)), forcing: forced)
+        }
+    }
+
     static func plainSizeOfEmpty(_ type: PhysicalType, count: Int) -> Int {
         if let width = type.byteWidth { return width * count }
         return 4 * (count + 1)

@@ -11,6 +11,19 @@ struct FixedChunk {
     let values: [Int64]
     let validity: ValidityBitmap?
 
+    /// Chunks of at most this many rows count their distinct values exactly, whatever the type.
+    static let exactCountLimit = 4096
+
+    /// The rows `rows` of `vector`, which has no NULLs, read straight from its storage.
+    init(_ vector: ColumnVector, rows: ChunkRows) {
+        precondition(vector.nullCount == 0, "rows of a vector with NULLs are sliced first")
+        type = vector.type
+        width = vector.type.physicalType.byteWidth ?? 8
+        typeClass = vector.type.physicalType == .float64 ? .float : .integer
+        validity = nil
+        values = vector.widenedValues(rows)
+    }
+
     init(_ vector: ColumnVector) {
         type = vector.type
         width = vector.type.physicalType.byteWidth ?? 8
@@ -75,16 +88,17 @@ struct FixedChunk {
         }
         // Distinct values, exactly while few. NULL rows repeat neighbouring values, so counting
         // the filled values counts the distinct non-NULL ones.
-        // A dictionary's codes need at least bitWidth(distinct - 1) bits, and distinct ≤ count; when
-        // even that is no narrower than the frame of reference, no dictionary can win, and the
-        // distinct count is only estimated (a sketch is cheaper than a set).
+        // Distinct values are counted exactly (a set) for doubles, small chunks and forced
+        // dictionaries. Otherwise a sketch estimates them first (cheaper than a set of tens of
+        // thousands of keys), and only when a dictionary of the estimated size (with a margin)
+        // would be smaller than the frame of reference are they counted exactly: few distinct
+        // values spread wide (YYYYMMDD dates a few weeks apart) make a narrow dictionary.
         let frameBits = BitPacking.bitWidth(of: UInt64(bitPattern: maximumRaw &- minimumRaw))
-        let dictionaryCanWin = forced == .dictionary
-            || (typeClass == .float || BitPacking.bitWidth(of: UInt64(max(count - 1, 0))) < frameBits) && forced == nil
+        let exactFirst = forced == .dictionary || (forced == nil && (typeClass == .float || count <= FixedChunk.exactCountLimit))
         let limit = forced == .dictionary ? max(count, 1) : min(ColumnEncoder.exactDistinctLimit, max(count, 1))
-        var distinctSet = IntegerSet(limit: dictionaryCanWin ? limit : 1)
-        var overflowed = !dictionaryCanWin
-        if dictionaryCanWin {
+        var distinctSet = IntegerSet(limit: exactFirst ? limit : 1)
+        var overflowed = !exactFirst
+        if exactFirst {
             values.withUnsafeBufferPointer { buffer in
                 for value in buffer where !distinctSet.insert(value) {
                     overflowed = true
@@ -97,12 +111,10 @@ struct FixedChunk {
             var sketch = HyperLogLog()
             values.withUnsafeBufferPointer { sketch.add(integers: $0) }
             distinctCount = sketch.estimate
-            // Few distinct values spread wide (YYYYMMDD dates a few weeks apart) still make a
-            // narrow dictionary: judged by the estimate (with a margin), then counted exactly.
             let estimated = Int(Double(distinctCount) * 1.1) + 1
             let estimatedWidth = BitPacking.bitWidth(of: UInt64(estimated - 1))
             let estimatedSize = 5 + estimated * width + BitPacking.packedByteCount(count: count, width: estimatedWidth)
-            if !dictionaryCanWin, forced == nil, typeClass == .integer, count > 0, estimated <= limit,
+            if !exactFirst, forced == nil, typeClass == .integer, count > 0, estimated <= limit,
                estimatedSize < 9 + BitPacking.packedByteCount(count: count, width: frameBits) {
                 var exact = IntegerSet(limit: limit)
                 let complete = values.withUnsafeBufferPointer { buffer in buffer.allSatisfy { exact.insert($0) } }

@@ -44,6 +44,7 @@ public struct SegmentWriter {
     private var output = ByteWriter()
     private var rowGroups: [RowGroupDescriptor] = []
     private var rowCount = 0
+    private var finished = false
 
     public init(columns: [ColumnSchema], options: SegmentWriteOptions = SegmentWriteOptions()) throws(SegmentWriteError) {
         guard columns.count <= SegmentFormat.maximumColumns else {
@@ -68,28 +69,36 @@ public struct SegmentWriter {
         output.write(littleEndian: UInt64(0))
     }
 
-    /// Appends rows, one vector per column, split into row groups of ``SegmentWriteOptions/rowGroupSize``.
-    public mutating func append(_ vectors: [ColumnVector]) throws(SegmentWriteError) {
+    /// Appends rows, one vector per column, split into row groups of
+    /// ``SegmentWriteOptions/rowGroupSize``. With `order`, the rows are written in that order
+    /// (a permutation of the vectors' rows, such as a sort key's), read through it chunk by chunk
+    /// instead of from reordered copies.
+    public mutating func append(_ vectors: [ColumnVector], order: [Int32]? = nil) throws(SegmentWriteError) {
+        precondition(!finished, "rows appended after finish()")
         precondition(vectors.count == columns.count, "one vector per column")
         let count = vectors.first?.count ?? 0
         precondition(vectors.allSatisfy { $0.count == count }, "vectors differ in length")
+        precondition(order == nil || order?.count == count, "the order must cover every row")
         for (vector, column) in zip(vectors, columns) {
             precondition(vector.type == column.type, "vector type \(vector.type) for column \(column.name) of \(column.type)")
         }
         var start = 0
         while start < count {
             let end = min(start + options.rowGroupSize, count)
-            let group = start == 0 && end == count ? vectors : vectors.map { $0.slice(start..<end) }
-            try appendRowGroup(group)
+            if let order {
+                try appendRowGroup(vectors, rows: .picked(order[start..<end]))
+            } else {
+                try appendRowGroup(vectors, rows: .range(start..<end))
+            }
             start = end
         }
     }
 
-    private mutating func appendRowGroup(_ vectors: [ColumnVector]) throws(SegmentWriteError) {
-        let groupRows = vectors.first?.count ?? 0
+    private mutating func appendRowGroup(_ vectors: [ColumnVector], rows: ChunkRows) throws(SegmentWriteError) {
+        let groupRows = rows.count
         var chunks: [ChunkDescriptor] = []
         for (vector, column) in zip(vectors, columns) {
-            let encoded = ColumnEncoder.encode(vector, forcing: options.forcedEncodings[column.name])
+            let encoded = ColumnEncoder.encode(vector, rows: rows, forcing: options.forcedEncodings[column.name])
             let setting = options.columnCompression[column.name] ?? options.compression
             guard encoded.bytes.count <= SegmentFormat.maximumChunkBytes else {
                 throw .limit("column \(column.name) encodes to \(encoded.bytes.count) bytes in one row group, over the \(SegmentFormat.maximumChunkBytes)-byte chunk limit; use smaller row groups")
@@ -152,17 +161,19 @@ public struct SegmentWriter {
     }
 
     /// Appends the footer and trailer and returns the whole file, the header's read version set
-    /// to the footer's.
-    public func finish() -> [UInt8] {
-        var file = output
+    /// to the footer's. The bytes are completed in place (no copy of the chunk data), so the
+    /// writer takes no more rows afterwards.
+    public mutating func finish() -> [UInt8] {
+        precondition(!finished, "finish() called twice")
+        finished = true
         let footer = self.footer
-        file.patch(footer.readVersion, at: 6)
+        output.patch(footer.readVersion, at: 6)
         let footerBytes = footer.serialized()
-        file.write(bytes: footerBytes)
-        file.write(littleEndian: UInt32(footerBytes.count))
-        file.write(littleEndian: XXHash64.hash(footerBytes))
-        file.write(bytes: SegmentFormat.magic)
-        return file.bytes
+        output.write(bytes: footerBytes)
+        output.write(littleEndian: UInt32(footerBytes.count))
+        output.write(littleEndian: XXHash64.hash(footerBytes))
+        output.write(bytes: SegmentFormat.magic)
+        return output.bytes
     }
 
     /// Encodes `vectors` as one complete segment file.

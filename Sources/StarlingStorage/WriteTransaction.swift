@@ -31,21 +31,18 @@ public final class WriteTransaction: @unchecked Sendable {
     /// The snapshot number this write will commit as.
     public var snapshot: Int { catalog.snapshot }
 
-    /// `vectors` in the order of the table's sort key (`sort_key`), when it has one: rows with
-    /// equal keys keep their order. A table that can be a dimension is never reordered: its row
-    /// positions are the row codes facts refer to (CREATE TABLE refuses the option there).
-    /// Columns are replaced one at a time, so an unsorted column is freed as soon as its sorted
-    /// copy exists (when the caller gave up its own reference).
-    static func sorted(_ vectors: consuming [ColumnVector], table: CatalogTable, columns: [CatalogColumn]) -> [ColumnVector] {
-        guard !table.isReferenceable, vectors.count == columns.count else { return vectors }
+    /// The order to write `vectors` in: by the table's sort key (`sort_key`), when it has one,
+    /// rows with equal keys keeping their order; nil when the rows are already in that order or
+    /// the table has no key. A table that can be a dimension is never reordered: its row
+    /// positions are the row codes facts refer to (CREATE TABLE refuses the option there). The
+    /// segment writer reads the rows through the order, so no column is copied to sort it.
+    static func sortOrder(_ vectors: [ColumnVector], table: CatalogTable, columns: [CatalogColumn]) -> [Int32]? {
+        guard !table.isReferenceable, vectors.count == columns.count else { return nil }
         let key = TableOptions.sortKey(table.options, columns: columns)
-        guard !key.isEmpty else { return vectors }
+        guard !key.isEmpty else { return nil }
         let order = SortOrder.stable(by: key.map { vectors[$0] })
-        if order.indices.allSatisfy({ order[$0] == Int32($0) }) { return vectors }
-        for index in vectors.indices {
-            vectors[index] = vectors[index].reordered(order)
-        }
-        return vectors
+        if order.indices.allSatisfy({ order[$0] == Int32($0) }) { return nil }
+        return order
     }
 
     /// Writes `vectors` (stored types, in `columns` order) as a new segment of `table` in partition
@@ -67,7 +64,8 @@ public final class WriteTransaction: @unchecked Sendable {
         let footer: SegmentFooter
         do {
             var writer = try SegmentWriter(columns: schema, options: options)
-            try writer.append(Self.sorted(consume vectors, table: table, columns: columns))
+            let order = Self.sortOrder(vectors, table: table, columns: columns)
+            try writer.append(vectors, order: order)
             footer = writer.footer
             bytes = writer.finish()
         } catch {
