@@ -67,14 +67,21 @@ public enum ColumnEncoder {
         }
     }
 
-    /// Encodes the rows `rows` of `vector` as one chunk. Fixed-width rows without NULLs are read
-    /// straight from the vector (a sorted segment's row groups need no reordered copy); other
-    /// vectors are sliced or reordered first.
-    public static func encode(_ vector: ColumnVector, rows: ChunkRows, forcing forced: Encoding? = nil) -> EncodedChunk {
-        if vector.type.physicalType != .string, vector.nullCount == 0 {
-            var writer = ByteWriter()
-            writer.write(ValidityKind.noNulls.rawValue)
-            return FixedChunk(vector, rows: rows).encode(into: &writer, nullCount: 0, forcing: forced)
+    /// Encodes the rows `rows` of `vector` as one chunk. Rows of a vector without NULLs are read
+    /// straight from it (a sorted segment's row groups need no reordered copy); vectors with
+    /// NULLs are sliced or reordered first.
+    /// `numbering`, when given, numbers `vector`'s strings (``StringNumbering``).
+    public static func encode(_ vector: ColumnVector, rows: ChunkRows, numbering: StringNumbering? = nil, forcing forced: Encoding? = nil) -> EncodedChunk {
+        if vector.nullCount == 0 {
+            return withExtendedLifetime(vector) {
+                var writer = ByteWriter()
+                writer.write(ValidityKind.noNulls.rawValue)
+                if vector.type.physicalType == .string {
+                    let strings = numbering.map { StringChunk($0, rows: rows) } ?? StringChunk(vector, rows: rows)
+                    return strings.encode(into: &writer, nullCount: 0, forcing: forced)
+                }
+                return FixedChunk(vector, rows: rows).encode(into: &writer, nullCount: 0, forcing: forced)
+            }
         }
         switch rows {
         case .range(let range):

@@ -7,6 +7,28 @@ import StarlingColumns
 struct StringChunk {
     let values: [UnsafeRawBufferPointer]
     let validity: ValidityBitmap?
+    /// When the strings were numbered for the whole vector: each row's number, and the strings
+    /// by number (so encoding needs no hashing).
+    var numbered: (numbers: [UInt32], distinct: [UnsafeRawBufferPointer])?
+
+    /// The rows `rows` of `vector`, which has no NULLs, borrowed straight from its storage.
+    init(_ vector: ColumnVector, rows: ChunkRows) {
+        precondition(vector.nullCount == 0, "rows of a vector with NULLs are sliced first")
+        validity = nil
+        switch rows {
+        case .range(let range): values = range.map { vector.stringBytes(at: $0) }
+        case .picked(let picked): values = picked.map { vector.stringBytes(at: Int($0)) }
+        }
+    }
+
+    /// The rows `rows` of a vector whose strings `numbering` numbered.
+    init(_ numbering: StringNumbering, rows: ChunkRows) {
+        let numbers = numbering.numbers(rows)
+        let distinct = numbering.distinct
+        validity = nil
+        values = numbers.map { distinct[Int($0)] }
+        numbered = (numbers, distinct)
+    }
 
     init(_ vector: ColumnVector) {
         validity = vector.nullCount > 0 ? vector.validity : nil
@@ -37,44 +59,81 @@ struct StringChunk {
 
     func encode(into writer: inout ByteWriter, nullCount: Int, forcing forced: Encoding?) -> EncodedChunk {
         let count = values.count
+        // Number the distinct strings in order of first appearance: from the vector's numbering
+        // when there is one, else by hashing (one hash and, on a match, one comparison per row).
+        var numbers = [UInt32](repeating: 0, count: count)
+        var distinct: [UnsafeRawBufferPointer] = []
+        var distinctBytes = 0
+        var overflowed = false
+        if let numbered {
+            var local = [Int32](repeating: -1, count: numbered.distinct.count)
+            numbered.numbers.withUnsafeBufferPointer { source in
+                for row in 0..<count {
+                    let global = Int(source[row])
+                    var number = local[global]
+                    if number < 0 {
+                        number = Int32(distinct.count)
+                        local[global] = number
+                        distinct.append(numbered.distinct[global])
+                        distinctBytes += numbered.distinct[global].count
+                    }
+                    numbers[row] = UInt32(number)
+                }
+            }
+        } else {
+            var table = ByteSliceTable(limit: forced == .dictionary ? max(count, 1) : min(ColumnEncoder.exactDistinctLimit, max(count, 1)))
+            for (row, value) in values.enumerated() {
+                guard let number = table.number(of: value) else { overflowed = true; break }
+                numbers[row] = UInt32(number)
+            }
+            distinct = table.distinct
+            distinctBytes = table.distinctBytes
+        }
         var minimum: UnsafeRawBufferPointer?
         var maximum: UnsafeRawBufferPointer?
         var runs = 0
         var runBytes = 0
-        for index in 0..<count {
-            let value = values[index]
-            if validity?.isValid(index) ?? true {
-                if minimum.map({ compareBytes(value, $0) < 0 }) ?? true { minimum = value }
-                if maximum.map({ compareBytes(value, $0) > 0 }) ?? true { maximum = value }
-            }
-            if index == 0 || compareBytes(values[index - 1], value) != 0 {
-                runs += 1
-                runBytes += value.count
-            }
-        }
-        var table = ByteSliceTable(limit: forced == .dictionary ? max(count, 1) : min(ColumnEncoder.exactDistinctLimit, max(count, 1)))
-        var numbers = [UInt32](repeating: 0, count: count)
-        var overflowed = false
-        for (row, value) in values.enumerated() {
-            guard let number = table.number(of: value) else { overflowed = true; break }
-            numbers[row] = UInt32(number)
-        }
         let distinctCount: UInt64
         if overflowed {
+            for index in 0..<count {
+                let value = values[index]
+                if validity?.isValid(index) ?? true {
+                    if minimum.map({ compareBytes(value, $0) < 0 }) ?? true { minimum = value }
+                    if maximum.map({ compareBytes(value, $0) > 0 }) ?? true { maximum = value }
+                }
+                if index == 0 || compareBytes(values[index - 1], value) != 0 {
+                    runs += 1
+                    runBytes += value.count
+                }
+            }
             var sketch = HyperLogLog()
             for value in values { sketch.add(hash: XXHash64.hash(value)) }
             distinctCount = sketch.estimate
         } else {
-            // NULL rows repeat neighbouring strings, so this counts the distinct non-NULL ones.
-            distinctCount = count > nullCount ? UInt64(table.distinct.count) : 0
+            // Runs by number, and the minimum and maximum among the distinct strings: NULL rows
+            // repeat neighbouring strings, so every distinct string is some valid row's, and
+            // this counts the distinct non-NULL ones.
+            numbers.withUnsafeBufferPointer { numbers in
+                for index in 0..<count where index == 0 || numbers[index - 1] != numbers[index] {
+                    runs += 1
+                    runBytes += distinct[Int(numbers[index])].count
+                }
+            }
+            if count > nullCount {
+                for value in distinct {
+                    if minimum.map({ compareBytes(value, $0) < 0 }) ?? true { minimum = value }
+                    if maximum.map({ compareBytes(value, $0) > 0 }) ?? true { maximum = value }
+                }
+            }
+            distinctCount = count > nullCount ? UInt64(distinct.count) : 0
         }
 
         let plainSize = StringChunk.plainSize(values)
         var sizes: [(Encoding, Int)] = [(.plain, plainSize)]
         sizes.append((.runLength, 4 + 4 * (runs + 1) + runBytes + 4 * runs))
         if !overflowed {
-            let codeWidth = BitPacking.bitWidth(of: UInt64(max(table.distinct.count - 1, 0)))
-            sizes.append((.dictionary, 4 + 4 * (table.distinct.count + 1) + table.distinctBytes + 1 + BitPacking.packedByteCount(count: count, width: codeWidth)))
+            let codeWidth = BitPacking.bitWidth(of: UInt64(max(distinct.count - 1, 0)))
+            sizes.append((.dictionary, 4 + 4 * (distinct.count + 1) + distinctBytes + 1 + BitPacking.packedByteCount(count: count, width: codeWidth)))
         }
         let encoding = forced ?? ColumnEncoder.smallest(sizes)
         precondition(encoding.supports(.string), "\(encoding) cannot store VARCHAR")
@@ -98,11 +157,11 @@ struct StringChunk {
             for length in runLengths { writer.write(littleEndian: length) }
         case .dictionary:
             // Sort the distinct strings; each row's code is its string's place in that order.
-            let order = table.distinct.indices.sorted { compareBytes(table.distinct[$0], table.distinct[$1]) < 0 }
+            let order = distinct.indices.sorted { compareBytes(distinct[$0], distinct[$1]) < 0 }
             var codeOfNumber = [UInt32](repeating: 0, count: order.count)
             for (code, number) in order.enumerated() { codeOfNumber[number] = UInt32(code) }
             writer.write(littleEndian: UInt32(order.count))
-            StringChunk.writePlain(order.map { table.distinct[$0] }, into: &writer)
+            StringChunk.writePlain(order.map { distinct[$0] }, into: &writer)
             let codeWidth = BitPacking.bitWidth(of: UInt64(max(order.count - 1, 0)))
             writer.write(UInt8(codeWidth))
             BitPacking.pack(numbers.lazy.map { UInt64(codeOfNumber[Int($0)]) }, width: codeWidth, into: &writer)

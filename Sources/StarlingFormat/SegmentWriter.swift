@@ -82,23 +82,26 @@ public struct SegmentWriter {
         for (vector, column) in zip(vectors, columns) {
             precondition(vector.type == column.type, "vector type \(vector.type) for column \(column.name) of \(column.type)")
         }
+        // Through an order, strings are numbered once for the whole vector, in stored order.
+        let numberings = order == nil || count <= options.rowGroupSize ? vectors.map { _ in nil } : vectors.map { StringNumbering($0) }
         var start = 0
         while start < count {
             let end = min(start + options.rowGroupSize, count)
             if let order {
-                try appendRowGroup(vectors, rows: .picked(order[start..<end]))
+                try appendRowGroup(vectors, rows: .picked(order[start..<end]), numberings: numberings)
             } else {
-                try appendRowGroup(vectors, rows: .range(start..<end))
+                try appendRowGroup(vectors, rows: .range(start..<end), numberings: numberings)
             }
             start = end
         }
+        withExtendedLifetime(vectors) {}
     }
 
-    private mutating func appendRowGroup(_ vectors: [ColumnVector], rows: ChunkRows) throws(SegmentWriteError) {
+    private mutating func appendRowGroup(_ vectors: [ColumnVector], rows: ChunkRows, numberings: [StringNumbering?]) throws(SegmentWriteError) {
         let groupRows = rows.count
         var chunks: [ChunkDescriptor] = []
-        for (vector, column) in zip(vectors, columns) {
-            let encoded = ColumnEncoder.encode(vector, rows: rows, forcing: options.forcedEncodings[column.name])
+        for ((vector, column), numbering) in zip(zip(vectors, columns), numberings) {
+            let encoded = ColumnEncoder.encode(vector, rows: rows, numbering: numbering, forcing: options.forcedEncodings[column.name])
             let setting = options.columnCompression[column.name] ?? options.compression
             guard encoded.bytes.count <= SegmentFormat.maximumChunkBytes else {
                 throw .limit("column \(column.name) encodes to \(encoded.bytes.count) bytes in one row group, over the \(SegmentFormat.maximumChunkBytes)-byte chunk limit; use smaller row groups")

@@ -253,8 +253,9 @@ struct BatchConverter: Sendable {
     func convertCells(rows: Int, fields: FieldArrays, output: OutputArrays, context: CellContext, converter: ColumnConverter, state: inout RowState) {
         switch context.fast {
         case .integer(let range):
+            let text = context.text
             convertCells(rows: rows, fields: fields, output: output, context: context, converter: converter, state: &state) { bytes in
-                guard let value = FieldParser.integer(bytes), range.contains(value) else { return nil }
+                guard let value = FieldParser.integer(bytes, inside: text), range.contains(value) else { return nil }
                 return value
             }
         case .decimal(let precision, let scale):

@@ -55,6 +55,33 @@ struct ColumnEncoderTests {
         _ = try roundTrip(wide, .delta)
     }
 
+    @Test("chunks read through rows, with or without a string numbering, equal chunks of the copied rows")
+    func throughRows() throws {
+        var random = SplitMix64(seed: 3)
+        let words = ["1-URGENT", "2-HIGH", "3-MEDIUM", "4-NOT SPECI", "5-LOW", "", "Ünïcödé"]
+        let count = 3000
+        let strings = ColumnVector(type: .varchar, values: (0..<count).map { _ in .string(words[Int(random.next() % 7)]) })
+        let wide = ColumnVector(type: .varchar, values: (0..<count).map { _ in .string("s\(random.next() % 100_000)") })
+        let integers = ColumnVector(type: .integer, values: (0..<count).map { _ in .integer(Int64(random.next() % 1000) - 500) })
+        let order = (0..<count).map { Int32($0) }.shuffled(using: &random)
+        #expect(StringNumbering(integers) == nil)
+        #expect(StringNumbering(wide, limit: 100) == nil)
+        for vector in [strings, wide, integers] {
+            let numbering = StringNumbering(vector)
+            for (start, end) in [(0, 1000), (1000, 2999), (2999, 3000)] {
+                let picked = Array(order[start..<end])
+                let expected = ColumnEncoder.encode(vector.reordered(picked))
+                for chunk in [ColumnEncoder.encode(vector, rows: .picked(order[start..<end]), numbering: numbering),
+                              ColumnEncoder.encode(vector, rows: .picked(order[start..<end]))] {
+                    #expect(chunk.bytes == expected.bytes && chunk.encoding == expected.encoding)
+                    #expect(chunk.statistics == expected.statistics)
+                }
+                let ranged = ColumnEncoder.encode(vector, rows: .range(start..<end), numbering: numbering)
+                #expect(ranged.bytes == ColumnEncoder.encode(vector.slice(start..<end)).bytes)
+            }
+        }
+    }
+
     @Test("statistics hold min, max, NULLs and distinct values")
     func statistics() throws {
         let vector = ColumnVector(type: .integer, values: [.integer(5), .null, .integer(-3), .integer(5), .null, .integer(12)])

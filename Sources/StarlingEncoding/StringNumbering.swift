@@ -1,0 +1,54 @@
+/// Numbers the distinct strings of a whole vector once, so its chunks need not hash them again.
+
+import StarlingColumns
+
+/// The distinct strings of a VARCHAR vector without NULLs, numbered in order of first
+/// appearance, and each row's number. Made once per segment when the rows are written through
+/// a sort order: hashing the strings in their stored order reads memory sequentially, and each
+/// row group then gathers 4-byte numbers through the order instead of hashing strings scattered
+/// across the vector. Borrows the vector's bytes: the vector must outlive it.
+public struct StringNumbering {
+    /// Each row's number.
+    let numbers: [UInt32]
+    /// The distinct strings, by number.
+    let distinct: [UnsafeRawBufferPointer]
+
+    /// Numbers `vector`'s strings, or nil when it is not a VARCHAR vector without NULLs or holds
+    /// more than `limit` distinct strings (its chunks would not be dictionaries anyway).
+    public init?(_ vector: ColumnVector, limit: Int = ColumnEncoder.exactDistinctLimit) {
+        guard vector.type.physicalType == .string, vector.nullCount == 0 else { return nil }
+        var table = ByteSliceTable(limit: limit)
+        var complete = true
+        let numbers = [UInt32](unsafeUninitializedCapacity: vector.count) { numbers, initialized in
+            for row in 0..<vector.count {
+                guard let number = table.number(of: vector.stringBytes(at: row)) else { complete = false; break }
+                numbers[row] = UInt32(number)
+                initialized = row + 1
+            }
+        }
+        guard complete else { return nil }
+        self.numbers = numbers
+        distinct = table.distinct
+    }
+
+    /// The numbers of `rows`.
+    func numbers(_ rows: ChunkRows) -> [UInt32] {
+        numbers.withUnsafeBufferPointer { numbers in
+            switch rows {
+            case .range(let range):
+                precondition(range.lowerBound >= 0 && range.upperBound <= numbers.count, "rows outside the vector")
+                return Array(numbers[range])
+            case .picked(let picked):
+                return picked.withUnsafeBufferPointer { picked in
+                    var outside = false
+                    for row in picked { outside = outside || row < 0 || Int(row) >= numbers.count }
+                    precondition(!outside, "rows outside the vector")
+                    return [UInt32](unsafeUninitializedCapacity: picked.count) { output, initialized in
+                        for index in 0..<picked.count { output[index] = numbers[Int(picked[index])] }
+                        initialized = picked.count
+                    }
+                }
+            }
+        }
+    }
+}
