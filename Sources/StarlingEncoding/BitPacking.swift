@@ -16,24 +16,43 @@ public enum BitPacking {
         (count * width + 7) / 8
     }
 
-    /// Appends `values` (each already below `2^width`) packed at `width` bits: the packed bytes
-    /// are reserved in `writer` at once and filled a 64-bit word at a time.
+    /// Appends `values` (each already below `2^width`) packed at `width` bits.
     public static func pack<C: Collection>(_ values: C, width: Int, into writer: inout ByteWriter) where C.Element == UInt64 {
+        var iterator = values.makeIterator()
+        pack(count: values.count, width: width, into: &writer) { iterator.next() ?? 0 }
+    }
+
+    /// Appends `values[i] - reference` (each, modulo 2^64, already below `2^width`) packed at
+    /// `width` bits: a frame of reference, read straight from the buffer.
+    public static func pack(_ values: UnsafeBufferPointer<Int64>, minus reference: Int64, width: Int, into writer: inout ByteWriter) {
+        let offset = UInt64(bitPattern: reference)
+        var index = 0
+        pack(count: values.count, width: width, into: &writer) {
+            let value = UInt64(bitPattern: values[index]) &- offset
+            index &+= 1
+            return value
+        }
+    }
+
+    /// Appends the `count` values `next` returns, packed at `width` bits: the packed bytes are
+    /// reserved in `writer` at once and filled a 64-bit word at a time.
+    @inline(__always)
+    static func pack(count: Int, width: Int, into writer: inout ByteWriter, _ next: () -> UInt64) {
         precondition((0...64).contains(width), "bit width out of range")
         guard width > 0 else { return }
-        let byteCount = packedByteCount(count: values.count, width: width)
+        let byteCount = packedByteCount(count: count, width: width)
         let mask: UInt64 = width == 64 ? ~0 : (UInt64(1) << UInt64(width)) - 1
         writer.appendZeroed(byteCount) { output in
             var accumulator: UInt64 = 0
             var accumulated = 0
-            var offset = 0
-            for raw in values {
-                let value = raw & mask
+            var position = 0
+            for _ in 0..<count {
+                let value = next() & mask
                 accumulator |= value << UInt64(accumulated)
                 if accumulated + width >= 64 {
                     // Full words end at or before `byteCount`: they hold the first bits written.
-                    output.storeBytes(of: accumulator.littleEndian, toByteOffset: offset, as: UInt64.self)
-                    offset &+= 8
+                    output.storeBytes(of: accumulator.littleEndian, toByteOffset: position, as: UInt64.self)
+                    position &+= 8
                     // Smart shift: a shift by 64 yields 0, which is right when nothing carries over.
                     accumulator = value >> UInt64(64 - accumulated)
                     accumulated = accumulated + width - 64
@@ -43,11 +62,11 @@ public enum BitPacking {
             }
             var tail = accumulator
             for _ in 0..<((accumulated + 7) / 8) {
-                output.storeBytes(of: UInt8(truncatingIfNeeded: tail), toByteOffset: offset, as: UInt8.self)
-                offset &+= 1
+                output.storeBytes(of: UInt8(truncatingIfNeeded: tail), toByteOffset: position, as: UInt8.self)
+                position &+= 1
                 tail >>= 8
             }
-            precondition(offset == byteCount, "packed \(offset) bytes, expected \(byteCount)")
+            precondition(position == byteCount, "packed \(position) bytes, expected \(byteCount)")
         }
     }
 

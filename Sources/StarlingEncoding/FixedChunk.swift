@@ -86,18 +86,20 @@ struct FixedChunk {
                 maximumKey = maximumRaw
             }
         }
-        // Distinct values, exactly while few. NULL rows repeat neighbouring values, so counting
-        // the filled values counts the distinct non-NULL ones.
-        // Distinct values are counted exactly (a set) for doubles, small chunks and forced
-        // dictionaries. Otherwise a sketch estimates them first (cheaper than a set of tens of
-        // thousands of keys), and only when a dictionary of the estimated size (with a margin)
-        // would be smaller than the frame of reference are they counted exactly: few distinct
-        // values spread wide (YYYYMMDD dates a few weeks apart) make a narrow dictionary.
+        // Distinct values. NULL rows repeat neighbouring values, so counting the filled values
+        // counts the distinct non-NULL ones. Integers whose frame is at most 16 bits wide are
+        // counted exactly in a bitmap. Otherwise they are counted exactly (a set) for doubles,
+        // small chunks and forced dictionaries; the rest are estimated by a sketch first (cheaper
+        // than a set of tens of thousands of keys), and counted exactly only when a dictionary of
+        // the estimated size (with a margin) would be smaller than the frame of reference: few
+        // distinct values spread wide (YYYYMMDD dates a few weeks apart) make a narrow dictionary.
         let frameBits = BitPacking.bitWidth(of: UInt64(bitPattern: maximumRaw &- minimumRaw))
-        let exactFirst = forced == .dictionary || (forced == nil && (typeClass == .float || count <= FixedChunk.exactCountLimit))
+        let dense = typeClass == .integer && count > 0 && frameBits <= DenseValueSet.maximumBits
+            ? values.withUnsafeBufferPointer { DenseValueSet($0, minimum: minimumRaw, bits: frameBits) } : nil
+        let exactFirst = dense == nil && (forced == .dictionary || (forced == nil && (typeClass == .float || count <= FixedChunk.exactCountLimit)))
         let limit = forced == .dictionary ? max(count, 1) : min(ColumnEncoder.exactDistinctLimit, max(count, 1))
         var distinctSet = IntegerSet(limit: exactFirst ? limit : 1)
-        var overflowed = !exactFirst
+        var overflowed = !exactFirst && dense == nil
         if exactFirst {
             values.withUnsafeBufferPointer { buffer in
                 for value in buffer where !distinctSet.insert(value) {
@@ -107,7 +109,9 @@ struct FixedChunk {
             }
         }
         var distinctCount: UInt64
-        if overflowed {
+        if let dense {
+            distinctCount = count > nullCount ? UInt64(dense.count) : 0
+        } else if overflowed {
             var sketch = HyperLogLog()
             values.withUnsafeBufferPointer { sketch.add(integers: $0) }
             distinctCount = sketch.estimate
@@ -131,8 +135,9 @@ struct FixedChunk {
         var sizes: [(Encoding, Int)] = [(.plain, count * width)]
         sizes.append((.runLength, 4 + runs * (width + 4)))
         if !overflowed {
-            let dictionaryWidth = BitPacking.bitWidth(of: UInt64(max(distinctSet.count - 1, 0)))
-            sizes.append((.dictionary, 4 + distinctSet.count * width + 1 + BitPacking.packedByteCount(count: count, width: dictionaryWidth)))
+            let entries = dense?.count ?? distinctSet.count
+            let dictionaryWidth = BitPacking.bitWidth(of: UInt64(max(entries - 1, 0)))
+            sizes.append((.dictionary, 4 + entries * width + 1 + BitPacking.packedByteCount(count: count, width: dictionaryWidth)))
         }
         let frameWidth = BitPacking.bitWidth(of: UInt64(bitPattern: maximumRaw &- minimumRaw))
         let deltaWidth = BitPacking.bitWidth(of: UInt64(bitPattern: maximumDelta &- minimumDelta))
@@ -163,11 +168,23 @@ struct FixedChunk {
             for value in runValues { writer.write(value, byteWidth: width) }
             for length in runLengths { writer.write(littleEndian: UInt32(length)) }
         case .dictionary:
-            let sorted = distinctSet.values.sorted { key($0) < key($1) }
+            let sorted = dense?.values ?? distinctSet.values.sorted { key($0) < key($1) }
             writer.write(littleEndian: UInt32(sorted.count))
             for value in sorted { writer.write(value, byteWidth: width) }
             let codeWidth = BitPacking.bitWidth(of: UInt64(max(sorted.count - 1, 0)))
             writer.write(UInt8(codeWidth))
+            if let dense {
+                // Codes are ranks in the bitmap.
+                values.withUnsafeBufferPointer { values in
+                    var index = 0
+                    BitPacking.pack(count: values.count, width: codeWidth, into: &writer) {
+                        let code = UInt64(dense.rank(values[index]))
+                        index &+= 1
+                        return code
+                    }
+                }
+                break
+            }
             // Codes by binary search in the sorted entries (compared by the same key).
             let keys = sorted.map { key($0) }
             BitPacking.pack(values.lazy.map { value -> UInt64 in
@@ -187,14 +204,14 @@ struct FixedChunk {
             writer.write(UInt8(valueWidth))
             writer.write(UInt8(lengthWidth))
             let (runValues, runLengths) = self.runs(count: runs)
-            BitPacking.pack(runValues.lazy.map { UInt64(bitPattern: $0 &- reference) }, width: valueWidth, into: &writer)
+            runValues.withUnsafeBufferPointer { BitPacking.pack($0, minus: reference, width: valueWidth, into: &writer) }
             BitPacking.pack(runLengths.lazy.map { UInt64($0 &- 1) }, width: lengthWidth, into: &writer)
         case .bitPacked:
             let reference = count > 0 ? minimumRaw : 0
             let bitWidth = count > 0 ? frameWidth : 0
             writer.write(littleEndian: reference)
             writer.write(UInt8(bitWidth))
-            BitPacking.pack(values.lazy.map { UInt64(bitPattern: $0 &- reference) }, width: bitWidth, into: &writer)
+            values.withUnsafeBufferPointer { BitPacking.pack($0, minus: reference, width: bitWidth, into: &writer) }
         case .delta:
             let first = values.first ?? 0
             let reference = count > 1 ? minimumDelta : 0
