@@ -33,22 +33,6 @@ public struct StringNumbering {
 
     /// The numbers of `rows`.
     func numbers(_ rows: ChunkRows) -> [UInt32] {
-        numbers.withUnsafeBufferPointer { numbers in
-            switch rows {
-            case .range(let range):
-                precondition(range.lowerBound >= 0 && range.upperBound <= numbers.count, "rows outside the vector")
-                return Array(numbers[range])
-            case .picked(let picked):
-                return picked.withUnsafeBufferPointer { picked in
-                    var outside = false
-                    for row in picked { outside = outside || row < 0 || Int(row) >= numbers.count }
-                    precondition(!outside, "rows outside the vector")
-                    return [UInt32](unsafeUninitializedCapacity: picked.count) { output, initialized in
-                        for index in 0..<picked.count { output[index] = numbers[Int(picked[index])] }
-                        initialized = picked.count
-                    }
-                }
-            }
-        }
+        numbers.withUnsafeBufferPointer { numbers in rows.gather(numbers) { $0 } }
     }
 }
