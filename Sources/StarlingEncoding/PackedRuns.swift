@@ -32,9 +32,19 @@ struct PackedRuns {
         // past `count` is caught once at the end (ends past it are never used).
         var row = 0
         let ends = [Int32](unsafeUninitializedCapacity: runCount) { ends, initialized in
-            BitPacking.unpack(packedLengths, count: runCount, width: lengthWidth) { run, length in
-                row &+= Int(length) &+ 1
-                ends[run] = Int32(truncatingIfNeeded: row)
+            if let base = packedLengths.baseAddress, lengthWidth > 0 {
+                let mask: UInt64 = (UInt64(1) << UInt64(lengthWidth)) &- 1
+                let byteCount = packedLengths.count
+                var total = 0
+                for run in 0..<runCount {
+                    total &+= Int(IntegerChunkView.unpack(base, byteCount, run, lengthWidth, mask)) &+ 1
+                    ends[run] = Int32(truncatingIfNeeded: total)
+                }
+                row = total
+            } else {
+                // Every run one row long.
+                for run in 0..<runCount { ends[run] = Int32(truncatingIfNeeded: run &+ 1) }
+                row = runCount
             }
             initialized = runCount
         }
@@ -47,10 +57,18 @@ struct PackedRuns {
             || (valueWidth < 64 && !overflow && range.contains(reference) && range.contains(largest))
         var outOfRange = false
         let values = [Int64](unsafeUninitializedCapacity: runCount) { values, initialized in
-            BitPacking.unpack(packedValues, count: runCount, width: valueWidth) { run, offset in
-                let value = reference &+ Int64(bitPattern: offset)
-                if !frameFits, !range.contains(value) { outOfRange = true }
-                values[run] = value
+            if frameFits, valueWidth <= 57, let base = packedValues.baseAddress {
+                let mask: UInt64 = (UInt64(1) << UInt64(valueWidth)) &- 1
+                let byteCount = packedValues.count
+                for run in 0..<runCount {
+                    values[run] = reference &+ Int64(bitPattern: IntegerChunkView.unpack(base, byteCount, run, valueWidth, mask))
+                }
+            } else {
+                BitPacking.unpack(packedValues, count: runCount, width: valueWidth) { run, offset in
+                    let value = reference &+ Int64(bitPattern: offset)
+                    if !frameFits, !range.contains(value) { outOfRange = true }
+                    values[run] = value
+                }
             }
             initialized = runCount
         }
