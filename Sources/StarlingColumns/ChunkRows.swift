@@ -18,7 +18,10 @@ public enum ChunkRows: Sendable {
     /// `source` once, up front; the copy loop then reads without checks.
     ///
     /// - Precondition: every row lies inside `source`.
-    @inline(__always)
+    ///
+    /// Inlinable, so callers in other modules get it specialised for their element types (a
+    /// generic call copies each element through the type's value witnesses).
+    @inlinable @inline(__always)
     public func gather<Element, Result>(_ source: UnsafeBufferPointer<Element>, _ transform: (Element) -> Result) -> [Result] {
         switch self {
         case .range(let range):

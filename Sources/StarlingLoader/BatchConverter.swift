@@ -52,13 +52,24 @@ struct BatchConverter: Sendable {
                 rejects.append((row, "", problem.value, problem.reason))
             }
         }
-        var columns: [ConvertedColumn] = []
-        columns.reserveCapacity(columnCount)
+        var columns = (0..<columnCount).map { column in
+            let isText = table.columns[column].type == .varchar
+            return ConvertedColumn(values: [Int64](repeating: 0, count: rows), lengths: isText ? [Int32](repeating: 0, count: rows) : [],
+                                   nulls: [Bool](repeating: false, count: rows))
+        }
         var state = RowState(rejected: rejected, rejects: rejects)
         batch.text.withUnsafeBytes { text in
             batch.records.unescaped.withUnsafeBytes { extra in
-                for column in 0..<columnCount {
-                    columns.append(convertColumn(column, batch: batch, text: text, extra: extra, state: &state))
+                let contexts = (0..<columnCount).map { cellContext($0, batch: batch, text: text, extra: extra) }
+                // Tile by tile, column by column: a tile's field spans and text stay in cache
+                // while each of its columns is converted (a whole block's spans do not).
+                var start = 0
+                while start < rows {
+                    let end = min(start + Self.tileRows, rows)
+                    for column in 0..<columnCount {
+                        convertColumn(column, rows: start..<end, batch: batch, context: contexts[column], into: &columns[column], state: &state)
+                    }
+                    start = end
                 }
             }
         }
@@ -161,17 +172,12 @@ struct BatchConverter: Sendable {
         var rejects: [(row: Int, column: String, value: String, reason: String)]
     }
 
-    /// Converts one column of every row not yet rejected. The common types take a fast path chosen
-    /// once per column; anything the fast path cannot take (and every error) goes through the
-    /// general converter.
-    func convertColumn(_ column: Int, batch: FieldBatch, text: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer, state: inout RowState) -> ConvertedColumn {
-        let rows = batch.rowCount
+    /// Rows converted column by column before moving on to the next rows.
+    static let tileRows = 2048
+
+    /// What converting column `column` of `batch` needs to know, fixed for the batch.
+    func cellContext(_ column: Int, batch: FieldBatch, text: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer) -> CellContext {
         let type = table.columns[column].type
-        var values = [Int64](repeating: 0, count: rows)
-        var lengths = type == .varchar ? [Int32](repeating: 0, count: rows) : []
-        var nulls = [Bool](repeating: false, count: rows)
-        let fieldIndex = batch.fieldForColumn[column]
-        let nullStrings = NullStrings(batch.nullStrings)
         let fast: FastPath
         switch type {
         case .tinyint, .smallint, .integer, .bigint: fast = .integer(type.physicalType.integerRange ?? Int64.min...Int64.max)
@@ -180,25 +186,30 @@ struct BatchConverter: Sendable {
         case .varchar: fast = .varchar
         default: fast = .none
         }
-        let context = CellContext(
-            fieldIndex: fieldIndex, first: batch.firstRecord, nullStrings: nullStrings,
+        return CellContext(
+            fieldIndex: batch.fieldForColumn[column], first: batch.firstRecord, nullStrings: NullStrings(batch.nullStrings),
             checkNullsFirst: Self.nullStringsParse(batch.nullStrings, as: converters[column]),
             notNull: table.columns[column].notNull, name: table.columns[column].name, fast: fast, text: text, extra: extra)
+    }
+
+    /// Converts one column of the rows `rows` not yet rejected, into `output`. The common types
+    /// take a fast path chosen once per column; anything the fast path cannot take (and every
+    /// error) goes through the general converter.
+    func convertColumn(_ column: Int, rows: Range<Int>, batch: FieldBatch, context: CellContext, into output: inout ConvertedColumn, state: inout RowState) {
         let records = batch.records
         records.recordFieldStart.withUnsafeBufferPointer { recordFieldStart in
             records.fields.withUnsafeBufferPointer { spans in
-                values.withUnsafeMutableBufferPointer { values in
-                    nulls.withUnsafeMutableBufferPointer { nulls in
-                        lengths.withUnsafeMutableBufferPointer { lengths in
+                output.values.withUnsafeMutableBufferPointer { values in
+                    output.nulls.withUnsafeMutableBufferPointer { nulls in
+                        output.lengths.withUnsafeMutableBufferPointer { lengths in
                             let fields = FieldArrays(recordFieldStart: recordFieldStart, spans: spans)
-                            let output = OutputArrays(values: values, lengths: lengths, nulls: nulls)
-                            convertCells(rows: rows, fields: fields, output: output, context: context, converter: converters[column], state: &state)
+                            let arrays = OutputArrays(values: values, lengths: lengths, nulls: nulls)
+                            convertCells(rows: rows, fields: fields, output: arrays, context: context, converter: converters[column], state: &state)
                         }
                     }
                 }
             }
         }
-        return ConvertedColumn(values: values, lengths: lengths, nulls: nulls)
     }
 
     /// Whether any NULL string is a valid value for the converter's type (so it must be matched
@@ -250,7 +261,7 @@ struct BatchConverter: Sendable {
 
     /// The per-cell loop: NULL detection, the fast path, else the general converter. The fast
     /// path is chosen here, once per column, and the loop is specialised for it.
-    func convertCells(rows: Int, fields: FieldArrays, output: OutputArrays, context: CellContext, converter: ColumnConverter, state: inout RowState) {
+    func convertCells(rows: Range<Int>, fields: FieldArrays, output: OutputArrays, context: CellContext, converter: ColumnConverter, state: inout RowState) {
         switch context.fast {
         case .integer(let range):
             let text = context.text
@@ -273,11 +284,11 @@ struct BatchConverter: Sendable {
 
     @inline(__always)
     func convertCells(
-        rows: Int, fields: FieldArrays, output: OutputArrays, context: CellContext, converter: ColumnConverter, state: inout RowState,
+        rows: Range<Int>, fields: FieldArrays, output: OutputArrays, context: CellContext, converter: ColumnConverter, state: inout RowState,
         parse: (UnsafeRawBufferPointer) -> Int64?
     ) {
         let isText = context.fast.isText
-        for row in 0..<rows where !state.rejected[row] {
+        for row in rows where !state.rejected[row] {
             var kind = CSVRecords.FieldKind.null
             var start = 0, end = 0
             if context.fieldIndex >= 0 {
