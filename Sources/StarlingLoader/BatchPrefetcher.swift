@@ -59,11 +59,18 @@ final class BatchPrefetcher: @unchecked Sendable {
     }
 
     /// Stops reading ahead and waits for the background thread to finish, so the reader is idle
-    /// before its state is read.
+    /// before its state is read. Batches read ahead but never taken (the load stopped at an error)
+    /// are dropped and their places given back: libdispatch traps when a semaphore is released
+    /// below its initial value, so `space` must end at least where it started.
     func drain() {
         stop.store(true, ordering: .relaxed)
         space.signal()
         done.wait()
+        let untaken = results.withLock { results in
+            defer { results.removeAll() }
+            return results.count
+        }
+        for _ in 0..<untaken { space.signal() }
         finished = true
     }
 }

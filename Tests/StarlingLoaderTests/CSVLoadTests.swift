@@ -87,6 +87,25 @@ struct CSVLoadTests {
         #expect(log.last?.rowsRejected == 1)
     }
 
+    @Test("a bad row early in a file read ahead in many batches aborts with the error, not a crash")
+    func abortWithBatchesReadAhead() throws {
+        let fixture = try LoaderFixture(schema: Self.schema)
+        var text = "id,name,amount,day,flag\n1,a,1,2025-01-01,t\n2,b,x,2025-01-01,t\n"
+        for row in 3..<20_000 { text += "\(row),name \(row),\(row).25,2025-01-01,f\n" }
+        let path = try fixture.file("long.csv", text)
+        for threads in [1, 2, 4] {
+            do {
+                // 4 KiB blocks: hundreds of batches, several of them read ahead when the first fails.
+                try fixture.load("t", [path]) { $0.blockSize = 4096; $0.threads = threads }
+                Issue.record("loaded a bad amount")
+            } catch {
+                #expect(error.kind == .badData)
+                #expect(error.message.contains("long.csv:3: column amount value \"x\""))
+            }
+        }
+        #expect(try fixture.rows("t").isEmpty)
+    }
+
     @Test("malformed input is rejected with file, line, offset, column, value and reason", arguments: [
         ("wrong field count", "id,name,amount,day,flag\n1,a,1\n", "expected 5 fields, found 3"),
         ("integer overflow", "id,name,amount,day,flag\n99999999999,a,1,2025-01-01,t\n", "out of range for INTEGER"),
