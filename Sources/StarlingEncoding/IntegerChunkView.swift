@@ -39,6 +39,13 @@ public struct IntegerChunkView: @unchecked Sendable {
     /// The number of rows.
     public let count: Int
 
+    /// Bytes of run arrays this view holds (unpacked from a run-length chunk), 0 for layouts read
+    /// straight from the encoded bytes.
+    public var decodedByteCount: Int {
+        if case .runs = layout { return entries.count * MemoryLayout<Int64>.size + runEnds.count * MemoryLayout<Int32>.size }
+        return 0
+    }
+
     /// The relative cost of testing every row with `select`: 1 for layouts read value by value,
     /// the share of runs for run-length chunks (each run is tested once).
     public var costPerRow: Double {

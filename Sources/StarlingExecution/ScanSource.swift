@@ -247,7 +247,7 @@ final class ScanSource: @unchecked Sendable {
         guard let fileIndex = fileColumns[segmentIndex][scanIndex] else { return nil }
         let reader = readers[segmentIndex]
         do {
-            guard let view = try reader.integerView(rowGroup: rowGroup, column: fileIndex, cache: DecompressedChunkCache.shared) else { return nil }
+            guard let view = try reader.integerView(rowGroup: rowGroup, column: fileIndex, cache: ChunkViewCache.shared) else { return nil }
             counters.bytesRead += reader.footer.rowGroups[rowGroup].chunks[fileIndex].storedLength
             return view
         } catch {

@@ -120,34 +120,36 @@ public struct SegmentReader: Sendable {
 
     /// Column `column` of row group `rowGroup` as an ``IntegerChunkView`` (checksum checked,
     /// decompressed if need be, values left encoded), or nil when the chunk is not one the view
-    /// reads (NULLs, non-integer type, delta encoding): decode those with `read`.
-    public func integerView(rowGroup: Int, column: Int, cache: DecompressedChunkCache? = nil) throws(SegmentError) -> IntegerChunkView? {
+    /// reads (NULLs, non-integer type, delta encoding): decode those with `read`. With `cache`,
+    /// views of settled files that took work to build (decompressed, or with runs unpacked) are
+    /// kept and served from there.
+    public func integerView(rowGroup: Int, column: Int, cache: ChunkViewCache? = nil) throws(SegmentError) -> IntegerChunkView? {
         precondition(footer.rowGroups.indices.contains(rowGroup) && footer.columns.indices.contains(column), "no such chunk")
         let group = footer.rowGroups[rowGroup]
         let chunk = group.chunks[column]
         let type = footer.columns[column].type
         guard chunk.statistics.nullCount == 0, [.plain, .bitPacked, .dictionary, .runLength, .packedRunLength].contains(chunk.encoding),
               type.physicalType.integerRange != nil, type.physicalType != .boolean else { return nil }
-        // Decompressed earlier in this process (a settled file: the same bytes, checked then).
-        var kept: ByteStorage?
-        if chunk.compression != .none, let cache, let identity, let bytes = cache.bytes(file: identity, offset: chunk.offset),
-           bytes.byteCount == chunk.encodedLength {
-            kept = bytes
+        // Built earlier in this process (a settled file: the same bytes, checked then).
+        if let cache, let identity, let kept = cache.view(file: identity, offset: chunk.offset), kept.count == group.rowCount {
+            return kept
         }
         let stored = UnsafeRawBufferPointer(rebasing: file.bytes[chunk.offset..<(chunk.offset + chunk.storedLength)])
-        if kept == nil { try checkChecksum(stored, chunk, rowGroup: rowGroup, column: column) }
+        try checkChecksum(stored, chunk, rowGroup: rowGroup, column: column)
         do {
-            if let kept {
-                return try IntegerChunkView.make(kept.bytes, owner: kept, encoding: chunk.encoding, physical: type.physicalType, count: group.rowCount)
-            }
+            let view: IntegerChunkView?
             if chunk.compression == .none {
-                return try IntegerChunkView.make(stored, owner: file, encoding: chunk.encoding, physical: type.physicalType, count: group.rowCount)
+                view = try IntegerChunkView.make(stored, owner: file, encoding: chunk.encoding, physical: type.physicalType, count: group.rowCount)
+            } else {
+                let decompressed = ByteStorage(byteCount: chunk.encodedLength, zeroed: false)
+                let destination = UnsafeMutableRawBufferPointer(start: decompressed.baseAddress, count: chunk.encodedLength)
+                try Compressor.decompress(stored, codec: chunk.compression, into: destination)
+                view = try IntegerChunkView.make(UnsafeRawBufferPointer(destination), owner: decompressed, encoding: chunk.encoding, physical: type.physicalType, count: group.rowCount)
             }
-            let decompressed = ByteStorage(byteCount: chunk.encodedLength, zeroed: false)
-            let destination = UnsafeMutableRawBufferPointer(start: decompressed.baseAddress, count: chunk.encodedLength)
-            try Compressor.decompress(stored, codec: chunk.compression, into: destination)
-            let view = try IntegerChunkView.make(UnsafeRawBufferPointer(destination), owner: decompressed, encoding: chunk.encoding, physical: type.physicalType, count: group.rowCount)
-            if let cache, let identity, view != nil { cache.store(decompressed, file: identity, offset: chunk.offset) }
+            if let cache, let identity, let view, chunk.compression != .none || view.decodedByteCount > 0 {
+                let cost = (chunk.compression != .none ? chunk.encodedLength : 0) + view.decodedByteCount
+                cache.store(view, file: identity, offset: chunk.offset, cost: cost)
+            }
             return view
         } catch {
             throw chunkError(error, chunk: chunk, rowGroup: rowGroup, column: column)
