@@ -15,6 +15,8 @@ final class BatchApplier {
     /// Dimension loads: rows in declared types, and the key's column.
     private(set) var dimensionRows: [[Value]] = []
     private var dimensionKeysSeen: [Value: Int] = [:]
+    /// `dimensionKeysSeen` for integer keys (most surrogate keys), without hashing a ``Value``.
+    private var integerKeysSeen: [Int64: Int] = [:]
     let dimensionKey: Int?
     let resolvers: [Int: ReferenceResolver]
 
@@ -120,12 +122,21 @@ final class BatchApplier {
             }
             if let dimensionKey {
                 let key = values[dimensionKey]
-                if let firstLine = dimensionKeysSeen[key] {
-                    try reject(file: batch.file, line: batch.line(row), offset: batch.offset(row), column: table.columns[dimensionKey].name,
+                let line = batch.line(row)
+                let firstLine: Int?
+                if case .integer(let integer) = key {
+                    if integerKeysSeen.isEmpty { integerKeysSeen.reserveCapacity(batch.rowCount * 4) }
+                    firstLine = integerKeysSeen.updateValue(line, forKey: integer)
+                } else {
+                    firstLine = dimensionKeysSeen.updateValue(line, forKey: key)
+                }
+                if let firstLine {
+                    // Keep the first occurrence's line for later duplicates.
+                    if case .integer(let integer) = key { integerKeysSeen[integer] = firstLine } else { dimensionKeysSeen[key] = firstLine }
+                    try reject(file: batch.file, line: line, offset: batch.offset(row), column: table.columns[dimensionKey].name,
                                value: key.formatted(as: table.columns[dimensionKey].type), reason: "duplicate key in this load (first at line \(firstLine))")
                     continue
                 }
-                dimensionKeysSeen[key] = batch.line(row)
             }
             rowsAccepted += 1
             acceptedByFile[batch.file, default: 0] += 1

@@ -49,6 +49,21 @@ enum DimensionMerge {
         let from = table.columns.firstIndex { $0.name == validFrom }
         let to = table.columns.firstIndex { $0.name == validTo }
         let current = table.columns.firstIndex { $0.name == isCurrent }
+        // A first load: nothing to merge with, and the loader has already rejected keys repeated
+        // within the load, so every row is a new key (type 2: its first, open version).
+        if existing.isEmpty {
+            rows = incoming
+            if typeTwo, let from, let to, let current {
+                for index in rows.indices {
+                    if rows[index][from].isNull { rows[index][from] = .integer(openStart) }
+                    rows[index][to] = .integer(openEnd)
+                    rows[index][current] = .boolean(true)
+                }
+            }
+            outcome.rows = rows
+            outcome.inserted = incoming.count
+            return outcome
+        }
         let bookkeeping = Set([from, to, current].compactMap { $0 })
         let attributes = provided.subtracting([key]).subtracting(typeTwo ? bookkeeping : [])
         var tracked = attributes
