@@ -195,26 +195,33 @@ struct CSVTokenizer {
                 // Unquoted field: up to the delimiter or line end.
                 let fieldStart = position
                 // Eight bytes at a time: a word holds a delimiter or newline when one of its bytes
-                // XORed with that byte is zero (the classic "has zero byte" test).
+                // XORed with that byte is zero (the classic "has zero byte" test). The first such
+                // byte is found by its bit (bytes before it are neither, so they cause no false
+                // hit), and the word itself says which separator it is: no second load.
+                var separator: UInt8?
                 while position + 8 <= count {
                     let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
                     let delimiters = word ^ delimiterPattern
                     let newlines = word ^ newlinePattern
                     let found = ((delimiters &- lowBits) & ~delimiters & highBits) | ((newlines &- lowBits) & ~newlines & highBits)
                     if found != 0 {
-                        position += found.trailingZeroBitCount >> 3
+                        let bit = found.trailingZeroBitCount &- 7
+                        position += bit >> 3
+                        separator = UInt8(truncatingIfNeeded: word >> UInt64(bit))
                         break
                     }
                     position += 8
                 }
-                while position < count {
-                    let byte = base[position]
-                    if byte == delimiter || byte == newline { break }
-                    position += 1
+                if separator == nil {
+                    while position < count {
+                        let byte = base[position]
+                        if byte == delimiter || byte == newline { separator = byte; break }
+                        position += 1
+                    }
                 }
                 if position >= count && !isFinal { break recordLoop }
                 var fieldEnd = position
-                let atLineEnd = position >= count || base[position] == newline
+                let atLineEnd = separator == nil || separator == newline
                 if atLineEnd, fieldEnd > fieldStart, base[fieldEnd - 1] == carriageReturn { fieldEnd -= 1 }
                 records.fields.append(CSVRecords.FieldSpan(start: fieldStart, end: fieldEnd, kind: .plain))
                 if position >= count { break fieldLoop }
