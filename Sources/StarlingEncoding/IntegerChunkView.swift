@@ -27,6 +27,8 @@ public struct IntegerChunkView: @unchecked Sendable {
 
     /// Keeps `bytes` alive (a mapped file or a decompressed chunk).
     let owner: ByteStorage
+    /// The owner of views that hold no encoded bytes.
+    static let noBytes = ByteStorage(byteCount: 0)
     /// The packed codes or offsets, or the plain values.
     let bytes: UnsafeRawBufferPointer
     let layout: Layout
@@ -115,7 +117,9 @@ public struct IntegerChunkView: @unchecked Sendable {
         case .packedRunLength:
             let runs = try PackedRuns.read(&reader, count: count, range: range)
             try reader.requireEnd("the run lengths")
-            var view = IntegerChunkView(owner: owner, bytes: UnsafeRawBufferPointer(start: nil, count: 0), layout: .runs, width: 0, entries: runs.values, count: count)
+            // The runs are unpacked into arrays of their own: the encoded bytes (perhaps a whole
+            // mapped file) need not stay alive for this view, which may be kept between queries.
+            var view = IntegerChunkView(owner: Self.noBytes, bytes: UnsafeRawBufferPointer(start: nil, count: 0), layout: .runs, width: 0, entries: runs.values, count: count)
             view.runEnds = runs.ends
             return view
         case .delta:
