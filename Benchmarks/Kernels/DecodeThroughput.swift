@@ -36,6 +36,8 @@ struct DecodeThroughput {
             ("dictionary codes VARCHAR lo_shipmode", "lo_shipmode", .dictionary),
             ("dictionary TINYINT lo_discount", "lo_discount", .dictionary),
             ("run-length DATE lo_orderdate", "lo_orderdate", .runLength),
+            ("run-length INTEGER lo_custkey", "lo_custkey", .runLength),
+            ("packed run-length INTEGER lo_custkey", "lo_custkey", .packedRunLength),
         ]
         for (label, column, encoding) in cases {
             let encoded = chunks(column, encoding)
@@ -47,6 +49,23 @@ struct DecodeThroughput {
                 }
             }
             printRow(label, encodedBytes, decodedBytes, seconds)
+        }
+        // What a scan pays to read a run-length chunk encoded: the view unpacks the run values
+        // and run ends (decoded MB counts those arrays).
+        for encoding in [Encoding.runLength, .packedRunLength] {
+            let encoded = chunks("lo_custkey", encoding)
+            let storages = encoded.map { chunk in chunk.0.bytes.withUnsafeBytes { ByteStorage(copying: $0) } }
+            var runBytes = 0
+            let seconds = try medianSeconds(runs: runs) {
+                runBytes = 0
+                for (index, (chunk, type, rows)) in encoded.enumerated() {
+                    let storage = storages[index]
+                    let view = try IntegerChunkView.make(UnsafeRawBufferPointer(start: storage.baseAddress, count: chunk.bytes.count), owner: storage,
+                                                         encoding: chunk.encoding, physical: type.physicalType, count: rows)
+                    runBytes += view?.decodedByteCount ?? 0
+                }
+            }
+            printRow("view of \(encoding) lo_custkey (runs unpacked)", encoded.reduce(0) { $0 + $1.0.bytes.count }, runBytes, seconds)
         }
         for setting in [CompressionSetting(.lz4), CompressionSetting(.zstd, level: 3)] {
             for column in ["lo_revenue", "lo_orderdate", "lo_custkey"] {

@@ -35,8 +35,17 @@ struct PackedRuns {
             if let base = packedLengths.baseAddress, lengthWidth > 0 {
                 let mask: UInt64 = (UInt64(1) << UInt64(lengthWidth)) &- 1
                 let byteCount = packedLengths.count
+                // Runs before `fastEnd` are read with one 8-byte load at a running bit position.
+                let fastEnd = Self.fastEnd(byteCount: byteCount, count: runCount, width: lengthWidth)
                 var total = 0
-                for run in 0..<runCount {
+                var bit = 0
+                for run in 0..<fastEnd {
+                    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+                    total &+= Int((word &>> UInt64(bit & 7)) & mask) &+ 1
+                    ends[run] = Int32(truncatingIfNeeded: total)
+                    bit &+= lengthWidth
+                }
+                for run in fastEnd..<runCount {
                     total &+= Int(IntegerChunkView.unpack(base, byteCount, run, lengthWidth, mask)) &+ 1
                     ends[run] = Int32(truncatingIfNeeded: total)
                 }
@@ -60,7 +69,14 @@ struct PackedRuns {
             if frameFits, valueWidth <= 57, let base = packedValues.baseAddress {
                 let mask: UInt64 = (UInt64(1) << UInt64(valueWidth)) &- 1
                 let byteCount = packedValues.count
-                for run in 0..<runCount {
+                let fastEnd = Self.fastEnd(byteCount: byteCount, count: runCount, width: valueWidth)
+                var bit = 0
+                for run in 0..<fastEnd {
+                    let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+                    values[run] = reference &+ Int64(bitPattern: (word &>> UInt64(bit & 7)) & mask)
+                    bit &+= valueWidth
+                }
+                for run in fastEnd..<runCount {
                     values[run] = reference &+ Int64(bitPattern: IntegerChunkView.unpack(base, byteCount, run, valueWidth, mask))
                 }
             } else {
@@ -74,5 +90,12 @@ struct PackedRuns {
         }
         if outOfRange { throw reader.error("run value frame \(reference) + \(valueWidth) bits holds a value outside the column's type") }
         return PackedRuns(values: values, ends: ends)
+    }
+
+    /// How many of `count` values of `width` (at most 57) bits packed in `byteCount` bytes can each be
+    /// read with one 8-byte load that stays inside the bytes.
+    @inline(__always)
+    static func fastEnd(byteCount: Int, count: Int, width: Int) -> Int {
+        width > 0 && byteCount >= 8 ? Swift.min(count, ((byteCount &- 8) &* 8) / width &+ 1) : 0
     }
 }
