@@ -61,13 +61,27 @@ struct BatchConverter: Sendable {
         batch.text.withUnsafeBytes { text in
             batch.records.unescaped.withUnsafeBytes { extra in
                 let contexts = (0..<columnCount).map { cellContext($0, batch: batch, text: text, extra: extra) }
-                // Tile by tile, column by column: a tile's field spans and text stay in cache
-                // while each of its columns is converted (a whole block's spans do not).
+                // The file fields that some column reads, and where each goes in a tile.
+                let fields = Array(Set(contexts.map(\.fieldIndex).filter { $0 >= 0 })).sorted()
+                let slotOfField = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1, $0) })
+                // Tile by tile, column by column. Each tile's spans are first copied out of the
+                // records (row after row, as the tokenizer wrote them) into one run per field, so
+                // a column's conversion reads its spans one after another instead of one cache
+                // line per row.
+                var tile = [CSVRecords.FieldSpan](repeating: CSVRecords.FieldSpan(start: 0, end: 0, kind: .null), count: fields.count * Self.tileRows)
                 var start = 0
                 while start < rows {
                     let end = min(start + Self.tileRows, rows)
-                    for column in 0..<columnCount {
-                        convertColumn(column, rows: start..<end, batch: batch, context: contexts[column], into: &columns[column], state: &state)
+                    Self.transpose(batch.records, records: (batch.firstRecord + start)..<(batch.firstRecord + end), fields: fields, into: &tile)
+                    tile.withUnsafeBufferPointer { tile in
+                        for column in 0..<columnCount {
+                            // A column the file does not provide reads no spans.
+                            var spans = UnsafeBufferPointer<CSVRecords.FieldSpan>(start: nil, count: 0)
+                            if let slot = slotOfField[contexts[column].fieldIndex] {
+                                spans = UnsafeBufferPointer(rebasing: tile[(slot * Self.tileRows)..<(slot * Self.tileRows + end - start)])
+                            }
+                            convertColumn(column, rows: start..<end, spans: spans, context: contexts[column], into: &columns[column], state: &state)
+                        }
                     }
                     start = end
                 }
@@ -192,21 +206,41 @@ struct BatchConverter: Sendable {
             notNull: table.columns[column].notNull, name: table.columns[column].name, fast: fast, text: text, extra: extra)
     }
 
-    /// Converts one column of the rows `rows` not yet rejected, into `output`. The common types
-    /// take a fast path chosen once per column; anything the fast path cannot take (and every
-    /// error) goes through the general converter.
-    func convertColumn(_ column: Int, rows: Range<Int>, batch: FieldBatch, context: CellContext, into output: inout ConvertedColumn, state: inout RowState) {
-        let records = batch.records
-        records.recordFieldStart.withUnsafeBufferPointer { recordFieldStart in
-            records.fields.withUnsafeBufferPointer { spans in
-                output.values.withUnsafeMutableBufferPointer { values in
-                    output.nulls.withUnsafeMutableBufferPointer { nulls in
-                        output.lengths.withUnsafeMutableBufferPointer { lengths in
-                            let fields = FieldArrays(recordFieldStart: recordFieldStart, spans: spans)
-                            let arrays = OutputArrays(values: values, lengths: lengths, nulls: nulls)
-                            convertCells(rows: rows, fields: fields, output: arrays, context: context, converter: converters[column], state: &state)
+    /// Copies the spans of `fields` of the records `records` into `tile`, one run of
+    /// ``tileRows`` spans per field (field `fields[k]` of the records' row `r` goes to
+    /// `tile[k * tileRows + r]`); a record without that field gets a NULL span.
+    static func transpose(_ batch: CSVRecords, records: Range<Int>, fields: [Int], into tile: inout [CSVRecords.FieldSpan]) {
+        precondition(records.count <= tileRows && tile.count >= fields.count * tileRows, "tile too small")
+        let missing = CSVRecords.FieldSpan(start: 0, end: 0, kind: .null)
+        batch.recordFieldStart.withUnsafeBufferPointer { recordFieldStart in
+            batch.fields.withUnsafeBufferPointer { spans in
+                tile.withUnsafeMutableBufferPointer { tile in
+                    // Every record's fields lie inside the span array (the tokenizer's invariant),
+                    // checked once here for the whole range.
+                    precondition(records.upperBound < recordFieldStart.count && recordFieldStart[records.upperBound] <= spans.count, "records outside the batch")
+                    for (position, record) in records.enumerated() {
+                        let first = recordFieldStart[record]
+                        let count = recordFieldStart[record &+ 1] &- first
+                        for (slot, field) in fields.enumerated() {
+                            tile[slot &* tileRows &+ position] = field < count ? spans[first &+ field] : missing
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Converts one column of the rows `rows` not yet rejected, into `output`; `spans` holds the
+    /// column's field of each of those rows, in order. The common types take a fast path chosen
+    /// once per column; anything the fast path cannot take (and every error) goes through the
+    /// general converter.
+    func convertColumn(_ column: Int, rows: Range<Int>, spans: UnsafeBufferPointer<CSVRecords.FieldSpan>, context: CellContext, into output: inout ConvertedColumn, state: inout RowState) {
+        output.values.withUnsafeMutableBufferPointer { values in
+            output.nulls.withUnsafeMutableBufferPointer { nulls in
+                output.lengths.withUnsafeMutableBufferPointer { lengths in
+                    let fields = FieldArrays(spans: spans, firstRow: rows.lowerBound)
+                    let arrays = OutputArrays(values: values, lengths: lengths, nulls: nulls)
+                    convertCells(rows: rows, fields: fields, output: arrays, context: context, converter: converters[column], state: &state)
                 }
             }
         }
@@ -247,9 +281,10 @@ struct BatchConverter: Sendable {
     }
 
     /// The tokenizer's field arrays, borrowed.
+    /// One column's field spans for a tile of rows, borrowed: row `r`'s is `spans[r - firstRow]`.
     struct FieldArrays {
-        let recordFieldStart: UnsafeBufferPointer<Int>
         let spans: UnsafeBufferPointer<CSVRecords.FieldSpan>
+        let firstRow: Int
     }
 
     /// One converted column's arrays, borrowed for writing.
@@ -292,7 +327,7 @@ struct BatchConverter: Sendable {
             var kind = CSVRecords.FieldKind.null
             var start = 0, end = 0
             if context.fieldIndex >= 0 {
-                let span = fields.spans[fields.recordFieldStart[context.first + row] + context.fieldIndex]
+                let span = fields.spans[row &- fields.firstRow]
                 kind = span.kind
                 start = Int(span.start)
                 end = Int(span.end)
