@@ -16,6 +16,14 @@ public enum BitPacking {
         (count * width + 7) / 8
     }
 
+    /// How many of `count` values of `width` (1...57) bits packed in `byteCount` bytes can each be
+    /// read with one unaligned 8-byte load that stays inside the bytes: value `i` starts at bit
+    /// `i * width`, so it needs `(i * width) / 8 + 8 <= byteCount`. The rest need a shorter read.
+    @inlinable @inline(__always)
+    public static func wordReadableCount(byteCount: Int, count: Int, width: Int) -> Int {
+        width > 0 && byteCount >= 8 ? Swift.min(count, ((byteCount &- 8) &* 8) / width &+ 1) : 0
+    }
+
     /// Appends `values` (each already below `2^width`) packed at `width` bits.
     public static func pack<C: Collection>(_ values: C, width: Int, into writer: inout ByteWriter) where C.Element == UInt64 {
         var iterator = values.makeIterator()
@@ -90,8 +98,7 @@ public enum BitPacking {
         let byteCount = packed.count
         var index = 0
         if width <= 57 {
-            let lastFast = byteCount >= 8 ? ((byteCount - 8) * 8) / width : -1
-            let fastEnd = min(count, lastFast + 1)
+            let fastEnd = wordReadableCount(byteCount: byteCount, count: count, width: width)
             while index < fastEnd {
                 let bit = index &* width
                 let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))

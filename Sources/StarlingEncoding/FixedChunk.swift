@@ -93,9 +93,10 @@ struct FixedChunk {
         // than a set of tens of thousands of keys), and counted exactly only when a dictionary of
         // the estimated size (with a margin) would be smaller than the frame of reference: few
         // distinct values spread wide (YYYYMMDD dates a few weeks apart) make a narrow dictionary.
-        let frameBits = BitPacking.bitWidth(of: UInt64(bitPattern: maximumRaw &- minimumRaw))
-        let dense = typeClass == .integer && count > 0 && frameBits <= DenseValueSet.maximumBits
-            ? values.withUnsafeBufferPointer { DenseValueSet($0, minimum: minimumRaw, bits: frameBits) } : nil
+        // The frame of reference's width: bits for `maximum - minimum`.
+        let frameWidth = BitPacking.bitWidth(of: UInt64(bitPattern: maximumRaw &- minimumRaw))
+        let dense = typeClass == .integer && count > 0 && frameWidth <= DenseValueSet.maximumBits
+            ? values.withUnsafeBufferPointer { DenseValueSet($0, minimum: minimumRaw, bits: frameWidth) } : nil
         let exactFirst = dense == nil && (forced == .dictionary || (forced == nil && (typeClass == .float || count <= FixedChunk.exactCountLimit)))
         let limit = forced == .dictionary ? max(count, 1) : min(ColumnEncoder.exactDistinctLimit, max(count, 1))
         var distinctSet = IntegerSet(limit: exactFirst ? limit : 1)
@@ -119,7 +120,7 @@ struct FixedChunk {
             let estimatedWidth = BitPacking.bitWidth(of: UInt64(estimated - 1))
             let estimatedSize = 5 + estimated * width + BitPacking.packedByteCount(count: count, width: estimatedWidth)
             if !exactFirst, forced == nil, typeClass == .integer, count > 0, estimated <= limit,
-               estimatedSize < 9 + BitPacking.packedByteCount(count: count, width: frameBits) {
+               estimatedSize < 9 + BitPacking.packedByteCount(count: count, width: frameWidth) {
                 var exact = IntegerSet(limit: limit)
                 let complete = values.withUnsafeBufferPointer { buffer in buffer.allSatisfy { exact.insert($0) } }
                 if complete {
@@ -139,7 +140,6 @@ struct FixedChunk {
             let dictionaryWidth = BitPacking.bitWidth(of: UInt64(max(entries - 1, 0)))
             sizes.append((.dictionary, 4 + entries * width + 1 + BitPacking.packedByteCount(count: count, width: dictionaryWidth)))
         }
-        let frameWidth = BitPacking.bitWidth(of: UInt64(bitPattern: maximumRaw &- minimumRaw))
         let deltaWidth = BitPacking.bitWidth(of: UInt64(bitPattern: maximumDelta &- minimumDelta))
         if typeClass == .integer {
             sizes.append((.bitPacked, 9 + BitPacking.packedByteCount(count: count, width: count > 0 ? frameWidth : 0)))

@@ -187,7 +187,7 @@ public struct IntegerChunkView: @unchecked Sendable {
         let mask: UInt64 = (UInt64(1) << UInt64(width)) &- 1
         // Rows before `fastEnd` can be read with one 8-byte load each; the rest go through
         // `unpack`, which stops at the buffer's end.
-        let fastEnd = Swift.min(count, ((bytes.count &- 8) &* 8) / width &+ 1)
+        let fastEnd = BitPacking.wordReadableCount(byteCount: bytes.count, count: count, width: width)
         let byteCount = bytes.count
         guard let candidates else {
             return [Int32](unsafeUninitializedCapacity: count) { output, initialized in

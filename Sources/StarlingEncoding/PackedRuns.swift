@@ -36,7 +36,7 @@ struct PackedRuns {
                 let mask: UInt64 = (UInt64(1) << UInt64(lengthWidth)) &- 1
                 let byteCount = packedLengths.count
                 // Runs before `fastEnd` are read with one 8-byte load at a running bit position.
-                let fastEnd = Self.fastEnd(byteCount: byteCount, count: runCount, width: lengthWidth)
+                let fastEnd = BitPacking.wordReadableCount(byteCount: byteCount, count: runCount, width: lengthWidth)
                 var total = 0
                 var bit = 0
                 for run in 0..<fastEnd {
@@ -69,7 +69,7 @@ struct PackedRuns {
             if frameFits, valueWidth <= 57, let base = packedValues.baseAddress {
                 let mask: UInt64 = (UInt64(1) << UInt64(valueWidth)) &- 1
                 let byteCount = packedValues.count
-                let fastEnd = Self.fastEnd(byteCount: byteCount, count: runCount, width: valueWidth)
+                let fastEnd = BitPacking.wordReadableCount(byteCount: byteCount, count: runCount, width: valueWidth)
                 var bit = 0
                 for run in 0..<fastEnd {
                     let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
@@ -90,12 +90,5 @@ struct PackedRuns {
         }
         if outOfRange { throw reader.error("run value frame \(reference) + \(valueWidth) bits holds a value outside the column's type") }
         return PackedRuns(values: values, ends: ends)
-    }
-
-    /// How many of `count` values of `width` (at most 57) bits packed in `byteCount` bytes can each be
-    /// read with one 8-byte load that stays inside the bytes.
-    @inline(__always)
-    static func fastEnd(byteCount: Int, count: Int, width: Int) -> Int {
-        width > 0 && byteCount >= 8 ? Swift.min(count, ((byteCount &- 8) &* 8) / width &+ 1) : 0
     }
 }

@@ -97,10 +97,11 @@ extension Engine {
             if primaryKey.count == 1, partitioning == nil {
                 throw SQLError("sort_key cannot be set on a table that can be a dimension (one-column primary key, no partitioning): a dimension's rows keep their order, which gives the row codes facts refer to", at: position)
             }
-            if TableOptions.columnNames(sortKey).isEmpty {
+            let names = TableOptions.columnNames(sortKey)
+            if names.isEmpty {
                 throw SQLError("sort_key needs at least one column name", at: position)
             }
-            for name in TableOptions.columnNames(sortKey) where !seen.contains(name) {
+            for name in names where !seen.contains(name) {
                 throw SQLError("sort_key names column \"\(name)\", which is not defined", at: position)
             }
         }

@@ -123,16 +123,7 @@ final class BatchApplier {
             if let dimensionKey {
                 let key = values[dimensionKey]
                 let line = batch.line(row)
-                let firstLine: Int?
-                if case .integer(let integer) = key {
-                    if integerKeysSeen.isEmpty { integerKeysSeen.reserveCapacity(batch.rowCount * 4) }
-                    firstLine = integerKeysSeen.updateValue(line, forKey: integer)
-                } else {
-                    firstLine = dimensionKeysSeen.updateValue(line, forKey: key)
-                }
-                if let firstLine {
-                    // Keep the first occurrence's line for later duplicates.
-                    if case .integer(let integer) = key { integerKeysSeen[integer] = firstLine } else { dimensionKeysSeen[key] = firstLine }
+                if let firstLine = firstLine(of: key, recording: line, expectedRows: batch.rowCount) {
                     try reject(file: batch.file, line: line, offset: batch.offset(row), column: table.columns[dimensionKey].name,
                                value: key.formatted(as: table.columns[dimensionKey].type), reason: "duplicate key in this load (first at line \(firstLine))")
                     continue
@@ -142,5 +133,24 @@ final class BatchApplier {
             acceptedByFile[batch.file, default: 0] += 1
             dimensionRows.append(values)
         }
+    }
+
+    /// The line where dimension key `key` first came in this load, or nil when it is new (it is
+    /// then recorded at `line`). Integer keys (most surrogate keys) are kept without hashing a
+    /// ``Value``; their table is sized for a few batches of `expectedRows` at the first key.
+    private func firstLine(of key: Value, recording line: Int, expectedRows: Int) -> Int? {
+        if case .integer(let integer) = key {
+            if integerKeysSeen.isEmpty { integerKeysSeen.reserveCapacity(expectedRows * 4) }
+            return Self.firstLine(in: &integerKeysSeen, of: integer, recording: line)
+        }
+        return Self.firstLine(in: &dimensionKeysSeen, of: key, recording: line)
+    }
+
+    /// One hash for a new key: `line` is inserted, and for a key already there the first line is
+    /// put back and returned.
+    private static func firstLine<Key: Hashable>(in seen: inout [Key: Int], of key: Key, recording line: Int) -> Int? {
+        guard let first = seen.updateValue(line, forKey: key) else { return nil }
+        seen[key] = first
+        return first
     }
 }

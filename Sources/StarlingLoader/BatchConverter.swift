@@ -201,7 +201,7 @@ struct BatchConverter: Sendable {
         default: fast = .none
         }
         return CellContext(
-            fieldIndex: batch.fieldForColumn[column], first: batch.firstRecord, nullStrings: NullStrings(batch.nullStrings),
+            fieldIndex: batch.fieldForColumn[column], nullStrings: NullStrings(batch.nullStrings),
             checkNullsFirst: Self.nullStringsParse(batch.nullStrings, as: converters[column]),
             notNull: table.columns[column].notNull, name: table.columns[column].name, fast: fast, text: text, extra: extra)
     }
@@ -269,7 +269,6 @@ struct BatchConverter: Sendable {
     /// What one column's conversion needs to know, fixed for the batch.
     struct CellContext {
         let fieldIndex: Int
-        let first: Int
         let nullStrings: NullStrings
         /// Whether NULL strings must be checked before parsing (some NULL string is a valid value).
         let checkNullsFirst: Bool
@@ -280,7 +279,6 @@ struct BatchConverter: Sendable {
         let extra: UnsafeRawBufferPointer
     }
 
-    /// The tokenizer's field arrays, borrowed.
     /// One column's field spans for a tile of rows, borrowed: row `r`'s is `spans[r - firstRow]`.
     struct FieldArrays {
         let spans: UnsafeBufferPointer<CSVRecords.FieldSpan>

@@ -90,12 +90,10 @@ struct CSVTokenizer {
     ) -> (consumed: Int, lines: Int) {
         let count = buffer.count
         guard count > 0, let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (0, 0) }
-        let newline: UInt8 = 0x0A
-        let carriageReturn: UInt8 = 0x0D
-        let lowBits: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        let delimiterPattern = UInt64(delimiter) &* lowBits
-        let newlinePattern = UInt64(newline) &* lowBits
+        let newline = Self.newline
+        let carriageReturn = Self.carriageReturn
+        let delimiterPattern = Self.pattern(delimiter)
+        let newlinePattern = Self.pattern(newline)
         var position = 0
         var line = firstLine
         var recordStartPosition = 0
@@ -220,15 +218,12 @@ struct CSVTokenizer {
                 // Unquoted field: up to the delimiter or line end.
                 let fieldStart = position
                 // Eight bytes at a time: a word holds a delimiter or newline when one of its bytes
-                // XORed with that byte is zero (the classic "has zero byte" test). The first such
-                // byte is found by its bit (bytes before it are neither, so they cause no false
-                // hit), and the word itself says which separator it is: no second load.
+                // XORed with that byte is zero. The first such byte is found by its bit, and the
+                // word itself says which separator it is: no second load.
                 var separator: UInt8?
                 while position + 8 <= count {
                     let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
-                    let delimiters = word ^ delimiterPattern
-                    let newlines = word ^ newlinePattern
-                    let found = ((delimiters &- lowBits) & ~delimiters & highBits) | ((newlines &- lowBits) & ~newlines & highBits)
+                    let found = Self.zeroBytes(word ^ delimiterPattern) | Self.zeroBytes(word ^ newlinePattern)
                     if found != 0 {
                         let bit = found.trailingZeroBitCount &- 7
                         position += bit >> 3
@@ -280,7 +275,7 @@ struct CSVTokenizer {
     /// not complete in the buffer.
     @inline(__always)
     private func quoteFreeRecordEnd(_ base: UnsafePointer<UInt8>, from start: Int, count: Int, isFinal: Bool) -> Int? {
-        let newlines = Self.pattern(0x0A), quotes = Self.pattern(quote), escapes = Self.pattern(escape)
+        let newlines = Self.pattern(Self.newline), quotes = Self.pattern(quote), escapes = Self.pattern(escape)
         var position = start
         while position + 8 <= count {
             let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
@@ -296,7 +291,7 @@ struct CSVTokenizer {
         }
         while position < count {
             let byte = base[position]
-            if byte == 0x0A { return position }
+            if byte == Self.newline { return position }
             if byte == quote || byte == escape { return nil }
             position += 1
         }
@@ -330,16 +325,19 @@ struct CSVTokenizer {
         }
         // As in the general path: a carriage return ending the line, or the input, is not data.
         var fieldEnd = end
-        if fieldEnd > fieldStart, base[fieldEnd - 1] == 0x0D { fieldEnd -= 1 }
+        if fieldEnd > fieldStart, base[fieldEnd - 1] == Self.carriageReturn { fieldEnd -= 1 }
         records.fields.append(CSVRecords.FieldSpan(start: fieldStart, end: fieldEnd, kind: .plain))
     }
+
+    static let newline: UInt8 = 0x0A
+    static let carriageReturn: UInt8 = 0x0D
 
     /// `byte` in every byte of a word.
     @inline(__always)
     static func pattern(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
 
-    /// The high bit of every zero byte of `word`, and no other bit (exact, unlike the borrow
-    /// trick, so every bit can be used, not only the lowest).
+    /// The high bit of every zero byte of `word`, and no other bit: exact for every byte (the
+    /// shorter borrow trick is exact only for the lowest), so all of a word's hits can be used.
     @inline(__always)
     static func zeroBytes(_ word: UInt64) -> UInt64 {
         let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F

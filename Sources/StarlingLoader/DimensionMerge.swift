@@ -54,11 +54,7 @@ enum DimensionMerge {
         if existing.isEmpty {
             rows = incoming
             if typeTwo, let from, let to, let current {
-                for index in rows.indices {
-                    if rows[index][from].isNull { rows[index][from] = .integer(openStart) }
-                    rows[index][to] = .integer(openEnd)
-                    rows[index][current] = .boolean(true)
-                }
+                for index in rows.indices { open(&rows[index], from: from, to: to, current: current, start: openStart) }
             }
             outcome.rows = rows
             outcome.inserted = incoming.count
@@ -87,9 +83,7 @@ enum DimensionMerge {
             guard let index = currentRow[keyValue] else {
                 var added = row
                 if typeTwo, let from, let to, let current {
-                    if added[from].isNull { added[from] = .integer(knownKeys.contains(keyValue) ? loadDay : openStart) }
-                    added[to] = .integer(openEnd)
-                    added[current] = .boolean(true)
+                    open(&added, from: from, to: to, current: current, start: knownKeys.contains(keyValue) ? loadDay : openStart)
                 }
                 currentRow[keyValue] = rows.count
                 knownKeys.insert(keyValue)
@@ -128,5 +122,13 @@ enum DimensionMerge {
         }
         outcome.rows = rows
         return outcome
+    }
+
+    /// Makes `row` a key's open current version (type 2): valid from its own `valid_from`, else
+    /// from `start`, to the open end.
+    static func open(_ row: inout [Value], from: Int, to: Int, current: Int, start: Int64) {
+        if row[from].isNull { row[from] = .integer(start) }
+        row[to] = .integer(openEnd)
+        row[current] = .boolean(true)
     }
 }
