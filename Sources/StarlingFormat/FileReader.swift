@@ -15,6 +15,8 @@ public final class FileReader {
     public let size: Int
     /// Bytes read so far.
     public private(set) var position = 0
+    /// The xxHash64 of the bytes read so far, when ``hashContent()`` asked for it before the first read.
+    private var contentHashing: XXHash64.Stream?
 
     public init(path: String) throws(FileError) {
         self.path = path
@@ -48,29 +50,43 @@ public final class FileReader {
             #endif
             if count >= 0 {
                 position += count
+                contentHashing?.update(UnsafeRawBufferPointer(start: base, count: count))
                 return count
             }
             if errno != EINTR { throw FileError(path: path, operation: "read", code: errno) }
         }
     }
 
-    /// The xxHash64 of the whole file at `path`, read in 1 MiB blocks.
-    public static func contentHash(path: String) throws(FileError) -> (hash: UInt64, size: Int) {
-        let reader = try FileReader(path: path)
-        var stream = XXHash64.Stream()
+    /// Hashes the bytes as they are read, so a caller that reads the whole file anyway learns its
+    /// content hash without a second pass. Call before the first read (later, it does nothing,
+    /// and ``finishContentHash()`` throws).
+    public func hashContent() {
+        guard position == 0 else { return }
+        contentHashing = XXHash64.Stream()
+    }
+
+    /// The xxHash64 of the whole file, reading whatever is left of it first; requires
+    /// ``hashContent()`` before the first read.
+    public func finishContentHash() throws(FileError) -> UInt64 {
+        guard contentHashing != nil else { throw FileError(path: path, operation: "hash (not asked for before reading)", code: EINVAL) }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        var total = 0
         while true {
             var failure: FileError?
             let count = buffer.withUnsafeMutableBytes { bytes -> Int in
-                do throws(FileError) { return try reader.read(into: bytes) } catch { failure = error; return 0 }
+                do throws(FileError) { return try read(into: bytes) } catch { failure = error; return 0 }
             }
             if let failure { throw failure }
             if count == 0 { break }
-            buffer.withUnsafeBytes { stream.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-            total += count
         }
-        return (stream.finish(), total)
+        return contentHashing?.finish() ?? 0
+    }
+
+    /// The xxHash64 of the whole file at `path`, read in 1 MiB blocks.
+    public static func contentHash(path: String) throws(FileError) -> (hash: UInt64, size: Int) {
+        let reader = try FileReader(path: path)
+        reader.hashContent()
+        let hash = try reader.finishContentHash()
+        return (hash, reader.position)
     }
 }
 

@@ -1,6 +1,11 @@
 /// Reads a CSV/TSV/.tbl extract into batches: header mapping, record shape checks, NULL strings.
 
 import StarlingColumns
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import StarlingStorage
 
 /// What the loader asks of a file reader.
@@ -13,6 +18,8 @@ protocol BatchReader: AnyObject {
     var fileBytesRead: Int { get }
     /// Fields that matched no column, with counts (NDJSON).
     var unknownFields: [String: Int] { get }
+    /// The file's stream, for its content hash.
+    var stream: ExtractStream { get }
 }
 
 /// Streams one delimited file through the tokenizer, one block (a few MB) per batch.
@@ -23,8 +30,9 @@ final class CSVReader: BatchReader {
     let tokenizer: CSVTokenizer
     let nullStrings: [[UInt8]]
     private var buffer: [UInt8] = []
-    private var line = 1
     private var offset = 0
+    /// Lines of blocks that gave no batch (a header alone), owed to the next batch.
+    private var skippedLines = 0
     private var more = true
     private var headerPending: Bool
     private var mapping: [Int?]?
@@ -36,10 +44,10 @@ final class CSVReader: BatchReader {
     var fileBytesRead: Int { stream.reader.position }
     var unknownFields: [String: Int] { [:] }
 
-    init(path: String, table: CatalogTable, options: LoadOptions, format: ExtractFormat) throws(LoadError) {
+    init(path: String, table: CatalogTable, options: LoadOptions, format: ExtractFormat, hashContent: Bool = false) throws(LoadError) {
         self.path = path
         self.table = table
-        stream = try ExtractStream(path: path, encoding: options.encoding, blockSize: options.blockSize)
+        stream = try ExtractStream(path: path, encoding: options.encoding, blockSize: options.blockSize, hashContent: hashContent)
         tokenizer = CSVTokenizer(delimiter: options.delimiter ?? format.delimiter, quote: options.quote, escape: options.escape ?? options.quote)
         headerPending = options.header ?? format.header
         nullStrings = (options.nullStrings ?? ["", "\\N"]).map { Array($0.utf8) }
@@ -62,32 +70,72 @@ final class CSVReader: BatchReader {
     }
 
     func next() throws(LoadError) -> FieldBatch? {
-        var records = CSVRecords()
-        // The last batch's sizes predict this one's: reserve them so the arrays do not regrow.
-        records.reserve(records: lastRecordCount, fields: lastFieldCount)
         while more || !buffer.isEmpty {
             if more { more = try stream.appendNext(to: &buffer) }
             guard buffer.count < Int(Int32.max) else {
-                throw LoadError(.badData, "\(path): a record starting at line \(line) is longer than 2 GiB (an unclosed quote?)")
+                throw LoadError(.badData, "\(path): a record starting at byte \(offset) is longer than 2 GiB (an unclosed quote?)")
             }
-            records.removeAll()
+            if !headerPending, let cut = quoteFreeCut() {
+                // Whole records with no quote: the worker that converts them tokenizes them.
+                guard cut > 0 else { continue }
+                if mapping == nil { use(table.columns.indices.map { $0 }) }
+                let text = buffer
+                buffer = cut < text.count ? Array(text[cut...]) : []
+                let batch = FieldBatch(file: path, columnCount: table.columns.count)
+                batch.text = text
+                batch.fieldForColumn = fieldForColumn
+                batch.nullStrings = nullStrings
+                batch.linesBefore = skippedLines
+                batch.untokenized = FieldBatch.Untokenized(
+                    tokenizer: tokenizer, length: cut, offset: offset, expectedFields: expectedFields ?? table.columns.count,
+                    reserve: (lastRecordCount, lastFieldCount))
+                skippedLines = 0
+                offset += cut
+                return batch
+            }
+            var records = CSVRecords()
+            // The last batch's sizes predict this one's: reserve them so the arrays do not regrow.
+            records.reserve(records: lastRecordCount, fields: lastFieldCount)
             let (consumed, lines) = buffer.withUnsafeBytes { bytes in
-                tokenizer.tokenize(bytes, isFinal: !more, firstLine: line, firstOffset: offset, into: &records)
+                tokenizer.tokenize(bytes, isFinal: !more, firstLine: 1, firstOffset: offset, into: &records)
             }
             let text = buffer
             // At the end of the input the tokenizer consumes everything.
             buffer = more && consumed < text.count ? Array(text[consumed...]) : []
-            line += lines
             offset += consumed
             lastRecordCount = max(lastRecordCount, records.count + records.count / 8)
             lastFieldCount = max(lastFieldCount, records.fields.count + records.fields.count / 8)
-            let batch = try makeBatch(records: records, text: text)
-            if let batch, batch.rowCount > 0 { return batch }
+            if let batch = try makeBatch(records: records, text: text), batch.rowCount > 0 {
+                batch.linesBefore = skippedLines
+                batch.lineCount = lines
+                skippedLines = 0
+                return batch
+            }
+            skippedLines += lines
         }
         if headerPending {
             throw LoadError(.badData, "\(path) is empty: expected a header line")
         }
         return nil
+    }
+
+    /// Where the buffer can be cut after its last whole record when it holds no quote or escape
+    /// character (0 when no record is whole yet), or nil when it does and must be tokenized here
+    /// (a quoted field may hold a newline, so only the tokenizer knows where records end).
+    private func quoteFreeCut() -> Int? {
+        buffer.withUnsafeBytes { bytes -> Int? in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return 0 }
+            if memchr(base, Int32(tokenizer.quote), bytes.count) != nil { return nil }
+            if tokenizer.escape != tokenizer.quote, memchr(base, Int32(tokenizer.escape), bytes.count) != nil { return nil }
+            if !more { return bytes.count }
+            // The last newline is near the end: a record is short beside a block.
+            var position = bytes.count
+            while position > 0 {
+                position -= 1
+                if bytes[position] == 0x0A { return position + 1 }
+            }
+            return 0
+        }
     }
 
     /// Turns tokenized records into a batch (consuming the header first if pending). Fields stay
@@ -113,21 +161,9 @@ final class CSVReader: BatchReader {
             // No header and no --columns: the file's fields are the table's columns in order.
             use(table.columns.indices.map { $0 })
         }
-        let expected = expectedFields ?? table.columns.count
-        for record in batch.firstRecord..<records.count where records.problems[record] == nil {
-            let count = records.fieldCount(record)
-            if count == expected { continue }
-            let start = records.recordFieldStart[record]
-            // dbgen's trailing delimiter: one extra, empty, unquoted field.
-            if count == expected + 1, records.fields[start + expected].kind == .plain, records.fields[start + expected].start == records.fields[start + expected].end {
-                continue
-            }
-            let from = Int(records.fields[start].start), to = max(from, Int(records.fields[start + count - 1].end))
-            let shown = records.fields[start].kind == .unescaped ? "" : String(decoding: text[from..<min(to, text.count)], as: UTF8.self)
-            batch.problems[record - batch.firstRecord] = ("expected \(expected) fields, found \(count)", shown)
-        }
         batch.text = text
         batch.records = records
+        batch.checkFieldCounts(expected: expectedFields ?? table.columns.count)
         batch.fieldForColumn = fieldForColumn
         batch.nullStrings = nullStrings
         return batch

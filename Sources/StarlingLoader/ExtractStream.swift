@@ -18,13 +18,15 @@ final class ExtractStream {
     /// Bytes read per block unless a load says otherwise.
     static let defaultBlockSize = 4 << 20
 
-    init(path: String, encoding: TextEncoding, blockSize: Int = ExtractStream.defaultBlockSize) throws(LoadError) {
+    /// - Parameter hashContent: hash the file's bytes as they are read, for ``finishContentHash()``.
+    init(path: String, encoding: TextEncoding, blockSize: Int = ExtractStream.defaultBlockSize, hashContent: Bool = false) throws(LoadError) {
         self.path = path
         do {
             reader = try FileReader(path: path)
         } catch {
             throw LoadError(error.isMissing ? .missingFile : .io, error.description)
         }
+        if hashContent { reader.hashContent() }
         var compression = StreamCompression(fileName: path)
         if compression == .none {
             // Sniff the magic number, for compressed files without the usual suffix.
@@ -98,6 +100,12 @@ final class ExtractStream {
                 buffer.append(contentsOf: slice)
             }
         }
+    }
+
+    /// The xxHash64 of the whole file (as stored, before decompression), reading what is left of
+    /// it; the stream must have been made with `hashContent`.
+    func finishContentHash() throws(LoadError) -> UInt64 {
+        do { return try reader.finishContentHash() } catch { throw LoadError(.io, error.description) }
     }
 
     /// Raw (compressed) bytes of the file.

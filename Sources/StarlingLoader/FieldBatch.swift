@@ -4,6 +4,11 @@
 /// and table column `c` is field `fieldForColumn[c]` of each row (or NULL when that is -1). The
 /// batch owns the bytes its fields point into (`text`, and `records.unescaped` for quoted fields
 /// with escapes), so it can be converted on any thread while the reader goes on.
+///
+/// A CSV batch may come untokenized (``untokenized`` is set): its text is whole records with no
+/// quote, so the reader could cut it at a newline without splitting it into fields, and the
+/// worker that converts it tokenizes it first (``tokenize()``). Line numbers are counted from the
+/// batch's own start; the loader, which sees batches in file order, sets ``firstLine``.
 final class FieldBatch: @unchecked Sendable {
     let file: String
     let columnCount: Int
@@ -17,6 +22,27 @@ final class FieldBatch: @unchecked Sendable {
     var nullStrings: [[UInt8]] = []
     /// Rows rejected for their shape (wrong field count), with the text to show.
     var problems: [Int: (reason: String, value: String)] = [:]
+    /// Lines of the file between the previous batch's text and this one's (a block that held no
+    /// rows, such as a header alone).
+    var linesBefore = 0
+    /// Newlines within this batch's text (its records' line numbers count from 1 at its start).
+    var lineCount = 0
+    /// The file's line number of the batch's first line; the loader sets it in file order.
+    var firstLine = 1
+    /// What a worker needs to tokenize the batch, while it is still untokenized.
+    var untokenized: Untokenized?
+
+    /// An untokenized CSV batch: `text[0..<length]` is whole records without a quote or escape
+    /// character, starting at byte `offset` of the input.
+    struct Untokenized {
+        var tokenizer: CSVTokenizer
+        var length: Int
+        var offset: Int
+        /// Fields each record must have.
+        var expectedFields: Int
+        /// Room to reserve for records and fields (the reader's estimate from earlier blocks).
+        var reserve: (records: Int, fields: Int)
+    }
 
     init(file: String, columnCount: Int) {
         self.file = file
@@ -27,6 +53,37 @@ final class FieldBatch: @unchecked Sendable {
     var rowCount: Int { records.count - firstRecord }
 
     /// The line and byte offset of data row `row`.
-    func line(_ row: Int) -> Int { records.lineNumbers[firstRecord + row] }
+    func line(_ row: Int) -> Int { firstLine - 1 + records.lineNumbers[firstRecord + row] }
     func offset(_ row: Int) -> Int { records.byteOffsets[firstRecord + row] }
+
+    /// Tokenizes an untokenized batch (on the worker that converts it); does nothing otherwise.
+    func tokenize() {
+        guard let pending = untokenized else { return }
+        untokenized = nil
+        var records = CSVRecords()
+        records.reserve(records: pending.reserve.records, fields: 0)
+        let lines = text.withUnsafeBytes { bytes in
+            pending.tokenizer.tokenizeQuoteFree(UnsafeRawBufferPointer(rebasing: bytes[0..<pending.length]), firstLine: 1,
+                                                firstOffset: pending.offset, fieldRoom: pending.reserve.fields, into: &records)
+        }
+        self.records = records
+        lineCount = lines
+        checkFieldCounts(expected: pending.expectedFields)
+    }
+
+    /// Rejects data records whose field count is not `expected` (dbgen's trailing delimiter, one
+    /// extra empty unquoted field, is allowed).
+    func checkFieldCounts(expected: Int) {
+        for record in firstRecord..<records.count where records.problems[record] == nil {
+            let count = records.fieldCount(record)
+            if count == expected { continue }
+            let start = records.recordFieldStart[record]
+            if count == expected + 1, records.fields[start + expected].kind == .plain, records.fields[start + expected].start == records.fields[start + expected].end {
+                continue
+            }
+            let from = Int(records.fields[start].start), to = max(from, Int(records.fields[start + count - 1].end))
+            let shown = records.fields[start].kind == .unescaped ? "" : String(decoding: text[from..<min(to, text.count)], as: UTF8.self)
+            problems[record - firstRecord] = ("expected \(expected) fields, found \(count)", shown)
+        }
+    }
 }

@@ -64,6 +64,10 @@ public final class Loader {
             record.status = "aborted"
             record.error = error.message
             record.rowsRejected = rejects.count
+            // Files the load stopped reading before their hash was known are hashed for the log.
+            for index in record.files.indices where record.files[index].contentHash.isEmpty {
+                if let content = try? FileReader.contentHash(path: record.files[index].path) { record.files[index].contentHash = hexadecimalDigits(content.hash) }
+            }
             if rejects.count > 0, (try? rejects.finish()) != nil { record.rejectsFile = rejectsPath }
             try? LoadLog.append(record, to: warehouse)
             throw error
@@ -87,22 +91,35 @@ public final class Loader {
         let table = catalog.tables[tableIndex]
         record.table = table.name
 
-        // Files: present, readable, and not loaded before (unless forced or replacing).
-        var hashes = Set<String>()
+        // Files: present, readable, and not loaded before (unless forced or replacing). Identical
+        // content means identical size, so a file is hashed up front only when a file of its size
+        // was loaded before or is in this load; any other file is hashed as it is read.
+        let checksDuplicates = !options.force && !options.replacePartitions
+        var sizes: [Int] = []
         for file in files {
+            do { sizes.append(try FileReader(path: file).size) } catch {
+                throw LoadError(error.isMissing ? .missingFile : .io, error.isMissing ? "input file not found: \(file)" : error.description)
+            }
+        }
+        let loadedSizes = Set((table.loadedFiles ?? []).map(\.bytes))
+        var hashes = Set<String>()
+        for (index, file) in files.enumerated() {
+            let sizeSeen = loadedSizes.contains(sizes[index]) || sizes.indices.contains { $0 != index && sizes[$0] == sizes[index] }
+            guard checksDuplicates, sizeSeen else {
+                record.files.append(LoadRecord.File(path: file, bytes: sizes[index], contentHash: ""))
+                continue
+            }
             let content: (hash: UInt64, size: Int)
             do { content = try FileReader.contentHash(path: file) } catch {
                 throw LoadError(error.isMissing ? .missingFile : .io, error.isMissing ? "input file not found: \(file)" : error.description)
             }
             let hash = hexadecimalDigits(content.hash)
             record.files.append(LoadRecord.File(path: file, bytes: content.size, contentHash: hash))
-            if !options.force, !options.replacePartitions {
-                if let earlier = table.loadedFiles?.first(where: { $0.contentHash == hash }) {
-                    throw LoadError(.refused, "\(file) has the same content as \(earlier.name), already loaded into \(table.name) in batch \(earlier.batch) (snapshot \(earlier.snapshot)); pass --replace-partitions to replace the partitions it covers, or --force to load it again")
-                }
-                if hashes.contains(hash) {
-                    throw LoadError(.refused, "\(file) has the same content as another file of this load; pass --force to load both")
-                }
+            if let earlier = table.loadedFiles?.first(where: { $0.contentHash == hash }) {
+                throw LoadError(.refused, "\(file) has the same content as \(earlier.name), already loaded into \(table.name) in batch \(earlier.batch) (snapshot \(earlier.snapshot)); pass --replace-partitions to replace the partitions it covers, or --force to load it again")
+            }
+            if hashes.contains(hash) {
+                throw LoadError(.refused, "\(file) has the same content as another file of this load; pass --force to load both")
             }
             hashes.insert(hash)
         }
@@ -134,15 +151,21 @@ public final class Loader {
                 format = ExtractFormat(kind: kind, delimiter: UInt8(ascii: ","), header: kind == .csv)
             }
             let fileSize = record.files[index].bytes
+            let hashWhileReading = record.files[index].contentHash.isEmpty
             let reader: BatchReader = format.kind == .csv
-                ? try CSVReader(path: file, table: table, options: options, format: format)
-                : try NDJSONReader(path: file, table: table, options: options)
+                ? try CSVReader(path: file, table: table, options: options, format: format, hashContent: hashWhileReading)
+                : try NDJSONReader(path: file, table: table, options: options, hashContent: hashWhileReading)
             var pending: [FieldBatch] = []
+            // The file's line where the next batch's text starts (batches count lines from their own start).
+            var nextLine = 1
             func drain() throws(LoadError) {
                 let mark = clock.now
                 let results = Self.convert(pending, with: converter, workers: applier.workers)
                 let mid = clock.now
                 for result in results {
+                    let batch = result.converted.batch
+                    batch.firstLine = nextLine + batch.linesBefore
+                    nextLine = batch.firstLine + batch.lineCount
                     if let error = result.error { throw error }
                     try applier.apply(result.converted, accepted: result.accepted)
                 }
@@ -167,6 +190,8 @@ public final class Loader {
                 }
             }
             try drain()
+            // The reader is idle: it gave its last batch.
+            if hashWhileReading { record.files[index].contentHash = hexadecimalDigits(try reader.stream.finishContentHash()) }
             provided.formUnion(reader.provided)
             for (name, count) in reader.unknownFields { unknownFields[name, default: 0] += count }
             doneBefore += fileSize
@@ -298,6 +323,7 @@ public final class Loader {
     /// also appends batch `i`'s accepted rows to its own partition buffers.
     static func convert(_ batches: [FieldBatch], with converter: BatchConverter, workers: [PartitionBuffers]) -> [WorkerResult] {
         func work(_ index: Int) -> WorkerResult {
+            batches[index].tokenize()
             let converted = converter.convert(batches[index])
             guard index < workers.count else { return WorkerResult(converted: converted, accepted: 0, error: nil) }
             do throws(LoadError) {

@@ -12,18 +12,19 @@ final class NDJSONReader: BatchReader {
     let table: CatalogTable
     let stream: ExtractStream
     private var buffer: [UInt8] = []
-    private var line = 1
     private var offset = 0
+    /// Lines of blocks that gave no batch (blank lines alone), owed to the next batch.
+    private var skippedLines = 0
     private var more = true
     private var parser: JSONRowParser
     var provided: Set<Int> { parser.provided }
     var unknownFields: [String: Int] { parser.unknownFields }
     var fileBytesRead: Int { stream.reader.position }
 
-    init(path: String, table: CatalogTable, options: LoadOptions) throws(LoadError) {
+    init(path: String, table: CatalogTable, options: LoadOptions, hashContent: Bool = false) throws(LoadError) {
         self.path = path
         self.table = table
-        stream = try ExtractStream(path: path, encoding: options.encoding, blockSize: options.blockSize)
+        stream = try ExtractStream(path: path, encoding: options.encoding, blockSize: options.blockSize, hashContent: hashContent)
         var columnByName: [String: Int] = [:]
         for (index, column) in table.columns.enumerated() { columnByName[column.name.lowercased()] = index }
         parser = JSONRowParser(columnByName: columnByName, columnCount: table.columns.count)
@@ -38,6 +39,8 @@ final class NDJSONReader: BatchReader {
             batch.fieldForColumn = Array(0..<columnCount)
             var records = CSVRecords()
             var consumed = 0
+            // Line numbers count from the batch's start; the loader adds where it starts.
+            var line = 1
             text.withUnsafeBytes { bytes in
                 var start = 0
                 while start < bytes.count {
@@ -80,7 +83,13 @@ final class NDJSONReader: BatchReader {
             batch.text = text
             buffer = more && consumed < text.count ? Array(text[consumed...]) : []
             offset += consumed
-            if batch.rowCount > 0 { return batch }
+            if batch.rowCount > 0 {
+                batch.linesBefore = skippedLines
+                batch.lineCount = line - 1
+                skippedLines = 0
+                return batch
+            }
+            skippedLines += line - 1
         }
         return nil
     }

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 @testable import StarlingLoader
 import StarlingStorage
+import StarlingFormat
 import StarlingEngine
 import StarlingColumns
 
@@ -109,6 +110,37 @@ struct BatchTests {
         let history = try fixture.warehouse.catalog().history.last
         #expect(history?.operation == "load (replace)")
         #expect(history?.rowsRemoved == 2)
+    }
+
+    @Test("content hashes: taken while reading unless a file of the same size was loaded; the same either way")
+    func contentHashes() throws {
+        let fixture = try LoaderFixture(schema: Self.star)
+        try fixture.load("dim_store", [try fixture.file("s.csv", "store_id,city,region\n10,Pune,West\n")])
+        let text = "sale_id,store_id,sale_date,amount\n" + (1...3000).map { "\($0),10,2025-03-01,\($0 % 97)" }.joined(separator: "\n") + "\n"
+        let night = try fixture.file("night.csv", text)
+        let compressed = try fixture.file("other.csv.gz", try fixture.gzip(Array(text.replacingOccurrences(of: "2025-03-01", with: "2025-03-02").utf8)))
+        // No file of either size was loaded before: both are hashed as they are read, in small blocks.
+        let summary = try fixture.load("fact_sales", [night, compressed]) { $0.blockSize = 777 }
+        for (file, path) in zip(summary.record.files, [night, compressed]) {
+            #expect(file.contentHash == hexadecimalDigits(try FileReader.contentHash(path: path).hash))
+        }
+        #expect(try fixture.warehouse.catalog().table(named: "fact_sales")?.loadedFiles?.map(\.contentHash) == summary.record.files.map(\.contentHash))
+        // A copy under another name has the size of a loaded file, so it is hashed first and refused.
+        let copy = try fixture.file("night-again.csv", text)
+        #expect { try fixture.load("fact_sales", [copy]) } throws: { ($0 as? LoadError)?.kind == .refused }
+        // Same size, other content: hashed first, not refused.
+        let sameSize = try fixture.file("same-size.csv", text.replacingOccurrences(of: "2025-03-01", with: "2025-03-03"))
+        #expect(try fixture.load("fact_sales", [sameSize]).record.rowsLoaded == 3000)
+        // Two copies in one load are refused before anything is read.
+        let first = try fixture.file("a.csv", "sale_id,store_id,sale_date,amount\n1,10,2025-04-01,5\n")
+        let second = try fixture.file("b.csv", "sale_id,store_id,sale_date,amount\n1,10,2025-04-01,5\n")
+        #expect { try fixture.load("fact_sales", [first, second]) } throws: { ($0 as? LoadError)?.message.contains("another file of this load") == true }
+        // A load that stops early still logs the full hash of a file it hashed while reading.
+        let bad = try fixture.file("bad.csv", "sale_id,store_id,sale_date,amount\n1,10,2025-05-01,x\n" + String(repeating: "2,10,2025-05-01,5\n", count: 2000))
+        #expect(throws: LoadError.self) { try fixture.load("fact_sales", [bad]) { $0.blockSize = 64 } }
+        let logged = try #require(try LoadLog.records(fixture.warehouse).last)
+        #expect(logged.status == "aborted")
+        #expect(logged.files.first?.contentHash == hexadecimalDigits(try FileReader.contentHash(path: bad).hash))
     }
 
     @Test("SCD type 1: changes overwrite in place, codes never move, unchanged rows write nothing")

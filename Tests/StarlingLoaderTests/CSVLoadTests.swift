@@ -128,6 +128,34 @@ struct CSVLoadTests {
         #expect(rejects.contains(reason), "\(label): \(rejects)")
     }
 
+    @Test("rejects name the same line and byte offset whatever the block size, in blocks with and without quotes")
+    func linesAcrossBlocks() throws {
+        // Quoted fields with newlines in rows 150-159 only, so some blocks are tokenized by the
+        // reader and the rest by the workers; blank lines and CRLF endings count as lines too.
+        var text = "id,name,amount,day,flag\n"
+        var line = 2
+        var expected: [String] = []
+        for row in 1...400 {
+            if row % 50 == 0 { text += "\n"; line += 1 }
+            let name = (150..<160).contains(row) ? "\"two\nlines\"" : "n\(row)"
+            let amount = row % 37 == 0 ? "x" : "\(row).5"
+            if row % 37 == 0 { expected.append("\(line),\(text.utf8.count)") }
+            text += "\(row),\(name),\(amount),2025-01-01,t" + (row % 3 == 0 ? "\r\n" : "\n")
+            line += (150..<160).contains(row) ? 2 : 1
+        }
+        let fixture = try LoaderFixture(schema: Self.schema)
+        let path = try fixture.file("lines.csv", text)
+        for blockSize in [5, 64, 333, 4096, 1 << 20] {
+            for threads in [1, 2] {
+                let summary = try fixture.load("t", [path]) { $0.blockSize = blockSize; $0.threads = threads; $0.maxRejects = 100; $0.force = true }
+                #expect(summary.record.rowsLoaded == 400 - expected.count)
+                let rejects = try String(contentsOfFile: try #require(summary.record.rejectsFile), encoding: .utf8)
+                let places = rejects.split(separator: "\n").dropFirst().map { $0.split(separator: ",").dropFirst().prefix(2).joined(separator: ",") }
+                #expect(places == expected, "block size \(blockSize), \(threads) threads")
+            }
+        }
+    }
+
     @Test("invalid UTF-8 is rejected; Latin-1 and Windows-1252 are transcoded")
     func encodings() throws {
         let fixture = try LoaderFixture(schema: Self.schema)
