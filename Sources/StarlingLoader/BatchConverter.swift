@@ -43,7 +43,9 @@ struct BatchConverter: Sendable {
         let columnCount = table.columns.count
         var rejected = [Bool](repeating: false, count: rows)
         var rejects: [(row: Int, column: String, value: String, reason: String)] = []
-        for row in 0..<rows {
+        // Most batches have no malformed record: then no row is looked at here.
+        let malformed = batch.records.problemCount > 0 || !batch.problems.isEmpty
+        for row in 0..<(malformed ? rows : 0) {
             if let reason = batch.records.problems[batch.firstRecord + row] {
                 rejected[row] = true
                 rejects.append((row, "", "", reason))
@@ -186,8 +188,11 @@ struct BatchConverter: Sendable {
         var rejects: [(row: Int, column: String, value: String, reason: String)]
     }
 
-    /// Rows converted column by column before moving on to the next rows.
-    static let tileRows = 2048
+    /// Rows converted column by column before moving on to the next rows. A tile of spans is
+    /// fields × 256 × 12 bytes (51 KB for 17 fields), so the transposition's writes and the
+    /// columns' reads stay in the core's cache: 2,048 rows (408 KB) measured 7 % slower on the
+    /// SF1 lineorder load, 128 the same as 256.
+    static let tileRows = 256
 
     /// What converting column `column` of `batch` needs to know, fixed for the batch.
     func cellContext(_ column: Int, batch: FieldBatch, text: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer) -> CellContext {

@@ -11,6 +11,8 @@ struct CSVRecords {
     var byteOffsets: [Int] = []
     /// Per record: why it is malformed, or `nil`.
     var problems: [String?] = []
+    /// How many of `problems` are not `nil`.
+    var problemCount = 0
     /// Per field: start and end in the buffer (or in `unescaped` when its kind says so).
     var fields: [FieldSpan] = []
     /// Unescaped copies of quoted fields that contained escapes.
@@ -48,6 +50,7 @@ struct CSVRecords {
         lineNumbers.removeAll(keepingCapacity: true)
         byteOffsets.removeAll(keepingCapacity: true)
         problems.removeAll(keepingCapacity: true)
+        problemCount = 0
         fields.removeAll(keepingCapacity: true)
         unescaped.removeAll(keepingCapacity: true)
     }
@@ -348,6 +351,7 @@ struct CSVTokenizer {
         records.lineNumbers.append(line)
         records.byteOffsets.append(offset)
         records.problems.append(problem)
+        if problem != nil { records.problemCount += 1 }
         records.recordFieldStart.append(records.fields.count)
     }
 }
