@@ -1,6 +1,7 @@
 /// The sequential part of loading: rejects in order, then accepted rows into partitions or the
 /// dimension merge.
 
+import Dispatch
 import StarlingColumns
 import StarlingStorage
 
@@ -14,9 +15,13 @@ final class BatchApplier {
     let workers: [PartitionBuffers]
     /// Dimension loads: rows in declared types, and the key's column.
     private(set) var dimensionRows: [[Value]] = []
+    /// A dimension's first load (no stored rows, type 1, no references to resolve): there is
+    /// nothing to merge with, so accepted rows go straight into column builders, in file order,
+    /// instead of ``dimensionRows``; the loader writes them as the dimension's one segment.
+    private(set) var firstLoadColumns: [ColumnVectorBuilder]?
     private var dimensionKeysSeen: [Value: Int] = [:]
     /// `dimensionKeysSeen` for integer keys (most surrogate keys), without hashing a ``Value``.
-    private var integerKeysSeen: [Int64: Int] = [:]
+    private var integerKeysSeen = IntegerKeyLines()
     let dimensionKey: Int?
     let resolvers: [Int: ReferenceResolver]
 
@@ -35,6 +40,9 @@ final class BatchApplier {
         if table.isReferenceable, let key = table.primaryKey.first {
             dimensionKey = table.columns.firstIndex { $0.name == key }
             workers = []
+            if table.rowCount == 0, !DimensionMerge.isTypeTwo(table), resolvers.isEmpty {
+                firstLoadColumns = table.columns.map { ColumnVectorBuilder(type: $0.storedType, reservingCapacity: 4096) }
+            }
         } else {
             dimensionKey = nil
             // Each worker appends whole batches into its own buffers; memory is shared out evenly.
@@ -103,27 +111,12 @@ final class BatchApplier {
     private func applyDimension(_ converted: ConvertedBatch) throws(LoadError) {
         let batch = converted.batch
         let types = table.columns.map(\.type)
+        var accepted: [Int32] = []
         for row in 0..<batch.rowCount where !converted.rejected[row] {
-            let values: [Value] = types.indices.map { column in
-                let converted = converted.columns[column]
-                if converted.nulls[row] { return .null }
-                switch types[column] {
-                case .varchar:
-                    let start = Int(converted.values[row] & ~(1 << 62))
-                    let source = converted.values[row] & (1 << 62) != 0 ? batch.records.unescaped : batch.text
-                    return .string(String(decoding: source[start..<(start + Int(converted.lengths[row]))], as: UTF8.self))
-                case .double:
-                    return .double(Double(bitPattern: UInt64(bitPattern: converted.values[row])))
-                case .boolean:
-                    return .boolean(converted.values[row] != 0)
-                default:
-                    return .integer(converted.values[row])
-                }
-            }
             if let dimensionKey {
-                let key = values[dimensionKey]
+                let key = Self.value(of: converted, column: dimensionKey, row: row, type: types[dimensionKey])
                 let line = batch.line(row)
-                if let firstLine = firstLine(of: key, recording: line, expectedRows: batch.rowCount) {
+                if let firstLine = firstLine(of: key, recording: line) {
                     try reject(file: batch.file, line: line, offset: batch.offset(row), column: table.columns[dimensionKey].name,
                                value: key.formatted(as: table.columns[dimensionKey].type), reason: "duplicate key in this load (first at line \(firstLine))")
                     continue
@@ -131,17 +124,58 @@ final class BatchApplier {
             }
             rowsAccepted += 1
             acceptedByFile[batch.file, default: 0] += 1
-            dimensionRows.append(values)
+            if firstLoadColumns != nil {
+                accepted.append(Int32(row))
+            } else {
+                dimensionRows.append(types.indices.map { Self.value(of: converted, column: $0, row: row, type: types[$0]) })
+            }
         }
+        guard var builders = firstLoadColumns, !accepted.isEmpty else { return }
+        firstLoadColumns = nil
+        let columns = table.columns
+        let rows = accepted
+        builders.withUnsafeMutableBufferPointer { buffer in
+            // Columns are independent: appended on all cores at once.
+            let builders = ConcurrentSlots(buffer)
+            DispatchQueue.concurrentPerform(iterations: columns.count) { column in
+                PartitionBuffers.append(column: column, rows: rows, of: converted, toPartition: 0, columns: columns, builders: builders.pointer)
+            }
+        }
+        firstLoadColumns = builders
+    }
+
+    /// Row `row`'s value of `column` in its declared type (a reference keeps its key).
+    static func value(of converted: ConvertedBatch, column: Int, row: Int, type: LogicalType) -> Value {
+        let values = converted.columns[column]
+        if values.nulls[row] { return .null }
+        switch type {
+        case .varchar:
+            let start = Int(values.values[row] & ~(1 << 62))
+            let source = values.values[row] & (1 << 62) != 0 ? converted.batch.records.unescaped : converted.batch.text
+            return .string(String(decoding: source[start..<(start + Int(values.lengths[row]))], as: UTF8.self))
+        case .double:
+            return .double(Double(bitPattern: UInt64(bitPattern: values.values[row])))
+        case .boolean:
+            return .boolean(values.values[row] != 0)
+        default:
+            return .integer(values.values[row])
+        }
+    }
+
+    /// The first load's rows as column vectors (nil unless this is a dimension's columnar first
+    /// load); the builders are handed over.
+    func takeFirstLoadVectors() -> [ColumnVector]? {
+        guard let builders = firstLoadColumns else { return nil }
+        firstLoadColumns = nil
+        return builders.map { $0.finish() }
     }
 
     /// The line where dimension key `key` first came in this load, or nil when it is new (it is
     /// then recorded at `line`). Integer keys (most surrogate keys) are kept without hashing a
-    /// ``Value``; their table is sized for a few batches of `expectedRows` at the first key.
-    private func firstLine(of key: Value, recording line: Int, expectedRows: Int) -> Int? {
+    /// ``Value``.
+    private func firstLine(of key: Value, recording line: Int) -> Int? {
         if case .integer(let integer) = key {
-            if integerKeysSeen.isEmpty { integerKeysSeen.reserveCapacity(expectedRows * 4) }
-            return Self.firstLine(in: &integerKeysSeen, of: integer, recording: line)
+            return integerKeysSeen.firstLine(of: integer, recording: line)
         }
         return Self.firstLine(in: &dimensionKeysSeen, of: key, recording: line)
     }

@@ -213,7 +213,18 @@ public final class Loader {
         var updated = table
         var dimensionInserted = 0
         var dimensionUnchanged = 0
-        if applier.isDimension {
+        if applier.isDimension, let vectors = applier.takeFirstLoadVectors() {
+            // A first load's rows were kept as columns: they are the dimension, in file order.
+            if let rows = vectors.first?.count, rows > 0 {
+                let segment: CatalogSegment
+                do { segment = try transaction.writeSegment(table: table, partitionKey: "", columns: table.columns, vectors: vectors) } catch { throw LoadError(error) }
+                updated.partitions = [CatalogPartition(key: "", segments: [segment])]
+                dimensionInserted = rows
+                record.partitions = [""]
+            } else {
+                record.partitions = []
+            }
+        } else if applier.isDimension {
             let outcome = try Self.upsertDimension(table: table, incoming: applier.dimensionRows, provided: provided, resolvers: resolvers,
                                                    transaction: transaction, catalog: catalog, into: &updated)
             record.rowsUpdated = outcome.updated

@@ -143,6 +143,45 @@ struct BatchTests {
         #expect(logged.files.first?.contentHash == hexadecimalDigits(try FileReader.contentHash(path: bad).hash))
     }
 
+    @Test("a dimension's first load, kept as columns: rows in file order, repeated keys rejected at their first line, codes facts resolve to")
+    func firstLoadColumns() throws {
+        let fixture = try LoaderFixture(schema: """
+            CREATE TABLE dim_item (item_id INTEGER PRIMARY KEY, name VARCHAR, price DECIMAL(8,2), added DATE, active BOOLEAN, note VARCHAR);
+            CREATE TABLE dim_code (code VARCHAR PRIMARY KEY, label VARCHAR);
+            CREATE TABLE fact_sale (item_id INTEGER REFERENCES dim_item, code VARCHAR REFERENCES dim_code, n INTEGER);
+            """)
+        // 2,000 items over many small batches on two threads; items 7 and 1,500 come twice
+        // (lines 8 and 1,502 first); `note` is always empty, so NULL.
+        var lines = ["item_id,name,price,added,active,note"]
+        var expected: [[Value]] = []
+        for item in 1...2_000 {
+            let name = item % 3 == 0 ? "" : "item \(item)"
+            lines.append("\(item),\(name),\(item).25,2025-01-0\(item % 9 + 1),\(item % 2 == 0),")
+            expected.append([.integer(Int64(item)), item % 3 == 0 ? .null : .string(name), .integer(Int64(item) * 100 + 25),
+                             day("2025-01-0\(item % 9 + 1)"), .boolean(item % 2 == 0), .null])
+        }
+        lines.insert("7,again,1,2025-02-01,true,", at: 500)
+        lines.append("1500,again,1,2025-02-01,true,")
+        let summary = try fixture.load("dim_item", [try fixture.file("items.csv", lines.joined(separator: "\n"))]) {
+            $0.blockSize = 1_000; $0.threads = 2; $0.maxRejects = 5
+        }
+        #expect(summary.dimensionInserted == 2_000)
+        #expect(summary.record.rowsRejected == 2)
+        let rejects = try String(contentsOfFile: try #require(summary.record.rejectsFile), encoding: .utf8)
+        #expect(rejects.contains("items.csv,501,") && rejects.contains("duplicate key in this load (first at line 8)"), "\(rejects)")
+        #expect(rejects.contains("items.csv,2003,") && rejects.contains("duplicate key in this load (first at line 1502)"), "\(rejects)")
+        #expect(try fixture.rows("dim_item") == expected)
+        // Text keys too; then facts resolve to the rows' codes.
+        try fixture.load("dim_code", [try fixture.file("codes.csv", "code,label\nB,bee\nA,ay\nB,again\n")]) { $0.maxRejects = 1 }
+        #expect(try fixture.rows("dim_code") == [[.string("B"), .string("bee")], [.string("A"), .string("ay")]])
+        try fixture.load("fact_sale", [try fixture.file("f.csv", "item_id,code,n\n1500,A,1\n3,B,2\n")])
+        #expect(try fixture.rows("fact_sale") == [[.integer(1500), .string("A"), .integer(1)], [.integer(3), .string("B"), .integer(2)]])
+        // A second load merges with what the first stored.
+        let second = try fixture.load("dim_item", [try fixture.file("more.csv", "item_id,name,price,added,active,note\n3,three,3,2025-01-04,false,\n2001,new,1,2025-03-01,true,\n")])
+        #expect(second.record.rowsUpdated == 1 && second.dimensionInserted == 1)
+        #expect(try fixture.rows("dim_item")[2][1] == .string("three"))
+    }
+
     @Test("SCD type 1: changes overwrite in place, codes never move, unchanged rows write nothing")
     func typeOne() throws {
         let fixture = try LoaderFixture(schema: Self.star)
