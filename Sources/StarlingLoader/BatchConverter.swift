@@ -65,21 +65,37 @@ struct BatchConverter: Sendable {
                 let contexts = (0..<columnCount).map { cellContext($0, batch: batch, text: text, extra: extra) }
                 // The file fields that some column reads, and where each goes in a tile.
                 let fields = Array(Set(contexts.map(\.fieldIndex).filter { $0 >= 0 })).sorted()
-                let slotOfField = Dictionary(uniqueKeysWithValues: fields.enumerated().map { ($1, $0) })
-                // Tile by tile, column by column. Each tile's spans are first copied out of the
-                // records (row after row, as the tokenizer wrote them) into one run per field, so
-                // a column's conversion reads its spans one after another instead of one cache
-                // line per row.
+                // Tile by tile, column by column. Each tile's spans are first gathered into one run
+                // per field, so a column's conversion reads its spans one after another instead
+                // of one cache line per row.
                 var tile = [CSVRecords.FieldSpan](repeating: CSVRecords.FieldSpan(start: 0, end: 0, kind: .null), count: fields.count * Self.tileRows)
+                // Quote-free records are split into the tile directly (wrong field counts found
+                // on the way), other batches' records transposed into it.
+                var slotOfField = [Int](repeating: -1, count: (fields.last ?? -1) + 1)
+                for (slot, field) in fields.enumerated() { slotOfField[field] = slot }
                 var start = 0
                 while start < rows {
                     let end = min(start + Self.tileRows, rows)
-                    Self.transpose(batch.records, records: (batch.firstRecord + start)..<(batch.firstRecord + end), fields: fields, into: &tile)
+                    let records = (batch.firstRecord + start)..<(batch.firstRecord + end)
+                    if let quoteFree = batch.quoteFreeRecords {
+                        tile.withUnsafeMutableBufferPointer { tile in
+                            quoteFree.split(text, records: records, slotOfField: slotOfField, wanted: fields, tileRows: Self.tileRows, into: tile) { record, shown, reason in
+                                let row = record - batch.firstRecord
+                                guard !state.rejected[row] else { return }
+                                state.rejected[row] = true
+                                state.rejects.append((row, "", shown, reason))
+                            }
+                        }
+                    } else {
+                        Self.transpose(batch.records, records: records, fields: fields, into: &tile)
+                    }
                     tile.withUnsafeBufferPointer { tile in
                         for column in 0..<columnCount {
                             // A column the file does not provide reads no spans.
                             var spans = UnsafeBufferPointer<CSVRecords.FieldSpan>(start: nil, count: 0)
-                            if let slot = slotOfField[contexts[column].fieldIndex] {
+                            let field = contexts[column].fieldIndex
+                            if field >= 0, field < slotOfField.count, slotOfField[field] >= 0 {
+                                let slot = slotOfField[field]
                                 spans = UnsafeBufferPointer(rebasing: tile[(slot * Self.tileRows)..<(slot * Self.tileRows + end - start)])
                             }
                             convertColumn(column, rows: start..<end, spans: spans, context: contexts[column], into: &columns[column], state: &state)

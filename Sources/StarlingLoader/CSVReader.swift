@@ -87,8 +87,8 @@ final class CSVReader: BatchReader {
                 batch.nullStrings = nullStrings
                 batch.linesBefore = skippedLines
                 batch.untokenized = FieldBatch.Untokenized(
-                    tokenizer: tokenizer, length: cut, offset: offset, expectedFields: expectedFields ?? table.columns.count,
-                    reserve: (lastRecordCount, lastFieldCount))
+                    delimiter: tokenizer.delimiter, length: cut, offset: offset, expectedFields: expectedFields ?? table.columns.count,
+                    reserveRecords: lastRecordCount)
                 skippedLines = 0
                 offset += cut
                 return batch

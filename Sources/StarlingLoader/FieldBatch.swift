@@ -6,9 +6,10 @@
 /// with escapes), so it can be converted on any thread while the reader goes on.
 ///
 /// A CSV batch may come untokenized (``untokenized`` is set): its text is whole records with no
-/// quote, so the reader could cut it at a newline without splitting it into fields, and the
-/// worker that converts it tokenizes it first (``tokenize()``). Line numbers are counted from the
-/// batch's own start; the loader, which sees batches in file order, sets ``firstLine``.
+/// quote, so the reader could cut it at a newline without splitting it into fields. The worker
+/// that converts it finds its records first (``tokenize()``, into ``quoteFreeRecords``) and
+/// splits them into fields as it converts them. Line numbers are counted from the batch's own
+/// start; the loader, which sees batches in file order, sets ``firstLine``.
 final class FieldBatch: @unchecked Sendable {
     let file: String
     let columnCount: Int
@@ -31,17 +32,20 @@ final class FieldBatch: @unchecked Sendable {
     var firstLine = 1
     /// What a worker needs to tokenize the batch, while it is still untokenized.
     var untokenized: Untokenized?
+    /// A batch of quote-free records, once found: `records` then has each record's line and
+    /// offset but no field spans, which the converter takes from these.
+    var quoteFreeRecords: QuoteFreeRecords?
 
     /// An untokenized CSV batch: `text[0..<length]` is whole records without a quote or escape
     /// character, starting at byte `offset` of the input.
     struct Untokenized {
-        var tokenizer: CSVTokenizer
+        var delimiter: UInt8
         var length: Int
         var offset: Int
         /// Fields each record must have.
         var expectedFields: Int
-        /// Room to reserve for records and fields (the reader's estimate from earlier blocks).
-        var reserve: (records: Int, fields: Int)
+        /// Records to reserve room for (the reader's estimate from earlier blocks).
+        var reserveRecords: Int
     }
 
     init(file: String, columnCount: Int) {
@@ -56,19 +60,20 @@ final class FieldBatch: @unchecked Sendable {
     func line(_ row: Int) -> Int { firstLine - 1 + records.lineNumbers[firstRecord + row] }
     func offset(_ row: Int) -> Int { records.byteOffsets[firstRecord + row] }
 
-    /// Tokenizes an untokenized batch (on the worker that converts it); does nothing otherwise.
+    /// Finds the records of an untokenized batch (on the worker that converts it); does nothing
+    /// otherwise.
     func tokenize() {
         guard let pending = untokenized else { return }
         untokenized = nil
         var records = CSVRecords()
-        records.reserve(records: pending.reserve.records, fields: 0)
-        let lines = text.withUnsafeBytes { bytes in
-            pending.tokenizer.tokenizeQuoteFree(UnsafeRawBufferPointer(rebasing: bytes[0..<pending.length]), firstLine: 1,
-                                                firstOffset: pending.offset, fieldRoom: pending.reserve.fields, into: &records)
+        records.reserve(records: pending.reserveRecords, fields: 0)
+        var found = QuoteFreeRecords(delimiter: pending.delimiter, expectedFields: pending.expectedFields)
+        found.bounds.reserveCapacity(pending.reserveRecords)
+        lineCount = text.withUnsafeBytes { bytes in
+            found.find(in: UnsafeRawBufferPointer(rebasing: bytes[0..<pending.length]), firstOffset: pending.offset, into: &records)
         }
         self.records = records
-        lineCount = lines
-        checkFieldCounts(expected: pending.expectedFields)
+        quoteFreeRecords = found
     }
 
     /// Rejects data records whose field count is not `expected` (dbgen's trailing delimiter, one

@@ -18,17 +18,6 @@ struct CSVTokenizerTests {
         var unescaped: [UInt8]
     }
 
-    /// What the one-pass tokenizer for whole quote-free blocks makes of `text` (as if final).
-    static func tokenizeQuoteFree(_ text: [UInt8], delimiter: UInt8, reserve: Int) -> Output {
-        let tokenizer = CSVTokenizer(delimiter: delimiter, quote: UInt8(ascii: "\""), escape: UInt8(ascii: "\""))
-        var records = CSVRecords()
-        records.reserve(records: reserve, fields: reserve)
-        let lines = text.withUnsafeBytes { tokenizer.tokenizeQuoteFree($0, firstLine: 7, firstOffset: 100, fieldRoom: reserve, into: &records) }
-        return Output(consumed: text.count, lines: lines, recordFieldStart: records.recordFieldStart, lineNumbers: records.lineNumbers,
-                      byteOffsets: records.byteOffsets, problems: records.problems,
-                      fields: records.fields.map { [$0.start, $0.end, Int32($0.kind.rawValue)] }, unescaped: records.unescaped)
-    }
-
     static func tokenize(_ text: [UInt8], isFinal: Bool, fast: Bool, delimiter: UInt8 = UInt8(ascii: ","), escape: UInt8 = UInt8(ascii: "\"")) -> Output {
         var tokenizer = CSVTokenizer(delimiter: delimiter, quote: UInt8(ascii: "\""), escape: escape)
         tokenizer.quoteFreeFastPath = fast
@@ -53,22 +42,6 @@ struct CSVTokenizerTests {
                     #expect(Self.tokenize(bytes, isFinal: isFinal, fast: true, escape: escape) == Self.tokenize(bytes, isFinal: isFinal, fast: false, escape: escape),
                             "\(text.debugDescription) final \(isFinal)")
                 }
-            }
-        }
-    }
-
-    @Test("the one-pass tokenizer of quote-free blocks agrees with the general path, whatever room it starts with")
-    func quoteFreeBlocks() {
-        var random = SplitMix64(seed: 31)
-        let pool = Array("ab1,,,||\n\n\r ".utf8)
-        let texts = ["", "\n", "\n\n", "a", "a\n", "a,b\r\n,\r\n\r\n", "a,b\r", "\r", "1,2,3\n4,5,6", ",,,\n", "abcdefghijklmnop,q\n", ",,,,,,,,,,,,,,,,,,,,\n"].map { Array($0.utf8) }
-            + (0..<3000).map { _ in (0..<Int(random.next() % 300)).map { _ in pool[Int(random.next() % UInt64(pool.count))] } }
-        for (trial, text) in texts.enumerated() {
-            let delimiter = trial % 3 == 0 ? UInt8(ascii: "|") : UInt8(ascii: ",")
-            let expected = Self.tokenize(text, isFinal: true, fast: false, delimiter: delimiter)
-            for reserve in [0, 3, 4096] {
-                #expect(Self.tokenizeQuoteFree(text, delimiter: delimiter, reserve: reserve) == expected,
-                        "\(String(decoding: text, as: UTF8.self).debugDescription) room \(reserve)")
             }
         }
     }
