@@ -46,11 +46,10 @@ final class ExtractStream {
         block = [UInt8](repeating: 0, count: max(blockSize, 1))
     }
 
-    /// Appends the next block of text to `buffer`; returns false at the end of the file.
-    func appendNext(to buffer: inout [UInt8]) throws(LoadError) -> Bool {
-        let count: Int
+    /// Reads up to `bytes.count` decompressed bytes; 0 at the end of the file.
+    private func read(into bytes: UnsafeMutableRawBufferPointer) throws(LoadError) -> Int {
         do {
-            count = try block.withUnsafeMutableBytes { try decompressor.read(into: $0) }
+            return try decompressor.read(into: bytes)
         } catch let error as CompressionError {
             throw LoadError(.badData, "\(path): \(error)")
         } catch let error as FileError {
@@ -58,6 +57,39 @@ final class ExtractStream {
         } catch {
             throw LoadError(.io, "\(path): \(error)")
         }
+    }
+
+    /// Appends the next block of text to `buffer`; returns false at the end of the file.
+    func appendNext(to buffer: inout [UInt8]) throws(LoadError) -> Bool {
+        if transcoder == nil, !atStart, buffer.count < block.count {
+            // UTF-8 past the first block: read straight into a new buffer, after the little that is
+            // carried over (a long record still growing is appended to in place, below).
+            let carried = buffer
+            var count = 0
+            var failure: LoadError?
+            buffer = [UInt8](unsafeUninitializedCapacity: carried.count + block.count) { output, initialized in
+                initialized = 0
+                guard let outputBase = output.baseAddress else { return }
+                carried.withUnsafeBufferPointer { carried in
+                    if let source = carried.baseAddress { outputBase.initialize(from: source, count: carried.count) }
+                }
+                initialized = carried.count
+                do throws(LoadError) {
+                    count = try read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: output[carried.count...])))
+                } catch {
+                    failure = error
+                }
+                initialized = carried.count + count
+            }
+            if let failure { throw failure }
+            bytesOut += count
+            return count > 0
+        }
+        var failure: LoadError?
+        let count = block.withUnsafeMutableBytes { bytes -> Int in
+            do throws(LoadError) { return try read(into: bytes) } catch { failure = error; return 0 }
+        }
+        if let failure { throw failure }
         guard count > 0 else {
             // A file shorter than a byte-order mark: hand out what was held back.
             if atStart, !pendingStart.isEmpty {
