@@ -137,6 +137,9 @@ public final class Loader {
         let applier = BatchApplier(table: table, transaction: transaction, options: options, rejects: rejects, resolvers: resolvers, threads: threads)
         // Runs before the transaction is abandoned (defers run in reverse order).
         defer { applier.drainBackgroundWrites() }
+        let pipeline = ConversionPipeline(converter: converter, workers: applier.workers, threads: threads)
+        // Runs first: workers are idle before their buffers' writes are waited for.
+        defer { pipeline.waitForAll() }
         var provided = Set<Int>()
         var unknownFields: [String: Int] = [:]
         var trace = (read: Duration.zero, convert: Duration.zero, apply: Duration.zero, finish: Duration.zero, flush: Duration.zero)
@@ -155,23 +158,20 @@ public final class Loader {
             let reader: BatchReader = format.kind == .csv
                 ? try CSVReader(path: file, table: table, options: options, format: format, hashContent: hashWhileReading)
                 : try NDJSONReader(path: file, table: table, options: options, hashContent: hashWhileReading)
-            var pending: [FieldBatch] = []
             // The file's line where the next batch's text starts (batches count lines from their own start).
             var nextLine = 1
-            func drain() throws(LoadError) {
+            /// Applies the oldest batch's result (waiting for it), in file order.
+            func applyOldest() throws(LoadError) {
                 let mark = clock.now
-                let results = Self.convert(pending, with: converter, workers: applier.workers)
+                guard let result = pipeline.takeOldest() else { return }
                 let mid = clock.now
-                for result in results {
-                    let batch = result.converted.batch
-                    batch.firstLine = nextLine + batch.linesBefore
-                    nextLine = batch.firstLine + batch.lineCount
-                    if let error = result.error { throw error }
-                    try applier.apply(result.converted, accepted: result.accepted)
-                }
+                let batch = result.converted.batch
+                batch.firstLine = nextLine + batch.linesBefore
+                nextLine = batch.firstLine + batch.lineCount
+                if let error = result.error { throw error }
+                try applier.apply(result.converted, accepted: result.accepted)
                 trace.convert += mark.duration(to: mid)
                 trace.apply += mid.duration(to: clock.now)
-                pending.removeAll()
             }
             let prefetcher = BatchPrefetcher(reader, depth: threads + 1)
             defer { prefetcher.drain() }
@@ -180,8 +180,9 @@ public final class Loader {
                 defer { trace.read += mark.duration(to: clock.now) }
                 return try prefetcher.next()
             }() {
-                pending.append(batch)
-                if pending.count >= threads { try drain() }
+                pipeline.submit(batch)
+                // Two batches per worker in flight: each has the next one queued while the oldest is applied.
+                while pipeline.pending >= 2 * threads { try applyOldest() }
                 if let progressHandler, clock.now - lastReport > .milliseconds(500) {
                     lastReport = clock.now
                     let elapsed = start.duration(to: lastReport)
@@ -189,7 +190,7 @@ public final class Loader {
                                                  rows: applier.rowsRead, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
                 }
             }
-            try drain()
+            while pipeline.pending > 0 { try applyOldest() }
             // The reader is idle: it gave its last batch.
             if hashWhileReading { record.files[index].contentHash = hexadecimalDigits(try reader.stream.finishContentHash()) }
             provided.formUnion(reader.provided)
@@ -205,7 +206,7 @@ public final class Loader {
         defer {
             trace.finish += finishMark.duration(to: clock.now)
             if getenv("STARLING_LOAD_TRACE") != nil {
-                let line = "trace: waiting for reader \(trace.read), converting \(trace.convert), applying \(trace.apply), finishing \(trace.finish) (of which encoding the last segments \(trace.flush))\n"
+                let line = "trace: waiting for reader \(trace.read), waiting for workers \(trace.convert), applying \(trace.apply), finishing \(trace.finish) (of which encoding the last segments \(trace.flush))\n"
                 _ = line.withCString { write(2, $0, strlen($0)) }
             }
         }
@@ -322,38 +323,6 @@ public final class Loader {
 
     /// The cores to use by default.
     static var coreCount: Int { max(1, ProcessInfoCores.active) }
-
-    /// What a worker made of one batch.
-    struct WorkerResult {
-        var converted: ConvertedBatch
-        var accepted: Int
-        var error: LoadError?
-    }
-
-    /// Converts batches several at once, keeping their order; for fact and plain tables worker `i`
-    /// also appends batch `i`'s accepted rows to its own partition buffers.
-    static func convert(_ batches: [FieldBatch], with converter: BatchConverter, workers: [PartitionBuffers]) -> [WorkerResult] {
-        func work(_ index: Int) -> WorkerResult {
-            batches[index].tokenize()
-            let converted = converter.convert(batches[index])
-            guard index < workers.count else { return WorkerResult(converted: converted, accepted: 0, error: nil) }
-            do throws(LoadError) {
-                return WorkerResult(converted: converted, accepted: try workers[index].append(converted), error: nil)
-            } catch {
-                return WorkerResult(converted: converted, accepted: 0, error: error)
-            }
-        }
-        if batches.count <= 1 { return batches.indices.map(work) }
-        var results = [WorkerResult?](repeating: nil, count: batches.count)
-        results.withUnsafeMutableBufferPointer { slots in
-            let output = ConcurrentSlots(slots)
-            let job = UncheckedSendable(work)
-            DispatchQueue.concurrentPerform(iterations: batches.count) { index in
-                output.pointer[index] = job.value(index)
-            }
-        }
-        return results.compactMap { $0 }
-    }
 
     static func fileName(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
