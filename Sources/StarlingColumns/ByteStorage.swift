@@ -51,6 +51,14 @@ public final class ByteStorage: @unchecked Sendable {
         self.init(byteCount: count * MemoryLayout<T>.stride)
     }
 
+    /// Takes ownership of heap memory allocated with `UnsafeMutableRawPointer.allocate` at
+    /// ``alignment`` (at least `byteCount` bytes, all of them written), freed with the storage.
+    public init(adopting address: UnsafeMutableRawPointer, byteCount: Int) {
+        baseAddress = address
+        self.byteCount = byteCount
+        owner = .heap
+    }
+
     /// Takes ownership of a private file mapping of `byteCount` bytes (page-aligned), unmapped
     /// when the storage goes away.
     public init(mapping address: UnsafeMutableRawPointer, byteCount: Int) {

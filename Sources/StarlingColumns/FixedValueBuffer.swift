@@ -88,4 +88,14 @@ final class FixedValueBuffer {
     func storage() -> ByteStorage {
         ByteStorage(copying: UnsafeRawBufferPointer(start: pointer, count: count * width))
     }
+
+    /// The values as storage, handing over this buffer's memory (no copy); the buffer is left
+    /// empty, with new memory of its own.
+    func takeStorage() -> ByteStorage {
+        let storage = ByteStorage(adopting: pointer, byteCount: count * width)
+        capacity = 16
+        pointer = UnsafeMutableRawPointer.allocate(byteCount: capacity * width, alignment: ByteStorage.alignment)
+        count = 0
+        return storage
+    }
 }

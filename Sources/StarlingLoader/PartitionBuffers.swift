@@ -45,8 +45,8 @@ final class PartitionBuffers {
         self.columnCount = table.columns.count
     }
 
-    func newBuilders() -> [ColumnVectorBuilder] {
-        table.columns.map { ColumnVectorBuilder(type: $0.storedType, reservingCapacity: 4096) }
+    func newBuilders(reserving rows: Int = 4096) -> [ColumnVectorBuilder] {
+        table.columns.map { ColumnVectorBuilder(type: $0.storedType, reservingCapacity: rows) }
     }
 
     /// The index of partition `key`, created on first use.
@@ -144,16 +144,33 @@ final class PartitionBuffers {
         }
     }
 
-    /// One partition's buffered rows, ready to become a segment.
-    typealias Job = (key: String, builders: [ColumnVectorBuilder])
+    /// One partition's buffered rows, ready to become a segment. Its builders are referenced
+    /// from here alone, so their memory can be handed to the segment's vectors without a copy.
+    final class Job: @unchecked Sendable {
+        let key: String
+        private var builders: [ColumnVectorBuilder]
 
-    /// Takes the given partitions' buffered rows out of the buffers.
+        init(key: String, builders: [ColumnVectorBuilder]) {
+            self.key = key
+            self.builders = builders
+        }
+
+        /// The rows as vectors (once: the builders are emptied).
+        func takeVectors() -> [ColumnVector] {
+            builders.indices.map { builders[$0].take() }
+        }
+    }
+
+    /// Takes the given partitions' buffered rows out of the buffers. A partition's new builders
+    /// reserve the rows it just had: a partition that filled a segment will likely fill another,
+    /// and growing a million-row builder by doubling copies it to fresh memory eight times.
     func takeJobs(_ partitions: [Int]) -> [Job] {
         var jobs: [Job] = []
         for partition in partitions where counts[partition] > 0 {
             let range = (partition * columnCount)..<((partition + 1) * columnCount)
-            jobs.append((touched[partition], Array(builders[range])))
-            builders.replaceSubrange(range, with: newBuilders())
+            let taken = Array(builders[range])
+            builders.replaceSubrange(range, with: newBuilders(reserving: counts[partition]))
+            jobs.append(Job(key: touched[partition], builders: taken))
             buffered -= counts[partition]
             counts[partition] = 0
         }
@@ -210,7 +227,7 @@ final class PartitionBuffers {
             let output = ConcurrentSlots(slots)
             DispatchQueue.concurrentPerform(iterations: work.value.count) { job in
                 do throws(StorageError) {
-                    let vectors = work.value[job].builders.map { $0.finish() }
+                    let vectors = work.value[job].takeVectors()
                     let segment = try transaction.writeSegment(table: table, partitionKey: work.value[job].key, columns: table.columns, vectors: vectors)
                     output.pointer[job] = .success(segment)
                 } catch {

@@ -27,6 +27,36 @@ struct ColumnVectorTests {
         }
     }
 
+    @Test("take hands a builder's memory to the vector and empties it; a shared builder is copied, not taken from")
+    func take() {
+        for type in [LogicalType.tinyint, .integer, .bigint, .double, .varchar] {
+            let values: [Value] = (0..<5_000).map { row in
+                row % 11 == 0 ? .null : type == .varchar ? .string("s\(row)") : type == .double ? .double(Double(row) / 4) : .integer(Int64(row % 100))
+            }
+            // Unshared: the memory is handed over.
+            var alone = ColumnVectorBuilder(type: type)
+            for value in values { alone.append(value) }
+            let handedOver = alone.take()
+            #expect(handedOver.values == values, "\(type)")
+            #expect(alone.count == 0)
+            alone.append(values[2])
+            #expect(alone.finish().values == [values[2]] && handedOver.values == values)
+            // Shared with a copy: the rows are copied.
+            var builder = ColumnVectorBuilder(type: type)
+            for value in values { builder.append(value) }
+            let shared = builder
+            let taken = builder.take()
+            #expect(taken.values == values, "\(type)")
+            #expect(builder.count == 0)
+            // The copy made before the take still has every row, and goes on independently.
+            var other = shared
+            #expect(other.take().values == values, "\(type)")
+            builder.append(values[1])
+            #expect(builder.finish().values == [values[1]])
+            #expect(taken.values == values)
+        }
+    }
+
     @Test("slice copies a run of rows with their validity")
     func slice() {
         let values: [Value] = (0..<100).map { $0 % 7 == 0 ? .null : .string("v\($0)") }
