@@ -87,7 +87,7 @@ final class PartitionBuffers {
         self.builders = []
         let columns = table.columns
         let work = groups
-        let threads = self.threads
+        let threads = columnThreads
         builders.withUnsafeMutableBufferPointer { buffer in
             let shared = ConcurrentSlots(buffer)
             let appendColumn: @Sendable (Int) -> Void = { column in
