@@ -163,11 +163,11 @@ final class BatchApplier {
     }
 
     /// The first load's rows as column vectors (nil unless this is a dimension's columnar first
-    /// load); the builders are handed over.
+    /// load); the builders' memory is handed over, not copied.
     func takeFirstLoadVectors() -> [ColumnVector]? {
-        guard let builders = firstLoadColumns else { return nil }
+        guard var builders = firstLoadColumns else { return nil }
         firstLoadColumns = nil
-        return builders.map { $0.finish() }
+        return builders.indices.map { builders[$0].take() }
     }
 
     /// The line where dimension key `key` first came in this load, or nil when it is new (it is

@@ -98,7 +98,7 @@ public final class Loader {
         var sizes: [Int] = []
         for file in files {
             do { sizes.append(try FileReader(path: file).size) } catch {
-                throw LoadError(error.isMissing ? .missingFile : .io, error.isMissing ? "input file not found: \(file)" : error.description)
+                throw Self.inputError(error, file: file)
             }
         }
         let loadedSizes = Set((table.loadedFiles ?? []).map(\.bytes))
@@ -111,7 +111,7 @@ public final class Loader {
             }
             let content: (hash: UInt64, size: Int)
             do { content = try FileReader.contentHash(path: file) } catch {
-                throw LoadError(error.isMissing ? .missingFile : .io, error.isMissing ? "input file not found: \(file)" : error.description)
+                throw Self.inputError(error, file: file)
             }
             let hash = hexadecimalDigits(content.hash)
             record.files.append(LoadRecord.File(path: file, bytes: content.size, contentHash: hash))
@@ -323,6 +323,11 @@ public final class Loader {
 
     /// The cores to use by default.
     static var coreCount: Int { max(1, ProcessInfoCores.active) }
+
+    /// An input file that cannot be opened or read, as a load error (missing: exit status 66).
+    static func inputError(_ error: FileError, file: String) -> LoadError {
+        LoadError(error.isMissing ? .missingFile : .io, error.isMissing ? "input file not found: \(file)" : error.description)
+    }
 
     static func fileName(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
