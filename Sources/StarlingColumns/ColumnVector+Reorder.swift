@@ -32,6 +32,45 @@ extension ColumnVector {
         return ColumnVector(type: type, count: order.count, payload: newPayload, validity: newValidity)
     }
 
+    /// This vector's rows in `permutation`'s order (``reordered(_:)`` by its order), for vectors without NULLs whose values are fixed-width
+    /// or dictionary codes. It reads this vector front to back and writes each value to its
+    /// place, which for a sort by a key of a few thousand values (days, say) is a few thousand
+    /// forward-moving write streams that stay in cache, where a gather reads every value from a
+    /// different line; nil for vectors with NULLs or plain strings.
+    ///
+    /// - Precondition: `permutation` has one row per row of this vector.
+    public func scattered(_ permutation: RowPermutation) -> ColumnVector? {
+        let inverse = permutation.destinations
+        precondition(inverse.count == count, "the permutation must cover every row")
+        guard validity == nil else { return nil }
+        let newPayload: Payload
+        switch payload {
+        case .fixed(let storage):
+            switch type.physicalType.byteWidth ?? 1 {
+            case 1: newPayload = .fixed(Self.scatter(storage, UInt8.self, inverse))
+            case 2: newPayload = .fixed(Self.scatter(storage, UInt16.self, inverse))
+            case 4: newPayload = .fixed(Self.scatter(storage, UInt32.self, inverse))
+            default: newPayload = .fixed(Self.scatter(storage, UInt64.self, inverse))
+            }
+        case .dictionary(let codes, let dictionary):
+            newPayload = .dictionary(codes: Self.scatter(codes, UInt32.self, inverse), dictionary: dictionary)
+        case .strings:
+            return nil
+        }
+        return ColumnVector(type: type, count: count, payload: newPayload, validity: nil)
+    }
+
+    /// The values of `storage` (as `T`), each moved to `inverse[row]`, in a new storage.
+    private static func scatter<T: FixedWidthInteger>(_ storage: ByteStorage, _ type: T.Type, _ inverse: [Int32]) -> ByteStorage {
+        let result = ByteStorage(byteCount: inverse.count * MemoryLayout<T>.stride, zeroed: false)
+        let source = storage.baseAddress.assumingMemoryBound(to: T.self)
+        let target = result.baseAddress.assumingMemoryBound(to: T.self)
+        inverse.withUnsafeBufferPointer { inverse in
+            for row in 0..<inverse.count { target[Int(inverse[row])] = source[row] }
+        }
+        return result
+    }
+
     /// The strings of `strings` at `order`, in new storage sized exactly (two passes: lengths,
     /// then one copy per string).
     private static func gather(_ strings: StringStorage, _ order: [Int32]) -> StringStorage {

@@ -84,6 +84,17 @@ public struct ColumnVector: Sendable {
         }
     }
 
+    /// The bytes the values take plainly: the physical width times the count for fixed-width
+    /// types; offsets and text for strings (a dictionary's codes counted as 4 bytes a row, the
+    /// dictionary's text once). Validity bitmaps are not counted.
+    public var plainByteCount: Int {
+        switch payload {
+        case .fixed: return count * (type.physicalType.byteWidth ?? 8)
+        case .strings(let strings): return strings.byteCount + 4 * (count + 1)
+        case .dictionary(_, let dictionary): return 4 * count + dictionary.byteCount + 4 * (dictionary.count + 1)
+        }
+    }
+
     /// Every row as a ``Value``.
     public var values: [Value] {
         (0..<count).map { value(at: $0) }

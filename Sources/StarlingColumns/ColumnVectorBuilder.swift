@@ -9,16 +9,29 @@ public struct ColumnVectorBuilder {
     public let type: LogicalType
     private var fixed: FixedValueBuffer
     private var strings = StringStorageBuilder()
+    /// Strings as numbers into their distinct values, while there are few (see `init`).
+    private var dictionary: StringDictionaryBuilder?
     private var nullRows: [Int] = []
     private let range: ClosedRange<Int64>?
     /// The number of rows appended.
     public private(set) var count = 0
 
-    public init(type: LogicalType, reservingCapacity capacity: Int = 0) {
+    /// A builder for `type` with room for `capacity` values. With a `dictionaryLimit`, a VARCHAR
+    /// builder keeps each string as the number of its entry among the distinct strings (and
+    /// produces a dictionary vector) until more than that many distinct strings arrive, then
+    /// goes on plainly: a low-cardinality column costs 4 bytes a row and one hash lookup instead
+    /// of a copy of its bytes, and its vector is numbered already for the segment writer.
+    public init(type: LogicalType, reservingCapacity capacity: Int = 0, dictionaryLimit: Int = 0) {
         self.type = type
         range = type.physicalType.integerRange
         fixed = FixedValueBuffer(width: type.physicalType.byteWidth ?? 1, capacity: type.physicalType == .string ? 0 : capacity)
+        if type.physicalType == .string, dictionaryLimit > 0 {
+            dictionary = StringDictionaryBuilder(limit: dictionaryLimit, capacity: capacity)
+        }
     }
+
+    /// Whether strings are still kept as dictionary numbers.
+    public var isDictionaryCoded: Bool { dictionary != nil }
 
     /// Copies the value memory before writing when another builder copy shares it.
     @inline(__always)
@@ -44,7 +57,7 @@ public struct ColumnVectorBuilder {
     public mutating func appendNull() {
         nullRows.append(count)
         if type.physicalType == .string {
-            strings.append(bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+            appendStringBytes(UnsafeRawBufferPointer(start: nil, count: 0))
         } else {
             makeUnique()
             fixed.append(0)
@@ -74,15 +87,28 @@ public struct ColumnVectorBuilder {
     /// Appends a VARCHAR given as UTF-8 bytes.
     public mutating func append(stringBytes bytes: UnsafeRawBufferPointer) {
         precondition(type.physicalType == .string, "string into \(type)")
-        strings.append(bytes: bytes)
+        appendStringBytes(bytes)
         count += 1
     }
 
     /// Appends a VARCHAR.
     public mutating func append(string value: String) {
         precondition(type.physicalType == .string, "string into \(type)")
-        strings.append(value)
+        var copy = value
+        copy.withUTF8 { appendStringBytes(UnsafeRawBufferPointer($0)) }
         count += 1
+    }
+
+    /// Appends string bytes as a number while the dictionary takes them, else plainly (turning
+    /// the numbers so far into plain strings first when the dictionary has just filled up).
+    @inline(__always)
+    private mutating func appendStringBytes(_ bytes: UnsafeRawBufferPointer) {
+        if dictionary != nil {
+            if dictionary?.append(bytes) == true { return }
+            if let full = dictionary { strings = full.plainStrings() }
+            dictionary = nil
+        }
+        strings.append(bytes: bytes)
     }
 
     /// Appends any ``Value`` of a matching kind.
@@ -98,7 +124,12 @@ public struct ColumnVectorBuilder {
 
     /// Produces the vector.
     public func finish() -> ColumnVector {
-        let payload: ColumnVector.Payload = type.physicalType == .string ? .strings(strings.finish()) : .fixed(fixed.storage())
+        let payload: ColumnVector.Payload
+        if let dictionary {
+            payload = .dictionary(codes: dictionary.codes.storage(), dictionary: dictionary.entries.finish())
+        } else {
+            payload = type.physicalType == .string ? .strings(strings.finish()) : .fixed(fixed.storage())
+        }
         return ColumnVector(type: type, count: count, payload: payload, validity: validity())
     }
 
@@ -106,6 +137,15 @@ public struct ColumnVectorBuilder {
     /// the vector instead of copying it when no other copy of this builder shares it (a builder
     /// of a million rows is megabytes that need not be copied to fresh pages).
     public mutating func take() -> ColumnVector {
+        if dictionary != nil {
+            // The numbers' memory is handed over when no copy of this builder shares it.
+            dictionary?.makeUnique()
+            guard let full = dictionary else { preconditionFailure("checked above") }
+            let vector = ColumnVector(type: type, count: count, payload: .dictionary(codes: full.codes.takeStorage(), dictionary: full.entries.finish()),
+                                      validity: validity())
+            self = ColumnVectorBuilder(type: type, dictionaryLimit: full.limit)
+            return vector
+        }
         guard type.physicalType != .string, isKnownUniquelyReferenced(&fixed) else {
             let vector = finish()
             self = ColumnVectorBuilder(type: type)

@@ -76,6 +76,15 @@ public struct StringStorageBuilder {
         offsets.append(UInt32(bytes.count))
     }
 
+    /// The length of string `index`.
+    func length(at index: Int) -> Int { Int(offsets[index + 1] - offsets[index]) }
+
+    /// Calls `body` with string `index`'s bytes (valid only inside `body`).
+    func withBytes<R>(at index: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let start = Int(offsets[index]), end = Int(offsets[index + 1])
+        return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+    }
+
     /// Produces the storage.
     public func finish() -> StringStorage {
         let offsetStorage = offsets.withUnsafeBytes { ByteStorage(copying: $0) }

@@ -45,31 +45,11 @@ struct ByteSliceTable {
         return number
     }
 
-    /// The first and last (up to) eight bytes of a run of at most 16, as two words that together
-    /// hold every byte (overlapping when the run is shorter than 16).
-    @inline(__always)
-    static func shortWords(_ base: UnsafeRawPointer, count: Int) -> (UInt64, UInt64) {
-        if count >= 8 { return (base.loadUnaligned(as: UInt64.self), (base + count - 8).loadUnaligned(as: UInt64.self)) }
-        if count >= 4 { return (UInt64(base.loadUnaligned(as: UInt32.self)), UInt64((base + count - 4).loadUnaligned(as: UInt32.self))) }
-        if count > 0 {
-            return (UInt64(base.load(as: UInt8.self)) | UInt64(base.load(fromByteOffset: count >> 1, as: UInt8.self)) << 8,
-                    UInt64(base.load(fromByteOffset: count - 1, as: UInt8.self)))
-        }
-        return (0, 0)
-    }
-
     /// A hash of `bytes` for this table only (never stored).
     @inline(__always)
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         guard bytes.count <= 16, let base = bytes.baseAddress else { return XXHash64.hash(bytes) }
-        let (first, last) = shortWords(base, count: bytes.count)
-        // Two multiplications, then MurmurHash3's finalizer so the low bits (the slot) mix well.
-        var hash = (first &* 0x9E37_79B9_7F4A_7C15) ^ ((last ^ UInt64(bytes.count)) &* 0xC2B2_AE3D_27D4_EB4F)
-        hash ^= hash >> 33
-        hash &*= 0xFF51_AFD7_ED55_8CCD
-        hash ^= hash >> 33
-        hash &*= 0xC4CE_B9FE_1A85_EC53
-        return hash ^ (hash >> 33)
+        return ShortByteRun.hash(ShortByteRun.words(base, count: bytes.count), count: bytes.count)
     }
 
     /// Whether two runs hold the same bytes.
@@ -77,6 +57,6 @@ struct ByteSliceTable {
     static func equal(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
         guard left.count == right.count else { return false }
         guard left.count <= 16, let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return compareBytes(left, right) == 0 }
-        return shortWords(leftBase, count: left.count) == shortWords(rightBase, count: right.count)
+        return ShortByteRun.words(leftBase, count: left.count) == ShortByteRun.words(rightBase, count: right.count)
     }
 }

@@ -12,6 +12,12 @@ public struct ByteWriter {
     /// The number of bytes written.
     public var count: Int { bytes.count }
 
+    /// Makes room for at least `capacity` bytes in all, so appends up to it never copy what was
+    /// written. Pages the writes never reach are only reserved, not touched.
+    public mutating func reserveCapacity(_ capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
     public mutating func write(_ value: UInt8) { bytes.append(value) }
 
     /// Writes `value` in little-endian order at its full width.

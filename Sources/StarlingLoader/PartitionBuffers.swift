@@ -24,6 +24,8 @@ final class PartitionBuffers {
     private var builders: [ColumnVectorBuilder] = []
     private var counts: [Int] = []
     private var buffered = 0
+    /// VARCHAR columns whose strings outgrew a dictionary: their builders start plain.
+    private var plainColumns: Set<Int> = []
     /// Segments written so far, per partition key.
     private(set) var written: [String: [CatalogSegment]] = [:]
     /// The background write in flight, and where it leaves its outcome.
@@ -45,9 +47,19 @@ final class PartitionBuffers {
         self.columnCount = table.columns.count
     }
 
+    /// Builders for one partition. VARCHAR columns are dictionary-coded (``ColumnVectorBuilder``'s
+    /// `dictionaryLimit`) until some builder of the column meets more distinct strings than
+    /// ``dictionaryLimit``; from then on the column's builders start plain.
     func newBuilders(reserving rows: Int = 4096) -> [ColumnVectorBuilder] {
-        table.columns.map { ColumnVectorBuilder(type: $0.storedType, reservingCapacity: rows) }
+        table.columns.enumerated().map { column, definition in
+            let limit = definition.storedType.physicalType == .string && !plainColumns.contains(column) ? Self.dictionaryLimit : 0
+            return ColumnVectorBuilder(type: definition.storedType, reservingCapacity: rows, dictionaryLimit: limit)
+        }
     }
+
+    /// Distinct strings a column's builder numbers before it goes on plainly: the segment
+    /// writer's limit for numbering a vector's strings.
+    static let dictionaryLimit = 1 << 16
 
     /// The index of partition `key`, created on first use.
     func index(of key: String) -> Int {
@@ -169,6 +181,9 @@ final class PartitionBuffers {
         for partition in partitions where counts[partition] > 0 {
             let range = (partition * columnCount)..<((partition + 1) * columnCount)
             let taken = Array(builders[range])
+            for (column, builder) in taken.enumerated() where builder.type.physicalType == .string && !builder.isDictionaryCoded {
+                plainColumns.insert(column)
+            }
             builders.replaceSubrange(range, with: newBuilders(reserving: counts[partition]))
             jobs.append(Job(key: touched[partition], builders: taken))
             buffered -= counts[partition]
@@ -228,7 +243,7 @@ final class PartitionBuffers {
             DispatchQueue.concurrentPerform(iterations: work.value.count) { job in
                 do throws(StorageError) {
                     let vectors = work.value[job].takeVectors()
-                    let segment = try transaction.writeSegment(table: table, partitionKey: work.value[job].key, columns: table.columns, vectors: vectors)
+                    let segment = try transaction.writeSegment(table: table, partitionKey: work.value[job].key, columns: table.columns, vectors: consume vectors)
                     output.pointer[job] = .success(segment)
                 } catch {
                     output.pointer[job] = .failure(error)

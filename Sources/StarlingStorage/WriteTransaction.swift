@@ -65,7 +65,7 @@ public final class WriteTransaction: @unchecked Sendable {
         do {
             var writer = try SegmentWriter(columns: schema, options: options)
             let order = Self.sortOrder(vectors, table: table, columns: columns)
-            try writer.append(vectors, order: order)
+            try writer.append(consume vectors, order: order)
             footer = writer.footer
             bytes = writer.finish()
         } catch {

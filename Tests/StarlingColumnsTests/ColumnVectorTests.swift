@@ -57,6 +57,87 @@ struct ColumnVectorTests {
         }
     }
 
+    @Test("a dictionary builder numbers distinct strings, short and long, and goes on plainly past its limit")
+    func dictionaryBuilder() {
+        let long = String(repeating: "long value ", count: 3)
+        let values: [Value] = (0..<3_000).map { row in
+            switch row % 7 {
+            case 0: return .null
+            case 1: return .string("")
+            case 2: return .string(long + "\(row % 3)")
+            default: return .string(["AIR", "TRUCK", "REG AIR", "1-URGENT", "4-NOT SPECIFIED"][row % 5])
+            }
+        }
+        // Within the limit: a dictionary vector of the distinct strings, in order of first appearance.
+        var builder = ColumnVectorBuilder(type: .varchar, dictionaryLimit: 64)
+        for value in values { builder.append(value) }
+        #expect(builder.isDictionaryCoded)
+        let finished = builder.finish()
+        let taken = builder.take()
+        for vector in [finished, taken] {
+            #expect(vector.values == values)
+            #expect(vector.nullCount == values.filter(\.isNull).count)
+            guard case .dictionary(_, let dictionary) = vector.payload else {
+                Issue.record("expected a dictionary payload")
+                continue
+            }
+            // NULL rows hold the empty string, which is also a value here.
+            let distinct = Set(values.map { value -> String in
+                if case .string(let text) = value { return text }
+                return ""
+            })
+            #expect(dictionary.count == distinct.count)
+        }
+        #expect(builder.count == 0 && builder.isDictionaryCoded)
+        // Past the limit: the rows so far become plain strings, and later ones are appended plainly.
+        var small = ColumnVectorBuilder(type: .varchar, dictionaryLimit: 4)
+        for value in values { small.append(value) }
+        #expect(!small.isDictionaryCoded)
+        let plain = small.take()
+        #expect(plain.values == values)
+        if case .strings = plain.payload {} else { Issue.record("expected plain strings") }
+        // Copies of a dictionary builder go on independently.
+        var original = ColumnVectorBuilder(type: .varchar, dictionaryLimit: 64)
+        original.append(.string("a"))
+        var copy = original
+        copy.append(.string("b"))
+        original.append(.string("c"))
+        #expect(original.finish().values == [.string("a"), .string("c")])
+        #expect(copy.finish().values == [.string("a"), .string("b")])
+    }
+
+    @Test("scattered moves rows like reordered for every width and for dictionary codes; a permutation must be one")
+    func scattered() {
+        var random = SplitMix64(seed: 5)
+        let count = 3_000
+        var order = (0..<count).map { Int32($0) }
+        order.shuffle(using: &random)
+        guard let permutation = RowPermutation(order: order) else {
+            Issue.record("a shuffled range is a permutation")
+            return
+        }
+        #expect(permutation.count == count)
+        for (position, row) in order.enumerated() { #expect(permutation.destinations[Int(row)] == Int32(position)) }
+        var dictionaryBuilder = ColumnVectorBuilder(type: .varchar, dictionaryLimit: 16)
+        for row in 0..<count { dictionaryBuilder.append(.string("v\(row % 9)")) }
+        let vectors = [LogicalType.boolean, .tinyint, .smallint, .integer, .bigint, .double].map { type in
+            ColumnVector(type: type, values: (0..<count).map { row in
+                type == .boolean ? .boolean(row % 3 == 0) : type == .double ? .double(Double(row) * 0.5) : .integer(Int64(row % 100))
+            })
+        } + [dictionaryBuilder.finish()]
+        for vector in vectors {
+            #expect(vector.scattered(permutation)?.values == vector.reordered(order).values, "\(vector.type)")
+        }
+        // Plain strings and vectors with NULLs are left to reordered.
+        #expect(ColumnVector(type: .varchar, values: (0..<count).map { .string("\($0)") }).scattered(permutation) == nil)
+        #expect(ColumnVector(type: .integer, values: (0..<count).map { $0 == 7 ? .null : .integer(Int64($0)) }).scattered(permutation) == nil)
+        // Not permutations: a repeated row, a row out of range.
+        #expect(RowPermutation(order: [0, 1, 1]) == nil)
+        #expect(RowPermutation(order: [0, 3, 1]) == nil)
+        #expect(RowPermutation(order: [0, -1, 1]) == nil)
+        #expect(RowPermutation(order: [])?.count == 0)
+    }
+
     @Test("slice copies a run of rows with their validity")
     func slice() {
         let values: [Value] = (0..<100).map { $0 % 7 == 0 ? .null : .string("v\($0)") }

@@ -91,10 +91,22 @@ struct SegmentRoundTripTests {
             columns.append(ColumnSchema(name: "\(type) with NULLs", type: type))
             values.append(withNulls)
         }
+        // Dictionary-coded strings (as the loader builds them), with and without NULLs: moved
+        // into the order by their codes, numbered from them.
+        for withNulls in [false, true] {
+            let strings: [Value] = (0..<count).map { row in withNulls && row % 13 == 0 ? .null : .string(["AIR", "RAIL", "a longer mode than sixteen bytes"][row % 3]) }
+            columns.append(ColumnSchema(name: "dictionary\(withNulls ? " with NULLs" : "")", type: .varchar))
+            values.append(strings)
+        }
         var options = SegmentWriteOptions()
         options.rowGroupSize = 1024
         var writer = try SegmentWriter(columns: columns, options: options)
-        try writer.append(zip(columns, values).map { ColumnVector(type: $0.type, values: $1) }, order: order)
+        let vectors = zip(columns, values).map { column, values in
+            var builder = ColumnVectorBuilder(type: column.type, dictionaryLimit: column.name.hasPrefix("dictionary") ? 16 : 0)
+            for value in values { builder.append(value) }
+            return builder.finish()
+        }
+        try writer.append(vectors, order: order)
         let bytes = writer.finish()
         let reader = try SegmentReader(bytes: bytes.withUnsafeBytes { ByteStorage(copying: $0) }, path: "memory")
         try reader.verify()
