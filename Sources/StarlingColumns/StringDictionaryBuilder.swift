@@ -16,6 +16,8 @@ struct StringDictionaryBuilder {
     /// Open addressing over entry numbers (-1: empty); at most half full.
     private var slots: [Int32]
     private var mask: Int
+    /// A hash's slot is its top bits: `hash >> shift`.
+    private var shift: UInt64
     let limit: Int
 
     init(limit: Int, capacity: Int) {
@@ -23,6 +25,7 @@ struct StringDictionaryBuilder {
         codes = FixedValueBuffer(width: 4, capacity: capacity)
         slots = [Int32](repeating: -1, count: 64)
         mask = 63
+        shift = 64 - 6
     }
 
     /// The number of rows appended.
@@ -44,12 +47,14 @@ struct StringDictionaryBuilder {
         let hash: UInt64
         if length <= ShortByteRun.limit, let base = bytes.baseAddress {
             words = ShortByteRun.words(base, count: length)
-            hash = ShortByteRun.hash(words, count: length)
+            // Two independent multiplications; the slot is taken from the high bits, which
+            // they mix well (the table is small, so a full finalizer costs more than it saves).
+            hash = (words.0 &* 0x9E37_79B9_7F4A_7C15) ^ ((words.1 ^ UInt64(truncatingIfNeeded: length)) &* 0xC2B2_AE3D_27D4_EB4F)
         } else {
             words = (0, 0)
             hash = Self.longHash(bytes)
         }
-        var index = Int(truncatingIfNeeded: hash) & mask
+        var index = Int(truncatingIfNeeded: hash >> shift)
         while true {
             let entry = Int(slots[index])
             if entry < 0 { break }
@@ -83,8 +88,9 @@ struct StringDictionaryBuilder {
     private mutating func grow() {
         slots = [Int32](repeating: -1, count: slots.count * 2)
         mask = slots.count - 1
+        shift -= 1
         for (entry, hash) in entryHashes.enumerated() {
-            var index = Int(truncatingIfNeeded: hash) & mask
+            var index = Int(truncatingIfNeeded: hash >> shift)
             while slots[index] >= 0 { index = (index &+ 1) & mask }
             slots[index] = Int32(entry)
         }

@@ -41,7 +41,12 @@ final class BatchApplier {
             dimensionKey = table.columns.firstIndex { $0.name == key }
             workers = []
             if table.rowCount == 0, !DimensionMerge.isTypeTwo(table), resolvers.isEmpty {
-                firstLoadColumns = table.columns.map { ColumnVectorBuilder(type: $0.storedType, reservingCapacity: 4096) }
+                // Low-cardinality attributes (brands, categories, cities) are kept as dictionary
+                // numbers, which the segment writer takes as its numbering.
+                firstLoadColumns = table.columns.map {
+                    ColumnVectorBuilder(type: $0.storedType, reservingCapacity: 4096,
+                                        dictionaryLimit: $0.storedType.physicalType == .string ? PartitionBuffers.dictionaryLimit : 0)
+                }
             }
         } else {
             dimensionKey = nil
