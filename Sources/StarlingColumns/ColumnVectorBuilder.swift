@@ -53,6 +53,21 @@ public struct ColumnVectorBuilder {
         count += rows.count
     }
 
+    /// Appends every one of `values` (integers, or double bit patterns for DOUBLE columns), NULL
+    /// where `nulls` says so: ``appendGathered(values:nulls:rows:)`` for all rows in order, as
+    /// one contiguous copy.
+    public mutating func append(values: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<Bool>) {
+        precondition(type.physicalType != .string, "strings are appended one by one")
+        precondition(nulls.count == values.count, "one NULL flag per value")
+        makeUnique()
+        let hasNulls = nulls.contains(true)
+        if hasNulls {
+            for (offset, isNull) in nulls.enumerated() where isNull { nullRows.append(count + offset) }
+        }
+        fixed.appendAll(values, nulls: hasNulls ? nulls : nil)
+        count += values.count
+    }
+
     /// Appends a NULL.
     public mutating func appendNull() {
         nullRows.append(count)

@@ -84,6 +84,28 @@ final class FixedValueBuffer {
         count += rows.count
     }
 
+    /// Appends every one of `values` (0 where `nulls` says NULL), narrowed to this buffer's width
+    /// in one contiguous pass the compiler vectorises.
+    func appendAll(_ values: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<Bool>?) {
+        precondition(nulls == nil || nulls?.count == values.count, "one NULL flag per value")
+        reserve(count + values.count)
+        func copy<T: FixedWidthInteger>(_ type: T.Type) {
+            let output = (pointer + count * MemoryLayout<T>.stride).assumingMemoryBound(to: T.self)
+            if let nulls {
+                for index in 0..<values.count { output[index] = nulls[index] ? 0 : T(truncatingIfNeeded: values[index]) }
+            } else {
+                for index in 0..<values.count { output[index] = T(truncatingIfNeeded: values[index]) }
+            }
+        }
+        switch width {
+        case 1: copy(UInt8.self)
+        case 2: copy(Int16.self)
+        case 4: copy(Int32.self)
+        default: copy(Int64.self)
+        }
+        count += values.count
+    }
+
     /// The values as an exactly sized ``ByteStorage``.
     func storage() -> ByteStorage {
         ByteStorage(copying: UnsafeRawBufferPointer(start: pointer, count: count * width))

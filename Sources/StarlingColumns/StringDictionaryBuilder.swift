@@ -16,6 +16,10 @@ struct StringDictionaryBuilder {
     /// Open addressing over entry numbers (-1: empty); at most half full.
     private var slots: [Int32]
     private var mask: Int
+    /// The last short string appended (length -1: none yet) and its number.
+    private var lastLength = -1
+    private var lastWords: (UInt64, UInt64) = (0, 0)
+    private var lastCode: Int64 = 0
     /// A hash's slot is its top bits: `hash >> shift`.
     private var shift: UInt64
     let limit: Int
@@ -47,6 +51,11 @@ struct StringDictionaryBuilder {
         let hash: UInt64
         if length <= ShortByteRun.limit, let base = bytes.baseAddress {
             words = ShortByteRun.words(base, count: length)
+            // A repeat of the previous short string (runs, constant columns) needs no lookup.
+            if length == lastLength, words == lastWords {
+                codes.append(lastCode)
+                return true
+            }
             // Two independent multiplications; the slot is taken from the high bits, which
             // they mix well (the table is small, so a full finalizer costs more than it saves).
             hash = (words.0 &* 0x9E37_79B9_7F4A_7C15) ^ ((words.1 ^ UInt64(truncatingIfNeeded: length)) &* 0xC2B2_AE3D_27D4_EB4F)
@@ -60,6 +69,7 @@ struct StringDictionaryBuilder {
             if entry < 0 { break }
             if entryHashes[entry] == hash, matches(entry, bytes, words) {
                 codes.append(Int64(entry))
+                remember(entry, length, words)
                 return true
             }
             index = (index &+ 1) & mask
@@ -71,8 +81,18 @@ struct StringDictionaryBuilder {
         entryWords.append(words)
         entries.append(bytes: bytes)
         codes.append(Int64(entry))
+        remember(entry, length, words)
         if entryHashes.count * 2 > slots.count { grow() }
         return true
+    }
+
+    /// Notes the string just appended, when it is short, for the repeat check.
+    @inline(__always)
+    private mutating func remember(_ entry: Int, _ length: Int, _ words: (UInt64, UInt64)) {
+        guard length <= ShortByteRun.limit else { return }
+        lastLength = length
+        lastWords = words
+        lastCode = Int64(entry)
     }
 
     /// Whether entry `entry` holds `bytes` (whose short words are `words` when it is short).

@@ -62,7 +62,9 @@ struct BatchConverter: Sendable {
         var state = RowState(rejected: rejected, rejects: rejects)
         batch.text.withUnsafeBytes { text in
             batch.records.unescaped.withUnsafeBytes { extra in
-                let contexts = (0..<columnCount).map { cellContext($0, batch: batch, text: text, extra: extra) }
+                // Text cells of an all-ASCII batch (most extracts) need no UTF-8 check each.
+                let textIsASCII = table.columns.contains { $0.type == .varchar } && Self.isASCII(text)
+                let contexts = (0..<columnCount).map { cellContext($0, batch: batch, text: text, extra: extra, textIsASCII: textIsASCII) }
                 // The file fields that some column reads, and where each goes in a tile.
                 let fields = Array(Set(contexts.map(\.fieldIndex).filter { $0 >= 0 })).sorted()
                 // Tile by tile, column by column. Each tile's spans are first gathered into one run
@@ -211,7 +213,7 @@ struct BatchConverter: Sendable {
     static let tileRows = 256
 
     /// What converting column `column` of `batch` needs to know, fixed for the batch.
-    func cellContext(_ column: Int, batch: FieldBatch, text: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer) -> CellContext {
+    func cellContext(_ column: Int, batch: FieldBatch, text: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer, textIsASCII: Bool) -> CellContext {
         let type = table.columns[column].type
         let fast: FastPath
         switch type {
@@ -224,7 +226,19 @@ struct BatchConverter: Sendable {
         return CellContext(
             fieldIndex: batch.fieldForColumn[column], nullStrings: NullStrings(batch.nullStrings),
             checkNullsFirst: Self.nullStringsParse(batch.nullStrings, as: converters[column]),
-            notNull: table.columns[column].notNull, name: table.columns[column].name, fast: fast, text: text, extra: extra)
+            notNull: table.columns[column].notNull, name: table.columns[column].name, fast: fast, text: text, extra: extra,
+            textIsASCII: textIsASCII)
+    }
+
+    /// Whether every byte of `bytes` is ASCII: one pass that ORs eight bytes at a time (the
+    /// compiler vectorises it), so a batch's text cells are known valid UTF-8 without a check each.
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let words = bytes.count / 8
+        var any: UInt64 = 0
+        for index in 0..<words { any |= base.loadUnaligned(fromByteOffset: index &* 8, as: UInt64.self) }
+        for index in (words &* 8)..<bytes.count { any |= UInt64(base.load(fromByteOffset: index, as: UInt8.self)) }
+        return any & 0x8080_8080_8080_8080 == 0
     }
 
     /// Copies the spans of `fields` of the records `records` into `tile`, one run of
@@ -298,6 +312,8 @@ struct BatchConverter: Sendable {
         let fast: FastPath
         let text: UnsafeRawBufferPointer
         let extra: UnsafeRawBufferPointer
+        /// Every byte of `text` is ASCII (so any run of it is valid UTF-8).
+        let textIsASCII: Bool
     }
 
     /// One column's field spans for a tile of rows, borrowed: row `r`'s is `spans[r - firstRow]`.
@@ -376,7 +392,7 @@ struct BatchConverter: Sendable {
             let inExtra = kind == .unescaped
             let bytes = UnsafeRawBufferPointer(rebasing: (inExtra ? context.extra : context.text)[start..<end])
             if isText {
-                if ColumnConverter.isValidUTF8(bytes) {
+                if (context.textIsASCII && !inExtra) || ColumnConverter.isValidUTF8(bytes) {
                     output.values[row] = Int64(start) | (inExtra ? 1 << 62 : 0)
                     output.lengths[row] = Int32(bytes.count)
                     continue

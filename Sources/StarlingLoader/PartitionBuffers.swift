@@ -149,7 +149,12 @@ final class PartitionBuffers {
             } else {
                 values.values.withUnsafeBufferPointer { numbers in
                     values.nulls.withUnsafeBufferPointer { nulls in
-                        builders[slot].appendGathered(values: numbers, nulls: nulls, rows: rows)
+                        // Rows are ascending and distinct, so all of the batch's rows are every row in order.
+                        if rows.count == numbers.count, nulls.count == numbers.count {
+                            builders[slot].append(values: numbers, nulls: nulls)
+                        } else {
+                            builders[slot].appendGathered(values: numbers, nulls: nulls, rows: rows)
+                        }
                     }
                 }
             }

@@ -1,5 +1,11 @@
 /// The records of a block with no quote: found by their newlines, split into fields a tile at a time.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A block of whole records without a quote or escape character (see ``FieldBatch``) needs no
 /// tokenizer state: a record is a line, a field ends at a delimiter. So a worker finds the
 /// records first, by their newlines alone (one mask per word), and splits them into fields only
@@ -23,9 +29,11 @@ struct QuoteFreeRecords {
     mutating func find(in text: UnsafeRawBufferPointer, firstOffset: Int, into records: inout CSVRecords) -> Int {
         let count = text.count
         guard count > 0, let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
-        let newlines = CSVTokenizer.pattern(CSVTokenizer.newline)
+        let firstRecord = bounds.count
         var line = 1
         var recordStart = 0
+        // Each newline by the C library's vectorised search; a record is appended with its line.
+        // Byte offsets and (empty) problems are filled in one go afterwards.
         @inline(__always)
         func endRecord(at end: Int) {
             var recordEnd = end
@@ -33,32 +41,20 @@ struct QuoteFreeRecords {
             guard recordEnd > recordStart else { return }  // a blank line is not a record
             bounds.append(CSVRecords.FieldSpan(start: recordStart, end: recordEnd, kind: .plain))
             records.lineNumbers.append(line)
-            records.byteOffsets.append(firstOffset + recordStart)
-            records.problems.append(nil)
         }
-        var position = 0
-        while position + 8 <= count {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
-            var found = CSVTokenizer.zeroBytes(word ^ newlines)
-            while found != 0 {
-                let at = position + found.trailingZeroBitCount >> 3
-                endRecord(at: at)
-                line += 1
-                recordStart = at + 1
-                found &= found &- 1
-            }
-            position += 8
-        }
-        while position < count {
-            if base[position] == CSVTokenizer.newline {
-                endRecord(at: position)
-                line += 1
-                recordStart = position + 1
-            }
-            position += 1
+        while recordStart < count,
+              let found = memchr(base + recordStart, Int32(CSVTokenizer.newline), count - recordStart) {
+            let at = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+            endRecord(at: at)
+            line += 1
+            recordStart = at + 1
         }
         // A last record without a newline ends the input.
         if recordStart < count { endRecord(at: count) }
+        let found = bounds.count - firstRecord
+        records.byteOffsets.reserveCapacity(records.byteOffsets.count + found)
+        for record in firstRecord..<bounds.count { records.byteOffsets.append(firstOffset + Int(bounds[record].start)) }
+        records.problems.append(contentsOf: repeatElement(nil, count: found))
         return line - 1
     }
 

@@ -96,6 +96,11 @@ struct ColumnVectorTests {
         let plain = small.take()
         #expect(plain.values == values)
         if case .strings = plain.payload {} else { Issue.record("expected plain strings") }
+        // Runs of one string (the repeat check) and a string of the same length after them.
+        var runs = ColumnVectorBuilder(type: .varchar, dictionaryLimit: 8)
+        let runValues: [Value] = [.string("AIR"), .string("AIR"), .string("AIR"), .string("SEA"), .string("SEA"), .null, .string("AIR"), .string(""), .string("")]
+        for value in runValues { runs.append(value) }
+        #expect(runs.take().values == runValues)
         // Copies of a dictionary builder go on independently.
         var original = ColumnVectorBuilder(type: .varchar, dictionaryLimit: 64)
         original.append(.string("a"))
@@ -104,6 +109,30 @@ struct ColumnVectorTests {
         original.append(.string("c"))
         #expect(original.finish().values == [.string("a"), .string("c")])
         #expect(copy.finish().values == [.string("a"), .string("b")])
+    }
+
+    @Test("appending all of a batch's values equals gathering every row, with and without NULLs")
+    func appendAll() {
+        let values: [Int64] = (0..<1_000).map { Int64($0 * 37 % 200) - 100 }
+        for withNulls in [false, true] {
+            let nulls = values.indices.map { withNulls && $0 % 9 == 4 }
+            for type in [LogicalType.tinyint, .smallint, .integer, .bigint] {
+                var whole = ColumnVectorBuilder(type: type)
+                var gathered = ColumnVectorBuilder(type: type)
+                whole.append(integer: 7)
+                gathered.append(integer: 7)
+                values.withUnsafeBufferPointer { values in
+                    nulls.withUnsafeBufferPointer { nulls in
+                        whole.append(values: values, nulls: nulls)
+                        let rows = (0..<Int32(values.count)).map { $0 }
+                        rows.withUnsafeBufferPointer { gathered.appendGathered(values: values, nulls: nulls, rows: $0) }
+                    }
+                }
+                let expected: [Value] = [.integer(7)] + zip(values, nulls).map { $1 ? .null : .integer($0) }
+                #expect(whole.finish().values == expected, "\(type)")
+                #expect(gathered.finish().values == expected, "\(type)")
+            }
+        }
     }
 
     @Test("scattered moves rows like reordered for every width and for dictionary codes; a permutation must be one")

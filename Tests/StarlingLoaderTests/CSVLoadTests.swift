@@ -172,6 +172,19 @@ struct CSVLoadTests {
         #expect(try fixture2.rows("t").map { $0[1] } == [.string("café"), .string("€“x")])
     }
 
+    @Test("a batch's text counts as ASCII only when every byte is, wherever the first other byte falls")
+    func asciiText() {
+        for length in [0, 1, 7, 8, 9, 31, 64, 65] {
+            let ascii = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+            #expect(ascii.withUnsafeBytes { BatchConverter.isASCII($0) })
+            for position in 0..<length {
+                var other = ascii
+                other[position] = 0xC3
+                #expect(!other.withUnsafeBytes { BatchConverter.isASCII($0) }, "byte \(position) of \(length)")
+            }
+        }
+    }
+
     @Test("gzip and zstd inputs; truncated compressed input aborts cleanly")
     func compressed() throws {
         let fixture = try LoaderFixture(schema: Self.schema)
