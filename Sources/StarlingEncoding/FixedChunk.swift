@@ -148,11 +148,15 @@ struct FixedChunk {
         // Packed runs cost at least their frame-of-reference values; the longest run (for the
         // lengths' width) is only looked for when that lower bound can beat every other size.
         var lengthWidth = 0
+        // The runs, once found for that, are kept for writing them.
+        var foundRuns: (values: [Int64], lengths: [Int])?
         if typeClass == .integer {
             let valuesSize = 14 + BitPacking.packedByteCount(count: runs, width: frameWidth)
             let best = sizes.map(\.1).min() ?? Int.max
             if forced == .packedRunLength || (forced == nil && valuesSize < best) {
-                lengthWidth = BitPacking.bitWidth(of: UInt64(max(longestRun() - 1, 0)))
+                let found = self.runs(count: runs)
+                foundRuns = found
+                lengthWidth = BitPacking.bitWidth(of: UInt64(max((found.lengths.max() ?? 0) - 1, 0)))
                 sizes.append((.packedRunLength, valuesSize + BitPacking.packedByteCount(count: runs, width: lengthWidth)))
             }
         }
@@ -203,7 +207,7 @@ struct FixedChunk {
             writer.write(littleEndian: reference)
             writer.write(UInt8(valueWidth))
             writer.write(UInt8(lengthWidth))
-            let (runValues, runLengths) = self.runs(count: runs)
+            let (runValues, runLengths) = foundRuns ?? self.runs(count: runs)
             runValues.withUnsafeBufferPointer { BitPacking.pack($0, minus: reference, width: valueWidth, into: &writer) }
             BitPacking.pack(runLengths.lazy.map { UInt64($0 &- 1) }, width: lengthWidth, into: &writer)
         case .bitPacked:
@@ -260,18 +264,5 @@ struct FixedChunk {
             }
         }
         return (runValues, runLengths)
-    }
-
-    /// The length of the longest run of equal values (0 for no values).
-    func longestRun() -> Int {
-        values.withUnsafeBufferPointer { values in
-            guard !values.isEmpty else { return 0 }
-            var longest = 1, current = 1
-            for index in 1..<values.count {
-                current = values[index] == values[index - 1] ? current &+ 1 : 1
-                longest = Swift.max(longest, current)
-            }
-            return longest
-        }
     }
 }
