@@ -244,24 +244,45 @@ struct FixedChunk {
     /// The maximal runs of equal values: `count` (the number of runs, known from the analysis)
     /// run values and their lengths. Row groups hold at most 2^22 rows, so lengths fit a `UInt32`.
     func runs(count: Int) -> (values: [Int64], lengths: [Int]) {
-        var runValues = [Int64](repeating: 0, count: count)
-        var runLengths = [Int](repeating: 0, count: count)
-        values.withUnsafeBufferPointer { values in
-            runValues.withUnsafeMutableBufferPointer { runValues in
-                runLengths.withUnsafeMutableBufferPointer { runLengths in
-                    guard let first = values.first, count > 0 else { return }
+        // Without a branch per row: every row writes its value as the current run's and its
+        // index as the current run's end, and a change of value moves to the next run (run
+        // lengths of a few rows would mispredict a branch at most run ends).
+        precondition(count >= 0, "negative run count")
+        let rows = values.count
+        guard rows > 0, count > 0 else { return ([], []) }
+        var complete = true
+        var runEnds = [Int](repeating: 0, count: count)
+        let runValues = values.withUnsafeBufferPointer { values in
+            runEnds.withUnsafeMutableBufferPointer { runEnds in
+                [Int64](unsafeUninitializedCapacity: count) { runValues, initialized in
+                    runValues[0] = values[0]
                     var run = 0
-                    runValues[0] = first
-                    var start = 0
-                    for index in 1..<values.count where values[index] != values[index - 1] {
-                        runLengths[run] = index - start
-                        run += 1
+                    for index in 1..<rows {
+                        // 1 when the value differs from the previous one, by arithmetic (a
+                        // comparison here is compiled to a branch).
+                        let difference = UInt64(bitPattern: values[index] ^ values[index &- 1])
+                        let changes = Int(truncatingIfNeeded: (difference | (0 &- difference)) >> 63)
+                        runEnds[run] = index
+                        run &+= changes
+                        // `run` stays below `count` when `count` is the number of runs; a wrong
+                        // count is caught here rather than written past the end.
+                        guard run < count else { complete = false; break }
                         runValues[run] = values[index]
-                        start = index
                     }
-                    runLengths[run] = values.count - start
+                    if complete {
+                        runEnds[run] = rows
+                        complete = run == count &- 1
+                    }
+                    initialized = count
                 }
             }
+        }
+        precondition(complete, "run count does not match the values")
+        var runLengths = runEnds
+        var start = 0
+        for run in 0..<count {
+            runLengths[run] = runEnds[run] &- start
+            start = runEnds[run]
         }
         return (runValues, runLengths)
     }

@@ -34,7 +34,11 @@ public struct HyperLogLog: Sendable {
         let limit = 64 - HyperLogLog.precision
         registers.withUnsafeMutableBufferPointer { registers in
             for value in values {
-                let hash = XXHash64.mix(UInt64(bitPattern: value))
+                // One full-width multiplication, its halves folded (wyhash's mix): the high bits
+                // (the register) and the rest (the rank) avalanche well enough for a sketch, at a
+                // third of the multiplications of xxHash's avalanche.
+                let product = (UInt64(bitPattern: value) ^ 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: 0xD6E8_FEB8_6659_FD93)
+                let hash = product.high ^ product.low
                 let index = Int(hash >> shift)
                 let rank = UInt8(min((hash << UInt64(HyperLogLog.precision)).leadingZeroBitCount, limit) + 1)
                 if registers[index] < rank { registers[index] = rank }
