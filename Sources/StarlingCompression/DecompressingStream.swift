@@ -83,6 +83,13 @@ public final class DecompressingStream {
     /// Fills `output` with decompressed bytes; returns how many (0 only at the end of the data).
     public func read(into output: UnsafeMutableRawBufferPointer) throws -> Int {
         guard output.count > 0 else { return 0 }
+        // Uncompressed input with nothing buffered goes straight into `output`: no second copy.
+        if compression == .none, inputStart >= inputEnd {
+            guard !sourceFinished else { return 0 }
+            let count = try source(output)
+            if count == 0 { sourceFinished = true }
+            return count
+        }
         while true {
             try refill()
             let available = inputEnd - inputStart

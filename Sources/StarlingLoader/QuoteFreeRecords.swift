@@ -69,6 +69,7 @@ struct QuoteFreeRecords {
         let delimiters = CSVTokenizer.pattern(delimiter)
         let missing = CSVRecords.FieldSpan(start: 0, end: 0, kind: .null)
         let expected = expectedFields
+        let textCount = text.count
         bounds.withUnsafeBufferPointer { bounds in
             slotOfField.withUnsafeBufferPointer { slotOfField in
                 precondition(records.upperBound <= bounds.count && bounds[records].allSatisfy { Int($0.end) <= text.count }, "records outside the text")
@@ -94,6 +95,18 @@ struct QuoteFreeRecords {
                             found &= found &- 1
                         }
                         position &+= 8
+                    }
+                    if position < end, position &+ 8 <= textCount {
+                        // The record's last few bytes: one load that reaches past its end (into
+                        // the line end and the next record, still inside the text), with the
+                        // delimiters found beyond the end masked off.
+                        let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+                        var found = CSVTokenizer.zeroBytes(word ^ delimiters) & ((1 &<< UInt64((end &- position) &* 8)) &- 1)
+                        while found != 0 {
+                            endField(at: position &+ found.trailingZeroBitCount >> 3)
+                            found &= found &- 1
+                        }
+                        position = end
                     }
                     while position < end {
                         if base[position] == delimiter { endField(at: position) }
