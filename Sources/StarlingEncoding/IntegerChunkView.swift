@@ -269,7 +269,8 @@ public struct IntegerChunkView: @unchecked Sendable {
     private func selectRuns(among candidates: [Int32]?, _ keep: (Int64) -> Int) -> [Int32] {
         runEnds.withUnsafeBufferPointer { ends in
             entries.withUnsafeBufferPointer { values in
-                [Int32](unsafeUninitializedCapacity: candidates?.count ?? count) { output, initialized in
+                // Eight rows of slack: a short run is written whole whether it is kept or not.
+                [Int32](unsafeUninitializedCapacity: (candidates?.count ?? count) &+ 8) { output, initialized in
                     var kept = 0
                     var start: Int32 = 0
                     if let candidates {
@@ -286,9 +287,21 @@ public struct IntegerChunkView: @unchecked Sendable {
                             }
                         }
                     } else {
+                        // A run of up to 8 rows (an order's lines, say) is stored as one vector of
+                        // its row numbers and kept by moving the output position by its length
+                        // times the test: no branch on the test, which is as unpredictable as the
+                        // filter is selective. Longer runs are written only when kept. `kept` never
+                        // passes `start`, so the vector ends within the slack.
+                        let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
+                        let target = UnsafeMutableRawPointer(output.baseAddress)
                         for run in 0..<ends.count {
                             let end = ends[run]
-                            if keep(values[run]) != 0 {
+                            let length = end &- start
+                            let step = keep(values[run])
+                            if length <= 8, let target {
+                                target.storeBytes(of: SIMD8(repeating: start) &+ lanes, toByteOffset: kept &<< 2, as: SIMD8<Int32>.self)
+                                kept &+= step &* Int(length)
+                            } else if step != 0 {
                                 var row = start
                                 while row < end {
                                     output[kept] = row

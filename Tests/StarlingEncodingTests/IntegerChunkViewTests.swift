@@ -53,6 +53,31 @@ struct IntegerChunkViewTests {
         #expect(try view.select(qualifying: bitmap, among: candidates) == candidates.filter { passes(codes[Int($0)]) })
     }
 
+    @Test("run-length selects agree with a row-by-row filter for runs shorter, equal to and longer than 8 rows",
+          arguments: [Encoding.runLength, .packedRunLength])
+    func selectsRunsOfEveryLength(encoding: Encoding) throws {
+        // Short runs are written as 8-row vectors and kept by moving the output position; runs
+        // of 9 or more rows are written only when kept. Lengths 1...20 in a shuffled order, each
+        // value kept or not, and chunks ending on a short and on a long run.
+        var random = SplitMix64(seed: 11)
+        for lastLength in [1, 8, 9, 20] {
+            var codes: [Int64] = []
+            for index in 0..<400 {
+                let length = 1 + Int(random.next() % 20)
+                codes += Array(repeating: Int64(1 + index % 50), count: length)
+            }
+            codes += Array(repeating: 3, count: lastLength)
+            let view = try #require(try Self.view(codes, type: .integer, encoding: encoding))
+            for keptModulus in [1, 2, 3, 50] {
+                let qualifies = (0...50).map { $0 != 0 && $0 % keptModulus == 0 }
+                let expected = codes.indices.filter { qualifies[Int(codes[$0])] }.map { Int32($0) }
+                #expect(try view.select(qualifying: CodeBitmap(qualifies), among: nil) == expected)
+                #expect(try view.select(from: 1, through: Int64(keptModulus), among: nil)
+                        == codes.indices.filter { codes[$0] <= Int64(keptModulus) }.map { Int32($0) })
+            }
+        }
+    }
+
     @Test("select keeps the rows whose value lies in a closed range, in order, for any bounds",
           arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength, .packedRunLength])
     func selectsRange(encoding: Encoding) throws {
