@@ -37,14 +37,20 @@ public struct IntegerChunkView: @unchecked Sendable {
     /// The dictionary, for `.dictionary`; the run values, for `.runs`.
     let entries: [Int64]
     /// For `.runs`: where each run ends (exclusive), ascending, the last equal to `count`.
-    var runEnds: [Int32] = []
+    var runEnds: [Int32] = [] {
+        didSet { runDirectory = RunDirectory(ends: runEnds, count: count) }
+    }
+    /// For `.runs`: the run of any row in constant time, for gathers.
+    private(set) var runDirectory = RunDirectory(ends: [], count: 0)
     /// The number of rows.
     public let count: Int
 
     /// Bytes of run arrays this view holds (unpacked from a run-length chunk), 0 for layouts read
     /// straight from the encoded bytes.
     public var decodedByteCount: Int {
-        if case .runs = layout { return entries.count * MemoryLayout<Int64>.size + runEnds.count * MemoryLayout<Int32>.size }
+        if case .runs = layout {
+            return entries.count * MemoryLayout<Int64>.size + runEnds.count * MemoryLayout<Int32>.size + runDirectory.byteCount
+        }
         return 0
     }
 
@@ -342,16 +348,15 @@ public struct IntegerChunkView: @unchecked Sendable {
             }
             if let badCode { bad = badCode }
         case .runs:
-            // Rows arrive in ascending order (selections are), so a cursor moves forward through
-            // the runs; a row behind it restarts the search. Every row is below `count`, the last
-            // run's end, so the cursor never passes the last run.
-            runEnds.withUnsafeBufferPointer { ends in
-                entries.withUnsafeBufferPointer { values in
-                    var run = 0
-                    Self.visit(rows, count, body) { row in
-                        if run > 0, row < Int(ends[run &- 1]) { run = 0 }
-                        while row >= Int(ends[run]) { run &+= 1 }
-                        return values[run]
+            // Each row's run from the directory: no cursor to step, in any order of rows. Rows
+            // are below `count` (selections are); a stray one is clamped to the last row.
+            runDirectory.starts.withUnsafeBufferPointer { starts in
+                runDirectory.ranks.withUnsafeBufferPointer { ranks in
+                    entries.withUnsafeBufferPointer { values in
+                        let last = count &- 1
+                        Self.visit(rows, count, body) { row in
+                            values[RunDirectory.run(of: Swift.min(row, last), starts: starts, ranks: ranks)]
+                        }
                     }
                 }
             }
