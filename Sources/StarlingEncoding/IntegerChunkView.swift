@@ -37,19 +37,35 @@ public struct IntegerChunkView: @unchecked Sendable {
     /// The dictionary, for `.dictionary`; the run values, for `.runs`.
     let entries: [Int64]
     /// For `.runs`: where each run ends (exclusive), ascending, the last equal to `count`.
-    var runEnds: [Int32] = [] {
-        didSet { runDirectory = RunDirectory(ends: runEnds, count: count) }
-    }
-    /// For `.runs`: the run of any row in constant time, for gathers.
-    private(set) var runDirectory = RunDirectory(ends: [], count: 0)
+    let runEnds: [Int32]
+    /// For `.runs` whose runs average under 64 rows: the run of any row in constant time, for
+    /// gathers (longer runs are few, and a cursor steps through them cheaply).
+    let runDirectory: RunDirectory?
     /// The number of rows.
     public let count: Int
+
+    /// A view of `count` rows laid out as `layout`; for `.runs`, `runEnds` are the runs' ends,
+    /// checked by the caller to ascend strictly to `count`.
+    init(owner: ByteStorage, bytes: UnsafeRawBufferPointer, layout: Layout, width: Int, entries: [Int64], runEnds: [Int32] = [], count: Int) {
+        self.owner = owner
+        self.bytes = bytes
+        self.layout = layout
+        self.width = width
+        self.entries = entries
+        self.runEnds = runEnds
+        self.count = count
+        if case .runs = layout, runEnds.count &* 64 > count {
+            runDirectory = RunDirectory(ends: runEnds, count: count)
+        } else {
+            runDirectory = nil
+        }
+    }
 
     /// Bytes of run arrays this view holds (unpacked from a run-length chunk), 0 for layouts read
     /// straight from the encoded bytes.
     public var decodedByteCount: Int {
         if case .runs = layout {
-            return entries.count * MemoryLayout<Int64>.size + runEnds.count * MemoryLayout<Int32>.size + runDirectory.byteCount
+            return entries.count * MemoryLayout<Int64>.size + runEnds.count * MemoryLayout<Int32>.size + (runDirectory?.byteCount ?? 0)
         }
         return 0
     }
@@ -67,6 +83,8 @@ public struct IntegerChunkView: @unchecked Sendable {
     public static func make(_ encoded: UnsafeRawBufferPointer, owner: ByteStorage, encoding: Encoding, physical: PhysicalType, count: Int) throws(EncodedDataError) -> IntegerChunkView? {
         guard let range = physical.integerRange, physical != .boolean, let byteWidth = physical.byteWidth else { return nil }
         var reader = ByteReader(encoded)
+        // Rows are numbered with `Int32` (selections, run ends); a row group holds far fewer.
+        guard count >= 0, count <= Int(Int32.max) else { throw reader.error("\(count) rows exceed a chunk's limit of \(Int32.max)") }
         let kind = try reader.readByte("validity kind")
         guard kind == ColumnEncoder.ValidityKind.noNulls.rawValue else { return nil }
         switch encoding {
@@ -117,17 +135,14 @@ public struct IntegerChunkView: @unchecked Sendable {
             guard !zeroLength else { throw reader.error("a run of length 0 in \(runCount) runs") }
             guard row == count else { throw reader.error("runs cover \(row) rows, expected \(count)") }
             let values = widen(raw, count: runCount, byteWidth: byteWidth)
-            var view = IntegerChunkView(owner: owner, bytes: raw, layout: .runs, width: 0, entries: values, count: count)
-            view.runEnds = ends
-            return view
+            return IntegerChunkView(owner: owner, bytes: raw, layout: .runs, width: 0, entries: values, runEnds: ends, count: count)
         case .packedRunLength:
             let runs = try PackedRuns.read(&reader, count: count, range: range)
             try reader.requireEnd("the run lengths")
             // The runs are unpacked into arrays of their own: the encoded bytes (perhaps a whole
             // mapped file) need not stay alive for this view, which may be kept between queries.
-            var view = IntegerChunkView(owner: Self.noBytes, bytes: UnsafeRawBufferPointer(start: nil, count: 0), layout: .runs, width: 0, entries: runs.values, count: count)
-            view.runEnds = runs.ends
-            return view
+            return IntegerChunkView(owner: Self.noBytes, bytes: UnsafeRawBufferPointer(start: nil, count: 0), layout: .runs, width: 0,
+                                    entries: runs.values, runEnds: runs.ends, count: count)
         case .delta:
             return nil
         }
@@ -297,14 +312,15 @@ public struct IntegerChunkView: @unchecked Sendable {
                         // its row numbers and kept by moving the output position by its length
                         // times the test: no branch on the test, which is as unpredictable as the
                         // filter is selective. Longer runs are written only when kept. `kept` never
-                        // passes `start`, so the vector ends within the slack.
+                        // passes `start`, so the vector ends within the slack (run lengths are
+                        // positive: `make` checked them; a negative one would take the loop).
                         let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7)
                         let target = UnsafeMutableRawPointer(output.baseAddress)
                         for run in 0..<ends.count {
                             let end = ends[run]
                             let length = end &- start
                             let step = keep(values[run])
-                            if length <= 8, let target {
+                            if UInt32(bitPattern: length) <= 8, let target {
                                 target.storeBytes(of: SIMD8(repeating: start) &+ lanes, toByteOffset: kept &<< 2, as: SIMD8<Int32>.self)
                                 kept &+= step &* Int(length)
                             } else if step != 0 {
@@ -348,15 +364,38 @@ public struct IntegerChunkView: @unchecked Sendable {
             }
             if let badCode { bad = badCode }
         case .runs:
-            // Each row's run from the directory: no cursor to step, in any order of rows. Rows
-            // are below `count` (selections are); a stray one is clamped to the last row.
-            runDirectory.starts.withUnsafeBufferPointer { starts in
-                runDirectory.ranks.withUnsafeBufferPointer { ranks in
-                    entries.withUnsafeBufferPointer { values in
-                        let last = count &- 1
-                        Self.visit(rows, count, body) { row in
-                            values[RunDirectory.run(of: Swift.min(row, last), starts: starts, ranks: ranks)]
+            guard count > 0 else {
+                // No rows, so no runs: a row asked of an empty chunk reads as 0.
+                Self.visit(rows, count, body) { _ in 0 }
+                return
+            }
+            // Rows are below `count` (selections are); a stray one is clamped to the last row.
+            let last = UInt(count &- 1)
+            if let directory = runDirectory {
+                // Each row's run from the directory: no cursor to step, in any order of rows.
+                directory.starts.withUnsafeBufferPointer { starts in
+                    directory.ranks.withUnsafeBufferPointer { ranks in
+                        entries.withUnsafeBufferPointer { values in
+                            Self.visit(rows, count, body) { row in
+                                let clamped = Int(Swift.min(UInt(bitPattern: row), last))
+                                return values[RunDirectory.run(of: clamped, starts: starts, ranks: ranks)]
+                            }
                         }
+                    }
+                }
+                return
+            }
+            // Long runs: rows arrive in ascending order (selections are), so a cursor moves
+            // forward through the runs; a row behind it restarts the search. The last run ends
+            // at `count`, past every clamped row, so the cursor never passes it.
+            runEnds.withUnsafeBufferPointer { ends in
+                entries.withUnsafeBufferPointer { values in
+                    var run = 0
+                    Self.visit(rows, count, body) { row in
+                        let clamped = Int(Swift.min(UInt(bitPattern: row), last))
+                        if run > 0, clamped < Int(ends[run &- 1]) { run = 0 }
+                        while clamped >= Int(ends[run]) { run &+= 1 }
+                        return values[run]
                     }
                 }
             }

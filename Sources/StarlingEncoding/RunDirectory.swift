@@ -44,7 +44,7 @@ struct RunDirectory: Sendable {
     @inline(__always)
     static func run(of row: Int, starts: UnsafeBufferPointer<UInt64>, ranks: UnsafeBufferPointer<Int32>) -> Int {
         let word = row &>> 6
-        // Bits 0 ... row % 64; for bit 63 the shift wraps to 0 and the subtraction gives all ones.
+        // Bits 0 ... row % 64; for bit 63, 2 << 63 overflows to 0 and 0 &- 1 is all ones.
         let upTo = (UInt64(2) &<< UInt64(row & 63)) &- 1
         return Int(ranks[word]) &+ (starts[word] & upTo).nonzeroBitCount
     }

@@ -78,6 +78,35 @@ struct IntegerChunkViewTests {
         }
     }
 
+    @Test("runs averaging 64 rows or more are gathered by a cursor, shorter ones through the run directory; both agree with the decoder",
+          arguments: [Encoding.runLength, .packedRunLength])
+    func gathersLongAndShortRuns(encoding: Encoding) throws {
+        var random = SplitMix64(seed: 3)
+        for longest in [7, 300] {
+            var values: [Int64] = []
+            while values.count < 20_000 {
+                values += Array(repeating: Int64(random.next() % 1000), count: 1 + Int(random.next() % UInt64(longest)))
+            }
+            let view = try #require(try Self.view(values, type: .integer, encoding: encoding))
+            #expect((view.runDirectory != nil) == (longest == 7))
+            let rows = stride(from: 5, to: values.count, by: 37).map { Int32($0) }
+            #expect(try view.gather(rows) == rows.map { values[Int($0)] })
+            #expect(try view.gather([15_000, 3, 19_999, 0]) == [values[15_000], values[3], values[19_999], values[0]])
+            // A stray row (never produced by a selection) is clamped to the last row, not trusted.
+            #expect(try view.gather([-1, Int32.max]) == [values[values.count - 1], values[values.count - 1]])
+        }
+    }
+
+    @Test("a chunk said to hold more rows than an Int32 can number is an error")
+    func tooManyRows() throws {
+        let chunk = ColumnEncoder.encode(ColumnVector(type: .integer, values: [.integer(1), .integer(1)]), forcing: .runLength)
+        let storage = chunk.bytes.withUnsafeBytes { ByteStorage(copying: $0) }
+        let bytes = UnsafeRawBufferPointer(start: storage.baseAddress, count: chunk.bytes.count)
+        #expect(throws: EncodedDataError.self) {
+            try IntegerChunkView.make(bytes, owner: storage, encoding: .runLength, physical: .int32, count: Int(Int32.max) + 1)
+        }
+    }
+
     @Test("select keeps the rows whose value lies in a closed range, in order, for any bounds",
           arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength, .packedRunLength])
     func selectsRange(encoding: Encoding) throws {
