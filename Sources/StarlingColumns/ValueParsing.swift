@@ -238,12 +238,7 @@ extension Character {
 }
 
 extension String {
-    var trimmingSpaces: String {
-        var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-        return String(slice)
-    }
+    var trimmingSpaces: String { trimmed { $0 == " " || $0 == "\t" } }
 
     var replacingColons: String { filter { $0 != ":" } }
 }

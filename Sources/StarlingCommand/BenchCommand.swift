@@ -2,6 +2,7 @@
 /// query-timing loop and report of `bench run` and `bench ssb`.
 
 import ArgumentParser
+import StarlingColumns
 import StarlingEngine
 import StarlingFormat
 import StarlingSQL
@@ -191,12 +192,7 @@ extension Double {
 }
 
 extension Substring {
-    var trimmingSpaces: String {
-        var slice = self
-        while let first = slice.first, first == " " || first == "\t" || first == "\r" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" || last == "\r" { slice.removeLast() }
-        return String(slice)
-    }
+    var trimmingSpaces: String { trimmed { $0 == " " || $0 == "\t" || $0 == "\r" } }
 }
 
 extension String {

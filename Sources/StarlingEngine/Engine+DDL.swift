@@ -88,7 +88,7 @@ extension Engine {
             options[name] = ["compression", "kind", "unknown_key"].contains(name) ? option.value.lowercased() : option.value
         }
         if let tracked = options["scd_tracked_columns"] {
-            for name in tracked.split(separator: ",").map({ $0.trimmingCharacters }) where !seen.contains(name) {
+            for name in TableOptions.columnNames(tracked) where !seen.contains(name) {
                 throw SQLError("scd_tracked_columns names column \"\(name)\", which is not defined", at: create.options.first { $0.name.name.lowercased() == "scd_tracked_columns" }?.valuePosition ?? create.position)
             }
         }
@@ -213,14 +213,5 @@ extension Engine {
                            hint: "declare it \(keyColumn.type)")
         }
         return ColumnReference(table: target.name, column: key)
-    }
-}
-
-extension Substring {
-    var trimmingCharacters: String {
-        var copy = self
-        while let first = copy.first, first.isWhitespace { copy.removeFirst() }
-        while let last = copy.last, last.isWhitespace { copy.removeLast() }
-        return String(copy)
     }
 }

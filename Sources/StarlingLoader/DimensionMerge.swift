@@ -64,7 +64,7 @@ enum DimensionMerge {
         let attributes = provided.subtracting([key]).subtracting(typeTwo ? bookkeeping : [])
         var tracked = attributes
         if typeTwo, let names = table.options["scd_tracked_columns"] {
-            let wanted = Set(names.split(separator: ",").map { String($0).trimmingSpacesOnly })
+            let wanted = Set(TableOptions.columnNames(names))
             tracked = attributes.filter { wanted.contains(table.columns[$0].name) }
         }
         // The current row of each key, and every key that has any version.

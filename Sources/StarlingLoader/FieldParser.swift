@@ -207,10 +207,5 @@ enum FieldParser {
 }
 
 extension String {
-    var trimmingSpacesOnly: String {
-        var slice = Substring(self)
-        while slice.first == " " { slice.removeFirst() }
-        while slice.last == " " { slice.removeLast() }
-        return String(slice)
-    }
+    var trimmingSpacesOnly: String { trimmed { $0 == " " } }
 }

@@ -1,5 +1,6 @@
 /// The `WITH (…)` options a table accepts, and their validation.
 
+import StarlingColumns
 import StarlingCompression
 
 /// Table options, documented in `docs/sql.md`.
@@ -51,9 +52,7 @@ public enum TableOptions {
     /// The names in a comma-separated list option (`scd_tracked_columns`, `sort_key`), trimmed,
     /// empty names dropped.
     public static func columnNames(_ value: String) -> [String] {
-        value.split(separator: ",").map { part in
-            String(part.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-        }.filter { !$0.isEmpty }
+        value.split(separator: ",").map { $0.trimmed { $0 == " " || $0 == "\t" } }.filter { !$0.isEmpty }
     }
 
     /// The indices in `columns` of a table's sort key (`sort_key`), first key first; empty when it

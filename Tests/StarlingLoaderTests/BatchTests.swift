@@ -212,7 +212,7 @@ struct BatchTests {
         let fixture = try LoaderFixture(schema: """
             CREATE TABLE dim_scheme (scheme_id INTEGER PRIMARY KEY, name VARCHAR, department VARCHAR,
               valid_from DATE, valid_to DATE, is_current BOOLEAN)
-              WITH (scd_type = 2, scd_tracked_columns = 'department');
+              WITH (scd_type = 2, scd_tracked_columns = '\tdepartment ');
             CREATE TABLE fact_app (app_id INTEGER, scheme_id INTEGER REFERENCES dim_scheme, applied DATE NOT NULL)
               PARTITION BY month(applied) WITH (scd_fact_date_column = 'applied');
             """)
