@@ -150,6 +150,7 @@ public struct IntegerChunkView: @unchecked Sendable {
 
     /// The values at `rows` (every row when nil), in that order, widened to `Int64`.
     public func gather(_ rows: [Int32]?) throws(EncodedDataError) -> [Int64] {
+        try checkRows(rows)
         if case .runs = layout, rows == nil {
             var result: [Int64] = []
             result.reserveCapacity(count)
@@ -170,9 +171,27 @@ public struct IntegerChunkView: @unchecked Sendable {
         return result
     }
 
+    /// Throws unless every row of `rows` lies in `0 ..< count`: checked once per call (one pass
+    /// taking the largest row as unsigned, which the compiler vectorises), so that the loops that
+    /// follow read rows without a bounds check. Rows come from the scan's own selections, so a
+    /// row outside is a bug upstream, reported rather than read past the chunk.
+    @inline(__always)
+    func checkRows(_ rows: [Int32]?) throws(EncodedDataError) {
+        guard let rows, !rows.isEmpty else { return }
+        let largest = rows.withUnsafeBufferPointer { rows in
+            var largest: UInt32 = 0
+            for row in rows { largest = Swift.max(largest, UInt32(bitPattern: row)) }
+            return largest
+        }
+        guard Int(largest) < count else {
+            throw EncodedDataError(offset: 0, reason: "row \(Int32(bitPattern: largest)) asked of a chunk of \(count) rows")
+        }
+    }
+
     /// The rows among `candidates` (every row when nil), in order, whose value is a row code in
     /// `codes`.
     public func select(qualifying codes: CodeBitmap, among candidates: [Int32]?) throws(EncodedDataError) -> [Int32] {
+        try checkRows(candidates)
         let limit = codes.count
         return try codes.words.withUnsafeBufferPointer { words throws(EncodedDataError) in
             if case .packed(let reference) = layout, let rows = selectPacked(reference: reference, words: words, among: candidates) {
@@ -250,6 +269,7 @@ public struct IntegerChunkView: @unchecked Sendable {
     /// The rows among `candidates` (every row when nil), in order, whose value lies in
     /// `low ... high` (none when `low > high`).
     public func select(from low: Int64, through high: Int64, among candidates: [Int32]?) throws(EncodedDataError) -> [Int32] {
+        try checkRows(candidates)
         guard low <= high else { return [] }
         // One unsigned comparison: values below `low` wrap around to above `span`.
         let span = UInt64(bitPattern: high &- low)
@@ -364,22 +384,13 @@ public struct IntegerChunkView: @unchecked Sendable {
             }
             if let badCode { bad = badCode }
         case .runs:
-            guard count > 0 else {
-                // No rows, so no runs: a row asked of an empty chunk reads as 0.
-                Self.visit(rows, count, body) { _ in 0 }
-                return
-            }
-            // Rows are below `count` (selections are); a stray one is clamped to the last row.
-            let last = UInt(count &- 1)
+            // Rows lie in 0 ..< count (`checkRows`), so every row has a run.
             if let directory = runDirectory {
                 // Each row's run from the directory: no cursor to step, in any order of rows.
                 directory.starts.withUnsafeBufferPointer { starts in
                     directory.ranks.withUnsafeBufferPointer { ranks in
                         entries.withUnsafeBufferPointer { values in
-                            Self.visit(rows, count, body) { row in
-                                let clamped = Int(Swift.min(UInt(bitPattern: row), last))
-                                return values[RunDirectory.run(of: clamped, starts: starts, ranks: ranks)]
-                            }
+                            Self.visit(rows, count, body) { row in values[RunDirectory.run(of: row, starts: starts, ranks: ranks)] }
                         }
                     }
                 }
@@ -387,14 +398,13 @@ public struct IntegerChunkView: @unchecked Sendable {
             }
             // Long runs: rows arrive in ascending order (selections are), so a cursor moves
             // forward through the runs; a row behind it restarts the search. The last run ends
-            // at `count`, past every clamped row, so the cursor never passes it.
+            // at `count`, past every row, so the cursor never passes it.
             runEnds.withUnsafeBufferPointer { ends in
                 entries.withUnsafeBufferPointer { values in
                     var run = 0
                     Self.visit(rows, count, body) { row in
-                        let clamped = Int(Swift.min(UInt(bitPattern: row), last))
-                        if run > 0, clamped < Int(ends[run &- 1]) { run = 0 }
-                        while clamped >= Int(ends[run]) { run &+= 1 }
+                        if run > 0, row < Int(ends[run &- 1]) { run = 0 }
+                        while row >= Int(ends[run]) { run &+= 1 }
                         return values[run]
                     }
                 }

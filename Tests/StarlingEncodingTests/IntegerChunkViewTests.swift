@@ -92,9 +92,22 @@ struct IntegerChunkViewTests {
             let rows = stride(from: 5, to: values.count, by: 37).map { Int32($0) }
             #expect(try view.gather(rows) == rows.map { values[Int($0)] })
             #expect(try view.gather([15_000, 3, 19_999, 0]) == [values[15_000], values[3], values[19_999], values[0]])
-            // A stray row (never produced by a selection) is clamped to the last row, not trusted.
-            #expect(try view.gather([-1, Int32.max]) == [values[values.count - 1], values[values.count - 1]])
+
         }
+    }
+
+    @Test("rows outside the chunk are an error for gathers and selects of every encoding, never a read past it",
+          arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength, .packedRunLength])
+    func rowsOutside(encoding: Encoding) throws {
+        let view = try #require(try Self.view(Self.values, type: .integer, encoding: encoding))
+        let bitmap = CodeBitmap((0..<3000).map { $0 % 2 == 0 })
+        for rows: [Int32] in [[-1], [0, 5000], [4999, Int32.max], [Int32.min]] {
+            #expect(throws: EncodedDataError.self) { try view.gather(rows) }
+            #expect(throws: EncodedDataError.self) { try view.select(qualifying: bitmap, among: rows) }
+            #expect(throws: EncodedDataError.self) { try view.select(from: 0, through: 10, among: rows) }
+        }
+        #expect(try view.gather([0, 4999]) == [Self.values[0], Self.values[4999]])
+        #expect(try view.gather([]) == [])
     }
 
     @Test("a chunk said to hold more rows than an Int32 can number is an error")
