@@ -126,7 +126,7 @@ struct ShellCommandLineTests {
         #expect(completion.output.contains("starling"))
     }
 
-    @Test("exit statuses: 64 usage, 66 missing warehouse or file, 1 statement error")
+    @Test("exit statuses: 64 usage, 66 missing warehouse or file, 1 statement error, 65 damaged segment")
     func exitStatuses() throws {
         let warehouse = try CLI.warehouse()
         defer { try? FileManager.default.removeItem(atPath: warehouse) }
@@ -144,5 +144,16 @@ struct ShellCommandLineTests {
         #expect(try CLI.run(["shell"], warehouse: warehouse, input: "SELECT nope;").status == 1)
         #expect(try CLI.run(["shell"], warehouse: warehouse, input: "").status == 0)
         #expect(try CLI.run(["shell"], warehouse: warehouse, input: "\n-- only a comment\n;\n").status == 0)
+        // A query that meets a damaged segment file: 65, as `inspect --verify` says, naming the file.
+        let segments = try #require(FileManager.default.enumerator(atPath: warehouse)).compactMap { $0 as? String }
+            .filter { $0.contains("sales") && $0.hasSuffix(".stsg") }
+        let damaged = warehouse + "/" + (try #require(segments.first))
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: damaged)))
+        bytes[20] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: damaged))
+        let query = try CLI.run(["sql", "SELECT sum(s_amount), min(s_region), min(s_day) FROM sales"], warehouse: warehouse)
+        #expect(query.status == 65)
+        #expect(query.error.contains(".stsg"))
+        #expect(try CLI.run(["shell"], warehouse: warehouse, input: "SELECT sum(s_amount), min(s_region), min(s_day) FROM sales;").status == 65)
     }
 }
