@@ -256,7 +256,7 @@ public struct IntegerChunkView: @unchecked Sendable {
                         let position = row &* width
                         value = (UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position &>> 3, as: UInt64.self)) &>> UInt64(position & 7)) & mask
                     } else {
-                        value = Self.unpack(base, byteCount, Swift.min(row, count &- 1), width, mask)
+                        value = Self.unpack(base, byteCount, row, width, mask)
                     }
                     output[kept] = Int32(truncatingIfNeeded: row)
                     kept &+= keep(value)

@@ -39,8 +39,8 @@ struct RunDirectory: Sendable {
     /// Bytes the directory holds.
     var byteCount: Int { starts.count * MemoryLayout<UInt64>.size + ranks.count * MemoryLayout<Int32>.size }
 
-    /// The run holding `row`, which must be below the directory's row count (the caller checks
-    /// it once for all rows, or clamps), read from the directory's buffers.
+    /// The run holding `row`, which must lie in the directory's rows (a view checks every row
+    /// once per call), read from the directory's buffers.
     @inline(__always)
     static func run(of row: Int, starts: UnsafeBufferPointer<UInt64>, ranks: UnsafeBufferPointer<Int32>) -> Int {
         let word = row &>> 6

@@ -92,7 +92,6 @@ struct IntegerChunkViewTests {
             let rows = stride(from: 5, to: values.count, by: 37).map { Int32($0) }
             #expect(try view.gather(rows) == rows.map { values[Int($0)] })
             #expect(try view.gather([15_000, 3, 19_999, 0]) == [values[15_000], values[3], values[19_999], values[0]])
-
         }
     }
 
