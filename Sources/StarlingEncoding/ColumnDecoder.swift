@@ -52,6 +52,19 @@ public enum ColumnDecoder {
         return ColumnVector(type: type, count: count, payload: payload, validity: validity)
     }
 
+    /// The key column index a keyed chunk (``Encoding/keyed``) stores: its bytes are the
+    /// validity kind 0 (no NULLs), then the index as a little-endian `u32`, and nothing else.
+    public static func keyColumn(ofKeyed bytes: UnsafeRawBufferPointer) throws(EncodedDataError) -> Int {
+        var reader = ByteReader(bytes)
+        let kind = try reader.readByte("validity kind")
+        guard kind == ColumnEncoder.ValidityKind.noNulls.rawValue else {
+            throw EncodedDataError(offset: 0, reason: "a keyed chunk must have validity kind 0 (no NULLs), not \(kind)")
+        }
+        let column = try reader.read(UInt32.self, "key column index")
+        try reader.requireEnd("the key column index")
+        return Int(column)
+    }
+
     /// Decodes chunk bytes held in an array.
     public static func decode(_ bytes: [UInt8], encoding: Encoding, type: LogicalType, count: Int) throws(EncodedDataError) -> ColumnVector {
         var result: Result<ColumnVector, EncodedDataError> = .failure(EncodedDataError(offset: 0, reason: "not decoded"))

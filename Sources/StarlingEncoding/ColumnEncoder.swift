@@ -91,6 +91,18 @@ public enum ColumnEncoder {
         }
     }
 
+    /// A keyed chunk (``Encoding/keyed``): no values, only the index of the segment column whose
+    /// codes in the same row group look its values up in the table's keyed-values file.
+    /// `statistics` and `plainSize` are those of the values it stands for (the caller computed
+    /// them, as from ``encode(_:rows:numbering:forcing:)``); a keyed chunk never holds NULLs.
+    public static func keyed(keyColumn: Int, statistics: ChunkStatistics, plainSize: Int) -> EncodedChunk {
+        precondition(statistics.nullCount == 0 && keyColumn >= 0 && keyColumn <= Int(UInt32.max), "a keyed chunk has no NULLs and a key column index")
+        var writer = ByteWriter()
+        writer.write(ValidityKind.noNulls.rawValue)
+        writer.write(littleEndian: UInt32(keyColumn))
+        return EncodedChunk(bytes: writer.bytes, encoding: .keyed, statistics: statistics, plainSize: plainSize)
+    }
+
     static func plainSizeOfEmpty(_ type: PhysicalType, count: Int) -> Int {
         if let width = type.byteWidth { return width * count }
         return 4 * (count + 1)

@@ -16,6 +16,10 @@ public enum Encoding: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     /// Runs of equal values, their values as a frame of reference and their lengths (minus one)
     /// bit-packed. Segment read version 2.
     case packedRunLength = 5
+    /// No values of its own: each row's value is the table's keyed value at the row's code in
+    /// another column of the same row group (its key column), found through a side file the
+    /// table's catalog names. The chunk stores only the key column's index. Segment read version 3.
+    case keyed = 6
 
     public var description: String {
         switch self {
@@ -25,6 +29,7 @@ public enum Encoding: UInt8, CaseIterable, Sendable, CustomStringConvertible {
         case .bitPacked: return "bitpack"
         case .delta: return "delta"
         case .packedRunLength: return "packed-rle"
+        case .keyed: return "keyed"
         }
     }
 
@@ -34,8 +39,13 @@ public enum Encoding: UInt8, CaseIterable, Sendable, CustomStringConvertible {
         switch self {
         case .plain, .dictionary, .runLength, .bitPacked, .delta: return 1
         case .packedRunLength: return 2
+        case .keyed: return 3
         }
     }
+
+    /// The encodings that store a chunk's values (every one but ``keyed``): those the writer
+    /// chooses among, and those tests and tools may force.
+    public static let valueEncodings: [Encoding] = allCases.filter { $0 != .keyed }
 
     /// Parses the names `description` prints.
     public init?(name: String) {
@@ -47,7 +57,7 @@ public enum Encoding: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     public func supports(_ type: PhysicalTypeClass) -> Bool {
         switch self {
         case .plain, .dictionary, .runLength: return true
-        case .bitPacked, .delta, .packedRunLength: return type == .integer
+        case .bitPacked, .delta, .packedRunLength, .keyed: return type == .integer
         }
     }
 }

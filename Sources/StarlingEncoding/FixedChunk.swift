@@ -226,6 +226,8 @@ struct FixedChunk {
             BitPacking.pack(
                 (1..<max(count, 1)).lazy.map { UInt64(bitPattern: (values[$0] &- values[$0 - 1]) &- reference) },
                 width: bitWidth, into: &writer)
+        case .keyed:
+            preconditionFailure("a keyed chunk has no values to encode: ColumnEncoder.keyed writes it")
         }
 
         var statistics = ChunkStatistics(nullCount: nullCount, distinctCount: distinctCount, minimum: .null, maximum: .null)

@@ -106,6 +106,8 @@ enum FixedDecoder {
                 }
                 if outOfRange { throw reader.error("frame \(reference) + \(bitWidth) bits holds a value outside \(physical)") }
             }
+        case .keyed:
+            throw reader.error("a keyed chunk holds no values of its own: they are its table's keyed values at its key column's codes")
         case .delta:
             let first = try reader.read(Int64.self, "first value")
             let reference = try reader.read(Int64.self, "delta reference")

@@ -143,7 +143,7 @@ public struct IntegerChunkView: @unchecked Sendable {
             // mapped file) need not stay alive for this view, which may be kept between queries.
             return IntegerChunkView(owner: Self.noBytes, bytes: UnsafeRawBufferPointer(start: nil, count: 0), layout: .runs, width: 0,
                                     entries: runs.values, runEnds: runs.ends, count: count)
-        case .delta:
+        case .delta, .keyed:
             return nil
         }
     }

@@ -165,7 +165,7 @@ struct StringChunk {
             let codeWidth = BitPacking.bitWidth(of: UInt64(max(order.count - 1, 0)))
             writer.write(UInt8(codeWidth))
             BitPacking.pack(numbers.lazy.map { UInt64(codeOfNumber[Int($0)]) }, width: codeWidth, into: &writer)
-        case .bitPacked, .delta, .packedRunLength:
+        case .bitPacked, .delta, .packedRunLength, .keyed:
             preconditionFailure("unreachable: checked above")
         }
 

@@ -48,7 +48,7 @@ enum StringDecoder {
             }
             guard row == count else { throw reader.error("runs cover \(row) rows, expected \(count)") }
             return .dictionary(codes: codes, dictionary: runValues)
-        case .bitPacked, .delta, .packedRunLength:
+        case .bitPacked, .delta, .packedRunLength, .keyed:
             throw reader.error("encoding \(encoding) cannot store strings")
         }
     }

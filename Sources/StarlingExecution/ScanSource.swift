@@ -17,6 +17,9 @@ final class ScanSource: @unchecked Sendable {
     let fileColumns: [[Int?]]
     /// The filter as ranges tested on encoded chunks, and the residual conjuncts.
     let filter: ScanFilter
+    /// Per scan column stored keyed in some segment: its side files' maps (and their paths, for
+    /// errors), by key column identifier.
+    let keyedValues: [Int: [Int: (map: KeyedValues, path: String)]]
 
     init(_ specification: ScanSpecification, warehouse: Warehouse, threads: Int) throws(QueryError) {
         self.specification = specification
@@ -65,6 +68,17 @@ final class ScanSource: @unchecked Sendable {
         }
         self.morsels = morsels
         self.fileColumns = fileColumns
+        var keyedValues: [Int: [Int: (map: KeyedValues, path: String)]] = [:]
+        for (scanIndex, column) in specification.columns.enumerated() {
+            for entry in specification.table.keyedColumns ?? [] where entry.column == column.column.identifier {
+                do {
+                    keyedValues[scanIndex, default: [:]][entry.keyColumn] = (try KeyedValuesCache.values(entry, type: column.column.storedType, warehouse: warehouse), entry.path)
+                } catch {
+                    throw QueryError(.storage, error.description)
+                }
+            }
+        }
+        self.keyedValues = keyedValues
         self.codeFilters = specification.codeFilters.map { ($0, CodeBitmap($0.qualifies)) }
         self.filter = ScanFilter(specification.filter, columns: specification.columns)
     }
@@ -266,7 +280,9 @@ final class ScanSource: @unchecked Sendable {
         let reader = readers[segmentIndex]
         let rowCount = reader.footer.rowGroups[rowGroup].rowCount
         var stored: Vector
-        if let fileIndex = fileColumns[segmentIndex][scanIndex] {
+        if let fileIndex = fileColumns[segmentIndex][scanIndex], reader.footer.rowGroups[rowGroup].chunks[fileIndex].encoding == .keyed {
+            stored = try readKeyed(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, fileIndex: fileIndex, counters: &counters, selection: selection)
+        } else if let fileIndex = fileColumns[segmentIndex][scanIndex] {
             var view = view
             if view == nil { view = try integerView(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters) }
             if let view {
@@ -304,6 +320,41 @@ final class ScanSource: @unchecked Sendable {
                 indices[row] = Int32(code - 1)
             }
             return keys.gatherOrNull(indices)
+        }
+    }
+
+    /// A keyed chunk's values (for `selection`, when given): its key column's row codes, read from
+    /// the same row group, looked up in the side file's map.
+    private func readKeyed(_ scanIndex: Int, segmentIndex: Int, rowGroup: Int, fileIndex: Int, counters: inout OperatorCounters, selection: [Int32]?) throws(QueryError) -> Vector {
+        let column = specification.columns[scanIndex].column
+        let reader = readers[segmentIndex]
+        let segment = specification.segments[segmentIndex]
+        let key: Int?
+        do { key = try reader.keyColumn(rowGroup: rowGroup, column: fileIndex) } catch { throw QueryError(.storage, error.description) }
+        guard let keyFileIndex = key else { throw QueryError(.storage, "\(reader.path): \(column.name) is not keyed") }
+        guard keyFileIndex < segment.columnIdentifiers.count, let keyed = keyedValues[scanIndex]?[segment.columnIdentifiers[keyFileIndex]] else {
+            throw QueryError(.storage, "\(reader.path): \(column.name) in row group \(rowGroup) is stored keyed, but the catalog names no keyed values for it")
+        }
+        let codes: [Int64]
+        let keyChunk = reader.footer.rowGroups[rowGroup].chunks[keyFileIndex]
+        do {
+            if let view = try reader.integerView(rowGroup: rowGroup, column: keyFileIndex, cache: ChunkViewCache.shared) {
+                codes = try view.gather(selection)
+            } else {
+                let decoded = try reader.read(rowGroup: rowGroup, column: keyFileIndex)
+                codes = selection.map { decoded.widenedValues(.picked($0[...])) } ?? decoded.widenedValues
+            }
+        } catch let error as EncodedDataError {
+            throw QueryError(.storage, "\(reader.path): \(column.name)'s key column in row group \(rowGroup): \(error)")
+        } catch {
+            throw QueryError(.storage, "\(error)")
+        }
+        counters.bytesRead += keyChunk.storedLength
+        switch keyed.map.lookUp(codes) {
+        case .success(let values):
+            return Vector(type: column.storedType, count: values.count, data: .integers(values), nulls: nil)
+        case .failure(let miss):
+            throw QueryError(.storage, "\(reader.path): \(column.name) in row group \(rowGroup) looks up row code \(miss.code), which \(keyed.path) has no value for")
         }
     }
 

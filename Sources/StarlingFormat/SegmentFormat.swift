@@ -7,13 +7,13 @@ public enum SegmentFormat {
     /// `STSG`, at offset 0 and in the last 4 bytes.
     public static let magic: [UInt8] = [0x53, 0x54, 0x53, 0x47]
     /// The format version this build writes.
-    public static let writeVersion: UInt16 = 2
+    public static let writeVersion: UInt16 = 3
     /// The reader version needed to read a file this build writes when it uses no encoding of a
     /// later version; a file holding a chunk in such an encoding carries that encoding's
     /// ``Encoding/readVersion`` instead.
     public static let readVersion: UInt16 = 1
     /// The highest read version this build understands.
-    public static let supportedReadVersion: UInt16 = 2
+    public static let supportedReadVersion: UInt16 = 3
     /// Header: magic, write version, read version, 8 reserved bytes.
     public static let headerSize = 16
     /// Trailer: footer length (u32), footer checksum (u64), magic.

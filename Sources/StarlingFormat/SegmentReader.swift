@@ -168,6 +168,44 @@ public struct SegmentReader: Sendable {
         if let key { VerifiedChunks.shared.insert(key) }
     }
 
+    /// For a keyed chunk (``Encoding/keyed``), the index of its key column: the column of the same
+    /// segment whose codes in this row group look its values up in the table's keyed-values file.
+    /// Nil for a chunk in any other encoding. Checks the chunk's checksum and bytes, and that the
+    /// key column is another integer column whose chunk here is not keyed and has no NULLs.
+    public func keyColumn(rowGroup: Int, column: Int) throws(SegmentError) -> Int? {
+        precondition(footer.rowGroups.indices.contains(rowGroup) && footer.columns.indices.contains(column), "no such chunk")
+        let group = footer.rowGroups[rowGroup]
+        let chunk = group.chunks[column]
+        guard chunk.encoding == .keyed else { return nil }
+        let stored = UnsafeRawBufferPointer(rebasing: file.bytes[chunk.offset..<(chunk.offset + chunk.storedLength)])
+        try checkChecksum(stored, chunk, rowGroup: rowGroup, column: column)
+        let key: Int
+        do {
+            if chunk.compression == .none {
+                key = try ColumnDecoder.keyColumn(ofKeyed: stored)
+            } else {
+                let encoded = try Compressor.decompress(stored, codec: chunk.compression, decompressedSize: chunk.encodedLength)
+                key = try encoded.withUnsafeBytes { (bytes) throws(EncodedDataError) -> Int in try ColumnDecoder.keyColumn(ofKeyed: bytes) }
+            }
+        } catch {
+            throw chunkError(error, chunk: chunk, rowGroup: rowGroup, column: column)
+        }
+        let malformed = { (reason: String) in
+            SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "keyed chunk of column \(footer.columns[column].name) in row group \(rowGroup): \(reason)")
+        }
+        guard footer.columns[column].type.physicalType.typeClass == .integer, footer.columns[column].type != .boolean, chunk.statistics.nullCount == 0 else {
+            throw malformed("a keyed chunk holds integers (not BOOLEAN) without NULLs")
+        }
+        guard key != column, footer.columns.indices.contains(key) else {
+            throw malformed("its key column \(key) is not another of the \(footer.columns.count) columns")
+        }
+        let keyChunk = group.chunks[key]
+        guard footer.columns[key].type.physicalType.typeClass == .integer, keyChunk.encoding != .keyed, keyChunk.statistics.nullCount == 0 else {
+            throw malformed("its key column \(footer.columns[key].name) is not an integer chunk without NULLs of its own")
+        }
+        return key
+    }
+
     /// Decodes every row group of column `column`.
     public func readColumn(_ column: Int) throws(SegmentError) -> [ColumnVector] {
         var vectors: [ColumnVector] = []
@@ -181,6 +219,9 @@ public struct SegmentReader: Sendable {
     public func verify() throws(SegmentError) {
         for rowGroup in footer.rowGroups.indices {
             for column in footer.columns.indices {
+                // A keyed chunk's values live in its table's keyed-values file: here its bytes
+                // and its key column are checked.
+                if try keyColumn(rowGroup: rowGroup, column: column) != nil { continue }
                 let vector = try read(rowGroup: rowGroup, column: column)
                 let chunk = footer.rowGroups[rowGroup].chunks[column]
                 guard vector.nullCount == chunk.statistics.nullCount else {

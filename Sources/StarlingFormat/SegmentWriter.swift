@@ -12,7 +12,8 @@ public struct SegmentWriteOptions: Sendable {
     public var compression: CompressionSetting = .default
     /// Per-column codecs, by column name.
     public var columnCompression: [String: CompressionSetting] = [:]
-    /// Per-column encodings to use instead of the smallest (for tests and experiments).
+    /// Per-column encodings to use instead of the smallest (for tests and experiments), each one
+    /// of ``Encoding/valueEncodings`` (keyed chunks are asked for through `append`'s `keyed`).
     public var forcedEncodings: [String: Encoding] = [:]
     /// Store a chunk uncompressed when the codec does not make it smaller.
     public var skipIncompressibleChunks = true
@@ -75,12 +76,21 @@ public struct SegmentWriter {
     /// values are fixed-width or dictionary codes are first moved into that order whole (one
     /// forward pass, ``ColumnVector/scattered(_:)``, each original released as its copy is made
     /// when the caller hands the vectors over), the others read through it chunk by chunk.
-    public mutating func append(_ vectors: consuming [ColumnVector], order: [Int32]? = nil) throws(SegmentWriteError) {
+    /// `keyed` maps a column's index to its key column's: those columns are written as keyed
+    /// chunks (``Encoding/keyed``), their statistics still taken from their values, which the
+    /// caller has checked are the table's keyed values at the key column's codes and hold no NULLs.
+    public mutating func append(_ vectors: consuming [ColumnVector], order: [Int32]? = nil, keyed: [Int: Int] = [:]) throws(SegmentWriteError) {
         precondition(!finished, "rows appended after finish()")
         precondition(vectors.count == columns.count, "one vector per column")
         let count = vectors.first?.count ?? 0
         precondition(vectors.allSatisfy { $0.count == count }, "vectors differ in length")
         precondition(order == nil || order?.count == count, "the order must cover every row")
+        for (column, key) in keyed {
+            precondition(vectors.indices.contains(column) && vectors.indices.contains(key) && column != key && keyed[key] == nil,
+                         "a keyed column and its key column are two columns of the segment, the key not keyed itself")
+            precondition(vectors[column].nullCount == 0 && vectors[key].nullCount == 0 && columns[column].type.physicalType.typeClass == .integer
+                         && columns[key].type.physicalType.typeClass == .integer, "keyed columns and their keys are integers without NULLs")
+        }
         for (vector, column) in zip(vectors, columns) {
             precondition(vector.type == column.type, "vector type \(vector.type) for column \(column.name) of \(column.type)")
         }
@@ -111,18 +121,23 @@ public struct SegmentWriter {
                 guard !inOrder[index], let order else { return .range(start..<end) }
                 return .picked(order[start..<end])
             }
-            try appendRowGroup(vectors, rows: rows, numberings: numberings)
+            try appendRowGroup(vectors, rows: rows, numberings: numberings, keyed: keyed)
             start = end
         }
         withExtendedLifetime(vectors) {}
     }
 
-    private mutating func appendRowGroup(_ vectors: [ColumnVector], rows: [ChunkRows], numberings: [StringNumbering?]) throws(SegmentWriteError) {
+    private mutating func appendRowGroup(_ vectors: [ColumnVector], rows: [ChunkRows], numberings: [StringNumbering?], keyed: [Int: Int]) throws(SegmentWriteError) {
         let groupRows = rows.first?.count ?? 0
         var chunks: [ChunkDescriptor] = []
         for (index, (vector, column)) in zip(vectors, columns).enumerated() {
-            let encoded = ColumnEncoder.encode(vector, rows: rows[index], numbering: numberings[index], forcing: options.forcedEncodings[column.name])
-            let setting = options.columnCompression[column.name] ?? options.compression
+            var encoded = ColumnEncoder.encode(vector, rows: rows[index], numbering: numberings[index], forcing: options.forcedEncodings[column.name])
+            if let key = keyed[index] {
+                // The values were encoded for their statistics (the zone map); only the key
+                // column's index is stored.
+                encoded = ColumnEncoder.keyed(keyColumn: key, statistics: encoded.statistics, plainSize: encoded.plainSize)
+            }
+            let setting = encoded.encoding == .keyed ? CompressionSetting(.none) : options.columnCompression[column.name] ?? options.compression
             guard encoded.bytes.count <= SegmentFormat.maximumChunkBytes else {
                 throw .limit("column \(column.name) encodes to \(encoded.bytes.count) bytes in one row group, over the \(SegmentFormat.maximumChunkBytes)-byte chunk limit; use smaller row groups")
             }

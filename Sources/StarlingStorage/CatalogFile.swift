@@ -14,7 +14,8 @@ import StarlingFormat
 /// payload, the payload (the catalog as UTF-8 JSON), and the magic again.
 public enum CatalogFile {
     public static let magic: [UInt8] = [0x53, 0x54, 0x43, 0x54]
-    public static let writeVersion: UInt16 = 1
+    /// 2 since tables record keyed columns (`keyedColumns`): a version 1 writer would drop them.
+    public static let writeVersion: UInt16 = 2
     public static let readVersion: UInt16 = 1
     public static let supportedReadVersion: UInt16 = 1
     static let headerSize = 24

@@ -21,6 +21,9 @@ public struct CatalogTable: Codable, Sendable, Equatable {
     public var createdSnapshot: Int
     /// Content hashes of the extract files loaded into the table (absent until the first load).
     public var loadedFiles: [LoadedFile]?
+    /// The side files of columns stored once per dimension row code (absent until a load finds
+    /// such a column; see ``KeyedValues``).
+    public var keyedColumns: [CatalogKeyedColumn]?
 
     public init(identifier: Int, name: String, columns: [CatalogColumn], primaryKey: [String], partitioning: Partitioning?, options: [String: String], createdSnapshot: Int) {
         self.identifier = identifier
@@ -38,8 +41,15 @@ public struct CatalogTable: Codable, Sendable, Equatable {
     public var rowCount: Int { partitions.reduce(0) { $0 + $1.rowCount } }
     /// Segment files over all partitions.
     public var segmentCount: Int { partitions.reduce(0) { $0 + $1.segments.count } }
-    /// Bytes on disk over all segment files.
-    public var byteCount: Int { partitions.reduce(0) { $0 + $1.segments.reduce(0) { $0 + $1.bytes } } }
+    /// Bytes on disk over all segment files and keyed-values side files.
+    public var byteCount: Int {
+        partitions.reduce(0) { $0 + $1.segments.reduce(0) { $0 + $1.bytes } } + (keyedColumns ?? []).reduce(0) { $0 + $1.bytes }
+    }
+
+    /// The side file of column `column` keyed by column `keyColumn` (catalog identifiers).
+    public func keyedColumn(_ column: Int, by keyColumn: Int) -> CatalogKeyedColumn? {
+        keyedColumns?.first { $0.column == column && $0.keyColumn == keyColumn }
+    }
 
     /// Whether other tables may reference this one: a single-column primary key and no partitioning,
     /// so its rows keep their order and each row's position is its row code.
@@ -77,4 +87,30 @@ public struct CatalogPartition: Codable, Sendable, Equatable {
     }
 
     public var rowCount: Int { segments.reduce(0) { $0 + $1.rows } }
+}
+
+/// A column stored once per row code of one of the table's reference columns: segments hold
+/// its chunks as keyed chunks, whose values are this side file's at the key column's codes.
+public struct CatalogKeyedColumn: Codable, Sendable, Equatable {
+    /// The keyed column's identifier.
+    public var column: Int
+    /// The identifier of the reference column whose row codes index the values.
+    public var keyColumn: Int
+    /// The side file, relative to the warehouse directory (a one-column segment).
+    public var path: String
+    /// Rows of the side file: one past the highest code with a value.
+    public var codes: Int
+    /// Codes with a value.
+    public var entries: Int
+    /// Size of the side file.
+    public var bytes: Int
+
+    public init(column: Int, keyColumn: Int, path: String, codes: Int, entries: Int, bytes: Int) {
+        self.column = column
+        self.keyColumn = keyColumn
+        self.path = path
+        self.codes = codes
+        self.entries = entries
+        self.bytes = bytes
+    }
 }

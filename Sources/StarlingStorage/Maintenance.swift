@@ -44,6 +44,7 @@ extension Warehouse {
                 for partition in table.partitions {
                     for segment in partition.segments { referenced.insert(segment.path) }
                 }
+                for keyed in table.keyedColumns ?? [] { referenced.insert(keyed.path) }
             }
         }
         do {

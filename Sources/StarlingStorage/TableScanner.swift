@@ -15,8 +15,9 @@ public struct TableScanner {
     }
 
     /// The stored vectors of one segment, one per catalog column in `columns` order (row groups
-    /// concatenated; missing columns as NULL vectors).
-    public func readSegment(_ segment: CatalogSegment, columns: [CatalogColumn]) throws(StorageError) -> [ColumnVector] {
+    /// concatenated; missing columns as NULL vectors). Keyed chunks are looked up in the side
+    /// files of `table` (the segment's table).
+    public func readSegment(_ segment: CatalogSegment, columns: [CatalogColumn], table: CatalogTable? = nil) throws(StorageError) -> [ColumnVector] {
         let reader: SegmentReader
         do { reader = try SegmentReader(path: warehouse.path(segment.path)) } catch { throw StorageError(error) }
         guard reader.rowCount == segment.rows, reader.footer.columns.count == segment.columnIdentifiers.count else {
@@ -31,11 +32,41 @@ public struct TableScanner {
             guard reader.footer.columns[index].type == column.storedType else {
                 throw StorageError(.corrupt, "\(segment.path) stores \(column.name) as \(reader.footer.columns[index].type), not \(column.storedType)")
             }
-            let parts: [ColumnVector]
-            do { parts = try reader.readColumn(index) } catch { throw StorageError(error) }
+            var parts: [ColumnVector] = []
+            for rowGroup in reader.footer.rowGroups.indices {
+                do {
+                    if let key = try reader.keyColumn(rowGroup: rowGroup, column: index) {
+                        parts.append(try keyedChunk(reader, rowGroup: rowGroup, column: column, keyFileColumn: key, segment: segment, table: table))
+                    } else {
+                        parts.append(try reader.read(rowGroup: rowGroup, column: index))
+                    }
+                } catch let error as SegmentError {
+                    throw StorageError(error)
+                } catch let error as StorageError {
+                    throw error
+                } catch {
+                    throw StorageError(.corrupt, "\(error)")
+                }
+            }
             vectors.append(parts.count == 1 ? parts[0] : ColumnVector(type: column.storedType, values: parts.flatMap(\.values)))
         }
         return vectors
+    }
+
+    /// A keyed chunk's values: its key column's codes in the row group, looked up in the side file.
+    private func keyedChunk(_ reader: SegmentReader, rowGroup: Int, column: CatalogColumn, keyFileColumn: Int, segment: CatalogSegment, table: CatalogTable?) throws -> ColumnVector {
+        guard keyFileColumn < segment.columnIdentifiers.count, let table,
+              let entry = table.keyedColumn(column.identifier, by: segment.columnIdentifiers[keyFileColumn]) else {
+            throw StorageError(.corrupt, "\(segment.path): \(column.name) is stored keyed, but the catalog names no keyed values for it")
+        }
+        let map = try KeyedValuesCache.values(entry, type: column.storedType, warehouse: warehouse)
+        let codes = try reader.read(rowGroup: rowGroup, column: keyFileColumn).widenedValues
+        switch map.lookUp(codes) {
+        case .success(let values):
+            return ColumnVector(type: column.storedType, values: values.map { column.storedType == .boolean ? .boolean($0 != 0) : .integer($0) })
+        case .failure(let miss):
+            throw StorageError(.corrupt, "\(segment.path): \(column.name) in row group \(rowGroup) looks up code \(miss.code), which \(entry.path) has no value for")
+        }
     }
 
     /// Every row of `table`, as users see it (references resolved to their keys), in storage order.
@@ -51,7 +82,7 @@ public struct TableScanner {
         var rows: [[Value]] = []
         for partition in table.partitions {
             for segment in partition.segments {
-                let vectors = try readSegment(segment, columns: table.columns)
+                let vectors = try readSegment(segment, columns: table.columns, table: table)
                 for row in 0..<segment.rows {
                     var values: [Value] = []
                     for (index, column) in table.columns.enumerated() {

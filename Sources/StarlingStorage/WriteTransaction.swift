@@ -18,6 +18,8 @@ public final class WriteTransaction: @unchecked Sendable {
     public var catalog: Catalog
     /// File numbering and the files written, shared by threads writing segments at once.
     private let files = Mutex<(counter: Int, written: [String])>((0, []))
+    /// Per table identifier, the keyed columns found so far (``KeyedColumnTracker``).
+    private let keyedTrackers = Mutex<[Int: KeyedColumnTracker]>([:])
     private var finished = false
 
     init(warehouse: Warehouse, lock: WarehouseLock, base: Catalog) {
@@ -60,12 +62,13 @@ public final class WriteTransaction: @unchecked Sendable {
         options.compression = TableOptions.compression(table.options) ?? .default
         options.metadata = ["table": table.name, "partition": partitionKey, "snapshot": String(snapshot)]
         let schema = columns.map { ColumnSchema(name: $0.name, type: $0.storedType) }
+        let keyed = try keyedColumns(table: table, columns: columns, vectors: vectors)
         let bytes: [UInt8]
         let footer: SegmentFooter
         do {
             var writer = try SegmentWriter(columns: schema, options: options)
             let order = Self.sortOrder(vectors, table: table, columns: columns)
-            try writer.append(consume vectors, order: order)
+            try writer.append(consume vectors, order: order, keyed: keyed)
             footer = writer.footer
             bytes = writer.finish()
         } catch {
@@ -93,6 +96,50 @@ public final class WriteTransaction: @unchecked Sendable {
         return CatalogSegment(path: relative, rows: footer.rowCount, bytes: bytes.count, columnIdentifiers: columns.map(\.identifier), statistics: statistics, snapshot: snapshot)
     }
 
+    /// Which columns of a new segment of `table` are stored keyed (column index to key column
+    /// index), the table's tracker created on its first segment in this write.
+    private func keyedColumns(table: CatalogTable, columns: [CatalogColumn], vectors: [ColumnVector]) throws(StorageError) -> [Int: Int] {
+        guard !table.isReferenceable, columns.contains(where: { $0.references != nil }) else { return [:] }
+        return try keyedTrackers.withLock { (trackers) throws(StorageError) -> [Int: Int] in
+            let tracker: KeyedColumnTracker
+            if let kept = trackers[table.identifier] {
+                tracker = kept
+            } else {
+                tracker = try KeyedColumnTracker(table: table, warehouse: warehouse)
+                trackers[table.identifier] = tracker
+            }
+            return tracker.choose(columns: columns, vectors: vectors)
+        }
+    }
+
+    /// Writes the side files of the keyed columns that gained entries or were first used, and
+    /// records them in the tables' catalog entries.
+    private func writeKeyedValues() throws(StorageError) {
+        let trackers = keyedTrackers.withLock { $0 }
+        for (tableIdentifier, tracker) in trackers.sorted(by: { $0.key < $1.key }) {
+            guard let tableIndex = catalog.tables.firstIndex(where: { $0.identifier == tableIdentifier }) else { continue }
+            let table = catalog.tables[tableIndex]
+            for pair in tracker.pairsToWrite {
+                guard table.columns.contains(where: { $0.identifier == pair.column }) else { continue }
+                let bytes = try pair.map.encoded()
+                let relative = "\(table.dataDirectory)/keyed/\(pair.column)-\(pair.keyColumn)-\(snapshot).stsg"
+                do {
+                    try FileBytes.createDirectory(warehouse.path("\(table.dataDirectory)/keyed"))
+                    files.withLock { $0.written.append(relative) }
+                    try FileBytes.writeUnsynced(bytes, to: FileBytes.temporaryPath(for: warehouse.path(relative)))
+                } catch {
+                    throw StorageError(error)
+                }
+                let entry = CatalogKeyedColumn(column: pair.column, keyColumn: pair.keyColumn, path: relative,
+                                               codes: (pair.map.present.lastIndex(of: true) ?? -1) + 1, entries: pair.map.entryCount, bytes: bytes.count)
+                var entries = catalog.tables[tableIndex].keyedColumns ?? []
+                entries.removeAll { $0.column == pair.column && $0.keyColumn == pair.keyColumn }
+                entries.append(entry)
+                catalog.tables[tableIndex].keyedColumns = entries.sorted { ($0.column, $0.keyColumn) < ($1.column, $1.keyColumn) }
+            }
+        }
+    }
+
     /// Makes the new catalog the current snapshot, recording `operation` in the history.
     @discardableResult
     public func commit(operation: String, table: String?, detail: String? = nil) throws(StorageError) -> Catalog {
@@ -108,6 +155,7 @@ public final class WriteTransaction: @unchecked Sendable {
             rowsAdded: added.values.reduce(0) { $0 + $1.rows }, rowsRemoved: removed.values.reduce(0) { $0 + $1.rows },
             filesAdded: added.count, filesRemoved: removed.count, detail: detail))
         do {
+            try writeKeyedValues()
             try publishSegments()
         } catch {
             abandon()

@@ -117,7 +117,7 @@ struct ColumnEncoderTests {
                 values.append(Self.value(type: type, pick: trial % 3 == 0 ? current : pick, random: &random))
             }
             let vector = ColumnVector(type: type, values: values)
-            for encoding in Encoding.allCases where encoding.supports(type.physicalType.typeClass) {
+            for encoding in Encoding.valueEncodings where encoding.supports(type.physicalType.typeClass) {
                 _ = try roundTrip(vector, encoding)
             }
             _ = try roundTrip(vector, nil)
@@ -136,10 +136,25 @@ struct ColumnEncoderTests {
         }
     }
 
+    @Test("a keyed chunk stores only its key column; its bytes are checked; it has no values to decode")
+    func keyedChunk() throws {
+        let statistics = ChunkStatistics(nullCount: 0, distinctCount: 2, minimum: .integer(5), maximum: .integer(9))
+        let chunk = ColumnEncoder.keyed(keyColumn: 258, statistics: statistics, plainSize: 40)
+        #expect(chunk.bytes == [0, 2, 1, 0, 0])
+        #expect(chunk.encoding == .keyed && chunk.statistics == statistics && chunk.plainSize == 40)
+        #expect(try chunk.bytes.withUnsafeBytes { try ColumnDecoder.keyColumn(ofKeyed: $0) } == 258)
+        for bad: [UInt8] in [[], [0], [0, 2, 1, 0], [0, 2, 1, 0, 0, 0], [1, 2, 1, 0, 0], [2, 0, 0, 0, 0]] {
+            #expect(throws: EncodedDataError.self, "\(bad)") { _ = try bad.withUnsafeBytes { try ColumnDecoder.keyColumn(ofKeyed: $0) } }
+        }
+        #expect(throws: EncodedDataError.self) { _ = try ColumnDecoder.decode(chunk.bytes, encoding: .keyed, type: .integer, count: 10) }
+        #expect(!Encoding.valueEncodings.contains(.keyed) && Encoding.keyed.readVersion == 3)
+        #expect(Encoding(name: "keyed") == .keyed && !Encoding.keyed.supports(.string))
+    }
+
     @Test("decoding bad bytes throws, never traps")
     func badBytes() {
         let vector = ColumnVector(type: .integer, values: (0..<300).map { .integer(Int64($0 * $0)) })
-        for encoding in Encoding.allCases {
+        for encoding in Encoding.valueEncodings {
             let chunk = ColumnEncoder.encode(vector, forcing: encoding)
             // Every truncation fails.
             for length in 0..<chunk.bytes.count {

@@ -92,4 +92,40 @@ enum FixtureSegments {
         options.forcedEncodings = Dictionary(uniqueKeysWithValues: packedColumns.map { ($0.name, Encoding.packedRunLength) })
         return options
     }
+
+    /// `segment-v3-keyed.stsg`: an item code, a quantity, and a price keyed by the item code.
+    static let keyedColumns: [ColumnSchema] = [
+        ColumnSchema(name: "item", type: .integer),
+        ColumnSchema(name: "quantity", type: .smallint),
+        ColumnSchema(name: "price", type: .integer),
+    ]
+
+    /// Item `i`'s price is `keyedPrices[i]` (code 0 has none).
+    static let keyedPrices: [Value] = [.null, .integer(250), .integer(999), .integer(1000)]
+
+    static let keyedValues: [[Value]] = {
+        let items: [Int] = [1, 2, 1, 3, 2, 1, 3, 3]
+        return [
+            items.map { .integer(Int64($0)) },
+            [4, 1, 2, 5, 3, 1, 2, 6].map { .integer($0) },
+            items.map { keyedPrices[$0] },
+        ]
+    }()
+
+    /// Two row groups of 4 rows, uncompressed, `price` keyed by column 0 (`item`).
+    static var keyedOptions: SegmentWriteOptions {
+        var options = SegmentWriteOptions()
+        options.compression = CompressionSetting(.none)
+        options.rowGroupSize = 4
+        return options
+    }
+
+    /// `keyed-values-v3.stsg`: the side file holding `keyedPrices`, written as Starling writes
+    /// one (`KeyedValues.encoded()`): one column `value`, one row group, the default codec.
+    static var keyedValuesOptions: SegmentWriteOptions {
+        var options = SegmentWriteOptions()
+        options.rowGroupSize = SegmentFormat.maximumRowGroupRows
+        options.metadata = ["kind": "keyed values"]
+        return options
+    }
 }

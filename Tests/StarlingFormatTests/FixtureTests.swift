@@ -66,6 +66,38 @@ struct FixtureTests {
         }
     }
 
+    @Test("the keyed fixture names its key column per row group; its side file holds the prices")
+    func keyedFixture() throws {
+        let reader = try SegmentReader(path: Self.path("segment-v3-keyed.stsg"))
+        try reader.verify()
+        #expect(reader.footer.writeVersion == 3 && reader.footer.readVersion == 3)
+        #expect(reader.footer.columns == FixtureSegments.keyedColumns)
+        #expect(reader.footer.rowGroups.map(\.rowCount) == [4, 4])
+        for rowGroup in 0..<2 {
+            #expect(reader.footer.rowGroups[rowGroup].chunks.map(\.encoding) == [.bitPacked, .plain, .keyed])
+            #expect(try reader.keyColumn(rowGroup: rowGroup, column: 2) == 0)
+            #expect(try reader.keyColumn(rowGroup: rowGroup, column: 0) == nil)
+            #expect(try reader.integerView(rowGroup: rowGroup, column: 2) == nil)
+            // The zone map is the values': prices 250…1000 in the first group, 250…1000 in the second.
+            let statistics = reader.footer.rowGroups[rowGroup].chunks[2].statistics
+            #expect(statistics.nullCount == 0 && statistics.minimum == .integer(250) && statistics.maximum == .integer(1000))
+            // A keyed chunk has no values to decode on its own.
+            #expect(throws: SegmentError.self) { _ = try reader.read(rowGroup: rowGroup, column: 2) }
+        }
+        // Its values: the side file's at the item codes.
+        let side = try SegmentReader(path: Self.path("keyed-values-v3.stsg"))
+        try side.verify()
+        #expect(side.footer.readVersion == 1 && side.footer.metadata == ["kind": "keyed values"])
+        let prices = try side.readColumn(0).flatMap(\.values)
+        #expect(prices == FixtureSegments.keyedPrices)
+        let items = try reader.readColumn(0).flatMap(\.values)
+        #expect(items.map { value -> Value in
+            guard case .integer(let code) = value else { return .null }
+            return prices[Int(code)]
+        } == FixtureSegments.keyedValues[2])
+        #expect(try reader.readColumn(1).flatMap(\.values) == FixtureSegments.keyedValues[1])
+    }
+
     /// Writes the fixtures when asked, never over existing files.
     @Test("write missing fixtures (only with STARLING_WRITE_FIXTURES=1)")
     func writeFixtures() throws {
@@ -79,6 +111,12 @@ struct FixtureTests {
         files.append(("segment-v1-encodings.stsg", try SegmentWriter.encode(columns: FixtureSegments.encodingColumns, vectors: encodingVectors, options: FixtureSegments.encodingOptions)))
         let packedVectors = zip(FixtureSegments.packedColumns, FixtureSegments.packedValues).map { ColumnVector(type: $0.type, values: $1) }
         files.append(("segment-v2-packed-rle.stsg", try SegmentWriter.encode(columns: FixtureSegments.packedColumns, vectors: packedVectors, options: FixtureSegments.packedOptions)))
+        var keyedWriter = try SegmentWriter(columns: FixtureSegments.keyedColumns, options: FixtureSegments.keyedOptions)
+        try keyedWriter.append(zip(FixtureSegments.keyedColumns, FixtureSegments.keyedValues).map { ColumnVector(type: $0.type, values: $1) }, keyed: [2: 0])
+        files.append(("segment-v3-keyed.stsg", keyedWriter.finish()))
+        files.append(("keyed-values-v3.stsg", try SegmentWriter.encode(
+            columns: [ColumnSchema(name: "value", type: .integer)], vectors: [ColumnVector(type: .integer, values: FixtureSegments.keyedPrices)],
+            options: FixtureSegments.keyedValuesOptions)))
         for (name, bytes) in files where !FileManager.default.fileExists(atPath: Self.path(name)) {
             try FileBytes.writeAtomically(bytes, to: Self.path(name))
         }

@@ -1,5 +1,6 @@
 /// Corruption: every byte flip and every truncation of a small segment is caught or harmless.
 
+import Foundation
 import Testing
 @testable import StarlingFormat
 import StarlingColumns
@@ -80,12 +81,12 @@ struct SegmentCorruptionTests {
             try Self.readAll(Array("PAR1 not ours at all, but long enough".utf8))
         }
         #expect(foreign?.kind == .notASegment)
-        // A file that needs reader version 3.
+        // A file that needs reader version 4.
         let future = #expect(throws: SegmentError.self, "future version accepted") {
-            try Self.readAll(Self.withVersions(bytes, write: 3, read: 3))
+            try Self.readAll(Self.withVersions(bytes, write: 4, read: 4))
         }
         #expect(future?.kind == .unsupportedVersion)
-        #expect(future?.description.contains("reader version 3") == true)
+        #expect(future?.description.contains("reader version 4") == true)
     }
 
     @Test("a file declaring read version 1 may not use a version 2 encoding")
@@ -100,6 +101,80 @@ struct SegmentCorruptionTests {
         }
         #expect(refused?.kind == .malformed)
         #expect(refused?.description.contains("needs read version 2") == true)
+    }
+
+    /// The keyed fixture: `item`, `quantity`, and `price` keyed by `item`, in two row groups.
+    static func keyedFixture() throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: FixtureTests.path("segment-v3-keyed.stsg"))))
+    }
+
+    /// What a reader makes of the keyed fixture's bytes: both row groups' key columns for `price`,
+    /// and the other two columns' values.
+    static func readKeyed(_ bytes: [UInt8]) throws(SegmentError) -> [[Value]] {
+        let reader = try SegmentReader(bytes: bytes.withUnsafeBytes { ByteStorage(copying: $0) }, path: "fuzz.stsg")
+        try reader.verify()
+        var keys: [Value] = []
+        for rowGroup in reader.footer.rowGroups.indices {
+            keys.append(try reader.keyColumn(rowGroup: rowGroup, column: 2).map { .integer(Int64($0)) } ?? .null)
+        }
+        return [keys, try reader.readColumn(0).flatMap(\.values), try reader.readColumn(1).flatMap(\.values)]
+    }
+
+    @Test("every byte flip of a keyed segment gives a typed error or identical data")
+    func keyedByteFlips() throws {
+        let bytes = try Self.keyedFixture()
+        let values = try Self.readKeyed(bytes)
+        #expect(values[0] == [.integer(0), .integer(0)])
+        for offset in bytes.indices {
+            for mask in [0x01, 0x80, 0xFF] as [UInt8] {
+                var corrupt = bytes
+                corrupt[offset] ^= mask
+                do {
+                    #expect(try Self.readKeyed(corrupt) == values, "flip at \(offset) changed the data silently")
+                } catch {
+                    #expect(error.path == "fuzz.stsg")
+                }
+            }
+        }
+    }
+
+    @Test("a keyed chunk must name another integer column whose chunk is not keyed")
+    func keyedChunkChecks() throws {
+        let bytes = try Self.keyedFixture()
+        // The first keyed chunk is at offset 36: validity 00, then the key column as a u32.
+        #expect(Array(bytes[36..<41]) == [0, 0, 0, 0, 0])
+        for (key, reason) in [(2, "is not another"), (3, "is not another"), (0x0100_0000, "is not another")] {
+            let patched = Self.withChunkBytes(bytes, offset: 36, replacing: [0] + withUnsafeBytes(of: UInt32(key).littleEndian) { Array($0) })
+            let error = #expect(throws: SegmentError.self, "key \(key)") { _ = try Self.readKeyed(patched) }
+            #expect(error?.kind == .malformed)
+            #expect(error?.description.contains(reason) == true, "\(error?.description ?? "")")
+        }
+        // NULLs marked in a keyed chunk, or bytes after the index.
+        let withNulls = Self.withChunkBytes(bytes, offset: 36, replacing: [1, 0, 0, 0, 0])
+        #expect(throws: SegmentError.self) { _ = try Self.readKeyed(withNulls) }
+        // Key column 1 (quantity, SMALLINT without NULLs) is well-formed: the reader reports it.
+        let other = Self.withChunkBytes(bytes, offset: 36, replacing: [0, 1, 0, 0, 0])
+        #expect(try Self.readKeyed(other)[0] == [.integer(1), .integer(0)])
+    }
+
+    /// `bytes` with the 5-byte uncompressed chunk at `offset` replaced, its checksum in the
+    /// footer and the footer's checksum redone.
+    static func withChunkBytes(_ bytes: [UInt8], offset: Int, replacing chunk: [UInt8]) -> [UInt8] {
+        var patched = bytes
+        let old = XXHash64.hash(Array(bytes[offset..<(offset + chunk.count)]))
+        patched.replaceSubrange(offset..<(offset + chunk.count), with: chunk)
+        let trailer = patched.count - SegmentFormat.trailerSize
+        let footerLength = Int(patched[trailer]) | Int(patched[trailer + 1]) << 8 | Int(patched[trailer + 2]) << 16
+        let footerStart = trailer - footerLength
+        let oldBytes = withUnsafeBytes(of: old.littleEndian) { Array($0) }
+        let newBytes = withUnsafeBytes(of: XXHash64.hash(chunk).littleEndian) { Array($0) }
+        // The first chunk record with that checksum (later chunks may hold the same bytes).
+        if let start = (footerStart..<(trailer - 8)).first(where: { Array(patched[$0..<($0 + 8)]) == oldBytes }) {
+            patched.replaceSubrange(start..<(start + 8), with: newBytes)
+        }
+        var checksum = XXHash64.hash(Array(patched[footerStart..<trailer])).littleEndian
+        withUnsafeBytes(of: &checksum) { for index in 0..<8 { patched[trailer + 4 + index] = $0[index] } }
+        return patched
     }
 
     /// `bytes` with the versions in header and footer replaced and the footer checksum redone.

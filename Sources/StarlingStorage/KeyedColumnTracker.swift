@@ -1,0 +1,124 @@
+/// Finds, while a write adds segments to a fact table, the columns whose value depends only on
+/// a dimension key, so their chunks can be stored once per dimension row instead of per fact row.
+
+import StarlingColumns
+
+/// One write's view of a fact table's keyed columns (``KeyedValues``): for each pair of a value
+/// column and a reference column, the map from row code to value built from the table's side
+/// file and the rows written so far, and whether the pair still holds.
+///
+/// A segment's column (of at least ``minimumRows`` rows) is stored keyed when every row agrees with the map (rows whose code has no
+/// value yet add it) and the segment reuses codes enough to pay for the new entries: at most three
+/// new codes for every four rows (a side-file entry costs about what a row's value does). A row that disagrees retires the pair for the rest of the write
+/// (its new codes from that segment are taken back); the segments already keyed stay correct,
+/// because an entry, once added, never changes. Candidates are the integer columns that are not
+/// references, keys, the partition column or the sort key, against every reference column.
+final class KeyedColumnTracker {
+    /// A value column and a reference column, by catalog identifier.
+    struct Pair {
+        let column: Int
+        let keyColumn: Int
+        var map: KeyedValues
+        /// No row has disagreed in this write.
+        var holds = true
+        /// Entries were added in this write.
+        var grown = false
+        /// Some segment of this write is stored keyed by the pair.
+        var used = false
+        /// The side file the write started from.
+        let existing: CatalogKeyedColumn?
+    }
+
+    private(set) var pairs: [Pair]
+
+    /// Segments with fewer rows are stored as they are and teach the maps nothing: in a few rows
+    /// a dependency is as likely chance as rule, and there is little to save.
+    static let minimumRows = 1024
+
+    /// The pairs for `table`, their maps read from its side files; empty for a table that can
+    /// be a dimension (its rows are row codes) or has no reference column.
+    init(table: CatalogTable, warehouse: Warehouse) throws(StorageError) {
+        pairs = []
+        guard !table.isReferenceable else { return }
+        let keys = table.columns.filter { $0.references != nil }
+        guard !keys.isEmpty else { return }
+        let sortKey = Set(TableOptions.sortKey(table.options, columns: table.columns).map { table.columns[$0].identifier })
+        let excluded = Set(table.primaryKey + [table.partitioning?.column].compactMap { $0 })
+        for column in table.columns where column.references == nil && !excluded.contains(column.name) && !sortKey.contains(column.identifier) {
+            let physical = column.storedType.physicalType
+            guard physical.typeClass == .integer, physical != .boolean else { continue }
+            for key in keys {
+                let existing = table.keyedColumn(column.identifier, by: key.identifier)
+                let map = try existing.map { entry throws(StorageError) in
+                    try KeyedValuesCache.values(entry, type: column.storedType, warehouse: warehouse)
+                } ?? KeyedValues(type: column.storedType)
+                pairs.append(Pair(column: column.identifier, keyColumn: key.identifier, map: map, existing: existing))
+            }
+        }
+    }
+
+    /// Which of `vectors` (stored values, in `columns` order) a new segment stores keyed: a map
+    /// from a column's index to its key column's index, at most one key per column. Adds the
+    /// segment's new codes to the maps of the pairs that hold.
+    func choose(columns: [CatalogColumn], vectors: [ColumnVector]) -> [Int: Int] {
+        var keyed: [Int: Int] = [:]
+        // Each column widened once, for all the pairs that read it.
+        var widened: [Int: [Int64]] = [:]
+        func values(_ index: Int) -> [Int64] {
+            if let kept = widened[index] { return kept }
+            let values = vectors[index].widenedValues
+            widened[index] = values
+            return values
+        }
+        for index in pairs.indices where pairs[index].holds {
+            guard let columnIndex = columns.firstIndex(where: { $0.identifier == pairs[index].column }),
+                  let keyIndex = columns.firstIndex(where: { $0.identifier == pairs[index].keyColumn }) else { continue }
+            guard vectors[columnIndex].nullCount == 0, vectors[keyIndex].nullCount == 0, vectors[columnIndex].count >= Self.minimumRows else { continue }
+            let rows = vectors[columnIndex].count
+            let added = extend(&pairs[index], values: values(columnIndex), codes: values(keyIndex))
+            guard let added else {
+                pairs[index].holds = false
+                continue
+            }
+            if added > 0 { pairs[index].grown = true }
+            if keyed[columnIndex] == nil, added * 4 <= rows * 3 {
+                keyed[columnIndex] = keyIndex
+                pairs[index].used = true
+            }
+        }
+        return keyed
+    }
+
+    /// Adds the codes of `codes` without a value to the pair's map; the number added, or nil
+    /// (and nothing added) when a row disagrees with the map or a code is out of range.
+    private func extend(_ pair: inout Pair, values: [Int64], codes: [Int64]) -> Int? {
+        var added: [Int] = []
+        var agrees = true
+        for (value, code) in zip(values, codes) {
+            guard code >= 0, code < Int64(KeyedValues.codeLimit) else {
+                agrees = false
+                break
+            }
+            if let known = pair.map.value(of: code) {
+                if known != value {
+                    agrees = false
+                    break
+                }
+            } else {
+                pair.map.add(code: Int(code), value: value)
+                added.append(Int(code))
+            }
+        }
+        guard agrees else {
+            for code in added { pair.map.remove(code: code) }
+            return nil
+        }
+        return added.count
+    }
+
+    /// The pairs whose side file this write must (re)write: those with a file that gained
+    /// entries, and those used for the first time.
+    var pairsToWrite: [Pair] {
+        pairs.filter { $0.existing != nil ? $0.grown : $0.used }
+    }
+}
