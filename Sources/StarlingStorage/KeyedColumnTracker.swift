@@ -62,20 +62,12 @@ final class KeyedColumnTracker {
     /// segment's new codes to the maps of the pairs that hold.
     func choose(columns: [CatalogColumn], vectors: [ColumnVector]) -> [Int: Int] {
         var keyed: [Int: Int] = [:]
-        // Each column widened once, for all the pairs that read it.
-        var widened: [Int: [Int64]] = [:]
-        func values(_ index: Int) -> [Int64] {
-            if let kept = widened[index] { return kept }
-            let values = vectors[index].widenedValues
-            widened[index] = values
-            return values
-        }
         for index in pairs.indices where pairs[index].holds {
             guard let columnIndex = columns.firstIndex(where: { $0.identifier == pairs[index].column }),
                   let keyIndex = columns.firstIndex(where: { $0.identifier == pairs[index].keyColumn }) else { continue }
             guard vectors[columnIndex].nullCount == 0, vectors[keyIndex].nullCount == 0, vectors[columnIndex].count >= Self.minimumRows else { continue }
             let rows = vectors[columnIndex].count
-            let added = extend(&pairs[index], values: values(columnIndex), codes: values(keyIndex))
+            let added = extend(&pairs[index], values: vectors[columnIndex], codes: vectors[keyIndex])
             guard let added else {
                 pairs[index].holds = false
                 continue
@@ -89,25 +81,36 @@ final class KeyedColumnTracker {
         return keyed
     }
 
+    /// Rows compared per block: most pairs disagree within the first block, so their columns are
+    /// never widened whole.
+    static let blockRows = 4096
+
     /// Adds the codes of `codes` without a value to the pair's map; the number added, or nil
     /// (and nothing added) when a row disagrees with the map or a code is out of range.
-    private func extend(_ pair: inout Pair, values: [Int64], codes: [Int64]) -> Int? {
+    private func extend(_ pair: inout Pair, values: ColumnVector, codes: ColumnVector) -> Int? {
         var added: [Int] = []
         var agrees = true
-        for (value, code) in zip(values, codes) {
-            guard code >= 0, code < Int64(KeyedValues.codeLimit) else {
-                agrees = false
-                break
-            }
-            if let known = pair.map.value(of: code) {
-                if known != value {
+        var start = 0
+        blocks: while start < values.count {
+            let end = min(start + Self.blockRows, values.count)
+            let blockValues = values.widenedValues(.range(start..<end))
+            let blockCodes = codes.widenedValues(.range(start..<end))
+            for (value, code) in zip(blockValues, blockCodes) {
+                guard code >= 0, code < Int64(KeyedValues.codeLimit) else {
                     agrees = false
-                    break
+                    break blocks
                 }
-            } else {
-                pair.map.add(code: Int(code), value: value)
-                added.append(Int(code))
+                if let known = pair.map.value(of: code) {
+                    if known != value {
+                        agrees = false
+                        break blocks
+                    }
+                } else {
+                    pair.map.add(code: Int(code), value: value)
+                    added.append(Int(code))
+                }
             }
+            start = end
         }
         guard agrees else {
             for code in added { pair.map.remove(code: code) }
