@@ -115,6 +115,8 @@ final class ScanSource: @unchecked Sendable {
         var unviewed: [BoundExpression] = []
         for (index, range) in filter.ranges.enumerated() {
             let scanIndex = range.scanColumn
+            // A range the zone map proves every row passes needs neither a view nor the residual.
+            if let fileIndex = fileColumns[segmentIndex][scanIndex], Self.within(group.chunks[fileIndex].statistics, range.low, range.high) { continue }
             if views[scanIndex] == nil {
                 views[scanIndex] = try integerView(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
             }
@@ -123,7 +125,6 @@ final class ScanSource: @unchecked Sendable {
                 continue
             }
             let statistics = group.chunks[fileIndex].statistics
-            if Self.within(statistics, range.low, range.high) { continue }
             let estimate = ScanFilter.estimate(low: range.low, high: range.high, minimum: statistics.minimum, maximum: statistics.maximum)
             steps.append((Self.rank(cost: view.costPerRow, keeps: estimate), .range(index)))
         }

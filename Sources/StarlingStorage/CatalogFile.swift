@@ -16,8 +16,12 @@ public enum CatalogFile {
     public static let magic: [UInt8] = [0x53, 0x54, 0x43, 0x54]
     /// 2 since tables record keyed columns (`keyedColumns`): a version 1 writer would drop them.
     public static let writeVersion: UInt16 = 2
+    /// The read version of a catalog without keyed columns; one with them needs ``keyedReadVersion``.
     public static let readVersion: UInt16 = 1
-    public static let supportedReadVersion: UInt16 = 1
+    /// The read version of a catalog whose tables have keyed columns: a reader (or vacuum) that
+    /// did not know `keyedColumns` would lose their side files, so it must refuse the catalog.
+    public static let keyedReadVersion: UInt16 = 2
+    public static let supportedReadVersion: UInt16 = 2
     static let headerSize = 24
     /// A catalog larger than this is refused as implausible.
     static let maximumPayload = 1 << 30
@@ -31,7 +35,7 @@ public enum CatalogFile {
         var writer = ByteWriter(reservingCapacity: payload.count + headerSize + 4)
         writer.write(bytes: magic)
         writer.write(littleEndian: writeVersion)
-        writer.write(littleEndian: readVersion)
+        writer.write(littleEndian: catalog.tables.contains { !($0.keyedColumns ?? []).isEmpty } ? keyedReadVersion : readVersion)
         writer.write(littleEndian: UInt64(payload.count))
         writer.write(littleEndian: XXHash64.hash(payload))
         writer.write(bytes: payload)
@@ -90,6 +94,24 @@ public enum CatalogFile {
                         throw StorageError(.corrupt, "segment entry \(segment.path) is invalid")
                     }
                 }
+            }
+            try validateKeyedColumns(table, catalog: catalog)
+        }
+    }
+
+    /// A table's keyed columns: valid paths; a keyed column that is an integer (not BOOLEAN) and
+    /// no reference; a key column that references a table of the catalog; at most one more code
+    /// than that dimension has rows (its row codes run from 0, the unknown member); no pair twice.
+    static func validateKeyedColumns(_ table: CatalogTable, catalog: Catalog) throws(StorageError) {
+        var pairs = Set<[Int]>()
+        for entry in table.keyedColumns ?? [] {
+            let column = table.columns.first { $0.identifier == entry.column }
+            let key = table.columns.first { $0.identifier == entry.keyColumn }
+            let dimension = key?.references.flatMap { catalog.table(named: $0.table) }
+            guard let column, column.references == nil, column.type.physicalType.typeClass == .integer, column.type != .boolean,
+                  let dimension, entry.codes >= 0, entry.codes <= dimension.rowCount + 1, entry.entries >= 0, entry.bytes >= 0,
+                  !entry.path.contains(".."), !entry.path.hasPrefix("/"), pairs.insert([entry.column, entry.keyColumn]).inserted else {
+                throw StorageError(.corrupt, "keyed column entry \(entry.path) of table \(table.name) is invalid")
             }
         }
     }

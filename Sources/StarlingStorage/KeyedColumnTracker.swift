@@ -9,10 +9,12 @@ import StarlingColumns
 ///
 /// A segment's column (of at least ``minimumRows`` rows) is stored keyed when every row agrees with the map (rows whose code has no
 /// value yet add it) and the segment reuses codes enough to pay for the new entries: at most three
-/// new codes for every four rows (a side-file entry costs about what a row's value does). A row that disagrees retires the pair for the rest of the write
-/// (its new codes from that segment are taken back); the segments already keyed stay correct,
-/// because an entry, once added, never changes. Candidates are the integer columns that are not
-/// references, keys, the partition column or the sort key, against every reference column.
+/// new codes for every four rows (a side-file entry costs about what a row's value does). A row
+/// that disagrees retires the pair for the rest of the write (its new codes from that segment are
+/// taken back); the segments already keyed stay correct, because an entry, once added, never
+/// changes. A segment with rows of the unknown member (code 0, keys the dimension lacked) stores
+/// values, without retiring the pair. Candidates are the integer columns that are not references,
+/// keys, the partition column or the sort key, against every reference column.
 final class KeyedColumnTracker {
     /// A value column and a reference column, by catalog identifier.
     struct Pair {
@@ -67,9 +69,17 @@ final class KeyedColumnTracker {
                   let keyIndex = columns.firstIndex(where: { $0.identifier == pairs[index].keyColumn }) else { continue }
             guard vectors[columnIndex].nullCount == 0, vectors[keyIndex].nullCount == 0, vectors[columnIndex].count >= Self.minimumRows else { continue }
             let rows = vectors[columnIndex].count
-            let added = extend(&pairs[index], values: vectors[columnIndex], codes: vectors[keyIndex])
-            guard let added else {
+            let added: Int
+            switch extend(&pairs[index], values: vectors[columnIndex], codes: vectors[keyIndex]) {
+            case .added(let count):
+                added = count
+            case .unknownMember:
+                // Rows of keys the dimension did not have (code 0) say nothing about the rule.
+                continue
+            case .disagrees:
                 pairs[index].holds = false
+                // A map no segment used and no file holds is dropped now, not at the commit.
+                if !pairs[index].used, pairs[index].existing == nil { pairs[index].map = KeyedValues(type: pairs[index].map.type) }
                 continue
             }
             if added > 0 { pairs[index].grown = true }
@@ -85,24 +95,33 @@ final class KeyedColumnTracker {
     /// never widened whole.
     static let blockRows = 4096
 
-    /// Adds the codes of `codes` without a value to the pair's map; the number added, or nil
-    /// (and nothing added) when a row disagrees with the map or a code is out of range.
-    private func extend(_ pair: inout Pair, values: ColumnVector, codes: ColumnVector) -> Int? {
+    /// What comparing a segment's rows with a pair's map found.
+    enum Extension {
+        /// Every row agrees; this many codes were added.
+        case added(Int)
+        /// A row disagrees with the map (or has a code out of range): nothing was added.
+        case disagrees
+        /// A row has code 0, the unknown member, whose rows need not share a value: nothing was added.
+        case unknownMember
+    }
+
+    /// Adds the codes of `codes` without a value to the pair's map, when every row agrees.
+    private func extend(_ pair: inout Pair, values: ColumnVector, codes: ColumnVector) -> Extension {
         var added: [Int] = []
-        var agrees = true
+        var outcome = Extension.added(0)
         var start = 0
         blocks: while start < values.count {
             let end = min(start + Self.blockRows, values.count)
             let blockValues = values.widenedValues(.range(start..<end))
             let blockCodes = codes.widenedValues(.range(start..<end))
             for (value, code) in zip(blockValues, blockCodes) {
-                guard code >= 0, code < Int64(KeyedValues.codeLimit) else {
-                    agrees = false
+                guard code > 0, code < Int64(KeyedValues.codeLimit) else {
+                    outcome = code == 0 ? .unknownMember : .disagrees
                     break blocks
                 }
                 if let known = pair.map.value(of: code) {
                     if known != value {
-                        agrees = false
+                        outcome = .disagrees
                         break blocks
                     }
                 } else {
@@ -112,11 +131,11 @@ final class KeyedColumnTracker {
             }
             start = end
         }
-        guard agrees else {
+        guard case .added = outcome else {
             for code in added { pair.map.remove(code: code) }
-            return nil
+            return outcome
         }
-        return added.count
+        return .added(added.count)
     }
 
     /// The pairs whose side file this write must (re)write: those with a file that gained

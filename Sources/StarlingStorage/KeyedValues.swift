@@ -98,12 +98,13 @@ public struct KeyedValues: Sendable, Equatable {
     }
 
     /// Reads a side file written by ``encoded()``, checking it holds `codes` rows of one column
-    /// `value` of `type`.
+    /// `value` of `type`, an integer type other than BOOLEAN (the catalog bounds `codes` by the
+    /// dimension's rows, ``CatalogFile``).
     public static func read(path: String, type: LogicalType, codes: Int) throws(StorageError) -> KeyedValues {
         let reader: SegmentReader
         do { reader = try SegmentReader(path: path) } catch { throw StorageError(error) }
-        guard reader.footer.columns.count == 1, reader.footer.columns[0].name == "value", reader.footer.columns[0].type == type,
-              reader.rowCount == codes, codes <= codeLimit else {
+        guard type.physicalType.typeClass == .integer, type != .boolean, reader.footer.columns.count == 1, reader.footer.columns[0].name == "value",
+              reader.footer.columns[0].type == type, reader.rowCount == codes, codes <= codeLimit else {
             throw StorageError(.corrupt, "\(path) is not the keyed values the catalog names (\(codes) rows of \(type))")
         }
         var map = KeyedValues(type: type)

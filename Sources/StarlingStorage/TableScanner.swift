@@ -17,7 +17,7 @@ public struct TableScanner {
     /// The stored vectors of one segment, one per catalog column in `columns` order (row groups
     /// concatenated; missing columns as NULL vectors). Keyed chunks are looked up in the side
     /// files of `table` (the segment's table).
-    public func readSegment(_ segment: CatalogSegment, columns: [CatalogColumn], table: CatalogTable? = nil) throws(StorageError) -> [ColumnVector] {
+    public func readSegment(_ segment: CatalogSegment, columns: [CatalogColumn], table: CatalogTable) throws(StorageError) -> [ColumnVector] {
         let reader: SegmentReader
         do { reader = try SegmentReader(path: warehouse.path(segment.path)) } catch { throw StorageError(error) }
         guard reader.rowCount == segment.rows, reader.footer.columns.count == segment.columnIdentifiers.count else {
@@ -54,8 +54,8 @@ public struct TableScanner {
     }
 
     /// A keyed chunk's values: its key column's codes in the row group, looked up in the side file.
-    private func keyedChunk(_ reader: SegmentReader, rowGroup: Int, column: CatalogColumn, keyFileColumn: Int, segment: CatalogSegment, table: CatalogTable?) throws -> ColumnVector {
-        guard keyFileColumn < segment.columnIdentifiers.count, let table,
+    private func keyedChunk(_ reader: SegmentReader, rowGroup: Int, column: CatalogColumn, keyFileColumn: Int, segment: CatalogSegment, table: CatalogTable) throws -> ColumnVector {
+        guard keyFileColumn < segment.columnIdentifiers.count,
               let entry = table.keyedColumn(column.identifier, by: segment.columnIdentifiers[keyFileColumn]) else {
             throw StorageError(.corrupt, "\(segment.path): \(column.name) is stored keyed, but the catalog names no keyed values for it")
         }
@@ -108,7 +108,7 @@ public struct TableScanner {
         var keys: [Value] = []
         for partition in table.partitions {
             for segment in partition.segments {
-                keys.append(contentsOf: try readSegment(segment, columns: [keyColumn])[0].values)
+                keys.append(contentsOf: try readSegment(segment, columns: [keyColumn], table: table)[0].values)
             }
         }
         return DimensionKeys(keys: keys)

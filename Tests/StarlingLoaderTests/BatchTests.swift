@@ -25,7 +25,7 @@ struct BatchTests {
         #expect(try fixture.rows("fact_sales").map { $0[1] } == [.integer(20), .integer(10), .integer(20)])
         let catalog = try fixture.warehouse.catalog()
         let fact = try #require(catalog.table(named: "fact_sales"))
-        let stored = try TableScanner(warehouse: fixture.warehouse, catalog: catalog).readSegment(fact.partitions[1].segments[0], columns: fact.columns)
+        let stored = try TableScanner(warehouse: fixture.warehouse, catalog: catalog).readSegment(fact.partitions[1].segments[0], columns: fact.columns, table: fact)
         #expect(stored[1].values == [.integer(1), .integer(2)])
     }
 
@@ -237,7 +237,7 @@ struct BatchTests {
         let fact = try #require(catalog.table(named: "fact_app"))
         let scanner = TableScanner(warehouse: fixture.warehouse, catalog: catalog)
         var codes: [Value] = []
-        for partition in fact.partitions { for segment in partition.segments { codes += try scanner.readSegment(segment, columns: fact.columns)[1].values } }
+        for partition in fact.partitions { for segment in partition.segments { codes += try scanner.readSegment(segment, columns: fact.columns, table: fact)[1].values } }
         #expect(codes == [.integer(1), .integer(3), .integer(4), .integer(2)])
     }
 

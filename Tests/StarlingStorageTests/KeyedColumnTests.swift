@@ -172,4 +172,30 @@ struct KeyedColumnTests {
             #expect("\(error)".contains(entry.path))
         }
     }
+
+    @Test("rows of the unknown member (code 0) keep a segment as values without retiring the pair")
+    func unknownMember() throws {
+        let test = try TestWarehouse()
+        try test.run(Self.schema)
+        try test.run("INSERT INTO item VALUES " + (1...50).map { "(\($0), 'item \($0)')" }.joined(separator: ", "))
+        let table = try #require(try test.warehouse.catalog().table(named: "sale"))
+        let tracker = try KeyedColumnTracker(table: table, warehouse: test.warehouse)
+        func vectors(unknownAt: Int?) -> [ColumnVector] {
+            let rows = 0..<2000
+            let items = rows.map { $0 == unknownAt ? 0 : $0 % 50 + 1 }
+            return [
+                ColumnVector(type: .bigint, values: rows.map { .integer(Int64($0)) }),
+                ColumnVector(type: .integer, values: items.map { .integer(Int64($0)) }),
+                ColumnVector(type: .integer, values: rows.map { .integer(Int64($0 % 7)) }),
+                // The unknown member's row has a price no item has.
+                ColumnVector(type: .integer, values: items.map { .integer($0 == 0 ? 1 : Int64(Self.price($0))) }),
+                ColumnVector(type: .integer, values: rows.map { _ in .integer(0) }),
+            ]
+        }
+        let price = try #require(table.columns.firstIndex { $0.name == "s_unit_price" })
+        let item = try #require(table.columns.firstIndex { $0.name == "s_item" })
+        #expect(tracker.choose(columns: table.columns, vectors: vectors(unknownAt: 10))[price] == nil)
+        #expect(tracker.choose(columns: table.columns, vectors: vectors(unknownAt: nil))[price] == item)
+        #expect(tracker.pairsToWrite.contains { $0.column == table.columns[price].identifier && $0.map.entryCount == 50 && $0.map.value(of: 0) == nil })
+    }
 }

@@ -56,7 +56,7 @@ struct WarehouseTests {
         #expect(sales.partitions.map(\.rowCount) == [2, 1, 1])
         // Stored values are row codes: customer 7 is the second customer row, code 2.
         let scanner = TableScanner(warehouse: test.warehouse, catalog: catalog)
-        let stored = try scanner.readSegment(sales.partitions[0].segments[0], columns: sales.columns)
+        let stored = try scanner.readSegment(sales.partitions[0].segments[0], columns: sales.columns, table: sales)
         #expect(stored[1].values == [.integer(2), .integer(2)])
         #expect(stored[2].values == [.integer(1), .integer(1)])
         // Partition and segment statistics are in the catalog.
@@ -158,5 +158,39 @@ struct CatalogFileVersionTests {
         } catch {
             #expect("\(error)".contains("catalog write version 3"))
         }
+    }
+
+    @Test("a catalog with keyed columns needs read version 2; invalid keyed entries are refused")
+    func keyedReadVersion() throws {
+        let test = try TestWarehouse()
+        try test.run(KeyedColumnTests.schema)
+        try test.run("INSERT INTO item VALUES " + (1...50).map { "(\($0), 'item \($0)')" }.joined(separator: ", "))
+        try test.run(KeyedColumnTests.insert(0, 2000))
+        let catalog = try test.warehouse.catalog()
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Warehouse.snapshotPath(test.directory, catalog.snapshot))))
+        #expect(bytes[4] == 2 && bytes[6] == 2)
+        let sale = try #require(catalog.table(named: "sale"))
+        let entry = try #require(sale.keyedColumns?.first)
+        #expect(throws: Never.self) { try CatalogFile.validateKeyedColumns(sale, catalog: catalog) }
+        func withEntry(_ change: (inout CatalogKeyedColumn) -> Void) -> CatalogTable {
+            var table = sale
+            var changed = entry
+            change(&changed)
+            table.keyedColumns = [changed]
+            return table
+        }
+        let invalid = [
+            withEntry { $0.codes = 52 },                                                       // beyond the 50 items (+ code 0)
+            withEntry { $0.path = "data/../../etc/passwd" },
+            withEntry { $0.keyColumn = $0.column },                                            // the key is no reference
+            withEntry { $0.column = sale.column(named: "s_item")?.identifier ?? 0 },           // a reference is never keyed
+            withEntry { $0.column = 999 },
+        ]
+        for table in invalid {
+            #expect(throws: StorageError.self) { try CatalogFile.validateKeyedColumns(table, catalog: catalog) }
+        }
+        var twice = sale
+        twice.keyedColumns = [entry, entry]
+        #expect(throws: StorageError.self) { try CatalogFile.validateKeyedColumns(twice, catalog: catalog) }
     }
 }
