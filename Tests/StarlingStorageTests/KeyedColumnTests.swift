@@ -17,6 +17,14 @@ struct KeyedColumnTests {
         CREATE TABLE sale (s_id BIGINT, s_item INTEGER REFERENCES item (i_id), s_quantity INTEGER, s_unit_price INTEGER, s_note INTEGER);
         """
 
+    /// A fresh warehouse with the schema and items 1…`items`.
+    static func warehouse(items: Int) throws -> TestWarehouse {
+        let test = try TestWarehouse()
+        try test.run(schema)
+        try test.run("INSERT INTO item VALUES " + (1...items).map { "(\($0), 'item \($0)')" }.joined(separator: ", "))
+        return test
+    }
+
     /// The price of item `item` (1…50).
     static func price(_ item: Int) -> Int { item * 13 + 87 }
 
@@ -55,9 +63,7 @@ struct KeyedColumnTests {
 
     @Test("a column that depends on a dimension key is stored keyed, once per code, and reads back exactly")
     func keyedAcrossLoads() throws {
-        let test = try TestWarehouse()
-        try test.run(Self.schema)
-        try test.run("INSERT INTO item VALUES " + (1...50).map { "(\($0), 'item \($0)')" }.joined(separator: ", "))
+        let test = try Self.warehouse(items: 50)
         try test.run(Self.insert(0, 3000))
         try test.run(Self.insert(3000, 2000))
         #expect(try Self.encodings(test, table: "sale", column: "s_unit_price") == [[.keyed], [.keyed]])
@@ -94,9 +100,7 @@ struct KeyedColumnTests {
 
     @Test("a segment whose rows disagree with the map stores values; the next write's agreeing segments are keyed again")
     func disagreement() throws {
-        let test = try TestWarehouse()
-        try test.run(Self.schema)
-        try test.run("INSERT INTO item VALUES " + (1...50).map { "(\($0), 'item \($0)')" }.joined(separator: ", "))
+        let test = try Self.warehouse(items: 50)
         try test.run(Self.insert(0, 2000))
         try test.run(Self.insert(2000, 2000, changed: [2500]))
         try test.run(Self.insert(4000, 2000))
@@ -110,9 +114,7 @@ struct KeyedColumnTests {
 
     @Test("new codes grow the side file in a new version; rollback returns to the old one")
     func growthAndRollback() throws {
-        let test = try TestWarehouse()
-        try test.run(Self.schema)
-        try test.run("INSERT INTO item VALUES " + (1...60).map { "(\($0), 'item \($0)')" }.joined(separator: ", "))
+        let test = try Self.warehouse(items: 60)
         try test.run(Self.insert(0, 2000))
         let before = try test.warehouse.catalog()
         // Items 51…60 appear: ten new codes, in a new side file.
@@ -133,9 +135,7 @@ struct KeyedColumnTests {
 
     @Test("small segments, NULLs, dimensions and sort keys are never keyed")
     func notKeyed() throws {
-        let test = try TestWarehouse()
-        try test.run(Self.schema)
-        try test.run("INSERT INTO item VALUES " + (1...50).map { "(\($0), 'item \($0)')" }.joined(separator: ", "))
+        let test = try Self.warehouse(items: 50)
         // Under the minimum size: stored as values even though every row agrees.
         try test.run(Self.insert(0, KeyedColumnTracker.minimumRows - 1))
         #expect(try Self.encodings(test, table: "sale", column: "s_unit_price").allSatisfy { !$0.contains(.keyed) })
@@ -154,9 +154,7 @@ struct KeyedColumnTests {
 
     @Test("a side file that is missing or lacks a code is a storage error naming it, not a wrong answer")
     func damagedSideFile() throws {
-        let test = try TestWarehouse()
-        try test.run(Self.schema)
-        try test.run("INSERT INTO item VALUES " + (1...50).map { "(\($0), 'item \($0)')" }.joined(separator: ", "))
+        let test = try Self.warehouse(items: 50)
         try test.run(Self.insert(0, 2000))
         let entry = try #require(try test.warehouse.catalog().table(named: "sale")?.keyedColumns?.first)
         // A side file without item 25's price (code 25): rows of item 25 cannot be answered.
@@ -175,9 +173,7 @@ struct KeyedColumnTests {
 
     @Test("rows of the unknown member (code 0) keep a segment as values without retiring the pair")
     func unknownMember() throws {
-        let test = try TestWarehouse()
-        try test.run(Self.schema)
-        try test.run("INSERT INTO item VALUES " + (1...50).map { "(\($0), 'item \($0)')" }.joined(separator: ", "))
+        let test = try Self.warehouse(items: 50)
         let table = try #require(try test.warehouse.catalog().table(named: "sale"))
         let tracker = try KeyedColumnTracker(table: table, warehouse: test.warehouse)
         func vectors(unknownAt: Int?) -> [ColumnVector] {

@@ -162,9 +162,7 @@ struct CatalogFileVersionTests {
 
     @Test("a catalog with keyed columns needs read version 2; invalid keyed entries are refused")
     func keyedReadVersion() throws {
-        let test = try TestWarehouse()
-        try test.run(KeyedColumnTests.schema)
-        try test.run("INSERT INTO item VALUES " + (1...50).map { "(\($0), 'item \($0)')" }.joined(separator: ", "))
+        let test = try KeyedColumnTests.warehouse(items: 50)
         try test.run(KeyedColumnTests.insert(0, 2000))
         let catalog = try test.warehouse.catalog()
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Warehouse.snapshotPath(test.directory, catalog.snapshot))))
