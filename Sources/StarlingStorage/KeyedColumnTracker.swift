@@ -13,7 +13,8 @@ import StarlingColumns
 /// that disagrees retires the pair for the rest of the write (its new codes from that segment are
 /// taken back); the segments already keyed stay correct, because an entry, once added, never
 /// changes. A segment with rows of the unknown member (code 0, keys the dimension lacked) stores
-/// values, without retiring the pair. Candidates are the integer columns that are not references,
+/// values, without retiring the pair, and so does a segment whose column holds one value (it costs
+/// nothing either way). Candidates are the integer columns that are not references,
 /// keys, the partition column or the sort key, against every reference column.
 final class KeyedColumnTracker {
     /// A value column and a reference column, by catalog identifier.
@@ -69,10 +70,10 @@ final class KeyedColumnTracker {
                   let keyIndex = columns.firstIndex(where: { $0.identifier == pairs[index].keyColumn }) else { continue }
             guard vectors[columnIndex].nullCount == 0, vectors[keyIndex].nullCount == 0, vectors[columnIndex].count >= Self.minimumRows else { continue }
             let rows = vectors[columnIndex].count
-            let added: Int
+            let added: Int, varies: Bool
             switch extend(&pairs[index], values: vectors[columnIndex], codes: vectors[keyIndex]) {
-            case .added(let count):
-                added = count
+            case .added(let count, let differs):
+                (added, varies) = (count, differs)
             case .unknownMember:
                 // Rows of keys the dimension did not have (code 0) say nothing about the rule.
                 continue
@@ -83,7 +84,8 @@ final class KeyedColumnTracker {
                 continue
             }
             if added > 0 { pairs[index].grown = true }
-            if keyed[columnIndex] == nil, added * 4 <= rows * 3 {
+            // A column with one value in the segment already costs nothing stored as values.
+            if keyed[columnIndex] == nil, varies, added * 4 <= rows * 3 {
                 keyed[columnIndex] = keyIndex
                 pairs[index].used = true
             }
@@ -97,8 +99,8 @@ final class KeyedColumnTracker {
 
     /// What comparing a segment's rows with a pair's map found.
     enum Extension {
-        /// Every row agrees; this many codes were added.
-        case added(Int)
+        /// Every row agrees; this many codes were added; whether the rows hold more than one value.
+        case added(Int, varies: Bool)
         /// A row disagrees with the map (or has a code out of range): nothing was added.
         case disagrees
         /// A row has code 0, the unknown member, whose rows need not share a value: nothing was added.
@@ -108,13 +110,17 @@ final class KeyedColumnTracker {
     /// Adds the codes of `codes` without a value to the pair's map, when every row agrees.
     private func extend(_ pair: inout Pair, values: ColumnVector, codes: ColumnVector) -> Extension {
         var added: [Int] = []
-        var outcome = Extension.added(0)
+        var outcome = Extension.added(0, varies: false)
+        var first: Int64?
+        var varies = false
         var start = 0
         blocks: while start < values.count {
             let end = min(start + Self.blockRows, values.count)
             let blockValues = values.widenedValues(.range(start..<end))
             let blockCodes = codes.widenedValues(.range(start..<end))
+            if first == nil { first = blockValues.first }
             for (value, code) in zip(blockValues, blockCodes) {
+                varies = varies || value != first
                 guard code > 0, code < Int64(KeyedValues.codeLimit) else {
                     outcome = code == 0 ? .unknownMember : .disagrees
                     break blocks
@@ -135,7 +141,7 @@ final class KeyedColumnTracker {
             for code in added { pair.map.remove(code: code) }
             return outcome
         }
-        return .added(added.count)
+        return .added(added.count, varies: varies)
     }
 
     /// The pairs whose side file this write must (re)write: those with a file that gained

@@ -125,6 +125,41 @@ struct CrashSafetyTests {
         #expect(!test.files().contains { $0.contains(".tmp-") })
     }
 
+    @Test("a load that grows a keyed column's side file, killed at any step, leaves the old or the new snapshot, both readable")
+    func killedKeyedLoads() throws {
+        let test = try KeyedColumnTests.warehouse(items: 80)
+        var loaded = 0
+        for crashAt in 1...20 {
+            // Each load meets one item more than the one before, so a commit writes a new side file.
+            let items = 50 + crashAt
+            let extract = test.directory + "/extract-\(crashAt).csv"
+            let lines = ["s_id,s_item,s_quantity,s_unit_price,s_note"] + (0..<2000).map { row in
+                let item = row % items + 1
+                return "\(crashAt * 10_000 + row),\(item),\(row % 7 + 1),\(KeyedColumnTests.price(item)),0"
+            }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: extract, atomically: true, encoding: .utf8)
+            let before = try Self.state(test)["sale"] ?? []
+            let outcome = try Self.run(["load", "--warehouse", test.directory, "sale", extract], crashAt: crashAt)
+            let after = try Self.state(test)["sale"] ?? []
+            #expect(after.count == before.count || after.count == before.count + 2000, "crash point \(crashAt): \(after.count - before.count) rows appeared")
+            // Every row, keyed or not, reads back its item's price.
+            #expect(after.allSatisfy { row in
+                guard case .integer(let item) = row[1], case .integer(let price) = row[3] else { return false }
+                return price == Int64(KeyedColumnTests.price(Int(item)))
+            }, "crash point \(crashAt): a price read back wrong")
+            if !outcome.killed {
+                #expect(outcome.status == 0)
+                loaded += 1
+            }
+        }
+        #expect(loaded >= 1)
+        let keyed = try #require(try test.warehouse.catalog().table(named: "sale")?.keyedColumns)
+        #expect(keyed.contains { $0.column == 4 })
+        _ = try test.warehouse.vacuum(keepSnapshots: 1)
+        #expect(test.files().filter { $0.contains("/keyed/") } == keyed.map(\.path).sorted())
+        #expect(!test.files().contains { $0.contains(".tmp-") })
+    }
+
     @Test("a killed writer releases the lock")
     func lockReleasedOnKill() throws {
         let test = try TestWarehouse()

@@ -139,7 +139,7 @@ struct KeyedColumnTests {
         // Under the minimum size: stored as values even though every row agrees.
         try test.run(Self.insert(0, KeyedColumnTracker.minimumRows - 1))
         #expect(try Self.encodings(test, table: "sale", column: "s_unit_price").allSatisfy { !$0.contains(.keyed) })
-        // s_note depends on nothing; with NULLs it is not even tried.
+        // s_note (0, 1, 2 by row) depends on nothing; with NULLs it is not even tried.
         try test.run(Self.insert(5000, 2000, nullNotes: true))
         #expect(try Self.encodings(test, table: "sale", column: "s_note").allSatisfy { !$0.contains(.keyed) })
         #expect(try Self.encodings(test, table: "sale", column: "s_unit_price").last == [.keyed])
@@ -171,7 +171,7 @@ struct KeyedColumnTests {
         }
     }
 
-    @Test("rows of the unknown member (code 0) keep a segment as values without retiring the pair")
+    @Test("rows of the unknown member (code 0) keep a segment as values without retiring the pair; a one-valued column stays values")
     func unknownMember() throws {
         let test = try Self.warehouse(items: 50)
         let table = try #require(try test.warehouse.catalog().table(named: "sale"))
@@ -191,7 +191,10 @@ struct KeyedColumnTests {
         let price = try #require(table.columns.firstIndex { $0.name == "s_unit_price" })
         let item = try #require(table.columns.firstIndex { $0.name == "s_item" })
         #expect(tracker.choose(columns: table.columns, vectors: vectors(unknownAt: 10))[price] == nil)
-        #expect(tracker.choose(columns: table.columns, vectors: vectors(unknownAt: nil))[price] == item)
+        let chosen = tracker.choose(columns: table.columns, vectors: vectors(unknownAt: nil))
+        #expect(chosen[price] == item)
+        // s_note is 0 on every row: it agrees with any key, but one value costs nothing as values.
+        #expect(chosen[try #require(table.columns.firstIndex { $0.name == "s_note" })] == nil)
         #expect(tracker.pairsToWrite.contains { $0.column == table.columns[price].identifier && $0.map.entryCount == 50 && $0.map.value(of: 0) == nil })
     }
 }
