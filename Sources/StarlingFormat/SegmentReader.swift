@@ -89,17 +89,23 @@ public struct SegmentReader: Sendable {
         precondition(footer.rowGroups.indices.contains(rowGroup) && footer.columns.indices.contains(column), "no such chunk")
         let group = footer.rowGroups[rowGroup]
         let chunk = group.chunks[column]
+        let type = footer.columns[column].type
+        return try withEncodedBytes(rowGroup: rowGroup, column: column) { (bytes) throws(EncodedDataError) -> ColumnVector in
+            try ColumnDecoder.decode(bytes, encoding: chunk.encoding, type: type, count: group.rowCount)
+        }
+    }
+
+    /// Calls `body` with chunk (`rowGroup`, `column`)'s encoded bytes: its stored bytes, checksum
+    /// checked, decompressed when the chunk is compressed. A failure to decompress, or `body`'s
+    /// error, becomes the ``SegmentError`` that names the chunk.
+    private func withEncodedBytes<Result>(rowGroup: Int, column: Int, _ body: (UnsafeRawBufferPointer) throws(EncodedDataError) -> Result) throws(SegmentError) -> Result {
+        let chunk = footer.rowGroups[rowGroup].chunks[column]
         let stored = UnsafeRawBufferPointer(rebasing: file.bytes[chunk.offset..<(chunk.offset + chunk.storedLength)])
         try checkChecksum(stored, chunk, rowGroup: rowGroup, column: column)
-        let type = footer.columns[column].type
         do {
-            if chunk.compression == .none {
-                return try ColumnDecoder.decode(stored, encoding: chunk.encoding, type: type, count: group.rowCount)
-            }
+            if chunk.compression == .none { return try body(stored) }
             let encoded = try Compressor.decompress(stored, codec: chunk.compression, decompressedSize: chunk.encodedLength)
-            return try encoded.withUnsafeBytes { (bytes) throws(EncodedDataError) -> ColumnVector in
-                try ColumnDecoder.decode(bytes, encoding: chunk.encoding, type: type, count: group.rowCount)
-            }
+            return try encoded.withUnsafeBytes { (bytes) throws(EncodedDataError) -> Result in try body(bytes) }
         } catch {
             throw chunkError(error, chunk: chunk, rowGroup: rowGroup, column: column)
         }
@@ -177,18 +183,8 @@ public struct SegmentReader: Sendable {
         let group = footer.rowGroups[rowGroup]
         let chunk = group.chunks[column]
         guard chunk.encoding == .keyed else { return nil }
-        let stored = UnsafeRawBufferPointer(rebasing: file.bytes[chunk.offset..<(chunk.offset + chunk.storedLength)])
-        try checkChecksum(stored, chunk, rowGroup: rowGroup, column: column)
-        let key: Int
-        do {
-            if chunk.compression == .none {
-                key = try ColumnDecoder.keyColumn(ofKeyed: stored)
-            } else {
-                let encoded = try Compressor.decompress(stored, codec: chunk.compression, decompressedSize: chunk.encodedLength)
-                key = try encoded.withUnsafeBytes { (bytes) throws(EncodedDataError) -> Int in try ColumnDecoder.keyColumn(ofKeyed: bytes) }
-            }
-        } catch {
-            throw chunkError(error, chunk: chunk, rowGroup: rowGroup, column: column)
+        let key = try withEncodedBytes(rowGroup: rowGroup, column: column) { (bytes) throws(EncodedDataError) -> Int in
+            try ColumnDecoder.keyColumn(ofKeyed: bytes)
         }
         let malformed = { (reason: String) in
             SegmentError(path: path, offset: chunk.offset, kind: .malformed, reason: "keyed chunk of column \(footer.columns[column].name) in row group \(rowGroup): \(reason)")

@@ -90,13 +90,18 @@ public enum CatalogFile {
             }
             for partition in table.partitions {
                 for segment in partition.segments {
-                    guard segment.rows >= 0, segment.bytes >= 0, !segment.path.contains(".."), !segment.path.hasPrefix("/") else {
+                    guard segment.rows >= 0, segment.bytes >= 0, isWarehousePath(segment.path) else {
                         throw StorageError(.corrupt, "segment entry \(segment.path) is invalid")
                     }
                 }
             }
             try validateKeyedColumns(table, catalog: catalog)
         }
+    }
+
+    /// Whether a catalog path stays inside the warehouse: relative, without `..`.
+    static func isWarehousePath(_ path: String) -> Bool {
+        !path.contains("..") && !path.hasPrefix("/")
     }
 
     /// A table's keyed columns: valid paths; a keyed column that is an integer (not BOOLEAN) and
@@ -110,7 +115,7 @@ public enum CatalogFile {
             let dimension = key?.references.flatMap { catalog.table(named: $0.table) }
             guard let column, column.references == nil, column.type.physicalType.typeClass == .integer, column.type != .boolean,
                   let dimension, entry.codes >= 0, entry.codes <= dimension.rowCount + 1, entry.entries >= 0, entry.bytes >= 0,
-                  !entry.path.contains(".."), !entry.path.hasPrefix("/"), pairs.insert([entry.column, entry.keyColumn]).inserted else {
+                  isWarehousePath(entry.path), pairs.insert([entry.column, entry.keyColumn]).inserted else {
                 throw StorageError(.corrupt, "keyed column entry \(entry.path) of table \(table.name) is invalid")
             }
         }

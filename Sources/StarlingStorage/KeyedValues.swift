@@ -20,8 +20,9 @@ public struct KeyedValues: Sendable, Equatable {
     /// The highest code a map may hold: row codes are `Int32`.
     public static let codeLimit = Int(Int32.max)
 
-    /// An empty map for a column of `type`.
+    /// An empty map for a column of `type`, an integer type other than BOOLEAN.
     public init(type: LogicalType) {
+        precondition(type.physicalType.typeClass == .integer && type != .boolean, "keyed values are integers")
         self.type = type
         values = []
         present = []
@@ -32,6 +33,9 @@ public struct KeyedValues: Sendable, Equatable {
 
     /// One past the highest code the map has room for.
     public var codeCount: Int { values.count }
+
+    /// Rows of the side file ``encoded()`` writes: one past the highest code with a value.
+    public var fileRowCount: Int { present.lastIndex(of: true).map { $0 + 1 } ?? 0 }
 
     /// The value of `code`, or nil when the map has none.
     public func value(of code: Int64) -> Int64? {
@@ -82,10 +86,10 @@ public struct KeyedValues: Sendable, Equatable {
     /// The side file's bytes: one column `value` of ``type``, one row per code up to the highest
     /// code with a value (NULL where none).
     public func encoded() throws(StorageError) -> [UInt8] {
-        let last = present.lastIndex(of: true).map { $0 + 1 } ?? 0
-        var builder = ColumnVectorBuilder(type: type, reservingCapacity: last)
-        for code in 0..<last {
-            builder.append(present[code] ? (type == .boolean ? .boolean(values[code] != 0) : .integer(values[code])) : .null)
+        let rows = fileRowCount
+        var builder = ColumnVectorBuilder(type: type, reservingCapacity: rows)
+        for code in 0..<rows {
+            builder.append(present[code] ? .integer(values[code]) : .null)
         }
         var options = SegmentWriteOptions()
         options.rowGroupSize = SegmentFormat.maximumRowGroupRows

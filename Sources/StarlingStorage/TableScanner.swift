@@ -63,7 +63,7 @@ public struct TableScanner {
         let codes = try reader.read(rowGroup: rowGroup, column: keyFileColumn).widenedValues
         switch map.lookUp(codes) {
         case .success(let values):
-            return ColumnVector(type: column.storedType, values: values.map { column.storedType == .boolean ? .boolean($0 != 0) : .integer($0) })
+            return ColumnVector(type: column.storedType, values: values.map { .integer($0) })
         case .failure(let miss):
             throw StorageError(.corrupt, "\(segment.path): \(column.name) in row group \(rowGroup) looks up code \(miss.code), which \(entry.path) has no value for")
         }

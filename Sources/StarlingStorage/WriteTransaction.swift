@@ -74,15 +74,7 @@ public final class WriteTransaction: @unchecked Sendable {
         } catch {
             throw StorageError(.invalid, "cannot write a segment of \(table.name): \(error)")
         }
-        // Written under a temporary name now; synced and renamed into place, all together, when
-        // the write commits (one round of fsyncs per commit instead of one per file).
-        do {
-            try FileBytes.createDirectory(warehouse.path(directory))
-            files.withLock { $0.written.append(relative) }
-            try FileBytes.writeUnsynced(bytes, to: FileBytes.temporaryPath(for: warehouse.path(relative)))
-        } catch {
-            throw StorageError(error)
-        }
+        try writeFile(bytes, relative: relative, directory: directory)
         CrashPoint.reach("segment written")
         // Zone maps for the catalog, from the footer just written.
         let statistics = columns.indices.map { index in
@@ -94,6 +86,19 @@ public final class WriteTransaction: @unchecked Sendable {
                 maximum: merged.maximumTruncated ? nil : StoredValue(merged.statistics.maximum))
         }
         return CatalogSegment(path: relative, rows: footer.rowCount, bytes: bytes.count, columnIdentifiers: columns.map(\.identifier), statistics: statistics, snapshot: snapshot)
+    }
+
+    /// Writes one of this write's files (a segment or a side file) under its temporary name in
+    /// `directory`; it is synced and renamed into place, with all the others, when the write
+    /// commits (one round of fsyncs per commit instead of one per file), and removed if it is abandoned.
+    private func writeFile(_ bytes: [UInt8], relative: String, directory: String) throws(StorageError) {
+        do {
+            try FileBytes.createDirectory(warehouse.path(directory))
+            files.withLock { $0.written.append(relative) }
+            try FileBytes.writeUnsynced(bytes, to: FileBytes.temporaryPath(for: warehouse.path(relative)))
+        } catch {
+            throw StorageError(error)
+        }
     }
 
     /// Which columns of a new segment of `table` are stored keyed (column index to key column
@@ -122,16 +127,11 @@ public final class WriteTransaction: @unchecked Sendable {
             for pair in tracker.pairsToWrite {
                 guard table.columns.contains(where: { $0.identifier == pair.column }) else { continue }
                 let bytes = try pair.map.encoded()
-                let relative = "\(table.dataDirectory)/keyed/\(pair.column)-\(pair.keyColumn)-\(snapshot).stsg"
-                do {
-                    try FileBytes.createDirectory(warehouse.path("\(table.dataDirectory)/keyed"))
-                    files.withLock { $0.written.append(relative) }
-                    try FileBytes.writeUnsynced(bytes, to: FileBytes.temporaryPath(for: warehouse.path(relative)))
-                } catch {
-                    throw StorageError(error)
-                }
+                let directory = "\(table.dataDirectory)/keyed"
+                let relative = "\(directory)/\(pair.column)-\(pair.keyColumn)-\(snapshot).stsg"
+                try writeFile(bytes, relative: relative, directory: directory)
                 let entry = CatalogKeyedColumn(column: pair.column, keyColumn: pair.keyColumn, path: relative,
-                                               codes: (pair.map.present.lastIndex(of: true) ?? -1) + 1, entries: pair.map.entryCount, bytes: bytes.count)
+                                               codes: pair.map.fileRowCount, entries: pair.map.entryCount, bytes: bytes.count)
                 var entries = catalog.tables[tableIndex].keyedColumns ?? []
                 entries.removeAll { $0.column == pair.column && $0.keyColumn == pair.keyColumn }
                 entries.append(entry)
