@@ -65,11 +65,13 @@ extension QueryPlanner {
             }
             if schema == nil, let expression = commonTableExpression(named: name.name) {
                 // Plan the CTE's query without itself in scope (no recursion).
+                // Restored on every exit, errors included: the enclosing query's scopes must be intact
+                // when its own `defer` pops them.
                 let saved = commonTableExpressions
+                defer { commonTableExpressions = saved }
                 while let last = commonTableExpressions.last, last[name.name] == nil { commonTableExpressions.removeLast() }
                 if !commonTableExpressions.isEmpty { commonTableExpressions.removeLast() }
                 let planned = try plan(expression.query)
-                commonTableExpressions = saved
                 var names = planned.columns.map(\.name)
                 if let columnNames = expression.columnNames {
                     guard columnNames.count <= names.count else {

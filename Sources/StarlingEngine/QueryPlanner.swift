@@ -45,6 +45,9 @@ final class QueryPlanner {
     /// Plans a whole query.
     func plan(_ query: Query) throws(SQLError) -> PlanNode {
         var names: [String: CommonTableExpression] = [:]
+        // Pops exactly the scopes pushed here, however planning ends.
+        let depth = commonTableExpressions.count
+        defer { commonTableExpressions.removeLast(max(0, commonTableExpressions.count - depth)) }
         for expression in query.commonTableExpressions {
             guard names[expression.name.name] == nil else {
                 throw SQLError("common table expression \"\(expression.name.name)\" is defined twice", at: expression.name.position)
@@ -53,7 +56,6 @@ final class QueryPlanner {
             // Later ones may use earlier ones: push each as it is defined.
             commonTableExpressions.append([expression.name.name: expression])
         }
-        defer { commonTableExpressions.removeLast(query.commonTableExpressions.count) }
         if case .select(let select) = query.body {
             return try planSelect(select, orderBy: query.orderBy, limit: query.limit, offset: query.offset)
         }

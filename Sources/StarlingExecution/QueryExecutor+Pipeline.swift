@@ -55,12 +55,17 @@ extension QueryExecutor {
                 try Self.probe(chunk, table: table, specification: specification, matched: matched)
             }
             if let matched {
+                // The probe side's own last rows (an inner FULL JOIN's unmatched build rows), probed
+                // first: they may match build rows, and they must not be lost.
+                let upstream = pipeline.finish
                 pipeline.finish = { () throws(QueryError) -> [Chunk] in
+                    var output = try upstream?() ?? []
                     let flags = matched.flags.withLock { $0 }
                     let unmatched = flags.indices.filter { !flags[$0] }.map { Int32($0) }
-                    guard !unmatched.isEmpty else { return [] }
+                    guard !unmatched.isEmpty else { return output }
                     let nullProbe = probeTypes.map { Vector(constant: .null, type: $0, count: unmatched.count) }
-                    return [Chunk(columns: nullProbe + table.rows.gather(unmatched).columns, count: unmatched.count)]
+                    output.append(Chunk(columns: nullProbe + table.rows.gather(unmatched).columns, count: unmatched.count))
+                    return output
                 }
             }
             return pipeline
