@@ -34,8 +34,15 @@ extension QueryPlanner {
         var leafFilters = [[BoundExpression]](repeating: [], count: leafCount)
         var edges: [JoinEdge] = []
         var residuals: [BoundExpression] = []
-        for conjunct in conjuncts {
+        for conjunct in DisjunctionRules.factorCommonConjuncts(conjuncts) {
             let leaves = Set(conjunct.columnsUsed.map { from.leaf(of: $0) })
+            if leaves.count > 1 {
+                // An OR across leaves stays where it is, and what it implies for each leaf alone
+                // filters that leaf's scan too.
+                for (leaf, implied) in DisjunctionRules.impliedFilters(conjunct, groupOf: { from.leaf(of: $0) }) {
+                    leafFilters[leaf].append(implied)
+                }
+            }
             if leaves.count == 1, let leaf = leaves.first {
                 leafFilters[leaf].append(conjunct)
             } else if leaves.count == 2, case .comparison(.equal, let a, let b) = conjunct {
