@@ -6,14 +6,16 @@ import StarlingSQL
 
 extension QueryPlanner {
     func planSelect(_ select: Select, orderBy: [OrderItem], limit: Expression?, offset: Expression?) throws(SQLError) -> PlanNode {
-        let from = try planFrom(select.from)
-        let inputContext = ExpressionContext(scope: from.scope, clause: "WHERE")
+        var from = try planFrom(select.from)
         var conjuncts: [BoundExpression] = from.conditions
+        var subqueryJoins: [SubqueryJoin] = []
         if let whereClause = select.whereClause {
             if whereClause.containsAggregate {
                 throw SQLError("aggregate functions are not allowed in WHERE", at: whereClause.position, hint: "use HAVING")
             }
-            conjuncts.append(try coerce(try bind(whereClause, inputContext), to: .boolean, at: whereClause.position, what: "WHERE"))
+            let bound = try bindWhere(whereClause, from: &from)
+            conjuncts += bound.conjuncts
+            subqueryJoins = bound.joins
         }
         conjuncts = conjuncts.flatMap { if case .and(let parts) = $0 { return parts }; return [$0] }
 
@@ -105,9 +107,10 @@ extension QueryPlanner {
         } else {
             for expression in outputs + hidden { needed.formUnion(expression.columnsUsed) }
         }
+        for join in subqueryJoins { needed.formUnion(join.probeColumnsUsed) }
         let joined = try planJoins(from, conjuncts: conjuncts, needed: needed)
         let remap: (Int) -> Int = { joined.positions[$0] ?? 0 }
-        var current = joined.node
+        var current = applySubqueryJoins(subqueryJoins, to: joined)
         if let aggregation {
             let groups = aggregation.groups.map { $0.remapColumns(remap) }
             let aggregates = aggregation.aggregates.map { aggregate in

@@ -26,7 +26,8 @@ public final class PlanNode: Sendable {
         case project(PlanNode, [BoundExpression])
         /// The star join: fact rows look up dimension rows by their stored row code.
         case dimensionJoin(PlanNode, DimensionJoinSpecification)
-        /// A hash join: builds on `build`, probes with `probe`; output is probe columns then build columns.
+        /// A hash join: builds on `build`, probes with `probe`; output is probe columns then build
+        /// columns (probe columns alone for semi and anti joins).
         case hashJoin(probe: PlanNode, build: PlanNode, HashJoinSpecification)
         /// Every row of `left` with every row of `right`.
         case crossJoin(PlanNode, PlanNode)
@@ -191,6 +192,13 @@ public struct DimensionJoinSpecification: Sendable {
 public struct HashJoinSpecification: Sendable {
     public enum Kind: String, Sendable {
         case inner = "INNER", left = "LEFT", full = "FULL"
+        /// Probe rows with at least one match, once each, probe columns only (`EXISTS`, `IN`).
+        case semi = "SEMI"
+        /// Probe rows with no match, probe columns only (`NOT EXISTS`, `NOT IN`).
+        case anti = "ANTI"
+
+        /// Whether the output holds the build side's columns too.
+        public var outputsBuild: Bool { self != .semi && self != .anti }
     }
     public var kind: Kind
     public var probeKeys: [BoundExpression]

@@ -174,6 +174,10 @@ extension QueryExecutor {
     static func probe(_ chunk: Chunk, table: HashJoinTable, specification: HashJoinSpecification, matched: MatchedRows?) throws(QueryError) -> Chunk {
         let keyVectors = try specification.probeKeys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, chunk) }
         var (probeRows, buildRows) = table.probe(keyVectors, count: chunk.count)
+        if !specification.kind.outputsBuild, specification.residual == nil {
+            // Which probe rows matched is all a semi or anti join needs.
+            return semiOrAnti(chunk, matchedProbeRows: probeRows, keep: specification.kind == .semi)
+        }
         var joined = Chunk(columns: chunk.gather(probeRows).columns + table.rows.gather(buildRows).columns, count: probeRows.count)
         if let residual = specification.residual, joined.count > 0 {
             let keep = try ExpressionEvaluator.select(residual, joined)
@@ -187,14 +191,28 @@ extension QueryExecutor {
             matched.flags.withLock { flags in for row in buildRows { flags[Int(row)] = true } }
         }
         guard specification.kind != .inner else { return joined }
-        // Outer joins: probe rows without a match, with NULL build columns.
+        if !specification.kind.outputsBuild {
+            return semiOrAnti(chunk, matchedProbeRows: probeRows, keep: specification.kind == .semi)
+        }
         var hasMatch = [Bool](repeating: false, count: chunk.count)
         for row in probeRows { hasMatch[Int(row)] = true }
+        // Outer joins: probe rows without a match, with NULL build columns.
         let unmatched = (0..<chunk.count).filter { !hasMatch[$0] }.map { Int32($0) }
         guard !unmatched.isEmpty else { return joined }
         let nullBuild = table.rows.columns.map { Vector(constant: .null, type: $0.type, count: unmatched.count) }
         let extra = Chunk(columns: chunk.gather(unmatched).columns + nullBuild, count: unmatched.count)
         return Chunk.concatenate([joined, extra], types: joined.columns.map(\.type))
+    }
+}
+
+extension QueryExecutor {
+    /// A semi join's (`keep`) or anti join's output: each probe row once, kept by whether it is
+    /// among `matchedProbeRows`; probe columns only.
+    static func semiOrAnti(_ chunk: Chunk, matchedProbeRows: [Int32], keep: Bool) -> Chunk {
+        var hasMatch = [Bool](repeating: false, count: chunk.count)
+        for row in matchedProbeRows { hasMatch[Int(row)] = true }
+        let rows = (0..<chunk.count).filter { hasMatch[$0] == keep }.map { Int32($0) }
+        return rows.count == chunk.count ? chunk : chunk.gather(rows)
     }
 }
 
