@@ -9,7 +9,7 @@ enum MemorySize {
         let trimmed = text.filter { $0 != " " }.uppercased()
         if trimmed.hasSuffix("%") {
             guard let percent = Double(trimmed.dropLast()), percent > 0, percent <= 100 else { return nil }
-            return Int(Double(Engine.defaultMemoryLimit) / 0.8 * percent / 100)
+            return Int(Double(Engine.physicalMemory) * percent / 100)
         }
         let digits = trimmed.prefix { $0.isNumber || $0 == "." }
         let unit = trimmed.dropFirst(digits.count)

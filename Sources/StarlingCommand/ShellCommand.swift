@@ -37,7 +37,7 @@ struct ShellCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Worker threads for queries (default: all cores).", valueName: "n"))
     var threads: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Memory a query may use before it stops with an error, e.g. 4GB, 512MB (default: 80% of RAM).", valueName: "size"))
+    @Option(name: .long, help: ArgumentHelp("Memory a query may use before it stops with an error, e.g. 4GB, 512MB (default: 50% of RAM).", valueName: "size"))
     var memoryLimit: String?
 
     func validate() throws {

@@ -43,12 +43,16 @@ public struct Engine: Sendable {
     /// The number of online processors.
     public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-    /// The default memory limit: 80% of physical memory.
-    public static var defaultMemoryLimit: Int {
+    /// Physical memory in bytes (16 GiB when the system does not say).
+    public static var physicalMemory: Int {
         let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
-        guard pages > 0, size > 0 else { return 8 << 30 }
-        return Int(pages) * Int(size) / 10 * 8
+        guard pages > 0, size > 0 else { return 16 << 30 }
+        return Int(pages) * Int(size)
     }
+
+    /// The default memory limit: half of physical memory, so that a runaway query on a shared
+    /// machine stops with an error before the machine's other work is pushed out.
+    public static var defaultMemoryLimit: Int { physicalMemory / 2 }
 
     /// Parses and runs every statement of `script`, stopping at the first error.
     /// `onOutcome` is called after each statement succeeds.

@@ -1,6 +1,7 @@
 /// `starling sql` output formats and exit statuses, and `starling bench run`, through the executable.
 
 import Foundation
+import StarlingEngine
 import Testing
 
 @Suite("Command line: sql and bench", .serialized)
@@ -86,6 +87,11 @@ struct CommandLineTests {
         let limit = try Self.run(["sql", "--memory-limit", "16B", "SELECT r_name, count(*) FROM region GROUP BY 1"], warehouse: warehouse)
         #expect(limit.status == 1)
         #expect(limit.error.contains("memory limit"))
+        #expect(limit.error.contains("HASH_AGGREGATE"))
+        // The default is half of RAM, and --help says so.
+        #expect(Engine.defaultMemoryLimit == Engine.physicalMemory / 2)
+        let help = try Self.run(["sql", "--help"], warehouse: warehouse)
+        #expect(help.output.split(whereSeparator: \.isWhitespace).joined(separator: " ").contains("default: 50% of RAM"))
         #expect(try Self.run(["sql", "--memory-limit", "lots", "SELECT 1"], warehouse: warehouse).status == 64)
         #expect(try Self.run(["sql", "--format", "xml", "SELECT 1"], warehouse: warehouse).status == 64)
         #expect(try Self.run(["sql", "-f", warehouse + "/no-such.sql"], warehouse: warehouse).status == 66)
