@@ -29,7 +29,21 @@ struct JoinEdge {
 }
 
 extension QueryPlanner {
-    func planJoins(_ from: FromClause, conjuncts: [BoundExpression], needed: Set<Int>) throws(SQLError) -> JoinResult {
+    /// Plans FROM's inner joins and the semi and anti joins of WHERE's subqueries: a subquery
+    /// join that reads one scanned leaf filters that leaf before it is joined (and its estimate
+    /// shrinks to the subquery's, so join order sees it small); others run once their leaves are.
+    func planJoins(_ originalFrom: FromClause, conjuncts: [BoundExpression], needed: Set<Int>, subqueryJoins: [SubqueryJoin] = []) throws(SQLError) -> JoinResult {
+        var from = originalFrom
+        var leafJoins: [Int: [SubqueryJoin]] = [:]
+        var pendingJoins: [SubqueryJoin] = []
+        for join in subqueryJoins {
+            let leaves = Set(join.probeColumnsUsed.map { from.leaf(of: $0) })
+            guard leaves.count == 1, let leaf = leaves.first else { pendingJoins.append(join); continue }
+            leafJoins[leaf, default: []].append(join)
+            if join.kind == .semi {
+                from.leaves[leaf].estimatedRows = max(1, min(from.leaves[leaf].estimatedRows, join.plan.estimatedRows))
+            }
+        }
         let leafCount = from.leaves.count
         var leafFilters = [[BoundExpression]](repeating: [], count: leafCount)
         var edges: [JoinEdge] = []
@@ -123,10 +137,14 @@ extension QueryPlanner {
                 codeColumns[from.leaf(of: fact), default: [:]][fact] = dimensionLoads[step.leaf]?.qualifies
             }
         }
+        // A star-joined leaf has no plan of its own to filter: its subquery joins wait for it.
+        for step in steps where step.star != nil { pendingJoins += leafJoins.removeValue(forKey: step.leaf) ?? [] }
         var result = try leafPlan(from, start, required: required, filters: leafFilters[start], codeColumns: codeColumns[start] ?? [:])
+        result.node = applySubqueryJoins(leafJoins[start] ?? [], to: result.node, positions: result.positions)
         var pending = residuals
         var done: Set<Int> = [start]
         result = applyResiduals(result, &pending, done: done, from: from)
+        result.node = applyReadySubqueryJoins(&pendingJoins, to: result, done: done, from: from)
         for step in steps {
             let leaf = step.leaf
             if let star = step.star {
@@ -136,11 +154,13 @@ extension QueryPlanner {
                 let load = try dimensionLoad(from, leaf, columns: dimensionColumns, filters: leafFilters[leaf], cache: &dimensionLoads)
                 result = try starJoin(result, from: from, dimensionLeaf: leaf, codePosition: codePosition, required: required, load: load)
             } else {
-                let right = try leafPlan(from, leaf, required: required, filters: leafFilters[leaf], codeColumns: codeColumns[leaf] ?? [:])
+                var right = try leafPlan(from, leaf, required: required, filters: leafFilters[leaf], codeColumns: codeColumns[leaf] ?? [:])
+                right.node = applySubqueryJoins(leafJoins[leaf] ?? [], to: right.node, positions: right.positions)
                 result = hashJoin(result, right, edges: step.edges.map { edges[$0] }, rightLeaf: leaf)
             }
             done.insert(leaf)
             result = applyResiduals(result, &pending, done: done, from: from)
+            result.node = applyReadySubqueryJoins(&pendingJoins, to: result, done: done, from: from)
         }
         return JoinResult(node: result.node, positions: result.positions)
     }
@@ -165,6 +185,15 @@ extension QueryPlanner {
         var node: PlanNode
         var positions: [Int: Int]
         var codePositions: [Int: Int] = [:]
+    }
+
+    /// `plan`'s node with the subquery joins whose probe columns are all in `done` leaves applied
+    /// (and removed from `pending`).
+    func applyReadySubqueryJoins(_ pending: inout [SubqueryJoin], to plan: PartialPlan, done: Set<Int>, from: FromClause) -> PlanNode {
+        let ready = pending.filter { $0.probeColumnsUsed.allSatisfy { done.contains(from.leaf(of: $0)) } }
+        guard !ready.isEmpty else { return plan.node }
+        pending.removeAll { join in join.probeColumnsUsed.allSatisfy { done.contains(from.leaf(of: $0)) } }
+        return applySubqueryJoins(ready, to: plan.node, positions: plan.positions)
     }
 
     func applyResiduals(_ plan: PartialPlan, _ pending: inout [BoundExpression], done: Set<Int>, from: FromClause) -> PartialPlan {

@@ -108,9 +108,9 @@ extension QueryPlanner {
             for expression in outputs + hidden { needed.formUnion(expression.columnsUsed) }
         }
         for join in subqueryJoins { needed.formUnion(join.probeColumnsUsed) }
-        let joined = try planJoins(from, conjuncts: conjuncts, needed: needed)
+        let joined = try planJoins(from, conjuncts: conjuncts, needed: needed, subqueryJoins: subqueryJoins)
         let remap: (Int) -> Int = { joined.positions[$0] ?? 0 }
-        var current = applySubqueryJoins(subqueryJoins, to: joined)
+        var current = joined.node
         if let aggregation {
             let groups = aggregation.groups.map { $0.remapColumns(remap) }
             let aggregates = aggregation.aggregates.map { aggregate in

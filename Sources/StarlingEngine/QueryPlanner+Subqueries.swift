@@ -214,13 +214,13 @@ extension QueryPlanner {
 
     /// The semi and anti joins of WHERE's subqueries over the planned FROM (which keeps its
     /// columns: these joins only drop rows).
-    func applySubqueryJoins(_ joins: [SubqueryJoin], to joined: JoinResult) -> PlanNode {
-        var current = joined.node
+    func applySubqueryJoins(_ joins: [SubqueryJoin], to input: PlanNode, positions: [Int: Int]) -> PlanNode {
+        var current = input
         for join in joins {
             let width = current.columns.count
             let scopeCount = join.scopeCount
-            let probeKeys = join.probeKeys.map { $0.remapColumns { joined.positions[$0] ?? 0 } }
-            let residual = join.residual?.remapColumns { $0 < scopeCount ? (joined.positions[$0] ?? 0) : width + $0 - scopeCount }
+            let probeKeys = join.probeKeys.map { $0.remapColumns { positions[$0] ?? 0 } }
+            let residual = join.residual?.remapColumns { $0 < scopeCount ? (positions[$0] ?? 0) : width + $0 - scopeCount }
             let specification = HashJoinSpecification(kind: join.kind, probeKeys: probeKeys, buildKeys: join.buildKeys, residual: residual)
             let estimate = join.kind == .semi ? max(1, current.estimatedRows / 2) : current.estimatedRows
             current = node(.hashJoin(probe: current, build: join.plan, specification), columns: current.columns, estimatedRows: estimate)

@@ -8,26 +8,44 @@ final class AggregateState {
     let groups: [BoundExpression]
     let aggregates: [AggregateSpecification]
     let keyTypes: [LogicalType]
-    private let table: KeyTable
-    private let interner = StringInterner()
-    /// Each group's key values, in group order.
-    private(set) var keyRows: [[Value]] = []
+    /// How group keys are numbered: one integer-class key by value (``IntegerHashIndex``; NULL
+    /// is one more group), others as encoded word tuples in a ``KeyTable``. The keys are kept
+    /// there, by group number, and turned back into columns at the end.
+    private enum Groups {
+        case none
+        case integer(IntegerHashIndex)
+        case general(KeyTable, StringInterner)
+    }
+    private let keys: Groups
     let accumulators: [Accumulator]
+    private(set) var groupCount: Int
 
     init(groups: [BoundExpression], aggregates: [AggregateSpecification]) {
         self.groups = groups
         self.aggregates = aggregates
         self.keyTypes = groups.map(\.type)
-        self.table = KeyTable(width: KeyEncoder.width(groups.count))
         self.accumulators = aggregates.map(Accumulator.init)
         if groups.isEmpty {
+            keys = .none
             // A global aggregate has its one group even over no rows.
-            keyRows = [[]]
+            groupCount = 1
             for accumulator in accumulators { accumulator.resize(1) }
+        } else if groups.count == 1, Self.isIntegerClass(groups[0].type) {
+            keys = .integer(IntegerHashIndex())
+            groupCount = 0
+        } else {
+            keys = .general(KeyTable(width: KeyEncoder.width(groups.count)), StringInterner())
+            groupCount = 0
         }
     }
 
-    var groupCount: Int { keyRows.count }
+    /// Whether values of `type` are `.integers` in a vector.
+    static func isIntegerClass(_ type: LogicalType) -> Bool {
+        switch type.physicalType {
+        case .boolean, .float64, .string: return false
+        default: return true
+        }
+    }
 
     /// Adds a chunk of input rows.
     func consume(_ chunk: Chunk) throws(QueryError) {
@@ -138,49 +156,77 @@ final class AggregateState {
         return assignHashed(keyVectors, count: count)
     }
 
-    /// The group number of every row through the hash table.
+    /// The group number of every row through the hash index.
     private func assignHashed(_ keyVectors: [Vector], count: Int) -> [Int32] {
-        let width = table.width
-        let words = KeyEncoder.encode(keyVectors, count: count, interner: interner, insert: true)
         var numbers = [Int32](repeating: 0, count: count)
-        words.withUnsafeBufferPointer { words in
-            guard let base = words.baseAddress else { return }
-            for row in 0..<count {
-                let before = table.count
-                let number = table.findOrInsert(base + row * width)
-                if table.count > before {
-                    keyRows.append(keyVectors.map { $0.value(at: row) })
+        switch keys {
+        case .none:
+            break
+        case .integer(let index):
+            let vector = keyVectors[0]
+            if case .integers(let values) = vector.data {
+                values.withUnsafeBufferPointer { values in
+                    numbers.withUnsafeMutableBufferPointer { numbers in
+                        index.findOrInsert(UnsafeBufferPointer(rebasing: values[0..<count]), nulls: vector.nulls, into: numbers)
+                    }
                 }
-                numbers[row] = number
+                if vector.nulls != nil {
+                    let nullGroup = index.findOrInsertNull()
+                    for row in 0..<count where numbers[row] < 0 { numbers[row] = nullGroup }
+                }
+            }
+        case .general(let table, let interner):
+            let width = table.width
+            let words = KeyEncoder.encode(keyVectors, count: count, interner: interner, insert: true)
+            words.withUnsafeBufferPointer { words in
+                guard let base = words.baseAddress else { return }
+                for row in 0..<count { numbers[row] = table.findOrInsert(base + row * width) }
             }
         }
-        let groupCount = keyRows.count
-        for accumulator in accumulators { accumulator.resize(groupCount) }
+        updateGroupCount()
         return numbers
     }
 
-    /// The group number of a key given as values, creating it when new.
-    private func group(for key: [Value]) -> Int32 {
-        let vectors = zip(key, keyTypes).map { Vector(type: $1, values: [$0]) }
-        let words = KeyEncoder.encode(vectors, count: 1, interner: interner, insert: true)
-        let before = table.count
-        let number = words.withUnsafeBufferPointer { words -> Int32 in
-            guard let base = words.baseAddress else { return 0 }
-            return table.findOrInsert(base)
+    private func updateGroupCount() {
+        switch keys {
+        case .none: groupCount = 1
+        case .integer(let index): groupCount = index.count
+        case .general(let table, _): groupCount = table.count
         }
-        if table.count > before { keyRows.append(key) }
-        return number
+        for accumulator in accumulators { accumulator.resize(groupCount) }
     }
 
-    /// Folds another worker's groups into this one.
+    /// Folds another worker's groups into this one: each of its keys is looked up (or added)
+    /// here, strings by text (each worker numbers its own).
     func merge(_ other: AggregateState) throws(QueryError) {
-        let mapping: [Int32]
-        if groups.isEmpty {
+        var mapping: [Int32] = []
+        switch (keys, other.keys) {
+        case (.none, _):
             mapping = [0]
-        } else {
-            mapping = other.keyRows.map { group(for: $0) }
-            for accumulator in accumulators { accumulator.resize(keyRows.count) }
+        case (.integer(let index), .integer(let otherIndex)):
+            mapping.reserveCapacity(otherIndex.count)
+            for number in 0..<otherIndex.count {
+                mapping.append(number == Int(otherIndex.nullNumber) ? index.findOrInsertNull() : index.findOrInsert(otherIndex.keys[number]))
+            }
+        case (.general(let table, let interner), .general(let otherTable, let otherInterner)):
+            let width = table.width
+            let stringColumns = keyTypes.indices.filter { keyTypes[$0].physicalType == .string }
+            var key = [Int64](repeating: 0, count: width)
+            mapping.reserveCapacity(otherTable.count)
+            otherTable.keys.withUnsafeBufferPointer { otherKeys in
+                for number in 0..<otherTable.count {
+                    for word in 0..<width { key[word] = otherKeys[number * width + word] }
+                    let flags = UnsafeBufferPointer(rebasing: otherKeys[(number * width)..<((number + 1) * width)])
+                    for column in stringColumns where !KeyEncoder.isNull(flags, column: column, columnCount: keyTypes.count) {
+                        key[column] = interner.intern(otherInterner.strings[Int(key[column])])
+                    }
+                    mapping.append(key.withUnsafeBufferPointer { key in table.findOrInsert(key.baseAddress!) })
+                }
+            }
+        default:
+            throw .invalid("aggregate states of different shapes cannot be merged")
         }
+        updateGroupCount()
         for (index, accumulator) in accumulators.enumerated() {
             try accumulator.merge(other.accumulators[index], mapping: mapping)
         }
@@ -188,17 +234,60 @@ final class AggregateState {
 
     /// The result rows: group keys, then aggregates.
     func finish(types: [LogicalType]) throws(QueryError) -> Chunk {
-        var columns: [[Value]] = Array(repeating: [], count: groups.count + aggregates.count)
-        for group in 0..<keyRows.count {
-            for (column, value) in keyRows[group].enumerated() { columns[column].append(value) }
-            for (index, accumulator) in accumulators.enumerated() {
-                columns[groups.count + index].append(try accumulator.result(group))
+        var columns = keyColumns(types: Array(types.prefix(groups.count)))
+        for (index, accumulator) in accumulators.enumerated() {
+            var values: [Value] = []
+            values.reserveCapacity(groupCount)
+            for group in 0..<groupCount { values.append(try accumulator.result(group)) }
+            columns.append(Vector(type: types[groups.count + index], values: values))
+        }
+        return Chunk(columns: columns, count: groupCount)
+    }
+
+    /// The group keys as columns, in group order.
+    private func keyColumns(types: [LogicalType]) -> [Vector] {
+        switch keys {
+        case .none:
+            return []
+        case .integer(let index):
+            var nulls: [Bool]?
+            if index.nullNumber >= 0 {
+                var flags = [Bool](repeating: false, count: index.count)
+                flags[Int(index.nullNumber)] = true
+                nulls = flags
+            }
+            return [Vector(type: types[0], count: index.count, data: .integers(index.keys), nulls: nulls)]
+        case .general(let table, let interner):
+            let width = table.width
+            let count = table.count
+            return table.keys.withUnsafeBufferPointer { words in
+                types.enumerated().map { column, type in
+                    var nulls = [Bool](repeating: false, count: count)
+                    for group in 0..<count {
+                        nulls[group] = KeyEncoder.isNull(UnsafeBufferPointer(rebasing: words[(group * width)..<((group + 1) * width)]), column: column, columnCount: types.count)
+                    }
+                    let word = { (group: Int) -> Int64 in words[group * width + column] }
+                    let data: VectorData
+                    switch type.physicalType {
+                    case .boolean: data = .booleans((0..<count).map { word($0) != 0 })
+                    case .float64: data = .doubles((0..<count).map { Double(bitPattern: UInt64(bitPattern: word($0))) })
+                    case .string: data = .strings(StringStorage((0..<count).map { nulls[$0] ? "" : interner.strings[Int(word($0))] }))
+                    default: data = .integers((0..<count).map(word))
+                    }
+                    return Vector(type: type, count: count, data: data, nulls: nulls)
+                }
             }
         }
-        let vectors = columns.enumerated().map { Vector(type: types[$0.offset], values: $0.element) }
-        return Chunk(columns: vectors, count: keyRows.count)
     }
 
     /// Approximate bytes held.
-    var byteCount: Int { table.byteCount + keyRows.count * groups.count * 24 + accumulators.reduce(0) { $0 + $1.byteCount } }
+    var byteCount: Int {
+        let keyBytes: Int
+        switch keys {
+        case .none: keyBytes = 0
+        case .integer(let index): keyBytes = index.byteCount
+        case .general(let table, _): keyBytes = table.byteCount
+        }
+        return keyBytes + accumulators.reduce(0) { $0 + $1.byteCount }
+    }
 }

@@ -204,6 +204,12 @@ enum KeyEncoder {
         return Int64(bitPattern: value.bitPattern)
     }
 
+    /// Whether key column `column` is NULL in one encoded key (`key` holds its `width` words).
+    @inline(__always)
+    static func isNull(_ key: UnsafeBufferPointer<Int64>, column: Int, columnCount: Int) -> Bool {
+        key[columnCount + column / 64] & Int64(bitPattern: 1 << UInt64(column % 64)) != 0
+    }
+
     /// Whether a row's key (starting at `start`, for `columnCount` columns) has any NULL column.
     @inline(__always)
     static func hasNull(_ words: UnsafeBufferPointer<Int64>, start: Int, columnCount: Int) -> Bool {

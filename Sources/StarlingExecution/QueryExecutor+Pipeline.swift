@@ -173,11 +173,11 @@ extension QueryExecutor {
     /// One probe chunk against a hash join's build table.
     static func probe(_ chunk: Chunk, table: HashJoinTable, specification: HashJoinSpecification, matched: MatchedRows?) throws(QueryError) -> Chunk {
         let keyVectors = try specification.probeKeys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, chunk) }
-        var (probeRows, buildRows) = table.probe(keyVectors, count: chunk.count)
         if !specification.kind.outputsBuild, specification.residual == nil {
-            // Which probe rows matched is all a semi or anti join needs.
-            return semiOrAnti(chunk, matchedProbeRows: probeRows, keep: specification.kind == .semi)
+            // Which probe rows have a key the build side has is all a semi or anti join needs.
+            return semiOrAnti(chunk, matchedProbeRows: try table.matchingRows(keyVectors, count: chunk.count), keep: specification.kind == .semi)
         }
+        var (probeRows, buildRows) = try table.probe(keyVectors, count: chunk.count)
         var joined = Chunk(columns: chunk.gather(probeRows).columns + table.rows.gather(buildRows).columns, count: probeRows.count)
         if let residual = specification.residual, joined.count > 0 {
             let keep = try ExpressionEvaluator.select(residual, joined)

@@ -86,7 +86,7 @@ struct OperatorStateTests {
         let build = Chunk(columns: [Vector(type: .integer, values: [.integer(1), .integer(2), .integer(1), .null])], count: 4)
         let table = try HashJoinTable(rows: build, keys: [.column(0, .integer)])
         let probe = Vector(type: .integer, values: [.integer(1), .null, .integer(3), .integer(2)])
-        let (probeRows, buildRows) = table.probe([probe], count: 4)
+        let (probeRows, buildRows) = try table.probe([probe], count: 4)
         #expect(probeRows == [0, 0, 3])
         #expect(buildRows == [0, 2, 1])
     }

@@ -1,0 +1,103 @@
+/// Tests of the integer hash index behind typed joins and GROUP BY: direct and hashed modes,
+/// widening, leaving direct mode, NULL's number, and the join and aggregate paths that use it.
+
+import Testing
+@testable import StarlingExecution
+import StarlingColumns
+
+@Suite("Integer hash index")
+struct IntegerHashIndexTests {
+    /// Numbers `keys` through a fresh index and through a dictionary, and checks they agree.
+    func checkNumbering(_ keys: [Int64], range: (low: Int64, high: Int64)? = nil) {
+        let index = IntegerHashIndex(expected: 4, range: range)
+        var expected: [Int64: Int32] = [:]
+        for key in keys {
+            let number = index.findOrInsert(key)
+            let wanted = expected[key] ?? Int32(expected.count)
+            expected[key] = wanted
+            #expect(number == wanted, "key \(key)")
+        }
+        #expect(index.count == expected.count)
+        for (key, number) in expected {
+            #expect(index.find(key) == number)
+            #expect(index.keys[Int(number)] == key)
+        }
+        #expect(index.find(Int64.min) == (expected[Int64.min] ?? -1))
+    }
+
+    @Test("dense keys stay direct and agree with a dictionary, in any order")
+    func dense() {
+        checkNumbering((0..<5000).map { Int64($0 % 1000) * 3 }, range: (0, 2997))
+        checkNumbering((0..<5000).map { Int64(4000 - $0) })
+        checkNumbering((0..<2000).map { Int64($0 % 7) - 3 })
+    }
+
+    @Test("keys outside the range widen it, or leave direct mode when sparse")
+    func widening() {
+        checkNumbering([10, 11, 12, 5, 100_000, 9, 10, -7, 12], range: (10, 12))
+        checkNumbering([1, 2, 3, Int64.max, Int64.min, 0, -1, Int64.max], range: (1, 3))
+        checkNumbering((0..<3000).map { Int64($0) * 1_000_003 })
+        checkNumbering([Int64.min, Int64.max, 0, Int64.min + 1, Int64.max - 1])
+    }
+
+    @Test("NULL gets one number of its own that no key shares, through growth")
+    func nullNumber() {
+        let index = IntegerHashIndex()
+        _ = index.findOrInsert(5)
+        let null = index.findOrInsertNull()
+        #expect(null == 1)
+        #expect(index.findOrInsertNull() == 1)
+        for key in 0..<100_000 { _ = index.findOrInsert(Int64(key) * 977) }
+        #expect(index.find(0) != null)
+        #expect(index.findOrInsert(0) == index.find(0))
+        #expect(index.keys[Int(index.find(5))] == 5)
+    }
+
+    @Test("GROUP BY one integer key: NULL is one group, workers merge, keys come back")
+    func integerAggregate() throws {
+        let groups = [BoundExpression.column(0, .bigint)]
+        let aggregates = [AggregateSpecification(function: .sum, argument: .column(1, .integer), distinct: false, filter: nil, type: .bigint)]
+        let first = AggregateState(groups: groups, aggregates: aggregates)
+        let second = AggregateState(groups: groups, aggregates: aggregates)
+        try first.consume(Chunk(columns: [Vector(type: .bigint, values: [.integer(7), .null, .integer(1_000_000_000_000)]),
+                                          Vector(type: .integer, values: [.integer(1), .integer(2), .integer(3)])], count: 3))
+        try second.consume(Chunk(columns: [Vector(type: .bigint, values: [.null, .integer(7), .integer(-4)]),
+                                           Vector(type: .integer, values: [.integer(10), .integer(20), .integer(30)])], count: 3))
+        try first.merge(second)
+        let result = try first.finish(types: [.bigint, .bigint])
+        var rows = (0..<result.count).map { result.row($0) }
+        rows.sort { $0[0].formatted(as: .bigint) < $1[0].formatted(as: .bigint) }
+        #expect(rows == [[.integer(-4), .integer(30)], [.integer(1_000_000_000_000), .integer(3)], [.integer(7), .integer(21)], [.null, .integer(12)]])
+    }
+
+    @Test("GROUP BY strings and integers together merges workers' differently numbered strings")
+    func generalAggregate() throws {
+        let groups = [BoundExpression.column(0, .varchar), BoundExpression.column(1, .integer)]
+        let aggregates = [AggregateSpecification(function: .countStar, argument: nil, distinct: false, filter: nil, type: .bigint)]
+        let first = AggregateState(groups: groups, aggregates: aggregates)
+        let second = AggregateState(groups: groups, aggregates: aggregates)
+        try first.consume(Chunk(columns: [Vector(type: .varchar, values: [.string("x"), .string("y"), .null]),
+                                          Vector(type: .integer, values: [.integer(1), .null, .integer(1)])], count: 3))
+        try second.consume(Chunk(columns: [Vector(type: .varchar, values: [.string("y"), .string("x"), .null]),
+                                           Vector(type: .integer, values: [.null, .integer(1), .integer(2)])], count: 3))
+        try first.merge(second)
+        let result = try first.finish(types: [.varchar, .integer, .bigint])
+        var rows = (0..<result.count).map { result.row($0).map { $0.formatted(as: .varchar) } }
+        rows.sort { $0.joined(separator: "|") < $1.joined(separator: "|") }
+        let expected = [["NULL", "1", "1"], ["NULL", "2", "1"], ["x", "1", "2"], ["y", "NULL", "2"]]
+            .sorted { $0.joined(separator: "|") < $1.joined(separator: "|") }
+        #expect(rows == expected)
+    }
+
+    @Test("an integer-key join over a sparse key range matches the general path")
+    func sparseJoin() throws {
+        let keys: [Value] = [.integer(1 << 40), .integer(3), .null, .integer(3), .integer(-(1 << 40))]
+        let build = Chunk(columns: [Vector(type: .bigint, values: keys)], count: keys.count)
+        let table = try HashJoinTable(rows: build, keys: [.column(0, .bigint)])
+        let probe = Vector(type: .bigint, values: [.integer(3), .integer(1 << 40), .null, .integer(4), .integer(-(1 << 40))])
+        let (probeRows, buildRows) = try table.probe([probe], count: 5)
+        #expect(probeRows == [0, 0, 1, 4])
+        #expect(buildRows == [1, 3, 0, 4])
+        #expect(try table.matchingRows([probe], count: 5) == [0, 1, 4])
+    }
+}
