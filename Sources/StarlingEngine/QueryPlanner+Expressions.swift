@@ -15,6 +15,11 @@ extension QueryPlanner {
             return try bindLiteral(literal)
         case .column(let qualifier, let name):
             guard let index = try context.scope.resolve(qualifier: qualifier, name: name) else {
+                if enclosingScopes.contains(where: { (try? $0.resolve(qualifier: qualifier, name: name)) != nil }) {
+                    let shown = (qualifier.map { $0.name + "." } ?? "") + name.name
+                    throw SQLError("a correlated subquery is unnested only as a condition of WHERE joined by AND ([NOT] EXISTS, [NOT] IN, or a comparison with an aggregate), one level deep; this one, naming the enclosing query's \(shown) here, is not supported yet",
+                                   at: qualifier?.position ?? name.position)
+                }
                 throw context.scope.unknown(qualifier: qualifier, name: name)
             }
             return .column(index, context.scope.entries[index].type)
@@ -59,10 +64,12 @@ extension QueryPlanner {
             return negated ? .not(.or(equalities)) : .or(equalities)
         case .inSubquery(let value, let query, let negated, let position):
             let bound = try bind(value, context)
-            let result = try runSubquery(query, at: position)
+            let result = try runSubquery(query, at: position, enclosing: context.scope)
             guard result.columns.count == 1 else {
                 throw SQLError("the subquery in IN returns \(result.columns.count) columns; it must return one", at: position)
             }
+            // IN an empty set is false and NOT IN true, whatever x is (NULL included).
+            if result.chunk.count == 0 { return .constant(.boolean(negated), .boolean) }
             let column = result.chunk.columns[0]
             guard let type = TypeRules.common(bound.type, column.type) ?? (column.type == .varchar ? nil : nil) else {
                 throw SQLError("cannot compare \(bound.type) with the subquery's \(column.type)", at: position)
@@ -72,10 +79,10 @@ extension QueryPlanner {
             let values = (0..<converted.count).map { converted.value(at: $0) }
             return .inList(try coerce(bound, to: type, at: position, what: "IN"), values, negated: negated)
         case .exists(let query, let negated, let position):
-            let result = try runSubquery(query, at: position)
+            let result = try runSubquery(query, at: position, enclosing: context.scope)
             return .constant(.boolean((result.chunk.count > 0) != negated), .boolean)
         case .scalarSubquery(let query, let position):
-            let result = try runSubquery(query, at: position)
+            let result = try runSubquery(query, at: position, enclosing: context.scope)
             guard result.columns.count == 1 else {
                 throw SQLError("a scalar subquery must return one column; this one returns \(result.columns.count)", at: position)
             }

@@ -65,6 +65,8 @@ extension QueryPlanner {
     func correlation(of query: Query, outer: BindingScope) throws(SQLError) -> Correlation? {
         guard query.commonTableExpressions.isEmpty, query.limit == nil, query.offset == nil,
               case .select(let select) = query.body else { return nil }
+        enclosingScopes.append(outer)
+        defer { enclosingScopes.removeLast() }
         let local = try planFrom(select.from).scope
         let isOuter = { (reference: (qualifier: Identifier?, name: Identifier)) -> Bool in
             if let qualifier = reference.qualifier, local.entries.contains(where: { $0.qualifier == qualifier.name }) { return false }
@@ -80,6 +82,9 @@ extension QueryPlanner {
         var residuals: [Expression] = []
         for conjunct in select.whereClause?.astConjuncts ?? [] {
             guard reads(conjunct).outer else { kept.append(conjunct); continue }
+            if conjunct.containsSubquery {
+                throw SQLError("a condition that reads the enclosing query and holds a subquery of its own is not supported yet", at: conjunct.position)
+            }
             if case .binary(.equal, let a, let b, _) = conjunct {
                 let (aLocal, aOuter) = reads(a), (bLocal, bOuter) = reads(b)
                 if aLocal && !aOuter && bOuter && !bLocal { keys.append((a, b)); continue }
@@ -90,6 +95,18 @@ extension QueryPlanner {
         var rewritten = select
         rewritten.whereClause = Expression.conjunction(kept)
         return Correlation(select: rewritten, keys: keys, residuals: residuals, isOuter: isOuter)
+    }
+
+    /// Runs an uncorrelated subquery now, with `enclosing` in scope only to say so when the
+    /// subquery names it (a correlated subquery where none is unnested: under OR, in the select
+    /// list, in ON), rather than naming the outer column as unknown.
+    func runSubquery(_ query: Query, at position: SourcePosition, enclosing: BindingScope) throws(SQLError) -> (columns: [PlanColumn], chunk: Chunk) {
+        let plan = try planNested(query, enclosing: enclosing)
+        do {
+            return (plan.columns, try executor().execute(plan))
+        } catch {
+            throw SQLError(error.message, at: position)
+        }
     }
 
     /// A column of the enclosing block named outside the subquery's WHERE: not unnested yet.
@@ -159,15 +176,19 @@ extension QueryPlanner {
         let aggregated = !select.groupBy.isEmpty || select.having != nil || select.items.contains { $0.expression.containsAggregate }
         if aggregated && correlation.isCorrelated {
             // Grouped per correlation key too; without GROUP BY the block is one row whatever
-            // the key, which a join cannot express.
+            // the key, which a join cannot express, and a condition other than an equality
+            // must hold before the rows are grouped, not after.
             guard !select.groupBy.isEmpty else {
                 throw SQLError("a correlated EXISTS or IN subquery with aggregates but no GROUP BY is not supported yet", at: position)
             }
-            select.groupBy += correlation.keys.map(\.inner) + innerColumns.map { Expression.column(qualifier: $0.qualifier, name: $0.name) }
+            guard correlation.residuals.isEmpty else {
+                throw SQLError("a correlated EXISTS or IN subquery with GROUP BY may relate to the enclosing query only by equalities (others are not supported yet)", at: position)
+            }
+            select.groupBy += correlation.keys.map(\.inner)
         }
         select.items = items
         select.distinct = false
-        let plan = try self.plan(Query(body: .select(select), position: position))
+        let plan = try planNested(Query(body: .select(select), position: position), enclosing: from.scope)
 
         let scopeCount = from.scope.entries.count
         let outerContext = ExpressionContext(scope: from.scope, clause: "WHERE")
@@ -292,7 +313,7 @@ extension QueryPlanner {
         }
         select.groupBy = correlation.keys.map(\.inner)
         select.distinct = false
-        let plan = try self.plan(Query(body: .select(select), position: position))
+        let plan = try planNested(Query(body: .select(select), position: position), enclosing: from.scope)
         let outerContext = ExpressionContext(scope: from.scope, clause: "WHERE")
         let outerKeys = try correlation.keys.map { (key) throws(SQLError) -> BoundExpression in try bind(key.outer, outerContext) }
         let qualifier = "__sq\(from.leaves.count)"
@@ -332,6 +353,16 @@ extension Expression {
             return value.isNullOnNoRows
         default:
             return false
+        }
+    }
+}
+
+extension Expression {
+    /// Whether a subquery appears in this block's expression.
+    var containsSubquery: Bool {
+        switch self {
+        case .exists, .scalarSubquery, .inSubquery: return true
+        default: return subexpressions.contains { $0.containsSubquery }
         }
     }
 }

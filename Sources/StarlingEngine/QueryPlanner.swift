@@ -20,6 +20,9 @@ final class QueryPlanner {
     var commonTableExpressions: [[String: CommonTableExpression]] = []
     /// Dimension key vectors by table name (a reference column's user-visible values).
     var dimensionKeyCache: [String: Vector] = [:]
+    /// The FROM scopes of the queries enclosing the subquery being planned, outermost first: a
+    /// name found only there is a correlated reference that was not unnested.
+    var enclosingScopes: [BindingScope] = []
 
     init(catalog: Catalog, warehouse: Warehouse, threads: Int, memoryLimit: Int, control: QueryControl? = nil) {
         self.catalog = catalog
@@ -170,6 +173,13 @@ final class QueryPlanner {
             throw SQLError("\(what) must be a non-negative whole number", at: expression.position)
         }
         return Int(number)
+    }
+
+    /// Plans `query` as a subquery of a block whose FROM scope is `scope`.
+    func planNested(_ query: Query, enclosing scope: BindingScope) throws(SQLError) -> PlanNode {
+        enclosingScopes.append(scope)
+        defer { enclosingScopes.removeLast() }
+        return try plan(query)
     }
 
     /// Runs an uncorrelated subquery now.

@@ -128,7 +128,9 @@ extension Parser {
                 level += 1
             } else if token.isSymbol(")") {
                 level -= 1
-                if level < count { closes[level] = position }
+                // The first return to a level closes the parenthesis opened there; later ones
+                // close a call or list opened after it (`((SELECT 1) + abs(1))`).
+                if level < count, closes[level] == nil { closes[level] = position }
             } else if token.kind == .end {
                 break
             }
