@@ -26,7 +26,7 @@ extension Engine {
     func runQuery(_ query: Query) throws -> QueryResult {
         let catalog = try warehouse.catalog()
         let planner = planner(catalog)
-        let plan = try planner.plan(query)
+        let plan = planner.pruned(try planner.plan(query))
         let rows = try planner.executor().execute(plan)
         return QueryResult(columns: plan.columns, rows: rows)
     }
@@ -35,7 +35,7 @@ extension Engine {
     func explain(_ query: Query, analyze: Bool) throws -> QueryResult {
         let catalog = try warehouse.catalog()
         let planner = planner(catalog)
-        let plan = try planner.plan(query)
+        let plan = planner.pruned(try planner.plan(query))
         var profile: ExecutionProfile?
         var total: UInt64 = 0
         if analyze {
@@ -60,7 +60,7 @@ extension Engine {
         }
         let targets = try Self.insertTargets(insert.columns, in: table)
         let planner = planner(transaction.catalog)
-        let plan = try planner.plan(insert.query)
+        let plan = planner.pruned(try planner.plan(insert.query))
         guard plan.columns.count == targets.count else {
             throw SQLError("the query returns \(plan.columns.count) columns but \(targets.count) are being filled", at: insert.query.position)
         }
@@ -95,7 +95,7 @@ extension Engine {
             throw SQLError("table \"\(create.name.name)\" already exists", at: create.name.position)
         }
         let planner = planner(transaction.catalog)
-        let plan = try planner.plan(create.query)
+        let plan = planner.pruned(try planner.plan(create.query))
         let result = try planner.executor().execute(plan)
         var seen = Set<String>()
         let columns = plan.columns.map { column in

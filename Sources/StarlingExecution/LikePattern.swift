@@ -1,5 +1,11 @@
 /// `LIKE` and `ILIKE` patterns, compiled once and matched on UTF-8 bytes.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A compiled pattern: `%` matches any run of characters, `_` exactly one, `\` escapes.
 public struct LikePattern: Sendable, Equatable {
     enum Piece: Sendable, Equatable {
@@ -16,6 +22,12 @@ public struct LikePattern: Sendable, Equatable {
     public let caseInsensitive: Bool
     /// The pattern as written.
     public let text: String
+    /// For a pattern of literals and `%` only (`%special%requests%`, `PROMO%`, `%BRASS`): its
+    /// literals, and whether it is anchored at the start and at the end. Such a pattern matches
+    /// when the first literal is a prefix (if anchored), the last a suffix (if anchored), and
+    /// the others occur in order between them, each found leftmost by `memmem`: no
+    /// backtracking.
+    let literals: (parts: [[UInt8]], anchoredStart: Bool, anchoredEnd: Bool)?
 
     public init(_ pattern: String, caseInsensitive: Bool) {
         self.text = pattern
@@ -46,9 +58,16 @@ public struct LikePattern: Sendable, Equatable {
         if escaped { literal.append(UInt8(ascii: "\\")) }
         flush()
         self.pieces = pieces
+        if pieces.contains(.any) {
+            literals = nil
+        } else {
+            let parts = pieces.compactMap { piece -> [UInt8]? in if case .literal(let bytes) = piece { return bytes }; return nil }
+            literals = (parts, pieces.first != .anyRun, pieces.last != .anyRun)
+        }
     }
 
     public static func == (left: LikePattern, right: LikePattern) -> Bool {
+        // The compiled forms follow from these two.
         left.text == right.text && left.caseInsensitive == right.caseInsensitive
     }
 
@@ -57,9 +76,67 @@ public struct LikePattern: Sendable, Equatable {
         if caseInsensitive {
             let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
             var utf8 = Array(lowered.utf8)
-            return utf8.withUnsafeMutableBytes { match(UnsafeRawBufferPointer($0), 0, 0) }
+            return utf8.withUnsafeMutableBytes { matchAny(UnsafeRawBufferPointer($0)) }
         }
-        return match(bytes, 0, 0)
+        return matchAny(bytes)
+    }
+
+    private func matchAny(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let literals else { return match(bytes, 0, 0) }
+        return Self.matchLiterals(bytes, literals.parts, anchoredStart: literals.anchoredStart, anchoredEnd: literals.anchoredEnd)
+    }
+
+    /// The literals-and-`%` match described at ``literals``.
+    static func matchLiterals(_ bytes: UnsafeRawBufferPointer, _ parts: [[UInt8]], anchoredStart: Bool, anchoredEnd: Bool) -> Bool {
+        if parts.isEmpty { return !(anchoredStart && anchoredEnd) || bytes.isEmpty }
+        var start = 0
+        var end = bytes.count
+        var first = 0
+        var last = parts.count
+        if anchoredStart {
+            guard hasPrefix(bytes, parts[0], at: 0) else { return false }
+            start = parts[0].count
+            first = 1
+            // One literal anchored at both ends is the whole string.
+            if anchoredEnd && parts.count == 1 { return start == bytes.count }
+        }
+        if anchoredEnd && last > first {
+            let suffix = parts[last - 1]
+            guard bytes.count - suffix.count >= start, hasPrefix(bytes, suffix, at: bytes.count - suffix.count) else { return false }
+            end = bytes.count - suffix.count
+            last -= 1
+        }
+        guard let base = bytes.baseAddress else { return first == last }
+        for index in first..<last {
+            let part = parts[index]
+            guard end - start >= part.count else { return false }
+            guard let found = find(part, in: base, from: start, to: end) else { return false }
+            start = found + part.count
+        }
+        return true
+    }
+
+    /// The leftmost offset of `needle` within `base[start..<end]`: `memchr` (glibc's vectorised
+    /// search) for its first byte, then a comparison of the rest.
+    static func find(_ needle: [UInt8], in base: UnsafeRawPointer, from start: Int, to end: Int) -> Int? {
+        guard let first = needle.first else { return start }
+        var position = start
+        return needle.withUnsafeBytes { needle -> Int? in
+            while end - position >= needle.count {
+                guard let hit = memchr(base + position, Int32(first), end - position - needle.count + 1) else { return nil }
+                let offset = UnsafeRawPointer(hit) - base
+                if let bytes = needle.baseAddress, memcmp(base + offset, bytes, needle.count) == 0 { return offset }
+                position = offset + 1
+            }
+            return nil
+        }
+    }
+
+    @inline(__always)
+    static func hasPrefix(_ bytes: UnsafeRawBufferPointer, _ literal: [UInt8], at offset: Int) -> Bool {
+        guard offset >= 0, offset + literal.count <= bytes.count else { return false }
+        for index in 0..<literal.count where bytes[offset + index] != literal[index] { return false }
+        return true
     }
 
     private func match(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ pieceIndex: Int) -> Bool {

@@ -97,6 +97,19 @@ struct CommandLineTests {
         #expect(try Self.run(["sql", "-f", warehouse + "/no-such.sql"], warehouse: warehouse).status == 66)
     }
 
+    @Test("EXPLAIN shows outer joins, FROM subqueries and semi joins reading only the columns used")
+    func pruning() throws {
+        let warehouse = try Self.warehouse()
+        defer { try? FileManager.default.removeItem(atPath: warehouse) }
+        let outer = try Self.run(["sql", "EXPLAIN SELECT r_name, count(s_day) FROM region LEFT JOIN sales ON s_region = r_id GROUP BY r_name"], warehouse: warehouse)
+        #expect(outer.status == 0, "\(outer.error)")
+        #expect(outer.output.contains("SCAN sales columns: s_region, s_day "))
+        let derived = try Self.run(["sql", "EXPLAIN SELECT d FROM (SELECT s_day AS d, s_amount * 2 AS a FROM sales) x"], warehouse: warehouse)
+        #expect(derived.output.contains("SCAN sales columns: s_day "), "\(derived.output)")
+        let semi = try Self.run(["sql", "EXPLAIN SELECT r_name FROM region WHERE r_id IN (SELECT s_region FROM sales WHERE s_amount > 5)"], warehouse: warehouse)
+        #expect(semi.output.contains("HASH JOIN SEMI"), "\(semi.output)")
+    }
+
     @Test("bench run names queries by their comment lines and prints the documented JSON")
     func benchRun() throws {
         let warehouse = try Self.warehouse()

@@ -1,0 +1,137 @@
+/// Projection pruning: every operator produces only the columns something above it reads.
+
+import StarlingExecution
+
+/// A pruned node and where each column its parent may read went: `positions[old] = new`.
+struct PrunedPlan {
+    var node: PlanNode
+    var positions: [Int: Int]
+
+    func remap(_ expression: BoundExpression) -> BoundExpression {
+        expression.remapColumns { positions[$0] ?? 0 }
+    }
+}
+
+extension QueryPlanner {
+    /// `plan` with the columns no operator reads removed all the way down: scans read fewer
+    /// columns, joins carry fewer through, and unused aggregates are not computed. The root keeps
+    /// all its columns, in order. (Outer joins and FROM subqueries are planned before the query
+    /// around them says which of their columns it uses; this is where they learn.)
+    func pruned(_ plan: PlanNode) -> PlanNode {
+        prune(plan, required: Set(plan.columns.indices)).node
+    }
+
+    /// `node` producing at least the `required` columns (others when it cannot drop them).
+    func prune(_ node: PlanNode, required: Set<Int>) -> PrunedPlan {
+        switch node.operation {
+        case .scan(var specification):
+            var keep = required
+            if let filter = specification.filter { keep.formUnion(filter.columnsUsed) }
+            for codeFilter in specification.codeFilters { keep.insert(codeFilter.scanColumn) }
+            let kept = specification.columns.indices.filter { keep.contains($0) }
+            guard kept.count < specification.columns.count else { return PrunedPlan(node: node, positions: identity(node)) }
+            let positions = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+            specification.columns = kept.map { specification.columns[$0] }
+            specification.filter = specification.filter?.remapColumns { positions[$0] ?? 0 }
+            specification.codeFilters = specification.codeFilters.map { CodeFilter(scanColumn: positions[$0.scanColumn] ?? 0, qualifies: $0.qualifies) }
+            return rebuilt(node, .scan(specification), columns: kept.map { node.columns[$0] }, positions: positions)
+        case .rows(let chunks):
+            let kept = node.columns.indices.filter { required.contains($0) }
+            guard kept.count < node.columns.count else { return PrunedPlan(node: node, positions: identity(node)) }
+            let narrowed = chunks.map { chunk in Chunk(columns: kept.map { chunk.columns[$0] }, count: chunk.count) }
+            return rebuilt(node, .rows(narrowed), columns: kept.map { node.columns[$0] }, positions: positions(kept))
+        case .filter(let child, let predicate):
+            let input = prune(child, required: required.union(predicate.columnsUsed))
+            return rebuilt(node, .filter(input.node, input.remap(predicate)), columns: input.node.columns, positions: input.positions)
+        case .project(let child, let expressions):
+            let kept = expressions.indices.filter { required.contains($0) }
+            let input = prune(child, required: Set(kept.flatMap { expressions[$0].columnsUsed }))
+            return rebuilt(node, .project(input.node, kept.map { input.remap(expressions[$0]) }), columns: kept.map { node.columns[$0] }, positions: positions(kept))
+        case .dimensionJoin(let child, var specification):
+            let width = child.columns.count
+            let input = prune(child, required: Set(required.filter { $0 < width }).union([specification.codeColumn]))
+            let outputs = specification.outputColumns.indices.filter { required.contains(width + $0) }
+            var positions = input.positions.filter { $0.key < width }
+            for (new, old) in outputs.enumerated() { positions[width + old] = input.node.columns.count + new }
+            specification.codeColumn = input.positions[specification.codeColumn] ?? 0
+            specification.outputColumns = outputs.map { specification.outputColumns[$0] }
+            let columns = input.node.columns + outputs.map { node.columns[width + $0] }
+            return rebuilt(node, .dimensionJoin(input.node, specification), columns: columns, positions: positions)
+        case .hashJoin(let probe, let build, var specification):
+            let width = probe.columns.count
+            let residualUsed = specification.residual?.columnsUsed ?? []
+            var probeRequired = Set(required.filter { $0 < width }).union(specification.probeKeys.flatMap(\.columnsUsed))
+            probeRequired.formUnion(residualUsed.filter { $0 < width })
+            var buildRequired = Set(specification.buildKeys.flatMap(\.columnsUsed))
+            buildRequired.formUnion(residualUsed.filter { $0 >= width }.map { $0 - width })
+            if specification.kind.outputsBuild { buildRequired.formUnion(required.filter { $0 >= width }.map { $0 - width }) }
+            let left = prune(probe, required: probeRequired)
+            let right = prune(build, required: buildRequired)
+            let combined = combine(left, right, width: width)
+            specification.probeKeys = specification.probeKeys.map(left.remap)
+            specification.buildKeys = specification.buildKeys.map(right.remap)
+            specification.residual = specification.residual?.remapColumns { combined[$0] ?? 0 }
+            let columns = left.node.columns + (specification.kind.outputsBuild ? right.node.columns : [])
+            let positions = specification.kind.outputsBuild ? combined : left.positions
+            return rebuilt(node, .hashJoin(probe: left.node, build: right.node, specification), columns: columns, positions: positions)
+        case .crossJoin(let leftChild, let rightChild):
+            let width = leftChild.columns.count
+            let left = prune(leftChild, required: Set(required.filter { $0 < width }))
+            let right = prune(rightChild, required: Set(required.filter { $0 >= width }.map { $0 - width }))
+            return rebuilt(node, .crossJoin(left.node, right.node), columns: left.node.columns + right.node.columns, positions: combine(left, right, width: width))
+        case .aggregate(let child, let groups, let aggregates):
+            // Every group stays (they define the rows); aggregates nobody reads are dropped.
+            let kept = aggregates.indices.filter { required.contains(groups.count + $0) }
+            var used = Set(groups.flatMap(\.columnsUsed))
+            for index in kept {
+                used.formUnion(aggregates[index].argument?.columnsUsed ?? [])
+                used.formUnion(aggregates[index].filter?.columnsUsed ?? [])
+            }
+            let input = prune(child, required: used)
+            let newAggregates = kept.map { index in
+                var aggregate = aggregates[index]
+                aggregate.argument = aggregate.argument.map(input.remap)
+                aggregate.filter = aggregate.filter.map(input.remap)
+                return aggregate
+            }
+            let outputs = Array(groups.indices) + kept.map { groups.count + $0 }
+            return rebuilt(node, .aggregate(input.node, groups: groups.map(input.remap), aggregates: newAggregates),
+                           columns: outputs.map { node.columns[$0] }, positions: positions(outputs))
+        case .sort(let child, let keys, let limit):
+            let input = prune(child, required: required.union(keys.flatMap(\.expression.columnsUsed)))
+            let newKeys = keys.map { SortKey(expression: input.remap($0.expression), descending: $0.descending, nullsFirst: $0.nullsFirst) }
+            return rebuilt(node, .sort(input.node, newKeys, limit: limit), columns: input.node.columns, positions: input.positions)
+        case .limit(let child, let limit, let offset):
+            let input = prune(child, required: required)
+            return rebuilt(node, .limit(input.node, limit: limit, offset: offset), columns: input.node.columns, positions: input.positions)
+        case .distinct(let child):
+            // Distinctness is over every column: nothing below can go.
+            let input = prune(child, required: Set(child.columns.indices))
+            return rebuilt(node, .distinct(input.node), columns: input.node.columns, positions: input.positions)
+        case .setOperation(let kind, let all, let leftChild, let rightChild):
+            let left = prune(leftChild, required: Set(leftChild.columns.indices))
+            let right = prune(rightChild, required: Set(rightChild.columns.indices))
+            return rebuilt(node, .setOperation(kind, all: all, left.node, right.node), columns: left.node.columns, positions: left.positions)
+        }
+    }
+
+    private func identity(_ node: PlanNode) -> [Int: Int] {
+        Dictionary(uniqueKeysWithValues: node.columns.indices.map { ($0, $0) })
+    }
+
+    private func positions(_ kept: [Int]) -> [Int: Int] {
+        Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+    }
+
+    /// Positions over a join's two inputs: the left's, then the right's shifted past the left.
+    private func combine(_ left: PrunedPlan, _ right: PrunedPlan, width: Int) -> [Int: Int] {
+        var positions = left.positions
+        for (old, new) in right.positions { positions[width + old] = left.node.columns.count + new }
+        return positions
+    }
+
+    /// The same node (same number, for EXPLAIN ANALYZE) unless the operator changed.
+    private func rebuilt(_ original: PlanNode, _ operation: PlanNode.Operator, columns: [PlanColumn], positions: [Int: Int]) -> PrunedPlan {
+        PrunedPlan(node: PlanNode(identifier: original.identifier, operation: operation, columns: columns, estimatedRows: original.estimatedRows), positions: positions)
+    }
+}

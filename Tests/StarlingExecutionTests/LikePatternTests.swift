@@ -1,0 +1,62 @@
+/// Tests of LIKE matching: the literals-and-% fast path against a reference matcher.
+
+import Testing
+@testable import StarlingExecution
+
+@Suite("LIKE patterns")
+struct LikePatternTests {
+    /// A reference LIKE over characters by dynamic programming (`%` any run, `_` one character).
+    static func reference(_ text: String, _ pattern: String) -> Bool {
+        let t = Array(text), p = Array(pattern)
+        var table = [[Bool]](repeating: [Bool](repeating: false, count: t.count + 1), count: p.count + 1)
+        table[0][0] = true
+        for i in 1...max(1, p.count) where i <= p.count {
+            for j in 0...t.count {
+                switch p[i - 1] {
+                case "%": table[i][j] = table[i - 1][j] || (j > 0 && table[i][j - 1])
+                case "_": table[i][j] = j > 0 && table[i - 1][j - 1]
+                default: table[i][j] = j > 0 && table[i - 1][j - 1] && p[i - 1] == t[j - 1]
+                }
+            }
+        }
+        return table[p.count][t.count]
+    }
+
+    func matches(_ text: String, _ pattern: String) -> Bool {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBytes { LikePattern(pattern, caseInsensitive: false).matches(UnsafeRawBufferPointer($0)) }
+    }
+
+    @Test("overlapping literals, anchors, empty strings and multibyte characters")
+    func examples() {
+        #expect(!matches("aaa", "%aa%aa%"))
+        #expect(matches("aaaa", "%aa%aa%"))
+        #expect(matches("special requests", "%special%requests%"))
+        #expect(!matches("requests special", "%special%requests%"))
+        #expect(matches("PROMO BRUSHED", "PROMO%"))
+        #expect(!matches("XPROMO", "PROMO%"))
+        #expect(matches("LARGE BRASS", "%BRASS"))
+        #expect(!matches("BRASS X", "%BRASS"))
+        #expect(matches("ab", "ab"))
+        #expect(!matches("abc", "ab"))
+        #expect(matches("", "%"))
+        #expect(matches("", ""))
+        #expect(!matches("a", ""))
+        #expect(matches("aba", "a%a"))
+        #expect(!matches("a", "a%a"))
+        #expect(matches("ünïcødé", "%ïc%dé"))
+        #expect(matches("ünïcødé", "_nïc%"))
+    }
+
+    @Test("random patterns over a two-letter alphabet agree with the reference")
+    func random() {
+        var generator = SystemRandomNumberGenerator()
+        let letters: [Character] = ["a", "b"]
+        for _ in 0..<4000 {
+            let text = String((0..<Int.random(in: 0...7, using: &generator)).map { _ in letters.randomElement(using: &generator)! })
+            let symbols: [Character] = ["a", "b", "%", "%", "_"]
+            let pattern = String((0..<Int.random(in: 0...6, using: &generator)).map { _ in symbols.randomElement(using: &generator)! })
+            #expect(matches(text, pattern) == Self.reference(text, pattern), "'\(text)' LIKE '\(pattern)'")
+        }
+    }
+}
