@@ -88,6 +88,10 @@ extension QueryPlanner {
         while joined.count < leafCount {
             var choice: (leaf: Int, edges: [Int], star: Int?)?
             var bestSelectivity = Double.infinity
+            // Without a star join, the hash join whose leaf keeps the smallest share of its rows
+            // (estimated from its conditions): joined on its key, it shrinks the rows every later
+            // join sees by that share. Ties go to the smaller leaf (the cheaper build).
+            var hashChoice: (leaf: Int, score: (Double, Int))?
             for (index, edge) in edges.enumerated() where !usedEdges.contains(index) {
                 for (inside, outside, factSide) in [(edge.leftLeaf, edge.rightLeaf, edge.left), (edge.rightLeaf, edge.leftLeaf, edge.right)] {
                     guard joined.contains(inside), !joined.contains(outside) else { continue }
@@ -99,11 +103,13 @@ extension QueryPlanner {
                             bestSelectivity = load.selectivity
                             choice = (outside, [index], index)
                         }
-                    } else if choice == nil {
-                        choice = (outside, [], nil)
+                    } else {
+                        let score = (CardinalityEstimate.selectivity(of: leafFilters[outside]), from.leaves[outside].estimatedRows)
+                        if hashChoice == nil || score < (hashChoice?.score ?? score) { hashChoice = (outside, score) }
                     }
                 }
             }
+            if choice == nil, let hashChoice { choice = (hashChoice.leaf, [], nil) }
             var next = choice ?? (from.leaves.indices.filter { !joined.contains($0) }.min { from.leaves[$0].estimatedRows < from.leaves[$1].estimatedRows } ?? 0, [], nil)
             if next.star == nil {
                 next.edges = edges.indices.filter { index in
