@@ -29,20 +29,31 @@ struct JoinEdge {
 }
 
 extension QueryPlanner {
-    /// Plans FROM's inner joins and the semi and anti joins of WHERE's subqueries: a subquery
-    /// join that reads one scanned leaf filters that leaf before it is joined (and its estimate
-    /// shrinks to the subquery's, so join order sees it small); others run once their leaves are.
+    /// Plans FROM's inner joins and the semi and anti joins of WHERE's subqueries: a selective
+    /// semi join that reads one scanned leaf filters that leaf before it is joined (and its
+    /// estimate shrinks to the subquery's, so join order sees it small); the others run once
+    /// every inner join is done.
     func planJoins(_ originalFrom: FromClause, conjuncts: [BoundExpression], needed: Set<Int>, subqueryJoins: [SubqueryJoin] = []) throws(SQLError) -> JoinResult {
         var from = originalFrom
         var leafJoins: [Int: [SubqueryJoin]] = [:]
         var pendingJoins: [SubqueryJoin] = []
         for join in subqueryJoins {
             let leaves = Set(join.probeColumnsUsed.map { from.leaf(of: $0) })
-            guard leaves.count == 1, let leaf = leaves.first else { pendingJoins.append(join); continue }
-            leafJoins[leaf, default: []].append(join)
-            if join.kind == .semi {
-                from.leaves[leaf].estimatedRows = max(1, min(from.leaves[leaf].estimatedRows, join.plan.estimatedRows))
+            // Early only when it looks selective: a semi join whose subquery is estimated to
+            // return fewer rows than the leaf has. Otherwise the inner joins, which usually
+            // shrink the rows more cheaply, go first and the subquery join probes what is left
+            // (TPC-H Q21's EXISTS over all of lineitem; Q18's IN of 57 orders goes early).
+            guard leaves.count == 1, let leaf = leaves.first, join.kind == .semi,
+                  join.plan.estimatedRows < from.leaves[leaf].estimatedRows else {
+                if leaves.count == 1, let leaf = leaves.first, from.leaves.count == 1 {
+                    leafJoins[leaf, default: []].append(join)
+                } else {
+                    pendingJoins.append(join)
+                }
+                continue
             }
+            leafJoins[leaf, default: []].append(join)
+            from.leaves[leaf].estimatedRows = max(1, min(from.leaves[leaf].estimatedRows, join.plan.estimatedRows))
         }
         let leafCount = from.leaves.count
         var leafFilters = [[BoundExpression]](repeating: [], count: leafCount)
@@ -150,7 +161,6 @@ extension QueryPlanner {
         var pending = residuals
         var done: Set<Int> = [start]
         result = applyResiduals(result, &pending, done: done, from: from)
-        result.node = applyReadySubqueryJoins(&pendingJoins, to: result, done: done, from: from)
         for step in steps {
             let leaf = step.leaf
             if let star = step.star {
@@ -166,8 +176,9 @@ extension QueryPlanner {
             }
             done.insert(leaf)
             result = applyResiduals(result, &pending, done: done, from: from)
-            result.node = applyReadySubqueryJoins(&pendingJoins, to: result, done: done, from: from)
         }
+        // The other subquery joins once every inner join is done.
+        result.node = applySubqueryJoins(pendingJoins, to: result.node, positions: result.positions)
         return JoinResult(node: result.node, positions: result.positions)
     }
 
@@ -191,15 +202,6 @@ extension QueryPlanner {
         var node: PlanNode
         var positions: [Int: Int]
         var codePositions: [Int: Int] = [:]
-    }
-
-    /// `plan`'s node with the subquery joins whose probe columns are all in `done` leaves applied
-    /// (and removed from `pending`).
-    func applyReadySubqueryJoins(_ pending: inout [SubqueryJoin], to plan: PartialPlan, done: Set<Int>, from: FromClause) -> PlanNode {
-        let ready = pending.filter { $0.probeColumnsUsed.allSatisfy { done.contains(from.leaf(of: $0)) } }
-        guard !ready.isEmpty else { return plan.node }
-        pending.removeAll { join in join.probeColumnsUsed.allSatisfy { done.contains(from.leaf(of: $0)) } }
-        return applySubqueryJoins(ready, to: plan.node, positions: plan.positions)
     }
 
     func applyResiduals(_ plan: PartialPlan, _ pending: inout [BoundExpression], done: Set<Int>, from: FromClause) -> PartialPlan {

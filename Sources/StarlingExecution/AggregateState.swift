@@ -204,10 +204,18 @@ final class AggregateState {
         case (.none, _):
             mapping = [0]
         case (.integer(let index), .integer(let otherIndex)):
-            mapping.reserveCapacity(otherIndex.count)
-            for number in 0..<otherIndex.count {
-                mapping.append(number == Int(otherIndex.nullNumber) ? index.findOrInsertNull() : index.findOrInsert(otherIndex.keys[number]))
+            let otherKeys = otherIndex.keys
+            var nulls: [Bool]?
+            if otherIndex.nullNumber >= 0 {
+                var flags = [Bool](repeating: false, count: otherKeys.count)
+                flags[Int(otherIndex.nullNumber)] = true
+                nulls = flags
             }
+            mapping = [Int32](repeating: -1, count: otherKeys.count)
+            otherKeys.withUnsafeBufferPointer { keys in
+                mapping.withUnsafeMutableBufferPointer { mapping in index.findOrInsert(keys, nulls: nulls, into: mapping) }
+            }
+            if otherIndex.nullNumber >= 0 { mapping[Int(otherIndex.nullNumber)] = index.findOrInsertNull() }
         case (.general(let table, let interner), .general(let otherTable, let otherInterner)):
             let width = table.width
             let stringColumns = keyTypes.indices.filter { keyTypes[$0].physicalType == .string }

@@ -94,7 +94,7 @@ final class HashJoinTable: @unchecked Sendable {
             let nulls = keyVectors[0].nulls
             values.withUnsafeBufferPointer { values in
                 numbers.withUnsafeMutableBufferPointer { numbers in
-                    for row in 0..<count where !(nulls?[row] ?? false) { numbers[row] = integerIndex.find(values[row]) }
+                    integerIndex.find(UnsafeBufferPointer(rebasing: values[0..<count]), nulls: nulls, into: numbers)
                 }
             }
         case .general(let table, let interner, let width):

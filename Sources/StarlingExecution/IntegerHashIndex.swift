@@ -4,30 +4,30 @@
 ///
 /// The common join and group key is one integer column (`l_orderkey`, `o_custkey`). The general
 /// ``KeyTable`` encodes every row's key into a tuple of words with a NULL-flag word first; this
-/// index keeps the key itself in its slot, next to the number, in two flat buffers, and hashes it
-/// with one multiplication (Fibonacci hashing: the top bits of `key × 2⁶⁴/φ`). Linear probing;
-/// the load factor stays at most one half. NULL keys are the caller's business (they never
-/// reach the index). Not thread-safe: one writer, or any number of readers once built.
+/// index keeps the key itself in its slot, next to the number, in flat buffers.
+///
+/// Two modes. *Direct*: when the keys' range is narrow (at most 16 slots per key, plus 64 K,
+/// and at most 2²⁶ slots), slot `k - base` belongs to key `k`: no hashing, no comparison, and
+/// keys that arrive in order touch memory in order. The range widens as keys arrive. *Hashed*:
+/// otherwise, Fibonacci hashing (the top bits of `key × 2⁶⁴/φ`) with linear probing at a load
+/// factor of at most one half. Batches are checked once, up front, so the per-row loops neither
+/// grow nor change mode. NULL keys are the caller's business; ``findOrInsertNull()`` gives NULL
+/// a number of its own for GROUP BY. Not thread-safe: one writer, or readers once built.
 final class IntegerHashIndex {
-    /// Keys by slot; meaningful where `slotNumbers` is not -1 (hashed mode only).
+    /// Keys by slot (hashed mode only; meaningful where `slotNumbers` is not -1).
     private var slotKeys: UnsafeMutablePointer<Int64>
-    /// The number of the key in each slot, -1 for an empty slot. In direct mode slot `k - base`
-    /// belongs to key `k`.
+    /// The number of the key in each slot, -1 for an empty slot.
     private var slotNumbers: UnsafeMutablePointer<Int32>
     private var capacity: Int
     private var shift: UInt64
-    /// Direct mode: keys are slots' offsets from `base` (no hashing, no key comparison, and keys
-    /// that arrive in order touch memory in order). Left for hashed mode when a key falls so far
-    /// outside the range that the slots would outnumber the keys by too much.
     private var direct: Bool
     private var base: Int64 = 0
-    /// Keys by number, `count` of them (0 for the NULL key's number).
-    private(set) var keys: [Int64] = []
-    /// The number given to NULL by ``findOrInsertNull()``, -1 until then. (Joins never insert
-    /// NULL; a GROUP BY makes it one group.)
+    /// Keys by number (`count` of them; 0 for NULL's number).
+    private var keyStorage: UnsafeMutablePointer<Int64>
+    private var keyCapacity: Int
+    private(set) var count = 0
+    /// The number given to NULL by ``findOrInsertNull()``, -1 until then.
     private(set) var nullNumber: Int32 = -1
-
-    var count: Int { keys.count }
 
     /// The most slots direct mode uses (256 MiB of numbers).
     static let directSlotLimit = 1 << 26
@@ -35,7 +35,7 @@ final class IntegerHashIndex {
     /// Whether `span` slots are few enough, in direct mode, for `keyCount` keys.
     @inline(__always)
     static func directFits(span: Int, keyCount: Int) -> Bool {
-        span <= directSlotLimit && span <= 8 * keyCount + 65_536
+        span <= directSlotLimit && span <= 16 * keyCount + 65_536
     }
 
     /// An index sized for `expected` keys without growing; direct when `range` (the smallest and
@@ -48,20 +48,30 @@ final class IntegerHashIndex {
             shift = 0
         } else {
             direct = false
-            var size = 16
-            while size < expected * 2 { size <<= 1 }
-            capacity = size
-            shift = UInt64(64 - size.trailingZeroBitCount)
+            capacity = Self.hashedSize(for: expected)
+            shift = UInt64(64 - capacity.trailingZeroBitCount)
         }
         slotKeys = .allocate(capacity: direct ? 1 : capacity)
         slotNumbers = .allocate(capacity: capacity)
         slotNumbers.initialize(repeating: -1, count: capacity)
-        keys.reserveCapacity(expected)
+        keyCapacity = max(16, expected)
+        keyStorage = .allocate(capacity: keyCapacity)
     }
 
     deinit {
         slotKeys.deallocate()
         slotNumbers.deallocate()
+        keyStorage.deallocate()
+    }
+
+    /// Keys by number.
+    var keys: [Int64] { Array(UnsafeBufferPointer(start: keyStorage, count: count)) }
+
+    /// The key numbered `number`.
+    @inline(__always)
+    func key(_ number: Int) -> Int64 {
+        precondition(number >= 0 && number < count)
+        return keyStorage[number]
     }
 
     /// `high - low + 1` when it fits an Int.
@@ -72,50 +82,145 @@ final class IntegerHashIndex {
         return Int(difference) + 1
     }
 
+    static func hashedSize(for keys: Int) -> Int {
+        var size = 16
+        while size < keys * 2 { size <<= 1 }
+        return size
+    }
+
     @inline(__always)
-    private func slot(of key: Int64) -> Int {
+    private static func hashSlot(_ key: Int64, _ shift: UInt64) -> Int {
         Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> shift)
     }
 
-    /// The number of `key`, inserting it when new.
-    @inline(__always)
-    func findOrInsert(_ key: Int64) -> Int32 {
+    /// Room for `total` keys by number.
+    private func reserveKeys(_ total: Int) {
+        guard total > keyCapacity else { return }
+        let newCapacity = max(total, keyCapacity * 2)
+        let storage = UnsafeMutablePointer<Int64>.allocate(capacity: newCapacity)
+        storage.update(from: keyStorage, count: count)
+        keyStorage.deallocate()
+        keyStorage = storage
+        keyCapacity = newCapacity
+    }
+
+    /// Makes room for `incoming` more keys lying in `low...high`: widens direct mode or leaves
+    /// it, or grows the hashed table, so that inserting them changes nothing else.
+    private func prepare(incoming: Int, low: Int64, high: Int64) {
+        reserveKeys(count + incoming + 1)
         if direct {
-            let offset = key &- base
-            if offset >= 0 && offset < Int64(capacity) && (key >= base) {
-                let slot = Int(offset)
-                let number = slotNumbers[slot]
-                if number >= 0 { return number }
-                let new = Int32(truncatingIfNeeded: keys.count)
-                slotNumbers[slot] = new
-                keys.append(key)
-                return new
+            let newLow = Swift.min(base, low)
+            let newHigh = Swift.max(base &+ Int64(capacity - 1), high)
+            if newLow == base && newHigh == base &+ Int64(capacity - 1) { return }
+            if let needed = Self.span(newLow, newHigh), Self.directFits(span: needed, keyCount: count + incoming) {
+                // Twice what is needed when growing upwards, so keys arriving in order widen the
+                // range once per doubling.
+                let size = Swift.min(Swift.max(needed, capacity * 2), Swift.max(needed, Self.directSlotLimit))
+                let numbers = UnsafeMutablePointer<Int32>.allocate(capacity: size)
+                numbers.initialize(repeating: -1, count: size)
+                (numbers + Int(base &- newLow)).update(from: slotNumbers, count: capacity)
+                slotNumbers.deallocate()
+                slotNumbers = numbers
+                capacity = size
+                base = newLow
+                return
             }
-            widen(toInclude: key)
-            return findOrInsert(key)
+            direct = false
+            rehash(to: Self.hashedSize(for: count + incoming))
+        } else if (count + incoming) * 2 > capacity {
+            rehash(to: Self.hashedSize(for: count + incoming))
         }
-        if keys.count * 2 >= capacity { rehash(to: capacity * 2) }
-        let mask = capacity - 1
-        var slot = slot(of: key)
-        while true {
-            let number = slotNumbers[slot]
-            if number < 0 {
-                let new = Int32(truncatingIfNeeded: keys.count)
-                slotNumbers[slot] = new
-                slotKeys[slot] = key
-                keys.append(key)
-                return new
+    }
+
+    /// The number of `key`, inserting it when new.
+    func findOrInsert(_ key: Int64) -> Int32 {
+        prepare(incoming: 1, low: key, high: key)
+        var number: Int32 = 0
+        withUnsafePointer(to: key) { key in
+            withUnsafeMutablePointer(to: &number) { number in
+                insertBatch(UnsafeBufferPointer(start: key, count: 1), nulls: nil, into: UnsafeMutableBufferPointer(start: number, count: 1))
             }
-            if slotKeys[slot] == key { return number }
-            slot = (slot + 1) & mask
         }
+        return number
+    }
+
+    /// The numbers of `values`, inserting new keys; rows flagged in `nulls` get -1.
+    func findOrInsert(_ values: UnsafeBufferPointer<Int64>, nulls: [Bool]?, into numbers: UnsafeMutableBufferPointer<Int32>) {
+        precondition(numbers.count >= values.count)
+        var low = Int64.max, high = Int64.min
+        for row in 0..<values.count where !(nulls?[row] ?? false) {
+            low = Swift.min(low, values[row])
+            high = Swift.max(high, values[row])
+        }
+        guard low <= high else {
+            for row in 0..<values.count { numbers[row] = -1 }
+            return
+        }
+        if count == 0 && !direct, let span = Self.span(low, high), Self.directFits(span: span, keyCount: values.count) {
+            // The first keys are narrow: go direct from here on.
+            slotKeys.deallocate()
+            slotNumbers.deallocate()
+            direct = true
+            base = low
+            capacity = span
+            slotKeys = .allocate(capacity: 1)
+            slotNumbers = .allocate(capacity: span)
+            slotNumbers.initialize(repeating: -1, count: span)
+        }
+        prepare(incoming: values.count, low: low, high: high)
+        insertBatch(values, nulls: nulls, into: numbers)
+    }
+
+    /// The insertion loop, over local copies of the index's state (prepared so nothing grows).
+    private func insertBatch(_ values: UnsafeBufferPointer<Int64>, nulls: [Bool]?, into numbers: UnsafeMutableBufferPointer<Int32>) {
+        let slotNumbers = self.slotNumbers, slotKeys = self.slotKeys, keyStorage = self.keyStorage
+        let mask = capacity - 1, shift = self.shift, base = self.base
+        var next = count
+        if direct {
+            for row in 0..<values.count {
+                if let nulls, nulls[row] { numbers[row] = -1; continue }
+                let key = values[row]
+                let slot = Int(truncatingIfNeeded: key &- base)
+                var number = slotNumbers[slot]
+                if number < 0 {
+                    number = Int32(truncatingIfNeeded: next)
+                    slotNumbers[slot] = number
+                    keyStorage[next] = key
+                    next += 1
+                }
+                numbers[row] = number
+            }
+        } else {
+            for row in 0..<values.count {
+                if let nulls, nulls[row] { numbers[row] = -1; continue }
+                let key = values[row]
+                var slot = Self.hashSlot(key, shift)
+                while true {
+                    let number = slotNumbers[slot]
+                    if number < 0 {
+                        let new = Int32(truncatingIfNeeded: next)
+                        slotNumbers[slot] = new
+                        slotKeys[slot] = key
+                        keyStorage[next] = key
+                        next += 1
+                        numbers[row] = new
+                        break
+                    }
+                    if slotKeys[slot] == key { numbers[row] = number; break }
+                    slot = (slot + 1) & mask
+                }
+            }
+        }
+        count = next
     }
 
     /// The number of the NULL key, numbered like any other key when first asked for.
     func findOrInsertNull() -> Int32 {
         if nullNumber < 0 {
-            nullNumber = Int32(truncatingIfNeeded: keys.count)
-            keys.append(0)
+            reserveKeys(count + 1)
+            nullNumber = Int32(truncatingIfNeeded: count)
+            keyStorage[count] = 0
+            count += 1
         }
         return nullNumber
     }
@@ -125,11 +230,11 @@ final class IntegerHashIndex {
     func find(_ key: Int64) -> Int32 {
         if direct {
             let offset = key &- base
-            guard offset >= 0 && offset < Int64(capacity) && key >= base else { return -1 }
+            guard key >= base, offset >= 0, offset < Int64(capacity) else { return -1 }
             return slotNumbers[Int(offset)]
         }
         let mask = capacity - 1
-        var slot = slot(of: key)
+        var slot = Self.hashSlot(key, shift)
         while true {
             let number = slotNumbers[slot]
             if number < 0 || slotKeys[slot] == key { return number }
@@ -137,48 +242,12 @@ final class IntegerHashIndex {
         }
     }
 
-    /// The numbers of `values`, inserting new keys; rows flagged in `nulls` get -1.
-    func findOrInsert(_ values: UnsafeBufferPointer<Int64>, nulls: [Bool]?, into numbers: UnsafeMutableBufferPointer<Int32>) {
+    /// The numbers of `values` (-1 for absent keys and rows flagged in `nulls`).
+    func find(_ values: UnsafeBufferPointer<Int64>, nulls: [Bool]?, into numbers: UnsafeMutableBufferPointer<Int32>) {
         precondition(numbers.count >= values.count)
-        if !direct && keys.count + values.count > capacity / 2 { reserve(keys.count + values.count) }
         for row in 0..<values.count {
-            if let nulls, nulls[row] { numbers[row] = -1; continue }
-            numbers[row] = findOrInsert(values[row])
+            numbers[row] = (nulls?[row] ?? false) ? -1 : find(values[row])
         }
-    }
-
-    /// Room for `total` keys without growing (hashed mode).
-    func reserve(_ total: Int) {
-        guard !direct else { return }
-        var size = capacity
-        while size < total * 2 { size <<= 1 }
-        if size > capacity { rehash(to: size) }
-    }
-
-    /// Direct mode, `key` outside the range: a wider range while it stays narrow enough (twice
-    /// the needed width, so keys arriving in order widen it rarely), hashed mode otherwise.
-    private func widen(toInclude key: Int64) {
-        let low = Swift.min(base, key)
-        let high = Swift.max(base &+ Int64(capacity - 1), key)
-        if let needed = Self.span(low, high), Self.directFits(span: needed, keyCount: keys.count + 1) {
-            let size = Swift.min(Swift.max(needed, capacity * 2), Swift.max(needed, Self.directSlotLimit))
-            // The room beyond what is needed goes above: keys arriving in descending order
-            // still widen at most once per doubling.
-            let newBase = low
-            let numbers = UnsafeMutablePointer<Int32>.allocate(capacity: size)
-            numbers.initialize(repeating: -1, count: size)
-            let shiftBy = Int(base &- newBase)
-            (numbers + shiftBy).update(from: slotNumbers, count: capacity)
-            slotNumbers.deallocate()
-            slotNumbers = numbers
-            capacity = size
-            base = newBase
-            return
-        }
-        direct = false
-        var size = 16
-        while size < (keys.count + 1) * 2 { size <<= 1 }
-        rehash(to: size)
     }
 
     private func rehash(to size: Int) {
@@ -190,16 +259,15 @@ final class IntegerHashIndex {
         slotNumbers = .allocate(capacity: size)
         slotNumbers.initialize(repeating: -1, count: size)
         let mask = size - 1
-        keys.withUnsafeBufferPointer { keys in
-            for number in 0..<keys.count where number != Int(nullNumber) {
-                var slot = slot(of: keys[number])
-                while slotNumbers[slot] >= 0 { slot = (slot + 1) & mask }
-                slotNumbers[slot] = Int32(truncatingIfNeeded: number)
-                slotKeys[slot] = keys[number]
-            }
+        for number in 0..<count where number != Int(nullNumber) {
+            let key = keyStorage[number]
+            var slot = Self.hashSlot(key, shift)
+            while slotNumbers[slot] >= 0 { slot = (slot + 1) & mask }
+            slotNumbers[slot] = Int32(truncatingIfNeeded: number)
+            slotKeys[slot] = key
         }
     }
 
     /// Approximate bytes held.
-    var byteCount: Int { capacity * (direct ? 4 : 12) + keys.capacity * 8 }
+    var byteCount: Int { capacity * (direct ? 4 : 12) + keyCapacity * 8 }
 }
