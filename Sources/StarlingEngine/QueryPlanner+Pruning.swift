@@ -34,7 +34,7 @@ extension QueryPlanner {
             specification.columns = kept.map { specification.columns[$0] }
             specification.filter = specification.filter?.remapColumns { positions[$0] ?? 0 }
             specification.codeFilters = specification.codeFilters.map { CodeFilter(scanColumn: positions[$0.scanColumn] ?? 0, qualifies: $0.qualifies) }
-            return rebuilt(node, .scan(specification), columns: kept.map { node.columns[$0] }, positions: positions)
+            return narrowed(rebuilt(node, .scan(specification), columns: kept.map { node.columns[$0] }, positions: positions), to: required)
         case .rows(let chunks):
             let kept = node.columns.indices.filter { required.contains($0) }
             guard kept.count < node.columns.count else { return PrunedPlan(node: node, positions: identity(node)) }
@@ -42,7 +42,8 @@ extension QueryPlanner {
             return rebuilt(node, .rows(narrowed), columns: kept.map { node.columns[$0] }, positions: positions(kept))
         case .filter(let child, let predicate):
             let input = prune(child, required: required.union(predicate.columnsUsed))
-            return rebuilt(node, .filter(input.node, input.remap(predicate)), columns: input.node.columns, positions: input.positions)
+            let filtered = rebuilt(node, .filter(input.node, input.remap(predicate)), columns: input.node.columns, positions: input.positions)
+            return narrowed(filtered, to: required)
         case .project(let child, let expressions):
             let kept = expressions.indices.filter { required.contains($0) }
             let input = prune(child, required: Set(kept.flatMap { expressions[$0].columnsUsed }))
@@ -113,6 +114,17 @@ extension QueryPlanner {
             let right = prune(rightChild, required: Set(rightChild.columns.indices))
             return rebuilt(node, .setOperation(kind, all: all, left.node, right.node), columns: left.node.columns, positions: left.positions)
         }
+    }
+
+    /// `plan` without the columns only its own condition read (a filter's, a scan's), so what
+    /// is above (a join's build side, a sort) does not carry them: a projection, which passes
+    /// the kept vectors through without copying.
+    private func narrowed(_ plan: PrunedPlan, to required: Set<Int>) -> PrunedPlan {
+        let kept = required.compactMap { old in plan.positions[old].map { (old, $0) } }.sorted { $0.1 < $1.1 }
+        guard kept.count < plan.node.columns.count else { return plan }
+        let expressions = kept.map { BoundExpression.column($0.1, plan.node.columns[$0.1].type) }
+        let projection = node(.project(plan.node, expressions), columns: kept.map { plan.node.columns[$0.1] }, estimatedRows: plan.node.estimatedRows)
+        return PrunedPlan(node: projection, positions: Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1.0, $0) }))
     }
 
     private func identity(_ node: PlanNode) -> [Int: Int] {
