@@ -176,11 +176,9 @@ final class AggregateState {
                 }
             }
         case .general(let table, let interner):
-            let width = table.width
             let words = KeyEncoder.encode(keyVectors, count: count, interner: interner, insert: true)
             words.withUnsafeBufferPointer { words in
-                guard let base = words.baseAddress else { return }
-                for row in 0..<count { numbers[row] = table.findOrInsert(base + row * width) }
+                numbers.withUnsafeMutableBufferPointer { numbers in table.findOrInsert(words, rows: count, into: numbers) }
             }
         }
         updateGroupCount()

@@ -3,89 +3,145 @@
 import StarlingColumns
 
 /// Maps key tuples (`width` words each) to dense numbers 0, 1, 2, … in order of first insertion.
-/// Keys are stored back to back in one array; slots hold numbers, so growing rehashes numbers
-/// only. Linear probing, load factor at most one half.
+/// Keys are stored back to back in one buffer, by number; slots hold numbers and each number's
+/// hash is kept, so growing rehashes numbers only and a probe compares keys only when the hashes
+/// agree. Linear probing, load factor at most one half. The batch entry points prepare the room
+/// once and loop over local pointers (no per-row checks of the table's own state).
 final class KeyTable {
     let width: Int
     /// `count * width` words.
-    private(set) var keys: [Int64] = []
-    private var slots: [Int32]
-    private var mask: Int
+    private var keyStorage: UnsafeMutablePointer<Int64>
+    private var hashes: UnsafeMutablePointer<UInt64>
+    private var numberCapacity: Int
+    private var slots: UnsafeMutablePointer<Int32>
+    private var slotCount: Int
     private(set) var count = 0
 
     init(width: Int, capacity: Int = 16) {
+        precondition(width >= 1)
         self.width = width
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: -1, count: size)
-        mask = size - 1
+        slotCount = size
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: -1, count: size)
+        numberCapacity = max(16, capacity)
+        keyStorage = .allocate(capacity: numberCapacity * width)
+        hashes = .allocate(capacity: numberCapacity)
     }
 
+    deinit {
+        keyStorage.deallocate()
+        hashes.deallocate()
+        slots.deallocate()
+    }
+
+    /// Every key, `count * width` words, by number.
+    var keys: [Int64] { Array(UnsafeBufferPointer(start: keyStorage, count: count * width)) }
+
     @inline(__always)
-    static func hash(_ key: UnsafePointer<Int64>, _ width: Int) -> Int {
+    static func hash(_ key: UnsafePointer<Int64>, _ width: Int) -> UInt64 {
         var hash: UInt64 = 0x9E37_79B9_7F4A_7C15
         for index in 0..<width {
             hash = (hash ^ UInt64(bitPattern: key[index])) &* 0xBF58_476D_1CE4_E5B9
             hash ^= hash >> 31
         }
-        return Int(truncatingIfNeeded: hash)
+        return hash
+    }
+
+    /// Room for `incoming` more keys without growing.
+    private func prepare(incoming: Int) {
+        let total = count + incoming
+        if total > numberCapacity {
+            let capacity = max(total, numberCapacity * 2)
+            let storage = UnsafeMutablePointer<Int64>.allocate(capacity: capacity * width)
+            storage.update(from: keyStorage, count: count * width)
+            keyStorage.deallocate()
+            keyStorage = storage
+            let newHashes = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
+            newHashes.update(from: hashes, count: count)
+            hashes.deallocate()
+            hashes = newHashes
+            numberCapacity = capacity
+        }
+        if total * 2 > slotCount {
+            var size = slotCount
+            while size < total * 2 { size <<= 1 }
+            slots.deallocate()
+            slots = .allocate(capacity: size)
+            slots.initialize(repeating: -1, count: size)
+            slotCount = size
+            let mask = size - 1
+            for number in 0..<count {
+                var slot = Int(truncatingIfNeeded: hashes[number]) & mask
+                while slots[slot] >= 0 { slot = (slot + 1) & mask }
+                slots[slot] = Int32(truncatingIfNeeded: number)
+            }
+        }
     }
 
     /// The number of `key`, inserting it when new.
-    @inline(__always)
     func findOrInsert(_ key: UnsafePointer<Int64>) -> Int32 {
-        if count * 2 >= slots.count { grow() }
-        var slot = Self.hash(key, width) & mask
-        while true {
-            let existing = slots[slot]
-            if existing < 0 {
-                slots[slot] = Int32(count)
-                keys.append(contentsOf: UnsafeBufferPointer(start: key, count: width))
-                count += 1
-                return Int32(count - 1)
-            }
-            if equals(Int(existing), key) { return existing }
-            slot = (slot + 1) & mask
+        var number: Int32 = 0
+        withUnsafeMutablePointer(to: &number) { number in
+            findOrInsert(UnsafeBufferPointer(start: key, count: width), rows: 1, into: UnsafeMutableBufferPointer(start: number, count: 1))
         }
+        return number
+    }
+
+    /// The numbers of `rows` keys laid back to back in `words`, inserting new ones.
+    func findOrInsert(_ words: UnsafeBufferPointer<Int64>, rows: Int, into numbers: UnsafeMutableBufferPointer<Int32>) {
+        precondition(words.count >= rows * width && numbers.count >= rows)
+        guard rows > 0, let input = words.baseAddress else { return }
+        prepare(incoming: rows)
+        let width = self.width, slots = self.slots, mask = slotCount - 1
+        let keyStorage = self.keyStorage, hashes = self.hashes
+        var next = count
+        for row in 0..<rows {
+            let key = input + row * width
+            let hash = Self.hash(key, width)
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let number = slots[slot]
+                if number < 0 {
+                    slots[slot] = Int32(truncatingIfNeeded: next)
+                    (keyStorage + next * width).update(from: key, count: width)
+                    hashes[next] = hash
+                    numbers[row] = Int32(truncatingIfNeeded: next)
+                    next += 1
+                    break
+                }
+                if hashes[Int(number)] == hash && Self.equal(keyStorage + Int(number) * width, key, width) {
+                    numbers[row] = number
+                    break
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+        count = next
     }
 
     /// The number of `key`, or -1 when absent.
-    @inline(__always)
     func find(_ key: UnsafePointer<Int64>) -> Int32 {
-        var slot = Self.hash(key, width) & mask
+        let hash = Self.hash(key, width)
+        let mask = slotCount - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
-            let existing = slots[slot]
-            if existing < 0 { return -1 }
-            if equals(Int(existing), key) { return existing }
+            let number = slots[slot]
+            if number < 0 { return -1 }
+            if hashes[Int(number)] == hash && Self.equal(keyStorage + Int(number) * width, key, width) { return number }
             slot = (slot + 1) & mask
         }
     }
 
     @inline(__always)
-    private func equals(_ number: Int, _ key: UnsafePointer<Int64>) -> Bool {
-        keys.withUnsafeBufferPointer { stored in
-            let base = number * width
-            for index in 0..<width where stored[base + index] != key[index] { return false }
-            return true
-        }
-    }
-
-    private func grow() {
-        let size = slots.count * 2
-        slots = [Int32](repeating: -1, count: size)
-        mask = size - 1
-        keys.withUnsafeBufferPointer { stored in
-            guard let base = stored.baseAddress else { return }
-            for number in 0..<count {
-                var slot = Self.hash(base + number * width, width) & mask
-                while slots[slot] >= 0 { slot = (slot + 1) & mask }
-                slots[slot] = Int32(number)
-            }
-        }
+    private static func equal(_ stored: UnsafePointer<Int64>, _ key: UnsafePointer<Int64>, _ width: Int) -> Bool {
+        for index in 0..<width where stored[index] != key[index] { return false }
+        return true
     }
 
     /// Approximate bytes held.
-    var byteCount: Int { keys.capacity * 8 + slots.count * 4 }
+    var byteCount: Int { numberCapacity * (width * 8 + 8) + slotCount * 4 }
 }
 
 /// Numbers strings, so string keys become 64-bit words.
