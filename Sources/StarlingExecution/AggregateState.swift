@@ -224,7 +224,7 @@ final class AggregateState {
                     for word in 0..<width { key[word] = otherKeys[number * width + word] }
                     let flags = UnsafeBufferPointer(rebasing: otherKeys[(number * width)..<((number + 1) * width)])
                     for column in stringColumns where !KeyEncoder.isNull(flags, column: column, columnCount: keyTypes.count) {
-                        key[column] = interner.intern(otherInterner.strings[Int(key[column])])
+                        key[column] = interner.intern(otherInterner.string(Int(key[column])))
                     }
                     mapping.append(key.withUnsafeBufferPointer { key in table.findOrInsert(key.baseAddress!) })
                 }
@@ -277,7 +277,7 @@ final class AggregateState {
                     switch type.physicalType {
                     case .boolean: data = .booleans((0..<count).map { word($0) != 0 })
                     case .float64: data = .doubles((0..<count).map { Double(bitPattern: UInt64(bitPattern: word($0))) })
-                    case .string: data = .strings(StringStorage((0..<count).map { nulls[$0] ? "" : interner.strings[Int(word($0))] }))
+                    case .string: data = .strings(StringStorage((0..<count).map { nulls[$0] ? "" : interner.string(Int(word($0))) }))
                     default: data = .integers((0..<count).map(word))
                     }
                     return Vector(type: type, count: count, data: data, nulls: nulls)

@@ -1,6 +1,7 @@
 /// An open-addressing hash table over fixed-width tuples of 64-bit words: group and join keys.
 
 import StarlingColumns
+import StarlingEncoding
 
 /// Maps key tuples (`width` words each) to dense numbers 0, 1, 2, … in order of first insertion.
 /// Keys are stored back to back in one buffer, by number; slots hold numbers and each number's
@@ -145,15 +146,31 @@ final class KeyTable {
 }
 
 /// Numbers strings, so string keys become 64-bit words.
+///
+/// Strings are numbered by their UTF-8 bytes, hashed (xxHash64) and compared in place: a row's
+/// key costs no `String` and no allocation; each distinct string is kept once, as bytes, and made
+/// a `String` only when asked for (``string(_:)``, for results).
 final class StringInterner {
-    private var numbers: [String: Int64] = [:]
-    private(set) var strings: [String] = []
+    /// Each distinct string's bytes, back to back, and where each starts (`count + 1` offsets).
+    private var bytes: [UInt8] = []
+    private var starts: [Int] = [0]
+    private var hashes: [UInt64] = []
+    /// Numbers by slot, -1 for empty; linear probing, load at most one half.
+    private var slots = [Int32](repeating: -1, count: 64)
     /// Per dictionary seen (keyed by its offsets storage, which is kept alive here so the key
     /// cannot be reused): the number of each entry interned so far, `unknown` for the others. A
     /// star join's dimension attributes arrive as the same dictionary in every morsel, so each
     /// entry is interned once per query, not once per morsel.
     private var dictionaries: [ObjectIdentifier: (dictionary: StringStorage, numbers: [Int64])] = [:]
     static let unknown = Int64.min
+
+    /// How many strings have numbers.
+    var count: Int { hashes.count }
+
+    /// The string numbered `number`.
+    func string(_ number: Int) -> String {
+        bytes.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[starts[number]..<starts[number + 1]]), as: UTF8.self) }
+    }
 
     /// The numbers of `codes`' entries of `dictionary`, interning those not yet seen.
     func intern(codes: [UInt32], of dictionary: StringStorage, count: Int) -> [Int64] {
@@ -167,7 +184,7 @@ final class StringInterner {
             let code = Int(codes[row])
             var number = entry.numbers[code]
             if number == Self.unknown {
-                number = intern(dictionary.string(at: code))
+                number = intern(bytes: dictionary.bytes(at: code))
                 entry.numbers[code] = number
             }
             result[row] = number
@@ -178,16 +195,65 @@ final class StringInterner {
 
     /// The number of `text`, assigning the next one when new.
     func intern(_ text: String) -> Int64 {
-        if let number = numbers[text] { return number }
-        let number = Int64(strings.count)
-        numbers[text] = number
-        strings.append(text)
-        return number
+        var text = text
+        return text.withUTF8 { intern(bytes: UnsafeRawBufferPointer($0)) }
     }
 
     /// The number of `text`, or `nil` when never interned.
     func lookup(_ text: String) -> Int64? {
-        numbers[text]
+        var text = text
+        return text.withUTF8 { lookup(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The number of the string with these UTF-8 bytes, assigning the next one when new.
+    func intern(bytes text: UnsafeRawBufferPointer) -> Int64 {
+        let hash = XXHash64.hash(text)
+        if let number = find(text, hash: hash) { return number }
+        if (hashes.count + 1) * 2 > slots.count { grow() }
+        let number = hashes.count
+        bytes.append(contentsOf: text)
+        starts.append(bytes.count)
+        hashes.append(hash)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(truncatingIfNeeded: number)
+        return Int64(number)
+    }
+
+    /// The number of the string with these UTF-8 bytes, or `nil` when never interned.
+    func lookup(bytes text: UnsafeRawBufferPointer) -> Int64? {
+        find(text, hash: XXHash64.hash(text))
+    }
+
+    private func find(_ text: UnsafeRawBufferPointer, hash: UInt64) -> Int64? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            bytes.withUnsafeBytes { stored in
+                while true {
+                    let number = Int(slots[slot])
+                    if number < 0 { return nil }
+                    if hashes[number] == hash {
+                        let candidate = UnsafeRawBufferPointer(rebasing: stored[starts[number]..<starts[number + 1]])
+                        if candidate.count == text.count && candidate.elementsEqual(text) { return Int64(number) }
+                    }
+                    slot = (slot + 1) & mask
+                }
+            }
+        }
+    }
+
+    private func grow() {
+        let size = slots.count * 2
+        var newSlots = [Int32](repeating: -1, count: size)
+        let mask = size - 1
+        for number in 0..<hashes.count {
+            var slot = Int(truncatingIfNeeded: hashes[number]) & mask
+            while newSlots[slot] >= 0 { slot = (slot + 1) & mask }
+            newSlots[slot] = Int32(truncatingIfNeeded: number)
+        }
+        slots = newSlots
     }
 }
 
@@ -226,13 +292,16 @@ enum KeyEncoder {
                         var numbers = [Int64?](repeating: nil, count: dictionary.count)
                         for row in 0..<count {
                             let code = Int(codes[row])
-                            let number = numbers[code] ?? (interner.lookup(dictionary.string(at: code)) ?? -1)
+                            let number = numbers[code] ?? (interner.lookup(bytes: dictionary.bytes(at: code)) ?? -1)
                             numbers[code] = number
                             words[row * width + column] = number
                         }
                     }
                 case .strings(let strings):
-                    for row in 0..<count { words[row * width + column] = number(strings.string(at: row), interner, insert) }
+                    for row in 0..<count {
+                        let text = strings.bytes(at: row)
+                        words[row * width + column] = insert ? interner.intern(bytes: text) : (interner.lookup(bytes: text) ?? -1)
+                    }
                 }
                 if let nulls = vector.nulls {
                     let flagWord = vectors.count + column / 64
@@ -245,11 +314,6 @@ enum KeyEncoder {
             }
         }
         return words
-    }
-
-    @inline(__always)
-    static func number(_ text: String, _ interner: StringInterner, _ insert: Bool) -> Int64 {
-        insert ? interner.intern(text) : (interner.lookup(text) ?? -1)
     }
 
     /// Doubles equal under SQL equality get one bit pattern (-0.0 as 0.0, every NaN alike).
