@@ -124,23 +124,34 @@ final class Accumulator {
         let count = groups.count
         switch specification.function {
         case .sum, .avg:
-            var overflow = false
+            var overflow: UInt8 = 0
             values.withUnsafeBufferPointer { values in
                 groups.withUnsafeBufferPointer { groups in
                     integers.withUnsafeMutableBufferPointer { sums in
                         counts.withUnsafeMutableBufferPointer { counts in
-                            for row in 0..<count where allRows || use(row) {
-                                let group = Int(groups[row])
-                                let (sum, over) = sums[group].addingReportingOverflow(values[row])
-                                sums[group] = sum
-                                overflow = overflow || over
-                                counts[group] += 1
+                            if allRows {
+                                // Every row counts: no per-row test, the overflow noted without a branch.
+                                for row in 0..<count {
+                                    let group = Int(groups[row])
+                                    let (sum, over) = sums[group].addingReportingOverflow(values[row])
+                                    sums[group] = sum
+                                    overflow |= over ? 1 : 0
+                                    counts[group] += 1
+                                }
+                            } else {
+                                for row in 0..<count where use(row) {
+                                    let group = Int(groups[row])
+                                    let (sum, over) = sums[group].addingReportingOverflow(values[row])
+                                    sums[group] = sum
+                                    overflow |= over ? 1 : 0
+                                    counts[group] += 1
+                                }
                             }
                         }
                     }
                 }
             }
-            if overflow { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
+            if overflow != 0 { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
         case .min, .max:
             let isMin = specification.function == .min
             for row in 0..<count where allRows || use(row) {
