@@ -44,7 +44,9 @@ enum PlanExplainer {
         case .project: return "PROJECT \(names.joined(separator: ", "))"
         case .dimensionJoin(_, let join):
             return "STAR JOIN \(join.dimensionName) by row code" + (join.dimensionFilterText.map { " (dimension filter: \($0))" } ?? "")
-        case .hashJoin(_, _, let join): return "HASH JOIN \(join.kind.rawValue) on \(join.probeKeys.count) key\(join.probeKeys.count == 1 ? "" : "s") (build: second input)"
+        case .hashJoin(_, _, let join):
+            let build = join.buildsProbeSide ? "build: first input, the second marks its matches" : "build: second input"
+            return "HASH JOIN \(join.kind.rawValue) on \(join.probeKeys.count) key\(join.probeKeys.count == 1 ? "" : "s") (\(build))"
         case .crossJoin: return "CROSS PRODUCT"
         case .aggregate(_, let groups, let aggregates):
             return "HASH AGGREGATE groups: \(groups.count) aggregates: \(aggregates.map(\.function.rawValue).joined(separator: ", "))"

@@ -172,7 +172,7 @@ extension QueryPlanner {
             } else {
                 var right = try leafPlan(from, leaf, required: required, filters: leafFilters[leaf], codeColumns: codeColumns[leaf] ?? [:])
                 right.node = applySubqueryJoins(leafJoins[leaf] ?? [], to: right.node, positions: right.positions)
-                result = hashJoin(result, right, edges: step.edges.map { edges[$0] }, rightLeaf: leaf)
+                result = hashJoin(result, right, edges: step.edges.map { edges[$0] }, rightLeaf: leaf, leafTableRows: originalFrom.leaves[leaf].estimatedRows)
             }
             done.insert(leaf)
             result = applyResiduals(result, &pending, done: done, from: from)
@@ -257,7 +257,7 @@ extension QueryPlanner {
             var specification = pruneSegments(table, columns: columns, filter: filter, zonePredicates: predicates, partitionPredicates: partitionPredicates)
             specification.codeFilters = codeFilters
             let remainingRows = specification.segments.reduce(0) { $0 + $1.rows }
-            let estimate = max(1, filters.isEmpty ? remainingRows : remainingRows / (2 * filters.count))
+            let estimate = max(1, Int(Double(remainingRows) * CardinalityEstimate.selectivity(of: filters)))
             let scan = node(.scan(specification), columns: columns.map { PlanColumn(name: $0.name, type: $0.type) }, estimatedRows: estimate)
             return PartialPlan(node: scan, positions: positions, codePositions: codePositions)
         }
@@ -423,7 +423,7 @@ extension QueryPlanner {
     }
 
     /// A hash join of the plan so far with a leaf, building on the smaller side.
-    func hashJoin(_ plan: PartialPlan, _ leafPlan: PartialPlan, edges: [JoinEdge], rightLeaf: Int) -> PartialPlan {
+    func hashJoin(_ plan: PartialPlan, _ leafPlan: PartialPlan, edges: [JoinEdge], rightLeaf: Int, leafTableRows: Int) -> PartialPlan {
         var planKeys: [BoundExpression] = []
         var leafKeys: [BoundExpression] = []
         for edge in edges {
@@ -434,7 +434,11 @@ extension QueryPlanner {
         let buildOnLeaf = leafPlan.node.estimatedRows <= plan.node.estimatedRows
         let (probe, build) = buildOnLeaf ? (plan, leafPlan) : (leafPlan, plan)
         let specification = HashJoinSpecification(kind: .inner, probeKeys: buildOnLeaf ? planKeys : leafKeys, buildKeys: buildOnLeaf ? leafKeys : planKeys, residual: nil)
-        let estimate = edges.isEmpty ? probe.node.estimatedRows * build.node.estimatedRows : max(probe.node.estimatedRows, build.node.estimatedRows)
+        // A join on a key keeps the share of the plan's rows that the leaf's conditions keep of
+        // the leaf (a foreign key meets each key once).
+        let leafShare = min(1.0, Double(leafPlan.node.estimatedRows) / Double(max(1, leafTableRows)))
+        let estimate = edges.isEmpty ? probe.node.estimatedRows * build.node.estimatedRows
+            : max(1, Int(Double(plan.node.estimatedRows) * leafShare))
         var positions = probe.positions
         for (index, position) in build.positions { positions[index] = probe.node.columns.count + position }
         var codePositions = probe.codePositions

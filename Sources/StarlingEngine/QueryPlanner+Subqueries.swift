@@ -242,7 +242,9 @@ extension QueryPlanner {
             let scopeCount = join.scopeCount
             let probeKeys = join.probeKeys.map { $0.remapColumns { positions[$0] ?? 0 } }
             let residual = join.residual?.remapColumns { $0 < scopeCount ? (positions[$0] ?? 0) : width + $0 - scopeCount }
-            let specification = HashJoinSpecification(kind: join.kind, probeKeys: probeKeys, buildKeys: join.buildKeys, residual: residual)
+            var specification = HashJoinSpecification(kind: join.kind, probeKeys: probeKeys, buildKeys: join.buildKeys, residual: residual)
+            // Build on the query's rows instead when they look much fewer than the subquery's.
+            specification.buildsProbeSide = current.estimatedRows * 4 < join.plan.estimatedRows
             let estimate = join.kind == .semi ? max(1, current.estimatedRows / 2) : current.estimatedRows
             current = node(.hashJoin(probe: current, build: join.plan, specification), columns: current.columns, estimatedRows: estimate)
         }

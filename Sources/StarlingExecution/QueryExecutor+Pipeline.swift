@@ -45,6 +45,9 @@ extension QueryExecutor {
             return try stream(child, identifier) { (chunk) throws(QueryError) -> Chunk in
                 try Self.dimensionJoin(chunk, specification)
             }
+        case .hashJoin(let probe, let build, let specification) where specification.buildsProbeSide && !specification.kind.outputsBuild:
+            let chunk = try markingSemiJoin(probe: probe, build: build, specification, identifier: identifier)
+            return Pipeline(morselCount: 1, produce: { (_) throws(QueryError) -> Chunk? in chunk })
         case .hashJoin(let probe, let build, let specification):
             let buildRows = Chunk.concatenate(try materializeNonEmpty(build), types: build.types)
             try budget.reserve(buildRows.approximateBytes + buildRows.count * 40, for: "HASH_JOIN")
@@ -206,6 +209,39 @@ extension QueryExecutor {
 }
 
 extension QueryExecutor {
+    /// A semi or anti join with its probe side in the hash table: the build side streams
+    /// through on every worker, marking the probe rows it matches (after the residual, which
+    /// reads probe columns then build columns), and the probe rows marked (semi) or not (anti)
+    /// are the result.
+    func markingSemiJoin(probe: PlanNode, build: PlanNode, _ specification: HashJoinSpecification, identifier: Int) throws(QueryError) -> Chunk {
+        let probeRows = Chunk.concatenate(try materializeNonEmpty(probe), types: probe.types)
+        try budget.reserve(probeRows.approximateBytes + probeRows.count * 40, for: "HASH_JOIN")
+        let table = try HashJoinTable(rows: probeRows, keys: specification.probeKeys)
+        let matched = MatchedRows(count: probeRows.count)
+        let profile = self.profile
+        try runParallel(try pipeline(build)) { (chunk, _, _) throws(QueryError) in
+            let began = monotonicNanoseconds()
+            let keys = try specification.buildKeys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, chunk) }
+            let (streamRows, matches) = try table.probe(keys, count: chunk.count)
+            var tableRows = matches
+            if let residual = specification.residual, !tableRows.isEmpty {
+                let joined = Chunk(columns: probeRows.gather(tableRows).columns + chunk.gather(streamRows).columns, count: tableRows.count)
+                let keep = try ExpressionEvaluator.select(residual, joined)
+                tableRows = keep.map { tableRows[Int($0)] }
+            }
+            if !tableRows.isEmpty {
+                matched.flags.withLock { flags in for row in tableRows { flags[Int(row)] = true } }
+            }
+            let elapsed = monotonicNanoseconds() - began
+            profile.record(identifier) { $0.rowsIn += chunk.count; $0.nanoseconds += elapsed }
+        }
+        let flags = matched.flags.withLock { $0 }
+        let keep = specification.kind == .semi
+        let rows = flags.indices.filter { flags[$0] == keep }.map { Int32($0) }
+        profile.record(identifier) { $0.rowsOut += rows.count }
+        return rows.count == probeRows.count ? probeRows : probeRows.gather(rows)
+    }
+
     /// A semi join's (`keep`) or anti join's output: each probe row once, kept by whether it is
     /// among `matchedProbeRows`; probe columns only.
     static func semiOrAnti(_ chunk: Chunk, matchedProbeRows: [Int32], keep: Bool) -> Chunk {

@@ -108,6 +108,10 @@ struct CommandLineTests {
         #expect(derived.output.contains("SCAN sales columns: s_day "), "\(derived.output)")
         let semi = try Self.run(["sql", "EXPLAIN SELECT r_name FROM region WHERE r_id IN (SELECT s_region FROM sales WHERE s_amount > 5)"], warehouse: warehouse)
         #expect(semi.output.contains("HASH JOIN SEMI"), "\(semi.output)")
+        // One qualifying region against every sale: the region is built, the sales mark it.
+        for _ in 0..<3 { #expect(try Self.run(["sql", "INSERT INTO sales SELECT * FROM sales"], warehouse: warehouse).status == 0) }
+        let marking = try Self.run(["sql", "EXPLAIN SELECT r_name FROM region r WHERE r_id = 1 AND EXISTS (SELECT 1 FROM sales WHERE s_region = r.r_id AND s_amount > r.r_id)"], warehouse: warehouse)
+        #expect(marking.output.contains("HASH JOIN SEMI on 1 key (build: first input"), "\(marking.output)")
     }
 
     @Test("bench run names queries by their comment lines and prints the documented JSON")
