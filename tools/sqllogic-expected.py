@@ -37,10 +37,28 @@ DEFAULT_FILES = sorted(glob.glob(os.path.join(ROOT, "Tests", "StarlingEngineTest
 
 
 def for_duckdb(sql):
-    """Removes the Starling-only parts of CREATE TABLE."""
+    """Removes the Starling-only parts of CREATE TABLE; a COPY of a .tbl file gets DuckDB's
+    delimiter option (Starling reads `|` from the extension)."""
     sql = re.sub(r"\s*\bPARTITION\s+BY\s+(day|month|year)\s*\(\s*\w+\s*\)", "", sql, flags=re.I)
     sql = re.sub(r"\s*\bWITH\s*\(\s*\w+\s*=[^)]*\)", "", sql, flags=re.I)
+    sql = re.sub(r"^(\s*COPY\s+\w+\s+FROM\s+'[^']*\.tbl')\s*$", r"\1 (DELIMITER '|')", sql, flags=re.I)
     return sql
+
+
+def tpch_data():
+    """The directory ${TPCH_DATA} names: $STARLING_TPCH_DATA, or .build/tpch-sf0.01 (made with
+    tpchgen-cli when missing), as tools/test does."""
+    directory = os.environ.get("STARLING_TPCH_DATA") or os.path.join(ROOT, ".build", "tpch-sf0.01")
+    if not os.path.exists(os.path.join(directory, "lineitem.tbl")):
+        import subprocess
+        os.makedirs(directory, exist_ok=True)
+        subprocess.run(["tpchgen-cli", "-s", "0.01", "-o", directory], check=True, stdout=subprocess.DEVNULL)
+    return directory
+
+
+def substitute(sql):
+    """${TPCH_DATA} replaced by the TPC-H data directory."""
+    return sql.replace("${TPCH_DATA}", tpch_data()) if "${TPCH_DATA}" in sql else sql
 
 
 def format_double(value):
@@ -149,7 +167,7 @@ def run_file(path, check):
         record = item
         words = record["header"].split()
         where = f"{name}:{record['line']}"
-        sql = record["duckdb"] or for_duckdb(record["sql"])
+        sql = substitute(record["duckdb"] or for_duckdb(record["sql"]))
         if words[0] == "statement":
             out.append(record["header"])
             out.extend(record["sql"].split("\n"))

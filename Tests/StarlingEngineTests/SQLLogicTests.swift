@@ -56,7 +56,7 @@ struct SQLLogicRecord {
     }
 
     let kind: Kind
-    let sql: String
+    var sql: String
     /// 1-based line of the record's header.
     let line: Int
 }
@@ -160,8 +160,19 @@ struct SQLLogicTests {
         for problem in problems { report(problem.line, "malformed test file: \(problem.message)") }
         #expect(!records.isEmpty, "\(file) has no records")
 
+        // ${TPCH_DATA}: the directory of TPC-H .tbl files tools/test makes (tpchgen-cli -s 0.01).
+        var substitutions: [String: String] = [:]
+        if text.contains("${TPCH_DATA}") {
+            let directory = ProcessInfo.processInfo.environment["STARLING_TPCH_DATA"] ?? ""
+            guard !directory.isEmpty, FileManager.default.fileExists(atPath: directory + "/lineitem.tbl") else {
+                report(1, "\(file) needs TPC-H data: run tools/test, or set STARLING_TPCH_DATA to a directory made by tpchgen-cli -s 0.01")
+                return
+            }
+            substitutions["${TPCH_DATA}"] = directory
+        }
         let warehouse = try SQLLogicWarehouse()
-        for record in records {
+        for var record in records {
+            for (name, value) in substitutions { record.sql = record.sql.replacingOccurrences(of: name, with: value) }
             run(record, in: warehouse.engine, report: report)
         }
     }
