@@ -76,6 +76,24 @@ public struct StringStorageBuilder {
         offsets.append(UInt32(bytes.count))
     }
 
+    /// Appends bytes to the string being built; ``closeString()`` ends it. (For strings made of
+    /// several pieces, such as a concatenation, without assembling them first.)
+    public mutating func appendPiece(_ newBytes: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: newBytes)
+    }
+
+    /// Ends the string being built by ``appendPiece(_:)`` (an empty one if nothing was appended).
+    public mutating func closeString() {
+        precondition(bytes.count <= Int(UInt32.max), "string storage exceeds 4 GiB")
+        offsets.append(UInt32(bytes.count))
+    }
+
+    /// Room for `strings` more strings of `bytes` bytes in all.
+    public mutating func reserveCapacity(strings: Int, bytes byteCount: Int) {
+        offsets.reserveCapacity(offsets.count + strings)
+        bytes.reserveCapacity(bytes.count + byteCount)
+    }
+
     /// The length of string `index`.
     func length(at index: Int) -> Int { Int(offsets[index + 1] - offsets[index]) }
 

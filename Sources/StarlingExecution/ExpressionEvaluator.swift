@@ -163,10 +163,44 @@ public enum ExpressionEvaluator {
                 undecided -= 1
             }
         }
-        let results = try (branches.map(\.result) + [otherwise]).map { (expression) throws(QueryError) -> Vector in try evaluate(expression, chunk) }
-        var values: [Value] = []
-        values.reserveCapacity(count)
-        for row in 0..<count { values.append(results[chosen[row]].value(at: row)) }
-        return Vector(type: type, values: values)
+        // Only the results some row takes are evaluated; one taken by every row is the answer.
+        let expressions = branches.map(\.result) + [otherwise]
+        var taken = [Bool](repeating: false, count: expressions.count)
+        for row in 0..<count { taken[chosen[row]] = true }
+        if let only = taken.firstIndex(of: true), taken.filter({ $0 }).count == 1 {
+            return try evaluate(expressions[only], chunk).retyped(type)
+        }
+        var results: [Vector] = []
+        for (index, expression) in expressions.enumerated() {
+            results.append(taken[index] ? try evaluate(expression, chunk) : Vector(constant: .null, type: type, count: count))
+        }
+        return choose(chosen, from: results, type: type, count: count)
+    }
+
+    /// Row `r` of the result is row `r` of `vectors[chosen[r]]`: typed loops, no `Value`s.
+    static func choose(_ chosen: [Int], from vectors: [Vector], type: LogicalType, count: Int) -> Vector {
+        var nulls = [Bool](repeating: false, count: count)
+        for row in 0..<count { nulls[row] = vectors[chosen[row]].isNull(row) }
+        switch type.physicalType {
+        case .boolean:
+            let flags = vectors.map { vector -> [Bool] in if case .booleans(let flags) = vector.data { return flags }; return [Bool](repeating: false, count: count) }
+            let values = (0..<count).map { flags[chosen[$0]][$0] }
+            return Vector(type: type, count: count, data: .booleans(values), nulls: nulls)
+        case .float64:
+            let numbers = vectors.map { vector -> [Double] in if case .doubles(let numbers) = vector.data { return numbers }; return [Double](repeating: 0, count: count) }
+            let values = (0..<count).map { numbers[chosen[$0]][$0] }
+            return Vector(type: type, count: count, data: .doubles(values), nulls: nulls)
+        case .string:
+            var builder = StringStorageBuilder()
+            for row in 0..<count {
+                let vector = vectors[chosen[row]]
+                if nulls[row] { builder.closeString() } else { builder.append(bytes: vector.stringBytes(at: row)) }
+            }
+            return Vector(type: type, count: count, data: .strings(builder.finish()), nulls: nulls)
+        default:
+            let integers = vectors.map { vector -> [Int64] in if case .integers(let values) = vector.data { return values }; return [Int64](repeating: 0, count: count) }
+            let values = (0..<count).map { integers[chosen[$0]][$0] }
+            return Vector(type: type, count: count, data: .integers(values), nulls: nulls)
+        }
     }
 }

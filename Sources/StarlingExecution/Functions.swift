@@ -84,6 +84,7 @@ enum Functions {
     /// Functions of several arguments, computed on values (NULL in any argument gives NULL, except concat).
     static func rowWise(_ function: ScalarFunction, _ arguments: [BoundExpression], type: LogicalType, _ chunk: Chunk) throws(QueryError) -> Vector {
         let vectors = try arguments.map { (argument) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(argument, chunk) }
+        if let vector = try stringKernel(function, vectors, type: type, count: chunk.count) { return vector }
         var results: [Value] = []
         results.reserveCapacity(chunk.count)
         for row in 0..<chunk.count {

@@ -1,0 +1,125 @@
+/// String functions on UTF-8 byte buffers: substring, left, right, concat (and `||`),
+/// starts_with and contains, without a `String` or a `Value` per row.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import StarlingColumns
+
+extension Functions {
+    /// `function` over its evaluated arguments, when the kernel here applies (the string
+    /// arguments are VARCHAR); nil otherwise, for the row-wise path. Positions count characters
+    /// (Unicode scalars), as in PostgreSQL and DuckDB.
+    static func stringKernel(_ function: ScalarFunction, _ vectors: [Vector], type: LogicalType, count: Int) throws(QueryError) -> Vector? {
+        switch function {
+        case .concat:
+            guard vectors.allSatisfy({ $0.type == .varchar }) else { return nil }
+            return concat(vectors, count: count)
+        case .substring, .left, .right:
+            guard vectors[0].type == .varchar, vectors.dropFirst().allSatisfy({ if case .integers = $0.data { return true }; return false }) else { return nil }
+            return try slice(function, vectors, count: count)
+        case .startsWith, .contains:
+            guard vectors.count == 2, vectors.allSatisfy({ $0.type == .varchar }) else { return nil }
+            let nulls = ExpressionEvaluator.unionNulls(vectors[0].nulls, vectors[1].nulls)
+            var flags = [Bool](repeating: false, count: count)
+            for row in 0..<count where !(nulls?[row] ?? false) {
+                let text = vectors[0].stringBytes(at: row), needle = vectors[1].stringBytes(at: row)
+                flags[row] = function == .startsWith ? hasPrefix(text, needle) : contains(text, needle)
+            }
+            return Vector(type: .boolean, count: count, data: .booleans(flags), nulls: nulls)
+        default:
+            return nil
+        }
+    }
+
+    /// concat(): the pieces of each row back to back, NULLs as empty.
+    static func concat(_ vectors: [Vector], count: Int) -> Vector {
+        var builder = StringStorageBuilder()
+        builder.reserveCapacity(strings: count, bytes: count * 16 * vectors.count)
+        for row in 0..<count {
+            for vector in vectors where !vector.isNull(row) { builder.appendPiece(vector.stringBytes(at: row)) }
+            builder.closeString()
+        }
+        return Vector(type: .varchar, count: count, data: .strings(builder.finish()), nulls: nil)
+    }
+
+    /// substring(s, start [, length]), left(s, n), right(s, n).
+    static func slice(_ function: ScalarFunction, _ vectors: [Vector], count: Int) throws(QueryError) -> Vector {
+        let nulls = vectors.dropFirst().reduce(vectors[0].nulls) { ExpressionEvaluator.unionNulls($0, $1.nulls) }
+        let integers = vectors.dropFirst().map { vector -> [Int64] in if case .integers(let values) = vector.data { return values }; return [] }
+        var builder = StringStorageBuilder()
+        builder.reserveCapacity(strings: count, bytes: count * 8)
+        for row in 0..<count {
+            if nulls?[row] ?? false { builder.closeString(); continue }
+            let text = vectors[0].stringBytes(at: row)
+            let characters = scalarCount(text)
+            var from: Int64, end: Int64
+            switch function {
+            case .substring:
+                // 1-based; a negative start counts from the end (DuckDB); a start before the
+                // first character shortens the length (PostgreSQL and DuckDB).
+                var start = integers[0][row]
+                if start < 0 { start = max(Int64(characters) + start + 1, Int64(Int32.min)) }
+                end = Int64(characters) + 1
+                if integers.count > 1 {
+                    let length = integers[1][row]
+                    guard length >= 0 else { throw .invalid("negative substring length not allowed") }
+                    let (sum, overflow) = start.addingReportingOverflow(length)
+                    end = overflow ? end : min(end, sum)
+                }
+                from = max(start, 1)
+            default:
+                let requested = integers[0][row]
+                let take = requested >= 0 ? min(requested, Int64(characters)) : max(Int64(characters) + max(requested, Int64(Int32.min)), 0)
+                from = function == .left ? 1 : Int64(characters) - take + 1
+                end = from + take
+            }
+            if from < end {
+                let lower = byteOffset(text, scalar: Int(from - 1)), upper = byteOffset(text, scalar: Int(end - 1))
+                builder.appendPiece(UnsafeRawBufferPointer(rebasing: text[lower..<upper]))
+            }
+            builder.closeString()
+        }
+        return Vector(type: .varchar, count: count, data: .strings(builder.finish()), nulls: nulls)
+    }
+
+    /// The number of Unicode scalars in UTF-8 `text` (bytes that are not continuation bytes).
+    @inline(__always)
+    static func scalarCount(_ text: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        for byte in text { count &+= (byte & 0xC0) != 0x80 ? 1 : 0 }
+        return count
+    }
+
+    /// The byte offset where scalar `index` starts (`text.count` past the last).
+    @inline(__always)
+    static func byteOffset(_ text: UnsafeRawBufferPointer, scalar index: Int) -> Int {
+        var seen = 0
+        for offset in 0..<text.count where (text[offset] & 0xC0) != 0x80 {
+            if seen == index { return offset }
+            seen += 1
+        }
+        return text.count
+    }
+
+    static func hasPrefix(_ text: UnsafeRawBufferPointer, _ prefix: UnsafeRawBufferPointer) -> Bool {
+        guard prefix.count <= text.count else { return false }
+        guard let textBase = text.baseAddress, let prefixBase = prefix.baseAddress else { return true }
+        return memcmp(textBase, prefixBase, prefix.count) == 0
+    }
+
+    static func contains(_ text: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
+        guard let first = needle.first else { return true }
+        guard let base = text.baseAddress, let needleBase = needle.baseAddress else { return false }
+        var position = 0
+        while text.count - position >= needle.count {
+            guard let hit = memchr(base + position, Int32(first), text.count - position - needle.count + 1) else { return false }
+            let offset = UnsafeRawPointer(hit) - base
+            if memcmp(base + offset, needleBase, needle.count) == 0 { return true }
+            position = offset + 1
+        }
+        return false
+    }
+}
