@@ -32,6 +32,9 @@ extension QueryExecutor {
                 return chunk
             })
         case .filter(let child, let predicate):
+            if case .crossJoin(let left, let right) = child.operation {
+                return try nestedLoopJoin(left, right, condition: predicate, identifier: identifier)
+            }
             return try stream(child, identifier) { (chunk) throws(QueryError) -> Chunk in
                 let rows = try ExpressionEvaluator.select(predicate, chunk)
                 return rows.count == chunk.count ? chunk : chunk.gather(rows)
@@ -209,6 +212,52 @@ extension QueryExecutor {
 }
 
 extension QueryExecutor {
+    /// The most row pairs a nested-loop join forms before testing its condition on them.
+    static let nestedLoopBlock = 1 << 16
+
+    /// A condition over a cross product (a join on `<`, `BETWEEN`, `<>`, …): the right input is
+    /// materialised, and each left chunk meets it in blocks of at most ``nestedLoopBlock`` pairs,
+    /// each block filtered at once, so only matching pairs are kept and memory is bounded by the
+    /// result, not by the product.
+    func nestedLoopJoin(_ left: PlanNode, _ right: PlanNode, condition: BoundExpression, identifier: Int) throws(QueryError) -> Pipeline {
+        let rightRows = Chunk.concatenate(try materializeNonEmpty(right), types: right.types)
+        let types = left.types + right.types
+        let control = self.control
+        return try stream(left, identifier) { (chunk) throws(QueryError) -> Chunk in
+            guard rightRows.count > 0 else { return Chunk(columns: types.map { Vector(type: $0, values: []) }, count: 0) }
+            let rightBlock = min(rightRows.count, Self.nestedLoopBlock)
+            let leftBlock = max(1, Self.nestedLoopBlock / rightBlock)
+            var outputs: [Chunk] = []
+            var leftStart = 0
+            while leftStart < chunk.count {
+                let leftEnd = min(chunk.count, leftStart + leftBlock)
+                var rightStart = 0
+                while rightStart < rightRows.count {
+                    try control?.check()
+                    let rightEnd = min(rightRows.count, rightStart + rightBlock)
+                    var leftIndices: [Int32] = []
+                    var rightIndices: [Int32] = []
+                    let pairs = (leftEnd - leftStart) * (rightEnd - rightStart)
+                    leftIndices.reserveCapacity(pairs)
+                    rightIndices.reserveCapacity(pairs)
+                    for row in leftStart..<leftEnd {
+                        for other in rightStart..<rightEnd {
+                            leftIndices.append(Int32(truncatingIfNeeded: row))
+                            rightIndices.append(Int32(truncatingIfNeeded: other))
+                        }
+                    }
+                    let block = Chunk(columns: chunk.gather(leftIndices).columns + rightRows.gather(rightIndices).columns, count: pairs)
+                    let keep = try ExpressionEvaluator.select(condition, block)
+                    if !keep.isEmpty { outputs.append(keep.count == pairs ? block : block.gather(keep)) }
+                    rightStart = rightEnd
+                }
+                leftStart = leftEnd
+            }
+            if outputs.isEmpty { return Chunk(columns: types.map { Vector(type: $0, values: []) }, count: 0) }
+            return outputs.count == 1 ? outputs[0] : Chunk.concatenate(outputs, types: types)
+        }
+    }
+
     /// A semi or anti join with its probe side in the hash table: the build side streams
     /// through on every worker, marking the probe rows it matches (after the residual, which
     /// reads probe columns then build columns), and the probe rows marked (semi) or not (anti)
