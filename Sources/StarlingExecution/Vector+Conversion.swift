@@ -107,6 +107,14 @@ extension Vector {
         case .dictionary(let codes, let dictionary):
             return Vector(type: type, count: indices.count, data: .dictionary(codes: Self.gather(codes, indices), dictionary: dictionary), nulls: newNulls)
         case .strings(let strings):
+            // Late materialisation: rows picked from a string column no larger than a few times
+            // the rows picked (a join's build side, repeated across its matches) become codes
+            // into that column, not copies of its bytes; kernels and group keys then work per
+            // distinct entry.
+            if strings.count <= 4 * indices.count, strings.count <= Int(UInt32.max) {
+                let codes = indices.map { UInt32(truncatingIfNeeded: $0) }
+                return Vector(type: type, count: indices.count, data: .dictionary(codes: codes, dictionary: strings), nulls: newNulls)
+            }
             var builder = StringStorageBuilder()
             for index in indices { builder.append(bytes: strings.bytes(at: Int(index))) }
             return Vector(type: type, count: indices.count, data: .strings(builder.finish()), nulls: newNulls)
@@ -168,6 +176,13 @@ extension Vector {
         for part in parts {
             guard case .dictionary(let codes, let dictionary) = part.data else { return nil }
             dictionaries.append((codes, dictionary))
+        }
+        // Parts coded into one and the same dictionary (rows gathered from one column) keep it.
+        if let first = dictionaries.first, dictionaries.allSatisfy({ $0.dictionary.offsets === first.dictionary.offsets && $0.dictionary.bytes === first.dictionary.bytes }) {
+            var codes: [UInt32] = []
+            codes.reserveCapacity(count)
+            for part in dictionaries { codes.append(contentsOf: part.codes) }
+            return (codes, first.dictionary)
         }
         var builder = StringStorageBuilder()
         // Keyed by bytes, not String: Swift's String equality would merge canonically
