@@ -13,16 +13,25 @@ final class Accumulator {
     var integers: [Int64] = []
     var doubles: [Double] = []
     var strings: [String?] = []
-    /// DISTINCT: the values seen per group.
-    var distinctValues: [Set<Value>] = []
-    /// Values held in `distinctValues` and strings in `strings`, for the memory budget.
+    /// DISTINCT (count, sum, avg): every (group, value) pair seen, the value as one word (an
+    /// integer as itself, a double by its normalised bits, a string by its number in
+    /// `distinctStrings`). A pair seen for the first time counts, and adds to the sum: no set
+    /// per group, no `Value` per row. (min and max need no DISTINCT.)
+    private let distinctPairs: KeyTable?
+    private let distinctStrings = StringInterner()
+    /// Strings held in `strings`, for the memory budget.
     private var heldValues = 0
     let argumentShape: VectorShape
 
     enum VectorShape { case none, integer, double, boolean, string }
 
+    /// Whether the DISTINCT changes the answer (it does not for min and max).
+    var countsDistinct: Bool { specification.distinct && specification.function != .min && specification.function != .max }
+
     init(_ specification: AggregateSpecification) {
         self.specification = specification
+        let distinct = specification.distinct && specification.function != .min && specification.function != .max
+        distinctPairs = distinct ? KeyTable(width: 2) : nil
         switch specification.argument?.type.physicalType {
         case nil: argumentShape = .none
         case .float64?: argumentShape = .double
@@ -37,10 +46,6 @@ final class Accumulator {
         guard counts.count < groupCount else { return }
         let added = groupCount - counts.count
         counts.append(contentsOf: repeatElement(0, count: added))
-        if specification.distinct {
-            distinctValues.append(contentsOf: repeatElement([], count: added))
-            return
-        }
         switch (specification.function, argumentShape) {
         case (.sum, .double), (.avg, .double), (.min, .double), (.max, .double):
             doubles.append(contentsOf: repeatElement(0, count: added))
@@ -74,14 +79,8 @@ final class Accumulator {
             return
         }
         guard let argument else { return }
-        if specification.distinct {
-            for row in 0..<count where use(row) {
-                let group = Int(groups[row])
-                var value = argument.value(at: row)
-                // SQL equality: -0.0 is 0.0, and every NaN is one value.
-                if case .double(let number) = value, number == 0 || number.isNaN { value = .double(number.isNaN ? .nan : 0) }
-                if distinctValues[group].insert(value).inserted { heldValues += 1 }
-            }
+        if let distinctPairs {
+            try updateDistinct(distinctPairs, groups: groups, argument: argument, use: use)
             return
         }
         let allRows = argument.nulls == nil && included == nil
@@ -164,16 +163,60 @@ final class Accumulator {
         }
     }
 
+    /// DISTINCT: the rows' (group, value) pairs into `pairs`; the first sighting of a pair
+    /// counts it and adds its value.
+    private func updateDistinct(_ pairs: KeyTable, groups: [Int32], argument: Vector, use: (Int) -> Bool) throws(QueryError) {
+        let words = KeyEncoder.encode([argument], count: groups.count, interner: distinctStrings, insert: true)
+        var keys: [Int64] = []
+        keys.reserveCapacity(groups.count * 2)
+        for row in 0..<groups.count where use(row) {
+            keys.append(Int64(groups[row]))
+            keys.append(words[row * 2])
+        }
+        try addPairs(keys)
+    }
+
+    /// Inserts (group, word) pairs, counting and summing those not seen before.
+    private func addPairs(_ keys: [Int64]) throws(QueryError) {
+        guard let distinctPairs, !keys.isEmpty else { return }
+        let rows = keys.count / 2
+        var numbers = [Int32](repeating: 0, count: rows)
+        var next = distinctPairs.count
+        keys.withUnsafeBufferPointer { keys in
+            numbers.withUnsafeMutableBufferPointer { numbers in distinctPairs.findOrInsert(keys, rows: rows, into: numbers) }
+        }
+        var overflow = false
+        for row in 0..<rows where Int(numbers[row]) == next {
+            // New pairs get the next numbers, in row order.
+            next += 1
+            let group = Int(keys[row * 2]), word = keys[row * 2 + 1]
+            counts[group] += 1
+            switch (specification.function, argumentShape) {
+            case (.sum, .double), (.avg, .double): doubles[group] += Double(bitPattern: UInt64(bitPattern: word))
+            case (.sum, _), (.avg, _):
+                let (sum, over) = integers[group].addingReportingOverflow(word)
+                integers[group] = sum
+                overflow = overflow || over
+            default: break
+            }
+        }
+        if overflow { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
+    }
+
     /// Folds `other`'s groups into this one's; `mapping[g]` is the group here of `other`'s group `g`.
     func merge(_ other: Accumulator, mapping: [Int32]) throws(QueryError) {
+        if let otherPairs = other.distinctPairs {
+            // DISTINCT: the other's pairs, their groups mapped and their strings renumbered here.
+            var keys = otherPairs.keys
+            for pair in 0..<(keys.count / 2) {
+                keys[pair * 2] = Int64(mapping[Int(keys[pair * 2])])
+                if argumentShape == .string { keys[pair * 2 + 1] = distinctStrings.intern(other.distinctStrings.string(Int(keys[pair * 2 + 1]))) }
+            }
+            try addPairs(keys)
+            return
+        }
         for (source, target) in mapping.enumerated() {
             let target = Int(target)
-            if specification.distinct {
-                let before = distinctValues[target].count
-                distinctValues[target].formUnion(other.distinctValues[source])
-                heldValues += distinctValues[target].count - before
-                continue
-            }
             let otherCount = other.counts[source]
             guard otherCount > 0 else { continue }
             switch (specification.function, argumentShape) {
@@ -207,31 +250,6 @@ final class Accumulator {
     /// The aggregate's value for `group`.
     func result(_ group: Int) throws(QueryError) -> Value {
         let argumentType = specification.argument?.type ?? .bigint
-        if specification.distinct {
-            let values = distinctValues[group]
-            switch specification.function {
-            case .count, .countStar: return .integer(Int64(values.count))
-            case .min, .max:
-                let sorted = values.sorted { ValueOrdering.less($0, $1, type: argumentType) }
-                return (specification.function == .min ? sorted.first : sorted.last) ?? .null
-            case .sum, .avg:
-                guard !values.isEmpty else { return .null }
-                var integerSum: Int64 = 0
-                var doubleSum = 0.0
-                for value in values {
-                    switch value {
-                    case .integer(let number):
-                        let (sum, overflow) = integerSum.addingReportingOverflow(number)
-                        if overflow { throw .invalid("sum overflowed BIGINT") }
-                        integerSum = sum
-                    case .double(let number): doubleSum += number
-                    case .boolean(let flag): integerSum += flag ? 1 : 0
-                    default: break
-                    }
-                }
-                return finalSumOrAverage(integerSum: integerSum, doubleSum: doubleSum, count: Int64(values.count), argumentType: argumentType)
-            }
-        }
         let count = counts[group]
         switch specification.function {
         case .countStar, .count: return .integer(count)
@@ -261,5 +279,7 @@ final class Accumulator {
     }
 
     /// Approximate bytes held.
-    var byteCount: Int { counts.capacity * 8 + integers.capacity * 8 + doubles.capacity * 8 + strings.count * 32 + heldValues * 48 }
+    var byteCount: Int {
+        counts.capacity * 8 + integers.capacity * 8 + doubles.capacity * 8 + strings.count * 32 + heldValues * 48 + (distinctPairs?.byteCount ?? 0)
+    }
 }
