@@ -72,7 +72,7 @@ public final class QueryExecutor: @unchecked Sendable {
             let input = Chunk.concatenate(try materializeNonEmpty(child), types: child.types)
             let began = monotonicNanoseconds()
             try budget.reserve(input.count * 16, for: limit == nil ? "ORDER_BY" : "TOP_N")
-            let order = try Sorter.order(input, keys: keys, limit: limit)
+            let order = try Sorter.order(input, keys: keys, limit: limit, control: control)
             let result = input.gather(order)
             let elapsed = monotonicNanoseconds() - began
             profile.record(node.identifier) { $0.rowsIn += input.count; $0.rowsOut += result.count; $0.nanoseconds += elapsed }

@@ -12,7 +12,7 @@ enum Sorter {
     }
 
     /// The order of `chunk`'s rows under `keys` (ties keep input order), first `limit` only.
-    static func order(_ chunk: Chunk, keys: [SortKey], limit: Int?) throws(QueryError) -> [Int32] {
+    static func order(_ chunk: Chunk, keys: [SortKey], limit: Int?, control: QueryControl? = nil) throws(QueryError) -> [Int32] {
         let count = chunk.count
         var prepared: [(values: KeyValues, nulls: [Bool]?, descending: Bool, nullsFirst: Bool)] = []
         for key in keys {
@@ -41,9 +41,49 @@ enum Sorter {
         if let limit, limit < count / 8 {
             return topN(indices, limit: limit, by: comparator)
         }
-        indices.sort(by: comparator)
+        indices = try sortedInRuns(indices, by: comparator, control: control)
         if let limit, limit < indices.count { indices.removeSubrange(limit...) }
         return indices
+    }
+
+    /// Rows sorted per run of ``runLength``, then runs merged pairwise; a cancelled query stops
+    /// between runs and every ``runLength`` merged rows, so Ctrl-C is prompt inside a large sort.
+    /// `less` must be a strict total order (ties broken by row number), so the result is stable.
+    static let runLength = 1 << 16
+
+    static func sortedInRuns(_ rows: [Int32], by less: (Int32, Int32) -> Bool, control: QueryControl?) throws(QueryError) -> [Int32] {
+        guard rows.count > runLength else { return rows.sorted(by: less) }
+        var current = rows
+        var start = 0
+        while start < current.count {
+            try control?.check()
+            let end = min(start + runLength, current.count)
+            current[start..<end].sort(by: less)
+            start = end
+        }
+        var width = runLength
+        var merged = [Int32](repeating: 0, count: current.count)
+        while width < current.count {
+            var output = 0
+            var left = 0
+            while left < current.count {
+                let middle = min(left + width, current.count), right = min(left + 2 * width, current.count)
+                var i = left, j = middle
+                while i < middle || j < right {
+                    if output & (runLength - 1) == 0 { try control?.check() }
+                    if j >= right || (i < middle && !less(current[j], current[i])) {
+                        merged[output] = current[i]; i += 1
+                    } else {
+                        merged[output] = current[j]; j += 1
+                    }
+                    output += 1
+                }
+                left = right
+            }
+            swap(&current, &merged)
+            width *= 2
+        }
+        return current
     }
 
     /// The first `limit` rows in order, keeping a sorted buffer of the best seen.

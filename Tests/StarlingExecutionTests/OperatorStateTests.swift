@@ -106,6 +106,18 @@ struct OperatorStateTests {
         #expect(top == [0, 1, 2, 3, 4])
     }
 
+    @Test("sorting in runs merged pairwise equals one sort, and stops when cancelled")
+    func sortedInRuns() throws {
+        var generator = SplitMix64(seed: 7)
+        let values = (0..<200_003).map { _ in Int(generator.next() % 5000) }
+        let less: (Int32, Int32) -> Bool = { values[Int($0)] != values[Int($1)] ? values[Int($0)] < values[Int($1)] : $0 < $1 }
+        let rows = (0..<Int32(values.count)).map { $0 }
+        #expect(try Sorter.sortedInRuns(rows, by: less, control: nil) == rows.sorted(by: less))
+        let control = QueryControl()
+        control.cancel()
+        #expect(throws: QueryError.self) { try Sorter.sortedInRuns(rows, by: less, control: control) }
+    }
+
     @Test("UNION removes duplicates, EXCEPT ALL and INTERSECT ALL count them")
     func setOperations() throws {
         func chunk(_ values: [Int64]) -> Chunk { Chunk(columns: [Vector(type: .integer, values: values.map(Value.integer))], count: values.count) }
