@@ -13,7 +13,7 @@ extension QueryPlanner {
             if whereClause.containsAggregate {
                 throw SQLError("aggregate functions are not allowed in WHERE", at: whereClause.position, hint: "use HAVING")
             }
-            let bound = try bindWhere(whereClause, from: &from)
+            let bound = try bindWhere(whereClause, from: &from, items: select.from)
             conjuncts += bound.conjuncts
             subqueryJoins = bound.joins
         }

@@ -23,6 +23,9 @@ final class QueryPlanner {
     /// The FROM scopes of the queries enclosing the subquery being planned, outermost first: a
     /// name found only there is a correlated reference that was not unnested.
     var enclosingScopes: [BindingScope] = []
+    /// While a WHERE conjunct is bound: its block's FROM items and its other conjuncts, from
+    /// which a correlated aggregate learns which keys the block can hold (`scalarLeaf`).
+    var outerBlocks: [(from: [TableReference], otherConjuncts: [Expression])] = []
 
     init(catalog: Catalog, warehouse: Warehouse, threads: Int, memoryLimit: Int, control: QueryControl? = nil) {
         self.catalog = catalog
