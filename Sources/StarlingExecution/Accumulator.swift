@@ -19,17 +19,13 @@ final class Accumulator {
     /// per group, no `Value` per row. (min and max need no DISTINCT.)
     private let distinctPairs: KeyTable?
     private let distinctStrings = StringInterner()
-    /// Strings held in `strings`, for the memory budget.
-    private var heldValues = 0
     let argumentShape: VectorShape
 
     enum VectorShape { case none, integer, double, boolean, string }
 
-    /// Whether the DISTINCT changes the answer (it does not for min and max).
-    var countsDistinct: Bool { specification.distinct && specification.function != .min && specification.function != .max }
-
     init(_ specification: AggregateSpecification) {
         self.specification = specification
+        // DISTINCT changes the answer of count, sum and avg only.
         let distinct = specification.distinct && specification.function != .min && specification.function != .max
         distinctPairs = distinct ? KeyTable(width: 2) : nil
         switch specification.argument?.type.physicalType {
@@ -128,23 +124,13 @@ final class Accumulator {
                 groups.withUnsafeBufferPointer { groups in
                     integers.withUnsafeMutableBufferPointer { sums in
                         counts.withUnsafeMutableBufferPointer { counts in
-                            if allRows {
-                                // Every row counts: no per-row test, the overflow noted without a branch.
-                                for row in 0..<count {
-                                    let group = Int(groups[row])
-                                    let (sum, over) = sums[group].addingReportingOverflow(values[row])
-                                    sums[group] = sum
-                                    overflow |= over ? 1 : 0
-                                    counts[group] += 1
-                                }
-                            } else {
-                                for row in 0..<count where use(row) {
-                                    let group = Int(groups[row])
-                                    let (sum, over) = sums[group].addingReportingOverflow(values[row])
-                                    sums[group] = sum
-                                    overflow |= over ? 1 : 0
-                                    counts[group] += 1
-                                }
+                            // The overflow is noted without a branch per row.
+                            for row in 0..<count where allRows || use(row) {
+                                let group = Int(groups[row])
+                                let (sum, over) = sums[group].addingReportingOverflow(values[row])
+                                sums[group] = sum
+                                overflow |= over ? 1 : 0
+                                counts[group] += 1
                             }
                         }
                     }
@@ -280,6 +266,6 @@ final class Accumulator {
 
     /// Approximate bytes held.
     var byteCount: Int {
-        counts.capacity * 8 + integers.capacity * 8 + doubles.capacity * 8 + strings.count * 32 + heldValues * 48 + (distinctPairs?.byteCount ?? 0)
+        counts.capacity * 8 + integers.capacity * 8 + doubles.capacity * 8 + strings.count * 32 + (distinctPairs?.byteCount ?? 0)
     }
 }

@@ -215,19 +215,22 @@ final class AggregateState {
             }
             if otherIndex.nullNumber >= 0 { mapping[Int(otherIndex.nullNumber)] = index.findOrInsertNull() }
         case (.general(let table, let interner), .general(let otherTable, let otherInterner)):
+            // The other's keys, their strings renumbered here, inserted as one batch.
             let width = table.width
             let stringColumns = keyTypes.indices.filter { keyTypes[$0].physicalType == .string }
-            var key = [Int64](repeating: 0, count: width)
-            mapping.reserveCapacity(otherTable.count)
-            otherTable.keys.withUnsafeBufferPointer { otherKeys in
-                for number in 0..<otherTable.count {
-                    for word in 0..<width { key[word] = otherKeys[number * width + word] }
-                    let flags = UnsafeBufferPointer(rebasing: otherKeys[(number * width)..<((number + 1) * width)])
-                    for column in stringColumns where !KeyEncoder.isNull(flags, column: column, columnCount: keyTypes.count) {
-                        key[column] = interner.intern(otherInterner.string(Int(key[column])))
-                    }
-                    mapping.append(key.withUnsafeBufferPointer { key in table.findOrInsert(key.baseAddress!) })
+            var words = otherTable.keys
+            for number in 0..<otherTable.count {
+                let isNull = words.withUnsafeBufferPointer { words in
+                    let key = UnsafeBufferPointer(rebasing: words[(number * width)..<((number + 1) * width)])
+                    return stringColumns.map { KeyEncoder.isNull(key, column: $0, columnCount: keyTypes.count) }
                 }
+                for (column, null) in zip(stringColumns, isNull) where !null {
+                    words[number * width + column] = interner.intern(otherInterner.string(Int(words[number * width + column])))
+                }
+            }
+            mapping = [Int32](repeating: 0, count: otherTable.count)
+            words.withUnsafeBufferPointer { words in
+                mapping.withUnsafeMutableBufferPointer { mapping in table.findOrInsert(words, rows: otherTable.count, into: mapping) }
             }
         default:
             throw .invalid("aggregate states of different shapes cannot be merged")

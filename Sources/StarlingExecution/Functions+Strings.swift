@@ -1,11 +1,6 @@
 /// String functions on UTF-8 byte buffers: substring, left, right, concat (and `||`),
 /// starts_with and contains, without a `String` or a `Value` per row.
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import StarlingColumns
 
 extension Functions {
@@ -26,7 +21,13 @@ extension Functions {
             var flags = [Bool](repeating: false, count: count)
             for row in 0..<count where !(nulls?[row] ?? false) {
                 let text = vectors[0].stringBytes(at: row), needle = vectors[1].stringBytes(at: row)
-                flags[row] = function == .startsWith ? hasPrefix(text, needle) : contains(text, needle)
+                if function == .startsWith {
+                    flags[row] = LikePattern.hasPrefix(text, needle, at: 0)
+                } else if let base = text.baseAddress {
+                    flags[row] = LikePattern.find(needle, in: base, from: 0, to: text.count) != nil
+                } else {
+                    flags[row] = needle.isEmpty
+                }
             }
             return Vector(type: .boolean, count: count, data: .booleans(flags), nulls: nulls)
         default:
@@ -102,24 +103,5 @@ extension Functions {
             seen += 1
         }
         return text.count
-    }
-
-    static func hasPrefix(_ text: UnsafeRawBufferPointer, _ prefix: UnsafeRawBufferPointer) -> Bool {
-        guard prefix.count <= text.count else { return false }
-        guard let textBase = text.baseAddress, let prefixBase = prefix.baseAddress else { return true }
-        return memcmp(textBase, prefixBase, prefix.count) == 0
-    }
-
-    static func contains(_ text: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
-        guard let first = needle.first else { return true }
-        guard let base = text.baseAddress, let needleBase = needle.baseAddress else { return false }
-        var position = 0
-        while text.count - position >= needle.count {
-            guard let hit = memchr(base + position, Int32(first), text.count - position - needle.count + 1) else { return false }
-            let offset = UnsafeRawPointer(hit) - base
-            if memcmp(base + offset, needleBase, needle.count) == 0 { return true }
-            position = offset + 1
-        }
-        return false
     }
 }

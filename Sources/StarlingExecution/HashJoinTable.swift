@@ -26,7 +26,8 @@ final class HashJoinTable: @unchecked Sendable {
         next = [Int32](repeating: -1, count: rows.count)
         let keyVectors = try keys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, rows) }
         if keyVectors.count == 1, case .integers(let values) = keyVectors[0].data {
-            let integerIndex = IntegerHashIndex(expected: rows.count, range: Self.range(values, nulls: keyVectors[0].nulls, count: rows.count))
+            // The batch finds the keys' range itself and goes direct when it is narrow.
+            let integerIndex = IntegerHashIndex(expected: rows.count)
             var numbers = [Int32](repeating: -1, count: rows.count)
             values.withUnsafeBufferPointer { values in
                 numbers.withUnsafeMutableBufferPointer { numbers in
@@ -50,18 +51,6 @@ final class HashJoinTable: @unchecked Sendable {
             index = .general(table, interner, width: width)
             chain(numbers, distinct: table.count)
         }
-    }
-
-    /// The smallest and largest non-NULL key; nil when there is none.
-    static func range(_ values: [Int64], nulls: [Bool]?, count: Int) -> (low: Int64, high: Int64)? {
-        var low = Int64.max, high = Int64.min
-        values.withUnsafeBufferPointer { values in
-            for row in 0..<count where !(nulls?[row] ?? false) {
-                low = Swift.min(low, values[row])
-                high = Swift.max(high, values[row])
-            }
-        }
-        return low <= high ? (low, high) : nil
     }
 
     /// Links each row with a key number (NULL keys, -1, never match) into its key's chain; in

@@ -38,20 +38,13 @@ final class IntegerHashIndex {
         span <= directSlotLimit && span <= 16 * keyCount + 65_536
     }
 
-    /// An index sized for `expected` keys without growing; direct when `range` (the smallest and
-    /// largest key to come, if known) is narrow enough.
-    init(expected: Int = 16, range: (low: Int64, high: Int64)? = nil) {
-        if let range, range.high >= range.low, let span = Self.span(range.low, range.high), Self.directFits(span: span, keyCount: expected) {
-            direct = true
-            base = range.low
-            capacity = span
-            shift = 0
-        } else {
-            direct = false
-            capacity = Self.hashedSize(for: expected)
-            shift = UInt64(64 - capacity.trailingZeroBitCount)
-        }
-        slotKeys = .allocate(capacity: direct ? 1 : capacity)
+    /// An empty index with room for `expected` keys by number. Its slots are sized by the first
+    /// batch, which also decides the mode: direct when that batch's keys are narrow enough.
+    init(expected: Int = 16) {
+        direct = false
+        capacity = Self.hashedSize(for: 0)
+        shift = UInt64(64 - capacity.trailingZeroBitCount)
+        slotKeys = .allocate(capacity: capacity)
         slotNumbers = .allocate(capacity: capacity)
         slotNumbers.initialize(repeating: -1, count: capacity)
         keyCapacity = max(16, expected)
@@ -66,13 +59,6 @@ final class IntegerHashIndex {
 
     /// Keys by number.
     var keys: [Int64] { Array(UnsafeBufferPointer(start: keyStorage, count: count)) }
-
-    /// The key numbered `number`.
-    @inline(__always)
-    func key(_ number: Int) -> Int64 {
-        precondition(number >= 0 && number < count)
-        return keyStorage[number]
-    }
 
     /// `high - low + 1` when it fits an Int.
     @inline(__always)
@@ -157,7 +143,7 @@ final class IntegerHashIndex {
             return
         }
         if count == 0 && !direct, let span = Self.span(low, high), Self.directFits(span: span, keyCount: values.count) {
-            // The first keys are narrow: go direct from here on.
+            // The first keys are narrow: direct from here on, its slots covering them.
             slotKeys.deallocate()
             slotNumbers.deallocate()
             direct = true

@@ -94,7 +94,7 @@ public struct LikePattern: Sendable, Equatable {
         var first = 0
         var last = parts.count
         if anchoredStart {
-            guard hasPrefix(bytes, parts[0], at: 0) else { return false }
+            guard parts[0].withUnsafeBytes({ hasPrefix(bytes, $0, at: 0) }) else { return false }
             start = parts[0].count
             first = 1
             // One literal anchored at both ends is the whole string.
@@ -102,7 +102,7 @@ public struct LikePattern: Sendable, Equatable {
         }
         if anchoredEnd && last > first {
             let suffix = parts[last - 1]
-            guard bytes.count - suffix.count >= start, hasPrefix(bytes, suffix, at: bytes.count - suffix.count) else { return false }
+            guard bytes.count - suffix.count >= start, suffix.withUnsafeBytes({ hasPrefix(bytes, $0, at: bytes.count - suffix.count) }) else { return false }
             end = bytes.count - suffix.count
             last -= 1
         }
@@ -110,30 +110,29 @@ public struct LikePattern: Sendable, Equatable {
         for index in first..<last {
             let part = parts[index]
             guard end - start >= part.count else { return false }
-            guard let found = find(part, in: base, from: start, to: end) else { return false }
+            guard let found = part.withUnsafeBytes({ find($0, in: base, from: start, to: end) }) else { return false }
             start = found + part.count
         }
         return true
     }
 
     /// The leftmost offset of `needle` within `base[start..<end]`: `memchr` (glibc's vectorised
-    /// search) for its first byte, then a comparison of the rest.
-    static func find(_ needle: [UInt8], in base: UnsafeRawPointer, from start: Int, to end: Int) -> Int? {
-        guard let first = needle.first else { return start }
+    /// search) for its first byte, then a comparison of the rest. (Also `contains`.)
+    static func find(_ needle: UnsafeRawBufferPointer, in base: UnsafeRawPointer, from start: Int, to end: Int) -> Int? {
+        guard let first = needle.first, let needleBase = needle.baseAddress else { return start }
         var position = start
-        return needle.withUnsafeBytes { needle -> Int? in
-            while end - position >= needle.count {
-                guard let hit = memchr(base + position, Int32(first), end - position - needle.count + 1) else { return nil }
-                let offset = UnsafeRawPointer(hit) - base
-                if let bytes = needle.baseAddress, memcmp(base + offset, bytes, needle.count) == 0 { return offset }
-                position = offset + 1
-            }
-            return nil
+        while end - position >= needle.count {
+            guard let hit = memchr(base + position, Int32(first), end - position - needle.count + 1) else { return nil }
+            let offset = UnsafeRawPointer(hit) - base
+            if memcmp(base + offset, needleBase, needle.count) == 0 { return offset }
+            position = offset + 1
         }
+        return nil
     }
 
+    /// Whether `bytes` holds `literal` at `offset`. (Also `starts_with`.)
     @inline(__always)
-    static func hasPrefix(_ bytes: UnsafeRawBufferPointer, _ literal: [UInt8], at offset: Int) -> Bool {
+    static func hasPrefix(_ bytes: UnsafeRawBufferPointer, _ literal: UnsafeRawBufferPointer, at offset: Int) -> Bool {
         guard offset >= 0, offset + literal.count <= bytes.count else { return false }
         for index in 0..<literal.count where bytes[offset + index] != literal[index] { return false }
         return true

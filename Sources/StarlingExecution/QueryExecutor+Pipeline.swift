@@ -66,8 +66,7 @@ extension QueryExecutor {
                 let upstream = pipeline.finish
                 pipeline.finish = { () throws(QueryError) -> [Chunk] in
                     var output = try upstream?() ?? []
-                    let flags = matched.flags.withLock { $0 }
-                    let unmatched = flags.indices.filter { !flags[$0] }.map { Int32($0) }
+                    let unmatched = Self.rows(matched.flags.withLock { $0 }, marked: false)
                     guard !unmatched.isEmpty else { return output }
                     let nullProbe = probeTypes.map { Vector(constant: .null, type: $0, count: unmatched.count) }
                     output.append(Chunk(columns: nullProbe + table.rows.gather(unmatched).columns, count: unmatched.count))
@@ -200,10 +199,8 @@ extension QueryExecutor {
         if !specification.kind.outputsBuild {
             return semiOrAnti(chunk, matchedProbeRows: probeRows, keep: specification.kind == .semi)
         }
-        var hasMatch = [Bool](repeating: false, count: chunk.count)
-        for row in probeRows { hasMatch[Int(row)] = true }
         // Outer joins: probe rows without a match, with NULL build columns.
-        let unmatched = (0..<chunk.count).filter { !hasMatch[$0] }.map { Int32($0) }
+        let unmatched = Self.rows(Self.flags(count: chunk.count, setting: probeRows), marked: false)
         guard !unmatched.isEmpty else { return joined }
         let nullBuild = table.rows.columns.map { Vector(constant: .null, type: $0.type, count: unmatched.count) }
         let extra = Chunk(columns: chunk.gather(unmatched).columns + nullBuild, count: unmatched.count)
@@ -222,9 +219,10 @@ extension QueryExecutor {
     func nestedLoopJoin(_ left: PlanNode, _ right: PlanNode, condition: BoundExpression, identifier: Int) throws(QueryError) -> Pipeline {
         let rightRows = Chunk.concatenate(try materializeNonEmpty(right), types: right.types)
         let types = left.types + right.types
+        let empty = Chunk(columns: types.map { Vector(type: $0, values: []) }, count: 0)
         let control = self.control
         return try stream(left, identifier) { (chunk) throws(QueryError) -> Chunk in
-            guard rightRows.count > 0 else { return Chunk(columns: types.map { Vector(type: $0, values: []) }, count: 0) }
+            guard rightRows.count > 0 else { return empty }
             let rightBlock = min(rightRows.count, Self.nestedLoopBlock)
             let leftBlock = max(1, Self.nestedLoopBlock / rightBlock)
             var outputs: [Chunk] = []
@@ -253,7 +251,7 @@ extension QueryExecutor {
                 }
                 leftStart = leftEnd
             }
-            if outputs.isEmpty { return Chunk(columns: types.map { Vector(type: $0, values: []) }, count: 0) }
+            if outputs.isEmpty { return empty }
             return outputs.count == 1 ? outputs[0] : Chunk.concatenate(outputs, types: types)
         }
     }
@@ -284,9 +282,7 @@ extension QueryExecutor {
             let elapsed = monotonicNanoseconds() - began
             profile.record(identifier) { $0.rowsIn += chunk.count; $0.nanoseconds += elapsed }
         }
-        let flags = matched.flags.withLock { $0 }
-        let keep = specification.kind == .semi
-        let rows = flags.indices.filter { flags[$0] == keep }.map { Int32($0) }
+        let rows = Self.rows(matched.flags.withLock { $0 }, marked: specification.kind == .semi)
         profile.record(identifier) { $0.rowsOut += rows.count }
         return rows.count == probeRows.count ? probeRows : probeRows.gather(rows)
     }
@@ -294,10 +290,20 @@ extension QueryExecutor {
     /// A semi join's (`keep`) or anti join's output: each probe row once, kept by whether it is
     /// among `matchedProbeRows`; probe columns only.
     static func semiOrAnti(_ chunk: Chunk, matchedProbeRows: [Int32], keep: Bool) -> Chunk {
-        var hasMatch = [Bool](repeating: false, count: chunk.count)
-        for row in matchedProbeRows { hasMatch[Int(row)] = true }
-        let rows = (0..<chunk.count).filter { hasMatch[$0] == keep }.map { Int32($0) }
+        let rows = Self.rows(Self.flags(count: chunk.count, setting: matchedProbeRows), marked: keep)
         return rows.count == chunk.count ? chunk : chunk.gather(rows)
+    }
+
+    /// One flag per row of `count`, set for `rows` (which may repeat).
+    static func flags(count: Int, setting rows: [Int32]) -> [Bool] {
+        var flags = [Bool](repeating: false, count: count)
+        for row in rows { flags[Int(row)] = true }
+        return flags
+    }
+
+    /// The rows whose flag is `marked`, in order.
+    static func rows(_ flags: [Bool], marked: Bool) -> [Int32] {
+        flags.indices.filter { flags[$0] == marked }.map { Int32(truncatingIfNeeded: $0) }
     }
 }
 
