@@ -45,11 +45,7 @@ extension QueryPlanner {
             // (TPC-H Q21's EXISTS over all of lineitem; Q18's IN of 57 orders goes early).
             guard leaves.count == 1, let leaf = leaves.first, join.kind == .semi,
                   join.plan.estimatedRows < from.leaves[leaf].estimatedRows else {
-                if leaves.count == 1, let leaf = leaves.first, from.leaves.count == 1 {
-                    leafJoins[leaf, default: []].append(join)
-                } else {
-                    pendingJoins.append(join)
-                }
+                pendingJoins.append(join)
                 continue
             }
             leafJoins[leaf, default: []].append(join)

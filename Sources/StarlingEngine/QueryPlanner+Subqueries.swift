@@ -100,18 +100,6 @@ extension QueryPlanner {
         return Correlation(select: rewritten, keys: keys, residuals: residuals, isOuter: isOuter)
     }
 
-    /// Runs an uncorrelated subquery now, with `enclosing` in scope only to say so when the
-    /// subquery names it (a correlated subquery where none is unnested: under OR, in the select
-    /// list, in ON), rather than naming the outer column as unknown.
-    func runSubquery(_ query: Query, at position: SourcePosition, enclosing: BindingScope) throws(SQLError) -> (columns: [PlanColumn], chunk: Chunk) {
-        let plan = try planNested(query, enclosing: enclosing)
-        do {
-            return (plan.columns, try executor().execute(plan))
-        } catch {
-            throw SQLError(error.message, at: position)
-        }
-    }
-
     /// A column of the enclosing block named outside the subquery's WHERE: not unnested yet.
     func checkOnlyWhereCorrelated(_ correlation: Correlation, original: Select, items: Bool) throws(SQLError) {
         var others = original.groupBy + (original.having.map { [$0] } ?? [])

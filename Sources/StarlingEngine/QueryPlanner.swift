@@ -185,9 +185,11 @@ final class QueryPlanner {
         return try plan(query)
     }
 
-    /// Runs an uncorrelated subquery now.
-    func runSubquery(_ query: Query, at position: SourcePosition) throws(SQLError) -> (columns: [PlanColumn], chunk: Chunk) {
-        let plan = try self.plan(query)
+    /// Runs an uncorrelated subquery now (pruned, as a whole query is), with `enclosing` in
+    /// scope only to say so when the subquery names it (a correlated subquery where none is
+    /// unnested: under OR, in the select list, in ON), rather than naming the column as unknown.
+    func runSubquery(_ query: Query, at position: SourcePosition, enclosing: BindingScope) throws(SQLError) -> (columns: [PlanColumn], chunk: Chunk) {
+        let plan = pruned(try planNested(query, enclosing: enclosing))
         do {
             return (plan.columns, try executor().execute(plan))
         } catch {
