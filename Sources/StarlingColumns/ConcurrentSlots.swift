@@ -9,3 +9,10 @@ public struct ConcurrentSlots<Element>: @unchecked Sendable {
         self.pointer = pointer
     }
 }
+
+/// A value handed to concurrent workers that the caller knows they use safely: each touches
+/// only its own index, or touches it only under a lock.
+public struct UncheckedSendable<Value>: @unchecked Sendable {
+    public let value: Value
+    public init(_ value: Value) { self.value = value }
+}

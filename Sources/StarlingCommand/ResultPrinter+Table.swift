@@ -3,27 +3,23 @@
 
 import StarlingColumns
 import StarlingEngine
+import StarlingExecution
 
 extension ResultPrinter {
     /// A box-drawn table with column names, types and a row count, as DuckDB's shell prints.
     /// With ``maxRows`` and ``maxWidth`` set (the shell on a terminal) it fits the screen.
-    func box(_ result: QueryResult) -> String {
-        let types = result.columns.map(\.type)
-        let rows = result.rows
-        // Which rows to show: all, or the first and last halves of maxRows.
-        var shownRows = Array(0..<rows.count)
-        var hiddenRows = 0
-        if let maxRows, maxRows > 0, rows.count > maxRows {
-            let head = (maxRows + 1) / 2, tail = maxRows / 2
-            shownRows = Array(0..<head) + Array((rows.count - tail)..<rows.count)
-            hiddenRows = rows.count - head - tail
-        }
+    /// `rows` holds every row, or, when `totalRows` is more, the first and last halves of
+    /// ``maxRows`` (what ``PrintingSink`` keeps of a long result).
+    func box(columns: [PlanColumn], rows: Chunk, totalRows: Int) -> String {
+        let types = columns.map(\.type)
+        let shownRows = Array(0..<rows.count)
+        let hiddenRows = max(0, totalRows - rows.count)
         let cellLimit = maxWidth.map { max(12, min(60, $0 / 2)) }
         func cut(_ text: String) -> String {
             guard let cellLimit, text.count > cellLimit else { return text }
             return String(text.prefix(cellLimit - 1)) + "…"
         }
-        var headers = result.columns.map { cut($0.name) }
+        var headers = columns.map { cut($0.name) }
         var typeNames = types.map { cut($0.description.lowercased()) }
         var numeric = types.map(isNumeric)
         var body: [[String]] = shownRows.map { row in
@@ -84,7 +80,7 @@ extension ResultPrinter {
             for row in body.dropFirst(head) { lines.append(rowLine(row)) }
         }
         lines.append(line("└", "┴", "┘"))
-        var footer = "\(rows.count) row\(rows.count == 1 ? "" : "s")"
+        var footer = "\(totalRows) row\(totalRows == 1 ? "" : "s")"
         if hiddenRows > 0 { footer += " (\(shownRows.count) shown)" }
         if hiddenColumns > 0 { footer += ", \(hiddenColumns) column\(hiddenColumns == 1 ? "" : "s") not shown (use .mode line or csv to see them)" }
         lines.append(footer)

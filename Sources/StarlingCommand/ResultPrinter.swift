@@ -22,7 +22,7 @@ struct ResultPrinter {
     /// columns (nil: no limit).
     var maxWidth: Int? = nil
 
-    /// Rows rendered per piece handed to `write`'s closure.
+    /// Rows rendered per piece handed to the output.
     static let batchRows = 1024
 
     /// The text of `result`, ending with a newline (empty for an empty NDJSON result).
@@ -32,64 +32,68 @@ struct ResultPrinter {
         return text
     }
 
-    /// Hands the text of `result` to `emit` in pieces of up to ``batchRows`` rows, so a large
-    /// result streams out instead of being built as one string.
+    /// Hands the text of `result` to `emit` in pieces, as ``PrintingSink`` does for a stream.
     func write(_ result: QueryResult, to emit: (String) -> Void) {
-        let types = result.columns.map(\.type)
-        let rows = result.rows
-        func cell(_ row: Int, _ column: Int) -> Value { rows.columns[column].value(at: row) }
-        func batches(_ line: (Int) -> String) {
-            var start = 0
-            while start < rows.count {
-                let end = min(rows.count, start + Self.batchRows)
-                var piece = ""
-                for row in start..<end { piece += line(row) }
-                emit(piece)
-                start = end
-            }
+        withoutActuallyEscaping(emit) { emit in
+            let sink = PrintingSink(self, emit: emit)
+            sink.begin(result.columns)
+            sink.add(result.rows)
+            sink.end()
         }
+    }
+
+    /// Text that opens a result: the header line of CSV, TSV and Markdown.
+    func opening(_ columns: [PlanColumn]) -> String {
+        switch format {
+        case .csv, .tsv:
+            guard header else { return "" }
+            let separator = format == .csv ? "," : "\t"
+            return columns.map { quoteDelimited($0.name, separator) }.joined(separator: separator) + "\n"
+        case .markdown:
+            return "| " + columns.map { escapeMarkdown($0.name) }.joined(separator: " | ") + " |\n"
+                + "|" + columns.map { isNumeric($0.type) ? "---:|" : "---|" }.joined() + "\n"
+        case .json, .ndjson, .line, .table:
+            return ""
+        }
+    }
+
+    /// The text of row `row` of `rows`, the `index`-th row of the whole result (not for tables).
+    func line(_ rows: Chunk, _ row: Int, index: Int, columns: [PlanColumn]) -> String {
+        func cell(_ column: Int) -> Value { rows.columns[column].value(at: row) }
         switch format {
         case .csv, .tsv:
             let separator = format == .csv ? "," : "\t"
-            if header { emit(result.columns.map { quoteDelimited($0.name, separator) }.joined(separator: separator) + "\n") }
-            batches { row in
-                types.indices.map { column in
-                    let value = cell(row, column)
-                    return value.isNull ? "" : quoteDelimited(value.formatted(as: types[column]), separator)
-                }.joined(separator: separator) + "\n"
-            }
-        case .ndjson:
-            batches { row in
-                JSONText.object(result.columns.indices.map { column in (result.columns[column].name, json(cell(row, column), types[column])) })
-                    .rendered(pretty: false) + "\n"
-            }
-        case .json:
-            let objects = (0..<rows.count).map { row in
-                JSONText.object(result.columns.indices.map { column in (result.columns[column].name, json(cell(row, column), types[column])) })
-            }
-            emit(JSONText.array(objects).rendered(pretty: true) + "\n")
+            return columns.indices.map { column in
+                let value = cell(column)
+                return value.isNull ? "" : quoteDelimited(value.formatted(as: columns[column].type), separator)
+            }.joined(separator: separator) + "\n"
+        case .ndjson, .json:
+            let object = JSONText.object(columns.indices.map { column in (columns[column].name, json(cell(column), columns[column].type)) })
+            if format == .ndjson { return object.rendered(pretty: false) + "\n" }
+            // The rows of one pretty-printed array, written as they come.
+            return (index == 0 ? "[\n  " : ",\n  ") + object.rendered(pretty: true, level: 1)
         case .markdown:
-            emit("| " + result.columns.map { escapeMarkdown($0.name) }.joined(separator: " | ") + " |\n")
-            emit("|" + types.map { isNumeric($0) ? "---:|" : "---|" }.joined() + "\n")
-            batches { row in
-                "| " + types.indices.map { column in
-                    let value = cell(row, column)
-                    return value.isNull ? "NULL" : escapeMarkdown(value.formatted(as: types[column]))
-                }.joined(separator: " | ") + " |\n"
-            }
+            return "| " + columns.indices.map { column in
+                let value = cell(column)
+                return value.isNull ? "NULL" : escapeMarkdown(value.formatted(as: columns[column].type))
+            }.joined(separator: " | ") + " |\n"
         case .line:
             // One `name = value` line per column, names right-aligned; a blank line between rows.
-            let width = result.columns.map(\.name.count).max() ?? 0
-            let names = result.columns.map { String(repeating: " ", count: width - $0.name.count) + $0.name }
-            batches { row in
-                (row > 0 ? "\n" : "") + types.indices.map { column in
-                    let value = cell(row, column)
-                    return names[column] + " = " + (value.isNull ? "NULL" : value.formatted(as: types[column])) + "\n"
-                }.joined()
-            }
+            let width = columns.map(\.name.count).max() ?? 0
+            return (index > 0 ? "\n" : "") + columns.indices.map { column in
+                let value = cell(column)
+                let name = String(repeating: " ", count: width - columns[column].name.count) + columns[column].name
+                return name + " = " + (value.isNull ? "NULL" : value.formatted(as: columns[column].type)) + "\n"
+            }.joined()
         case .table:
-            emit(box(result))
+            return ""
         }
+    }
+
+    /// Text that closes a result of `count` rows: the end of a JSON array.
+    func closing(count: Int) -> String {
+        guard format == .json else { return "" }
+        return count == 0 ? "[]\n" : "\n]\n"
     }
 
     func isNumeric(_ type: LogicalType) -> Bool {

@@ -138,11 +138,10 @@ final class Shell {
                 })
             }
             progress.start()
-            try engine.run(statement.text, onResult: { result in
-                progress.stop()
-                rows += result.rows.count
-                printer.write(result) { output.write($0) }
-            }, onOutcome: { outcome in
+            let sink = PrintingSink(printer) { output.write($0) }
+            sink.onFirstOutput = { progress.stop() }
+            defer { rows = sink.totalRows }
+            try engine.run(statement.text, into: sink, onOutcome: { outcome in
                 if self.interactive { StandardError.write(outcome.tag + "\n") }
             })
         } catch {

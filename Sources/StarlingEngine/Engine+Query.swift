@@ -22,17 +22,16 @@ extension Engine {
         QueryPlanner(catalog: catalog, warehouse: warehouse, threads: threads, memoryLimit: memoryLimit, control: control)
     }
 
-    /// Runs a query at the current snapshot.
-    func runQuery(_ query: Query) throws -> QueryResult {
+    /// Runs a query at the current snapshot, its rows streamed into `sink`.
+    func runQuery(_ query: Query, into sink: ResultSink) throws {
         let catalog = try warehouse.catalog()
         let planner = planner(catalog)
         let plan = planner.pruned(try planner.plan(query))
-        let rows = try planner.executor().execute(plan)
-        return QueryResult(columns: plan.columns, rows: rows)
+        try planner.executor().run(plan, into: sink)
     }
 
     /// `EXPLAIN`: the plan as text; `EXPLAIN ANALYZE`: run it and add what each operator did.
-    func explain(_ query: Query, analyze: Bool) throws -> QueryResult {
+    func explain(_ query: Query, analyze: Bool, into sink: ResultSink) throws {
         let catalog = try warehouse.catalog()
         let planner = planner(catalog)
         let plan = planner.pruned(try planner.plan(query))
@@ -48,7 +47,9 @@ extension Engine {
         var lines = PlanExplainer.lines(plan, profile: profile)
         if analyze { lines.append("Total: \(PlanExplainer.duration(total))") }
         let vector = Vector(type: .varchar, values: lines.map(Value.string))
-        return QueryResult(columns: [PlanColumn(name: "plan", type: .varchar)], rows: Chunk(columns: [vector], count: lines.count))
+        try sink.start([PlanColumn(name: "plan", type: .varchar)])
+        _ = try sink.write(Chunk(columns: [vector], count: lines.count))
+        try sink.finish()
     }
 
     /// `INSERT INTO t [(columns)] SELECT …`: one commit through the same path as INSERT VALUES.

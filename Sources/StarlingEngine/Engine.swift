@@ -54,14 +54,37 @@ public struct Engine: Sendable {
     /// machine stops with an error before the machine's other work is pushed out.
     public static var defaultMemoryLimit: Int { physicalMemory / 2 }
 
-    /// Parses and runs every statement of `script`, stopping at the first error.
-    /// `onOutcome` is called after each statement succeeds.
+    /// Parses and runs every statement of `script`, stopping at the first error, with each
+    /// query's rows gathered whole and handed to `onResult`. `onOutcome` is called after each
+    /// other statement succeeds.
     public func run(_ script: String, onResult: (QueryResult) -> Void = { _ in }, onOutcome: (StatementOutcome) -> Void = { _ in }) throws(EngineError) {
+        try run(script, queries: { (statement) throws(EngineError) in
+            onResult(try query(statement, script: script))
+        }, onOutcome: onOutcome)
+    }
+
+    /// Parses and runs every statement of `script`, stopping at the first error. Each query's
+    /// rows go to `sink` as they are produced (`start`, `write`s, `finish`, once per query), so
+    /// a large result is never held whole.
+    public func run(_ script: String, into sink: ResultSink, onOutcome: (StatementOutcome) -> Void = { _ in }) throws(EngineError) {
+        try run(script, queries: { (statement) throws(EngineError) in
+            try query(statement, script: script, into: sink)
+        }, onOutcome: onOutcome)
+    }
+
+    func run(_ script: String, queries: (Statement) throws(EngineError) -> Void, onOutcome: (StatementOutcome) -> Void) throws(EngineError) {
         // Deeply nested SQL recurses deeply: run on a thread with room for it.
         var failure: EngineError?
         LargeStack.run {
             do throws(EngineError) {
-                try runStatements(script, onResult: onResult, onOutcome: onOutcome)
+                let statements: [ParsedStatement]
+                do throws(SQLError) { statements = try Parser.parse(script) } catch { throw .sql(error, script: script) }
+                for statement in statements {
+                    switch statement.statement {
+                    case .query, .explain: try queries(statement.statement)
+                    default: onOutcome(try execute(statement.statement, script: script))
+                    }
+                }
             } catch {
                 failure = error
             }
@@ -69,25 +92,19 @@ public struct Engine: Sendable {
         if let failure { throw failure }
     }
 
-    func runStatements(_ script: String, onResult: (QueryResult) -> Void, onOutcome: (StatementOutcome) -> Void) throws(EngineError) {
-        let statements: [ParsedStatement]
-        do { statements = try Parser.parse(script) } catch { throw .sql(error, script: script) }
-        for statement in statements {
-            switch statement.statement {
-            case .query, .explain:
-                onResult(try query(statement.statement, script: script))
-            default:
-                onOutcome(try execute(statement.statement, script: script))
-            }
-        }
-    }
-
     /// Runs a query or EXPLAIN and returns its rows.
     public func query(_ statement: Statement, script: String) throws(EngineError) -> QueryResult {
+        let sink = CollectingSink()
+        try query(statement, script: script, into: sink)
+        return QueryResult(columns: sink.columns, rows: sink.rows)
+    }
+
+    /// Runs a query or EXPLAIN, handing its rows to `sink` as they are produced.
+    public func query(_ statement: Statement, script: String, into sink: ResultSink) throws(EngineError) {
         do {
             switch statement {
-            case .query(let query): return try runQuery(query)
-            case .explain(let query, let analyze): return try explain(query, analyze: analyze)
+            case .query(let query): try runQuery(query, into: sink)
+            case .explain(let query, let analyze): try explain(query, analyze: analyze, into: sink)
             default: throw SQLError("not a query", at: SourcePosition(0))
             }
         } catch {

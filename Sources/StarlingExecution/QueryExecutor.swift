@@ -78,23 +78,11 @@ public final class QueryExecutor: @unchecked Sendable {
             profile.record(node.identifier) { $0.rowsIn += input.count; $0.rowsOut += result.count; $0.nanoseconds += elapsed }
             return [result]
         case .limit(let child, let limit, let offset):
-            let input: [Chunk]
-            if let limit {
-                input = try firstRows(of: child, count: limit + offset)
-            } else {
-                input = try materialize(child)
-            }
-            var remainingOffset = offset
-            var remaining = limit ?? Int.max
             var output: [Chunk] = []
-            for chunk in input where remaining > 0 {
-                if remainingOffset >= chunk.count { remainingOffset -= chunk.count; continue }
-                let take = min(chunk.count - remainingOffset, remaining)
-                output.append(chunk.gather((remainingOffset..<(remainingOffset + take)).map { Int32($0) }))
-                remaining -= take
-                remainingOffset = 0
+            _ = try streamLimit(node, child, limit: limit, offset: offset) { (chunk) throws(QueryError) -> Bool in
+                output.append(chunk)
+                return true
             }
-            profile.record(node.identifier) { counters in counters.rowsOut += output.reduce(0) { $0 + $1.count } }
             return output
         case .distinct(let child):
             let columns = child.types.enumerated().map { BoundExpression.column($0.offset, $0.element) }
@@ -123,37 +111,6 @@ public final class QueryExecutor: @unchecked Sendable {
             }
             return slots.compactMap { $0 }
         }
-    }
-
-    /// At least the first `count` rows of `node` in its order (all of them when it has fewer):
-    /// its pipeline's morsels run a round of one per worker at a time, in order, until enough
-    /// rows came out, so `LIMIT 10` over a scan reads a row group or two, not the table.
-    func firstRows(of node: PlanNode, count: Int) throws(QueryError) -> [Chunk] {
-        let source = try pipeline(node)
-        var collected: [Chunk] = []
-        var rows = 0
-        var next = 0
-        while next < source.morselCount && rows < count {
-            let first = next, round = min(source.morselCount - next, threads)
-            let results = Mutex<[Int: Chunk]>([:])
-            let part = Pipeline(morselCount: round, produce: { (morsel) throws(QueryError) -> Chunk? in try source.produce(first + morsel) })
-            try runParallel(part) { (chunk, morsel, _) throws(QueryError) in
-                results.withLock { $0[morsel] = chunk }
-            }
-            let done = results.withLock { $0 }
-            for morsel in 0..<round {
-                if let chunk = done[morsel], chunk.count > 0 {
-                    collected.append(chunk)
-                    rows += chunk.count
-                }
-            }
-            next += round
-        }
-        // Closing rows (a FULL JOIN's unmatched build rows) exist only once every morsel ran.
-        if next >= source.morselCount, rows < count, let finish = source.finish {
-            collected += try finish().filter { $0.count > 0 }
-        }
-        return collected
     }
 
     func materializeNonEmpty(_ node: PlanNode) throws(QueryError) -> [Chunk] {

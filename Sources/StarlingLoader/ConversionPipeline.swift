@@ -1,6 +1,7 @@
 /// Batches converted on worker threads without a barrier, their results taken back in file order.
 
 import Dispatch
+import StarlingColumns
 
 /// Runs the per-batch work of a load on `threads` workers. Batch `i` goes to worker `i % threads`
 /// (a serial queue), which tokenizes and converts it and, for fact and plain tables, appends its

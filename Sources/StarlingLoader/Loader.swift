@@ -334,10 +334,3 @@ public final class Loader {
     }
 }
 
-
-/// A value handed to concurrent workers that the caller knows they use safely (each worker
-/// touches only its own index).
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
