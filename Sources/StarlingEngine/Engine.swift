@@ -119,7 +119,10 @@ public struct Engine: Sendable {
         case let error as SQLError: return .sql(error, script: script)
         case let error as StorageError: return .storage(error)
         case let error as LoadError: return .load(error)
-        case let error as QueryError: return .query(error)
+        case let error as QueryError:
+            // A failure one part of the statement is to blame for is shown at that part.
+            guard let position = error.position else { return .query(error) }
+            return .query(QueryError(error.kind, SQLError(error.message, at: SourcePosition(position)).rendered(in: script)))
         default: return .storage(StorageError(.invalid, "\(error)"))
         }
     }

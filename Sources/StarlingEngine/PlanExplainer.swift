@@ -27,6 +27,18 @@ enum PlanExplainer {
             line += "  (~\(node.estimatedRows) rows)"
         }
         lines.append(line)
+        // Subqueries this operator's expressions use run before the query; shown under it.
+        let below = Set(node.children.flatMap { $0.subqueries.map(\.identifier) })
+        for subquery in node.subqueries where !below.contains(subquery.identifier) {
+            let kind: String
+            switch subquery.kind {
+            case .scalar: kind = "scalar"
+            case .exists(let negated): kind = negated ? "NOT EXISTS" : "EXISTS"
+            case .values: kind = "IN values"
+            }
+            lines.append(String(repeating: "  ", count: depth + 1) + "└─ SUBQUERY (\(kind), run first)")
+            render(subquery.plan, depth: depth + 2, profile: profile, into: &lines)
+        }
         for child in node.children { render(child, depth: depth + 1, profile: profile, into: &lines) }
     }
 
@@ -43,7 +55,9 @@ enum PlanExplainer {
         case .filter: return "FILTER"
         case .project: return "PROJECT \(names.joined(separator: ", "))"
         case .dimensionJoin(_, let join):
-            return "STAR JOIN \(join.dimensionName) by row code" + (join.dimensionFilterText.map { " (dimension filter: \($0))" } ?? "")
+            let conditions = join.dimension.conditionCount
+            let filter = conditions == 0 ? "" : " (dimension filter: \(conditions) condition\(conditions == 1 ? "" : "s"))"
+            return "STAR JOIN \(join.dimension.tableName) by row code" + (join.keepUnmatched ? ", keeping unmatched rows" : "") + filter
         case .hashJoin(_, _, let join):
             let build = join.buildsProbeSide ? "build: first input, the second marks its matches" : "build: second input"
             return "HASH JOIN \(join.kind.rawValue) on \(join.probeKeys.count) key\(join.probeKeys.count == 1 ? "" : "s") (\(build))"

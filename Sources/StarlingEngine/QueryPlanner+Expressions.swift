@@ -64,33 +64,29 @@ extension QueryPlanner {
             return negated ? .not(.or(equalities)) : .or(equalities)
         case .inSubquery(let value, let query, let negated, let position):
             let bound = try bind(value, context)
-            let result = try runSubquery(query, at: position, enclosing: context.scope)
-            guard result.columns.count == 1 else {
-                throw SQLError("the subquery in IN returns \(result.columns.count) columns; it must return one", at: position)
+            let plan = try subqueryPlan(query, enclosing: context.scope)
+            guard plan.columns.count == 1 else {
+                throw SQLError("the subquery in IN returns \(plan.columns.count) columns; it must return one", at: position)
             }
-            // IN an empty set is false and NOT IN true, whatever x is (NULL included).
-            if result.chunk.count == 0 { return .constant(.boolean(negated), .boolean) }
-            let column = result.chunk.columns[0]
-            guard let type = TypeRules.common(bound.type, column.type) ?? (column.type == .varchar ? nil : nil) else {
-                throw SQLError("cannot compare \(bound.type) with the subquery's \(column.type)", at: position)
+            let nulls = nullColumns(plan)
+            guard let type = nulls.isEmpty ? TypeRules.common(bound.type, plan.columns[0].type) : bound.type else {
+                throw SQLError("cannot compare \(bound.type) with the subquery's \(plan.columns[0].type)", at: position)
             }
-            let converted: Vector
-            do { converted = try Cast.cast(column, to: type) } catch { throw SQLError(error.message, at: position) }
-            let values = (0..<converted.count).map { converted.value(at: $0) }
-            return .inList(try coerce(bound, to: type, at: position, what: "IN"), values, negated: negated)
+            let subquery = SubqueryValue(plan: try convert(plan, to: [type], nullColumns: nulls, at: position), kind: .values, position: position.offset)
+            return .inSubquery(try coerce(bound, to: type, at: position, what: "IN"), subquery, negated: negated)
         case .exists(let query, let negated, let position):
-            let result = try runSubquery(query, at: position, enclosing: context.scope)
-            return .constant(.boolean((result.chunk.count > 0) != negated), .boolean)
+            // Whether there is a row: the first one is enough.
+            let plan = try subqueryPlan(query, enclosing: context.scope)
+            let first = node(.limit(plan, limit: 1, offset: 0), columns: plan.columns, estimatedRows: min(1, plan.estimatedRows))
+            return .subquery(SubqueryValue(plan: first, kind: .exists(negated: negated), position: position.offset))
         case .scalarSubquery(let query, let position):
-            let result = try runSubquery(query, at: position, enclosing: context.scope)
-            guard result.columns.count == 1 else {
-                throw SQLError("a scalar subquery must return one column; this one returns \(result.columns.count)", at: position)
+            let plan = try subqueryPlan(query, enclosing: context.scope)
+            guard plan.columns.count == 1 else {
+                throw SQLError("a scalar subquery must return one column; this one returns \(plan.columns.count)", at: position)
             }
-            guard result.chunk.count <= 1 else {
-                throw SQLError("a scalar subquery returned \(result.chunk.count) rows; it must return at most one", at: position)
-            }
-            let value = result.chunk.count == 1 ? result.chunk.columns[0].value(at: 0) : .null
-            return .constant(value, result.columns[0].type)
+            // A second row is an error: two are enough to tell.
+            let firstTwo = node(.limit(plan, limit: 2, offset: 0), columns: plan.columns, estimatedRows: min(2, plan.estimatedRows))
+            return .subquery(SubqueryValue(plan: firstTwo, kind: .scalar, position: position.offset))
         case .like(let value, let pattern, let negated, let caseInsensitive, let position):
             let bound = try coerce(try bind(value, context), to: .varchar, at: value.position, what: "LIKE")
             let patternBound = try bind(pattern, context)

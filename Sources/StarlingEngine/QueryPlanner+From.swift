@@ -243,37 +243,34 @@ extension QueryPlanner {
               let factIndex = factKey.scopeIndex, let dimensionIndex = dimensionKey.scopeIndex,
               isStarJoin(FromClause(leaves: [factFrom.leaves[0], FromLeaf(source: dimensionFrom.leaves[0].source, offset: factFrom.scope.entries.count, entries: dimensionFrom.leaves[0].entries, estimatedRows: dimensionFrom.leaves[0].estimatedRows)], scope: BindingScope(entries: factFrom.scope.entries + dimensionFrom.scope.entries)),
                          factLeaf: 0, fact: factKey, dimensionLeaf: 1, dimension: .column(dimensionIndex + factFrom.scope.entries.count, dimensionKey.type)) else { return nil }
-        var cache: [Int: DimensionLoad] = [:]
+        var cache: [Int: DimensionPlan] = [:]
         let dimensionColumns = Set(dimensionFrom.scope.entries.indices)
-        let load = try dimensionLoad(dimensionFrom, 0, columns: dimensionColumns, filters: dimensionConditions, cache: &cache)
+        let dimension = try dimensionPlan(dimensionFrom, 0, columns: dimensionColumns, filters: dimensionConditions, cache: &cache)
         let fact = try leafPlan(factFrom, 0, required: Set(factFrom.scope.entries.indices), filters: [], codeColumns: [factIndex: nil])
         guard let codePosition = fact.codePositions[factIndex] else { return nil }
-        let outputColumns = dimensionFrom.scope.entries.indices.compactMap { load.positions[$0] }
+        let outputColumns = dimensionFrom.scope.entries.indices.compactMap { dimension.positions[$0] }
         guard outputColumns.count == dimensionFrom.scope.entries.count else { return nil }
-        guard case .table(let dimensionTable) = dimensionFrom.leaves[0].source else { return nil }
-        let filterText = load.filterCount == 0 ? nil : "\(load.filterCount) condition\(load.filterCount == 1 ? "" : "s")"
-        let specification = DimensionJoinSpecification(dimensionName: dimensionTable.name, codeColumn: codePosition, dimension: load.rows, outputColumns: outputColumns,
-                                                        qualifies: load.qualifies, keepUnmatched: true, dimensionFilterText: filterText)
-        let columns = fact.node.columns + outputColumns.map { load.columns[$0] }
+        let specification = DimensionJoinSpecification(codeColumn: codePosition, dimension: dimension.input, outputColumns: outputColumns, keepUnmatched: true)
+        let columns = fact.node.columns + outputColumns.map { dimension.input.scan.columns[$0] }
         let starNode = node(.dimensionJoin(fact.node, specification), columns: columns, estimatedRows: fact.node.estimatedRows)
         // The fact's columns in scope order (without the row codes), then the dimension's.
         let order = factFrom.scope.entries.indices.map { fact.positions[$0] ?? 0 } + outputColumns.indices.map { fact.node.columns.count + $0 }
         return node(.project(starNode, order.map { .column($0, columns[$0].type) }), columns: order.map { columns[$0] }, estimatedRows: starNode.estimatedRows)
     }
 
-    /// The user-visible keys of a referenceable table, by row code.
-    func dimensionKeys(_ tableName: String) throws(SQLError) -> Vector {
+    /// The read of a referenceable table's keys, by row code (planned once per query; read
+    /// when the query runs).
+    func dimensionKeys(_ tableName: String) throws(SQLError) -> DimensionInput {
         if let cached = dimensionKeyCache[tableName] { return cached }
-        guard let table = catalog.table(named: tableName), let keyName = table.primaryKey.first, let keyColumn = table.column(named: keyName) else {
-            throw SQLError("table \(tableName) is referenced but missing from the catalog", at: SourcePosition(0))
+        guard let table = catalog.table(named: tableName), table.isReferenceable, let keyName = table.primaryKey.first, let keyColumn = table.column(named: keyName) else {
+            throw SQLError("table \(tableName) is referenced but missing from the catalog, or cannot be referenced", at: SourcePosition(0))
         }
-        let keys: DimensionKeys
-        do { keys = try TableScanner(warehouse: warehouse, catalog: catalog).dimensionKeys(table) } catch {
-            throw SQLError(error.message, at: SourcePosition(0))
-        }
-        let vector = Vector(type: keyColumn.type, values: keys.keys)
-        dimensionKeyCache[tableName] = vector
-        return vector
+        let columns = [ScanColumn(column: keyColumn, mode: .stored, name: keyColumn.name)]
+        let specification = pruneSegments(table, columns: columns, filter: nil, zonePredicates: [], partitionPredicates: [])
+        let scan = node(.scan(specification), columns: [PlanColumn(name: keyColumn.name, type: keyColumn.type)], estimatedRows: specification.segments.reduce(0) { $0 + $1.rows })
+        let input = DimensionInput(tableName: table.name, scan: scan, predicate: nil, conditionCount: 0)
+        dimensionKeyCache[tableName] = input
+        return input
     }
 }
 

@@ -83,7 +83,7 @@ extension QueryPlanner {
         var dimensionColumns = needed
         for edge in edges { dimensionColumns.formUnion(edge.left.columnsUsed); dimensionColumns.formUnion(edge.right.columnsUsed) }
         for residual in residuals { dimensionColumns.formUnion(residual.columnsUsed) }
-        var dimensionLoads: [Int: DimensionLoad] = [:]
+        var dimensionPlans: [Int: DimensionPlan] = [:]
 
         // Greedy order: start from the largest leaf; prefer star joins, then hash joins on edges.
         let start = from.leaves.indices.max { from.leaves[$0].estimatedRows < from.leaves[$1].estimatedRows } ?? 0
@@ -104,10 +104,10 @@ extension QueryPlanner {
                     guard joined.contains(inside), !joined.contains(outside) else { continue }
                     let dimensionSide = factSide.scopeIndex == edge.left.scopeIndex ? edge.right : edge.left
                     if scanned.contains(inside), isStarJoin(from, factLeaf: inside, fact: factSide, dimensionLeaf: outside, dimension: dimensionSide) {
-                        // The most selective dimension first: it shrinks what later joins see.
-                        let load = try dimensionLoad(from, outside, columns: dimensionColumns, filters: leafFilters[outside], cache: &dimensionLoads)
-                        if load.selectivity < bestSelectivity {
-                            bestSelectivity = load.selectivity
+                        // The most selective dimension first (by estimate: planning reads no rows).
+                        let selectivity = CardinalityEstimate.selectivity(of: leafFilters[outside])
+                        if selectivity < bestSelectivity {
+                            bestSelectivity = selectivity
                             choice = (outside, [index], index)
                         }
                     } else {
@@ -141,13 +141,14 @@ extension QueryPlanner {
         for residual in residuals { required.formUnion(residual.columnsUsed) }
 
         // Build: the first leaf, then each step.
-        // Per scanned leaf: the reference columns read as row codes, each with the bitmap of
-        // codes its dimension's conditions let through (applied while scanning).
-        var codeColumns = [Int: [Int: [Bool]?]]()
+        // Per scanned leaf: the reference columns read as row codes, each with its dimension,
+        // whose qualifying codes the scan tests (when the dimension has conditions).
+        var codeColumns = [Int: [Int: DimensionInput?]]()
         for step in steps {
             if let star = step.star {
                 let fact = joinedSide(edges[star], dimensionLeaf: step.leaf)
-                codeColumns[from.leaf(of: fact), default: [:]][fact] = dimensionLoads[step.leaf]?.qualifies
+                let plan = try dimensionPlan(from, step.leaf, columns: dimensionColumns, filters: leafFilters[step.leaf], cache: &dimensionPlans)
+                codeColumns[from.leaf(of: fact), default: [:]][fact] = plan.input.predicate == nil ? nil : plan.input
             }
         }
         // A star-joined leaf has no plan of its own to filter: its subquery joins wait for it.
@@ -163,8 +164,8 @@ extension QueryPlanner {
                 let edge = edges[star]
                 let fact = joinedSide(edge, dimensionLeaf: leaf)
                 guard let codePosition = result.codePositions[fact] else { throw SQLError("internal: star join without a row-code column", at: SourcePosition(0)) }
-                let load = try dimensionLoad(from, leaf, columns: dimensionColumns, filters: leafFilters[leaf], cache: &dimensionLoads)
-                result = try starJoin(result, from: from, dimensionLeaf: leaf, codePosition: codePosition, required: required, load: load)
+                let plan = try dimensionPlan(from, leaf, columns: dimensionColumns, filters: leafFilters[leaf], cache: &dimensionPlans)
+                result = try starJoin(result, from: from, dimensionLeaf: leaf, codePosition: codePosition, required: required, dimension: plan)
             } else {
                 var right = try leafPlan(from, leaf, required: required, filters: leafFilters[leaf], codeColumns: codeColumns[leaf] ?? [:])
                 right.node = applySubqueryJoins(leafJoins[leaf] ?? [], to: right.node, positions: right.positions)
@@ -211,7 +212,7 @@ extension QueryPlanner {
     }
 
     /// A leaf as a plan: a scan of the required columns with its filters pushed down, or its plan.
-    func leafPlan(_ from: FromClause, _ leafIndex: Int, required: Set<Int>, filters: [BoundExpression], codeColumns: [Int: [Bool]?]) throws(SQLError) -> PartialPlan {
+    func leafPlan(_ from: FromClause, _ leafIndex: Int, required: Set<Int>, filters: [BoundExpression], codeColumns: [Int: DimensionInput?]) throws(SQLError) -> PartialPlan {
         let leaf = from.leaves[leafIndex]
         switch leaf.source {
         case .plan(let plan):
@@ -242,8 +243,8 @@ extension QueryPlanner {
             for index in codeColumns.keys.sorted() {
                 let column = table.columns[index - leaf.offset]
                 codePositions[index] = columns.count
-                if let qualifies = codeColumns[index] ?? nil {
-                    codeFilters.append(CodeFilter(scanColumn: columns.count, qualifies: qualifies))
+                if let dimension = codeColumns[index] ?? nil {
+                    codeFilters.append(CodeFilter(scanColumn: columns.count, dimension: dimension))
                 }
                 columns.append(ScanColumn(column: column, mode: .rowCode, name: column.name + "#code"))
             }
@@ -354,67 +355,48 @@ extension QueryPlanner {
         return false
     }
 
-    /// A dimension read whole for star joins: its rows in row-code order (the columns a star
-    /// join may fetch), and which codes pass its own conditions.
-    struct DimensionLoad {
-        var rows: Chunk
+    /// A dimension star joins read whole, as planned: what the executor will read and test, the
+    /// scope positions of its columns in that read, and the estimated share of rows that qualify.
+    struct DimensionPlan {
+        var input: DimensionInput
         var positions: [Int: Int]
-        var columns: [PlanColumn]
-        var qualifies: [Bool]?
         var selectivity: Double
-        var filterCount: Int
     }
 
-    /// Reads a dimension leaf (once per planJoins) and evaluates its conditions into a bitmap.
-    func dimensionLoad(_ from: FromClause, _ leafIndex: Int, columns: Set<Int>, filters: [BoundExpression], cache: inout [Int: DimensionLoad]) throws(SQLError) -> DimensionLoad {
+    /// Plans the whole-table read of a dimension leaf (once per planJoins) and its conditions;
+    /// nothing is read until the query runs.
+    func dimensionPlan(_ from: FromClause, _ leafIndex: Int, columns: Set<Int>, filters: [BoundExpression], cache: inout [Int: DimensionPlan]) throws(SQLError) -> DimensionPlan {
         if let cached = cache[leafIndex] { return cached }
-        let wanted = columns.union(filters.flatMap { $0.columnsUsed }).filter { from.leaves[leafIndex].range.contains($0) }
+        let leaf = from.leaves[leafIndex]
+        guard case .table(let table) = leaf.source else { throw SQLError("internal: star join to a non-table", at: SourcePosition(0)) }
+        let wanted = columns.union(filters.flatMap { $0.columnsUsed }).filter { leaf.range.contains($0) }
         let scan = try leafPlan(from, leafIndex, required: wanted, filters: [], codeColumns: [:])
-        let rows: Chunk
-        let key = DimensionRowsCache.key(scan.node, warehouse: warehouse)
-        if let key, let kept = DimensionRowsCache.shared.rows(key) {
-            rows = kept
-        } else {
-            do { rows = try executor().execute(scan.node) } catch { throw SQLError(error.message, at: SourcePosition(0)) }
-            if let key { DimensionRowsCache.shared.store(key, rows: rows) }
-        }
-        var qualifies: [Bool]?
-        var selectivity = 1.0
-        if !filters.isEmpty {
-            let predicate = BoundExpression.and(filters).remapColumns { scan.positions[$0] ?? 0 }
-            let selected: [Int32]
-            do { selected = try ExpressionEvaluator.select(predicate, rows) } catch { throw SQLError(error.message, at: SourcePosition(0)) }
-            var bitmap = [Bool](repeating: false, count: rows.count + 1)
-            for row in selected { bitmap[Int(row) + 1] = true }
-            qualifies = bitmap
-            selectivity = Double(selected.count) / Double(max(rows.count, 1))
-        }
-        let load = DimensionLoad(rows: rows, positions: scan.positions, columns: scan.node.columns, qualifies: qualifies, selectivity: selectivity, filterCount: filters.count)
-        cache[leafIndex] = load
-        return load
+        let predicate = filters.isEmpty ? nil : BoundExpression.and(filters).remapColumns { scan.positions[$0] ?? 0 }
+        let input = DimensionInput(tableName: table.name, scan: scan.node, predicate: predicate, conditionCount: filters.count)
+        let plan = DimensionPlan(input: input, positions: scan.positions, selectivity: CardinalityEstimate.selectivity(of: filters))
+        cache[leafIndex] = plan
+        return plan
     }
 
     /// Joins the plan to a dimension by row code: the dimension's conditions are a bitmap over
     /// row codes, and the columns the query needs are gathered by code.
-    func starJoin(_ plan: PartialPlan, from: FromClause, dimensionLeaf: Int, codePosition: Int, required: Set<Int>, load: DimensionLoad) throws(SQLError) -> PartialPlan {
+    func starJoin(_ plan: PartialPlan, from: FromClause, dimensionLeaf: Int, codePosition: Int, required: Set<Int>, dimension: DimensionPlan) throws(SQLError) -> PartialPlan {
         let leaf = from.leaves[dimensionLeaf]
-        guard case .table(let table) = leaf.source else { throw SQLError("internal: star join to a non-table", at: SourcePosition(0)) }
         let outputIndices = leaf.range.filter { required.contains($0) }
         var result = plan
         var columns = plan.node.columns
         var outputColumns: [Int] = []
         for index in outputIndices {
-            guard let position = load.positions[index] else { continue }
+            guard let position = dimension.positions[index] else { continue }
             result.positions[index] = columns.count
             outputColumns.append(position)
-            columns.append(load.columns[position])
+            columns.append(dimension.input.scan.columns[position])
         }
-        let filterText = load.filterCount == 0 ? nil : "\(load.filterCount) condition\(load.filterCount == 1 ? "" : "s"), \(Double(Int((load.selectivity * 1000).rounded())) / 10)% of rows"
-        // The fact's scan tests the same bitmap (`codeColumns` in `plan`), so rows reaching the
-        // join already qualify.
-        let specification = DimensionJoinSpecification(dimensionName: table.name, codeColumn: codePosition, dimension: load.rows, outputColumns: outputColumns, qualifies: load.qualifies, keepUnmatched: false, dimensionFilterText: filterText,
-                                                       prefiltered: load.qualifies != nil)
-        result.node = node(.dimensionJoin(plan.node, specification), columns: columns, estimatedRows: max(1, Int(Double(plan.node.estimatedRows) * load.selectivity)))
+        // The fact's scan tests the same dimension's codes (`codeColumns` in `plan`), so rows
+        // reaching the join already qualify.
+        let specification = DimensionJoinSpecification(codeColumn: codePosition, dimension: dimension.input, outputColumns: outputColumns, keepUnmatched: false,
+                                                       prefiltered: dimension.input.predicate != nil)
+        result.node = node(.dimensionJoin(plan.node, specification), columns: columns, estimatedRows: max(1, Int(Double(plan.node.estimatedRows) * dimension.selectivity)))
         return result
     }
 

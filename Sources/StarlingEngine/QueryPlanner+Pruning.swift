@@ -33,7 +33,7 @@ extension QueryPlanner {
             let positions = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
             specification.columns = kept.map { specification.columns[$0] }
             specification.filter = specification.filter?.remapColumns { positions[$0] ?? 0 }
-            specification.codeFilters = specification.codeFilters.map { CodeFilter(scanColumn: positions[$0.scanColumn] ?? 0, qualifies: $0.qualifies) }
+            specification.codeFilters = specification.codeFilters.map { CodeFilter(scanColumn: positions[$0.scanColumn] ?? 0, dimension: $0.dimension) }
             return narrowed(rebuilt(node, .scan(specification), columns: kept.map { node.columns[$0] }, positions: positions), to: required)
         case .rows(let chunks):
             let kept = node.columns.indices.filter { required.contains($0) }

@@ -5,8 +5,9 @@ import StarlingExecution
 import StarlingSQL
 import StarlingStorage
 
-/// Binds and plans queries against one catalog snapshot. Uncorrelated subqueries (IN, EXISTS,
-/// scalar) run while planning and become constants; dimensions for star joins are loaded then too.
+/// Binds and plans queries against one catalog snapshot, reading nothing but the catalog:
+/// subqueries used as values and the dimensions star joins read whole are named in the plan
+/// and read when it runs.
 final class QueryPlanner {
     let catalog: Catalog
     let warehouse: Warehouse
@@ -18,8 +19,8 @@ final class QueryPlanner {
     private var nextIdentifier = 0
     /// Common table expressions in scope, innermost last.
     var commonTableExpressions: [[String: CommonTableExpression]] = []
-    /// Dimension key vectors by table name (a reference column's user-visible values).
-    var dimensionKeyCache: [String: Vector] = [:]
+    /// Reads of dimension keys by table name (a reference column's user-visible values).
+    var dimensionKeyCache: [String: DimensionInput] = [:]
     /// The FROM scopes of the queries enclosing the subquery being planned, outermost first: a
     /// name found only there is a correlated reference that was not unnested.
     var enclosingScopes: [BindingScope] = []
@@ -185,16 +186,12 @@ final class QueryPlanner {
         return try plan(query)
     }
 
-    /// Runs an uncorrelated subquery now (pruned, as a whole query is), with `enclosing` in
-    /// scope only to say so when the subquery names it (a correlated subquery where none is
-    /// unnested: under OR, in the select list, in ON), rather than naming the column as unknown.
-    func runSubquery(_ query: Query, at position: SourcePosition, enclosing: BindingScope) throws(SQLError) -> (columns: [PlanColumn], chunk: Chunk) {
-        let plan = pruned(try planNested(query, enclosing: enclosing))
-        do {
-            return (plan.columns, try executor().execute(plan))
-        } catch {
-            throw SQLError(error.message, at: position)
-        }
+    /// Plans an uncorrelated subquery used as a value (pruned, as a whole query is; it runs when
+    /// the query runs), with `enclosing` in scope only to say so when the subquery names it (a
+    /// correlated subquery where none is unnested: under OR, in the select list, in ON), rather
+    /// than naming the column as unknown.
+    func subqueryPlan(_ query: Query, enclosing: BindingScope) throws(SQLError) -> PlanNode {
+        pruned(try planNested(query, enclosing: enclosing))
     }
 
     /// The common table expression named `name`, innermost first.

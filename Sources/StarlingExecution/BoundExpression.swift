@@ -31,6 +31,10 @@ public indirect enum BoundExpression: Sendable, Equatable {
     case cast(BoundExpression, LogicalType)
     /// A scalar function.
     case function(ScalarFunction, [BoundExpression], LogicalType)
+    /// A scalar or `EXISTS` subquery's result, filled in when the query runs.
+    case subquery(SubqueryValue)
+    /// `x [NOT] IN (SELECT …)`, made an `inList` when the query runs.
+    case inSubquery(BoundExpression, SubqueryValue, negated: Bool)
 
     /// The result type.
     public var type: LogicalType {
@@ -38,7 +42,8 @@ public indirect enum BoundExpression: Sendable, Equatable {
         case .column(_, let type), .constant(_, let type): return type
         case .arithmetic(_, _, _, let type): return type
         case .negate(let operand): return operand.type
-        case .comparison, .and, .or, .not, .isNull, .inList, .like: return .boolean
+        case .comparison, .and, .or, .not, .isNull, .inList, .like, .inSubquery: return .boolean
+        case .subquery(let subquery): return subquery.type
         case .caseWhen(_, _, let type): return type
         case .cast(_, let type): return type
         case .function(_, _, let type): return type
@@ -61,9 +66,10 @@ public indirect enum BoundExpression: Sendable, Equatable {
     /// The direct sub-expressions.
     public var children: [BoundExpression] {
         switch self {
-        case .column, .constant: return []
+        case .column, .constant, .subquery: return []
         case .arithmetic(_, let left, let right, _), .comparison(_, let left, let right): return [left, right]
-        case .negate(let operand), .not(let operand), .isNull(let operand, _), .inList(let operand, _, _), .like(let operand, _, _), .cast(let operand, _):
+        case .negate(let operand), .not(let operand), .isNull(let operand, _), .inList(let operand, _, _), .like(let operand, _, _), .cast(let operand, _),
+             .inSubquery(let operand, _, _):
             return [operand]
         case .and(let operands), .or(let operands), .function(_, let operands, _): return operands
         case .caseWhen(let branches, let otherwise, _): return branches.flatMap { [$0.condition, $0.result] } + [otherwise]
@@ -74,7 +80,8 @@ public indirect enum BoundExpression: Sendable, Equatable {
     public func remapColumns(_ mapping: (Int) -> Int) -> BoundExpression {
         switch self {
         case .column(let index, let type): return .column(mapping(index), type)
-        case .constant: return self
+        case .constant, .subquery: return self
+        case .inSubquery(let operand, let subquery, let negated): return .inSubquery(operand.remapColumns(mapping), subquery, negated: negated)
         case .arithmetic(let op, let left, let right, let type): return .arithmetic(op, left.remapColumns(mapping), right.remapColumns(mapping), type)
         case .negate(let operand): return .negate(operand.remapColumns(mapping))
         case .comparison(let op, let left, let right): return .comparison(op, left.remapColumns(mapping), right.remapColumns(mapping))
@@ -91,8 +98,16 @@ public indirect enum BoundExpression: Sendable, Equatable {
         }
     }
 
-    /// Whether the expression is a constant (no columns).
-    public var isConstant: Bool { columnsUsed.isEmpty }
+    /// Whether the expression is a constant: no columns, and no subquery, whose value is known
+    /// only when the query runs.
+    public var isConstant: Bool { columnsUsed.isEmpty && !containsSubquery }
+
+    /// Whether a subquery's result is part of the expression.
+    public var containsSubquery: Bool {
+        var found = false
+        visit { if case .subquery = $0 { found = true } else if case .inSubquery = $0 { found = true } }
+        return found
+    }
 }
 
 /// `WHEN condition THEN result`.

@@ -44,6 +44,9 @@ public enum ExpressionEvaluator {
             return try Cast.cast(try evaluate(operand, chunk), to: type)
         case .function(let function, let arguments, let type):
             return try Functions.call(function, arguments, type: type, chunk)
+        case .subquery, .inSubquery:
+            // The executor puts every subquery's result in place before any operator runs.
+            throw .invalid("internal: a subquery's result was used before the subquery ran")
         }
     }
 

@@ -109,8 +109,9 @@ public struct ScanColumn: Sendable {
         case stored
         /// A reference column's stored row codes (INTEGER), for a star join.
         case rowCode
-        /// A reference column shown as the dimension's key: `keys` row `code - 1`, NULL for code 0.
-        case referenceKey(keys: Vector)
+        /// A reference column shown as the dimension's key: row `code - 1` of `keys` (a read of
+        /// the key column alone), NULL for code 0.
+        case referenceKey(keys: DimensionInput)
     }
     public var column: CatalogColumn
     public var mode: Mode
@@ -127,20 +128,20 @@ public struct ScanColumn: Sendable {
         switch mode {
         case .stored: return column.storedType
         case .rowCode: return .integer
-        case .referenceKey(let keys): return keys.type
+        case .referenceKey(let keys): return keys.scan.columns.first?.type ?? .integer
         }
     }
 }
 
-/// A row-code column and the codes that pass (`qualifies[code]`; code 0 and codes beyond the
-/// bitmap fail).
+/// A row-code column and the dimension whose qualifying codes pass (code 0 and codes beyond
+/// the dimension fail).
 public struct CodeFilter: Sendable {
     public var scanColumn: Int
-    public var qualifies: [Bool]
+    public var dimension: DimensionInput
 
-    public init(scanColumn: Int, qualifies: [Bool]) {
+    public init(scanColumn: Int, dimension: DimensionInput) {
         self.scanColumn = scanColumn
-        self.qualifies = qualifies
+        self.dimension = dimension
     }
 }
 
@@ -157,34 +158,27 @@ public struct ZonePredicate: Sendable {
     }
 }
 
-/// A star join: the dimension's needed columns in row-code order, and which codes qualify.
+/// A star join: the dimension read whole when the query runs, its needed columns gathered by
+/// row code, and which codes qualify.
 public struct DimensionJoinSpecification: Sendable {
-    public var dimensionName: String
     /// The child column holding row codes.
     public var codeColumn: Int
-    /// The dimension's columns the query needs, row `i` holding row code `i + 1`.
-    public var dimension: Chunk
-    /// Which columns of `dimension` to append to the output.
+    /// The dimension's columns the query needs, and its conditions.
+    public var dimension: DimensionInput
+    /// Which columns of the dimension's rows to append to the output.
     public var outputColumns: [Int]
-    /// `qualifies[code]` after the dimension's own filter (index 0, the unknown member, is false);
-    /// `nil` when every known row qualifies.
-    public var qualifies: [Bool]?
     /// LEFT JOIN: keep fact rows whose code matches nothing, with NULL dimension columns.
     public var keepUnmatched: Bool
-    public var dimensionFilterText: String?
     /// The scan below already dropped every row whose code does not qualify (it tests the same
-    /// bitmap on the encoded codes), so the join need not test `qualifies` again.
+    /// dimension's codes on the encoded chunk), so the join need not test them again.
     public var prefiltered: Bool
 
-    public init(dimensionName: String, codeColumn: Int, dimension: Chunk, outputColumns: [Int], qualifies: [Bool]?, keepUnmatched: Bool, dimensionFilterText: String?, prefiltered: Bool = false) {
-        self.prefiltered = prefiltered
-        self.dimensionName = dimensionName
+    public init(codeColumn: Int, dimension: DimensionInput, outputColumns: [Int], keepUnmatched: Bool, prefiltered: Bool = false) {
         self.codeColumn = codeColumn
         self.dimension = dimension
         self.outputColumns = outputColumns
-        self.qualifies = qualifies
         self.keepUnmatched = keepUnmatched
-        self.dimensionFilterText = dimensionFilterText
+        self.prefiltered = prefiltered
     }
 }
 

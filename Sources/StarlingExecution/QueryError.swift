@@ -15,10 +15,14 @@ public struct QueryError: Error, Sendable, CustomStringConvertible {
 
     public let kind: Kind
     public let message: String
+    /// Where in the statement the failing part starts (a byte offset), when one part is to blame
+    /// (a scalar subquery that returned two rows).
+    public let position: Int?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, position: Int? = nil) {
         self.kind = kind
         self.message = message
+        self.position = position
     }
 
     public static func invalid(_ message: String) -> QueryError {

@@ -12,7 +12,7 @@ extension QueryExecutor {
         let control = self.control
         switch node.operation {
         case .scan(let specification):
-            let source = try ScanSource(specification, warehouse: warehouse, threads: threads)
+            let source = try ScanSource(specification, warehouse: warehouse, threads: threads) { (input) throws(QueryError) in try loaded(input) }
             profile.record(identifier) { _ in }
             return Pipeline(morselCount: source.morsels.count, produce: { (morsel) throws(QueryError) -> Chunk? in
                 let began = monotonicNanoseconds()
@@ -45,8 +45,9 @@ extension QueryExecutor {
                 return Chunk(columns: columns, count: chunk.count)
             }
         case .dimensionJoin(let child, let specification):
+            let dimension = try loaded(specification.dimension)
             return try stream(child, identifier) { (chunk) throws(QueryError) -> Chunk in
-                try Self.dimensionJoin(chunk, specification)
+                try Self.dimensionJoin(chunk, specification, dimension)
             }
         case .hashJoin(let probe, let build, let specification) where specification.buildsProbeSide && !specification.kind.outputsBuild:
             let chunk = try markingSemiJoin(probe: probe, build: build, specification, identifier: identifier)
@@ -122,22 +123,22 @@ extension QueryExecutor {
     }
 
     /// The star join of one chunk: look each row's code up in the dimension.
-    static func dimensionJoin(_ chunk: Chunk, _ specification: DimensionJoinSpecification) throws(QueryError) -> Chunk {
+    static func dimensionJoin(_ chunk: Chunk, _ specification: DimensionJoinSpecification, _ dimension: LoadedDimension) throws(QueryError) -> Chunk {
         let codesVector = chunk.columns[specification.codeColumn]
         guard case .integers(let codes) = codesVector.data else { throw .invalid("row codes must be integers") }
-        let dimensionCount = specification.dimension.count
+        let dimensionCount = dimension.rows.count
         // Every row matches when every code is a known row and qualifies (or the scan has already
         // kept only those): the dimension rows are the codes minus one, with no per-row branch.
-        if codesVector.nulls == nil, specification.qualifies == nil || specification.prefiltered,
+        if codesVector.nulls == nil, dimension.qualifies == nil || specification.prefiltered,
            let rows = Self.knownRows(codes, dimensionCount: dimensionCount) {
-            let dimensionColumns = specification.outputColumns.map { specification.dimension.columns[$0].gather(rows) }
+            let dimensionColumns = specification.outputColumns.map { dimension.rows.columns[$0].gather(rows) }
             return Chunk(columns: chunk.columns + dimensionColumns, count: chunk.count)
         }
         var factRows: [Int32] = []
         var dimensionRows: [Int32] = []
         factRows.reserveCapacity(chunk.count)
         dimensionRows.reserveCapacity(chunk.count)
-        let qualifies = specification.qualifies
+        let qualifies = dimension.qualifies
         codes.withUnsafeBufferPointer { codes in
             for row in 0..<chunk.count {
                 let code = codes[row]
@@ -153,7 +154,7 @@ extension QueryExecutor {
             }
         }
         let factColumns = factRows.count == chunk.count ? chunk.columns : chunk.gather(factRows).columns
-        let dimensionColumns = specification.outputColumns.map { specification.dimension.columns[$0].gatherOrNull(dimensionRows) }
+        let dimensionColumns = specification.outputColumns.map { dimension.rows.columns[$0].gatherOrNull(dimensionRows) }
         return Chunk(columns: factColumns + dimensionColumns, count: factRows.count)
     }
 

@@ -12,10 +12,12 @@ extension QueryExecutor {
     /// Runs `plan`, handing its rows to `sink` in order as they are produced. A pipeline's
     /// morsels run on every worker and are handed on in morsel order; a sort or an aggregate
     /// hands on its result in chunks of ``outputChunkRows``. When the sink wants no more rows,
-    /// the workers stop taking morsels. `finish` is not called when the query fails.
+    /// the workers stop taking morsels. Subqueries used as values run first. `finish` is not
+    /// called when the query fails.
     public func run(_ plan: PlanNode, into sink: ResultSink) throws(QueryError) {
+        let resolved = try resolvingSubqueries(plan)
         try sink.start(plan.columns)
-        _ = try stream(plan) { (chunk) throws(QueryError) -> Bool in try sink.write(chunk) }
+        _ = try stream(resolved) { (chunk) throws(QueryError) -> Bool in try sink.write(chunk) }
         try sink.finish()
     }
 

@@ -23,6 +23,8 @@ public final class QueryExecutor: @unchecked Sendable {
     public let profile: ExecutionProfile
     /// Cancellation and progress, checked and counted between morsels.
     public let control: QueryControl?
+    /// The dimensions this query has read, by ``DimensionInput/identifier``.
+    let dimensions = Mutex<[Int: LoadedDimension]>([:])
 
     public init(warehouse: Warehouse, threads: Int, memoryLimit: Int, profile: ExecutionProfile = ExecutionProfile(), control: QueryControl? = nil) {
         self.warehouse = warehouse
@@ -34,7 +36,7 @@ public final class QueryExecutor: @unchecked Sendable {
 
     /// Every result row of `plan`, as one chunk.
     public func execute(_ plan: PlanNode) throws(QueryError) -> Chunk {
-        let chunks = try materialize(plan)
+        let chunks = try materialize(try resolvingSubqueries(plan))
         return Chunk.concatenate(chunks.isEmpty ? [Chunk(columns: plan.types.map { Vector(type: $0, values: []) }, count: 0)] : chunks, types: plan.types)
     }
 

@@ -11,8 +11,11 @@ final class ScanSource: @unchecked Sendable {
     let readers: [SegmentReader]
     /// (segment, row group) pairs.
     let morsels: [(segment: Int, rowGroup: Int)]
-    /// The star-join conditions, with their codes as bitmaps (`read` orders them per row group).
-    let codeFilters: [(filter: CodeFilter, codes: CodeBitmap)]
+    /// The star-join conditions: the row-code column, which codes qualify, and the same as a
+    /// bitmap (`read` orders them per row group).
+    let codeFilters: [(scanColumn: Int, qualifies: [Bool], codes: CodeBitmap)]
+    /// Per reference column shown as its dimension's key: the keys in row-code order.
+    let referenceKeys: [Int: Vector]
     /// Per segment, per scan column: the file column index, or nil when the file predates it.
     let fileColumns: [[Int?]]
     /// The filter as ranges tested on encoded chunks, and the residual conjuncts.
@@ -21,7 +24,9 @@ final class ScanSource: @unchecked Sendable {
     /// errors), by key column identifier.
     let keyedValues: [Int: [Int: (map: KeyedValues, path: String)]]
 
-    init(_ specification: ScanSpecification, warehouse: Warehouse, threads: Int) throws(QueryError) {
+    /// Opens the scan's segments; `dimension` reads the dimensions its star-join conditions and
+    /// reference keys name.
+    init(_ specification: ScanSpecification, warehouse: Warehouse, threads: Int, dimension: (DimensionInput) throws(QueryError) -> LoadedDimension) throws(QueryError) {
         self.specification = specification
         let segments = specification.segments
         var opened = [Result<SegmentReader, QueryError>?](repeating: nil, count: segments.count)
@@ -79,7 +84,17 @@ final class ScanSource: @unchecked Sendable {
             }
         }
         self.keyedValues = keyedValues
-        self.codeFilters = specification.codeFilters.map { ($0, CodeBitmap($0.qualifies)) }
+        var codeFilters: [(scanColumn: Int, qualifies: [Bool], codes: CodeBitmap)] = []
+        for codeFilter in specification.codeFilters {
+            guard let qualifies = try dimension(codeFilter.dimension).qualifies else { continue }
+            codeFilters.append((codeFilter.scanColumn, qualifies, CodeBitmap(qualifies)))
+        }
+        self.codeFilters = codeFilters
+        var referenceKeys: [Int: Vector] = [:]
+        for (index, column) in specification.columns.enumerated() {
+            if case .referenceKey(let keys) = column.mode, let vector = try dimension(keys).rows.columns.first { referenceKeys[index] = vector }
+        }
+        self.referenceKeys = referenceKeys
         self.filter = ScanFilter(specification.filter, columns: specification.columns)
     }
 
@@ -128,8 +143,7 @@ final class ScanSource: @unchecked Sendable {
             let estimate = ScanFilter.estimate(low: range.low, high: range.high, minimum: statistics.minimum, maximum: statistics.maximum)
             steps.append((Self.rank(cost: view.costPerRow, keeps: estimate), .range(index)))
         }
-        for (index, (codeFilter, codes)) in codeFilters.enumerated() {
-            let scanIndex = codeFilter.scanColumn
+        for (index, (scanIndex, _, codes)) in codeFilters.enumerated() {
             if let contiguous = codes.contiguous, let fileIndex = fileColumns[segmentIndex][scanIndex],
                Self.within(group.chunks[fileIndex].statistics, contiguous.lowerBound, contiguous.upperBound) {
                 continue
@@ -155,8 +169,7 @@ final class ScanSource: @unchecked Sendable {
             case .code(let index):
                 // Codes read straight from the encoded chunk are only looked at for the rows still
                 // selected; a chunk without a view is decoded whole.
-                let (codeFilter, codes) = codeFilters[index]
-                let scanIndex = codeFilter.scanColumn
+                let (scanIndex, qualifies, codes) = codeFilters[index]
                 if vectors[scanIndex] == nil, views[scanIndex] == nil {
                     views[scanIndex] = try integerView(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
                 }
@@ -176,7 +189,7 @@ final class ScanSource: @unchecked Sendable {
                         whole[scanIndex] = true
                     }
                     guard let codes = vectors[scanIndex] else { continue }
-                    kept = Self.qualifying(codes, codeFilter.qualifies, among: selection)
+                    kept = Self.qualifying(codes, qualifies, among: selection)
                 }
             }
             if kept.isEmpty { return nil }
@@ -227,6 +240,14 @@ final class ScanSource: @unchecked Sendable {
     static func within(_ statistics: ChunkStatistics, _ low: Int64, _ high: Int64) -> Bool {
         guard statistics.nullCount == 0, case .integer(let smallest) = statistics.minimum, case .integer(let largest) = statistics.maximum else { return false }
         return low <= smallest && largest <= high
+    }
+
+    /// Whether a chunk's zone map shows no row in `low ... high`: every value NULL, or the
+    /// values' bounds outside the range.
+    static func outside(_ statistics: ChunkStatistics, rowCount: Int, _ low: Int64, _ high: Int64) -> Bool {
+        if statistics.nullCount == rowCount { return true }
+        guard case .integer(let smallest) = statistics.minimum, case .integer(let largest) = statistics.maximum else { return false }
+        return largest < low || high < smallest || high < low
     }
 
     /// A filter step's rank, lowest first: its cost per row over the share of rows it removes.
@@ -310,8 +331,8 @@ final class ScanSource: @unchecked Sendable {
         switch column.mode {
         case .stored, .rowCode:
             return stored
-        case .referenceKey(let keys):
-            guard case .integers(let codes) = stored.data else { return stored }
+        case .referenceKey:
+            guard case .integers(let codes) = stored.data, let keys = referenceKeys[scanIndex] else { return stored }
             var indices = [Int32](repeating: -1, count: stored.count)
             for row in 0..<stored.count where !stored.isNull(row) {
                 let code = codes[row]
@@ -371,10 +392,16 @@ final class ScanSource: @unchecked Sendable {
                 return true
             }
         }
+        // Value ranges the zone map rules out (those the catalog could not: a subquery's result
+        // is known only when the query runs).
+        for range in filter.ranges {
+            guard let fileIndex = fileColumns[segmentIndex][range.scanColumn], fileIndex < group.chunks.count else { continue }
+            if Self.outside(group.chunks[fileIndex].statistics, rowCount: group.rowCount, range.low, range.high) { return true }
+        }
         // Star-join code tests: no qualifying code between the chunk's smallest and largest code
         // (NULL codes never qualify).
-        for (codeFilter, codes) in codeFilters {
-            guard let fileIndex = fileColumns[segmentIndex][codeFilter.scanColumn], fileIndex < group.chunks.count else { continue }
+        for (scanColumn, _, codes) in codeFilters {
+            guard let fileIndex = fileColumns[segmentIndex][scanColumn], fileIndex < group.chunks.count else { continue }
             let statistics = group.chunks[fileIndex].statistics
             if statistics.nullCount == group.rowCount { return true }
             guard case .integer(let smallest) = statistics.minimum, case .integer(let largest) = statistics.maximum else { continue }

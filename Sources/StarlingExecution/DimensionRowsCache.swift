@@ -1,7 +1,6 @@
 /// Dimension tables read whole, kept decoded between the queries of one process.
 
 import StarlingColumns
-import StarlingExecution
 import StarlingFormat
 import StarlingStorage
 import Synchronization
@@ -15,8 +14,8 @@ import Synchronization
 /// changes the dimension writes new files, and the next query reads them afresh.
 /// Tables of more than ``rowLimit`` rows are not kept, and only the ``capacity`` most recently
 /// used reads are.
-final class DimensionRowsCache: Sendable {
-    static let shared = DimensionRowsCache()
+public final class DimensionRowsCache: Sendable {
+    public static let shared = DimensionRowsCache()
 
     static let capacity = 16
     static let rowLimit = 4_000_000
@@ -57,5 +56,5 @@ final class DimensionRowsCache: Sendable {
         reads.withLock { $0.insert(rows, for: key, cost: 1) }
     }
 
-    var count: Int { reads.withLock { $0.count } }
+    public var count: Int { reads.withLock { $0.count } }
 }
