@@ -17,7 +17,7 @@ extension QueryPlanner {
             guard let index = try context.scope.resolve(qualifier: qualifier, name: name) else {
                 if enclosingScopes.contains(where: { (try? $0.resolve(qualifier: qualifier, name: name)) != nil }) {
                     let shown = (qualifier.map { $0.name + "." } ?? "") + name.name
-                    throw SQLError("a correlated subquery is unnested only as a condition of WHERE joined by AND ([NOT] EXISTS, [NOT] IN, or a comparison with an aggregate), one level deep; this one, naming the enclosing query's \(shown) here, is not supported yet",
+                    throw SQLError("a correlated subquery is unnested in WHERE and in the select list of a block without GROUP BY, one level deep, relating to the enclosing query by equalities; this one, naming the enclosing query's \(shown) here, is not supported yet",
                                    at: qualifier?.position ?? name.position)
                 }
                 throw context.scope.unknown(qualifier: qualifier, name: name)

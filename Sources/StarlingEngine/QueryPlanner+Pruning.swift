@@ -60,7 +60,7 @@ extension QueryPlanner {
             return rebuilt(node, .dimensionJoin(input.node, specification), columns: columns, positions: positions)
         case .hashJoin(let probe, let build, var specification):
             let width = probe.columns.count
-            let residualUsed = specification.residual?.columnsUsed ?? []
+            let residualUsed = (specification.residual?.columnsUsed ?? []).union(specification.markNull?.columnsUsed ?? [])
             var probeRequired = Set(required.filter { $0 < width }).union(specification.probeKeys.flatMap(\.columnsUsed))
             probeRequired.formUnion(residualUsed.filter { $0 < width })
             var buildRequired = Set(specification.buildKeys.flatMap(\.columnsUsed))
@@ -72,6 +72,13 @@ extension QueryPlanner {
             specification.probeKeys = specification.probeKeys.map(left.remap)
             specification.buildKeys = specification.buildKeys.map(right.remap)
             specification.residual = specification.residual?.remapColumns { combined[$0] ?? 0 }
+            specification.markNull = specification.markNull?.remapColumns { combined[$0] ?? 0 }
+            if specification.kind == .mark {
+                // The mark stays, after the probe columns kept.
+                var positions = left.positions
+                positions[width] = left.node.columns.count
+                return rebuilt(node, .hashJoin(probe: left.node, build: right.node, specification), columns: left.node.columns + [node.columns[width]], positions: positions)
+            }
             let columns = left.node.columns + (specification.kind.outputsBuild ? right.node.columns : [])
             let positions = specification.kind.outputsBuild ? combined : left.positions
             return rebuilt(node, .hashJoin(probe: left.node, build: right.node, specification), columns: columns, positions: positions)

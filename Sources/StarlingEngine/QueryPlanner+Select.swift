@@ -9,6 +9,7 @@ extension QueryPlanner {
         var from = try planFrom(select.from)
         var conjuncts: [BoundExpression] = from.conditions
         var subqueryJoins: [SubqueryJoin] = []
+        var deferred: [Expression] = []
         if let whereClause = select.whereClause {
             if whereClause.containsAggregate {
                 throw SQLError("aggregate functions are not allowed in WHERE", at: whereClause.position, hint: "use HAVING")
@@ -16,6 +17,15 @@ extension QueryPlanner {
             let bound = try bindWhere(whereClause, from: &from, items: select.from)
             conjuncts += bound.conjuncts
             subqueryJoins = bound.joins
+            deferred = bound.deferred
+        }
+        // Correlated subqueries used as values: joins after FROM's, adding columns to the scope.
+        var values = ValueSubqueries(from: from)
+        var late: [BoundExpression] = []
+        for part in deferred {
+            let rewritten = try unnestValueSubqueries(part, from: from, into: &values)
+            let bound = try coerce(try bind(rewritten, ExpressionContext(scope: values.scope, clause: "WHERE")), to: .boolean, at: part.position, what: "WHERE")
+            if bound.columnsUsed.contains(where: { $0 >= values.scopeCount }) { late.append(bound) } else { conjuncts.append(bound) }
         }
         conjuncts = conjuncts.flatMap { if case .and(let parts) = $0 { return parts }; return [$0] }
 
@@ -41,8 +51,13 @@ extension QueryPlanner {
 
         let aggregated = !select.groupBy.isEmpty || select.having != nil || items.contains { $0.expression.containsAggregate }
             || orderBy.contains { $0.expression.containsAggregate }
+        if !aggregated {
+            for index in items.indices where items[index].expression.containsSubquery {
+                items[index].expression = try unnestValueSubqueries(items[index].expression, from: from, into: &values)
+            }
+        }
         var aggregation: AggregationContext?
-        var outputContext = ExpressionContext(scope: from.scope, clause: "SELECT")
+        var outputContext = ExpressionContext(scope: values.scope, clause: "SELECT")
         if aggregated {
             var groups: [BoundExpression] = []
             let groupContext = ExpressionContext(scope: from.scope, clause: "GROUP BY")
@@ -108,9 +123,16 @@ extension QueryPlanner {
             for expression in outputs + hidden { needed.formUnion(expression.columnsUsed) }
         }
         for join in subqueryJoins { needed.formUnion(join.probeColumnsUsed) }
+        for conjunct in late { needed.formUnion(conjunct.columnsUsed) }
+        needed = needed.filter { $0 < values.scopeCount }.union(values.probeColumnsUsed)
         let joined = try planJoins(from, conjuncts: conjuncts, needed: needed, subqueryJoins: subqueryJoins)
-        let remap: (Int) -> Int = { joined.positions[$0] ?? 0 }
-        var current = joined.node
+        var positions = joined.positions
+        var current = applyValueJoins(values, to: joined.node, positions: &positions)
+        if !late.isEmpty {
+            let predicate = BoundExpression.and(late).remapColumns { positions[$0] ?? 0 }
+            current = node(.filter(current, predicate), columns: current.columns, estimatedRows: max(1, current.estimatedRows / 2))
+        }
+        let remap: (Int) -> Int = { positions[$0] ?? 0 }
         if let aggregation {
             let groups = aggregation.groups.map { $0.remapColumns(remap) }
             let aggregates = aggregation.aggregates.map { aggregate in

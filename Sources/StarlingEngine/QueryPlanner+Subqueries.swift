@@ -32,6 +32,8 @@ struct SubqueryJoin {
     /// Over FROM's first `scopeCount` columns followed by `plan`'s (index `scopeCount + j`).
     var residual: BoundExpression?
     var scopeCount: Int
+    /// For a mark join from `IN`: when a row with equal keys makes the mark NULL, not FALSE.
+    var markNull: BoundExpression? = nil
 
     /// The FROM columns the join reads from its probe side.
     var probeColumnsUsed: Set<Int> {
@@ -45,9 +47,12 @@ extension QueryPlanner {
     /// Binds WHERE. Subquery conditions that unnest become semi or anti joins (returned, to apply
     /// after the inner joins) or, for correlated scalar subqueries, leaves added to `from` with
     /// their key equalities among the returned conjuncts.
-    func bindWhere(_ whereClause: Expression, from: inout FromClause, items: [TableReference]) throws(SQLError) -> (conjuncts: [BoundExpression], joins: [SubqueryJoin]) {
+    /// Conditions that still hold a subquery are returned unbound (`deferred`): once FROM has
+    /// every leaf, their correlated subqueries become value joins (``unnestValueSubqueries``).
+    func bindWhere(_ whereClause: Expression, from: inout FromClause, items: [TableReference]) throws(SQLError) -> (conjuncts: [BoundExpression], joins: [SubqueryJoin], deferred: [Expression]) {
         var conjuncts: [BoundExpression] = []
         var joins: [SubqueryJoin] = []
+        var deferred: [Expression] = []
         let parts = whereClause.astConjuncts
         for (index, part) in parts.enumerated() {
             if let join = try subqueryJoin(part, from: from) {
@@ -57,10 +62,14 @@ extension QueryPlanner {
             outerBlocks.append((items, parts.enumerated().filter { $0.offset != index }.map(\.element)))
             defer { outerBlocks.removeLast() }
             let rewritten = try unnestScalarSubqueries(in: part, from: &from, conjuncts: &conjuncts)
+            if rewritten.containsSubquery {
+                deferred.append(rewritten)
+                continue
+            }
             let context = ExpressionContext(scope: from.scope, clause: "WHERE")
             conjuncts.append(try coerce(try bind(rewritten, context), to: .boolean, at: part.position, what: "WHERE"))
         }
-        return (conjuncts, joins)
+        return (conjuncts, joins, deferred)
     }
 
     /// The subquery's correlation with `outer`; nil when it is not one SELECT block (those run as
@@ -142,7 +151,9 @@ extension QueryPlanner {
 
     /// Plans the subquery's join: its block returns `__value` (IN's column), `__key0…` (the inner
     /// side of each correlation equality) and `__col0…` (its columns the residual conditions read).
-    func semiJoin(_ correlation: Correlation, value: Expression?, anti: Bool, from: FromClause, at position: SourcePosition) throws(SQLError) -> SubqueryJoin {
+    /// With `mark`, IN's value is compared in the residual, and `markNull` says when a row with
+    /// equal keys leaves the answer unknown (either side NULL).
+    func semiJoin(_ correlation: Correlation, value: Expression?, anti: Bool, from: FromClause, at position: SourcePosition, mark: Bool = false) throws(SQLError) -> SubqueryJoin {
         var select = correlation.select
         var items: [SelectItem] = []
         if value != nil, let item = select.items.first {
@@ -186,6 +197,7 @@ extension QueryPlanner {
         var probeKeys: [BoundExpression] = []
         var buildKeys: [BoundExpression] = []
         var residuals: [BoundExpression] = []
+        var markNull: BoundExpression?
         let keyOffset = value == nil ? 0 : 1
         for (index, key) in correlation.keys.enumerated() {
             let column = keyOffset + index
@@ -197,7 +209,11 @@ extension QueryPlanner {
         let combinedContext = ExpressionContext(scope: combined, clause: "WHERE")
         if let value {
             let outerValue = try bind(value, outerContext)
-            if anti {
+            if mark {
+                let inner = BoundExpression.column(scopeCount, plan.columns[0].type)
+                residuals.append(try comparison(.equal, outerValue, inner, at: value.position))
+                markNull = .or([.isNull(outerValue, negated: false), .isNull(inner, negated: false)])
+            } else if anti {
                 // x NOT IN (…): no row of the group may equal x or be NULL, and a NULL x finds every
                 // non-empty group: a match is `x = v OR x IS NULL OR v IS NULL`.
                 let inner = BoundExpression.column(scopeCount, plan.columns[0].type)
@@ -220,8 +236,11 @@ extension QueryPlanner {
         guard !probeKeys.isEmpty else {
             throw SQLError("a correlated subquery needs an equality between its columns and the enclosing query's (not supported yet without one)", at: position)
         }
+        // The value's comparison was bound first: the correlation's other conditions follow it.
+        if let nullCase = markNull, residuals.count > 1 { markNull = .and(Array(residuals.dropFirst()) + [nullCase]) }
         return SubqueryJoin(plan: plan, kind: anti ? .anti : .semi, probeKeys: probeKeys, buildKeys: buildKeys,
-                            residual: residuals.isEmpty ? nil : (residuals.count == 1 ? residuals[0] : .and(residuals)), scopeCount: scopeCount)
+                            residual: residuals.isEmpty ? nil : (residuals.count == 1 ? residuals[0] : .and(residuals)), scopeCount: scopeCount,
+                            markNull: markNull)
     }
 
     /// The semi and anti joins of WHERE's subqueries over the planned FROM (which keeps its
@@ -299,13 +318,9 @@ extension QueryPlanner {
             guard case .select(let original) = query.body, let correlation = try self.correlation(of: query, outer: from.scope),
                   correlation.isCorrelated else { return operand }
             try checkOnlyWhereCorrelated(correlation, original: original, items: true)
+            // Other shapes (no aggregate, count, which is 0 over no rows) become value joins later.
             guard original.items.count == 1, let item = original.items.first, original.groupBy.isEmpty, original.having == nil,
-                  item.expression.containsAggregate else {
-                throw SQLError("a correlated scalar subquery must compute one aggregate without GROUP BY here (others are not supported yet)", at: position)
-            }
-            guard item.expression.isNullOnNoRows else {
-                throw SQLError("a correlated scalar subquery with count in a comparison is not supported yet", at: position)
-            }
+                  item.expression.containsAggregate, item.expression.isNullOnNoRows else { return operand }
             guard correlation.residuals.isEmpty else {
                 throw SQLError("a correlated scalar subquery may relate to the enclosing query only by equalities here (not supported yet)", at: position)
             }

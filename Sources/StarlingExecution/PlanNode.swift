@@ -190,9 +190,16 @@ public struct HashJoinSpecification: Sendable {
         case semi = "SEMI"
         /// Probe rows with no match, probe columns only (`NOT EXISTS`, `NOT IN`).
         case anti = "ANTI"
+        /// Every probe row once, its columns and a BOOLEAN mark: TRUE when some build row
+        /// matches, else NULL when some build row with equal keys meets `markNull`, else FALSE
+        /// (`EXISTS` and `IN` where a condition cannot drop rows: under OR, in the select list).
+        case mark = "MARK"
+        /// A LEFT join in which a probe row may match at most one build row; a second is an
+        /// error (a correlated scalar subquery).
+        case single = "SINGLE"
 
         /// Whether the output holds the build side's columns too.
-        public var outputsBuild: Bool { self != .semi && self != .anti }
+        public var outputsBuild: Bool { self != .semi && self != .anti && self != .mark }
     }
     public var kind: Kind
     public var probeKeys: [BoundExpression]
@@ -205,6 +212,12 @@ public struct HashJoinSpecification: Sendable {
     /// (anti) probe rows come out at the end. Chosen when the probe input is much the smaller
     /// (TPC-H Q21's 76 k qualifying lines against EXISTS over all 6 M lines).
     public var buildsProbeSide = false
+    /// Mark joins only: the condition (over probe then build columns, for build rows with equal
+    /// keys) that makes a mark NULL when no row matches: `x IS NULL OR v IS NULL` for `x IN (…)`.
+    public var markNull: BoundExpression?
+    /// Where the subquery a mark or single join came from starts in the statement (a byte
+    /// offset), for the error when a single join finds two rows.
+    public var position: Int?
 
     public init(kind: Kind, probeKeys: [BoundExpression], buildKeys: [BoundExpression], residual: BoundExpression?) {
         self.kind = kind

@@ -179,6 +179,7 @@ extension QueryExecutor {
     /// One probe chunk against a hash join's build table.
     static func probe(_ chunk: Chunk, table: HashJoinTable, specification: HashJoinSpecification, matched: MatchedRows?) throws(QueryError) -> Chunk {
         let keyVectors = try specification.probeKeys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, chunk) }
+        if specification.kind == .mark { return try mark(chunk, keyVectors, table: table, specification: specification) }
         if !specification.kind.outputsBuild, specification.residual == nil {
             // Which probe rows have a key the build side has is all a semi or anti join needs.
             return semiOrAnti(chunk, matchedProbeRows: try table.matchingRows(keyVectors, count: chunk.count), keep: specification.kind == .semi)
@@ -196,6 +197,7 @@ extension QueryExecutor {
         if let matched, !buildRows.isEmpty {
             matched.flags.withLock { flags in for row in buildRows { flags[Int(row)] = true } }
         }
+        if specification.kind == .single { try checkSingleMatches(probeRows, count: chunk.count, specification: specification) }
         guard specification.kind != .inner else { return joined }
         if !specification.kind.outputsBuild {
             return semiOrAnti(chunk, matchedProbeRows: probeRows, keep: specification.kind == .semi)
@@ -210,6 +212,39 @@ extension QueryExecutor {
 }
 
 extension QueryExecutor {
+    /// A mark join's output for one probe chunk: its columns and the mark (see
+    /// ``HashJoinSpecification/Kind/mark``).
+    static func mark(_ chunk: Chunk, _ keyVectors: [Vector], table: HashJoinTable, specification: HashJoinSpecification) throws(QueryError) -> Chunk {
+        // 0: no match (FALSE), 1: unknown (NULL), 2: a match (TRUE).
+        var state = [UInt8](repeating: 0, count: chunk.count)
+        let (probeRows, buildRows) = try table.probe(keyVectors, count: chunk.count)
+        if !probeRows.isEmpty {
+            let pairs = Chunk(columns: chunk.gather(probeRows).columns + table.rows.gather(buildRows).columns, count: probeRows.count)
+            let matches = try specification.residual.map { (residual) throws(QueryError) -> [Int32] in try ExpressionEvaluator.select(residual, pairs) }
+            for pair in matches ?? Array(0..<Int32(truncatingIfNeeded: pairs.count)) { state[Int(probeRows[Int(pair)])] = 2 }
+            if let markNull = specification.markNull {
+                for pair in try ExpressionEvaluator.select(markNull, pairs) where state[Int(probeRows[Int(pair)])] == 0 {
+                    state[Int(probeRows[Int(pair)])] = 1
+                }
+            }
+        }
+        let nulls = state.contains(1) ? state.map { $0 == 1 } : nil
+        let mark = Vector(type: .boolean, count: chunk.count, data: .booleans(state.map { $0 == 2 }), nulls: nulls)
+        return Chunk(columns: chunk.columns + [mark], count: chunk.count)
+    }
+
+    /// A single join's check: no probe row may have found two build rows.
+    static func checkSingleMatches(_ probeRows: [Int32], count: Int, specification: HashJoinSpecification) throws(QueryError) {
+        guard probeRows.count > 1 else { return }
+        var seen = [Bool](repeating: false, count: count)
+        for row in probeRows {
+            if seen[Int(row)] {
+                throw QueryError(.invalidData, "a scalar subquery returned more than one row; it must return at most one", position: specification.position)
+            }
+            seen[Int(row)] = true
+        }
+    }
+
     /// The most row pairs a nested-loop join forms before testing its condition on them.
     static let nestedLoopBlock = 1 << 16
 

@@ -189,3 +189,10 @@ public struct Literal: Sendable {
     public var kind: Kind
     public var position: SourcePosition
 }
+
+extension Literal {
+    /// A literal made by a rewrite rather than parsed.
+    public init(_ kind: Kind, at position: SourcePosition) {
+        self.init(kind: kind, position: position)
+    }
+}
