@@ -29,7 +29,8 @@ extension QueryPlanner {
             if let filter = specification.filter { keep.formUnion(filter.columnsUsed) }
             for codeFilter in specification.codeFilters { keep.insert(codeFilter.scanColumn) }
             let kept = specification.columns.indices.filter { keep.contains($0) }
-            guard kept.count < specification.columns.count else { return PrunedPlan(node: node, positions: identity(node)) }
+            // Columns only the scan's own filter reads are read, then left out above it.
+            guard kept.count < specification.columns.count else { return narrowed(PrunedPlan(node: node, positions: identity(node)), to: required) }
             let positions = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
             specification.columns = kept.map { specification.columns[$0] }
             specification.filter = specification.filter?.remapColumns { positions[$0] ?? 0 }

@@ -172,6 +172,16 @@ final class StringInterner {
         bytes.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[starts[number]..<starts[number + 1]]), as: UTF8.self) }
     }
 
+    /// Every string numbered so far, in number order (at least one: the empty string when none).
+    func storage() -> StringStorage {
+        var builder = StringStorageBuilder()
+        bytes.withUnsafeBytes { stored in
+            for number in 0..<count { builder.append(bytes: UnsafeRawBufferPointer(rebasing: stored[starts[number]..<starts[number + 1]])) }
+        }
+        if count == 0 { builder.append(bytes: UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return builder.finish()
+    }
+
     /// The numbers of `codes`' entries of `dictionary`, interning those not yet seen.
     func intern(codes: [UInt32], of dictionary: StringStorage, count: Int) -> [Int64] {
         let identifier = ObjectIdentifier(dictionary.offsets)

@@ -12,7 +12,8 @@ extension QueryExecutor {
         let control = self.control
         switch node.operation {
         case .scan(let specification):
-            let source = try ScanSource(specification, warehouse: warehouse, threads: threads) { (input) throws(QueryError) in try loaded(input) }
+            let filters = joinFilters.withLock { $0[identifier] ?? [] }
+            let source = try ScanSource(specification, warehouse: warehouse, threads: threads, joinFilters: filters) { (input) throws(QueryError) in try loaded(input) }
             profile.record(identifier) { _ in }
             return Pipeline(morselCount: source.morsels.count, produce: { (morsel) throws(QueryError) -> Chunk? in
                 let began = monotonicNanoseconds()
@@ -56,6 +57,7 @@ extension QueryExecutor {
             let buildRows = Chunk.concatenate(try materializeNonEmpty(build), types: build.types)
             try budget.reserve(buildRows.approximateBytes + buildRows.count * 40, for: "HASH_JOIN")
             let table = try HashJoinTable(rows: buildRows, keys: specification.buildKeys)
+            try registerJoinFilters(probe: probe, specification, buildRows: buildRows)
             let matched = specification.kind == .full ? MatchedRows(count: buildRows.count) : nil
             let probeTypes = probe.types
             var pipeline = try stream(probe, identifier) { (chunk) throws(QueryError) -> Chunk in

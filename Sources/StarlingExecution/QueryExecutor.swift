@@ -25,6 +25,8 @@ public final class QueryExecutor: @unchecked Sendable {
     public let control: QueryControl?
     /// The dimensions this query has read, by ``DimensionInput/identifier``.
     let dimensions = Mutex<[Int: LoadedDimension]>([:])
+    /// The build keys of hash joins, for the scans that produce their probe keys, by scan node.
+    let joinFilters = Mutex<[Int: [JoinKeyFilter]]>([:])
 
     public init(warehouse: Warehouse, threads: Int, memoryLimit: Int, profile: ExecutionProfile = ExecutionProfile(), control: QueryControl? = nil) {
         self.warehouse = warehouse

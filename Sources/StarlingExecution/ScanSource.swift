@@ -26,7 +26,9 @@ final class ScanSource: @unchecked Sendable {
 
     /// Opens the scan's segments; `dimension` reads the dimensions its star-join conditions and
     /// reference keys name.
-    init(_ specification: ScanSpecification, warehouse: Warehouse, threads: Int, dimension: (DimensionInput) throws(QueryError) -> LoadedDimension) throws(QueryError) {
+    /// `joinFilters` are the build keys of hash joins above whose probe keys this scan produces.
+    init(_ specification: ScanSpecification, warehouse: Warehouse, threads: Int, joinFilters: [JoinKeyFilter] = [],
+         dimension: (DimensionInput) throws(QueryError) -> LoadedDimension) throws(QueryError) {
         self.specification = specification
         let segments = specification.segments
         var opened = [Result<SegmentReader, QueryError>?](repeating: nil, count: segments.count)
@@ -89,13 +91,19 @@ final class ScanSource: @unchecked Sendable {
             guard let qualifies = try dimension(codeFilter.dimension).qualifies else { continue }
             codeFilters.append((codeFilter.scanColumn, qualifies, CodeBitmap(qualifies)))
         }
+        // A join's keys: their range joins the ranges, their bitmap the code tests.
+        for joinFilter in joinFilters {
+            if let qualifies = joinFilter.qualifies { codeFilters.append((joinFilter.scanColumn, qualifies, CodeBitmap(qualifies))) }
+        }
         self.codeFilters = codeFilters
         var referenceKeys: [Int: Vector] = [:]
         for (index, column) in specification.columns.enumerated() {
             if case .referenceKey(let keys) = column.mode, let vector = try dimension(keys).rows.columns.first { referenceKeys[index] = vector }
         }
         self.referenceKeys = referenceKeys
-        self.filter = ScanFilter(specification.filter, columns: specification.columns)
+        let joinRanges = joinFilters.map { $0.rangeCondition(type: specification.columns[$0.scanColumn].type) }
+        let filter = joinRanges.isEmpty ? specification.filter : .and((specification.filter.map { [$0] } ?? []) + joinRanges)
+        self.filter = ScanFilter(filter, columns: specification.columns)
     }
 
     /// One test that narrows a row group's selection: a star-join code test or a value range.

@@ -184,30 +184,22 @@ extension Vector {
             for part in dictionaries { codes.append(contentsOf: part.codes) }
             return (codes, first.dictionary)
         }
-        var builder = StringStorageBuilder()
-        // Keyed by bytes, not String: Swift's String equality would merge canonically
-        // equivalent but different byte sequences.
-        var codeOf: [[UInt8]: UInt32] = [:]
+        // Entries are numbered by their bytes (not String: Swift's String equality would merge
+        // canonically equivalent but different byte sequences), and only those some row uses: a
+        // filtered row group keeps its whole dictionary, most of which no row may name.
+        let interner = StringInterner()
         var codes: [UInt32] = []
         codes.reserveCapacity(count)
         for (partCodes, dictionary) in dictionaries {
-            let remap: [UInt32] = (0..<dictionary.count).map { entry in
-                let bytes = dictionary.bytes(at: entry)
-                let key = Array(bytes)
-                if let code = codeOf[key] { return code }
-                let code = UInt32(builder.count)
-                builder.append(bytes: bytes)
-                codeOf[key] = code
-                return code
+            guard dictionary.count > 0 else {
+                codes.append(contentsOf: repeatElement(0, count: partCodes.count))
+                continue
             }
-            remap.withUnsafeBufferPointer { remap in
-                for code in partCodes {
-                    // Codes of NULL rows may be any value; they stay in range.
-                    codes.append(Int(code) < remap.count ? remap[Int(code)] : 0)
-                }
-            }
+            // Codes of NULL rows may be any value; they stay in range.
+            let limit = UInt32(dictionary.count)
+            let inRange = partCodes.allSatisfy { $0 < limit } ? partCodes : partCodes.map { $0 < limit ? $0 : 0 }
+            for number in interner.intern(codes: inRange, of: dictionary, count: inRange.count) { codes.append(UInt32(truncatingIfNeeded: number)) }
         }
-        if builder.count == 0 { builder.append(bytes: UnsafeRawBufferPointer(start: nil, count: 0)) }
-        return (codes, builder.finish())
+        return (codes, interner.storage())
     }
 }

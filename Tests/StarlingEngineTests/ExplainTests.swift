@@ -78,4 +78,31 @@ struct ExplainTests {
         })
         #expect(rows == [["north", "1", "40", "15"], ["south", "2", "20", "15"]])
     }
+
+    @Test("a hash join's build keys filter the scan of its probe side: few rows leave the scan")
+    func joinKeysFilterTheProbeScan() throws {
+        let directory = NSTemporaryDirectory() + "starling-explain-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var text = "k,v\n"
+        for k in 1...200_000 { text += "\(k),\(k % 10)\n" }
+        try text.write(toFile: directory + "/fact.csv", atomically: true, encoding: .utf8)
+        let engine = Engine(warehouse: try Warehouse.create(at: directory + "/wh"), threads: 2)
+        try engine.run("""
+            CREATE TABLE fact (k BIGINT, v INTEGER); COPY fact FROM '\(directory)/fact.csv' (HEADER);
+            CREATE TABLE pick (k BIGINT, label VARCHAR); INSERT INTO pick VALUES (7, 'a'), (150000, 'b'), (150003, 'c')
+            """)
+        var lines: [String] = []
+        let query = "SELECT label, v FROM fact JOIN pick ON fact.k = pick.k"
+        try engine.run("EXPLAIN ANALYZE " + query, onResult: { result in
+            for row in 0..<result.rows.count { lines.append(result.rows.columns[0].value(at: row).formatted(as: .varchar)) }
+        })
+        let scan = try #require(lines.first { $0.contains("SCAN fact") })
+        // The bitmap of {7, 150000, 150003} lets three rows out; the range skips row groups.
+        #expect(scan.contains("out 3;"))
+        #expect(scan.contains("skipped;") && !scan.contains("row groups 4 read"))
+        var rows = 0
+        try engine.run(query, onResult: { rows += $0.rows.count })
+        #expect(rows == 3)
+    }
 }
