@@ -15,6 +15,51 @@ enum CardinalityEstimate {
         conditions.reduce(1.0) { $0 * selectivity(of: $1) }
     }
 
+    /// The share of rows `conditions` keep, with comparisons of an integer-class column (numbers,
+    /// dates, decimals) against constants estimated from the column's smallest and largest
+    /// values (`bounds`, from the catalog's statistics) as the share of that span the conditions
+    /// leave, assuming values spread evenly: `o_orderdate` in three months of six and a half
+    /// years keeps 4%, not the default ninth. Other conditions take the defaults.
+    static func selectivity(of conditions: [BoundExpression], bounds: (Int) -> ClosedRange<Int64>?) -> Double {
+        var spans: [Int: (low: Int64, high: Int64)] = [:]
+        var others: [BoundExpression] = []
+        for condition in conditions.flatMap(\.conjuncts) {
+            guard let (column, low, high) = range(condition), let known = bounds(column) else {
+                others.append(condition)
+                continue
+            }
+            let current = spans[column] ?? (known.lowerBound, known.upperBound)
+            spans[column] = (max(current.low, low), min(current.high, high))
+        }
+        var share = selectivity(of: others)
+        for (column, span) in spans {
+            guard let known = bounds(column) else { continue }
+            let width = Double(known.upperBound) - Double(known.lowerBound) + 1
+            let kept = span.low > span.high ? 0 : Double(span.high) - Double(span.low) + 1
+            share *= max(kept / width, 1e-6)
+        }
+        return share
+    }
+
+    /// `column op constant` (either way round) on an integer-class column as a closed range.
+    static func range(_ condition: BoundExpression) -> (Int, Int64, Int64)? {
+        guard case .comparison(let op, let left, let right) = condition else { return nil }
+        let column: Int, value: Int64, comparison: ComparisonOperator
+        switch (left, right) {
+        case (.column(let index, _), .constant(.integer(let constant), _)): (column, value, comparison) = (index, constant, op)
+        case (.constant(.integer(let constant), _), .column(let index, _)): (column, value, comparison) = (index, constant, op.swapped)
+        default: return nil
+        }
+        switch comparison {
+        case .equal: return (column, value, value)
+        case .less: return value == .min ? nil : (column, .min, value - 1)
+        case .lessOrEqual: return (column, .min, value)
+        case .greater: return value == .max ? nil : (column, value + 1, .max)
+        case .greaterOrEqual: return (column, value, .max)
+        case .notEqual: return nil
+        }
+    }
+
     static func selectivity(of condition: BoundExpression) -> Double {
         switch condition {
         case .comparison(let op, let left, let right):

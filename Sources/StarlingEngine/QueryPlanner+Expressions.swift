@@ -185,6 +185,7 @@ extension QueryPlanner {
         if let narrowed = narrowConstant(left, to: right) {
             return try fold(.comparison(op, narrowed, right), at: position)
         }
+        if let onDays = dateComparison(op, left, right) ?? dateComparison(op.swapped, right, left) { return onDays }
         var type = TypeRules.common(left.type, right.type)
         if type == nil {
             // A string constant takes the other side's type (d_date = '1995-03-15').
@@ -198,6 +199,28 @@ extension QueryPlanner {
         }
         let result = BoundExpression.comparison(op, try coerce(left, to: type, at: position, what: "comparison"), try coerce(right, to: type, at: position, what: "comparison"))
         return try fold(result, at: position)
+    }
+
+    /// `date op timestamp-constant` as a comparison of the DATE with a DATE constant, so the
+    /// column is compared as stored (ranges on encoded chunks, zone maps, estimates): what
+    /// `o_orderdate < DATE '1993-10-01' + INTERVAL '3' MONTH` (a TIMESTAMP) becomes. A date is
+    /// its midnight: `d < t` holds for the days before t's day, rounded up; `d <= t` up to t's
+    /// day; `d = t` only when t is a midnight.
+    func dateComparison(_ op: ComparisonOperator, _ date: BoundExpression, _ constant: BoundExpression) -> BoundExpression? {
+        guard date.type == .date, !date.isConstant, case .constant(.integer(let micros), .timestamp) = constant else { return nil }
+        let perDay: Int64 = 86_400_000_000
+        let floor = micros >= 0 ? micros / perDay : (micros - perDay + 1) / perDay
+        let midnight = floor * perDay == micros
+        let ceiling = midnight ? floor : floor + 1
+        func on(_ op: ComparisonOperator, _ day: Int64) -> BoundExpression { .comparison(op, date, .constant(.integer(day), .date)) }
+        switch op {
+        case .less: return on(.less, ceiling)
+        case .greaterOrEqual: return on(.greaterOrEqual, ceiling)
+        case .lessOrEqual: return on(.lessOrEqual, floor)
+        case .greater: return on(.greater, floor)
+        case .equal: return midnight ? on(.equal, floor) : nil
+        case .notEqual: return midnight ? on(.notEqual, floor) : nil
+        }
     }
 
     /// `constant` as `other`'s type when that loses nothing (numbers only).
