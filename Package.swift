@@ -55,7 +55,11 @@ let package = Package(
         .target(name: "StarlingSQL", dependencies: ["StarlingColumns"]),
         .target(
             name: "StarlingExecution",
-            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage"]
+            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage"],
+            // The executor's hot loops update class-held buffers (hash tables, accumulators);
+            // release builds skip the dynamic exclusivity check on each access (debug builds and
+            // the tests keep it). Not in the StarlingFormat library product others may depend on.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .target(name: "StarlingEngine", dependencies: ["StarlingColumns", "StarlingFormat", "StarlingStorage", "StarlingSQL", "StarlingLoader", "StarlingExecution"]),
         .target(name: "StarlingSampleData", dependencies: ["StarlingColumns", "StarlingCompression", "StarlingFormat"]),

@@ -254,6 +254,31 @@ final class Accumulator {
         }
     }
 
+    /// The results of groups `0 ..< count` as one vector of `type`, straight from the arrays
+    /// (no `Value` per group) when the state's shape is the type's; through ``result(_:)`` otherwise.
+    func results(count: Int, type: LogicalType) throws(QueryError) -> Vector {
+        let seen = Array(counts.prefix(count))
+        let empty = seen.contains(0) ? seen.map { $0 == 0 } : nil
+        let physical = type.physicalType
+        let integerType = physical != .float64 && physical != .boolean && physical != .string
+        let function = specification.function
+        switch argumentShape {
+        case _ where (function == .countStar || function == .count) && integerType:
+            return Vector(type: type, count: count, data: .integers(seen), nulls: nil)
+        case .integer where function != .avg && integerType:
+            return Vector(type: type, count: count, data: .integers(Array(integers.prefix(count))), nulls: empty)
+        case .double where function != .avg && physical == .float64:
+            return Vector(type: type, count: count, data: .doubles(Array(doubles.prefix(count))), nulls: empty)
+        case .boolean where (function == .min || function == .max) && physical == .boolean:
+            return Vector(type: type, count: count, data: .booleans(integers.prefix(count).map { $0 != 0 }), nulls: empty)
+        default:
+            var values: [Value] = []
+            values.reserveCapacity(count)
+            for group in 0..<count { values.append(try result(group)) }
+            return Vector(type: type, values: values)
+        }
+    }
+
     private func finalSumOrAverage(integerSum: Int64, doubleSum: Double, count: Int64, argumentType: LogicalType) -> Value {
         let isDouble = argumentType.physicalType == .float64
         if specification.function == .sum {

@@ -245,10 +245,7 @@ final class AggregateState {
     func finish(types: [LogicalType]) throws(QueryError) -> Chunk {
         var columns = keyColumns(types: Array(types.prefix(groups.count)))
         for (index, accumulator) in accumulators.enumerated() {
-            var values: [Value] = []
-            values.reserveCapacity(groupCount)
-            for group in 0..<groupCount { values.append(try accumulator.result(group)) }
-            columns.append(Vector(type: types[groups.count + index], values: values))
+            columns.append(try accumulator.results(count: groupCount, type: types[groups.count + index]))
         }
         return Chunk(columns: columns, count: groupCount)
     }
