@@ -195,9 +195,13 @@ extension QueryPlanner {
             if !rightOnly.isEmpty {
                 build = node(.filter(build, .and(rightOnly)), columns: build.columns, estimatedRows: build.estimatedRows)
             }
-            let kind: HashJoinSpecification.Kind = join.kind == .full ? .full : .left
-            let specification = HashJoinSpecification(kind: kind, probeKeys: probeKeys, buildKeys: buildKeys, residual: residual.isEmpty ? nil : .and(residual))
-            joined = node(.hashJoin(probe: leftPlan, build: build, specification), columns: leftPlan.columns + build.columns, estimatedRows: leftPlan.estimatedRows)
+            if join.kind != .full, !probeKeys.isEmpty, leftPlan.estimatedRows * 2 < build.estimatedRows {
+                joined = rightHashJoin(preserved: leftPlan, other: build, preservedKeys: probeKeys, otherKeys: buildKeys, residual: residual)
+            } else {
+                let kind: HashJoinSpecification.Kind = join.kind == .full ? .full : .left
+                let specification = HashJoinSpecification(kind: kind, probeKeys: probeKeys, buildKeys: buildKeys, residual: residual.isEmpty ? nil : .and(residual))
+                joined = node(.hashJoin(probe: leftPlan, build: build, specification), columns: leftPlan.columns + build.columns, estimatedRows: leftPlan.estimatedRows)
+            }
         }
         var fullJoinEntries: [BindingScope.Entry]?
         if join.kind == .full && !usingPairs.isEmpty {
@@ -233,6 +237,20 @@ extension QueryPlanner {
             entries = order.map { entries[$0] }
         }
         from.add(.plan(joined), entries: entries, estimatedRows: joined.estimatedRows)
+    }
+
+    /// `preserved LEFT JOIN other` when `preserved` is much the smaller: `preserved` is built and
+    /// `other` streams through it (a RIGHT hash join: unmatched build rows come out at the end),
+    /// then the columns are put back in the written order. `residual` reads the preserved
+    /// columns, then the other's.
+    func rightHashJoin(preserved: PlanNode, other: PlanNode, preservedKeys: [BoundExpression], otherKeys: [BoundExpression], residual: [BoundExpression]) -> PlanNode {
+        let preservedCount = preserved.columns.count, otherCount = other.columns.count
+        let swapped = residual.map { $0.remapColumns { $0 < preservedCount ? otherCount + $0 : $0 - preservedCount } }
+        let specification = HashJoinSpecification(kind: .right, probeKeys: otherKeys, buildKeys: preservedKeys, residual: swapped.isEmpty ? nil : .and(swapped))
+        let columns = other.columns + preserved.columns
+        let joined = node(.hashJoin(probe: other, build: preserved, specification), columns: columns, estimatedRows: max(preserved.estimatedRows, other.estimatedRows))
+        let order = Array(otherCount..<(otherCount + preservedCount)) + Array(0..<otherCount)
+        return node(.project(joined, order.map { .column($0, columns[$0].type) }), columns: order.map { columns[$0] }, estimatedRows: joined.estimatedRows)
     }
 
     /// `fact LEFT JOIN dimension ON fact.reference = dimension.key [AND dimension conditions]` as a

@@ -61,9 +61,11 @@ struct JoinKeyFilter: Sendable {
 
 extension QueryExecutor {
     /// Registers, for the scan under `probe` that produces each probe key, the filter of the build
-    /// keys in `buildRows`. Only for joins that drop probe rows without a match (inner, semi).
+    /// keys in `buildRows`. Only for joins that drop probe rows without a match (inner, semi,
+    /// and right: a LEFT join built on its preserved side).
     func registerJoinFilters(probe: PlanNode, _ specification: HashJoinSpecification, buildRows: Chunk) throws(QueryError) {
-        guard specification.kind == .inner || specification.kind == .semi, !specification.buildsProbeSide else { return }
+        let dropsUnmatched: Set<HashJoinSpecification.Kind> = [.inner, .semi, .right]
+        guard dropsUnmatched.contains(specification.kind), !specification.buildsProbeSide else { return }
         for (probeKey, buildKey) in zip(specification.probeKeys, specification.buildKeys) {
             guard let target = Self.scanColumn(producing: probeKey, in: probe) else { continue }
             let keys = try ExpressionEvaluator.evaluate(buildKey, buildRows)

@@ -186,6 +186,9 @@ public struct DimensionJoinSpecification: Sendable {
 public struct HashJoinSpecification: Sendable {
     public enum Kind: String, Sendable {
         case inner = "INNER", left = "LEFT", full = "FULL"
+        /// Matched pairs, and the build rows no probe row matched (with NULL probe columns): a
+        /// LEFT join whose preserved side is the smaller, so it is the one built.
+        case right = "RIGHT"
         /// Probe rows with at least one match, once each, probe columns only (`EXISTS`, `IN`).
         case semi = "SEMI"
         /// Probe rows with no match, probe columns only (`NOT EXISTS`, `NOT IN`).

@@ -58,7 +58,7 @@ extension QueryExecutor {
             try budget.reserve(buildRows.approximateBytes + buildRows.count * 40, for: "HASH_JOIN")
             let table = try HashJoinTable(rows: buildRows, keys: specification.buildKeys)
             try registerJoinFilters(probe: probe, specification, buildRows: buildRows)
-            let matched = specification.kind == .full ? MatchedRows(count: buildRows.count) : nil
+            let matched = specification.kind == .full || specification.kind == .right ? MatchedRows(count: buildRows.count) : nil
             let probeTypes = probe.types
             var pipeline = try stream(probe, identifier) { (chunk) throws(QueryError) -> Chunk in
                 try Self.probe(chunk, table: table, specification: specification, matched: matched)
@@ -200,7 +200,7 @@ extension QueryExecutor {
             matched.flags.withLock { flags in for row in buildRows { flags[Int(row)] = true } }
         }
         if specification.kind == .single { try checkSingleMatches(probeRows, count: chunk.count, specification: specification) }
-        guard specification.kind != .inner else { return joined }
+        guard specification.kind != .inner, specification.kind != .right else { return joined }
         if !specification.kind.outputsBuild {
             return semiOrAnti(chunk, matchedProbeRows: probeRows, keep: specification.kind == .semi)
         }
