@@ -74,6 +74,18 @@ extension QueryExecutor {
         }
     }
 
+    /// For a semi or anti join built on its probe side: the built rows' keys filter the scan
+    /// under the streaming side, whose rows without a partner mark nothing (TPC-H Q21's EXISTS
+    /// over all of lineitem reads only the lines of the orders still in question).
+    func registerMarkingFilters(stream: PlanNode, _ specification: HashJoinSpecification, builtRows: Chunk) throws(QueryError) {
+        for (builtKey, streamKey) in zip(specification.probeKeys, specification.buildKeys) {
+            guard let target = Self.scanColumn(producing: streamKey, in: stream) else { continue }
+            let keys = try ExpressionEvaluator.evaluate(builtKey, builtRows)
+            guard let filter = JoinKeyFilter(scanColumn: target.column, keys: keys) else { continue }
+            joinFilters.withLock { $0[target.scan, default: []].append(filter) }
+        }
+    }
+
     /// The scan (its node identifier) and scan column whose stored integer values `key` is, in
     /// the pipeline that produces `node`'s rows: through filters, projections of bare columns,
     /// star joins and the probe side of hash joins, whose rows come from that scan.

@@ -302,6 +302,7 @@ extension QueryExecutor {
         let probeRows = Chunk.concatenate(try materializeNonEmpty(probe), types: probe.types)
         try budget.reserve(probeRows.approximateBytes + probeRows.count * 40, for: "HASH_JOIN")
         let table = try HashJoinTable(rows: probeRows, keys: specification.probeKeys)
+        try registerMarkingFilters(stream: build, specification, builtRows: probeRows)
         let matched = MatchedRows(count: probeRows.count)
         let profile = self.profile
         try runParallel(try pipeline(build)) { (chunk, _, _) throws(QueryError) in
