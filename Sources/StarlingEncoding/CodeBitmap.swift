@@ -33,6 +33,34 @@ public struct CodeBitmap: Sendable {
         self.contiguous = passing > 0 && last - first + 1 == passing ? Int64(first)...Int64(last) : nil
     }
 
+    /// The codes in `codes` that lie in `1 ..< count` (others are ignored), set straight from the
+    /// list: no flag per code is made first, so a large `count` costs only its bits.
+    public init(setting codes: UnsafeBufferPointer<Int64>, count: Int) {
+        var words = [UInt64](repeating: 0, count: count * 4 / 64 + 1)
+        var passing = 0
+        var first = Int64.max, last = Int64.min
+        words.withUnsafeMutableBufferPointer { words in
+            for code in codes where code >= 1 && code < Int64(count) {
+                let word = Int(code >> 6), bit = UInt64(1) << UInt64(code & 63)
+                if words[word] & bit == 0 {
+                    words[word] |= bit
+                    passing += 1
+                    first = Swift.min(first, code)
+                    last = Swift.max(last, code)
+                }
+            }
+        }
+        self.words = words
+        self.count = count
+        self.passing = passing
+        self.contiguous = passing > 0 && last - first + 1 == Int64(passing) ? first...last : nil
+    }
+
+    /// Whether `code` qualifies.
+    public func contains(_ code: Int64) -> Bool {
+        words.withUnsafeBufferPointer { Self.bit($0, count, code) } == 1
+    }
+
     /// The share of codes `1 ..< count` that qualify (0 when there are none).
     public var selectivity: Double {
         count > 1 ? Double(passing) / Double(count - 1) : 0

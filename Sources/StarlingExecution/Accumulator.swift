@@ -55,12 +55,25 @@ final class Accumulator {
 
     /// Adds the rows of one chunk: `groups[row]` is each row's group, `argument` the evaluated
     /// argument, `included` the FILTER result (nil: every row).
-    func update(groups: [Int32], argument: Vector?, included: [Bool]?) throws(QueryError) {
+    /// `histogram[g]`, when given, is how many of the rows are in group `g`: with every row used
+    /// (no NULL argument, no FILTER), counts are added per group rather than per row.
+    func update(groups: [Int32], argument: Vector?, included: [Bool]?, histogram: [Int64]? = nil) throws(QueryError) {
         let count = groups.count
         func use(_ row: Int) -> Bool {
             if let included, !included[row] { return false }
             if let argument, argument.isNull(row) { return false }
             return true
+        }
+        let allUsed = argument?.nulls == nil && included == nil
+        if let histogram, allUsed, specification.distinct == false, specification.function != .min, specification.function != .max,
+           argumentShape == .integer || argumentShape == .none {
+            if let argument, case .integers(let values) = argument.data {
+                try sumIntegers(values, groups: groups)
+            }
+            counts.withUnsafeMutableBufferPointer { counts in
+                for group in 0..<histogram.count { counts[group] += histogram[group] }
+            }
+            return
         }
         if specification.function == .countStar || (specification.function == .count && !specification.distinct) {
             if argument?.nulls == nil && included == nil {
@@ -113,6 +126,27 @@ final class Accumulator {
                 counts[group] += 1
             }
         }
+    }
+
+    /// Every row's value into its group's sum (counts are the caller's), the overflow noted
+    /// without a branch per row.
+    private func sumIntegers(_ values: [Int64], groups: [Int32]) throws(QueryError) {
+        guard specification.function == .sum || specification.function == .avg else { return }
+        let count = groups.count
+        var overflow: UInt8 = 0
+        values.withUnsafeBufferPointer { values in
+            groups.withUnsafeBufferPointer { groups in
+                integers.withUnsafeMutableBufferPointer { sums in
+                    for row in 0..<count {
+                        let group = Int(groups[row])
+                        let (sum, over) = sums[group].addingReportingOverflow(values[row])
+                        sums[group] = sum
+                        overflow |= over ? 1 : 0
+                    }
+                }
+            }
+        }
+        if overflow != 0 { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
     }
 
     private func updateIntegers(_ values: [Int64], groups: [Int32], allRows: Bool, use: (Int) -> Bool) throws(QueryError) {

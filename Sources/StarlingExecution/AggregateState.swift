@@ -58,6 +58,17 @@ final class AggregateState {
             let keyVectors = try groups.map { (group) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(group, chunk) }
             groupNumbers = assign(keyVectors, count: count)
         }
+        // Few groups for the rows: each group's row count once, for every accumulator to add.
+        var histogram: [Int64]?
+        if groupCount * 4 <= count, accumulators.count > 1 {
+            var counts = [Int64](repeating: 0, count: groupCount)
+            counts.withUnsafeMutableBufferPointer { counts in
+                groupNumbers.withUnsafeBufferPointer { groups in
+                    for row in 0..<count { counts[Int(groups[row])] += 1 }
+                }
+            }
+            histogram = counts
+        }
         for (index, accumulator) in accumulators.enumerated() {
             let specification = aggregates[index]
             let argument = try specification.argument.map { (argument) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(argument, chunk) }
@@ -68,7 +79,7 @@ final class AggregateState {
                     included = (0..<count).map { flags[$0] && !value.isNull($0) }
                 }
             }
-            try accumulator.update(groups: groupNumbers, argument: argument, included: included)
+            try accumulator.update(groups: groupNumbers, argument: argument, included: included, histogram: histogram)
         }
     }
 

@@ -16,10 +16,11 @@ struct JoinKeyFilter: Sendable {
     let scanColumn: Int
     let low: Int64
     let high: Int64
-    /// `qualifies[key]` for keys `1 ... high`, when the keys are positive and few for their range.
-    let qualifies: [Bool]?
+    /// The keys as a bitmap, when they are positive and few for their range.
+    let bitmap: CodeBitmap?
 
-    /// The largest key a bitmap is built for (a bit per key up to it; 16 M keys take 2 MB of bits).
+    /// The largest key a bitmap is built for (a bit per key up to it, and as many again of
+    /// padding: 16 M keys take 8 MB).
     static let bitmapLimit: Int64 = 1 << 24
     /// A bitmap is kept only when at most this share of the keys in `low ... high` are build keys.
     static let bitmapShare = 0.5
@@ -28,26 +29,25 @@ struct JoinKeyFilter: Sendable {
     /// there is no non-NULL key.
     init?(scanColumn: Int, keys: Vector) {
         guard case .integers(let values) = keys.data else { return nil }
+        var present: [Int64] = []
+        present.reserveCapacity(keys.count)
         var low = Int64.max, high = Int64.min
         for row in 0..<keys.count where !keys.isNull(row) {
-            low = min(low, values[row])
-            high = max(high, values[row])
+            let key = values[row]
+            present.append(key)
+            low = min(low, key)
+            high = max(high, key)
         }
         guard low <= high else { return nil }
         self.scanColumn = scanColumn
         self.low = low
         self.high = high
-        var qualifies: [Bool]?
+        var bitmap: CodeBitmap?
         if low >= 1, high <= Self.bitmapLimit {
-            var bits = [Bool](repeating: false, count: Int(high) + 1)
-            var distinct = 0
-            for row in 0..<keys.count where !keys.isNull(row) {
-                let key = Int(values[row])
-                if !bits[key] { bits[key] = true; distinct += 1 }
-            }
-            if Double(distinct) <= Self.bitmapShare * (Double(high) - Double(low) + 1) { qualifies = bits }
+            let candidate = present.withUnsafeBufferPointer { CodeBitmap(setting: $0, count: Int(high) + 1) }
+            if Double(candidate.passing) <= Self.bitmapShare * (Double(high) - Double(low) + 1) { bitmap = candidate }
         }
-        self.qualifies = qualifies
+        self.bitmap = bitmap
     }
 
     /// `low <= column <= high` over the scan's columns (a range the scan tests on encoded chunks

@@ -13,7 +13,7 @@ final class ScanSource: @unchecked Sendable {
     let morsels: [(segment: Int, rowGroup: Int)]
     /// The star-join conditions: the row-code column, which codes qualify, and the same as a
     /// bitmap (`read` orders them per row group).
-    let codeFilters: [(scanColumn: Int, qualifies: [Bool], codes: CodeBitmap)]
+    let codeFilters: [(scanColumn: Int, codes: CodeBitmap)]
     /// Per reference column shown as its dimension's key: the keys in row-code order.
     let referenceKeys: [Int: Vector]
     /// Per segment, per scan column: the file column index, or nil when the file predates it.
@@ -86,14 +86,14 @@ final class ScanSource: @unchecked Sendable {
             }
         }
         self.keyedValues = keyedValues
-        var codeFilters: [(scanColumn: Int, qualifies: [Bool], codes: CodeBitmap)] = []
+        var codeFilters: [(scanColumn: Int, codes: CodeBitmap)] = []
         for codeFilter in specification.codeFilters {
             guard let qualifies = try dimension(codeFilter.dimension).qualifies else { continue }
-            codeFilters.append((codeFilter.scanColumn, qualifies, CodeBitmap(qualifies)))
+            codeFilters.append((codeFilter.scanColumn, CodeBitmap(qualifies)))
         }
         // A join's keys: their range joins the ranges, their bitmap the code tests.
         for joinFilter in joinFilters {
-            if let qualifies = joinFilter.qualifies { codeFilters.append((joinFilter.scanColumn, qualifies, CodeBitmap(qualifies))) }
+            if let bitmap = joinFilter.bitmap { codeFilters.append((joinFilter.scanColumn, bitmap)) }
         }
         self.codeFilters = codeFilters
         var referenceKeys: [Int: Vector] = [:]
@@ -151,7 +151,7 @@ final class ScanSource: @unchecked Sendable {
             let estimate = ScanFilter.estimate(low: range.low, high: range.high, minimum: statistics.minimum, maximum: statistics.maximum)
             steps.append((Self.rank(cost: view.costPerRow, keeps: estimate), .range(index)))
         }
-        for (index, (scanIndex, _, codes)) in codeFilters.enumerated() {
+        for (index, (scanIndex, codes)) in codeFilters.enumerated() {
             if let contiguous = codes.contiguous, let fileIndex = fileColumns[segmentIndex][scanIndex],
                Self.within(group.chunks[fileIndex].statistics, contiguous.lowerBound, contiguous.upperBound) {
                 continue
@@ -177,7 +177,7 @@ final class ScanSource: @unchecked Sendable {
             case .code(let index):
                 // Codes read straight from the encoded chunk are only looked at for the rows still
                 // selected; a chunk without a view is decoded whole.
-                let (scanIndex, qualifies, codes) = codeFilters[index]
+                let (scanIndex, codes) = codeFilters[index]
                 if vectors[scanIndex] == nil, views[scanIndex] == nil {
                     views[scanIndex] = try integerView(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
                 }
@@ -196,8 +196,8 @@ final class ScanSource: @unchecked Sendable {
                         vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters)
                         whole[scanIndex] = true
                     }
-                    guard let codes = vectors[scanIndex] else { continue }
-                    kept = Self.qualifying(codes, qualifies, among: selection)
+                    guard let values = vectors[scanIndex] else { continue }
+                    kept = Self.qualifying(values, codes, among: selection)
                 }
             }
             if kept.isEmpty { return nil }
@@ -263,17 +263,16 @@ final class ScanSource: @unchecked Sendable {
         cost / max(1 - keeps, 1e-6)
     }
 
-    /// The rows among `candidates` (all when nil) whose code in `codes` is not NULL and qualifies.
-    static func qualifying(_ codes: Vector, _ qualifies: [Bool], among candidates: [Int32]?) -> [Int32] {
+    /// The rows among `candidates` (all when nil) whose code in `codes` is not NULL and is in
+    /// `bitmap`.
+    static func qualifying(_ codes: Vector, _ bitmap: CodeBitmap, among candidates: [Int32]?) -> [Int32] {
         guard case .integers(let values) = codes.data else { return candidates ?? (0..<Int32(codes.count)).map { $0 } }
-        let limit = Int64(qualifies.count)
         var kept: [Int32] = []
         kept.reserveCapacity(candidates?.count ?? codes.count)
         values.withUnsafeBufferPointer { values in
-            qualifies.withUnsafeBufferPointer { qualifies in
+            bitmap.words.withUnsafeBufferPointer { words in
                 func test(_ row: Int32) {
-                    let code = values[Int(row)]
-                    if code > 0 && code < limit && qualifies[Int(code)] && !codes.isNull(Int(row)) { kept.append(row) }
+                    if CodeBitmap.bit(words, bitmap.count, values[Int(row)]) == 1 && !codes.isNull(Int(row)) { kept.append(row) }
                 }
                 if let candidates {
                     for row in candidates { test(row) }
@@ -408,7 +407,7 @@ final class ScanSource: @unchecked Sendable {
         }
         // Star-join code tests: no qualifying code between the chunk's smallest and largest code
         // (NULL codes never qualify).
-        for (scanColumn, _, codes) in codeFilters {
+        for (scanColumn, codes) in codeFilters {
             guard let fileIndex = fileColumns[segmentIndex][scanColumn], fileIndex < group.chunks.count else { continue }
             let statistics = group.chunks[fileIndex].statistics
             if statistics.nullCount == group.rowCount { return true }

@@ -64,4 +64,22 @@ struct CodeBitmapTests {
         #expect(run.anyQualifies(from: .min, through: .max) == true)
         #expect(CodeBitmap([]).anyQualifies(from: .min, through: .max) == false)
     }
+
+    @Test("a bitmap set from a list of codes equals one made from flags; codes outside are ignored")
+    func settingCodes() {
+        var random = SplitMix64(seed: 9)
+        for count in [1, 2, 65, 300, 4_097] {
+            let codes = (0..<500).map { _ in Int64(random.next() % UInt64(count + 20)) - 10 }
+            var flags = [Bool](repeating: false, count: count)
+            for code in codes where code >= 1 && code < Int64(count) { flags[Int(code)] = true }
+            let expected = CodeBitmap(flags)
+            let bitmap = codes.withUnsafeBufferPointer { CodeBitmap(setting: $0, count: count) }
+            #expect(bitmap.words == expected.words)
+            #expect(bitmap.passing == expected.passing)
+            #expect(bitmap.contiguous == expected.contiguous)
+            for code in Int64(-3)...Int64(count + 3) { #expect(bitmap.contains(code) == (code >= 1 && code < Int64(count) && flags[Int(code)])) }
+        }
+        let run: [Int64] = [7, 5, 6, 5, 8]
+        #expect(run.withUnsafeBufferPointer { CodeBitmap(setting: $0, count: 10) }.contiguous == 5...8)
+    }
 }
