@@ -134,10 +134,11 @@ extension QueryPlanner {
         }
         let remap: (Int) -> Int = { positions[$0] ?? 0 }
         if let aggregation {
-            let groups = aggregation.groups.map { $0.remapColumns(remap) }
-            let aggregates = aggregation.aggregates.map { aggregate in
+            var groups = aggregation.groups.map { $0.remapColumns(remap) }
+            var aggregates = aggregation.aggregates.map { aggregate in
                 AggregateSpecification(function: aggregate.function, argument: aggregate.argument?.remapColumns(remap), distinct: aggregate.distinct, filter: aggregate.filter?.remapColumns(remap), type: aggregate.type)
             }
+            (current, groups, aggregates) = extractCommonSubexpressions(current, groups: groups, aggregates: aggregates)
             var columns = groups.enumerated().map { PlanColumn(name: "group\($0.offset + 1)", type: $0.element.type) }
             columns += aggregates.map { PlanColumn(name: $0.function.rawValue, type: $0.type) }
             let estimate = groups.isEmpty ? 1 : max(1, current.estimatedRows / 10)

@@ -133,6 +133,10 @@ final class Accumulator {
     private func sumIntegers(_ values: [Int64], groups: [Int32]) throws(QueryError) {
         guard specification.function == .sum || specification.function == .avg else { return }
         let count = groups.count
+        if integers.count <= Self.laneGroupLimit {
+            try sumIntegersInLanes(values, groups: groups)
+            return
+        }
         var overflow: UInt8 = 0
         values.withUnsafeBufferPointer { values in
             groups.withUnsafeBufferPointer { groups in
@@ -144,6 +148,51 @@ final class Accumulator {
                         overflow |= over ? 1 : 0
                     }
                 }
+            }
+        }
+        if overflow != 0 { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
+    }
+
+    /// At most this many groups are summed in lanes.
+    static let laneGroupLimit = 256
+    /// Independent partial sums per group: consecutive rows of one group add to different
+    /// lanes, so no add waits for the one before it through memory.
+    static let lanes = 4
+
+    /// Sums for few groups (TPC-H Q1's four): row `r` adds to lane `r % lanes` of its group,
+    /// and the lanes are folded into the sums after the chunk.
+    private func sumIntegersInLanes(_ values: [Int64], groups: [Int32]) throws(QueryError) {
+        let count = groups.count, groupCount = integers.count, lanes = Self.lanes
+        var partial = [Int64](repeating: 0, count: groupCount * lanes)
+        var overflow: UInt8 = 0
+        values.withUnsafeBufferPointer { values in
+            groups.withUnsafeBufferPointer { groups in
+                partial.withUnsafeMutableBufferPointer { partial in
+                    var row = 0
+                    while row + lanes <= count {
+                        for lane in 0..<lanes {
+                            let slot = lane &* groupCount &+ Int(groups[row &+ lane])
+                            let (sum, over) = partial[slot].addingReportingOverflow(values[row &+ lane])
+                            partial[slot] = sum
+                            overflow |= over ? 1 : 0
+                        }
+                        row &+= lanes
+                    }
+                    while row < count {
+                        let slot = Int(groups[row])
+                        let (sum, over) = partial[slot].addingReportingOverflow(values[row])
+                        partial[slot] = sum
+                        overflow |= over ? 1 : 0
+                        row &+= 1
+                    }
+                }
+            }
+        }
+        for lane in 0..<lanes {
+            for group in 0..<groupCount {
+                let (sum, over) = integers[group].addingReportingOverflow(partial[lane * groupCount + group])
+                integers[group] = sum
+                overflow |= over ? 1 : 0
             }
         }
         if overflow != 0 { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
@@ -230,7 +279,7 @@ final class Accumulator {
             var keys = otherPairs.keys
             for pair in 0..<(keys.count / 2) {
                 keys[pair * 2] = Int64(mapping[Int(keys[pair * 2])])
-                if argumentShape == .string { keys[pair * 2 + 1] = distinctStrings.intern(other.distinctStrings.string(Int(keys[pair * 2 + 1]))) }
+                if argumentShape == .string { keys[pair * 2 + 1] = distinctStrings.intern(Int(keys[pair * 2 + 1]), of: other.distinctStrings) }
             }
             try addPairs(keys)
             return

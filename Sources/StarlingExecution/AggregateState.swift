@@ -236,7 +236,7 @@ final class AggregateState {
                     return stringColumns.map { KeyEncoder.isNull(key, column: $0, columnCount: keyTypes.count) }
                 }
                 for (column, null) in zip(stringColumns, isNull) where !null {
-                    words[number * width + column] = interner.intern(otherInterner.string(Int(words[number * width + column])))
+                    words[number * width + column] = interner.intern(Int(words[number * width + column]), of: otherInterner)
                 }
             }
             mapping = [Int32](repeating: 0, count: otherTable.count)
@@ -288,7 +288,7 @@ final class AggregateState {
                     switch type.physicalType {
                     case .boolean: data = .booleans((0..<count).map { word($0) != 0 })
                     case .float64: data = .doubles((0..<count).map { Double(bitPattern: UInt64(bitPattern: word($0))) })
-                    case .string: data = .strings(StringStorage((0..<count).map { nulls[$0] ? "" : interner.string(Int(word($0))) }))
+                    case .string: data = .strings(interner.storage(of: (0..<count).map(word), nulls: nulls))
                     default: data = .integers((0..<count).map(word))
                     }
                     return Vector(type: type, count: count, data: data, nulls: nulls)

@@ -215,9 +215,35 @@ final class StringInterner {
         return text.withUTF8 { lookup(bytes: UnsafeRawBufferPointer($0)) }
     }
 
+    /// The number here of the string numbered `number` in `other`, assigning the next one when
+    /// new: its bytes are read in place and its hash reused (merging workers' groups).
+    func intern(_ number: Int, of other: StringInterner) -> Int64 {
+        other.bytes.withUnsafeBytes { stored in
+            intern(bytes: UnsafeRawBufferPointer(rebasing: stored[other.starts[number]..<other.starts[number + 1]]), hash: other.hashes[number])
+        }
+    }
+
+    /// The strings numbered `numbers` (the empty string where `nulls` says so), as storage.
+    func storage(of numbers: [Int64], nulls: [Bool]) -> StringStorage {
+        var builder = StringStorageBuilder()
+        bytes.withUnsafeBytes { stored in
+            for (index, number) in numbers.enumerated() {
+                if nulls[index] || number < 0 || Int(number) >= count {
+                    builder.append(bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+                } else {
+                    builder.append(bytes: UnsafeRawBufferPointer(rebasing: stored[starts[Int(number)]..<starts[Int(number) + 1]]))
+                }
+            }
+        }
+        return builder.finish()
+    }
+
     /// The number of the string with these UTF-8 bytes, assigning the next one when new.
     func intern(bytes text: UnsafeRawBufferPointer) -> Int64 {
-        let hash = XXHash64.hash(text)
+        intern(bytes: text, hash: XXHash64.hash(text))
+    }
+
+    private func intern(bytes text: UnsafeRawBufferPointer, hash: UInt64) -> Int64 {
         if let number = find(text, hash: hash) { return number }
         if (hashes.count + 1) * 2 > slots.count { grow() }
         let number = hashes.count
