@@ -203,30 +203,33 @@ extension QueryPlanner {
         return JoinResult(node: result.node, positions: result.positions)
     }
 
-    /// The leaves not yet joined that reach the joined ones only through `leaf`: every edge of
-    /// each goes to `leaf` or to another of them.
+    /// The leaves not yet joined that reach the joined ones only through `leaf`: the connected
+    /// groups of the other unjoined leaves that touch `leaf` and no joined leaf (nation and
+    /// region behind supplier).
     func hangingLeaves(from leaf: Int, edges: [JoinEdge], joined: Set<Int>) -> Set<Int> {
-        var group: Set<Int> = [leaf]
-        var grew = true
-        while grew {
-            grew = false
-            let neighbours = Set(edges.flatMap { edge -> [Int] in
-                if group.contains(edge.leftLeaf) && !group.contains(edge.rightLeaf) { return [edge.rightLeaf] }
-                if group.contains(edge.rightLeaf) && !group.contains(edge.leftLeaf) { return [edge.leftLeaf] }
-                return []
-            })
-            for candidate in neighbours where !joined.contains(candidate) {
-                let others = edges.compactMap { edge -> Int? in
-                    edge.leftLeaf == candidate ? edge.rightLeaf : (edge.rightLeaf == candidate ? edge.leftLeaf : nil)
-                }
-                if others.allSatisfy({ group.contains($0) || $0 == candidate }) {
-                    group.insert(candidate)
-                    grew = true
+        var hanging = Set<Int>()
+        var seen: Set<Int> = joined.union([leaf])
+        let neighbours = { (node: Int) -> [Int] in
+            edges.compactMap { edge in edge.leftLeaf == node ? edge.rightLeaf : (edge.rightLeaf == node ? edge.leftLeaf : nil) }
+        }
+        for start in neighbours(leaf) where !seen.contains(start) {
+            // One connected group of unjoined leaves, found from a neighbour of `leaf`.
+            var group: Set<Int> = [start]
+            var pending = [start]
+            var touchesJoined = false
+            seen.insert(start)
+            while let node = pending.popLast() {
+                for other in neighbours(node) {
+                    if joined.contains(other) { touchesJoined = true }
+                    guard !seen.contains(other) else { continue }
+                    seen.insert(other)
+                    group.insert(other)
+                    pending.append(other)
                 }
             }
+            if !touchesJoined { hanging.formUnion(group) }
         }
-        group.remove(leaf)
-        return group
+        return hanging
     }
 
     /// The column on the joined (fact) side of a star edge whose other side is `dimensionLeaf`.

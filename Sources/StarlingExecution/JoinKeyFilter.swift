@@ -20,8 +20,8 @@ struct JoinKeyFilter: Sendable {
     let bitmap: CodeBitmap?
 
     /// The largest key a bitmap is built for (a bit per key up to it, and as many again of
-    /// padding: 16 M keys take 8 MB).
-    static let bitmapLimit: Int64 = 1 << 24
+    /// padding: 64 M keys take 32 MB).
+    static let bitmapLimit: Int64 = 1 << 26
     /// A bitmap is kept only when at most this share of the keys in `low ... high` are build keys.
     static let bitmapShare = 0.5
 
