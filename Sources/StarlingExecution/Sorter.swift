@@ -9,15 +9,24 @@ enum Sorter {
     enum KeyValues {
         case integers([Int64])
         case doubles([Double])
+        /// Strings compared in place, byte by byte: a top-N compares few rows, so ranking every
+        /// string first would cost more than the comparisons.
+        case strings(Vector)
     }
 
     /// The order of `chunk`'s rows under `keys` (ties keep input order), first `limit` only.
     static func order(_ chunk: Chunk, keys: [SortKey], limit: Int?, control: QueryControl? = nil) throws(QueryError) -> [Int32] {
         let count = chunk.count
         var prepared: [(values: KeyValues, nulls: [Bool]?, descending: Bool, nullsFirst: Bool)] = []
+        let isTopN = limit.map { $0 < count / 8 } ?? false
         for key in keys {
             let vector = try ExpressionEvaluator.evaluate(key.expression, chunk)
-            prepared.append((rankValues(vector), vector.nulls, key.descending, key.nullsFirst))
+            let values: KeyValues
+            switch vector.data {
+            case .strings, .dictionary: values = isTopN ? .strings(vector) : rankValues(vector)
+            default: values = rankValues(vector)
+            }
+            prepared.append((values, vector.nulls, key.descending, key.nullsFirst))
         }
         var indices = (0..<count).map { Int32($0) }
         let comparator: (Int32, Int32) -> Bool = { left, right in
@@ -33,17 +42,80 @@ enum Sorter {
                 switch key.values {
                 case .integers(let values): order = values[l] < values[r] ? -1 : (values[l] > values[r] ? 1 : 0)
                 case .doubles(let values): order = ExpressionEvaluator.orderDoubles(values[l], values[r])
+                case .strings(let vector): order = compareBytes(vector.stringBytes(at: l), vector.stringBytes(at: r))
                 }
                 if order != 0 { return key.descending ? order > 0 : order < 0 }
             }
             return left < right
         }
-        if let limit, limit < count / 8 {
+        if let limit, isTopN {
             return topN(indices, limit: limit, by: comparator)
         }
-        indices = try sortedInRuns(indices, by: comparator, control: control)
+        indices = try sortedNormalized(prepared, count: count, control: control)
         if let limit, limit < indices.count { indices.removeSubrange(limit...) }
         return indices
+    }
+
+    /// One key as numbers whose signed order is the wanted order (descending keys negated
+    /// bitwise), with its NULL flags: the full sort compares these through raw pointers, with no
+    /// enum, array or reference touched per comparison.
+    struct NormalizedKey {
+        let values: UnsafeMutablePointer<Int64>
+        let nulls: UnsafeMutablePointer<Bool>?
+        let nullsFirst: Bool
+    }
+
+    /// The full sort: every key normalized to `Int64`s (integers as they are, doubles by IEEE
+    /// total order with -0 as 0 and NaN last, strings by rank), then rows sorted in runs.
+    static func sortedNormalized(_ prepared: [(values: KeyValues, nulls: [Bool]?, descending: Bool, nullsFirst: Bool)], count: Int, control: QueryControl?) throws(QueryError) -> [Int32] {
+        let keys = UnsafeMutableBufferPointer<NormalizedKey>.allocate(capacity: prepared.count)
+        var normalizedCount = 0
+        defer {
+            for index in 0..<normalizedCount {
+                keys[index].values.deallocate()
+                keys[index].nulls?.deallocate()
+            }
+            keys.deallocate()
+        }
+        for key in prepared {
+            let values = UnsafeMutablePointer<Int64>.allocate(capacity: max(count, 1))
+            switch key.values {
+            case .integers(let numbers): for row in 0..<count { values[row] = numbers[row] }
+            case .doubles(let numbers):
+                for row in 0..<count {
+                    let number = numbers[row]
+                    let canonical = number.isNaN ? Double.nan : (number == 0 ? 0 : number)
+                    values[row] = totalOrderKey(ofDoubleBits: Int64(bitPattern: canonical.bitPattern))
+                }
+            case .strings(let vector):
+                if case .integers(let ranks) = rankValues(vector) { for row in 0..<count { values[row] = ranks[row] } }
+            }
+            if key.descending { for row in 0..<count { values[row] = ~values[row] } }
+            var nulls: UnsafeMutablePointer<Bool>?
+            if let flags = key.nulls {
+                let pointer = UnsafeMutablePointer<Bool>.allocate(capacity: max(count, 1))
+                for row in 0..<count { pointer[row] = flags[row] }
+                nulls = pointer
+            }
+            keys[normalizedCount] = NormalizedKey(values: values, nulls: nulls, nullsFirst: key.nullsFirst)
+            normalizedCount += 1
+        }
+        let keyCount = normalizedCount
+        let less: (Int32, Int32) -> Bool = { left, right in
+            let l = Int(left), r = Int(right)
+            for index in 0..<keyCount {
+                let key = keys[index]
+                if let nulls = key.nulls {
+                    let leftNull = nulls[l], rightNull = nulls[r]
+                    if leftNull != rightNull { return leftNull == key.nullsFirst }
+                    if leftNull { continue }
+                }
+                let a = key.values[l], b = key.values[r]
+                if a != b { return a < b }
+            }
+            return left < right
+        }
+        return try sortedInRuns((0..<count).map { Int32($0) }, by: less, control: control)
     }
 
     /// Rows sorted per run of ``runLength``, then runs merged pairwise; a cancelled query stops
@@ -112,22 +184,51 @@ enum Sorter {
         case .doubles(let values): return .doubles(values)
         case .booleans(let values): return .integers(values.map { $0 ? 1 : 0 })
         case .dictionary(let codes, let dictionary):
-            let ranks = ranksOf((0..<dictionary.count).map { Array(dictionary.bytes(at: $0)) })
-            return .integers(codes.map { ranks[Int($0)] })
+            let ranks = ranksOf(count: dictionary.count) { dictionary.bytes(at: $0) }
+            return .integers(codes.map { Int(truncatingIfNeeded: $0) < ranks.count ? ranks[Int($0)] : 0 })
         case .strings(let strings):
-            return .integers(ranksOf((0..<vector.count).map { Array(strings.bytes(at: $0)) }))
+            return .integers(ranksOf(count: vector.count) { strings.bytes(at: $0) })
         }
     }
 
-    /// Each string's rank in byte order (equal strings share a rank).
-    static func ranksOf(_ strings: [[UInt8]]) -> [Int64] {
-        let order = strings.indices.sorted { strings[$0].lexicographicallyPrecedes(strings[$1]) }
-        var ranks = [Int64](repeating: 0, count: strings.count)
+    /// Each of `count` strings' rank in byte order (equal strings share a rank). The strings are
+    /// sorted by their first eight bytes as one big-endian integer, and only runs that share
+    /// those bytes are compared in full (in place, with `memcmp`): most comparisons of a large
+    /// sort are then integer ones.
+    static func ranksOf(count: Int, _ bytes: (Int) -> UnsafeRawBufferPointer) -> [Int64] {
+        var entries = [(prefix: UInt64, index: Int32)]()
+        entries.reserveCapacity(count)
+        for index in 0..<count { entries.append((prefixKey(bytes(index)), Int32(truncatingIfNeeded: index))) }
+        entries.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : $0.index < $1.index }
+        var order = entries.map { Int($0.index) }
+        var start = 0
+        while start < count {
+            var end = start + 1
+            while end < count && entries[end].prefix == entries[start].prefix { end += 1 }
+            if end - start > 1 { order[start..<end].sort { compareBytes(bytes($0), bytes($1)) < 0 } }
+            start = end
+        }
+        var ranks = [Int64](repeating: 0, count: count)
         var rank: Int64 = 0
         for (position, index) in order.enumerated() {
-            if position > 0 && strings[order[position - 1]] != strings[index] { rank += 1 }
+            if position > 0 {
+                let previous = order[position - 1]
+                if entries[position - 1].prefix != entries[position].prefix || compareBytes(bytes(previous), bytes(index)) != 0 { rank += 1 }
+            }
             ranks[index] = rank
         }
         return ranks
+    }
+
+    /// The first eight bytes as a big-endian integer, zero-padded: integer order is byte order
+    /// on those bytes (a shorter string that is a prefix compares equal here, and in full after).
+    @inline(__always)
+    static func prefixKey(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var key: UInt64 = 0
+        for position in 0..<8 {
+            key <<= 8
+            if position < bytes.count { key |= UInt64(bytes[position]) }
+        }
+        return key
     }
 }
