@@ -66,22 +66,23 @@ extension QueryExecutor {
     func registerJoinFilters(probe: PlanNode, _ specification: HashJoinSpecification, buildRows: Chunk) throws(QueryError) {
         let dropsUnmatched: Set<HashJoinSpecification.Kind> = [.inner, .semi, .right]
         guard dropsUnmatched.contains(specification.kind), !specification.buildsProbeSide else { return }
-        for (probeKey, buildKey) in zip(specification.probeKeys, specification.buildKeys) {
-            guard let target = Self.scanColumn(producing: probeKey, in: probe) else { continue }
-            let keys = try ExpressionEvaluator.evaluate(buildKey, buildRows)
-            guard let filter = JoinKeyFilter(scanColumn: target.column, keys: keys) else { continue }
-            joinFilters.withLock { $0[target.scan, default: []].append(filter) }
-        }
+        try registerFilters(scanning: probe, keys: specification.probeKeys, from: buildRows, keyed: specification.buildKeys)
     }
 
     /// For a semi or anti join built on its probe side: the built rows' keys filter the scan
     /// under the streaming side, whose rows without a partner mark nothing (TPC-H Q21's EXISTS
     /// over all of lineitem reads only the lines of the orders still in question).
     func registerMarkingFilters(stream: PlanNode, _ specification: HashJoinSpecification, builtRows: Chunk) throws(QueryError) {
-        for (builtKey, streamKey) in zip(specification.probeKeys, specification.buildKeys) {
-            guard let target = Self.scanColumn(producing: streamKey, in: stream) else { continue }
-            let keys = try ExpressionEvaluator.evaluate(builtKey, builtRows)
-            guard let filter = JoinKeyFilter(scanColumn: target.column, keys: keys) else { continue }
+        try registerFilters(scanning: stream, keys: specification.buildKeys, from: builtRows, keyed: specification.probeKeys)
+    }
+
+    /// For each key of `node`'s rows (`keys[i]`) that a scan below produces, that scan's filter
+    /// of the values `rows` hold under `rowKeys[i]`.
+    private func registerFilters(scanning node: PlanNode, keys: [BoundExpression], from rows: Chunk, keyed rowKeys: [BoundExpression]) throws(QueryError) {
+        for (key, rowKey) in zip(keys, rowKeys) {
+            guard let target = Self.scanColumn(producing: key, in: node) else { continue }
+            let values = try ExpressionEvaluator.evaluate(rowKey, rows)
+            guard let filter = JoinKeyFilter(scanColumn: target.column, keys: values) else { continue }
             joinFilters.withLock { $0[target.scan, default: []].append(filter) }
         }
     }

@@ -9,7 +9,8 @@ import Testing
 @Suite("EXPLAIN reads no segments")
 struct ExplainTests {
     /// A star schema whose segment files are then all removed: only the catalog is left.
-    func engineWithoutSegments() throws -> (Engine, String) {
+    /// A star schema with a few rows: regions, sales referencing them, targets.
+    func engine() throws -> (Engine, String) {
         let directory = NSTemporaryDirectory() + "starling-explain-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let engine = Engine(warehouse: try Warehouse.create(at: directory), threads: 2)
         try engine.run("""
@@ -20,6 +21,11 @@ struct ExplainTests {
             INSERT INTO sale VALUES (1, 1, 10), (2, 2, 20), (3, 1, 30);
             INSERT INTO target VALUES ('north', 15)
             """)
+        return (engine, directory)
+    }
+
+    func engineWithoutSegments() throws -> (Engine, String) {
+        let (engine, directory) = try engine()
         let enumerator = FileManager.default.enumerator(atPath: directory)
         var removed = 0
         while let path = enumerator?.nextObject() as? String {
@@ -59,17 +65,8 @@ struct ExplainTests {
 
     @Test("the same query runs once the rows are there, subqueries first")
     func runs() throws {
-        let directory = NSTemporaryDirectory() + "starling-explain-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let (engine, directory) = try engine()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let engine = Engine(warehouse: try Warehouse.create(at: directory), threads: 2)
-        try engine.run("""
-            CREATE TABLE region (r_id INTEGER PRIMARY KEY, r_name VARCHAR);
-            CREATE TABLE sale (s_id BIGINT, s_region INTEGER REFERENCES region (r_id), s_amount INTEGER);
-            CREATE TABLE target (t_region VARCHAR, t_amount INTEGER);
-            INSERT INTO region VALUES (1, 'north'), (2, 'south');
-            INSERT INTO sale VALUES (1, 1, 10), (2, 2, 20), (3, 1, 30);
-            INSERT INTO target VALUES ('north', 15)
-            """)
         var rows: [[String]] = []
         try engine.run(Self.query + " ORDER BY 1", onResult: { result in
             for row in 0..<result.rows.count {
