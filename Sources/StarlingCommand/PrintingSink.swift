@@ -43,13 +43,22 @@ final class PrintingSink: ResultSink {
         self.columns = columns
         rowCount = 0
         started = false
-        head = []; headRows = 0; tail = []; tailRows = 0
+        head = []
+        headRows = 0
+        tail = []
+        tailRows = 0
     }
 
     func add(_ rows: Chunk) {
         guard rows.count > 0 else { return }
-        defer { rowCount += rows.count; totalRows += rows.count }
-        guard printer.format != .table else { keep(rows); return }
+        defer {
+            rowCount += rows.count
+            totalRows += rows.count
+        }
+        guard printer.format != .table else {
+            keep(rows)
+            return
+        }
         var start = 0
         while start < rows.count {
             let end = min(rows.count, start + ResultPrinter.batchRows)
@@ -64,7 +73,10 @@ final class PrintingSink: ResultSink {
         if printer.format == .table {
             let kept = head + tail
             let types = columns.map(\.type)
-            let rows = kept.isEmpty ? Chunk(columns: types.map { Vector(type: $0, values: []) }, count: 0) : Chunk.concatenate(kept, types: types)
+            let rows =
+                kept.isEmpty
+                ? Chunk(columns: types.map { Vector(type: $0, values: []) }, count: 0)
+                : Chunk.concatenate(kept, types: types)
             output(printer.box(columns: columns, rows: rows, totalRows: rowCount))
             return
         }
@@ -84,10 +96,12 @@ final class PrintingSink: ResultSink {
     /// Keeps what the table will show: every row, or the first and last halves of `maxRows`.
     private func keep(_ rows: Chunk) {
         guard let maxRows = printer.maxRows, maxRows > 0 else {
-            head.append(rows); headRows += rows.count
+            head.append(rows)
+            headRows += rows.count
             return
         }
-        let headLimit = (maxRows + 1) / 2, tailLimit = maxRows / 2
+        let headLimit = (maxRows + 1) / 2
+        let tailLimit = maxRows / 2
         var rest = rows
         if headRows < headLimit {
             let take = min(headLimit - headRows, rest.count)
@@ -97,11 +111,13 @@ final class PrintingSink: ResultSink {
             rest = rest.gather((take..<rest.count).map { Int32($0) })
         }
         guard tailLimit > 0 else { return }
-        tail.append(rest); tailRows += rest.count
+        tail.append(rest)
+        tailRows += rest.count
         // Drop whole chunks, then rows, beyond the last `tailLimit`.
         while tailRows - tail[0].count >= tailLimit { tailRows -= tail.removeFirst().count }
         if tailRows > tailLimit {
-            let extra = tailRows - tailLimit, first = tail[0]
+            let extra = tailRows - tailLimit
+            let first = tail[0]
             tail[0] = first.gather((extra..<first.count).map { Int32($0) })
             tailRows = tailLimit
         }

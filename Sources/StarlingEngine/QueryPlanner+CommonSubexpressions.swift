@@ -10,7 +10,8 @@ extension QueryPlanner {
     /// column. Larger shared expressions are taken first; the projection passes on the input's
     /// columns too. Returns the inputs unchanged when nothing is shared.
     func extractCommonSubexpressions(_ input: PlanNode, groups: [BoundExpression], aggregates: [AggregateSpecification])
-        -> (input: PlanNode, groups: [BoundExpression], aggregates: [AggregateSpecification]) {
+        -> (input: PlanNode, groups: [BoundExpression], aggregates: [AggregateSpecification])
+    {
         var roots = groups
         for aggregate in aggregates {
             if let argument = aggregate.argument { roots.append(argument) }
@@ -26,10 +27,15 @@ extension QueryPlanner {
         // The shared expressions may contain earlier (larger) ones' columns: none do, as each is
         // taken before anything inside it, and a replacement removes its inner nodes.
         let passed = input.columns.indices.map { BoundExpression.column($0, input.columns[$0].type) }
-        let columns = input.columns + shared.enumerated().map { PlanColumn(name: "common\($0.offset + 1)", type: $0.element.type) }
+        let columns =
+            input.columns
+            + shared.enumerated().map { PlanColumn(name: "common\($0.offset + 1)", type: $0.element.type) }
         let projection = node(.project(input, passed + shared), columns: columns, estimatedRows: input.estimatedRows)
         var index = 0
-        func nextRoot() -> BoundExpression { defer { index += 1 }; return roots[index] }
+        func nextRoot() -> BoundExpression {
+            defer { index += 1 }
+            return roots[index]
+        }
         let newGroups = groups.map { _ in nextRoot() }
         let newAggregates = aggregates.map { aggregate in
             var rewritten = aggregate
@@ -77,7 +83,9 @@ extension BoundExpression {
     /// The expression with every occurrence of `target` replaced by `replacement`.
     func replacingSubexpression(_ target: BoundExpression, with replacement: BoundExpression) -> BoundExpression {
         if self == target { return replacement }
-        func go(_ expression: BoundExpression) -> BoundExpression { expression.replacingSubexpression(target, with: replacement) }
+        func go(_ expression: BoundExpression) -> BoundExpression {
+            expression.replacingSubexpression(target, with: replacement)
+        }
         switch self {
         case .column, .constant, .subquery: return self
         case .arithmetic(let op, let left, let right, let type): return .arithmetic(op, go(left), go(right), type)
@@ -90,10 +98,13 @@ extension BoundExpression {
         case .inList(let operand, let values, let negated): return .inList(go(operand), values, negated: negated)
         case .like(let operand, let pattern, let negated): return .like(go(operand), pattern, negated: negated)
         case .caseWhen(let branches, let otherwise, let type):
-            return .caseWhen(branches.map { BoundCaseBranch(condition: go($0.condition), result: go($0.result)) }, otherwise: go(otherwise), type)
+            return .caseWhen(
+                branches.map { BoundCaseBranch(condition: go($0.condition), result: go($0.result)) },
+                otherwise: go(otherwise), type)
         case .cast(let operand, let type): return .cast(go(operand), type)
         case .function(let function, let arguments, let type): return .function(function, arguments.map(go), type)
-        case .inSubquery(let operand, let subquery, let negated): return .inSubquery(go(operand), subquery, negated: negated)
+        case .inSubquery(let operand, let subquery, let negated):
+            return .inSubquery(go(operand), subquery, negated: negated)
         }
     }
 }

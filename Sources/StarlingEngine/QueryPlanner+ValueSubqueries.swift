@@ -33,9 +33,11 @@ struct ValueSubqueries {
 
     /// The FROM columns the joins read.
     var probeColumnsUsed: Set<Int> {
-        Set(joins.flatMap { value in
-            value.join.probeColumnsUsed.union((value.markNull?.columnsUsed ?? []).filter { $0 < value.join.scopeCount })
-        })
+        Set(
+            joins.flatMap { value in
+                value.join.probeColumnsUsed.union(
+                    (value.markNull?.columnsUsed ?? []).filter { $0 < value.join.scopeCount })
+            })
     }
 }
 
@@ -43,7 +45,9 @@ extension QueryPlanner {
     /// `expression` with each correlated `EXISTS`, `IN` and scalar subquery in it replaced by a
     /// reference to the column a value join adds (registered in `values`). Uncorrelated ones stay:
     /// they run before the query.
-    func unnestValueSubqueries(_ expression: Expression, from: FromClause, into values: inout ValueSubqueries) throws(SQLError) -> Expression {
+    func unnestValueSubqueries(_ expression: Expression, from: FromClause, into values: inout ValueSubqueries)
+        throws(SQLError) -> Expression
+    {
         var failure: SQLError?
         var found = values
         let rewritten = expression.replacing { node in
@@ -61,32 +65,54 @@ extension QueryPlanner {
     }
 
     /// The replacement for one subquery node, or nil when it is not a correlated subquery.
-    private func valueJoin(_ node: Expression, from: FromClause, into values: inout ValueSubqueries) throws(SQLError) -> Expression? {
+    private func valueJoin(_ node: Expression, from: FromClause, into values: inout ValueSubqueries) throws(SQLError)
+        -> Expression?
+    {
         let qualifier = "__vj\(values.joins.count)"
         switch node {
         case .exists(let query, let negated, let position):
-            guard case .select(let original) = query.body, let correlation = try correlation(of: query, outer: from.scope), correlation.isCorrelated else { return nil }
+            guard case .select(let original) = query.body,
+                let correlation = try correlation(of: query, outer: from.scope), correlation.isCorrelated
+            else { return nil }
             try checkOnlyWhereCorrelated(correlation, original: original, items: false)
             let join = try semiJoin(correlation, value: nil, anti: false, from: from, at: position)
-            add(ValueJoin(join: join, kind: .mark, markNull: nil, position: position,
-                          entries: [BindingScope.Entry(qualifier: qualifier, name: "mark", type: .boolean, hidden: true)]), to: &values)
-            let mark = Expression.column(qualifier: Identifier(qualifier, at: position), name: Identifier("mark", at: position))
+            add(
+                ValueJoin(
+                    join: join, kind: .mark, markNull: nil, position: position,
+                    entries: [BindingScope.Entry(qualifier: qualifier, name: "mark", type: .boolean, hidden: true)]),
+                to: &values)
+            let mark = Expression.column(
+                qualifier: Identifier(qualifier, at: position), name: Identifier("mark", at: position))
             return negated ? .unary(.not, mark, position: position) : mark
         case .inSubquery(let value, let query, let negated, let position):
-            guard case .select(let original) = query.body, let correlation = try correlation(of: query, outer: from.scope), correlation.isCorrelated else { return nil }
-            if original.items.count != 1 || original.items.contains(where: { if case .star = $0.expression { return true }; return false }) {
+            guard case .select(let original) = query.body,
+                let correlation = try correlation(of: query, outer: from.scope), correlation.isCorrelated
+            else { return nil }
+            if original.items.count != 1
+                || original.items.contains(where: {
+                    if case .star = $0.expression { return true }
+                    return false
+                })
+            {
                 throw SQLError("the subquery in IN must return exactly one column", at: position)
             }
             try checkOnlyWhereCorrelated(correlation, original: original, items: true)
             let join = try semiJoin(correlation, value: value, anti: false, from: from, at: position, mark: true)
-            add(ValueJoin(join: join, kind: .mark, markNull: join.markNull, position: position,
-                          entries: [BindingScope.Entry(qualifier: qualifier, name: "mark", type: .boolean, hidden: true)]), to: &values)
-            let mark = Expression.column(qualifier: Identifier(qualifier, at: position), name: Identifier("mark", at: position))
+            add(
+                ValueJoin(
+                    join: join, kind: .mark, markNull: join.markNull, position: position,
+                    entries: [BindingScope.Entry(qualifier: qualifier, name: "mark", type: .boolean, hidden: true)]),
+                to: &values)
+            let mark = Expression.column(
+                qualifier: Identifier(qualifier, at: position), name: Identifier("mark", at: position))
             return negated ? .unary(.not, mark, position: position) : mark
         case .scalarSubquery(let query, let position):
-            guard case .select(let original) = query.body, let correlation = try correlation(of: query, outer: from.scope), correlation.isCorrelated else { return nil }
+            guard case .select(let original) = query.body,
+                let correlation = try correlation(of: query, outer: from.scope), correlation.isCorrelated
+            else { return nil }
             try checkOnlyWhereCorrelated(correlation, original: original, items: true)
-            return try scalarJoin(correlation, original: original, qualifier: qualifier, from: from, into: &values, at: position)
+            return try scalarJoin(
+                correlation, original: original, qualifier: qualifier, from: from, into: &values, at: position)
         default:
             return nil
         }
@@ -101,12 +127,18 @@ extension QueryPlanner {
     /// GROUP BY, its block grouped by the keys and left-joined (a key without rows gets the
     /// aggregate's value over no rows: 0 for `count`, NULL otherwise); without an aggregate, a
     /// single join, an error when a row finds two.
-    private func scalarJoin(_ correlation: Correlation, original: Select, qualifier: String, from: FromClause, into values: inout ValueSubqueries, at position: SourcePosition) throws(SQLError) -> Expression {
+    private func scalarJoin(
+        _ correlation: Correlation, original: Select, qualifier: String, from: FromClause,
+        into values: inout ValueSubqueries, at position: SourcePosition
+    ) throws(SQLError) -> Expression {
         guard original.items.count == 1, let item = original.items.first else {
-            throw SQLError("a scalar subquery must return one column; this one returns \(original.items.count)", at: position)
+            throw SQLError(
+                "a scalar subquery must return one column; this one returns \(original.items.count)", at: position)
         }
         guard correlation.residuals.isEmpty else {
-            throw SQLError("a correlated scalar subquery may relate to the enclosing query only by equalities here (not supported yet)", at: position)
+            throw SQLError(
+                "a correlated scalar subquery may relate to the enclosing query only by equalities here (not supported yet)",
+                at: position)
         }
         let aggregated = item.expression.containsAggregate
         guard original.groupBy.isEmpty, original.having == nil, !original.distinct || !aggregated else {
@@ -117,33 +149,52 @@ extension QueryPlanner {
         for (index, key) in correlation.keys.enumerated() {
             select.items.append(SelectItem(expression: key.inner, alias: Identifier("key\(index)", at: position)))
         }
-        select.items.append(SelectItem(expression: .literal(Literal(.boolean(true), at: position)), alias: Identifier("found", at: position)))
+        select.items.append(
+            SelectItem(
+                expression: .literal(Literal(.boolean(true), at: position)), alias: Identifier("found", at: position)))
         if aggregated { select.groupBy = correlation.keys.map(\.inner) }
         let plan = try planNested(Query(body: .select(select), position: position), enclosing: from.scope)
         let outerContext = ExpressionContext(scope: from.scope, clause: "a subquery condition")
         var probeKeys: [BoundExpression] = []
         var buildKeys: [BoundExpression] = []
         for (index, key) in correlation.keys.enumerated() {
-            let (probe, build) = try keyPair(try bind(key.outer, outerContext), .column(1 + index, plan.columns[1 + index].type), at: key.outer.position)
+            let (probe, build) = try keyPair(
+                try bind(key.outer, outerContext), .column(1 + index, plan.columns[1 + index].type),
+                at: key.outer.position)
             probeKeys.append(probe)
             buildKeys.append(build)
         }
         guard !probeKeys.isEmpty else {
-            throw SQLError("a correlated subquery needs an equality between its columns and the enclosing query's (not supported yet without one)", at: position)
+            throw SQLError(
+                "a correlated subquery needs an equality between its columns and the enclosing query's (not supported yet without one)",
+                at: position)
         }
-        let join = SubqueryJoin(plan: plan, kind: .semi, probeKeys: probeKeys, buildKeys: buildKeys, residual: nil, scopeCount: from.scope.entries.count)
-        let entries = plan.columns.map { BindingScope.Entry(qualifier: qualifier, name: $0.name, type: $0.type, hidden: true) }
-        add(ValueJoin(join: join, kind: aggregated ? .left : .single, markNull: nil, position: position, entries: entries), to: &values)
-        let value = Expression.column(qualifier: Identifier(qualifier, at: position), name: Identifier("value", at: position))
+        let join = SubqueryJoin(
+            plan: plan, kind: .semi, probeKeys: probeKeys, buildKeys: buildKeys, residual: nil,
+            scopeCount: from.scope.entries.count)
+        let entries = plan.columns.map {
+            BindingScope.Entry(qualifier: qualifier, name: $0.name, type: $0.type, hidden: true)
+        }
+        add(
+            ValueJoin(
+                join: join, kind: aggregated ? .left : .single, markNull: nil, position: position, entries: entries),
+            to: &values)
+        let value = Expression.column(
+            qualifier: Identifier(qualifier, at: position), name: Identifier("value", at: position))
         guard aggregated, !item.expression.isNullOnNoRows else { return value }
         // The aggregate's value over no rows where the key found no group.
-        let found = Expression.column(qualifier: Identifier(qualifier, at: position), name: Identifier("found", at: position))
+        let found = Expression.column(
+            qualifier: Identifier(qualifier, at: position), name: Identifier("found", at: position))
         let noRows = item.expression.replacing { node in
-            guard case .function(let call) = node, Expression.aggregateNames.contains(call.name.name.lowercased()) else { return nil }
-            return .literal(Literal(call.name.name.lowercased() == "count" ? .number("0") : .null, at: call.name.position))
+            guard case .function(let call) = node, Expression.aggregateNames.contains(call.name.name.lowercased())
+            else { return nil }
+            return .literal(
+                Literal(call.name.name.lowercased() == "count" ? .number("0") : .null, at: call.name.position))
         }
-        return .caseWhen(operand: nil, branches: [CaseBranch(condition: .isNull(found, negated: false, position: position), result: noRows)],
-                         otherwise: value, position: position)
+        return .caseWhen(
+            operand: nil,
+            branches: [CaseBranch(condition: .isNull(found, negated: false, position: position), result: noRows)],
+            otherwise: value, position: position)
     }
 
     /// Applies a block's value joins to its joined FROM, each adding its columns after the
@@ -156,12 +207,17 @@ extension QueryPlanner {
             let scopeCount = value.join.scopeCount
             let map = positions
             let remap: (Int) -> Int = { $0 < scopeCount ? (map[$0] ?? 0) : width + $0 - scopeCount }
-            var specification = HashJoinSpecification(kind: value.kind, probeKeys: value.join.probeKeys.map { $0.remapColumns { map[$0] ?? 0 } },
-                                                      buildKeys: value.join.buildKeys, residual: value.join.residual?.remapColumns(remap))
+            var specification = HashJoinSpecification(
+                kind: value.kind, probeKeys: value.join.probeKeys.map { $0.remapColumns { map[$0] ?? 0 } },
+                buildKeys: value.join.buildKeys, residual: value.join.residual?.remapColumns(remap))
             specification.markNull = value.markNull?.remapColumns(remap)
             specification.position = value.position.offset
-            let columns = current.columns + (value.kind == .mark ? [PlanColumn(name: "mark", type: .boolean)] : value.join.plan.columns)
-            current = node(.hashJoin(probe: current, build: value.join.plan, specification), columns: columns, estimatedRows: current.estimatedRows)
+            let columns =
+                current.columns
+                + (value.kind == .mark ? [PlanColumn(name: "mark", type: .boolean)] : value.join.plan.columns)
+            current = node(
+                .hashJoin(probe: current, build: value.join.plan, specification), columns: columns,
+                estimatedRows: current.estimatedRows)
             for offset in value.entries.indices { positions[added + offset] = width + offset }
             added += value.entries.count
         }

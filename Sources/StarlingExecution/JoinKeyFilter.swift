@@ -31,7 +31,8 @@ struct JoinKeyFilter: Sendable {
         guard case .integers(let values) = keys.data else { return nil }
         var present: [Int64] = []
         present.reserveCapacity(keys.count)
-        var low = Int64.max, high = Int64.min
+        var low = Int64.max
+        var high = Int64.min
         for row in 0..<keys.count where !keys.isNull(row) {
             let key = values[row]
             present.append(key)
@@ -54,8 +55,10 @@ struct JoinKeyFilter: Sendable {
     /// and against zone maps).
     func rangeCondition(type: LogicalType) -> BoundExpression {
         let column = BoundExpression.column(scanColumn, type)
-        return .and([.comparison(.greaterOrEqual, column, .constant(.integer(low), type)),
-                     .comparison(.lessOrEqual, column, .constant(.integer(high), type))])
+        return .and([
+            .comparison(.greaterOrEqual, column, .constant(.integer(low), type)),
+            .comparison(.lessOrEqual, column, .constant(.integer(high), type)),
+        ])
     }
 }
 
@@ -63,22 +66,30 @@ extension QueryExecutor {
     /// Registers, for the scan under `probe` that produces each probe key, the filter of the build
     /// keys in `buildRows`. Only for joins that drop probe rows without a match (inner, semi,
     /// and right: a LEFT join built on its preserved side).
-    func registerJoinFilters(probe: PlanNode, _ specification: HashJoinSpecification, buildRows: Chunk) throws(QueryError) {
+    func registerJoinFilters(probe: PlanNode, _ specification: HashJoinSpecification, buildRows: Chunk)
+        throws(QueryError)
+    {
         let dropsUnmatched: Set<HashJoinSpecification.Kind> = [.inner, .semi, .right]
         guard dropsUnmatched.contains(specification.kind), !specification.buildsProbeSide else { return }
-        try registerFilters(scanning: probe, keys: specification.probeKeys, from: buildRows, keyed: specification.buildKeys)
+        try registerFilters(
+            scanning: probe, keys: specification.probeKeys, from: buildRows, keyed: specification.buildKeys)
     }
 
     /// For a semi or anti join built on its probe side: the built rows' keys filter the scan
     /// under the streaming side, whose rows without a partner mark nothing (TPC-H Q21's EXISTS
     /// over all of lineitem reads only the lines of the orders still in question).
-    func registerMarkingFilters(stream: PlanNode, _ specification: HashJoinSpecification, builtRows: Chunk) throws(QueryError) {
-        try registerFilters(scanning: stream, keys: specification.buildKeys, from: builtRows, keyed: specification.probeKeys)
+    func registerMarkingFilters(stream: PlanNode, _ specification: HashJoinSpecification, builtRows: Chunk)
+        throws(QueryError)
+    {
+        try registerFilters(
+            scanning: stream, keys: specification.buildKeys, from: builtRows, keyed: specification.probeKeys)
     }
 
     /// For each key of `node`'s rows (`keys[i]`) that a scan below produces, that scan's filter
     /// of the values `rows` hold under `rowKeys[i]`.
-    private func registerFilters(scanning node: PlanNode, keys: [BoundExpression], from rows: Chunk, keyed rowKeys: [BoundExpression]) throws(QueryError) {
+    private func registerFilters(
+        scanning node: PlanNode, keys: [BoundExpression], from rows: Chunk, keyed rowKeys: [BoundExpression]
+    ) throws(QueryError) {
         for (key, rowKey) in zip(keys, rowKeys) {
             guard let target = Self.scanColumn(producing: key, in: node) else { continue }
             let values = try ExpressionEvaluator.evaluate(rowKey, rows)
@@ -108,7 +119,8 @@ extension QueryExecutor {
             return scanColumn(producing: .column(column, node.columns[column].type), in: child)
         case .project(let child, let expressions):
             return scanColumn(producing: expressions[column], in: child)
-        case .hashJoin(let probe, _, let specification) where !(specification.buildsProbeSide && !specification.kind.outputsBuild):
+        case .hashJoin(let probe, _, let specification)
+        where !(specification.buildsProbeSide && !specification.kind.outputsBuild):
             guard column < probe.columns.count else { return nil }
             return scanColumn(producing: .column(column, node.columns[column].type), in: probe)
         case .crossJoin(let left, _):

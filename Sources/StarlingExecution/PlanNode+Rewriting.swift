@@ -7,23 +7,31 @@ extension PlanNode {
     /// projections, join keys and residuals, groups, aggregate arguments and filters, sort keys,
     /// a scan's filter, a dimension's conditions). Subqueries' own plans are left alone.
     /// Identifiers, columns and estimates are kept.
-    public func rewritingExpressions(_ transform: (BoundExpression) throws(QueryError) -> BoundExpression) throws(QueryError) -> PlanNode {
+    public func rewritingExpressions(_ transform: (BoundExpression) throws(QueryError) -> BoundExpression)
+        throws(QueryError) -> PlanNode
+    {
         func dimension(_ input: DimensionInput) throws(QueryError) -> DimensionInput {
             guard let predicate = input.predicate else { return input }
-            return DimensionInput(tableName: input.tableName, scan: input.scan, predicate: try transform(predicate), conditionCount: input.conditionCount)
+            return DimensionInput(
+                tableName: input.tableName, scan: input.scan, predicate: try transform(predicate),
+                conditionCount: input.conditionCount)
         }
         let operation: Operator
         switch self.operation {
         case .scan(var scan):
             scan.filter = try scan.filter.map { (filter) throws(QueryError) in try transform(filter) }
-            for index in scan.codeFilters.indices { scan.codeFilters[index].dimension = try dimension(scan.codeFilters[index].dimension) }
+            for index in scan.codeFilters.indices {
+                scan.codeFilters[index].dimension = try dimension(scan.codeFilters[index].dimension)
+            }
             operation = .scan(scan)
         case .rows:
             return self
         case .filter(let child, let predicate):
             operation = .filter(try child.rewritingExpressions(transform), try transform(predicate))
         case .project(let child, let expressions):
-            operation = .project(try child.rewritingExpressions(transform), try expressions.map { (expression) throws(QueryError) in try transform(expression) })
+            operation = .project(
+                try child.rewritingExpressions(transform),
+                try expressions.map { (expression) throws(QueryError) in try transform(expression) })
         case .dimensionJoin(let child, var join):
             join.dimension = try dimension(join.dimension)
             operation = .dimensionJoin(try child.rewritingExpressions(transform), join)
@@ -31,15 +39,23 @@ extension PlanNode {
             join.probeKeys = try join.probeKeys.map { (key) throws(QueryError) in try transform(key) }
             join.buildKeys = try join.buildKeys.map { (key) throws(QueryError) in try transform(key) }
             join.residual = try join.residual.map { (residual) throws(QueryError) in try transform(residual) }
-            operation = .hashJoin(probe: try probe.rewritingExpressions(transform), build: try build.rewritingExpressions(transform), join)
+            operation = .hashJoin(
+                probe: try probe.rewritingExpressions(transform), build: try build.rewritingExpressions(transform), join
+            )
         case .crossJoin(let left, let right):
             operation = .crossJoin(try left.rewritingExpressions(transform), try right.rewritingExpressions(transform))
         case .aggregate(let child, let groups, var aggregates):
             for index in aggregates.indices {
-                aggregates[index].argument = try aggregates[index].argument.map { (argument) throws(QueryError) in try transform(argument) }
-                aggregates[index].filter = try aggregates[index].filter.map { (filter) throws(QueryError) in try transform(filter) }
+                aggregates[index].argument = try aggregates[index].argument.map { (argument) throws(QueryError) in
+                    try transform(argument)
+                }
+                aggregates[index].filter = try aggregates[index].filter.map { (filter) throws(QueryError) in
+                    try transform(filter)
+                }
             }
-            operation = .aggregate(try child.rewritingExpressions(transform), groups: try groups.map { (group) throws(QueryError) in try transform(group) }, aggregates: aggregates)
+            operation = .aggregate(
+                try child.rewritingExpressions(transform),
+                groups: try groups.map { (group) throws(QueryError) in try transform(group) }, aggregates: aggregates)
         case .sort(let child, var keys, let limit):
             for index in keys.indices { keys[index].expression = try transform(keys[index].expression) }
             operation = .sort(try child.rewritingExpressions(transform), keys, limit: limit)
@@ -48,7 +64,8 @@ extension PlanNode {
         case .distinct(let child):
             operation = .distinct(try child.rewritingExpressions(transform))
         case .setOperation(let kind, let all, let left, let right):
-            operation = .setOperation(kind, all: all, try left.rewritingExpressions(transform), try right.rewritingExpressions(transform))
+            operation = .setOperation(
+                kind, all: all, try left.rewritingExpressions(transform), try right.rewritingExpressions(transform))
         }
         return PlanNode(identifier: identifier, operation: operation, columns: columns, estimatedRows: estimatedRows)
     }
@@ -73,27 +90,38 @@ extension PlanNode {
 extension BoundExpression {
     /// The expression with each subquery replaced by what `replacement` makes of it (given the
     /// `inSubquery`'s operand, already replaced, or nil for a scalar or EXISTS subquery).
-    func replacingSubqueries(_ replacement: (SubqueryValue, _ operand: BoundExpression?, _ negated: Bool) throws(QueryError) -> BoundExpression) throws(QueryError) -> BoundExpression {
+    func replacingSubqueries(
+        _ replacement: (SubqueryValue, _ operand: BoundExpression?, _ negated: Bool) throws(QueryError) ->
+            BoundExpression
+    ) throws(QueryError) -> BoundExpression {
         func walk(_ expression: BoundExpression) throws(QueryError) -> BoundExpression {
             switch expression {
             case .subquery(let subquery): return try replacement(subquery, nil, false)
-            case .inSubquery(let operand, let subquery, let negated): return try replacement(subquery, try walk(operand), negated)
+            case .inSubquery(let operand, let subquery, let negated):
+                return try replacement(subquery, try walk(operand), negated)
             case .column, .constant: return expression
-            case .arithmetic(let op, let left, let right, let type): return .arithmetic(op, try walk(left), try walk(right), type)
+            case .arithmetic(let op, let left, let right, let type):
+                return .arithmetic(op, try walk(left), try walk(right), type)
             case .negate(let operand): return .negate(try walk(operand))
             case .comparison(let op, let left, let right): return .comparison(op, try walk(left), try walk(right))
             case .and(let operands): return .and(try operands.map(walk))
             case .or(let operands): return .or(try operands.map(walk))
             case .not(let operand): return .not(try walk(operand))
             case .isNull(let operand, let negated): return .isNull(try walk(operand), negated: negated)
-            case .inList(let operand, let values, let negated): return .inList(try walk(operand), values, negated: negated)
-            case .like(let operand, let pattern, let negated): return .like(try walk(operand), pattern, negated: negated)
+            case .inList(let operand, let values, let negated):
+                return .inList(try walk(operand), values, negated: negated)
+            case .like(let operand, let pattern, let negated):
+                return .like(try walk(operand), pattern, negated: negated)
             case .caseWhen(let branches, let otherwise, let type):
                 var rewritten: [BoundCaseBranch] = []
-                for branch in branches { rewritten.append(BoundCaseBranch(condition: try walk(branch.condition), result: try walk(branch.result))) }
+                for branch in branches {
+                    rewritten.append(
+                        BoundCaseBranch(condition: try walk(branch.condition), result: try walk(branch.result)))
+                }
                 return .caseWhen(rewritten, otherwise: try walk(otherwise), type)
             case .cast(let operand, let type): return .cast(try walk(operand), type)
-            case .function(let function, let arguments, let type): return .function(function, try arguments.map(walk), type)
+            case .function(let function, let arguments, let type):
+                return .function(function, try arguments.map(walk), type)
             }
         }
         guard containsSubquery else { return self }

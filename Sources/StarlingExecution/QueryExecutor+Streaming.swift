@@ -1,8 +1,8 @@
 /// Running a plan into a ``ResultSink``: rows handed on in order, chunk by chunk, as they are made.
 
+import Dispatch
 import StarlingColumns
 import Synchronization
-import Dispatch
 
 extension QueryExecutor {
     /// Rows per chunk handed on from an operator that holds its whole output (a sort, an
@@ -35,7 +35,11 @@ extension QueryExecutor {
             try budget.reserve(input.count * 16, for: limit == nil ? "ORDER_BY" : "TOP_N")
             let order = try Sorter.order(input, keys: keys, limit: limit, control: control)
             let elapsed = monotonicNanoseconds() - began
-            profile.record(node.identifier) { $0.rowsIn += input.count; $0.rowsOut += order.count; $0.nanoseconds += elapsed }
+            profile.record(node.identifier) {
+                $0.rowsIn += input.count
+                $0.rowsOut += order.count
+                $0.nanoseconds += elapsed
+            }
             // Gathered a piece at a time: the sorted copy is never whole.
             var start = 0
             while start < order.count {
@@ -66,7 +70,9 @@ extension QueryExecutor {
 
     /// LIMIT and OFFSET over a stream: the input stops as soon as enough rows came out, so
     /// `LIMIT 10` over a scan reads a row group or two, not the table.
-    func streamLimit(_ node: PlanNode, _ child: PlanNode, limit: Int?, offset: Int, _ emit: (Chunk) throws(QueryError) -> Bool) throws(QueryError) -> Bool {
+    func streamLimit(
+        _ node: PlanNode, _ child: PlanNode, limit: Int?, offset: Int, _ emit: (Chunk) throws(QueryError) -> Bool
+    ) throws(QueryError) -> Bool {
         var skip = offset
         var remaining = limit ?? Int.max
         var produced = 0
@@ -76,14 +82,20 @@ extension QueryExecutor {
         _ = try stream(child) { (chunk) throws(QueryError) -> Bool in
             var piece = chunk
             if skip > 0 {
-                if skip >= piece.count { skip -= piece.count; return true }
+                if skip >= piece.count {
+                    skip -= piece.count
+                    return true
+                }
                 piece = piece.rows(skip..<piece.count)
                 skip = 0
             }
             if piece.count > remaining { piece = piece.rows(0..<remaining) }
             remaining -= piece.count
             produced += piece.count
-            guard try emit(piece) else { consumerStopped = true; return false }
+            guard try emit(piece) else {
+                consumerStopped = true
+                return false
+            }
             return remaining > 0
         }
         return !consumerStopped
@@ -123,7 +135,9 @@ extension QueryExecutor {
                     }
                     delivery.withLock { state in
                         state.filed.updateValue(chunk, forKey: morsel)
-                        while !state.stopped, state.failure == nil, let entry = state.filed.removeValue(forKey: state.next) {
+                        while !state.stopped, state.failure == nil,
+                            let entry = state.filed.removeValue(forKey: state.next)
+                        {
                             state.next += 1
                             guard let rows = entry, rows.count > 0 else { continue }
                             do throws(QueryError) {

@@ -21,7 +21,9 @@ extension QueryExecutor {
                 switch subquery.kind {
                 case .scalar:
                     guard rows.count <= 1 else {
-                        throw QueryError(.invalidData, "a scalar subquery returned more than one row; it must return at most one", position: subquery.position)
+                        throw QueryError(
+                            .invalidData, "a scalar subquery returned more than one row; it must return at most one",
+                            position: subquery.position)
                     }
                     let value = rows.count == 1 ? rows.columns[0].value(at: 0) : .null
                     return .constant(value, subquery.type)
@@ -33,7 +35,9 @@ extension QueryExecutor {
                     let column = rows.columns[0]
                     var seen = Set<Value>()
                     var values: [Value] = []
-                    for row in 0..<rows.count where seen.insert(column.value(at: row)).inserted { values.append(column.value(at: row)) }
+                    for row in 0..<rows.count where seen.insert(column.value(at: row)).inserted {
+                        values.append(column.value(at: row))
+                    }
                     return .inList(operand, values, negated: negated)
                 }
             }
