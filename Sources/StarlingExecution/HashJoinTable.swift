@@ -20,19 +20,32 @@ final class HashJoinTable: @unchecked Sendable {
     private var next: [Int32]
     let keyCount: Int
 
-    init(rows: Chunk, keys: [BoundExpression]) throws(QueryError) {
+    /// Rows inserted between two looks at `control`: a cancelled query stops building within
+    /// one slice (a few milliseconds), not after the whole build side.
+    static let sliceRows = 1 << 20
+
+    init(rows: Chunk, keys: [BoundExpression], control: QueryControl? = nil) throws(QueryError) {
         self.rows = rows
         keyCount = keys.count
         next = [Int32](repeating: -1, count: rows.count)
         let keyVectors = try keys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, rows) }
         if keyVectors.count == 1, case .integers(let values) = keyVectors[0].data {
-            // The batch finds the keys' range itself and goes direct when it is narrow.
+            // The first batch finds the keys' range itself and goes direct when it is narrow.
             let integerIndex = IntegerHashIndex(expected: rows.count)
             var numbers = [Int32](repeating: -1, count: rows.count)
-            values.withUnsafeBufferPointer { values in
-                numbers.withUnsafeMutableBufferPointer { numbers in
-                    integerIndex.findOrInsert(UnsafeBufferPointer(rebasing: values[0..<rows.count]), nulls: keyVectors[0].nulls, into: numbers)
+            let nulls = keyVectors[0].nulls
+            var start = 0
+            while start < rows.count {
+                try control?.check()
+                let end = min(rows.count, start + Self.sliceRows)
+                let sliceNulls = nulls.map { Array($0[start..<end]) }
+                values.withUnsafeBufferPointer { values in
+                    numbers.withUnsafeMutableBufferPointer { numbers in
+                        integerIndex.findOrInsert(UnsafeBufferPointer(rebasing: values[start..<end]), nulls: sliceNulls,
+                                                  into: UnsafeMutableBufferPointer(rebasing: numbers[start..<end]))
+                    }
                 }
+                start = end
             }
             index = .integer(integerIndex)
             chain(numbers, distinct: integerIndex.count)
@@ -42,11 +55,17 @@ final class HashJoinTable: @unchecked Sendable {
             let table = KeyTable(width: width, capacity: rows.count)
             let words = KeyEncoder.encode(keyVectors, count: rows.count, interner: interner, insert: true)
             var numbers = [Int32](repeating: -1, count: rows.count)
-            words.withUnsafeBufferPointer { words in
-                guard let base = words.baseAddress else { return }
-                for row in 0..<rows.count where !KeyEncoder.hasNull(words, start: row * width, columnCount: keys.count) {
-                    numbers[row] = table.findOrInsert(base + row * width)
+            var start = 0
+            while start < rows.count {
+                try control?.check()
+                let end = min(rows.count, start + Self.sliceRows)
+                words.withUnsafeBufferPointer { words in
+                    guard let base = words.baseAddress else { return }
+                    for row in start..<end where !KeyEncoder.hasNull(words, start: row * width, columnCount: keys.count) {
+                        numbers[row] = table.findOrInsert(base + row * width)
+                    }
                 }
+                start = end
             }
             index = .general(table, interner, width: width)
             chain(numbers, distinct: table.count)

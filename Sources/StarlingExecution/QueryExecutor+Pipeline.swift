@@ -56,7 +56,7 @@ extension QueryExecutor {
         case .hashJoin(let probe, let build, let specification):
             let buildRows = Chunk.concatenate(try materializeNonEmpty(build), types: build.types)
             try budget.reserve(buildRows.approximateBytes + buildRows.count * 40, for: "HASH_JOIN")
-            let table = try HashJoinTable(rows: buildRows, keys: specification.buildKeys)
+            let table = try HashJoinTable(rows: buildRows, keys: specification.buildKeys, control: control)
             try registerJoinFilters(probe: probe, specification, buildRows: buildRows)
             let matched = specification.kind == .full || specification.kind == .right ? MatchedRows(count: buildRows.count) : nil
             let probeTypes = probe.types
@@ -301,7 +301,7 @@ extension QueryExecutor {
     func markingSemiJoin(probe: PlanNode, build: PlanNode, _ specification: HashJoinSpecification, identifier: Int) throws(QueryError) -> Chunk {
         let probeRows = Chunk.concatenate(try materializeNonEmpty(probe), types: probe.types)
         try budget.reserve(probeRows.approximateBytes + probeRows.count * 40, for: "HASH_JOIN")
-        let table = try HashJoinTable(rows: probeRows, keys: specification.probeKeys)
+        let table = try HashJoinTable(rows: probeRows, keys: specification.probeKeys, control: control)
         try registerMarkingFilters(stream: build, specification, builtRows: probeRows)
         let matched = MatchedRows(count: probeRows.count)
         let profile = self.profile

@@ -109,4 +109,32 @@ struct IntegerHashIndexTests {
         #expect(buildRows == [1, 3, 0, 4])
         #expect(try table.matchingRows([probe], count: 5) == [0, 1, 4])
     }
+
+    @Test("a build side larger than a slice gives the same matches whichever slice a key is in; a cancelled build stops")
+    func slicedBuild() throws {
+        // Keys narrow in the first slice, then wide, NULLs in both, duplicates across slices.
+        let count = HashJoinTable.sliceRows + 1_000
+        var values: [Value] = (0..<count).map { row in row % 97 == 0 ? .null : .integer(Int64(row < HashJoinTable.sliceRows ? row % 5_000 : row * 1_000)) }
+        values[count - 1] = .integer(42)
+        let build = Chunk(columns: [Vector(type: .bigint, values: values)], count: count)
+        let table = try HashJoinTable(rows: build, keys: [.column(0, .bigint)], control: QueryControl())
+        let probe = Vector(type: .bigint, values: [.integer(42), .integer(Int64(HashJoinTable.sliceRows + 10) * 1_000), .integer(7), .null, .integer(-1)])
+        let (probeRows, _) = try table.probe([probe], count: 5)
+        let expectedFortyTwo = (0..<HashJoinTable.sliceRows).filter { $0 % 97 != 0 && $0 % 5_000 == 42 }.count + 1
+        let expectedSeven = (0..<HashJoinTable.sliceRows).filter { $0 % 97 != 0 && $0 % 5_000 == 7 }.count
+        let counts = Dictionary(grouping: probeRows, by: { $0 }).mapValues(\.count)
+        #expect(counts[0] == expectedFortyTwo)
+        #expect(counts[1] == ((HashJoinTable.sliceRows + 10) % 97 == 0 ? nil : 1))
+        #expect(counts[2] == expectedSeven)
+        #expect(counts[3] == nil && counts[4] == nil)
+
+        let cancelled = QueryControl()
+        cancelled.cancel()
+        do {
+            _ = try HashJoinTable(rows: build, keys: [.column(0, .bigint)], control: cancelled)
+            Issue.record("a cancelled build finished")
+        } catch {
+            #expect(error.kind == .cancelled)
+        }
+    }
 }
