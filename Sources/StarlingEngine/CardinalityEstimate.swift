@@ -21,43 +21,23 @@ enum CardinalityEstimate {
     /// leave, assuming values spread evenly: `o_orderdate` in three months of six and a half
     /// years keeps 4%, not the default ninth. Other conditions take the defaults.
     static func selectivity(of conditions: [BoundExpression], bounds: (Int) -> ClosedRange<Int64>?) -> Double {
-        var spans: [Int: (low: Int64, high: Int64)] = [:]
+        var spans: [Int: (known: ClosedRange<Int64>, low: Int64, high: Int64)] = [:]
         var others: [BoundExpression] = []
         for condition in conditions.flatMap(\.conjuncts) {
-            guard let (column, low, high) = range(condition), let known = bounds(column) else {
+            guard let range = condition.integerRange, let known = spans[range.column]?.known ?? bounds(range.column) else {
                 others.append(condition)
                 continue
             }
-            let current = spans[column] ?? (known.lowerBound, known.upperBound)
-            spans[column] = (max(current.low, low), min(current.high, high))
+            let current = spans[range.column] ?? (known, known.lowerBound, known.upperBound)
+            spans[range.column] = (known, max(current.low, range.low), min(current.high, range.high))
         }
         var share = selectivity(of: others)
-        for (column, span) in spans {
-            guard let known = bounds(column) else { continue }
-            let width = Double(known.upperBound) - Double(known.lowerBound) + 1
+        for span in spans.values {
+            let width = Double(span.known.upperBound) - Double(span.known.lowerBound) + 1
             let kept = span.low > span.high ? 0 : Double(span.high) - Double(span.low) + 1
             share *= max(kept / width, 1e-6)
         }
         return share
-    }
-
-    /// `column op constant` (either way round) on an integer-class column as a closed range.
-    static func range(_ condition: BoundExpression) -> (Int, Int64, Int64)? {
-        guard case .comparison(let op, let left, let right) = condition else { return nil }
-        let column: Int, value: Int64, comparison: ComparisonOperator
-        switch (left, right) {
-        case (.column(let index, _), .constant(.integer(let constant), _)): (column, value, comparison) = (index, constant, op)
-        case (.constant(.integer(let constant), _), .column(let index, _)): (column, value, comparison) = (index, constant, op.swapped)
-        default: return nil
-        }
-        switch comparison {
-        case .equal: return (column, value, value)
-        case .less: return value == .min ? nil : (column, .min, value - 1)
-        case .lessOrEqual: return (column, .min, value)
-        case .greater: return value == .max ? nil : (column, value + 1, .max)
-        case .greaterOrEqual: return (column, value, .max)
-        case .notEqual: return nil
-        }
     }
 
     static func selectivity(of condition: BoundExpression) -> Double {

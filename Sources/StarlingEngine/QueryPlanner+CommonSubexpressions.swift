@@ -82,29 +82,6 @@ extension BoundExpression {
 
     /// The expression with every occurrence of `target` replaced by `replacement`.
     func replacingSubexpression(_ target: BoundExpression, with replacement: BoundExpression) -> BoundExpression {
-        if self == target { return replacement }
-        func go(_ expression: BoundExpression) -> BoundExpression {
-            expression.replacingSubexpression(target, with: replacement)
-        }
-        switch self {
-        case .column, .constant, .subquery: return self
-        case .arithmetic(let op, let left, let right, let type): return .arithmetic(op, go(left), go(right), type)
-        case .negate(let operand): return .negate(go(operand))
-        case .comparison(let op, let left, let right): return .comparison(op, go(left), go(right))
-        case .and(let operands): return .and(operands.map(go))
-        case .or(let operands): return .or(operands.map(go))
-        case .not(let operand): return .not(go(operand))
-        case .isNull(let operand, let negated): return .isNull(go(operand), negated: negated)
-        case .inList(let operand, let values, let negated): return .inList(go(operand), values, negated: negated)
-        case .like(let operand, let pattern, let negated): return .like(go(operand), pattern, negated: negated)
-        case .caseWhen(let branches, let otherwise, let type):
-            return .caseWhen(
-                branches.map { BoundCaseBranch(condition: go($0.condition), result: go($0.result)) },
-                otherwise: go(otherwise), type)
-        case .cast(let operand, let type): return .cast(go(operand), type)
-        case .function(let function, let arguments, let type): return .function(function, arguments.map(go), type)
-        case .inSubquery(let operand, let subquery, let negated):
-            return .inSubquery(go(operand), subquery, negated: negated)
-        }
+        replacing { $0 == target ? replacement : nil }
     }
 }

@@ -78,23 +78,66 @@ public indirect enum BoundExpression: Sendable, Equatable {
 
     /// The same expression with column indices replaced by `mapping[index]`.
     public func remapColumns(_ mapping: (Int) -> Int) -> BoundExpression {
+        replacing { node in
+            if case .column(let index, let type) = node { return .column(mapping(index), type) }
+            return nil
+        }
+    }
+
+    /// The expression with every node for which `transform` answers replaced by that answer
+    /// (its sub-expressions are not visited); other nodes are rebuilt from their rewritten
+    /// sub-expressions. A subquery's own plan is left alone.
+    public func replacing<Failure: Error>(_ transform: (BoundExpression) throws(Failure) -> BoundExpression?) throws(Failure) -> BoundExpression {
+        if let replaced = try transform(self) { return replaced }
+        func go(_ expression: BoundExpression) throws(Failure) -> BoundExpression { try expression.replacing(transform) }
+        func all(_ expressions: [BoundExpression]) throws(Failure) -> [BoundExpression] {
+            var result: [BoundExpression] = []
+            result.reserveCapacity(expressions.count)
+            for expression in expressions { result.append(try go(expression)) }
+            return result
+        }
         switch self {
-        case .column(let index, let type): return .column(mapping(index), type)
-        case .constant, .subquery: return self
-        case .inSubquery(let operand, let subquery, let negated): return .inSubquery(operand.remapColumns(mapping), subquery, negated: negated)
-        case .arithmetic(let op, let left, let right, let type): return .arithmetic(op, left.remapColumns(mapping), right.remapColumns(mapping), type)
-        case .negate(let operand): return .negate(operand.remapColumns(mapping))
-        case .comparison(let op, let left, let right): return .comparison(op, left.remapColumns(mapping), right.remapColumns(mapping))
-        case .and(let operands): return .and(operands.map { $0.remapColumns(mapping) })
-        case .or(let operands): return .or(operands.map { $0.remapColumns(mapping) })
-        case .not(let operand): return .not(operand.remapColumns(mapping))
-        case .isNull(let operand, let negated): return .isNull(operand.remapColumns(mapping), negated: negated)
-        case .inList(let operand, let values, let negated): return .inList(operand.remapColumns(mapping), values, negated: negated)
-        case .like(let operand, let pattern, let negated): return .like(operand.remapColumns(mapping), pattern, negated: negated)
+        case .column, .constant, .subquery: return self
+        case .inSubquery(let operand, let subquery, let negated): return .inSubquery(try go(operand), subquery, negated: negated)
+        case .arithmetic(let op, let left, let right, let type): return .arithmetic(op, try go(left), try go(right), type)
+        case .negate(let operand): return .negate(try go(operand))
+        case .comparison(let op, let left, let right): return .comparison(op, try go(left), try go(right))
+        case .and(let operands): return .and(try all(operands))
+        case .or(let operands): return .or(try all(operands))
+        case .not(let operand): return .not(try go(operand))
+        case .isNull(let operand, let negated): return .isNull(try go(operand), negated: negated)
+        case .inList(let operand, let values, let negated): return .inList(try go(operand), values, negated: negated)
+        case .like(let operand, let pattern, let negated): return .like(try go(operand), pattern, negated: negated)
         case .caseWhen(let branches, let otherwise, let type):
-            return .caseWhen(branches.map { BoundCaseBranch(condition: $0.condition.remapColumns(mapping), result: $0.result.remapColumns(mapping)) }, otherwise: otherwise.remapColumns(mapping), type)
-        case .cast(let operand, let type): return .cast(operand.remapColumns(mapping), type)
-        case .function(let function, let arguments, let type): return .function(function, arguments.map { $0.remapColumns(mapping) }, type)
+            var rewritten: [BoundCaseBranch] = []
+            for branch in branches { rewritten.append(BoundCaseBranch(condition: try go(branch.condition), result: try go(branch.result))) }
+            return .caseWhen(rewritten, otherwise: try go(otherwise), type)
+        case .cast(let operand, let type): return .cast(try go(operand), type)
+        case .function(let function, let arguments, let type): return .function(function, try all(arguments), type)
+        }
+    }
+
+    /// `column op constant` (either way round) with an integer-class constant of the column's
+    /// type, as the column, its type and the closed range of values the condition keeps (`low >
+    /// high` when it keeps none); nil for any other condition, `<>` included.
+    public var integerRange: (column: Int, type: LogicalType, low: Int64, high: Int64)? {
+        guard case .comparison(let op, let left, let right) = self else { return nil }
+        let column: Int, type: LogicalType, constant: Int64, comparison: ComparisonOperator
+        switch (left, right) {
+        case (.column(let index, let columnType), .constant(.integer(let value), let constantType)) where columnType == constantType:
+            (column, type, constant, comparison) = (index, columnType, value, op)
+        case (.constant(.integer(let value), let constantType), .column(let index, let columnType)) where columnType == constantType:
+            (column, type, constant, comparison) = (index, columnType, value, op.swapped)
+        default:
+            return nil
+        }
+        switch comparison {
+        case .equal: return (column, type, constant, constant)
+        case .less: return constant == .min ? (column, type, .max, .min) : (column, type, .min, constant - 1)
+        case .lessOrEqual: return (column, type, .min, constant)
+        case .greater: return constant == .max ? (column, type, .max, .min) : (column, type, constant + 1, .max)
+        case .greaterOrEqual: return (column, type, constant, .max)
+        case .notEqual: return nil
         }
     }
 

@@ -91,40 +91,16 @@ extension BoundExpression {
     /// The expression with each subquery replaced by what `replacement` makes of it (given the
     /// `inSubquery`'s operand, already replaced, or nil for a scalar or EXISTS subquery).
     func replacingSubqueries(
-        _ replacement: (SubqueryValue, _ operand: BoundExpression?, _ negated: Bool) throws(QueryError) ->
-            BoundExpression
+        _ replacement: (SubqueryValue, _ operand: BoundExpression?, _ negated: Bool) throws(QueryError) -> BoundExpression
     ) throws(QueryError) -> BoundExpression {
-        func walk(_ expression: BoundExpression) throws(QueryError) -> BoundExpression {
-            switch expression {
+        guard containsSubquery else { return self }
+        return try replacing { (node) throws(QueryError) -> BoundExpression? in
+            switch node {
             case .subquery(let subquery): return try replacement(subquery, nil, false)
             case .inSubquery(let operand, let subquery, let negated):
-                return try replacement(subquery, try walk(operand), negated)
-            case .column, .constant: return expression
-            case .arithmetic(let op, let left, let right, let type):
-                return .arithmetic(op, try walk(left), try walk(right), type)
-            case .negate(let operand): return .negate(try walk(operand))
-            case .comparison(let op, let left, let right): return .comparison(op, try walk(left), try walk(right))
-            case .and(let operands): return .and(try operands.map(walk))
-            case .or(let operands): return .or(try operands.map(walk))
-            case .not(let operand): return .not(try walk(operand))
-            case .isNull(let operand, let negated): return .isNull(try walk(operand), negated: negated)
-            case .inList(let operand, let values, let negated):
-                return .inList(try walk(operand), values, negated: negated)
-            case .like(let operand, let pattern, let negated):
-                return .like(try walk(operand), pattern, negated: negated)
-            case .caseWhen(let branches, let otherwise, let type):
-                var rewritten: [BoundCaseBranch] = []
-                for branch in branches {
-                    rewritten.append(
-                        BoundCaseBranch(condition: try walk(branch.condition), result: try walk(branch.result)))
-                }
-                return .caseWhen(rewritten, otherwise: try walk(otherwise), type)
-            case .cast(let operand, let type): return .cast(try walk(operand), type)
-            case .function(let function, let arguments, let type):
-                return .function(function, try arguments.map(walk), type)
+                return try replacement(subquery, try operand.replacingSubqueries(replacement), negated)
+            default: return nil
             }
         }
-        guard containsSubquery else { return self }
-        return try walk(self)
     }
 }

@@ -69,26 +69,10 @@ struct ScanFilter: Sendable {
 
     /// `conjunct` as a closed range on a stored integer-class scan column, when it is one.
     static func range(_ conjunct: BoundExpression, columns: [ScanColumn]) -> (Int, Int64, Int64)? {
-        guard case .comparison(let op, let left, let right) = conjunct else { return nil }
-        let column: Int, type: LogicalType, constant: Int64, comparison: ComparisonOperator
-        switch (left, right) {
-        case (.column(let index, let columnType), .constant(.integer(let value), let constantType)) where columnType == constantType:
-            (column, type, constant, comparison) = (index, columnType, value, op)
-        case (.constant(.integer(let value), let constantType), .column(let index, let columnType)) where columnType == constantType:
-            (column, type, constant, comparison) = (index, columnType, value, op.swapped)
-        default:
-            return nil
-        }
-        guard columns.indices.contains(column), case .stored = columns[column].mode, columns[column].type == type,
+        guard let (column, type, low, high) = conjunct.integerRange, columns.indices.contains(column),
+              case .stored = columns[column].mode, columns[column].type == type,
               type.physicalType.isInteger, type.physicalType != .boolean else { return nil }
-        switch comparison {
-        case .equal: return (column, constant, constant)
-        case .less: return constant == .min ? (column, .max, .min) : (column, .min, constant - 1)
-        case .lessOrEqual: return (column, .min, constant)
-        case .greater: return constant == .max ? (column, .max, .min) : (column, constant + 1, .max)
-        case .greaterOrEqual: return (column, constant, .max)
-        case .notEqual: return nil
-        }
+        return (column, low, high)
     }
 
     /// The share of rows in `minimum ... maximum` (a chunk's zone map) that a range keeps,
