@@ -14,6 +14,8 @@ final class PrintingSink: ResultSink {
     /// Called once, before the first text of each result (the shell stops its progress line).
     var onFirstOutput: (() -> Void)?
     private(set) var columns: [PlanColumn] = []
+    /// The printer's per-result column labels (the `line` format's aligned names).
+    private var labels: [String] = []
     /// Rows of the current result so far.
     private(set) var rowCount = 0
     /// Rows of every result so far (the shell's timer line).
@@ -41,6 +43,7 @@ final class PrintingSink: ResultSink {
 
     func begin(_ columns: [PlanColumn]) {
         self.columns = columns
+        labels = printer.labels(columns)
         rowCount = 0
         started = false
         head = []
@@ -63,7 +66,7 @@ final class PrintingSink: ResultSink {
         while start < rows.count {
             let end = min(rows.count, start + ResultPrinter.batchRows)
             var piece = rowCount == 0 && start == 0 ? printer.opening(columns) : ""
-            for row in start..<end { piece += printer.line(rows, row, index: rowCount + row, columns: columns) }
+            for row in start..<end { piece += printer.line(rows, row, index: rowCount + row, columns: columns, labels: labels) }
             output(piece)
             start = end
         }

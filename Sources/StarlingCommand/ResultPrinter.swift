@@ -58,7 +58,15 @@ struct ResultPrinter {
     }
 
     /// The text of row `row` of `rows`, the `index`-th row of the whole result (not for tables).
-    func line(_ rows: Chunk, _ row: Int, index: Int, columns: [PlanColumn]) -> String {
+    /// The `line` format's column names, right-aligned to the longest (none for other formats):
+    /// made once per result, passed to ``line(_:_:index:columns:labels:)`` for every row.
+    func labels(_ columns: [PlanColumn]) -> [String] {
+        guard format == .line else { return [] }
+        let width = columns.map(\.name.count).max() ?? 0
+        return columns.map { String(repeating: " ", count: width - $0.name.count) + $0.name }
+    }
+
+    func line(_ rows: Chunk, _ row: Int, index: Int, columns: [PlanColumn], labels: [String]) -> String {
         func cell(_ column: Int) -> Value { rows.columns[column].value(at: row) }
         switch format {
         case .csv, .tsv:
@@ -79,11 +87,9 @@ struct ResultPrinter {
             }.joined(separator: " | ") + " |\n"
         case .line:
             // One `name = value` line per column, names right-aligned; a blank line between rows.
-            let width = columns.map(\.name.count).max() ?? 0
             return (index > 0 ? "\n" : "") + columns.indices.map { column in
                 let value = cell(column)
-                let name = String(repeating: " ", count: width - columns[column].name.count) + columns[column].name
-                return name + " = " + (value.isNull ? "NULL" : value.formatted(as: columns[column].type)) + "\n"
+                return labels[column] + " = " + (value.isNull ? "NULL" : value.formatted(as: columns[column].type)) + "\n"
             }.joined()
         case .table:
             return ""

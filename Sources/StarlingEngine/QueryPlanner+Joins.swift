@@ -159,8 +159,13 @@ extension QueryPlanner {
         }
         // A star-joined leaf has no plan of its own to filter: its subquery joins wait for it.
         for step in steps where step.star != nil { pendingJoins += leafJoins.removeValue(forKey: step.leaf) ?? [] }
-        var result = try leafPlan(from, start, required: required, filters: leafFilters[start], codeColumns: codeColumns[start] ?? [:])
-        result.node = applySubqueryJoins(leafJoins[start] ?? [], to: result.node, positions: result.positions)
+        // A scanned leaf's own plan: its scan, then the subquery joins that filter it alone.
+        func scannedLeaf(_ leaf: Int) throws(SQLError) -> PartialPlan {
+            var plan = try leafPlan(from, leaf, required: required, filters: leafFilters[leaf], codeColumns: codeColumns[leaf] ?? [:])
+            plan.node = applySubqueryJoins(leafJoins[leaf] ?? [], to: plan.node, positions: plan.positions)
+            return plan
+        }
+        var result = try scannedLeaf(start)
         var pending = residuals
         var done: Set<Int> = [start]
         result = applyResiduals(result, &pending, done: done, from: from)
@@ -177,8 +182,7 @@ extension QueryPlanner {
                 let plan = try dimensionPlan(from, leaf, columns: dimensionColumns, filters: leafFilters[leaf], cache: &dimensionPlans)
                 result = try starJoin(result, from: from, dimensionLeaf: leaf, codePosition: codePosition, required: required, dimension: plan)
             } else {
-                var right = try leafPlan(from, leaf, required: required, filters: leafFilters[leaf], codeColumns: codeColumns[leaf] ?? [:])
-                right.node = applySubqueryJoins(leafJoins[leaf] ?? [], to: right.node, positions: right.positions)
+                var right = try scannedLeaf(leaf)
                 var group: Set<Int> = [leaf]
                 for later in steps.indices.dropFirst(index + 1) where steps[later].star == nil && !gatheredSteps.contains(later) {
                     let next = steps[later]
@@ -186,9 +190,7 @@ extension QueryPlanner {
                         group.contains(edges[edge].leftLeaf) || group.contains(edges[edge].rightLeaf)
                     }
                     guard hangs else { continue }
-                    var nextPlan = try leafPlan(from, next.leaf, required: required, filters: leafFilters[next.leaf], codeColumns: codeColumns[next.leaf] ?? [:])
-                    nextPlan.node = applySubqueryJoins(leafJoins[next.leaf] ?? [], to: nextPlan.node, positions: nextPlan.positions)
-                    right = hashJoin(right, nextPlan, edges: next.edges.map { edges[$0] }, rightLeaf: next.leaf, leafTableRows: originalFrom.leaves[next.leaf].estimatedRows)
+                    right = hashJoin(right, try scannedLeaf(next.leaf), edges: next.edges.map { edges[$0] }, rightLeaf: next.leaf, leafTableRows: originalFrom.leaves[next.leaf].estimatedRows)
                     group.insert(next.leaf)
                     gatheredSteps.insert(later)
                 }

@@ -65,7 +65,7 @@ final class Accumulator {
             return true
         }
         let allUsed = argument?.nulls == nil && included == nil
-        if let histogram, allUsed, specification.distinct == false, specification.function != .min, specification.function != .max,
+        if let histogram, allUsed, !specification.distinct, specification.function != .min, specification.function != .max,
            argumentShape == .integer || argumentShape == .none {
             if let argument, case .integers(let values) = argument.data {
                 try sumIntegers(values, groups: groups)
@@ -76,7 +76,7 @@ final class Accumulator {
             return
         }
         if specification.function == .countStar || (specification.function == .count && !specification.distinct) {
-            if argument?.nulls == nil && included == nil {
+            if allUsed {
                 groups.withUnsafeBufferPointer { groups in
                     counts.withUnsafeMutableBufferPointer { counts in
                         for row in 0..<count { counts[Int(groups[row])] += 1 }
@@ -92,14 +92,13 @@ final class Accumulator {
             try updateDistinct(distinctPairs, groups: groups, argument: argument, use: use)
             return
         }
-        let allRows = argument.nulls == nil && included == nil
         switch argument.data {
         case .integers(let values):
-            try updateIntegers(values, groups: groups, allRows: allRows, use: use)
+            try updateIntegers(values, groups: groups, allRows: allUsed, use: use)
         case .booleans(let values):
-            try updateIntegers(values.map { $0 ? 1 : 0 }, groups: groups, allRows: allRows, use: use)
+            try updateIntegers(values.map { $0 ? 1 : 0 }, groups: groups, allRows: allUsed, use: use)
         case .doubles(let values):
-            for row in 0..<count where allRows || use(row) {
+            for row in 0..<count where allUsed || use(row) {
                 let group = Int(groups[row])
                 let value = values[row]
                 switch specification.function {
@@ -111,7 +110,7 @@ final class Accumulator {
                 counts[group] += 1
             }
         case .strings, .dictionary:
-            for row in 0..<count where allRows || use(row) {
+            for row in 0..<count where allUsed || use(row) {
                 let group = Int(groups[row])
                 let bytes = argument.stringBytes(at: row)
                 if let current = strings[group] {

@@ -19,6 +19,8 @@ final class HashJoinTable: @unchecked Sendable {
     private var heads: [Int32] = []
     private var next: [Int32]
     let keyCount: Int
+    /// The build rows' keys, evaluated once (the join's key filters read them too).
+    let keyVectors: [Vector]
 
     /// Rows inserted between two looks at `control`: a cancelled query stops building within
     /// one slice (a few milliseconds), not after the whole build side.
@@ -29,6 +31,7 @@ final class HashJoinTable: @unchecked Sendable {
         keyCount = keys.count
         next = [Int32](repeating: -1, count: rows.count)
         let keyVectors = try keys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, rows) }
+        self.keyVectors = keyVectors
         if keyVectors.count == 1, case .integers(let values) = keyVectors[0].data {
             // The first batch finds the keys' range itself and goes direct when it is narrow.
             let integerIndex = IntegerHashIndex(expected: rows.count)

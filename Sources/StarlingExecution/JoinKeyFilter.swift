@@ -63,37 +63,29 @@ struct JoinKeyFilter: Sendable {
 }
 
 extension QueryExecutor {
-    /// Registers, for the scan under `probe` that produces each probe key, the filter of the build
-    /// keys in `buildRows`. Only for joins that drop probe rows without a match (inner, semi,
+    /// Registers, for the scan under `probe` that produces each probe key, the filter of the
+    /// build keys in `table`. Only for joins that drop probe rows without a match (inner, semi,
     /// and right: a LEFT join built on its preserved side).
-    func registerJoinFilters(probe: PlanNode, _ specification: HashJoinSpecification, buildRows: Chunk)
-        throws(QueryError)
-    {
+    func registerJoinFilters(probe: PlanNode, _ specification: HashJoinSpecification, table: HashJoinTable) {
         let dropsUnmatched: Set<HashJoinSpecification.Kind> = [.inner, .semi, .right]
         guard dropsUnmatched.contains(specification.kind), !specification.buildsProbeSide else { return }
-        try registerFilters(
-            scanning: probe, keys: specification.probeKeys, from: buildRows, keyed: specification.buildKeys)
+        registerFilters(scanning: probe, keys: specification.probeKeys, values: table.keyVectors)
     }
 
-    /// For a semi or anti join built on its probe side: the built rows' keys filter the scan
-    /// under the streaming side, whose rows without a partner mark nothing (TPC-H Q21's EXISTS
-    /// over all of lineitem reads only the lines of the orders still in question).
-    func registerMarkingFilters(stream: PlanNode, _ specification: HashJoinSpecification, builtRows: Chunk)
-        throws(QueryError)
-    {
-        try registerFilters(
-            scanning: stream, keys: specification.buildKeys, from: builtRows, keyed: specification.probeKeys)
+    /// For a semi or anti join built on its probe side: the built rows' keys (in `table`)
+    /// filter the scan under the streaming side, whose rows without a partner mark nothing
+    /// (TPC-H Q21's EXISTS over all of lineitem reads only the lines of the orders still in
+    /// question).
+    func registerMarkingFilters(stream: PlanNode, _ specification: HashJoinSpecification, table: HashJoinTable) {
+        registerFilters(scanning: stream, keys: specification.buildKeys, values: table.keyVectors)
     }
 
     /// For each key of `node`'s rows (`keys[i]`) that a scan below produces, that scan's filter
-    /// of the values `rows` hold under `rowKeys[i]`.
-    private func registerFilters(
-        scanning node: PlanNode, keys: [BoundExpression], from rows: Chunk, keyed rowKeys: [BoundExpression]
-    ) throws(QueryError) {
-        for (key, rowKey) in zip(keys, rowKeys) {
-            guard let target = Self.scanColumn(producing: key, in: node) else { continue }
-            let values = try ExpressionEvaluator.evaluate(rowKey, rows)
-            guard let filter = JoinKeyFilter(scanColumn: target.column, keys: values) else { continue }
+    /// of the built keys `values[i]`.
+    private func registerFilters(scanning node: PlanNode, keys: [BoundExpression], values: [Vector]) {
+        for (key, keyValues) in zip(keys, values) {
+            guard let target = Self.scanColumn(producing: key, in: node),
+                  let filter = JoinKeyFilter(scanColumn: target.column, keys: keyValues) else { continue }
             joinFilters.withLock { $0[target.scan, default: []].append(filter) }
         }
     }

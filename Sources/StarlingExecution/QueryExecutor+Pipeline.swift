@@ -57,7 +57,7 @@ extension QueryExecutor {
             let buildRows = Chunk.concatenate(try materializeNonEmpty(build), types: build.types)
             try budget.reserve(buildRows.approximateBytes + buildRows.count * 40, for: "HASH_JOIN")
             let table = try HashJoinTable(rows: buildRows, keys: specification.buildKeys, control: control)
-            try registerJoinFilters(probe: probe, specification, buildRows: buildRows)
+            registerJoinFilters(probe: probe, specification, table: table)
             let matched = specification.kind == .full || specification.kind == .right ? MatchedRows(count: buildRows.count) : nil
             let probeTypes = probe.types
             var pipeline = try stream(probe, identifier) { (chunk) throws(QueryError) -> Chunk in
@@ -302,7 +302,7 @@ extension QueryExecutor {
         let probeRows = Chunk.concatenate(try materializeNonEmpty(probe), types: probe.types)
         try budget.reserve(probeRows.approximateBytes + probeRows.count * 40, for: "HASH_JOIN")
         let table = try HashJoinTable(rows: probeRows, keys: specification.probeKeys, control: control)
-        try registerMarkingFilters(stream: build, specification, builtRows: probeRows)
+        registerMarkingFilters(stream: build, specification, table: table)
         let matched = MatchedRows(count: probeRows.count)
         let profile = self.profile
         try runParallel(try pipeline(build)) { (chunk, _, _) throws(QueryError) in

@@ -30,16 +30,7 @@ extension QueryExecutor {
         case .limit(let child, let limit, let offset):
             return try streamLimit(node, child, limit: limit, offset: offset, emit)
         case .sort(let child, let keys, let limit):
-            let input = Chunk.concatenate(try materializeNonEmpty(child), types: child.types)
-            let began = monotonicNanoseconds()
-            try budget.reserve(input.count * 16, for: limit == nil ? "ORDER_BY" : "TOP_N")
-            let order = try Sorter.order(input, keys: keys, limit: limit, control: control)
-            let elapsed = monotonicNanoseconds() - began
-            profile.record(node.identifier) {
-                $0.rowsIn += input.count
-                $0.rowsOut += order.count
-                $0.nanoseconds += elapsed
-            }
+            let (input, order) = try sorted(node, child, keys: keys, limit: limit)
             // Gathered a piece at a time: the sorted copy is never whole.
             var start = 0
             while start < order.count {
@@ -54,6 +45,22 @@ extension QueryExecutor {
             }
             return true
         }
+    }
+
+    /// The rows of a sort node's input and their order (the first `limit` only, for a top-N),
+    /// timed and counted as the node.
+    func sorted(_ node: PlanNode, _ child: PlanNode, keys: [SortKey], limit: Int?) throws(QueryError) -> (input: Chunk, order: [Int32]) {
+        let input = Chunk.concatenate(try materializeNonEmpty(child), types: child.types)
+        let began = monotonicNanoseconds()
+        try budget.reserve(input.count * 16, for: limit == nil ? "ORDER_BY" : "TOP_N")
+        let order = try Sorter.order(input, keys: keys, limit: limit, control: control)
+        let elapsed = monotonicNanoseconds() - began
+        profile.record(node.identifier) {
+            $0.rowsIn += input.count
+            $0.rowsOut += order.count
+            $0.nanoseconds += elapsed
+        }
+        return (input, order)
     }
 
     /// `chunk` handed on in pieces of at most ``outputChunkRows``.

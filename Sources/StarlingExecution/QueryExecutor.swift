@@ -73,14 +73,8 @@ public final class QueryExecutor: @unchecked Sendable {
             profile.record(node.identifier) { $0.rowsOut += result.count; $0.nanoseconds += elapsed }
             return [result]
         case .sort(let child, let keys, let limit):
-            let input = Chunk.concatenate(try materializeNonEmpty(child), types: child.types)
-            let began = monotonicNanoseconds()
-            try budget.reserve(input.count * 16, for: limit == nil ? "ORDER_BY" : "TOP_N")
-            let order = try Sorter.order(input, keys: keys, limit: limit, control: control)
-            let result = input.gather(order)
-            let elapsed = monotonicNanoseconds() - began
-            profile.record(node.identifier) { $0.rowsIn += input.count; $0.rowsOut += result.count; $0.nanoseconds += elapsed }
-            return [result]
+            let (input, order) = try sorted(node, child, keys: keys, limit: limit)
+            return [input.gather(order)]
         case .limit(let child, let limit, let offset):
             var output: [Chunk] = []
             _ = try streamLimit(node, child, limit: limit, offset: offset) { (chunk) throws(QueryError) -> Bool in

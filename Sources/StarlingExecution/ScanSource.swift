@@ -11,8 +11,9 @@ final class ScanSource: @unchecked Sendable {
     let readers: [SegmentReader]
     /// (segment, row group) pairs.
     let morsels: [(segment: Int, rowGroup: Int)]
-    /// The star-join conditions: the row-code column, which codes qualify, and the same as a
-    /// bitmap (`read` orders them per row group).
+    /// The code tests: a star join's row-code column with the bitmap of codes its dimension lets
+    /// through, or a join key's column with the bitmap of build keys (`read` orders them per row
+    /// group).
     let codeFilters: [(scanColumn: Int, codes: CodeBitmap)]
     /// Per reference column shown as its dimension's key: the keys in row-code order.
     let referenceKeys: [Int: Vector]
@@ -25,8 +26,8 @@ final class ScanSource: @unchecked Sendable {
     let keyedValues: [Int: [Int: (map: KeyedValues, path: String)]]
 
     /// Opens the scan's segments; `dimension` reads the dimensions its star-join conditions and
-    /// reference keys name.
-    /// `joinFilters` are the build keys of hash joins above whose probe keys this scan produces.
+    /// reference keys name; `joinFilters` are the build keys of hash joins above whose probe
+    /// keys this scan produces.
     init(_ specification: ScanSpecification, warehouse: Warehouse, threads: Int, joinFilters: [JoinKeyFilter] = [],
          dimension: (DimensionInput) throws(QueryError) -> LoadedDimension) throws(QueryError) {
         self.specification = specification

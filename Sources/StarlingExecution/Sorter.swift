@@ -28,8 +28,18 @@ enum Sorter {
             }
             prepared.append((values, vector.nulls, key.descending, key.nullsFirst))
         }
-        var indices = (0..<count).map { Int32($0) }
-        let comparator: (Int32, Int32) -> Bool = { left, right in
+        if let limit, isTopN {
+            return topN((0..<count).map { Int32($0) }, limit: limit, by: comparator(prepared))
+        }
+        var indices = try sortedNormalized(prepared, count: count, control: control)
+        if let limit, limit < indices.count { indices.removeSubrange(limit...) }
+        return indices
+    }
+
+    /// The order of two rows under `prepared` keys, ties broken by row number: the top-N's
+    /// comparison, which looks at few rows (the full sort compares normalized keys instead).
+    static func comparator(_ prepared: [(values: KeyValues, nulls: [Bool]?, descending: Bool, nullsFirst: Bool)]) -> (Int32, Int32) -> Bool {
+        { left, right in
             let l = Int(left), r = Int(right)
             for key in prepared {
                 let leftNull = key.nulls?[l] ?? false
@@ -48,12 +58,6 @@ enum Sorter {
             }
             return left < right
         }
-        if let limit, isTopN {
-            return topN(indices, limit: limit, by: comparator)
-        }
-        indices = try sortedNormalized(prepared, count: count, control: control)
-        if let limit, limit < indices.count { indices.removeSubrange(limit...) }
-        return indices
     }
 
     /// One key as numbers whose signed order is the wanted order (descending keys negated
