@@ -160,6 +160,8 @@ class Generator:
 
     def table_sql(self, table):
         """The table's name, or sometimes a derived table with the same columns."""
+        if self.chance(0.08):
+            return self.shaped_derived(table)
         if self.chance(0.06):
             alias = self.alias("x")
             condition = self.simple(Scope([(alias, table)]))
@@ -169,6 +171,42 @@ class Generator:
             distinct = "DISTINCT " if self.chance(0.3) else ""
             return f"(SELECT {distinct}* FROM {table} {alias} WHERE {condition})"
         return table
+
+    def shaped_derived(self, table):
+        """A derived table with the table's column names, through an operator that conditions
+        from the enclosing query may be pushed into (or, for LIMIT, must not be): a computed
+        projection, GROUP BY, a set operation, a LEFT JOIN, DISTINCT, a top-N."""
+        r = self.rng
+        names = [name for name, _ in TABLES[table]]
+        value = names[1]
+        alias = self.alias("x")
+        scope = Scope([(alias, table)])
+        shape = r.choice(["project", "group", "setop", "left", "topn", "nested"])
+        if shape == "project":
+            items = [f"{alias}.k", r.choice([f"{alias}.{value} + 1", f"coalesce({alias}.{value}, 0)", f"-{alias}.{value}"]),
+                     r.choice([f"upper({alias}.s)", f"{alias}.s", f"{alias}.s || 'x'"]), f"{alias}.d"]
+            select = ", ".join(f"{item} AS {name}" for item, name in zip(items, names))
+            return f"(SELECT {select} FROM {table} {alias} WHERE {self.simple(scope)})"
+        if shape == "group":
+            having = " HAVING count(*) > 1" if self.chance(0.3) else ""
+            return (f"(SELECT {alias}.k AS k, max({alias}.{value}) AS {value}, min({alias}.s) AS s, "
+                    f"max({alias}.d) AS d FROM {table} {alias} GROUP BY {alias}.k{having})")
+        if shape == "setop":
+            other = self.alias("x")
+            op = r.choice(["UNION ALL", "UNION", "EXCEPT", "INTERSECT", "EXCEPT ALL", "INTERSECT ALL"])
+            return (f"(SELECT * FROM {table} {alias} WHERE {self.simple(scope)} {op} "
+                    f"SELECT * FROM {table} {other} WHERE {self.simple(Scope([(other, table)]))})")
+        if shape == "left":
+            other_table = self.table()
+            other = self.alias("x")
+            return (f"(SELECT {alias}.k AS k, {alias}.{value} AS {value}, {other}.s AS s, {alias}.d AS d "
+                    f"FROM {table} {alias} LEFT JOIN {other_table} {other} ON {alias}.k = {other}.k "
+                    f"AND {self.simple(Scope([(other, other_table)]))})")
+        if shape == "topn":
+            order = ", ".join(f"{n} {r.choice(['ASC', 'DESC'])}" for n in names)
+            return f"(SELECT * FROM {table} ORDER BY {order} LIMIT {r.randint(1, 30)})"
+        inner = self.shaped_derived(table)
+        return f"(SELECT DISTINCT * FROM {inner} {alias} WHERE {self.simple(scope)})"
 
     # -- constants and simple conditions
 

@@ -41,4 +41,14 @@ struct BindingScope {
         let place = qualifier.map { " in table \($0.name)" } ?? ""
         return SQLError("column \"\(name.name)\" does not exist\(place)", at: name.position, hint: hint)
     }
+
+    /// The columns' names for EXPLAIN, qualified where a name occurs twice.
+    var displayNames: [String] {
+        var counts: [String: Int] = [:]
+        for entry in entries { counts[entry.name, default: 0] += 1 }
+        return entries.map { entry in
+            guard counts[entry.name, default: 0] > 1, let qualifier = entry.qualifier else { return entry.name }
+            return qualifier + "." + entry.name
+        }
+    }
 }

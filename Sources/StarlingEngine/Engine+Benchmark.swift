@@ -31,7 +31,7 @@ extension Engine {
             let started = DispatchClock.now()
             let catalog = try warehouse.catalog()
             let planner = planner(catalog)
-            let plan = planner.pruned(try planner.plan(query))
+            let plan = try planner.physicalPlan(query)
             let profile = ExecutionProfile()
             let result = try planner.executor(profile: profile).execute(plan)
             let elapsed = DispatchClock.now() - started

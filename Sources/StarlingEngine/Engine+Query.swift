@@ -26,15 +26,17 @@ extension Engine {
     func runQuery(_ query: Query, into sink: ResultSink) throws {
         let catalog = try warehouse.catalog()
         let planner = planner(catalog)
-        let plan = planner.pruned(try planner.plan(query))
+        let plan = try planner.physicalPlan(query)
         try planner.executor().run(plan, into: sink)
     }
 
-    /// `EXPLAIN`: the plan as text; `EXPLAIN ANALYZE`: run it and add what each operator did.
+    /// `EXPLAIN`: the optimized logical plan and the physical plan as text, read from the
+    /// catalog alone; `EXPLAIN ANALYZE`: run it and add what each physical operator did.
     func explain(_ query: Query, analyze: Bool, into sink: ResultSink) throws {
         let catalog = try warehouse.catalog()
         let planner = planner(catalog)
-        let plan = planner.pruned(try planner.plan(query))
+        let logical = planner.optimize(try planner.plan(query))
+        let plan = try planner.physical(logical)
         var profile: ExecutionProfile?
         var total: UInt64 = 0
         if analyze {
@@ -44,7 +46,8 @@ extension Engine {
             total = DispatchClock.now() - started
             profile = recorder
         }
-        var lines = PlanExplainer.lines(plan, profile: profile)
+        var lines = ["Logical plan (optimized):"] + LogicalPlanExplainer.lines(logical)
+        lines += ["", "Physical plan:"] + PlanExplainer.lines(plan, profile: profile)
         if analyze { lines.append("Total: \(PlanExplainer.duration(total))") }
         let vector = Vector(type: .varchar, values: lines.map(Value.string))
         try sink.start([PlanColumn(name: "plan", type: .varchar)])
@@ -61,12 +64,13 @@ extension Engine {
         }
         let targets = try Self.insertTargets(insert.columns, in: table)
         let planner = planner(transaction.catalog)
-        let plan = planner.pruned(try planner.plan(insert.query))
+        let logical = planner.optimize(try planner.plan(insert.query))
+        let plan = try planner.physical(logical)
         guard plan.columns.count == targets.count else {
             throw SQLError("the query returns \(plan.columns.count) columns but \(targets.count) are being filled", at: insert.query.position)
         }
         let result = try planner.executor().execute(plan)
-        let nullColumns = planner.nullColumns(plan)
+        let nullColumns = logical.nullColumns
         var converted: [Vector] = []
         for (index, target) in targets.enumerated() {
             let column = table.columns[target]
@@ -96,7 +100,7 @@ extension Engine {
             throw SQLError("table \"\(create.name.name)\" already exists", at: create.name.position)
         }
         let planner = planner(transaction.catalog)
-        let plan = planner.pruned(try planner.plan(create.query))
+        let plan = try planner.physicalPlan(create.query)
         let result = try planner.executor().execute(plan)
         var seen = Set<String>()
         let columns = plan.columns.map { column in

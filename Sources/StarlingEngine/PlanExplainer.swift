@@ -44,23 +44,27 @@ enum PlanExplainer {
 
     static func describe(_ node: PlanNode) -> String {
         let names = node.columns.map(\.name)
+        let input = ExpressionText(names: node.children.first?.columns.map(\.name) ?? [])
         switch node.operation {
         case .scan(let scan):
             var text = "SCAN \(scan.table.name) columns: \(scan.columns.map(\.name).joined(separator: ", "))"
-            if scan.filter != nil { text += " filter" }
+            if let filter = scan.filter { text += " filter: " + ExpressionText(names: scan.columns.map(\.name))(filter) }
             if !scan.zonePredicates.isEmpty { text += " zone maps: \(scan.zonePredicates.count)" }
             text += " segments: \(scan.segments.count) of \(scan.segments.count + scan.segmentsSkipped)"
             return text
         case .rows(let chunks): return "ROWS \(chunks.reduce(0) { $0 + $1.count })"
-        case .filter: return "FILTER"
+        case .filter(_, let predicate): return "FILTER " + input(predicate)
         case .project: return "PROJECT \(names.joined(separator: ", "))"
         case .dimensionJoin(_, let join):
             let conditions = join.dimension.conditionCount
             let filter = conditions == 0 ? "" : " (dimension filter: \(conditions) condition\(conditions == 1 ? "" : "s"))"
             return "STAR JOIN \(join.dimension.tableName) by row code" + (join.keepUnmatched ? ", keeping unmatched rows" : "") + filter
-        case .hashJoin(_, _, let join):
-            let build = join.buildsProbeSide ? "build: first input, the second marks its matches" : "build: second input"
-            return "HASH JOIN \(join.kind.rawValue) on \(join.probeKeys.count) key\(join.probeKeys.count == 1 ? "" : "s") (\(build))"
+        case .hashJoin(let probe, let build, let join):
+            let side = join.buildsProbeSide ? "build: first input, the second marks its matches" : "build: second input"
+            let probeText = ExpressionText(names: probe.columns.map(\.name))
+            let buildText = ExpressionText(names: build.columns.map(\.name))
+            let keys = zip(join.probeKeys, join.buildKeys).map { probeText($0) + " = " + buildText($1) }
+            return "HASH JOIN \(join.kind.rawValue) on \(keys.joined(separator: " AND ")) (\(side))"
         case .crossJoin: return "CROSS PRODUCT"
         case .aggregate(_, let groups, let aggregates):
             return "HASH AGGREGATE groups: \(groups.count) aggregates: \(aggregates.map(\.function.rawValue).joined(separator: ", "))"

@@ -9,8 +9,9 @@ extension QueryPlanner {
     /// aggregate computes each such subexpression once per chunk, and the aggregate reads it as a
     /// column. Larger shared expressions are taken first; the projection passes on the input's
     /// columns too. Returns the inputs unchanged when nothing is shared.
-    func extractCommonSubexpressions(_ input: PlanNode, groups: [BoundExpression], aggregates: [AggregateSpecification])
-        -> (input: PlanNode, groups: [BoundExpression], aggregates: [AggregateSpecification])
+    func extractCommonSubexpressions(
+        _ input: LogicalOperator, groups: [BoundExpression], aggregates: [AggregateSpecification]
+    ) -> (input: LogicalOperator, groups: [BoundExpression], aggregates: [AggregateSpecification])
     {
         var roots = groups
         for aggregate in aggregates {
@@ -30,7 +31,8 @@ extension QueryPlanner {
         let columns =
             input.columns
             + shared.enumerated().map { PlanColumn(name: "common\($0.offset + 1)", type: $0.element.type) }
-        let projection = node(.project(input, passed + shared), columns: columns, estimatedRows: input.estimatedRows)
+        let projection = LogicalOperator(
+            .projection(input, passed + shared), columns: columns, estimatedRows: input.estimatedRows)
         var index = 0
         func nextRoot() -> BoundExpression {
             defer { index += 1 }

@@ -64,29 +64,30 @@ extension QueryPlanner {
             return negated ? .not(.or(equalities)) : .or(equalities)
         case .inSubquery(let value, let query, let negated, let position):
             let bound = try bind(value, context)
-            let plan = try subqueryPlan(query, enclosing: context.scope)
+            let plan = try planNested(query, enclosing: context.scope)
             guard plan.columns.count == 1 else {
                 throw SQLError("the subquery in IN returns \(plan.columns.count) columns; it must return one", at: position)
             }
-            let nulls = nullColumns(plan)
+            let nulls = plan.nullColumns
             guard let type = nulls.isEmpty ? TypeRules.common(bound.type, plan.columns[0].type) : bound.type else {
                 throw SQLError("cannot compare \(bound.type) with the subquery's \(plan.columns[0].type)", at: position)
             }
-            let subquery = SubqueryValue(plan: try convert(plan, to: [type], nullColumns: nulls, at: position), kind: .values, position: position.offset)
+            let converted = try convert(plan, to: [type], nullColumns: nulls, at: position)
+            let subquery = SubqueryValue(plan: try physical(optimize(converted)), kind: .values, position: position.offset)
             return .inSubquery(try coerce(bound, to: type, at: position, what: "IN"), subquery, negated: negated)
         case .exists(let query, let negated, let position):
             // Whether there is a row: the first one is enough.
-            let plan = try subqueryPlan(query, enclosing: context.scope)
-            let first = node(.limit(plan, limit: 1, offset: 0), columns: plan.columns, estimatedRows: min(1, plan.estimatedRows))
-            return .subquery(SubqueryValue(plan: first, kind: .exists(negated: negated), position: position.offset))
+            let plan = try planNested(query, enclosing: context.scope)
+            let first = LogicalOperator(.limit(plan, limit: 1, offset: 0), columns: plan.columns, estimatedRows: min(1, plan.estimatedRows))
+            return .subquery(SubqueryValue(plan: try physical(optimize(first)), kind: .exists(negated: negated), position: position.offset))
         case .scalarSubquery(let query, let position):
-            let plan = try subqueryPlan(query, enclosing: context.scope)
+            let plan = try planNested(query, enclosing: context.scope)
             guard plan.columns.count == 1 else {
                 throw SQLError("a scalar subquery must return one column; this one returns \(plan.columns.count)", at: position)
             }
             // A second row is an error: two are enough to tell.
-            let firstTwo = node(.limit(plan, limit: 2, offset: 0), columns: plan.columns, estimatedRows: min(2, plan.estimatedRows))
-            return .subquery(SubqueryValue(plan: firstTwo, kind: .scalar, position: position.offset))
+            let firstTwo = LogicalOperator(.limit(plan, limit: 2, offset: 0), columns: plan.columns, estimatedRows: min(2, plan.estimatedRows))
+            return .subquery(SubqueryValue(plan: try physical(optimize(firstTwo)), kind: .scalar, position: position.offset))
         case .like(let value, let pattern, let negated, let caseInsensitive, let position):
             let bound = try coerce(try bind(value, context), to: .varchar, at: value.position, what: "LIKE")
             let patternBound = try bind(pattern, context)

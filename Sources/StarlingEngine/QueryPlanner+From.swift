@@ -10,7 +10,7 @@ import StarlingStorage
 struct FromLeaf {
     enum Source {
         case table(CatalogTable)
-        case plan(PlanNode)
+        case plan(LogicalOperator)
     }
     var source: Source
     /// The leaf's first column in the FROM scope.
@@ -42,7 +42,7 @@ extension QueryPlanner {
     func planFrom(_ items: [TableReference]) throws(SQLError) -> FromClause {
         var from = FromClause()
         if items.isEmpty {
-            from.add(.plan(node(.rows([Chunk.rowsOnly(1)]), columns: [], estimatedRows: 1)), entries: [], estimatedRows: 1)
+            from.add(.plan(LogicalOperator(.values([Chunk.rowsOnly(1)]), columns: [], estimatedRows: 1)), entries: [], estimatedRows: 1)
             return from
         }
         for item in items { try addReference(item, to: &from) }
@@ -142,138 +142,131 @@ extension QueryPlanner {
         return (left[0], right[0])
     }
 
-    /// A LEFT, RIGHT or FULL join, planned as one leaf.
+    /// A LEFT, RIGHT or FULL join, planned as one leaf: a logical join of the two sides' join
+    /// graphs. A LEFT join's conditions on its right side alone filter that side.
     func addOuterJoin(_ join: Join, to from: inout FromClause) throws(SQLError) {
         let swap = join.kind == .right
         var leftFrom = FromClause()
         try addReference(swap ? join.right : join.left, to: &leftFrom)
         var rightFrom = FromClause()
         try addReference(swap ? join.left : join.right, to: &rightFrom)
-        let leftPlan = try planJoins(leftFrom, conjuncts: leftFrom.conditions, needed: Set(leftFrom.scope.entries.indices)).ordered(leftFrom.scope.entries.count, planner: self)
-        let rightPlan = try planJoins(rightFrom, conjuncts: rightFrom.conditions, needed: Set(rightFrom.scope.entries.indices)).ordered(rightFrom.scope.entries.count, planner: self)
         var scope = BindingScope(entries: leftFrom.scope.entries + rightFrom.scope.entries)
         let leftCount = leftFrom.scope.entries.count
         var conjuncts: [BoundExpression] = []
         if let condition = join.condition {
-            let bound = try coerce(try bind(condition, ExpressionContext(scope: scope, clause: "JOIN conditions")), to: .boolean, at: condition.position, what: "ON")
+            let bound = try coerce(
+                try bind(condition, ExpressionContext(scope: scope, clause: "JOIN conditions")), to: .boolean,
+                at: condition.position, what: "ON")
             conjuncts = bound.conjuncts
         }
         var usingPairs: [(left: Int, right: Int)] = []
         for name in join.using ?? [] {
-            let (left, right) = try usingColumns(name, scope: scope, leftRange: 0..<leftCount, rightRange: leftCount..<scope.entries.count)
-            conjuncts.append(try comparison(.equal, .column(left, scope.entries[left].type), .column(right, scope.entries[right].type), at: name.position))
+            let (left, right) = try usingColumns(
+                name, scope: scope, leftRange: 0..<leftCount, rightRange: leftCount..<scope.entries.count)
+            conjuncts.append(
+                try comparison(
+                    .equal, .column(left, scope.entries[left].type), .column(right, scope.entries[right].type),
+                    at: name.position))
             scope.entries[right].hidden = true
             usingPairs.append((left, right))
         }
-        var probeKeys: [BoundExpression] = []
-        var buildKeys: [BoundExpression] = []
+        var leftKeys: [BoundExpression] = []
+        var rightKeys: [BoundExpression] = []
         var residual: [BoundExpression] = []
-        var rightOnly: [BoundExpression] = []
         for conjunct in conjuncts {
             let used = conjunct.columnsUsed
             if case .comparison(.equal, let a, let b) = conjunct {
-                let aUsed = a.columnsUsed, bUsed = b.columnsUsed
+                let aUsed = a.columnsUsed
+                let bUsed = b.columnsUsed
                 if !aUsed.isEmpty, !bUsed.isEmpty, aUsed.allSatisfy({ $0 < leftCount }), bUsed.allSatisfy({ $0 >= leftCount }) {
-                    probeKeys.append(a); buildKeys.append(b.remapColumns { $0 - leftCount }); continue
+                    leftKeys.append(a)
+                    rightKeys.append(b.remapColumns { $0 - leftCount })
+                    continue
                 }
                 if !aUsed.isEmpty, !bUsed.isEmpty, bUsed.allSatisfy({ $0 < leftCount }), aUsed.allSatisfy({ $0 >= leftCount }) {
-                    probeKeys.append(b); buildKeys.append(a.remapColumns { $0 - leftCount }); continue
+                    leftKeys.append(b)
+                    rightKeys.append(a.remapColumns { $0 - leftCount })
+                    continue
                 }
             }
             if join.kind != .full, !used.isEmpty, used.allSatisfy({ $0 >= leftCount }) {
-                rightOnly.append(conjunct.remapColumns { $0 - leftCount })
+                rightFrom.conditions.append(conjunct.remapColumns { $0 - leftCount })
             } else {
                 residual.append(conjunct)
             }
         }
-        var joined: PlanNode
-        if join.kind != .full, residual.isEmpty, probeKeys.count == 1,
-           let star = try outerStarJoin(leftFrom, rightFrom, factKey: probeKeys[0], dimensionKey: buildKeys[0], dimensionConditions: rightOnly) {
-            joined = star
-        } else {
-            var build = rightPlan
-            if !rightOnly.isEmpty {
-                build = node(.filter(build, .and(rightOnly)), columns: build.columns, estimatedRows: build.estimatedRows)
-            }
-            if join.kind != .full, !probeKeys.isEmpty, leftPlan.estimatedRows * 2 < build.estimatedRows {
-                joined = rightHashJoin(preserved: leftPlan, other: build, preservedKeys: probeKeys, otherKeys: buildKeys, residual: residual)
-            } else {
-                let kind: HashJoinSpecification.Kind = join.kind == .full ? .full : .left
-                let specification = HashJoinSpecification(kind: kind, probeKeys: probeKeys, buildKeys: buildKeys, residual: residual.isEmpty ? nil : .and(residual))
-                joined = node(.hashJoin(probe: leftPlan, build: build, specification), columns: leftPlan.columns + build.columns, estimatedRows: leftPlan.estimatedRows)
-            }
-        }
-        var fullJoinEntries: [BindingScope.Entry]?
+        let left = graph(leftFrom)
+        let right = graph(rightFrom)
+        let logicalJoin = LogicalJoin(
+            kind: join.kind == .full ? .full : .left, left: left, right: right, leftKeys: leftKeys, rightKeys: rightKeys,
+            residual: residual.isEmpty ? nil : .and(residual))
+        var joined = LogicalOperator(
+            .join(logicalJoin), columns: left.columns + right.columns,
+            estimatedRows: max(left.estimatedRows, join.kind == .full ? right.estimatedRows : 0))
+        var entries = scope.entries
         if join.kind == .full && !usingPairs.isEmpty {
-            // A FULL JOIN's USING column is whichever side has the row: a merged column takes the
-            // left one's place; the sides' own columns stay reachable by qualified name.
-            var expressions: [BoundExpression] = []
-            var columns: [PlanColumn] = []
-            var entries: [BindingScope.Entry] = []
-            for (index, column) in joined.columns.enumerated() {
-                if let pair = usingPairs.first(where: { $0.left == index }) {
-                    let type = column.type
-                    let right = try coerce(.column(pair.right, joined.columns[pair.right].type), to: type, at: join.position, what: "USING")
-                    expressions.append(.function(.coalesce, [.column(index, type), right], type))
-                    columns.append(column)
-                    entries.append(BindingScope.Entry(qualifier: nil, name: scope.entries[index].name, type: type))
-                    var original = scope.entries[index]
-                    original.hidden = true
-                    scope.entries[index] = original
-                }
-                expressions.append(.column(index, column.type))
-                columns.append(column)
-                entries.append(scope.entries[index])
-            }
-            joined = node(.project(joined, expressions), columns: columns, estimatedRows: joined.estimatedRows)
-            fullJoinEntries = entries
+            (joined, entries) = try mergedUsingColumns(joined, scope: scope, pairs: usingPairs, at: join.position)
         }
-        var entries = fullJoinEntries ?? scope.entries
         if swap {
             // Restore the written order: the RIGHT JOIN's left side first.
             let rightCount = rightFrom.scope.entries.count
             let order = Array(leftCount..<(leftCount + rightCount)) + Array(0..<leftCount)
-            joined = node(.project(joined, order.map { .column($0, joined.columns[$0].type) }), columns: order.map { joined.columns[$0] }, estimatedRows: joined.estimatedRows)
+            joined = LogicalOperator(
+                .projection(joined, order.map { .column($0, joined.columns[$0].type) }),
+                columns: order.map { joined.columns[$0] }, estimatedRows: joined.estimatedRows)
             entries = order.map { entries[$0] }
         }
         from.add(.plan(joined), entries: entries, estimatedRows: joined.estimatedRows)
     }
 
-    /// `preserved LEFT JOIN other` when `preserved` is much the smaller: `preserved` is built and
-    /// `other` streams through it (a RIGHT hash join: unmatched build rows come out at the end),
-    /// then the columns are put back in the written order. `residual` reads the preserved
-    /// columns, then the other's.
-    func rightHashJoin(preserved: PlanNode, other: PlanNode, preservedKeys: [BoundExpression], otherKeys: [BoundExpression], residual: [BoundExpression]) -> PlanNode {
-        let preservedCount = preserved.columns.count, otherCount = other.columns.count
-        let swapped = residual.map { $0.remapColumns { $0 < preservedCount ? otherCount + $0 : $0 - preservedCount } }
-        let specification = HashJoinSpecification(kind: .right, probeKeys: otherKeys, buildKeys: preservedKeys, residual: swapped.isEmpty ? nil : .and(swapped))
-        let columns = other.columns + preserved.columns
-        let joined = node(.hashJoin(probe: other, build: preserved, specification), columns: columns, estimatedRows: max(preserved.estimatedRows, other.estimatedRows))
-        let order = Array(otherCount..<(otherCount + preservedCount)) + Array(0..<otherCount)
-        return node(.project(joined, order.map { .column($0, columns[$0].type) }), columns: order.map { columns[$0] }, estimatedRows: joined.estimatedRows)
+    /// A FULL JOIN's USING column is whichever side has the row: a merged column takes the left
+    /// one's place; the sides' own columns stay reachable by qualified name.
+    private func mergedUsingColumns(
+        _ joined: LogicalOperator, scope: BindingScope, pairs: [(left: Int, right: Int)], at position: SourcePosition
+    ) throws(SQLError) -> (LogicalOperator, [BindingScope.Entry]) {
+        var expressions: [BoundExpression] = []
+        var columns: [PlanColumn] = []
+        var entries: [BindingScope.Entry] = []
+        for (index, column) in joined.columns.enumerated() {
+            if let pair = pairs.first(where: { $0.left == index }) {
+                let type = column.type
+                let right = try coerce(.column(pair.right, joined.columns[pair.right].type), to: type, at: position, what: "USING")
+                expressions.append(.function(.coalesce, [.column(index, type), right], type))
+                columns.append(column)
+                entries.append(BindingScope.Entry(qualifier: nil, name: scope.entries[index].name, type: type))
+                var original = scope.entries[index]
+                original.hidden = true
+                entries.append(original)
+            } else {
+                entries.append(scope.entries[index])
+            }
+            expressions.append(.column(index, column.type))
+            columns.append(column)
+        }
+        let projection = LogicalOperator(.projection(joined, expressions), columns: columns, estimatedRows: joined.estimatedRows)
+        return (projection, entries)
     }
 
-    /// `fact LEFT JOIN dimension ON fact.reference = dimension.key [AND dimension conditions]` as a
-    /// star join that keeps unmatched fact rows (NULL dimension columns); nil when the join is not
-    /// of that shape. Output: the fact's columns, then the dimension's, in scope order.
-    func outerStarJoin(_ factFrom: FromClause, _ dimensionFrom: FromClause, factKey: BoundExpression, dimensionKey: BoundExpression, dimensionConditions: [BoundExpression]) throws(SQLError) -> PlanNode? {
-        guard factFrom.leaves.count == 1, dimensionFrom.leaves.count == 1, factFrom.conditions.isEmpty, dimensionFrom.conditions.isEmpty,
-              let factIndex = factKey.scopeIndex, let dimensionIndex = dimensionKey.scopeIndex,
-              isStarJoin(FromClause(leaves: [factFrom.leaves[0], FromLeaf(source: dimensionFrom.leaves[0].source, offset: factFrom.scope.entries.count, entries: dimensionFrom.leaves[0].entries, estimatedRows: dimensionFrom.leaves[0].estimatedRows)], scope: BindingScope(entries: factFrom.scope.entries + dimensionFrom.scope.entries)),
-                         factLeaf: 0, fact: factKey, dimensionLeaf: 1, dimension: .column(dimensionIndex + factFrom.scope.entries.count, dimensionKey.type)) else { return nil }
-        var cache: [Int: DimensionPlan] = [:]
-        let dimensionColumns = Set(dimensionFrom.scope.entries.indices)
-        let dimension = try dimensionPlan(dimensionFrom, 0, columns: dimensionColumns, filters: dimensionConditions, cache: &cache)
-        let fact = try leafPlan(factFrom, 0, required: Set(factFrom.scope.entries.indices), filters: [], codeColumns: [factIndex: nil])
-        guard let codePosition = fact.codePositions[factIndex] else { return nil }
-        let outputColumns = dimensionFrom.scope.entries.indices.compactMap { dimension.positions[$0] }
-        guard outputColumns.count == dimensionFrom.scope.entries.count else { return nil }
-        let specification = DimensionJoinSpecification(codeColumn: codePosition, dimension: dimension.input, outputColumns: outputColumns, keepUnmatched: true)
-        let columns = fact.node.columns + outputColumns.map { dimension.input.scan.columns[$0] }
-        let starNode = node(.dimensionJoin(fact.node, specification), columns: columns, estimatedRows: fact.node.estimatedRows)
-        // The fact's columns in scope order (without the row codes), then the dimension's.
-        let order = factFrom.scope.entries.indices.map { fact.positions[$0] ?? 0 } + outputColumns.indices.map { fact.node.columns.count + $0 }
-        return node(.project(starNode, order.map { .column($0, columns[$0].type) }), columns: order.map { columns[$0] }, estimatedRows: starNode.estimatedRows)
+    /// A FROM's join graph as a logical operator: its scope's columns, all its leaves joined.
+    func graph(_ from: FromClause, conditions: [BoundExpression]? = nil, subqueryJoins: [SubqueryJoin] = [])
+        -> LogicalOperator
+    {
+        let columns = from.scope.entries.map { PlanColumn(name: $0.name, type: $0.type) }
+        let graph = JoinGraph(from: from, conditions: conditions ?? from.conditions, subqueryJoins: subqueryJoins)
+        return LogicalOperator(.joinGraph(graph), columns: columns, estimatedRows: roughEstimate(graph))
+    }
+
+    /// A graph's rows before its joins are ordered: the largest leaf's, a tenth per condition
+    /// on it alone, and a half per residual (the join-order rule estimates it properly).
+    private func roughEstimate(_ graph: JoinGraph) -> Int {
+        let estimates = graph.from.leaves.map(\.estimatedRows)
+        guard let largest = estimates.indices.max(by: { estimates[$0] < estimates[$1] }) else { return 1 }
+        var rows = Double(estimates[largest])
+        for condition in graph.conditions {
+            let leaves = Set(condition.columnsUsed.map { graph.from.leaf(of: $0) })
+            if leaves.isEmpty || leaves == [largest] { rows *= CardinalityEstimate.selectivity(of: condition) }
+        }
+        return max(1, Int(min(rows, Double(Int.max / 4))))
     }
 
     /// The read of a referenceable table's keys, by row code (planned once per query; read

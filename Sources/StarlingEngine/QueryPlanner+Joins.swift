@@ -1,5 +1,5 @@
-/// Ordering joins: star joins by row code where a fact references a dimension, hash joins
-/// otherwise, and scans that read only what the query needs.
+/// Physical planning of a join graph in its chosen order: scans that read only what the query
+/// needs, star joins by row code where a fact references a dimension, hash joins otherwise.
 
 import StarlingColumns
 import StarlingExecution
@@ -10,243 +10,102 @@ import StarlingStorage
 struct JoinResult {
     var node: PlanNode
     var positions: [Int: Int]
-
-    /// The node with its columns in scope order `0..<count` (all must be present).
-    func ordered(_ count: Int, planner: QueryPlanner) -> PlanNode {
-        let order = (0..<count).map { positions[$0] ?? 0 }
-        if order == Array(0..<node.columns.count) { return node }
-        return planner.node(.project(node, order.map { .column($0, node.columns[$0].type) }), columns: order.map { node.columns[$0] }, estimatedRows: node.estimatedRows)
-    }
-}
-
-/// An equality between two leaves, usable as a join key.
-struct JoinEdge {
-    var leftLeaf: Int
-    var left: BoundExpression
-    var rightLeaf: Int
-    var right: BoundExpression
-    var conjunct: BoundExpression
 }
 
 extension QueryPlanner {
-    /// Plans FROM's inner joins and the semi and anti joins of WHERE's subqueries: a selective
-    /// semi join that reads one scanned leaf filters that leaf before it is joined (and its
-    /// estimate shrinks to the subquery's, so join order sees it small); the others run once
-    /// every inner join is done.
-    func planJoins(_ originalFrom: FromClause, conjuncts: [BoundExpression], needed: Set<Int>, subqueryJoins: [SubqueryJoin] = []) throws(SQLError) -> JoinResult {
-        var from = originalFrom
-        var leafJoins: [Int: [SubqueryJoin]] = [:]
-        var pendingJoins: [SubqueryJoin] = []
-        for join in subqueryJoins {
-            let leaves = Set(join.probeColumnsUsed.map { from.leaf(of: $0) })
-            // Early only when it looks selective: a semi join whose subquery is estimated to
-            // return fewer rows than the leaf has. Otherwise the inner joins, which usually
-            // shrink the rows more cheaply, go first and the subquery join probes what is left
-            // (TPC-H Q21's EXISTS over all of lineitem; Q18's IN of 57 orders goes early).
-            guard leaves.count == 1, let leaf = leaves.first, join.kind == .semi,
-                  join.plan.estimatedRows < from.leaves[leaf].estimatedRows else {
-                pendingJoins.append(join)
-                continue
-            }
-            leafJoins[leaf, default: []].append(join)
-            from.leaves[leaf].estimatedRows = max(1, min(from.leaves[leaf].estimatedRows, join.plan.estimatedRows))
-        }
-        let leafCount = from.leaves.count
-        var leafFilters = [[BoundExpression]](repeating: [], count: leafCount)
-        var edges: [JoinEdge] = []
-        var residuals: [BoundExpression] = []
-        for conjunct in DisjunctionRules.factorCommonConjuncts(conjuncts) {
-            let leaves = Set(conjunct.columnsUsed.map { from.leaf(of: $0) })
-            if leaves.count > 1 {
-                // An OR across leaves stays where it is, and what it implies for each leaf alone
-                // filters that leaf's scan too.
-                for (leaf, implied) in DisjunctionRules.impliedFilters(conjunct, groupOf: { from.leaf(of: $0) }) {
-                    leafFilters[leaf].append(implied)
-                }
-            }
-            if leaves.count == 1, let leaf = leaves.first {
-                leafFilters[leaf].append(conjunct)
-            } else if leaves.count == 2, case .comparison(.equal, let a, let b) = conjunct {
-                let aLeaves = Set(a.columnsUsed.map { from.leaf(of: $0) })
-                let bLeaves = Set(b.columnsUsed.map { from.leaf(of: $0) })
-                if aLeaves.count == 1, bLeaves.count == 1, let aLeaf = aLeaves.first, let bLeaf = bLeaves.first, aLeaf != bLeaf {
-                    edges.append(JoinEdge(leftLeaf: aLeaf, left: a, rightLeaf: bLeaf, right: b, conjunct: conjunct))
-                } else {
-                    residuals.append(conjunct)
-                }
-            } else {
-                residuals.append(conjunct)
-            }
-        }
-
+    /// The physical plan of a join graph, in the order the join-order rule chose: scans that
+    /// read only the `needed` columns (and keys and residual inputs) with their leaf's filters
+    /// pushed in, star joins by row code (the fact's scan testing the dimension's codes), hash
+    /// joins building on the smaller side, residuals as soon as their leaves are joined, and the
+    /// subquery joins.
+    func planJoins(_ graph: JoinGraph, needed: Set<Int>) throws(SQLError) -> JoinResult {
+        let from = graph.from
+        let order = graph.order ?? orderJoins(graph)
+        let edges = order.edges
+        let steps = order.steps
+        let leafFilters = order.leafFilters
+        let leafJoins = order.leafJoins
+        let pendingJoins = order.pendingJoins
         // Dimension columns a star join may need to fetch (read once per dimension, cached).
         var dimensionColumns = needed
-        for edge in edges { dimensionColumns.formUnion(edge.left.columnsUsed); dimensionColumns.formUnion(edge.right.columnsUsed) }
-        for residual in residuals { dimensionColumns.formUnion(residual.columnsUsed) }
-        var dimensionPlans: [Int: DimensionPlan] = [:]
-
-        // Greedy order: start from the largest leaf; prefer star joins, then hash joins on edges.
-        let start = from.leaves.indices.max { from.leaves[$0].estimatedRows < from.leaves[$1].estimatedRows } ?? 0
-        var joined: Set<Int> = [start]
-        // Leaves read by a scan of their own (not gathered through a star join) can supply row codes.
-        var scanned: Set<Int> = [start]
-        var steps: [(leaf: Int, edges: [Int], star: Int?)] = []
-        var usedEdges = Set<Int>()
-        while joined.count < leafCount {
-            var choice: (leaf: Int, edges: [Int], star: Int?)?
-            var bestSelectivity = Double.infinity
-            // Without a star join, the hash join whose leaf keeps the smallest share of its rows
-            // (estimated from its conditions): joined on its key, it shrinks the rows every later
-            // join sees by that share. Ties go to the smaller leaf (the cheaper build).
-            var hashChoice: (leaf: Int, score: (Double, Int))?
-            for (index, edge) in edges.enumerated() where !usedEdges.contains(index) {
-                for (inside, outside, factSide) in [(edge.leftLeaf, edge.rightLeaf, edge.left), (edge.rightLeaf, edge.leftLeaf, edge.right)] {
-                    guard joined.contains(inside), !joined.contains(outside) else { continue }
-                    let dimensionSide = factSide.scopeIndex == edge.left.scopeIndex ? edge.right : edge.left
-                    if scanned.contains(inside), isStarJoin(from, factLeaf: inside, fact: factSide, dimensionLeaf: outside, dimension: dimensionSide) {
-                        // The most selective dimension first (by estimate: planning reads no rows).
-                        let selectivity = CardinalityEstimate.selectivity(of: leafFilters[outside], bounds: columnBounds(from, outside))
-                        if selectivity < bestSelectivity {
-                            bestSelectivity = selectivity
-                            choice = (outside, [index], index)
-                        }
-                    } else {
-                        // The leaves that hang off this one alone join it first (below), so their
-                        // conditions shrink it too: supplier with its nation's name (TPC-H Q21).
-                        var share = CardinalityEstimate.selectivity(of: leafFilters[outside], bounds: columnBounds(from, outside))
-                        for hanging in hangingLeaves(from: outside, edges: edges, joined: joined) {
-                            share *= CardinalityEstimate.selectivity(of: leafFilters[hanging], bounds: columnBounds(from, hanging))
-                        }
-                        let score = (share, from.leaves[outside].estimatedRows)
-                        if hashChoice == nil || score < (hashChoice?.score ?? score) { hashChoice = (outside, score) }
-                    }
-                }
-            }
-            if choice == nil, let hashChoice { choice = (hashChoice.leaf, [], nil) }
-            var next = choice ?? (from.leaves.indices.filter { !joined.contains($0) }.min { from.leaves[$0].estimatedRows < from.leaves[$1].estimatedRows } ?? 0, [], nil)
-            if next.star == nil {
-                next.edges = edges.indices.filter { index in
-                    !usedEdges.contains(index) && ((joined.contains(edges[index].leftLeaf) && edges[index].rightLeaf == next.leaf) || (joined.contains(edges[index].rightLeaf) && edges[index].leftLeaf == next.leaf))
-                }
-            }
-            usedEdges.formUnion(next.edges)
-            joined.insert(next.leaf)
-            if next.star == nil { scanned.insert(next.leaf) }
-            steps.append(next)
+        for edge in edges {
+            dimensionColumns.formUnion(edge.left.columnsUsed)
+            dimensionColumns.formUnion(edge.right.columnsUsed)
         }
-        // Edges not used as keys are filters once both sides are joined.
-        for (index, edge) in edges.enumerated() where !usedEdges.contains(index) { residuals.append(edge.conjunct) }
+        for residual in order.residuals { dimensionColumns.formUnion(residual.columnsUsed) }
+        var dimensionPlans: [Int: DimensionPlan] = [:]
         // Columns each leaf must output: what the query needs, hash keys and residual inputs
         // (a star join reads the fact's row codes instead of its keys).
         let starEdges = Set(steps.compactMap(\.star))
+        let usedEdges = Set(steps.flatMap(\.edges))
         var required = needed
         for (index, edge) in edges.enumerated() where usedEdges.contains(index) && !starEdges.contains(index) {
             required.formUnion(edge.left.columnsUsed)
             required.formUnion(edge.right.columnsUsed)
         }
-        for residual in residuals { required.formUnion(residual.columnsUsed) }
+        for residual in order.residuals { required.formUnion(residual.columnsUsed) }
+        for join in leafJoins.values.joined() { required.formUnion(join.probeColumnsUsed) }
+        for join in pendingJoins { required.formUnion(join.probeColumnsUsed) }
 
-        // Build: the first leaf, then each step.
         // Per scanned leaf: the reference columns read as row codes, each with its dimension,
         // whose qualifying codes the scan tests (when the dimension has conditions).
         var codeColumns = [Int: [Int: DimensionInput?]]()
         for step in steps {
             if let star = step.star {
                 let fact = joinedSide(edges[star], dimensionLeaf: step.leaf)
-                let plan = try dimensionPlan(from, step.leaf, columns: dimensionColumns, filters: leafFilters[step.leaf], cache: &dimensionPlans)
+                let plan = try dimensionPlan(
+                    from, step.leaf, columns: dimensionColumns, filters: leafFilters[step.leaf], cache: &dimensionPlans)
                 codeColumns[from.leaf(of: fact), default: [:]][fact] = plan.input.predicate == nil ? nil : plan.input
             }
         }
-        // A star-joined leaf has no plan of its own to filter: its subquery joins wait for it.
-        for step in steps where step.star != nil { pendingJoins += leafJoins.removeValue(forKey: step.leaf) ?? [] }
         // A scanned leaf's own plan: its scan, then the subquery joins that filter it alone.
         func scannedLeaf(_ leaf: Int) throws(SQLError) -> PartialPlan {
-            var plan = try leafPlan(from, leaf, required: required, filters: leafFilters[leaf], codeColumns: codeColumns[leaf] ?? [:])
-            plan.node = applySubqueryJoins(leafJoins[leaf] ?? [], to: plan.node, positions: plan.positions)
+            var plan = try leafPlan(
+                from, leaf, required: required, filters: leafFilters[leaf], codeColumns: codeColumns[leaf] ?? [:])
+            plan.node = try applySubqueryJoins(leafJoins[leaf] ?? [], to: plan.node, positions: plan.positions)
             return plan
         }
-        var result = try scannedLeaf(start)
-        var pending = residuals
-        var done: Set<Int> = [start]
+        var result = try scannedLeaf(order.start)
+        var pending = order.residuals
+        var done: Set<Int> = [order.start]
         result = applyResiduals(result, &pending, done: done, from: from)
-        // Later hash-join steps whose leaves hang off a step's leaf alone join that leaf first,
-        // as the build side's own subtree: customer filters orders before orders meets lineitem
-        // (TPC-H Q3, Q10), so the table built is the smaller join, not all of orders.
-        var gatheredSteps = Set<Int>()
-        for (index, step) in steps.enumerated() where !gatheredSteps.contains(index) {
+        let gathered = Set(steps.flatMap(\.gathered))
+        for (index, step) in steps.enumerated() where !gathered.contains(index) {
             let leaf = step.leaf
             if let star = step.star {
-                let edge = edges[star]
-                let fact = joinedSide(edge, dimensionLeaf: leaf)
-                guard let codePosition = result.codePositions[fact] else { throw SQLError("internal: star join without a row-code column", at: SourcePosition(0)) }
-                let plan = try dimensionPlan(from, leaf, columns: dimensionColumns, filters: leafFilters[leaf], cache: &dimensionPlans)
-                result = try starJoin(result, from: from, dimensionLeaf: leaf, codePosition: codePosition, required: required, dimension: plan)
+                let fact = joinedSide(edges[star], dimensionLeaf: leaf)
+                guard let codePosition = result.codePositions[fact] else {
+                    throw SQLError("internal: star join without a row-code column", at: SourcePosition(0))
+                }
+                let plan = try dimensionPlan(
+                    from, leaf, columns: dimensionColumns, filters: leafFilters[leaf], cache: &dimensionPlans)
+                result = try starJoin(
+                    result, from: from, dimensionLeaf: leaf, codePosition: codePosition, required: required,
+                    dimension: plan)
             } else {
                 var right = try scannedLeaf(leaf)
-                var group: Set<Int> = [leaf]
-                for later in steps.indices.dropFirst(index + 1) where steps[later].star == nil && !gatheredSteps.contains(later) {
+                for later in step.gathered {
                     let next = steps[later]
-                    let hangs = !next.edges.isEmpty && next.edges.allSatisfy { edge in
-                        group.contains(edges[edge].leftLeaf) || group.contains(edges[edge].rightLeaf)
-                    }
-                    guard hangs else { continue }
-                    right = hashJoin(right, try scannedLeaf(next.leaf), edges: next.edges.map { edges[$0] }, rightLeaf: next.leaf, leafTableRows: originalFrom.leaves[next.leaf].estimatedRows)
-                    group.insert(next.leaf)
-                    gatheredSteps.insert(later)
+                    right = hashJoin(
+                        right, try scannedLeaf(next.leaf), edges: next.edges.map { edges[$0] }, rightLeaf: next.leaf,
+                        leafTableRows: from.leaves[next.leaf].estimatedRows)
+                    done.insert(next.leaf)
                 }
-                result = hashJoin(result, right, edges: step.edges.map { edges[$0] }, rightLeaf: leaf, leafTableRows: originalFrom.leaves[leaf].estimatedRows)
-                done.formUnion(group)
+                result = hashJoin(
+                    result, right, edges: step.edges.map { edges[$0] }, rightLeaf: leaf,
+                    leafTableRows: from.leaves[leaf].estimatedRows)
             }
             done.insert(leaf)
             result = applyResiduals(result, &pending, done: done, from: from)
         }
         // The other subquery joins once every inner join is done.
-        result.node = applySubqueryJoins(pendingJoins, to: result.node, positions: result.positions)
+        result.node = try applySubqueryJoins(pendingJoins, to: result.node, positions: result.positions)
         return JoinResult(node: result.node, positions: result.positions)
-    }
-
-    /// The leaves not yet joined that reach the joined ones only through `leaf`: the connected
-    /// groups of the other unjoined leaves that touch `leaf` and no joined leaf (nation and
-    /// region behind supplier).
-    func hangingLeaves(from leaf: Int, edges: [JoinEdge], joined: Set<Int>) -> Set<Int> {
-        var hanging = Set<Int>()
-        var seen: Set<Int> = joined.union([leaf])
-        let neighbours = { (node: Int) -> [Int] in
-            edges.compactMap { edge in edge.leftLeaf == node ? edge.rightLeaf : (edge.rightLeaf == node ? edge.leftLeaf : nil) }
-        }
-        for start in neighbours(leaf) where !seen.contains(start) {
-            // One connected group of unjoined leaves, found from a neighbour of `leaf`.
-            var group: Set<Int> = [start]
-            var pending = [start]
-            var touchesJoined = false
-            seen.insert(start)
-            while let node = pending.popLast() {
-                for other in neighbours(node) {
-                    if joined.contains(other) { touchesJoined = true }
-                    guard !seen.contains(other) else { continue }
-                    seen.insert(other)
-                    group.insert(other)
-                    pending.append(other)
-                }
-            }
-            if !touchesJoined { hanging.formUnion(group) }
-        }
-        return hanging
     }
 
     /// The column on the joined (fact) side of a star edge whose other side is `dimensionLeaf`.
     func joinedSide(_ edge: JoinEdge, dimensionLeaf: Int) -> Int {
         (edge.rightLeaf == dimensionLeaf ? edge.left : edge.right).scopeIndex ?? 0
-    }
-
-    /// Whether `fact = dimension` joins a fact's reference column to the referenced key.
-    func isStarJoin(_ from: FromClause, factLeaf: Int, fact: BoundExpression, dimensionLeaf: Int, dimension: BoundExpression) -> Bool {
-        guard case .table(let factTable) = from.leaves[factLeaf].source, case .table(let dimensionTable) = from.leaves[dimensionLeaf].source,
-              let factIndex = fact.scopeIndex, let dimensionIndex = dimension.scopeIndex else { return false }
-        let factColumn = factTable.columns[factIndex - from.leaves[factLeaf].offset]
-        let dimensionColumn = dimensionTable.columns[dimensionIndex - from.leaves[dimensionLeaf].offset]
-        guard let reference = factColumn.references else { return false }
-        return reference.table == dimensionTable.name && reference.column == dimensionColumn.name && dimensionTable.isReferenceable
     }
 
     /// A plan in progress: its node, scope positions, and row-code columns for star joins.
@@ -271,12 +130,15 @@ extension QueryPlanner {
         let leaf = from.leaves[leafIndex]
         switch leaf.source {
         case .plan(let plan):
+            var wanted = Set(required.filter { leaf.range.contains($0) }.map { $0 - leaf.offset })
+            for filter in filters { wanted.formUnion(filter.columnsUsed.map { $0 - leaf.offset }) }
+            let lowered = try lower(plan, required: wanted)
             var positions: [Int: Int] = [:]
-            for index in leaf.range { positions[index] = index - leaf.offset }
-            var result = PartialPlan(node: plan, positions: positions)
+            for index in leaf.range { positions[index] = lowered.positions[index - leaf.offset] }
+            var result = PartialPlan(node: lowered.node, positions: positions)
             if !filters.isEmpty {
                 let predicate = BoundExpression.and(filters).remapColumns { positions[$0] ?? 0 }
-                result.node = node(.filter(plan, predicate), columns: plan.columns, estimatedRows: max(1, plan.estimatedRows / 2))
+                result.node = node(.filter(lowered.node, predicate), columns: lowered.node.columns, estimatedRows: max(1, lowered.node.estimatedRows / 2))
             }
             return result
         case .table(let table):
@@ -312,28 +174,6 @@ extension QueryPlanner {
             let estimate = max(1, Int(Double(remainingRows) * CardinalityEstimate.selectivity(of: filters, bounds: columnBounds(from, leafIndex))))
             let scan = node(.scan(specification), columns: columns.map { PlanColumn(name: $0.name, type: $0.type) }, estimatedRows: estimate)
             return PartialPlan(node: scan, positions: positions, codePositions: codePositions)
-        }
-    }
-
-    /// The smallest and largest stored value of a table leaf's integer-class columns (numbers,
-    /// dates, decimals), by scope index, from the catalog's segment statistics.
-    func columnBounds(_ from: FromClause, _ leafIndex: Int) -> (Int) -> ClosedRange<Int64>? {
-        let leaf = from.leaves[leafIndex]
-        guard case .table(let table) = leaf.source else { return { _ in nil } }
-        return { index in
-            guard leaf.range.contains(index) else { return nil }
-            let column = table.columns[index - leaf.offset]
-            guard column.references == nil, column.storedType.physicalType.isInteger, column.storedType.physicalType != .boolean else { return nil }
-            var low = Int64.max, high = Int64.min
-            for partition in table.partitions {
-                for segment in partition.segments {
-                    guard let statistics = segment.statistics.first(where: { $0.columnIdentifier == column.identifier }),
-                          case .integer(let smallest)? = statistics.minimum, case .integer(let largest)? = statistics.maximum else { return nil }
-                    low = min(low, smallest)
-                    high = max(high, largest)
-                }
-            }
-            return low <= high ? low...high : nil
         }
     }
 

@@ -5,7 +5,7 @@ import StarlingExecution
 import StarlingSQL
 
 extension QueryPlanner {
-    func planSelect(_ select: Select, orderBy: [OrderItem], limit: Expression?, offset: Expression?) throws(SQLError) -> PlanNode {
+    func planSelect(_ select: Select, orderBy: [OrderItem], limit: Expression?, offset: Expression?) throws(SQLError) -> LogicalOperator {
         var from = try planFrom(select.from)
         var conjuncts: [BoundExpression] = from.conditions
         var subqueryJoins: [SubqueryJoin] = []
@@ -111,51 +111,28 @@ extension QueryPlanner {
             }
         }
 
-        // Everything FROM must provide, then the joins.
-        var needed = Set<Int>()
-        if let aggregation {
-            for group in aggregation.groups { needed.formUnion(group.columnsUsed) }
-            for aggregate in aggregation.aggregates {
-                if let argument = aggregate.argument { needed.formUnion(argument.columnsUsed) }
-                if let filter = aggregate.filter { needed.formUnion(filter.columnsUsed) }
-            }
-        } else {
-            for expression in outputs + hidden { needed.formUnion(expression.columnsUsed) }
-        }
-        for join in subqueryJoins { needed.formUnion(join.probeColumnsUsed) }
-        for conjunct in late { needed.formUnion(conjunct.columnsUsed) }
-        needed = needed.filter { $0 < values.scopeCount }.union(values.probeColumnsUsed)
-        let joined = try planJoins(from, conjuncts: conjuncts, needed: needed, subqueryJoins: subqueryJoins)
-        var positions = joined.positions
-        var current = applyValueJoins(values, to: joined.node, positions: &positions)
+        // FROM and WHERE as one join graph, then the value joins and the conditions on them.
+        var current = applyValueJoins(values, to: graph(from, conditions: conjuncts, subqueryJoins: subqueryJoins))
         if !late.isEmpty {
-            let predicate = BoundExpression.and(late).remapColumns { positions[$0] ?? 0 }
-            current = node(.filter(current, predicate), columns: current.columns, estimatedRows: max(1, current.estimatedRows / 2))
+            current = LogicalOperator(.filter(current, .and(late)), columns: current.columns, estimatedRows: max(1, current.estimatedRows / 2))
         }
-        let remap: (Int) -> Int = { positions[$0] ?? 0 }
         if let aggregation {
-            var groups = aggregation.groups.map { $0.remapColumns(remap) }
-            var aggregates = aggregation.aggregates.map { aggregate in
-                AggregateSpecification(function: aggregate.function, argument: aggregate.argument?.remapColumns(remap), distinct: aggregate.distinct, filter: aggregate.filter?.remapColumns(remap), type: aggregate.type)
-            }
-            (current, groups, aggregates) = extractCommonSubexpressions(current, groups: groups, aggregates: aggregates)
-            var columns = groups.enumerated().map { PlanColumn(name: "group\($0.offset + 1)", type: $0.element.type) }
-            columns += aggregates.map { PlanColumn(name: $0.function.rawValue, type: $0.type) }
-            let estimate = groups.isEmpty ? 1 : max(1, current.estimatedRows / 10)
-            current = node(.aggregate(current, groups: groups, aggregates: aggregates), columns: columns, estimatedRows: estimate)
+            // Named as written out, for EXPLAIN.
+            let text = ExpressionText(names: values.scope.displayNames, limit: 60)
+            let columns = aggregation.groups.map { PlanColumn(name: text($0), type: $0.type) }
+                + aggregation.aggregates.map { PlanColumn(name: LogicalPlanExplainer.aggregate($0, text), type: $0.type) }
+            let estimate = aggregation.groups.isEmpty ? 1 : max(1, current.estimatedRows / 10)
+            current = LogicalOperator(.aggregate(current, groups: aggregation.groups, aggregates: aggregation.aggregates), columns: columns, estimatedRows: estimate)
             if let having {
-                current = node(.filter(current, having), columns: current.columns, estimatedRows: current.estimatedRows)
+                current = LogicalOperator(.filter(current, having), columns: current.columns, estimatedRows: current.estimatedRows)
             }
-        } else {
-            outputs = outputs.map { $0.remapColumns(remap) }
-            hidden = hidden.map { $0.remapColumns(remap) }
         }
         let projected = outputs + hidden
         var columns = zip(items, outputs).map { PlanColumn(name: $0.name, type: $1.type) }
         columns += hidden.enumerated().map { PlanColumn(name: "sort\($0.offset + 1)", type: $0.element.type) }
-        current = node(.project(current, projected), columns: columns, estimatedRows: current.estimatedRows)
+        current = LogicalOperator(.projection(current, projected), columns: columns, estimatedRows: current.estimatedRows)
         if select.distinct {
-            current = node(.distinct(current), columns: current.columns, estimatedRows: current.estimatedRows)
+            current = LogicalOperator(.distinct(current), columns: current.columns, estimatedRows: current.estimatedRows)
         }
         let keys = sortTargets.map { target in
             SortKey(expression: .column(target.index, columns[target.index].type), descending: target.item.descending, nullsFirst: target.item.nullsFirst ?? false)
@@ -163,7 +140,7 @@ extension QueryPlanner {
         current = try addSortAndLimit(current, keys: keys, limit: limit, offset: offset)
         if !hidden.isEmpty {
             let visible = (0..<items.count).map { BoundExpression.column($0, columns[$0].type) }
-            current = node(.project(current, visible), columns: Array(columns.prefix(items.count)), estimatedRows: current.estimatedRows)
+            current = LogicalOperator(.projection(current, visible), columns: Array(columns.prefix(items.count)), estimatedRows: current.estimatedRows)
         }
         return current
     }

@@ -23,7 +23,7 @@ struct Correlation {
 
 /// A semi or anti join planned from a WHERE subquery, applied once FROM's inner joins are planned.
 struct SubqueryJoin {
-    var plan: PlanNode
+    var plan: LogicalOperator
     var kind: HashJoinSpecification.Kind
     /// Over FROM's scope as it was when the join was planned (`scopeCount` columns).
     var probeKeys: [BoundExpression]
@@ -245,18 +245,23 @@ extension QueryPlanner {
 
     /// The semi and anti joins of WHERE's subqueries over the planned FROM (which keeps its
     /// columns: these joins only drop rows).
-    func applySubqueryJoins(_ joins: [SubqueryJoin], to input: PlanNode, positions: [Int: Int]) -> PlanNode {
+    func applySubqueryJoins(_ joins: [SubqueryJoin], to input: PlanNode, positions: [Int: Int]) throws(SQLError) -> PlanNode {
         var current = input
         for join in joins {
             let width = current.columns.count
             let scopeCount = join.scopeCount
+            var buildRequired = Set(join.buildKeys.flatMap(\.columnsUsed))
+            buildRequired.formUnion((join.residual?.columnsUsed ?? []).filter { $0 >= scopeCount }.map { $0 - scopeCount })
+            let build = try lower(join.plan, required: buildRequired)
             let probeKeys = join.probeKeys.map { $0.remapColumns { positions[$0] ?? 0 } }
-            let residual = join.residual?.remapColumns { $0 < scopeCount ? (positions[$0] ?? 0) : width + $0 - scopeCount }
-            var specification = HashJoinSpecification(kind: join.kind, probeKeys: probeKeys, buildKeys: join.buildKeys, residual: residual)
+            let residual = join.residual?.remapColumns { column in
+                column < scopeCount ? (positions[column] ?? 0) : width + (build.positions[column - scopeCount] ?? 0)
+            }
+            var specification = HashJoinSpecification(kind: join.kind, probeKeys: probeKeys, buildKeys: join.buildKeys.map(build.remap), residual: residual)
             // Build on the query's rows instead when they look much fewer than the subquery's.
-            specification.buildsProbeSide = current.estimatedRows * 4 < join.plan.estimatedRows
+            specification.buildsProbeSide = current.estimatedRows * 4 < build.node.estimatedRows
             let estimate = join.kind == .semi ? max(1, current.estimatedRows / 2) : current.estimatedRows
-            current = node(.hashJoin(probe: current, build: join.plan, specification), columns: current.columns, estimatedRows: estimate)
+            current = node(.hashJoin(probe: current, build: build.node, specification), columns: current.columns, estimatedRows: estimate)
         }
         return current
     }
@@ -344,7 +349,7 @@ extension QueryPlanner {
         // that block has conditions of its own, the subquery first keeps the rows whose first key
         // is among the block's keys (an IN, which becomes a semi join, early when selective).
         // TPC-H Q17 then averages the lines of 204 parts, not of all 200,000.
-        var restricted: PlanNode?
+        var restricted: LogicalOperator?
         if let block = outerBlocks.last, let key = correlation.keys.first {
             let usable = block.otherConjuncts.filter { !$0.containsScalarOrExists }
             if let (keyFrom, keyConditions) = keySource(key.outer, block.from, usable) {
@@ -356,7 +361,7 @@ extension QueryPlanner {
                 restricted = try? planNested(Query(body: .select(narrowed), position: position), enclosing: from.scope)
             }
         }
-        let plan: PlanNode
+        let plan: LogicalOperator
         if let restricted {
             plan = restricted
         } else {

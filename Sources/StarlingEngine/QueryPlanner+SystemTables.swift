@@ -10,7 +10,7 @@ extension QueryPlanner {
     static let systemTableNames = ["tables", "columns", "partitions", "segments", "snapshots", "loads"]
 
     /// The rows of a system table at the planner's snapshot.
-    func systemTable(_ name: Identifier) throws(SQLError) -> PlanNode {
+    func systemTable(_ name: Identifier) throws(SQLError) -> LogicalOperator {
         var columns: [PlanColumn] = []
         var rows: [[Value]] = []
         func text(_ value: String?) -> Value { value.map(Value.string) ?? .null }
@@ -80,6 +80,6 @@ extension QueryPlanner {
         }
         let vectors = columns.enumerated().map { index, column in Vector(type: column.type, values: rows.map { $0[index] }) }
         let chunk = Chunk(columns: vectors, count: rows.count)
-        return node(.rows([chunk]), columns: columns, estimatedRows: max(rows.count, 1))
+        return LogicalOperator(.values([chunk]), columns: columns, estimatedRows: max(rows.count, 1))
     }
 }

@@ -197,29 +197,22 @@ extension QueryPlanner {
             otherwise: value, position: position)
     }
 
-    /// Applies a block's value joins to its joined FROM, each adding its columns after the
-    /// others; `positions` (scope index to column) grows by the added columns' indices.
-    func applyValueJoins(_ values: ValueSubqueries, to input: PlanNode, positions: inout [Int: Int]) -> PlanNode {
+    /// Applies a block's value joins to its joined FROM (whose columns are the FROM scope's, in
+    /// order), each adding its columns after the others, as the scope `values` made has them.
+    func applyValueJoins(_ values: ValueSubqueries, to input: LogicalOperator) -> LogicalOperator {
         var current = input
-        var added = values.scopeCount
         for value in values.joins {
             let width = current.columns.count
             let scopeCount = value.join.scopeCount
-            let map = positions
-            let remap: (Int) -> Int = { $0 < scopeCount ? (map[$0] ?? 0) : width + $0 - scopeCount }
-            var specification = HashJoinSpecification(
-                kind: value.kind, probeKeys: value.join.probeKeys.map { $0.remapColumns { map[$0] ?? 0 } },
-                buildKeys: value.join.buildKeys, residual: value.join.residual?.remapColumns(remap))
-            specification.markNull = value.markNull?.remapColumns(remap)
-            specification.position = value.position.offset
+            let remap: (Int) -> Int = { $0 < scopeCount ? $0 : width + $0 - scopeCount }
+            let join = LogicalJoin(
+                kind: value.kind, left: current, right: value.join.plan, leftKeys: value.join.probeKeys,
+                rightKeys: value.join.buildKeys, residual: value.join.residual?.remapColumns(remap),
+                markNull: value.markNull?.remapColumns(remap), position: value.position.offset)
             let columns =
                 current.columns
                 + (value.kind == .mark ? [PlanColumn(name: "mark", type: .boolean)] : value.join.plan.columns)
-            current = node(
-                .hashJoin(probe: current, build: value.join.plan, specification), columns: columns,
-                estimatedRows: current.estimatedRows)
-            for offset in value.entries.indices { positions[added + offset] = width + offset }
-            added += value.entries.count
+            current = LogicalOperator(.join(join), columns: columns, estimatedRows: current.estimatedRows)
         }
         return current
     }

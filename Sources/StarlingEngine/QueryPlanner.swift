@@ -49,8 +49,8 @@ final class QueryPlanner {
         QueryExecutor(warehouse: warehouse, threads: threads, memoryLimit: memoryLimit, profile: profile, control: control)
     }
 
-    /// Plans a whole query.
-    func plan(_ query: Query) throws(SQLError) -> PlanNode {
+    /// Binds a whole query into its logical plan.
+    func plan(_ query: Query) throws(SQLError) -> LogicalOperator {
         var names: [String: CommonTableExpression] = [:]
         // Pops exactly the scopes pushed here, however planning ends.
         let depth = commonTableExpressions.count
@@ -87,7 +87,7 @@ final class QueryPlanner {
         return result
     }
 
-    func planBody(_ body: QueryBody) throws(SQLError) -> PlanNode {
+    func planBody(_ body: QueryBody) throws(SQLError) -> LogicalOperator {
         switch body {
         case .select(let select):
             return try planSelect(select, orderBy: [], limit: nil, offset: nil)
@@ -100,7 +100,8 @@ final class QueryPlanner {
                 throw SQLError("each \(op.rawValue.uppercased()) input must have the same number of columns (\(left.columns.count) and \(right.columns.count))", at: position)
             }
             var types: [LogicalType] = []
-            let leftNulls = nullColumns(left), rightNulls = nullColumns(right)
+            let leftNulls = left.nullColumns
+            let rightNulls = right.nullColumns
             for (index, (leftColumn, rightColumn)) in zip(left.columns, right.columns).enumerated() {
                 // A bare NULL takes the other input's type.
                 if leftNulls.contains(index) { types.append(rightColumn.type); continue }
@@ -113,27 +114,12 @@ final class QueryPlanner {
             left = try convert(left, to: types, nullColumns: leftNulls, at: position)
             right = try convert(right, to: types, nullColumns: rightNulls, at: position)
             let kind: SetOperationKind = op == .union ? .union : (op == .except ? .except : .intersect)
-            return node(.setOperation(kind, all: all, left, right), columns: left.columns, estimatedRows: left.estimatedRows + right.estimatedRows)
-        }
-    }
-
-    /// The output columns of `plan` that are a bare NULL (typeless in SQL, INTEGER here until
-    /// a set operation or an INSERT gives them the type they meet).
-    func nullColumns(_ plan: PlanNode) -> Set<Int> {
-        switch plan.operation {
-        case .project(_, let expressions):
-            return Set(expressions.indices.filter { if case .constant(.null, _) = expressions[$0] { return true }; return false })
-        case .distinct(let child), .sort(let child, _, _), .limit(let child, _, _):
-            return nullColumns(child)
-        case .setOperation(_, _, let left, let right):
-            return nullColumns(left).intersection(nullColumns(right))
-        default:
-            return []
+            return LogicalOperator(.setOperation(kind, all: all, left, right), columns: left.columns, estimatedRows: left.estimatedRows + right.estimatedRows)
         }
     }
 
     /// `input` with its columns cast to `types` (a projection when any differs).
-    func convert(_ input: PlanNode, to types: [LogicalType], nullColumns: Set<Int> = [], at position: SourcePosition) throws(SQLError) -> PlanNode {
+    func convert(_ input: LogicalOperator, to types: [LogicalType], nullColumns: Set<Int> = [], at position: SourcePosition) throws(SQLError) -> LogicalOperator {
         guard input.types != types else { return input }
         var expressions: [BoundExpression] = []
         for (index, column) in input.columns.enumerated() {
@@ -144,7 +130,7 @@ final class QueryPlanner {
             }
         }
         let columns = zip(input.columns, types).map { PlanColumn(name: $0.name, type: $1) }
-        return node(.project(input, expressions), columns: columns, estimatedRows: input.estimatedRows)
+        return LogicalOperator(.projection(input, expressions), columns: columns, estimatedRows: input.estimatedRows)
     }
 
     /// `ORDER BY 2`: the zero-based output position, when the key is an integer constant.
@@ -156,17 +142,16 @@ final class QueryPlanner {
         return number - 1
     }
 
-    /// Adds ORDER BY (a top-N when limited) and LIMIT/OFFSET.
-    func addSortAndLimit(_ input: PlanNode, keys: [SortKey], limit: Expression?, offset: Expression?) throws(SQLError) -> PlanNode {
+    /// Adds ORDER BY and LIMIT/OFFSET (the optimizer makes the pair a top-N).
+    func addSortAndLimit(_ input: LogicalOperator, keys: [SortKey], limit: Expression?, offset: Expression?) throws(SQLError) -> LogicalOperator {
         let limitValue = try limit.map { (limit) throws(SQLError) -> Int in try constantCount(limit, what: "LIMIT") }
         let offsetValue = try offset.map { (offset) throws(SQLError) -> Int in try constantCount(offset, what: "OFFSET") } ?? 0
         var result = input
         if !keys.isEmpty {
-            let topN = limitValue.map { $0 + offsetValue }
-            result = node(.sort(result, keys, limit: topN), columns: result.columns, estimatedRows: min(result.estimatedRows, topN ?? Int.max))
+            result = LogicalOperator(.order(result, keys), columns: result.columns, estimatedRows: result.estimatedRows)
         }
         if limitValue != nil || offsetValue > 0 {
-            result = node(.limit(result, limit: limitValue, offset: offsetValue), columns: result.columns, estimatedRows: min(result.estimatedRows, limitValue ?? Int.max))
+            result = LogicalOperator(.limit(result, limit: limitValue, offset: offsetValue), columns: result.columns, estimatedRows: min(result.estimatedRows, limitValue ?? Int.max))
         }
         return result
     }
@@ -180,18 +165,10 @@ final class QueryPlanner {
     }
 
     /// Plans `query` as a subquery of a block whose FROM scope is `scope`.
-    func planNested(_ query: Query, enclosing scope: BindingScope) throws(SQLError) -> PlanNode {
+    func planNested(_ query: Query, enclosing scope: BindingScope) throws(SQLError) -> LogicalOperator {
         enclosingScopes.append(scope)
         defer { enclosingScopes.removeLast() }
         return try plan(query)
-    }
-
-    /// Plans an uncorrelated subquery used as a value (pruned, as a whole query is; it runs when
-    /// the query runs), with `enclosing` in scope only to say so when the subquery names it (a
-    /// correlated subquery where none is unnested: under OR, in the select list, in ON), rather
-    /// than naming the column as unknown.
-    func subqueryPlan(_ query: Query, enclosing: BindingScope) throws(SQLError) -> PlanNode {
-        pruned(try planNested(query, enclosing: enclosing))
     }
 
     /// The common table expression named `name`, innermost first.

@@ -1,0 +1,181 @@
+/// Renders an optimized logical plan for EXPLAIN: one operator per line, indented by depth, with
+/// its conditions, keys and expressions written out, and each join graph shown as the tree of
+/// joins the join-order rule chose.
+
+import StarlingColumns
+import StarlingExecution
+
+enum LogicalPlanExplainer {
+    /// One line of the tree and the lines under it.
+    struct Line {
+        var text: String
+        var children: [Line] = []
+    }
+
+    static func lines(_ plan: LogicalOperator) -> [String] {
+        var output: [String] = []
+        flatten(tree(plan), depth: 0, into: &output)
+        return output
+    }
+
+    static func flatten(_ line: Line, depth: Int, into output: inout [String]) {
+        output.append(String(repeating: "  ", count: depth) + (depth > 0 ? "└─ " : "") + line.text)
+        for child in line.children { flatten(child, depth: depth + 1, into: &output) }
+    }
+
+    static func tree(_ plan: LogicalOperator) -> Line {
+        let rows = "  (~\(plan.estimatedRows) rows)"
+        switch plan.kind {
+        case .values(let chunks):
+            return Line(text: "VALUES \(chunks.reduce(0) { $0 + $1.count }) rows")
+        case .joinGraph(let graph):
+            return JoinGraphExplainer(graph: graph).tree(rows: rows)
+        case .join(let join):
+            let names = join.left.columns.map(\.name) + join.right.columns.map(\.name)
+            let text = ExpressionText(names: names)
+            var conditions: [String] = []
+            for (left, right) in zip(join.leftKeys, join.rightKeys) {
+                let shifted = right.remapColumns { $0 + join.left.columns.count }
+                conditions.append(text(left) + " = " + text(shifted))
+            }
+            if let residual = join.residual { conditions.append(text(residual)) }
+            let on = conditions.isEmpty ? "" : " ON " + conditions.joined(separator: " AND ")
+            return Line(text: "\(join.kind.rawValue) JOIN" + on + rows, children: [tree(join.left), tree(join.right)])
+        case .filter(let child, let predicate):
+            let text = ExpressionText(names: child.columns.map(\.name))
+            return Line(text: "FILTER " + text(predicate) + rows, children: [tree(child)])
+        case .projection(let child, let expressions):
+            let text = ExpressionText(names: child.columns.map(\.name), limit: 60)
+            let items = zip(expressions, plan.columns).map { expression, column in
+                let rendered = text(expression)
+                return rendered == column.name ? rendered : rendered + " AS " + column.name
+            }
+            return Line(text: "PROJECTION " + items.joined(separator: ", ") + rows, children: [tree(child)])
+        case .aggregate(let child, let groups, let aggregates):
+            let text = ExpressionText(names: child.columns.map(\.name), limit: 60)
+            var parts: [String] = []
+            if !groups.isEmpty { parts.append("by " + groups.map(text.callAsFunction).joined(separator: ", ")) }
+            if !aggregates.isEmpty { parts.append(aggregates.map { aggregate($0, text) }.joined(separator: ", ")) }
+            return Line(text: "AGGREGATE " + parts.joined(separator: ": ") + rows, children: [tree(child)])
+        case .order(let child, let keys):
+            return Line(text: "ORDER BY " + sortKeys(keys, child) + rows, children: [tree(child)])
+        case .topN(let child, let keys, let limit):
+            return Line(text: "TOP \(limit) BY " + sortKeys(keys, child) + rows, children: [tree(child)])
+        case .limit(let child, let limit, let offset):
+            let text = "LIMIT \(limit.map(String.init) ?? "ALL")" + (offset > 0 ? " OFFSET \(offset)" : "")
+            return Line(text: text + rows, children: [tree(child)])
+        case .distinct(let child):
+            return Line(text: "DISTINCT" + rows, children: [tree(child)])
+        case .setOperation(let kind, let all, let left, let right):
+            return Line(text: kind.rawValue + (all ? " ALL" : "") + rows, children: [tree(left), tree(right)])
+        }
+    }
+
+    static func aggregate(_ aggregate: AggregateSpecification, _ text: ExpressionText) -> String {
+        let name = aggregate.function == .countStar ? "count" : aggregate.function.rawValue
+        let argument = aggregate.argument.map { (aggregate.distinct ? "DISTINCT " : "") + text($0) } ?? "*"
+        let filter = aggregate.filter.map { " FILTER (WHERE \(text($0)))" } ?? ""
+        return "\(name)(\(argument))" + filter
+    }
+
+    static func sortKeys(_ keys: [SortKey], _ child: LogicalOperator) -> String {
+        let text = ExpressionText(names: child.columns.map(\.name), limit: 60)
+        return keys.map { key in
+            text(key.expression) + (key.descending ? " DESC" : "") + (key.nullsFirst ? " NULLS FIRST" : "")
+        }.joined(separator: ", ")
+    }
+}
+
+/// A join graph drawn as the joins its order makes: the first leaf, each later leaf joined to
+/// what came before (by row code or by hash), conditions under the join after which they apply,
+/// and the semi and anti joins of WHERE's subqueries where they run.
+struct JoinGraphExplainer {
+    let graph: JoinGraph
+
+    var names: [String] { graph.from.scope.displayNames }
+
+    func tree(rows: String) -> LogicalPlanExplainer.Line {
+        let text = ExpressionText(names: names)
+        guard let order = graph.order else {
+            let leaves = graph.from.leaves.indices.map { leaf($0, filters: []) }
+            let conditions = graph.conditions.map(text.callAsFunction).joined(separator: " AND ")
+            return .init(
+                text: "JOIN GRAPH" + (conditions.isEmpty ? "" : " WHERE " + conditions) + rows, children: leaves)
+        }
+        var pending = order.residuals
+        var done: Set<Int> = [order.start]
+        var current = filtered(leafWithJoins(order.start, order), &pending, done: done, text: text)
+        let gathered = Set(order.steps.flatMap(\.gathered))
+        for (index, step) in order.steps.enumerated() where !gathered.contains(index) {
+            var right = leafWithJoins(step.leaf, order)
+            for later in step.gathered {
+                let next = order.steps[later]
+                right = join(right, leafWithJoins(next.leaf, order), next, order, text)
+                done.insert(next.leaf)
+            }
+            current = join(current, right, step, order, text)
+            done.insert(step.leaf)
+            current = filtered(current, &pending, done: done, text: text)
+        }
+        current = subqueryJoins(order.pendingJoins, over: current, text: text)
+        current.text += rows
+        return current
+    }
+
+    private func join(
+        _ left: LogicalPlanExplainer.Line, _ right: LogicalPlanExplainer.Line, _ step: JoinStep, _ order: JoinOrder,
+        _ text: ExpressionText
+    ) -> LogicalPlanExplainer.Line {
+        let keys = step.edges.map { text(order.edges[$0].conjunct) }.joined(separator: " AND ")
+        let how = step.star != nil ? "INNER JOIN by row code" : (keys.isEmpty ? "CROSS PRODUCT" : "INNER JOIN")
+        return .init(text: how + (keys.isEmpty ? "" : " ON " + keys), children: [left, right])
+    }
+
+    /// A leaf with its own conditions and the semi joins that filter it before it joins.
+    private func leafWithJoins(_ index: Int, _ order: JoinOrder) -> LogicalPlanExplainer.Line {
+        subqueryJoins(
+            order.leafJoins[index] ?? [], over: leaf(index, filters: order.leafFilters[index]),
+            text: ExpressionText(names: names))
+    }
+
+    private func leaf(_ index: Int, filters: [BoundExpression]) -> LogicalPlanExplainer.Line {
+        let text = ExpressionText(names: names)
+        let condition = filters.isEmpty ? "" : " WHERE " + text(.and(filters))
+        let leaf = graph.from.leaves[index]
+        switch leaf.source {
+        case .table(let table):
+            let alias = leaf.entries.first?.qualifier.flatMap { $0 == table.name ? nil : $0 }
+            return .init(text: "GET \(table.name)" + (alias.map { " AS \($0)" } ?? "") + condition)
+        case .plan(let plan):
+            let inner = LogicalPlanExplainer.tree(plan)
+            return filters.isEmpty ? inner : .init(text: "FILTER" + condition.dropFirst(6), children: [inner])
+        }
+    }
+
+    private func filtered(
+        _ line: LogicalPlanExplainer.Line, _ pending: inout [BoundExpression], done: Set<Int>, text: ExpressionText
+    ) -> LogicalPlanExplainer.Line {
+        let from = graph.from
+        let ready = pending.filter { $0.columnsUsed.allSatisfy { done.contains(from.leaf(of: $0)) } }
+        guard !ready.isEmpty else { return line }
+        pending.removeAll { $0.columnsUsed.allSatisfy { done.contains(from.leaf(of: $0)) } }
+        return .init(text: "FILTER " + text(.and(ready)), children: [line])
+    }
+
+    private func subqueryJoins(_ joins: [SubqueryJoin], over line: LogicalPlanExplainer.Line, text: ExpressionText)
+        -> LogicalPlanExplainer.Line
+    {
+        var current = line
+        for join in joins {
+            let inner = ExpressionText(names: join.plan.columns.map(\.name))
+            let keys = zip(join.probeKeys, join.buildKeys).map { text($0) + " = " + inner($1) }
+            let residual = join.residual.map { residual in
+                ExpressionText(names: Array(names.prefix(join.scopeCount)) + join.plan.columns.map(\.name))(residual)
+            }
+            let on = (keys + (residual.map { [$0] } ?? [])).joined(separator: " AND ")
+            current = .init(
+                text: "\(join.kind.rawValue) JOIN ON " + on, children: [current, LogicalPlanExplainer.tree(join.plan)])
+        }
+        return current
+    }
+}
