@@ -111,7 +111,7 @@ struct CommandLineTests {
         // One qualifying region against every sale: the region is built, the sales mark it.
         for _ in 0..<3 { #expect(try Self.run(["sql", "INSERT INTO sales SELECT * FROM sales"], warehouse: warehouse).status == 0) }
         let marking = try Self.run(["sql", "EXPLAIN SELECT r_name FROM region r WHERE r_id = 1 AND EXISTS (SELECT 1 FROM sales WHERE s_region = r.r_id AND s_amount > r.r_id)"], warehouse: warehouse)
-        #expect(marking.output.contains("HASH JOIN SEMI on 1 key (build: first input"), "\(marking.output)")
+        #expect(marking.output.contains("HASH JOIN SEMI on r_id = __key0 (build: first input"), "\(marking.output)")
     }
 
     @Test("bench run names queries by their comment lines and prints the documented JSON")
