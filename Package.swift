@@ -30,6 +30,8 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
         ),
+        // glibc's mallopt, used once by the executable's HeapSettings.
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CEditLine",
             pkgConfig: "libedit",
@@ -77,6 +79,7 @@ let package = Package(
                 "StarlingLoader",
                 "StarlingSampleData",
                 "CEditLine",
+                "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,7 +87,7 @@ let package = Package(
         // Micro-benchmarks of the storage kernels (run in release builds; never timed tests).
         .executableTarget(
             name: "StarlingKernelBenchmarks",
-            dependencies: ["StarlingFormat"],
+            dependencies: ["StarlingFormat", "CMalloc"],
             path: "Benchmarks/Kernels"
         ),
 

@@ -3,6 +3,7 @@
 /// Run in release mode: `swift run -c release StarlingKernelBenchmarks [--rows N] [--runs R]`.
 /// Every figure is the median of R runs on one core.
 
+import CMalloc
 import StarlingColumns
 import StarlingEncoding
 import StarlingCompression
@@ -11,6 +12,10 @@ import StarlingFormat
 @main
 struct KernelBenchmarks {
     static func main() throws {
+        // The allocator as the starling executable sets it (HeapSettings): chunk-sized arrays
+        // from the heap, not each from its own mmap.
+        _ = starling_heap_setting(starling_mmap_threshold, 64 << 20)
+        _ = starling_heap_setting(starling_trim_threshold, 64 << 20)
         var rows = 1 << 20
         var runs = 7
         var arguments = CommandLine.arguments.dropFirst().makeIterator()

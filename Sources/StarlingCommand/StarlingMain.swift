@@ -30,4 +30,10 @@ struct StarlingMain: ParsableCommand {
             HistoryCommand.self, RollbackCommand.self, VacuumCommand.self, GenerateCommand.self, BenchCommand.self, InspectCommand.self,
         ]
     )
+
+    /// Sets the allocator up (``HeapSettings``), then parses the arguments and runs the command.
+    static func main() {
+        HeapSettings.apply()
+        main(nil)
+    }
 }

@@ -97,6 +97,20 @@ public enum BitPacking {
         // Fast path: one unaligned 8-byte load covers the value while 8 bytes remain.
         let byteCount = packed.count
         var index = 0
+        if width <= widestGroupWidth && count >= 64 {
+            // Blocks of whole groups of eight, unpacked by a loop made for the width.
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 1024) { buffer in
+                guard let block = buffer.baseAddress else { return }
+                while index < count {
+                    let done = unpackGroups(
+                        base, byteCount: byteCount, first: index, count: Swift.min(1024, count &- index), width: width,
+                        into: block)
+                    for offset in 0..<done { store(index &+ offset, block[offset]) }
+                    index &+= done
+                    if done < 1024 { break }
+                }
+            }
+        }
         if width <= 57 {
             let fastEnd = wordReadableCount(byteCount: byteCount, count: count, width: width)
             while index < fastEnd {

@@ -10,7 +10,7 @@ struct BitPackingTests {
     func roundTrip() {
         var random = SplitMix64(seed: 7)
         for width in 0...64 {
-            for count in [0, 1, 2, 7, 8, 9, 63, 64, 65, 1000] {
+            for count in [0, 1, 2, 7, 8, 9, 63, 64, 65, 1000, 1024, 1031, 2049, 3000] {
                 let mask: UInt64 = width == 64 ? ~0 : (UInt64(1) << UInt64(width)) - 1
                 let values = (0..<count).map { _ in random.next() & mask }
                 var writer = ByteWriter()
@@ -21,6 +21,35 @@ struct BitPackingTests {
                     BitPacking.unpack(bytes, count: count, width: width) { decoded[$0] = $1 }
                 }
                 #expect(decoded == values, "width \(width) count \(count)")
+            }
+        }
+    }
+
+    @Test("unpacks whole groups of eight from any group on, never loading past the buffer")
+    func groups() {
+        var random = SplitMix64(seed: 11)
+        for width in 1...BitPacking.widestGroupWidth {
+            let mask: UInt64 = (UInt64(1) << UInt64(width)) - 1
+            let values = (0..<203).map { _ in random.next() & mask }
+            var writer = ByteWriter()
+            BitPacking.pack(values, width: width, into: &writer)
+            let bytes = writer.bytes
+            for first in stride(from: 0, through: 200, by: 8) {
+                var output = [UInt64](repeating: 0, count: 203)
+                let done = bytes.withUnsafeBytes { bytes in
+                    output.withUnsafeMutableBufferPointer { output in
+                        BitPacking.unpackGroups(
+                            bytes.baseAddress!, byteCount: bytes.count, first: first, count: 203 - first, width: width,
+                            into: output.baseAddress!)
+                    }
+                }
+                #expect(done % 8 == 0 && done <= 203 - first)
+                // The last value unpacked was loaded as 8 bytes inside the buffer.
+                #expect(done == 0 || ((first + done - 1) * width) / 8 + 8 <= bytes.count)
+                // Every group whose last 8-byte load fits is unpacked: only a tail is left.
+                let lastEnd = ((first + done + 7) * width) / 8 + 8
+                #expect(done == (203 - first) / 8 * 8 || lastEnd > bytes.count, "width \(width) first \(first)")
+                #expect(Array(output.prefix(done)) == Array(values[first..<(first + done)]), "width \(width) first \(first)")
             }
         }
     }
