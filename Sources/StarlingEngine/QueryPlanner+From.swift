@@ -63,6 +63,13 @@ extension QueryPlanner {
                     return
                 }
             }
+            if schema == nil, let relation = planRelations[name.name] {
+                let entries = relation.columns.map {
+                    BindingScope.Entry(qualifier: qualifier, name: $0.name, type: $0.type, hidden: true)
+                }
+                from.add(.plan(relation), entries: entries, estimatedRows: relation.estimatedRows)
+                return
+            }
             if schema == nil, let expression = commonTableExpression(named: name.name) {
                 // Plan the CTE's query without itself in scope (no recursion).
                 // Restored on every exit, errors included: the enclosing query's scopes must be intact

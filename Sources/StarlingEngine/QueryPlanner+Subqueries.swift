@@ -153,7 +153,18 @@ extension QueryPlanner {
     /// side of each correlation equality) and `__col0…` (its columns the residual conditions read).
     /// With `mark`, IN's value is compared in the residual, and `markNull` says when a row with
     /// equal keys leaves the answer unknown (either side NULL).
-    func semiJoin(_ correlation: Correlation, value: Expression?, anti: Bool, from: FromClause, at position: SourcePosition, mark: Bool = false) throws(SQLError) -> SubqueryJoin {
+    func semiJoin(_ original: Correlation, value: Expression?, anti: Bool, from: FromClause, at position: SourcePosition, mark: Bool = false) throws(SQLError) -> SubqueryJoin {
+        var correlation = original
+        let grouped = !original.select.groupBy.isEmpty || original.select.having != nil
+            || original.select.items.contains { $0.expression.containsAggregate }
+        // Without an equality to join on, or when the rows are grouped (a condition must hold
+        // before grouping), other conditions go through a domain of the enclosing values.
+        if !original.residuals.isEmpty && ((original.keys.isEmpty && (value == nil || mark || anti)) || grouped) {
+            guard let rewritten = try withDomain(original, from: from) else {
+                throw SQLError("a correlated subquery may relate to the enclosing query only by equalities and conditions that fail for NULL (others are not supported yet)", at: position)
+            }
+            correlation = rewritten
+        }
         var select = correlation.select
         var items: [SelectItem] = []
         if value != nil, let item = select.items.first {
@@ -326,10 +337,10 @@ extension QueryPlanner {
             // Other shapes (no aggregate, count, which is 0 over no rows) become value joins later.
             guard original.items.count == 1, let item = original.items.first, original.groupBy.isEmpty, original.having == nil,
                   item.expression.containsAggregate, item.expression.isNullOnNoRows else { return operand }
-            guard correlation.residuals.isEmpty else {
-                throw SQLError("a correlated scalar subquery may relate to the enclosing query only by equalities here (not supported yet)", at: position)
+            guard let equalities = try withDomain(correlation, from: from, conditions: conjuncts) else {
+                throw SQLError("a correlated scalar subquery may relate to the enclosing query only by conditions that fail for NULL here (not supported yet)", at: position)
             }
-            return try scalarLeaf(correlation, item: item, from: &from, conjuncts: &conjuncts, at: position)
+            return try scalarLeaf(equalities, item: item, from: &from, conjuncts: &conjuncts, at: position)
         default:
             return operand
         }

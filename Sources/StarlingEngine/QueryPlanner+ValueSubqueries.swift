@@ -135,9 +135,9 @@ extension QueryPlanner {
             throw SQLError(
                 "a scalar subquery must return one column; this one returns \(original.items.count)", at: position)
         }
-        guard correlation.residuals.isEmpty else {
+        guard let correlation = try withDomain(correlation, from: from) else {
             throw SQLError(
-                "a correlated scalar subquery may relate to the enclosing query only by equalities here (not supported yet)",
+                "a correlated scalar subquery may relate to the enclosing query only by conditions that fail for NULL here (not supported yet)",
                 at: position)
         }
         let aggregated = item.expression.containsAggregate

@@ -27,6 +27,9 @@ final class QueryPlanner {
     /// While a WHERE conjunct is bound: its block's FROM items and its other conjuncts, from
     /// which a correlated aggregate learns which keys the block can hold (`scalarLeaf`).
     var outerBlocks: [(from: [TableReference], otherConjuncts: [Expression])] = []
+    /// Relations the planner made and a rewritten subquery names in its FROM (a correlation's
+    /// domain, ``withDomain(_:from:conditions:)``), by their reserved names.
+    var planRelations: [String: LogicalOperator] = [:]
 
     init(catalog: Catalog, warehouse: Warehouse, threads: Int, memoryLimit: Int, control: QueryControl? = nil) {
         self.catalog = catalog
