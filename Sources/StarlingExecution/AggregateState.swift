@@ -207,7 +207,7 @@ final class AggregateState {
 
     /// Folds another worker's groups into this one: each of its keys is looked up (or added)
     /// here, strings by text (each worker numbers its own).
-    func merge(_ other: AggregateState) throws(QueryError) {
+    func merge(_ other: AggregateState, control: QueryControl? = nil) throws(QueryError) {
         var mapping: [Int32] = []
         switch (keys, other.keys) {
         case (.none, _):
@@ -230,15 +230,22 @@ final class AggregateState {
             let width = table.width
             let stringColumns = keyTypes.indices.filter { keyTypes[$0].physicalType == .string }
             var words = otherTable.keys
+            let columnCount = keyTypes.count
             for number in 0..<otherTable.count {
-                let isNull = words.withUnsafeBufferPointer { words in
-                    let key = UnsafeBufferPointer(rebasing: words[(number * width)..<((number + 1) * width)])
-                    return stringColumns.map { KeyEncoder.isNull(key, column: $0, columnCount: keyTypes.count) }
-                }
-                for (column, null) in zip(stringColumns, isNull) where !null {
-                    words[number * width + column] = interner.intern(Int(words[number * width + column]), of: otherInterner)
+                // Many groups of long strings take a while: a cancel lands within 65,536 groups.
+                if number & 0xFFFF == 0xFFFF { try control?.check() }
+                for column in stringColumns {
+                    let isNull = words.withUnsafeBufferPointer { words in
+                        KeyEncoder.isNull(
+                            UnsafeBufferPointer(rebasing: words[(number * width)..<((number + 1) * width)]), column: column,
+                            columnCount: columnCount)
+                    }
+                    if !isNull {
+                        words[number * width + column] = interner.intern(Int(words[number * width + column]), of: otherInterner)
+                    }
                 }
             }
+            try control?.check()
             mapping = [Int32](repeating: 0, count: otherTable.count)
             words.withUnsafeBufferPointer { words in
                 mapping.withUnsafeMutableBufferPointer { mapping in table.findOrInsert(words, rows: otherTable.count, into: mapping) }

@@ -50,6 +50,9 @@ extension QueryExecutor {
     /// The rows of a sort node's input and their order (the first `limit` only, for a top-N),
     /// timed and counted as the node.
     func sorted(_ node: PlanNode, _ child: PlanNode, keys: [SortKey], limit: Int?) throws(QueryError) -> (input: Chunk, order: [Int32]) {
+        if let limit, limit <= Self.streamingTopNLimit {
+            return try topN(node, child, keys: keys, limit: limit)
+        }
         let input = Chunk.concatenate(try materializeNonEmpty(child), types: child.types)
         let began = monotonicNanoseconds()
         try budget.reserve(input.count * 16, for: limit == nil ? "ORDER_BY" : "TOP_N")

@@ -66,7 +66,8 @@ public final class QueryExecutor: @unchecked Sendable {
             }
             let began = monotonicNanoseconds()
             let beforeMerge = states[0].byteCount
-            for state in states.dropFirst() { try states[0].merge(state) }
+            for state in states.dropFirst() { try states[0].merge(state, control: control) }
+            try control?.check()
             try budget.reserve(max(0, states[0].byteCount - beforeMerge), for: "HASH_AGGREGATE")
             let result = try states[0].finish(types: node.types)
             let elapsed = monotonicNanoseconds() - began

@@ -23,13 +23,13 @@ enum Sorter {
             let vector = try ExpressionEvaluator.evaluate(key.expression, chunk)
             let values: KeyValues
             switch vector.data {
-            case .strings, .dictionary: values = isTopN ? .strings(vector) : rankValues(vector)
-            default: values = rankValues(vector)
+            case .strings, .dictionary: values = isTopN ? .strings(vector) : try rankValues(vector, control: control)
+            default: values = try rankValues(vector, control: control)
             }
             prepared.append((values, vector.nulls, key.descending, key.nullsFirst))
         }
         if let limit, isTopN {
-            return topN((0..<count).map { Int32($0) }, limit: limit, by: comparator(prepared))
+            return try topN((0..<count).map { Int32($0) }, limit: limit, by: comparator(prepared), control: control)
         }
         var indices = try sortedNormalized(prepared, count: count, control: control)
         if let limit, limit < indices.count { indices.removeSubrange(limit...) }
@@ -82,6 +82,11 @@ enum Sorter {
             keys.deallocate()
         }
         for key in prepared {
+            // Ranked before anything is allocated here: ranking may stop at a cancel.
+            var stringRanks: [Int64] = []
+            if case .strings(let vector) = key.values, case .integers(let ranks) = try rankValues(vector, control: control) {
+                stringRanks = ranks
+            }
             let values = UnsafeMutablePointer<Int64>.allocate(capacity: max(count, 1))
             switch key.values {
             case .integers(let numbers): for row in 0..<count { values[row] = numbers[row] }
@@ -91,8 +96,8 @@ enum Sorter {
                     let canonical = number.isNaN ? Double.nan : (number == 0 ? 0 : number)
                     values[row] = totalOrderKey(ofDoubleBits: Int64(bitPattern: canonical.bitPattern))
                 }
-            case .strings(let vector):
-                if case .integers(let ranks) = rankValues(vector) { for row in 0..<count { values[row] = ranks[row] } }
+            case .strings:
+                for row in 0..<min(count, stringRanks.count) { values[row] = stringRanks[row] }
             }
             if key.descending { for row in 0..<count { values[row] = ~values[row] } }
             var nulls: UnsafeMutablePointer<Bool>?
@@ -163,11 +168,14 @@ enum Sorter {
     }
 
     /// The first `limit` rows in order, keeping a sorted buffer of the best seen.
-    static func topN(_ indices: [Int32], limit: Int, by less: (Int32, Int32) -> Bool) -> [Int32] {
+    static func topN(_ indices: [Int32], limit: Int, by less: (Int32, Int32) -> Bool, control: QueryControl? = nil)
+        throws(QueryError) -> [Int32]
+    {
         guard limit > 0 else { return [] }
         var best: [Int32] = []
         best.reserveCapacity(limit + 1)
-        for index in indices {
+        for (position, index) in indices.enumerated() {
+            if position & 0xFFFF == 0xFFFF { try control?.check() }
             if best.count == limit, let last = best.last, !less(index, last) { continue }
             // Binary search for the insertion point.
             var low = 0, high = best.count
@@ -182,16 +190,16 @@ enum Sorter {
     }
 
     /// A vector's values as numbers that order the same way.
-    static func rankValues(_ vector: Vector) -> KeyValues {
+    static func rankValues(_ vector: Vector, control: QueryControl? = nil) throws(QueryError) -> KeyValues {
         switch vector.data {
         case .integers(let values): return .integers(values)
         case .doubles(let values): return .doubles(values)
         case .booleans(let values): return .integers(values.map { $0 ? 1 : 0 })
         case .dictionary(let codes, let dictionary):
-            let ranks = ranksOf(count: dictionary.count) { dictionary.bytes(at: $0) }
+            let ranks = try ranksOf(count: dictionary.count, control: control) { dictionary.bytes(at: $0) }
             return .integers(codes.map { Int(truncatingIfNeeded: $0) < ranks.count ? ranks[Int($0)] : 0 })
         case .strings(let strings):
-            return .integers(ranksOf(count: vector.count) { strings.bytes(at: $0) })
+            return .integers(try ranksOf(count: vector.count, control: control) { strings.bytes(at: $0) })
         }
     }
 
@@ -199,17 +207,48 @@ enum Sorter {
     /// sorted by their first eight bytes as one big-endian integer, and only runs that share
     /// those bytes are compared in full (in place, with `memcmp`): most comparisons of a large
     /// sort are then integer ones.
-    static func ranksOf(count: Int, _ bytes: (Int) -> UnsafeRawBufferPointer) -> [Int64] {
-        var entries = [(prefix: UInt64, index: Int32)]()
-        entries.reserveCapacity(count)
-        for index in 0..<count { entries.append((prefixKey(bytes(index)), Int32(truncatingIfNeeded: index))) }
-        entries.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : $0.index < $1.index }
+    ///
+    /// The entries are first spread over 256 buckets by their first byte (a counting sort), and
+    /// each bucket sorted alone: a cancel is seen between buckets and between runs, not only
+    /// after the whole sort.
+    static func ranksOf(count: Int, control: QueryControl? = nil, _ bytes: (Int) -> UnsafeRawBufferPointer)
+        throws(QueryError) -> [Int64]
+    {
+        var prefixes = [UInt64](repeating: 0, count: count)
+        var starts = [Int](repeating: 0, count: 257)
+        for index in 0..<count {
+            let prefix = prefixKey(bytes(index))
+            prefixes[index] = prefix
+            starts[Int(prefix >> 56) + 1] += 1
+        }
+        for bucket in 0..<256 { starts[bucket + 1] += starts[bucket] }
+        var entries = [(prefix: UInt64, index: Int32)](repeating: (0, 0), count: count)
+        var next = starts
+        for index in 0..<count {
+            let bucket = Int(prefixes[index] >> 56)
+            entries[next[bucket]] = (prefixes[index], Int32(truncatingIfNeeded: index))
+            next[bucket] += 1
+        }
+        for bucket in 0..<256 where starts[bucket + 1] - starts[bucket] > 1 {
+            try control?.check()
+            entries[starts[bucket]..<starts[bucket + 1]].sort {
+                $0.prefix != $1.prefix ? $0.prefix < $1.prefix : $0.index < $1.index
+            }
+        }
         var order = entries.map { Int($0.index) }
         var start = 0
+        var compared = 0
         while start < count {
             var end = start + 1
             while end < count && entries[end].prefix == entries[start].prefix { end += 1 }
-            if end - start > 1 { order[start..<end].sort { compareBytes(bytes($0), bytes($1)) < 0 } }
+            if end - start > 1 {
+                order[start..<end].sort { compareBytes(bytes($0), bytes($1)) < 0 }
+                compared += end - start
+                if compared >= 1 << 16 {
+                    compared = 0
+                    try control?.check()
+                }
+            }
             start = end
         }
         var ranks = [Int64](repeating: 0, count: count)

@@ -127,4 +127,15 @@ struct LogicalPlanTests {
         #expect(text.contains { $0.contains("SCAN fact") && $0.contains("filter: k <= 10") })
         #expect(text.contains { $0.contains("FILTER label IS NULL") })
     }
+
+    @Test("a top-N over many morsels keeps ties in input order, as a full sort does")
+    func topNTies() throws {
+        let (engine, directory) = try engine()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // v = k % 10: 20,000 rows tie at v = 0, spread over every row group and worker.
+        #expect(try rows(engine, "SELECT k FROM fact ORDER BY v LIMIT 5").map { $0[0] } == ["10", "20", "30", "40", "50"])
+        #expect(try rows(engine, "SELECT k FROM fact ORDER BY v DESC, k DESC LIMIT 2 OFFSET 1").map { $0[0] } == ["199989", "199979"])
+        let sorted = try rows(engine, "SELECT k FROM fact ORDER BY v, k LIMIT 20000").map { $0[0] }
+        #expect(sorted.count == 20000 && sorted.first == "10" && sorted.last == "200000")
+    }
 }

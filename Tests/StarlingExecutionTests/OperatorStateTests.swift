@@ -91,6 +91,24 @@ struct OperatorStateTests {
         #expect(buildRows == [0, 2, 1])
     }
 
+    @Test("a cancel stops string ranking, a top-N and the merge of string groups part way")
+    func cancelInsideLongSteps() throws {
+        let control = QueryControl()
+        control.cancel()
+        let texts = (0..<200_000).map { "text \($0 % 70_000)" }
+        #expect(throws: QueryError.self) { _ = try Sorter.ranksOf(count: texts.count, control: control) { _ in UnsafeRawBufferPointer(start: nil, count: 0) } }
+        let indices = (0..<200_000).map { Int32($0) }
+        #expect(throws: QueryError.self) { _ = try Sorter.topN(indices, limit: 5, by: { $0 < $1 }, control: control) }
+        let groups = [BoundExpression.column(0, .varchar)]
+        let first = AggregateState(groups: groups, aggregates: [])
+        let second = AggregateState(groups: groups, aggregates: [])
+        let chunk = Chunk(columns: [Vector(type: .varchar, values: texts.map { .string($0) })], count: texts.count)
+        try second.consume(chunk)
+        #expect(throws: QueryError.self) { try first.merge(second, control: control) }
+        // Without a cancel, the same steps finish.
+        #expect(try Sorter.topN(indices, limit: 2, by: { $0 < $1 }, control: QueryControl()) == [0, 1])
+    }
+
     @Test("sorting is stable, NULLs last unless asked, strings in byte order; top-N agrees")
     func sorting() throws {
         let chunk = Chunk(columns: [
@@ -102,7 +120,7 @@ struct OperatorStateTests {
         let descending = [SortKey(expression: .column(0, .varchar), descending: true, nullsFirst: true)]
         #expect(try Sorter.order(chunk, keys: descending, limit: nil) == [1, 0, 3, 2, 4])
         let indices: [Int32] = Array(0..<1000).map { Int32(($0 * 7919) % 1000) }
-        let top = Sorter.topN(indices, limit: 5) { $0 < $1 }
+        let top = try Sorter.topN(indices, limit: 5) { $0 < $1 }
         #expect(top == [0, 1, 2, 3, 4])
     }
 
