@@ -22,6 +22,11 @@ public struct Chunk: Sendable {
         Chunk(columns: columns.map { $0.gather(indices) }, count: indices.count)
     }
 
+    /// The rows at `indices` of a join's build side (see ``Vector/gatherSharingStrings(_:)``).
+    public func gatherSharingStrings(_ indices: [Int32]) -> Chunk {
+        Chunk(columns: columns.map { $0.gatherSharingStrings(indices) }, count: indices.count)
+    }
+
     /// Row `index` as values.
     public func row(_ index: Int) -> [Value] {
         columns.map { $0.value(at: index) }

@@ -58,7 +58,8 @@ extension ExpressionEvaluator {
             }
             if let nulls { rows.removeAll { nulls[Int($0)] } }
             return rows
-        case (.dictionary(let codes, let dictionary), .string(let scalar)):
+        case (.dictionary(let codes, let dictionary), .string(let scalar))
+        where Vector.perEntry(entries: dictionary.count, rows: selection?.count ?? codes.count):
             var bytes = Array(scalar.utf8)
             let passing = bytes.withUnsafeMutableBytes { scalarBytes in
                 (0..<dictionary.count).map { op.holds(compareBytes(dictionary.bytes(at: $0), UnsafeRawBufferPointer(scalarBytes))) }

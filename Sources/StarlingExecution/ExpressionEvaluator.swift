@@ -83,6 +83,9 @@ public enum ExpressionEvaluator {
     static func mapStrings<T>(_ value: Vector, _ body: (UnsafeRawBufferPointer) -> T) -> [T] {
         switch value.data {
         case .dictionary(let codes, let dictionary):
+            guard Vector.perEntry(entries: dictionary.count, rows: value.count) else {
+                return codes.map { body(dictionary.bytes(at: Int($0))) }
+            }
             let mapped = (0..<dictionary.count).map { body(dictionary.bytes(at: $0)) }
             return codes.map { mapped[Int($0)] }
         case .strings(let strings):

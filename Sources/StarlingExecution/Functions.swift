@@ -72,7 +72,7 @@ enum Functions {
     /// Applies a text transformation (once per dictionary entry).
     static func mapText(_ value: Vector, _ body: (String) -> String) -> Vector {
         switch value.data {
-        case .dictionary(let codes, let dictionary):
+        case .dictionary(let codes, let dictionary) where Vector.perEntry(entries: dictionary.count, rows: value.count):
             let mapped = StringStorage((0..<dictionary.count).map { body(dictionary.string(at: $0)) })
             return Vector(type: .varchar, count: value.count, data: .dictionary(codes: codes, dictionary: mapped), nulls: value.nulls)
         default:

@@ -323,6 +323,11 @@ enum KeyEncoder {
                     if insert {
                         let numbers = interner.intern(codes: codes, of: dictionary, count: count)
                         for row in 0..<count { words[row * width + column] = numbers[row] }
+                    } else if !Vector.perEntry(entries: dictionary.count, rows: count) {
+                        for row in 0..<count {
+                            let text = dictionary.bytes(at: Int(codes[row]))
+                            words[row * width + column] = interner.lookup(bytes: text) ?? -1
+                        }
                     } else {
                         // Probing: only the entries this chunk uses are looked up.
                         var numbers = [Int64?](repeating: nil, count: dictionary.count)

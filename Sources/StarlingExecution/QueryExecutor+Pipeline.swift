@@ -93,7 +93,7 @@ extension QueryExecutor {
                         rightIndices.append(Int32(other))
                     }
                 }
-                return Chunk(columns: chunk.gather(leftRows).columns + rightRows.gather(rightIndices).columns, count: total)
+                return Chunk(columns: chunk.gather(leftRows).columns + rightRows.gatherSharingStrings(rightIndices).columns, count: total)
             }
         case .rows, .aggregate, .sort, .limit, .distinct, .setOperation:
             let chunks = try materialize(node)
@@ -133,7 +133,7 @@ extension QueryExecutor {
         // kept only those): the dimension rows are the codes minus one, with no per-row branch.
         if codesVector.nulls == nil, dimension.qualifies == nil || specification.prefiltered,
            let rows = Self.knownRows(codes, dimensionCount: dimensionCount) {
-            let dimensionColumns = specification.outputColumns.map { dimension.rows.columns[$0].gather(rows) }
+            let dimensionColumns = specification.outputColumns.map { dimension.rows.columns[$0].gatherSharingStrings(rows) }
             return Chunk(columns: chunk.columns + dimensionColumns, count: chunk.count)
         }
         var factRows: [Int32] = []
@@ -187,7 +187,7 @@ extension QueryExecutor {
             return semiOrAnti(chunk, matchedProbeRows: try table.matchingRows(keyVectors, count: chunk.count), keep: specification.kind == .semi)
         }
         var (probeRows, buildRows) = try table.probe(keyVectors, count: chunk.count)
-        var joined = Chunk(columns: chunk.gather(probeRows).columns + table.rows.gather(buildRows).columns, count: probeRows.count)
+        var joined = Chunk(columns: chunk.gather(probeRows).columns + table.rows.gatherSharingStrings(buildRows).columns, count: probeRows.count)
         if let residual = specification.residual, joined.count > 0 {
             let keep = try ExpressionEvaluator.select(residual, joined)
             if keep.count < joined.count {
@@ -282,7 +282,7 @@ extension QueryExecutor {
                             rightIndices.append(Int32(truncatingIfNeeded: other))
                         }
                     }
-                    let block = Chunk(columns: chunk.gather(leftIndices).columns + rightRows.gather(rightIndices).columns, count: pairs)
+                    let block = Chunk(columns: chunk.gather(leftIndices).columns + rightRows.gatherSharingStrings(rightIndices).columns, count: pairs)
                     let keep = try ExpressionEvaluator.select(condition, block)
                     if !keep.isEmpty { outputs.append(keep.count == pairs ? block : block.gather(keep)) }
                     rightStart = rightEnd

@@ -195,6 +195,8 @@ enum Sorter {
         case .integers(let values): return .integers(values)
         case .doubles(let values): return .doubles(values)
         case .booleans(let values): return .integers(values.map { $0 ? 1 : 0 })
+        case .dictionary(let codes, let dictionary) where !Vector.perEntry(entries: dictionary.count, rows: vector.count):
+            return .integers(try ranksOf(count: vector.count, control: control) { dictionary.bytes(at: Int(codes[$0])) })
         case .dictionary(let codes, let dictionary):
             let ranks = try ranksOf(count: dictionary.count, control: control) { dictionary.bytes(at: $0) }
             return .integers(codes.map { Int(truncatingIfNeeded: $0) < ranks.count ? ranks[Int($0)] : 0 })

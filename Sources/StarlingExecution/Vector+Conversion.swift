@@ -121,6 +121,24 @@ extension Vector {
         }
     }
 
+    /// The rows at `indices` of a join's build side: string columns always become codes into the
+    /// build side's own storage (which the join keeps alive anyway), however few rows are picked,
+    /// so repeated strings are not copied and a GROUP BY numbers each build row's string once.
+    public func gatherSharingStrings(_ indices: [Int32]) -> Vector {
+        guard case .strings(let strings) = data, strings.count <= Int(UInt32.max) else { return gather(indices) }
+        let codes = indices.map { UInt32(truncatingIfNeeded: $0) }
+        let newNulls: [Bool]? = nulls.map { mask in indices.map { mask[Int($0)] } }
+        return Vector(type: type, count: indices.count, data: .dictionary(codes: codes, dictionary: strings), nulls: newNulls)
+    }
+
+    /// Whether kernels should work once per dictionary entry rather than once per row: when the
+    /// dictionary is not much larger than the rows that use it (a build side's whole column
+    /// behind a few hundred probe rows is not).
+    @inline(__always)
+    static func perEntry(entries: Int, rows: Int) -> Bool {
+        entries <= Swift.max(64, 2 * rows)
+    }
+
     /// The rows at `indices`, where a negative index gives NULL (the unmatched side of an outer join).
     public func gatherOrNull(_ indices: [Int32]) -> Vector {
         guard indices.contains(where: { $0 < 0 }) else { return gather(indices) }
