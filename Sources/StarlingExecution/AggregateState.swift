@@ -1,6 +1,20 @@
 /// One worker's partial hash aggregate: group keys to group numbers, and the accumulators.
 
 import StarlingColumns
+import Synchronization
+
+/// The string numbering the workers of one aggregate share: each distinct string (and each
+/// entry of a build side's column the rows carry as codes) is numbered once for all of them,
+/// under a lock, so their group keys compare as they are and the merge renumbers nothing.
+final class SharedStringInterner: @unchecked Sendable {
+    let interner = StringInterner()
+    private let lock = Mutex<Void>(())
+
+    /// `body` with the interner, one worker at a time.
+    func withLock<Result>(_ body: (StringInterner) -> Result) -> Result {
+        lock.withLock { _ in body(interner) }
+    }
+}
 
 /// Groups rows by key and accumulates each aggregate per group. Each worker owns one; at the
 /// end they are merged into the first.
@@ -14,13 +28,15 @@ final class AggregateState {
     private enum Groups {
         case none
         case integer(IntegerHashIndex)
-        case general(KeyTable, StringInterner)
+        case general(KeyTable, SharedStringInterner)
     }
     private let keys: Groups
     let accumulators: [Accumulator]
     private(set) var groupCount: Int
 
-    init(groups: [BoundExpression], aggregates: [AggregateSpecification]) {
+    /// `strings`: the numbering to share with the other workers' states (a state of its own
+    /// when nil).
+    init(groups: [BoundExpression], aggregates: [AggregateSpecification], strings: SharedStringInterner? = nil) {
         self.groups = groups
         self.aggregates = aggregates
         self.keyTypes = groups.map(\.type)
@@ -34,7 +50,7 @@ final class AggregateState {
             keys = .integer(IntegerHashIndex())
             groupCount = 0
         } else {
-            keys = .general(KeyTable(width: KeyEncoder.width(groups.count)), StringInterner())
+            keys = .general(KeyTable(width: KeyEncoder.width(groups.count)), strings ?? SharedStringInterner())
             groupCount = 0
         }
     }
@@ -186,8 +202,13 @@ final class AggregateState {
                     for row in 0..<count where numbers[row] < 0 { numbers[row] = nullGroup }
                 }
             }
-        case .general(let table, let interner):
-            let words = KeyEncoder.encode(keyVectors, count: count, interner: interner, insert: true)
+        case .general(let table, let strings):
+            let words: [Int64]
+            if keyTypes.contains(where: { $0.physicalType == .string }) {
+                words = strings.withLock { KeyEncoder.encode(keyVectors, count: count, interner: $0, insert: true) }
+            } else {
+                words = KeyEncoder.encode(keyVectors, count: count, interner: strings.interner, insert: true)
+            }
             words.withUnsafeBufferPointer { words in
                 numbers.withUnsafeMutableBufferPointer { numbers in table.findOrInsert(words, rows: count, into: numbers) }
             }
@@ -225,10 +246,13 @@ final class AggregateState {
                 mapping.withUnsafeMutableBufferPointer { mapping in index.findOrInsert(keys, nulls: nulls, into: mapping) }
             }
             if otherIndex.nullNumber >= 0 { mapping[Int(otherIndex.nullNumber)] = index.findOrInsertNull() }
-        case (.general(let table, let interner), .general(let otherTable, let otherInterner)):
-            // The other's keys, their strings renumbered here, inserted as one batch.
+        case (.general(let table, let strings), .general(let otherTable, let otherStrings)):
+            // The other's keys, their strings renumbered here (unless both number strings
+            // alike), inserted as one batch.
             let width = table.width
-            let stringColumns = keyTypes.indices.filter { keyTypes[$0].physicalType == .string }
+            let interner = strings.interner
+            let otherInterner = otherStrings.interner
+            let stringColumns = strings === otherStrings ? [] : keyTypes.indices.filter { keyTypes[$0].physicalType == .string }
             var words = otherTable.keys
             let columnCount = keyTypes.count
             for number in 0..<otherTable.count {
@@ -281,7 +305,8 @@ final class AggregateState {
                 nulls = flags
             }
             return [Vector(type: types[0], count: index.count, data: .integers(index.keys), nulls: nulls)]
-        case .general(let table, let interner):
+        case .general(let table, let strings):
+            let interner = strings.interner
             let width = table.width
             let count = table.count
             return table.keys.withUnsafeBufferPointer { words in

@@ -51,7 +51,8 @@ public final class QueryExecutor: @unchecked Sendable {
             return chunks
         case .aggregate(let child, let groups, let aggregates):
             let source = try pipeline(child)
-            let states = (0..<threads).map { _ in AggregateState(groups: groups, aggregates: aggregates) }
+            let strings = SharedStringInterner()
+            let states = (0..<threads).map { _ in AggregateState(groups: groups, aggregates: aggregates, strings: strings) }
             let slots = WorkerSlots(states)
             let budget = self.budget
             try runParallel(source) { (chunk, _, worker) throws(QueryError) in
