@@ -5,16 +5,22 @@ import StarlingColumns
 /// Built once from the smaller input, then probed by every worker at the same time (read-only).
 ///
 /// One integer-class key (the usual join on a key column) goes through an ``IntegerHashIndex``
-/// over the key values themselves; other keys are encoded into word tuples for a ``KeyTable``.
-/// Either way each distinct key has a chain of build rows, in build order.
+/// over the key values themselves. Several integer-class keys go through one too when one of
+/// them nearly tells the build rows apart (`o_custkey = c_custkey AND s_nationkey =
+/// c_nationkey`): that lead key is indexed, and the others are compared on each pair its chains
+/// give. Other keys are encoded into word tuples for a ``KeyTable``. Either way each distinct
+/// (lead) key has a chain of build rows, in build order.
 final class HashJoinTable: @unchecked Sendable {
     /// Every build row.
     let rows: Chunk
     private enum Index {
-        case integer(IntegerHashIndex)
+        /// The integer index over key `lead`; the other keys are checked pair by pair.
+        case integer(IntegerHashIndex, lead: Int)
         case general(KeyTable, StringInterner, width: Int)
     }
     private let index: Index
+    /// A lead key's chains may hold at most this many build rows per distinct value on average.
+    static let leadChainLimit = 4
     /// First build row of each distinct key, and the next row with the same key (-1 ends).
     private var heads: [Int32] = []
     private var next: [Int32]
@@ -32,25 +38,11 @@ final class HashJoinTable: @unchecked Sendable {
         next = [Int32](repeating: -1, count: rows.count)
         let keyVectors = try keys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, rows) }
         self.keyVectors = keyVectors
-        if keyVectors.count == 1, case .integers(let values) = keyVectors[0].data {
-            // The first batch finds the keys' range itself and goes direct when it is narrow.
-            let integerIndex = IntegerHashIndex(expected: rows.count)
-            var numbers = [Int32](repeating: -1, count: rows.count)
-            let nulls = keyVectors[0].nulls
-            var start = 0
-            while start < rows.count {
-                try control?.check()
-                let end = min(rows.count, start + Self.sliceRows)
-                let sliceNulls = nulls.map { Array($0[start..<end]) }
-                values.withUnsafeBufferPointer { values in
-                    numbers.withUnsafeMutableBufferPointer { numbers in
-                        integerIndex.findOrInsert(UnsafeBufferPointer(rebasing: values[start..<end]), nulls: sliceNulls,
-                                                  into: UnsafeMutableBufferPointer(rebasing: numbers[start..<end]))
-                    }
-                }
-                start = end
-            }
-            index = .integer(integerIndex)
+        if let lead = Self.leadKey(keyVectors),
+            let (integerIndex, numbers) = try Self.integerIndex(keyVectors[lead], rows: rows.count, control: control),
+            keyVectors.count == 1 || integerIndex.count &* Self.leadChainLimit >= rows.count
+        {
+            index = .integer(integerIndex, lead: lead)
             chain(numbers, distinct: integerIndex.count)
         } else {
             let interner = StringInterner()
@@ -75,6 +67,52 @@ final class HashJoinTable: @unchecked Sendable {
         }
     }
 
+    /// The key to index when every key is integer-valued: the only one, or the one whose values
+    /// span the widest range (the likeliest to tell rows apart); nil otherwise.
+    private static func leadKey(_ keyVectors: [Vector]) -> Int? {
+        var best: (key: Int, span: UInt64)?
+        for (key, vector) in keyVectors.enumerated() {
+            guard case .integers(let values) = vector.data else { return nil }
+            let span = values.withUnsafeBufferPointer { values -> UInt64 in
+                guard var low = values.first else { return 0 }
+                var high = low
+                for value in values {
+                    low = Swift.min(low, value)
+                    high = Swift.max(high, value)
+                }
+                return UInt64(bitPattern: high &- low)
+            }
+            if best == nil || span > (best?.span ?? 0) { best = (key, span) }
+        }
+        return best?.key
+    }
+
+    /// An integer index over `vector`'s values, inserted a slice at a time (the first slice
+    /// finds the range itself and goes direct when it is narrow), and each row's key number.
+    private static func integerIndex(_ vector: Vector, rows count: Int, control: QueryControl?) throws(QueryError)
+        -> (IntegerHashIndex, [Int32])?
+    {
+        guard case .integers(let values) = vector.data else { return nil }
+        let integerIndex = IntegerHashIndex(expected: count)
+        var numbers = [Int32](repeating: -1, count: count)
+        let nulls = vector.nulls
+        var start = 0
+        while start < count {
+            try control?.check()
+            let end = min(count, start + Self.sliceRows)
+            let sliceNulls = nulls.map { Array($0[start..<end]) }
+            values.withUnsafeBufferPointer { values in
+                numbers.withUnsafeMutableBufferPointer { numbers in
+                    integerIndex.findOrInsert(
+                        UnsafeBufferPointer(rebasing: values[start..<end]), nulls: sliceNulls,
+                        into: UnsafeMutableBufferPointer(rebasing: numbers[start..<end]))
+                }
+            }
+            start = end
+        }
+        return (integerIndex, numbers)
+    }
+
     /// Links each row with a key number (NULL keys, -1, never match) into its key's chain; in
     /// reverse, so each chain lists rows in build order.
     private func chain(_ numbers: [Int32], distinct: Int) {
@@ -97,12 +135,12 @@ final class HashJoinTable: @unchecked Sendable {
     private func keyNumbers(_ keyVectors: [Vector], count: Int) throws(QueryError) -> [Int32] {
         var numbers = [Int32](repeating: -1, count: count)
         switch index {
-        case .integer(let integerIndex):
-            guard case .integers(let values) = keyVectors[0].data else {
+        case .integer(let integerIndex, let lead):
+            guard keyVectors.indices.contains(lead), case .integers(let values) = keyVectors[lead].data else {
                 // Both sides are converted to one type when planned; an integer type is integers.
                 throw .invalid("a hash join's probe key is not integer-valued like its build key")
             }
-            let nulls = keyVectors[0].nulls
+            let nulls = keyVectors[lead].nulls
             values.withUnsafeBufferPointer { values in
                 numbers.withUnsafeMutableBufferPointer { numbers in
                     integerIndex.find(UnsafeBufferPointer(rebasing: values[0..<count]), nulls: nulls, into: numbers)
@@ -123,6 +161,9 @@ final class HashJoinTable: @unchecked Sendable {
     /// The matching (probe row, build row) pairs of a probe chunk's keys, in probe order.
     func probe(_ keyVectors: [Vector], count: Int) throws(QueryError) -> (probe: [Int32], build: [Int32]) {
         let numbers = try keyNumbers(keyVectors, count: count)
+        if case .integer(_, let lead) = index, keyCount > 1 {
+            return try probeByLead(keyVectors, numbers: numbers, lead: lead, count: count)
+        }
         var probeRows: [Int32] = []
         var buildRows: [Int32] = []
         probeRows.reserveCapacity(count)
@@ -149,6 +190,17 @@ final class HashJoinTable: @unchecked Sendable {
     /// The probe rows whose key some build row has (each once, in order): all a semi or anti
     /// join without a residual needs.
     func matchingRows(_ keyVectors: [Vector], count: Int) throws(QueryError) -> [Int32] {
+        if case .integer(_, let lead) = index, keyCount > 1 {
+            let numbers = try keyNumbers(keyVectors, count: count)
+            var rows = try probeByLead(keyVectors, numbers: numbers, lead: lead, count: count).probe
+            // Pairs come in probe order: each probe row once.
+            var last: Int32 = -1
+            rows.removeAll { row in
+                defer { last = row }
+                return row == last
+            }
+            return rows
+        }
         let numbers = try keyNumbers(keyVectors, count: count)
         var rows: [Int32] = []
         rows.reserveCapacity(count)
@@ -156,11 +208,49 @@ final class HashJoinTable: @unchecked Sendable {
         return rows
     }
 
+    /// The pairs the lead key's chains give whose other keys are equal too (neither NULL).
+    private func probeByLead(_ keyVectors: [Vector], numbers: [Int32], lead: Int, count: Int) throws(QueryError)
+        -> (probe: [Int32], build: [Int32])
+    {
+        var others: [(probe: [Int64], probeNulls: [Bool]?, build: [Int64], buildNulls: [Bool]?)] = []
+        for key in 0..<keyCount where key != lead {
+            guard keyVectors.indices.contains(key), case .integers(let probeValues) = keyVectors[key].data,
+                case .integers(let buildValues) = self.keyVectors[key].data,
+                probeValues.count >= count, buildValues.count >= rows.count
+            else {
+                throw .invalid("a hash join's keys are not integer-valued on both sides")
+            }
+            others.append((probeValues, keyVectors[key].nulls, buildValues, self.keyVectors[key].nulls))
+        }
+        var probeRows: [Int32] = []
+        var buildRows: [Int32] = []
+        probeRows.reserveCapacity(count)
+        buildRows.reserveCapacity(count)
+        for row in 0..<count {
+            let number = Int(numbers[row])
+            guard number >= 0 else { continue }
+            var buildRow = heads[number]
+            while buildRow >= 0 {
+                let build = Int(buildRow)
+                let equal = others.allSatisfy { key in
+                    key.probe[row] == key.build[build] && !(key.probeNulls?[row] ?? false)
+                        && !(key.buildNulls?[build] ?? false)
+                }
+                if equal {
+                    probeRows.append(Int32(truncatingIfNeeded: row))
+                    buildRows.append(buildRow)
+                }
+                buildRow = next[build]
+            }
+        }
+        return (probeRows, buildRows)
+    }
+
     /// Approximate bytes held.
     var byteCount: Int {
         let indexBytes: Int
         switch index {
-        case .integer(let integerIndex): indexBytes = integerIndex.byteCount
+        case .integer(let integerIndex, _): indexBytes = integerIndex.byteCount
         case .general(let table, _, _): indexBytes = table.byteCount
         }
         return indexBytes + next.count * 4 + heads.count * 4

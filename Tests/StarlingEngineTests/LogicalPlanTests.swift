@@ -133,8 +133,12 @@ struct LogicalPlanTests {
         let (engine, directory) = try engine()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // v = k % 10: 20,000 rows tie at v = 0, spread over every row group and worker.
-        #expect(try rows(engine, "SELECT k FROM fact ORDER BY v LIMIT 5").map { $0[0] } == ["10", "20", "30", "40", "50"])
-        #expect(try rows(engine, "SELECT k FROM fact ORDER BY v DESC, k DESC LIMIT 2 OFFSET 1").map { $0[0] } == ["199989", "199979"])
+        #expect(
+            try rows(engine, "SELECT k FROM fact ORDER BY v LIMIT 5").map { $0[0] } == ["10", "20", "30", "40", "50"])
+        #expect(
+            try rows(engine, "SELECT k FROM fact ORDER BY v DESC, k DESC LIMIT 2 OFFSET 1").map { $0[0] } == [
+                "199989", "199979",
+            ])
         let sorted = try rows(engine, "SELECT k FROM fact ORDER BY v, k LIMIT 20000").map { $0[0] }
         #expect(sorted.count == 20000 && sorted.first == "10" && sorted.last == "200000")
     }
