@@ -91,20 +91,9 @@ extension QueryPlanner {
         _ logical: LogicalOperator, _ child: LogicalOperator, groups: [BoundExpression],
         aggregates: [AggregateSpecification], required: Set<Int>
     ) throws(SQLError) -> PrunedPlan {
-        // Every group stays (they define the rows); aggregates nobody reads are dropped.
-        let kept = aggregates.indices.filter { required.contains(groups.count + $0) }
-        var used = Set(groups.flatMap(\.columnsUsed))
-        for index in kept {
-            used.formUnion(aggregates[index].argument?.columnsUsed ?? [])
-            used.formUnion(aggregates[index].filter?.columnsUsed ?? [])
-        }
+        let (kept, used) = neededAggregates(groups: groups, aggregates: aggregates, required: required)
         let input = try lower(child, required: used)
-        let lowered = kept.map { index in
-            var aggregate = aggregates[index]
-            aggregate.argument = aggregate.argument.map(input.remap)
-            aggregate.filter = aggregate.filter.map(input.remap)
-            return aggregate
-        }
+        let lowered = kept.map { aggregates[$0].remapped(input.remap) }
         let outputs = Array(groups.indices) + kept.map { groups.count + $0 }
         let estimate = groups.isEmpty ? 1 : max(1, input.node.estimatedRows / 10)
         let aggregate = node(
@@ -117,9 +106,7 @@ extension QueryPlanner {
         throws(SQLError) -> PrunedPlan
     {
         let input = try lower(child, required: required.union(keys.flatMap(\.expression.columnsUsed)))
-        let lowered = keys.map {
-            SortKey(expression: input.remap($0.expression), descending: $0.descending, nullsFirst: $0.nullsFirst)
-        }
+        let lowered = keys.map { $0.remapped(input.remap) }
         let estimate = min(input.node.estimatedRows, limit ?? Int.max)
         let sort = node(.sort(input.node, lowered, limit: limit), columns: input.node.columns, estimatedRows: estimate)
         return PrunedPlan(node: sort, positions: input.positions)

@@ -40,7 +40,7 @@ extension QueryPlanner {
             let kept = node.columns.indices.filter { required.contains($0) }
             guard kept.count < node.columns.count else { return PrunedPlan(node: node, positions: identity(node)) }
             let narrowed = chunks.map { chunk in Chunk(columns: kept.map { chunk.columns[$0] }, count: chunk.count) }
-            return rebuilt(node, .rows(narrowed), columns: kept.map { node.columns[$0] }, positions: positions(kept))
+            return rebuilt(node, .rows(narrowed), columns: kept.map { node.columns[$0] }, positions: positions(of: kept))
         case .filter(let child, let predicate):
             let input = prune(child, required: required.union(predicate.columnsUsed))
             let filtered = rebuilt(node, .filter(input.node, input.remap(predicate)), columns: input.node.columns, positions: input.positions)
@@ -48,7 +48,7 @@ extension QueryPlanner {
         case .project(let child, let expressions):
             let kept = expressions.indices.filter { required.contains($0) }
             let input = prune(child, required: Set(kept.flatMap { expressions[$0].columnsUsed }))
-            return rebuilt(node, .project(input.node, kept.map { input.remap(expressions[$0]) }), columns: kept.map { node.columns[$0] }, positions: positions(kept))
+            return rebuilt(node, .project(input.node, kept.map { input.remap(expressions[$0]) }), columns: kept.map { node.columns[$0] }, positions: positions(of: kept))
         case .dimensionJoin(let child, var specification):
             let width = child.columns.count
             let input = prune(child, required: Set(required.filter { $0 < width }).union([specification.codeColumn]))
@@ -90,25 +90,15 @@ extension QueryPlanner {
             return rebuilt(node, .crossJoin(left.node, right.node), columns: left.node.columns + right.node.columns, positions: combine(left, right, width: width))
         case .aggregate(let child, let groups, let aggregates):
             // Every group stays (they define the rows); aggregates nobody reads are dropped.
-            let kept = aggregates.indices.filter { required.contains(groups.count + $0) }
-            var used = Set(groups.flatMap(\.columnsUsed))
-            for index in kept {
-                used.formUnion(aggregates[index].argument?.columnsUsed ?? [])
-                used.formUnion(aggregates[index].filter?.columnsUsed ?? [])
-            }
+            let (kept, used) = neededAggregates(groups: groups, aggregates: aggregates, required: required)
             let input = prune(child, required: used)
-            let newAggregates = kept.map { index in
-                var aggregate = aggregates[index]
-                aggregate.argument = aggregate.argument.map(input.remap)
-                aggregate.filter = aggregate.filter.map(input.remap)
-                return aggregate
-            }
+            let newAggregates = kept.map { aggregates[$0].remapped(input.remap) }
             let outputs = Array(groups.indices) + kept.map { groups.count + $0 }
             return rebuilt(node, .aggregate(input.node, groups: groups.map(input.remap), aggregates: newAggregates),
-                           columns: outputs.map { node.columns[$0] }, positions: positions(outputs))
+                           columns: outputs.map { node.columns[$0] }, positions: positions(of: outputs))
         case .sort(let child, let keys, let limit):
             let input = prune(child, required: required.union(keys.flatMap(\.expression.columnsUsed)))
-            let newKeys = keys.map { SortKey(expression: input.remap($0.expression), descending: $0.descending, nullsFirst: $0.nullsFirst) }
+            let newKeys = keys.map { $0.remapped(input.remap) }
             return rebuilt(node, .sort(input.node, newKeys, limit: limit), columns: input.node.columns, positions: input.positions)
         case .limit(let child, let limit, let offset):
             let input = prune(child, required: required)
@@ -136,11 +126,22 @@ extension QueryPlanner {
     }
 
     private func identity(_ node: PlanNode) -> [Int: Int] {
-        Dictionary(uniqueKeysWithValues: node.columns.indices.map { ($0, $0) })
+        identityPositions(node.columns.count)
     }
 
-    private func positions(_ kept: [Int]) -> [Int: Int] {
-        Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($1, $0) })
+    /// The aggregates whose outputs (after `groups.count` group columns) are among `required`,
+    /// by index, and the input columns the groups and those aggregates read: every group stays
+    /// (they define the rows), aggregates nobody reads are dropped.
+    func neededAggregates(groups: [BoundExpression], aggregates: [AggregateSpecification], required: Set<Int>)
+        -> (kept: [Int], used: Set<Int>)
+    {
+        let kept = aggregates.indices.filter { required.contains(groups.count + $0) }
+        var used = Set(groups.flatMap(\.columnsUsed))
+        for index in kept {
+            used.formUnion(aggregates[index].argument?.columnsUsed ?? [])
+            used.formUnion(aggregates[index].filter?.columnsUsed ?? [])
+        }
+        return (kept, used)
     }
 
     /// Positions over a join's two inputs: the left's, then the right's shifted past the left.
@@ -153,5 +154,22 @@ extension QueryPlanner {
     /// The same node (same number, for EXPLAIN ANALYZE) unless the operator changed.
     private func rebuilt(_ original: PlanNode, _ operation: PlanNode.Operator, columns: [PlanColumn], positions: [Int: Int]) -> PrunedPlan {
         PrunedPlan(node: PlanNode(identifier: original.identifier, operation: operation, columns: columns, estimatedRows: original.estimatedRows), positions: positions)
+    }
+}
+
+extension AggregateSpecification {
+    /// The aggregate with its argument and filter rewritten by `remap`.
+    func remapped(_ remap: (BoundExpression) -> BoundExpression) -> AggregateSpecification {
+        var aggregate = self
+        aggregate.argument = argument.map(remap)
+        aggregate.filter = filter.map(remap)
+        return aggregate
+    }
+}
+
+extension SortKey {
+    /// The key with its expression rewritten by `remap`.
+    func remapped(_ remap: (BoundExpression) -> BoundExpression) -> SortKey {
+        SortKey(expression: remap(expression), descending: descending, nullsFirst: nullsFirst)
     }
 }
