@@ -96,6 +96,16 @@ final class HashJoinTable: @unchecked Sendable {
         let integerIndex = IntegerHashIndex(expected: count)
         var numbers = [Int32](repeating: -1, count: count)
         let nulls = vector.nulls
+        // Sized once for every row's key (at most that many distinct), from their range.
+        values.withUnsafeBufferPointer { values in
+            var low = Int64.max
+            var high = Int64.min
+            for row in 0..<Swift.min(count, values.count) where !(nulls?[row] ?? false) {
+                low = Swift.min(low, values[row])
+                high = Swift.max(high, values[row])
+            }
+            integerIndex.reserve(keys: count, low: low, high: high)
+        }
         var start = 0
         while start < count {
             try control?.check()

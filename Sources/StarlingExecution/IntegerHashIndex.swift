@@ -26,6 +26,8 @@ final class IntegerHashIndex {
     private var keyStorage: UnsafeMutablePointer<Int64>
     private var keyCapacity: Int
     private(set) var count = 0
+    /// Whether ``reserve(keys:low:high:)`` chose the mode: the first batch does not again.
+    private var reserved = false
     /// The number given to NULL by ``findOrInsertNull()``, -1 until then.
     private(set) var nullNumber: Int32 = -1
 
@@ -118,6 +120,28 @@ final class IntegerHashIndex {
         }
     }
 
+    /// Sizes the empty index for up to `keys` keys lying in `low...high` that will arrive in
+    /// batches (a join's build side, inserted a slice at a time): the mode and the slots are
+    /// chosen once for all of them, instead of by the first batch and grown (rehashed) batch by
+    /// batch. TPC-H Q21 at SF 10 spent a tenth of its time rehashing 7.3 M order keys.
+    func reserve(keys: Int, low: Int64, high: Int64) {
+        guard count == 0, !direct, keys > 0, low <= high else { return }
+        reserved = true
+        if let span = Self.span(low, high), Self.directFits(span: span, keyCount: keys) {
+            slotKeys.deallocate()
+            slotNumbers.deallocate()
+            direct = true
+            base = low
+            capacity = span
+            slotKeys = .allocate(capacity: 1)
+            slotNumbers = .allocate(capacity: span)
+            slotNumbers.initialize(repeating: -1, count: span)
+            reserveKeys(keys + 1)
+        } else {
+            prepare(incoming: keys, low: low, high: high)
+        }
+    }
+
     /// The number of `key`, inserting it when new.
     func findOrInsert(_ key: Int64) -> Int32 {
         prepare(incoming: 1, low: key, high: key)
@@ -142,7 +166,9 @@ final class IntegerHashIndex {
             for row in 0..<values.count { numbers[row] = -1 }
             return
         }
-        if count == 0 && !direct, let span = Self.span(low, high), Self.directFits(span: span, keyCount: values.count) {
+        if count == 0 && !direct && !reserved, let span = Self.span(low, high),
+            Self.directFits(span: span, keyCount: values.count)
+        {
             // The first keys are narrow: direct from here on, its slots covering them.
             slotKeys.deallocate()
             slotNumbers.deallocate()

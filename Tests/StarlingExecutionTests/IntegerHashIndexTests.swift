@@ -41,6 +41,29 @@ struct IntegerHashIndexTests {
         checkNumbering((0..<2000).map { Int64($0 % 7) - 3 }, batch: 3)
     }
 
+    @Test("an index reserved for all keys numbers them alike, arriving in batches, dense or sparse")
+    func reservedBatches() {
+        let dense: [Int64] = (0..<5_000).map { Int64($0 * 7 % 5_000) }
+        let sparse: [Int64] = (0..<5_000).map { Int64($0) * 1_000_003 - 40_000 }
+        for keys in [dense, sparse] {
+            let index = IntegerHashIndex(expected: keys.count)
+            index.reserve(keys: keys.count, low: keys.min() ?? 0, high: keys.max() ?? 0)
+            var numbers = [Int32](repeating: -1, count: keys.count)
+            keys.withUnsafeBufferPointer { keys in
+                numbers.withUnsafeMutableBufferPointer { numbers in
+                    for start in stride(from: 0, to: keys.count, by: 700) {
+                        let end = min(keys.count, start + 700)
+                        let slice = UnsafeBufferPointer<Int64>(rebasing: keys[start..<end])
+                        let into = UnsafeMutableBufferPointer<Int32>(rebasing: numbers[start..<end])
+                        index.findOrInsert(slice, nulls: nil, into: into)
+                    }
+                }
+            }
+            #expect(index.count == Set(keys).count)
+            for (key, number) in zip(keys, numbers) { #expect(index.find(key) == number) }
+        }
+    }
+
     @Test("keys outside the range widen it, or leave direct mode when sparse")
     func widening() {
         checkNumbering([10, 11, 12, 5, 100_000, 9, 10, -7, 12], batch: 3)
