@@ -14,8 +14,7 @@ struct KernelBenchmarks {
     static func main() throws {
         // The allocator as the starling executable sets it (HeapSettings): chunk-sized arrays
         // from the heap, not each from its own mmap.
-        _ = starling_heap_setting(starling_mmap_threshold, 64 << 20)
-        _ = starling_heap_setting(starling_trim_threshold, 64 << 20)
+        starling_tune_heap()
         var rows = 1 << 20
         var runs = 7
         var arguments = CommandLine.arguments.dropFirst().makeIterator()

@@ -10,12 +10,10 @@ import CMalloc
 /// allocations under 64 MiB served from the heap and up to 64 MiB of free heap kept at its top,
 /// and the total of query medians 10–15% lower. The process's peak resident memory grows by
 /// about a tenth (what the heap keeps instead of returning).
+/// The thresholds themselves are set in one place, `CMalloc`'s `starling_tune_heap`, which the
+/// kernel benchmarks call too.
 enum HeapSettings {
-    static let mmapThreshold: Int32 = 64 << 20
-    static let trimThreshold: Int32 = 64 << 20
-
     static func apply() {
-        _ = starling_heap_setting(starling_mmap_threshold, mmapThreshold)
-        _ = starling_heap_setting(starling_trim_threshold, trimThreshold)
+        starling_tune_heap()
     }
 }

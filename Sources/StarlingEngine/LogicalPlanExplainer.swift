@@ -155,10 +155,8 @@ struct JoinGraphExplainer {
     private func filtered(
         _ line: LogicalPlanExplainer.Line, _ pending: inout [BoundExpression], done: Set<Int>, text: ExpressionText
     ) -> LogicalPlanExplainer.Line {
-        let from = graph.from
-        let ready = pending.filter { $0.columnsUsed.allSatisfy { done.contains(from.leaf(of: $0)) } }
+        let ready = graph.from.takeReady(&pending, done: done)
         guard !ready.isEmpty else { return line }
-        pending.removeAll { $0.columnsUsed.allSatisfy { done.contains(from.leaf(of: $0)) } }
         return .init(text: "FILTER " + text(.and(ready)), children: [line])
     }
 

@@ -76,12 +76,10 @@ extension QueryPlanner {
             source = FromClause()
             source.add(leaf.source, entries: leaf.entries, estimatedRows: leaf.estimatedRows)
             offset = leaf.offset
-            filters = (from.conditions + conditions).filter { condition in
+            filters = filters.filter { condition in
                 let used = condition.columnsUsed
                 return !used.isEmpty && used.allSatisfy { leaf.range.contains($0) }
             }.map { $0.remapColumns { $0 - leaf.offset } }
-        } else {
-            filters = filters.filter { $0.columnsUsed.allSatisfy { $0 < from.scope.entries.count } }
         }
         let joined = graph(source, conditions: filters)
         let expressions = columns.map { BoundExpression.column($0 - offset, joined.columns[$0 - offset].type) }

@@ -36,6 +36,15 @@ struct FromClause {
     func leaf(of index: Int) -> Int {
         leaves.firstIndex { $0.range.contains(index) } ?? 0
     }
+
+    /// The conditions of `pending` whose leaves are all `done`, taken out of it (a join graph's
+    /// residuals, applied as soon as their leaves are joined).
+    func takeReady(_ pending: inout [BoundExpression], done: Set<Int>) -> [BoundExpression] {
+        let isReady = { (condition: BoundExpression) in condition.columnsUsed.allSatisfy { done.contains(leaf(of: $0)) } }
+        let ready = pending.filter(isReady)
+        pending.removeAll(where: isReady)
+        return ready
+    }
 }
 
 extension QueryPlanner {

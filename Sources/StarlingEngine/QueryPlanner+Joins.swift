@@ -116,9 +116,8 @@ extension QueryPlanner {
     }
 
     func applyResiduals(_ plan: PartialPlan, _ pending: inout [BoundExpression], done: Set<Int>, from: FromClause) -> PartialPlan {
-        let ready = pending.filter { $0.columnsUsed.allSatisfy { done.contains(from.leaf(of: $0)) } }
+        let ready = from.takeReady(&pending, done: done)
         guard !ready.isEmpty else { return plan }
-        pending.removeAll { conjunct in conjunct.columnsUsed.allSatisfy { done.contains(from.leaf(of: $0)) } }
         let predicate = BoundExpression.and(ready).remapColumns { plan.positions[$0] ?? 0 }
         var result = plan
         result.node = node(.filter(plan.node, predicate), columns: plan.node.columns, estimatedRows: max(1, plan.node.estimatedRows / 2))

@@ -29,12 +29,7 @@ extension QueryPlanner {
         case .joinGraph(let graph):
             return plan.with(.joinGraph(pushDown(graph, conditions)))
         case .projection(let child, let expressions):
-            let substituted = conditions.map { condition in
-                condition.replacing { node in
-                    guard case .column(let index, _) = node, expressions.indices.contains(index) else { return nil }
-                    return expressions[index]
-                }
-            }
+            let substituted = conditions.map { $0.substituting(expressions) }
             return plan.with(.projection(pushDown(child, substituted), expressions))
         case .aggregate(let child, let groups, let aggregates):
             // Conditions on group keys alone hold for a group exactly when they hold for its rows.
@@ -43,11 +38,7 @@ extension QueryPlanner {
             for condition in conditions {
                 let used = condition.columnsUsed
                 if !groups.isEmpty, !used.isEmpty, used.allSatisfy({ $0 < groups.count }) {
-                    below.append(
-                        condition.replacing { node in
-                            guard case .column(let index, _) = node, groups.indices.contains(index) else { return nil }
-                            return groups[index]
-                        })
+                    below.append(condition.substituting(groups))
                 } else {
                     above.append(condition)
                 }
@@ -187,6 +178,17 @@ extension QueryPlanner {
             return LogicalOperator(
                 .setOperation(kind, all: all, left, right), columns: plan.columns,
                 estimatedRows: left.estimatedRows + right.estimatedRows)
+        }
+    }
+}
+
+extension BoundExpression {
+    /// The expression with each column `i` replaced by `expressions[i]` (what an operator's
+    /// output column `i` is over its input).
+    func substituting(_ expressions: [BoundExpression]) -> BoundExpression {
+        replacing { node in
+            guard case .column(let index, _) = node, expressions.indices.contains(index) else { return nil }
+            return expressions[index]
         }
     }
 }

@@ -124,16 +124,12 @@ extension QueryPlanner {
         {
             return star
         }
-        let residualUsed = (join.residual?.columnsUsed ?? []).union(join.markNull?.columnsUsed ?? [])
-        var leftRequired = Set(required.filter { $0 < width }).union(join.leftKeys.flatMap(\.columnsUsed))
-        leftRequired.formUnion(residualUsed.filter { $0 < width })
-        var rightRequired = Set(join.rightKeys.flatMap(\.columnsUsed))
-        rightRequired.formUnion(residualUsed.filter { $0 >= width }.map { $0 - width })
-        if join.kind.outputsBuild { rightRequired.formUnion(required.filter { $0 >= width }.map { $0 - width }) }
+        let (leftRequired, rightRequired) = joinInputsRequired(
+            required, width: width, leftKeys: join.leftKeys, rightKeys: join.rightKeys,
+            conditions: [join.residual, join.markNull], outputsRight: join.kind.outputsBuild)
         let left = try lower(join.left, required: leftRequired)
         let right = try lower(join.right, required: rightRequired)
-        var combined = left.positions
-        for (old, new) in right.positions { combined[width + old] = left.node.columns.count + new }
+        let combined = combine(left, right, width: width)
         let leftKeys = join.leftKeys.map(left.remap)
         let rightKeys = join.rightKeys.map(right.remap)
         let residual = join.residual?.remapColumns { combined[$0] ?? 0 }

@@ -61,12 +61,9 @@ extension QueryPlanner {
             return rebuilt(node, .dimensionJoin(input.node, specification), columns: columns, positions: positions)
         case .hashJoin(let probe, let build, var specification):
             let width = probe.columns.count
-            let residualUsed = (specification.residual?.columnsUsed ?? []).union(specification.markNull?.columnsUsed ?? [])
-            var probeRequired = Set(required.filter { $0 < width }).union(specification.probeKeys.flatMap(\.columnsUsed))
-            probeRequired.formUnion(residualUsed.filter { $0 < width })
-            var buildRequired = Set(specification.buildKeys.flatMap(\.columnsUsed))
-            buildRequired.formUnion(residualUsed.filter { $0 >= width }.map { $0 - width })
-            if specification.kind.outputsBuild { buildRequired.formUnion(required.filter { $0 >= width }.map { $0 - width }) }
+            let (probeRequired, buildRequired) = joinInputsRequired(
+                required, width: width, leftKeys: specification.probeKeys, rightKeys: specification.buildKeys,
+                conditions: [specification.residual, specification.markNull], outputsRight: specification.kind.outputsBuild)
             let left = prune(probe, required: probeRequired)
             let right = prune(build, required: buildRequired)
             let combined = combine(left, right, width: width)
@@ -144,8 +141,24 @@ extension QueryPlanner {
         return (kept, used)
     }
 
+    /// The columns a join's two inputs must produce (left, then right, `width` columns on the
+    /// left) for the `required` columns of its output: those read above (the right's only when
+    /// the join outputs them), the keys, and what the join's other `conditions` read.
+    func joinInputsRequired(
+        _ required: Set<Int>, width: Int, leftKeys: [BoundExpression], rightKeys: [BoundExpression],
+        conditions: [BoundExpression?], outputsRight: Bool
+    ) -> (left: Set<Int>, right: Set<Int>) {
+        let conditionsUsed = conditions.reduce(into: Set<Int>()) { $0.formUnion($1?.columnsUsed ?? []) }
+        var left = Set(required.filter { $0 < width }).union(leftKeys.flatMap(\.columnsUsed))
+        left.formUnion(conditionsUsed.filter { $0 < width })
+        var right = Set(rightKeys.flatMap(\.columnsUsed))
+        right.formUnion(conditionsUsed.filter { $0 >= width }.map { $0 - width })
+        if outputsRight { right.formUnion(required.filter { $0 >= width }.map { $0 - width }) }
+        return (left, right)
+    }
+
     /// Positions over a join's two inputs: the left's, then the right's shifted past the left.
-    private func combine(_ left: PrunedPlan, _ right: PrunedPlan, width: Int) -> [Int: Int] {
+    func combine(_ left: PrunedPlan, _ right: PrunedPlan, width: Int) -> [Int: Int] {
         var positions = left.positions
         for (old, new) in right.positions { positions[width + old] = left.node.columns.count + new }
         return positions

@@ -98,12 +98,7 @@ final class HashJoinTable: @unchecked Sendable {
         let nulls = vector.nulls
         // Sized once for every row's key (at most that many distinct), from their range.
         values.withUnsafeBufferPointer { values in
-            var low = Int64.max
-            var high = Int64.min
-            for row in 0..<Swift.min(count, values.count) where !(nulls?[row] ?? false) {
-                low = Swift.min(low, values[row])
-                high = Swift.max(high, values[row])
-            }
+            let (low, high) = IntegerHashIndex.range(UnsafeBufferPointer(rebasing: values.prefix(count)), nulls: nulls)
             integerIndex.reserve(keys: count, low: low, high: high)
         }
         var start = 0
@@ -200,28 +195,21 @@ final class HashJoinTable: @unchecked Sendable {
     /// The probe rows whose key some build row has (each once, in order): all a semi or anti
     /// join without a residual needs.
     func matchingRows(_ keyVectors: [Vector], count: Int) throws(QueryError) -> [Int32] {
-        if case .integer(_, let lead) = index, keyCount > 1 {
-            let numbers = try keyNumbers(keyVectors, count: count)
-            var rows = try probeByLead(keyVectors, numbers: numbers, lead: lead, count: count).probe
-            // Pairs come in probe order: each probe row once.
-            var last: Int32 = -1
-            rows.removeAll { row in
-                defer { last = row }
-                return row == last
-            }
-            return rows
-        }
         let numbers = try keyNumbers(keyVectors, count: count)
+        if case .integer(_, let lead) = index, keyCount > 1 {
+            return try probeByLead(keyVectors, numbers: numbers, lead: lead, count: count, firstOnly: true).probe
+        }
         var rows: [Int32] = []
         rows.reserveCapacity(count)
         for row in 0..<count where numbers[row] >= 0 { rows.append(Int32(truncatingIfNeeded: row)) }
         return rows
     }
 
-    /// The pairs the lead key's chains give whose other keys are equal too (neither NULL).
-    private func probeByLead(_ keyVectors: [Vector], numbers: [Int32], lead: Int, count: Int) throws(QueryError)
-        -> (probe: [Int32], build: [Int32])
-    {
+    /// The pairs the lead key's chains give whose other keys are equal too (neither NULL); with
+    /// `firstOnly`, each probe row's first such pair only (whether it has a match).
+    private func probeByLead(
+        _ keyVectors: [Vector], numbers: [Int32], lead: Int, count: Int, firstOnly: Bool = false
+    ) throws(QueryError) -> (probe: [Int32], build: [Int32]) {
         var others: [(probe: [Int64], probeNulls: [Bool]?, build: [Int64], buildNulls: [Bool]?)] = []
         for key in 0..<keyCount where key != lead {
             guard keyVectors.indices.contains(key), case .integers(let probeValues) = keyVectors[key].data,
@@ -249,6 +237,7 @@ final class HashJoinTable: @unchecked Sendable {
                 if equal {
                     probeRows.append(Int32(truncatingIfNeeded: row))
                     buildRows.append(buildRow)
+                    if firstOnly { break }
                 }
                 buildRow = next[build]
             }

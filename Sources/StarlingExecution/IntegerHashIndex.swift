@@ -128,18 +128,34 @@ final class IntegerHashIndex {
         guard count == 0, !direct, keys > 0, low <= high else { return }
         reserved = true
         if let span = Self.span(low, high), Self.directFits(span: span, keyCount: keys) {
-            slotKeys.deallocate()
-            slotNumbers.deallocate()
-            direct = true
-            base = low
-            capacity = span
-            slotKeys = .allocate(capacity: 1)
-            slotNumbers = .allocate(capacity: span)
-            slotNumbers.initialize(repeating: -1, count: span)
+            becomeDirect(low: low, span: span)
             reserveKeys(keys + 1)
         } else {
             prepare(incoming: keys, low: low, high: high)
         }
+    }
+
+    /// Switches the empty hashed index to direct mode, its `span` slots starting at `low`.
+    private func becomeDirect(low: Int64, span: Int) {
+        slotKeys.deallocate()
+        slotNumbers.deallocate()
+        direct = true
+        base = low
+        capacity = span
+        slotKeys = .allocate(capacity: 1)
+        slotNumbers = .allocate(capacity: span)
+        slotNumbers.initialize(repeating: -1, count: span)
+    }
+
+    /// The smallest and largest of `values` not flagged in `nulls` (`low > high` when none).
+    static func range(_ values: UnsafeBufferPointer<Int64>, nulls: [Bool]?) -> (low: Int64, high: Int64) {
+        var low = Int64.max
+        var high = Int64.min
+        for row in 0..<values.count where !(nulls?[row] ?? false) {
+            low = Swift.min(low, values[row])
+            high = Swift.max(high, values[row])
+        }
+        return (low, high)
     }
 
     /// The number of `key`, inserting it when new.
@@ -157,11 +173,7 @@ final class IntegerHashIndex {
     /// The numbers of `values`, inserting new keys; rows flagged in `nulls` get -1.
     func findOrInsert(_ values: UnsafeBufferPointer<Int64>, nulls: [Bool]?, into numbers: UnsafeMutableBufferPointer<Int32>) {
         precondition(numbers.count >= values.count)
-        var low = Int64.max, high = Int64.min
-        for row in 0..<values.count where !(nulls?[row] ?? false) {
-            low = Swift.min(low, values[row])
-            high = Swift.max(high, values[row])
-        }
+        let (low, high) = Self.range(values, nulls: nulls)
         guard low <= high else {
             for row in 0..<values.count { numbers[row] = -1 }
             return
@@ -170,14 +182,7 @@ final class IntegerHashIndex {
             Self.directFits(span: span, keyCount: values.count)
         {
             // The first keys are narrow: direct from here on, its slots covering them.
-            slotKeys.deallocate()
-            slotNumbers.deallocate()
-            direct = true
-            base = low
-            capacity = span
-            slotKeys = .allocate(capacity: 1)
-            slotNumbers = .allocate(capacity: span)
-            slotNumbers.initialize(repeating: -1, count: span)
+            becomeDirect(low: low, span: span)
         }
         prepare(incoming: values.count, low: low, high: high)
         insertBatch(values, nulls: nulls, into: numbers)
