@@ -1,4 +1,4 @@
-/// Micro-benchmarks of the storage kernels: decode throughput, encoded sizes and filter throughput.
+/// Micro-benchmarks of the storage kernels: decode, encoded sizes, filter and checksum throughput.
 ///
 /// Run in release mode: `swift run -c release StarlingKernelBenchmarks [--rows N] [--runs R]`.
 /// Every figure is the median of R runs on one core.
@@ -34,6 +34,8 @@ struct KernelBenchmarks {
         try EncodedSizes(data: data, runs: runs).report()
         print("")
         try FilterThroughput(data: data, runs: runs).report()
+        print("")
+        ChecksumThroughput(runs: runs).report()
     }
 }
 

@@ -16,6 +16,51 @@ final class SharedStringInterner: @unchecked Sendable {
     }
 }
 
+/// One worker's numbers for whole dictionaries: once the rows of a large dictionary (a join's
+/// build-side column) reach an eighth of its entries, every entry is numbered in one pass under
+/// the lock, and from then on the worker turns codes into numbers by itself, without the lock.
+struct DictionaryNumbering {
+    /// Numbers of every entry, by dictionary (its offsets storage; the storage is kept here).
+    private var numbered: [ObjectIdentifier: (dictionary: StringStorage, numbers: [Int64])] = [:]
+    /// Rows seen so far per dictionary not yet numbered whole.
+    private var rowsSeen: [ObjectIdentifier: Int] = [:]
+    /// Dictionaries smaller than this are numbered entry by entry as rows use them.
+    static let wholeNumberingMinimum = 4096
+
+    /// `vector` (a string key column) as the strings' numbers when its dictionary is numbered
+    /// whole (now or earlier); nil to number it row by row under the lock.
+    mutating func numbers(_ vector: Vector, count: Int, strings: SharedStringInterner) -> Vector? {
+        guard case .dictionary(let codes, let dictionary) = vector.data, dictionary.count >= Self.wholeNumberingMinimum else {
+            return nil
+        }
+        let identifier = ObjectIdentifier(dictionary.offsets)
+        var numbers: [Int64]
+        if let known = numbered[identifier], known.dictionary.bytes === dictionary.bytes {
+            numbers = known.numbers
+        } else {
+            let seen = rowsSeen[identifier, default: 0] + count
+            rowsSeen[identifier] = seen
+            guard seen * 8 >= dictionary.count else { return nil }
+            numbers = strings.withLock { $0.numbersOfEveryEntry(of: dictionary) }
+            numbered[identifier] = (dictionary, numbers)
+            rowsSeen[identifier] = nil
+        }
+        let values = numbers.withUnsafeBufferPointer { numbers in
+            codes.withUnsafeBufferPointer { codes in
+                [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
+                    // Codes of NULL rows may be out of range: those rows' words are cleared anyway.
+                    for row in 0..<count {
+                        let code = Int(codes[row])
+                        buffer[row] = code < numbers.count ? numbers[code] : 0
+                    }
+                    initialized = count
+                }
+            }
+        }
+        return Vector(type: .bigint, count: count, data: .integers(values), nulls: vector.nulls)
+    }
+}
+
 /// Groups rows by key and accumulates each aggregate per group. Each worker owns one; at the
 /// end they are merged into the first.
 final class AggregateState {
@@ -31,6 +76,8 @@ final class AggregateState {
         case general(KeyTable, SharedStringInterner)
     }
     private let keys: Groups
+    /// This worker's numbers for the large dictionaries its string keys come coded in.
+    private var wholeDictionaries = DictionaryNumbering()
     let accumulators: [Accumulator]
     private(set) var groupCount: Int
 
@@ -205,7 +252,18 @@ final class AggregateState {
         case .general(let table, let strings):
             let words: [Int64]
             if keyTypes.contains(where: { $0.physicalType == .string }) {
-                words = strings.withLock { KeyEncoder.encode(keyVectors, count: count, interner: $0, insert: true) }
+                // Columns coded into a dictionary this worker has numbered whole need no lock.
+                var vectors = keyVectors
+                for column in vectors.indices where keyTypes[column].physicalType == .string {
+                    if let numbered = wholeDictionaries.numbers(vectors[column], count: count, strings: strings) {
+                        vectors[column] = numbered
+                    }
+                }
+                if vectors.contains(where: { $0.type.physicalType == .string }) {
+                    words = strings.withLock { KeyEncoder.encode(vectors, count: count, interner: $0, insert: true) }
+                } else {
+                    words = KeyEncoder.encode(vectors, count: count, interner: strings.interner, insert: true)
+                }
             } else {
                 words = KeyEncoder.encode(keyVectors, count: count, interner: strings.interner, insert: true)
             }
@@ -306,9 +364,10 @@ final class AggregateState {
             }
             return [Vector(type: types[0], count: index.count, data: .integers(index.keys), nulls: nulls)]
         case .general(let table, let strings):
-            let interner = strings.interner
             let width = table.width
             let count = table.count
+            // String keys stay codes: one dictionary of every numbered string serves them all.
+            let dictionary = types.contains { $0.physicalType == .string } ? strings.interner.storage() : nil
             return table.keys.withUnsafeBufferPointer { words in
                 types.enumerated().map { column, type in
                     var nulls = [Bool](repeating: false, count: count)
@@ -320,7 +379,9 @@ final class AggregateState {
                     switch type.physicalType {
                     case .boolean: data = .booleans((0..<count).map { word($0) != 0 })
                     case .float64: data = .doubles((0..<count).map { Double(bitPattern: UInt64(bitPattern: word($0))) })
-                    case .string: data = .strings(interner.storage(of: (0..<count).map(word), nulls: nulls))
+                    case .string:
+                        let codes = (0..<count).map { nulls[$0] ? 0 : UInt32(truncatingIfNeeded: word($0)) }
+                        data = .dictionary(codes: codes, dictionary: dictionary ?? StringStorage([""]))
                     default: data = .integers((0..<count).map(word))
                     }
                     return Vector(type: type, count: count, data: data, nulls: nulls)

@@ -202,6 +202,11 @@ extension Vector {
             for part in dictionaries { codes.append(contentsOf: part.codes) }
             return (codes, first.dictionary)
         }
+        // Many entries in all (a build side's rows gathered morsel by morsel from a unique
+        // column): the entries some row uses, copied part after part without hashing. Equal
+        // strings may then hold two codes, which no kernel relies on.
+        let entries = dictionaries.reduce(0) { $0 + $1.dictionary.count }
+        if entries > Self.internedMergeLimit { return compactedDictionary(dictionaries, count: count) }
         // Entries are numbered by their bytes (not String: Swift's String equality would merge
         // canonically equivalent but different byte sequences), and only those some row uses: a
         // filtered row group keeps its whole dictionary, most of which no row may name.
@@ -219,5 +224,39 @@ extension Vector {
             for number in interner.intern(codes: inRange, of: dictionary, count: inRange.count) { codes.append(UInt32(truncatingIfNeeded: number)) }
         }
         return (codes, interner.storage())
+    }
+
+    /// The most dictionary entries (all parts together) whose concatenation numbers strings by
+    /// their bytes, so repeated values across parts share one code; more are copied as they are.
+    static let internedMergeLimit = 1 << 16
+
+    /// One dictionary of the entries the parts' rows use, part after part, and every row's code
+    /// in it. Codes of NULL rows may be any value; out-of-range ones become the part's first entry.
+    private static func compactedDictionary(_ parts: [(codes: [UInt32], dictionary: StringStorage)], count: Int)
+        -> (codes: [UInt32], dictionary: StringStorage)
+    {
+        var builder = StringStorageBuilder()
+        var codes = [UInt32]()
+        codes.reserveCapacity(count)
+        for (partCodes, dictionary) in parts {
+            guard dictionary.count > 0 else {
+                if builder.count == 0 { builder.append(bytes: UnsafeRawBufferPointer(start: nil, count: 0)) }
+                codes.append(contentsOf: repeatElement(0, count: partCodes.count))
+                continue
+            }
+            let unused = UInt32.max
+            var renumbered = [UInt32](repeating: unused, count: dictionary.count)
+            renumbered.withUnsafeMutableBufferPointer { renumbered in
+                for code in partCodes {
+                    let entry = Int(code) < renumbered.count ? Int(code) : 0
+                    if renumbered[entry] == unused {
+                        renumbered[entry] = UInt32(truncatingIfNeeded: builder.count)
+                        builder.append(bytes: dictionary.bytes(at: entry))
+                    }
+                    codes.append(renumbered[entry])
+                }
+            }
+        }
+        return (codes, builder.finish())
     }
 }

@@ -44,6 +44,49 @@ struct OperatorStateTests {
         ])
     }
 
+    @Test("strings numbered through a large dictionary whole group with the same strings from elsewhere")
+    func wholeDictionaryNumbering() throws {
+        // A build side's column: 6,000 entries, where entry i holds "k\(i % 3000)" (each string twice).
+        let size = 6000
+        let dictionary = StringStorage((0..<size).map { "k\($0 % 3000)" })
+        let strings = SharedStringInterner()
+        let groups = [BoundExpression.column(0, .varchar), .column(1, .integer)]
+        let count = [AggregateSpecification(function: .countStar, argument: nil, distinct: false, filter: nil, type: .bigint)]
+        let first = AggregateState(groups: groups, aggregates: count, strings: strings)
+        let second = AggregateState(groups: groups, aggregates: count, strings: strings)
+        // Rows coded into the dictionary (each worker's first chunk before it is numbered whole,
+        // later ones after), one NULL per chunk; the same strings plain and in a small dictionary.
+        for start in stride(from: 0, to: size, by: 500) {
+            let codes = (start..<(start + 500)).map { UInt32($0) }
+            let nulls = (0..<500).map { $0 == 7 }
+            let vector = Vector(type: .varchar, count: 500, data: .dictionary(codes: codes, dictionary: dictionary), nulls: nulls)
+            let chunk = Chunk(columns: [vector, Vector(type: .integer, values: Array(repeating: .integer(1), count: 500))], count: 500)
+            try (start % 1000 == 0 ? first : second).consume(chunk)
+        }
+        let plain = Vector(type: .varchar, values: [.string("k5"), .string("k2999"), .string("new")])
+        try second.consume(Chunk(columns: [plain, Vector(type: .integer, values: Array(repeating: .integer(1), count: 3))], count: 3))
+        let small = Vector(type: .varchar, count: 2, data: .dictionary(codes: [1, 0], dictionary: StringStorage(["k5", "k6"])), nulls: nil)
+        try first.consume(Chunk(columns: [small, Vector(type: .integer, values: [.integer(1), .integer(2)])], count: 2))
+        try first.merge(second)
+        let result = try first.finish(types: [.varchar, .integer, .bigint])
+        var counts: [String: Int64] = [:]
+        for row in 0..<result.count {
+            let values = result.row(row)
+            guard case .integer(let number) = values[2] else { continue }
+            counts[values[0].formatted(as: .varchar) + "|" + values[1].formatted(as: .varchar), default: 0] += number
+        }
+        // Codes 7, 507, …, 5507 are NULL: k7, k507, …, k2507 (two codes each) never occur.
+        #expect(result.count == 2994 + 3)
+        #expect(counts["k5|1"] == 3)
+        #expect(counts["k5|2"] == 1)
+        #expect(counts["k6|1"] == 3)
+        #expect(counts["k2999|1"] == 3)
+        #expect(counts["new|1"] == 1)
+        #expect(counts["NULL|1"] == 12)
+        #expect(counts["k7|1"] == nil)
+        #expect(counts["k1|1"] == 2)
+    }
+
     @Test("small integer and dictionary keys take the direct-mapped path with the same answer")
     func directMappedGroups() throws {
         let dictionary = StringStorage(["ASIA", "EUROPE"])

@@ -41,4 +41,25 @@ struct VectorTests {
         #expect((0..<2).map { joined.value(at: $0) } == [.string("a"), .string("z")])
         if case .strings = joined.data {} else { Issue.record("expected plain strings") }
     }
+
+    @Test("large dictionaries are concatenated as the entries their rows use, without merging repeats")
+    func compactsLargeDictionaries() {
+        let size = Vector.internedMergeLimit / 2 + 1
+        let first = Self.coded((0..<size).map { "f\($0)" }, [5, 0, 5, UInt32(size - 1)])
+        // The second part repeats the first's "f5" and has a NULL row whose code is out of range.
+        var entries = (0..<size).map { "s\($0)" }
+        entries[3] = "f5"
+        let second = Self.coded(entries, [3, 7, UInt32(size + 10)], nulls: [false, false, true])
+        let joined = Vector.concatenate([first, second], type: .varchar)
+        let expected: [Value] = ["f5", "f0", "f5", "f\(size - 1)", "f5", "s7"].map { .string($0) } + [.null]
+        #expect((0..<joined.count).map { joined.value(at: $0) } == expected)
+        guard case .dictionary(let codes, let dictionary) = joined.data else {
+            Issue.record("expected a dictionary-coded result")
+            return
+        }
+        // Only the used entries are kept: three of the first part's, three of the second's.
+        #expect(dictionary.count == 6)
+        #expect(codes[0] == codes[2])
+        #expect(codes[0] != codes[4])
+    }
 }
