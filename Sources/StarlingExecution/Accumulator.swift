@@ -13,6 +13,11 @@ final class Accumulator {
     var integers: [Int64] = []
     var doubles: [Double] = []
     var strings: [String?] = []
+    /// avg over integers: each group's sum is `carries[g]` × 2⁶⁴ plus `integers[g]` (read as
+    /// unsigned), so the average is exact however far the sum runs past BIGINT. The fast loops
+    /// add with wrapping, which keeps the low word right; only when one of them notes an
+    /// overflow does ``carryOverflow(groups:value:)`` recount the chunk's sums exactly.
+    private var carries: [Int64] = []
     /// DISTINCT (count, sum, avg): every (group, value) pair seen, the value as one word (an
     /// integer as itself, a double by its normalised bits, a string by its number in
     /// `distinctStrings`). A pair seen for the first time counts, and adds to the sum: no set
@@ -47,9 +52,37 @@ final class Accumulator {
             doubles.append(contentsOf: repeatElement(0, count: added))
         case (.min, .string), (.max, .string):
             strings.append(contentsOf: repeatElement(nil, count: added))
-        case (.sum, _), (.avg, _), (.min, _), (.max, _):
+        case (.avg, _):
+            integers.append(contentsOf: repeatElement(0, count: added))
+            carries.append(contentsOf: repeatElement(0, count: added))
+        case (.sum, _), (.min, _), (.max, _):
             integers.append(contentsOf: repeatElement(0, count: added))
         default: break
+        }
+    }
+
+    /// A group's exact integer sum (avg keeps carries; sum's never pass BIGINT).
+    @inline(__always)
+    private func exactSum(_ group: Int) -> Int128 {
+        let low = Int128(UInt64(bitPattern: integers[group]))
+        return group < carries.count ? (Int128(carries[group]) << 64) | low : Int128(integers[group])
+    }
+
+    /// After a fast loop over one chunk noted an overflow: for sum, the error; for avg, each
+    /// touched group's sum made exact again. `value(row)` is the row's value, nil when the row
+    /// is not used. The loops added every used value with wrapping, so the sum before the chunk
+    /// is the wrapped sum now minus the chunk's own, and the chunk's own is recounted in 128 bits.
+    private func carryOverflow(groups: [Int32], value: (Int) -> Int64?) throws(QueryError) {
+        guard specification.function == .avg else { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
+        var added: [Int: Int128] = [:]
+        for row in 0..<groups.count {
+            if let number = value(row) { added[Int(groups[row]), default: 0] += Int128(number) }
+        }
+        for (group, chunkSum) in added {
+            integers[group] = integers[group] &- Int64(truncatingIfNeeded: chunkSum)
+            let total = exactSum(group) + chunkSum
+            integers[group] = Int64(truncatingIfNeeded: total)
+            carries[group] = Int64(truncatingIfNeeded: total >> 64)
         }
     }
 
@@ -68,7 +101,11 @@ final class Accumulator {
         if let histogram, allUsed, !specification.distinct, specification.function != .min, specification.function != .max,
            argumentShape == .integer || argumentShape == .none {
             if let argument, case .integers(let values) = argument.data {
-                try sumIntegers(values, groups: groups)
+                do throws(QueryError) {
+                    try sumIntegers(values, groups: groups)
+                } catch {
+                    try carryOverflow(groups: groups) { values[$0] }
+                }
             }
             counts.withUnsafeMutableBufferPointer { counts in
                 for group in 0..<histogram.count { counts[group] += histogram[group] }
@@ -94,7 +131,11 @@ final class Accumulator {
         }
         switch argument.data {
         case .integers(let values):
-            try updateIntegers(values, groups: groups, allRows: allUsed, use: use)
+            do throws(QueryError) {
+                try updateIntegers(values, groups: groups, allRows: allUsed, use: use)
+            } catch {
+                try carryOverflow(groups: groups) { allUsed || use($0) ? values[$0] : nil }
+            }
         case .booleans(let values):
             try updateIntegers(values.map { $0 ? 1 : 0 }, groups: groups, allRows: allUsed, use: use)
         case .doubles(let values):
@@ -261,7 +302,11 @@ final class Accumulator {
             counts[group] += 1
             switch (specification.function, argumentShape) {
             case (.sum, .double), (.avg, .double): doubles[group] += Double(bitPattern: UInt64(bitPattern: word))
-            case (.sum, _), (.avg, _):
+            case (.avg, _):
+                let total = exactSum(group) + Int128(word)
+                integers[group] = Int64(truncatingIfNeeded: total)
+                carries[group] = Int64(truncatingIfNeeded: total >> 64)
+            case (.sum, _):
                 let (sum, over) = integers[group].addingReportingOverflow(word)
                 integers[group] = sum
                 overflow = overflow || over
@@ -303,7 +348,11 @@ final class Accumulator {
                         strings[target] = value
                     }
                 }
-            case (.sum, _), (.avg, _):
+            case (.avg, _):
+                let total = exactSum(target) + other.exactSum(source)
+                integers[target] = Int64(truncatingIfNeeded: total)
+                carries[target] = Int64(truncatingIfNeeded: total >> 64)
+            case (.sum, _):
                 let (sum, overflow) = integers[target].addingReportingOverflow(other.integers[source])
                 if overflow { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
                 integers[target] = sum
@@ -324,7 +373,7 @@ final class Accumulator {
         case .sum, .avg:
             guard count > 0 else { return .null }
             let isDouble = argumentShape == .double
-            return finalSumOrAverage(integerSum: isDouble ? 0 : integers[group], doubleSum: isDouble ? doubles[group] : 0, count: count, argumentType: argumentType)
+            return finalSumOrAverage(integerSum: isDouble ? 0 : exactSum(group), doubleSum: isDouble ? doubles[group] : 0, count: count, argumentType: argumentType)
         case .min, .max:
             guard count > 0 else { return .null }
             switch argumentShape {
@@ -361,10 +410,10 @@ final class Accumulator {
         }
     }
 
-    private func finalSumOrAverage(integerSum: Int64, doubleSum: Double, count: Int64, argumentType: LogicalType) -> Value {
+    private func finalSumOrAverage(integerSum: Int128, doubleSum: Double, count: Int64, argumentType: LogicalType) -> Value {
         let isDouble = argumentType.physicalType == .float64
         if specification.function == .sum {
-            return isDouble ? .double(doubleSum) : .integer(integerSum)
+            return isDouble ? .double(doubleSum) : .integer(Int64(truncatingIfNeeded: integerSum))
         }
         if isDouble { return .double(doubleSum / Double(count)) }
         let scale = Cast.decimalScale(argumentType) ?? 0
@@ -373,6 +422,6 @@ final class Accumulator {
 
     /// Approximate bytes held.
     var byteCount: Int {
-        counts.capacity * 8 + integers.capacity * 8 + doubles.capacity * 8 + strings.count * 32 + (distinctPairs?.byteCount ?? 0)
+        counts.capacity * 8 + integers.capacity * 8 + carries.capacity * 8 + doubles.capacity * 8 + strings.count * 32 + (distinctPairs?.byteCount ?? 0)
     }
 }

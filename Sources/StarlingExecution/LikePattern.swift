@@ -1,9 +1,9 @@
 /// `LIKE` and `ILIKE` patterns, compiled once and matched on UTF-8 bytes.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A compiled pattern: `%` matches any run of characters, `_` exactly one, `\` escapes.
@@ -37,7 +37,10 @@ public struct LikePattern: Sendable, Equatable {
         var literal: [UInt8] = []
         var escaped = false
         func flush() {
-            if !literal.isEmpty { pieces.append(.literal(literal)); literal = [] }
+            if !literal.isEmpty {
+                pieces.append(.literal(literal))
+                literal = []
+            }
         }
         for byte in source.utf8 {
             if escaped {
@@ -61,7 +64,10 @@ public struct LikePattern: Sendable, Equatable {
         if pieces.contains(.any) {
             literals = nil
         } else {
-            let parts = pieces.compactMap { piece -> [UInt8]? in if case .literal(let bytes) = piece { return bytes }; return nil }
+            let parts = pieces.compactMap { piece -> [UInt8]? in
+                if case .literal(let bytes) = piece { return bytes }
+                return nil
+            }
             literals = (parts, pieces.first != .anyRun, pieces.last != .anyRun)
         }
     }
@@ -82,12 +88,15 @@ public struct LikePattern: Sendable, Equatable {
     }
 
     private func matchAny(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let literals else { return match(bytes, 0, 0) }
-        return Self.matchLiterals(bytes, literals.parts, anchoredStart: literals.anchoredStart, anchoredEnd: literals.anchoredEnd)
+        guard let literals else { return match(bytes) }
+        return Self.matchLiterals(
+            bytes, literals.parts, anchoredStart: literals.anchoredStart, anchoredEnd: literals.anchoredEnd)
     }
 
     /// The literals-and-`%` match described at ``literals``.
-    static func matchLiterals(_ bytes: UnsafeRawBufferPointer, _ parts: [[UInt8]], anchoredStart: Bool, anchoredEnd: Bool) -> Bool {
+    static func matchLiterals(
+        _ bytes: UnsafeRawBufferPointer, _ parts: [[UInt8]], anchoredStart: Bool, anchoredEnd: Bool
+    ) -> Bool {
         if parts.isEmpty { return !(anchoredStart && anchoredEnd) || bytes.isEmpty }
         var start = 0
         var end = bytes.count
@@ -102,7 +111,9 @@ public struct LikePattern: Sendable, Equatable {
         }
         if anchoredEnd && last > first {
             let suffix = parts[last - 1]
-            guard bytes.count - suffix.count >= start, suffix.withUnsafeBytes({ hasPrefix(bytes, $0, at: bytes.count - suffix.count) }) else { return false }
+            guard bytes.count - suffix.count >= start,
+                suffix.withUnsafeBytes({ hasPrefix(bytes, $0, at: bytes.count - suffix.count) })
+            else { return false }
             end = bytes.count - suffix.count
             last -= 1
         }
@@ -118,7 +129,8 @@ public struct LikePattern: Sendable, Equatable {
 
     /// The leftmost offset of `needle` within `base[start..<end]`: `memchr` (glibc's vectorised
     /// search) for its first byte, then a comparison of the rest. (Also `contains`.)
-    static func find(_ needle: UnsafeRawBufferPointer, in base: UnsafeRawPointer, from start: Int, to end: Int) -> Int? {
+    static func find(_ needle: UnsafeRawBufferPointer, in base: UnsafeRawPointer, from start: Int, to end: Int) -> Int?
+    {
         guard let first = needle.first, let needleBase = needle.baseAddress else { return start }
         var position = start
         while end - position >= needle.count {
@@ -138,33 +150,81 @@ public struct LikePattern: Sendable, Equatable {
         return true
     }
 
-    private func match(_ bytes: UnsafeRawBufferPointer, _ start: Int, _ pieceIndex: Int) -> Bool {
-        var position = start
-        var index = pieceIndex
-        while index < pieces.count {
-            switch pieces[index] {
-            case .literal(let literal):
-                guard position + literal.count <= bytes.count else { return false }
-                for offset in 0..<literal.count where bytes[position + offset] != literal[offset] { return false }
-                position += literal.count
-                index += 1
-            case .any:
-                guard position < bytes.count else { return false }
-                position += Self.scalarLength(bytes[position])
-                index += 1
-            case .anyRun:
-                if index == pieces.count - 1 { return true }
-                // Try every start for the rest (literal pieces narrow the search quickly).
-                var candidate = position
-                while candidate <= bytes.count {
-                    if match(bytes, candidate, index + 1) { return true }
-                    if candidate == bytes.count { break }
-                    candidate += Self.scalarLength(bytes[candidate])
+    /// The general match, for patterns with `_`: the pattern is split at its `%`s into
+    /// segments of literals and `_`s, each of a fixed number of characters. The first must
+    /// match at the start (unless the pattern opens with `%`), the last at the end (unless it
+    /// closes with `%`), and the others in order between them, each at its leftmost place. The
+    /// leftmost place leaves the most room for the rest, so no choice is ever revisited: the
+    /// work is at most the text's length times the pattern's.
+    private func match(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var segments: [ArraySlice<Piece>] = []
+        var start = 0
+        for (index, piece) in pieces.enumerated() where piece == .anyRun {
+            segments.append(pieces[start..<index])
+            start = index + 1
+        }
+        segments.append(pieces[start..<pieces.count])
+        guard segments.count > 1 else { return Self.matchSegment(segments[0], bytes, at: 0) == bytes.count }
+        // Pattern opening or closing with `%` gives an empty first or last segment.
+        var position = 0
+        if let end = Self.matchSegment(segments[0], bytes, at: 0) { position = end } else { return false }
+        let last = segments[segments.count - 1]
+        for segment in segments.dropFirst().dropLast() where !segment.isEmpty {
+            guard let (_, end) = Self.leftmost(segment, bytes, from: position) else { return false }
+            position = end
+        }
+        if last.isEmpty { return true }
+        // The last segment ends the text: try each character boundary from `position` on.
+        var candidate = position
+        while candidate <= bytes.count {
+            if Self.matchSegment(last, bytes, at: candidate) == bytes.count { return true }
+            if candidate == bytes.count { break }
+            candidate += Self.scalarLength(bytes[candidate])
+        }
+        return false
+    }
+
+    /// The leftmost start at or after `position` where `segment` matches, and where it ends.
+    private static func leftmost(_ segment: ArraySlice<Piece>, _ bytes: UnsafeRawBufferPointer, from position: Int)
+        -> (start: Int, end: Int)?
+    {
+        var candidate = position
+        while candidate <= bytes.count {
+            // A segment opening with a literal can only start where that literal occurs.
+            if case .literal(let literal)? = segment.first, let base = bytes.baseAddress {
+                guard let found = literal.withUnsafeBytes({ find($0, in: base, from: candidate, to: bytes.count) })
+                else {
+                    return nil
                 }
-                return false
+                candidate = found
+            }
+            if let end = matchSegment(segment, bytes, at: candidate) { return (candidate, end) }
+            if candidate == bytes.count { break }
+            candidate += scalarLength(bytes[candidate])
+        }
+        return nil
+    }
+
+    /// Where `segment` (literals and `_`, no `%`) ends when it matches `bytes` from `start`.
+    private static func matchSegment(_ segment: ArraySlice<Piece>, _ bytes: UnsafeRawBufferPointer, at start: Int)
+        -> Int?
+    {
+        var position = start
+        for piece in segment {
+            switch piece {
+            case .literal(let literal):
+                guard literal.withUnsafeBytes({ hasPrefix(bytes, $0, at: position) }) else { return nil }
+                position += literal.count
+            case .any:
+                guard position < bytes.count else { return nil }
+                let length = scalarLength(bytes[position])
+                guard position + length <= bytes.count else { return nil }
+                position += length
+            case .anyRun:
+                return nil
             }
         }
-        return position == bytes.count
+        return position
     }
 
     /// The byte length of the UTF-8 scalar starting with `lead`.

@@ -59,4 +59,27 @@ struct LikePatternTests {
             #expect(matches(text, pattern) == Self.reference(text, pattern), "'\(text)' LIKE '\(pattern)'")
         }
     }
+
+    @Test("random patterns with '_' over multibyte text agree with the reference")
+    func randomMultibyte() {
+        var generator = SystemRandomNumberGenerator()
+        let letters: [Character] = ["a", "é", "€"]
+        for _ in 0..<4000 {
+            let text = String((0..<Int.random(in: 0...8, using: &generator)).map { _ in letters.randomElement(using: &generator)! })
+            let symbols: [Character] = ["a", "é", "%", "%", "_", "_"]
+            let pattern = String((0..<Int.random(in: 0...7, using: &generator)).map { _ in symbols.randomElement(using: &generator)! })
+            #expect(matches(text, pattern) == Self.reference(text, pattern), "'\(text)' LIKE '\(pattern)'")
+        }
+    }
+
+    @Test("a pattern of many '%' and '_' never backtracks: 'a' × 5,000 against ten segments")
+    func noBacktracking() {
+        // Trying every split of the text between ten `%`s would take longer than the suite's
+        // time limit; matching each segment at its leftmost place takes milliseconds.
+        let text = String(repeating: "a", count: 5000)
+        #expect(!matches(text, String(repeating: "%a_", count: 10) + "%b"))
+        #expect(matches(text, String(repeating: "%a_", count: 10) + "%"))
+        #expect(matches(text + "b", String(repeating: "%a_", count: 10) + "b"))
+        #expect(!matches(text, "_%" + String(repeating: "a_%", count: 10) + "_b"))
+    }
 }

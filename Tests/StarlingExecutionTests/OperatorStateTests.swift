@@ -87,6 +87,21 @@ struct OperatorStateTests {
         #expect(counts["k1|1"] == 2)
     }
 
+    @Test("avg over BIGINT stays exact past BIGINT's range, within a worker and through a merge")
+    func averageCarries() throws {
+        let average = [AggregateSpecification(function: .avg, argument: .column(0, .bigint), distinct: false, filter: nil, type: .double)]
+        let first = AggregateState(groups: [], aggregates: average)
+        let second = AggregateState(groups: [], aggregates: average)
+        let large = Vector(type: .bigint, values: Array(repeating: .integer(Int64.max), count: 3))
+        try first.consume(Chunk(columns: [large], count: 3))
+        try second.consume(Chunk(columns: [large], count: 3))
+        try second.consume(Chunk(columns: [Vector(type: .bigint, values: [.integer(Int64.max - 6)])], count: 1))
+        try first.merge(second)
+        let result = try first.finish(types: [.double])
+        // (7 × (2⁶³ − 1) − 6) / 7 = 2⁶³ − 1 − 6/7.
+        #expect(result.row(0) == [.double(Double(Int64.max))])
+    }
+
     @Test("small integer and dictionary keys take the direct-mapped path with the same answer")
     func directMappedGroups() throws {
         let dictionary = StringStorage(["ASIA", "EUROPE"])
