@@ -35,12 +35,14 @@ extension SegmentError {
 
 extension EngineError {
     /// The exit status for a failed statement: the warehouse's or the load's, 65 for a query
-    /// that met a damaged segment file (as `inspect --verify` reports it), else 1.
+    /// that met a damaged segment file (as `inspect --verify` reports it), 74 for results that
+    /// could not be written, else 1.
     var exitStatus: ExitStatus {
         switch self {
         case .storage(let storage): return storage.exitStatus
         case .load(let load): return load.exitStatus
         case .query(let query) where query.kind == .storage: return .dataError
+        case .query(let query) where query.kind == .output: return .ioError
         case .sql, .query: return .failure
         }
     }

@@ -27,8 +27,12 @@ final class PrintingSink: ResultSink {
     private var tail: [Chunk] = []
     private var tailRows = 0
 
-    init(_ printer: ResultPrinter, emit: @escaping (String) -> Void) {
+    /// Where `emit` keeps its first failed write: the query stops with that error (exit 74).
+    let failure: WriteFailure?
+
+    init(_ printer: ResultPrinter, failure: WriteFailure? = nil, emit: @escaping (String) -> Void) {
         self.printer = printer
+        self.failure = failure
         self.emit = emit
     }
 
@@ -36,10 +40,19 @@ final class PrintingSink: ResultSink {
 
     func write(_ chunk: Chunk) throws(QueryError) -> Bool {
         add(chunk)
+        try checkWritten()
         return true
     }
 
-    func finish() throws(QueryError) { end() }
+    func finish() throws(QueryError) {
+        end()
+        try checkWritten()
+    }
+
+    /// Throws the first failed write's error, so no result is lost without a word.
+    private func checkWritten() throws(QueryError) {
+        if let message = failure?.message { throw QueryError(.output, message) }
+    }
 
     func begin(_ columns: [PlanColumn]) {
         self.columns = columns

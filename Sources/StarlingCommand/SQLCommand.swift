@@ -68,7 +68,7 @@ struct SQLCommand: ParsableCommand {
         let verbose = isTerminal(2)
         let printer = ResultPrinter(format: format ?? (isTerminal(1) ? .table : .csv), header: !noHeader)
         do {
-            try engine.run(script, into: PrintingSink(printer, emit: StandardOutput.write), onOutcome: { outcome in
+            try engine.run(script, into: PrintingSink(printer, failure: StandardOutput.failure, emit: StandardOutput.write), onOutcome: { outcome in
                 if verbose { StandardError.write(outcome.tag + "\n") }
             })
         } catch {

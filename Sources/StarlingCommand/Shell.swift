@@ -138,7 +138,7 @@ final class Shell {
                 })
             }
             progress.start()
-            let sink = PrintingSink(printer) { output.write($0) }
+            let sink = PrintingSink(printer, failure: output.failure) { output.write($0) }
             sink.onFirstOutput = { progress.stop() }
             defer { rows = sink.totalRows }
             try engine.run(statement.text, into: sink, onOutcome: { outcome in
@@ -146,6 +146,7 @@ final class Shell {
             })
         } catch {
             progress.stop()
+            _ = output.takeFailure()
             report(error, statement: statement, source: source)
             return false
         }
@@ -200,7 +201,13 @@ final class Shell {
         let place = source.map { "\($0): line \(lineNumber): " } ?? (interactive ? "" : "line \(lineNumber): ")
         do {
             let command = try DotCommand.parse(line)
-            return try run(command, place: place)
+            let succeeded = try run(command, place: place)
+            // A dot command's own text (.tables, .schema) that could not be written.
+            if let message = settings.output.takeFailure() {
+                fail(place + message, status: .ioError)
+                return false
+            }
+            return succeeded
         } catch let error as DotCommandError {
             fail(place + error.description, status: .failure)
         } catch let error as ShellError {

@@ -17,6 +17,7 @@ final class ShellOutput: Sendable {
     private init(descriptor: Int32, path: String?) {
         self.descriptor = descriptor
         self.path = path
+        fileFailure = WriteFailure(name: path ?? "standard output")
     }
 
     /// Creates or truncates `path`, or throws the reason in words.
@@ -30,9 +31,17 @@ final class ShellOutput: Sendable {
 
     var name: String { path ?? "stdout" }
     var isTerminal: Bool { isatty(descriptor) != 0 }
+    /// The first write that failed since the shell last reported one.
+    var failure: WriteFailure { path == nil ? StandardOutput.failure : fileFailure }
+    private let fileFailure: WriteFailure
 
     func write(_ text: String) {
-        writeAll(text, to: descriptor)
+        failure.write(text, to: descriptor)
+    }
+
+    /// The failure to report, if a write failed; the next write tries again.
+    func takeFailure() -> String? {
+        failure.take()
     }
 
     deinit {

@@ -32,8 +32,18 @@ struct StarlingMain: ParsableCommand {
     )
 
     /// Sets the allocator up (``HeapSettings``), then parses the arguments and runs the command.
+    /// A command that succeeded but could not write all of its output (a full disk, `>
+    /// /dev/full`) exits 74 with the reason, never 0.
     static func main() {
         HeapSettings.apply()
-        main(nil)
+        do {
+            var command = try parseAsRoot(nil)
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+        if let message = StandardOutput.failure.message {
+            exit(withError: fail(message, status: .ioError))
+        }
     }
 }

@@ -11,6 +11,8 @@ public struct QueryError: Error, Sendable, CustomStringConvertible {
         case storage
         /// The query was cancelled.
         case cancelled
+        /// Its results could not be written (a full disk, a closed device): raised by a sink.
+        case output
     }
 
     public let kind: Kind

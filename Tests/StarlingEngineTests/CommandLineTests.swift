@@ -41,6 +41,30 @@ struct CommandLineTests {
         return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
     }
 
+    /// Runs `starling ARGS` with stdout on `/dev/full` (every write fails with ENOSPC); returns the
+    /// exit status and stderr.
+    static func runIntoFullDevice(_ arguments: [String], warehouse: String, input: String? = nil) throws -> (status: Int32, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(executable, "build the starling executable first (swift build)"))
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["STARLING_WAREHOUSE"] = warehouse
+        process.environment = environment
+        process.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let error = Pipe()
+        process.standardError = error
+        let inputPipe = Pipe()
+        if input != nil { process.standardInput = inputPipe }
+        try process.run()
+        if let input {
+            inputPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inputPipe.fileHandleForWriting.close()
+        }
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: errorData, as: UTF8.self))
+    }
+
     /// A warehouse with a small star: a dimension and a fact referencing it.
     static func warehouse() throws -> String {
         let directory = NSTemporaryDirectory() + "starling-cli-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
@@ -95,6 +119,26 @@ struct CommandLineTests {
         #expect(try Self.run(["sql", "--memory-limit", "lots", "SELECT 1"], warehouse: warehouse).status == 64)
         #expect(try Self.run(["sql", "--format", "xml", "SELECT 1"], warehouse: warehouse).status == 64)
         #expect(try Self.run(["sql", "-f", warehouse + "/no-such.sql"], warehouse: warehouse).status == 66)
+    }
+
+    @Test("results that cannot be written exit 74 with the reason, from sql, tables and the shell")
+    func unwritableOutput() throws {
+        let warehouse = try Self.warehouse()
+        defer { try? FileManager.default.removeItem(atPath: warehouse) }
+        let reason = "cannot write results to standard output: No space left on device"
+        for format in ["csv", "table", "json"] {
+            let query = try Self.runIntoFullDevice(["sql", "--format", format, "SELECT * FROM sales; SELECT 1"], warehouse: warehouse)
+            #expect(query.status == 74, "\(format): \(query.error)")
+            #expect(query.error.contains(reason), "\(format): \(query.error)")
+        }
+        let tables = try Self.runIntoFullDevice(["tables", "--json"], warehouse: warehouse)
+        #expect(tables.status == 74)
+        #expect(tables.error.contains(reason))
+        let shell = try Self.run(["shell"], warehouse: warehouse, input: ".output /dev/full\nSELECT * FROM region;\n")
+        #expect(shell.status == 74)
+        #expect(shell.error.contains("cannot write results to /dev/full: No space left on device"))
+        // Written in full, the same commands still exit 0.
+        #expect(try Self.run(["sql", "SELECT * FROM sales"], warehouse: warehouse).status == 0)
     }
 
     @Test("EXPLAIN shows outer joins, FROM subqueries and semi joins reading only the columns used")
