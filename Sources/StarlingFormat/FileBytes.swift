@@ -12,19 +12,40 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
     public let path: String
     public let operation: String
     public let code: Int32
+    /// Words that say more than the system's message for `code` (what the path is instead of a
+    /// regular file), shown in its place.
+    public let detail: String?
 
-    public init(path: String, operation: String, code: Int32) {
+    public init(path: String, operation: String, code: Int32, detail: String? = nil) {
         self.path = path
         self.operation = operation
         self.code = code
+        self.detail = detail
     }
 
     /// Whether the file does not exist.
     public var isMissing: Bool { code == ENOENT }
 
     public var description: String {
-        let message = strerror(code).map { String(cString: $0) } ?? "error \(code)"
+        let message = detail ?? strerror(code).map { String(cString: $0) } ?? "error \(code)"
         return "cannot \(operation) \(path): \(message)"
+    }
+
+    /// The error for a path that is not a regular file: what it is instead (`mode` is its
+    /// `st_mode`), and that only files are read. Pipes and devices are refused because a file
+    /// is read more than once (sniffed, hashed for re-delivery, then loaded).
+    static func notRegularFile(_ path: String, mode: mode_t) -> FileError {
+        let kind: String
+        switch mode & S_IFMT {
+        case S_IFDIR: kind = "a directory"
+        case S_IFCHR: kind = "a character device"
+        case S_IFBLK: kind = "a block device"
+        case S_IFIFO: kind = "a pipe (such as <(command) or /dev/stdin)"
+        case S_IFSOCK: kind = "a socket"
+        default: kind = "not a regular file"
+        }
+        let code = mode & S_IFMT == S_IFDIR ? EISDIR : EINVAL
+        return FileError(path: path, operation: "read", code: code, detail: "it is \(kind); give the path of a regular file (save a stream to a file first)")
     }
 }
 
@@ -74,7 +95,7 @@ public enum FileBytes {
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
             close(descriptor)
-            throw FileError(path: path, operation: "read (not a regular file)", code: EISDIR)
+            throw FileError.notRegularFile(path, mode: status.st_mode)
         }
         return (descriptor, Int(status.st_size))
     }

@@ -30,7 +30,7 @@ public final class FileReader {
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
             close(descriptor)
-            throw FileError(path: path, operation: "read (not a regular file)", code: EISDIR)
+            throw FileError.notRegularFile(path, mode: status.st_mode)
         }
         size = Int(status.st_size)
     }

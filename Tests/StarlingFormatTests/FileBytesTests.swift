@@ -24,4 +24,30 @@ struct FileBytesTests {
         try FileBytes.writeUnsynced([], to: path)
         #expect(try FileBytes.read(path: path).byteCount == 0)
     }
+
+    /// The description of the error reading `path` whole (`whole`) or as a stream throws.
+    static func readError(_ path: String, whole: Bool) -> String {
+        do {
+            if whole { _ = try FileBytes.read(path: path) } else { _ = try FileReader(path: path) }
+            return "no error"
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test("a device, a directory or a pipe is refused saying what it is, not 'Is a directory'")
+    func refusesOtherKinds() throws {
+        let directory = NSTemporaryDirectory()
+        for whole in [true, false] {
+            #expect(Self.readError("/dev/null", whole: whole).hasPrefix("cannot read /dev/null: it is a character device"))
+            #expect(Self.readError(directory, whole: whole).hasPrefix("cannot read \(directory): it is a directory"))
+        }
+        var descriptors: [Int32] = [0, 0]
+        #expect(pipe(&descriptors) == 0)
+        defer {
+            close(descriptors[0])
+            close(descriptors[1])
+        }
+        #expect(Self.readError("/proc/self/fd/\(descriptors[0])", whole: false).contains("it is a pipe"))
+    }
 }
