@@ -10,6 +10,13 @@ import CMalloc
 /// allocations under 64 MiB served from the heap and up to 64 MiB of free heap kept at its top,
 /// and the total of query medians 10–15% lower. The process's peak resident memory grows by
 /// about a tenth (what the heap keeps instead of returning).
+///
+/// The free heap kept was then raised from 64 to 512 MiB: a join's build side and an
+/// aggregate's tables at TPC-H SF 10 free hundreds of megabytes at the end of a query, which
+/// the next query faulted in again page by page (the kernel zeroing them took 10–13% of Q9's
+/// and Q10's time). Measured at SF 10, two rounds each, medians of 3 runs: Q9 2,441–2,525 →
+/// 2,004–2,158 ms, Q10 1,264–1,312 → 1,046–1,218 ms, Q18 1,783–1,854 → 1,566–1,678 ms, Q1
+/// unchanged; peak resident memory 2–8% higher.
 /// The thresholds themselves are set in one place, `CMalloc`'s `starling_tune_heap`, which the
 /// kernel benchmarks call too.
 enum HeapSettings {
