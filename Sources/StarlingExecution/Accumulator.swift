@@ -13,8 +13,8 @@ final class Accumulator {
     var integers: [Int64] = []
     var doubles: [Double] = []
     var strings: [String?] = []
-    /// avg over integers: each group's sum is `carries[g]` × 2⁶⁴ plus `integers[g]` (read as
-    /// unsigned), so the average is exact however far the sum runs past BIGINT. The fast loops
+    /// avg over integers: each group's sum is `carries[g]` × 2⁶⁴ plus `integers[g]`, so the
+    /// average is exact however far the sum runs past BIGINT. The fast loops
     /// add with wrapping, which keeps the low word right; only when one of them notes an
     /// overflow does ``carryOverflow(groups:value:)`` recount the chunk's sums exactly.
     private var carries: [Int64] = []
@@ -61,11 +61,20 @@ final class Accumulator {
         }
     }
 
-    /// A group's exact integer sum (avg keeps carries; sum's never pass BIGINT).
+    /// A group's exact integer sum: `carries[g]` × 2⁶⁴ + `integers[g]` (avg keeps carries;
+    /// sum's never pass BIGINT).
     @inline(__always)
     private func exactSum(_ group: Int) -> Int128 {
-        let low = Int128(UInt64(bitPattern: integers[group]))
-        return group < carries.count ? (Int128(carries[group]) << 64) | low : Int128(integers[group])
+        let low = Int128(integers[group])
+        return group < carries.count ? (Int128(carries[group]) << 64) + low : low
+    }
+
+    /// Stores `total` as group `group`'s sum: its low 64 bits, and the multiple of 2⁶⁴ beside.
+    @inline(__always)
+    private func setExactSum(_ group: Int, _ total: Int128) {
+        let low = Int64(truncatingIfNeeded: total)
+        integers[group] = low
+        carries[group] = Int64(truncatingIfNeeded: (total - Int128(low)) >> 64)
     }
 
     /// After a fast loop over one chunk noted an overflow: for sum, the error; for avg, each
@@ -80,9 +89,7 @@ final class Accumulator {
         }
         for (group, chunkSum) in added {
             integers[group] = integers[group] &- Int64(truncatingIfNeeded: chunkSum)
-            let total = exactSum(group) + chunkSum
-            integers[group] = Int64(truncatingIfNeeded: total)
-            carries[group] = Int64(truncatingIfNeeded: total >> 64)
+            setExactSum(group, exactSum(group) + chunkSum)
         }
     }
 
@@ -303,9 +310,7 @@ final class Accumulator {
             switch (specification.function, argumentShape) {
             case (.sum, .double), (.avg, .double): doubles[group] += Double(bitPattern: UInt64(bitPattern: word))
             case (.avg, _):
-                let total = exactSum(group) + Int128(word)
-                integers[group] = Int64(truncatingIfNeeded: total)
-                carries[group] = Int64(truncatingIfNeeded: total >> 64)
+                setExactSum(group, exactSum(group) + Int128(word))
             case (.sum, _):
                 let (sum, over) = integers[group].addingReportingOverflow(word)
                 integers[group] = sum
@@ -349,9 +354,7 @@ final class Accumulator {
                     }
                 }
             case (.avg, _):
-                let total = exactSum(target) + other.exactSum(source)
-                integers[target] = Int64(truncatingIfNeeded: total)
-                carries[target] = Int64(truncatingIfNeeded: total >> 64)
+                setExactSum(target, exactSum(target) + other.exactSum(source))
             case (.sum, _):
                 let (sum, overflow) = integers[target].addingReportingOverflow(other.integers[source])
                 if overflow { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
