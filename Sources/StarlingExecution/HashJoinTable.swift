@@ -16,6 +16,8 @@ final class HashJoinTable: @unchecked Sendable {
     private enum Index {
         /// The integer index over key `lead`; the other keys are checked pair by pair.
         case integer(IntegerHashIndex, lead: Int)
+        /// The integer index over every integer key packed into one value (``PackedKeys``).
+        case packed(IntegerHashIndex, PackedKeys)
         case general(KeyTable, StringInterner, width: Int)
     }
     private let index: Index
@@ -38,7 +40,13 @@ final class HashJoinTable: @unchecked Sendable {
         next = [Int32](repeating: -1, count: rows.count)
         let keyVectors = try keys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, rows) }
         self.keyVectors = keyVectors
-        if let lead = Self.leadKey(keyVectors),
+        if keyVectors.count > 1, let packing = PackedKeys(build: keyVectors, count: rows.count),
+            let (integerIndex, numbers) = try Self.integerIndex(
+                packing.pack(keyVectors, count: rows.count), rows: rows.count, control: control)
+        {
+            index = .packed(integerIndex, packing)
+            chain(numbers, distinct: integerIndex.count)
+        } else if let lead = Self.leadKey(keyVectors),
             let (integerIndex, numbers) = try Self.integerIndex(keyVectors[lead], rows: rows.count, control: control),
             keyVectors.count == 1 || integerIndex.count &* Self.leadChainLimit >= rows.count
         {
@@ -151,6 +159,17 @@ final class HashJoinTable: @unchecked Sendable {
                     integerIndex.find(UnsafeBufferPointer(rebasing: values[0..<count]), nulls: nulls, into: numbers)
                 }
             }
+        case .packed(let integerIndex, let packing):
+            guard keyVectors.allSatisfy({ if case .integers = $0.data { return true }; return false }) else {
+                throw .invalid("a hash join's probe keys are not integer-valued like its build keys")
+            }
+            let packed = packing.pack(keyVectors, count: count)
+            guard case .integers(let values) = packed.data else { break }
+            values.withUnsafeBufferPointer { values in
+                numbers.withUnsafeMutableBufferPointer { numbers in
+                    integerIndex.find(UnsafeBufferPointer(rebasing: values[0..<count]), nulls: packed.nulls, into: numbers)
+                }
+            }
         case .general(let table, let interner, let width):
             let words = KeyEncoder.encode(keyVectors, count: count, interner: interner, insert: false)
             words.withUnsafeBufferPointer { words in
@@ -249,7 +268,7 @@ final class HashJoinTable: @unchecked Sendable {
     var byteCount: Int {
         let indexBytes: Int
         switch index {
-        case .integer(let integerIndex, _): indexBytes = integerIndex.byteCount
+        case .integer(let integerIndex, _), .packed(let integerIndex, _): indexBytes = integerIndex.byteCount
         case .general(let table, _, _): indexBytes = table.byteCount
         }
         return indexBytes + next.count * 4 + heads.count * 4

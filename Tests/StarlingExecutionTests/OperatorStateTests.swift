@@ -100,6 +100,15 @@ struct OperatorStateTests {
         let result = try first.finish(types: [.double])
         // (7 × (2⁶³ − 1) − 6) / 7 = 2⁶³ − 1 − 6/7.
         #expect(result.row(0) == [.double(Double(Int64.max))])
+        // Negative sums, with and without passing BIGINT's range, merged.
+        let third = AggregateState(groups: [], aggregates: average)
+        let fourth = AggregateState(groups: [], aggregates: average)
+        try third.consume(Chunk(columns: [Vector(type: .bigint, values: [.integer(-3), .integer(-1)])], count: 2))
+        try fourth.consume(Chunk(columns: [Vector(type: .bigint, values: [.integer(Int64.min), .integer(Int64.min)])], count: 2))
+        try fourth.consume(Chunk(columns: [Vector(type: .bigint, values: [.integer(Int64.max), .integer(Int64.max), .integer(4)])], count: 3))
+        try third.merge(fourth)
+        // (-3 - 1 - 2⁶⁴ + 2⁶⁴ - 2 + 4) / 7 = -2 / 7.
+        #expect(try third.finish(types: [.double]).row(0) == [.double(-2.0 / 7.0)])
     }
 
     @Test("small integer and dictionary keys take the direct-mapped path with the same answer")
@@ -147,6 +156,27 @@ struct OperatorStateTests {
         let (probeRows, buildRows) = try table.probe([probe], count: 4)
         #expect(probeRows == [0, 0, 3])
         #expect(buildRows == [0, 2, 1])
+    }
+
+    @Test("integer keys packed into one value match exactly: NULLs, out-of-range and extreme values")
+    func packedJoinKeys() throws {
+        // Build rows (a, b): negative values, a repeated pair, a NULL in each key.
+        let a: [Value] = [.integer(-5), .integer(7), .integer(7), .integer(-5), .null, .integer(0)]
+        let b: [Value] = [.integer(100), .integer(100), .integer(101), .integer(100), .integer(100), .null]
+        let build = Chunk(columns: [Vector(type: .bigint, values: a), Vector(type: .bigint, values: b)], count: 6)
+        let table = try HashJoinTable(rows: build, keys: [.column(0, .bigint), .column(1, .bigint)])
+        let probeA = Vector(type: .bigint, values: [.integer(-5), .integer(7), .integer(8), .integer(Int64.min), .integer(7), .null, .integer(0)])
+        let probeB = Vector(type: .bigint, values: [.integer(100), .integer(101), .integer(100), .integer(100), .integer(Int64.max), .integer(100), .integer(0)])
+        let (probeRows, buildRows) = try table.probe([probeA, probeB], count: 7)
+        #expect(probeRows == [0, 0, 1])
+        #expect(buildRows == [0, 3, 2])
+        #expect(try table.matchingRows([probeA, probeB], count: 7) == [0, 1])
+        // Spans too wide to pack together still join (through the lead key or the key table).
+        let wide = Chunk(columns: [Vector(type: .bigint, values: [.integer(Int64.min), .integer(Int64.max)]),
+                                   Vector(type: .bigint, values: [.integer(Int64.max), .integer(1)])], count: 2)
+        let wideTable = try HashJoinTable(rows: wide, keys: [.column(0, .bigint), .column(1, .bigint)])
+        let found = try wideTable.probe([Vector(type: .bigint, values: [.integer(Int64.max)]), Vector(type: .bigint, values: [.integer(1)])], count: 1)
+        #expect(found.build == [1])
     }
 
     @Test("a cancel stops string ranking, a top-N and the merge of string groups part way")
