@@ -3,16 +3,31 @@
 import StarlingColumns
 import Synchronization
 
-/// The string numbering the workers of one aggregate share: each distinct string (and each
-/// entry of a build side's column the rows carry as codes) is numbered once for all of them,
-/// under a lock, so their group keys compare as they are and the merge renumbers nothing.
-final class SharedStringInterner: @unchecked Sendable {
-    let interner = StringInterner()
-    private let lock = Mutex<Void>(())
+/// The string numbering the workers of one aggregate share, one per group key column: each
+/// distinct string of a column (and each entry of a build side's column the rows carry as
+/// codes) is numbered once for all the workers, under that column's lock, so their group keys
+/// compare as they are and the merge renumbers nothing. Columns number apart (a key word is only
+/// compared with the same column's), so two workers can number two columns at once.
+final class SharedStringInterner: Sendable {
+    /// One column's numbering and its lock.
+    private final class Column: @unchecked Sendable {
+        let interner = StringInterner()
+        let lock = Mutex<Void>(())
+    }
+    private let columns: [Column]
 
-    /// `body` with the interner, one worker at a time.
-    func withLock<Result>(_ body: (StringInterner) -> Result) -> Result {
-        lock.withLock { _ in body(interner) }
+    init(columns: Int) {
+        self.columns = (0..<max(1, columns)).map { _ in Column() }
+    }
+
+    /// Column `column`'s interner, for one thread alone (the merge and the results, after the
+    /// workers are done).
+    func interner(_ column: Int) -> StringInterner { columns[column].interner }
+
+    /// `body` with column `column`'s interner, one worker at a time.
+    func withLock<Result>(_ column: Int, _ body: (StringInterner) -> Result) -> Result {
+        let entry = columns[column]
+        return entry.lock.withLock { _ in body(entry.interner) }
     }
 }
 
@@ -29,7 +44,7 @@ struct DictionaryNumbering {
 
     /// `vector` (a string key column) as the strings' numbers when its dictionary is numbered
     /// whole (now or earlier); nil to number it row by row under the lock.
-    mutating func numbers(_ vector: Vector, count: Int, strings: SharedStringInterner) -> Vector? {
+    mutating func numbers(_ vector: Vector, count: Int, strings: SharedStringInterner, column: Int) -> Vector? {
         guard case .dictionary(let codes, let dictionary) = vector.data, dictionary.count >= Self.wholeNumberingMinimum else {
             return nil
         }
@@ -41,7 +56,7 @@ struct DictionaryNumbering {
             let seen = rowsSeen[identifier, default: 0] + count
             rowsSeen[identifier] = seen
             guard seen * 8 >= dictionary.count else { return nil }
-            numbers = strings.withLock { $0.numbersOfEveryEntry(of: dictionary) }
+            numbers = strings.withLock(column) { $0.numbersOfEveryEntry(of: dictionary) }
             numbered[identifier] = (dictionary, numbers)
             rowsSeen[identifier] = nil
         }
@@ -76,8 +91,8 @@ final class AggregateState {
         case general(KeyTable, SharedStringInterner)
     }
     private let keys: Groups
-    /// This worker's numbers for the large dictionaries its string keys come coded in.
-    private var wholeDictionaries = DictionaryNumbering()
+    /// This worker's numbers for the large dictionaries its string keys come coded in, by column.
+    private var wholeDictionaries: [DictionaryNumbering]
     let accumulators: [Accumulator]
     private(set) var groupCount: Int
 
@@ -88,6 +103,7 @@ final class AggregateState {
         self.aggregates = aggregates
         self.keyTypes = groups.map(\.type)
         self.accumulators = aggregates.map(Accumulator.init)
+        self.wholeDictionaries = groups.map { _ in DictionaryNumbering() }
         if groups.isEmpty {
             keys = .none
             // A global aggregate has its one group even over no rows.
@@ -97,7 +113,7 @@ final class AggregateState {
             keys = .integer(IntegerHashIndex())
             groupCount = 0
         } else {
-            keys = .general(KeyTable(width: KeyEncoder.width(groups.count)), strings ?? SharedStringInterner())
+            keys = .general(KeyTable(width: KeyEncoder.width(groups.count)), strings ?? SharedStringInterner(columns: groups.count))
             groupCount = 0
         }
     }
@@ -250,23 +266,19 @@ final class AggregateState {
                 }
             }
         case .general(let table, let strings):
-            let words: [Int64]
-            if keyTypes.contains(where: { $0.physicalType == .string }) {
-                // Columns coded into a dictionary this worker has numbered whole need no lock.
-                var vectors = keyVectors
-                for column in vectors.indices where keyTypes[column].physicalType == .string {
-                    if let numbered = wholeDictionaries.numbers(vectors[column], count: count, strings: strings) {
-                        vectors[column] = numbered
-                    }
-                }
-                if vectors.contains(where: { $0.type.physicalType == .string }) {
-                    words = strings.withLock { KeyEncoder.encode(vectors, count: count, interner: $0, insert: true) }
+            // String columns become their strings' numbers first, each under its own column's
+            // lock, or none once this worker has numbered the column's dictionary whole.
+            var vectors = keyVectors
+            for column in vectors.indices where keyTypes[column].physicalType == .string {
+                if let numbered = wholeDictionaries[column].numbers(vectors[column], count: count, strings: strings, column: column) {
+                    vectors[column] = numbered
                 } else {
-                    words = KeyEncoder.encode(vectors, count: count, interner: strings.interner, insert: true)
+                    let vector = vectors[column]
+                    let values = strings.withLock(column) { KeyEncoder.stringNumbers(vector, count: count, interner: $0, insert: true) }
+                    vectors[column] = Vector(type: .bigint, count: count, data: .integers(values), nulls: vector.nulls)
                 }
-            } else {
-                words = KeyEncoder.encode(keyVectors, count: count, interner: strings.interner, insert: true)
             }
+            let words = KeyEncoder.encode(vectors, count: count, interner: nil, insert: true)
             words.withUnsafeBufferPointer { words in
                 numbers.withUnsafeMutableBufferPointer { numbers in table.findOrInsert(words, rows: count, into: numbers) }
             }
@@ -308,8 +320,6 @@ final class AggregateState {
             // The other's keys, their strings renumbered here (unless both number strings
             // alike), inserted as one batch.
             let width = table.width
-            let interner = strings.interner
-            let otherInterner = otherStrings.interner
             let stringColumns = strings === otherStrings ? [] : keyTypes.indices.filter { keyTypes[$0].physicalType == .string }
             var words = otherTable.keys
             let columnCount = keyTypes.count
@@ -323,7 +333,8 @@ final class AggregateState {
                             columnCount: columnCount)
                     }
                     if !isNull {
-                        words[number * width + column] = interner.intern(Int(words[number * width + column]), of: otherInterner)
+                        words[number * width + column] = strings.interner(column).intern(
+                            Int(words[number * width + column]), of: otherStrings.interner(column))
                     }
                 }
             }
@@ -366,8 +377,7 @@ final class AggregateState {
         case .general(let table, let strings):
             let width = table.width
             let count = table.count
-            // String keys stay codes: one dictionary of every numbered string serves them all.
-            let dictionary = types.contains { $0.physicalType == .string } ? strings.interner.storage() : nil
+            // String keys stay codes: each column's dictionary is every string it numbered.
             return table.keys.withUnsafeBufferPointer { words in
                 types.enumerated().map { column, type in
                     var nulls = [Bool](repeating: false, count: count)
@@ -381,7 +391,7 @@ final class AggregateState {
                     case .float64: data = .doubles((0..<count).map { Double(bitPattern: UInt64(bitPattern: word($0))) })
                     case .string:
                         let codes = (0..<count).map { nulls[$0] ? 0 : UInt32(truncatingIfNeeded: word($0)) }
-                        data = .dictionary(codes: codes, dictionary: dictionary ?? StringStorage([""]))
+                        data = .dictionary(codes: codes, dictionary: strings.interner(column).storage())
                     default: data = .integers((0..<count).map(word))
                     }
                     return Vector(type: type, count: count, data: data, nulls: nulls)

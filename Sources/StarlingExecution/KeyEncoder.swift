@@ -13,8 +13,9 @@ enum KeyEncoder {
     static func nullWords(_ columnCount: Int) -> Int { max(1, (columnCount + 63) / 64) }
 
     /// `count * width` words. With `insert` false, a string never interned gets a number no
-    /// interned string has (it then matches nothing).
-    static func encode(_ vectors: [Vector], count: Int, interner: StringInterner, insert: Bool) -> [Int64] {
+    /// interned string has (it then matches nothing). `interner` may be nil only when no vector
+    /// holds strings (the caller numbered them already).
+    static func encode(_ vectors: [Vector], count: Int, interner: StringInterner?, insert: Bool) -> [Int64] {
         let width = Self.width(vectors.count)
         var words = [Int64](repeating: 0, count: count * width)
         words.withUnsafeMutableBufferPointer { words in
@@ -28,31 +29,10 @@ enum KeyEncoder {
                     for row in 0..<count { words[row * width + column] = normalisedBits(values[row]) }
                 case .booleans(let values):
                     for row in 0..<count { words[row * width + column] = values[row] ? 1 : 0 }
-                case .dictionary(let codes, let dictionary):
-                    if insert {
-                        let numbers = interner.intern(codes: codes, of: dictionary, count: count)
-                        for row in 0..<count { words[row * width + column] = numbers[row] }
-                    } else if !Vector.perEntry(entries: dictionary.count, rows: count) {
-                        for row in 0..<count {
-                            let text = dictionary.bytes(at: Int(codes[row]))
-                            words[row * width + column] = interner.lookup(bytes: text) ?? -1
-                        }
-                    } else {
-                        // Probing: only the entries this chunk uses are looked up.
-                        var numbers = [Int64?](repeating: nil, count: dictionary.count)
-                        for row in 0..<count {
-                            let code = Int(codes[row])
-                            let number = numbers[code] ?? (interner.lookup(bytes: dictionary.bytes(at: code)) ?? -1)
-                            numbers[code] = number
-                            words[row * width + column] = number
-                        }
-                    }
-                case .strings(let strings):
-                    for row in 0..<count {
-                        let text = strings.bytes(at: row)
-                        words[row * width + column] =
-                            insert ? interner.intern(bytes: text) : (interner.lookup(bytes: text) ?? -1)
-                    }
+                case .dictionary, .strings:
+                    guard let interner else { preconditionFailure("string key columns need an interner") }
+                    let numbers = stringNumbers(vector, count: count, interner: interner, insert: insert)
+                    for row in 0..<count { words[row * width + column] = numbers[row] }
                 }
                 if let nulls = vector.nulls {
                     let flagWord = vectors.count + column / 64
@@ -65,6 +45,33 @@ enum KeyEncoder {
             }
         }
         return words
+    }
+
+    /// The numbers of a string vector's first `count` rows in `interner` (interning new strings
+    /// when `insert`; otherwise a string never interned gets -1, which no string has).
+    static func stringNumbers(_ vector: Vector, count: Int, interner: StringInterner, insert: Bool) -> [Int64] {
+        switch vector.data {
+        case .dictionary(let codes, let dictionary):
+            if insert { return interner.intern(codes: codes, of: dictionary, count: count) }
+            if !Vector.perEntry(entries: dictionary.count, rows: count) {
+                return (0..<count).map { interner.lookup(bytes: dictionary.bytes(at: Int(codes[$0]))) ?? -1 }
+            }
+            // Probing: only the entries this chunk uses are looked up.
+            var numbers = [Int64?](repeating: nil, count: dictionary.count)
+            return (0..<count).map { row in
+                let code = Int(codes[row])
+                let number = numbers[code] ?? (interner.lookup(bytes: dictionary.bytes(at: code)) ?? -1)
+                numbers[code] = number
+                return number
+            }
+        case .strings(let strings):
+            return (0..<count).map { row in
+                let text = strings.bytes(at: row)
+                return insert ? interner.intern(bytes: text) : (interner.lookup(bytes: text) ?? -1)
+            }
+        default:
+            preconditionFailure("stringNumbers of a \(vector.type) vector")
+        }
     }
 
     /// Doubles equal under SQL equality get one bit pattern (-0.0 as 0.0, every NaN alike).

@@ -51,7 +51,7 @@ public final class QueryExecutor: @unchecked Sendable {
             return chunks
         case .aggregate(let child, let groups, let aggregates):
             let source = try pipeline(child)
-            let strings = SharedStringInterner()
+            let strings = SharedStringInterner(columns: groups.count)
             let states = (0..<threads).map { _ in AggregateState(groups: groups, aggregates: aggregates, strings: strings) }
             let slots = WorkerSlots(states)
             let budget = self.budget

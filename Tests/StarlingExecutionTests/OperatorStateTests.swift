@@ -49,7 +49,7 @@ struct OperatorStateTests {
         // A build side's column: 6,000 entries, where entry i holds "k\(i % 3000)" (each string twice).
         let size = 6000
         let dictionary = StringStorage((0..<size).map { "k\($0 % 3000)" })
-        let strings = SharedStringInterner()
+        let strings = SharedStringInterner(columns: 2)
         let groups = [BoundExpression.column(0, .varchar), .column(1, .integer)]
         let count = [AggregateSpecification(function: .countStar, argument: nil, distinct: false, filter: nil, type: .bigint)]
         let first = AggregateState(groups: groups, aggregates: count, strings: strings)
