@@ -132,11 +132,19 @@ public struct LikePattern: Sendable, Equatable {
     static func find(_ needle: UnsafeRawBufferPointer, in base: UnsafeRawPointer, from start: Int, to end: Int) -> Int?
     {
         guard let first = needle.first, let needleBase = needle.baseAddress else { return start }
+        let length = needle.count
+        let last = needleBase.load(fromByteOffset: length - 1, as: UInt8.self)
         var position = start
-        while end - position >= needle.count {
-            guard let hit = memchr(base + position, Int32(first), end - position - needle.count + 1) else { return nil }
+        while end - position >= length {
+            guard let hit = memchr(base + position, Int32(first), end - position - length + 1) else { return nil }
             let offset = UnsafeRawPointer(hit) - base
-            if memcmp(base + offset, needleBase, needle.count) == 0 { return offset }
+            // The last byte first: most places that share the first byte differ there, and
+            // the full comparison is skipped.
+            if base.load(fromByteOffset: offset + length - 1, as: UInt8.self) == last,
+                length <= 2 || memcmp(base + offset + 1, needleBase + 1, length - 2) == 0
+            {
+                return offset
+            }
             position = offset + 1
         }
         return nil
