@@ -116,7 +116,35 @@ final class IntegerHashIndex {
             direct = false
             rehash(to: Self.hashedSize(for: count + incoming))
         } else if (count + incoming) * 2 > capacity {
+            // Keys that came spread out at first (a GROUP BY over customer keys, each batch
+            // reaching across the whole range) may be dense enough by now for direct slots:
+            // switch rather than grow the hashed table.
+            if let (keysLow, keysHigh) = storedRange(), let needed = Self.span(Swift.min(keysLow, low), Swift.max(keysHigh, high)),
+                Self.directFits(span: needed, keyCount: count + incoming)
+            {
+                convertToDirect(low: Swift.min(keysLow, low), span: needed)
+                return
+            }
             rehash(to: Self.hashedSize(for: count + incoming))
+        }
+    }
+
+    /// The smallest and largest key stored (NULL's number aside); nil when there is none.
+    private func storedRange() -> (low: Int64, high: Int64)? {
+        var low = Int64.max, high = Int64.min
+        for number in 0..<count where number != Int(nullNumber) {
+            low = Swift.min(low, keyStorage[number])
+            high = Swift.max(high, keyStorage[number])
+        }
+        return low <= high ? (low, high) : nil
+    }
+
+    /// Moves the stored keys from hashed slots to `span` direct slots starting at `low` (which
+    /// cover every stored key).
+    private func convertToDirect(low: Int64, span: Int) {
+        becomeDirect(low: low, span: span)
+        for number in 0..<count where number != Int(nullNumber) {
+            slotNumbers[Int(keyStorage[number] &- low)] = Int32(truncatingIfNeeded: number)
         }
     }
 

@@ -64,6 +64,42 @@ struct IntegerHashIndexTests {
         }
     }
 
+    @Test("keys spread out at first turn direct once dense enough, with NULL, and keep their numbers")
+    func becomesDirectWhenDense() {
+        // Small batches across 0..<200,000 (too sparse for direct slots at first), then every key.
+        var keys: [Int64] = (0..<64).map { Int64($0) * 3_125 }
+        keys += (0..<200_000).map { Int64(($0 * 7_919) % 200_000) }
+        let index = IntegerHashIndex()
+        var numbers = [Int32](repeating: -1, count: keys.count)
+        keys.withUnsafeBufferPointer { keys in
+            numbers.withUnsafeMutableBufferPointer { numbers in
+                for start in stride(from: 0, to: keys.count, by: 64) {
+                    let end = min(keys.count, start + 64)
+                    index.findOrInsert(
+                        UnsafeBufferPointer(rebasing: keys[start..<end]), nulls: nil,
+                        into: UnsafeMutableBufferPointer(rebasing: numbers[start..<end]))
+                    if start == 0 { _ = index.findOrInsertNull() }
+                }
+            }
+        }
+        var expected: [Int64: Int32] = [:]
+        var next: Int32 = 0
+        for (position, key) in keys.enumerated() {
+            if expected[key] == nil {
+                expected[key] = next
+                next += position == 63 ? 2 : 1  // NULL took the number after the first batch.
+            }
+        }
+        #expect(index.count == 200_001)
+        #expect(zip(keys, numbers).allSatisfy { expected[$0.0] == $0.1 })
+        #expect(index.find(Int64(199_999)) == expected[199_999])
+        #expect(index.find(Int64(200_000)) == -1)
+        #expect(index.nullNumber == 64)
+        // Direct: 4 bytes a slot for the 200,000-key range beside the keys; hashed slots would
+        // take 12 bytes each, 2^19 of them (6.3 MB) beside the keys.
+        #expect(index.byteCount < 5_000_000)
+    }
+
     @Test("keys outside the range widen it, or leave direct mode when sparse")
     func widening() {
         checkNumbering([10, 11, 12, 5, 100_000, 9, 10, -7, 12], batch: 3)
