@@ -12,7 +12,9 @@ final class Accumulator {
     var counts: [Int64] = []
     var integers: [Int64] = []
     var doubles: [Double] = []
-    var strings: [String?] = []
+    /// min and max over strings: each group's bytes so far (compared in place, copied only when
+    /// they change).
+    var strings: [[UInt8]?] = []
     /// avg over integers: each group's sum is `carries[g]` × 2⁶⁴ plus `integers[g]`, so the
     /// average is exact however far the sum runs past BIGINT. The fast loops
     /// add with wrapping, which keeps the low word right; only when one of them notes an
@@ -162,13 +164,12 @@ final class Accumulator {
                 let group = Int(groups[row])
                 let bytes = argument.stringBytes(at: row)
                 if let current = strings[group] {
-                    var currentBytes = Array(current.utf8)
-                    let order = currentBytes.withUnsafeMutableBytes { compareBytes(bytes, UnsafeRawBufferPointer($0)) }
+                    let order = current.withUnsafeBytes { compareBytes(bytes, $0) }
                     if (specification.function == .min && order < 0) || (specification.function == .max && order > 0) {
-                        strings[group] = String(decoding: bytes, as: UTF8.self)
+                        strings[group] = Array(bytes)
                     }
                 } else {
-                    strings[group] = String(decoding: bytes, as: UTF8.self)
+                    strings[group] = Array(bytes)
                 }
                 counts[group] += 1
             }
@@ -346,9 +347,8 @@ final class Accumulator {
             case (.min, .string), (.max, .string):
                 if let value = other.strings[source] {
                     if let current = strings[target] {
-                        let less = value.utf8.lexicographicallyPrecedes(current.utf8)
-                        let greater = current.utf8.lexicographicallyPrecedes(value.utf8)
-                        if (specification.function == .min && less) || (specification.function == .max && greater) { strings[target] = value }
+                        let order = value.withUnsafeBytes { value in current.withUnsafeBytes { compareBytes(value, $0) } }
+                        if (specification.function == .min && order < 0) || (specification.function == .max && order > 0) { strings[target] = value }
                     } else {
                         strings[target] = value
                     }
@@ -381,7 +381,7 @@ final class Accumulator {
             guard count > 0 else { return .null }
             switch argumentShape {
             case .double: return .double(doubles[group])
-            case .string: return strings[group].map(Value.string) ?? .null
+            case .string: return strings[group].map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null
             case .boolean: return .boolean(integers[group] != 0)
             default: return .integer(integers[group])
             }

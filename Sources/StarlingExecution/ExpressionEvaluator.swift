@@ -183,6 +183,29 @@ public enum ExpressionEvaluator {
         return choose(chosen, from: results, type: type, count: count)
     }
 
+    /// When every choice is dictionary-coded with few entries in all (a CASE whose results are
+    /// string constants, or low-cardinality columns): one dictionary of their entries side by
+    /// side, and each row's code in it, so the result stays coded (a GROUP BY on it then works
+    /// on codes). Nil otherwise.
+    static func chooseCodes(_ chosen: [Int], from vectors: [Vector], count: Int) -> (codes: [UInt32], dictionary: StringStorage)? {
+        var parts: [(codes: [UInt32], offset: UInt32, size: UInt32)] = []
+        var builder = StringStorageBuilder()
+        for vector in vectors {
+            guard case .dictionary(let codes, let dictionary) = vector.data, dictionary.count > 0,
+                builder.count + dictionary.count <= Swift.max(64, count)
+            else { return nil }
+            parts.append((codes, UInt32(builder.count), UInt32(dictionary.count)))
+            for entry in 0..<dictionary.count { builder.append(bytes: dictionary.bytes(at: entry)) }
+        }
+        let codes = (0..<count).map { row -> UInt32 in
+            let part = parts[chosen[row]]
+            // A NULL row's code may be anything; it is kept inside its own part.
+            let code = part.codes[row]
+            return part.offset + (code < part.size ? code : 0)
+        }
+        return (codes, builder.finish())
+    }
+
     /// Row `r` of the result is row `r` of `vectors[chosen[r]]`: typed loops, no `Value`s.
     static func choose(_ chosen: [Int], from vectors: [Vector], type: LogicalType, count: Int) -> Vector {
         var nulls = [Bool](repeating: false, count: count)
@@ -197,6 +220,9 @@ public enum ExpressionEvaluator {
             let values = (0..<count).map { numbers[chosen[$0]][$0] }
             return Vector(type: type, count: count, data: .doubles(values), nulls: nulls)
         case .string:
+            if let coded = chooseCodes(chosen, from: vectors, count: count) {
+                return Vector(type: type, count: count, data: .dictionary(codes: coded.codes, dictionary: coded.dictionary), nulls: nulls)
+            }
             var builder = StringStorageBuilder()
             for row in 0..<count {
                 let vector = vectors[chosen[row]]
