@@ -87,6 +87,10 @@ struct LoadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Parsing threads (default: all cores).", valueName: "count"))
     var threads: Int?
 
+    @Option(help: ArgumentHelp(
+        "The longest line (record) read before the load stops with an error, e.g. 64MB (default 16MB).", valueName: "size"))
+    var maxLineSize: String?
+
     @Flag(help: "List NDJSON fields that match no column.")
     var verbose = false
 
@@ -129,6 +133,12 @@ struct LoadCommand: ParsableCommand {
         options.replacePartitions = replacePartitions
         options.force = force
         options.threads = threads
+        if let maxLineSize {
+            guard let bytes = LoadOptions.byteSize(maxLineSize), bytes <= Int(Int32.max) / 2 else {
+                throw ValidationError("--max-line-size takes a size up to 1GB such as 64MB, not \"\(maxLineSize)\"")
+            }
+            options.maxLineBytes = bytes
+        }
         options.verbose = verbose
         options.waitForLock = warehouseOptions.wait
         return options

@@ -1,6 +1,7 @@
 /// Parsing sizes such as `4GB`, `512MiB` or `50%` (of physical memory) for `--memory-limit`.
 
 import StarlingEngine
+import StarlingLoader
 
 enum MemorySize {
     /// Bytes for `text`: a number with an optional unit (B, KB, MB, GB, TB; KiB…; powers of 1024),
@@ -11,15 +12,6 @@ enum MemorySize {
             guard let percent = Double(trimmed.dropLast()), percent > 0, percent <= 100 else { return nil }
             return Int(Double(Engine.physicalMemory) * percent / 100)
         }
-        let digits = trimmed.prefix { $0.isNumber || $0 == "." }
-        let unit = trimmed.dropFirst(digits.count)
-        guard let number = Double(digits), number > 0 else { return nil }
-        let kilo = 1024.0, mega = kilo * 1024, giga = mega * 1024, tera = giga * 1024
-        let multipliers: [String: Double] = ["": 1, "B": 1, "K": kilo, "KB": kilo, "KIB": kilo, "M": mega, "MB": mega, "MIB": mega,
-                                             "G": giga, "GB": giga, "GIB": giga, "T": tera, "TB": tera, "TIB": tera]
-        guard let multiplier = multipliers[String(unit)] else { return nil }
-        let bytes = number * multiplier
-        guard bytes >= 1, bytes < 9e18 else { return nil }
-        return Int(bytes)
+        return LoadOptions.byteSize(trimmed)
     }
 }

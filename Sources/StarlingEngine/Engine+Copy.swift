@@ -61,9 +61,15 @@ extension Engine {
             case "replace_partitions": options.replacePartitions = try flag()
             case "force": options.force = try flag()
             case "threads": options.threads = max(1, try number())
+            case "max_line_size":
+                guard let bytes = LoadOptions.byteSize(value), bytes <= Int(Int32.max) / 2 else {
+                    throw SQLError("MAX_LINE_SIZE takes a size up to 1GB such as '64MB'", at: option.valuePosition)
+                }
+                options.maxLineBytes = bytes
             default:
                 let known = ["format", "header", "delimiter", "quote", "escape", "null", "encoding", "date_format", "timestamp_format",
-                             "columns", "max_rejects", "max_reject_ratio", "rejects", "replace_partitions", "force", "threads"]
+                             "columns", "max_rejects", "max_reject_ratio", "rejects", "replace_partitions", "force", "threads",
+                             "max_line_size"]
                 throw SQLError("unknown COPY option \"\(name)\"", at: option.name.position,
                                hint: closestMatch(to: name, in: known).map { "did you mean \($0.uppercased())?" })
             }

@@ -29,6 +29,9 @@ final class CSVReader: BatchReader {
     let stream: ExtractStream
     let tokenizer: CSVTokenizer
     let nullStrings: [[UInt8]]
+    /// ``LoadOptions/maxLineBytes``, and the block size read at a time.
+    let maxLineBytes: Int
+    let blockBytes: Int
     private var buffer: [UInt8] = []
     private var offset = 0
     /// Lines of blocks that gave no batch (a header alone), owed to the next batch.
@@ -50,6 +53,8 @@ final class CSVReader: BatchReader {
         stream = try ExtractStream(path: path, encoding: options.encoding, blockSize: options.blockSize, hashContent: hashContent)
         tokenizer = CSVTokenizer(delimiter: options.delimiter ?? format.delimiter, quote: options.quote, escape: options.escape ?? options.quote)
         headerPending = options.header ?? format.header
+        maxLineBytes = min(max(1, options.maxLineBytes), Int(Int32.max) / 2)
+        blockBytes = max(1, options.blockSize)
         nullStrings = (options.nullStrings ?? ["", "\\N"]).map { Array($0.utf8) }
         fieldForColumn = [Int](repeating: -1, count: table.columns.count)
         if let names = options.columns {
@@ -72,8 +77,9 @@ final class CSVReader: BatchReader {
     func next() throws(LoadError) -> FieldBatch? {
         while more || !buffer.isEmpty {
             if more { more = try stream.appendNext(to: &buffer) }
-            guard buffer.count < Int(Int32.max) else {
-                throw LoadError(.badData, "\(path): a record starting at byte \(offset) is longer than 2 GiB (an unclosed quote?)")
+            // No record may run past the limit: checked before the buffer is scanned again.
+            if more, buffer.count > maxLineBytes + blockBytes {
+                throw LoadError.lineTooLong(path: path, offset: offset, limit: maxLineBytes)
             }
             if !headerPending, let cut = quoteFreeCut() {
                 // Whole records with no quote: the worker that converts them tokenizes them.

@@ -34,4 +34,14 @@ public struct LoadError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// A record still open after `limit` bytes (no newline, or an unclosed quote), starting at
+    /// byte `offset` of the decompressed input of `path`.
+    static func lineTooLong(path: String, offset: Int, limit: Int) -> LoadError {
+        let size = limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
+        return LoadError(
+            .badData,
+            "\(path): the record starting at byte \(offset) runs past \(size) without ending (no newline, or an unclosed "
+                + "quote); raise --max-line-size (COPY: MAX_LINE_SIZE) if its lines are really that long")
+    }
 }

@@ -36,6 +36,30 @@ public struct LoadOptions: Sendable {
     public var waitForLock = false
     /// Decompressed bytes per batch (a tuning knob; tests use tiny blocks to cross every boundary).
     public var blockSize = 4 << 20
+    /// The longest record (a CSV line, quoted newlines included, or an NDJSON line) read before
+    /// the load stops with an error naming where it starts: a file with no newline (a gzip bomb
+    /// of one line) is refused after this many bytes, not read whole into memory.
+    public var maxLineBytes = LoadOptions.defaultMaxLineBytes
+    public static let defaultMaxLineBytes = 16 << 20
+
+    /// Bytes for a size such as `16MB`, `512KiB` or `1048576`: a number with an optional unit
+    /// (B, K/KB/KiB, M/MB/MiB, G/GB/GiB, T/TB/TiB, all powers of 1024; case and spaces ignored).
+    /// Nil when unreadable, zero or negative.
+    public static func byteSize(_ text: String) -> Int? {
+        let trimmed = text.filter { $0 != " " }.uppercased()
+        let digits = trimmed.prefix { $0.isNumber || $0 == "." }
+        let unit = trimmed.dropFirst(digits.count)
+        guard let number = Double(digits), number > 0 else { return nil }
+        let kilo = 1024.0, mega = kilo * 1024, giga = mega * 1024, tera = giga * 1024
+        let multipliers: [String: Double] = [
+            "": 1, "B": 1, "K": kilo, "KB": kilo, "KIB": kilo, "M": mega, "MB": mega, "MIB": mega,
+            "G": giga, "GB": giga, "GIB": giga, "T": tera, "TB": tera, "TIB": tera,
+        ]
+        guard let multiplier = multipliers[String(unit)] else { return nil }
+        let bytes = number * multiplier
+        guard bytes >= 1, bytes < 9e18 else { return nil }
+        return Int(bytes)
+    }
     /// Rows buffered across all partitions before every partition is written out (bounds memory).
     public var bufferedRowLimit = 1 << 22
     /// Rows at which one partition's buffer is written out as a segment.

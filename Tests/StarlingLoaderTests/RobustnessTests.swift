@@ -48,6 +48,31 @@ struct RobustnessTests {
         }
     }
 
+    @Test("a record longer than --max-line-size stops the load naming where it starts; shorter ones load")
+    func lineLengthLimit() throws {
+        let fixture = try LoaderFixture(schema: Self.schema)
+        // Line 3 holds 5,000 bytes of NUL and no newline up to the end (a one-line bomb); line 3 of
+        // the NDJSON file the same inside a string; the quoted CSV field never closes.
+        let bomb = "id,name,amount,day\n1,a,1.00,2025-01-01\n2," + String(repeating: "\u{0}", count: 5_000)
+        let unclosed = "id,name,amount,day\n1,a,1.00,2025-01-01\n2,\"" + String(repeating: "x,\n", count: 2_000)
+        let json = "{\"id\": 1}\n{\"id\": 2, \"name\": \"" + String(repeating: "y", count: 5_000) + "\"}\n"
+        for (name, text) in [("bomb.csv", bomb), ("unclosed.csv", unclosed), ("long.ndjson", json)] {
+            let path = try fixture.file(name, text)
+            do {
+                try fixture.load("t", [path]) { $0.maxLineBytes = 1_000; $0.blockSize = 256 }
+                Issue.record("\(name) loaded past the limit")
+            } catch {
+                #expect(error.kind == .badData)
+                #expect(error.message.contains("\(path): the record starting at byte "), "\(error.message)")
+                #expect(error.message.contains("runs past 1000 bytes without ending"), "\(error.message)")
+            }
+        }
+        // With the limit above the longest line, the NDJSON file loads.
+        let path = try fixture.file("fits.ndjson", json)
+        try fixture.load("t", [path]) { $0.maxLineBytes = 10_000; $0.blockSize = 256 }
+        #expect(try fixture.rows("t").count == 2)
+    }
+
     @Test("tiny buffers: partitions written out many times in the background hold the same rows")
     func backgroundFlushes() throws {
         let fixture = try LoaderFixture(schema: Self.schema + " PARTITION BY day(day)")
