@@ -53,9 +53,15 @@ public final class MemoryBudget: Sendable {
 
     /// Reserves `bytes` for `operatorName`, or throws naming it when the limit would be passed.
     public func reserve(_ bytes: Int, for operatorName: String) throws(QueryError) {
-        let total = used.add(bytes, ordering: .relaxed).newValue
-        if total > limit {
-            throw QueryError(.memoryLimit, "\(operatorName) needs more than the memory limit of \(Self.describe(limit)) (\(Self.describe(total)) in use); raise --memory-limit or narrow the query")
+        // Requests are at most Int.max / 2 (callers cap what would overflow), so this cannot wrap.
+        let total = used.add(Swift.min(bytes, Int.max / 2), ordering: .relaxed).newValue
+        if total > limit || total < 0 {
+            // What failed is given back: the error says what was asked for beside what is held.
+            let held = used.subtract(Swift.min(bytes, Int.max / 2), ordering: .relaxed).newValue
+            throw QueryError(
+                .memoryLimit,
+                "\(operatorName) needs \(Self.describe(bytes)) more with \(Self.describe(held)) in use, over the memory limit of "
+                    + "\(Self.describe(limit)); raise --memory-limit or narrow the query")
         }
     }
 

@@ -81,8 +81,12 @@ extension QueryExecutor {
             let rightRows = Chunk.concatenate(try materializeNonEmpty(right), types: right.types)
             let budget = self.budget
             return try stream(left, identifier) { (chunk) throws(QueryError) -> Chunk in
-                let total = chunk.count * rightRows.count
-                try budget.reserve(total * 8 * (chunk.columns.count + rightRows.columns.count), for: "CROSS_PRODUCT")
+                // Checked before anything is allocated: the two row-index arrays (8 bytes a pair)
+                // and 8 bytes a value, overflow counting as too much (a count(*) reads no column,
+                // but its pairs are still made).
+                let (total, pairsOverflow) = chunk.count.multipliedReportingOverflow(by: rightRows.count)
+                let (bytes, bytesOverflow) = total.multipliedReportingOverflow(by: 8 * (1 + chunk.columns.count + rightRows.columns.count))
+                try budget.reserve(pairsOverflow || bytesOverflow ? Int.max / 2 : bytes, for: "CROSS_PRODUCT")
                 var leftRows: [Int32] = []
                 var rightIndices: [Int32] = []
                 leftRows.reserveCapacity(total)

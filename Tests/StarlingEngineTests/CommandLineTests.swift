@@ -112,6 +112,15 @@ struct CommandLineTests {
         #expect(limit.status == 1)
         #expect(limit.error.contains("memory limit"))
         #expect(limit.error.contains("HASH_AGGREGATE"))
+        // A cross product whose pairs alone pass the limit is refused before they are made, even
+        // when no column is read (count(*)): 200,000 x 200,000 pairs would be 320 GB of indices.
+        let many = (0..<200).map { "(\($0))" }.joined(separator: ", ")
+        #expect(try Self.run(["sql", "CREATE TABLE big (x INTEGER); INSERT INTO big VALUES \(many)"], warehouse: warehouse).status == 0)
+        let doubling = "INSERT INTO big SELECT a.x FROM big a CROSS JOIN (SELECT 1 AS one UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9 UNION ALL SELECT 10) b"
+        for _ in 0..<3 { #expect(try Self.run(["sql", doubling], warehouse: warehouse).status == 0) }
+        let cross = try Self.run(["sql", "--memory-limit", "1GB", "SELECT count(*) FROM big a CROSS JOIN big b"], warehouse: warehouse)
+        #expect(cross.status == 1, "\(cross.error)")
+        #expect(cross.error.contains("CROSS_PRODUCT needs"), "\(cross.error)")
         // The default is half of RAM, and --help says so.
         #expect(Engine.defaultMemoryLimit == Engine.physicalMemory / 2)
         let help = try Self.run(["sql", "--help"], warehouse: warehouse)
