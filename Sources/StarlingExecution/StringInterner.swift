@@ -45,16 +45,24 @@ final class StringInterner {
         return StringStorage(offsets: offsets, bytes: text, count: count)
     }
 
+    /// The numbers known so far of `dictionary`'s entries (all `unknown` for a dictionary not
+    /// seen yet, or one whose storage changed under the same identity), taken out of the cache
+    /// so they can be updated in place; the caller puts them back.
+    private func takeEntry(_ identifier: ObjectIdentifier, _ dictionary: StringStorage)
+        -> (dictionary: StringStorage, numbers: [Int64])
+    {
+        if let entry = dictionaries.removeValue(forKey: identifier), entry.dictionary.bytes === dictionary.bytes,
+            entry.numbers.count == dictionary.count
+        {
+            return entry
+        }
+        return (dictionary, [Int64](repeating: Self.unknown, count: dictionary.count))
+    }
+
     /// The numbers of `codes`' entries of `dictionary`, interning those not yet seen.
     func intern(codes: [UInt32], of dictionary: StringStorage, count: Int) -> [Int64] {
         let identifier = ObjectIdentifier(dictionary.offsets)
-        var entry =
-            dictionaries.removeValue(forKey: identifier) ?? (
-                dictionary, [Int64](repeating: Self.unknown, count: dictionary.count)
-            )
-        if entry.dictionary.bytes !== dictionary.bytes || entry.numbers.count != dictionary.count {
-            entry = (dictionary, [Int64](repeating: Self.unknown, count: dictionary.count))
-        }
+        var entry = takeEntry(identifier, dictionary)
         var result = [Int64](repeating: 0, count: count)
         for row in 0..<count {
             let code = Int(codes[row])
@@ -74,13 +82,7 @@ final class StringInterner {
     /// so numbering a build side's whole column costs less than numbering its rows as they come.
     func numbersOfEveryEntry(of dictionary: StringStorage) -> [Int64] {
         let identifier = ObjectIdentifier(dictionary.offsets)
-        var entry =
-            dictionaries.removeValue(forKey: identifier) ?? (
-                dictionary, [Int64](repeating: Self.unknown, count: dictionary.count)
-            )
-        if entry.dictionary.bytes !== dictionary.bytes || entry.numbers.count != dictionary.count {
-            entry = (dictionary, [Int64](repeating: Self.unknown, count: dictionary.count))
-        }
+        var entry = takeEntry(identifier, dictionary)
         reserve(strings: dictionary.count, bytes: dictionary.byteCount)
         entry.numbers.withUnsafeMutableBufferPointer { numbers in
             for code in 0..<numbers.count where numbers[code] == Self.unknown {

@@ -18,7 +18,10 @@ struct CommandLineTests {
 
     /// Runs `starling ARGS` in `warehouse`; returns the exit status, stdout and stderr.
     /// With `input`, it is the command's stdin (a pipe, so `starling shell` runs it as a script).
-    static func run(_ arguments: [String], warehouse: String, input: String? = nil) throws -> (status: Int32, output: String, error: String) {
+    /// With `outputPath`, stdout is that file (and the output returned is empty).
+    static func run(_ arguments: [String], warehouse: String, input: String? = nil, outputPath: String? = nil) throws
+        -> (status: Int32, output: String, error: String)
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(executable, "build the starling executable first (swift build)"))
         process.arguments = arguments
@@ -26,7 +29,11 @@ struct CommandLineTests {
         environment["STARLING_WAREHOUSE"] = warehouse
         process.environment = environment
         let output = Pipe(), error = Pipe()
-        process.standardOutput = output
+        if let outputPath {
+            process.standardOutput = try #require(FileHandle(forWritingAtPath: outputPath))
+        } else {
+            process.standardOutput = output
+        }
         process.standardError = error
         let inputPipe = Pipe()
         if input != nil { process.standardInput = inputPipe }
@@ -35,7 +42,7 @@ struct CommandLineTests {
             inputPipe.fileHandleForWriting.write(Data(input.utf8))
             try inputPipe.fileHandleForWriting.close()
         }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let outputData = outputPath == nil ? output.fileHandleForReading.readDataToEndOfFile() : Data()
         let errorData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
@@ -43,26 +50,9 @@ struct CommandLineTests {
 
     /// Runs `starling ARGS` with stdout on `/dev/full` (every write fails with ENOSPC); returns the
     /// exit status and stderr.
-    static func runIntoFullDevice(_ arguments: [String], warehouse: String, input: String? = nil) throws -> (status: Int32, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(executable, "build the starling executable first (swift build)"))
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["STARLING_WAREHOUSE"] = warehouse
-        process.environment = environment
-        process.standardOutput = try #require(FileHandle(forWritingAtPath: "/dev/full"))
-        let error = Pipe()
-        process.standardError = error
-        let inputPipe = Pipe()
-        if input != nil { process.standardInput = inputPipe }
-        try process.run()
-        if let input {
-            inputPipe.fileHandleForWriting.write(Data(input.utf8))
-            try inputPipe.fileHandleForWriting.close()
-        }
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: errorData, as: UTF8.self))
+    static func runIntoFullDevice(_ arguments: [String], warehouse: String) throws -> (status: Int32, error: String) {
+        let result = try run(arguments, warehouse: warehouse, outputPath: "/dev/full")
+        return (result.status, result.error)
     }
 
     /// A warehouse with a small star: a dimension and a fact referencing it.
