@@ -39,8 +39,11 @@ final class ScanSource: @unchecked Sendable {
                 let segment = segments[index]
                 do throws(SegmentError) {
                     let reader = try SegmentReaderCache.shared.reader(path: warehouse.path(segment.path))
-                    guard reader.rowCount == segment.rows else {
-                        output.pointer[index] = .failure(QueryError(.storage, "\(segment.path) holds \(reader.rowCount) rows; the catalog says \(segment.rows)"))
+                    guard reader.rowCount == segment.rows, reader.footer.columns.count == segment.columnIdentifiers.count else {
+                        output.pointer[index] = .failure(QueryError(
+                            .storage,
+                            "\(segment.path) holds \(reader.rowCount) rows in \(reader.footer.columns.count) columns; the catalog says "
+                                + "\(segment.rows) rows in \(segment.columnIdentifiers.count)"))
                         return
                     }
                     output.pointer[index] = .success(reader)

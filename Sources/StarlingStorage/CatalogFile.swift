@@ -80,18 +80,38 @@ public enum CatalogFile {
         return storage.bytes.loadUnaligned(fromByteOffset: 4, as: UInt16.self).littleEndian
     }
 
-    /// Checks the invariants a reader relies on.
+    /// Checks the invariants a reader relies on (catalog-v1.md §4): unique table names, partition
+    /// keys distinct within a table, segment paths distinct across the catalog (a segment listed
+    /// twice would be read twice), and per segment one statistics entry and one distinct
+    /// identifier per file column. A segment's row and column counts are checked against its
+    /// footer when it is opened.
     static func validate(_ catalog: Catalog) throws(StorageError) {
         var names = Set<String>()
+        var segmentPaths = Set<String>()
         for table in catalog.tables {
             guard names.insert(table.name).inserted else { throw StorageError(.corrupt, "table \(table.name) appears twice") }
             guard table.identifier > 0, table.identifier < catalog.nextTableIdentifier else {
                 throw StorageError(.corrupt, "table \(table.name) has identifier \(table.identifier)")
             }
+            var keys = Set<String>()
             for partition in table.partitions {
+                guard keys.insert(partition.key).inserted else {
+                    throw StorageError(.corrupt, "table \(table.name) lists partition \"\(partition.key)\" twice")
+                }
                 for segment in partition.segments {
                     guard segment.rows >= 0, segment.bytes >= 0, isWarehousePath(segment.path) else {
                         throw StorageError(.corrupt, "segment entry \(segment.path) is invalid")
+                    }
+                    guard segmentPaths.insert(segment.path).inserted else {
+                        throw StorageError(.corrupt, "segment \(segment.path) is listed twice")
+                    }
+                    guard segment.statistics.count == segment.columnIdentifiers.count,
+                        Set(segment.columnIdentifiers).count == segment.columnIdentifiers.count
+                    else {
+                        throw StorageError(
+                            .corrupt,
+                            "segment entry \(segment.path) has \(segment.columnIdentifiers.count) column identifiers "
+                                + "(distinct: \(Set(segment.columnIdentifiers).count)) and \(segment.statistics.count) statistics")
                     }
                 }
             }

@@ -137,6 +137,59 @@ struct WarehouseTests {
     }
 }
 
+@Suite("Catalog content")
+struct CatalogContentTests {
+    /// Rewrites the current snapshot file with `change` applied to its catalog, re-checksummed
+    /// (as a hand-edited or buggy writer's file would be: valid bytes, wrong content).
+    static func rewrite(_ test: TestWarehouse, _ change: (inout Catalog) -> Void) throws {
+        var catalog = try test.warehouse.catalog()
+        change(&catalog)
+        let path = Warehouse.snapshotPath(test.directory, catalog.snapshot)
+        try Data(CatalogFile.encode(catalog)).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test("a partition or a segment listed twice is refused, not counted twice")
+    func duplicates() throws {
+        for duplicate in ["partition", "segment"] {
+            let test = try TestWarehouse()
+            try test.run("CREATE TABLE t (a INT); INSERT INTO t VALUES (1), (2)")
+            try Self.rewrite(test) { catalog in
+                var partitions = catalog.tables[0].partitions
+                if duplicate == "partition" {
+                    partitions.append(partitions[0])
+                } else {
+                    partitions[0].segments.append(partitions[0].segments[0])
+                }
+                catalog.tables[0].partitions = partitions
+            }
+            do {
+                _ = try test.warehouse.catalog()
+                Issue.record("read a catalog listing a \(duplicate) twice")
+            } catch {
+                #expect(error.kind == .corrupt)
+                #expect(error.message.contains("twice"), "\(error.message)")
+            }
+        }
+    }
+
+    @Test("a segment whose column identifiers are fewer than its file's columns fails the query")
+    func shortenedColumnIdentifiers() throws {
+        let test = try TestWarehouse()
+        try test.run("CREATE TABLE t (a INT, b INT); INSERT INTO t VALUES (1, 10), (2, 20)")
+        try Self.rewrite(test) { catalog in
+            catalog.tables[0].partitions[0].segments[0].columnIdentifiers.removeLast()
+            catalog.tables[0].partitions[0].segments[0].statistics.removeLast()
+        }
+        // Read as "column b is not in this segment", the sum would be NULL: it must fail instead.
+        do {
+            try test.engine.run("SELECT sum(b) FROM t")
+            Issue.record("summed a column the catalog maps wrongly")
+        } catch {
+            #expect("\(error)".contains("holds 2 rows in 2 columns; the catalog says 2 rows in 1"), "\(error)")
+        }
+    }
+}
+
 @Suite("CatalogFile")
 struct CatalogFileVersionTests {
     @Test("snapshots carry catalog write version 2; a snapshot from a newer writer is read but not built on")
