@@ -18,7 +18,7 @@ enum ExitStatus: Int32 {
 
 /// Prints `starling: error: message` on stderr and exits with `status`.
 func fail(_ message: String, status: ExitStatus) -> ExitCode {
-    StandardError.write("starling: error: \(message)\n")
+    StandardError.error(message)
     return status.code
 }
 

@@ -185,7 +185,7 @@ final class Shell {
 
     /// Prints `starling: error: message` and remembers the first failure's status.
     func fail(_ message: String, status: ExitStatus) {
-        StandardError.write("starling: error: \(message)\n")
+        StandardError.error(message)
         if firstFailure == nil { firstFailure = status }
     }
 

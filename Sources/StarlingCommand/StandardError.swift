@@ -13,6 +13,32 @@ enum StandardError {
     static func write(_ text: String) {
         writeAll(text, to: STDERR_FILENO)
     }
+
+    /// Writes `starling: error: message`, control characters in the message (a NUL or an escape
+    /// sequence quoted from an extract or a query) shown as `\x00`-style escapes rather than sent
+    /// to the terminal; newlines and tabs stay (a statement's caret line uses them).
+    static func error(_ message: String) {
+        write("starling: error: \(printable(message))\n")
+    }
+
+    /// `text` with every control character but newline and tab as `\xHH`.
+    static func printable(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isEscaped) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if isEscaped(scalar) {
+                let digits = String(scalar.value, radix: 16, uppercase: true)
+                result += "\\x" + (digits.count < 2 ? "0" + digits : digits)
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isEscaped(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\n" && scalar != "\t") || scalar.value == 0x7F
+    }
 }
 
 /// Results go to stdout. The first failed write is kept: later writes are skipped, a streaming

@@ -140,6 +140,22 @@ struct CommandLineTests {
         #expect(try Self.run(["sql", "SELECT * FROM sales"], warehouse: warehouse).status == 0)
     }
 
+    @Test("control characters quoted into an error message are escaped, not sent to the terminal")
+    func escapedControlCharacters() throws {
+        let warehouse = try Self.warehouse()
+        defer { try? FileManager.default.removeItem(atPath: warehouse) }
+        let path = warehouse + "/nul.csv"
+        try Data("r_id,r_name\n3,ok\n4\u{0}x,bad\n".utf8).write(to: URL(fileURLWithPath: path))
+        let load = try Self.run(["load", "region", path], warehouse: warehouse)
+        #expect(load.status == 65)
+        #expect(load.error.contains("value \"4\\x00x\""), "\(load.error)")
+        #expect(!load.error.unicodeScalars.contains("\u{0}"))
+        let query = try Self.run(["sql", "SELECT CAST('1\u{1B}[31m' AS INTEGER)"], warehouse: warehouse)
+        #expect(query.status == 1)
+        #expect(query.error.contains("'1\\x1B[31m'"), "\(query.error)")
+        #expect(!query.error.unicodeScalars.contains("\u{1B}"))
+    }
+
     @Test("EXPLAIN shows outer joins, FROM subqueries and semi joins reading only the columns used")
     func pruning() throws {
         let warehouse = try Self.warehouse()
