@@ -17,7 +17,7 @@ final class ShellOutput: Sendable {
     private init(descriptor: Int32, path: String?) {
         self.descriptor = descriptor
         self.path = path
-        fileFailure = WriteFailure(name: path ?? "standard output")
+        failure = path.map { WriteFailure(name: $0) } ?? StandardOutput.failure
     }
 
     /// Creates or truncates `path`, or throws the reason in words.
@@ -31,9 +31,8 @@ final class ShellOutput: Sendable {
 
     var name: String { path ?? "stdout" }
     var isTerminal: Bool { isatty(descriptor) != 0 }
-    /// The first write that failed since the shell last reported one.
-    var failure: WriteFailure { path == nil ? StandardOutput.failure : fileFailure }
-    private let fileFailure: WriteFailure
+    /// The first write that failed since the shell last reported one (stdout's is the process's).
+    let failure: WriteFailure
 
     func write(_ text: String) {
         failure.write(text, to: descriptor)

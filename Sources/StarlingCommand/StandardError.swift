@@ -66,11 +66,6 @@ final class WriteFailure: Sendable {
         if result != 0 { code.withLock { if $0 == 0 { $0 = result } } }
     }
 
-    /// Keeps `error` (an errno) as the failure unless one is kept already.
-    func record(_ error: Int32) {
-        code.withLock { if $0 == 0 { $0 = error } }
-    }
-
     /// The failure's message, forgotten so that later writes are tried again (the shell, after
     /// reporting it); nil when every write succeeded.
     func take() -> String? {

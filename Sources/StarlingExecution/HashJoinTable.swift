@@ -76,20 +76,15 @@ final class HashJoinTable: @unchecked Sendable {
     }
 
     /// The key to index when every key is integer-valued: the only one, or the one whose values
-    /// span the widest range (the likeliest to tell rows apart); nil otherwise.
+    /// (NULLs aside) span the widest range (the likeliest to tell rows apart); nil otherwise.
     private static func leadKey(_ keyVectors: [Vector]) -> Int? {
         var best: (key: Int, span: UInt64)?
         for (key, vector) in keyVectors.enumerated() {
             guard case .integers(let values) = vector.data else { return nil }
-            let span = values.withUnsafeBufferPointer { values -> UInt64 in
-                guard var low = values.first else { return 0 }
-                var high = low
-                for value in values {
-                    low = Swift.min(low, value)
-                    high = Swift.max(high, value)
-                }
-                return UInt64(bitPattern: high &- low)
+            let (low, high) = values.withUnsafeBufferPointer {
+                IntegerHashIndex.range(UnsafeBufferPointer(rebasing: $0.prefix(vector.count)), nulls: vector.nulls)
             }
+            let span = low <= high ? UInt64(bitPattern: high &- low) : 0
             if best == nil || span > (best?.span ?? 0) { best = (key, span) }
         }
         return best?.key

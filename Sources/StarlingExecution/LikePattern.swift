@@ -28,6 +28,9 @@ public struct LikePattern: Sendable, Equatable {
     /// the others occur in order between them, each found leftmost by `memmem`: no
     /// backtracking.
     let literals: (parts: [[UInt8]], anchoredStart: Bool, anchoredEnd: Bool)?
+    /// The pieces between the `%`s (literals and `_`), split once here for ``match(_:)``: at
+    /// least one, the first or last empty when the pattern opens or closes with `%`.
+    let segments: [[Piece]]
 
     public init(_ pattern: String, caseInsensitive: Bool) {
         self.text = pattern
@@ -61,6 +64,7 @@ public struct LikePattern: Sendable, Equatable {
         if escaped { literal.append(UInt8(ascii: "\\")) }
         flush()
         self.pieces = pieces
+        segments = pieces.split(separator: .anyRun, omittingEmptySubsequences: false).map { Array($0) }
         if pieces.contains(.any) {
             literals = nil
         } else {
@@ -165,20 +169,13 @@ public struct LikePattern: Sendable, Equatable {
     /// leftmost place leaves the most room for the rest, so no choice is ever revisited: the
     /// work is at most the text's length times the pattern's.
     private func match(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var segments: [ArraySlice<Piece>] = []
-        var start = 0
-        for (index, piece) in pieces.enumerated() where piece == .anyRun {
-            segments.append(pieces[start..<index])
-            start = index + 1
-        }
-        segments.append(pieces[start..<pieces.count])
         guard segments.count > 1 else { return Self.matchSegment(segments[0], bytes, at: 0) == bytes.count }
         // Pattern opening or closing with `%` gives an empty first or last segment.
         var position = 0
         if let end = Self.matchSegment(segments[0], bytes, at: 0) { position = end } else { return false }
         let last = segments[segments.count - 1]
         for segment in segments.dropFirst().dropLast() where !segment.isEmpty {
-            guard let (_, end) = Self.leftmost(segment, bytes, from: position) else { return false }
+            guard let end = Self.leftmostEnd(segment, bytes, from: position) else { return false }
             position = end
         }
         if last.isEmpty { return true }
@@ -192,10 +189,8 @@ public struct LikePattern: Sendable, Equatable {
         return false
     }
 
-    /// The leftmost start at or after `position` where `segment` matches, and where it ends.
-    private static func leftmost(_ segment: ArraySlice<Piece>, _ bytes: UnsafeRawBufferPointer, from position: Int)
-        -> (start: Int, end: Int)?
-    {
+    /// Where `segment` ends when it matches at its leftmost start at or after `position`.
+    private static func leftmostEnd(_ segment: [Piece], _ bytes: UnsafeRawBufferPointer, from position: Int) -> Int? {
         var candidate = position
         while candidate <= bytes.count {
             // A segment opening with a literal can only start where that literal occurs.
@@ -206,7 +201,7 @@ public struct LikePattern: Sendable, Equatable {
                 }
                 candidate = found
             }
-            if let end = matchSegment(segment, bytes, at: candidate) { return (candidate, end) }
+            if let end = matchSegment(segment, bytes, at: candidate) { return end }
             if candidate == bytes.count { break }
             candidate += scalarLength(bytes[candidate])
         }
@@ -214,7 +209,7 @@ public struct LikePattern: Sendable, Equatable {
     }
 
     /// Where `segment` (literals and `_`, no `%`) ends when it matches `bytes` from `start`.
-    private static func matchSegment(_ segment: ArraySlice<Piece>, _ bytes: UnsafeRawBufferPointer, at start: Int)
+    private static func matchSegment(_ segment: [Piece], _ bytes: UnsafeRawBufferPointer, at start: Int)
         -> Int?
     {
         var position = start

@@ -111,10 +111,7 @@ extension Vector {
             // the rows picked (a join's build side, repeated across its matches) become codes
             // into that column, not copies of its bytes; kernels and group keys then work per
             // distinct entry.
-            if strings.count <= 4 * indices.count, strings.count <= Int(UInt32.max) {
-                let codes = indices.map { UInt32(truncatingIfNeeded: $0) }
-                return Vector(type: type, count: indices.count, data: .dictionary(codes: codes, dictionary: strings), nulls: newNulls)
-            }
+            if strings.count <= 4 * indices.count, strings.count <= Int(UInt32.max) { return gatherSharingStrings(indices) }
             var builder = StringStorageBuilder()
             for index in indices { builder.append(bytes: strings.bytes(at: Int(index))) }
             return Vector(type: type, count: indices.count, data: .strings(builder.finish()), nulls: newNulls)

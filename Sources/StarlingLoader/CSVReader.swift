@@ -29,9 +29,6 @@ final class CSVReader: BatchReader {
     let stream: ExtractStream
     let tokenizer: CSVTokenizer
     let nullStrings: [[UInt8]]
-    /// ``LoadOptions/maxLineBytes``, and the block size read at a time.
-    let maxLineBytes: Int
-    let blockBytes: Int
     private var buffer: [UInt8] = []
     private var offset = 0
     /// Lines of blocks that gave no batch (a header alone), owed to the next batch.
@@ -50,11 +47,10 @@ final class CSVReader: BatchReader {
     init(path: String, table: CatalogTable, options: LoadOptions, format: ExtractFormat, hashContent: Bool = false) throws(LoadError) {
         self.path = path
         self.table = table
-        stream = try ExtractStream(path: path, encoding: options.encoding, blockSize: options.blockSize, hashContent: hashContent)
+        stream = try ExtractStream(path: path, encoding: options.encoding, blockSize: options.blockSize,
+                                  maxLineBytes: options.maxLineBytes, hashContent: hashContent)
         tokenizer = CSVTokenizer(delimiter: options.delimiter ?? format.delimiter, quote: options.quote, escape: options.escape ?? options.quote)
         headerPending = options.header ?? format.header
-        maxLineBytes = min(max(1, options.maxLineBytes), Int(Int32.max) / 2)
-        blockBytes = max(1, options.blockSize)
         nullStrings = (options.nullStrings ?? ["", "\\N"]).map { Array($0.utf8) }
         fieldForColumn = [Int](repeating: -1, count: table.columns.count)
         if let names = options.columns {
@@ -76,11 +72,8 @@ final class CSVReader: BatchReader {
 
     func next() throws(LoadError) -> FieldBatch? {
         while more || !buffer.isEmpty {
-            if more { more = try stream.appendNext(to: &buffer) }
             // No record may run past the limit: checked before the buffer is scanned again.
-            if more, buffer.count > maxLineBytes + blockBytes {
-                throw LoadError.lineTooLong(path: path, offset: offset, limit: maxLineBytes)
-            }
+            if more { more = try stream.appendNext(to: &buffer, recordStart: offset) }
             if !headerPending, let cut = quoteFreeCut() {
                 // Whole records with no quote: the worker that converts them tokenizes them.
                 guard cut > 0 else { continue }

@@ -14,13 +14,20 @@ final class ExtractStream {
     private var pendingStart: [UInt8] = []
     /// Decompressed bytes handed out so far.
     private(set) var bytesOut = 0
+    /// The longest record read (see ``appendNext(to:recordStart:)``).
+    let maxLineBytes: Int
 
     /// Bytes read per block unless a load says otherwise.
     static let defaultBlockSize = 4 << 20
 
     /// - Parameter hashContent: hash the file's bytes as they are read, for ``finishContentHash()``.
-    init(path: String, encoding: TextEncoding, blockSize: Int = ExtractStream.defaultBlockSize, hashContent: Bool = false) throws(LoadError) {
+    init(
+        path: String, encoding: TextEncoding, blockSize: Int = ExtractStream.defaultBlockSize,
+        maxLineBytes: Int = LoadOptions.defaultMaxLineBytes, hashContent: Bool = false
+    ) throws(LoadError) {
         self.path = path
+        // At most half of Int32's range, so an open record never reaches 2 GiB.
+        self.maxLineBytes = min(max(1, maxLineBytes), Int(Int32.max) / 2)
         do {
             reader = try FileReader(path: path)
         } catch {
@@ -59,8 +66,20 @@ final class ExtractStream {
         }
     }
 
+    /// Appends the next block of text to `buffer` (whose first byte, at `recordStart` of the
+    /// text, opens the record still being read); returns false at the end of the file. Throws
+    /// when that record has run past ``maxLineBytes`` (``LoadOptions/maxLineBytes``): the buffer
+    /// then holds more than the limit and a block, all of one open record.
+    func appendNext(to buffer: inout [UInt8], recordStart: Int) throws(LoadError) -> Bool {
+        let more = try appendBlock(to: &buffer)
+        if more, buffer.count > maxLineBytes + block.count {
+            throw LoadError.lineTooLong(path: path, offset: recordStart, limit: maxLineBytes)
+        }
+        return more
+    }
+
     /// Appends the next block of text to `buffer`; returns false at the end of the file.
-    func appendNext(to buffer: inout [UInt8]) throws(LoadError) -> Bool {
+    private func appendBlock(to buffer: inout [UInt8]) throws(LoadError) -> Bool {
         if transcoder == nil, !atStart, buffer.count < block.count {
             // UTF-8 past the first block: read straight into a new buffer, after the little that is
             // carried over (a long record still growing is appended to in place, below).

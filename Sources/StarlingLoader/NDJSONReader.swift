@@ -13,9 +13,6 @@ final class NDJSONReader: BatchReader {
     let stream: ExtractStream
     private var buffer: [UInt8] = []
     private var offset = 0
-    /// ``LoadOptions/maxLineBytes``, and the block size read at a time.
-    let maxLineBytes: Int
-    let blockBytes: Int
     /// Lines of blocks that gave no batch (blank lines alone), owed to the next batch.
     private var skippedLines = 0
     private var more = true
@@ -27,9 +24,8 @@ final class NDJSONReader: BatchReader {
     init(path: String, table: CatalogTable, options: LoadOptions, hashContent: Bool = false) throws(LoadError) {
         self.path = path
         self.table = table
-        stream = try ExtractStream(path: path, encoding: options.encoding, blockSize: options.blockSize, hashContent: hashContent)
-        maxLineBytes = min(max(1, options.maxLineBytes), Int(Int32.max) / 2)
-        blockBytes = max(1, options.blockSize)
+        stream = try ExtractStream(path: path, encoding: options.encoding, blockSize: options.blockSize,
+                                  maxLineBytes: options.maxLineBytes, hashContent: hashContent)
         var columnByName: [String: Int] = [:]
         for (index, column) in table.columns.enumerated() { columnByName[column.name.lowercased()] = index }
         parser = JSONRowParser(columnByName: columnByName, columnCount: table.columns.count)
@@ -37,11 +33,8 @@ final class NDJSONReader: BatchReader {
 
     func next() throws(LoadError) -> FieldBatch? {
         while more || !buffer.isEmpty {
-            if more { more = try stream.appendNext(to: &buffer) }
-            // No line may run past the limit: checked before the buffer is scanned again.
-            if more, buffer.count > maxLineBytes + blockBytes {
-                throw LoadError.lineTooLong(path: path, offset: offset, limit: maxLineBytes)
-            }
+            // No record may run past the limit: checked before the buffer is scanned again.
+            if more { more = try stream.appendNext(to: &buffer, recordStart: offset) }
             let text = buffer
             let batch = FieldBatch(file: path, columnCount: table.columns.count)
             let columnCount = table.columns.count
