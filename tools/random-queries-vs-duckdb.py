@@ -23,7 +23,8 @@ What it does:
        * ORs across two joined tables whose branches share conjuncts
          (`(a.k = b.k AND a.n > 3) OR (b.k = a.k AND b.s = 'p')`);
        * INNER/LEFT/RIGHT/FULL join chains of two and three tables, comma joins;
-       * GROUP BY with aggregates, DISTINCT, other WHERE conditions.
+       * GROUP BY with aggregates, DISTINCT, other WHERE conditions; correlated subqueries over
+         the groups in the select list and HAVING.
      Things whose answers differ legitimately are left out: no `/`, no LIMIT, no count() inside a
      correlated scalar subquery (Starling refuses it on purpose), every column listed explicitly.
      Some forms Starling may refuse are included on purpose, rarely (subqueries under OR and NOT,
@@ -133,6 +134,18 @@ class Scope:
                 if kind is None or kind_of(type_) == kind:
                     out.append((f"{alias}.{name}", kind_of(type_)))
         return out
+
+
+class KeyScope(Scope):
+    """Only the listed (column, kind) pairs: a grouped block's keys, which a subquery above its
+    GROUP BY may read."""
+
+    def __init__(self, keys):
+        super().__init__([])
+        self.keys = keys
+
+    def columns(self, kind=None):
+        return [c for c in self.keys if kind is None or c[1] == kind]
 
 
 def kind_of(type_):
@@ -434,6 +447,15 @@ class Generator:
         where = self.subquery_where(inner, outer, 2, self.chance(0.7), allow_non_equality=False)
         return f"(SELECT {aggregate}({argument}) FROM {from_sql}" + (f" WHERE {where}" if where else "") + ")"
 
+    def above_groups(self, keys):
+        """A subquery condition reading only `keys` (a KeyScope); the kinds it picks may lack a
+        key, so it tries again until one fits."""
+        while True:
+            try:
+                return self.subquery_condition(keys, depth=1)
+            except IndexError:
+                continue
+
     def subquery_condition(self, outer, depth=0):
         if self.chance(0.06):
             # Under OR or NOT (Starling may refuse these).
@@ -589,10 +611,18 @@ class Generator:
         if mode == "aggregate":
             items = [f"{a} AS c{i}" for i, a in enumerate(aggregates)]
             return f"SELECT {', '.join(items)} FROM {from_sql} WHERE {where}"
-        keys = [c for c, _ in r.sample(columns, r.randint(1, 2))]
+        keyed = r.sample(columns, r.randint(1, 2))
+        keys = [c for c, _ in keyed]
+        # A correlated subquery over the groups, in the select list or HAVING (it needs an
+        # integer key to correlate on).
+        above = KeyScope(keyed) if any(kind == "int" for _, kind in keyed) else None
+        if above and self.chance(0.25):
+            aggregates.append(self.above_groups(above))
         items = [f"{c} AS c{i}" for i, c in enumerate(keys + aggregates)]
         sql = f"SELECT {', '.join(items)} FROM {from_sql} WHERE {where} GROUP BY {', '.join(keys)}"
-        if self.chance(0.15):
+        if above and self.chance(0.1):
+            sql += f" HAVING {self.above_groups(above)}"
+        elif self.chance(0.15):
             sql += " HAVING count(*) > 1"
         return sql
 

@@ -27,6 +27,13 @@ final class AggregationContext {
     /// FROM's scope, for aggregate arguments and group matching.
     let inputContext: ExpressionContext
     private(set) var aggregates: [AggregateSpecification] = []
+    /// Columns joined in after the aggregation (correlated subqueries over the groups): the
+    /// entries of `scope` from `start` on. They bind to placeholder indices from `lateBase`,
+    /// which ``resolvingLateColumns(_:)`` turns into positions after the aggregates.
+    var late: (scope: BindingScope, start: Int)?
+
+    /// The first placeholder index of a late column (far past any real column).
+    static let lateBase = 1 << 40
 
     init(groups: [BoundExpression], inputContext: ExpressionContext) {
         self.groups = groups
@@ -40,6 +47,22 @@ final class AggregationContext {
         }
         aggregates.append(aggregate)
         return .column(groups.count + aggregates.count - 1, aggregate.type)
+    }
+
+    /// The placeholder for a late column `expression` names, if it names one.
+    func lateColumn(for expression: Expression) -> BoundExpression? {
+        guard let late, case .column(let qualifier, let name) = expression,
+            let index = try? late.scope.resolve(qualifier: qualifier, name: name), index >= late.start
+        else { return nil }
+        return .column(Self.lateBase + index - late.start, late.scope.entries[index].type)
+    }
+
+    /// `expression` with late-column placeholders moved to their place after the groups and
+    /// aggregates (call once every clause above the aggregation is bound).
+    func resolvingLateColumns(_ expression: BoundExpression) -> BoundExpression {
+        guard late != nil else { return expression }
+        let first = groups.count + aggregates.count
+        return expression.remapColumns { $0 >= Self.lateBase ? first + $0 - Self.lateBase : $0 }
     }
 
     /// The output column of a group key equal to `expression`, if any.

@@ -5,6 +5,14 @@ import StarlingExecution
 import StarlingSQL
 
 extension QueryPlanner {
+    /// Plans a subquery of an expression bound in `context`.
+    private func planSubquery(_ query: Query, _ context: ExpressionContext) throws(SQLError) -> LogicalOperator {
+        if let aggregation = context.aggregation {
+            return try planAboveAggregation(query, aggregation, from: context.scope)
+        }
+        return try planNested(query, enclosing: context.scope)
+    }
+
     /// Binds `expression` in `context`.
     func bind(_ expression: Expression, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {
         if let aggregation = context.aggregation, let bound = try bindAboveAggregation(expression, aggregation, context) {
@@ -15,9 +23,14 @@ extension QueryPlanner {
             return try bindLiteral(literal)
         case .column(let qualifier, let name):
             guard let index = try context.scope.resolve(qualifier: qualifier, name: name) else {
-                if enclosingScopes.contains(where: { (try? $0.resolve(qualifier: qualifier, name: name)) != nil }) {
-                    let shown = (qualifier.map { $0.name + "." } ?? "") + name.name
-                    throw SQLError("a correlated subquery is unnested in WHERE and in the select list of a block without GROUP BY, one level deep, relating to the enclosing query by equalities; this one, naming the enclosing query's \(shown) here, is not supported yet",
+                let shown = (qualifier.map { $0.name + "." } ?? "") + name.name
+                let resolves = { (scope: BindingScope) in (try? scope.resolve(qualifier: qualifier, name: name)).flatMap { $0 } != nil }
+                if groupedScopes.contains(where: { resolves($0.from) && !resolves($0.groups) }) {
+                    throw SQLError("subquery uses ungrouped column \"\(shown)\" from the enclosing query; it must appear in the GROUP BY clause or be used in an aggregate function",
+                                   at: qualifier?.position ?? name.position)
+                }
+                if enclosingScopes.contains(where: resolves) {
+                    throw SQLError("a correlated subquery is unnested when it is one SELECT block (no LIMIT, OFFSET, UNION or WITH) in WHERE, the select list, HAVING or ORDER BY, naming the query directly around it; this one, naming \(shown) here, is not supported yet",
                                    at: qualifier?.position ?? name.position)
                 }
                 throw context.scope.unknown(qualifier: qualifier, name: name)
@@ -64,7 +77,7 @@ extension QueryPlanner {
             return negated ? .not(.or(equalities)) : .or(equalities)
         case .inSubquery(let value, let query, let negated, let position):
             let bound = try bind(value, context)
-            let plan = try planNested(query, enclosing: context.scope)
+            let plan = try planSubquery(query, context)
             guard plan.columns.count == 1 else {
                 throw SQLError("the subquery in IN returns \(plan.columns.count) columns; it must return one", at: position)
             }
@@ -77,11 +90,11 @@ extension QueryPlanner {
             return .inSubquery(try coerce(bound, to: type, at: position, what: "IN"), subquery, negated: negated)
         case .exists(let query, let negated, let position):
             // Whether there is a row: the first one is enough.
-            let plan = try planNested(query, enclosing: context.scope)
+            let plan = try planSubquery(query, context)
             let first = LogicalOperator(.limit(plan, limit: 1, offset: 0), columns: plan.columns, estimatedRows: min(1, plan.estimatedRows))
             return .subquery(SubqueryValue(plan: try physical(optimize(first)), kind: .exists(negated: negated), position: position.offset))
         case .scalarSubquery(let query, let position):
-            let plan = try planNested(query, enclosing: context.scope)
+            let plan = try planSubquery(query, context)
             guard plan.columns.count == 1 else {
                 throw SQLError("a scalar subquery must return one column; this one returns \(plan.columns.count)", at: position)
             }

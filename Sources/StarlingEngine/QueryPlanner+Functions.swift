@@ -158,6 +158,7 @@ extension QueryPlanner {
             return aggregation.column(for: try bindAggregate(call, aggregation.inputContext))
         }
         if expression.containsAggregate { return nil }
+        if let late = aggregation.lateColumn(for: expression) { return late }
         switch expression {
         case .exists, .scalarSubquery, .literal, .interval: return nil
         default: break

@@ -51,6 +51,11 @@ extension QueryPlanner {
 
         let aggregated = !select.groupBy.isEmpty || select.having != nil || items.contains { $0.expression.containsAggregate }
             || orderBy.contains { $0.expression.containsAggregate }
+        // FROM and WHERE as one join graph.
+        let joined = graph(from, conditions: conjuncts, subqueryJoins: subqueryJoins)
+        var havingClause = select.having
+        var orderBy = orderBy
+        var grouped: ValueSubqueries?
         if !aggregated {
             for index in items.indices where items[index].expression.containsSubquery {
                 items[index].expression = try unnestValueSubqueries(items[index].expression, from: from, into: &values)
@@ -73,13 +78,16 @@ extension QueryPlanner {
                 let bound = try bind(target, groupContext)
                 if !groups.contains(bound) { groups.append(bound) }
             }
-            aggregation = AggregationContext(groups: groups, inputContext: ExpressionContext(scope: from.scope, clause: "an aggregate"))
+            let context = AggregationContext(groups: groups, inputContext: ExpressionContext(scope: from.scope, clause: "an aggregate"))
+            aggregation = context
             outputContext = ExpressionContext(scope: from.scope, aggregation: aggregation, clause: "SELECT")
+            grouped = try unnestAboveAggregation(
+                context, from: from, input: applyValueJoins(values, to: joined), items: &items, having: &havingClause, orderBy: &orderBy)
         }
         var outputs: [BoundExpression] = []
         for item in items { outputs.append(try bind(item.expression, outputContext)) }
         var having: BoundExpression?
-        if let condition = select.having {
+        if let condition = havingClause {
             var context = outputContext
             context.clause = "HAVING"
             having = try coerce(try bind(condition, context), to: .boolean, at: condition.position, what: "HAVING")
@@ -111,8 +119,14 @@ extension QueryPlanner {
             }
         }
 
-        // FROM and WHERE as one join graph, then the value joins and the conditions on them.
-        var current = applyValueJoins(values, to: graph(from, conditions: conjuncts, subqueryJoins: subqueryJoins))
+        // Correlated subqueries over the groups bound to placeholders: now their columns' places.
+        if let aggregation, grouped != nil {
+            outputs = outputs.map(aggregation.resolvingLateColumns)
+            having = having.map(aggregation.resolvingLateColumns)
+            hidden = hidden.map(aggregation.resolvingLateColumns)
+        }
+        // The value joins and the conditions on them over FROM and WHERE.
+        var current = applyValueJoins(values, to: joined)
         if !late.isEmpty {
             current = LogicalOperator(.filter(current, .and(late)), columns: current.columns, estimatedRows: max(1, current.estimatedRows / 2))
         }
@@ -123,6 +137,7 @@ extension QueryPlanner {
                 + aggregation.aggregates.map { PlanColumn(name: LogicalPlanExplainer.aggregate($0, text), type: $0.type) }
             let estimate = aggregation.groups.isEmpty ? 1 : max(1, current.estimatedRows / 10)
             current = LogicalOperator(.aggregate(current, groups: aggregation.groups, aggregates: aggregation.aggregates), columns: columns, estimatedRows: estimate)
+            if let grouped { current = applyValueJoins(grouped, to: current) }
             if let having {
                 current = LogicalOperator(.filter(current, having), columns: current.columns, estimatedRows: current.estimatedRows)
             }

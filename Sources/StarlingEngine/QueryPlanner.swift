@@ -24,6 +24,10 @@ final class QueryPlanner {
     /// The FROM scopes of the queries enclosing the subquery being planned, outermost first: a
     /// name found only there is a correlated reference that was not unnested.
     var enclosingScopes: [BindingScope] = []
+    /// The FROM scopes of grouped blocks whose subqueries are being planned above their
+    /// aggregation, with their groups: a name found in `from` and not among `groups` is an
+    /// ungrouped column.
+    var groupedScopes: [(from: BindingScope, groups: BindingScope)] = []
     /// While a WHERE conjunct is bound: its block's FROM items and its other conjuncts, from
     /// which a correlated aggregate learns which keys the block can hold (`scalarLeaf`).
     var outerBlocks: [(from: [TableReference], otherConjuncts: [Expression])] = []
