@@ -32,6 +32,8 @@ let package = Package(
         ),
         // glibc's mallopt, used once by the executable's HeapSettings.
         .systemLibrary(name: "CMalloc"),
+        // A prefetch hint for the executor's hash tables (a header, nothing to link).
+        .systemLibrary(name: "CPrefetch"),
         .systemLibrary(
             name: "CEditLine",
             pkgConfig: "libedit",
@@ -57,7 +59,7 @@ let package = Package(
         .target(name: "StarlingSQL", dependencies: ["StarlingColumns"]),
         .target(
             name: "StarlingExecution",
-            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage"],
+            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage", "CPrefetch"],
             // The executor's hot loops update class-held buffers (hash tables, accumulators);
             // release builds skip the dynamic exclusivity check on each access (debug builds and
             // the tests keep it). Not in the StarlingFormat library product others may depend on.

@@ -29,12 +29,28 @@ final class SharedStringInterner: Sendable {
         let entry = columns[column]
         return entry.lock.withLock { _ in body(entry.interner) }
     }
+
+    /// `body` with column `column`'s interner when no other worker holds it; nil when one does.
+    func withLockIfAvailable<Result>(_ column: Int, _ body: (StringInterner) -> Result) -> Result? {
+        let entry = columns[column]
+        return entry.lock.withLockIfAvailable { _ in body(entry.interner) }
+    }
 }
 
 /// One worker's numbers for whole dictionaries: once the rows of a large dictionary (a join's
 /// build-side column) reach an eighth of its entries, every entry is numbered in one pass under
 /// the lock, and from then on the worker turns codes into numbers by itself, without the lock.
 struct DictionaryNumbering {
+    /// What ``numbers(_:count:strings:column:wait:)`` did with a key column.
+    enum Outcome {
+        /// The column as its strings' numbers.
+        case numbered(Vector)
+        /// Not a large dictionary (or not numbered whole yet): number it row by row.
+        case rowByRow
+        /// Another worker holds the column's lock: try the other columns first.
+        case busy
+    }
+
     /// Numbers of every entry, by dictionary (its offsets storage; the storage is kept here).
     private var numbered: [ObjectIdentifier: (dictionary: StringStorage, numbers: [Int64])] = [:]
     /// Rows seen so far per dictionary not yet numbered whole.
@@ -43,20 +59,30 @@ struct DictionaryNumbering {
     static let wholeNumberingMinimum = 4096
 
     /// `vector` (a string key column) as the strings' numbers when its dictionary is numbered
-    /// whole (now or earlier); nil to number it row by row under the lock.
-    mutating func numbers(_ vector: Vector, count: Int, strings: SharedStringInterner, column: Int) -> Vector? {
+    /// whole (now or earlier). Numbering it whole takes the column's lock; without `wait`, a
+    /// lock another worker holds gives `.busy`, so two workers number two columns at once
+    /// rather than one waiting for the other.
+    mutating func numbers(_ vector: Vector, count: Int, strings: SharedStringInterner, column: Int, wait: Bool)
+        -> Outcome
+    {
         guard case .dictionary(let codes, let dictionary) = vector.data, dictionary.count >= Self.wholeNumberingMinimum else {
-            return nil
+            return .rowByRow
         }
         let identifier = ObjectIdentifier(dictionary.offsets)
         var numbers: [Int64]
         if let known = numbered[identifier], known.dictionary.bytes === dictionary.bytes {
             numbers = known.numbers
         } else {
-            let seen = rowsSeen[identifier, default: 0] + count
+            let seen = rowsSeen[identifier, default: 0] + (wait ? 0 : count)
             rowsSeen[identifier] = seen
-            guard seen * 8 >= dictionary.count else { return nil }
-            numbers = strings.withLock(column) { $0.numbersOfEveryEntry(of: dictionary) }
+            guard seen * 8 >= dictionary.count else { return .rowByRow }
+            if wait {
+                numbers = strings.withLock(column) { $0.numbersOfEveryEntry(of: dictionary) }
+            } else if let found = strings.withLockIfAvailable(column, { $0.numbersOfEveryEntry(of: dictionary) }) {
+                numbers = found
+            } else {
+                return .busy
+            }
             numbered[identifier] = (dictionary, numbers)
             rowsSeen[identifier] = nil
         }
@@ -72,7 +98,7 @@ struct DictionaryNumbering {
                 }
             }
         }
-        return Vector(type: .bigint, count: count, data: .integers(values), nulls: vector.nulls)
+        return .numbered(Vector(type: .bigint, count: count, data: .integers(values), nulls: vector.nulls))
     }
 }
 
@@ -268,14 +294,21 @@ final class AggregateState {
         case .general(let table, let strings):
             // String columns become their strings' numbers first, each under its own column's
             // lock, or none once this worker has numbered the column's dictionary whole.
+            // A column another worker is numbering whole is done after the others.
             var vectors = keyVectors
-            for column in vectors.indices where keyTypes[column].physicalType == .string {
-                if let numbered = wholeDictionaries[column].numbers(vectors[column], count: count, strings: strings, column: column) {
-                    vectors[column] = numbered
-                } else {
-                    let vector = vectors[column]
-                    let values = strings.withLock(column) { KeyEncoder.stringNumbers(vector, count: count, interner: $0, insert: true) }
-                    vectors[column] = Vector(type: .bigint, count: count, data: .integers(values), nulls: vector.nulls)
+            var busy: [Int] = []
+            for wait in [false, true] {
+                for column in wait ? busy : vectors.indices.filter({ keyTypes[$0].physicalType == .string }) {
+                    switch wholeDictionaries[column].numbers(vectors[column], count: count, strings: strings, column: column, wait: wait) {
+                    case .numbered(let numbered):
+                        vectors[column] = numbered
+                    case .busy:
+                        busy.append(column)
+                    case .rowByRow:
+                        let vector = vectors[column]
+                        let values = strings.withLock(column) { KeyEncoder.stringNumbers(vector, count: count, interner: $0, insert: true) }
+                        vectors[column] = Vector(type: .bigint, count: count, data: .integers(values), nulls: vector.nulls)
+                    }
                 }
             }
             let words = KeyEncoder.encode(vectors, count: count, interner: nil, insert: true)

@@ -1,5 +1,6 @@
 /// Numbers strings by their bytes, so string keys become 64-bit words.
 
+import CPrefetch
 import StarlingColumns
 import StarlingEncoding
 
@@ -84,9 +85,27 @@ final class StringInterner {
         let identifier = ObjectIdentifier(dictionary.offsets)
         var entry = takeEntry(identifier, dictionary)
         reserve(strings: dictionary.count, bytes: dictionary.byteCount)
-        entry.numbers.withUnsafeMutableBufferPointer { numbers in
-            for code in 0..<numbers.count where numbers[code] == Self.unknown {
-                numbers[code] = intern(bytes: dictionary.bytes(at: code))
+        // In batches: the batch's hashes first, with a prefetch of the slot each will probe, so
+        // the table's cache misses overlap; then the inserts (the table no longer grows).
+        let batch = 16
+        let mask = slots.count - 1
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: batch) { hashes in
+            entry.numbers.withUnsafeMutableBufferPointer { numbers in
+                var start = 0
+                while start < numbers.count {
+                    let end = Swift.min(start + batch, numbers.count)
+                    slots.withUnsafeBufferPointer { slots in
+                        for code in start..<end {
+                            let hash = XXHash64.hash(dictionary.bytes(at: code))
+                            hashes[code - start] = hash
+                            starling_prefetch(slots.baseAddress.map { $0 + (Int(truncatingIfNeeded: hash) & mask) })
+                        }
+                    }
+                    for code in start..<end where numbers[code] == Self.unknown {
+                        numbers[code] = intern(bytes: dictionary.bytes(at: code), hash: hashes[code - start])
+                    }
+                    start = end
+                }
             }
         }
         dictionaries[identifier] = entry

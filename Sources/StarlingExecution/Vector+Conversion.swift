@@ -46,7 +46,7 @@ extension Vector {
             self.init(type: column.type, count: count, data: .strings(builder.finish()), nulls: nulls)
         case .dictionary(let codes, let dictionary):
             let typed = UnsafeBufferPointer(codes.typed(UInt32.self, count: column.count))
-            self.init(type: column.type, count: count, data: .dictionary(codes: rows.map { typed[Int($0)] }, dictionary: dictionary), nulls: nulls)
+            self.init(type: column.type, count: count, data: .dictionary(codes: Self.pick(typed, rows), dictionary: dictionary), nulls: nulls)
         case .fixed(let storage):
             switch column.type.physicalType {
             case .boolean:
@@ -54,12 +54,23 @@ extension Vector {
                 self.init(type: column.type, count: count, data: .booleans(rows.map { bytes[Int($0)] != 0 }), nulls: nulls)
             case .float64:
                 let values = UnsafeBufferPointer(storage.typed(Double.self, count: column.count))
-                self.init(type: column.type, count: count, data: .doubles(rows.map { values[Int($0)] }), nulls: nulls)
+                self.init(type: column.type, count: count, data: .doubles(Self.pick(values, rows)), nulls: nulls)
             case .int8: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int8.self, column.count, rows)), nulls: nulls)
             case .int16: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int16.self, column.count, rows)), nulls: nulls)
             case .int32: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int32.self, column.count, rows)), nulls: nulls)
             case .int64: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int64.self, column.count, rows)), nulls: nulls)
             case .string: preconditionFailure("string type with a fixed payload")
+            }
+        }
+    }
+
+    /// `source`'s values at `rows`, in one loop over raw buffers (rows index the decoded chunk
+    /// the scan selected them from, so each is below `source.count`).
+    static func pick<T>(_ source: UnsafeBufferPointer<T>, _ rows: [Int32]) -> [T] {
+        rows.withUnsafeBufferPointer { rows in
+            [T](unsafeUninitializedCapacity: rows.count) { buffer, initialized in
+                for index in 0..<rows.count { buffer[index] = source[Int(rows[index])] }
+                initialized = rows.count
             }
         }
     }
