@@ -41,7 +41,9 @@ let package = Package(
         ),
 
         // Dependencies run one way: columns → encoding → compression → format → storage → loader/SQL/execution → engine → command.
-        .target(name: "StarlingColumns"),
+        // The SIGBUS guard of file mappings (C: a signal handler), for ByteStorage's mappings.
+        .target(name: "CMappingGuard"),
+        .target(name: "StarlingColumns", dependencies: ["CMappingGuard"]),
         .target(name: "StarlingEncoding", dependencies: ["StarlingColumns"]),
         .target(name: "StarlingCompression", dependencies: ["CLZ4", "CZstd", "CZlib"]),
         .target(

@@ -17,8 +17,9 @@ public final class ByteStorage: @unchecked Sendable {
     /// How the memory is given back.
     private enum Owner {
         case heap
-        /// A file mapping of this many bytes.
-        case mapping(Int)
+        /// A file mapping of this many bytes, guarded in this slot of `CMappingGuard` (-1: not
+        /// guarded, every slot taken).
+        case mapping(Int, guardSlot: Int32)
     }
     private let owner: Owner
 
@@ -60,18 +61,29 @@ public final class ByteStorage: @unchecked Sendable {
     }
 
     /// Takes ownership of a private file mapping of `byteCount` bytes (page-aligned), unmapped
-    /// when the storage goes away.
+    /// when the storage goes away. The mapping is guarded: reading a page its file no longer has
+    /// (the file was truncated) reads zeros instead of killing the process with SIGBUS, and sets
+    /// ``fileWasTruncated``, which readers check before trusting what they read.
     public init(mapping address: UnsafeMutableRawPointer, byteCount: Int) {
         baseAddress = address
         self.byteCount = byteCount
-        owner = .mapping(byteCount)
+        owner = .mapping(byteCount, guardSlot: starling_guard_register(address, byteCount))
     }
 
     deinit {
         switch owner {
         case .heap: baseAddress.deallocate()
-        case .mapping(let length): munmap(baseAddress, length)
+        case .mapping(let length, let slot):
+            starling_guard_unregister(slot)
+            munmap(baseAddress, length)
         }
+    }
+
+    /// Whether a read of this file mapping found the file truncated below it (the bytes read
+    /// there were zeros, not the file's). Always false for memory that is not a mapping.
+    public var fileWasTruncated: Bool {
+        if case .mapping(_, let slot) = owner { return starling_guard_faulted(slot) != 0 }
+        return false
     }
 
     /// The bytes as UTF-8 text (invalid sequences replaced). Safe where `String(decoding:
@@ -99,6 +111,8 @@ public final class ByteStorage: @unchecked Sendable {
         return UnsafeMutableBufferPointer(start: baseAddress.assumingMemoryBound(to: T.self), count: count)
     }
 }
+
+import CMappingGuard
 
 #if canImport(Glibc)
 import Glibc

@@ -240,6 +240,8 @@ final class ScanSource: @unchecked Sendable {
                 output.append(vector)
             }
         }
+        // Views read the mapped file lazily: no row of a file truncated meanwhile may go out.
+        do { try reader.checkNotTruncated() } catch { throw QueryError(.storage, error.description) }
         return Chunk(columns: output, count: selection?.count ?? group.rowCount)
     }
 

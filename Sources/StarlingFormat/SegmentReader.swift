@@ -102,13 +102,29 @@ public struct SegmentReader: Sendable {
         let chunk = footer.rowGroups[rowGroup].chunks[column]
         let stored = UnsafeRawBufferPointer(rebasing: file.bytes[chunk.offset..<(chunk.offset + chunk.storedLength)])
         try checkChecksum(stored, chunk, rowGroup: rowGroup, column: column)
+        let result: Result
         do {
-            if chunk.compression == .none { return try body(stored) }
-            let encoded = try Compressor.decompress(stored, codec: chunk.compression, decompressedSize: chunk.encodedLength)
-            return try encoded.withUnsafeBytes { (bytes) throws(EncodedDataError) -> Result in try body(bytes) }
+            if chunk.compression == .none {
+                result = try body(stored)
+            } else {
+                let encoded = try Compressor.decompress(stored, codec: chunk.compression, decompressedSize: chunk.encodedLength)
+                result = try encoded.withUnsafeBytes { (bytes) throws(EncodedDataError) -> Result in try body(bytes) }
+            }
         } catch {
+            try checkNotTruncated()
             throw chunkError(error, chunk: chunk, rowGroup: rowGroup, column: column)
         }
+        try checkNotTruncated()
+        return result
+    }
+
+    /// Throws when a read of the mapped file found it truncated since it was opened (the bytes
+    /// read past its new end were zeros): checked after every read of the file's bytes, since
+    /// no answer may come from them.
+    public func checkNotTruncated() throws(SegmentError) {
+        guard file.fileWasTruncated else { return }
+        throw SegmentError(path: path, offset: 0, kind: .truncated,
+                           reason: "the file was truncated while it was being read (it is \(FileBytes.size(of: path)) bytes now, \(file.byteCount) when opened)")
     }
 
     /// A decompression or decoding failure of a chunk, as the ``SegmentError`` that names it.
@@ -152,12 +168,16 @@ public struct SegmentReader: Sendable {
                 try Compressor.decompress(stored, codec: chunk.compression, into: destination)
                 view = try IntegerChunkView.make(UnsafeRawBufferPointer(destination), owner: decompressed, encoding: chunk.encoding, physical: type.physicalType, count: group.rowCount)
             }
+            try checkNotTruncated()
             if let cache, let identity, let view, chunk.compression != .none || view.decodedByteCount > 0 {
                 let cost = (chunk.compression != .none ? chunk.encodedLength : 0) + view.decodedByteCount
                 cache.store(view, file: identity, offset: chunk.offset, cost: cost)
             }
             return view
+        } catch let error as SegmentError {
+            throw error
         } catch {
+            try checkNotTruncated()
             throw chunkError(error, chunk: chunk, rowGroup: rowGroup, column: column)
         }
     }
@@ -169,6 +189,7 @@ public struct SegmentReader: Sendable {
         if let key, VerifiedChunks.shared.contains(key) { return }
         let actual = XXHash64.hash(stored)
         guard actual == chunk.checksum else {
+            try checkNotTruncated()
             throw SegmentError(path: path, offset: chunk.offset, kind: .checksumMismatch, reason: "chunk of column \(footer.columns[column].name) in row group \(rowGroup): checksum is \(hex(actual)), expected \(hex(chunk.checksum))")
         }
         if let key { VerifiedChunks.shared.insert(key) }
