@@ -37,6 +37,8 @@ extension Warehouse {
         defer { lock.release() }
         var report = VacuumReport()
         let numbers = try snapshotNumbers()
+        // A lost newest snapshot stops vacuum: its segments must not look unreferenced.
+        _ = try currentSnapshot(numbers)
         let kept = Array(numbers.suffix(keepSnapshots))
         var referenced = Set<String>()
         for number in kept {
@@ -52,7 +54,7 @@ extension Warehouse {
                 try FileBytes.remove(Warehouse.snapshotPath(directory, number))
                 report.snapshotsRemoved.append(number)
             }
-            for name in try FileBytes.list(path("snapshots")) where !name.hasSuffix(".stcat") {
+            for name in try FileBytes.list(path("snapshots")) where !name.hasSuffix(".stcat") && name != Warehouse.latestRecordName {
                 try FileBytes.remove(path("snapshots/" + name))
             }
             try sweep("data", referenced: referenced, report: &report)

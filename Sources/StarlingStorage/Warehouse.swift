@@ -80,6 +80,7 @@ public struct Warehouse: Sendable {
             let now = currentMicros()
             let catalog = Catalog(snapshot: 1, committedMicros: now, history: [HistoryEntry(snapshot: 1, committedMicros: now, operation: "init", table: nil)])
             try FileBytes.writeAtomically(CatalogFile.encode(catalog), to: snapshotPath(directory, 1))
+            try FileBytes.writeAtomically(latestRecord(1), to: directory + "/snapshots/" + latestRecordName)
             try FileBytes.writeAtomically(Array(markerText.utf8), to: directory + "/" + markerName)
         } catch {
             throw StorageError(error)
@@ -95,6 +96,56 @@ public struct Warehouse: Sendable {
     /// The path of a file named relative to the warehouse.
     public func path(_ relative: String) -> String {
         directory + "/" + relative
+    }
+
+    /// The file that records the latest commit's snapshot number (`snapshots/latest`, §2.3 of
+    /// `Formats/catalog-v1.md`): written after each commit, so the highest snapshot file may
+    /// never be below it. A newest snapshot file that disappeared is then an error, not a silent
+    /// return to the one before (whose vacuum would delete the lost snapshot's segments).
+    static let latestRecordName = "latest"
+
+    /// The record's bytes for snapshot `number`: its 20 digits and a newline.
+    static func latestRecord(_ number: Int) -> [UInt8] {
+        let digits = String(number)
+        return Array((String(repeating: "0", count: max(0, 20 - digits.count)) + digits + "\n").utf8)
+    }
+
+    /// The snapshot number `snapshots/latest` records, or nil when there is none (a warehouse
+    /// written before the record existed). A record that is not 20 digits and a newline is an
+    /// error.
+    func recordedLatest() throws(StorageError) -> Int? {
+        let file = path("snapshots/" + Self.latestRecordName)
+        let bytes: ByteStorage
+        do throws(FileError) { bytes = try FileBytes.read(path: file) } catch {
+            if error.isMissing { return nil }
+            throw StorageError(error)
+        }
+        let text = Array(bytes.bytes)
+        guard text.count == 21, text[20] == UInt8(ascii: "\n"), text[0..<20].allSatisfy({ (48...57).contains($0) }),
+            let number = Int(String(decoding: text[0..<20], as: UTF8.self)), number >= 1
+        else {
+            throw StorageError(.corrupt, "\(file) is damaged: it should hold the latest snapshot's number in 20 digits")
+        }
+        return number
+    }
+
+    /// The current snapshot: the highest of `numbers` (those on disk), checked against the
+    /// record of the latest commit.
+    func currentSnapshot(_ numbers: [Int]) throws(StorageError) -> Int {
+        guard let highest = numbers.last else {
+            throw StorageError(.corrupt, "\(directory) has no snapshots; the warehouse is damaged")
+        }
+        if let recorded = try recordedLatest(), recorded > highest {
+            throw StorageError(.corrupt, "snapshot \(recorded) was committed, but its file \(Self.snapshotPath(directory, recorded)) is missing (the newest on disk is \(highest)); the warehouse is damaged: restore the file from a backup (to go on without that commit instead, remove \(path("snapshots/" + Self.latestRecordName)))")
+        }
+        return highest
+    }
+
+    /// Writes the record of the latest commit (after the snapshot file's rename). Best effort:
+    /// the commit is already durable, and a record left behind (a full disk) is only a lower
+    /// bound, which stays safe.
+    func recordLatest(_ snapshot: Int) {
+        try? FileBytes.writeAtomically(Self.latestRecord(snapshot), to: path("snapshots/" + Self.latestRecordName))
     }
 
     /// Every snapshot still on disk, ascending.
@@ -119,10 +170,7 @@ public struct Warehouse: Sendable {
         if let number {
             chosen = number
         } else {
-            guard let latest = try snapshotNumbers().last else {
-                throw StorageError(.corrupt, "\(directory) has no snapshots; the warehouse is damaged")
-            }
-            chosen = latest
+            chosen = try currentSnapshot(snapshotNumbers())
         }
         let path = Self.snapshotPath(directory, chosen)
         return try Self.decodedSnapshots.value(path: path, cost: { _ in 1 }) { () throws(StorageError) in

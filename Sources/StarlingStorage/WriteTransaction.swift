@@ -169,6 +169,7 @@ public final class WriteTransaction: @unchecked Sendable {
             throw StorageError(error)
         }
         CrashPoint.reach("after snapshot write")
+        warehouse.recordLatest(snapshot)
         finished = true
         lock.release()
         return catalog
