@@ -1,5 +1,6 @@
 /// A run of rows flowing between operators: one ``Vector`` per column.
 
+import Dispatch
 import StarlingColumns
 
 /// Rows passed between operators. Filters compact their output, so every row is live.
@@ -33,12 +34,29 @@ public struct Chunk: Sendable {
     }
 
     /// Concatenates chunks with the same column types.
-    public static func concatenate(_ chunks: [Chunk], types: [LogicalType]) -> Chunk {
+    ///
+    /// With `parallel`, a large result's columns are concatenated at once on the cores (a join's
+    /// build side: TPC-H Q10's 573 K rows of seven columns, four of them strings, took 100 ms on
+    /// one thread while the other waited).
+    public static func concatenate(_ chunks: [Chunk], types: [LogicalType], parallel: Bool = false) -> Chunk {
         if chunks.count == 1 { return chunks[0] }
         let total = chunks.reduce(0) { $0 + $1.count }
-        let columns = types.indices.map { column in
-            Vector.concatenate(chunks.map { $0.columns[column] }, type: types[column])
+        guard parallel, types.count > 1, total >= parallelMinimumRows else {
+            let columns = types.indices.map { column in
+                Vector.concatenate(chunks.map { $0.columns[column] }, type: types[column])
+            }
+            return Chunk(columns: columns, count: total)
         }
-        return Chunk(columns: columns, count: total)
+        var columns = [Vector?](repeating: nil, count: types.count)
+        columns.withUnsafeMutableBufferPointer { slots in
+            let output = ConcurrentSlots(slots)
+            DispatchQueue.concurrentPerform(iterations: types.count) { column in
+                output.pointer[column] = Vector.concatenate(chunks.map { $0.columns[column] }, type: types[column])
+            }
+        }
+        return Chunk(columns: columns.enumerated().map { $1 ?? Vector(type: types[$0], values: []) }, count: total)
     }
+
+    /// Results smaller than this are concatenated on one thread.
+    static let parallelMinimumRows = 65_536
 }

@@ -54,7 +54,7 @@ extension QueryExecutor {
             let chunk = try markingSemiJoin(probe: probe, build: build, specification, identifier: identifier)
             return Pipeline(morselCount: 1, produce: { (_) throws(QueryError) -> Chunk? in chunk })
         case .hashJoin(let probe, let build, let specification):
-            let buildRows = Chunk.concatenate(try materializeNonEmpty(build), types: build.types)
+            let buildRows = Chunk.concatenate(try materializeNonEmpty(build), types: build.types, parallel: threads > 1)
             try budget.reserve(buildRows.approximateBytes + buildRows.count * 40, for: "HASH_JOIN")
             let table = try HashJoinTable(rows: buildRows, keys: specification.buildKeys, control: control)
             registerJoinFilters(probe: probe, specification, table: table)
@@ -78,7 +78,7 @@ extension QueryExecutor {
             }
             return pipeline
         case .crossJoin(let left, let right):
-            let rightRows = Chunk.concatenate(try materializeNonEmpty(right), types: right.types)
+            let rightRows = Chunk.concatenate(try materializeNonEmpty(right), types: right.types, parallel: threads > 1)
             let budget = self.budget
             return try stream(left, identifier) { (chunk) throws(QueryError) -> Chunk in
                 // Checked before anything is allocated: the two row-index arrays (8 bytes a pair)
@@ -259,7 +259,7 @@ extension QueryExecutor {
     /// each block filtered at once, so only matching pairs are kept and memory is bounded by the
     /// result, not by the product.
     func nestedLoopJoin(_ left: PlanNode, _ right: PlanNode, condition: BoundExpression, identifier: Int) throws(QueryError) -> Pipeline {
-        let rightRows = Chunk.concatenate(try materializeNonEmpty(right), types: right.types)
+        let rightRows = Chunk.concatenate(try materializeNonEmpty(right), types: right.types, parallel: threads > 1)
         let types = left.types + right.types
         let empty = Chunk(columns: types.map { Vector(type: $0, values: []) }, count: 0)
         let control = self.control
@@ -303,7 +303,7 @@ extension QueryExecutor {
     /// reads probe columns then build columns), and the probe rows marked (semi) or not (anti)
     /// are the result.
     func markingSemiJoin(probe: PlanNode, build: PlanNode, _ specification: HashJoinSpecification, identifier: Int) throws(QueryError) -> Chunk {
-        let probeRows = Chunk.concatenate(try materializeNonEmpty(probe), types: probe.types)
+        let probeRows = Chunk.concatenate(try materializeNonEmpty(probe), types: probe.types, parallel: threads > 1)
         try budget.reserve(probeRows.approximateBytes + probeRows.count * 40, for: "HASH_JOIN")
         let table = try HashJoinTable(rows: probeRows, keys: specification.probeKeys, control: control)
         registerMarkingFilters(stream: build, specification, table: table)
