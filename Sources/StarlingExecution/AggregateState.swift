@@ -1,5 +1,6 @@
 /// One worker's partial hash aggregate: group keys to group numbers, and the accumulators.
 
+import Dispatch
 import StarlingColumns
 import Synchronization
 
@@ -386,8 +387,8 @@ final class AggregateState {
     }
 
     /// The result rows: group keys, then aggregates.
-    func finish(types: [LogicalType]) throws(QueryError) -> Chunk {
-        var columns = keyColumns(types: Array(types.prefix(groups.count)))
+    func finish(types: [LogicalType], parallel: Bool = false) throws(QueryError) -> Chunk {
+        var columns = keyColumns(types: Array(types.prefix(groups.count)), parallel: parallel)
         for (index, accumulator) in accumulators.enumerated() {
             columns.append(try accumulator.results(count: groupCount, type: types[groups.count + index]))
         }
@@ -395,7 +396,7 @@ final class AggregateState {
     }
 
     /// The group keys as columns, in group order.
-    private func keyColumns(types: [LogicalType]) -> [Vector] {
+    private func keyColumns(types: [LogicalType], parallel: Bool) -> [Vector] {
         switch keys {
         case .none:
             return []
@@ -408,29 +409,62 @@ final class AggregateState {
             }
             return [Vector(type: types[0], count: index.count, data: .integers(index.keys), nulls: nulls)]
         case .general(let table, let strings):
-            let width = table.width
-            let count = table.count
             // String keys stay codes: each column's dictionary is every string it numbered.
-            return table.keys.withUnsafeBufferPointer { words in
-                types.enumerated().map { column, type in
-                    var nulls = [Bool](repeating: false, count: count)
-                    for group in 0..<count {
-                        nulls[group] = KeyEncoder.isNull(UnsafeBufferPointer(rebasing: words[(group * width)..<((group + 1) * width)]), column: column, columnCount: types.count)
+            let keys = table.keys, width = table.width, count = table.count
+            let column = { @Sendable (column: Int) -> Vector in
+                keys.withUnsafeBufferPointer { words in
+                    Self.keyColumn(column, of: types, words: words, width: width, count: count) {
+                        strings.interner(column).storage()
                     }
-                    let word = { (group: Int) -> Int64 in words[group * width + column] }
-                    let data: VectorData
-                    switch type.physicalType {
-                    case .boolean: data = .booleans((0..<count).map { word($0) != 0 })
-                    case .float64: data = .doubles((0..<count).map { Double(bitPattern: UInt64(bitPattern: word($0))) })
-                    case .string:
-                        let codes = (0..<count).map { nulls[$0] ? 0 : UInt32(truncatingIfNeeded: word($0)) }
-                        data = .dictionary(codes: codes, dictionary: strings.interner(column).storage())
-                    default: data = .integers((0..<count).map(word))
-                    }
-                    return Vector(type: type, count: count, data: data, nulls: nulls)
                 }
             }
+            // Many groups: the columns (and their string copies) are built at once on the cores.
+            guard parallel, types.count > 1, count >= Chunk.parallelMinimumRows else { return types.indices.map(column) }
+            var columns = [Vector?](repeating: nil, count: types.count)
+            columns.withUnsafeMutableBufferPointer { slots in
+                let output = ConcurrentSlots(slots)
+                DispatchQueue.concurrentPerform(iterations: types.count) { output.pointer[$0] = column($0) }
+            }
+            return columns.enumerated().map { $1 ?? Vector(type: types[$0], values: []) }
         }
+    }
+
+    /// Key column `column` of `count` encoded keys of `width` words each (`types`: every key
+    /// column's type), in one pass per column over the words; a string column's codes index
+    /// `dictionary()`, its column's numbered strings.
+    private static func keyColumn(
+        _ column: Int, of types: [LogicalType], words: UnsafeBufferPointer<Int64>, width: Int, count: Int,
+        dictionary: () -> StringStorage
+    ) -> Vector {
+        precondition(words.count >= width * count, "keys shorter than their groups")
+        let nullWord = types.count + column / 64
+        let nullBit = Int64(bitPattern: 1 << UInt64(column % 64))
+        var nulls: [Bool]?
+        if (0..<count).contains(where: { words[$0 * width + nullWord] & nullBit != 0 }) {
+            nulls = [Bool](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for group in 0..<count { buffer[group] = words[group * width + nullWord] & nullBit != 0 }
+                initialized = count
+            }
+        }
+        func values<T>(_ convert: (Int64) -> T) -> [T] {
+            [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for group in 0..<count { buffer[group] = convert(words[group * width + column]) }
+                initialized = count
+            }
+        }
+        let type = types[column]
+        let data: VectorData
+        switch type.physicalType {
+        case .boolean: data = .booleans(values { $0 != 0 })
+        case .float64: data = .doubles(values { Double(bitPattern: UInt64(bitPattern: $0)) })
+        case .string:
+            // A NULL key's word is not a code.
+            var codes = values { UInt32(truncatingIfNeeded: $0) }
+            if let nulls { for group in 0..<count where nulls[group] { codes[group] = 0 } }
+            data = .dictionary(codes: codes, dictionary: dictionary())
+        default: data = .integers(values { $0 })
+        }
+        return Vector(type: type, count: count, data: data, nulls: nulls)
     }
 
     /// Approximate bytes held.
