@@ -84,7 +84,18 @@ final class StringInterner {
     func numbersOfEveryEntry(of dictionary: StringStorage) -> [Int64] {
         let identifier = ObjectIdentifier(dictionary.offsets)
         var entry = takeEntry(identifier, dictionary)
-        reserve(strings: dictionary.count, bytes: dictionary.byteCount)
+        // Room for the entries not numbered yet (none when another worker numbered them all:
+        // reserving the whole dictionary again would copy the bytes and rehash every slot).
+        var missingStrings = 0, missingBytes = 0
+        for code in 0..<entry.numbers.count where entry.numbers[code] == Self.unknown {
+            missingStrings += 1
+            missingBytes += dictionary.bytes(at: code).count
+        }
+        guard missingStrings > 0 else {
+            dictionaries[identifier] = entry
+            return entry.numbers
+        }
+        reserve(strings: missingStrings, bytes: missingBytes)
         // In batches: the batch's hashes first, with a prefetch of the slot each will probe, so
         // the table's cache misses overlap; then the inserts (the table no longer grows).
         let batch = 16
