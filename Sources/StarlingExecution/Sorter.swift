@@ -29,9 +29,19 @@ enum Sorter {
             prepared.append((values, vector.nulls, key.descending, key.nullsFirst))
         }
         if let limit, isTopN {
-            return try topN((0..<count).map { Int32($0) }, limit: limit, by: comparator(prepared), control: control)
+            let rows = (0..<count).map { Int32($0) }
+            // Numbers only: compared as normalized keys through raw pointers (no enum, array or
+            // reference touched per comparison: Q10's top 20 of 381 K groups took 60 ms).
+            if !prepared.contains(where: { if case .strings = $0.values { return true }; return false }) {
+                return try withNormalizedKeys(prepared, count: count, control: control) { (less) throws(QueryError) in
+                    try topN(rows, limit: limit, by: less, control: control)
+                }
+            }
+            return try topN(rows, limit: limit, by: comparator(prepared), control: control)
         }
-        var indices = try sortedNormalized(prepared, count: count, control: control)
+        var indices = try withNormalizedKeys(prepared, count: count, control: control) { (less) throws(QueryError) in
+            try sortedInRuns((0..<count).map { Int32($0) }, by: less, control: control)
+        }
         if let limit, limit < indices.count { indices.removeSubrange(limit...) }
         return indices
     }
@@ -69,9 +79,13 @@ enum Sorter {
         let nullsFirst: Bool
     }
 
-    /// The full sort: every key normalized to `Int64`s (integers as they are, doubles by IEEE
-    /// total order with -0 as 0 and NaN last, strings by rank), then rows sorted in runs.
-    static func sortedNormalized(_ prepared: [(values: KeyValues, nulls: [Bool]?, descending: Bool, nullsFirst: Bool)], count: Int, control: QueryControl?) throws(QueryError) -> [Int32] {
+    /// `body` with the order of rows under `prepared` keys, each key normalized to `Int64`s
+    /// (integers as they are, doubles by IEEE total order with -0 as 0 and NaN last, strings by
+    /// rank), ties broken by row number: what the full sort and a top-N of numbers compare.
+    static func withNormalizedKeys<Result>(
+        _ prepared: [(values: KeyValues, nulls: [Bool]?, descending: Bool, nullsFirst: Bool)], count: Int,
+        control: QueryControl?, _ body: ((Int32, Int32) -> Bool) throws(QueryError) -> Result
+    ) throws(QueryError) -> Result {
         let keys = UnsafeMutableBufferPointer<NormalizedKey>.allocate(capacity: prepared.count)
         var normalizedCount = 0
         defer {
@@ -124,7 +138,7 @@ enum Sorter {
             }
             return left < right
         }
-        return try sortedInRuns((0..<count).map { Int32($0) }, by: less, control: control)
+        return try body(less)
     }
 
     /// Rows sorted per run of ``runLength``, then runs merged pairwise; a cancelled query stops
