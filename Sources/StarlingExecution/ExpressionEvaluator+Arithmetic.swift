@@ -101,6 +101,47 @@ extension ExpressionEvaluator {
         }
     }
 
+    /// `+`, `-` or `*` of an integer vector and a non-NULL integer constant (`1.00 - l_discount`),
+    /// without making the constant a vector: one branch-free loop over the other side. Nil for
+    /// any other shape, or when a row overflowed (the general path then finds it and says so).
+    static func constantArithmetic(
+        _ op: ArithmeticOperator, _ left: BoundExpression, _ right: BoundExpression, type: LogicalType, _ chunk: Chunk
+    ) throws(QueryError) -> Vector? {
+        guard op == .add || op == .subtract || op == .multiply, let range = type.physicalType.integerRange else { return nil }
+        let constant: Int64, other: BoundExpression, constantFirst: Bool
+        if case .constant(.integer(let value), _) = right {
+            (constant, other, constantFirst) = (value, left, false)
+        } else if case .constant(.integer(let value), _) = left {
+            (constant, other, constantFirst) = (value, right, true)
+        } else {
+            return nil
+        }
+        let vector = try evaluate(other, chunk)
+        guard case .integers(let values) = vector.data, values.count >= vector.count else { return nil }
+        let count = vector.count, low = range.lowerBound, high = range.upperBound
+        var flags: UInt8 = 0
+        let results = values.withUnsafeBufferPointer { values in
+            [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
+                @inline(__always) func run(_ operation: (Int64) -> (partialValue: Int64, overflow: Bool)) {
+                    for row in 0..<count {
+                        let (result, overflow) = operation(values[row])
+                        buffer[row] = result
+                        flags |= (overflow ? 1 : 0) | (result < low ? 1 : 0) | (result > high ? 1 : 0)
+                    }
+                }
+                switch (op, constantFirst) {
+                case (.add, _): run { $0.addingReportingOverflow(constant) }
+                case (.subtract, false): run { $0.subtractingReportingOverflow(constant) }
+                case (.subtract, true): run { constant.subtractingReportingOverflow($0) }
+                default: run { $0.multipliedReportingOverflow(by: constant) }
+                }
+                initialized = count
+            }
+        }
+        guard flags == 0 else { return nil }
+        return Vector(type: type, count: count, data: .integers(results), nulls: vector.nulls)
+    }
+
     /// `+`, `-` or `*` over integer vectors in one branch-free loop per operator that notes
     /// whether any row overflowed or left `range`; nil when one did (on a row that is not NULL,
     /// or maybe only on NULL rows), for the checked loop to find the row and say so.

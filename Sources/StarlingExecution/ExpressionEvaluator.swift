@@ -15,6 +15,7 @@ public enum ExpressionEvaluator {
         case .constant(let value, let type):
             return Vector(constant: value, type: type, count: count)
         case .arithmetic(let op, let left, let right, let type):
+            if let result = try constantArithmetic(op, left, right, type: type, chunk) { return result }
             return try arithmetic(op, try evaluate(left, chunk), try evaluate(right, chunk), type: type)
         case .negate(let operand):
             return try negate(try evaluate(operand, chunk))
