@@ -1,6 +1,5 @@
 /// One worker's partial hash aggregate: group keys to group numbers, and the accumulators.
 
-import Dispatch
 import StarlingColumns
 import Synchronization
 
@@ -420,12 +419,7 @@ final class AggregateState {
             }
             // Many groups: the columns (and their string copies) are built at once on the cores.
             guard parallel, types.count > 1, count >= Chunk.parallelMinimumRows else { return types.indices.map(column) }
-            var columns = [Vector?](repeating: nil, count: types.count)
-            columns.withUnsafeMutableBufferPointer { slots in
-                let output = ConcurrentSlots(slots)
-                DispatchQueue.concurrentPerform(iterations: types.count) { output.pointer[$0] = column($0) }
-            }
-            return columns.enumerated().map { $1 ?? Vector(type: types[$0], values: []) }
+            return Vector.inParallel(types, column)
         }
     }
 

@@ -47,16 +47,25 @@ public struct Chunk: Sendable {
             }
             return Chunk(columns: columns, count: total)
         }
-        var columns = [Vector?](repeating: nil, count: types.count)
-        columns.withUnsafeMutableBufferPointer { slots in
-            let output = ConcurrentSlots(slots)
-            DispatchQueue.concurrentPerform(iterations: types.count) { column in
-                output.pointer[column] = Vector.concatenate(chunks.map { $0.columns[column] }, type: types[column])
-            }
+        let columns = Vector.inParallel(types) { column in
+            Vector.concatenate(chunks.map { $0.columns[column] }, type: types[column])
         }
-        return Chunk(columns: columns.enumerated().map { $1 ?? Vector(type: types[$0], values: []) }, count: total)
+        return Chunk(columns: columns, count: total)
     }
 
     /// Results smaller than this are concatenated on one thread.
     static let parallelMinimumRows = 65_536
+}
+
+extension Vector {
+    /// One vector per type of `types`, `make(index)` each, made at once on the cores (each
+    /// `make` call owns its column: they share nothing they write).
+    static func inParallel(_ types: [LogicalType], _ make: @Sendable (Int) -> Vector) -> [Vector] {
+        var columns = [Vector?](repeating: nil, count: types.count)
+        columns.withUnsafeMutableBufferPointer { slots in
+            let output = ConcurrentSlots(slots)
+            DispatchQueue.concurrentPerform(iterations: types.count) { output.pointer[$0] = make($0) }
+        }
+        return columns.enumerated().map { $1 ?? Vector(type: types[$0], values: []) }
+    }
 }
