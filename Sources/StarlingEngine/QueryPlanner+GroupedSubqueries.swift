@@ -32,7 +32,8 @@ extension QueryPlanner {
                 entry.hidden = false
                 entries.append(entry)
             } else {
-                entries.append(BindingScope.Entry(qualifier: "__groups", name: "g\(index)", type: group.type, hidden: true))
+                entries.append(
+                    BindingScope.Entry(qualifier: "__groups", name: "g\(index)", type: group.type, hidden: true))
             }
         }
         return BindingScope(entries: entries)
@@ -70,7 +71,8 @@ extension QueryPlanner {
             having = try unnestValueSubqueries(condition, from: groups, into: &values)
         }
         for index in orderBy.indices where orderBy[index].expression.containsSubquery {
-            orderBy[index].expression = try unnestValueSubqueries(orderBy[index].expression, from: groups, into: &values)
+            orderBy[index].expression = try unnestValueSubqueries(
+                orderBy[index].expression, from: groups, into: &values)
         }
         guard !values.joins.isEmpty else { return nil }
         aggregation.late = (values.scope, values.scopeCount)

@@ -2,10 +2,11 @@
 /// naming the file, never a SIGBUS that kills the process.
 
 import Foundation
-import Testing
-@testable import StarlingFormat
 import StarlingColumns
 import StarlingCompression
+import Testing
+
+@testable import StarlingFormat
 
 @Suite("Truncated mappings")
 struct TruncatedMappingTests {
@@ -13,7 +14,8 @@ struct TruncatedMappingTests {
     /// row groups), written uncompressed or with LZ4.
     static func writeSegment(_ path: String, rows: Int, compression: CompressionSetting) throws {
         let columns = [ColumnSchema(name: "n", type: .bigint), ColumnSchema(name: "s", type: .varchar)]
-        let numbers = ColumnVector(type: .bigint, values: (0..<rows).map { .integer(Int64(($0 &* 2_654_435_761) % 1_000_003)) })
+        let numbers = ColumnVector(
+            type: .bigint, values: (0..<rows).map { .integer(Int64(($0 &* 2_654_435_761) % 1_000_003)) })
         let strings = ColumnVector(type: .varchar, values: (0..<rows).map { .string("row \($0 * 7919 % 100_003)") })
         var options = SegmentWriteOptions()
         options.rowGroupSize = 16_384
@@ -22,7 +24,9 @@ struct TruncatedMappingTests {
         try Data(bytes).write(to: URL(fileURLWithPath: path))
     }
 
-    @Test("every chunk past the cut is an error naming the file, by read and by view", arguments: [CompressionSetting(.none), .default])
+    @Test(
+        "every chunk past the cut is an error naming the file, by read and by view",
+        arguments: [CompressionSetting(.none), .default])
     func truncatedWhileMapped(compression: CompressionSetting) throws {
         let path = NSTemporaryDirectory() + "starling-truncated-\(UUID().uuidString).stsg"
         defer { try? FileManager.default.removeItem(atPath: path) }

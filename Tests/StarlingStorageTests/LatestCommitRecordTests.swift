@@ -2,10 +2,11 @@
 /// is an error for readers, writers and vacuum, never a silent return to the snapshot before.
 
 import Foundation
-import Testing
-@testable import StarlingStorage
-import StarlingEngine
 import StarlingColumns
+import StarlingEngine
+import Testing
+
+@testable import StarlingStorage
 
 @Suite("Latest commit record")
 struct LatestCommitRecordTests {
