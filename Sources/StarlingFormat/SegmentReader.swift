@@ -123,8 +123,13 @@ public struct SegmentReader: Sendable {
     /// no answer may come from them.
     public func checkNotTruncated() throws(SegmentError) {
         guard file.fileWasTruncated else { return }
+        let size = FileBytes.size(of: path)
+        guard size < file.byteCount else {
+            // The same size: the system could not read a page of it (a disk error).
+            throw SegmentError(path: path, offset: 0, kind: .io, reason: "a page of the file could not be read (an I/O error) while a query read it")
+        }
         throw SegmentError(path: path, offset: 0, kind: .truncated,
-                           reason: "the file was truncated while it was being read (it is \(FileBytes.size(of: path)) bytes now, \(file.byteCount) when opened)")
+                           reason: "the file was truncated while it was being read (it is \(size) bytes now, \(file.byteCount) when opened)")
     }
 
     /// A decompression or decoding failure of a chunk, as the ``SegmentError`` that names it.
