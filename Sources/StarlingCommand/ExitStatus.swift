@@ -12,6 +12,8 @@ enum ExitStatus: Int32 {
     case dataError = 65
     case missingInput = 66
     case ioError = 74
+    /// A temporary failure: a file the query read was vacuumed away under it; run it again.
+    case temporaryFailure = 75
 
     var code: ExitCode { ExitCode(rawValue) }
 }
@@ -43,6 +45,7 @@ extension EngineError {
         case .load(let load): return load.exitStatus
         case .query(let query) where query.kind == .storage: return .dataError
         case .query(let query) where query.kind == .output: return .ioError
+        case .query(let query) where query.kind == .fileRemoved: return .temporaryFailure
         case .sql, .query: return .failure
         }
     }

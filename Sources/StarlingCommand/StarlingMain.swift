@@ -13,7 +13,8 @@ struct StarlingMain: ParsableCommand {
         abstract: "A columnar star-schema warehouse in one binary.",
         discussion: """
             Exit statuses: 0 success, 1 error in a statement or load, 64 usage, 65 bad input data, \
-            66 missing input file or warehouse, 74 I/O error.
+            66 missing input file or warehouse, 74 I/O error, 75 a file vacuumed away under a \
+            running query (run it again).
 
             Completion scripts for bash, zsh and fish: starling --generate-completion-script SHELL.
 

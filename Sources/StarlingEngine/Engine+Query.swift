@@ -22,13 +22,44 @@ extension Engine {
         QueryPlanner(catalog: catalog, warehouse: warehouse, threads: threads, memoryLimit: memoryLimit, control: control)
     }
 
-    /// Runs a query at the current snapshot, its rows streamed into `sink`.
-    func runQuery(_ query: Query, into sink: ResultSink) throws {
-        let catalog = try warehouse.catalog()
-        let planner = planner(catalog)
-        let plan = try planner.physicalPlan(query)
-        try planner.executor().run(plan, into: sink)
+    /// Runs a query at the current snapshot, its rows streamed into `sink`. Readers take no
+    /// lock: when a vacuum removes a file of the query's snapshot before the query opened it (a
+    /// newer commit made that snapshot old), the query runs again on the current snapshot, as
+    /// long as it has passed no row on (at most ``queryAttempts`` times); otherwise the error says
+    /// to run it again. `first`, when given, is the snapshot the first attempt reads (for tests;
+    /// otherwise every attempt reads the current one).
+    func runQuery(_ query: Query, into sink: ResultSink, first: Catalog? = nil) throws {
+        var snapshot = try first ?? warehouse.catalog()
+        for attempt in 1...Self.queryAttempts {
+            let watched = StartDeferringSink(sink)
+            guard let removed = try runAttempt(query, at: snapshot, into: watched) else { return }
+            let current = try warehouse.catalog()
+            guard !watched.wroteRows, current.snapshot != snapshot.snapshot, attempt < Self.queryAttempts else {
+                throw QueryError(
+                    .fileRemoved,
+                    "a file of snapshot \(snapshot.snapshot), which this query read, was removed by a vacuum while it "
+                        + "ran (\(removed.message)); the current snapshot is \(current.snapshot): run the query again")
+            }
+            snapshot = current
+        }
     }
+
+    /// Plans and runs `query` at `snapshot` into `sink`: nil when it ran, the error when a file
+    /// of the snapshot was removed under it; other errors are thrown.
+    private func runAttempt(_ query: Query, at snapshot: Catalog, into sink: ResultSink) throws -> QueryError? {
+        let planner = planner(snapshot)
+        let plan = try planner.physicalPlan(query)
+        do {
+            try planner.executor().run(plan, into: sink)
+            return nil
+        } catch {
+            if error.kind == .fileRemoved { return error }
+            throw error
+        }
+    }
+
+    /// How many times a query is planned and run before a file vacuumed away is an error.
+    static let queryAttempts = 3
 
     /// `EXPLAIN`: the optimized logical plan and the physical plan as text, read from the
     /// catalog alone; `EXPLAIN ANALYZE`: run it and add what each physical operator did.

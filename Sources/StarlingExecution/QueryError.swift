@@ -13,6 +13,9 @@ public struct QueryError: Error, Sendable, CustomStringConvertible {
         case cancelled
         /// Its results could not be written (a full disk, a closed device): raised by a sink.
         case output
+        /// A segment file of the snapshot the query reads was removed while it ran (a vacuum
+        /// after a newer commit): not damage; the query can run again on the current snapshot.
+        case fileRemoved
     }
 
     public let kind: Kind

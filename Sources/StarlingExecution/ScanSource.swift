@@ -48,7 +48,8 @@ final class ScanSource: @unchecked Sendable {
                     }
                     output.pointer[index] = .success(reader)
                 } catch {
-                    output.pointer[index] = .failure(QueryError(.storage, error.description))
+                    let kind: QueryError.Kind = error.kind == .missingFile ? .fileRemoved : .storage
+                    output.pointer[index] = .failure(QueryError(kind, error.description))
                 }
             }
         }
