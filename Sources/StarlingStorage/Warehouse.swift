@@ -80,7 +80,7 @@ public struct Warehouse: Sendable {
             let now = currentMicros()
             let catalog = Catalog(snapshot: 1, committedMicros: now, history: [HistoryEntry(snapshot: 1, committedMicros: now, operation: "init", table: nil)])
             try FileBytes.writeAtomically(CatalogFile.encode(catalog), to: snapshotPath(directory, 1))
-            try FileBytes.writeAtomically(latestRecord(1), to: directory + "/snapshots/" + latestRecordName)
+            try FileBytes.writeAtomically(latestRecord(1), to: latestRecordPath(directory))
             try FileBytes.writeAtomically(Array(markerText.utf8), to: directory + "/" + markerName)
         } catch {
             throw StorageError(error)
@@ -89,8 +89,14 @@ public struct Warehouse: Sendable {
     }
 
     static func snapshotPath(_ directory: String, _ snapshot: Int) -> String {
+        directory + "/snapshots/" + twentyDigits(snapshot) + ".stcat"
+    }
+
+    /// A snapshot number as the 20 zero-padded digits that name its file and fill the record
+    /// of the latest commit.
+    static func twentyDigits(_ snapshot: Int) -> String {
         let digits = String(snapshot)
-        return directory + "/snapshots/" + String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".stcat"
+        return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
     }
 
     /// The path of a file named relative to the warehouse.
@@ -106,15 +112,19 @@ public struct Warehouse: Sendable {
 
     /// The record's bytes for snapshot `number`: its 20 digits and a newline.
     static func latestRecord(_ number: Int) -> [UInt8] {
-        let digits = String(number)
-        return Array((String(repeating: "0", count: max(0, 20 - digits.count)) + digits + "\n").utf8)
+        Array((twentyDigits(number) + "\n").utf8)
+    }
+
+    /// Where the record of the latest commit of the warehouse at `directory` is.
+    static func latestRecordPath(_ directory: String) -> String {
+        directory + "/snapshots/" + latestRecordName
     }
 
     /// The snapshot number `snapshots/latest` records, or nil when there is none (a warehouse
     /// written before the record existed). A record that is not 20 digits and a newline is an
     /// error.
     func recordedLatest() throws(StorageError) -> Int? {
-        let file = path("snapshots/" + Self.latestRecordName)
+        let file = Self.latestRecordPath(directory)
         let bytes: ByteStorage
         do throws(FileError) { bytes = try FileBytes.read(path: file) } catch {
             if error.isMissing { return nil }
@@ -136,7 +146,7 @@ public struct Warehouse: Sendable {
             throw StorageError(.corrupt, "\(directory) has no snapshots; the warehouse is damaged")
         }
         if let recorded = try recordedLatest(), recorded > highest {
-            throw StorageError(.corrupt, "snapshot \(recorded) was committed, but its file \(Self.snapshotPath(directory, recorded)) is missing (the newest on disk is \(highest)); the warehouse is damaged: restore the file from a backup (to go on without that commit instead, remove \(path("snapshots/" + Self.latestRecordName)))")
+            throw StorageError(.corrupt, "snapshot \(recorded) was committed, but its file \(Self.snapshotPath(directory, recorded)) is missing (the newest on disk is \(highest)); the warehouse is damaged: restore the file from a backup (to go on without that commit instead, remove \(Self.latestRecordPath(directory)))")
         }
         return highest
     }
@@ -145,7 +155,7 @@ public struct Warehouse: Sendable {
     /// the commit is already durable, and a record left behind (a full disk) is only a lower
     /// bound, which stays safe.
     func recordLatest(_ snapshot: Int) {
-        try? FileBytes.writeAtomically(Self.latestRecord(snapshot), to: path("snapshots/" + Self.latestRecordName))
+        try? FileBytes.writeAtomically(Self.latestRecord(snapshot), to: Self.latestRecordPath(directory))
     }
 
     /// Every snapshot still on disk, ascending.
