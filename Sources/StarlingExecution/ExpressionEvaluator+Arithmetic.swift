@@ -118,28 +118,38 @@ extension ExpressionEvaluator {
         }
         let vector = try evaluate(other, chunk)
         guard case .integers(let values) = vector.data, values.count >= vector.count else { return nil }
-        let count = vector.count, low = range.lowerBound, high = range.upperBound
-        var flags: UInt8 = 0
-        let results = values.withUnsafeBufferPointer { values in
-            [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
-                @inline(__always) func run(_ operation: (Int64) -> (partialValue: Int64, overflow: Bool)) {
-                    for row in 0..<count {
-                        let (result, overflow) = operation(values[row])
-                        buffer[row] = result
-                        flags |= (overflow ? 1 : 0) | (result < low ? 1 : 0) | (result > high ? 1 : 0)
-                    }
-                }
-                switch (op, constantFirst) {
-                case (.add, _): run { $0.addingReportingOverflow(constant) }
-                case (.subtract, false): run { $0.subtractingReportingOverflow(constant) }
-                case (.subtract, true): run { constant.subtractingReportingOverflow($0) }
-                default: run { $0.multipliedReportingOverflow(by: constant) }
-                }
-                initialized = count
+        let results = values.withUnsafeBufferPointer { values -> [Int64]? in
+            switch (op, constantFirst) {
+            case (.add, _): return flaggedLoop(count: vector.count, range: range) { values[$0].addingReportingOverflow(constant) }
+            case (.subtract, false):
+                return flaggedLoop(count: vector.count, range: range) { values[$0].subtractingReportingOverflow(constant) }
+            case (.subtract, true):
+                return flaggedLoop(count: vector.count, range: range) { constant.subtractingReportingOverflow(values[$0]) }
+            default:
+                return flaggedLoop(count: vector.count, range: range) { values[$0].multipliedReportingOverflow(by: constant) }
             }
         }
-        guard flags == 0 else { return nil }
-        return Vector(type: type, count: count, data: .integers(results), nulls: vector.nulls)
+        guard let results else { return nil }
+        return Vector(type: type, count: vector.count, data: .integers(results), nulls: vector.nulls)
+    }
+
+    /// `operation(row)` for rows `0 ..< count`, in one branch-free loop that notes whether any
+    /// row overflowed or left `range`: the results, or nil when one did.
+    @inline(__always)
+    private static func flaggedLoop(
+        count: Int, range: ClosedRange<Int64>, _ operation: (Int) -> (partialValue: Int64, overflow: Bool)
+    ) -> [Int64]? {
+        let low = range.lowerBound, high = range.upperBound
+        var flags: UInt8 = 0
+        let values = [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for row in 0..<count {
+                let (result, overflow) = operation(row)
+                buffer[row] = result
+                flags |= (overflow ? 1 : 0) | (result < low ? 1 : 0) | (result > high ? 1 : 0)
+            }
+            initialized = count
+        }
+        return flags == 0 ? values : nil
     }
 
     /// `+`, `-` or `*` over integer vectors in one branch-free loop per operator that notes
@@ -148,27 +158,14 @@ extension ExpressionEvaluator {
     static func wrappingArithmetic(_ op: ArithmeticOperator, _ a: [Int64], _ b: [Int64], count: Int, range: ClosedRange<Int64>,
                                    nulls: [Bool]?) -> [Int64]? {
         precondition(a.count >= count && b.count >= count)
-        let low = range.lowerBound, high = range.upperBound
-        var flags: UInt8 = 0
-        let values = [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
-            a.withUnsafeBufferPointer { a in
-                b.withUnsafeBufferPointer { b in
-                    @inline(__always) func run(_ operation: (Int64, Int64) -> (partialValue: Int64, overflow: Bool)) {
-                        for row in 0..<count {
-                            let (result, overflow) = operation(a[row], b[row])
-                            buffer[row] = result
-                            flags |= (overflow ? 1 : 0) | (result < low ? 1 : 0) | (result > high ? 1 : 0)
-                        }
-                    }
-                    switch op {
-                    case .add: run { $0.addingReportingOverflow($1) }
-                    case .subtract: run { $0.subtractingReportingOverflow($1) }
-                    default: run { $0.multipliedReportingOverflow(by: $1) }
-                    }
+        return a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                switch op {
+                case .add: return flaggedLoop(count: count, range: range) { a[$0].addingReportingOverflow(b[$0]) }
+                case .subtract: return flaggedLoop(count: count, range: range) { a[$0].subtractingReportingOverflow(b[$0]) }
+                default: return flaggedLoop(count: count, range: range) { a[$0].multipliedReportingOverflow(by: b[$0]) }
                 }
             }
-            initialized = count
         }
-        return flags == 0 ? values : nil
     }
 }
