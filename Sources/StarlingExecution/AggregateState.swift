@@ -410,16 +410,14 @@ final class AggregateState {
         case .general(let table, let strings):
             // String keys stay codes: each column's dictionary is every string it numbered.
             let keys = table.keys, width = table.width, count = table.count
-            let column = { @Sendable (column: Int) -> Vector in
+            // Many groups: the columns (and their string copies) are built at once on the cores.
+            return Vector.columns(types, rows: count, parallel: parallel) { column in
                 keys.withUnsafeBufferPointer { words in
                     Self.keyColumn(column, of: types, words: words, width: width, count: count) {
                         strings.interner(column).storage()
                     }
                 }
             }
-            // Many groups: the columns (and their string copies) are built at once on the cores.
-            guard parallel, types.count > 1, count >= Chunk.parallelMinimumRows else { return types.indices.map(column) }
-            return Vector.inParallel(types, column)
         }
     }
 

@@ -41,26 +41,22 @@ public struct Chunk: Sendable {
     public static func concatenate(_ chunks: [Chunk], types: [LogicalType], parallel: Bool = false) -> Chunk {
         if chunks.count == 1 { return chunks[0] }
         let total = chunks.reduce(0) { $0 + $1.count }
-        guard parallel, types.count > 1, total >= parallelMinimumRows else {
-            let columns = types.indices.map { column in
-                Vector.concatenate(chunks.map { $0.columns[column] }, type: types[column])
-            }
-            return Chunk(columns: columns, count: total)
-        }
-        let columns = Vector.inParallel(types) { column in
+        let columns = Vector.columns(types, rows: total, parallel: parallel) { column in
             Vector.concatenate(chunks.map { $0.columns[column] }, type: types[column])
         }
         return Chunk(columns: columns, count: total)
     }
 
-    /// Results smaller than this are concatenated on one thread.
+    /// Results of fewer rows than this make their columns on one thread.
     static let parallelMinimumRows = 65_536
 }
 
 extension Vector {
-    /// One vector per type of `types`, `make(index)` each, made at once on the cores (each
-    /// `make` call owns its column: they share nothing they write).
-    static func inParallel(_ types: [LogicalType], _ make: @Sendable (Int) -> Vector) -> [Vector] {
+    /// One vector per type of `types`, `make(index)` each: with `parallel`, when there are several
+    /// and `rows` reach ``Chunk/parallelMinimumRows``, made at once on the cores (each `make`
+    /// call owns its column: they share nothing they write); otherwise one after another.
+    static func columns(_ types: [LogicalType], rows: Int, parallel: Bool, _ make: @Sendable (Int) -> Vector) -> [Vector] {
+        guard parallel, types.count > 1, rows >= Chunk.parallelMinimumRows else { return types.indices.map(make) }
         var columns = [Vector?](repeating: nil, count: types.count)
         columns.withUnsafeMutableBufferPointer { slots in
             let output = ConcurrentSlots(slots)
