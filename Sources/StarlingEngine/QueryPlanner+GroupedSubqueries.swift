@@ -9,8 +9,8 @@ import StarlingSQL
 
 extension QueryPlanner {
     /// The scope correlated subqueries above `aggregation` read: one leaf, the distinct groups of
-    /// `input` (the block's FROM and WHERE), whose columns are the groups in order
-    /// (``groupScope(_:from:)``).
+    /// `input` (the block's rows: FROM, WHERE and its value joins), whose columns are the groups
+    /// in order (``groupScope(_:from:)``).
     func groupsFrom(_ aggregation: AggregationContext, from: FromClause, input: LogicalOperator) -> FromClause {
         let entries = groupScope(aggregation, from: from.scope).entries
         let columns = entries.map { PlanColumn(name: $0.name, type: $0.type) }

@@ -51,8 +51,6 @@ extension QueryPlanner {
 
         let aggregated = !select.groupBy.isEmpty || select.having != nil || items.contains { $0.expression.containsAggregate }
             || orderBy.contains { $0.expression.containsAggregate }
-        // FROM and WHERE as one join graph.
-        let joined = graph(from, conditions: conjuncts, subqueryJoins: subqueryJoins)
         var havingClause = select.having
         var orderBy = orderBy
         var grouped: ValueSubqueries?
@@ -60,6 +58,12 @@ extension QueryPlanner {
             for index in items.indices where items[index].expression.containsSubquery {
                 items[index].expression = try unnestValueSubqueries(items[index].expression, from: from, into: &values)
             }
+        }
+        // FROM and WHERE as one join graph, then the value joins and the conditions on them: the
+        // block's rows, which the aggregation (and the groups its subqueries read) take as input.
+        var current = applyValueJoins(values, to: graph(from, conditions: conjuncts, subqueryJoins: subqueryJoins))
+        if !late.isEmpty {
+            current = LogicalOperator(.filter(current, .and(late)), columns: current.columns, estimatedRows: max(1, current.estimatedRows / 2))
         }
         var aggregation: AggregationContext?
         var outputContext = ExpressionContext(scope: values.scope, clause: "SELECT")
@@ -82,7 +86,7 @@ extension QueryPlanner {
             aggregation = context
             outputContext = ExpressionContext(scope: from.scope, aggregation: aggregation, clause: "SELECT")
             grouped = try unnestAboveAggregation(
-                context, from: from, input: applyValueJoins(values, to: joined), items: &items, having: &havingClause, orderBy: &orderBy)
+                context, from: from, input: current, items: &items, having: &havingClause, orderBy: &orderBy)
         }
         var outputs: [BoundExpression] = []
         for item in items { outputs.append(try bind(item.expression, outputContext)) }
@@ -124,11 +128,6 @@ extension QueryPlanner {
             outputs = outputs.map(aggregation.resolvingLateColumns)
             having = having.map(aggregation.resolvingLateColumns)
             hidden = hidden.map(aggregation.resolvingLateColumns)
-        }
-        // The value joins and the conditions on them over FROM and WHERE.
-        var current = applyValueJoins(values, to: joined)
-        if !late.isEmpty {
-            current = LogicalOperator(.filter(current, .and(late)), columns: current.columns, estimatedRows: max(1, current.estimatedRows / 2))
         }
         if let aggregation {
             // Named as written out, for EXPLAIN.
