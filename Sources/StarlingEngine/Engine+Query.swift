@@ -34,7 +34,11 @@ extension Engine {
             let watched = StartDeferringSink(sink)
             guard let removed = try runAttempt(query, at: snapshot, into: watched) else { return }
             let current = try warehouse.catalog()
-            guard !watched.wroteRows, current.snapshot != snapshot.snapshot, attempt < Self.queryAttempts else {
+            // Still the current snapshot: no vacuum could remove its files, so one is missing.
+            guard current.snapshot != snapshot.snapshot else {
+                throw QueryError(.storage, "segment file is missing: \(removed.message)")
+            }
+            guard !watched.wroteRows, attempt < Self.queryAttempts else {
                 throw QueryError(
                     .fileRemoved,
                     "a file of snapshot \(snapshot.snapshot), which this query read, was removed by a vacuum while it "

@@ -38,4 +38,23 @@ struct VacuumedSnapshotTests {
         #expect(sink.values == [30])
         #expect(sink.started == 1 && sink.finished == 1)
     }
+
+    @Test("a file missing from the current snapshot is damage, not a vacuum: no retry, exit 65's kind")
+    func missingFromCurrent() throws {
+        let directory =
+            NSTemporaryDirectory() + "starling-vacuumed-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let warehouse = try Warehouse.create(at: directory)
+        let engine = Engine(warehouse: warehouse, threads: 2)
+        try engine.run("CREATE TABLE t (n BIGINT); INSERT INTO t VALUES (1), (2), (3)")
+        let segments = try warehouse.catalog().tables.flatMap { $0.partitions.flatMap(\.segments) }
+        for segment in segments { try FileManager.default.removeItem(atPath: warehouse.path(segment.path)) }
+        do {
+            try engine.runQuery(try Parser.parseQuery("SELECT sum(n) FROM t"), into: RecordingSink())
+            Issue.record("read a missing file")
+        } catch {
+            #expect((error as? QueryError)?.kind == .storage)
+            #expect((error as? QueryError)?.message.contains("segment file is missing") == true)
+        }
+    }
 }
