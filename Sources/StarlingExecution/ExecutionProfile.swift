@@ -53,11 +53,12 @@ public final class MemoryBudget: Sendable {
 
     /// Reserves `bytes` for `operatorName`, or throws naming it when the limit would be passed.
     public func reserve(_ bytes: Int, for operatorName: String) throws(QueryError) {
-        // Requests are at most Int.max / 2 (callers cap what would overflow), so this cannot wrap.
-        let total = used.add(Swift.min(bytes, Int.max / 2), ordering: .relaxed).newValue
+        // Requests are taken as at most Int.max / 2, so the sum cannot wrap.
+        let asked = Swift.min(bytes, Int.max / 2)
+        let total = used.add(asked, ordering: .relaxed).newValue
         if total > limit || total < 0 {
             // What failed is given back: the error says what was asked for beside what is held.
-            let held = used.subtract(Swift.min(bytes, Int.max / 2), ordering: .relaxed).newValue
+            let held = used.subtract(asked, ordering: .relaxed).newValue
             throw QueryError(
                 .memoryLimit,
                 "\(operatorName) needs \(Self.describe(bytes)) more with \(Self.describe(held)) in use, over the memory limit of "
