@@ -11,14 +11,20 @@ import Testing
 
 @Suite("Queries over a vacuumed snapshot")
 struct VacuumedSnapshotTests {
-    @Test("a query planned on a snapshot whose file was vacuumed away runs again on the current one")
-    func retriesOnTheCurrentSnapshot() throws {
+    /// A fresh warehouse holding `t(n)` with the rows 1, 2, 3 (the caller removes its directory).
+    static func engine() throws -> (Engine, Warehouse) {
         let directory =
             NSTemporaryDirectory() + "starling-vacuumed-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         let warehouse = try Warehouse.create(at: directory)
         let engine = Engine(warehouse: warehouse, threads: 2)
         try engine.run("CREATE TABLE t (n BIGINT); INSERT INTO t VALUES (1), (2), (3)")
+        return (engine, warehouse)
+    }
+
+    @Test("a query planned on a snapshot whose file was vacuumed away runs again on the current one")
+    func retriesOnTheCurrentSnapshot() throws {
+        let (engine, warehouse) = try Self.engine()
+        defer { try? FileManager.default.removeItem(atPath: warehouse.directory) }
         let old = try warehouse.catalog()
         // A newer commit replaces the table's file; a vacuum keeping one snapshot removes the old one.
         try engine.run("DROP TABLE t; CREATE TABLE t (n BIGINT); INSERT INTO t VALUES (10), (20)")
@@ -41,12 +47,8 @@ struct VacuumedSnapshotTests {
 
     @Test("a file missing from the current snapshot is damage, not a vacuum: no retry, exit 65's kind")
     func missingFromCurrent() throws {
-        let directory =
-            NSTemporaryDirectory() + "starling-vacuumed-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let warehouse = try Warehouse.create(at: directory)
-        let engine = Engine(warehouse: warehouse, threads: 2)
-        try engine.run("CREATE TABLE t (n BIGINT); INSERT INTO t VALUES (1), (2), (3)")
+        let (engine, warehouse) = try Self.engine()
+        defer { try? FileManager.default.removeItem(atPath: warehouse.directory) }
         let segments = try warehouse.catalog().tables.flatMap { $0.partitions.flatMap(\.segments) }
         for segment in segments { try FileManager.default.removeItem(atPath: warehouse.path(segment.path)) }
         do {
