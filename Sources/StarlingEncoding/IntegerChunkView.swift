@@ -77,6 +77,30 @@ public struct IntegerChunkView: @unchecked Sendable {
         return 1
     }
 
+    /// A range every value of the chunk lies in, read from the encoding rather than the values:
+    /// a bit-packing frame's reference up to the largest value its width can hold (checked to fit
+    /// when the view was made), a dictionary's first and last entries (ascending, and no code
+    /// past the last is ever returned), the smallest and largest run value. Nil for plain chunks
+    /// and empty ones.
+    public var valueBounds: ClosedRange<Int64>? {
+        guard count > 0 else { return nil }
+        switch layout {
+        case .packed(let reference):
+            return reference...(reference &+ Int64((UInt64(1) << UInt64(width)) &- 1))
+        case .dictionary, .runs:
+            guard var low = entries.first else { return nil }
+            if case .dictionary = layout, let high = entries.last { return low...high }
+            var high = low
+            for value in entries {
+                low = Swift.min(low, value)
+                high = Swift.max(high, value)
+            }
+            return low...high
+        case .plain:
+            return nil
+        }
+    }
+
     /// A view of the encoded chunk `encoded` (held alive by `owner`) of `count` values of
     /// `physical`, or nil when the chunk has NULLs, another encoding, or a packing this view does
     /// not read (wider than 57 bits, or a frame reaching outside the type); decode those whole.

@@ -111,7 +111,7 @@ final class Accumulator {
            argumentShape == .integer || argumentShape == .none {
             if let argument, case .integers(let values) = argument.data {
                 do throws(QueryError) {
-                    try sumIntegers(values, groups: groups)
+                    try sumIntegers(values, groups: groups, bounds: argument.bounds)
                 } catch {
                     try carryOverflow(groups: groups) { values[$0] }
                 }
@@ -177,12 +177,20 @@ final class Accumulator {
     }
 
     /// Every row's value into its group's sum (counts are the caller's), the overflow noted
-    /// without a branch per row.
-    private func sumIntegers(_ values: [Int64], groups: [Int32]) throws(QueryError) {
+    /// without a branch per row. With `bounds` proving that no sum of the chunk's values can
+    /// overflow, the chunk is summed without checks.
+    private func sumIntegers(_ values: [Int64], groups: [Int32], bounds: ClosedRange<Int64>?) throws(QueryError) {
         guard specification.function == .sum || specification.function == .avg else { return }
         let count = groups.count
         if integers.count <= Self.laneGroupLimit {
-            try sumIntegersInLanes(values, groups: groups)
+            if let bounds, IntegerBounds.sumFits(bounds, count: count) {
+                try sumIntegersInLanes(values, groups: groups) { sum, value in (sum &+ value, 0) }
+            } else {
+                try sumIntegersInLanes(values, groups: groups) { sum, value in
+                    let (result, overflow) = sum.addingReportingOverflow(value)
+                    return (result, overflow ? 1 : 0)
+                }
+            }
             return
         }
         var overflow: UInt8 = 0
@@ -208,8 +216,12 @@ final class Accumulator {
     static let lanes = 4
 
     /// Sums for few groups (TPC-H Q1's four): row `r` adds to lane `r % lanes` of its group,
-    /// and the lanes are folded into the sums after the chunk.
-    private func sumIntegersInLanes(_ values: [Int64], groups: [Int32]) throws(QueryError) {
+    /// and the lanes are folded into the sums after the chunk. `add` gives a sum and 1 when it
+    /// overflowed (a constant 0 when the caller proved it cannot).
+    @inline(__always)
+    private func sumIntegersInLanes(
+        _ values: [Int64], groups: [Int32], _ add: (Int64, Int64) -> (Int64, UInt8)
+    ) throws(QueryError) {
         let count = groups.count, groupCount = integers.count, lanes = Self.lanes
         var partial = [Int64](repeating: 0, count: groupCount * lanes)
         var overflow: UInt8 = 0
@@ -220,17 +232,17 @@ final class Accumulator {
                     while row + lanes <= count {
                         for lane in 0..<lanes {
                             let slot = lane &* groupCount &+ Int(groups[row &+ lane])
-                            let (sum, over) = partial[slot].addingReportingOverflow(values[row &+ lane])
+                            let (sum, over) = add(partial[slot], values[row &+ lane])
                             partial[slot] = sum
-                            overflow |= over ? 1 : 0
+                            overflow |= over
                         }
                         row &+= lanes
                     }
                     while row < count {
                         let slot = Int(groups[row])
-                        let (sum, over) = partial[slot].addingReportingOverflow(values[row])
+                        let (sum, over) = add(partial[slot], values[row])
                         partial[slot] = sum
-                        overflow |= over ? 1 : 0
+                        overflow |= over
                         row &+= 1
                     }
                 }
@@ -364,6 +376,23 @@ final class Accumulator {
                 if counts[target] == 0 || (specification.function == .min ? value < integers[target] : value > integers[target]) { integers[target] = value }
             }
             counts[target] += otherCount
+        }
+    }
+
+    /// Takes the counts and exact sums of `source` (an `avg` of the same argument over the same
+    /// rows) as this `sum`'s own, for groups `0 ..< groupCount`: a sum past BIGINT is the error
+    /// the sum would have raised itself.
+    func takeSums(of source: Accumulator, groupCount: Int) throws(QueryError) {
+        resize(groupCount)
+        guard source.counts.count >= groupCount, source.integers.count >= groupCount else {
+            throw .invalid("\(specification.function.rawValue) has no sums to take")
+        }
+        for group in 0..<groupCount {
+            counts[group] = source.counts[group]
+            guard let sum = Int64(exactly: source.exactSum(group)) else {
+                throw .invalid("\(specification.function.rawValue) overflowed BIGINT")
+            }
+            integers[group] = sum
         }
     }
 

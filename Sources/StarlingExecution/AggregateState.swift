@@ -120,6 +120,10 @@ final class AggregateState {
     /// This worker's numbers for the large dictionaries its string keys come coded in, by column.
     private var wholeDictionaries: [DictionaryNumbering]
     let accumulators: [Accumulator]
+    /// For each aggregate, the accumulator whose sums it takes at the end instead of adding its
+    /// own: a `sum(x)` beside an `avg(x)` over the same rows (TPC-H Q1 has two) sums once.
+    /// Nil for the others.
+    private let sumSources: [Int?]
     private(set) var groupCount: Int
 
     /// `strings`: the numbering to share with the other workers' states (a state of its own
@@ -129,6 +133,7 @@ final class AggregateState {
         self.aggregates = aggregates
         self.keyTypes = groups.map(\.type)
         self.accumulators = aggregates.map(Accumulator.init)
+        self.sumSources = Self.sharedSums(aggregates)
         self.wholeDictionaries = groups.map { _ in DictionaryNumbering() }
         if groups.isEmpty {
             keys = .none
@@ -141,6 +146,17 @@ final class AggregateState {
         } else {
             keys = .general(KeyTable(width: KeyEncoder.width(groups.count)), strings ?? SharedStringInterner(columns: groups.count))
             groupCount = 0
+        }
+    }
+
+    /// For each aggregate, the `avg` of the same integer argument over the same rows whose sums
+    /// it can take, when it is a plain `sum`.
+    static func sharedSums(_ aggregates: [AggregateSpecification]) -> [Int?] {
+        aggregates.map { aggregate in
+            guard aggregate.function == .sum, !aggregate.distinct, aggregate.filter == nil, let argument = aggregate.argument,
+                  isIntegerClass(argument.type)
+            else { return nil }
+            return aggregates.firstIndex { $0.function == .avg && !$0.distinct && $0.filter == nil && $0.argument == argument }
         }
     }
 
@@ -174,7 +190,7 @@ final class AggregateState {
             }
             histogram = counts
         }
-        for (index, accumulator) in accumulators.enumerated() {
+        for (index, accumulator) in accumulators.enumerated() where sumSources[index] == nil {
             let specification = aggregates[index]
             let argument = try specification.argument.map { (argument) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(argument, chunk) }
             var included: [Bool]?
@@ -380,7 +396,7 @@ final class AggregateState {
             throw .invalid("aggregate states of different shapes cannot be merged")
         }
         updateGroupCount()
-        for (index, accumulator) in accumulators.enumerated() {
+        for (index, accumulator) in accumulators.enumerated() where sumSources[index] == nil {
             try accumulator.merge(other.accumulators[index], mapping: mapping)
         }
     }
@@ -389,6 +405,7 @@ final class AggregateState {
     func finish(types: [LogicalType], parallel: Bool = false) throws(QueryError) -> Chunk {
         var columns = keyColumns(types: Array(types.prefix(groups.count)), parallel: parallel)
         for (index, accumulator) in accumulators.enumerated() {
+            if let source = sumSources[index] { try accumulator.takeSums(of: accumulators[source], groupCount: groupCount) }
             columns.append(try accumulator.results(count: groupCount, type: types[groups.count + index]))
         }
         return Chunk(columns: columns, count: groupCount)

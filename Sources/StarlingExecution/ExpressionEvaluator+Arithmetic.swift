@@ -9,6 +9,11 @@ extension ExpressionEvaluator {
         switch (left.data, right.data) {
         case (.integers(let a), .integers(let b)):
             let range = type.physicalType.integerRange ?? Int64.min...Int64.max
+            if let leftBounds = left.bounds, let rightBounds = right.bounds,
+               let bounds = IntegerBounds.of(op, leftBounds, rightBounds), range.encloses(bounds) {
+                let values = uncheckedArithmetic(op, a, b, count: count)
+                return Vector(type: type, count: count, data: .integers(values), nulls: nulls, bounds: bounds)
+            }
             if op == .add || op == .subtract || op == .multiply,
                let values = wrappingArithmetic(op, a, b, count: count, range: range, nulls: nulls) {
                 return Vector(type: type, count: count, data: .integers(values), nulls: nulls)
@@ -118,6 +123,21 @@ extension ExpressionEvaluator {
         }
         let vector = try evaluate(other, chunk)
         guard case .integers(let values) = vector.data, values.count >= vector.count else { return nil }
+        if let otherBounds = vector.bounds,
+           let bounds = constantFirst
+               ? IntegerBounds.of(op, constant...constant, otherBounds) : IntegerBounds.of(op, otherBounds, constant...constant),
+           range.encloses(bounds) {
+            // No row can overflow or leave the type: the loop needs no flags.
+            let results = values.withUnsafeBufferPointer { values in
+                switch (op, constantFirst) {
+                case (.add, _): return uncheckedLoop(count: vector.count) { values[$0] &+ constant }
+                case (.subtract, false): return uncheckedLoop(count: vector.count) { values[$0] &- constant }
+                case (.subtract, true): return uncheckedLoop(count: vector.count) { constant &- values[$0] }
+                default: return uncheckedLoop(count: vector.count) { values[$0] &* constant }
+                }
+            }
+            return Vector(type: type, count: vector.count, data: .integers(results), nulls: vector.nulls, bounds: bounds)
+        }
         let results = values.withUnsafeBufferPointer { values -> [Int64]? in
             switch (op, constantFirst) {
             case (.add, _): return flaggedLoop(count: vector.count, range: range) { values[$0].addingReportingOverflow(constant) }
@@ -150,6 +170,31 @@ extension ExpressionEvaluator {
             initialized = count
         }
         return flags == 0 ? values : nil
+    }
+
+    /// `operation(row)` for rows `0 ..< count`, for operations proven unable to overflow.
+    @inline(__always)
+    private static func uncheckedLoop(count: Int, _ operation: (Int) -> Int64) -> [Int64] {
+        [Int64](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for row in 0..<count { buffer[row] = operation(row) }
+            initialized = count
+        }
+    }
+
+    /// `+`, `-` or `*` over integer vectors whose bounds prove no row overflows (the caller
+    /// checked, with ``IntegerBounds/of(_:_:_:)``): plain wrapping loops, which the compiler can
+    /// unroll and vectorise.
+    static func uncheckedArithmetic(_ op: ArithmeticOperator, _ a: [Int64], _ b: [Int64], count: Int) -> [Int64] {
+        precondition(a.count >= count && b.count >= count)
+        return a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                switch op {
+                case .add: return uncheckedLoop(count: count) { a[$0] &+ b[$0] }
+                case .subtract: return uncheckedLoop(count: count) { a[$0] &- b[$0] }
+                default: return uncheckedLoop(count: count) { a[$0] &* b[$0] }
+                }
+            }
+        }
     }
 
     /// `+`, `-` or `*` over integer vectors in one branch-free loop per operator that notes

@@ -325,7 +325,7 @@ final class ScanSource: @unchecked Sendable {
                 // Only the selected rows are decoded, straight to 64 bits.
                 do {
                     let values = try view.gather(selection)
-                    stored = Vector(type: column.column.storedType, count: values.count, data: .integers(values), nulls: nil)
+                    stored = Vector(type: column.column.storedType, count: values.count, data: .integers(values), nulls: nil, bounds: view.valueBounds)
                 } catch {
                     throw chunkError(error, scanIndex: scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup)
                 }

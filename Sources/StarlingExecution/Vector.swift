@@ -14,12 +14,18 @@ public struct Vector: Sendable {
     public let data: VectorData
     /// `nulls[i]` is true when row `i` is NULL; `nil` when no row is.
     public let nulls: [Bool]?
+    /// For `.integers`: a range holding every row's value, NULL rows included, known without
+    /// reading the values (from the encoding the scan decoded them from, or by interval
+    /// arithmetic over such ranges); nil when unknown. Kernels use it to prove that no row can
+    /// overflow, and then leave out the per-row checks.
+    public let bounds: ClosedRange<Int64>?
 
-    public init(type: LogicalType, count: Int, data: VectorData, nulls: [Bool]?) {
+    public init(type: LogicalType, count: Int, data: VectorData, nulls: [Bool]?, bounds: ClosedRange<Int64>? = nil) {
         self.type = type
         self.count = count
         self.data = data
         self.nulls = nulls.flatMap { $0.contains(true) ? $0 : nil }
+        if case .integers = data { self.bounds = bounds } else { self.bounds = nil }
     }
 
     /// Whether row `index` is NULL.
@@ -100,12 +106,12 @@ public struct Vector: Sendable {
 
     /// The same values under another logical type of the same shape (DATE as INTEGER days, …).
     public func retyped(_ newType: LogicalType) -> Vector {
-        Vector(type: newType, count: count, data: data, nulls: nulls)
+        Vector(type: newType, count: count, data: data, nulls: nulls, bounds: bounds)
     }
 
     /// The same values with these NULLs.
     public func withNulls(_ newNulls: [Bool]?) -> Vector {
-        Vector(type: type, count: count, data: data, nulls: newNulls)
+        Vector(type: type, count: count, data: data, nulls: newNulls, bounds: bounds)
     }
 }
 
