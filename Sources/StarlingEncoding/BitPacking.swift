@@ -80,6 +80,10 @@ public enum BitPacking {
 
     /// Unpacks `count` values of `width` bits from `packed` and hands each to `store` with its index.
     ///
+    /// A `store` that updates a captured variable (a running maximum, an error flag) keeps it in
+    /// memory on every value: use ``unpackBlocks(_:count:width:_:)`` and fold a block's own
+    /// local state in once per block instead.
+    ///
     /// - Precondition: `packed` holds at least `packedByteCount(count:width:)` bytes (callers check
     ///   this against untrusted lengths before calling) and `width` is in `0...64`.
     @inlinable @inline(__always)
@@ -87,55 +91,76 @@ public enum BitPacking {
         _ packed: UnsafeRawBufferPointer, count: Int, width: Int,
         _ store: (Int, UInt64) -> Void
     ) {
+        unpackBlocks(packed, count: count, width: width) { first, values in
+            for offset in 0..<values.count { store(first &+ offset, values[offset]) }
+        }
+    }
+
+    /// Values per block of ``unpackBlocks(_:count:width:_:)``.
+    @usableFromInline static let blockSize = 1024
+
+    /// Unpacks `count` values of `width` bits from `packed` a block at a time, in order:
+    /// `body(first, values)` gets values `first ..< first + values.count`, at most
+    /// ``blockSize`` of them, in a buffer that is reused for the next block.
+    ///
+    /// - Precondition: `packed` holds at least `packedByteCount(count:width:)` bytes (callers check
+    ///   this against untrusted lengths before calling) and `width` is in `0...64`.
+    @inlinable @inline(__always)
+    public static func unpackBlocks(
+        _ packed: UnsafeRawBufferPointer, count: Int, width: Int,
+        _ body: (Int, UnsafeBufferPointer<UInt64>) -> Void
+    ) {
         precondition((0...64).contains(width) && packed.count >= packedByteCount(count: count, width: width), "packed buffer too short")
-        if width == 0 {
-            for index in 0..<count { store(index, 0) }
-            return
-        }
-        let mask: UInt64 = width == 64 ? ~0 : (UInt64(1) << UInt64(width)) - 1
-        guard let base = packed.baseAddress else { return }
-        // Fast path: one unaligned 8-byte load covers the value while 8 bytes remain.
+        let mask: UInt64 = width == 64 ? ~0 : (UInt64(1) << UInt64(width)) &- 1
         let byteCount = packed.count
-        var index = 0
-        if width <= widestGroupWidth && count >= 64 {
-            // Blocks of whole groups of eight, unpacked by a loop made for the width.
-            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 1024) { buffer in
-                guard let block = buffer.baseAddress else { return }
-                while index < count {
-                    let done = unpackGroups(
-                        base, byteCount: byteCount, first: index, count: Swift.min(1024, count &- index), width: width,
-                        into: block)
-                    for offset in 0..<done { store(index &+ offset, block[offset]) }
-                    index &+= done
-                    if done < 1024 { break }
+        // Values before `fastEnd` are read with one unaligned 8-byte load each.
+        let fastEnd = width <= 57 ? wordReadableCount(byteCount: byteCount, count: count, width: width) : 0
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: blockSize) { buffer in
+            guard let block = buffer.baseAddress else { return }
+            var first = 0
+            while first < count {
+                let length = Swift.min(blockSize, count &- first)
+                var done = 0
+                if width == 0 {
+                    block.update(repeating: 0, count: length)
+                    done = length
+                } else if let base = packed.baseAddress {
+                    // Whole groups of eight by a loop made for the width (`first` is a multiple
+                    // of the block size, so of eight), then the rest one value at a time.
+                    if width <= widestGroupWidth && length >= 8 {
+                        done = unpackGroups(base, byteCount: byteCount, first: first, count: length, width: width, into: block)
+                    }
+                    while done < length {
+                        let index = first &+ done
+                        block[done] = index < fastEnd
+                            ? (UInt64(littleEndian: base.loadUnaligned(fromByteOffset: (index &* width) &>> 3, as: UInt64.self))
+                                &>> UInt64((index &* width) & 7)) & mask
+                            : unpackSlowly(base, index: index, width: width) & mask
+                        done &+= 1
+                    }
                 }
+                body(first, UnsafeBufferPointer(start: block, count: done))
+                first &+= length
             }
         }
-        if width <= 57 {
-            let fastEnd = wordReadableCount(byteCount: byteCount, count: count, width: width)
-            while index < fastEnd {
-                let bit = index &* width
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
-                store(index, (word &>> UInt64(bit & 7)) & mask)
-                index &+= 1
-            }
+    }
+
+    /// Value `index`, gathered byte by byte: for the last values of a buffer, and for widths
+    /// whose values can straddle nine bytes.
+    @usableFromInline
+    static func unpackSlowly(_ base: UnsafeRawPointer, index: Int, width: Int) -> UInt64 {
+        let bit = index * width
+        var value: UInt64 = 0
+        var gathered = 0
+        var byteIndex = bit >> 3
+        var shift = bit & 7
+        while gathered < width {
+            let byte = UInt64(base.load(fromByteOffset: byteIndex, as: UInt8.self)) >> UInt64(shift)
+            value |= byte << UInt64(gathered)
+            gathered += 8 - shift
+            shift = 0
+            byteIndex += 1
         }
-        // Slow path for the tail and for widths that can straddle nine bytes.
-        while index < count {
-            let bit = index * width
-            var value: UInt64 = 0
-            var gathered = 0
-            var byteIndex = bit >> 3
-            var shift = bit & 7
-            while gathered < width {
-                let byte = UInt64(base.load(fromByteOffset: byteIndex, as: UInt8.self)) >> UInt64(shift)
-                value |= byte << UInt64(gathered)
-                gathered += 8 - shift
-                shift = 0
-                byteIndex += 1
-            }
-            store(index, value & mask)
-            index += 1
-        }
+        return value
     }
 }

@@ -73,17 +73,23 @@ enum FixedDecoder {
             let codeWidth = Int(try reader.readByte("code bit width"))
             guard codeWidth <= 32 else { throw reader.error("code bit width \(codeWidth) exceeds 32") }
             let packed = try reader.readBytes(BitPacking.packedByteCount(count: count, width: codeWidth), "dictionary codes")
-            var badCode: UInt64?
+            // A code past the dictionary reads entry 0 and is reported after the loop.
+            var largest: UInt64 = 0
             dictionary.withUnsafeBufferPointer { entries in
-                BitPacking.unpack(packed, count: count, width: codeWidth) { index, code in
-                    if code < UInt64(entries.count) {
-                        output[index] = entries[Int(code)]
-                    } else {
-                        badCode = code
+                let entryCount = UInt64(entries.count)
+                BitPacking.unpackBlocks(packed, count: count, width: codeWidth) { first, codes in
+                    var blockLargest: UInt64 = 0
+                    for offset in 0..<codes.count {
+                        let code = codes[offset]
+                        blockLargest = max(blockLargest, code)
+                        output[first &+ offset] = entries[code < entryCount ? Int(code) : 0]
                     }
+                    largest = max(largest, blockLargest)
                 }
             }
-            if let badCode { throw reader.error("dictionary code \(badCode) is not below the dictionary size \(entryCount)") }
+            if count > 0, largest >= UInt64(entryCount) {
+                throw reader.error("dictionary code \(largest) is not below the dictionary size \(entryCount)")
+            }
         case .bitPacked:
             let reference = try reader.read(Int64.self, "frame reference")
             let bitWidth = Int(try reader.readByte("bit width"))
@@ -99,10 +105,14 @@ enum FixedDecoder {
                 }
             } else {
                 var outOfRange = false
-                BitPacking.unpack(packed, count: count, width: bitWidth) { index, offset in
-                    let (value, overflow) = reference.addingReportingOverflow(Int64(bitPattern: offset))
-                    if overflow || !range.contains(value) { outOfRange = true }
-                    output[index] = T(truncatingIfNeeded: value)
+                BitPacking.unpackBlocks(packed, count: count, width: bitWidth) { first, offsets in
+                    var blockOutOfRange = false
+                    for position in 0..<offsets.count {
+                        let (value, overflow) = reference.addingReportingOverflow(Int64(bitPattern: offsets[position]))
+                        blockOutOfRange = blockOutOfRange || overflow || !range.contains(value)
+                        output[first &+ position] = T(truncatingIfNeeded: value)
+                    }
+                    outOfRange = outOfRange || blockOutOfRange
                 }
                 if outOfRange { throw reader.error("frame \(reference) + \(bitWidth) bits holds a value outside \(physical)") }
             }
@@ -119,10 +129,16 @@ enum FixedDecoder {
             output[0] = T(truncatingIfNeeded: first)
             var current = first
             var outOfRange = false
-            BitPacking.unpack(packed, count: count - 1, width: bitWidth) { index, offset in
-                current = current &+ (Int64(bitPattern: offset) &+ reference)
-                if !range.contains(current) { outOfRange = true }
-                output[index + 1] = T(truncatingIfNeeded: current)
+            BitPacking.unpackBlocks(packed, count: count - 1, width: bitWidth) { first, offsets in
+                var running = current
+                var blockOutOfRange = false
+                for position in 0..<offsets.count {
+                    running = running &+ (Int64(bitPattern: offsets[position]) &+ reference)
+                    blockOutOfRange = blockOutOfRange || !range.contains(running)
+                    output[first &+ position &+ 1] = T(truncatingIfNeeded: running)
+                }
+                current = running
+                outOfRange = outOfRange || blockOutOfRange
             }
             if outOfRange { throw reader.error("delta-decoded value does not fit \(physical)") }
         }

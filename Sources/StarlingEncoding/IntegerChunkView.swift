@@ -172,61 +172,6 @@ public struct IntegerChunkView: @unchecked Sendable {
         }
     }
 
-    /// The values at `rows` (every row when nil), in that order, widened to `Int64`.
-    public func gather(_ rows: [Int32]?) throws(EncodedDataError) -> [Int64] {
-        try checkRows(rows)
-        if case .runs = layout, rows == nil {
-            var result: [Int64] = []
-            result.reserveCapacity(count)
-            var start = 0
-            for (run, end) in runEnds.enumerated() {
-                result.append(contentsOf: repeatElement(entries[run], count: Int(end) - start))
-                start = Int(end)
-            }
-            return result
-        }
-        if case .packed(let reference) = layout {
-            guard let rows else { return unpackedAll(reference: reference) }
-            guard rows.count &* 2 >= count else { return try gatherEach(rows) }
-            // Most rows: unpacking them all with the grouped loops, then keeping the selected
-            // ones, beats unpacking each selected row at its own offset.
-            let all = unpackedAll(reference: reference)
-            return all.withUnsafeBufferPointer { all in
-                rows.withUnsafeBufferPointer { rows in
-                    [Int64](unsafeUninitializedCapacity: rows.count) { output, initialized in
-                        // Rows lie in 0 ..< count (`checkRows`).
-                        for position in 0..<rows.count { output[position] = all[Int(rows[position])] }
-                        initialized = rows.count
-                    }
-                }
-            }
-        }
-        return try gatherEach(rows)
-    }
-
-    /// Every value of a bit-packed chunk, in order, by the grouped unpacking loops (`bytes`
-    /// holds all `count` values: checked when the view was made).
-    private func unpackedAll(reference: Int64) -> [Int64] {
-        [Int64](unsafeUninitializedCapacity: count) { output, initialized in
-            BitPacking.unpack(bytes, count: count, width: width) { row, value in
-                output[row] = reference &+ Int64(bitPattern: value)
-            }
-            initialized = count
-        }
-    }
-
-    /// The values of `rows` (every row when nil), each read at its own offset.
-    private func gatherEach(_ rows: [Int32]?) throws(EncodedDataError) -> [Int64] {
-        let total = rows?.count ?? count
-        var bad: UInt64?
-        let result = [Int64](unsafeUninitializedCapacity: total) { output, initialized in
-            forEachValue(rows, bad: &bad) { position, _, value in output[position] = value }
-            initialized = total
-        }
-        if let bad { throw EncodedDataError(offset: 0, reason: "dictionary code \(bad) is not below the dictionary size \(entries.count)") }
-        return result
-    }
-
     /// Throws unless every row of `rows` lies in `0 ..< count`: checked once per call (one pass
     /// taking the largest row as unsigned, which the compiler vectorises), so that the loops that
     /// follow read rows without a bounds check. Rows come from the scan's own selections, so a

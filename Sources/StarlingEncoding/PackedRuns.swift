@@ -80,10 +80,14 @@ struct PackedRuns {
                     values[run] = reference &+ Int64(bitPattern: IntegerChunkView.unpack(base, byteCount, run, valueWidth, mask))
                 }
             } else {
-                BitPacking.unpack(packedValues, count: runCount, width: valueWidth) { run, offset in
-                    let value = reference &+ Int64(bitPattern: offset)
-                    if !frameFits, !range.contains(value) { outOfRange = true }
-                    values[run] = value
+                BitPacking.unpackBlocks(packedValues, count: runCount, width: valueWidth) { first, offsets in
+                    var blockOutOfRange = false
+                    for position in 0..<offsets.count {
+                        let value = reference &+ Int64(bitPattern: offsets[position])
+                        blockOutOfRange = blockOutOfRange || (!frameFits && !range.contains(value))
+                        values[first &+ position] = value
+                    }
+                    outOfRange = outOfRange || blockOutOfRange
                 }
             }
             initialized = runCount

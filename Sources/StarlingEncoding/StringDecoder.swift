@@ -22,13 +22,20 @@ enum StringDecoder {
             let packed = try reader.readBytes(BitPacking.packedByteCount(count: count, width: codeWidth), "dictionary codes")
             let codes = ByteStorage(capacity: count, of: UInt32.self)
             let output = codes.typed(UInt32.self, count: count)
-            var largest: UInt64 = 0
-            BitPacking.unpack(packed, count: count, width: codeWidth) { index, code in
-                largest = max(largest, code)
-                output[index] = UInt32(truncatingIfNeeded: code)
+            // Codes are at most 32 bits wide; so is the dictionary's size.
+            guard let limit = UInt32(exactly: entryCount) else { throw reader.error("dictionary of \(entryCount) entries") }
+            var bad: UInt32 = 0
+            BitPacking.unpackBlocks(packed, count: count, width: codeWidth) { first, codes in
+                var blockBad: UInt32 = 0
+                for offset in 0..<codes.count {
+                    let code = UInt32(truncatingIfNeeded: codes[offset])
+                    blockBad |= code >= limit ? 1 : 0
+                    output[first &+ offset] = code
+                }
+                bad |= blockBad
             }
-            if count > 0, largest >= UInt64(entryCount) {
-                throw reader.error("dictionary code \(largest) is not below the dictionary size \(entryCount)")
+            if bad != 0, let code = output.first(where: { $0 >= limit }) {
+                throw reader.error("dictionary code \(code) is not below the dictionary size \(entryCount)")
             }
             return .dictionary(codes: codes, dictionary: dictionary)
         case .runLength:

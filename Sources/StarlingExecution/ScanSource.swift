@@ -229,8 +229,12 @@ final class ScanSource: @unchecked Sendable {
                 selection = selection.map { rows in passing.map { rows[Int($0)] } } ?? passing
             }
         }
+        // The selection checked once for every column it gathers.
+        let ascending = selection.flatMap { AscendingRows($0, limit: group.rowCount) }
         for scanIndex in columns.indices where vectors[scanIndex] == nil {
-            vectors[scanIndex] = try readColumn(scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters, selection: selection, view: views[scanIndex])
+            vectors[scanIndex] = try readColumn(
+                scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup, counters: &counters, selection: selection,
+                ascending: ascending, view: views[scanIndex])
         }
         var output: [Vector] = []
         for (scanIndex, vector) in vectors.enumerated() {
@@ -311,7 +315,10 @@ final class ScanSource: @unchecked Sendable {
 
     /// Decodes one column of a row group (gathering `selection` when given) in the scan's form,
     /// from `view` when the caller already holds one.
-    private func readColumn(_ scanIndex: Int, segmentIndex: Int, rowGroup: Int, counters: inout OperatorCounters, selection: [Int32]? = nil, view: IntegerChunkView? = nil) throws(QueryError) -> Vector {
+    private func readColumn(
+        _ scanIndex: Int, segmentIndex: Int, rowGroup: Int, counters: inout OperatorCounters, selection: [Int32]? = nil,
+        ascending: AscendingRows? = nil, view: IntegerChunkView? = nil
+    ) throws(QueryError) -> Vector {
         let column = specification.columns[scanIndex]
         let reader = readers[segmentIndex]
         let rowCount = reader.footer.rowGroups[rowGroup].rowCount
@@ -324,7 +331,8 @@ final class ScanSource: @unchecked Sendable {
             if let view {
                 // Only the selected rows are decoded, straight to 64 bits.
                 do {
-                    let values = try view.gather(selection)
+                    let values: [Int64]
+                    if let ascending { values = try view.gather(ascending) } else { values = try view.gather(selection) }
                     stored = Vector(type: column.column.storedType, count: values.count, data: .integers(values), nulls: nil, bounds: view.valueBounds)
                 } catch {
                     throw chunkError(error, scanIndex: scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup)

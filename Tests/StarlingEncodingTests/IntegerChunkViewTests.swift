@@ -38,6 +38,58 @@ struct IntegerChunkViewTests {
         #expect(try view.gather([4000, 10, 2500]) == [Self.values[4000], Self.values[10], Self.values[2500]])
     }
 
+    @Test("a dense ascending selection, taken from blocks as they are unpacked, gives the decoded values; bounds hold them",
+          arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength, .packedRunLength])
+    func gathersDenseSelections(encoding: Encoding) throws {
+        let view = try #require(try Self.view(Self.values, type: .integer, encoding: encoding))
+        // Every row but each fifth (blocks of 1,024 rows, the chunk's last block short).
+        let rows = (0..<5000).filter { $0 % 5 != 2 }.map { Int32($0) }
+        let ascending = try #require(AscendingRows(rows, limit: 5000))
+        #expect(try view.gather(ascending) == rows.map { Self.values[Int($0)] })
+        #expect(try view.gather(rows) == rows.map { Self.values[Int($0)] })
+        if let bounds = view.valueBounds {
+            #expect(Self.values.allSatisfy { bounds.contains($0) })
+        } else {
+            #expect(encoding == .plain)
+        }
+        // A selection checked against another chunk's row count is refused.
+        let other = try #require(AscendingRows(rows, limit: 6000))
+        #expect(throws: EncodedDataError.self) { try view.gather(other) }
+    }
+
+    @Test("a dictionary code past the dictionary is an error for the view, the integer decoder and the string decoder")
+    func codesPastTheDictionary() throws {
+        // Three entries take 2-bit codes; setting every code bit makes every code 3.
+        func corrupted(_ vector: ColumnVector) -> [UInt8] {
+            var bytes = ColumnEncoder.encode(vector, forcing: .dictionary).bytes
+            let packed = BitPacking.packedByteCount(count: vector.count, width: 2)
+            for index in (bytes.count - packed)..<bytes.count { bytes[index] = 0xFF }
+            return bytes
+        }
+        let integers = corrupted(ColumnVector(type: .integer, values: (0..<3000).map { .integer(Int64($0 % 3) * 10) }))
+        #expect(throws: EncodedDataError.self) { try ColumnDecoder.decode(integers, encoding: .dictionary, type: .integer, count: 3000) }
+        let storage = integers.withUnsafeBytes { ByteStorage(copying: $0) }
+        let view = try #require(
+            try IntegerChunkView.make(UnsafeRawBufferPointer(start: storage.baseAddress, count: integers.count), owner: storage,
+                                      encoding: .dictionary, physical: .int32, count: 3000))
+        let rows = (0..<3000).filter { $0 % 4 != 0 }.map { Int32($0) }
+        #expect(throws: EncodedDataError.self) { try view.gather(try #require(AscendingRows(rows, limit: 3000))) }
+        #expect(throws: EncodedDataError.self) { try view.gather([5, 1]) }
+        let strings = corrupted(ColumnVector(type: .varchar, values: (0..<3000).map { .string(["a", "b", "c"][$0 % 3]) }))
+        #expect(throws: EncodedDataError.self) { try ColumnDecoder.decode(strings, encoding: .dictionary, type: .varchar, count: 3000) }
+    }
+
+    @Test("ascending rows are checked once: out of order, repeated or out of range rows are not ascending")
+    func ascendingRows() {
+        #expect(AscendingRows([0, 1, 5, 9], limit: 10)?.rows == [0, 1, 5, 9])
+        #expect(AscendingRows([0, 1, 1, 9], limit: 10) == nil)
+        #expect(AscendingRows([0, 3, 2], limit: 10) == nil)
+        #expect(AscendingRows([0, 10], limit: 10) == nil)
+        #expect(AscendingRows([-1, 3], limit: 10) == nil)
+        #expect(AscendingRows([], limit: 10) == nil)
+        #expect(AscendingRows([7], limit: 10)?.rows == [7])
+    }
+
     @Test("select keeps the rows whose value is a qualifying code, in order",
           arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength, .packedRunLength])
     func selects(encoding: Encoding) throws {

@@ -1,0 +1,115 @@
+/// Decoding the selected rows of an integer chunk straight to `Int64`.
+
+extension IntegerChunkView {
+    /// The values at `rows` (every row when nil), in that order, widened to `Int64`.
+    public func gather(_ rows: [Int32]?) throws(EncodedDataError) -> [Int64] {
+        if let rows, let ascending = AscendingRows(rows, limit: count) { return try gather(ascending) }
+        try checkRows(rows)
+        if case .runs = layout, rows == nil {
+            var result: [Int64] = []
+            result.reserveCapacity(count)
+            var start = 0
+            for (run, end) in runEnds.enumerated() {
+                result.append(contentsOf: repeatElement(entries[run], count: Int(end) - start))
+                start = Int(end)
+            }
+            return result
+        }
+        if case .packed(let reference) = layout, rows == nil { return unpackedAll(reference: reference) }
+        return try gatherEach(rows)
+    }
+
+    /// The values at `selection`'s rows, in order, widened to `Int64`. When the rows are most
+    /// of the chunk, a bit-packed or dictionary chunk is unpacked a block at a time with the
+    /// grouped loops and the selected rows taken from each block while it is in cache; fewer
+    /// rows are each unpacked at their own offset.
+    public func gather(_ selection: AscendingRows) throws(EncodedDataError) -> [Int64] {
+        guard selection.limit == count else {
+            throw EncodedDataError(
+                offset: 0, reason: "rows of a chunk of \(selection.limit) rows asked of one of \(count)")
+        }
+        let rows = selection.rows
+        if rows.count &* 2 >= count {
+            switch layout {
+            case .packed(let reference):
+                return gatherInBlocks(rows) { reference &+ Int64(bitPattern: $0) }.values
+            case .dictionary:
+                let (values, largest) = entries.withUnsafeBufferPointer { entries in
+                    // A code past the dictionary reads entry 0 here, and is reported below.
+                    let entryCount = UInt64(entries.count)
+                    return gatherInBlocks(rows) { code in entries[code < entryCount ? Int(code) : 0] }
+                }
+                guard largest < UInt64(entries.count) else {
+                    throw EncodedDataError(
+                        offset: 0,
+                        reason: "dictionary code \(largest) is not below the dictionary size \(entries.count)")
+                }
+                return values
+            case .runs, .plain:
+                break
+            }
+        }
+        return try gatherEach(rows)
+    }
+
+    /// `transform` of the packed value of each of `rows` (ascending, below `count`), taken
+    /// from blocks of values unpacked in order; also the largest packed value taken. `bytes`
+    /// holds all `count` values (checked when the view was made).
+    @inline(__always)
+    private func gatherInBlocks(_ rows: [Int32], _ transform: (UInt64) -> Int64) -> (values: [Int64], largest: UInt64) {
+        var largest: UInt64 = 0
+        let values = rows.withUnsafeBufferPointer { rows in
+            [Int64](unsafeUninitializedCapacity: rows.count) { output, initialized in
+                let total = rows.count
+                var position = 0
+                BitPacking.unpackBlocks(bytes, count: count, width: width) { first, block in
+                    // The rows in this block follow one another in `rows`, each at or after
+                    // `first` (the rows before were below it).
+                    let end = first &+ block.count
+                    var next = position
+                    var blockLargest: UInt64 = 0
+                    while next < total, Int(rows[next]) < end {
+                        let packed = block[Int(rows[next]) &- first]
+                        blockLargest = Swift.max(blockLargest, packed)
+                        output[next] = transform(packed)
+                        next &+= 1
+                    }
+                    position = next
+                    largest = Swift.max(largest, blockLargest)
+                }
+                // Every row is below `count`, so every row was in a block; zeros all the same,
+                // should a block come short.
+                for next in position..<total { output[next] = 0 }
+                initialized = total
+            }
+        }
+        return (values, largest)
+    }
+
+    /// Every value of a bit-packed chunk, in order, by the grouped unpacking loops (`bytes`
+    /// holds all `count` values: checked when the view was made).
+    func unpackedAll(reference: Int64) -> [Int64] {
+        [Int64](unsafeUninitializedCapacity: count) { output, initialized in
+            BitPacking.unpack(bytes, count: count, width: width) { row, value in
+                output[row] = reference &+ Int64(bitPattern: value)
+            }
+            initialized = count
+        }
+    }
+
+    /// The values of `rows` (every row when nil; each below `count`), each read at its own
+    /// offset.
+    func gatherEach(_ rows: [Int32]?) throws(EncodedDataError) -> [Int64] {
+        let total = rows?.count ?? count
+        var bad: UInt64?
+        let result = [Int64](unsafeUninitializedCapacity: total) { output, initialized in
+            forEachValue(rows, bad: &bad) { position, _, value in output[position] = value }
+            initialized = total
+        }
+        if let bad {
+            throw EncodedDataError(
+                offset: 0, reason: "dictionary code \(bad) is not below the dictionary size \(entries.count)")
+        }
+        return result
+    }
+}
