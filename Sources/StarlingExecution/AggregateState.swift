@@ -182,13 +182,7 @@ final class AggregateState {
         // Few groups for the rows: each group's row count once, for every accumulator to add.
         var histogram: [Int64]?
         if groupCount * 4 <= count, accumulators.count > 1 {
-            var counts = [Int64](repeating: 0, count: groupCount)
-            counts.withUnsafeMutableBufferPointer { counts in
-                groupNumbers.withUnsafeBufferPointer { groups in
-                    for row in 0..<count { counts[Int(groups[row])] += 1 }
-                }
-            }
-            histogram = counts
+            histogram = Self.histogram(groupNumbers, groupCount: groupCount)
         }
         for (index, accumulator) in accumulators.enumerated() where sumSources[index] == nil {
             let specification = aggregates[index]
@@ -202,6 +196,27 @@ final class AggregateState {
             }
             try accumulator.update(groups: groupNumbers, argument: argument, included: included, histogram: histogram)
         }
+    }
+
+    /// How many of `groups` (each below `groupCount`) are in each group. Consecutive rows count
+    /// in different lanes, so that rows of one group do not each wait for the count before.
+    static func histogram(_ groups: [Int32], groupCount: Int) -> [Int64] {
+        let lanes = Accumulator.lanes, count = groups.count
+        var partial = [Int64](repeating: 0, count: groupCount * lanes)
+        partial.withUnsafeMutableBufferPointer { partial in
+            groups.withUnsafeBufferPointer { groups in
+                var row = 0
+                while row &+ lanes <= count {
+                    for lane in 0..<lanes { partial[lane &* groupCount &+ Int(groups[row &+ lane])] &+= 1 }
+                    row &+= lanes
+                }
+                while row < count {
+                    partial[Int(groups[row])] &+= 1
+                    row &+= 1
+                }
+            }
+        }
+        return (0..<groupCount).map { group in (0..<lanes).reduce(0) { $0 + partial[$1 * groupCount + group] } }
     }
 
     /// The largest combined key domain the direct-mapped path uses.
@@ -271,21 +286,45 @@ final class AggregateState {
     /// The group number of every row, creating groups as needed.
     private func assign(_ keyVectors: [Vector], count: Int) -> [Int32] {
         // Small key domains: hash each distinct key of the chunk once, then look rows up by code.
-        if let (codes, domain) = denseCodes(keyVectors, count: count) {
-            var cache = [Int32](repeating: -1, count: domain)
-            var numbers = [Int32](repeating: 0, count: count)
-            var firstRows: [Int] = []
-            for row in 0..<count where cache[Int(codes[row])] < 0 {
-                cache[Int(codes[row])] = Int32(firstRows.count)
-                firstRows.append(row)
-            }
-            // Group numbers of each distinct key, through the hash table.
-            let representatives = keyVectors.map { $0.gather(firstRows.map { Int32($0) }) }
-            let distinctNumbers = assignHashed(representatives, count: firstRows.count)
-            for row in 0..<count { numbers[row] = distinctNumbers[Int(cache[Int(codes[row])])] }
+        if let (codes, domain) = denseCodes(keyVectors, count: count), let numbers = assignDense(keyVectors, codes, domain: domain) {
             return numbers
         }
         return assignHashed(keyVectors, count: count)
+    }
+
+    /// The group number of every row from its dense code (below `domain`): the first row of each
+    /// code finds its group through the hash index, and every row then takes its code's group.
+    /// Nil should a code lie outside the domain (the hashed path then numbers the rows).
+    private func assignDense(_ keyVectors: [Vector], _ codes: [Int32], domain: Int) -> [Int32]? {
+        let count = codes.count
+        let inDomain = codes.withUnsafeBufferPointer { codes in
+            var outside: UInt32 = 0
+            for row in 0..<count { outside |= UInt32(bitPattern: codes[row]) >= UInt32(domain) ? 1 : 0 }
+            return outside == 0
+        }
+        guard inDomain, domain <= Int(Int32.max) else { return nil }
+        // `groupOf[code]`: first the code's position among the distinct codes, then its group.
+        var groupOf = [Int32](repeating: -1, count: domain)
+        var firstRows: [Int32] = []
+        codes.withUnsafeBufferPointer { codes in
+            groupOf.withUnsafeMutableBufferPointer { groupOf in
+                for row in 0..<count where groupOf[Int(codes[row])] < 0 {
+                    groupOf[Int(codes[row])] = Int32(firstRows.count)
+                    firstRows.append(Int32(row))
+                }
+            }
+        }
+        // Group numbers of each distinct key, through the hash table.
+        let distinctNumbers = assignHashed(keyVectors.map { $0.gather(firstRows) }, count: firstRows.count)
+        for code in 0..<domain where groupOf[code] >= 0 { groupOf[code] = distinctNumbers[Int(groupOf[code])] }
+        return codes.withUnsafeBufferPointer { codes in
+            groupOf.withUnsafeBufferPointer { groupOf in
+                [Int32](unsafeUninitializedCapacity: count) { numbers, initialized in
+                    for row in 0..<count { numbers[row] = groupOf[Int(codes[row])] }
+                    initialized = count
+                }
+            }
+        }
     }
 
     /// The group number of every row through the hash index.
