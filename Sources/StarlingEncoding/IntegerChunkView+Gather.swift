@@ -5,16 +5,7 @@ extension IntegerChunkView {
     public func gather(_ rows: [Int32]?) throws(EncodedDataError) -> [Int64] {
         if let rows, let ascending = AscendingRows(rows, limit: count) { return try gather(ascending) }
         try checkRows(rows)
-        if case .runs = layout, rows == nil {
-            var result: [Int64] = []
-            result.reserveCapacity(count)
-            var start = 0
-            for (run, end) in runEnds.enumerated() {
-                result.append(contentsOf: repeatElement(entries[run], count: Int(end) - start))
-                start = Int(end)
-            }
-            return result
-        }
+        if case .runs = layout, rows == nil { return expandedRuns() }
         if case .packed(let reference) = layout, rows == nil { return unpackedAll(reference: reference) }
         return try gatherEach(rows)
     }
@@ -84,6 +75,31 @@ extension IntegerChunkView {
             }
         }
         return (values, largest)
+    }
+
+    /// Every value of a run-length chunk, in order: each run's value written over its rows
+    /// (the run ends ascend strictly to `count`: checked when the view was made).
+    func expandedRuns() -> [Int64] {
+        runEnds.withUnsafeBufferPointer { ends in
+            entries.withUnsafeBufferPointer { values in
+                [Int64](unsafeUninitializedCapacity: count) { output, initialized in
+                    var start = 0
+                    for run in 0..<Swift.min(ends.count, values.count) {
+                        let end = Swift.min(Int(ends[run]), count), value = values[run]
+                        while start < end {
+                            output[start] = value
+                            start &+= 1
+                        }
+                    }
+                    // The last run ends at `count`; zeros all the same, should it not.
+                    while start < count {
+                        output[start] = 0
+                        start &+= 1
+                    }
+                    initialized = count
+                }
+            }
+        }
     }
 
     /// Every value of a bit-packed chunk, in order, by the grouped unpacking loops (`bytes`
