@@ -111,19 +111,19 @@ final class AggregateState {
     /// How group keys are numbered: one integer-class key by value (``IntegerHashIndex``; NULL
     /// is one more group), others as encoded word tuples in a ``KeyTable``. The keys are kept
     /// there, by group number, and turned back into columns at the end.
-    private enum Groups {
+    enum Groups {
         case none
         case integer(IntegerHashIndex)
         case general(KeyTable, SharedStringInterner)
     }
-    private let keys: Groups
+    let keys: Groups
     /// This worker's numbers for the large dictionaries its string keys come coded in, by column.
     private var wholeDictionaries: [DictionaryNumbering]
     let accumulators: [Accumulator]
     /// For each aggregate, the accumulator whose sums it takes at the end instead of adding its
     /// own: a `sum(x)` beside an `avg(x)` over the same rows (TPC-H Q1 has two) sums once.
     /// Nil for the others.
-    private let sumSources: [Int?]
+    let sumSources: [Int?]
     private(set) var groupCount: Int
 
     /// `strings`: the numbering to share with the other workers' states (a state of its own
@@ -375,69 +375,13 @@ final class AggregateState {
         return numbers
     }
 
-    private func updateGroupCount() {
+    func updateGroupCount() {
         switch keys {
         case .none: groupCount = 1
         case .integer(let index): groupCount = index.count
         case .general(let table, _): groupCount = table.count
         }
         for accumulator in accumulators { accumulator.resize(groupCount) }
-    }
-
-    /// Folds another worker's groups into this one: each of its keys is looked up (or added)
-    /// here, strings by text (each worker numbers its own).
-    func merge(_ other: AggregateState, control: QueryControl? = nil) throws(QueryError) {
-        var mapping: [Int32] = []
-        switch (keys, other.keys) {
-        case (.none, _):
-            mapping = [0]
-        case (.integer(let index), .integer(let otherIndex)):
-            let otherKeys = otherIndex.keys
-            var nulls: [Bool]?
-            if otherIndex.nullNumber >= 0 {
-                var flags = [Bool](repeating: false, count: otherKeys.count)
-                flags[Int(otherIndex.nullNumber)] = true
-                nulls = flags
-            }
-            mapping = [Int32](repeating: -1, count: otherKeys.count)
-            otherKeys.withUnsafeBufferPointer { keys in
-                mapping.withUnsafeMutableBufferPointer { mapping in index.findOrInsert(keys, nulls: nulls, into: mapping) }
-            }
-            if otherIndex.nullNumber >= 0 { mapping[Int(otherIndex.nullNumber)] = index.findOrInsertNull() }
-        case (.general(let table, let strings), .general(let otherTable, let otherStrings)):
-            // The other's keys, their strings renumbered here (unless both number strings
-            // alike), inserted as one batch.
-            let width = table.width
-            let stringColumns = strings === otherStrings ? [] : keyTypes.indices.filter { keyTypes[$0].physicalType == .string }
-            var words = otherTable.keys
-            let columnCount = keyTypes.count
-            for number in 0..<otherTable.count {
-                // Many groups of long strings take a while: a cancel lands within 65,536 groups.
-                if number & 0xFFFF == 0xFFFF { try control?.check() }
-                for column in stringColumns {
-                    let isNull = words.withUnsafeBufferPointer { words in
-                        KeyEncoder.isNull(
-                            UnsafeBufferPointer(rebasing: words[(number * width)..<((number + 1) * width)]), column: column,
-                            columnCount: columnCount)
-                    }
-                    if !isNull {
-                        words[number * width + column] = strings.interner(column).intern(
-                            Int(words[number * width + column]), of: otherStrings.interner(column))
-                    }
-                }
-            }
-            try control?.check()
-            mapping = [Int32](repeating: 0, count: otherTable.count)
-            words.withUnsafeBufferPointer { words in
-                mapping.withUnsafeMutableBufferPointer { mapping in table.findOrInsert(words, rows: otherTable.count, into: mapping) }
-            }
-        default:
-            throw .invalid("aggregate states of different shapes cannot be merged")
-        }
-        updateGroupCount()
-        for (index, accumulator) in accumulators.enumerated() where sumSources[index] == nil {
-            try accumulator.merge(other.accumulators[index], mapping: mapping)
-        }
     }
 
     /// The result rows: group keys, then aggregates.

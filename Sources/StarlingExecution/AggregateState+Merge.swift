@@ -1,0 +1,70 @@
+/// Folding one worker's partial aggregate into another's.
+
+extension AggregateState {
+    /// Folds another worker's groups into this one: each of its keys is looked up (or added)
+    /// here, strings by text unless both states number strings alike.
+    func merge(_ other: AggregateState, control: QueryControl? = nil) throws(QueryError) {
+        // `targets[g]`: the group here of the other's group `g`.
+        let sources = (0..<other.groupCount).map { Int32($0) }
+        var targets = [Int32](repeating: 0, count: sources.count)
+        switch (keys, other.keys) {
+        case (.none, _):
+            targets = sources.map { _ in 0 }
+        case (.integer(let index), .integer(let otherIndex)):
+            let otherKeys = otherIndex.keys
+            let nullPosition = otherIndex.nullNumber >= 0 ? Int(otherIndex.nullNumber) : nil
+            let nulls = nullPosition.map { position in sources.indices.map { $0 == position } }
+            otherKeys.withUnsafeBufferPointer { keys in
+                targets.withUnsafeMutableBufferPointer { targets in
+                    index.findOrInsert(keys, nulls: nulls, into: targets)
+                }
+            }
+            if let nullPosition { targets[nullPosition] = index.findOrInsertNull() }
+        case (.general(let table, let strings), .general(let otherTable, let otherStrings)):
+            let width = table.width
+            var words = otherTable.keys
+            if strings !== otherStrings {
+                try renumberStrings(&words, width: width, from: otherStrings, control: control)
+            }
+            try control?.check()
+            words.withUnsafeBufferPointer { words in
+                targets.withUnsafeMutableBufferPointer { targets in
+                    table.findOrInsert(words, rows: sources.count, into: targets)
+                }
+            }
+        default:
+            throw .invalid("aggregate states of different shapes cannot be merged")
+        }
+        updateGroupCount()
+        for (index, accumulator) in accumulators.enumerated() where sumSources[index] == nil {
+            try accumulator.merge(other.accumulators[index], sources: sources, targets: targets)
+        }
+    }
+
+    /// The string words of `words` (key tuples of `width` words, numbered by `otherStrings`)
+    /// renumbered by this state's interner.
+    private func renumberStrings(
+        _ words: inout [Int64], width: Int, from otherStrings: SharedStringInterner, control: QueryControl?
+    )
+        throws(QueryError)
+    {
+        guard case .general(_, let strings) = keys else { return }
+        let stringColumns = keyTypes.indices.filter { keyTypes[$0].physicalType == .string }
+        let columnCount = keyTypes.count
+        for number in 0..<(words.count / max(width, 1)) {
+            // Many groups of long strings take a while: a cancel lands within 65,536 groups.
+            if number & 0xFFFF == 0xFFFF { try control?.check() }
+            for column in stringColumns {
+                let isNull = words.withUnsafeBufferPointer { words in
+                    KeyEncoder.isNull(
+                        UnsafeBufferPointer(rebasing: words[(number * width)..<((number + 1) * width)]), column: column,
+                        columnCount: columnCount)
+                }
+                if !isNull {
+                    words[number * width + column] = strings.interner(column).intern(
+                        Int(words[number * width + column]), of: otherStrings.interner(column))
+                }
+            }
+        }
+    }
+}
