@@ -143,8 +143,7 @@ public enum ExpressionEvaluator {
             let set = Set(values.compactMap { if case .boolean(let b) = $0 { return b }; return nil })
             flags = booleans.map { set.contains($0) }
         case .strings, .dictionary:
-            let set = Set(values.compactMap { if case .string(let s) = $0 { return Array(s.utf8) }; return nil })
-            flags = mapStrings(value) { set.contains(Array($0)) }
+            flags = stringsIn(value, values.compactMap { if case .string(let s) = $0 { return s }; return nil })
         }
         // x IN (…, NULL) is NULL when x matches nothing; NOT IN likewise.
         var nulls = value.nulls
@@ -155,6 +154,28 @@ public enum ExpressionEvaluator {
         }
         if negated { flags = flags.map { !$0 } }
         return Vector(type: .boolean, count: count, data: .booleans(flags), nulls: nulls)
+    }
+
+    /// Lists up to this long are searched entry by entry; longer ones through a hash table.
+    static let linearListLimit = 16
+
+    /// Whether each row of the string vector `value` is one of `constants`, without a copy of
+    /// any row: a short list's entries are compared by length and bytes in place, a long one's
+    /// are looked up by the row's bytes.
+    static func stringsIn(_ value: Vector, _ constants: [String]) -> [Bool] {
+        guard constants.count <= linearListLimit else {
+            let interner = StringInterner()
+            for constant in constants { _ = interner.intern(constant) }
+            return mapStrings(value) { interner.lookup(bytes: $0) != nil }
+        }
+        let storage = StringStorage(constants)
+        return mapStrings(value) { text in
+            for entry in 0..<storage.count {
+                let candidate = storage.bytes(at: entry)
+                if candidate.count == text.count, compareBytes(candidate, text) == 0 { return true }
+            }
+            return false
+        }
     }
 
     static func caseWhen(_ branches: [BoundCaseBranch], _ otherwise: BoundExpression, type: LogicalType, _ chunk: Chunk) throws(QueryError) -> Vector {

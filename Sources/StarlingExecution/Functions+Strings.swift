@@ -55,13 +55,23 @@ extension Functions {
         for row in 0..<count {
             if nulls?[row] ?? false { builder.closeString(); continue }
             let text = vectors[0].stringBytes(at: row)
-            let characters = scalarCount(text)
             var from: Int64, end: Int64
             switch function {
             case .substring:
                 // 1-based; a negative start counts from the end (DuckDB); a start before the
                 // first character shortens the length (PostgreSQL and DuckDB).
                 var start = integers[0][row]
+                if start >= 0, integers.count > 1 {
+                    // Counted from the front: no need to count the characters, as offsets past
+                    // the last character are the end of the text.
+                    let length = integers[1][row]
+                    guard length >= 0 else { throw .invalid("negative substring length not allowed") }
+                    let (sum, overflow) = start.addingReportingOverflow(length)
+                    end = overflow ? Int64.max : sum
+                    from = max(start, 1)
+                    break
+                }
+                let characters = scalarCount(text)
                 if start < 0 { start = max(Int64(characters) + start + 1, Int64(Int32.min)) }
                 end = Int64(characters) + 1
                 if integers.count > 1 {
@@ -72,6 +82,7 @@ extension Functions {
                 }
                 from = max(start, 1)
             default:
+                let characters = scalarCount(text)
                 let requested = integers[0][row]
                 let take = requested >= 0 ? min(requested, Int64(characters)) : max(Int64(characters) + max(requested, Int64(Int32.min)), 0)
                 from = function == .left ? 1 : Int64(characters) - take + 1
