@@ -37,6 +37,9 @@ extension Functions {
 
     /// concat(): the pieces of each row back to back, NULLs as empty.
     static func concat(_ vectors: [Vector], count: Int) -> Vector {
+        if let storage = concatenatedStorage(vectors, count: count) {
+            return Vector(type: .varchar, count: count, data: .strings(storage), nulls: nil)
+        }
         var builder = StringStorageBuilder()
         builder.reserveCapacity(strings: count, bytes: count * 16 * vectors.count)
         for row in 0..<count {
@@ -44,6 +47,35 @@ extension Functions {
             builder.closeString()
         }
         return Vector(type: .varchar, count: count, data: .strings(builder.finish()), nulls: nil)
+    }
+
+    /// The rows' pieces (NULLs skipped) concatenated straight into storage sized in a first
+    /// pass over their lengths: no builder arrays growing piece by piece, no copy at the end.
+    /// Nil when the result would pass the 4 GiB a storage addresses (the builder then says so).
+    static func concatenatedStorage(_ vectors: [Vector], count: Int) -> StringStorage? {
+        let offsets = ByteStorage(capacity: count + 1, of: UInt32.self)
+        let ends = offsets.typed(UInt32.self, count: count + 1)
+        var total = 0
+        ends[0] = 0
+        for row in 0..<count {
+            for vector in vectors where !vector.isNull(row) { total &+= vector.stringBytes(at: row).count }
+            guard total <= Int(UInt32.max) else { return nil }
+            ends[row + 1] = UInt32(truncatingIfNeeded: total)
+        }
+        let bytes = ByteStorage(byteCount: total, zeroed: false)
+        let base = bytes.mutableBytes
+        for row in 0..<count {
+            var position = Int(ends[row])
+            for vector in vectors where !vector.isNull(row) {
+                let piece = vector.stringBytes(at: row)
+                // The first pass summed these same lengths: each piece fits where it goes.
+                if let source = piece.baseAddress, let target = base.baseAddress, !piece.isEmpty {
+                    (target + position).copyMemory(from: source, byteCount: piece.count)
+                }
+                position &+= piece.count
+            }
+        }
+        return StringStorage(offsets: offsets, bytes: bytes, count: count)
     }
 
     /// substring(s, start [, length]), left(s, n), right(s, n).
