@@ -110,7 +110,9 @@ public enum BitPacking {
         _ packed: UnsafeRawBufferPointer, count: Int, width: Int,
         _ body: (Int, UnsafeBufferPointer<UInt64>) -> Void
     ) {
-        precondition((0...64).contains(width) && packed.count >= packedByteCount(count: count, width: width), "packed buffer too short")
+        precondition(
+            (0...64).contains(width) && packed.count >= packedByteCount(count: count, width: width),
+            "packed buffer too short")
         let mask: UInt64 = width == 64 ? ~0 : (UInt64(1) << UInt64(width)) &- 1
         let byteCount = packed.count
         // Values before `fastEnd` are read with one unaligned 8-byte load each.
@@ -128,14 +130,18 @@ public enum BitPacking {
                     // Whole groups of eight by a loop made for the width (`first` is a multiple
                     // of the block size, so of eight), then the rest one value at a time.
                     if width <= widestGroupWidth && length >= 8 {
-                        done = unpackGroups(base, byteCount: byteCount, first: first, count: length, width: width, into: block)
+                        done = unpackGroups(
+                            base, byteCount: byteCount, first: first, count: length, width: width, into: block)
                     }
                     while done < length {
-                        let index = first &+ done
-                        block[done] = index < fastEnd
-                            ? (UInt64(littleEndian: base.loadUnaligned(fromByteOffset: (index &* width) &>> 3, as: UInt64.self))
-                                &>> UInt64((index &* width) & 7)) & mask
-                            : unpackSlowly(base, index: index, width: width) & mask
+                        let index = first &+ done, bit = index &* width
+                        if index < fastEnd {
+                            let word = UInt64(
+                                littleEndian: base.loadUnaligned(fromByteOffset: bit &>> 3, as: UInt64.self))
+                            block[done] = (word &>> UInt64(bit & 7)) & mask
+                        } else {
+                            block[done] = unpackSlowly(base, index: index, width: width) & mask
+                        }
                         done &+= 1
                     }
                 }

@@ -23,7 +23,9 @@ enum StringDecoder {
             let codes = ByteStorage(capacity: count, of: UInt32.self)
             let output = codes.typed(UInt32.self, count: count)
             // Codes are at most 32 bits wide; so is the dictionary's size.
-            guard let limit = UInt32(exactly: entryCount) else { throw reader.error("dictionary of \(entryCount) entries") }
+            guard let limit = UInt32(exactly: entryCount) else {
+                throw reader.error("dictionary of \(entryCount) entries")
+            }
             var bad: UInt32 = 0
             BitPacking.unpackBlocks(packed, count: count, width: codeWidth) { first, codes in
                 var blockBad: UInt32 = 0

@@ -350,7 +350,8 @@ final class Accumulator {
                 guard target >= 0 else { continue }
                 keys.append(Int64(target))
                 let value = pairs[pair * 2 + 1]
-                keys.append(argumentShape == .string ? distinctStrings.intern(Int(value), of: other.distinctStrings) : value)
+                let strings = other.distinctStrings
+                keys.append(argumentShape == .string ? distinctStrings.intern(Int(value), of: strings) : value)
             }
             try addPairs(keys)
             return
@@ -399,7 +400,9 @@ final class Accumulator {
         let summing = specification.function == .sum
         let sourceLimit = summing ? min(other.counts.count, other.integers.count) : other.counts.count
         let targetLimit = summing ? min(counts.count, integers.count) : counts.count
-        guard sources.allSatisfy({ $0 >= 0 && Int($0) < sourceLimit }), targets.allSatisfy({ $0 >= 0 && Int($0) < targetLimit }) else {
+        guard sources.allSatisfy({ $0 >= 0 && Int($0) < sourceLimit }),
+              targets.allSatisfy({ $0 >= 0 && Int($0) < targetLimit })
+        else {
             throw .invalid("aggregate groups out of range in a merge")
         }
         var overflow: UInt8 = 0

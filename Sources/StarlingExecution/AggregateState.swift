@@ -153,10 +153,12 @@ final class AggregateState {
     /// it can take, when it is a plain `sum`.
     static func sharedSums(_ aggregates: [AggregateSpecification]) -> [Int?] {
         aggregates.map { aggregate in
-            guard aggregate.function == .sum, !aggregate.distinct, aggregate.filter == nil, let argument = aggregate.argument,
-                  isIntegerClass(argument.type)
+            guard aggregate.function == .sum, !aggregate.distinct, aggregate.filter == nil,
+                  let argument = aggregate.argument, isIntegerClass(argument.type)
             else { return nil }
-            return aggregates.firstIndex { $0.function == .avg && !$0.distinct && $0.filter == nil && $0.argument == argument }
+            return aggregates.firstIndex { other in
+                other.function == .avg && !other.distinct && other.filter == nil && other.argument == argument
+            }
         }
     }
 
@@ -286,7 +288,8 @@ final class AggregateState {
     /// The group number of every row, creating groups as needed.
     private func assign(_ keyVectors: [Vector], count: Int) -> [Int32] {
         // Small key domains: hash each distinct key of the chunk once, then look rows up by code.
-        if let (codes, domain) = denseCodes(keyVectors, count: count), let numbers = assignDense(keyVectors, codes, domain: domain) {
+        if let (codes, domain) = denseCodes(keyVectors, count: count),
+           let numbers = assignDense(keyVectors, codes, domain: domain) {
             return numbers
         }
         return assignHashed(keyVectors, count: count)
@@ -388,7 +391,9 @@ final class AggregateState {
     func finish(types: [LogicalType], parallel: Bool = false) throws(QueryError) -> Chunk {
         var columns = keyColumns(types: Array(types.prefix(groups.count)), parallel: parallel)
         for (index, accumulator) in accumulators.enumerated() {
-            if let source = sumSources[index] { try accumulator.takeSums(of: accumulators[source], groupCount: groupCount) }
+            if let source = sumSources[index] {
+                try accumulator.takeSums(of: accumulators[source], groupCount: groupCount)
+            }
             columns.append(try accumulator.results(count: groupCount, type: types[groups.count + index]))
         }
         return Chunk(columns: columns, count: groupCount)

@@ -123,9 +123,10 @@ extension ExpressionEvaluator {
         }
         let vector = try evaluate(other, chunk)
         guard case .integers(let values) = vector.data, values.count >= vector.count else { return nil }
+        let constantBounds = constant...constant
         if let otherBounds = vector.bounds,
            let bounds = constantFirst
-               ? IntegerBounds.of(op, constant...constant, otherBounds) : IntegerBounds.of(op, otherBounds, constant...constant),
+               ? IntegerBounds.of(op, constantBounds, otherBounds) : IntegerBounds.of(op, otherBounds, constantBounds),
            range.encloses(bounds) {
             // No row can overflow or leave the type: the loop needs no flags.
             let results = values.withUnsafeBufferPointer { values in
@@ -136,7 +137,8 @@ extension ExpressionEvaluator {
                 default: return uncheckedLoop(count: vector.count) { values[$0] &* constant }
                 }
             }
-            return Vector(type: type, count: vector.count, data: .integers(results), nulls: vector.nulls, bounds: bounds)
+            return Vector(
+                type: type, count: vector.count, data: .integers(results), nulls: vector.nulls, bounds: bounds)
         }
         let results = values.withUnsafeBufferPointer { values -> [Int64]? in
             switch (op, constantFirst) {

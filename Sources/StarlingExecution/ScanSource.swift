@@ -332,8 +332,14 @@ final class ScanSource: @unchecked Sendable {
                 // Only the selected rows are decoded, straight to 64 bits.
                 do {
                     let values: [Int64]
-                    if let ascending { values = try view.gather(ascending) } else { values = try view.gather(selection) }
-                    stored = Vector(type: column.column.storedType, count: values.count, data: .integers(values), nulls: nil, bounds: view.valueBounds)
+                    if let ascending {
+                        values = try view.gather(ascending)
+                    } else {
+                        values = try view.gather(selection)
+                    }
+                    stored = Vector(
+                        type: column.column.storedType, count: values.count, data: .integers(values), nulls: nil,
+                        bounds: view.valueBounds)
                 } catch {
                     throw chunkError(error, scanIndex: scanIndex, segmentIndex: segmentIndex, rowGroup: rowGroup)
                 }

@@ -113,7 +113,8 @@ extension Vector {
         let newNulls: [Bool]? = nulls.map { mask in indices.map { mask[Int($0)] } }
         switch data {
         case .integers(let values):
-            return Vector(type: type, count: indices.count, data: .integers(Self.gather(values, indices)), nulls: newNulls, bounds: bounds)
+            let gathered = Self.gather(values, indices)
+            return Vector(type: type, count: indices.count, data: .integers(gathered), nulls: newNulls, bounds: bounds)
         case .doubles(let values): return Vector(type: type, count: indices.count, data: .doubles(Self.gather(values, indices)), nulls: newNulls)
         case .booleans(let values): return Vector(type: type, count: indices.count, data: .booleans(Self.gather(values, indices)), nulls: newNulls)
         case .dictionary(let codes, let dictionary):

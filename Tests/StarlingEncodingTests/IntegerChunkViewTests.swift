@@ -38,7 +38,7 @@ struct IntegerChunkViewTests {
         #expect(try view.gather([4000, 10, 2500]) == [Self.values[4000], Self.values[10], Self.values[2500]])
     }
 
-    @Test("a dense ascending selection, taken from blocks as they are unpacked, gives the decoded values; bounds hold them",
+    @Test("a dense ascending selection, picked from blocks as they are unpacked, gives the decoded values",
           arguments: [Encoding.plain, .bitPacked, .dictionary, .runLength, .packedRunLength])
     func gathersDenseSelections(encoding: Encoding) throws {
         let view = try #require(try Self.view(Self.values, type: .integer, encoding: encoding))
@@ -67,16 +67,22 @@ struct IntegerChunkViewTests {
             return bytes
         }
         let integers = corrupted(ColumnVector(type: .integer, values: (0..<3000).map { .integer(Int64($0 % 3) * 10) }))
-        #expect(throws: EncodedDataError.self) { try ColumnDecoder.decode(integers, encoding: .dictionary, type: .integer, count: 3000) }
+        #expect(throws: EncodedDataError.self) {
+            try ColumnDecoder.decode(integers, encoding: .dictionary, type: .integer, count: 3000)
+        }
         let storage = integers.withUnsafeBytes { ByteStorage(copying: $0) }
         let view = try #require(
-            try IntegerChunkView.make(UnsafeRawBufferPointer(start: storage.baseAddress, count: integers.count), owner: storage,
-                                      encoding: .dictionary, physical: .int32, count: 3000))
+            try IntegerChunkView.make(
+                UnsafeRawBufferPointer(start: storage.baseAddress, count: integers.count), owner: storage,
+                encoding: .dictionary, physical: .int32, count: 3000))
         let rows = (0..<3000).filter { $0 % 4 != 0 }.map { Int32($0) }
         #expect(throws: EncodedDataError.self) { try view.gather(try #require(AscendingRows(rows, limit: 3000))) }
         #expect(throws: EncodedDataError.self) { try view.gather([5, 1]) }
-        let strings = corrupted(ColumnVector(type: .varchar, values: (0..<3000).map { .string(["a", "b", "c"][$0 % 3]) }))
-        #expect(throws: EncodedDataError.self) { try ColumnDecoder.decode(strings, encoding: .dictionary, type: .varchar, count: 3000) }
+        let letters = ColumnVector(type: .varchar, values: (0..<3000).map { .string(["a", "b", "c"][$0 % 3]) })
+        let strings = corrupted(letters)
+        #expect(throws: EncodedDataError.self) {
+            try ColumnDecoder.decode(strings, encoding: .dictionary, type: .varchar, count: 3000)
+        }
     }
 
     @Test("ascending rows are checked once: out of order, repeated or out of range rows are not ascending")
