@@ -38,7 +38,8 @@ struct StarlingMain: ParsableCommand {
     static func main() {
         HeapSettings.apply()
         do {
-            var command = try parseAsRoot(nil)
+            let arguments = CommandLineArguments.forParsing(Array(CommandLine.arguments.dropFirst()))
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
             exit(withError: error)

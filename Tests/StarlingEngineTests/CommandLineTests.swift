@@ -87,6 +87,19 @@ struct CommandLineTests {
         #expect(table.hasSuffix("2 rows\n"))
     }
 
+    @Test("SQL given as an argument may open with a -- comment, with or without an explicit --")
+    func leadingComment() throws {
+        let warehouse = try Self.warehouse()
+        defer { try? FileManager.default.removeItem(atPath: warehouse) }
+        let commented = try Self.run(
+            ["sql", "-- the regions\nSELECT count(*) AS n FROM region", "--format", "csv"], warehouse: warehouse)
+        #expect(commented.status == 0, "\(commented.error)")
+        #expect(commented.output == "n\n2\n")
+        let terminated = try Self.run(
+            ["sql", "--format", "csv", "--", "-- the regions\nSELECT 1 AS one"], warehouse: warehouse)
+        #expect(terminated.output == "one\n1\n")
+    }
+
     @Test("exit statuses: 1 for a bad statement or a failed query, 64 for usage, 66 for a missing file")
     func exitStatuses() throws {
         let warehouse = try Self.warehouse()
