@@ -334,35 +334,27 @@ final class Accumulator {
         if overflow { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
     }
 
-    /// Folds `other`'s groups `sources` into this one's groups `targets` (position by position);
-    /// the other's groups not among `sources` are left out (merged into another partition).
-    func merge(_ other: Accumulator, sources: [Int32], targets: [Int32]) throws(QueryError) {
-        precondition(sources.count == targets.count, "one target per source group")
+    /// Folds `other`'s groups into this one's; `mapping[g]` is the group here of `other`'s group `g`.
+    func merge(_ other: Accumulator, mapping: [Int32]) throws(QueryError) {
         if let otherPairs = other.distinctPairs {
-            var mapping = [Int32](repeating: -1, count: other.counts.count)
-            for (source, target) in zip(sources, targets) { mapping[Int(source)] = target }
             // DISTINCT: the other's pairs, their groups mapped and their strings renumbered here.
-            let pairs = otherPairs.keys
-            var keys: [Int64] = []
-            keys.reserveCapacity(pairs.count)
-            for pair in 0..<(pairs.count / 2) {
-                let target = mapping[Int(pairs[pair * 2])]
-                guard target >= 0 else { continue }
-                keys.append(Int64(target))
-                let value = pairs[pair * 2 + 1]
-                let strings = other.distinctStrings
-                keys.append(argumentShape == .string ? distinctStrings.intern(Int(value), of: strings) : value)
+            var keys = otherPairs.keys
+            for pair in 0..<(keys.count / 2) {
+                keys[pair * 2] = Int64(mapping[Int(keys[pair * 2])])
+                if argumentShape == .string {
+                    keys[pair * 2 + 1] = distinctStrings.intern(Int(keys[pair * 2 + 1]), of: other.distinctStrings)
+                }
             }
             try addPairs(keys)
             return
         }
         let function = specification.function
         if function == .countStar || function == .count || (function == .sum && argumentShape == .integer) {
-            try mergeCountsAndSums(other, sources: sources, targets: targets)
+            try mergeCountsAndSums(other, mapping: mapping)
             return
         }
-        for position in 0..<sources.count {
-            let source = Int(sources[position]), target = Int(targets[position])
+        for (source, target) in mapping.enumerated() {
+            let target = Int(target)
             let otherCount = other.counts[source]
             guard otherCount > 0 else { continue }
             switch (specification.function, argumentShape) {
@@ -396,30 +388,26 @@ final class Accumulator {
 
     /// The merge of counts and of integer sums (the commonest, with many groups): one loop
     /// over raw buffers, the groups checked once and the overflow noted without a branch.
-    private func mergeCountsAndSums(_ other: Accumulator, sources: [Int32], targets: [Int32]) throws(QueryError) {
+    private func mergeCountsAndSums(_ other: Accumulator, mapping: [Int32]) throws(QueryError) {
         let summing = specification.function == .sum
         let sourceLimit = summing ? min(other.counts.count, other.integers.count) : other.counts.count
         let targetLimit = summing ? min(counts.count, integers.count) : counts.count
-        guard sources.allSatisfy({ $0 >= 0 && Int($0) < sourceLimit }),
-              targets.allSatisfy({ $0 >= 0 && Int($0) < targetLimit })
-        else {
+        guard mapping.count <= sourceLimit, mapping.allSatisfy({ $0 >= 0 && Int($0) < targetLimit }) else {
             throw .invalid("aggregate groups out of range in a merge")
         }
         var overflow: UInt8 = 0
-        sources.withUnsafeBufferPointer { sources in
-            targets.withUnsafeBufferPointer { targets in
-                other.counts.withUnsafeBufferPointer { otherCounts in
-                    other.integers.withUnsafeBufferPointer { otherSums in
-                        counts.withUnsafeMutableBufferPointer { counts in
-                            integers.withUnsafeMutableBufferPointer { sums in
-                                for position in 0..<sources.count {
-                                    let source = Int(sources[position]), target = Int(targets[position])
-                                    counts[target] &+= otherCounts[source]
-                                    guard summing else { continue }
-                                    let (sum, over) = sums[target].addingReportingOverflow(otherSums[source])
-                                    sums[target] = sum
-                                    overflow |= over ? 1 : 0
-                                }
+        mapping.withUnsafeBufferPointer { mapping in
+            other.counts.withUnsafeBufferPointer { otherCounts in
+                other.integers.withUnsafeBufferPointer { otherSums in
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        integers.withUnsafeMutableBufferPointer { sums in
+                            for source in 0..<mapping.count {
+                                let target = Int(mapping[source])
+                                counts[target] &+= otherCounts[source]
+                                guard summing else { continue }
+                                let (sum, over) = sums[target].addingReportingOverflow(otherSums[source])
+                                sums[target] = sum
+                                overflow |= over ? 1 : 0
                             }
                         }
                     }

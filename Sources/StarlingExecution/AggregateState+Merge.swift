@@ -4,22 +4,22 @@ extension AggregateState {
     /// Folds another worker's groups into this one: each of its keys is looked up (or added)
     /// here, strings by text unless both states number strings alike.
     func merge(_ other: AggregateState, control: QueryControl? = nil) throws(QueryError) {
-        // `targets[g]`: the group here of the other's group `g`.
-        let sources = (0..<other.groupCount).map { Int32($0) }
-        var targets = [Int32](repeating: 0, count: sources.count)
+        // `mapping[g]`: the group here of the other's group `g` (a global aggregate's one group
+        // maps to this one's).
+        var mapping = [Int32](repeating: 0, count: other.groupCount)
         switch (keys, other.keys) {
         case (.none, _):
-            targets = sources.map { _ in 0 }
+            break
         case (.integer(let index), .integer(let otherIndex)):
             let otherKeys = otherIndex.keys
             let nullPosition = otherIndex.nullNumber >= 0 ? Int(otherIndex.nullNumber) : nil
-            let nulls = nullPosition.map { position in sources.indices.map { $0 == position } }
+            let nulls = nullPosition.map { position in otherKeys.indices.map { $0 == position } }
             otherKeys.withUnsafeBufferPointer { keys in
-                targets.withUnsafeMutableBufferPointer { targets in
-                    index.findOrInsert(keys, nulls: nulls, into: targets)
+                mapping.withUnsafeMutableBufferPointer { mapping in
+                    index.findOrInsert(keys, nulls: nulls, into: mapping)
                 }
             }
-            if let nullPosition { targets[nullPosition] = index.findOrInsertNull() }
+            if let nullPosition { mapping[nullPosition] = index.findOrInsertNull() }
         case (.general(let table, let strings), .general(let otherTable, let otherStrings)):
             let width = table.width
             var words = otherTable.keys
@@ -28,8 +28,8 @@ extension AggregateState {
             }
             try control?.check()
             words.withUnsafeBufferPointer { words in
-                targets.withUnsafeMutableBufferPointer { targets in
-                    table.findOrInsert(words, rows: sources.count, into: targets)
+                mapping.withUnsafeMutableBufferPointer { mapping in
+                    table.findOrInsert(words, rows: otherTable.count, into: mapping)
                 }
             }
         default:
@@ -37,7 +37,7 @@ extension AggregateState {
         }
         updateGroupCount()
         for (index, accumulator) in accumulators.enumerated() where sumSources[index] == nil {
-            try accumulator.merge(other.accumulators[index], sources: sources, targets: targets)
+            try accumulator.merge(other.accumulators[index], mapping: mapping)
         }
     }
 
