@@ -11,7 +11,7 @@ extension Functions {
         switch function {
         case .concat:
             guard vectors.allSatisfy({ $0.type == .varchar }) else { return nil }
-            return concat(vectors, count: count)
+            return try concat(vectors, count: count)
         case .substring, .left, .right:
             guard vectors[0].type == .varchar, vectors.dropFirst().allSatisfy({ if case .integers = $0.data { return true }; return false }) else { return nil }
             return try slice(function, vectors, count: count)
@@ -35,31 +35,19 @@ extension Functions {
         }
     }
 
-    /// concat(): the pieces of each row back to back, NULLs as empty.
-    static func concat(_ vectors: [Vector], count: Int) -> Vector {
-        if let storage = concatenatedStorage(vectors, count: count) {
-            return Vector(type: .varchar, count: count, data: .strings(storage), nulls: nil)
-        }
-        var builder = StringStorageBuilder()
-        builder.reserveCapacity(strings: count, bytes: count * 16 * vectors.count)
-        for row in 0..<count {
-            for vector in vectors where !vector.isNull(row) { builder.appendPiece(vector.stringBytes(at: row)) }
-            builder.closeString()
-        }
-        return Vector(type: .varchar, count: count, data: .strings(builder.finish()), nulls: nil)
-    }
-
-    /// The rows' pieces (NULLs skipped) concatenated straight into storage sized in a first
-    /// pass over their lengths: no builder arrays growing piece by piece, no copy at the end.
-    /// Nil when the result would pass the 4 GiB a storage addresses (the builder then says so).
-    static func concatenatedStorage(_ vectors: [Vector], count: Int) -> StringStorage? {
+    /// concat(): the pieces of each row back to back, NULLs as empty, written straight into
+    /// storage sized in a first pass over their lengths (no builder arrays growing piece by
+    /// piece, no copy at the end). A result past the 4 GiB a storage addresses is an error.
+    static func concat(_ vectors: [Vector], count: Int) throws(QueryError) -> Vector {
         let offsets = ByteStorage(capacity: count + 1, of: UInt32.self)
         let ends = offsets.typed(UInt32.self, count: count + 1)
         var total = 0
         ends[0] = 0
         for row in 0..<count {
             for vector in vectors where !vector.isNull(row) { total &+= vector.stringBytes(at: row).count }
-            guard total <= Int(UInt32.max) else { return nil }
+            guard total <= Int(UInt32.max) else {
+                throw .invalid("concatenated strings pass 4 GiB in one chunk of \(count) rows")
+            }
             ends[row + 1] = UInt32(truncatingIfNeeded: total)
         }
         let bytes = ByteStorage(byteCount: total, zeroed: false)
@@ -75,7 +63,8 @@ extension Functions {
                 position &+= piece.count
             }
         }
-        return StringStorage(offsets: offsets, bytes: bytes, count: count)
+        let storage = StringStorage(offsets: offsets, bytes: bytes, count: count)
+        return Vector(type: .varchar, count: count, data: .strings(storage), nulls: nil)
     }
 
     /// substring(s, start [, length]), left(s, n), right(s, n).
