@@ -82,24 +82,21 @@ extension Functions {
                 // 1-based; a negative start counts from the end (DuckDB); a start before the
                 // first character shortens the length (PostgreSQL and DuckDB).
                 var start = integers[0][row]
-                if start >= 0, integers.count > 1 {
+                let length: Int64? = integers.count > 1 ? integers[1][row] : nil
+                if let length, length < 0 { throw .invalid("negative substring length not allowed") }
+                if start >= 0, let length {
                     // Counted from the front: no need to count the characters, as offsets past
                     // the last character are the end of the text.
-                    let length = integers[1][row]
-                    guard length >= 0 else { throw .invalid("negative substring length not allowed") }
                     let (sum, overflow) = start.addingReportingOverflow(length)
                     end = overflow ? Int64.max : sum
-                    from = max(start, 1)
-                    break
-                }
-                let characters = scalarCount(text)
-                if start < 0 { start = max(Int64(characters) + start + 1, Int64(Int32.min)) }
-                end = Int64(characters) + 1
-                if integers.count > 1 {
-                    let length = integers[1][row]
-                    guard length >= 0 else { throw .invalid("negative substring length not allowed") }
-                    let (sum, overflow) = start.addingReportingOverflow(length)
-                    end = overflow ? end : min(end, sum)
+                } else {
+                    let characters = scalarCount(text)
+                    if start < 0 { start = max(Int64(characters) + start + 1, Int64(Int32.min)) }
+                    end = Int64(characters) + 1
+                    if let length {
+                        let (sum, overflow) = start.addingReportingOverflow(length)
+                        end = overflow ? end : min(end, sum)
+                    }
                 }
                 from = max(start, 1)
             default:
