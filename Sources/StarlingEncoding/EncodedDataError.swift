@@ -14,4 +14,10 @@ public struct EncodedDataError: Error, Equatable, Sendable, CustomStringConverti
     }
 
     public var description: String { "at chunk byte \(offset): \(reason)" }
+
+    /// A packed dictionary code that names no entry of a dictionary of `size` entries (every
+    /// reader of dictionary codes checks this, and says so in these words).
+    static func codePastDictionary(_ code: some BinaryInteger, size: Int, offset: Int = 0) -> EncodedDataError {
+        EncodedDataError(offset: offset, reason: "dictionary code \(code) is not below the dictionary size \(size)")
+    }
 }

@@ -88,7 +88,7 @@ enum FixedDecoder {
                 }
             }
             if count > 0, largest >= UInt64(entryCount) {
-                throw reader.error("dictionary code \(largest) is not below the dictionary size \(entryCount)")
+                throw .codePastDictionary(largest, size: entryCount, offset: reader.baseOffset + reader.offset)
             }
         case .bitPacked:
             let reference = try reader.read(Int64.self, "frame reference")

@@ -30,11 +30,7 @@ extension IntegerChunkView {
                     let entryCount = UInt64(entries.count)
                     return gatherInBlocks(rows) { code in entries[code < entryCount ? Int(code) : 0] }
                 }
-                guard largest < UInt64(entries.count) else {
-                    throw EncodedDataError(
-                        offset: 0,
-                        reason: "dictionary code \(largest) is not below the dictionary size \(entries.count)")
-                }
+                guard largest < UInt64(entries.count) else { throw .codePastDictionary(largest, size: entries.count) }
                 return values
             case .runs, .plain:
                 break
@@ -122,10 +118,7 @@ extension IntegerChunkView {
             forEachValue(rows, bad: &bad) { position, _, value in output[position] = value }
             initialized = total
         }
-        if let bad {
-            throw EncodedDataError(
-                offset: 0, reason: "dictionary code \(bad) is not below the dictionary size \(entries.count)")
-        }
+        if let bad { throw .codePastDictionary(bad, size: entries.count) }
         return result
     }
 }

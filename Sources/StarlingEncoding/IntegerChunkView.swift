@@ -301,7 +301,7 @@ public struct IntegerChunkView: @unchecked Sendable {
             }
             initialized = kept
         }
-        if let bad { throw EncodedDataError(offset: 0, reason: "dictionary code \(bad) is not below the dictionary size \(entries.count)") }
+        if let bad { throw .codePastDictionary(bad, size: entries.count) }
         return result
     }
 

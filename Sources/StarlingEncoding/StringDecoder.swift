@@ -37,7 +37,7 @@ enum StringDecoder {
                 bad |= blockBad
             }
             if bad != 0, let code = output.first(where: { $0 >= limit }) {
-                throw reader.error("dictionary code \(code) is not below the dictionary size \(entryCount)")
+                throw .codePastDictionary(code, size: entryCount, offset: reader.baseOffset + reader.offset)
             }
             return .dictionary(codes: codes, dictionary: dictionary)
         case .runLength:
