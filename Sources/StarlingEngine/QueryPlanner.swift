@@ -100,6 +100,8 @@ final class QueryPlanner {
             return try planSelect(select, orderBy: [], limit: nil, offset: nil)
         case .nested(let query):
             return try plan(query)
+        case .values(let rows, let position):
+            return try planValues(rows, at: position)
         case .setOperation(let op, let all, let leftBody, let rightBody, let position):
             var left = try planBody(leftBody)
             var right = try planBody(rightBody)

@@ -100,7 +100,9 @@ extension Parser {
     /// Whether the current token starts a query: `SELECT`, `WITH`, or a parenthesised query.
     var atQueryStart: Bool {
         mutating get {
-            current.isKeyword("select") || current.isKeyword("with") || (current.isSymbol("(") && isParenthesisedQuery(at: index))
+            current.isKeyword("select") || current.isKeyword("with")
+                || (current.isKeyword("values") && peek().isSymbol("("))
+                || (current.isSymbol("(") && isParenthesisedQuery(at: index))
         }
     }
 
@@ -116,7 +118,9 @@ extension Parser {
         while count <= Self.maximumNestingDepth, token(at: start + count).isSymbol("(") { count += 1 }
         let first = token(at: start + count)
         // Beyond the nesting limit the parse fails anyway.
-        guard count > 0, count <= Self.maximumNestingDepth, first.isKeyword("select") || first.isKeyword("with") else { return false }
+        let startsQuery = first.isKeyword("select") || first.isKeyword("with")
+            || (first.isKeyword("values") && token(at: start + count + 1).isSymbol("("))
+        guard count > 0, count <= Self.maximumNestingDepth, startsQuery else { return false }
         if count == 1 { return true }
         // Find where the parentheses opened at start + 1 … start + count - 1 close.
         var closes = [Int?](repeating: nil, count: count)

@@ -179,13 +179,34 @@ extension Parser {
             try grow(height, at: token.position)
             return .nested(query)
         }
-        if token.isKeyword("values") {
-            throw SQLError("VALUES lists are not supported in queries", at: token.position, hint: "use SELECT … UNION ALL SELECT …")
+        if token.isKeyword("values") && peek().isSymbol("(") {
+            return try parseValues()
         }
         if token.isKeyword("with") {
             throw SQLError("a WITH clause must start the query", at: token.position, hint: "put this query in parentheses")
         }
         throw expected("SELECT", hint: token.kind == .word ? keywordMisspelling(token.text, of: ["select"]) : nil)
+    }
+
+    /// `VALUES (expression, …), …`: every row as long as the first.
+    mutating func parseValues() throws(SQLError) -> QueryBody {
+        let valuesToken = advance()
+        var rows: [[Expression]] = []
+        var tallest = 0
+        repeat {
+            let open = current
+            try expectSymbol("(")
+            let row = try parseExpressionList()
+            tallest = max(tallest, height)
+            try expectSymbol(")")
+            if let first = rows.first, first.count != row.count {
+                throw SQLError("VALUES lists must all be the same length (\(first.count) and \(row.count) values)",
+                               at: open.position)
+            }
+            rows.append(row)
+        } while acceptSymbol(",")
+        try grow(tallest, at: valuesToken.position)
+        return .values(rows, position: valuesToken.position)
     }
 
     /// `SELECT [DISTINCT|ALL] items [FROM …] [WHERE …] [GROUP BY …] [HAVING …]`.

@@ -29,6 +29,8 @@ public indirect enum QueryBody: Sendable {
     case setOperation(SetOperator, all: Bool, QueryBody, QueryBody, position: SourcePosition)
     /// `( query )` used as a body (a nested query with its own ORDER BY/LIMIT).
     case nested(Query)
+    /// `VALUES (a, b), (c, d), …`: rows of expressions, all of one length.
+    case values([[Expression]], position: SourcePosition)
 }
 
 /// `UNION`, `EXCEPT`, `INTERSECT`.

@@ -96,6 +96,8 @@ func describe(_ body: QueryBody) -> String {
         return "(\(describe(left)) \(op.rawValue.uppercased())\(all ? " ALL" : "") \(describe(right)))"
     case .nested(let query):
         return "(\(describe(query)))"
+    case .values(let rows, _):
+        return "VALUES " + rows.map { "(" + $0.map(describe).joined(separator: ", ") + ")" }.joined(separator: ", ")
     }
 }
 
@@ -151,6 +153,7 @@ fileprivate func firstSelect(_ query: Query) -> Select? {
         case .select(let select): return select
         case .setOperation(_, _, let left, _, _): body = left
         case .nested(let inner): body = inner.body
+        case .values: return nil
         }
     }
 }
@@ -416,6 +419,9 @@ struct QueryParserTests {
         ("SELECT 1 UNION (SELECT 2 UNION SELECT 3)", "(SELECT 1 UNION ((SELECT 2 UNION SELECT 3)))"),
         ("(SELECT 1)", "(SELECT 1)"),
         ("((SELECT 1)) LIMIT 3", "((SELECT 1)) LIMIT 3"),
+        ("VALUES (1, 'a'), (2 + 3, NULL)", "VALUES (1, 'a'), ((2 + 3), NULL)"),
+        ("SELECT 1 UNION ALL VALUES (2) ORDER BY 1", "(SELECT 1 UNION ALL VALUES (2)) ORDER BY 1"),
+        ("(VALUES (1)) EXCEPT SELECT 2", "((VALUES (1)) EXCEPT SELECT 2)"),
     ])
     func setOperations(sql: String, expected: String) throws {
         #expect(describe(try query(sql)) == expected)
@@ -797,7 +803,8 @@ struct QueryParserTests {
         ("SELECT EXISTS 1", 1, 15, "expected a subquery in parentheses after EXISTS"),
         ("SELECT DISTINCT ON (a) a FROM t", 1, 17, "DISTINCT ON is not supported"),
         ("SELECT 1 UNION 2", 1, 16, "expected SELECT, found \"2\""),
-        ("SELECT 1 UNION VALUES (1)", 1, 16, "VALUES lists are not supported"),
+        ("SELECT 1 UNION VALUES (1), (2, 3)", 1, 28, "VALUES lists must all be the same length (1 and 2 values)"),
+        ("VALUES (1), 2", 1, 13, "expected \"(\""),
         ("SELECT 1 ORDER BY 1 UNION SELECT 2", 1, 21, "expected \";\" or the end of the statement"),
         ("SELECT a FROM t WHERE", 1, 22, "expected an expression, found end of input"),
         ("SELECT a FROM (SELECT 1", 1, 24, "expected \")\""),
