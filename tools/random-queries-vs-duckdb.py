@@ -25,7 +25,11 @@ What it does:
        * INNER/LEFT/RIGHT/FULL join chains of two and three tables, comma joins;
        * GROUP BY with aggregates, DISTINCT, other WHERE conditions; correlated subqueries over
          the groups in the select list and HAVING.
-     Things whose answers differ legitimately are left out: no `/`, no LIMIT, no count() inside a
+       * forms no rule unnests, planned with parameters: correlated scalar subqueries with
+         ORDER BY … LIMIT 1, an outer column beside the aggregate, EXISTS over UNION ALL or with
+         LIMIT, non-equalities that hold for a NULL outer value.
+     Things whose answers differ legitimately are left out: no `/`, no LIMIT but where the rows
+     it keeps do not matter, no count() inside a
      correlated scalar subquery (Starling refuses it on purpose), every column listed explicitly.
      Some forms Starling may refuse are included on purpose, rarely (subqueries under OR and NOT,
      in ON, referring two levels out), so that the tool notices when they start to work.
@@ -309,7 +313,12 @@ class Generator:
         kind = r.choice(kinds)
         inner_column = self.column(inner, kind)[0]
         self.residual_columns.append(inner_column)
-        return f"{inner_column} {r.choice(['<>', '<', '>', '<=', '>='])} {self.column(outer, kind)[0]}"
+        outer_column = self.column(outer, kind)[0]
+        condition = f"{inner_column} {r.choice(['<>', '<', '>', '<=', '>='])} {outer_column}"
+        if self.chance(0.1):
+            # Holds for a NULL outer value: no domain rule applies (planned with parameters).
+            return f"({condition} OR {outer_column} IS NULL)"
+        return condition
 
     def inner_from(self):
         """FROM of a subquery: one table, sometimes a join of two. Returns (sql, scope)."""
@@ -354,7 +363,15 @@ class Generator:
         where = self.subquery_where(inner, outer, depth, correlated)
         select = self.rng.choice(["1", "*", inner.columns()[0][0], "NULL"])
         sql = f"SELECT {select} FROM {from_sql}" + (f" WHERE {where}" if where else "")
-        if self.chance(0.1):
+        if self.chance(0.08):
+            # Two correlated blocks under UNION ALL, or one block with LIMIT (planned with parameters).
+            if self.chance(0.5):
+                other_from, other = self.inner_from()
+                other_where = self.subquery_where(other, outer, depth, True)
+                sql += f" UNION ALL SELECT {other.columns()[0][0]} FROM {other_from} WHERE {other_where}"
+            else:
+                sql += f" LIMIT {self.rng.randint(1, 3)}"
+        elif self.chance(0.1):
             key = inner.columns()[0][0]
             head = f"SELECT {key} FROM {from_sql}" + (f" WHERE {where}" if where else "")
             having = self.having(inner)
@@ -425,6 +442,17 @@ class Generator:
         correlated = self.chance(0.85)
         where = self.subquery_where(inner, outer, depth, correlated, allow_non_equality=self.chance(0.3))
         sub = f"(SELECT {aggregate}({argument}) FROM {from_sql}" + (f" WHERE {where}" if where else "") + ")"
+        shape = r.random()
+        if shape < 0.1 and aggregate in ("min", "max"):
+            # The same value as the first row in order (planned with parameters).
+            direction = "ASC" if aggregate == "min" else "DESC"
+            sub = (f"(SELECT {argument} FROM {from_sql} WHERE {argument} IS NOT NULL"
+                   + (f" AND {where}" if where else "") + f" ORDER BY {argument} {direction} LIMIT 1)")
+        elif shape < 0.18 and kind != "str" and correlated:
+            # A column of the enclosing query in the select list, beside the aggregate.
+            extra = self.column(outer, r.choice(["int", "dec"]))[0]
+            sub = (f"(SELECT {aggregate}({argument}) + {extra} FROM {from_sql}"
+                   + (f" WHERE {where}" if where else "") + ")")
         if kind != "str" and self.chance(0.3):
             factor = r.choice(["2", "3", "0.5", "1.5", "0.2", "-1"])
             sub = f"{factor} * {sub}" if self.chance(0.5) else f"{sub} * {factor}"

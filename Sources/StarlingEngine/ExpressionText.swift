@@ -48,11 +48,21 @@ struct ExpressionText {
             return "CAST(\(render(operand)) AS \(type))"
         case .function(let function, let arguments, _):
             return function.rawValue + "(" + arguments.map(outermost).joined(separator: ", ") + ")"
+        case .parameter(let index, _):
+            return "$\(index)"
         case .subquery(let subquery):
-            return "(SUBQUERY \(subquery.identifier))"
+            return "(SUBQUERY \(subquery.identifier)\(correlation(subquery)))"
         case .inSubquery(let operand, let subquery, let negated):
-            return render(operand) + (negated ? " NOT IN " : " IN ") + "(SUBQUERY \(subquery.identifier))"
+            return render(operand) + (negated ? " NOT IN " : " IN ")
+                + "(SUBQUERY \(subquery.identifier)\(correlation(subquery)))"
         }
+    }
+
+    /// ` PER $0 = o_custkey, …` for a correlated subquery: what each parameter reads.
+    func correlation(_ subquery: SubqueryValue) -> String {
+        guard subquery.isCorrelated else { return "" }
+        return " PER " + subquery.parameters.indices.map { "$\($0) = " + outermost(subquery.parameters[$0]) }
+            .joined(separator: ", ")
     }
 
     /// Arithmetic without the parentheses it takes inside other expressions.

@@ -36,7 +36,14 @@ enum PlanExplainer {
             case .exists(let negated): kind = negated ? "NOT EXISTS" : "EXISTS"
             case .values: kind = "IN values"
             }
-            lines.append(String(repeating: "  ", count: depth + 1) + "└─ SUBQUERY (\(kind), run first)")
+            var when = "run first"
+            if subquery.isCorrelated {
+                let input = ExpressionText(names: node.children.first?.columns.map(\.name) ?? [])
+                when = "run per distinct " + subquery.parameters.indices.map {
+                    "$\($0) = " + input.outermost(subquery.parameters[$0])
+                }.joined(separator: ", ")
+            }
+            lines.append(String(repeating: "  ", count: depth + 1) + "└─ SUBQUERY (\(kind), \(when))")
             render(subquery.plan, depth: depth + 2, profile: profile, into: &lines)
         }
         for child in node.children { render(child, depth: depth + 1, profile: profile, into: &lines) }

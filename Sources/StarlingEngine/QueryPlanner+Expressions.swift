@@ -5,14 +5,6 @@ import StarlingExecution
 import StarlingSQL
 
 extension QueryPlanner {
-    /// Plans a subquery of an expression bound in `context`.
-    private func planSubquery(_ query: Query, _ context: ExpressionContext) throws(SQLError) -> LogicalOperator {
-        if let aggregation = context.aggregation {
-            return try planAboveAggregation(query, aggregation, from: context.scope)
-        }
-        return try planNested(query, enclosing: context.scope)
-    }
-
     /// Binds `expression` in `context`.
     func bind(_ expression: Expression, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {
         if let aggregation = context.aggregation, let bound = try bindAboveAggregation(expression, aggregation, context) {
@@ -24,13 +16,14 @@ extension QueryPlanner {
         case .column(let qualifier, let name):
             guard let index = try context.scope.resolve(qualifier: qualifier, name: name) else {
                 let shown = (qualifier.map { $0.name + "." } ?? "") + name.name
+                if let parameter = try parameter(qualifier: qualifier, name: name) { return parameter }
                 let resolves = { (scope: BindingScope) in (try? scope.resolve(qualifier: qualifier, name: name)).flatMap { $0 } != nil }
                 if groupedScopes.contains(where: { resolves($0.from) && !resolves($0.groups) }) {
                     throw SQLError("subquery uses ungrouped column \"\(shown)\" from the enclosing query; it must appear in the GROUP BY clause or be used in an aggregate function",
                                    at: qualifier?.position ?? name.position)
                 }
                 if enclosingScopes.contains(where: resolves) {
-                    throw SQLError("a correlated subquery is unnested when it is one SELECT block (no LIMIT, OFFSET, UNION or WITH) in WHERE, the select list, HAVING or ORDER BY, naming the query directly around it; this one, naming \(shown) here, is not supported yet",
+                    throw SQLError("a correlated subquery naming \(shown) here is not supported",
                                    at: qualifier?.position ?? name.position)
                 }
                 throw context.scope.unknown(qualifier: qualifier, name: name)
@@ -77,7 +70,7 @@ extension QueryPlanner {
             return negated ? .not(.or(equalities)) : .or(equalities)
         case .inSubquery(let value, let query, let negated, let position):
             let bound = try bind(value, context)
-            let plan = try planSubquery(query, context)
+            let (plan, parameters) = try planWithParameters(query, context)
             guard plan.columns.count == 1 else {
                 throw SQLError("the subquery in IN returns \(plan.columns.count) columns; it must return one", at: position)
             }
@@ -86,21 +79,29 @@ extension QueryPlanner {
                 throw SQLError("cannot compare \(bound.type) with the subquery's \(plan.columns[0].type)", at: position)
             }
             let converted = try convert(plan, to: [type], nullColumns: nulls, at: position)
-            let subquery = SubqueryValue(plan: try physical(optimize(converted)), kind: .values, position: position.offset)
+            let subquery = SubqueryValue(
+                plan: try physical(optimize(converted)), kind: .values, position: position.offset,
+                parameters: parameters)
             return .inSubquery(try coerce(bound, to: type, at: position, what: "IN"), subquery, negated: negated)
         case .exists(let query, let negated, let position):
             // Whether there is a row: the first one is enough.
-            let plan = try planSubquery(query, context)
+            let (plan, parameters) = try planWithParameters(query, context)
             let first = LogicalOperator(.limit(plan, limit: 1, offset: 0), columns: plan.columns, estimatedRows: min(1, plan.estimatedRows))
-            return .subquery(SubqueryValue(plan: try physical(optimize(first)), kind: .exists(negated: negated), position: position.offset))
+            return .subquery(
+                SubqueryValue(
+                    plan: try physical(optimize(first)), kind: .exists(negated: negated), position: position.offset,
+                    parameters: parameters))
         case .scalarSubquery(let query, let position):
-            let plan = try planSubquery(query, context)
+            let (plan, parameters) = try planWithParameters(query, context)
             guard plan.columns.count == 1 else {
                 throw SQLError("a scalar subquery must return one column; this one returns \(plan.columns.count)", at: position)
             }
             // A second row is an error: two are enough to tell.
             let firstTwo = LogicalOperator(.limit(plan, limit: 2, offset: 0), columns: plan.columns, estimatedRows: min(2, plan.estimatedRows))
-            return .subquery(SubqueryValue(plan: try physical(optimize(firstTwo)), kind: .scalar, position: position.offset))
+            return .subquery(
+                SubqueryValue(
+                    plan: try physical(optimize(firstTwo)), kind: .scalar, position: position.offset,
+                    parameters: parameters))
         case .like(let value, let pattern, let negated, let caseInsensitive, let position):
             let bound = try coerce(try bind(value, context), to: .varchar, at: value.position, what: "LIKE")
             let patternBound = try bind(pattern, context)

@@ -166,7 +166,8 @@ extension QueryPlanner {
         // A whole group expression, or a constant.
         if let bound = try? bind(expression, aggregation.inputContext) {
             if let group = aggregation.groupColumn(for: bound) { return group }
-            if bound.isConstant { return bound }
+            // A constant, or a column of an enclosing block (a parameter: one value per run).
+            if bound.columnsUsed.isEmpty && !bound.containsSubquery { return bound }
         }
         if case .column(let qualifier, let name) = expression {
             let written = (qualifier.map { $0.name + "." } ?? "") + name.name

@@ -65,13 +65,13 @@ extension QueryPlanner {
         defer { groupedScopes.removeLast() }
         var values = ValueSubqueries(from: groups)
         for index in items.indices where items[index].expression.containsSubquery {
-            items[index].expression = try unnestValueSubqueries(items[index].expression, from: groups, into: &values)
+            items[index].expression = unnestValueSubqueries(items[index].expression, from: groups, into: &values)
         }
         if let condition = having, condition.containsSubquery {
-            having = try unnestValueSubqueries(condition, from: groups, into: &values)
+            having = unnestValueSubqueries(condition, from: groups, into: &values)
         }
         for index in orderBy.indices where orderBy[index].expression.containsSubquery {
-            orderBy[index].expression = try unnestValueSubqueries(
+            orderBy[index].expression = unnestValueSubqueries(
                 orderBy[index].expression, from: groups, into: &values)
         }
         guard !values.joins.isEmpty else { return nil }

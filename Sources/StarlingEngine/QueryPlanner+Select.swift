@@ -23,7 +23,7 @@ extension QueryPlanner {
         var values = ValueSubqueries(from: from)
         var late: [BoundExpression] = []
         for part in deferred {
-            let rewritten = try unnestValueSubqueries(part, from: from, into: &values)
+            let rewritten = unnestValueSubqueries(part, from: from, into: &values)
             let bound = try coerce(try bind(rewritten, ExpressionContext(scope: values.scope, clause: "WHERE")), to: .boolean, at: part.position, what: "WHERE")
             if bound.columnsUsed.contains(where: { $0 >= values.scopeCount }) { late.append(bound) } else { conjuncts.append(bound) }
         }
@@ -56,7 +56,7 @@ extension QueryPlanner {
         var grouped: ValueSubqueries?
         if !aggregated {
             for index in items.indices where items[index].expression.containsSubquery {
-                items[index].expression = try unnestValueSubqueries(items[index].expression, from: from, into: &values)
+                items[index].expression = unnestValueSubqueries(items[index].expression, from: from, into: &values)
             }
         }
         // FROM and WHERE as one join graph, then the value joins and the conditions on them: the

@@ -55,7 +55,9 @@ extension QueryPlanner {
         var deferred: [Expression] = []
         let parts = whereClause.astConjuncts
         for (index, part) in parts.enumerated() {
-            if let join = try subqueryJoin(part, from: from) {
+            // A rule that cannot unnest the subquery (a column of a block further out, deep inside
+            // it) leaves it to the general path, which plans it again and reports any error.
+            if let join = (try? subqueryJoin(part, from: from)) ?? nil {
                 joins.append(join)
                 continue
             }
@@ -72,14 +74,16 @@ extension QueryPlanner {
         return (conjuncts, joins, deferred)
     }
 
-    /// The subquery's correlation with `outer`; nil when it is not one SELECT block (those run as
-    /// uncorrelated subqueries).
+    /// The subquery's correlation with `outer`; nil when it is not one SELECT block, or a
+    /// condition reading `outer` holds a subquery of its own, or its FROM names `outer` (those are
+    /// planned as they are, correlated through parameters when they are).
     func correlation(of query: Query, outer: BindingScope) throws(SQLError) -> Correlation? {
         guard query.commonTableExpressions.isEmpty, query.limit == nil, query.offset == nil,
               case .select(let select) = query.body else { return nil }
         enclosingScopes.append(outer)
         defer { enclosingScopes.removeLast() }
-        let local = try planFrom(select.from).scope
+        // The general path plans it again and reports any error there.
+        guard let local = try? planFrom(select.from).scope else { return nil }
         let isOuter = { (reference: (qualifier: Identifier?, name: Identifier)) -> Bool in
             if let qualifier = reference.qualifier, local.entries.contains(where: { $0.qualifier == qualifier.name }) { return false }
             do { if try local.resolve(qualifier: reference.qualifier, name: reference.name) != nil { return false } } catch { return false }
@@ -94,9 +98,7 @@ extension QueryPlanner {
         var residuals: [Expression] = []
         for conjunct in select.whereClause?.astConjuncts ?? [] {
             guard reads(conjunct).outer else { kept.append(conjunct); continue }
-            if conjunct.containsSubquery {
-                throw SQLError("a condition that reads the enclosing query and holds a subquery of its own is not supported yet", at: conjunct.position)
-            }
+            if conjunct.containsSubquery { return nil }
             if case .binary(.equal, let a, let b, _) = conjunct {
                 let (aLocal, aOuter) = reads(a), (bLocal, bOuter) = reads(b)
                 if aLocal && !aOuter && bOuter && !bLocal { keys.append((a, b)); continue }
@@ -109,16 +111,12 @@ extension QueryPlanner {
         return Correlation(select: rewritten, keys: keys, residuals: residuals, isOuter: isOuter)
     }
 
-    /// A column of the enclosing block named outside the subquery's WHERE: not unnested yet.
-    func checkOnlyWhereCorrelated(_ correlation: Correlation, original: Select, items: Bool) throws(SQLError) {
+    /// Whether the subquery names the enclosing block only in its WHERE clause (a rule can unnest
+    /// it); otherwise it is planned with parameters.
+    func isOnlyWhereCorrelated(_ correlation: Correlation, original: Select, items: Bool) -> Bool {
         var others = original.groupBy + (original.having.map { [$0] } ?? [])
         if items { others += original.items.map(\.expression) }
-        for expression in others {
-            if let reference = expression.columnReferences.first(where: correlation.isOuter) {
-                throw SQLError("a subquery that uses the enclosing query's \(reference.name.name) outside its WHERE clause is not supported yet",
-                               at: reference.qualifier?.position ?? reference.name.position)
-            }
-        }
+        return !others.contains { $0.columnReferences.contains(where: correlation.isOuter) }
     }
 
     /// `[NOT] EXISTS (…)`, a correlated `x [NOT] IN (…)`, or an uncorrelated `x IN (…)` as a semi
@@ -131,7 +129,7 @@ extension QueryPlanner {
         case .exists(let query, let negated, let position):
             guard case .select(let original) = query.body, let correlation = try self.correlation(of: query, outer: from.scope),
                   correlation.isCorrelated else { return nil }
-            try checkOnlyWhereCorrelated(correlation, original: original, items: false)
+            guard isOnlyWhereCorrelated(correlation, original: original, items: false) else { return nil }
             return try semiJoin(correlation, value: nil, anti: negated != negate, from: from, at: position)
         case .inSubquery(let value, let query, let negated, let position):
             guard case .select(let original) = query.body, let correlation = try self.correlation(of: query, outer: from.scope) else { return nil }
@@ -142,7 +140,7 @@ extension QueryPlanner {
                 if !correlation.isCorrelated { return nil }
                 throw SQLError("the subquery in IN must return exactly one column", at: position)
             }
-            try checkOnlyWhereCorrelated(correlation, original: original, items: true)
+            guard isOnlyWhereCorrelated(correlation, original: original, items: true) else { return nil }
             return try semiJoin(correlation, value: value, anti: anti, from: from, at: position)
         default:
             return nil
@@ -153,16 +151,18 @@ extension QueryPlanner {
     /// side of each correlation equality) and `__col0…` (its columns the residual conditions read).
     /// With `mark`, IN's value is compared in the residual, and `markNull` says when a row with
     /// equal keys leaves the answer unknown (either side NULL).
-    func semiJoin(_ original: Correlation, value: Expression?, anti: Bool, from: FromClause, at position: SourcePosition, mark: Bool = false) throws(SQLError) -> SubqueryJoin {
+    /// Nil when no rule unnests it (it is then planned with parameters).
+    func semiJoin(
+        _ original: Correlation, value: Expression?, anti: Bool, from: FromClause, at position: SourcePosition,
+        mark: Bool = false
+    ) throws(SQLError) -> SubqueryJoin? {
         var correlation = original
         let grouped = !original.select.groupBy.isEmpty || original.select.having != nil
             || original.select.items.contains { $0.expression.containsAggregate }
         // Without an equality to join on, or when the rows are grouped (a condition must hold
         // before grouping), other conditions go through a domain of the enclosing values.
         if !original.residuals.isEmpty && ((original.keys.isEmpty && (value == nil || mark || anti)) || grouped) {
-            guard let rewritten = try withDomain(original, from: from) else {
-                throw SQLError("a correlated subquery may relate to the enclosing query only by equalities and conditions that fail for NULL (others are not supported yet)", at: position)
-            }
+            guard let rewritten = try withDomain(original, from: from) else { return nil }
             correlation = rewritten
         }
         var select = correlation.select
@@ -191,12 +191,7 @@ extension QueryPlanner {
             // Grouped per correlation key too; without GROUP BY the block is one row whatever
             // the key, which a join cannot express, and a condition other than an equality
             // must hold before the rows are grouped, not after.
-            guard !select.groupBy.isEmpty else {
-                throw SQLError("a correlated EXISTS or IN subquery with aggregates but no GROUP BY is not supported yet", at: position)
-            }
-            guard correlation.residuals.isEmpty else {
-                throw SQLError("a correlated EXISTS or IN subquery with GROUP BY may relate to the enclosing query only by equalities (others are not supported yet)", at: position)
-            }
+            guard !select.groupBy.isEmpty, correlation.residuals.isEmpty else { return nil }
             select.groupBy += correlation.keys.map(\.inner)
         }
         select.items = items
@@ -244,9 +239,7 @@ extension QueryPlanner {
             }
             residuals.append(try coerce(try bind(renamed, combinedContext), to: .boolean, at: residual.position, what: "WHERE"))
         }
-        guard !probeKeys.isEmpty else {
-            throw SQLError("a correlated subquery needs an equality between its columns and the enclosing query's (not supported yet without one)", at: position)
-        }
+        guard !probeKeys.isEmpty else { return nil }
         // The value's comparison was bound first: the correlation's other conditions follow it.
         if let nullCase = markNull, residuals.count > 1 { markNull = .and(Array(residuals.dropFirst()) + [nullCase]) }
         return SubqueryJoin(plan: plan, kind: anti ? .anti : .semi, probeKeys: probeKeys, buildKeys: buildKeys,
@@ -333,14 +326,20 @@ extension QueryPlanner {
         case .scalarSubquery(let query, let position):
             guard case .select(let original) = query.body, let correlation = try self.correlation(of: query, outer: from.scope),
                   correlation.isCorrelated else { return operand }
-            try checkOnlyWhereCorrelated(correlation, original: original, items: true)
+            guard isOnlyWhereCorrelated(correlation, original: original, items: true) else { return operand }
             // Other shapes (no aggregate, count, which is 0 over no rows) become value joins later.
             guard original.items.count == 1, let item = original.items.first, original.groupBy.isEmpty, original.having == nil,
                   item.expression.containsAggregate, item.expression.isNullOnNoRows else { return operand }
             guard let equalities = try withDomain(correlation, from: from, conditions: conjuncts) else {
-                throw SQLError("a correlated scalar subquery may relate to the enclosing query only by conditions that fail for NULL here (not supported yet)", at: position)
+                return operand
             }
-            return try scalarLeaf(equalities, item: item, from: &from, conjuncts: &conjuncts, at: position)
+            var (joined, conditions) = (from, conjuncts)
+            guard
+                let value = try? scalarLeaf(
+                    equalities, item: item, from: &joined, conjuncts: &conditions, at: position)
+            else { return operand }
+            (from, conjuncts) = (joined, conditions)
+            return value
         default:
             return operand
         }

@@ -46,20 +46,16 @@ extension QueryPlanner {
     /// reference to the column a value join adds (registered in `values`). Uncorrelated ones stay:
     /// they run before the query.
     func unnestValueSubqueries(_ expression: Expression, from: FromClause, into values: inout ValueSubqueries)
-        throws(SQLError) -> Expression
+        -> Expression
     {
-        var failure: SQLError?
         var found = values
         let rewritten = expression.replacing { node in
-            guard failure == nil else { return nil }
-            do throws(SQLError) {
-                return try valueJoin(node, from: from, into: &found)
-            } catch {
-                failure = error
-                return nil
-            }
+            // One no rule unnests stays, for the general path (which reports any error in it).
+            var attempt = found
+            guard let replacement = (try? valueJoin(node, from: from, into: &attempt)) ?? nil else { return nil }
+            found = attempt
+            return replacement
         }
-        if let failure { throw failure }
         values = found
         return rewritten
     }
@@ -74,8 +70,9 @@ extension QueryPlanner {
             guard case .select(let original) = query.body,
                 let correlation = try correlation(of: query, outer: from.scope), correlation.isCorrelated
             else { return nil }
-            try checkOnlyWhereCorrelated(correlation, original: original, items: false)
-            let join = try semiJoin(correlation, value: nil, anti: false, from: from, at: position)
+            guard isOnlyWhereCorrelated(correlation, original: original, items: false),
+                let join = try semiJoin(correlation, value: nil, anti: false, from: from, at: position)
+            else { return nil }
             add(
                 ValueJoin(
                     join: join, kind: .mark, markNull: nil, position: position,
@@ -96,8 +93,9 @@ extension QueryPlanner {
             {
                 throw SQLError("the subquery in IN must return exactly one column", at: position)
             }
-            try checkOnlyWhereCorrelated(correlation, original: original, items: true)
-            let join = try semiJoin(correlation, value: value, anti: false, from: from, at: position, mark: true)
+            guard isOnlyWhereCorrelated(correlation, original: original, items: true),
+                let join = try semiJoin(correlation, value: value, anti: false, from: from, at: position, mark: true)
+            else { return nil }
             add(
                 ValueJoin(
                     join: join, kind: .mark, markNull: join.markNull, position: position,
@@ -110,7 +108,7 @@ extension QueryPlanner {
             guard case .select(let original) = query.body,
                 let correlation = try correlation(of: query, outer: from.scope), correlation.isCorrelated
             else { return nil }
-            try checkOnlyWhereCorrelated(correlation, original: original, items: true)
+            guard isOnlyWhereCorrelated(correlation, original: original, items: true) else { return nil }
             return try scalarJoin(
                 correlation, original: original, qualifier: qualifier, from: from, into: &values, at: position)
         default:
@@ -126,24 +124,20 @@ extension QueryPlanner {
     /// A correlated scalar subquery as a join on its correlation keys: with one aggregate and no
     /// GROUP BY, its block grouped by the keys and left-joined (a key without rows gets the
     /// aggregate's value over no rows: 0 for `count`, NULL otherwise); without an aggregate, a
-    /// single join, an error when a row finds two.
+    /// single join, an error when a row finds two. Nil when no rule unnests it (it is then
+    /// planned with parameters).
     private func scalarJoin(
         _ correlation: Correlation, original: Select, qualifier: String, from: FromClause,
         into values: inout ValueSubqueries, at position: SourcePosition
-    ) throws(SQLError) -> Expression {
+    ) throws(SQLError) -> Expression? {
         guard original.items.count == 1, let item = original.items.first else {
             throw SQLError(
                 "a scalar subquery must return one column; this one returns \(original.items.count)", at: position)
         }
-        guard let correlation = try withDomain(correlation, from: from) else {
-            throw SQLError(
-                "a correlated scalar subquery may relate to the enclosing query only by conditions that fail for NULL here (not supported yet)",
-                at: position)
-        }
         let aggregated = item.expression.containsAggregate
-        guard original.groupBy.isEmpty, original.having == nil, !original.distinct || !aggregated else {
-            throw SQLError("a correlated scalar subquery with GROUP BY or HAVING is not supported yet", at: position)
-        }
+        guard original.groupBy.isEmpty, original.having == nil, !original.distinct || !aggregated,
+            let correlation = try withDomain(correlation, from: from)
+        else { return nil }
         var select = correlation.select
         select.items = [SelectItem(expression: item.expression, alias: Identifier("value", at: position))]
         for (index, key) in correlation.keys.enumerated() {
@@ -164,11 +158,7 @@ extension QueryPlanner {
             probeKeys.append(probe)
             buildKeys.append(build)
         }
-        guard !probeKeys.isEmpty else {
-            throw SQLError(
-                "a correlated subquery needs an equality between its columns and the enclosing query's (not supported yet without one)",
-                at: position)
-        }
+        guard !probeKeys.isEmpty else { return nil }
         let join = SubqueryJoin(
             plan: plan, kind: .semi, probeKeys: probeKeys, buildKeys: buildKeys, residual: nil,
             scopeCount: from.scope.entries.count)

@@ -31,6 +31,9 @@ final class QueryPlanner {
     /// While a WHERE conjunct is bound: its block's FROM items and its other conjuncts, from
     /// which a correlated aggregate learns which keys the block can hold (`scalarLeaf`).
     var outerBlocks: [(from: [TableReference], otherConjuncts: [Expression])] = []
+    /// Subqueries being planned through the general path, innermost last: the columns of the
+    /// blocks around them they name become their parameters (``parameter(qualifier:name:)``).
+    var parameterFrames: [ParameterFrame] = []
     /// Relations the planner made and a rewritten subquery names in its FROM (a correlation's
     /// domain, ``withDomain(_:from:conditions:)``), by their reserved names.
     var planRelations: [String: LogicalOperator] = [:]

@@ -8,6 +8,9 @@ public indirect enum BoundExpression: Sendable, Equatable {
     case column(Int, LogicalType)
     /// A constant (already of `type`: decimals scaled, dates as days).
     case constant(Value, LogicalType)
+    /// Inside a correlated subquery's plan: the value of its `index`th parameter, a column of the
+    /// enclosing row, put in place as a constant before each run (``SubqueryValue/parameters``).
+    case parameter(Int, LogicalType)
     /// Arithmetic on two operands of the result's shape (the binder has cast them).
     case arithmetic(ArithmeticOperator, BoundExpression, BoundExpression, LogicalType)
     /// `-x`.
@@ -31,7 +34,8 @@ public indirect enum BoundExpression: Sendable, Equatable {
     case cast(BoundExpression, LogicalType)
     /// A scalar function.
     case function(ScalarFunction, [BoundExpression], LogicalType)
-    /// A scalar or `EXISTS` subquery's result, filled in when the query runs.
+    /// A scalar or `EXISTS` subquery's result, filled in when the query runs (per row from its
+    /// parameters when it is correlated).
     case subquery(SubqueryValue)
     /// `x [NOT] IN (SELECT …)`, made an `inList` when the query runs.
     case inSubquery(BoundExpression, SubqueryValue, negated: Bool)
@@ -39,7 +43,7 @@ public indirect enum BoundExpression: Sendable, Equatable {
     /// The result type.
     public var type: LogicalType {
         switch self {
-        case .column(_, let type), .constant(_, let type): return type
+        case .column(_, let type), .constant(_, let type), .parameter(_, let type): return type
         case .arithmetic(_, _, _, let type): return type
         case .negate(let operand): return operand.type
         case .comparison, .and, .or, .not, .isNull, .inList, .like, .inSubquery: return .boolean
@@ -66,10 +70,12 @@ public indirect enum BoundExpression: Sendable, Equatable {
     /// The direct sub-expressions.
     public var children: [BoundExpression] {
         switch self {
-        case .column, .constant, .subquery: return []
+        case .column, .constant, .parameter: return []
+        case .subquery(let subquery): return subquery.parameters
+        case .inSubquery(let operand, let subquery, _): return [operand] + subquery.parameters
         case .arithmetic(_, let left, let right, _), .comparison(_, let left, let right): return [left, right]
-        case .negate(let operand), .not(let operand), .isNull(let operand, _), .inList(let operand, _, _), .like(let operand, _, _), .cast(let operand, _),
-             .inSubquery(let operand, _, _):
+        case .negate(let operand), .not(let operand), .isNull(let operand, _), .inList(let operand, _, _),
+            .like(let operand, _, _), .cast(let operand, _):
             return [operand]
         case .and(let operands), .or(let operands), .function(_, let operands, _): return operands
         case .caseWhen(let branches, let otherwise, _): return branches.flatMap { [$0.condition, $0.result] } + [otherwise]
@@ -86,7 +92,8 @@ public indirect enum BoundExpression: Sendable, Equatable {
 
     /// The expression with every node for which `transform` answers replaced by that answer
     /// (its sub-expressions are not visited); other nodes are rebuilt from their rewritten
-    /// sub-expressions. A subquery's own plan is left alone.
+    /// sub-expressions. A subquery's own plan is left alone; a correlated one's parameters (over
+    /// the enclosing row) are rewritten.
     public func replacing<Failure: Error>(_ transform: (BoundExpression) throws(Failure) -> BoundExpression?) throws(Failure) -> BoundExpression {
         if let replaced = try transform(self) { return replaced }
         func go(_ expression: BoundExpression) throws(Failure) -> BoundExpression { try expression.replacing(transform) }
@@ -97,8 +104,13 @@ public indirect enum BoundExpression: Sendable, Equatable {
             return result
         }
         switch self {
-        case .column, .constant, .subquery: return self
-        case .inSubquery(let operand, let subquery, let negated): return .inSubquery(try go(operand), subquery, negated: negated)
+        case .column, .constant, .parameter: return self
+        case .subquery(let subquery):
+            guard subquery.isCorrelated else { return self }
+            return .subquery(subquery.with(parameters: try all(subquery.parameters)))
+        case .inSubquery(let operand, let subquery, let negated):
+            let rewritten = subquery.isCorrelated ? subquery.with(parameters: try all(subquery.parameters)) : subquery
+            return .inSubquery(try go(operand), rewritten, negated: negated)
         case .arithmetic(let op, let left, let right, let type): return .arithmetic(op, try go(left), try go(right), type)
         case .negate(let operand): return .negate(try go(operand))
         case .comparison(let op, let left, let right): return .comparison(op, try go(left), try go(right))
@@ -141,9 +153,16 @@ public indirect enum BoundExpression: Sendable, Equatable {
         }
     }
 
-    /// Whether the expression is a constant: no columns, and no subquery, whose value is known
-    /// only when the query runs.
-    public var isConstant: Bool { columnsUsed.isEmpty && !containsSubquery }
+    /// Whether the expression is a constant: no columns, and no subquery or parameter, whose
+    /// values are known only when the query runs.
+    public var isConstant: Bool { columnsUsed.isEmpty && !containsSubquery && !containsParameter }
+
+    /// Whether a correlated subquery's parameter is part of the expression.
+    public var containsParameter: Bool {
+        var found = false
+        visit { if case .parameter = $0 { found = true } }
+        return found
+    }
 
     /// Whether a subquery's result is part of the expression.
     public var containsSubquery: Bool {

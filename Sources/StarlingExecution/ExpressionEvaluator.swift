@@ -45,10 +45,27 @@ public enum ExpressionEvaluator {
             return try Cast.cast(try evaluate(operand, chunk), to: type)
         case .function(let function, let arguments, let type):
             return try Functions.call(function, arguments, type: type, chunk)
-        case .subquery, .inSubquery:
-            // The executor puts every subquery's result in place before any operator runs.
+        case .subquery(let subquery):
+            return try correlated(subquery, operand: nil, negated: false, chunk)
+        case .inSubquery(let operand, let subquery, let negated):
+            return try correlated(subquery, operand: operand, negated: negated, chunk)
+        case .parameter:
+            throw .invalid("internal: a correlated subquery's parameter was read before it was given a value")
+        }
+    }
+
+    /// A correlated subquery's value for each row. The executor puts an uncorrelated
+    /// subquery's result in place before any operator runs, and gives a correlated one a runner.
+    static func correlated(_ subquery: SubqueryValue, operand: BoundExpression?, negated: Bool, _ chunk: Chunk)
+        throws(QueryError) -> Vector
+    {
+        guard let runner = subquery.runner else {
             throw .invalid("internal: a subquery's result was used before the subquery ran")
         }
+        var parameters: [Vector] = []
+        for parameter in subquery.parameters { parameters.append(try evaluate(parameter, chunk)) }
+        let value = try operand.map { (operand) throws(QueryError) in try evaluate(operand, chunk) }
+        return try runner.evaluate(parameters: parameters, operand: value, negated: negated, count: chunk.count)
     }
 
 

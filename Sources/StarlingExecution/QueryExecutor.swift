@@ -36,6 +36,17 @@ public final class QueryExecutor: @unchecked Sendable {
         self.control = control
     }
 
+    /// An executor for the same query (sharing its memory budget, profile and cancellation) with
+    /// running state of its own: a correlated subquery's runs each read their own dimensions and
+    /// join filters, which depend on the parameters.
+    init(sharing parent: QueryExecutor) {
+        self.warehouse = parent.warehouse
+        self.threads = parent.threads
+        self.budget = parent.budget
+        self.profile = parent.profile
+        self.control = parent.control
+    }
+
     /// Every result row of `plan`, as one chunk.
     public func execute(_ plan: PlanNode) throws(QueryError) -> Chunk {
         let chunks = try materialize(try resolvingSubqueries(plan))

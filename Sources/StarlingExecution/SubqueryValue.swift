@@ -2,11 +2,14 @@
 
 import StarlingColumns
 
-/// An uncorrelated subquery that an expression uses as a value — `(SELECT max(d) FROM t)`,
-/// `EXISTS (…)`, `x IN (SELECT …)` — where it is not unnested into a join (in the select list,
-/// HAVING, under OR, in ON). Planning only plans it; the executor runs it once when the query
+/// A subquery that an expression uses as a value — `(SELECT max(d) FROM t)`, `EXISTS (…)`,
+/// `x IN (SELECT …)` — where it is not unnested into a join (in the select list, HAVING, under OR,
+/// in ON). Planning only plans it. An uncorrelated one the executor runs once when the query
 /// starts, before any operator reads rows, and puts its result in place of the expression
-/// (``QueryExecutor/resolvingSubqueries(_:)``), as PostgreSQL runs an InitPlan.
+/// (``QueryExecutor/resolvingSubqueries(_:)``), as PostgreSQL runs an InitPlan. A correlated one
+/// that no rule unnests reads the enclosing row through `parameters`: its plan holds
+/// ``BoundExpression/parameter(_:_:)`` in their place and runs once per distinct set of their
+/// values (``CorrelatedSubquery``).
 public final class SubqueryValue: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// One column, at most one row; no row is NULL.
@@ -22,14 +25,36 @@ public final class SubqueryValue: Sendable, Equatable {
     public let kind: Kind
     /// Where the subquery starts in the statement (a byte offset), for errors about its result.
     public let position: Int
+    /// Expressions over the enclosing row whose values the plan's parameters take, by index.
+    public let parameters: [BoundExpression]
+    /// Set by the executor for a correlated subquery: runs the plan for each row's parameters.
+    public let runner: CorrelatedSubquery?
 
-    public init(plan: PlanNode, kind: Kind, position: Int) {
+    public init(
+        plan: PlanNode, kind: Kind, position: Int, parameters: [BoundExpression] = [],
+        runner: CorrelatedSubquery? = nil
+    ) {
         self.plan = plan
         self.kind = kind
         self.position = position
+        self.parameters = parameters
+        self.runner = runner
     }
 
     public var identifier: Int { plan.identifier }
+
+    /// Whether the plan reads the enclosing row.
+    public var isCorrelated: Bool { !parameters.isEmpty }
+
+    /// The same subquery reading the enclosing row through `parameters`.
+    public func with(parameters: [BoundExpression]) -> SubqueryValue {
+        SubqueryValue(plan: plan, kind: kind, position: position, parameters: parameters, runner: runner)
+    }
+
+    /// The same subquery, run by `runner`.
+    public func with(runner: CorrelatedSubquery) -> SubqueryValue {
+        SubqueryValue(plan: plan, kind: kind, position: position, parameters: parameters, runner: runner)
+    }
 
     /// The type of the value: the column's for a scalar subquery, BOOLEAN for EXISTS.
     public var type: LogicalType {
@@ -39,5 +64,8 @@ public final class SubqueryValue: Sendable, Equatable {
         }
     }
 
-    public static func == (left: SubqueryValue, right: SubqueryValue) -> Bool { left === right }
+    /// Subqueries are the same when they are the same plan reading the same parameters.
+    public static func == (left: SubqueryValue, right: SubqueryValue) -> Bool {
+        left === right || (left.plan === right.plan && left.kind == right.kind && left.parameters == right.parameters)
+    }
 }
