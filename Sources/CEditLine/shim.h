@@ -56,3 +56,23 @@ static inline int starling_history_last(History *h, HistEvent *event) {
 static inline int starling_history_previous(History *h, HistEvent *event) {
     return history(h, event, H_PREV);
 }
+
+/* Tab completion: a named editor function, bound to a key, that finds its LineEditor through
+   the client data. The function returns one of the CC_* codes. */
+static inline int starling_el_set_addfn(EditLine *el, const char *name, const char *help,
+                                        unsigned char (*function)(EditLine *, int)) {
+    return el_set(el, EL_ADDFN, name, help, function);
+}
+
+static inline int starling_el_set_bind(EditLine *el, const char *key, const char *name) {
+    return el_set(el, EL_BIND, key, name, (const char *)NULL);
+}
+
+static inline int starling_el_set_clientdata(EditLine *el, void *data) {
+    return el_set(el, EL_CLIENTDATA, data);
+}
+
+static inline void *starling_el_get_clientdata(EditLine *el) {
+    void *data = NULL;
+    return el_get(el, EL_CLIENTDATA, &data) == 0 ? data : NULL;
+}

@@ -8,12 +8,25 @@ enum DotCommand: Equatable {
     case tables
     case schema(table: String?)
     case describe(table: String)
-    case mode(ResultFormat)
+    /// `.mode MODE`, or `.mode` alone to show the current mode.
+    case mode(ResultFormat?)
     case timer(Bool)
     case explain(Bool)
+    /// `.headers on|off`: column names (and the table mode's types) above the rows.
+    case headers(Bool)
+    /// `.nullvalue TEXT`: what a NULL prints as.
+    case nullValue(String)
+    /// `.maxrows N` (0: every row), or `.maxrows` alone to show the limit.
+    case maxRows(Int?)
+    /// `.maxwidth N` (0: the terminal's width), or `.maxwidth` alone to show it.
+    case maxWidth(Int?)
     case read(file: String)
     /// `.output FILE`, or `.output` alone for stdout.
     case output(file: String?)
+    /// `.once FILE`: the next statement's (or dot command's) output only goes to FILE.
+    case once(file: String)
+    /// `.shell CMD` (`.system CMD`): CMD as `/bin/sh -c` runs it, the rest of the line as typed.
+    case shell(command: String)
     /// `.load TABLE FILE… [options]`: the arguments of `starling load`.
     case load(arguments: [String])
     case history
@@ -25,20 +38,47 @@ enum DotCommand: Equatable {
         .tables                    the tables: kind, rows, partitions, segments, bytes
         .schema [TABLE]            CREATE TABLE statements of every table, or of one
         .describe TABLE            a table's columns, keys, references, partitioning and storage
-        .mode MODE                 how results print: table, csv, tsv, json, ndjson, markdown, line
-        .timer on|off              elapsed time, rows and rows/s after each statement
+        .mode [MODE]               how results print: table, csv, tsv, json, ndjson, markdown, line;
+                                   alone, the current mode
+        .headers on|off            column names (and types, in table mode) above the rows
+        .nullvalue TEXT            print NULL as TEXT (not in json and ndjson)
+        .maxrows [N]               rows the table mode shows, first and last halves (0: all; default
+                                   40 on a terminal, all into a pipe or file)
+        .maxwidth [N]              characters the table mode fits in (0: the terminal's width)
+        .timer on|off              after each statement, on stderr: Run Time (s): real … user … sys …
         .explain on|off            print each query's plan before its result
         .read FILE                 run the statements and dot commands of FILE
         .output [FILE]             send results to FILE; alone, back to stdout
+        .once FILE                 send only the next statement's results to FILE
         .load TABLE FILE [options] load extract files, as starling load (options: starling load --help)
-        .history                   the lines entered, oldest first
+        .shell CMD                 run CMD with /bin/sh (also .system); a failing CMD is an error
+        .history                   the statements entered, oldest first
         .quit                      leave the shell (also .exit, or Ctrl-D)
-        Statements end with ; and may span lines. Ctrl-C cancels a running query or clears the line.
+        Statements end with ; and may span lines. Tab completes keywords, tables, columns and dot
+        commands (twice: lists the choices). Ctrl-C cancels a running query or clears the line.
 
         """
 
+    /// The command names, without the dot, for "did you mean" and Tab completion (`.exit` and
+    /// `.system` are in: DuckDB's users type them).
+    static let names = [
+        "help", "tables", "schema", "describe", "mode", "headers", "nullvalue", "maxrows", "maxwidth", "timer",
+        "explain", "read", "output", "once", "load", "shell", "system", "history", "quit", "exit",
+    ]
+
+    /// The words `.timer`, `.explain` and `.headers` take for on and off.
+    static let flagWords = ["on", "off"]
+
     /// Parses a line starting with `.`.
     static func parse(_ line: String) throws(DotCommandError) -> DotCommand {
+        // `.shell` takes the rest of the line as typed: quotes and all are the shell's.
+        let trimmed = line.drop { $0 == " " || $0 == "\t" }
+        let head = trimmed.prefix { !$0.isWhitespace }
+        if head.hasPrefix("."), ["shell", "system"].contains(head.dropFirst().lowercased()) {
+            let command = trimmed.dropFirst(head.count).trimmed(where: \.isWhitespace)
+            guard !command.isEmpty else { throw DotCommandError("usage: .\(head.dropFirst().lowercased()) CMD") }
+            return .shell(command: command)
+        }
         let words = try split(line)
         guard let first = words.first, first.hasPrefix(".") else { throw DotCommandError("not a dot command: \(line)") }
         let name = String(first.dropFirst()).lowercased()
@@ -54,6 +94,15 @@ enum DotCommand: Equatable {
             default: throw DotCommandError("usage: \(usage)")
             }
         }
+        /// The optional count of `.maxrows` and `.maxwidth`: a whole number from 0 to 2^31 - 1.
+        func count(_ usage: String) throws(DotCommandError) -> Int? {
+            try expect(0...1, usage)
+            guard let text = arguments.first else { return nil }
+            guard let value = Int(text), (0...Int(Int32.max)).contains(value) else {
+                throw DotCommandError("usage: \(usage) (N is a whole number from 0 to \(Int32.max), not \"\(text)\")")
+            }
+            return value
+        }
         switch name {
         case "help", "h", "?":
             return .help
@@ -67,21 +116,37 @@ enum DotCommand: Equatable {
             try expect(1...1, ".describe TABLE")
             return .describe(table: arguments[0])
         case "mode":
-            try expect(1...1, ".mode table|csv|tsv|json|ndjson|markdown|line")
-            guard let format = ResultFormat(rawValue: arguments[0].lowercased()) else {
-                throw DotCommandError("unknown mode \"\(arguments[0])\"; use table, csv, tsv, json, ndjson, markdown or line")
+            try expect(0...1, ".mode [table|csv|tsv|json|ndjson|markdown|line]")
+            guard let argument = arguments.first else { return .mode(nil) }
+            guard let format = ResultFormat(rawValue: argument.lowercased()) else {
+                let hint = closestMatch(to: argument.lowercased(), in: ResultFormat.allCases.map(\.rawValue))
+                throw DotCommandError(
+                    "unknown mode \"\(argument)\"\(hint.map { " (did you mean \($0)?)" } ?? ""); "
+                        + "use table, csv, tsv, json, ndjson, markdown or line")
             }
             return .mode(format)
         case "timer":
             return .timer(try flag(".timer on|off"))
         case "explain":
             return .explain(try flag(".explain on|off"))
+        case "headers", "header":
+            return .headers(try flag(".headers on|off"))
+        case "nullvalue":
+            try expect(1...1, ".nullvalue TEXT (quote TEXT to include blanks, '' for nothing)")
+            return .nullValue(arguments[0])
+        case "maxrows":
+            return .maxRows(try count(".maxrows [N]"))
+        case "maxwidth":
+            return .maxWidth(try count(".maxwidth [N]"))
         case "read":
             try expect(1...1, ".read FILE")
             return .read(file: arguments[0])
-        case "output", "out", "once":
+        case "output", "out":
             try expect(0...1, ".output [FILE]")
             return .output(file: arguments.first)
+        case "once":
+            try expect(1...1, ".once FILE")
+            return .once(file: arguments[0])
         case "load":
             guard arguments.count >= 2 else { throw DotCommandError("usage: .load TABLE FILE… [options of starling load]") }
             return .load(arguments: arguments)
@@ -91,7 +156,6 @@ enum DotCommand: Equatable {
         case "quit", "exit", "q":
             return .quit
         default:
-            let names = ["help", "tables", "schema", "describe", "mode", "timer", "explain", "read", "output", "load", "history", "quit"]
             let hint = closestMatch(to: name, in: names).map { " (did you mean .\($0)?)" } ?? ""
             throw DotCommandError("unknown command .\(name)\(hint); .help lists the commands")
         }

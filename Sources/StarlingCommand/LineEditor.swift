@@ -1,4 +1,5 @@
-/// Line editing and persistent history for the interactive shell: the one place libedit is called.
+/// Line editing, Tab completion (LineEditor+Completion.swift) and persistent history for the
+/// interactive shell: the one place libedit is called.
 
 import CEditLine
 import StarlingExecution
@@ -29,13 +30,19 @@ enum LineEditorInput: Equatable {
     case end
 }
 
-/// libedit's editor (emacs keys, ~/.editrc) and history, saved to a file after every line and
-/// capped at ``historyLimit`` entries. Prompts and echo go to stderr, so stdout holds only results.
+/// libedit's editor (emacs keys, ~/.editrc, Tab through ``completer``) and history, saved to a
+/// file after every entry and capped at ``historyLimit`` entries. An entry is a whole statement,
+/// its lines joined with line breaks, so the up arrow brings a multi-line statement back at once.
+/// Prompts and echo go to stderr, so stdout holds only results.
 final class LineEditor {
     static let historyLimit = 2000
 
-    private let editLine: OpaquePointer
+    let editLine: OpaquePointer
     private let history: OpaquePointer
+    /// The choices Tab offers for the text before the cursor; nil: Tab does nothing.
+    var completer: ((String) -> LineCompletion)?
+    /// Where the last Tab left the line (a second Tab there lists the choices).
+    var lastCompletion: CompletionPoint?
     private var event = HistEvent()
     let historyPath: String?
     private var warnedAboutHistory = false
@@ -65,7 +72,8 @@ final class LineEditor {
             el_end(editLine)
             throw .unavailable("el_set failed")
         }
-        _ = el_source(editLine, nil)  // ~/.editrc, when there is one
+        if !installCompletion() { StandardError.write("starling: warning: Tab completion is not available\n") }
+        _ = el_source(editLine, nil)  // ~/.editrc, when there is one (it may rebind Tab)
         if let historyPath { _ = starling_history_load(history, &event, historyPath) }
     }
 
@@ -77,6 +85,7 @@ final class LineEditor {
     /// Shows `prompt` and reads one line (without its line break).
     func readLine(prompt: String) -> LineEditorInput {
         promptText.set(prompt)
+        lastCompletion = nil
         _ = ShellInterrupt.shared.takeInterrupt()
         var count: Int32 = 0
         let characters = el_wgets(editLine, &count)
@@ -93,7 +102,8 @@ final class LineEditor {
         return .line(line)
     }
 
-    /// Adds a non-blank line to the history and saves the history file.
+    /// Adds a non-blank entry (a line, or a statement's lines joined with line breaks) to the
+    /// history and saves the history file.
     func remember(_ line: String) {
         guard line.contains(where: { !$0.isWhitespace }) else { return }
         _ = starling_history_enter(history, &event, line)
@@ -104,7 +114,7 @@ final class LineEditor {
         }
     }
 
-    /// The history, oldest first.
+    /// The history entries, oldest first (a multi-line statement is one entry with line breaks).
     func entries() -> [String] {
         var lines: [String] = []
         var status = starling_history_last(history, &event)
@@ -190,7 +200,8 @@ final class ShellInterrupt: Sendable {
     let control = QueryControl()
     private let interrupted = Atomic<Bool>(false)
 
-    /// Installs the handler (without SA_RESTART, so a blocked read returns EINTR).
+    /// Installs the handler (without SA_RESTART, so a blocked read returns EINTR) and unblocks
+    /// SIGINT on this thread.
     func install() {
         var action = sigaction()
         #if canImport(Glibc)
@@ -201,6 +212,11 @@ final class ShellInterrupt: Sendable {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
         sigaction(SIGINT, &action, nil)
+        // A parent may have left SIGINT blocked (a test runner does): Ctrl-C must get through.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
     }
 
     /// Called from the signal handler: only atomic stores.

@@ -21,6 +21,10 @@ final class PrintingSink: ResultSink {
     /// Rows of every result so far (the shell's timer line).
     private(set) var totalRows = 0
     private var started = false
+    /// Whether an earlier result printed any text: the next one is set apart by a blank line in
+    /// the CSV, TSV, Markdown and line formats, so that each stays a table of its own.
+    private var printedEarlier = false
+    private var printedThis = false
     // The table format's kept rows: the head, and a tail of recent chunks.
     private var head: [Chunk] = []
     private var headRows = 0
@@ -56,6 +60,8 @@ final class PrintingSink: ResultSink {
 
     func begin(_ columns: [PlanColumn]) {
         self.columns = columns
+        printedEarlier = printedEarlier || printedThis
+        printedThis = false
         labels = printer.labels(columns)
         rowCount = 0
         started = false
@@ -93,7 +99,8 @@ final class PrintingSink: ResultSink {
                 kept.isEmpty
                 ? Chunk(columns: types.map { Vector(type: $0, values: []) }, count: 0)
                 : Chunk.concatenate(kept, types: types)
-            output(printer.box(columns: columns, rows: rows, totalRows: rowCount))
+            let shown = printer.showingNullText(rows, columns: columns)
+            output(printer.box(columns: columns, rows: shown, totalRows: rowCount))
             return
         }
         var text = rowCount == 0 ? printer.opening(columns) : ""
@@ -106,7 +113,10 @@ final class PrintingSink: ResultSink {
             started = true
             onFirstOutput?()
         }
-        if !text.isEmpty { emit(text) }
+        guard !text.isEmpty else { return }
+        if !printedThis && printedEarlier && printer.separatesResults { emit("\n") }
+        printedThis = true
+        emit(text)
     }
 
     /// Keeps what the table will show: every row, or the first and last halves of `maxRows`.

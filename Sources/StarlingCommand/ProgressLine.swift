@@ -27,13 +27,16 @@ final class ProgressLine: Sendable {
         let started = DispatchClockNow()
         let source = DispatchSource.makeTimerSource(queue: queue)
         source.schedule(deadline: .now() + .nanoseconds(Int(Self.delay)), repeating: .milliseconds(500))
-        let suffix = cancellable ? " — Ctrl-C cancels" : ""
+        let cancellable = self.cancellable
         source.setEventHandler { [self] in
             let elapsed = Double(DispatchClockNow() - started) / 1e9
             let (planned, done, rows) = control.progress
             let share = planned > 0 ? "\(min(100, done * 100 / planned))% of row groups" : "planning"
             let rate = elapsed > 0 ? Double(rows) / elapsed : 0
-            StandardError.write("\r\u{1B}[K\(share), \(Self.rate(rate)) rows/s scanned, \(Shell.seconds(elapsed))\(suffix)")
+            // Fitted to the terminal's width, read at every redraw: parts drop from the end.
+            var parts = [share, Shell.seconds(elapsed), "\(Self.rate(rate)) rows/s scanned"]
+            if cancellable { parts.append("Ctrl-C cancels") }
+            StandardError.write("\r\u{1B}[K" + TerminalWidth.fitted(parts, width: TerminalWidth.columns(2)))
             shown.store(true, ordering: .relaxed)
         }
         let box = TimerBox(source)

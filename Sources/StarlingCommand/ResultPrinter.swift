@@ -21,6 +21,9 @@ struct ResultPrinter {
     /// Table format only: the width to fit in, by truncating long values and leaving out middle
     /// columns (nil: no limit).
     var maxWidth: Int? = nil
+    /// What a NULL prints as (the shell's `.nullvalue`); nil: `NULL`, or nothing in CSV and TSV.
+    /// JSON and NDJSON print `null` whatever it is.
+    var nullText: String? = nil
 
     /// Rows rendered per piece handed to the output.
     static let batchRows = 1024
@@ -39,6 +42,15 @@ struct ResultPrinter {
             sink.begin(result.columns)
             sink.add(result.rows)
             sink.end()
+        }
+    }
+
+    /// Whether a blank line goes between two results, as DuckDB's shell prints them: the formats
+    /// whose results would otherwise run into one table (CSV, TSV, Markdown) or one record.
+    var separatesResults: Bool {
+        switch format {
+        case .csv, .tsv, .markdown, .line: return true
+        case .table, .json, .ndjson: return false
         }
     }
 
@@ -73,7 +85,8 @@ struct ResultPrinter {
             let separator = format == .csv ? "," : "\t"
             return columns.indices.map { column in
                 let value = cell(column)
-                return value.isNull ? "" : quoteDelimited(value.formatted(as: columns[column].type), separator)
+                let text = value.isNull ? nullText ?? "" : value.formatted(as: columns[column].type)
+                return quoteDelimited(text, separator)
             }.joined(separator: separator) + "\n"
         case .ndjson, .json:
             let object = JSONText.object(columns.indices.map { column in (columns[column].name, json(cell(column), columns[column].type)) })
@@ -83,13 +96,14 @@ struct ResultPrinter {
         case .markdown:
             return "| " + columns.indices.map { column in
                 let value = cell(column)
-                return value.isNull ? "NULL" : escapeMarkdown(value.formatted(as: columns[column].type))
+                return escapeMarkdown(value.isNull ? nullText ?? "NULL" : value.formatted(as: columns[column].type))
             }.joined(separator: " | ") + " |\n"
         case .line:
             // One `name = value` line per column, names right-aligned; a blank line between rows.
             return (index > 0 ? "\n" : "") + columns.indices.map { column in
                 let value = cell(column)
-                return labels[column] + " = " + (value.isNull ? "NULL" : value.formatted(as: columns[column].type)) + "\n"
+                let text = value.isNull ? nullText ?? "NULL" : value.formatted(as: columns[column].type)
+                return labels[column] + " = " + text + "\n"
             }.joined()
         case .table:
             return ""
@@ -130,6 +144,24 @@ struct ResultPrinter {
 
     func escapeMarkdown(_ text: String) -> String {
         text.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|").replacingNewlines
+    }
+}
+
+extension ResultPrinter {
+    /// `rows` for the table format's box, which prints NULL as `NULL`: with ``nullText`` set, each
+    /// column holding a NULL becomes the text of its values and of ``nullText`` (a string value
+    /// prints as itself whatever the column's type, so types and alignment stay the column's).
+    func showingNullText(_ rows: Chunk, columns: [PlanColumn]) -> Chunk {
+        guard let nullText, nullText != "NULL" else { return rows }
+        let vectors = rows.columns.enumerated().map { index, vector -> Vector in
+            guard vector.nulls != nil, index < columns.count else { return vector }
+            let values = (0..<vector.count).map { row -> Value in
+                let value = vector.value(at: row)
+                return .string(value.isNull ? nullText : value.formatted(as: columns[index].type))
+            }
+            return Vector(type: .varchar, values: values)
+        }
+        return Chunk(columns: vectors, count: rows.count)
     }
 }
 

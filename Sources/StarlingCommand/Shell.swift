@@ -1,5 +1,6 @@
 /// The shell's loop: read lines (libedit on a terminal, plain lines otherwise), collect them into
 /// statements, run statements and dot commands, and print results in the current mode.
+/// Tab completion is in Shell+Completion.swift, `.timer`'s line in ``RunTimer``, `.shell` in ``SystemCommand``.
 
 import ArgumentParser
 import StarlingColumns
@@ -27,6 +28,13 @@ final class Shell {
     private(set) var firstFailure: ExitStatus?
     private var quitting = false
     private var readDepth = 0
+    /// The lines of the statement being typed at the terminal, while it is unfinished: they go
+    /// into the history as one entry when it ends (and Tab reads them for context).
+    private(set) var statementLines: [String] = []
+    /// After `.once FILE`: where output goes back to once the next statement or dot command ran.
+    private var outputAfterOnce: ShellOutput?
+    /// Set by `.once` itself, so that its own end does not end it.
+    private var onceJustSet = false
 
     init(engine: Engine, directory: String, interactive: Bool, continueOnError: Bool, settings: ShellSettings) {
         self.engine = engine
@@ -52,6 +60,7 @@ final class Shell {
         ShellInterrupt.shared.install()
         do {
             editor = try LineEditor(program: "starling", historyPath: LineEditor.defaultHistoryPath)
+            editor?.completer = { [unowned self] beforeCursor in self.completion(beforeCursor) }
         } catch {
             StandardError.write("starling: warning: \(error.description)\n")
         }
@@ -68,13 +77,21 @@ final class Shell {
             }
             switch input {
             case .end:
+                // An unfinished statement is kept in the history, not run.
+                editor?.remember(statementLines.joined(separator: "\n"))
                 StandardError.write("\n")
                 return
             case .interrupted:
                 splitter.reset()
+                statementLines = []
             case .line(let line):
-                editor?.remember(line)
+                statementLines.append(line)
                 _ = handle(line, splitter: &splitter, source: nil, lineNumber: 0)
+                // A statement over several lines is one history entry, as in DuckDB's shell.
+                if !splitter.isPending {
+                    editor?.remember(statementLines.joined(separator: "\n"))
+                    statementLines = []
+                }
             }
         }
     }
@@ -101,6 +118,8 @@ final class Shell {
         let trimmed = line.drop { $0 == " " || $0 == "\t" }
         if !splitter.isPending, trimmed.hasPrefix(".") {
             _ = splitter.add(line: "")  // keeps line numbers right
+            // A `.once` before this command was for it (unless this is another `.once`).
+            defer { if onceJustSet { onceJustSet = false } else { endOnce() } }
             return runDotCommand(String(trimmed), source: source, lineNumber: lineNumber)
         }
         var succeeded = true
@@ -119,14 +138,15 @@ final class Shell {
 
     /// Runs one statement and prints its results; returns false when it failed.
     func execute(_ statement: SplitStatement, source: String?) -> Bool {
+        defer { endOnce() }
         let control = ShellInterrupt.shared.control
         control.reset()
         _ = ShellInterrupt.shared.takeInterrupt()
         let printer = settings.printer
         let output = settings.output
-        var rows = 0
+        var rows: Int?
         let progress = ProgressLine(control: control, enabled: isTerminal(2), cancellable: interactive)
-        let started = DispatchClockNow()
+        let timer = RunTimer()
         defer { progress.stop() }
         do {
             if settings.explain, Self.isQuery(statement.text) {
@@ -140,7 +160,7 @@ final class Shell {
             progress.start()
             let sink = PrintingSink(printer, failure: output.failure) { output.write($0) }
             sink.onFirstOutput = { progress.stop() }
-            defer { rows = sink.totalRows }
+            defer { rows = sink.columns.isEmpty ? nil : sink.totalRows }
             try engine.run(statement.text, into: sink, onOutcome: { outcome in
                 if self.interactive { StandardError.write(outcome.tag + "\n") }
             })
@@ -150,11 +170,7 @@ final class Shell {
             report(error, statement: statement, source: source)
             return false
         }
-        if settings.timer {
-            let seconds = Double(DispatchClockNow() - started) / 1e9
-            let rate = seconds > 0 ? Double(rows) / seconds : 0
-            StandardError.write("run time: \(Self.seconds(seconds)); \(rows) row\(rows == 1 ? "" : "s"); \(ProgressLine.rate(rate)) rows/s\n")
-        }
+        if settings.timer { StandardError.write(timer.line(rows: rows)) }
         return true
     }
 
@@ -238,12 +254,48 @@ final class Shell {
             let table = try Self.table(named: name, in: catalog)
             settings.output.write(DescribeCommand.text(table, kind: catalog.kind(of: table).rawValue))
         case .mode(let format):
+            guard let format else {
+                settings.output.write("current output mode: \(settings.format.rawValue)\n")
+                return true
+            }
             settings.format = format
         case .timer(let on):
             settings.timer = on
         case .explain(let on):
             settings.explain = on
+        case .headers(let on):
+            settings.header = on
+        case .nullValue(let text):
+            settings.nullValue = text
+        case .maxRows(let count):
+            guard let count else {
+                settings.output.write(settings.maxRowsText)
+                return true
+            }
+            settings.maxRows = count
+        case .maxWidth(let count):
+            guard let count else {
+                settings.output.write(settings.maxWidthText)
+                return true
+            }
+            settings.maxWidth = count
+        case .once(let path):
+            let previous = outputAfterOnce ?? settings.output
+            do {
+                settings.output = try ShellOutput.file(path)
+            } catch {
+                throw ShellError("\(error.description); results still go to \(settings.output.name)")
+            }
+            outputAfterOnce = previous
+            onceJustSet = true
+        case .shell(let command):
+            let outcome = try SystemCommand.run(command, output: settings.output)
+            if let failure = SystemCommand.failure(outcome, command: command) {
+                fail(place + failure, status: .failure)
+                return false
+            }
         case .output(let path):
+            outputAfterOnce = nil
             guard let path else { settings.output = .standardOutput; return true }
             do {
                 settings.output = try ShellOutput.file(path)
@@ -255,10 +307,28 @@ final class Shell {
         case .load(let arguments):
             return load(arguments, place: place)
         case .history:
-            let entries = editor?.entries() ?? []
-            settings.output.write(entries.enumerated().map { "\($0.offset + 1)  \($0.element)\n" }.joined())
+            settings.output.write(Self.historyText(editor?.entries() ?? []))
         }
         return true
+    }
+
+    /// Ends a `.once`: output goes back where it went before.
+    private func endOnce() {
+        guard let previous = outputAfterOnce else { return }
+        if let message = settings.output.takeFailure() { fail(message, status: .ioError) }
+        settings.output = previous
+        outputAfterOnce = nil
+    }
+
+    /// `.history`: numbered entries, oldest first; a multi-line statement's later lines indented
+    /// under its first.
+    static func historyText(_ entries: [String]) -> String {
+        entries.enumerated().map { index, entry in
+            let number = "\(index + 1)  "
+            let indent = "\n" + String(repeating: " ", count: number.count)
+            let lines = entry.split(separator: "\n", omittingEmptySubsequences: false)
+            return number + lines.joined(separator: indent) + "\n"
+        }.joined()
     }
 
     /// A table by the name a user typed (folded to lower case unless in double quotes).

@@ -9,10 +9,12 @@ struct ShellCommand: ParsableCommand {
         abstract: "An interactive SQL shell with line editing, history and dot commands; runs a script from a pipe.",
         discussion: """
             On a terminal: statements end with ; and may span lines (the prompt changes to ...>), \
-            the arrow keys edit and recall lines (history in ~/.starling_history, or \
-            $STARLING_HISTORY), Ctrl-C cancels a running query or clears the line, Ctrl-D leaves. \
-            Enter .help for the dot commands (.tables, .schema, .describe, .mode, .timer, .read, \
-            .output, .explain, .load, .history, .quit).
+            the arrow keys edit and recall statements (a statement over several lines comes back \
+            whole; history in ~/.starling_history, or $STARLING_HISTORY), Tab completes keywords, \
+            table and column names, dot commands and file names (twice: lists the choices), \
+            Ctrl-C cancels a running query or clears the line, Ctrl-D leaves. Enter .help for the \
+            dot commands (.tables, .schema, .describe, .mode, .headers, .nullvalue, .maxrows, \
+            .maxwidth, .timer, .explain, .read, .output, .once, .load, .shell, .history, .quit).
 
             When stdin is not a terminal the shell runs it as a script with no prompts: results on \
             stdout, errors on stderr with their line in the input. The first error stops it with \

@@ -1,4 +1,5 @@
-/// What the shell's dot commands change: output mode, timer, EXPLAIN, and where results go.
+/// What the shell's dot commands change: output mode, headers, NULL text, the table mode's limits,
+/// timer, EXPLAIN, and where results go.
 
 #if canImport(Glibc)
 import Glibc
@@ -50,24 +51,56 @@ final class ShellOutput: Sendable {
 
 /// The shell's settings.
 struct ShellSettings {
+    /// Rows the table mode shows on a terminal until `.maxrows` says otherwise.
+    static let defaultMaxRows = 40
+
     var format: ResultFormat = .table
+    /// `.headers on|off`: column names (and the table mode's types) above the rows.
     var header = true
-    /// `.timer on`: elapsed time, rows and rows/s after each statement (on stderr).
+    /// `.nullvalue TEXT`: what a NULL prints as; nil for each mode's own (`NULL`, or nothing in
+    /// CSV and TSV). JSON and NDJSON always print `null`.
+    var nullValue: String?
+    /// `.timer on`: elapsed and CPU time, and rows, after each statement (on stderr).
     var timer = false
     /// `.explain on`: each query's plan before its result.
     var explain = false
     var output = ShellOutput.standardOutput
-    /// Rows the table mode shows on a terminal (first and last halves).
-    var maxRows = 40
+    /// `.maxrows N`: rows the table mode shows (the first and last halves; 0: every row). Nil
+    /// until set: ``defaultMaxRows`` on a terminal, every row into a pipe or a file.
+    var maxRows: Int?
+    /// `.maxwidth N`: the width the table mode fits in. Nil or 0: the terminal's width on a
+    /// terminal, no limit into a pipe or a file.
+    var maxWidth: Int?
 
     /// The printer for the current mode; on a terminal the table mode fits the screen.
     var printer: ResultPrinter {
         var printer = ResultPrinter(format: format, header: header)
-        if format == .table, output.isTerminal {
-            printer.maxRows = maxRows
+        printer.nullText = nullValue
+        guard format == .table else { return printer }
+        let terminal = output.isTerminal
+        let rows = maxRows ?? (terminal ? Self.defaultMaxRows : 0)
+        printer.maxRows = rows > 0 ? rows : nil
+        if let maxWidth, maxWidth > 0 {
+            printer.maxWidth = maxWidth
+        } else if terminal {
             printer.maxWidth = terminalColumns(output.descriptor)
         }
         return printer
+    }
+
+    /// `.maxrows` alone: `current max rows: 40 (on a terminal; every row into a pipe or file)`.
+    var maxRowsText: String {
+        guard let maxRows else {
+            return "current max rows: \(Self.defaultMaxRows) on a terminal, every row into a pipe or file\n"
+        }
+        return "current max rows: \(maxRows)\(maxRows == 0 ? " (every row)" : "")\n"
+    }
+
+    /// `.maxwidth` alone: `current max width: 0 (the terminal's width, 120)`.
+    var maxWidthText: String {
+        if let maxWidth, maxWidth > 0 { return "current max width: \(maxWidth)\n" }
+        let width = output.isTerminal ? "the terminal's width, \(terminalColumns(output.descriptor))" : "no limit"
+        return "current max width: 0 (\(width))\n"
     }
 }
 
@@ -79,8 +112,7 @@ struct ShellError: Error, CustomStringConvertible {
 
 /// The width of the terminal on `descriptor` (TIOCGWINSZ), else $COLUMNS, else 80.
 func terminalColumns(_ descriptor: Int32) -> Int {
-    var size = winsize()
-    if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    if let columns = TerminalWidth.columns(descriptor) { return columns }
     if let value = getenv("COLUMNS"), let columns = Int(String(cString: value)), columns > 0 { return columns }
     return 80
 }
