@@ -13,7 +13,8 @@ struct BenchCommand: ParsableCommand {
         abstract: "Benchmark queries on a warehouse.",
         discussion: """
             Example:
-              starling bench run --warehouse /tmp/ssb --queries Benchmarks/ssb/queries.sql --runs 7
+              starling bench run --warehouse /tmp/ssb --runs 7 \\
+                --queries Benchmarks/ssb/queries.sql
             """,
         subcommands: [BenchRunCommand.self, BenchSSBCommand.self]
     )
@@ -33,7 +34,8 @@ struct BenchRunCommand: ParsableCommand {
             of the medians. --json prints one object instead.
 
             Example:
-              starling bench run --warehouse /tmp/ssb --queries Benchmarks/ssb/queries.sql --runs 7
+              starling bench run --warehouse /tmp/ssb --runs 7 \\
+                --queries Benchmarks/ssb/queries.sql
             """
     )
 

@@ -40,7 +40,7 @@ struct BenchSSBCommand: ParsableCommand {
             Examples:
               starling bench ssb --sf 1
               starling bench ssb --sf 10 --runs 5 --threads 2 --json > ssb-sf10.json
-              starling bench ssb --sf 0.1 --data /tmp/ssb-small --warehouse /tmp/ssb-small-warehouse
+              starling bench ssb --sf 0.1 --data /tmp/ssb-small --warehouse /tmp/ssb-wh
             """
     )
 

@@ -35,7 +35,8 @@ struct GenerateDatesCommand: ParsableCommand {
             calendar year they end in.
 
             Example:
-              starling gen dates --table dim_date --from 2020-01-01 --to 2030-12-31 --fiscal-year-start-month 4
+              starling gen dates --table dim_date --from 2020-01-01 --to 2030-12-31 \\
+                --fiscal-year-start-month 4
             """
     )
 

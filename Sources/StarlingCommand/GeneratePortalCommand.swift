@@ -24,7 +24,7 @@ struct GeneratePortalCommand: ParsableCommand {
 
             Examples:
               starling gen portal --days 30 --out portal-data
-              starling gen portal --days 7 --out small --start 2025-04-01 --scale 0.1 --seed 7
+              starling gen portal --days 7 --start 2025-04-01 --scale 0.1 --out small
             """
     )
 

@@ -24,7 +24,7 @@ struct GenerateRetailCommand: ParsableCommand {
 
             Examples:
               starling gen retail --days 30 --out retail-data
-              starling gen retail --days 400 --start 2024-01-01 --scale 0.5 --seed 7 --out retail-year
+              starling gen retail --days 400 --start 2024-01-01 --scale 0.5 --out year
             """
     )
 

@@ -54,8 +54,19 @@ struct LoadCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Whether the first line names the columns (default: yes, except .tbl).")
     var header: Bool?
 
-    @Option(name: .customLong("null"), help: ArgumentHelp("An unquoted text meaning NULL; repeat for several (default: empty and \\N).", valueName: "text"))
+    @Option(
+        name: .customLong("null"),
+        help: ArgumentHelp(
+            "An unquoted CSV text or NDJSON string meaning NULL; repeat for several (default: empty and \\N in CSV).",
+            valueName: "text"))
     var nullStrings: [String] = []
+
+    @Option(help: ArgumentHelp("The decimal point of numbers, e.g. , for 3,14 (default .).", valueName: "char"))
+    var decimalSeparator: String?
+
+    @Option(
+        help: ArgumentHelp("The digit-group separator of numbers, e.g. . for 1.234,56 (default none).", valueName: "char"))
+    var thousandsSeparator: String?
 
     @Option(help: ArgumentHelp("utf-8, latin-1 or windows-1252 (default utf-8).", valueName: "encoding"))
     var encoding: String?
@@ -114,6 +125,7 @@ struct LoadCommand: ParsableCommand {
         options.escape = try escape.map { try Self.character($0, "--escape") }
         options.header = header
         if !nullStrings.isEmpty { options.nullStrings = nullStrings }
+        options.numberSeparators = try numberSeparators()
         if let encoding {
             guard let parsed = TextEncoding(name: encoding) else { throw ValidationError("--encoding must be utf-8, latin-1 or windows-1252") }
             options.encoding = parsed
@@ -144,6 +156,27 @@ struct LoadCommand: ParsableCommand {
         return options
     }
 
+    /// `--decimal-separator` and `--thousands-separator`: one character each, not a digit or a
+    /// sign, and not the same.
+    func numberSeparators() throws -> NumberSeparators {
+        var separators = NumberSeparators()
+        func separator(_ text: String, _ flag: String) throws -> UInt8 {
+            let byte = try Self.character(text, flag)
+            guard NumberSeparators.isAllowed(byte) else {
+                throw ValidationError("\(flag) cannot be a digit, a sign or e")
+            }
+            return byte
+        }
+        if let decimalSeparator { separators.decimal = try separator(decimalSeparator, "--decimal-separator") }
+        if let thousandsSeparator {
+            separators.thousands = try separator(thousandsSeparator, "--thousands-separator")
+            guard separators.thousands != separators.decimal else {
+                throw ValidationError("--thousands-separator must differ from the decimal separator")
+            }
+        }
+        return separators
+    }
+
     /// One character, or `\t`.
     static func character(_ text: String, _ flag: String) throws -> UInt8 {
         if text == "\\t" || text == "tab" { return 0x09 }
@@ -158,30 +191,39 @@ struct LoadCommand: ParsableCommand {
         var progress: ((LoadProgress) -> Void)?
         if terminal { progress = { Self.showProgress($0) } }
         let loader = Loader(warehouse: warehouse, options: try loadOptions(), progress: progress)
+        let summary: LoadSummary
         do {
-            let summary = try loader.load(table: table, files: files)
-            if terminal { StandardError.write("\r\u{1B}[K") }
-            StandardError.write(Self.summaryLine(summary) + "\n")
-            if let problem = summary.logProblem { StandardError.write("starling: warning: the load committed, but \(problem)\n") }
-            if verbose, !summary.unknownFields.isEmpty {
-                StandardError.write("unknown fields (ignored): " + summary.unknownFields.map { "\($0.name) ×\($0.count)" }.joined(separator: ", ") + "\n")
-            }
+            summary = try loader.load(table: table, files: files)
         } catch {
             if terminal { StandardError.write("\r\u{1B}[K") }
             throw fail(error.message, status: error.exitStatus)
         }
+        if terminal { StandardError.write("\r\u{1B}[K") }
+        StandardError.write(Self.summaryLine(summary) + "\n")
+        if let problem = summary.logProblem { StandardError.write("starling: warning: the load committed, but \(problem)\n") }
+        if verbose, !summary.unknownFields.isEmpty {
+            StandardError.write("unknown fields (ignored): " + summary.unknownFields.map { "\($0.name) ×\($0.count)" }.joined(separator: ", ") + "\n")
+        }
+
     }
+
+    /// `1 row`, `2 rows`.
+    static func rows(_ count: Int) -> String { count == 1 ? "1 row" : "\(count) rows" }
 
     static func showProgress(_ progress: LoadProgress) {
         let share = progress.bytesTotal > 0 ? Double(progress.bytesDone) / Double(progress.bytesTotal) : 0
         let rate = progress.seconds > 0 ? Double(progress.rows) / progress.seconds : 0
         let remaining = share > 0 ? progress.seconds * (1 - share) / share : 0
-        StandardError.write("\r\u{1B}[K" + "loading: \(Int(share * 100))% of \(megabytes(progress.bytesTotal)), \(progress.rows) rows, \(Int(rate)) rows/s, ETA \(Int(remaining.rounded())) s")
+        let parts = [
+            "loading: \(Int(share * 100))% of \(megabytes(progress.bytesTotal))", "ETA \(Int(remaining.rounded())) s",
+            "\(progress.rows) rows", "\(Int(rate)) rows/s",
+        ]
+        StandardError.write("\r\u{1B}[K" + TerminalWidth.fitted(parts, width: TerminalWidth.columns(2)))
     }
 
     static func summaryLine(_ summary: LoadSummary) -> String {
         let record = summary.record
-        var parts = ["loaded \(record.rowsLoaded) rows into \(record.table)"]
+        var parts = ["loaded \(rows(record.rowsLoaded)) into \(record.table)"]
         if record.rowsRejected > 0 { parts.append("rejected \(record.rowsRejected) (see \(record.rejectsFile ?? "the rejects file"))") }
         if record.unknownKeys > 0 { parts.append("\(record.unknownKeys) unknown keys → unknown member") }
         if record.rowsUpdated > 0 || summary.dimensionUnchanged > 0 {

@@ -15,9 +15,9 @@ struct SQLCommand: ParsableCommand {
             column and a caret; the exit status is then 1.
 
             Examples:
-              starling sql "CREATE TABLE dim_region (region_id INTEGER PRIMARY KEY, name VARCHAR)"
+              starling sql "CREATE TABLE region (id INTEGER PRIMARY KEY, name VARCHAR)"
               starling sql -f examples/retail/schema.sql
-              starling sql --format csv "SELECT d_year, sum(lo_revenue) FROM lineorder, dates WHERE lo_orderdate = d_datekey GROUP BY d_year ORDER BY 1"
+              starling sql --format csv "SELECT d_year, count(*) FROM dates GROUP BY 1"
             """
     )
 
@@ -29,7 +29,12 @@ struct SQLCommand: ParsableCommand {
     @Argument(help: "The statements, when not read from --file.")
     var statements: String?
 
-    @Option(name: .long, help: ArgumentHelp("How to print query results: table, csv, tsv, json, ndjson, markdown (default: table on a terminal, csv otherwise).", valueName: "format"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "How to print query results: table, csv, tsv, json, ndjson, markdown, line "
+                + "(default: table on a terminal, csv otherwise).",
+            valueName: "format"))
     var format: ResultFormat?
 
     @Flag(name: .long, help: "Leave out the header row (csv, tsv, table).")

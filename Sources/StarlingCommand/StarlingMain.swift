@@ -1,6 +1,7 @@
 /// The `starling` executable: one command with subcommands.
 
 import ArgumentParser
+import StarlingColumns
 import StarlingFormat
 
 /// The version printed by `starling --version`.
@@ -23,7 +24,8 @@ struct StarlingMain: ParsableCommand {
               starling sql --warehouse ./warehouse -f schema.sql
               starling tables --warehouse ./warehouse
               starling shell --warehouse ./warehouse
-              starling --generate-completion-script bash > ~/.local/share/bash-completion/completions/starling
+              starling --generate-completion-script bash \\
+                > ~/.local/share/bash-completion/completions/starling
             """,
         version: starlingVersion,
         subcommands: [
@@ -37,15 +39,46 @@ struct StarlingMain: ParsableCommand {
     /// /dev/full`) exits 74 with the reason, never 0.
     static func main() {
         HeapSettings.apply()
+        let arguments = CommandLineArguments.forParsing(Array(CommandLine.arguments.dropFirst()))
+        if let unknown = unknownCommand(arguments) {
+            exit(withError: fail(unknown, status: .usage))
+        }
         do {
-            let arguments = CommandLineArguments.forParsing(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
-            exit(withError: error)
+            exitReporting(error)
         }
         if let message = StandardOutput.failure.message {
             exit(withError: fail(message, status: .ioError))
         }
+    }
+
+    /// Exits for `error`: help and `--version` as ArgumentParser prints them, a usage error as
+    /// `starling: error: message` with the command's usage line after it (status 64), and any
+    /// other error with the status it carries (its message already written).
+    static func exitReporting(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        guard code != .success, !(error is ExitCode) else { exit(withError: error) }
+        var message = self.message(for: error)
+        if message.hasPrefix("Error: ") { message.removeFirst("Error: ".count) }
+        let full = fullMessage(for: error)
+        let usage = full.split(separator: "\n").drop { !$0.hasPrefix("Usage:") }.joined(separator: "\n")
+        StandardError.error(message + (usage.isEmpty ? "" : "\n" + usage))
+        exit(withError: ExitCode(code.rawValue))
+    }
+
+    /// `starling: error: …` text for a first argument that is no subcommand, with the nearest
+    /// one when it looks like a misspelling (`laod` → load); nil when it is one, or an option.
+    static func unknownCommand(_ arguments: [String]) -> String? {
+        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
+        var names: [String] = ["help"]
+        for subcommand in configuration.subcommands {
+            names.append(subcommand._commandName)
+            names += subcommand.configuration.aliases
+        }
+        guard !names.contains(first) else { return nil }
+        let suggestion = closestMatch(to: first, in: names).map { " (did you mean \($0)?)" } ?? ""
+        return "unknown command \"\(first)\"\(suggestion)\n  Run 'starling --help' for the list of commands."
     }
 }

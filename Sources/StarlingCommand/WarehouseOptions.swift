@@ -18,15 +18,31 @@ struct WarehouseOptions: ParsableArguments {
     /// The directory chosen by the flag, the environment, or the default.
     var directory: String {
         if let warehouse { return warehouse }
-        if let value = getenv("STARLING_WAREHOUSE"), let text = String(validatingCString: value), !text.isEmpty { return text }
+        if let text = environmentDirectory { return text }
         return "./warehouse"
     }
 
-    /// Opens the warehouse, or exits with a one-line error.
+    /// `$STARLING_WAREHOUSE` when it is set and not empty.
+    var environmentDirectory: String? {
+        guard let value = getenv("STARLING_WAREHOUSE"), let text = String(validatingCString: value), !text.isEmpty
+        else { return nil }
+        return text
+    }
+
+    /// Opens the warehouse, or exits with a one-line error. When no warehouse was named (no
+    /// `--warehouse`, `STARLING_WAREHOUSE` unset) and `./warehouse` is not one, the error says
+    /// so and how to name one, rather than suggesting a new `./warehouse`.
     func open() throws -> Warehouse {
         do {
             return try Warehouse(opening: directory)
         } catch {
+            if warehouse == nil, environmentDirectory == nil, error.kind == .missingWarehouse {
+                throw fail(
+                    "no warehouse given: --warehouse is not set, STARLING_WAREHOUSE is unset, and there is no "
+                        + "./warehouse here\n  Name one with --warehouse DIR or export STARLING_WAREHOUSE=DIR; "
+                        + "create one with: starling init --warehouse DIR",
+                    status: error.exitStatus)
+            }
             throw fail(error.message, status: error.exitStatus)
         }
     }

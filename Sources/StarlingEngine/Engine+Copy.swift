@@ -50,6 +50,20 @@ extension Engine {
             case "timestamp_format", "timestampformat":
                 guard let format = DateTimeFormat(value) else { throw SQLError("unknown % directive in TIMESTAMP_FORMAT", at: option.valuePosition) }
                 options.timestampFormat = format
+            case "decimal_separator", "thousands", "thousands_separator":
+                let byte = try character()
+                guard NumberSeparators.isAllowed(byte) else {
+                    throw SQLError("\(name.uppercased()) cannot be a digit, a sign or e", at: option.valuePosition)
+                }
+                if name == "decimal_separator" {
+                    options.numberSeparators.decimal = byte
+                } else {
+                    options.numberSeparators.thousands = byte
+                }
+                guard options.numberSeparators.decimal != options.numberSeparators.thousands else {
+                    throw SQLError(
+                        "the thousands separator must differ from the decimal separator", at: option.valuePosition)
+                }
             case "columns": options.columns = value.split(separator: ",").map { String($0) }
             case "max_rejects": options.maxRejects = try number()
             case "max_reject_ratio":
@@ -69,7 +83,7 @@ extension Engine {
             default:
                 let known = ["format", "header", "delimiter", "quote", "escape", "null", "encoding", "date_format", "timestamp_format",
                              "columns", "max_rejects", "max_reject_ratio", "rejects", "replace_partitions", "force", "threads",
-                             "max_line_size"]
+                             "max_line_size", "decimal_separator", "thousands"]
                 throw SQLError("unknown COPY option \"\(name)\"", at: option.name.position,
                                hint: closestMatch(to: name, in: known).map { "did you mean \($0.uppercased())?" })
             }

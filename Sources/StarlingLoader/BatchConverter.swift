@@ -217,6 +217,7 @@ struct BatchConverter: Sendable {
         let type = table.columns[column].type
         let fast: FastPath
         switch type {
+        case _ where converters[column].numberSeparators != nil: fast = .none
         case .tinyint, .smallint, .integer, .bigint: fast = .integer(type.physicalType.integerRange ?? Int64.min...Int64.max)
         case .decimal(let precision, let scale): fast = .decimal(precision, scale)
         case .date where converters[column].dateFormat == nil: fast = .isoDate
@@ -227,7 +228,7 @@ struct BatchConverter: Sendable {
             fieldIndex: batch.fieldForColumn[column], nullStrings: NullStrings(batch.nullStrings),
             checkNullsFirst: Self.nullStringsParse(batch.nullStrings, as: converters[column]),
             notNull: table.columns[column].notNull, name: table.columns[column].name, fast: fast, text: text, extra: extra,
-            textIsASCII: textIsASCII)
+            textIsASCII: textIsASCII, isJSON: batch.isJSON)
     }
 
     /// Whether every byte of `bytes` is ASCII: one pass that ORs eight bytes at a time (the
@@ -314,6 +315,8 @@ struct BatchConverter: Sendable {
         let extra: UnsafeRawBufferPointer
         /// Every byte of `text` is ASCII (so any run of it is valid UTF-8).
         let textIsASCII: Bool
+        /// An NDJSON batch: its plain fields are JSON numbers and literals.
+        let isJSON: Bool
     }
 
     /// One column's field spans for a tile of rows, borrowed: row `r`'s is `spans[r - firstRow]`.
@@ -402,7 +405,8 @@ struct BatchConverter: Sendable {
                 continue
             }
             do throws(ConversionFailure) {
-                switch try converter.convert(FieldValue(bytes: bytes, kind: kind == .plain ? .plain : .quoted)) {
+                let field = FieldValue(bytes: bytes, kind: kind == .plain ? .plain : .quoted)
+                switch try converter.convert(field, jsonNumber: context.isJSON && kind == .plain) {
                 case .null:
                     output.nulls[row] = true
                 case .integer(let value):

@@ -199,8 +199,31 @@ final class CSVReader: BatchReader {
             var parts: [String] = []
             if strict, !missing.isEmpty { parts.append("missing columns: \(missing.joined(separator: ", "))") }
             if !unknown.isEmpty { parts.append("unknown columns: \(unknown.map { $0.isEmpty || $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: ", "))") }
-            throw LoadError(.badData, "\(path): the \(strict ? "header" : "--columns list") does not match table \(table.name): \(parts.joined(separator: "; ")) (use --columns to name the file's columns)")
+            let hint = strict ? headerHint(names, table: table) : nil
+            throw LoadError(
+                .badData,
+                "\(path): the \(strict ? "header" : "--columns list") does not match table \(table.name): "
+                    + "\(parts.joined(separator: "; ")) (\(hint ?? "use --columns to name the file's columns"))")
         }
         return mapping
+    }
+
+    /// What a header that is one field probably means: NDJSON read as CSV (`{"id": …`), or
+    /// another delimiter (`id;name;amount`, whose parts name the table's columns).
+    static func headerHint(_ names: [String], table: CatalogTable) -> String? {
+        guard let first = names.first?.trimmingSpacesOnly else { return nil }
+        if first.hasPrefix("{") || first.hasPrefix("[") {
+            return "the file looks like NDJSON: try --format ndjson"
+        }
+        guard names.count == 1 else { return nil }
+        let only = first
+        let known = Set(table.columns.map { $0.name.lowercased() })
+        for (character, shown) in [(";", "';'"), ("\t", "'\\t'"), ("|", "'|'")] where only.contains(character) {
+            let parts = only.split(separator: Character(character)).map { String($0).trimmingSpacesOnly.lowercased() }
+            if parts.contains(where: known.contains) {
+                return "the header looks separated by \(shown): try --delimiter \(shown)"
+            }
+        }
+        return nil
     }
 }

@@ -18,16 +18,42 @@ struct ColumnConverter: Sendable {
     let type: LogicalType
     let dateFormat: DateTimeFormat?
     let timestampFormat: DateTimeFormat?
+    /// Set when numbers use other separators and this column is a number: fields are rewritten
+    /// before they are parsed.
+    let numberSeparators: NumberSeparators?
 
     init(column: CatalogColumn, options: LoadOptions) {
         self.column = column
         self.type = column.type
         self.dateFormat = options.dateFormat
         self.timestampFormat = options.timestampFormat
+        let isNumber: Bool
+        switch column.type {
+        case .tinyint, .smallint, .integer, .bigint, .decimal, .double: isNumber = true
+        default: isNumber = false
+        }
+        self.numberSeparators = isNumber && !options.numberSeparators.isDefault ? options.numberSeparators : nil
     }
 
-    /// Converts `field`; throws the reason a user reads in the rejects file.
-    func convert(_ field: FieldValue) throws(ConversionFailure) -> ConvertedValue {
+    /// Converts `field`; throws the reason a user reads in the rejects file. With
+    /// `jsonNumber`, a number column's field is a JSON number, read as JSON writes it whatever
+    /// the separators.
+    func convert(_ field: FieldValue, jsonNumber: Bool = false) throws(ConversionFailure) -> ConvertedValue {
+        if field.kind == .null { return .null }
+        if let numberSeparators, !jsonNumber {
+            guard field.bytes.count <= NumberSeparators.maximumLength else { throw ConversionFailure("not a number") }
+            return try withUnsafeTemporaryAllocation(byteCount: max(1, field.bytes.count), alignment: 1) {
+                (buffer) throws(ConversionFailure) -> ConvertedValue in
+                let length = numberSeparators.normalize(field.bytes, into: buffer)
+                let rewritten = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<length])
+                return try convertValue(FieldValue(bytes: rewritten, kind: field.kind))
+            }
+        }
+        return try convertValue(field)
+    }
+
+    /// Converts a field whose numbers are written as the parsers read them.
+    private func convertValue(_ field: FieldValue) throws(ConversionFailure) -> ConvertedValue {
         if field.kind == .null { return .null }
         let bytes = field.bytes
         switch type {

@@ -21,6 +21,8 @@ final class FieldBatch: @unchecked Sendable {
     var fieldForColumn: [Int] = []
     /// Unquoted texts meaning NULL.
     var nullStrings: [[UInt8]] = []
+    /// Read from NDJSON: plain fields are JSON numbers and literals, strings are quoted.
+    var isJSON = false
     /// Rows rejected for their shape (wrong field count), with the text to show.
     var problems: [Int: (reason: String, value: String)] = [:]
     /// Lines of the file between the previous batch's text and this one's (a block that held no

@@ -14,6 +14,9 @@ public struct LoadOptions: Sendable {
     /// Unquoted field texts that mean NULL; default: the empty field and `\N`.
     public var nullStrings: [String]?
     public var encoding: TextEncoding = .utf8
+    /// How numbers write their point and digit groups (default `.` and none). Applies to CSV
+    /// fields and NDJSON strings; JSON numbers are always JSON's.
+    public var numberSeparators = NumberSeparators()
     public var dateFormat: DateTimeFormat?
     public var timestampFormat: DateTimeFormat?
     /// The file's columns, in order, by table column name (overrides the header).

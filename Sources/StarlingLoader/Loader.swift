@@ -201,6 +201,14 @@ public final class Loader {
         if let ratio = options.maxRejectRatio, applier.rowsRead > 0, Double(rejects.count) / Double(applier.rowsRead) > ratio {
             throw LoadError(.badData, "\(rejects.count) of \(applier.rowsRead) rows were rejected, more than --max-reject-ratio \(ratio); the load was aborted and nothing was loaded")
         }
+        // Tolerated rejects that leave nothing to load: no commit, so the same files can be
+        // loaded again once the cause is fixed (a commit would mark them as loaded).
+        if rejects.count > 0, rejects.count >= applier.rowsRead {
+            let rows = rejects.count == 1 ? "1 row" : "\(rejects.count) rows"
+            throw LoadError(
+                .refused,
+                "every row was rejected (\(rows), see \(rejects.path)); the load was aborted and nothing was loaded")
+        }
 
         let finishMark = clock.now
         defer {

@@ -6,11 +6,14 @@ import StarlingStorage
 /// Streams one NDJSON file into batches, one block (a few MB) per batch. Fields map to columns by
 /// name (case-insensitive); `{"address": {"city": …}}` fills a column named `address.city`; an
 /// array, or an object no column names by path, fills a column of its own name with its JSON text;
-/// fields missing from a row are NULL; fields no column names are counted.
+/// fields missing from a row are NULL; fields no column names are counted. A string equal to one
+/// of `--null`'s texts is NULL (JSON's own `null` always is).
 final class NDJSONReader: BatchReader {
     let path: String
     let table: CatalogTable
     let stream: ExtractStream
+    /// The texts `--null` gave (none by default: JSON has `null`).
+    let nullStrings: NullStrings?
     private var buffer: [UInt8] = []
     private var offset = 0
     /// Lines of blocks that gave no batch (blank lines alone), owed to the next batch.
@@ -29,6 +32,7 @@ final class NDJSONReader: BatchReader {
         var columnByName: [String: Int] = [:]
         for (index, column) in table.columns.enumerated() { columnByName[column.name.lowercased()] = index }
         parser = JSONRowParser(columnByName: columnByName, columnCount: table.columns.count)
+        nullStrings = options.nullStrings.map { NullStrings($0.map { Array($0.utf8) }) }
     }
 
     func next() throws(LoadError) -> FieldBatch? {
@@ -37,7 +41,9 @@ final class NDJSONReader: BatchReader {
             if more { more = try stream.appendNext(to: &buffer, recordStart: offset) }
             let text = buffer
             let batch = FieldBatch(file: path, columnCount: table.columns.count)
+            batch.isJSON = true
             let columnCount = table.columns.count
+            let nullStrings = self.nullStrings
             batch.fieldForColumn = Array(0..<columnCount)
             var records = CSVRecords()
             var consumed = 0
@@ -65,11 +71,16 @@ final class NDJSONReader: BatchReader {
                             for column in 0..<columnCount {
                                 let slot = parser.slots[column]
                                 let base = slot.source == .line ? start : extraBase
-                                let kind: CSVRecords.FieldKind
+                                var kind: CSVRecords.FieldKind
                                 switch slot.kind {
                                 case .null: kind = .null
                                 case .plain: kind = .plain
                                 case .quoted: kind = slot.source == .line ? .quoted : .unescaped
+                                }
+                                if let nullStrings, kind == .quoted || kind == .unescaped,
+                                    parser.stringMatches(nullStrings, slot, line: lineBytes)
+                                {
+                                    kind = .null
                                 }
                                 records.fields.append(CSVRecords.FieldSpan(start: base + slot.start, end: base + slot.end, kind: kind))
                             }
@@ -122,6 +133,21 @@ struct JSONRowParser {
     init(columnByName: [String: Int], columnCount: Int) {
         self.columnByName = columnByName
         slots = [Slot](repeating: Slot(), count: columnCount)
+    }
+
+    /// Whether the string value in `slot` (of `line`, or of ``scratch`` once unescaped) is one
+    /// of `nullStrings`.
+    func stringMatches(_ nullStrings: NullStrings, _ slot: Slot, line: UnsafeRawBufferPointer) -> Bool {
+        switch slot.source {
+        case .line:
+            guard slot.start >= 0, slot.start <= slot.end, slot.end <= line.count else { return false }
+            return nullStrings.matches(UnsafeRawBufferPointer(rebasing: line[slot.start..<slot.end]))
+        case .scratch:
+            guard slot.start >= 0, slot.start <= slot.end, slot.end <= scratch.count else { return false }
+            return scratch.withUnsafeBytes { bytes in
+                nullStrings.matches(UnsafeRawBufferPointer(rebasing: bytes[slot.start..<slot.end]))
+            }
+        }
     }
 
     /// Parses a line; returns the problem, or nil when the slots are filled.

@@ -161,8 +161,11 @@ struct CSVLoadTests {
         let fixture = try LoaderFixture(schema: Self.schema)
         let latin: [UInt8] = Array("id,name\n1,caf".utf8) + [0xE9] + Array("\n2,".utf8) + [0x80, 0x93] + Array("x\n".utf8)
         let path = try fixture.file("l.csv", latin)
-        let summary = try fixture.load("t", [path]) { $0.columns = ["id", "name"]; $0.header = true; $0.maxRejects = 2 }
-        #expect(summary.record.rowsRejected == 2)
+        // Both rows are rejected: tolerated, but with nothing left the load commits nothing.
+        let error = #expect(throws: LoadError.self) {
+            try fixture.load("t", [path]) { $0.columns = ["id", "name"]; $0.header = true; $0.maxRejects = 2 }
+        }
+        #expect(error?.message.contains("every row was rejected (2 rows") == true)
         #expect(try fixture.rows("t").isEmpty)
         try fixture.load("t", [path]) { $0.columns = ["id", "name"]; $0.encoding = .latin1; $0.force = true }
         #expect(try fixture.rows("t").map { $0[1] } == [.string("café"), .string("\u{80}\u{93}x")])
