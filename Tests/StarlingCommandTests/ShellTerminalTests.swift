@@ -98,6 +98,28 @@ struct ShellTerminalTests {
         let timer = session.screen().suffix(2).first ?? ""
         #expect(timer.hasPrefix("Run Time (s): real ") && timer.hasSuffix(", 1 row"), "\(timer)")
     }
+
+    @Test("Ctrl-C cancels a running cross join at once and returns to the prompt")
+    func cancellation() throws {
+        let session = try TerminalSession()
+        defer { session.close() }
+        try session.waitForPrompt()
+        let digits = "(VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9))"
+        try session.submit(
+            "CREATE TABLE big AS SELECT a.col0 * 100 + b.col0 * 10 + c.col0 AS x "
+                + "FROM \(digits) a, \(digits) b, \(digits) c;")
+        // 10⁹ pairs under a condition no index serves: minutes, unless cancelled.
+        session.type("SELECT count(*) FROM big a, big b, big c WHERE a.x + b.x + c.x < 0;")
+        session.press("Enter")
+        Thread.sleep(forTimeInterval: 0.5)
+        let pressed = Date()
+        session.press("C-c")
+        try session.waitFor("starling: error: cancelled")
+        let seconds = Date().timeIntervalSince(pressed)
+        // 100 ms is the aim (20 ms measured in a release build); a debug build on a busy machine gets slack.
+        #expect(seconds < 2, "cancelled after \(seconds) s")
+        try session.waitForPrompt()
+    }
 }
 
 /// A `starling shell` in a tmux session of its own (a private tmux server), on a warehouse with
