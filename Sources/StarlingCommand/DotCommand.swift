@@ -10,10 +10,13 @@ enum DotCommand: Equatable {
     case describe(table: String)
     /// `.mode MODE`, or `.mode` alone to show the current mode.
     case mode(ResultFormat?)
-    case timer(Bool)
-    case explain(Bool)
-    /// `.headers on|off`: column names (and the table mode's types) above the rows.
-    case headers(Bool)
+    /// `.timer on|off`, or `.timer` alone to show the setting.
+    case timer(Bool?)
+    /// `.explain on|off`, or `.explain` alone to show the setting.
+    case explain(Bool?)
+    /// `.headers on|off`: column names (and the table mode's types) above the rows; alone, the
+    /// setting.
+    case headers(Bool?)
     /// `.nullvalue TEXT`: what a NULL prints as.
     case nullValue(String)
     /// `.maxrows N` (0: every row), or `.maxrows` alone to show the limit.
@@ -40,13 +43,13 @@ enum DotCommand: Equatable {
         .describe TABLE            a table's columns, keys, references, partitioning and storage
         .mode [MODE]               how results print: table, csv, tsv, json, ndjson, markdown, line;
                                    alone, the current mode
-        .headers on|off            column names (and types, in table mode) above the rows
+        .headers [on|off]          column names (and types, in table mode) above the rows
         .nullvalue TEXT            print NULL as TEXT (not in json and ndjson)
         .maxrows [N]               rows the table mode shows, first and last halves (0: all; default
                                    40 on a terminal, all into a pipe or file)
         .maxwidth [N]              characters the table mode fits in (0: the terminal's width)
-        .timer on|off              after each statement, on stderr: Run Time (s): real … user … sys …
-        .explain on|off            print each query's plan before its result
+        .timer [on|off]            after each statement, on stderr: Run Time (s): real … user … sys …
+        .explain [on|off]          print each query's plan before its result
         .read FILE                 run the statements and dot commands of FILE
         .output [FILE]             send results to FILE; alone, back to stdout
         .once FILE                 send only the next statement's results to FILE
@@ -86,8 +89,9 @@ enum DotCommand: Equatable {
         func expect(_ range: ClosedRange<Int>, _ usage: String) throws(DotCommandError) {
             guard range.contains(arguments.count) else { throw DotCommandError("usage: \(usage)") }
         }
-        func flag(_ usage: String) throws(DotCommandError) -> Bool {
-            try expect(1...1, usage)
+        func flag(_ usage: String) throws(DotCommandError) -> Bool? {
+            try expect(0...1, usage)
+            guard !arguments.isEmpty else { return nil }
             switch arguments[0].lowercased() {
             case "on", "yes", "true", "1": return true
             case "off", "no", "false", "0": return false
@@ -126,11 +130,11 @@ enum DotCommand: Equatable {
             }
             return .mode(format)
         case "timer":
-            return .timer(try flag(".timer on|off"))
+            return .timer(try flag(".timer [on|off]"))
         case "explain":
-            return .explain(try flag(".explain on|off"))
+            return .explain(try flag(".explain [on|off]"))
         case "headers", "header":
-            return .headers(try flag(".headers on|off"))
+            return .headers(try flag(".headers [on|off]"))
         case "nullvalue":
             try expect(1...1, ".nullvalue TEXT (quote TEXT to include blanks, '' for nothing)")
             return .nullValue(arguments[0])

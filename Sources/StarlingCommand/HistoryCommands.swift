@@ -24,6 +24,9 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         let catalog = try loadCatalog(try options.open())
+        if let table {
+            try checkTableFilter(table, known: catalog.tables.map(\.name) + catalog.history.compactMap(\.table))
+        }
         let entries = catalog.history.filter { table == nil || $0.table == table?.lowercased() }
         if json {
             StandardOutput.write(JSONText.array(entries.map { entry in
@@ -108,4 +111,13 @@ struct VacuumCommand: ParsableCommand {
             throw fail(error.message, status: error.exitStatus)
         }
     }
+}
+
+/// Fails for a `--table` filter naming no table the listing could show (not in the catalog, not in
+/// its records): a typo, which would otherwise look like a table with nothing to list.
+func checkTableFilter(_ table: String, known: [String]) throws {
+    let names = Set(known)
+    guard !names.contains(table), !names.contains(table.lowercased()) else { return }
+    let suggestion = closestMatch(to: table, in: Array(names)).map { " (did you mean \($0)?)" } ?? ""
+    throw fail("no table \"\(table)\" in this warehouse or its records\(suggestion)", status: .failure)
 }

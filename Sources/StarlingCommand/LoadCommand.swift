@@ -131,12 +131,14 @@ struct LoadCommand: ParsableCommand {
             options.encoding = parsed
         }
         if let dateFormat {
-            guard let parsed = DateTimeFormat(dateFormat) else { throw ValidationError("--date-format has an unknown % directive: \(dateFormat)") }
-            options.dateFormat = parsed
+            if let problem = DateTimeFormat.problem(dateFormat) { throw ValidationError("--date-format \(problem)") }
+            options.dateFormat = DateTimeFormat(dateFormat)
         }
         if let timestampFormat {
-            guard let parsed = DateTimeFormat(timestampFormat) else { throw ValidationError("--timestamp-format has an unknown % directive: \(timestampFormat)") }
-            options.timestampFormat = parsed
+            if let problem = DateTimeFormat.problem(timestampFormat) {
+                throw ValidationError("--timestamp-format \(problem)")
+            }
+            options.timestampFormat = DateTimeFormat(timestampFormat)
         }
         options.columns = columns.map { $0.split(separator: ",").map { String($0) } }
         options.maxRejects = maxRejects ?? 0

@@ -25,10 +25,14 @@ struct LoadsCommand: ParsableCommand {
 
     func run() throws {
         let warehouse = try options.open()
-        let records: [LoadRecord]
-        do { records = try LoadLog.records(warehouse).filter { table == nil || $0.table == table?.lowercased() || $0.table == table } } catch {
+        let all: [LoadRecord]
+        do { all = try LoadLog.records(warehouse) } catch {
             throw fail(error.message, status: .ioError)
         }
+        if let table {
+            try checkTableFilter(table, known: try loadCatalog(warehouse).tables.map(\.name) + all.map(\.table))
+        }
+        let records = all.filter { table == nil || $0.table == table?.lowercased() || $0.table == table }
         if json {
             StandardOutput.write(JSONText.array(records.map(Self.json)).rendered() + "\n")
             return

@@ -8,6 +8,11 @@ import StarlingExecution
 /// The output formats of `starling sql --format` and the shell's `.mode`.
 enum ResultFormat: String, CaseIterable, ExpressibleByArgument {
     case table, csv, tsv, json, ndjson, markdown, line
+
+    /// `--format JSON` as well as `json`.
+    init?(argument: String) {
+        self.init(rawValue: argument.lowercased())
+    }
 }
 
 /// Renders a ``QueryResult`` in one of the ``ResultFormat``s.

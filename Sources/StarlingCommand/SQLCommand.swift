@@ -4,6 +4,11 @@ import ArgumentParser
 import StarlingEngine
 import StarlingFormat
 import StarlingStorage
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 struct SQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,10 +28,12 @@ struct SQLCommand: ParsableCommand {
 
     @OptionGroup var options: WarehouseOptions
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Read the statements from this file.", valueName: "file"))
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp("Read the statements from this file (- for standard input).", valueName: "file"))
     var file: String?
 
-    @Argument(help: "The statements, when not read from --file.")
+    @Argument(help: "The statements, when not read from --file or piped in on standard input.")
     var statements: String?
 
     @Option(
@@ -47,8 +54,13 @@ struct SQLCommand: ParsableCommand {
     var memoryLimit: String?
 
     func validate() throws {
-        if (file == nil) == (statements == nil) {
-            throw ValidationError("give the statements as one argument or with --file, not both or neither")
+        if file != nil && statements != nil {
+            throw ValidationError("give the statements as one argument or with --file, not both")
+        }
+        if file == nil && statements == nil && isTerminal(0) {
+            throw ValidationError(
+                "give the statements as one argument, with --file, or on standard input "
+                    + "(for an interactive session: starling shell)")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let memoryLimit, MemorySize.parse(memoryLimit) == nil {
@@ -56,9 +68,32 @@ struct SQLCommand: ParsableCommand {
         }
     }
 
+    /// Every byte of standard input, as text (a pipe or a redirected file: `echo "SELECT 1" |
+    /// starling sql`); nil with the error number when a read fails.
+    static func standardInput() -> (text: String?, error: Int32) {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if count > 0 {
+                bytes.append(contentsOf: buffer[0..<count])
+            } else if count == 0 {
+                return (String(decoding: bytes, as: UTF8.self), 0)
+            } else if errno != EINTR {
+                return (nil, errno)
+            }
+        }
+    }
+
     func run() throws {
         let script: String
-        if let file {
+        if file == "-" || (file == nil && statements == nil) {
+            let input = Self.standardInput()
+            guard let text = input.text else {
+                throw fail("cannot read standard input: \(String(cString: strerror(input.error)))", status: .ioError)
+            }
+            script = text
+        } else if let file {
             do {
                 let bytes = try FileBytes.read(path: file)
                 script = bytes.decodedText()
@@ -77,6 +112,10 @@ struct SQLCommand: ParsableCommand {
                 if verbose { StandardError.write(outcome.tag + "\n") }
             })
         } catch {
+            // A script from a file names it, as psql does: `report.sql:5:8: …`.
+            if case .sql(let sqlError, let text) = error, let file {
+                throw fail(sqlError.rendered(in: text, source: file), status: error.exitStatus)
+            }
             throw fail(error.description, status: error.exitStatus)
         }
     }

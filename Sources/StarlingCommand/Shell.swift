@@ -64,7 +64,10 @@ final class Shell {
         } catch {
             StandardError.write("starling: warning: \(error.description)\n")
         }
-        StandardError.write("starling \(starlingVersion) shell on \(directory). Statements end with ;  Enter .help for help, .quit or Ctrl-D to leave.\n")
+        // Two short lines: a long one wraps mid-word in an 80-column terminal.
+        StandardError.write(
+            "starling \(starlingVersion) shell on \(directory)\n"
+                + "Statements end with ;  .help for help, .quit or Ctrl-D to leave.\n")
         var splitter = StatementSplitter()
         while !quitting {
             let prompt = splitter.isPending ? "      ...> " : "starling> "
@@ -236,6 +239,13 @@ final class Shell {
         return false
     }
 
+    /// Prints an on/off setting (`.timer` alone prints `timer: off`); true, as a dot command
+    /// that succeeded.
+    private func show(_ name: String, _ on: Bool) -> Bool {
+        settings.output.write("\(name): \(on ? "on" : "off")\n")
+        return true
+    }
+
     /// Runs a parsed dot command; returns false when it failed (after printing why).
     func run(_ command: DotCommand, place: String) throws -> Bool {
         switch command {
@@ -260,10 +270,13 @@ final class Shell {
             }
             settings.format = format
         case .timer(let on):
+            guard let on else { return show("timer", settings.timer) }
             settings.timer = on
         case .explain(let on):
+            guard let on else { return show("explain", settings.explain) }
             settings.explain = on
         case .headers(let on):
+            guard let on else { return show("headers", settings.header) }
             settings.header = on
         case .nullValue(let text):
             settings.nullValue = text

@@ -68,17 +68,30 @@ struct StarlingMain: ParsableCommand {
         exit(withError: ExitCode(code.rawValue))
     }
 
-    /// `starling: error: …` text for a first argument that is no subcommand, with the nearest
-    /// one when it looks like a misspelling (`laod` → load); nil when it is one, or an option.
+    /// `starling: error: …` text for an argument that names no subcommand where one is expected
+    /// (`starling laod`, `starling gen date`, `starling help nosuch`), with the nearest one when it
+    /// looks like a misspelling; nil when every command word is known or an option comes first.
     static func unknownCommand(_ arguments: [String]) -> String? {
-        guard let first = arguments.first, !first.hasPrefix("-") else { return nil }
-        var names: [String] = ["help"]
-        for subcommand in configuration.subcommands {
-            names.append(subcommand._commandName)
-            names += subcommand.configuration.aliases
+        var rest = arguments[...]
+        if rest.first == "help" { rest = rest.dropFirst() }
+        var command: ParsableCommand.Type = StarlingMain.self
+        var path = "starling"
+        while let word = rest.first, !word.hasPrefix("-") {
+            let subcommands = command.configuration.subcommands
+            guard !subcommands.isEmpty, command.configuration.defaultSubcommand == nil else { return nil }
+            let named = subcommands.first { $0._commandName == word || $0.configuration.aliases.contains(word) }
+            if let next = named {
+                command = next
+                path += " " + next._commandName
+                rest = rest.dropFirst()
+                continue
+            }
+            var names = subcommands.map { $0._commandName } + subcommands.flatMap { $0.configuration.aliases }
+            if command == StarlingMain.self { names.append("help") }
+            var suggestion = closestMatch(to: word, in: names).map { " (did you mean \($0)?)" } ?? ""
+            if command == StarlingMain.self, word == "version" { suggestion = " (did you mean --version?)" }
+            return "unknown command \"\(word)\"\(suggestion)\n  Run '\(path) --help' for the list of commands."
         }
-        guard !names.contains(first) else { return nil }
-        let suggestion = closestMatch(to: first, in: names).map { " (did you mean \($0)?)" } ?? ""
-        return "unknown command \"\(first)\"\(suggestion)\n  Run 'starling --help' for the list of commands."
+        return nil
     }
 }

@@ -45,11 +45,15 @@ extension Engine {
                 }
                 options.encoding = encoding
             case "date_format", "dateformat":
-                guard let format = DateTimeFormat(value) else { throw SQLError("unknown % directive in DATE_FORMAT", at: option.valuePosition) }
-                options.dateFormat = format
+                if let problem = DateTimeFormat.problem(value) {
+                    throw SQLError("DATE_FORMAT \(problem)", at: option.valuePosition)
+                }
+                options.dateFormat = DateTimeFormat(value)
             case "timestamp_format", "timestampformat":
-                guard let format = DateTimeFormat(value) else { throw SQLError("unknown % directive in TIMESTAMP_FORMAT", at: option.valuePosition) }
-                options.timestampFormat = format
+                if let problem = DateTimeFormat.problem(value) {
+                    throw SQLError("TIMESTAMP_FORMAT \(problem)", at: option.valuePosition)
+                }
+                options.timestampFormat = DateTimeFormat(value)
             case "decimal_separator", "thousands", "thousands_separator":
                 let byte = try character()
                 guard NumberSeparators.isAllowed(byte) else {

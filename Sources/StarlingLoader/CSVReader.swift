@@ -199,7 +199,12 @@ final class CSVReader: BatchReader {
             var parts: [String] = []
             if strict, !missing.isEmpty { parts.append("missing columns: \(missing.joined(separator: ", "))") }
             if !unknown.isEmpty { parts.append("unknown columns: \(unknown.map { $0.isEmpty || $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: ", "))") }
-            let hint = strict ? headerHint(names, table: table) : nil
+            var hint = strict ? headerHint(names, table: table) : nil
+            if hint == nil, !unknown.isEmpty, !strict || missing.isEmpty {
+                // --columns cannot help: a file column the table lacks cannot be skipped.
+                hint = "every file column must be a table column: add it with ALTER TABLE \(table.name) ADD COLUMN, "
+                    + "or leave it out of the file"
+            }
             throw LoadError(
                 .badData,
                 "\(path): the \(strict ? "header" : "--columns list") does not match table \(table.name): "

@@ -52,6 +52,25 @@ struct ColumnConverter: Sendable {
         return try convertValue(field)
     }
 
+    /// What to pass for a field that is no number as written but would be with an option: a
+    /// NULL marker (`NULL`, `NA`: `--null NULL`) or a decimal comma (`3,14`:
+    /// `--decimal-separator ,`). Empty when neither, or when separators are already set.
+    func numberHint(_ bytes: UnsafeRawBufferPointer) -> String {
+        guard numberSeparators == nil else { return "" }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingSpacesOnly
+        if ["null", "na", "n/a", "none", "-", "?"].contains(text.lowercased()) {
+            return " (to read it as NULL: --null '\(text)')"
+        }
+        if text.utf8.filter({ $0 == UInt8(ascii: ",") }).count == 1 {
+            // Only the point differs: a decimal comma.
+            let pointed = Array(text.utf8).map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ".") : $0 }
+            if pointed.withUnsafeBytes({ FieldParser.double($0) != nil }) {
+                return " (a decimal comma? --decimal-separator ,)"
+            }
+        }
+        return ""
+    }
+
     /// Converts a field whose numbers are written as the parsers read them.
     private func convertValue(_ field: FieldValue) throws(ConversionFailure) -> ConvertedValue {
         if field.kind == .null { return .null }
@@ -69,18 +88,21 @@ struct ColumnConverter: Sendable {
                     guard type.physicalType.integerRange?.contains(decimal) ?? false else { throw ConversionFailure("out of range for \(type)") }
                     return .integer(decimal)
                 }
-                throw ConversionFailure(Self.looksNumeric(bytes) ? "out of range for \(type)" : "not a whole number")
+                throw ConversionFailure(
+                    Self.looksNumeric(bytes) ? "out of range for \(type)" : "not a whole number" + numberHint(bytes))
             }
             guard type.physicalType.integerRange?.contains(value) ?? false else { throw ConversionFailure("out of range for \(type)") }
             return .integer(value)
         case .decimal(let precision, let scale):
             guard let value = FieldParser.decimal(bytes, precision: precision, scale: scale) else {
-                throw ConversionFailure(Self.looksNumeric(bytes) ? "out of range for \(type)" : "not a number")
+                throw ConversionFailure(
+                    Self.looksNumeric(bytes) ? "out of range for \(type)" : "not a number" + numberHint(bytes))
             }
             return .integer(value)
         case .double:
             guard let value = FieldParser.double(bytes) else {
-                throw ConversionFailure(Self.looksNumeric(bytes) ? "out of range for DOUBLE" : "not a number")
+                throw ConversionFailure(
+                    Self.looksNumeric(bytes) ? "out of range for DOUBLE" : "not a number" + numberHint(bytes))
             }
             return .double(value)
         case .date:

@@ -19,6 +19,13 @@ public struct DateTimeFormat: Sendable, Equatable {
     public let pattern: String
 
     /// Parses the pattern; `nil` when it has an unknown directive.
+    /// Why `pattern` is no format, for a usage error: an unknown `%` directive, or none at all
+    /// (`dd/mm/yyyy`, which would match only that text); nil when it is one.
+    public static func problem(_ pattern: String) -> String? {
+        guard pattern.contains("%") else { return "has no % directive (dd/mm/yyyy is written %d/%m/%Y)" }
+        return DateTimeFormat(pattern) == nil ? "has an unknown % directive: \(pattern)" : nil
+    }
+
     public init?(_ pattern: String) {
         self.pattern = pattern
         var pieces: [Piece] = []

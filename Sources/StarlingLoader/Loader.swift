@@ -56,8 +56,16 @@ public final class Loader {
         var record = LoadRecord(
             batch: batch, table: tableName, files: [], rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, unknownKeys: 0, rowsUpdated: 0,
             partitions: [], startedMicros: started, endedMicros: started, status: "aborted", error: nil, snapshot: nil, rejectsFile: nil)
-        do {
+        do throws(LoadError) {
             if options.rejectsPath == nil { try? FileBytes.createDirectory(warehouse.path("loads")) }
+            // Checked before any file is read: a load must not run to its end to fail here.
+            if let path = options.rejectsPath {
+                let slash = path.lastIndex(of: "/")
+                let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+                guard FileBytes.kind(of: directory).isDirectory else {
+                    throw LoadError(.io, "cannot write the rejects file \(path): \(directory) is not a directory")
+                }
+            }
             return try run(tableName: tableName, files: files, batch: batch, rejects: rejects, record: &record)
         } catch {
             record.endedMicros = currentMicros()

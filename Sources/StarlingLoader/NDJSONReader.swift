@@ -159,9 +159,22 @@ struct JSONRowParser {
         failure = nil
         depth = 0
         skipSpace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return "not a JSON object" }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else {
+            if index < bytes.count, bytes[index] == UInt8(ascii: "[") {
+                return "a JSON array, not an object: only NDJSON, one object per line, is read "
+                    + "(jq -c '.[]' turns an array into NDJSON)"
+            }
+            return "not a JSON object"
+        }
         parseObject(prefix: "")
-        if let failure { return failure }
+        if let failure {
+            // `{` alone on its line: pretty-printed JSON, an object over several lines.
+            if line.allSatisfy({ $0 == UInt8(ascii: "{") || $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                return "an object that goes on over several lines: only NDJSON, one object per line, is read "
+                    + "(jq -c . rewrites a file that way)"
+            }
+            return failure
+        }
         skipSpace()
         if index != bytes.count { return "unexpected text after the object at column \(index + 1)" }
         return nil

@@ -12,7 +12,8 @@ public struct Lexer {
     /// All tokens, ending with a `.end` token.
     public func tokens() throws(SQLError) -> [Token] {
         var tokens: [Token] = []
-        var index = 0
+        // A UTF-8 byte-order mark (a script saved by a Windows editor) is not part of the SQL.
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let count = bytes.count
         while true {
             // Whitespace and comments.

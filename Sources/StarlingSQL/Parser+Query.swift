@@ -384,6 +384,12 @@ extension Parser {
             }
             return inner
         }
+        if token.kind == .string {
+            throw SQLError(
+                "reading a file in FROM is not supported yet", at: token.position,
+                hint: "load it into a table first: starling load TABLE \(token.text), "
+                    + "or COPY TABLE FROM '\(token.text)'")
+        }
         guard token.kind == .quotedIdentifier || (token.kind == .word && !Self.reservedWords.contains(token.text)) else {
             throw expected("a table name", hint: token.isKeyword("select") || token.isKeyword("with") ? "write a subquery in parentheses: (SELECT …)" : nil)
         }

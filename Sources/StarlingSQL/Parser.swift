@@ -107,6 +107,10 @@ public struct Parser {
         }
         if accept("create") {
             guard accept("table") else {
+                if current.isKeyword("view") || (current.isKeyword("or") && peek().isKeyword("replace")) {
+                    throw SQLError("CREATE VIEW is not supported yet", at: current.position,
+                                   hint: "a WITH query, or CREATE TABLE … AS SELECT for a table of the result")
+                }
                 throw SQLError("expected TABLE after CREATE, found \(current.quoted)", at: current.position, hint: "Starling supports CREATE TABLE")
             }
             return try parseCreateTable(at: token.position)
@@ -134,9 +138,43 @@ public struct Parser {
         if accept("copy") {
             return .copy(try parseCopy())
         }
-        let known = ["select", "with", "explain", "create", "drop", "alter", "insert", "copy"]
+        if let unsupported = Self.unsupportedStatement(token) { throw unsupported }
+        let known = ["select", "with", "explain", "create", "drop", "alter", "insert", "copy", "values"]
         let hint = token.kind == .word ? keywordMisspelling(token.text, of: known) : nil
         throw SQLError("expected a statement, found \(token.quoted)", at: token.position, hint: hint)
+    }
+
+    /// The error for a statement other systems have and Starling does not (yet), saying what to
+    /// use instead; nil for any other first token.
+    static func unsupportedStatement(_ token: Token) -> SQLError? {
+        if token.isSymbol(".") {
+            return SQLError(
+                "dot commands such as .mode belong to the interactive shell, not to SQL", at: token.position,
+                hint: "run the script with: starling shell --warehouse DIR < script.sql")
+        }
+        guard token.kind == .word else { return nil }
+        let (what, hint): (String, String)
+        switch token.text {
+        case "update", "delete", "truncate", "merge":
+            what = "\(token.text.uppercased()) is not supported"
+            hint = "tables change through loads (starling load, COPY … FROM) and INSERT; "
+                + "starling rollback undoes a commit"
+        case "begin", "commit", "rollback", "start", "savepoint":
+            what = "transactions (BEGIN … COMMIT) are not supported"
+            hint = "every statement is its own transaction; starling rollback --to N returns to an earlier snapshot"
+        case "show", "describe", "desc", "pragma":
+            what = "\(token.text.uppercased()) is not supported yet"
+            hint = "use starling tables, starling describe TABLE, or SELECT * FROM starling.tables / starling.columns"
+        case "set", "reset":
+            what = "\(token.text.uppercased()) is not supported yet"
+            hint = "threads and memory are the --threads and --memory-limit options of starling sql and shell"
+        case "attach", "detach", "use", "install", "load":
+            what = "\(token.text.uppercased()) is not supported"
+            hint = "a warehouse is one directory: name it with --warehouse DIR"
+        default:
+            return nil
+        }
+        return SQLError(what, at: token.position, hint: hint)
     }
 
     /// `CREATE TABLE` after those two words: a column list (`.createTable`) or `AS query` (`.createTableAs`).
@@ -352,6 +390,11 @@ public struct Parser {
 
     mutating func parseCopy() throws(SQLError) -> CopyFrom {
         let table = try identifier("a table name")
+        if current.isKeyword("to") {
+            throw SQLError(
+                "COPY … TO is not supported yet", at: current.position,
+                hint: "write results with: starling sql --format csv \"SELECT …\" > file.csv")
+        }
         try expect("from")
         var files: [String] = []
         if acceptSymbol("[") || acceptSymbol("(") {

@@ -20,6 +20,8 @@ public struct SourcePosition: Hashable, Sendable, Comparable {
         for character in text {
             if consumed >= offset { break }
             consumed += character.utf8.count
+            // A byte-order mark opening the text takes no column.
+            if consumed == 3, character == "\u{FEFF}" { continue }
             if character == "\n" || character == "\r\n" {
                 line += 1
                 column = 1
@@ -33,10 +35,12 @@ public struct SourcePosition: Hashable, Sendable, Comparable {
     /// The source line holding this position, and a caret line pointing at it.
     public func excerpt(in text: String) -> String {
         let (line, column) = lineAndColumn(in: text)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift: both end a line (a script with Windows line ends).
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
         guard line - 1 < lines.count else { return "" }
         var source = String(lines[line - 1])
         if source.hasSuffix("\r") { source.removeLast() }
+        if line == 1, source.hasPrefix("\u{FEFF}") { source.removeFirst() }
         let caret = String(repeating: " ", count: max(0, column - 1)) + "^"
         return "  " + source + "\n  " + caret
     }
@@ -58,10 +62,11 @@ public struct SQLError: Error, Equatable, Sendable, CustomStringConvertible {
         message + (hint.map { " (\($0))" } ?? "")
     }
 
-    /// `line L:C: message`, the offending line, and a caret under the position.
-    public func rendered(in text: String) -> String {
+    /// `line L:C: message` (`FILE:L:C: message` with the script's `source` file), the offending
+    /// line, and a caret under the position.
+    public func rendered(in text: String, source: String? = nil) -> String {
         let (line, column) = position.lineAndColumn(in: text)
-        var result = "line \(line):\(column): \(message)"
+        var result = (source.map { "\($0):" } ?? "line ") + "\(line):\(column): \(message)"
         if let hint { result += "\n  hint: \(hint)" }
         let excerpt = position.excerpt(in: text)
         if !excerpt.isEmpty { result += "\n" + excerpt }

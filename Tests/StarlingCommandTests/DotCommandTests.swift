@@ -31,7 +31,7 @@ struct DotCommandTests {
 
     @Test("bad arguments give the usage; unknown commands a suggestion")
     func errors() {
-        #expect(throws: DotCommandError("usage: .timer on|off")) { try DotCommand.parse(".timer maybe") }
+        #expect(throws: DotCommandError("usage: .timer [on|off]")) { try DotCommand.parse(".timer maybe") }
         #expect(throws: DotCommandError("usage: .describe TABLE")) { try DotCommand.parse(".describe") }
         #expect(throws: DotCommandError.self) { try DotCommand.parse(".mode xml") }
         #expect(throws: DotCommandError.self) { try DotCommand.parse(".load onlytable") }
@@ -67,7 +67,8 @@ struct DotCommandTests {
 
     @Test("bad arguments of the new commands give their usage")
     func newCommandErrors() {
-        #expect(throws: DotCommandError("usage: .headers on|off")) { try DotCommand.parse(".headers") }
+        #expect(throws: DotCommandError("usage: .headers [on|off]")) { try DotCommand.parse(".headers on off") }
+        #expect((try? DotCommand.parse(".headers")) == .headers(nil))
         #expect(throws: DotCommandError.self) { try DotCommand.parse(".nullvalue") }
         #expect(throws: DotCommandError.self) { try DotCommand.parse(".nullvalue a b") }
         #expect(throws: DotCommandError.self) { try DotCommand.parse(".maxrows -1") }

@@ -145,3 +145,71 @@ extension CommandLineFrictionTests {
         #expect(!again.error.contains("already loaded"), "\(again.error)")
     }
 }
+
+extension CommandLineFrictionTests {
+    /// Runs `starling ARGS` with `input` on standard input (a pipe); status, stdout and stderr.
+    static func run(_ arguments: [String], warehouse: String, stdin input: String) throws
+        -> (status: Int32, output: String, error: String)
+    {
+        try CLI.run(arguments, warehouse: warehouse, input: input)
+    }
+
+    @Test("sql reads standard input and -f -, and names the file in a script's errors")
+    func scriptsAndStandardInput() throws {
+        let warehouse = try CLI.warehouse()
+        defer { try? FileManager.default.removeItem(atPath: warehouse) }
+        let piped = try Self.run(["sql", "--format", "csv"], warehouse: warehouse, stdin: "SELECT 41 + 1 AS x")
+        #expect(piped.status == 0 && piped.output == "x\n42\n", "\(piped.error)")
+        let dash = try Self.run(["sql", "--format", "csv", "-f", "-"], warehouse: warehouse, stdin: "SELECT 2 AS y")
+        #expect(dash.output == "y\n2\n")
+        let script = try Self.file("report.sql", "\u{FEFF}SELECT 1 AS a;\r\nSELECT nope\r\nFROM region;\r\n")
+        let failed = try CLI.run(["sql", "--format", "csv", "-f", script], warehouse: warehouse)
+        #expect(failed.status == 1)
+        #expect(failed.output == "a\n1\n")
+        #expect(failed.error.contains("report.sql:2:8: column \"nope\" does not exist"), "\(failed.error)")
+        #expect(failed.error.contains("\n  SELECT nope\n         ^"), "\(failed.error)")
+        let unsupported = try CLI.run(["sql", "SHOW TABLES"], warehouse: warehouse)
+        #expect(unsupported.error.contains("hint: use starling tables"), "\(unsupported.error)")
+    }
+
+    @Test("load errors name the option that fixes them, and bad options are refused before reading")
+    func loadErrorHints() throws {
+        let warehouse = try CLI.warehouse()
+        defer { try? FileManager.default.removeItem(atPath: warehouse) }
+        #expect(
+            try CLI.run(["sql", "CREATE TABLE t (id INTEGER, amount DECIMAL(10,2))"], warehouse: warehouse).status == 0)
+        let array = try Self.file("rows.json", "[{\"id\": 1, \"amount\": 2}]\n")
+        #expect(
+            try CLI.run(["load", "t", array], warehouse: warehouse).error.contains("only NDJSON, one object per line"))
+        let pretty = try Self.file("pretty.json", "{\n  \"id\": 1\n}\n")
+        #expect(try CLI.run(["load", "t", pretty], warehouse: warehouse).error.contains("goes on over several lines"))
+        let extra = try Self.file("extra.csv", "id,amount,note\n1,2,x\n")
+        #expect(
+            try CLI.run(["load", "t", extra], warehouse: warehouse).error.contains(
+                "add it with ALTER TABLE t ADD COLUMN"))
+        let comma = try Self.file("comma.csv", "id,amount\n1,\"1,50\"\n")
+        #expect(try CLI.run(["load", "t", comma], warehouse: warehouse).error.contains("--decimal-separator ,"))
+        let marker = try Self.file("marker.csv", "id,amount\n1,NULL\n")
+        #expect(try CLI.run(["load", "t", marker], warehouse: warehouse).error.contains("--null 'NULL'"))
+        let noDirectory = try CLI.run(["load", "t", comma, "--rejects", "/nonexistent/r.csv"], warehouse: warehouse)
+        #expect(noDirectory.status == 74 && noDirectory.error.contains("/nonexistent is not a directory"))
+        let pattern = try CLI.run(["load", "t", comma, "--date-format", "dd/mm/yyyy"], warehouse: warehouse)
+        #expect(pattern.status == 64 && pattern.error.contains("has no % directive"), "\(pattern.error)")
+    }
+
+    @Test("nested commands, version, --format case and --table filters get the nearest name")
+    func commandNames() throws {
+        let warehouse = try CLI.warehouse()
+        defer { try? FileManager.default.removeItem(atPath: warehouse) }
+        #expect(try CLI.run(["gen", "date"], warehouse: warehouse).error.contains("\"date\" (did you mean dates?)"))
+        #expect(try CLI.run(["version"], warehouse: warehouse).error.contains("(did you mean --version?)"))
+        #expect(try CLI.run(["help", "nosuch"], warehouse: warehouse).status == 64)
+        #expect(try CLI.run(["sql", "--format", "JSON", "SELECT 1 AS a"], warehouse: warehouse).status == 0)
+        let history = try CLI.run(["history", "--table", "regoin"], warehouse: warehouse)
+        #expect(history.status == 1 && history.error.contains("(did you mean region?)"), "\(history.error)")
+        let loads = try CLI.run(["loads", "--table", "regoin"], warehouse: warehouse)
+        #expect(loads.status == 1)
+        let settings = try CLI.run(["shell"], warehouse: warehouse, input: ".timer\n.headers off\n.headers\n")
+        #expect(settings.output == "timer: off\nheaders: off\n", "\(settings.output)")
+    }
+}

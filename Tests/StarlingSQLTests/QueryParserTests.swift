@@ -819,6 +819,14 @@ struct QueryParserTests {
         ("CREATE TABLE t WITH (a = 1)", 1, 28, "expected AS and a query"),
         ("CREATE TABLE t", 1, 15, "expected \"(\" and column definitions, or AS and a query"),
         ("SELECT 1 == 2", 1, 11, "expected an expression, found \"=\""),
+        ("UPDATE t SET a = 1", 1, 1, "UPDATE is not supported"),
+        ("BEGIN", 1, 1, "transactions (BEGIN … COMMIT) are not supported"),
+        ("SHOW TABLES", 1, 1, "SHOW is not supported yet"),
+        (".mode csv", 1, 1, "dot commands such as .mode belong to the interactive shell"),
+        ("COPY t TO 'out.csv'", 1, 8, "COPY … TO is not supported yet"),
+        ("SELECT * FROM 'data.csv'", 1, 15, "reading a file in FROM is not supported yet"),
+        ("CREATE VIEW v AS SELECT 1", 1, 8, "CREATE VIEW is not supported yet"),
+        ("\u{FEFF}SELECT 1 +", 1, 11, "expected an expression, found end of input"),
     ])
     func errors(sql: String, line: Int, column: Int, message: String) {
         do {
@@ -932,6 +940,22 @@ struct QueryParserTests {
             var words = ["SELECT"]
             for _ in 0..<count { words.append(vocabulary[next() % vocabulary.count]) }
             _ = try? Parser.parse(words.joined(separator: " "))
+        }
+    }
+}
+
+@Suite("Error excerpts")
+struct ErrorExcerptTests {
+    @Test("a script with Windows line ends and a byte-order mark shows the line and the caret")
+    func windowsScript() throws {
+        let script = "\u{FEFF}select 1;\r\nSELECT nope +\r\nFROM t;\r\n"
+        do {
+            _ = try Parser.parse(script)
+            Issue.record("parsed")
+        } catch {
+            let rendered = error.rendered(in: script, source: "s.sql")
+            #expect(rendered.hasPrefix("s.sql:3:1: "), "\(rendered)")
+            #expect(rendered.hasSuffix("\n  FROM t;\n  ^"), "\(rendered)")
         }
     }
 }
