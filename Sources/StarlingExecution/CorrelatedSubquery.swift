@@ -74,12 +74,7 @@ public final class CorrelatedSubquery: Sendable {
         let answer: Answer
         switch subquery.kind {
         case .scalar:
-            guard rows.count <= 1 else {
-                throw QueryError(
-                    .invalidData, "a scalar subquery returned more than one row; it must return at most one",
-                    position: subquery.position)
-            }
-            answer = .value(rows.count == 1 ? rows.columns[0].value(at: 0) : .null)
+            answer = .value(try subquery.scalarValue(of: rows))
         case .exists(let negated):
             answer = .value(.boolean((rows.count > 0) != negated))
         case .values:

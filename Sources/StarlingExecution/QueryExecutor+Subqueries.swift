@@ -45,13 +45,7 @@ extension QueryExecutor {
     {
         switch subquery.kind {
         case .scalar:
-            guard rows.count <= 1 else {
-                throw QueryError(
-                    .invalidData, "a scalar subquery returned more than one row; it must return at most one",
-                    position: subquery.position)
-            }
-            let value = rows.count == 1 ? rows.columns[0].value(at: 0) : .null
-            return .constant(value, subquery.type)
+            return .constant(try subquery.scalarValue(of: rows), subquery.type)
         case .exists(let negated):
             return .constant(.boolean((rows.count > 0) != negated), .boolean)
         case .values:

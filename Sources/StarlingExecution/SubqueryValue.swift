@@ -56,6 +56,17 @@ public final class SubqueryValue: Sendable, Equatable {
         SubqueryValue(plan: plan, kind: kind, position: position, parameters: parameters, runner: runner)
     }
 
+    /// A scalar subquery's value from its rows: NULL without a row, the first column of the
+    /// only row, and an error at the subquery for a second row.
+    public func scalarValue(of rows: Chunk) throws(QueryError) -> Value {
+        guard rows.count <= 1 else {
+            throw QueryError(
+                .invalidData, "a scalar subquery returned more than one row; it must return at most one",
+                position: position)
+        }
+        return rows.count == 1 ? rows.columns[0].value(at: 0) : .null
+    }
+
     /// The type of the value: the column's for a scalar subquery, BOOLEAN for EXISTS.
     public var type: LogicalType {
         switch kind {
