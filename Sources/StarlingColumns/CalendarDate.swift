@@ -72,15 +72,22 @@ public struct CalendarDate: Hashable, Sendable, CustomStringConvertible {
 
 /// Formats microsecond timestamps as `2025-03-01 13:45:00[.123456]` (UTC).
 public enum TimestampFormatting {
-    public static func format(microseconds: Int64) -> String {
+    /// The day since 1970-01-01 and the microsecond within it, by floor division so that times
+    /// before 1970 land on the right day.
+    @inline(__always)
+    public static func split(microseconds: Int64) -> (days: Int64, remainder: Int64) {
         let perDay: Int64 = 86_400_000_000
-        // Floor division so times before 1970 land on the right day.
         var days = microseconds / perDay
         var remainder = microseconds % perDay
         if remainder < 0 {
             days -= 1
             remainder += perDay
         }
+        return (days, remainder)
+    }
+
+    public static func format(microseconds: Int64) -> String {
+        let (days, remainder) = split(microseconds: microseconds)
         let date = CalendarDate(daysSinceEpoch: days)
         let seconds = remainder / 1_000_000
         let fraction = remainder % 1_000_000

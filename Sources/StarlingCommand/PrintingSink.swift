@@ -25,6 +25,9 @@ final class PrintingSink: ResultSink {
     /// the CSV, TSV, Markdown and line formats, so that each stays a table of its own.
     private var printedEarlier = false
     private var printedThis = false
+    /// The current result's writer for the CSV, TSV, JSON, NDJSON and Markdown formats (nil for
+    /// the others, which print row by row or as a table).
+    private var writer: DelimitedWriter?
     // The table format's kept rows: the head, and a tail of recent chunks.
     private var head: [Chunk] = []
     private var headRows = 0
@@ -63,6 +66,7 @@ final class PrintingSink: ResultSink {
         printedEarlier = printedEarlier || printedThis
         printedThis = false
         labels = printer.labels(columns)
+        writer = DelimitedWriter(printer, columns: columns)
         rowCount = 0
         started = false
         head = []
@@ -84,11 +88,21 @@ final class PrintingSink: ResultSink {
         var start = 0
         while start < rows.count {
             let end = min(rows.count, start + ResultPrinter.batchRows)
-            var piece = rowCount == 0 && start == 0 ? printer.opening(columns) : ""
-            for row in start..<end { piece += printer.line(rows, row, index: rowCount + row, columns: columns, labels: labels) }
-            output(piece)
+            let opening = rowCount == 0 && start == 0 ? printer.opening(columns) : ""
+            output(piece(rows, start..<end, opening: opening))
             start = end
         }
+    }
+
+    /// The text of rows `range` of `rows` after `opening`: rendered a column at a time by the
+    /// result's ``DelimitedWriter``, or row by row by the printer (the line format).
+    private func piece(_ rows: Chunk, _ range: Range<Int>, opening: String) -> String {
+        if writer != nil {
+            return writer?.render(rows, range, firstIndex: rowCount + range.lowerBound, prefix: opening) ?? ""
+        }
+        var text = opening
+        for row in range { text += printer.line(rows, row, index: rowCount + row, columns: columns, labels: labels) }
+        return text
     }
 
     func end() {

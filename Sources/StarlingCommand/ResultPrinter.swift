@@ -74,7 +74,6 @@ struct ResultPrinter {
         }
     }
 
-    /// The text of row `row` of `rows`, the `index`-th row of the whole result (not for tables).
     /// The `line` format's column names, right-aligned to the longest (none for other formats):
     /// made once per result, passed to ``line(_:_:index:columns:labels:)`` for every row.
     func labels(_ columns: [PlanColumn]) -> [String] {
@@ -83,6 +82,10 @@ struct ResultPrinter {
         return columns.map { String(repeating: " ", count: width - $0.name.count) + $0.name }
     }
 
+    /// The text of row `row` of `rows`, the `index`-th row of the whole result (not for tables),
+    /// made a `Value` and a `String` per cell. ``PrintingSink`` prints the line format with it and
+    /// the others with ``DelimitedWriter``, which writes the same bytes a column at a time (the
+    /// tests compare the two).
     func line(_ rows: Chunk, _ row: Int, index: Int, columns: [PlanColumn], labels: [String]) -> String {
         func cell(_ column: Int) -> Value { rows.columns[column].value(at: row) }
         switch format {
@@ -143,11 +146,22 @@ struct ResultPrinter {
 
     /// RFC 4180 quoting when the text holds the separator, a quote or a line break.
     func quoteDelimited(_ text: String, _ separator: String) -> String {
+        Self.quoteDelimited(text, separator)
+    }
+
+    /// RFC 4180 quoting when the text holds the separator, a quote or a line break (found as
+    /// `Character`s: a CR LF pair is neither, a quote with a combining mark is not a quote).
+    static func quoteDelimited(_ text: String, _ separator: String) -> String {
         guard text.contains(separator) || text.contains("\"") || text.contains("\n") || text.contains("\r") else { return text }
         return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 
     func escapeMarkdown(_ text: String) -> String {
+        Self.escapeMarkdown(text)
+    }
+
+    /// `|` escaped and line breaks as spaces, so that the text stays in its cell.
+    static func escapeMarkdown(_ text: String) -> String {
         text.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|").replacingNewlines
     }
 }
