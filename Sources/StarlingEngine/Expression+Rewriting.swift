@@ -33,6 +33,7 @@ extension Expression {
         case .function(var call):
             call.arguments = call.arguments.map(go)
             call.filter = call.filter.map(go)
+            call.window = call.window?.mapExpressions(go)
             return .function(call)
         }
     }

@@ -11,11 +11,14 @@ struct ExpressionContext {
     var aggregation: AggregationContext?
     /// The clause, for "not allowed in WHERE" messages.
     var clause: String
+    /// Set where window functions are allowed (SELECT, QUALIFY, ORDER BY): their calls collect here.
+    var windows: WindowContext?
 
-    init(scope: BindingScope, aggregation: AggregationContext? = nil, clause: String) {
+    init(scope: BindingScope, aggregation: AggregationContext? = nil, clause: String, windows: WindowContext? = nil) {
         self.scope = scope
         self.aggregation = aggregation
         self.clause = clause
+        self.windows = windows
     }
 }
 
@@ -62,7 +65,7 @@ final class AggregationContext {
     func resolvingLateColumns(_ expression: BoundExpression) -> BoundExpression {
         guard late != nil else { return expression }
         let first = groups.count + aggregates.count
-        return expression.remapColumns { $0 >= Self.lateBase ? first + $0 - Self.lateBase : $0 }
+        return expression.remapColumns { $0 >= Self.lateBase && $0 < WindowContext.base ? first + $0 - Self.lateBase : $0 }
     }
 
     /// The output column of a group key equal to `expression`, if any.
@@ -76,10 +79,16 @@ extension Expression {
     /// The aggregate function names.
     static let aggregateNames: Set<String> = ["count", "sum", "avg", "mean", "min", "max"]
 
-    /// Whether this is a call of an aggregate function.
+    /// Whether this is a call of an aggregate function (not as a window function).
     var isAggregateCall: Bool {
-        if case .function(let call) = self { return Self.aggregateNames.contains(call.name.name) }
+        if case .function(let call) = self { return call.window == nil && Self.aggregateNames.contains(call.name.name) }
         return false
+    }
+
+    /// Whether a window function call appears anywhere inside (not looking into subqueries).
+    var containsWindow: Bool {
+        if case .function(let call) = self, call.window != nil { return true }
+        return subexpressions.contains { $0.containsWindow }
     }
 
     /// Whether an aggregate call appears anywhere inside (not looking into subqueries).
@@ -99,7 +108,7 @@ extension Expression {
         case .like(let value, let pattern, _, _, _): return [value, pattern]
         case .caseWhen(let operand, let branches, let otherwise, _):
             return (operand.map { [$0] } ?? []) + branches.flatMap { [$0.condition, $0.result] } + (otherwise.map { [$0] } ?? [])
-        case .function(let call): return call.arguments + (call.filter.map { [$0] } ?? [])
+        case .function(let call): return call.arguments + (call.filter.map { [$0] } ?? []) + (call.window?.expressions ?? [])
         }
     }
 }

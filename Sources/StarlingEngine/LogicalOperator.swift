@@ -27,7 +27,8 @@ final class LogicalOperator {
         case topN(LogicalOperator, [SortKey], limit: Int)
         case distinct(LogicalOperator)
         case setOperation(SetOperationKind, all: Bool, LogicalOperator, LogicalOperator)
-        // Window functions will be one more kind here, over an input and partition/order keys.
+        /// Window functions over the input: its columns, then one per function.
+        case window(LogicalOperator, [WindowFunction])
     }
 
     let kind: Kind
@@ -55,7 +56,7 @@ final class LogicalOperator {
         case .joinGraph(let graph): return graph.childPlans
         case .join(let join): return [join.left, join.right]
         case .filter(let child, _), .projection(let child, _), .aggregate(let child, _, _), .order(let child, _),
-            .limit(let child, _, _), .topN(let child, _, _), .distinct(let child):
+            .limit(let child, _, _), .topN(let child, _, _), .distinct(let child), .window(let child, _):
             return [child]
         case .setOperation(_, _, let left, let right): return [left, right]
         }

@@ -68,7 +68,52 @@ enum LogicalPlanExplainer {
             return Line(text: "DISTINCT" + rows, children: [tree(child)])
         case .setOperation(let kind, let all, let left, let right):
             return Line(text: kind.rawValue + (all ? " ALL" : "") + rows, children: [tree(left), tree(right)])
+        case .window(let child, let functions):
+            let text = ExpressionText(names: child.columns.map(\.name), limit: 60)
+            return Line(text: "WINDOW " + functions.map { window($0, text) }.joined(separator: ", ") + rows, children: [tree(child)])
         }
+    }
+
+    /// `rank() OVER (PARTITION BY a ORDER BY b DESC)`, with its frame when one matters.
+    static func window(_ function: WindowFunction, _ text: ExpressionText) -> String {
+        let name: String
+        switch function.kind {
+        case .rowNumber: name = "row_number"
+        case .rank: name = "rank"
+        case .denseRank: name = "dense_rank"
+        case .percentRank: name = "percent_rank"
+        case .cumeDist: name = "cume_dist"
+        case .ntile: name = "ntile"
+        case .lag: name = "lag"
+        case .lead: name = "lead"
+        case .firstValue: name = "first_value"
+        case .lastValue: name = "last_value"
+        case .nthValue: name = "nth_value"
+        case .aggregate(let aggregate): name = aggregate == .countStar ? "count" : aggregate.rawValue
+        }
+        let arguments = function.kind == .aggregate(.countStar) ? "*" : function.arguments.map(text.callAsFunction).joined(separator: ", ")
+        let filter = function.filter.map { " FILTER (WHERE \(text($0)))" } ?? ""
+        var parts: [String] = []
+        if !function.partitionBy.isEmpty { parts.append("PARTITION BY " + function.partitionBy.map(text.callAsFunction).joined(separator: ", ")) }
+        if !function.orderBy.isEmpty {
+            parts.append("ORDER BY " + function.orderBy.map { text($0.expression) + ($0.descending ? " DESC" : "") + ($0.nullsFirst ? " NULLS FIRST" : "") }.joined(separator: ", "))
+        }
+        if function.kind.usesFrame { parts.append(frame(function.frame, text)) }
+        return "\(name)(\(arguments))" + filter + " OVER (" + parts.joined(separator: " ") + ")"
+    }
+
+    static func frame(_ frame: WindowFrameSpecification, _ text: ExpressionText) -> String {
+        func bound(_ bound: WindowFrameSpecification.Bound, start: Bool) -> String {
+            switch bound {
+            case .unboundedPreceding: return "UNBOUNDED PRECEDING"
+            case .unboundedFollowing: return "UNBOUNDED FOLLOWING"
+            case .currentRow: return "CURRENT ROW"
+            case .preceding(let offset): return "\(offset) PRECEDING"
+            case .following(let offset): return "\(offset) FOLLOWING"
+            case .value(let expression): return "[" + text(expression) + "] " + (start ? "START" : "END")
+            }
+        }
+        return "\(frame.mode.rawValue) BETWEEN \(bound(frame.start, start: true)) AND \(bound(frame.end, start: false))"
     }
 
     static func aggregate(_ aggregate: AggregateSpecification, _ text: ExpressionText) -> String {

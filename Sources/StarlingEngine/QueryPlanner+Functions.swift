@@ -17,8 +17,12 @@ extension QueryPlanner {
     func bindFunction(_ call: FunctionCall, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {
         let name = call.name.name
         let position = call.name.position
+        if call.window != nil { return try bindWindow(call, context) }
         if Expression.aggregateNames.contains(name) {
             throw SQLError("aggregate function \(name) is not allowed in \(context.clause)", at: position)
+        }
+        if Self.windowOnlyNames.contains(name) {
+            throw SQLError("\(name) is a window function and needs OVER (…)", at: position, hint: "\(name)() OVER (PARTITION BY … ORDER BY …)")
         }
         guard Self.functionNames.contains(name) else {
             let hint = closestMatch(to: name, in: Self.functionNames).map { "did you mean \($0)?" }
@@ -196,7 +200,12 @@ extension QueryPlanner {
         guard call.arguments.count == 1 else {
             throw SQLError("\(name) takes one argument, not \(call.arguments.count)", at: call.name.position)
         }
-        let argument = try bind(call.arguments[0], input)
+        return try aggregate(call, argument: try bind(call.arguments[0], input), filter: filter)
+    }
+
+    /// The aggregate `call` names over a bound `argument`: its function and result type.
+    func aggregate(_ call: FunctionCall, argument: BoundExpression, filter: BoundExpression?) throws(SQLError) -> AggregateSpecification {
+        let name = call.name.name
         let type = argument.type
         switch name {
         case "count":

@@ -72,6 +72,19 @@ extension QueryPlanner {
             return filtered(plan.with(.topN(pushDown(child, []), keys, limit: limit)), conditions)
         case .values:
             return filtered(plan, conditions)
+        case .window(let child, let functions):
+            // A condition on columns every function partitions by keeps or drops whole partitions.
+            let width = child.columns.count
+            var below: [BoundExpression] = []
+            var above: [BoundExpression] = []
+            for condition in conditions {
+                let used = condition.columnsUsed
+                let partitioned = !used.isEmpty && used.allSatisfy { column in
+                    column < width && functions.allSatisfy { $0.partitionBy.contains { $0 == .column(column, child.columns[column].type) } }
+                }
+                if partitioned { below.append(condition) } else { above.append(condition) }
+            }
+            return filtered(plan.with(.window(pushDown(child, below), functions)), above)
         }
     }
 
@@ -178,6 +191,9 @@ extension QueryPlanner {
             return LogicalOperator(
                 .setOperation(kind, all: all, left, right), columns: plan.columns,
                 estimatedRows: left.estimatedRows + right.estimatedRows)
+        case .window(let child, let functions):
+            let input = rewriteBottomUp(child)
+            return LogicalOperator(.window(input, functions), columns: plan.columns, estimatedRows: input.estimatedRows)
         }
     }
 }

@@ -68,6 +68,16 @@ extension QueryPlanner {
                 .setOperation(kind, all: all, left, right), columns: logical.columns,
                 estimatedRows: left.estimatedRows + right.estimatedRows)
             return PrunedPlan(node: combined, positions: identityPositions(logical.columns.count))
+        case .window(let child, let functions):
+            let width = child.columns.count
+            let used = functions.flatMap { $0.expressions.flatMap(\.columnsUsed) }
+            let input = try lower(child, required: Set(required.filter { $0 < width }).union(used))
+            var positions = input.positions.filter { $0.key < width }
+            for index in functions.indices { positions[width + index] = input.node.columns.count + index }
+            let window = node(
+                .window(input.node, functions.map { $0.mapExpressions(input.remap) }),
+                columns: input.node.columns + logical.columns[width...], estimatedRows: input.node.estimatedRows)
+            return PrunedPlan(node: window, positions: positions)
         }
     }
 

@@ -50,7 +50,8 @@ extension QueryPlanner {
         }
 
         let aggregated = !select.groupBy.isEmpty || select.having != nil || items.contains { $0.expression.containsAggregate }
-            || orderBy.contains { $0.expression.containsAggregate }
+            || orderBy.contains { $0.expression.containsAggregate } || select.qualify?.containsAggregate == true
+        let windows = WindowContext(named: select.windows)
         var havingClause = select.having
         var orderBy = orderBy
         var grouped: ValueSubqueries?
@@ -88,13 +89,20 @@ extension QueryPlanner {
             grouped = try unnestAboveAggregation(
                 context, from: from, input: current, items: &items, having: &havingClause, orderBy: &orderBy)
         }
-        var outputs: [BoundExpression] = []
-        for item in items { outputs.append(try bind(item.expression, outputContext)) }
         var having: BoundExpression?
         if let condition = havingClause {
             var context = outputContext
             context.clause = "HAVING"
             having = try coerce(try bind(condition, context), to: .boolean, at: condition.position, what: "HAVING")
+        }
+        outputContext.windows = windows
+        var outputs: [BoundExpression] = []
+        for item in items { outputs.append(try bind(item.expression, outputContext)) }
+        var qualify: BoundExpression?
+        if let condition = select.qualify {
+            var context = outputContext
+            context.clause = "QUALIFY"
+            qualify = try coerce(try bind(condition, context), to: .boolean, at: condition.position, what: "QUALIFY")
         }
         // ORDER BY: an output position, an output name, or an expression (hidden when not selected).
         var sortTargets: [(index: Int, item: OrderItem)] = []
@@ -128,6 +136,8 @@ extension QueryPlanner {
             outputs = outputs.map(aggregation.resolvingLateColumns)
             having = having.map(aggregation.resolvingLateColumns)
             hidden = hidden.map(aggregation.resolvingLateColumns)
+            qualify = qualify.map(aggregation.resolvingLateColumns)
+            windows.mapFunctions(aggregation.resolvingLateColumns)
         }
         if let aggregation {
             // Named as written out, for EXPLAIN.
@@ -140,6 +150,9 @@ extension QueryPlanner {
             if let having {
                 current = LogicalOperator(.filter(current, having), columns: current.columns, estimatedRows: current.estimatedRows)
             }
+        }
+        if !windows.functions.isEmpty || qualify != nil {
+            current = windowed(current, windows, outputs: &outputs, hidden: &hidden, qualify: qualify)
         }
         let projected = outputs + hidden
         var columns = zip(items, outputs).map { PlanColumn(name: $0.name, type: $1.type) }

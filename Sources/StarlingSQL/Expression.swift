@@ -111,13 +111,16 @@ public struct FunctionCall: Sendable {
     public var star: Bool
     /// `FILTER (WHERE …)`.
     public var filter: Expression?
+    /// `OVER (…)`: a window function.
+    public var window: WindowSpecification?
 
-    public init(name: Identifier, arguments: [Expression], distinct: Bool = false, star: Bool = false, filter: Expression? = nil) {
+    public init(name: Identifier, arguments: [Expression], distinct: Bool = false, star: Bool = false, filter: Expression? = nil, window: WindowSpecification? = nil) {
         self.name = name
         self.arguments = arguments
         self.distinct = distinct
         self.star = star
         self.filter = filter
+        self.window = window
     }
 }
 

@@ -45,7 +45,7 @@ extension Parser {
         "join", "inner", "left", "right", "full", "outer", "cross", "using", "union", "except", "intersect", "all",
         "distinct", "case", "when", "then", "else", "end", "is", "null", "in", "between", "like", "ilike", "exists",
         "true", "false", "with", "asc", "desc", "nulls", "first", "last", "interval", "cast", "filter",
-        "isnull", "notnull", "natural",
+        "isnull", "notnull", "natural", "over", "window", "qualify",
     ]
 
     /// Reserved words that still name functions when followed by `(`: `left(s, 3)`, `first(x)`.
@@ -546,10 +546,12 @@ extension Parser {
             call.filter = try parseFilter()
             height = max(argumentsHeight, height)
         }
-        try grow(height, at: nameToken.position)
-        if current.isKeyword("over") && peek().isSymbol("(") {
-            throw SQLError("window functions (OVER) are not supported", at: current.position)
+        if current.isKeyword("over") {
+            let argumentsHeight = height
+            call.window = try parseOver()
+            height = max(argumentsHeight, height)
         }
+        try grow(height, at: nameToken.position)
         return .function(call)
     }
 

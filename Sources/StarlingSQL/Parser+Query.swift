@@ -4,10 +4,12 @@ import StarlingColumns
 
 extension Parser {
     /// Keywords an implicit alias in a SELECT list may be a misspelling of.
-    static let selectClauseKeywords = ["from", "where", "group", "having", "order", "limit", "offset", "union", "except", "intersect"]
+    static let selectClauseKeywords = [
+        "from", "where", "group", "having", "window", "qualify", "order", "limit", "offset", "union", "except", "intersect",
+    ]
     /// Keywords an implicit alias in FROM may be a misspelling of.
     static let fromClauseKeywords = [
-        "where", "group", "having", "order", "limit", "offset", "union", "except", "intersect",
+        "where", "group", "having", "window", "qualify", "order", "limit", "offset", "union", "except", "intersect",
         "join", "inner", "left", "right", "full", "cross", "using",
     ]
 
@@ -244,6 +246,14 @@ extension Parser {
         }
         if accept("having") {
             select.having = try parseExpression()
+            tallest = max(tallest, height)
+        }
+        if current.isKeyword("window") {
+            select.windows = try parseWindowClause()
+            tallest = max(tallest, height)
+        }
+        if accept("qualify") {
+            select.qualify = try parseExpression()
             tallest = max(tallest, height)
         }
         try grow(tallest, at: selectToken.position)

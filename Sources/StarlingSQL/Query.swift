@@ -60,6 +60,10 @@ public struct Select: Sendable {
     public var whereClause: Expression?
     public var groupBy: [Expression]
     public var having: Expression?
+    /// `WINDOW name AS (…), …`.
+    public var windows: [NamedWindow] = []
+    /// `QUALIFY condition`: a filter over the window functions' results.
+    public var qualify: Expression?
     public var position: SourcePosition
 
     public init(distinct: Bool = false, items: [SelectItem], from: [TableReference] = [], whereClause: Expression? = nil, groupBy: [Expression] = [], having: Expression? = nil, position: SourcePosition) {

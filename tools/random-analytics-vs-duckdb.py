@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+"""Random-query differential test of Starling against DuckDB for analytics SQL: window
+functions (ranking, distribution, lag/lead, value functions, aggregates over ROWS, RANGE and
+GROUPS frames), named windows, QUALIFY and windows over grouped rows, over a small star schema.
+
+Usage:
+  tools/random-analytics-vs-duckdb.py --count 2000 --seed 1 [--binary PATH] [--jobs N] [--verbose]
+  tools/random-analytics-vs-duckdb.py --seed 1 --only 17          # rerun one query by number
+  tools/random-analytics-vs-duckdb.py --seed 1 --query "SELECT …"  # a query of your own
+
+What it does:
+  1. From --seed, makes a star schema: `sales` (40-120 rows: a unique id, a day, a store and a
+     product reference, qty INTEGER, amount DECIMAL(10,2), ms DOUBLE in steps of 0.25 so sums are
+     exact in any order, channel VARCHAR), `stores` (district, region) and `products`
+     (category, name), all with NULLs and ties, in a fresh Starling warehouse and in DuckDB.
+  2. Generates --count SELECTs over sales joined to zero, one or both dimensions. Each has one to
+     three window functions with a random PARTITION BY (0-2 columns), ORDER BY (0-2 keys, ASC or
+     DESC, NULLS FIRST or LAST) and frame. Answers must not depend on how ties are broken, so a
+     function whose value does (row_number, ntile, lag/lead, first/last/nth_value, and any ROWS
+     frame) gets the unique `s.id` as its last ORDER BY key. Some queries group first and rank
+     the groups, filter with QUALIFY, name their windows in a WINDOW clause, or filter a
+     window's result in an enclosing query.
+  3. Runs each query in DuckDB (skipping those it rejects), then in Starling (`starling sql
+     --format json`, --jobs at a time), and compares the answers as sorted multisets (numbers
+     within a relative 1e-9).
+  4. Prints a summary; exit status 1 on any mismatch or Starling error.
+
+Needs `pip install duckdb` and a release build (default .build/release/starling, or $STARLING).
+"""
+import argparse, decimal, importlib.util, os, random, shutil, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_spec = importlib.util.spec_from_file_location("random_queries", os.path.join(ROOT, "tools", "random-queries-vs-duckdb.py"))
+harness = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(harness)
+
+DISTRICTS = ["Centre", "North", "Harbour", "Hills", ""]
+REGIONS = ["east", "west", "East"]
+CATEGORIES = ["food", "tools", "toys", "books"]
+CHANNELS = ["web", "shop", "phone", "app"]
+
+
+def make_data(seed):
+    rng = random.Random(f"analytics-{seed}")
+
+    def maybe(value, p=0.12):
+        return None if rng.random() < p else value
+
+    stores = [[i, maybe(rng.choice(DISTRICTS)), maybe(rng.choice(REGIONS))] for i in range(1, 7)]
+    products = [[i, maybe(rng.choice(CATEGORIES)), maybe(f"item {rng.randint(1, 9)}")] for i in range(1, 9)]
+    sales = []
+    for i in range(1, rng.randint(40, 120) + 1):
+        day = f"2025-{rng.randint(1, 4):02d}-{rng.randint(1, 28):02d}"
+        sales.append([
+            i, maybe(f"DATE '{day}'"), maybe(rng.randint(1, 7)), maybe(rng.randint(1, 9)), maybe(rng.randint(-2, 12)),
+            maybe(decimal.Decimal(f"{rng.randint(-200, 5000) / 100:.2f}")), maybe(rng.randint(0, 4000) / 4),
+            maybe(rng.choice(CHANNELS)),
+        ])
+    return stores, products, sales
+
+
+def literal(value):
+    if isinstance(value, str) and value.startswith("DATE '"):
+        return value
+    return harness.sql_literal(value)
+
+
+def schema_sql(data):
+    stores, products, sales = data
+    statements = [
+        "CREATE TABLE stores (store_id INTEGER, district VARCHAR, region VARCHAR)",
+        "CREATE TABLE products (product_id INTEGER, category VARCHAR, name VARCHAR)",
+        "CREATE TABLE sales (id INTEGER, day DATE, store_id INTEGER, product_id INTEGER, qty INTEGER, "
+        "amount DECIMAL(10,2), ms DOUBLE, channel VARCHAR)",
+    ]
+    for table, rows in (("stores", stores), ("products", products), ("sales", sales)):
+        half = len(rows) // 2 if table == "sales" else len(rows)
+        for part in (rows[:half], rows[half:]):
+            if part:
+                statements.append(f"INSERT INTO {table} VALUES " + ", ".join(
+                    "(" + ", ".join(literal(v) for v in row) + ")" for row in part))
+    return statements
+
+
+# Columns by kind, per table alias.
+COLUMNS = {
+    "s": {"int": ["s.qty", "s.store_id", "s.product_id"], "dec": ["s.amount"], "dbl": ["s.ms"],
+          "date": ["s.day"], "str": ["s.channel"]},
+    "st": {"str": ["st.district", "st.region"]},
+    "p": {"str": ["p.category", "p.name"]},
+}
+ORDER_SENSITIVE = {"row_number", "ntile", "lag", "lead", "first_value", "last_value", "nth_value"}
+
+
+class Generator:
+    def __init__(self, rng):
+        self.rng = rng
+
+    def chance(self, p):
+        return self.rng.random() < p
+
+    def columns(self, aliases, kinds):
+        return [c for a in aliases for k in kinds for c in COLUMNS[a].get(k, [])]
+
+    def pick(self, aliases, kinds):
+        return self.rng.choice(self.columns(aliases, kinds))
+
+    def order_keys(self, aliases, count):
+        keys = []
+        for _ in range(count):
+            item = self.pick(aliases, ["int", "dec", "dbl", "date", "str"])
+            if self.chance(0.4):
+                item += " DESC"
+            if self.chance(0.3):
+                item += self.rng.choice([" NULLS FIRST", " NULLS LAST"])
+            keys.append(item)
+        return keys
+
+    def frame(self, order_keys, numeric_key):
+        r = self.rng.random()
+        if r < 0.35:
+            return None, False
+        if r < 0.65:
+            bounds = [("UNBOUNDED PRECEDING", "CURRENT ROW"), (f"{self.rng.randint(0, 3)} PRECEDING", "CURRENT ROW"),
+                      (f"{self.rng.randint(0, 3)} PRECEDING", f"{self.rng.randint(0, 3)} FOLLOWING"),
+                      ("CURRENT ROW", "UNBOUNDED FOLLOWING"), ("UNBOUNDED PRECEDING", "UNBOUNDED FOLLOWING"),
+                      (f"{self.rng.randint(1, 3)} FOLLOWING", f"{self.rng.randint(3, 5)} FOLLOWING"),
+                      (f"{self.rng.randint(2, 4)} PRECEDING", f"{self.rng.randint(0, 1)} PRECEDING")]
+            start, end = self.rng.choice(bounds)
+            return f"ROWS BETWEEN {start} AND {end}", True
+        if r < 0.85 and numeric_key:
+            key, kind = numeric_key
+            if kind == "date":
+                offsets = [f"INTERVAL {self.rng.randint(0, 20)} DAY", f"INTERVAL '{self.rng.randint(1, 2)}' MONTH"]
+            elif kind == "dbl":
+                offsets = [str(self.rng.choice([0, 0.5, 10, 250.25]))]
+            else:
+                offsets = [str(self.rng.randint(0, 5))]
+            start = self.rng.choice(["UNBOUNDED PRECEDING", "CURRENT ROW"] + [f"{o} PRECEDING" for o in offsets])
+            end = self.rng.choice(["CURRENT ROW", "UNBOUNDED FOLLOWING"] + [f"{o} FOLLOWING" for o in offsets])
+            if start == "CURRENT ROW" and end == "CURRENT ROW" and self.chance(0.5):
+                end = "UNBOUNDED FOLLOWING"
+            return f"RANGE BETWEEN {start} AND {end}", False
+        n = self.rng.randint(0, 2)
+        return self.rng.choice([f"GROUPS BETWEEN {n} PRECEDING AND CURRENT ROW",
+                                f"GROUPS BETWEEN CURRENT ROW AND {n} FOLLOWING",
+                                f"GROUPS {n} PRECEDING"]), False
+
+    def function(self, aliases):
+        """(call text, whether its answer depends on tie order)."""
+        numeric = self.pick(aliases, ["int", "dec", "dbl"])
+        anything = self.pick(aliases, ["int", "dec", "dbl", "date", "str"])
+        choice = self.rng.choice([
+            "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead",
+            "first_value", "last_value", "nth_value", "sum", "count", "count_star", "avg", "min", "max", "sum", "avg"])
+        if choice in ("row_number", "rank", "dense_rank", "percent_rank", "cume_dist"):
+            return f"{choice}()", choice == "row_number"
+        if choice == "ntile":
+            return f"ntile({self.rng.randint(1, 5)})", True
+        if choice in ("lag", "lead"):
+            args = [anything]
+            if self.chance(0.6):
+                args.append(str(self.rng.randint(0, 3)))
+                if self.chance(0.4) and anything.startswith("s.") and anything in COLUMNS["s"]["int"]:
+                    args.append(str(self.rng.randint(-1, 9)))
+            return f"{choice}({', '.join(args)})", True
+        if choice in ("first_value", "last_value"):
+            return f"{choice}({anything})", True
+        if choice == "nth_value":
+            return f"nth_value({anything}, {self.rng.randint(1, 3)})", True
+        if choice == "count_star":
+            call = "count(*)"
+        elif choice in ("min", "max"):
+            call = f"{choice}({anything})"
+        elif choice == "count":
+            call = f"count({anything})"
+        else:
+            call = f"{choice}({numeric})"
+        if self.chance(0.15):
+            call += f" FILTER (WHERE {self.pick(aliases, ['int'])} > {self.rng.randint(0, 6)})"
+        return call, False
+
+    def window(self, aliases):
+        call, sensitive = self.function(aliases)
+        partition = [self.pick(aliases, ["int", "str", "date"]) for _ in range(self.rng.choice([0, 0, 1, 1, 2]))]
+        order = self.order_keys(aliases, self.rng.choice([0, 1, 1, 1, 2]))
+        numeric_key = None
+        if len(order) == 1:
+            key = order[0].split(" ")[0]
+            kind = next((k for a in aliases for k, cs in COLUMNS[a].items() if key in cs), None)
+            if kind in ("int", "dec", "dbl", "date"):
+                numeric_key = (key, kind)
+        frame, rows = (None, False)
+        if call.split("(")[0] in ("first_value", "last_value", "nth_value", "sum", "count", "avg", "min", "max"):
+            frame, rows = self.frame(order, numeric_key)
+        if sensitive or rows or (frame and frame.startswith("GROUPS") and not order):
+            order.append("s.id" + (" DESC" if self.chance(0.3) else ""))
+        parts = []
+        if partition:
+            parts.append("PARTITION BY " + ", ".join(partition))
+        if order:
+            parts.append("ORDER BY " + ", ".join(order))
+        if frame:
+            parts.append(frame)
+        return call, " ".join(parts)
+
+    def from_clause(self):
+        aliases = ["s"]
+        text = "sales s"
+        if self.chance(0.5):
+            aliases.append("st")
+            text += " " + self.rng.choice(["JOIN", "LEFT JOIN"]) + " stores st ON s.store_id = st.store_id"
+        if self.chance(0.4):
+            aliases.append("p")
+            text += " " + self.rng.choice(["JOIN", "LEFT JOIN"]) + " products p ON s.product_id = p.product_id"
+        return aliases, text
+
+    def where(self, aliases):
+        if not self.chance(0.4):
+            return ""
+        column = self.pick(aliases, ["int"])
+        return f" WHERE {column} {self.rng.choice(['>', '<', '<>', '>='])} {self.rng.randint(0, 8)}"
+
+    def plain(self):
+        aliases, source = self.from_clause()
+        windows = [self.window(aliases) for _ in range(self.rng.randint(1, 3))]
+        items = ["s.id"] + [self.pick(aliases, ["int", "str", "dec"]) for _ in range(self.rng.randint(0, 2))]
+        named = ""
+        if self.chance(0.15):
+            call, spec = windows[0]
+            named = f" WINDOW w AS ({spec})"
+            windows[0] = (call, None)
+        calls = [f"{call} OVER w" if spec is None else f"{call} OVER ({spec})" for call, spec in windows]
+        sql = f"SELECT {', '.join(items + calls)} FROM {source}{self.where(aliases)}{named}"
+        if self.chance(0.2):
+            call, spec = self.window(aliases)
+            if not call.startswith(("first_value", "last_value", "nth_value", "lag", "lead", "min", "max")):
+                sql += f" QUALIFY {call} OVER ({spec}) {self.rng.choice(['<=', '>', '='])} {self.rng.randint(1, 4)}"
+        if self.chance(0.15):
+            sql = f"SELECT * FROM ({sql}) q WHERE q.id % {self.rng.randint(2, 4)} = 0"
+        return sql
+
+    def grouped(self):
+        aliases, source = self.from_clause()
+        key = self.pick(aliases, ["str", "int", "date"])
+        measure = self.rng.choice([f"sum({self.pick(aliases, ['int', 'dec'])})", "count(*)", f"max({self.pick(aliases, ['dbl'])})"])
+        function = self.rng.choice(["rank()", "dense_rank()", "percent_rank()", "cume_dist()", f"sum({measure})",
+                                    f"lag({measure})", f"avg({measure})", f"max({measure})"])
+        direction = self.rng.choice(["", " DESC"])
+        order = f"ORDER BY {measure}{direction}"
+        if function.startswith("lag"):
+            order += f", {key} NULLS FIRST"
+        over = f"OVER ({order})" if self.chance(0.8) else "OVER ()"
+        if function.startswith("lag") and over == "OVER ()":
+            over = f"OVER ({order})"
+        sql = f"SELECT {key}, {measure}, {function} {over} FROM {source}{self.where(aliases)} GROUP BY {key}"
+        if self.chance(0.25):
+            sql += f" QUALIFY rank() OVER (ORDER BY {measure} DESC) <= {self.rng.randint(1, 3)}"
+        return sql
+
+    def query(self):
+        return self.grouped() if self.chance(0.2) else self.plain()
+
+
+def generate(seed, number):
+    return Generator(random.Random(f"{seed}-{number}")).query()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", type=int, action="append")
+    parser.add_argument("--query")
+    parser.add_argument("--binary", default=os.environ.get("STARLING", os.path.join(ROOT, ".build/release/starling")))
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--print-queries", action="store_true")
+    arguments = parser.parse_args()
+    if arguments.query:
+        queries = [(0, arguments.query, [])]
+    else:
+        queries = [(n, generate(arguments.seed, n), []) for n in (arguments.only or range(arguments.count))]
+    if arguments.print_queries:
+        for number, sql, _ in queries:
+            print(f"-- {number}\n{sql};")
+        return 0
+    scratch = tempfile.mkdtemp(prefix="starling-analytics-")
+    try:
+        statements = schema_sql(make_data(arguments.seed))
+        starling = harness.Starling(arguments.binary, os.path.join(scratch, "warehouse"))
+        starling.create(statements)
+        duck = harness.DuckDB(statements)
+        started = time.time()
+        skipped, results = harness.run_queries(starling, duck, queries, arguments.jobs)
+        equal, mismatches, errors, lines = 0, 0, {}, []
+        for number, sql, _, theirs, ours in results:
+            where = f"query {number} (seed {arguments.seed})"
+            if ours[0] == "error":
+                errors.setdefault(harness.error_class(ours[1]), []).append(number)
+                lines.append(f"ERROR {where}: {ours[1]}\n{sql};\n")
+            elif harness.answers_equal(ours[1], theirs):
+                equal += 1
+            else:
+                mismatches += 1
+                lines.append(f"MISMATCH {where}:\n{sql};\nstarling: {harness.show(ours[1])}\nduckdb:   {harness.show(theirs)}\n")
+        if arguments.verbose or len(queries) <= 5:
+            print("\n".join(lines))
+        print(f"seed {arguments.seed}: {len(queries)} generated, {skipped} rejected by DuckDB (skipped), "
+              f"{len(results)} run in {time.time() - started:.1f} s")
+        print(f"  equal {equal}, mismatched {mismatches}, Starling errors {sum(len(v) for v in errors.values())}")
+        for message, numbers in sorted(errors.items(), key=lambda kv: -len(kv[1])):
+            print(f"  error {len(numbers):5d}  {message}  (e.g. query {numbers[0]})")
+        return 1 if mismatches or errors else 0
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
