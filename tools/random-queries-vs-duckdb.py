@@ -712,10 +712,11 @@ class Starling:
                 message = f"crashed with signal {-result.returncode}: {message}"
             return ("error", message)
         try:
-            objects = json.loads(result.stdout, parse_float=decimal.Decimal)
+            # Pairs, not dicts: two columns may share a name (`SELECT x, x`).
+            objects = json.loads(result.stdout, parse_float=decimal.Decimal, object_pairs_hook=list)
         except ValueError as error:
             return ("error", f"unreadable JSON output ({error}): {result.stdout[:300]}")
-        return ("ok", [list(o.values()) for o in objects])
+        return ("ok", [[value for _, value in o] for o in objects])
 
 
 class DuckDB:

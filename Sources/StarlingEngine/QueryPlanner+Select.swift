@@ -31,6 +31,8 @@ extension QueryPlanner {
 
         // The select list, with * expanded.
         var items: [(expression: Expression, name: String)] = []
+        // Items `*` expanded, by item: the FROM column each is (two may share a name).
+        var starColumns: [Int: Int] = [:]
         for item in select.items {
             if case .star(let qualifier, let position) = item.expression {
                 let entries = from.scope.entries.enumerated().filter { entry in
@@ -42,6 +44,7 @@ extension QueryPlanner {
                 }
                 for entry in entries {
                     let column = Expression.column(qualifier: entry.element.qualifier.map { Identifier($0, at: position) }, name: Identifier(entry.element.name, at: position))
+                    starColumns[items.count] = entry.offset
                     items.append((column, entry.element.name))
                 }
             } else {
@@ -97,7 +100,13 @@ extension QueryPlanner {
         }
         outputContext.windows = windows
         var outputs: [BoundExpression] = []
-        for item in items { outputs.append(try bind(item.expression, outputContext)) }
+        for (index, item) in items.enumerated() {
+            if !aggregated, let column = starColumns[index] {
+                outputs.append(.column(column, values.scope.entries[column].type))
+            } else {
+                outputs.append(try bind(item.expression, outputContext))
+            }
+        }
         var qualify: BoundExpression?
         if let condition = select.qualify {
             var context = outputContext

@@ -1,0 +1,49 @@
+-- Window functions over TPC-H lineitem (6 M rows at SF 1), each wrapped in an aggregate so the
+-- time is the window's, not the transfer of 6 M result rows. Run with
+-- tools/tpch-vs-duckdb --sf 1 --query-file Benchmarks/tpch/analytics.sql.
+
+-- row_number per supplier, by ship date
+-- W1
+SELECT max(rn), sum(rn) FROM (
+    SELECT row_number() OVER (PARTITION BY l_suppkey ORDER BY l_shipdate, l_orderkey, l_linenumber) AS rn FROM lineitem);
+
+-- a running sum per part
+-- W2
+SELECT sum(running) FROM (
+    SELECT sum(l_quantity) OVER (PARTITION BY l_partkey ORDER BY l_shipdate, l_orderkey, l_linenumber) AS running FROM lineitem);
+
+-- a 7-row moving average per supplier
+-- W3
+SELECT avg(moving) FROM (
+    SELECT avg(l_extendedprice) OVER (PARTITION BY l_suppkey ORDER BY l_shipdate, l_orderkey, l_linenumber
+                                      ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS moving FROM lineitem);
+
+-- rank within each order's ship mode, and the share of the order's total
+-- W4
+SELECT sum(r), sum(share) FROM (
+    SELECT rank() OVER (PARTITION BY l_shipmode ORDER BY l_extendedprice DESC) AS r,
+           l_extendedprice / sum(l_extendedprice) OVER (PARTITION BY l_orderkey) AS share FROM lineitem);
+
+-- a running sum over the whole table by date (one partition)
+-- W5
+SELECT max(running) FROM (
+    SELECT sum(l_quantity) OVER (ORDER BY l_shipdate ROWS UNBOUNDED PRECEDING) AS running FROM lineitem);
+
+-- daily revenue and its 7-day moving average (a dashboard series)
+-- W6
+SELECT count(*), sum(moving) FROM (
+    SELECT l_shipdate, sum(l_extendedprice) AS revenue,
+           avg(sum(l_extendedprice)) OVER (ORDER BY l_shipdate ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS moving
+    FROM lineitem GROUP BY l_shipdate);
+
+-- top 3 parts by quantity per supplier with QUALIFY
+-- W7
+SELECT count(*), sum(q) FROM (
+    SELECT l_suppkey, l_partkey, sum(l_quantity) AS q FROM lineitem GROUP BY l_suppkey, l_partkey
+    QUALIFY row_number() OVER (PARTITION BY l_suppkey ORDER BY sum(l_quantity) DESC, l_partkey) <= 3);
+
+-- month over month change of revenue
+-- W8
+SELECT count(*), sum(change) FROM (
+    SELECT month_start, revenue - lag(revenue) OVER (ORDER BY month_start) AS change FROM (
+        SELECT date_trunc('month', l_shipdate) AS month_start, sum(l_extendedprice) AS revenue FROM lineitem GROUP BY 1));
