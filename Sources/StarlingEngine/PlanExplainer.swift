@@ -79,7 +79,7 @@ enum PlanExplainer {
         case .limit(_, let limit, let offset): return "LIMIT \(limit.map(String.init) ?? "ALL") OFFSET \(offset)"
         case .distinct: return "DISTINCT"
         case .setOperation(let kind, let all, _, _): return kind.rawValue + (all ? " ALL" : "")
-        case .window(_, let functions): return "WINDOW " + functions.map { LogicalPlanExplainer.window($0, input) }.joined(separator: ", ")
+        case .window(_, let functions, _): return "WINDOW " + functions.map { LogicalPlanExplainer.window($0, input) }.joined(separator: ", ")
         }
     }
 

@@ -75,7 +75,7 @@ extension QueryPlanner {
             var positions = input.positions.filter { $0.key < width }
             for index in functions.indices { positions[width + index] = input.node.columns.count + index }
             let window = node(
-                .window(input.node, functions.map { $0.mapExpressions(input.remap) }),
+                .window(input.node, functions.map { $0.mapExpressions(input.remap) }, passing: Array(input.node.columns.indices)),
                 columns: input.node.columns + logical.columns[width...], estimatedRows: input.node.estimatedRows)
             return PrunedPlan(node: window, positions: positions)
         }

@@ -104,17 +104,21 @@ extension QueryPlanner {
             // Distinctness is over every column: nothing below can go.
             let input = prune(child, required: Set(child.columns.indices))
             return rebuilt(node, .distinct(input.node), columns: input.node.columns, positions: input.positions)
-        case .window(let child, let functions):
-            // Functions nobody reads are not computed.
-            let width = child.columns.count
+        case .window(let child, let functions, let passing):
+            // Functions nobody reads are not computed, and input columns nobody reads above are
+            // not carried through (the window's sort would gather them).
+            let width = passing.count
             let kept = functions.indices.filter { required.contains(width + $0) }
-            let used = Set(kept.flatMap { functions[$0].expressions.flatMap(\.columnsUsed) })
-            let input = prune(child, required: Set(required.filter { $0 < width }).union(used))
-            var positions = input.positions.filter { $0.key < width }
-            for (new, old) in kept.enumerated() { positions[width + old] = input.node.columns.count + new }
+            let keptPassing = passing.indices.filter { required.contains($0) }
+            let used = Set(kept.flatMap { functions[$0].expressions.flatMap(\.columnsUsed) }).union(keptPassing.map { passing[$0] })
+            let input = prune(child, required: used)
+            var positions: [Int: Int] = [:]
+            for (new, old) in keptPassing.enumerated() { positions[old] = new }
+            for (new, old) in kept.enumerated() { positions[width + old] = keptPassing.count + new }
             let newFunctions = kept.map { functions[$0].mapExpressions(input.remap) }
-            let columns = input.node.columns + kept.map { node.columns[width + $0] }
-            return rebuilt(node, .window(input.node, newFunctions), columns: columns, positions: positions)
+            let newPassing = keptPassing.map { input.positions[passing[$0]] ?? 0 }
+            let columns = keptPassing.map { node.columns[$0] } + kept.map { node.columns[width + $0] }
+            return rebuilt(node, .window(input.node, newFunctions, passing: newPassing), columns: columns, positions: positions)
         case .setOperation(let kind, let all, let leftChild, let rightChild):
             let left = prune(leftChild, required: Set(leftChild.columns.indices))
             let right = prune(rightChild, required: Set(rightChild.columns.indices))

@@ -63,10 +63,10 @@ extension PlanNode {
             operation = .limit(try child.rewritingExpressions(transform), limit: limit, offset: offset)
         case .distinct(let child):
             operation = .distinct(try child.rewritingExpressions(transform))
-        case .window(let child, let functions):
+        case .window(let child, let functions, let passing):
             operation = .window(
                 try child.rewritingExpressions(transform),
-                try functions.map { (function) throws(QueryError) in try function.mapExpressions(transform) })
+                try functions.map { (function) throws(QueryError) in try function.mapExpressions(transform) }, passing: passing)
         case .setOperation(let kind, let all, let left, let right):
             operation = .setOperation(
                 kind, all: all, try left.rewritingExpressions(transform), try right.rewritingExpressions(transform))

@@ -38,8 +38,8 @@ public final class PlanNode: Sendable {
         case distinct(PlanNode)
         /// `UNION [ALL]`, `EXCEPT`, `INTERSECT` of two inputs with the same column types.
         case setOperation(SetOperationKind, all: Bool, PlanNode, PlanNode)
-        /// Window functions: the input's columns, then one per function.
-        case window(PlanNode, [WindowFunction])
+        /// Window functions: the input's `passing` columns, then one column per function.
+        case window(PlanNode, [WindowFunction], passing: [Int])
     }
 
     public let identifier: Int
@@ -62,7 +62,7 @@ public final class PlanNode: Sendable {
         switch operation {
         case .scan, .rows: return []
         case .filter(let child, _), .project(let child, _), .dimensionJoin(let child, _), .aggregate(let child, _, _),
-             .sort(let child, _, _), .limit(let child, _, _), .distinct(let child), .window(let child, _):
+             .sort(let child, _, _), .limit(let child, _, _), .distinct(let child), .window(let child, _, _):
             return [child]
         case .hashJoin(let probe, let build, _): return [probe, build]
         case .crossJoin(let left, let right), .setOperation(_, _, let left, let right): return [left, right]

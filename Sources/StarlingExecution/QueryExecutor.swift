@@ -104,17 +104,14 @@ public final class QueryExecutor: @unchecked Sendable {
             let elapsed = monotonicNanoseconds() - start
             profile.record(node.identifier) { $0.rowsOut += result.count; $0.nanoseconds += elapsed }
             return [result]
-        case .window(let child, let functions):
+        case .window(let child, let functions, let passing):
             let input = Chunk.concatenate(try materializeNonEmpty(child), types: child.types, parallel: threads > 1)
             let began = monotonicNanoseconds()
             try budget.reserve(input.approximateBytes + input.count * (24 + 16 * functions.count), for: "WINDOW")
-            let result = try WindowOperator.run(input, functions: functions, threads: threads, control: control)
+            let result = try WindowOperator.run(input, functions: functions, passing: passing, threads: threads, control: control)
             let elapsed = monotonicNanoseconds() - began
-            profile.record(node.identifier) { $0.rowsIn += input.count; $0.rowsOut += result.count; $0.nanoseconds += elapsed }
-            // In pieces, so the operators above run on all cores.
-            return stride(from: 0, to: result.count, by: Self.outputChunkRows).map { start in
-                result.rows(start..<min(result.count, start + Self.outputChunkRows))
-            }
+            profile.record(node.identifier) { $0.rowsIn += input.count; $0.rowsOut += input.count; $0.nanoseconds += elapsed }
+            return result
         case .scan, .filter, .project, .dimensionJoin, .hashJoin, .crossJoin:
             let source = try pipeline(node)
             // One slot per morsel, and one for the pipeline's closing rows.

@@ -39,6 +39,10 @@ enum Sorter {
             }
             return try topN(rows, limit: limit, by: comparator(prepared), control: control)
         }
+        if var packed = try packedOrder(prepared, count: count, control: control) {
+            if let limit, limit < packed.count { packed.removeSubrange(limit...) }
+            return packed
+        }
         var indices = try withNormalizedKeys(prepared, count: count, control: control) { (less) throws(QueryError) in
             try sortedInRuns((0..<count).map { Int32($0) }, by: less, control: control)
         }

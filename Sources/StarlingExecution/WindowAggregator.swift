@@ -72,12 +72,23 @@ struct WindowAggregator {
 
     private mutating func integerSums(_ start: Int, _ end: Int, _ frames: WindowFrames, _ counts: [Int64], _ included: [Bool]) throws(QueryError) {
         guard case .integers(let values)? = arguments.value?.data else { return }
-        var sums = [Int128](repeating: 0, count: end - start + 1)
+        // Prefix sums in 64 bits; in 128 only when they overflow.
+        var sums = [Int64](repeating: 0, count: end - start + 1)
+        var overflowed = false
         for position in start..<end {
-            let row = Int(order[position])
-            sums[position - start + 1] = sums[position - start] + (included[position - start] ? Int128(values[row]) : 0)
+            let value = included[position - start] ? values[Int(order[position])] : 0
+            let (sum, overflow) = sums[position - start].addingReportingOverflow(value)
+            overflowed = overflowed || overflow
+            sums[position - start + 1] = sum
         }
         let divisor = Double(ValueParsing.power10(scale))
+        var wide: [Int128] = []
+        if overflowed {
+            wide = [Int128](repeating: 0, count: end - start + 1)
+            for position in start..<end {
+                wide[position - start + 1] = wide[position - start] + (included[position - start] ? Int128(values[Int(order[position])]) : 0)
+            }
+        }
         for position in start..<end {
             let (low, high) = frames.bounds(position)
             let count = counts[high - start] - counts[low - start]
@@ -85,14 +96,26 @@ struct WindowAggregator {
                 nulls[position] = true
                 continue
             }
-            let sum = sums[high - start] - sums[low - start]
-            if function == .avg {
-                doubles[position] = Double(sum) / divisor / Double(count)
+            var exact: Int64?
+            if !overflowed {
+                let (difference, overflow) = sums[high - start].subtractingReportingOverflow(sums[low - start])
+                if !overflow { exact = difference }
             } else {
-                guard let exact = Int64(exactly: sum) else { throw .invalid("sum overflowed BIGINT") }
+                exact = Int64(exactly: wide[high - start] - wide[low - start])
+            }
+            if function == .avg {
+                let total = exact.map(Double.init) ?? Self.double(wide.isEmpty ? Int128(sums[high - start]) - Int128(sums[low - start]) : wide[high - start] - wide[low - start])
+                doubles[position] = total / divisor / Double(count)
+            } else {
+                guard let exact else { throw .invalid("sum overflowed BIGINT") }
                 integers[position] = exact
             }
         }
+    }
+
+    /// A 128-bit sum as a double (only sums beyond 64 bits come here).
+    static func double(_ value: Int128) -> Double {
+        Double(Int64(truncatingIfNeeded: value >> 64)) * 18_446_744_073_709_551_616.0 + Double(UInt64(truncatingIfNeeded: value))
     }
 
     private mutating func doubleSums(_ start: Int, _ end: Int, _ frames: WindowFrames, _ counts: [Int64], _ included: [Bool]) {

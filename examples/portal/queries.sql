@@ -23,6 +23,31 @@ WHERE f.citizen_id = c.citizen_id
 GROUP BY 1
 ORDER BY approval_pct DESC, c.district;
 
+-- The three schemes with the most applications in each district (a window over the groups,
+-- filtered by QUALIFY).
+-- top_schemes_per_district
+SELECT c.district, s.name AS scheme, count(*) AS applications,
+       rank() OVER (PARTITION BY c.district ORDER BY count(*) DESC) AS place
+FROM fact_service_applications f, dim_scheme s, dim_citizen c
+WHERE f.scheme_id = s.scheme_id AND f.citizen_id = c.citizen_id
+GROUP BY 1, 2
+QUALIFY row_number() OVER (PARTITION BY c.district ORDER BY count(*) DESC, s.name) <= 3
+ORDER BY c.district, applications DESC, scheme
+LIMIT 12;
+
+-- Applications and approvals per month, and the change from the month before.
+-- applications_month_over_month
+SELECT d.year_month, count(*) AS applications,
+       count(*) - lag(count(*)) OVER (ORDER BY d.year_month) AS change,
+       round(100.0 * (count(*) - lag(count(*)) OVER (ORDER BY d.year_month))
+             / lag(count(*)) OVER (ORDER BY d.year_month), 1) AS change_pct,
+       count(*) FILTER (WHERE f.approved) AS approved,
+       sum(count(*)) OVER (ORDER BY d.year_month) AS running_total
+FROM fact_service_applications f, dim_date d
+WHERE f.applied_on = d.date_key
+GROUP BY 1
+ORDER BY 1;
+
 -- Average processing days of decided applications by the scheme's department and fiscal quarter.
 -- processing_days_by_department_quarter
 SELECT dep.name AS department, d.fiscal_year, d.fiscal_quarter, count(f.processing_days) AS decided,
