@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Random-query differential test of Starling against DuckDB for analytics SQL: window
 functions (ranking, distribution, lag/lead, value functions, aggregates over ROWS, RANGE and
-GROUPS frames), named windows, QUALIFY and windows over grouped rows, over a small star schema.
+GROUPS frames), named windows, QUALIFY and windows over grouped rows, and quantile aggregates
+(median, quantile_cont/disc, percentile_cont/disc WITHIN GROUP), over a small star schema.
 
 Usage:
   tools/random-analytics-vs-duckdb.py --count 2000 --seed 1 [--binary PATH] [--jobs N] [--verbose]
@@ -19,7 +20,7 @@ What it does:
      function whose value does (row_number, ntile, lag/lead, first/last/nth_value, and any ROWS
      frame) gets the unique `s.id` as its last ORDER BY key. Some queries group first and rank
      the groups, filter with QUALIFY, name their windows in a WINDOW clause, or filter a
-     window's result in an enclosing query.
+     window's result in an enclosing query. Others compute quantiles per group, with FILTER.
   3. Runs each query in DuckDB (skipping those it rejects), then in Starling (`starling sql
      --format json`, --jobs at a time), and compares the answers as sorted multisets (numbers
      within a relative 1e-9).
@@ -258,8 +259,27 @@ class Generator:
             sql += f" QUALIFY rank() OVER (ORDER BY {measure} DESC) <= {self.rng.randint(1, 3)}"
         return sql
 
+    def quantiles(self):
+        aliases, source = self.from_clause()
+        keys = [self.pick(aliases, ["str", "int", "date"]) for _ in range(self.rng.randint(0, 2))]
+        calls = []
+        for _ in range(self.rng.randint(1, 4)):
+            column = self.pick(aliases, ["int", "dec", "dbl", "date"] + (["str"] if self.chance(0.2) else []))
+            fraction = self.rng.choice(["0", "0.1", "0.25", "0.5", "0.9", "0.95", "1"])
+            direction = self.rng.choice(["", " DESC"])
+            call = self.rng.choice([
+                f"median({column})", f"quantile_cont({column}, {fraction})", f"quantile_disc({column}, {fraction})",
+                f"percentile_cont({fraction}) WITHIN GROUP (ORDER BY {column}{direction})",
+                f"percentile_disc({fraction}) WITHIN GROUP (ORDER BY {column}{direction})"])
+            if self.chance(0.15):
+                call += f" FILTER (WHERE {self.pick(aliases, ['int'])} > {self.rng.randint(0, 6)})"
+            calls.append(call)
+        group = f" GROUP BY {', '.join(keys)}" if keys else ""
+        return f"SELECT {', '.join(keys + calls + ['count(*)'])} FROM {source}{self.where(aliases)}{group}"
+
     def query(self):
-        return self.grouped() if self.chance(0.2) else self.plain()
+        r = self.rng.random()
+        return self.grouped() if r < 0.2 else (self.quantiles() if r < 0.35 else self.plain())
 
 
 def generate(seed, number):

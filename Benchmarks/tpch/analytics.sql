@@ -47,3 +47,12 @@ SELECT count(*), sum(q) FROM (
 SELECT count(*), sum(change) FROM (
     SELECT month_start, revenue - lag(revenue) OVER (ORDER BY month_start) AS change FROM (
         SELECT date_trunc('month', l_shipdate) AS month_start, sum(l_extendedprice) AS revenue FROM lineitem GROUP BY 1));
+
+-- the 95th percentile of price by ship mode and return flag (p95 by a dimension)
+-- W9
+SELECT l_shipmode, l_returnflag, percentile_cont(0.95) WITHIN GROUP (ORDER BY l_extendedprice) AS p95
+FROM lineitem GROUP BY 1, 2 ORDER BY 1, 2;
+
+-- the median quantity per supplier (10,000 groups)
+-- W10
+SELECT sum(m) FROM (SELECT l_suppkey, median(l_quantity) AS m FROM lineitem GROUP BY 1);

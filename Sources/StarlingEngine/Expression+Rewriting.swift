@@ -34,6 +34,7 @@ extension Expression {
             call.arguments = call.arguments.map(go)
             call.filter = call.filter.map(go)
             call.window = call.window?.mapExpressions(go)
+            call.withinGroup = call.withinGroup.map { OrderItem(expression: go($0.expression), descending: $0.descending, nullsFirst: $0.nullsFirst) }
             return .function(call)
         }
     }

@@ -77,7 +77,10 @@ final class AggregationContext {
 
 extension Expression {
     /// The aggregate function names.
-    static let aggregateNames: Set<String> = ["count", "sum", "avg", "mean", "min", "max"]
+    static let aggregateNames: Set<String> = [
+        "count", "sum", "avg", "mean", "min", "max", "median", "quantile_cont", "quantile_disc", "quantile", "percentile_cont",
+        "percentile_disc",
+    ]
 
     /// Whether this is a call of an aggregate function (not as a window function).
     var isAggregateCall: Bool {
@@ -108,7 +111,8 @@ extension Expression {
         case .like(let value, let pattern, _, _, _): return [value, pattern]
         case .caseWhen(let operand, let branches, let otherwise, _):
             return (operand.map { [$0] } ?? []) + branches.flatMap { [$0.condition, $0.result] } + (otherwise.map { [$0] } ?? [])
-        case .function(let call): return call.arguments + (call.filter.map { [$0] } ?? []) + (call.window?.expressions ?? [])
+        case .function(let call):
+            return call.arguments + (call.filter.map { [$0] } ?? []) + (call.window?.expressions ?? []) + (call.withinGroup.map { [$0.expression] } ?? [])
         }
     }
 }

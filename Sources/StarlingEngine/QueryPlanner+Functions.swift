@@ -193,10 +193,12 @@ extension QueryPlanner {
             guard !condition.containsAggregate else { throw SQLError("aggregate functions are not allowed in FILTER", at: condition.position) }
             filter = try coerce(try bind(condition, input), to: .boolean, at: condition.position, what: "FILTER")
         }
+        if Self.quantileNames.contains(name) { return try bindQuantile(call, input, filter: filter) }
         if call.star {
             guard name == "count" else { throw SQLError("\(name)(*) is not allowed; only count(*)", at: call.name.position) }
             return AggregateSpecification(function: .countStar, argument: nil, distinct: false, filter: filter, type: .bigint)
         }
+        if call.withinGroup != nil { throw SQLError("WITHIN GROUP applies to percentile_cont and percentile_disc, not to \(name)", at: call.name.position) }
         guard call.arguments.count == 1 else {
             throw SQLError("\(name) takes one argument, not \(call.arguments.count)", at: call.name.position)
         }

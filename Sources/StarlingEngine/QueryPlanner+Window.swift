@@ -169,6 +169,8 @@ extension QueryPlanner {
         case "nth_value":
             try expectCount(2...2)
             return (.nthValue, [arguments[0], try integer(1)], nil, arguments[0].type)
+        case _ where Self.quantileNames.contains(name):
+            throw SQLError("\(name) is not supported as a window function", at: position, hint: "compute it per group with GROUP BY and join, or rank with percent_rank()")
         case "count" where call.star:
             return (.aggregate(.countStar), [], filter, .bigint)
         case _ where Expression.aggregateNames.contains(name):

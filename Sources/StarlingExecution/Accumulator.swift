@@ -27,6 +27,8 @@ final class Accumulator {
     private let distinctPairs: KeyTable?
     private let distinctStrings = StringInterner()
     let argumentShape: VectorShape
+    /// Quantiles: every value, kept until the end.
+    let quantiles: QuantileState?
 
     enum VectorShape { case none, integer, double, boolean, string }
 
@@ -35,6 +37,8 @@ final class Accumulator {
         // DISTINCT changes the answer of count, sum and avg only.
         let distinct = specification.distinct && specification.function != .min && specification.function != .max
         distinctPairs = distinct ? KeyTable(width: 2) : nil
+        let isQuantile = specification.function == .quantileContinuous || specification.function == .quantileDiscrete
+        quantiles = isQuantile ? QuantileState(specification) : nil
         switch specification.argument?.type.physicalType {
         case nil: argumentShape = .none
         case .float64?: argumentShape = .double
@@ -100,6 +104,10 @@ final class Accumulator {
     /// `histogram[g]`, when given, is how many of the rows are in group `g`: with every row used
     /// (no NULL argument, no FILTER), counts are added per group rather than per row.
     func update(groups: [Int32], argument: Vector?, included: [Bool]?, histogram: [Int64]? = nil) throws(QueryError) {
+        if let quantiles {
+            if let argument { quantiles.update(groups: groups, argument: argument, included: included) }
+            return
+        }
         let count = groups.count
         func use(_ row: Int) -> Bool {
             if let included, !included[row] { return false }
@@ -336,6 +344,10 @@ final class Accumulator {
 
     /// Folds `other`'s groups into this one's; `mapping[g]` is the group here of `other`'s group `g`.
     func merge(_ other: Accumulator, mapping: [Int32]) throws(QueryError) {
+        if let quantiles, let theirs = other.quantiles {
+            quantiles.merge(theirs, mapping: mapping)
+            return
+        }
         if let otherPairs = other.distinctPairs {
             // DISTINCT: the other's pairs, their groups mapped and their strings renumbered here.
             var keys = otherPairs.keys
@@ -358,7 +370,7 @@ final class Accumulator {
             let otherCount = other.counts[source]
             guard otherCount > 0 else { continue }
             switch (specification.function, argumentShape) {
-            case (.countStar, _), (.count, _): break
+            case (.countStar, _), (.count, _), (.quantileContinuous, _), (.quantileDiscrete, _): break
             case (.sum, .double), (.avg, .double): doubles[target] += other.doubles[source]
             case (.min, .double), (.max, .double):
                 let order = ExpressionEvaluator.orderDoubles(other.doubles[source], doubles[target])
@@ -452,12 +464,16 @@ final class Accumulator {
             case .boolean: return .boolean(integers[group] != 0)
             default: return .integer(integers[group])
             }
+        case .quantileContinuous, .quantileDiscrete:
+            // Computed for all groups at once (``results(count:type:control:)``).
+            throw .invalid("a quantile has no per-group running value")
         }
     }
 
     /// The results of groups `0 ..< count` as one vector of `type`, straight from the arrays
     /// (no `Value` per group) when the state's shape is the type's; through ``result(_:)`` otherwise.
-    func results(count: Int, type: LogicalType) throws(QueryError) -> Vector {
+    func results(count: Int, type: LogicalType, control: QueryControl? = nil) throws(QueryError) -> Vector {
+        if let quantiles { return try quantiles.results(count: count, type: type, control: control) }
         let seen = Array(counts.prefix(count))
         let empty = seen.contains(0) ? seen.map { $0 == 0 } : nil
         let physical = type.physicalType
@@ -492,6 +508,6 @@ final class Accumulator {
 
     /// Approximate bytes held.
     var byteCount: Int {
-        counts.capacity * 8 + integers.capacity * 8 + carries.capacity * 8 + doubles.capacity * 8 + strings.count * 32 + (distinctPairs?.byteCount ?? 0)
+        counts.capacity * 8 + integers.capacity * 8 + carries.capacity * 8 + doubles.capacity * 8 + strings.count * 32 + (distinctPairs?.byteCount ?? 0) + (quantiles?.byteCount ?? 0)
     }
 }

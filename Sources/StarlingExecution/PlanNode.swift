@@ -249,12 +249,21 @@ public struct SortKey: Sendable {
 public struct AggregateSpecification: Sendable, Equatable {
     public enum Function: String, Sendable, Equatable {
         case countStar = "count_star", count, sum, avg, min, max
+        /// The value at a fraction of the ordered values, interpolated between its two
+        /// neighbours (`quantile_cont`, `median`, `percentile_cont`).
+        case quantileContinuous = "quantile_cont"
+        /// The first value whose share of the ordered values reaches the fraction
+        /// (`quantile_disc`, `percentile_disc`).
+        case quantileDiscrete = "quantile_disc"
     }
     public var function: Function
     public var argument: BoundExpression?
     public var distinct: Bool
     public var filter: BoundExpression?
     public var type: LogicalType
+    /// Quantiles: the fraction (0 to 1), and whether the values are ordered descending.
+    public var fraction: Double = 0
+    public var descending: Bool = false
 
     public init(function: Function, argument: BoundExpression?, distinct: Bool, filter: BoundExpression?, type: LogicalType) {
         self.function = function

@@ -29,6 +29,7 @@ struct WindowAggregator {
         switch function {
         case .countStar, .count: method = .count
         case .min, .max: method = .extreme
+        case .quantileContinuous, .quantileDiscrete: throw .invalid("quantiles are not supported as window functions")
         case .sum, .avg:
             switch value?.data {
             case .integers?: method = .integerSum

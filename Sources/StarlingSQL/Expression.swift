@@ -113,6 +113,8 @@ public struct FunctionCall: Sendable {
     public var filter: Expression?
     /// `OVER (…)`: a window function.
     public var window: WindowSpecification?
+    /// `percentile_cont(0.95) WITHIN GROUP (ORDER BY x [DESC])`: the ordered-set argument.
+    public var withinGroup: OrderItem?
 
     public init(name: Identifier, arguments: [Expression], distinct: Bool = false, star: Bool = false, filter: Expression? = nil, window: WindowSpecification? = nil) {
         self.name = name

@@ -541,6 +541,17 @@ extension Parser {
             try parseArguments(into: &call)
         }
         try expectSymbol(")")
+        if current.isKeyword("within") && peek().isKeyword("group") {
+            let argumentsHeight = height
+            index += 2
+            try expectSymbol("(")
+            guard current.isKeyword("order") else { throw expected("ORDER BY in WITHIN GROUP", hint: "percentile_cont(0.95) WITHIN GROUP (ORDER BY response_ms)") }
+            index += 1
+            try expect("by")
+            call.withinGroup = try parseOrderItem()
+            try expectSymbol(")")
+            height = max(argumentsHeight, height)
+        }
         if current.isKeyword("filter") && peek().isSymbol("(") {
             let argumentsHeight = height
             call.filter = try parseFilter()

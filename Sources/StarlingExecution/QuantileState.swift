@@ -1,0 +1,250 @@
+/// The state of a quantile aggregate (median, quantile_cont/disc, percentile_cont/disc): every
+/// group's values, kept until the end, then sorted once by (group, value).
+
+import StarlingColumns
+
+/// Every (group, value) pair a quantile aggregate has seen.
+final class QuantileState {
+    let specification: AggregateSpecification
+    private var groups: [Int32] = []
+    private var values: [Vector] = []
+
+    init(_ specification: AggregateSpecification) {
+        self.specification = specification
+    }
+
+    var byteCount: Int { groups.capacity * 4 + values.reduce(0) { $0 + $1.count * 16 } }
+
+    /// Keeps the rows' values that are not NULL and that FILTER keeps.
+    func update(groups rowGroups: [Int32], argument: Vector, included: [Bool]?) {
+        var kept: [Int32] = []
+        kept.reserveCapacity(rowGroups.count)
+        for row in 0..<rowGroups.count where !argument.isNull(row) && included?[row] != false { kept.append(Int32(row)) }
+        guard !kept.isEmpty else { return }
+        groups.append(contentsOf: kept.map { rowGroups[Int($0)] })
+        values.append(kept.count == rowGroups.count ? argument : argument.gather(kept))
+    }
+
+    /// Takes `other`'s pairs; `mapping[g]` is the group here of `other`'s group `g`.
+    func merge(_ other: QuantileState, mapping: [Int32]) {
+        groups.append(contentsOf: other.groups.map { mapping[Int($0)] })
+        values.append(contentsOf: other.values)
+    }
+
+    /// Groups `0 ..< count`'s quantiles as a vector of `type` (NULL for a group with no values).
+    func results(count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector {
+        guard let argumentType = specification.argument?.type else { return Vector(constant: .null, type: type, count: count) }
+        let all = values.isEmpty ? Vector(type: argumentType, values: []) : Vector.concatenate(values, type: argumentType)
+        if let selected = try selected(all, count: count, type: type, control: control) { return selected }
+        let keys = Chunk(columns: [Vector(type: .integer, count: groups.count, data: .integers(groups.map(Int64.init)), nulls: nil), all], count: groups.count)
+        let order = try Sorter.order(
+            keys, keys: [SortKey(expression: .column(0, .integer), descending: false, nullsFirst: false),
+                         SortKey(expression: .column(1, argumentType), descending: specification.descending, nullsFirst: false)],
+            limit: nil, control: control)
+        // Each group's run of sorted positions.
+        var starts = [Int](repeating: -1, count: count + 1)
+        var ends = [Int](repeating: -1, count: count)
+        for (position, row) in order.enumerated() {
+            let group = Int(groups[Int(row)])
+            guard group < count else { continue }
+            if starts[group] < 0 { starts[group] = position }
+            ends[group] = position + 1
+        }
+        let fraction = specification.fraction
+        let continuous = specification.function == .quantileContinuous
+        var picks = [Int32](repeating: -1, count: count)
+        var lows = [Int32](repeating: -1, count: count), highs = [Int32](repeating: -1, count: count)
+        var weights = [Double](repeating: 0, count: count)
+        for group in 0..<count where starts[group] >= 0 {
+            let size = ends[group] - starts[group]
+            let (low, high, weight) = Self.ranks(size: size, fraction: fraction, continuous: continuous)
+            if continuous {
+                lows[group] = order[starts[group] + low]
+                highs[group] = order[starts[group] + high]
+                weights[group] = weight
+            } else {
+                picks[group] = order[starts[group] + low]
+            }
+        }
+        guard continuous else { return all.gatherOrNull(picks).retyped(type) }
+        return Self.interpolated(all, lows: lows, highs: highs, weights: weights, type: type)
+    }
+
+    /// Numbers (integers, decimals, dates, timestamps, doubles): each group's values gathered
+    /// together by a counting sort on the group, and the one or two order statistics needed
+    /// found by selection, in linear time (no sort). Nil for strings and booleans.
+    private func selected(_ all: Vector, count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector? {
+        let isDouble: Bool
+        switch all.data {
+        case .integers: isDouble = false
+        case .doubles: isDouble = true
+        default: return nil
+        }
+        guard all.type != .boolean else { return nil }
+        // Values as order-preserving integers (doubles by their total order).
+        var keys = [Int64](repeating: 0, count: all.count)
+        switch all.data {
+        case .integers(let numbers): keys = numbers
+        case .doubles(let numbers):
+            for (index, number) in numbers.enumerated() {
+                let canonical = number.isNaN ? Double.nan : (number == 0 ? 0 : number)
+                keys[index] = totalOrderKey(ofDoubleBits: Int64(bitPattern: canonical.bitPattern))
+            }
+        default: return nil
+        }
+        var starts = [Int](repeating: 0, count: count + 1)
+        for group in groups where Int(group) < count { starts[Int(group) + 1] += 1 }
+        for group in 0..<count { starts[group + 1] += starts[group] }
+        var grouped = [Int64](repeating: 0, count: starts[count])
+        var next = starts
+        for (index, group) in groups.enumerated() where Int(group) < count {
+            grouped[next[Int(group)]] = keys[index]
+            next[Int(group)] += 1
+        }
+        let continuous = specification.function == .quantileContinuous
+        var lows = [Int64](repeating: 0, count: count), highs = [Int64](repeating: 0, count: count)
+        var weights = [Double](repeating: 0, count: count)
+        var nulls = [Bool](repeating: false, count: count)
+        for group in 0..<count {
+            if group & 1023 == 0 { try control?.check() }
+            let size = starts[group + 1] - starts[group]
+            guard size > 0 else {
+                nulls[group] = true
+                continue
+            }
+            let (low, high, weight) = Self.ranks(size: size, fraction: specification.fraction, continuous: continuous)
+            // Descending order: the k-th from the top is the (size - 1 - k)-th from the bottom.
+            let lowRank = specification.descending ? size - 1 - low : low
+            let highRank = specification.descending ? size - 1 - high : high
+            grouped.withUnsafeMutableBufferPointer { buffer in
+                let slice = UnsafeMutableBufferPointer(rebasing: buffer[starts[group]..<starts[group + 1]])
+                lows[group] = Self.select(slice, rank: lowRank)
+                highs[group] = highRank == lowRank ? lows[group] : Self.select(slice, rank: highRank)
+            }
+            weights[group] = weight
+        }
+        let anyNull = nulls.contains(true)
+        func number(_ key: Int64) -> Double {
+            if isDouble { return Double(bitPattern: UInt64(bitPattern: totalOrderKey(ofDoubleBits: key))) }
+            return Double(key) * (all.type == .date && continuous ? 86_400_000_000 : 1)
+        }
+        let isDecimal = Self.isDecimal(all.type)
+        if !continuous {
+            if isDouble {
+                let doubles = lows.map(number)
+                return Vector(type: type, count: count, data: .doubles(doubles), nulls: anyNull ? nulls : nil)
+            }
+            return Vector(type: type, count: count, data: .integers(lows), nulls: anyNull ? nulls : nil)
+        }
+        var doubles = [Double](repeating: 0, count: count)
+        for group in 0..<count where !nulls[group] {
+            let low = number(lows[group]), high = number(highs[group])
+            doubles[group] = lows[group] == highs[group] ? low : Self.interpolate(low, high, weights[group], decimal: isDecimal)
+        }
+        if type.physicalType == .float64 {
+            return Vector(type: type, count: count, data: .doubles(doubles), nulls: anyNull ? nulls : nil)
+        }
+        var integers = [Int64](repeating: 0, count: count)
+        for group in 0..<count where !nulls[group] {
+            if lows[group] == highs[group] || weights[group] == 0 {
+                integers[group] = all.type == .date ? lows[group] &* 86_400_000_000 : lows[group]
+            } else {
+                let cut = doubles[group].rounded(.towardZero)
+                integers[group] = cut.isFinite && abs(cut) < 9.2e18 ? Int64(cut) : 0
+            }
+        }
+        return Vector(type: type, count: count, data: .integers(integers), nulls: anyNull ? nulls : nil)
+    }
+
+    static func isDecimal(_ type: LogicalType) -> Bool {
+        if case .decimal = type { return true }
+        return false
+    }
+
+    /// The value `weight` of the way from `low` to `high`, rounded as DuckDB does: numbers as
+    /// `low + weight × (high − low)`, a DECIMAL's scaled integers as `low × (1 − weight) + high ×
+    /// weight` (0.17 and 22.57 at 0.9 from the top give 2.40, at 0.1 from the bottom 2.41).
+    static func interpolate(_ low: Double, _ high: Double, _ weight: Double, decimal: Bool) -> Double {
+        decimal ? low * (1 - weight) + high * weight : low + weight * (high - low)
+    }
+
+    /// The ranks (0-based, ascending) a quantile of `size` values reads, and the weight of the
+    /// higher one: `(size − 1) × fraction` between its floor and ceiling (continuous), or the
+    /// first value whose share reaches the fraction (discrete).
+    static func ranks(size: Int, fraction: Double, continuous: Bool) -> (low: Int, high: Int, weight: Double) {
+        if continuous {
+            let rank = Double(size - 1) * fraction
+            let low = min(size - 1, max(0, Int(rank.rounded(.down))))
+            let high = min(size - 1, max(0, Int(rank.rounded(.up))))
+            return (low, high, rank - Double(low))
+        }
+        let index = min(size - 1, max(0, Int((Double(size) * fraction).rounded(.up)) - 1))
+        return (index, index, 0)
+    }
+
+    /// The value of rank `rank` (0-based, ascending) among `values`, reordering them
+    /// (Hoare's selection with a middle pivot; precondition: `rank < values.count`).
+    static func select(_ values: UnsafeMutableBufferPointer<Int64>, rank: Int) -> Int64 {
+        var low = 0, high = values.count - 1
+        while low < high {
+            let pivot = values[low + (high - low) / 2]
+            var i = low, j = high
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if rank <= j {
+                high = j
+            } else if rank >= i {
+                low = i
+            } else {
+                return values[rank]
+            }
+        }
+        return values[rank]
+    }
+
+    /// `low + weight × (high − low)` per group, in `type`: DOUBLE for integers and doubles, the
+    /// DECIMAL's own scale (cut toward zero, as DuckDB), TIMESTAMP microseconds for dates and
+    /// timestamps (cut toward zero).
+    static func interpolated(_ values: Vector, lows: [Int32], highs: [Int32], weights: [Double], type: LogicalType) -> Vector {
+        let count = lows.count
+        let nulls = lows.map { $0 < 0 }
+        let anyNull = nulls.contains(true)
+        let isDecimal = Self.isDecimal(values.type)
+        func number(_ row: Int32) -> Double {
+            switch values.data {
+            case .integers(let numbers): return Double(numbers[Int(row)]) * (values.type == .date ? 86_400_000_000 : 1)
+            case .doubles(let numbers): return numbers[Int(row)]
+            default: return 0
+            }
+        }
+        var doubles = [Double](repeating: 0, count: count)
+        for group in 0..<count where lows[group] >= 0 {
+            let low = number(lows[group]), high = number(highs[group])
+            doubles[group] = lows[group] == highs[group] ? low : interpolate(low, high, weights[group], decimal: isDecimal)
+        }
+        if type.physicalType == .float64 {
+            return Vector(type: type, count: count, data: .doubles(doubles), nulls: anyNull ? nulls : nil)
+        }
+        // Exact when both neighbours are one value (a Double holds integers to 2^53 only).
+        var integers = [Int64](repeating: 0, count: count)
+        if case .integers(let numbers) = values.data {
+            for group in 0..<count where lows[group] >= 0 {
+                if lows[group] == highs[group] || weights[group] == 0 {
+                    let value = numbers[Int(lows[group])]
+                    integers[group] = values.type == .date ? value &* 86_400_000_000 : value
+                } else {
+                    let cut = doubles[group].rounded(.towardZero)
+                    integers[group] = cut.isFinite && abs(cut) < 9.2e18 ? Int64(cut) : 0
+                }
+            }
+        }
+        return Vector(type: type, count: count, data: .integers(integers), nulls: anyNull ? nulls : nil)
+    }
+}
