@@ -33,10 +33,7 @@ extension QueryPlanner {
         }
         let arguments = try call.arguments.map { (argument) throws(SQLError) -> BoundExpression in try bind(argument, context) }
         func expectCount(_ range: ClosedRange<Int>) throws(SQLError) {
-            guard range.contains(arguments.count) else {
-                let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
-                throw SQLError("\(name) takes \(expected) argument\(range.upperBound == 1 ? "" : "s"), not \(arguments.count)", at: position)
-            }
+            try checkArgumentCount(name, arguments.count, range, at: position)
         }
         func text(_ index: Int) throws(SQLError) -> BoundExpression {
             try coerce(arguments[index], to: .varchar, at: call.arguments[index].position, what: name)
@@ -180,6 +177,14 @@ extension QueryPlanner {
             throw SQLError("column \"\(written)\" must appear in the GROUP BY clause or be used in an aggregate function", at: name.position)
         }
         return nil
+    }
+
+    /// Fails unless `name` was given a number of arguments in `range`.
+    func checkArgumentCount(_ name: String, _ count: Int, _ range: ClosedRange<Int>, at position: SourcePosition) throws(SQLError) {
+        guard range.contains(count) else {
+            let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
+            throw SQLError("\(name) takes \(expected) argument\(range.upperBound == 1 ? "" : "s"), not \(count)", at: position)
+        }
     }
 
     /// Binds `count(*)`, `sum(x)`, `count(DISTINCT x)`, `… FILTER (WHERE …)` over the input.

@@ -7,10 +7,14 @@ import StarlingExecution
 import StarlingSQL
 
 extension QueryPlanner {
-    static let quantileNames: Set<String> = ["median", "quantile_cont", "quantile_disc", "quantile", "percentile_cont", "percentile_disc"]
+    static let quantileNames: Set<String> = [
+        "median", "quantile_cont", "quantile_disc", "quantile", "percentile_cont", "percentile_disc",
+    ]
 
     /// The quantile aggregate `call` names over `input`.
-    func bindQuantile(_ call: FunctionCall, _ input: ExpressionContext, filter: BoundExpression?) throws(SQLError) -> AggregateSpecification {
+    func bindQuantile(_ call: FunctionCall, _ input: ExpressionContext, filter: BoundExpression?) throws(SQLError)
+        -> AggregateSpecification
+    {
         let name = call.name.name
         let position = call.name.position
         if call.distinct { throw SQLError("DISTINCT is not supported in \(name)", at: position) }
@@ -24,7 +28,9 @@ extension QueryPlanner {
         var descending = false
         if ordered {
             guard let within = call.withinGroup else {
-                throw SQLError("\(name) needs WITHIN GROUP (ORDER BY …)", at: position, hint: "\(name)(0.95) WITHIN GROUP (ORDER BY response_ms)")
+                throw SQLError(
+                    "\(name) needs WITHIN GROUP (ORDER BY …)", at: position,
+                    hint: "\(name)(0.95) WITHIN GROUP (ORDER BY response_ms)")
             }
             guard call.arguments.count == 1 else {
                 throw SQLError("\(name) takes one argument (the fraction), not \(call.arguments.count)", at: position)
@@ -33,11 +39,15 @@ extension QueryPlanner {
             descending = within.descending
             fraction = try quantileFraction(call.arguments[0], input, allowNegative: false)
         } else if name == "median" {
-            guard call.arguments.count == 1 else { throw SQLError("median takes one argument, not \(call.arguments.count)", at: position) }
+            guard call.arguments.count == 1 else {
+                throw SQLError("median takes one argument, not \(call.arguments.count)", at: position)
+            }
             valueExpression = call.arguments[0]
         } else {
             guard call.arguments.count == 2 else {
-                throw SQLError("\(name) takes two arguments (the value and the fraction), not \(call.arguments.count)", at: position)
+                throw SQLError(
+                    "\(name) takes two arguments (the value and the fraction), not \(call.arguments.count)",
+                    at: position)
             }
             valueExpression = call.arguments[0]
             fraction = try quantileFraction(call.arguments[1], input, allowNegative: true)
@@ -47,7 +57,9 @@ extension QueryPlanner {
                 descending = true
             }
         }
-        if valueExpression.containsAggregate { throw SQLError("aggregate function calls cannot be nested", at: valueExpression.position) }
+        if valueExpression.containsAggregate {
+            throw SQLError("aggregate function calls cannot be nested", at: valueExpression.position)
+        }
         let value = try bind(valueExpression, input)
         var continuous = name == "median" || name == "quantile_cont" || name == "percentile_cont"
         var type = value.type
@@ -64,14 +76,17 @@ extension QueryPlanner {
             throw SQLError("\(name) cannot order \(value.type)", at: valueExpression.position)
         }
         var specification = AggregateSpecification(
-            function: continuous ? .quantileContinuous : .quantileDiscrete, argument: value, distinct: false, filter: filter, type: type)
+            function: continuous ? .quantileContinuous : .quantileDiscrete, argument: value, distinct: false,
+            filter: filter, type: type)
         specification.fraction = fraction
         specification.descending = descending
         return specification
     }
 
     /// A quantile's fraction: a constant number from 0 to 1 (-1 to 1 where negative counts down).
-    private func quantileFraction(_ expression: Expression, _ input: ExpressionContext, allowNegative: Bool) throws(SQLError) -> Double {
+    private func quantileFraction(_ expression: Expression, _ input: ExpressionContext, allowNegative: Bool)
+        throws(SQLError) -> Double
+    {
         let bound = try bind(expression, input)
         var number: Double?
         if case .constant(let value, let type) = bound {
@@ -86,7 +101,9 @@ extension QueryPlanner {
         }
         let range = allowNegative ? "-1 and 1" : "0 and 1"
         guard let number, number <= 1, number >= (allowNegative ? -1 : 0) else {
-            throw SQLError("the fraction of a quantile must be a constant between \(range)", at: expression.position, hint: "0.95 for the 95th percentile")
+            throw SQLError(
+                "the fraction of a quantile must be a constant between \(range)", at: expression.position,
+                hint: "0.95 for the 95th percentile")
         }
         return number
     }

@@ -49,21 +49,26 @@ extension QueryPlanner {
     /// `input` under the block's window operator and QUALIFY filter, with the expressions above
     /// them reading the functions' columns.
     func windowed(
-        _ input: LogicalOperator, _ windows: WindowContext, outputs: inout [BoundExpression], hidden: inout [BoundExpression],
+        _ input: LogicalOperator, _ windows: WindowContext, outputs: inout [BoundExpression],
+        hidden: inout [BoundExpression],
         qualify: BoundExpression?
     ) -> LogicalOperator {
         var current = input
         let width = input.columns.count
         if !windows.functions.isEmpty {
             let text = ExpressionText(names: input.columns.map(\.name), limit: 60)
-            let columns = windows.functions.map { PlanColumn(name: LogicalPlanExplainer.window($0, text), type: $0.type) }
-            current = LogicalOperator(.window(input, windows.functions), columns: input.columns + columns, estimatedRows: input.estimatedRows)
+            let columns = windows.functions.map {
+                PlanColumn(name: LogicalPlanExplainer.window($0, text), type: $0.type)
+            }
+            current = LogicalOperator(
+                .window(input, windows.functions), columns: input.columns + columns, estimatedRows: input.estimatedRows)
         }
         outputs = outputs.map { windows.resolving($0, inputWidth: width) }
         hidden = hidden.map { windows.resolving($0, inputWidth: width) }
         if let qualify {
             let condition = windows.resolving(qualify, inputWidth: width)
-            current = LogicalOperator(.filter(current, condition), columns: current.columns, estimatedRows: max(1, current.estimatedRows / 2))
+            current = LogicalOperator(
+                .filter(current, condition), columns: current.columns, estimatedRows: max(1, current.estimatedRows / 2))
         }
         return current
     }
@@ -78,33 +83,49 @@ extension QueryPlanner {
         inner.windows = nil
         inner.clause = "a window function's arguments"
         let specification = try resolveWindow(written, windows)
-        let partitionBy = try specification.partitionBy.map { (key) throws(SQLError) -> BoundExpression in try bind(key, inner) }
+        let partitionBy = try specification.partitionBy.map { (key) throws(SQLError) -> BoundExpression in
+            try bind(key, inner)
+        }
         let orderBy = try specification.orderBy.map { (item) throws(SQLError) -> SortKey in
-            SortKey(expression: try bind(item.expression, inner), descending: item.descending, nullsFirst: item.nullsFirst ?? false)
+            SortKey(
+                expression: try bind(item.expression, inner), descending: item.descending,
+                nullsFirst: item.nullsFirst ?? false)
         }
         let (kind, arguments, filter, type) = try windowCall(call, inner)
         let frame = try bindFrame(specification, orderBy: orderBy, inner)
-        let function = WindowFunction(kind: kind, arguments: arguments, filter: filter, partitionBy: partitionBy, orderBy: orderBy, frame: frame, type: type)
+        let function = WindowFunction(
+            kind: kind, arguments: arguments, filter: filter, partitionBy: partitionBy, orderBy: orderBy, frame: frame,
+            type: type)
         return windows.add(function)
     }
 
     /// The window `written` with a named window it refers to filled in: the named window gives
     /// the partitions, and the order and frame unless the call gives its own (as in PostgreSQL).
-    private func resolveWindow(_ written: WindowSpecification, _ windows: WindowContext) throws(SQLError) -> WindowSpecification {
+    private func resolveWindow(_ written: WindowSpecification, _ windows: WindowContext) throws(SQLError)
+        -> WindowSpecification
+    {
         guard let reference = written.reference else { return written }
         guard var base = windows.named[reference.name] else {
             let hint = closestMatch(to: reference.name, in: Array(windows.named.keys)).map { "did you mean \($0)?" }
-            throw SQLError("unknown window \"\(reference.name)\"", at: reference.position, hint: hint ?? "name it in a WINDOW clause")
+            throw SQLError(
+                "unknown window \"\(reference.name)\"", at: reference.position,
+                hint: hint ?? "name it in a WINDOW clause")
         }
         if let inner = base.reference {
-            base = try resolveWindow(WindowSpecification(reference: inner, partitionBy: base.partitionBy, orderBy: base.orderBy, frame: base.frame, position: base.position), windows)
+            base = try resolveWindow(
+                WindowSpecification(
+                    reference: inner, partitionBy: base.partitionBy, orderBy: base.orderBy, frame: base.frame,
+                    position: base.position), windows)
         }
         if !written.partitionBy.isEmpty {
-            throw SQLError("cannot override PARTITION BY of window \"\(reference.name)\"", at: written.partitionBy[0].position)
+            throw SQLError(
+                "cannot override PARTITION BY of window \"\(reference.name)\"", at: written.partitionBy[0].position)
         }
         if !written.orderBy.isEmpty {
             guard base.orderBy.isEmpty else {
-                throw SQLError("cannot override ORDER BY of window \"\(reference.name)\"", at: written.orderBy[0].expression.position)
+                throw SQLError(
+                    "cannot override ORDER BY of window \"\(reference.name)\"",
+                    at: written.orderBy[0].expression.position)
             }
             base.orderBy = written.orderBy
         }
@@ -123,7 +144,9 @@ extension QueryPlanner {
             throw SQLError("window function calls cannot be nested", at: argument.position)
         }
         if call.distinct {
-            throw SQLError("DISTINCT in a window function is not supported", at: position, hint: "count(DISTINCT …) works as an aggregate with GROUP BY")
+            throw SQLError(
+                "DISTINCT in a window function is not supported", at: position,
+                hint: "count(DISTINCT …) works as an aggregate with GROUP BY")
         }
         var filter: BoundExpression?
         if let condition = call.filter {
@@ -132,12 +155,11 @@ extension QueryPlanner {
             }
             filter = try coerce(try bind(condition, context), to: .boolean, at: condition.position, what: "FILTER")
         }
-        let arguments = try call.arguments.map { (argument) throws(SQLError) -> BoundExpression in try bind(argument, context) }
+        let arguments = try call.arguments.map { (argument) throws(SQLError) -> BoundExpression in
+            try bind(argument, context)
+        }
         func expectCount(_ range: ClosedRange<Int>) throws(SQLError) {
-            guard range.contains(arguments.count) else {
-                let expected = range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
-                throw SQLError("\(name) takes \(expected) argument\(range.upperBound == 1 ? "" : "s"), not \(arguments.count)", at: position)
-            }
+            try checkArgumentCount(name, arguments.count, range, at: position)
         }
         func integer(_ index: Int) throws(SQLError) -> BoundExpression {
             try coerce(arguments[index], to: .bigint, at: call.arguments[index].position, what: name)
@@ -147,7 +169,8 @@ extension QueryPlanner {
         case "row_number", "rank", "dense_rank", "percent_rank", "cume_dist":
             try expectCount(0...0)
             let kinds: [String: WindowFunction.Kind] = [
-                "row_number": .rowNumber, "rank": .rank, "dense_rank": .denseRank, "percent_rank": .percentRank, "cume_dist": .cumeDist,
+                "row_number": .rowNumber, "rank": .rank, "dense_rank": .denseRank, "percent_rank": .percentRank,
+                "cume_dist": .cumeDist,
             ]
             let isRatio = name == "percent_rank" || name == "cume_dist"
             return (kinds[name] ?? .rowNumber, [], nil, isRatio ? .double : .bigint)
@@ -160,7 +183,10 @@ extension QueryPlanner {
             if arguments.count > 1 { bound.append(try integer(1)) }
             if arguments.count > 2 {
                 let fallback = arguments[2]
-                bound.append(isNullConstant(fallback) ? .constant(.null, arguments[0].type) : try fold(.cast(fallback, arguments[0].type), at: call.arguments[2].position))
+                bound.append(
+                    isNullConstant(fallback)
+                        ? .constant(.null, arguments[0].type)
+                        : try fold(.cast(fallback, arguments[0].type), at: call.arguments[2].position))
             }
             return (name == "lag" ? .lag : .lead, bound, nil, arguments[0].type)
         case "first_value", "last_value":
@@ -170,17 +196,24 @@ extension QueryPlanner {
             try expectCount(2...2)
             return (.nthValue, [arguments[0], try integer(1)], nil, arguments[0].type)
         case _ where Self.quantileNames.contains(name):
-            throw SQLError("\(name) is not supported as a window function", at: position, hint: "compute it per group with GROUP BY and join, or rank with percent_rank()")
+            throw SQLError(
+                "\(name) is not supported as a window function", at: position,
+                hint: "compute it per group with GROUP BY and join, or rank with percent_rank()")
         case "count" where call.star:
             return (.aggregate(.countStar), [], filter, .bigint)
         case _ where Expression.aggregateNames.contains(name):
             try expectCount(1...1)
             let specification = try aggregate(call, argument: arguments[0], filter: filter)
-            return (.aggregate(specification.function), specification.argument.map { [$0] } ?? [], filter, specification.type)
+            return (
+                .aggregate(specification.function), specification.argument.map { [$0] } ?? [], filter,
+                specification.type
+            )
         default:
             let names = Array(Self.windowOnlyNames) + Array(Expression.aggregateNames)
             let hint = closestMatch(to: name, in: names).map { "did you mean \($0)?" }
-            throw SQLError("\(name) is not a window function", at: position, hint: hint ?? "window functions are ranking functions, lag/lead, value functions and aggregates")
+            throw SQLError(
+                "\(name) is not a window function", at: position,
+                hint: hint ?? "window functions are ranking functions, lag/lead, value functions and aggregates")
         }
     }
 }

@@ -7,7 +7,9 @@ import StarlingSQL
 
 extension QueryPlanner {
     /// The frame of `specification` (the default when none is written).
-    func bindFrame(_ specification: WindowSpecification, orderBy: [SortKey], _ context: ExpressionContext) throws(SQLError) -> WindowFrameSpecification {
+    func bindFrame(_ specification: WindowSpecification, orderBy: [SortKey], _ context: ExpressionContext)
+        throws(SQLError) -> WindowFrameSpecification
+    {
         guard let frame = specification.frame else { return .defaultFrame(ordered: !orderBy.isEmpty) }
         try checkFrameShape(frame)
         let mode: WindowFrameSpecification.Mode
@@ -18,7 +20,8 @@ extension QueryPlanner {
         }
         guard mode == .range, frame.start.offset != nil || frame.end.offset != nil else {
             return WindowFrameSpecification(
-                mode: mode, start: try countedBound(frame.start, mode: frame.mode, context), end: try countedBound(frame.end, mode: frame.mode, context))
+                mode: mode, start: try countedBound(frame.start, mode: frame.mode, context),
+                end: try countedBound(frame.end, mode: frame.mode, context))
         }
         // RANGE with an offset: measured along the one ORDER BY key.
         guard specification.orderBy.count == 1, let key = orderBy.first else {
@@ -26,21 +29,26 @@ extension QueryPlanner {
         }
         let keyType = key.expression.type
         guard TypeRules.isNumeric(keyType) || keyType == .date || keyType == .timestamp else {
-            throw SQLError("RANGE frames with an offset need a numeric, DATE or TIMESTAMP ORDER BY key, not \(keyType)", at: frame.position)
+            throw SQLError(
+                "RANGE frames with an offset need a numeric, DATE or TIMESTAMP ORDER BY key, not \(keyType)",
+                at: frame.position)
         }
         let keyExpression = specification.orderBy[0].expression
         var start = try rangeBound(frame.start, key: keyExpression, descending: key.descending, context)
         var end = try rangeBound(frame.end, key: keyExpression, descending: key.descending, context)
         // Both offsets compared in one type with the key.
         var boundaryType = keyType
-        for case .value(let bound) in [start, end] { boundaryType = TypeRules.common(boundaryType, bound.type) ?? bound.type }
+        for case .value(let bound) in [start, end] {
+            boundaryType = TypeRules.common(boundaryType, bound.type) ?? bound.type
+        }
         func converted(_ bound: WindowFrameSpecification.Bound) throws(SQLError) -> WindowFrameSpecification.Bound {
             guard case .value(let expression) = bound, expression.type != boundaryType else { return bound }
             return .value(try fold(.cast(expression, boundaryType), at: frame.position))
         }
         start = try converted(start)
         end = try converted(end)
-        let rangeKey = keyType == boundaryType ? key.expression : try fold(.cast(key.expression, boundaryType), at: frame.position)
+        let rangeKey =
+            keyType == boundaryType ? key.expression : try fold(.cast(key.expression, boundaryType), at: frame.position)
         return WindowFrameSpecification(mode: .range, start: start, end: end, rangeKey: rangeKey)
     }
 
@@ -61,7 +69,9 @@ extension QueryPlanner {
     }
 
     /// A ROWS or GROUPS bound, or a RANGE bound without an offset.
-    private func countedBound(_ bound: WindowFrame.Bound, mode: WindowFrame.Mode, _ context: ExpressionContext) throws(SQLError) -> WindowFrameSpecification.Bound {
+    private func countedBound(_ bound: WindowFrame.Bound, mode: WindowFrame.Mode, _ context: ExpressionContext)
+        throws(SQLError) -> WindowFrameSpecification.Bound
+    {
         switch bound {
         case .unboundedPreceding: return .unboundedPreceding
         case .unboundedFollowing: return .unboundedFollowing
@@ -72,19 +82,28 @@ extension QueryPlanner {
     }
 
     /// A ROWS or GROUPS offset: a constant, non-negative integer.
-    private func frameOffset(_ expression: Expression, mode: WindowFrame.Mode, _ context: ExpressionContext) throws(SQLError) -> Int64 {
+    private func frameOffset(_ expression: Expression, mode: WindowFrame.Mode, _ context: ExpressionContext)
+        throws(SQLError) -> Int64
+    {
         let bound = try bind(expression, context)
-        guard case .constant(let value, let type) = bound, type.physicalType != .float64, case .integer(let offset) = value else {
+        guard case .constant(let value, let type) = bound, type.physicalType != .float64,
+            case .integer(let offset) = value
+        else {
             throw SQLError("a \(mode.rawValue) frame offset must be a constant integer", at: expression.position)
         }
-        guard offset >= 0 else { throw SQLError("a \(mode.rawValue) frame offset cannot be negative", at: expression.position) }
+        guard offset >= 0 else {
+            throw SQLError("a \(mode.rawValue) frame offset cannot be negative", at: expression.position)
+        }
         return offset
     }
 
     /// A RANGE bound: with an offset, the ORDER BY value the frame reaches (`key - n` before an
     /// ascending key, `key + n` after it; the reverse for a descending key).
-    private func rangeBound(_ bound: WindowFrame.Bound, key: Expression, descending: Bool, _ context: ExpressionContext) throws(SQLError) -> WindowFrameSpecification.Bound {
-        let offset: Expression, towardStart: Bool
+    private func rangeBound(_ bound: WindowFrame.Bound, key: Expression, descending: Bool, _ context: ExpressionContext)
+        throws(SQLError) -> WindowFrameSpecification.Bound
+    {
+        let offset: Expression
+        let towardStart: Bool
         switch bound {
         case .unboundedPreceding: return .unboundedPreceding
         case .unboundedFollowing: return .unboundedFollowing
@@ -93,7 +112,9 @@ extension QueryPlanner {
         case .following(let given): (offset, towardStart) = (given, false)
         }
         if case .interval(let interval) = offset {
-            guard interval.count >= 0 else { throw SQLError("a RANGE frame offset cannot be negative", at: interval.position) }
+            guard interval.count >= 0 else {
+                throw SQLError("a RANGE frame offset cannot be negative", at: interval.position)
+            }
         } else {
             let value = try bind(offset, context)
             guard value.isConstant, TypeRules.isNumeric(value.type) else {

@@ -19,7 +19,9 @@ final class QuantileState {
     func update(groups rowGroups: [Int32], argument: Vector, included: [Bool]?) {
         var kept: [Int32] = []
         kept.reserveCapacity(rowGroups.count)
-        for row in 0..<rowGroups.count where !argument.isNull(row) && included?[row] != false { kept.append(Int32(row)) }
+        for row in 0..<rowGroups.count where !argument.isNull(row) && included?[row] != false {
+            kept.append(Int32(row))
+        }
         guard !kept.isEmpty else { return }
         groups.append(contentsOf: kept.map { rowGroups[Int($0)] })
         values.append(kept.count == rowGroups.count ? argument : argument.gather(kept))
@@ -33,13 +35,22 @@ final class QuantileState {
 
     /// Groups `0 ..< count`'s quantiles as a vector of `type` (NULL for a group with no values).
     func results(count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector {
-        guard let argumentType = specification.argument?.type else { return Vector(constant: .null, type: type, count: count) }
-        let all = values.isEmpty ? Vector(type: argumentType, values: []) : Vector.concatenate(values, type: argumentType)
+        guard let argumentType = specification.argument?.type else {
+            return Vector(constant: .null, type: type, count: count)
+        }
+        let all =
+            values.isEmpty ? Vector(type: argumentType, values: []) : Vector.concatenate(values, type: argumentType)
         if let selected = try selected(all, count: count, type: type, control: control) { return selected }
-        let keys = Chunk(columns: [Vector(type: .integer, count: groups.count, data: .integers(groups.map(Int64.init)), nulls: nil), all], count: groups.count)
+        let keys = Chunk(
+            columns: [
+                Vector(type: .integer, count: groups.count, data: .integers(groups.map(Int64.init)), nulls: nil), all,
+            ], count: groups.count)
         let order = try Sorter.order(
-            keys, keys: [SortKey(expression: .column(0, .integer), descending: false, nullsFirst: false),
-                         SortKey(expression: .column(1, argumentType), descending: specification.descending, nullsFirst: false)],
+            keys,
+            keys: [
+                SortKey(expression: .column(0, .integer), descending: false, nullsFirst: false),
+                SortKey(expression: .column(1, argumentType), descending: specification.descending, nullsFirst: false),
+            ],
             limit: nil, control: control)
         // Each group's run of sorted positions.
         var starts = [Int](repeating: -1, count: count + 1)
@@ -53,7 +64,8 @@ final class QuantileState {
         let fraction = specification.fraction
         let continuous = specification.function == .quantileContinuous
         var picks = [Int32](repeating: -1, count: count)
-        var lows = [Int32](repeating: -1, count: count), highs = [Int32](repeating: -1, count: count)
+        var lows = [Int32](repeating: -1, count: count)
+        var highs = [Int32](repeating: -1, count: count)
         var weights = [Double](repeating: 0, count: count)
         for group in 0..<count where starts[group] >= 0 {
             let size = ends[group] - starts[group]
@@ -73,7 +85,9 @@ final class QuantileState {
     /// Numbers (integers, decimals, dates, timestamps, doubles): each group's values gathered
     /// together by a counting sort on the group, and the one or two order statistics needed
     /// found by selection, in linear time (no sort). Nil for strings and booleans.
-    private func selected(_ all: Vector, count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector? {
+    private func selected(_ all: Vector, count: Int, type: LogicalType, control: QueryControl?) throws(QueryError)
+        -> Vector?
+    {
         let isDouble: Bool
         switch all.data {
         case .integers: isDouble = false
@@ -102,7 +116,8 @@ final class QuantileState {
             next[Int(group)] += 1
         }
         let continuous = specification.function == .quantileContinuous
-        var lows = [Int64](repeating: 0, count: count), highs = [Int64](repeating: 0, count: count)
+        var lows = [Int64](repeating: 0, count: count)
+        var highs = [Int64](repeating: 0, count: count)
         var weights = [Double](repeating: 0, count: count)
         var nulls = [Bool](repeating: false, count: count)
         for group in 0..<count {
@@ -138,8 +153,10 @@ final class QuantileState {
         }
         var doubles = [Double](repeating: 0, count: count)
         for group in 0..<count where !nulls[group] {
-            let low = number(lows[group]), high = number(highs[group])
-            doubles[group] = lows[group] == highs[group] ? low : Self.interpolate(low, high, weights[group], decimal: isDecimal)
+            let low = number(lows[group])
+            let high = number(highs[group])
+            doubles[group] =
+                lows[group] == highs[group] ? low : Self.interpolate(low, high, weights[group], decimal: isDecimal)
         }
         if type.physicalType == .float64 {
             return Vector(type: type, count: count, data: .doubles(doubles), nulls: anyNull ? nulls : nil)
@@ -185,10 +202,12 @@ final class QuantileState {
     /// The value of rank `rank` (0-based, ascending) among `values`, reordering them
     /// (Hoare's selection with a middle pivot; precondition: `rank < values.count`).
     static func select(_ values: UnsafeMutableBufferPointer<Int64>, rank: Int) -> Int64 {
-        var low = 0, high = values.count - 1
+        var low = 0
+        var high = values.count - 1
         while low < high {
             let pivot = values[low + (high - low) / 2]
-            var i = low, j = high
+            var i = low
+            var j = high
             while i <= j {
                 while values[i] < pivot { i += 1 }
                 while values[j] > pivot { j -= 1 }
@@ -212,7 +231,9 @@ final class QuantileState {
     /// `low + weight × (high − low)` per group, in `type`: DOUBLE for integers and doubles, the
     /// DECIMAL's own scale (cut toward zero, as DuckDB), TIMESTAMP microseconds for dates and
     /// timestamps (cut toward zero).
-    static func interpolated(_ values: Vector, lows: [Int32], highs: [Int32], weights: [Double], type: LogicalType) -> Vector {
+    static func interpolated(_ values: Vector, lows: [Int32], highs: [Int32], weights: [Double], type: LogicalType)
+        -> Vector
+    {
         let count = lows.count
         let nulls = lows.map { $0 < 0 }
         let anyNull = nulls.contains(true)
@@ -226,8 +247,10 @@ final class QuantileState {
         }
         var doubles = [Double](repeating: 0, count: count)
         for group in 0..<count where lows[group] >= 0 {
-            let low = number(lows[group]), high = number(highs[group])
-            doubles[group] = lows[group] == highs[group] ? low : interpolate(low, high, weights[group], decimal: isDecimal)
+            let low = number(lows[group])
+            let high = number(highs[group])
+            doubles[group] =
+                lows[group] == highs[group] ? low : interpolate(low, high, weights[group], decimal: isDecimal)
         }
         if type.physicalType == .float64 {
             return Vector(type: type, count: count, data: .doubles(doubles), nulls: anyNull ? nulls : nil)

@@ -15,7 +15,8 @@ extension Sorter {
     /// greatest minus it when descending), with NULL as the code before or after every value.
     /// Codes are packed first key highest, so comparing words compares the keys in order.
     static func packedOrder(
-        _ prepared: [(values: KeyValues, nulls: [Bool]?, descending: Bool, nullsFirst: Bool)], count: Int, control: QueryControl?
+        _ prepared: [(values: KeyValues, nulls: [Bool]?, descending: Bool, nullsFirst: Bool)], count: Int,
+        control: QueryControl?
     ) throws(QueryError) -> [Int32]? {
         guard count > 1, count <= Int(Int32.max) else { return nil }
         var normalized: [[Int64]] = []
@@ -32,7 +33,9 @@ extension Sorter {
                 }
             case .strings: return nil
             }
-            var low = Int64.max, high = Int64.min, hasNulls = false
+            var low = Int64.max
+            var high = Int64.min
+            var hasNulls = false
             if let nulls = key.nulls {
                 for row in 0..<count {
                     if nulls[row] {
@@ -68,7 +71,9 @@ extension Sorter {
             let nulls = key.nulls ?? []
             let nullCode: UInt64 = key.nullsFirst ? 0 : layout.span &+ (layout.hasNulls ? 1 : 0)
             let shift: UInt64 = key.nullsFirst && layout.hasNulls ? 1 : 0
-            let low = UInt64(bitPattern: layout.low), span = layout.span, descending = key.descending
+            let low = UInt64(bitPattern: layout.low)
+            let span = layout.span
+            let descending = key.descending
             let width = UInt64(layout.width % 64)
             values.withUnsafeBufferPointer { values in
                 nulls.withUnsafeBufferPointer { nulls in

@@ -20,7 +20,9 @@ struct WindowAggregator {
     private var picks: [Int32]
     private var nulls: [Bool]
 
-    init(function: AggregateSpecification.Function, type: LogicalType, arguments: WindowArgumentValues, order: [Int32]) throws(QueryError) {
+    init(function: AggregateSpecification.Function, type: LogicalType, arguments: WindowArgumentValues, order: [Int32])
+        throws(QueryError)
+    {
         self.function = function
         self.arguments = arguments
         self.order = order
@@ -58,7 +60,9 @@ struct WindowAggregator {
     mutating func add(_ start: Int, _ end: Int, _ frames: WindowFrames) throws(QueryError) {
         let included = (start..<end).map(counted)
         var counts = [Int64](repeating: 0, count: end - start + 1)
-        for position in start..<end { counts[position - start + 1] = counts[position - start] + (included[position - start] ? 1 : 0) }
+        for position in start..<end {
+            counts[position - start + 1] = counts[position - start] + (included[position - start] ? 1 : 0)
+        }
         switch method {
         case .count:
             for position in start..<end {
@@ -71,7 +75,9 @@ struct WindowAggregator {
         }
     }
 
-    private mutating func integerSums(_ start: Int, _ end: Int, _ frames: WindowFrames, _ counts: [Int64], _ included: [Bool]) throws(QueryError) {
+    private mutating func integerSums(
+        _ start: Int, _ end: Int, _ frames: WindowFrames, _ counts: [Int64], _ included: [Bool]
+    ) throws(QueryError) {
         guard case .integers(let values)? = arguments.value?.data else { return }
         // Prefix sums in 64 bits; in 128 only when they overflow.
         var sums = [Int64](repeating: 0, count: end - start + 1)
@@ -87,7 +93,8 @@ struct WindowAggregator {
         if overflowed {
             wide = [Int128](repeating: 0, count: end - start + 1)
             for position in start..<end {
-                wide[position - start + 1] = wide[position - start] + (included[position - start] ? Int128(values[Int(order[position])]) : 0)
+                wide[position - start + 1] =
+                    wide[position - start] + (included[position - start] ? Int128(values[Int(order[position])]) : 0)
             }
         }
         for position in start..<end {
@@ -105,7 +112,12 @@ struct WindowAggregator {
                 exact = Int64(exactly: wide[high - start] - wide[low - start])
             }
             if function == .avg {
-                let total = exact.map(Double.init) ?? Self.double(wide.isEmpty ? Int128(sums[high - start]) - Int128(sums[low - start]) : wide[high - start] - wide[low - start])
+                let total =
+                    exact.map(Double.init)
+                    ?? Self.double(
+                        wide.isEmpty
+                            ? Int128(sums[high - start]) - Int128(sums[low - start])
+                            : wide[high - start] - wide[low - start])
                 doubles[position] = total / divisor / Double(count)
             } else {
                 guard let exact else { throw .invalid("sum overflowed BIGINT") }
@@ -116,10 +128,13 @@ struct WindowAggregator {
 
     /// A 128-bit sum as a double (only sums beyond 64 bits come here).
     static func double(_ value: Int128) -> Double {
-        Double(Int64(truncatingIfNeeded: value >> 64)) * 18_446_744_073_709_551_616.0 + Double(UInt64(truncatingIfNeeded: value))
+        Double(Int64(truncatingIfNeeded: value >> 64)) * 18_446_744_073_709_551_616.0
+            + Double(UInt64(truncatingIfNeeded: value))
     }
 
-    private mutating func doubleSums(_ start: Int, _ end: Int, _ frames: WindowFrames, _ counts: [Int64], _ included: [Bool]) {
+    private mutating func doubleSums(
+        _ start: Int, _ end: Int, _ frames: WindowFrames, _ counts: [Int64], _ included: [Bool]
+    ) {
         guard case .doubles(let values)? = arguments.value?.data else { return }
         let order = self.order
         let value = { (position: Int) -> Double in included[position - start] ? values[Int(order[position])] : 0 }

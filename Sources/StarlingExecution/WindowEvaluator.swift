@@ -30,7 +30,9 @@ struct WindowArguments: Sendable {
         var values: [WindowArgumentValues] = []
         for function in functions {
             var arguments = WindowArgumentValues()
-            let evaluated = try function.arguments.map { (argument) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(argument, input) }
+            let evaluated = try function.arguments.map { (argument) throws(QueryError) -> Vector in
+                try ExpressionEvaluator.evaluate(argument, input)
+            }
             switch function.kind {
             case .rowNumber, .rank, .denseRank, .percentRank, .cumeDist:
                 break
@@ -57,8 +59,12 @@ struct WindowArguments: Sendable {
             }
             if let key = function.frame.rangeKey {
                 arguments.rangeKey = try ExpressionEvaluator.evaluate(key, input)
-                if case .value(let bound) = function.frame.start { arguments.rangeStart = try ExpressionEvaluator.evaluate(bound, input) }
-                if case .value(let bound) = function.frame.end { arguments.rangeEnd = try ExpressionEvaluator.evaluate(bound, input) }
+                if case .value(let bound) = function.frame.start {
+                    arguments.rangeStart = try ExpressionEvaluator.evaluate(bound, input)
+                }
+                if case .value(let bound) = function.frame.end {
+                    arguments.rangeEnd = try ExpressionEvaluator.evaluate(bound, input)
+                }
             }
             values.append(arguments)
         }
@@ -75,7 +81,9 @@ enum WindowColumn: Sendable {
 
     /// The buckets' results as one vector of `type`.
     static func vector(_ parts: [WindowColumn], type: LogicalType, values: Vector?, count: Int) -> Vector {
-        var integers: [Int64] = [], doubles: [Double] = [], picks: [Int32] = []
+        var integers: [Int64] = []
+        var doubles: [Double] = []
+        var picks: [Int32] = []
         var nulls: [Bool] = []
         var anyNull = false
         for part in parts {
@@ -141,7 +149,8 @@ struct WindowEvaluator {
             }
             return .picks(picks)
         case .aggregate(let aggregate):
-            var aggregator = try WindowAggregator(function: aggregate, type: function.type, arguments: arguments, order: partitions.order)
+            var aggregator = try WindowAggregator(
+                function: aggregate, type: function.type, arguments: arguments, order: partitions.order)
             try forEachPartition { (start, end) throws(QueryError) in
                 let frames = try WindowFrames(partitions, function.frame, arguments, start, end, descending: descending)
                 try aggregator.add(start, end, frames)
@@ -187,7 +196,8 @@ struct WindowEvaluator {
     /// `buckets` tiles whose sizes differ by at most one, the larger first.
     static func ntile(_ index: Int64, size: Int64, buckets: Int64) -> Int64 {
         let tiles = min(buckets, size)
-        let small = size / tiles, large = small + 1
+        let small = size / tiles
+        let large = small + 1
         let largeCount = size % tiles
         if index < large * largeCount { return index / large + 1 }
         return (index - large * largeCount) / small + largeCount + 1
@@ -226,7 +236,9 @@ struct WindowEvaluator {
     }
 
     /// first_value, last_value and nth_value of one partition.
-    private func valuePicks(_ start: Int, _ end: Int, _ frames: WindowFrames, into picks: inout [Int32]) throws(QueryError) {
+    private func valuePicks(_ start: Int, _ end: Int, _ frames: WindowFrames, into picks: inout [Int32])
+        throws(QueryError)
+    {
         let order = partitions.order
         for position in start..<end {
             let (low, high) = frames.bounds(position)
@@ -236,7 +248,9 @@ struct WindowEvaluator {
             case .lastValue: picks[position] = order[high - 1]
             default:
                 let row = Int(order[position])
-                guard let number = arguments.number, !number.isNull(row), case .integers(let given) = number.data else { continue }
+                guard let number = arguments.number, !number.isNull(row), case .integers(let given) = number.data else {
+                    continue
+                }
                 let nth = given[row]
                 guard nth > 0 else { throw .invalid("nth_value's position must be greater than zero, not \(nth)") }
                 if nth <= Int64(high - low) { picks[position] = order[low + Int(nth) - 1] }

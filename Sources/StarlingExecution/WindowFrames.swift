@@ -26,7 +26,8 @@ struct WindowFrames {
 
     /// `descending`: whether the (first) ORDER BY key sorts descending.
     init(
-        _ partitions: WindowPartitions, _ frame: WindowFrameSpecification, _ arguments: WindowArgumentValues, _ start: Int, _ end: Int,
+        _ partitions: WindowPartitions, _ frame: WindowFrameSpecification, _ arguments: WindowArgumentValues,
+        _ start: Int, _ end: Int,
         descending: Bool
     ) throws(QueryError) {
         self.partitions = partitions
@@ -35,7 +36,8 @@ struct WindowFrames {
         self.end = end
         if let key = arguments.rangeKey {
             range = try RangeSearch(
-                key: key, lower: arguments.rangeStart, upper: arguments.rangeEnd, order: partitions.order, start: start, end: end,
+                key: key, lower: arguments.rangeStart, upper: arguments.rangeEnd, order: partitions.order, start: start,
+                end: end,
                 descending: descending)
         } else {
             range = nil
@@ -45,7 +47,8 @@ struct WindowFrames {
     /// The frame of the row at `position`: positions `low..<high` (empty when `low >= high`).
     @inline(__always)
     func bounds(_ position: Int) -> (low: Int, high: Int) {
-        let low = self.low(position), high = self.high(position)
+        let low = self.low(position)
+        let high = self.high(position)
         return (low, max(low, high))
     }
 
@@ -81,7 +84,8 @@ struct WindowFrames {
             let bound = atStart ? target : target + 1
             return Int(min(max(bound, Int64(start)), Int64(end)))
         }
-        let first = Int64(partitions.peerGroup[start]), last = Int64(partitions.peerGroup[end - 1])
+        let first = Int64(partitions.peerGroup[start])
+        let last = Int64(partitions.peerGroup[end - 1])
         let (group, overflow) = Int64(partitions.peerGroup[position]).addingReportingOverflow(offset)
         if overflow || group < first { return start }
         if group > last { return end }
@@ -103,9 +107,17 @@ struct RangeSearch {
     let valued: Range<Int>
     let descending: Bool
 
-    init(key: Vector, lower: Vector?, upper: Vector?, order: [Int32], start: Int, end: Int, descending: Bool) throws(QueryError) {
-        func integers(_ vector: Vector?) -> [Int64]? { if case .integers(let values)? = vector?.data { return values }; return nil }
-        func doubles(_ vector: Vector?) -> [Double]? { if case .doubles(let values)? = vector?.data { return values }; return nil }
+    init(key: Vector, lower: Vector?, upper: Vector?, order: [Int32], start: Int, end: Int, descending: Bool)
+        throws(QueryError)
+    {
+        func integers(_ vector: Vector?) -> [Int64]? {
+            if case .integers(let values)? = vector?.data { return values }
+            return nil
+        }
+        func doubles(_ vector: Vector?) -> [Double]? {
+            if case .doubles(let values)? = vector?.data { return values }
+            return nil
+        }
         switch key.data {
         case .integers(let values): keys = .integers(values, lower: integers(lower), upper: integers(upper))
         case .doubles(let values): keys = .doubles(values, lower: doubles(lower), upper: doubles(upper))
@@ -113,7 +125,8 @@ struct RangeSearch {
         }
         keyNulls = key.nulls
         self.order = order
-        var first = start, last = end
+        var first = start
+        var last = end
         if let nulls = key.nulls {
             while first < last && nulls[Int(order[first])] { first += 1 }
             while last > first && nulls[Int(order[last - 1])] { last -= 1 }
@@ -153,11 +166,13 @@ struct RangeSearch {
     /// The first valued position whose key comes at or after `bound` in the sort (`inclusive`)
     /// or strictly after it.
     private func search<T: Comparable>(_ values: [T], _ bound: T, inclusive: Bool) -> Int {
-        var low = valued.lowerBound, high = valued.upperBound
+        var low = valued.lowerBound
+        var high = valued.upperBound
         while low < high {
             let middle = (low + high) / 2
             let key = values[Int(order[middle])]
-            let before = descending ? (inclusive ? key > bound : key >= bound) : (inclusive ? key < bound : key <= bound)
+            let before =
+                descending ? (inclusive ? key > bound : key >= bound) : (inclusive ? key < bound : key <= bound)
             if before { low = middle + 1 } else { high = middle }
         }
         return low

@@ -35,7 +35,10 @@ public struct WindowFunction: Sendable {
     public var frame: WindowFrameSpecification
     public var type: LogicalType
 
-    public init(kind: Kind, arguments: [BoundExpression], filter: BoundExpression?, partitionBy: [BoundExpression], orderBy: [SortKey], frame: WindowFrameSpecification, type: LogicalType) {
+    public init(
+        kind: Kind, arguments: [BoundExpression], filter: BoundExpression?, partitionBy: [BoundExpression],
+        orderBy: [SortKey], frame: WindowFrameSpecification, type: LogicalType
+    ) {
         self.kind = kind
         self.arguments = arguments
         self.filter = filter
@@ -51,7 +54,9 @@ public struct WindowFunction: Sendable {
     }
 
     /// The same function with every expression rewritten.
-    public func mapExpressions<Failure: Error>(_ transform: (BoundExpression) throws(Failure) -> BoundExpression) throws(Failure) -> WindowFunction {
+    public func mapExpressions<Failure: Error>(_ transform: (BoundExpression) throws(Failure) -> BoundExpression)
+        throws(Failure) -> WindowFunction
+    {
         var copy = self
         for index in arguments.indices { copy.arguments[index] = try transform(arguments[index]) }
         if let filter { copy.filter = try transform(filter) }
@@ -73,7 +78,9 @@ public struct WindowFunction: Sendable {
 /// Which rows around the current one a window function sees, in the partition's order.
 public struct WindowFrameSpecification: Sendable {
     public enum Mode: String, Sendable {
-        case rows = "ROWS", range = "RANGE", groups = "GROUPS"
+        case rows = "ROWS"
+        case range = "RANGE"
+        case groups = "GROUPS"
     }
 
     /// One end of the frame.
@@ -106,7 +113,8 @@ public struct WindowFrameSpecification: Sendable {
     /// The default frame: the partition up to the current row's last peer with ORDER BY, the
     /// whole partition without.
     public static func defaultFrame(ordered: Bool) -> WindowFrameSpecification {
-        WindowFrameSpecification(mode: .range, start: .unboundedPreceding, end: ordered ? .currentRow : .unboundedFollowing)
+        WindowFrameSpecification(
+            mode: .range, start: .unboundedPreceding, end: ordered ? .currentRow : .unboundedFollowing)
     }
 
     var expressions: [BoundExpression] {
@@ -117,7 +125,9 @@ public struct WindowFrameSpecification: Sendable {
         return result
     }
 
-    func mapExpressions<Failure: Error>(_ transform: (BoundExpression) throws(Failure) -> BoundExpression) throws(Failure) -> WindowFrameSpecification {
+    func mapExpressions<Failure: Error>(_ transform: (BoundExpression) throws(Failure) -> BoundExpression)
+        throws(Failure) -> WindowFrameSpecification
+    {
         var copy = self
         if case .value(let expression) = start { copy.start = .value(try transform(expression)) }
         if case .value(let expression) = end { copy.end = .value(try transform(expression)) }

@@ -20,7 +20,9 @@ enum WindowOperator {
         let results: [Vector]
     }
 
-    static func run(_ input: Chunk, functions: [WindowFunction], passing: [Int], threads: Int, control: QueryControl?) throws(QueryError) -> [Chunk] {
+    static func run(_ input: Chunk, functions: [WindowFunction], passing: [Int], threads: Int, control: QueryControl?)
+        throws(QueryError) -> [Chunk]
+    {
         var groups: [[Int]] = []
         for index in functions.indices {
             if let group = groups.firstIndex(where: { functions[$0[0]].sortsLike(functions[index]) }) {
@@ -34,7 +36,8 @@ enum WindowOperator {
         var inInputOrder: [Int: Vector] = [:]
         for group in groups.dropLast() {
             try control?.check()
-            let buckets = try evaluate(input, functions: group.map { functions[$0] }, threads: threads, control: control)
+            let buckets = try evaluate(
+                input, functions: group.map { functions[$0] }, threads: threads, control: control)
             let order = buckets.flatMap(\.order)
             var inverse = [Int32](repeating: 0, count: order.count)
             for (position, row) in order.enumerated() { inverse[Int(row)] = Int32(position) }
@@ -52,8 +55,10 @@ enum WindowOperator {
             }
         }
         let lastSlots = Dictionary(uniqueKeysWithValues: last.enumerated().map { ($1, $0) })
-        let earlier = inInputOrder, chunks = pieces
-        return try parallelMap(pieces.count, threads: threads, control: control) { (number) throws(QueryError) -> Chunk in
+        let earlier = inInputOrder
+        let chunks = pieces
+        return try parallelMap(pieces.count, threads: threads, control: control) {
+            (number) throws(QueryError) -> Chunk in
             let (index, range) = chunks[number]
             let bucket = buckets[index]
             let rows = Array(bucket.order[range])
@@ -61,7 +66,8 @@ enum WindowOperator {
             var columns = passing.map { input.columns[$0].gather(rows) }
             for function in functions.indices {
                 if let slot = lastSlots[function] {
-                    columns.append(range.count == bucket.order.count ? bucket.results[slot] : bucket.results[slot].gather(local))
+                    columns.append(
+                        range.count == bucket.order.count ? bucket.results[slot] : bucket.results[slot].gather(local))
                 } else if let vector = earlier[function] {
                     columns.append(vector.gather(rows))
                 }
@@ -98,19 +104,33 @@ enum WindowOperator {
 
     /// One sort group's buckets (the non-empty ones, in order), each sorted and evaluated on a
     /// worker.
-    static func evaluate(_ input: Chunk, functions: [WindowFunction], threads: Int, control: QueryControl?) throws(QueryError) -> [Bucket] {
+    static func evaluate(_ input: Chunk, functions: [WindowFunction], threads: Int, control: QueryControl?)
+        throws(QueryError) -> [Bucket]
+    {
         let first = functions[0]
-        let partitionVectors = try first.partitionBy.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, input) }
-        let orderVectors = try first.orderBy.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key.expression, input) }
+        let partitionVectors = try first.partitionBy.map { (key) throws(QueryError) -> Vector in
+            try ExpressionEvaluator.evaluate(key, input)
+        }
+        let orderVectors = try first.orderBy.map { (key) throws(QueryError) -> Vector in
+            try ExpressionEvaluator.evaluate(key.expression, input)
+        }
         let bucketCount = partitionVectors.isEmpty || input.count < bucketMinimumRows ? 1 : max(1, threads) * 8
-        let buckets = WindowKeys.buckets(partitionVectors, count: input.count, buckets: bucketCount).filter { !$0.isEmpty }
+        let buckets = WindowKeys.buckets(partitionVectors, count: input.count, buckets: bucketCount).filter {
+            !$0.isEmpty
+        }
         let keyChunk = Chunk(columns: partitionVectors + orderVectors, count: input.count)
-        let sortKeys = partitionVectors.indices.map { SortKey(expression: .column($0, partitionVectors[$0].type), descending: false, nullsFirst: false) }
+        let sortKeys =
+            partitionVectors.indices.map {
+                SortKey(expression: .column($0, partitionVectors[$0].type), descending: false, nullsFirst: false)
+            }
             + first.orderBy.enumerated().map { offset, key in
-                SortKey(expression: .column(partitionVectors.count + offset, key.expression.type), descending: key.descending, nullsFirst: key.nullsFirst)
+                SortKey(
+                    expression: .column(partitionVectors.count + offset, key.expression.type),
+                    descending: key.descending, nullsFirst: key.nullsFirst)
             }
         let arguments = try WindowArguments(functions, input: input)
-        return try parallelMap(buckets.count, threads: threads, control: control) { (index) throws(QueryError) -> Bucket in
+        return try parallelMap(buckets.count, threads: threads, control: control) {
+            (index) throws(QueryError) -> Bucket in
             let rows = buckets[index]
             let local = keyChunk.gather(rows)
             let sorted = try Sorter.order(local, keys: sortKeys, limit: nil, control: control)
@@ -121,8 +141,12 @@ enum WindowOperator {
                 orderKeys: Array(sortedKeys.columns.dropFirst(partitionVectors.count)))
             var results: [Vector] = []
             for (slot, function) in functions.enumerated() {
-                let column = try WindowEvaluator(partitions: partitions, function: function, arguments: arguments.values[slot]).evaluate()
-                results.append(WindowColumn.vector([column], type: function.type, values: arguments.values[slot].picked, count: order.count))
+                let column = try WindowEvaluator(
+                    partitions: partitions, function: function, arguments: arguments.values[slot]
+                ).evaluate()
+                results.append(
+                    WindowColumn.vector(
+                        [column], type: function.type, values: arguments.values[slot].picked, count: order.count))
             }
             return Bucket(order: order, results: results)
         }

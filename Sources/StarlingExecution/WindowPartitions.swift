@@ -57,13 +57,15 @@ enum WindowKeys {
     /// compared as values, so -0 equals 0, and NaN equals NaN).
     static func differ(_ vectors: [Vector], _ a: Int, _ b: Int) -> Bool {
         for vector in vectors {
-            let aNull = vector.isNull(a), bNull = vector.isNull(b)
+            let aNull = vector.isNull(a)
+            let bNull = vector.isNull(b)
             if aNull != bNull { return true }
             if aNull { continue }
             switch vector.data {
             case .integers(let values): if values[a] != values[b] { return true }
             case .doubles(let values):
-                let x = values[a], y = values[b]
+                let x = values[a]
+                let y = values[b]
                 if x != y && !(x.isNaN && y.isNaN) { return true }
             case .booleans(let values): if values[a] != values[b] { return true }
             case .dictionary(let codes, _) where codes[a] == codes[b]: continue

@@ -26,8 +26,10 @@ struct WindowSegmentTree<Element> {
 
     /// The combination of leaves `range` (empty: `identity`). Precondition: within 0..<count.
     func query(_ range: Range<Int>) -> Element {
-        var leftResult = identity, rightResult = identity
-        var low = range.lowerBound + count, high = range.upperBound + count
+        var leftResult = identity
+        var rightResult = identity
+        var low = range.lowerBound + count
+        var high = range.upperBound + count
         while low < high {
             if low & 1 == 1 {
                 leftResult = combine(leftResult, nodes[low])

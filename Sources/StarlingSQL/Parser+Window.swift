@@ -21,7 +21,8 @@ extension Parser {
     mutating func parseWindowBody(at position: SourcePosition) throws(SQLError) -> WindowSpecification {
         var window = WindowSpecification(position: position)
         var tallest = 0
-        if current.kind == .quotedIdentifier || (current.kind == .word && !Self.windowBodyWords.contains(current.text)) {
+        if current.kind == .quotedIdentifier || (current.kind == .word && !Self.windowBodyWords.contains(current.text))
+        {
             window.reference = try nonReservedIdentifier("a window name")
         }
         if current.isKeyword("partition") {
@@ -40,7 +41,8 @@ extension Parser {
         }
         if let mode = WindowFrame.Mode(rawValue: current.text.uppercased()), current.kind == .word {
             let frameToken = advance()
-            let start: WindowFrame.Bound, end: WindowFrame.Bound
+            let start: WindowFrame.Bound
+            let end: WindowFrame.Bound
             if accept("between") {
                 start = try parseFrameBound()
                 tallest = max(tallest, height)

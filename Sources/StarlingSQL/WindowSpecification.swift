@@ -12,7 +12,10 @@ public struct WindowSpecification: Sendable {
     /// Where `OVER` (or a `WINDOW` clause's name) is.
     public var position: SourcePosition
 
-    public init(reference: Identifier? = nil, partitionBy: [Expression] = [], orderBy: [OrderItem] = [], frame: WindowFrame? = nil, position: SourcePosition) {
+    public init(
+        reference: Identifier? = nil, partitionBy: [Expression] = [], orderBy: [OrderItem] = [],
+        frame: WindowFrame? = nil, position: SourcePosition
+    ) {
         self.reference = reference
         self.partitionBy = partitionBy
         self.orderBy = orderBy
@@ -31,8 +34,14 @@ public struct WindowSpecification: Sendable {
     public func mapExpressions(_ transform: (Expression) -> Expression) -> WindowSpecification {
         var copy = self
         copy.partitionBy = partitionBy.map(transform)
-        copy.orderBy = orderBy.map { OrderItem(expression: transform($0.expression), descending: $0.descending, nullsFirst: $0.nullsFirst) }
-        copy.frame = frame.map { WindowFrame(mode: $0.mode, start: $0.start.mapOffset(transform), end: $0.end.mapOffset(transform), position: $0.position) }
+        copy.orderBy = orderBy.map {
+            OrderItem(expression: transform($0.expression), descending: $0.descending, nullsFirst: $0.nullsFirst)
+        }
+        copy.frame = frame.map {
+            WindowFrame(
+                mode: $0.mode, start: $0.start.mapOffset(transform), end: $0.end.mapOffset(transform),
+                position: $0.position)
+        }
         return copy
     }
 }
@@ -41,7 +50,9 @@ public struct WindowSpecification: Sendable {
 public struct WindowFrame: Sendable {
     /// `ROWS` counts rows, `RANGE` measures the ORDER BY value, `GROUPS` counts peer groups.
     public enum Mode: String, Sendable {
-        case rows = "ROWS", range = "RANGE", groups = "GROUPS"
+        case rows = "ROWS"
+        case range = "RANGE"
+        case groups = "GROUPS"
     }
 
     /// One end of a frame.
