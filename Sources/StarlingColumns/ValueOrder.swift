@@ -12,6 +12,14 @@ public func totalOrderKey(ofDoubleBits bits: Int64) -> Int64 {
     bits >= 0 ? bits : bits ^ Int64.max
 }
 
+/// A double's sort key as SQL orders doubles: -0 as 0 and every NaN as one NaN, after every
+/// number (IEEE 754 total order otherwise). Equal values get equal keys.
+@inlinable @inline(__always)
+public func canonicalOrderKey(_ value: Double) -> Int64 {
+    let canonical = value.isNaN ? Double.nan : (value == 0 ? 0 : value)
+    return totalOrderKey(ofDoubleBits: Int64(bitPattern: canonical.bitPattern))
+}
+
 /// Bytewise comparison of two byte runs (shorter first when one is a prefix of the other).
 @inlinable
 public func compareBytes(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Int {

@@ -161,6 +161,20 @@ extension QueryPlanner {
         }
     }
 
+    /// The value of a constant number (an integer, a DECIMAL's scaled integer over its scale, a
+    /// double); nil for anything else.
+    func constantNumber(_ expression: BoundExpression) -> Double? {
+        guard case .constant(let value, let type) = expression else { return nil }
+        switch value {
+        case .integer(let integer):
+            var scale = 0
+            if case .decimal(_, let given) = type { scale = given }
+            return Double(integer) / Double(ValueParsing.power10(scale))
+        case .double(let double): return double
+        default: return nil
+        }
+    }
+
     func isNullConstant(_ expression: BoundExpression) -> Bool {
         if case .constant(let value, _) = expression { return value.isNull }
         return false

@@ -87,18 +87,7 @@ extension QueryPlanner {
     private func quantileFraction(_ expression: Expression, _ input: ExpressionContext, allowNegative: Bool)
         throws(SQLError) -> Double
     {
-        let bound = try bind(expression, input)
-        var number: Double?
-        if case .constant(let value, let type) = bound {
-            switch value {
-            case .integer(let integer):
-                var scale = 0
-                if case .decimal(_, let given) = type { scale = given }
-                number = Double(integer) / Double(ValueParsing.power10(scale))
-            case .double(let double): number = double
-            default: number = nil
-            }
-        }
+        let number = constantNumber(try bind(expression, input))
         let range = allowNegative ? "-1 and 1" : "0 and 1"
         guard let number, number <= 1, number >= (allowNegative ? -1 : 0) else {
             throw SQLError(

@@ -120,14 +120,8 @@ extension QueryPlanner {
             guard value.isConstant, TypeRules.isNumeric(value.type) else {
                 throw SQLError("a RANGE frame offset must be a constant number or INTERVAL", at: offset.position)
             }
-            if case .constant(let constant, _) = value {
-                let negative: Bool
-                switch constant {
-                case .integer(let number): negative = number < 0
-                case .double(let number): negative = number < 0
-                default: negative = false
-                }
-                if negative { throw SQLError("a RANGE frame offset cannot be negative", at: offset.position) }
+            if let number = constantNumber(value), number < 0 {
+                throw SQLError("a RANGE frame offset cannot be negative", at: offset.position)
             }
         }
         let subtract = towardStart != descending

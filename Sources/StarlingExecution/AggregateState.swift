@@ -191,10 +191,7 @@ final class AggregateState {
             let argument = try specification.argument.map { (argument) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(argument, chunk) }
             var included: [Bool]?
             if let filter = specification.filter {
-                let value = try ExpressionEvaluator.evaluate(filter, chunk)
-                if case .booleans(let flags) = value.data {
-                    included = (0..<count).map { flags[$0] && !value.isNull($0) }
-                }
+                included = ExpressionEvaluator.trueFlags(try ExpressionEvaluator.evaluate(filter, chunk))
             }
             try accumulator.update(groups: groupNumbers, argument: argument, included: included, histogram: histogram)
         }

@@ -69,6 +69,14 @@ public enum ExpressionEvaluator {
     }
 
 
+    /// Per row, whether a boolean vector is true and not NULL (a FILTER's rows); nil when the
+    /// vector is not boolean.
+    public static func trueFlags(_ value: Vector) -> [Bool]? {
+        guard case .booleans(let flags) = value.data else { return nil }
+        guard let nulls = value.nulls else { return flags }
+        return (0..<value.count).map { flags[$0] && !nulls[$0] }
+    }
+
     /// The rows where a boolean vector is true and not NULL.
     public static func trueRows(_ value: Vector) -> [Int32] {
         guard case .booleans(let flags) = value.data else { return [] }

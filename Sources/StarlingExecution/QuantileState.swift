@@ -1,5 +1,6 @@
 /// The state of a quantile aggregate (median, quantile_cont/disc, percentile_cont/disc): every
-/// group's values, kept until the end, then sorted once by (group, value).
+/// group's values, kept until the end; then the values each group's quantile needs are picked by
+/// selection (numbers) or after one sort by (group, value) (strings and booleans).
 
 import StarlingColumns
 
@@ -34,6 +35,7 @@ final class QuantileState {
     }
 
     /// Groups `0 ..< count`'s quantiles as a vector of `type` (NULL for a group with no values).
+    /// Numbers go through ``selected(_:count:type:control:)``; strings and booleans are sorted.
     func results(count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector {
         guard let argumentType = specification.argument?.type else {
             return Vector(constant: .null, type: type, count: count)
@@ -61,25 +63,15 @@ final class QuantileState {
             if starts[group] < 0 { starts[group] = position }
             ends[group] = position + 1
         }
-        let fraction = specification.fraction
-        let continuous = specification.function == .quantileContinuous
+        // Strings and booleans, which cannot be interpolated: the binder made their quantiles
+        // discrete, so each group's answer is one of its values.
         var picks = [Int32](repeating: -1, count: count)
-        var lows = [Int32](repeating: -1, count: count)
-        var highs = [Int32](repeating: -1, count: count)
-        var weights = [Double](repeating: 0, count: count)
         for group in 0..<count where starts[group] >= 0 {
             let size = ends[group] - starts[group]
-            let (low, high, weight) = Self.ranks(size: size, fraction: fraction, continuous: continuous)
-            if continuous {
-                lows[group] = order[starts[group] + low]
-                highs[group] = order[starts[group] + high]
-                weights[group] = weight
-            } else {
-                picks[group] = order[starts[group] + low]
-            }
+            picks[group] =
+                order[starts[group] + Self.ranks(size: size, fraction: specification.fraction, continuous: false).low]
         }
-        guard continuous else { return all.gatherOrNull(picks).retyped(type) }
-        return Self.interpolated(all, lows: lows, highs: highs, weights: weights, type: type)
+        return all.gatherOrNull(picks).retyped(type)
     }
 
     /// Numbers (integers, decimals, dates, timestamps, doubles): each group's values gathered
@@ -96,14 +88,10 @@ final class QuantileState {
         }
         guard all.type != .boolean else { return nil }
         // Values as order-preserving integers (doubles by their total order).
-        var keys = [Int64](repeating: 0, count: all.count)
+        let keys: [Int64]
         switch all.data {
         case .integers(let numbers): keys = numbers
-        case .doubles(let numbers):
-            for (index, number) in numbers.enumerated() {
-                let canonical = number.isNaN ? Double.nan : (number == 0 ? 0 : number)
-                keys[index] = totalOrderKey(ofDoubleBits: Int64(bitPattern: canonical.bitPattern))
-            }
+        case .doubles(let numbers): keys = numbers.map(canonicalOrderKey)
         default: return nil
         }
         var starts = [Int](repeating: 0, count: count + 1)
@@ -226,48 +214,5 @@ final class QuantileState {
             }
         }
         return values[rank]
-    }
-
-    /// `low + weight × (high − low)` per group, in `type`: DOUBLE for integers and doubles, the
-    /// DECIMAL's own scale (cut toward zero, as DuckDB), TIMESTAMP microseconds for dates and
-    /// timestamps (cut toward zero).
-    static func interpolated(_ values: Vector, lows: [Int32], highs: [Int32], weights: [Double], type: LogicalType)
-        -> Vector
-    {
-        let count = lows.count
-        let nulls = lows.map { $0 < 0 }
-        let anyNull = nulls.contains(true)
-        let isDecimal = Self.isDecimal(values.type)
-        func number(_ row: Int32) -> Double {
-            switch values.data {
-            case .integers(let numbers): return Double(numbers[Int(row)]) * (values.type == .date ? 86_400_000_000 : 1)
-            case .doubles(let numbers): return numbers[Int(row)]
-            default: return 0
-            }
-        }
-        var doubles = [Double](repeating: 0, count: count)
-        for group in 0..<count where lows[group] >= 0 {
-            let low = number(lows[group])
-            let high = number(highs[group])
-            doubles[group] =
-                lows[group] == highs[group] ? low : interpolate(low, high, weights[group], decimal: isDecimal)
-        }
-        if type.physicalType == .float64 {
-            return Vector(type: type, count: count, data: .doubles(doubles), nulls: anyNull ? nulls : nil)
-        }
-        // Exact when both neighbours are one value (a Double holds integers to 2^53 only).
-        var integers = [Int64](repeating: 0, count: count)
-        if case .integers(let numbers) = values.data {
-            for group in 0..<count where lows[group] >= 0 {
-                if lows[group] == highs[group] || weights[group] == 0 {
-                    let value = numbers[Int(lows[group])]
-                    integers[group] = values.type == .date ? value &* 86_400_000_000 : value
-                } else {
-                    let cut = doubles[group].rounded(.towardZero)
-                    integers[group] = cut.isFinite && abs(cut) < 9.2e18 ? Int64(cut) : 0
-                }
-            }
-        }
-        return Vector(type: type, count: count, data: .integers(integers), nulls: anyNull ? nulls : nil)
     }
 }

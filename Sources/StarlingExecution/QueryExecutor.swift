@@ -141,30 +141,43 @@ public final class QueryExecutor: @unchecked Sendable {
     /// with its morsel number (to keep results in order) and the worker's number (to pick the
     /// worker's own state). Then hands over the pipeline's closing rows, if any, as worker 0's.
     func runParallel(_ source: Pipeline, _ body: @Sendable (_ chunk: Chunk, _ morsel: Int, _ worker: Int) throws(QueryError) -> Void) throws(QueryError) {
-        let next = Atomic<Int>(0)
-        let failure = Mutex<QueryError?>(nil)
-        let workers = max(1, min(threads, source.morselCount))
         let control = self.control
         try control?.check()
         control?.planned(source.morselCount)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        try Self.forEachTask(source.morselCount, threads: threads, control: control) { (morsel, worker) throws(QueryError) in
+            defer { control?.finishedMorsel() }
+            guard let chunk = try source.produce(morsel), chunk.count > 0 else { return }
+            try body(chunk, morsel, worker)
+        }
+        if let finish = source.finish {
+            for chunk in try finish() where chunk.count > 0 { try body(chunk, source.morselCount, 0) }
+        }
+    }
+}
+
+extension QueryExecutor {
+    /// Runs `body(task, worker)` for every task of `0..<count` on up to `threads` workers, each
+    /// worker taking the next task not yet taken (the query's cancellation checked before each).
+    /// After the first failure no task starts; that failure is thrown.
+    static func forEachTask(
+        _ count: Int, threads: Int, control: QueryControl?,
+        _ body: @Sendable (_ task: Int, _ worker: Int) throws(QueryError) -> Void
+    ) throws(QueryError) {
+        let next = Atomic<Int>(0)
+        let failure = Mutex<QueryError?>(nil)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, count))) { worker in
             while failure.withLock({ $0 == nil }) {
-                let morsel = next.add(1, ordering: .relaxed).oldValue
-                guard morsel < source.morselCount else { return }
+                let task = next.add(1, ordering: .relaxed).oldValue
+                guard task < count else { return }
                 do throws(QueryError) {
                     try control?.check()
-                    defer { control?.finishedMorsel() }
-                    guard let chunk = try source.produce(morsel), chunk.count > 0 else { continue }
-                    try body(chunk, morsel, worker)
+                    try body(task, worker)
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }
                 }
             }
         }
         if let error = failure.withLock({ $0 }) { throw error }
-        if let finish = source.finish {
-            for chunk in try finish() where chunk.count > 0 { try body(chunk, source.morselCount, 0) }
-        }
     }
 }
 

@@ -27,10 +27,7 @@ extension Sorter {
             switch key.values {
             case .integers(let numbers): values = numbers
             case .doubles(let numbers):
-                values = numbers.map { number in
-                    let canonical = number.isNaN ? Double.nan : (number == 0 ? 0 : number)
-                    return totalOrderKey(ofDoubleBits: Int64(bitPattern: canonical.bitPattern))
-                }
+                values = numbers.map(canonicalOrderKey)
             case .strings: return nil
             }
             var low = Int64.max

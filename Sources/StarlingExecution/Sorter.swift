@@ -109,11 +109,7 @@ enum Sorter {
             switch key.values {
             case .integers(let numbers): for row in 0..<count { values[row] = numbers[row] }
             case .doubles(let numbers):
-                for row in 0..<count {
-                    let number = numbers[row]
-                    let canonical = number.isNaN ? Double.nan : (number == 0 ? 0 : number)
-                    values[row] = totalOrderKey(ofDoubleBits: Int64(bitPattern: canonical.bitPattern))
-                }
+                for row in 0..<count { values[row] = canonicalOrderKey(numbers[row]) }
             case .strings:
                 for row in 0..<min(count, stringRanks.count) { values[row] = stringRanks[row] }
             }

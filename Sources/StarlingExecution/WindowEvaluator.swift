@@ -53,9 +53,10 @@ struct WindowArguments: Sendable {
             }
             if arguments.picked == nil { arguments.picked = arguments.value }
             if let filter = function.filter {
-                let flags = try ExpressionEvaluator.evaluate(filter, input)
-                guard case .booleans(let kept) = flags.data else { throw .invalid("a FILTER must be BOOLEAN") }
-                arguments.filter = flags.nulls.map { nulls in zip(kept, nulls).map { $0 && !$1 } } ?? kept
+                guard let kept = ExpressionEvaluator.trueFlags(try ExpressionEvaluator.evaluate(filter, input)) else {
+                    throw .invalid("a FILTER must be BOOLEAN")
+                }
+                arguments.filter = kept
             }
             if let key = function.frame.rangeKey {
                 arguments.rangeKey = try ExpressionEvaluator.evaluate(key, input)
@@ -79,35 +80,16 @@ enum WindowColumn: Sendable {
     /// Rows of the picked vector (negative: NULL).
     case picks([Int32])
 
-    /// The buckets' results as one vector of `type`.
-    static func vector(_ parts: [WindowColumn], type: LogicalType, values: Vector?, count: Int) -> Vector {
-        var integers: [Int64] = []
-        var doubles: [Double] = []
-        var picks: [Int32] = []
-        var nulls: [Bool] = []
-        var anyNull = false
-        for part in parts {
-            switch part {
-            case .integers(let values, let flags):
-                integers += values
-                nulls += flags ?? [Bool](repeating: false, count: values.count)
-                anyNull = anyNull || flags != nil
-            case .doubles(let values, let flags):
-                doubles += values
-                nulls += flags ?? [Bool](repeating: false, count: values.count)
-                anyNull = anyNull || flags != nil
-            case .picks(let rows):
-                picks += rows
-            }
+    /// The results as a vector of `type`; picks index `picked`.
+    func vector(type: LogicalType, picked: Vector?) -> Vector {
+        switch self {
+        case .integers(let values, let nulls):
+            return Vector(type: type, count: values.count, data: .integers(values), nulls: nulls)
+        case .doubles(let values, let nulls):
+            return Vector(type: type, count: values.count, data: .doubles(values), nulls: nulls)
+        case .picks(let rows):
+            return picked?.gatherOrNull(rows) ?? Vector(constant: .null, type: type, count: rows.count)
         }
-        if let values, picks.count == count { return values.gatherOrNull(picks) }
-        if doubles.count == count && count > 0 {
-            return Vector(type: type, count: count, data: .doubles(doubles), nulls: anyNull ? nulls : nil)
-        }
-        if integers.count == count && count > 0 {
-            return Vector(type: type, count: count, data: .integers(integers), nulls: anyNull ? nulls : nil)
-        }
-        return Vector(constant: .null, type: type, count: count)
     }
 }
 

@@ -1,9 +1,7 @@
 /// The window operator: its input materialised, rows spread over buckets by partition key,
 /// each bucket sorted and its partitions evaluated on all cores, results appended as columns.
 
-import Dispatch
 import StarlingColumns
-import Synchronization
 
 /// Runs window functions over a materialised input. Functions that partition and order alike
 /// share one sort. The output is the input's `passing` columns then one column per function, in
@@ -11,8 +9,6 @@ import Synchronization
 enum WindowOperator {
     /// Inputs smaller than this are one bucket: spreading them costs more than it saves.
     static let bucketMinimumRows = 16_384
-    /// Rows per output chunk.
-    static let outputChunkRows = 16_384
 
     /// One bucket of one sort group: its rows in order, and each function's results for them.
     struct Bucket: @unchecked Sendable {
@@ -50,8 +46,9 @@ enum WindowOperator {
         // The output in pieces, gathered on all cores.
         var pieces: [(bucket: Int, range: Range<Int>)] = []
         for (number, bucket) in buckets.enumerated() {
-            for start in stride(from: 0, to: bucket.order.count, by: outputChunkRows) {
-                pieces.append((number, start..<min(bucket.order.count, start + outputChunkRows)))
+            let size = QueryExecutor.outputChunkRows
+            for start in stride(from: 0, to: bucket.order.count, by: size) {
+                pieces.append((number, start..<min(bucket.order.count, start + size)))
             }
         }
         let lastSlots = Dictionary(uniqueKeysWithValues: last.enumerated().map { ($1, $0) })
@@ -81,24 +78,12 @@ enum WindowOperator {
         _ count: Int, threads: Int, control: QueryControl?, _ body: @Sendable (Int) throws(QueryError) -> Result
     ) throws(QueryError) -> [Result] {
         var results = [Result?](repeating: nil, count: count)
-        let failure = Mutex<QueryError?>(nil)
-        let next = Atomic<Int>(0)
-        results.withUnsafeMutableBufferPointer { buffer in
+        try results.withUnsafeMutableBufferPointer { (buffer) throws(QueryError) in
             let output = ConcurrentSlots(buffer)
-            DispatchQueue.concurrentPerform(iterations: max(1, min(threads, count))) { _ in
-                while failure.withLock({ $0 == nil }) {
-                    let index = next.add(1, ordering: .relaxed).oldValue
-                    guard index < count else { return }
-                    do throws(QueryError) {
-                        try control?.check()
-                        output.pointer[index] = try body(index)
-                    } catch {
-                        failure.withLock { if $0 == nil { $0 = error } }
-                    }
-                }
+            try QueryExecutor.forEachTask(count, threads: threads, control: control) { (index, _) throws(QueryError) in
+                output.pointer[index] = try body(index)
             }
         }
-        if let error = failure.withLock({ $0 }) { throw error }
         return results.compactMap { $0 }
     }
 
@@ -144,9 +129,7 @@ enum WindowOperator {
                 let column = try WindowEvaluator(
                     partitions: partitions, function: function, arguments: arguments.values[slot]
                 ).evaluate()
-                results.append(
-                    WindowColumn.vector(
-                        [column], type: function.type, values: arguments.values[slot].picked, count: order.count))
+                results.append(column.vector(type: function.type, picked: arguments.values[slot].picked))
             }
             return Bucket(order: order, results: results)
         }
