@@ -127,7 +127,7 @@ struct WindowEvaluator {
             var picks = [Int32](repeating: -1, count: count)
             try forEachPartition { (start, end) throws(QueryError) in
                 let frames = try WindowFrames(partitions, function.frame, arguments, start, end, descending: descending)
-                try valuePicks(start, end, frames, into: &picks)
+                valuePicks(start, end, frames, into: &picks)
             }
             return .picks(picks)
         case .aggregate(let aggregate):
@@ -218,9 +218,7 @@ struct WindowEvaluator {
     }
 
     /// first_value, last_value and nth_value of one partition.
-    private func valuePicks(_ start: Int, _ end: Int, _ frames: WindowFrames, into picks: inout [Int32])
-        throws(QueryError)
-    {
+    private func valuePicks(_ start: Int, _ end: Int, _ frames: WindowFrames, into picks: inout [Int32]) {
         let order = partitions.order
         for position in start..<end {
             let (low, high) = frames.bounds(position)
@@ -233,9 +231,9 @@ struct WindowEvaluator {
                 guard let number = arguments.number, !number.isNull(row), case .integers(let given) = number.data else {
                     continue
                 }
+                // A position below 1 is NULL, as in DuckDB.
                 let nth = given[row]
-                guard nth > 0 else { throw .invalid("nth_value's position must be greater than zero, not \(nth)") }
-                if nth <= Int64(high - low) { picks[position] = order[low + Int(nth) - 1] }
+                if nth >= 1 && nth <= Int64(high - low) { picks[position] = order[low + Int(nth) - 1] }
             }
         }
     }
