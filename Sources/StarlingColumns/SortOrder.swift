@@ -64,40 +64,71 @@ public enum SortOrder {
         }
     }
 
-    /// `rows` sorted stably by `words[row]`, least significant digit first: one counting pass
-    /// when the largest word needs at most 16 bits, else 11-bit digits, as many as it needs.
+    /// `rows` sorted stably by `words[row]` (see ``radixSort(rows:keys:bits:beforePass:)``).
     static func radixSort(_ rows: [Int32], words: [UInt64]) -> [Int32] {
         guard rows.count > 1 else { return rows }
         var largest: UInt64 = 0
-        for row in rows { largest = max(largest, words[Int(row)]) }
-        let bits = 64 - largest.leadingZeroBitCount
-        if bits == 0 { return rows }
+        let keys = rows.map { row in
+            let word = words[Int(row)]
+            largest = max(largest, word)
+            return word
+        }
+        return radixSort(rows: rows, keys: keys, bits: 64 - largest.leadingZeroBitCount) { () throws(Never) in }
+    }
+
+    /// `rows` sorted stably by their keys (`keys[i]` is `rows[i]`'s, using its low `bits` bits),
+    /// least significant digit first: one counting pass when the keys need at most 16 bits, else
+    /// 11-bit digits (2,048 counters), as many as they need. Keys move with their rows (but for
+    /// the last pass), so every pass reads both arrays in order. `beforePass` runs before each pass (a query's cancel).
+    public static func radixSort<Failure: Error>(
+        rows: [Int32], keys: [UInt64], bits: Int, beforePass: () throws(Failure) -> Void
+    ) throws(Failure) -> [Int32] {
+        precondition(rows.count == keys.count, "a key per row")
+        guard rows.count > 1, bits > 0 else { return rows }
         let digitBits = bits <= 16 ? bits : 11
-        var current = rows
-        var next = [Int32](repeating: 0, count: rows.count)
+        let radix = 1 << digitBits
+        let mask = UInt64(radix - 1)
+        let count = rows.count
+        var currentKeys = keys
+        var currentRows = rows
+        var nextKeys = [UInt64](repeating: 0, count: count)
+        var nextRows = [Int32](repeating: 0, count: count)
+        var counts = [Int](repeating: 0, count: radix)
         var shift = 0
-        var counts = [Int](repeating: 0, count: (1 << digitBits) + 1)
-        let mask = UInt64((1 << digitBits) - 1)
         while shift < bits {
-            for index in counts.indices { counts[index] = 0 }
-            words.withUnsafeBufferPointer { words in
-                current.withUnsafeBufferPointer { source in
-                    next.withUnsafeMutableBufferPointer { target in
-                        counts.withUnsafeMutableBufferPointer { counts in
-                            for row in source { counts[Int((words[Int(row)] >> UInt64(shift)) & mask) + 1] += 1 }
-                            for digit in 1..<counts.count { counts[digit] += counts[digit - 1] }
-                            for row in source {
-                                let digit = Int((words[Int(row)] >> UInt64(shift)) & mask)
-                                target[counts[digit]] = row
-                                counts[digit] += 1
+            try beforePass()
+            // The last pass moves only the rows: nothing reads the keys after it.
+            let movesKeys = shift + digitBits < bits
+            for index in 0..<radix { counts[index] = 0 }
+            currentKeys.withUnsafeBufferPointer { sourceKeys in
+                currentRows.withUnsafeBufferPointer { sourceRows in
+                    nextKeys.withUnsafeMutableBufferPointer { targetKeys in
+                        nextRows.withUnsafeMutableBufferPointer { targetRows in
+                            counts.withUnsafeMutableBufferPointer { offsets in
+                                for key in sourceKeys { offsets[Int((key >> UInt64(shift)) & mask)] += 1 }
+                                var total = 0
+                                for digit in 0..<radix {
+                                    let size = offsets[digit]
+                                    offsets[digit] = total
+                                    total += size
+                                }
+                                for index in 0..<count {
+                                    let key = sourceKeys[index]
+                                    let digit = Int((key >> UInt64(shift)) & mask)
+                                    let target = offsets[digit]
+                                    offsets[digit] = target + 1
+                                    if movesKeys { targetKeys[target] = key }
+                                    targetRows[target] = sourceRows[index]
+                                }
                             }
                         }
                     }
                 }
             }
-            swap(&current, &next)
+            swap(&currentKeys, &nextKeys)
+            swap(&currentRows, &nextRows)
             shift += digitBits
         }
-        return current
+        return currentRows
     }
 }

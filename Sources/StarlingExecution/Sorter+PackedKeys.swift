@@ -1,13 +1,10 @@
 /// A full sort whose keys, each cut to the bits its range of values needs, fit together in one
-/// 64-bit word per row: the words sorted by a least-significant-digit radix sort, with no
-/// comparison function at all.
+/// 64-bit word per row: the words sorted by ``SortOrder``'s least-significant-digit radix sort
+/// (the one segment sort keys use), with no comparison function at all.
 
 import StarlingColumns
 
 extension Sorter {
-    /// Bits per radix digit (2,048 counters, which stay in the first-level cache).
-    static let radixDigitBits = 11
-
     /// The order of `count` rows under `prepared` keys (ties in row order), or nil when the keys'
     /// ranges need more than 64 bits together (or a key is a string compared in place).
     ///
@@ -42,13 +39,8 @@ extension Sorter {
                         high = max(high, values[row])
                     }
                 }
-            } else {
-                values.withUnsafeBufferPointer { buffer in
-                    for value in buffer {
-                        low = min(low, value)
-                        high = max(high, value)
-                    }
-                }
+            } else if let bounds = AggregateState.bounds(values, count: count) {
+                (low, high) = bounds
             }
             if low > high { (low, high) = (0, 0) }
             let span = UInt64(bitPattern: high) &- UInt64(bitPattern: low)
@@ -86,57 +78,9 @@ extension Sorter {
                 }
             }
         }
-        return try radixOrder(words, bits: totalBits, control: control)
-    }
-
-    /// Row numbers sorted by `words` (whose values use the low `bits` bits), stable.
-    static func radixOrder(_ words: [UInt64], bits: Int, control: QueryControl?) throws(QueryError) -> [Int32] {
-        let count = words.count
-        var keys = words
-        var rows = (0..<count).map { Int32(truncatingIfNeeded: $0) }
-        guard bits > 0 else { return rows }
-        var nextKeys = [UInt64](repeating: 0, count: count)
-        var nextRows = [Int32](repeating: 0, count: count)
-        let radix = 1 << radixDigitBits
-        let mask = UInt64(radix - 1)
-        var counts = [Int](repeating: 0, count: radix)
-        var shift = 0
-        while shift < bits {
+        let rows = (0..<count).map { Int32(truncatingIfNeeded: $0) }
+        return try SortOrder.radixSort(rows: rows, keys: words, bits: totalBits) { () throws(QueryError) in
             try control?.check()
-            for index in 0..<radix { counts[index] = 0 }
-            keys.withUnsafeBufferPointer { source in
-                counts.withUnsafeMutableBufferPointer { counts in
-                    for key in source { counts[Int((key >> UInt64(shift)) & mask)] += 1 }
-                    var total = 0
-                    for index in 0..<radix {
-                        let size = counts[index]
-                        counts[index] = total
-                        total += size
-                    }
-                }
-            }
-            keys.withUnsafeBufferPointer { sourceKeys in
-                rows.withUnsafeBufferPointer { sourceRows in
-                    nextKeys.withUnsafeMutableBufferPointer { targetKeys in
-                        nextRows.withUnsafeMutableBufferPointer { targetRows in
-                            counts.withUnsafeMutableBufferPointer { offsets in
-                                for index in 0..<count {
-                                    let key = sourceKeys[index]
-                                    let digit = Int((key >> UInt64(shift)) & mask)
-                                    let target = offsets[digit]
-                                    offsets[digit] = target + 1
-                                    targetKeys[target] = key
-                                    targetRows[target] = sourceRows[index]
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            swap(&keys, &nextKeys)
-            swap(&rows, &nextRows)
-            shift += radixDigitBits
         }
-        return rows
     }
 }
