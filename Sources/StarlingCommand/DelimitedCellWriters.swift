@@ -28,28 +28,21 @@ struct DecimalCells: CellWriter {
     func write(_ row: Int, into cells: inout ByteBuffer) { cells.appendDecimal(values[row], scale: scale) }
 }
 
-/// DATE values (days since 1970-01-01), in quotes for JSON.
-struct DateCells: CellWriter {
+/// DATE values (days since 1970-01-01) or TIMESTAMP values (microseconds since 1970-01-01
+/// 00:00 UTC), in quotes for JSON.
+struct TemporalCells: CellWriter {
     let values: UnsafeBufferPointer<Int64>
+    let timestamps: Bool
     let quoted: Bool
     var count: Int { values.count }
     @inline(__always)
     func write(_ row: Int, into cells: inout ByteBuffer) {
         if quoted { cells.append(byte: UInt8(ascii: "\"")) }
-        cells.appendDate(days: values[row])
-        if quoted { cells.append(byte: UInt8(ascii: "\"")) }
-    }
-}
-
-/// TIMESTAMP values (microseconds since 1970-01-01 00:00 UTC), in quotes for JSON.
-struct TimestampCells: CellWriter {
-    let values: UnsafeBufferPointer<Int64>
-    let quoted: Bool
-    var count: Int { values.count }
-    @inline(__always)
-    func write(_ row: Int, into cells: inout ByteBuffer) {
-        if quoted { cells.append(byte: UInt8(ascii: "\"")) }
-        cells.appendTimestamp(microseconds: values[row])
+        if timestamps {
+            cells.appendTimestamp(microseconds: values[row])
+        } else {
+            cells.appendDate(days: values[row])
+        }
         if quoted { cells.append(byte: UInt8(ascii: "\"")) }
     }
 }

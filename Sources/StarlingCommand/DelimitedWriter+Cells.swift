@@ -45,8 +45,8 @@ extension DelimitedWriter {
         let quoted = style == .json
         switch type {
         case .decimal(_, let scale): forEachRow(DecimalCells(values: values, scale: scale), target, &cells)
-        case .date: forEachRow(DateCells(values: values, quoted: quoted), target, &cells)
-        case .timestamp: forEachRow(TimestampCells(values: values, quoted: quoted), target, &cells)
+        case .date, .timestamp:
+            forEachRow(TemporalCells(values: values, timestamps: type == .timestamp, quoted: quoted), target, &cells)
         case .boolean: forEachRow(FlagCells(values: values), target, &cells)
         default: forEachRow(IntegerCells(values: values), target, &cells)
         }
