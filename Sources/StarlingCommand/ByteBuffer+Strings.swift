@@ -1,5 +1,7 @@
 /// Writing a stored string's UTF-8 bytes as a CSV or TSV field, a JSON string or a Markdown cell.
 
+import StarlingColumns
+
 extension ByteBuffer {
     /// Appends `text` as ``ResultPrinter/quoteDelimited(_:_:)`` writes it: in quotes, its quotes
     /// doubled, when it holds `separator`, a quote or a line break. That function finds them as

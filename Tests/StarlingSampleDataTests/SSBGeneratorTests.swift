@@ -3,6 +3,7 @@
 
 import Foundation
 import Testing
+import StarlingColumns
 @testable import StarlingSampleData
 
 /// SF 0.01 generated once (3 threads) and shared by the tests that only read it.
@@ -298,7 +299,7 @@ struct SSBGeneratorTests {
         table.endField()
         table.endRow()
         #expect(String(decoding: table.bytes, as: UTF8.self) == "19920101|x, y|\n")
-        #expect(RowWriter.digitCount(0) == 1 && RowWriter.digitCount(99) == 2 && RowWriter.digitCount(UInt64.max) == 20)
+        #expect(ByteBuffer.digitCount(0) == 1 && ByteBuffer.digitCount(99) == 2 && ByteBuffer.digitCount(UInt64.max) == 20)
     }
 
     @Test("an output path that cannot be a directory is an error")

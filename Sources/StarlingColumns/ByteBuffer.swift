@@ -1,37 +1,51 @@
-/// A growable run of bytes that result text is written into, a batch of rows at a time.
+/// A growable run of bytes that text is formatted into: query results a batch of rows at a time
+/// (StarlingCommand's writers), generated extracts a block of rows at a time (StarlingSampleData).
 
 /// Bytes appended at the end of one owned allocation, kept (with its capacity) from batch to batch.
 ///
 /// Writers make room once per value with ``reserve(_:)`` and then append that value's bytes with
 /// ``put(_:)``, which does not check the room again: the one check per value is the reservation.
 /// Not copyable, so the allocation has exactly one owner and is freed with it.
-struct ByteBuffer: ~Copyable {
+public struct ByteBuffer: ~Copyable {
     /// The bytes written so far.
-    private(set) var count = 0
+    @usableFromInline var written = 0
     /// The bytes allocated.
-    private var capacity: Int
+    @usableFromInline var capacity: Int
     /// The allocation.
-    private var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
 
     /// An empty buffer with room for `capacity` bytes (64 KiB: a batch of a few columns).
-    init(capacity: Int = 1 << 16) {
+    public init(capacity: Int = 1 << 16) {
         self.capacity = max(capacity, 16)
         base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
     }
 
     deinit { base.deallocate() }
 
+    /// The bytes written so far.
+    @inlinable public var count: Int { written }
+
     /// Forgets the bytes, keeping the allocation.
-    mutating func removeAll() { count = 0 }
+    @inlinable public mutating func removeAll() { written = 0 }
+
+    /// The last byte written, if any.
+    @inlinable public var last: UInt8? { written > 0 ? base[written - 1] : nil }
+
+    /// Forgets the last byte written. Precondition: one was.
+    @inlinable public mutating func removeLast() {
+        precondition(written > 0, "ByteBuffer.removeLast on an empty buffer")
+        written -= 1
+    }
 
     /// Makes room for `extra` more bytes, which ``put(_:)`` may then append without a check.
-    @inline(__always)
-    mutating func reserve(_ extra: Int) {
+    @inlinable @inline(__always)
+    public mutating func reserve(_ extra: Int) {
         if capacity - count < extra { grow(to: count + extra) }
     }
 
     /// Moves the bytes to an allocation of at least `needed` bytes, doubling the capacity.
-    private mutating func grow(to needed: Int) {
+    @usableFromInline @inline(never)
+    mutating func grow(to needed: Int) {
         var newCapacity = capacity
         while newCapacity < needed { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
@@ -42,36 +56,42 @@ struct ByteBuffer: ~Copyable {
     }
 
     /// Appends one byte into room made by ``reserve(_:)``.
-    @inline(__always)
-    mutating func put(_ byte: UInt8) {
-        assert(count < capacity, "ByteBuffer.put without a reservation")
-        base[count] = byte
-        count += 1
+    @inlinable @inline(__always)
+    public mutating func put(_ byte: UInt8) {
+        assert(written < capacity, "ByteBuffer.put without a reservation")
+        base[written] = byte
+        written += 1
     }
 
     /// The most digits a `UInt64` has.
-    static let maximumDigits = 20
+    public static let maximumDigits = 20
 
     /// Appends the decimal digits of `value`, zero-padded to `minimumWidth`, into room made by
     /// ``reserve(_:)`` for `max(20, minimumWidth)` bytes.
-    @inline(__always)
-    mutating func putDigits(_ value: UInt64, minimumWidth: Int = 1) {
+    @inlinable @inline(__always)
+    public mutating func putDigits(_ value: UInt64, minimumWidth: Int = 1) {
+        let width = max(Self.digitCount(value), minimumWidth)
+        assert(written + width <= capacity, "ByteBuffer.putDigits without a reservation")
+        Self.writeDigits(value, width: width, to: base + written)
+        written += width
+    }
+
+    /// The number of decimal digits of `value` (1 for 0).
+    @inlinable @inline(__always)
+    public static func digitCount(_ value: UInt64) -> Int {
         var width = 1
         var limit: UInt64 = 10
-        while width < Self.maximumDigits && value >= limit {
+        while width < maximumDigits && value >= limit {
             width += 1
             limit &*= 10
         }
-        width = max(width, minimumWidth)
-        assert(count + width <= capacity, "ByteBuffer.putDigits without a reservation")
-        Self.writeDigits(value, width: width, to: base + count)
-        count += width
+        return width
     }
 
     /// Writes the last `width` decimal digits of `value` (zero-padded) to `start`, two at a time
     /// from the end, from the table of "00" to "99".
-    @inline(__always)
-    private static func writeDigits(_ value: UInt64, width: Int, to start: UnsafeMutablePointer<UInt8>) {
+    @inlinable @inline(__always)
+    static func writeDigits(_ value: UInt64, width: Int, to start: UnsafeMutablePointer<UInt8>) {
         let pairs = digitPairs.utf8Start
         var rest = value
         var end = start + width
@@ -86,25 +106,25 @@ struct ByteBuffer: ~Copyable {
     }
 
     /// "00", "01", … "99", back to back.
-    private static let digitPairs: StaticString = """
+    @usableFromInline static let digitPairs: StaticString = """
         00010203040506070809101112131415161718192021222324252627282930313233343536373839\
         40414243444546474849505152535455565758596061626364656667686970717273747576777879\
         8081828384858687888990919293949596979899
         """
 
     /// Appends `bytes` into room made by ``reserve(_:)``.
-    @inline(__always)
-    mutating func put(_ bytes: UnsafeRawBufferPointer) {
-        assert(count + bytes.count <= capacity, "ByteBuffer.put without a reservation")
-        Self.copy(bytes, to: base + count)
-        count += bytes.count
+    @inlinable @inline(__always)
+    public mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        assert(written + bytes.count <= capacity, "ByteBuffer.put without a reservation")
+        Self.copy(bytes, to: base + written)
+        written += bytes.count
     }
 
     /// Copies `bytes` to `destination`. A cell or a separator is a few bytes, for which a call
     /// to `memmove` costs more than the copy: up to 16 bytes are moved as two overlapping words
     /// (never reading or writing outside either range).
-    @inline(__always)
-    static func copy(_ bytes: UnsafeRawBufferPointer, to destination: UnsafeMutablePointer<UInt8>) {
+    @inlinable @inline(__always)
+    public static func copy(_ bytes: UnsafeRawBufferPointer, to destination: UnsafeMutablePointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
         let count = bytes.count
         let target = UnsafeMutableRawPointer(destination)
@@ -133,53 +153,53 @@ struct ByteBuffer: ~Copyable {
 
     /// Makes room for `extra` more bytes and calls `body` with where they go; `body` writes
     /// at most that many and returns how many it wrote, which are then appended.
-    @inline(__always)
-    mutating func withRoom(_ extra: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+    @inlinable @inline(__always)
+    public mutating func withRoom(_ extra: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
         reserve(extra)
-        let written = body(base + count)
-        precondition(0 <= written && written <= extra, "wrote outside the room made")
-        count += written
+        let used = body(base + written)
+        precondition(0 <= used && used <= extra, "wrote outside the room made")
+        written += used
     }
 
     /// Appends `byte`, making room for it.
-    @inline(__always)
-    mutating func append(byte: UInt8) {
+    @inlinable @inline(__always)
+    public mutating func append(byte: UInt8) {
         reserve(1)
         put(byte)
     }
 
     /// Appends `bytes`, making room for them.
-    @inline(__always)
-    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+    @inlinable @inline(__always)
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         reserve(bytes.count)
         put(bytes)
     }
 
     /// Appends `bytes`, making room for them.
-    @inline(__always)
-    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    @inlinable @inline(__always)
+    public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         append(UnsafeRawBufferPointer(bytes))
     }
 
     /// Appends `bytes`, making room for them.
-    mutating func append(_ bytes: [UInt8]) {
+    public mutating func append(_ bytes: [UInt8]) {
         bytes.withUnsafeBufferPointer { append($0) }
     }
 
     /// Appends the UTF-8 bytes of `text`.
-    mutating func append(_ text: String) {
+    public mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { append($0) }
     }
 
     /// Calls `body` with the bytes written so far.
-    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+    public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
         body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
     /// The bytes written so far as text (invalid UTF-8, from stored strings, repaired with U+FFFD,
     /// as `String(decoding:as:)` repairs each string's bytes).
-    var text: String {
+    public var text: String {
         String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
     }
 }
