@@ -131,7 +131,6 @@ final class QuantileState {
             if isDouble { return Double(bitPattern: UInt64(bitPattern: totalOrderKey(ofDoubleBits: key))) }
             return Double(key) * (all.type == .date && continuous ? 86_400_000_000 : 1)
         }
-        let isDecimal = Self.isDecimal(all.type)
         if !continuous {
             if isDouble {
                 let doubles = lows.map(number)
@@ -144,7 +143,7 @@ final class QuantileState {
             let low = number(lows[group])
             let high = number(highs[group])
             doubles[group] =
-                lows[group] == highs[group] ? low : Self.interpolate(low, high, weights[group], decimal: isDecimal)
+                lows[group] == highs[group] ? low : Self.interpolate(low, high, weights[group], of: all.type)
         }
         if type.physicalType == .float64 {
             return Vector(type: type, count: count, data: .doubles(doubles), nulls: anyNull ? nulls : nil)
@@ -161,16 +160,17 @@ final class QuantileState {
         return Vector(type: type, count: count, data: .integers(integers), nulls: anyNull ? nulls : nil)
     }
 
-    static func isDecimal(_ type: LogicalType) -> Bool {
-        if case .decimal = type { return true }
-        return false
-    }
-
-    /// The value `weight` of the way from `low` to `high`, rounded as DuckDB does: numbers as
-    /// `low + weight × (high − low)`, a DECIMAL's scaled integers as `low × (1 − weight) + high ×
-    /// weight` (0.17 and 22.57 at 0.9 from the top give 2.40, at 0.1 from the bottom 2.41).
-    static func interpolate(_ low: Double, _ high: Double, _ weight: Double, decimal: Bool) -> Double {
-        decimal ? low * (1 - weight) + high * weight : low + weight * (high - low)
+    /// The value `weight` of the way from `low` to `high`, rounded as DuckDB rounds it (which
+    /// fuses a multiply and an add, one rounding for both): numbers as `high × weight` plus `low
+    /// × (1 − weight)` in one rounding; a DECIMAL's scaled integers as `low` plus `(high − low) ×
+    /// weight` in one rounding (then cut toward zero); dates and timestamps, in microseconds, as
+    /// `low + weight × (high − low)`.
+    static func interpolate(_ low: Double, _ high: Double, _ weight: Double, of type: LogicalType) -> Double {
+        switch type {
+        case .decimal: return low.addingProduct(high - low, weight)
+        case .date, .timestamp: return low + weight * (high - low)
+        default: return (high * weight).addingProduct(low, 1 - weight)
+        }
     }
 
     /// The ranks (0-based, ascending) a quantile of `size` values reads, and the weight of the
