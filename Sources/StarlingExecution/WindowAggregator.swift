@@ -98,12 +98,7 @@ struct WindowAggregator {
             }
         }
         for position in start..<end {
-            let (low, high) = frames.bounds(position)
-            let count = counts[high - start] - counts[low - start]
-            guard count > 0 else {
-                nulls[position] = true
-                continue
-            }
+            guard let (low, high, count) = countedFrame(position, start, frames, counts) else { continue }
             var exact: Int64?
             if !overflowed {
                 let (difference, overflow) = sums[high - start].subtractingReportingOverflow(sums[low - start])
@@ -124,6 +119,20 @@ struct WindowAggregator {
                 integers[position] = exact
             }
         }
+    }
+
+    /// The frame of the row at `position` (of the partition starting at `start`) and how many
+    /// counted rows it holds; nil, with the row's result set NULL, when it holds none.
+    private mutating func countedFrame(_ position: Int, _ start: Int, _ frames: WindowFrames, _ counts: [Int64])
+        -> (low: Int, high: Int, count: Int64)?
+    {
+        let (low, high) = frames.bounds(position)
+        let count = counts[high - start] - counts[low - start]
+        guard count > 0 else {
+            nulls[position] = true
+            return nil
+        }
+        return (low, high, count)
     }
 
     /// A 128-bit sum as a double (only sums beyond 64 bits come here).
@@ -149,12 +158,7 @@ struct WindowAggregator {
             total = { tree.query(($0.lowerBound - start)..<($0.upperBound - start)) }
         }
         for position in start..<end {
-            let (low, high) = frames.bounds(position)
-            let count = counts[high - start] - counts[low - start]
-            guard count > 0 else {
-                nulls[position] = true
-                continue
-            }
+            guard let (low, high, count) = countedFrame(position, start, frames, counts) else { continue }
             let sum = total(low..<high)
             doubles[position] = function == .avg ? sum / Double(count) : sum
         }
