@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Random-query differential test of Starling against DuckDB for analytics SQL: window
 functions (ranking, distribution, lag/lead, value functions, aggregates over ROWS, RANGE and
-GROUPS frames), named windows, QUALIFY and windows over grouped rows, and quantile aggregates
-(median, quantile_cont/disc, percentile_cont/disc WITHIN GROUP), over a small star schema.
+GROUPS frames), named windows, QUALIFY and windows over grouped rows, quantile aggregates
+(median, quantile_cont/disc, percentile_cont/disc WITHIN GROUP), GROUPING SETS, ROLLUP and CUBE
+with grouping(), DISTINCT ON and GROUP BY ALL, over a small star schema.
 
 Usage:
   tools/random-analytics-vs-duckdb.py --count 2000 --seed 1 [--binary PATH] [--jobs N] [--verbose]
@@ -20,7 +21,10 @@ What it does:
      function whose value does (row_number, ntile, lag/lead, first/last/nth_value, and any ROWS
      frame) gets the unique `s.id` as its last ORDER BY key. Some queries group first and rank
      the groups, filter with QUALIFY, name their windows in a WINDOW clause, or filter a
-     window's result in an enclosing query. Others compute quantiles per group, with FILTER.
+     window's result in an enclosing query. Others compute quantiles per group, with FILTER;
+     group by ROLLUP, CUBE, GROUPING SETS or a key and a ROLLUP, with grouping() in the select
+     list, HAVING or a window's PARTITION BY; or keep the first row per key with DISTINCT ON
+     (ordered down to `s.id`) or group with GROUP BY ALL.
   3. Runs each query in DuckDB (skipping those it rejects), then in Starling (`starling sql
      --format json`, --jobs at a time), and compares the answers as sorted multisets (numbers
      within a relative 1e-9).
@@ -277,9 +281,76 @@ class Generator:
         group = f" GROUP BY {', '.join(keys)}" if keys else ""
         return f"SELECT {', '.join(keys + calls + ['count(*)'])} FROM {source}{self.where(aliases)}{group}"
 
+    def grouping_sets(self):
+        aliases, source = self.from_clause()
+        count = self.rng.randint(1, 3)
+        keys = []
+        while len(keys) < count:
+            key = self.pick(aliases, ["str", "int", "date"])
+            if self.chance(0.15):
+                key = self.rng.choice([f"year({self.pick(aliases, ['date'])})", f"upper({self.pick(aliases, ['str'])})"])
+            if key not in keys:
+                keys.append(key)
+        form = self.rng.random()
+        if form < 0.3:
+            group = f"ROLLUP ({', '.join(keys)})"
+        elif form < 0.5:
+            group = f"CUBE ({', '.join(keys)})"
+        elif form < 0.8:
+            sets = [[k for k in keys if self.chance(0.5)] for _ in range(self.rng.randint(1, 4))]
+            sets.append(keys[:1] if self.chance(0.5) else keys)
+            # A key no set names may appear nowhere else.
+            keys = [k for k in keys if any(k in chosen for chosen in sets)]
+            group = f"GROUPING SETS ({', '.join('(' + ', '.join(chosen) + ')' for chosen in sets)})"
+        else:
+            group = f"{keys[0]}, ROLLUP ({', '.join(keys[1:] or keys[:1])})"
+        numeric = self.pick(aliases, ["int", "dec", "dbl"])
+        anything = self.pick(aliases, ["int", "dec", "dbl", "date", "str"])
+        calls = []
+        for _ in range(self.rng.randint(1, 3)):
+            call = self.rng.choice([f"sum({numeric})", "count(*)", f"count(DISTINCT {anything})", f"avg({numeric})",
+                                    f"min({anything})", f"max({anything})", f"median({numeric})", f"count({anything})"])
+            if self.chance(0.15):
+                call += f" FILTER (WHERE {self.pick(aliases, ['int'])} > {self.rng.randint(0, 6)})"
+            calls.append(call)
+        flags = []
+        if self.chance(0.6):
+            chosen = [k for k in keys if self.chance(0.6)] or keys[:1]
+            flags.append(f"grouping({', '.join(chosen)})")
+        sql = f"SELECT {', '.join(keys + calls + flags)} FROM {source}{self.where(aliases)} GROUP BY {group}"
+        r = self.rng.random()
+        if r < 0.2:
+            sql += f" HAVING count(*) > {self.rng.randint(0, 3)}"
+        elif r < 0.3:
+            sql += f" HAVING grouping({keys[0]}) = {self.rng.randint(0, 1)}"
+        elif r < 0.4:
+            sql += f" HAVING {keys[0]} IS NOT NULL"
+        if self.chance(0.15):
+            sql = (f"SELECT {', '.join(keys)}, rank() OVER (PARTITION BY grouping({', '.join(keys)}) "
+                   f"ORDER BY count(*) DESC) FROM {source} GROUP BY {group}")
+        return sql
+
+    def distinct_on(self):
+        aliases, source = self.from_clause()
+        keys = [self.pick(aliases, ["str", "int", "date"]) for _ in range(self.rng.randint(1, 2))]
+        order = keys + self.order_keys(aliases, self.rng.randint(0, 2)) + ["s.id" + (" DESC" if self.chance(0.5) else "")]
+        items = keys + ["s.id"] + [self.pick(aliases, ["int", "dec", "str"])]
+        if self.chance(0.3):
+            return (f"SELECT {', '.join(items[:len(keys)])}, count(*) FROM {source}{self.where(aliases)} GROUP BY ALL"
+                    + (" ORDER BY ALL" if self.chance(0.5) else ""))
+        return f"SELECT DISTINCT ON ({', '.join(keys)}) {', '.join(items)} FROM {source}{self.where(aliases)} ORDER BY {', '.join(order)}"
+
     def query(self):
         r = self.rng.random()
-        return self.grouped() if r < 0.2 else (self.quantiles() if r < 0.35 else self.plain())
+        if r < 0.15:
+            return self.grouped()
+        if r < 0.28:
+            return self.quantiles()
+        if r < 0.5:
+            return self.grouping_sets()
+        if r < 0.58:
+            return self.distinct_on()
+        return self.plain()
 
 
 def generate(seed, number):

@@ -56,3 +56,13 @@ FROM lineitem GROUP BY 1, 2 ORDER BY 1, 2;
 -- the median quantity per supplier (10,000 groups)
 -- W10
 SELECT sum(m) FROM (SELECT l_suppkey, median(l_quantity) AS m FROM lineitem GROUP BY 1);
+
+-- a report with subtotals: ROLLUP of three columns (13 + 7 + 2 + 1 rows)
+-- W11
+SELECT l_returnflag, l_linestatus, l_shipmode, sum(l_extendedprice) AS revenue, count(*) AS lines
+FROM lineitem GROUP BY ROLLUP (l_returnflag, l_linestatus, l_shipmode) ORDER BY ALL;
+
+-- CUBE of two columns with grouping() labels, a year taken from the date
+-- W12
+SELECT year(l_shipdate) AS y, l_shipmode, grouping(y, l_shipmode) AS g, avg(l_quantity) AS q
+FROM lineitem GROUP BY CUBE (y, l_shipmode) ORDER BY ALL;

@@ -29,6 +29,10 @@ final class AggregationContext {
     let groups: [BoundExpression]
     /// FROM's scope, for aggregate arguments and group matching.
     let inputContext: ExpressionContext
+    /// Grouping sets (positions in `groups`), or nil for a plain GROUP BY.
+    let sets: [[Int]]?
+    /// Select-list aliases GROUP BY named (`GROUP BY y` for `… AS y`): their group positions.
+    var groupAliases: [String: Int] = [:]
     private(set) var aggregates: [AggregateSpecification] = []
     /// Columns joined in after the aggregation (correlated subqueries over the groups): the
     /// entries of `scope` from `start` on. They bind to placeholder indices from `lateBase`,
@@ -38,9 +42,10 @@ final class AggregationContext {
     /// The first placeholder index of a late column (far past any real column).
     static let lateBase = 1 << 40
 
-    init(groups: [BoundExpression], inputContext: ExpressionContext) {
+    init(groups: [BoundExpression], inputContext: ExpressionContext, sets: [[Int]]? = nil) {
         self.groups = groups
         self.inputContext = inputContext
+        self.sets = sets
     }
 
     /// The output column of an aggregate call, registering it when new.
@@ -79,7 +84,7 @@ extension Expression {
     /// The aggregate function names.
     static let aggregateNames: Set<String> = [
         "count", "sum", "avg", "mean", "min", "max", "median", "quantile_cont", "quantile_disc", "quantile", "percentile_cont",
-        "percentile_disc",
+        "percentile_disc", "grouping", "grouping_id",
     ]
 
     /// Whether this is a call of an aggregate function (not as a window function).

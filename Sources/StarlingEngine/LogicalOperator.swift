@@ -21,6 +21,10 @@ final class LogicalOperator {
         case filter(LogicalOperator, BoundExpression)
         case projection(LogicalOperator, [BoundExpression])
         case aggregate(LogicalOperator, groups: [BoundExpression], aggregates: [AggregateSpecification])
+        /// GROUP BY with grouping sets (ROLLUP, CUBE, GROUPING SETS): `groups` then `aggregates`,
+        /// one group of rows per set (positions in `groups`), the keys a set leaves out NULL.
+        case groupingSets(
+            LogicalOperator, groups: [BoundExpression], aggregates: [AggregateSpecification], sets: [[Int]])
         case order(LogicalOperator, [SortKey])
         case limit(LogicalOperator, limit: Int?, offset: Int)
         /// ORDER BY with LIMIT: the first `limit` rows by `keys` (made by the optimizer).
@@ -56,7 +60,7 @@ final class LogicalOperator {
         case .joinGraph(let graph): return graph.childPlans
         case .join(let join): return [join.left, join.right]
         case .filter(let child, _), .projection(let child, _), .aggregate(let child, _, _), .order(let child, _),
-            .limit(let child, _, _), .topN(let child, _, _), .distinct(let child), .window(let child, _):
+            .groupingSets(let child, _, _, _), .limit(let child, _, _), .topN(let child, _, _), .distinct(let child), .window(let child, _):
             return [child]
         case .setOperation(_, _, let left, let right): return [left, right]
         }

@@ -57,6 +57,12 @@ enum LogicalPlanExplainer {
             if !groups.isEmpty { parts.append("by " + groups.map(text.callAsFunction).joined(separator: ", ")) }
             if !aggregates.isEmpty { parts.append(aggregates.map { aggregate($0, text) }.joined(separator: ", ")) }
             return Line(text: "AGGREGATE " + parts.joined(separator: ": ") + rows, children: [tree(child)])
+        case .groupingSets(let child, let groups, let aggregates, let sets):
+            let text = ExpressionText(names: child.columns.map(\.name), limit: 60)
+            let written = sets.map { "(" + $0.map { text(groups[$0]) }.joined(separator: ", ") + ")" }
+            var parts = ["GROUPING SETS " + written.joined(separator: ", ")]
+            if !aggregates.isEmpty { parts.append(aggregates.map { aggregate($0, text) }.joined(separator: ", ")) }
+            return Line(text: "AGGREGATE " + parts.joined(separator: ": ") + rows, children: [tree(child)])
         case .order(let child, let keys):
             return Line(text: "ORDER BY " + sortKeys(keys, child) + rows, children: [tree(child)])
         case .topN(let child, let keys, let limit):
@@ -117,6 +123,9 @@ enum LogicalPlanExplainer {
     }
 
     static func aggregate(_ aggregate: AggregateSpecification, _ text: ExpressionText) -> String {
+        if aggregate.function == .grouping {
+            return "grouping(" + aggregate.groupingColumns.map { "key \($0 + 1)" }.joined(separator: ", ") + ")"
+        }
         let name = aggregate.function == .countStar ? "count" : aggregate.function.rawValue
         let argument = aggregate.argument.map { (aggregate.distinct ? "DISTINCT " : "") + text($0) } ?? "*"
         let filter = aggregate.filter.map { " FILTER (WHERE \(text($0)))" } ?? ""

@@ -75,6 +75,9 @@ enum PlanExplainer {
         case .crossJoin: return "CROSS PRODUCT"
         case .aggregate(_, let groups, let aggregates):
             return "HASH AGGREGATE groups: \(groups.count) aggregates: \(aggregates.map(\.function.rawValue).joined(separator: ", "))"
+        case .groupingSets(_, let groups, let aggregates, let sets):
+            return "HASH AGGREGATE grouping sets: \(sets.count) groups: \(groups.count) aggregates: "
+                + aggregates.map(\.function.rawValue).joined(separator: ", ")
         case .sort(_, let keys, let limit): return limit.map { "TOP \($0) by \(keys.count) key\(keys.count == 1 ? "" : "s")" } ?? "ORDER BY \(keys.count) key\(keys.count == 1 ? "" : "s")"
         case .limit(_, let limit, let offset): return "LIMIT \(limit.map(String.init) ?? "ALL") OFFSET \(offset)"
         case .distinct: return "DISTINCT"

@@ -123,23 +123,26 @@ extension QueryPlanner {
         case "extract", "date_part":
             try expectCount(2...2)
             guard case .constant(.string(let field), _) = arguments[0] else { throw SQLError("\(name) needs a constant field name", at: position) }
-            let normalized = ["dayofweek": "dow", "dayofyear": "doy", "dayofmonth": "day", "weekday": "dow", "years": "year", "months": "month", "days": "day"][field.lowercased()] ?? field.lowercased()
-            guard DateFunctionNames.extractFields.contains(normalized) else {
-                let hint = closestMatch(to: normalized, in: DateFunctionNames.extractFields).map { "did you mean \($0)?" }
+            guard let datePart = DatePart(name: field) else {
+                let names = DatePart.allCases.map(\.rawValue)
+                let hint = closestMatch(to: field.lowercased(), in: names).map { "did you mean \($0)?" }
                 throw SQLError("unknown date part \"\(field)\"", at: call.arguments[0].position, hint: hint)
             }
-            return try part(normalized, try temporal(1))
+            return try part(datePart.rawValue, try temporal(1))
         case "year", "quarter", "month", "day", "dayofmonth", "dayofweek", "isodow", "week", "dayofyear", "hour", "minute", "second":
             try expectCount(1...1)
             let field = ["dayofmonth": "day", "dayofweek": "dow", "dayofyear": "doy"][name] ?? name
             return try part(field, try temporal(0))
         case "date_trunc":
             try expectCount(2...2)
-            guard case .constant(.string(let unit), _) = arguments[0], DateFunctionNames.truncationUnits.contains(unit.lowercased()) else {
-                throw SQLError("date_trunc needs a constant unit: \(DateFunctionNames.truncationUnits.joined(separator: ", "))", at: call.arguments[0].position)
+            guard case .constant(.string(let unit), _) = arguments[0],
+                let datePart = DatePart(name: unit), DatePart.truncationUnits.contains(datePart)
+            else {
+                let units = DatePart.truncationUnits.map(\.rawValue).joined(separator: ", ")
+                throw SQLError("date_trunc needs a constant unit: \(units)", at: call.arguments[0].position)
             }
             let value = try temporal(1)
-            return try fold(.function(.dateTrunc, [.constant(.string(unit.lowercased()), .varchar), value], value.type))
+            return try fold(.function(.dateTrunc, [.constant(.string(datePart.rawValue), .varchar), value], value.type))
         case "current_date", "today":
             try expectCount(0...0)
             return .constant(.integer(now.days), .date)
@@ -156,6 +159,7 @@ extension QueryPlanner {
     /// Returns nil to let the caller bind the node's parts.
     func bindAboveAggregation(_ expression: Expression, _ aggregation: AggregationContext, _ context: ExpressionContext) throws(SQLError) -> BoundExpression? {
         if case .function(let call) = expression, expression.isAggregateCall {
+            if Self.groupingNames.contains(call.name.name) { return try bindGrouping(call, aggregation) }
             return aggregation.column(for: try bindAggregate(call, aggregation.inputContext))
         }
         if expression.containsAggregate { return nil }
@@ -230,10 +234,4 @@ extension QueryPlanner {
             return AggregateSpecification(function: name == "min" ? .min : .max, argument: argument, distinct: call.distinct, filter: filter, type: type)
         }
     }
-}
-
-/// The date-part and truncation names the executor knows (mirrored for binding errors).
-enum DateFunctionNames {
-    static let extractFields = ["year", "quarter", "month", "day", "dow", "isodow", "week", "doy", "hour", "minute", "second", "epoch", "decade", "yearweek"]
-    static let truncationUnits = ["year", "quarter", "month", "week", "day", "hour", "minute", "second"]
 }

@@ -45,6 +45,22 @@ extension QueryPlanner {
             }
             let aggregate = plan.with(.aggregate(pushDown(child, below), groups: groups, aggregates: aggregates))
             return filtered(aggregate, above)
+        case .groupingSets(let child, let groups, let aggregates, let sets):
+            // Only keys every set groups by are never made NULL: conditions on those alone go below.
+            let everywhere = Set(groups.indices.filter { key in sets.allSatisfy { $0.contains(key) } })
+            var below: [BoundExpression] = []
+            var above: [BoundExpression] = []
+            for condition in conditions {
+                let used = condition.columnsUsed
+                if !used.isEmpty, used.allSatisfy(everywhere.contains) {
+                    below.append(condition.substituting(groups))
+                } else {
+                    above.append(condition)
+                }
+            }
+            let grouped = plan.with(
+                .groupingSets(pushDown(child, below), groups: groups, aggregates: aggregates, sets: sets))
+            return filtered(grouped, above)
         case .distinct(let child):
             return plan.with(.distinct(pushDown(child, conditions)))
         case .order(let child, let keys):
@@ -163,6 +179,12 @@ extension QueryPlanner {
             return LogicalOperator(
                 .aggregate(input, groups: newGroups, aggregates: newAggregates), columns: plan.columns,
                 estimatedRows: rows)
+        case .groupingSets(let child, let groups, let aggregates, let sets):
+            let (input, newGroups, newAggregates) = extractCommonSubexpressions(
+                rewriteBottomUp(child), groups: groups, aggregates: aggregates)
+            return LogicalOperator(
+                .groupingSets(input, groups: newGroups, aggregates: newAggregates, sets: sets), columns: plan.columns,
+                estimatedRows: Self.groupingSetsEstimate(input.estimatedRows, sets: sets))
         case .order(let child, let keys):
             let input = rewriteBottomUp(child)
             return LogicalOperator(.order(input, keys), columns: plan.columns, estimatedRows: input.estimatedRows)

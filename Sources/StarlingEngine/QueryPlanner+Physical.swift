@@ -45,7 +45,9 @@ extension QueryPlanner {
                 estimatedRows: input.node.estimatedRows)
             return PrunedPlan(node: projection, positions: positions(of: kept))
         case .aggregate(let child, let groups, let aggregates):
-            return try lowerAggregate(logical, child, groups: groups, aggregates: aggregates, required: required)
+            return try lowerAggregate(logical, child, groups: groups, aggregates: aggregates, sets: nil, required: required)
+        case .groupingSets(let child, let groups, let aggregates, let sets):
+            return try lowerAggregate(logical, child, groups: groups, aggregates: aggregates, sets: sets, required: required)
         case .order(let child, let keys):
             return try lowerSort(child, keys: keys, limit: nil, required: required)
         case .topN(let child, let keys, let limit):
@@ -99,16 +101,22 @@ extension QueryPlanner {
 
     private func lowerAggregate(
         _ logical: LogicalOperator, _ child: LogicalOperator, groups: [BoundExpression],
-        aggregates: [AggregateSpecification], required: Set<Int>
+        aggregates: [AggregateSpecification], sets: [[Int]]?, required: Set<Int>
     ) throws(SQLError) -> PrunedPlan {
         let (kept, used) = neededAggregates(groups: groups, aggregates: aggregates, required: required)
         let input = try lower(child, required: used)
         let lowered = kept.map { aggregates[$0].remapped(input.remap) }
         let outputs = Array(groups.indices) + kept.map { groups.count + $0 }
-        let estimate = groups.isEmpty ? 1 : max(1, input.node.estimatedRows / 10)
-        let aggregate = node(
-            .aggregate(input.node, groups: groups.map(input.remap), aggregates: lowered),
-            columns: outputs.map { logical.columns[$0] }, estimatedRows: estimate)
+        let operation: PlanNode.Operator
+        let estimate: Int
+        if let sets {
+            operation = .groupingSets(input.node, groups: groups.map(input.remap), aggregates: lowered, sets: sets)
+            estimate = Self.groupingSetsEstimate(input.node.estimatedRows, sets: sets)
+        } else {
+            operation = .aggregate(input.node, groups: groups.map(input.remap), aggregates: lowered)
+            estimate = groups.isEmpty ? 1 : max(1, input.node.estimatedRows / 10)
+        }
+        let aggregate = node(operation, columns: outputs.map { logical.columns[$0] }, estimatedRows: estimate)
         return PrunedPlan(node: aggregate, positions: positions(of: outputs))
     }
 

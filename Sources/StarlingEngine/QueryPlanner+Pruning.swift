@@ -93,6 +93,14 @@ extension QueryPlanner {
             let outputs = Array(groups.indices) + kept.map { groups.count + $0 }
             return rebuilt(node, .aggregate(input.node, groups: groups.map(input.remap), aggregates: newAggregates),
                            columns: outputs.map { node.columns[$0] }, positions: positions(of: outputs))
+        case .groupingSets(let child, let groups, let aggregates, let sets):
+            let (kept, used) = neededAggregates(groups: groups, aggregates: aggregates, required: required)
+            let input = prune(child, required: used)
+            let newAggregates = kept.map { aggregates[$0].remapped(input.remap) }
+            let outputs = Array(groups.indices) + kept.map { groups.count + $0 }
+            let operation = PlanNode.Operator.groupingSets(
+                input.node, groups: groups.map(input.remap), aggregates: newAggregates, sets: sets)
+            return rebuilt(node, operation, columns: outputs.map { node.columns[$0] }, positions: positions(of: outputs))
         case .sort(let child, let keys, let limit):
             let input = prune(child, required: required.union(keys.flatMap(\.expression.columnsUsed)))
             let newKeys = keys.map { $0.remapped(input.remap) }

@@ -52,11 +52,18 @@ extension QueryPlanner {
             }
         }
 
-        let aggregated = !select.groupBy.isEmpty || select.having != nil || items.contains { $0.expression.containsAggregate }
-            || orderBy.contains { $0.expression.containsAggregate } || select.qualify?.containsAggregate == true
+        let groupBy = groupByExpressions(select, items: items)
+        var orderBy = expandingOrderByAll(orderBy, count: items.count)
+        var qualifyClause = select.qualify
+        if let keys = select.distinctOn {
+            qualifyClause = try distinctOnCondition(
+                keys, orderBy: orderBy, items: items, qualify: qualifyClause, at: select.position)
+        }
+        let aggregated = !groupBy.isEmpty || select.groupingSets != nil || select.having != nil
+            || items.contains { $0.expression.containsAggregate }
+            || orderBy.contains { $0.expression.containsAggregate } || qualifyClause?.containsAggregate == true
         let windows = WindowContext(named: select.windows)
         var havingClause = select.having
-        var orderBy = orderBy
         var grouped: ValueSubqueries?
         if !aggregated {
             for index in items.indices where items[index].expression.containsSubquery {
@@ -74,19 +81,29 @@ extension QueryPlanner {
         if aggregated {
             var groups: [BoundExpression] = []
             let groupContext = ExpressionContext(scope: from.scope, clause: "GROUP BY")
-            for expression in select.groupBy {
+            var positions: [Int] = []
+            var aliases: [String: Int] = [:]
+            for expression in groupBy {
                 var target = expression
+                var alias: String?
                 if let position = try orderPosition(expression, count: items.count) {
                     target = items[position].expression
                 } else if case .column(nil, let name) = expression, try from.scope.resolve(qualifier: nil, name: name) == nil,
                           let item = items.first(where: { $0.name == name.name }) {
                     target = item.expression
+                    alias = name.name
                 }
                 if target.containsAggregate { throw SQLError("aggregate functions are not allowed in GROUP BY", at: expression.position) }
                 let bound = try bind(target, groupContext)
-                if !groups.contains(bound) { groups.append(bound) }
+                let index = groups.firstIndex(of: bound) ?? groups.count
+                if index == groups.count { groups.append(bound) }
+                positions.append(index)
+                if let alias { aliases[alias] = index }
             }
-            let context = AggregationContext(groups: groups, inputContext: ExpressionContext(scope: from.scope, clause: "an aggregate"))
+            let context = AggregationContext(
+                groups: groups, inputContext: ExpressionContext(scope: from.scope, clause: "an aggregate"),
+                sets: boundGroupingSets(select, positions: positions))
+            context.groupAliases = aliases
             aggregation = context
             outputContext = ExpressionContext(scope: from.scope, aggregation: aggregation, clause: "SELECT")
             grouped = try unnestAboveAggregation(
@@ -108,7 +125,7 @@ extension QueryPlanner {
             }
         }
         var qualify: BoundExpression?
-        if let condition = select.qualify {
+        if let condition = qualifyClause {
             var context = outputContext
             context.clause = "QUALIFY"
             qualify = try coerce(try bind(condition, context), to: .boolean, at: condition.position, what: "QUALIFY")
@@ -153,8 +170,16 @@ extension QueryPlanner {
             let text = ExpressionText(names: values.scope.displayNames, limit: 60)
             let columns = aggregation.groups.map { PlanColumn(name: text($0), type: $0.type) }
                 + aggregation.aggregates.map { PlanColumn(name: LogicalPlanExplainer.aggregate($0, text), type: $0.type) }
-            let estimate = aggregation.groups.isEmpty ? 1 : max(1, current.estimatedRows / 10)
-            current = LogicalOperator(.aggregate(current, groups: aggregation.groups, aggregates: aggregation.aggregates), columns: columns, estimatedRows: estimate)
+            if let sets = aggregation.sets {
+                current = LogicalOperator(
+                    .groupingSets(current, groups: aggregation.groups, aggregates: aggregation.aggregates, sets: sets),
+                    columns: columns, estimatedRows: Self.groupingSetsEstimate(current.estimatedRows, sets: sets))
+            } else {
+                let estimate = aggregation.groups.isEmpty ? 1 : max(1, current.estimatedRows / 10)
+                current = LogicalOperator(
+                    .aggregate(current, groups: aggregation.groups, aggregates: aggregation.aggregates),
+                    columns: columns, estimatedRows: estimate)
+            }
             if let grouped { current = applyValueJoins(grouped, to: current) }
             if let having {
                 current = LogicalOperator(.filter(current, having), columns: current.columns, estimatedRows: current.estimatedRows)
@@ -190,7 +215,9 @@ extension Expression {
         case .function(let call):
             let filter = call.filter.map { " FILTER (WHERE \($0.sqlText))" } ?? ""
             if call.star { return "count_star()" + filter }
-            return call.name.name + "(" + (call.distinct ? "DISTINCT " : "") + call.arguments.map(\.sqlText).joined(separator: ", ") + ")" + filter
+            // DuckDB names grouping() columns in capitals.
+            let name = QueryPlanner.groupingNames.contains(call.name.name) ? "GROUPING" : call.name.name
+            return name + "(" + (call.distinct ? "DISTINCT " : "") + call.arguments.map(\.sqlText).joined(separator: ", ") + ")" + filter
         default: return sqlText
         }
     }

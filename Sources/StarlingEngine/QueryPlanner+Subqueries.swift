@@ -157,7 +157,8 @@ extension QueryPlanner {
         mark: Bool = false
     ) throws(SQLError) -> SubqueryJoin? {
         var correlation = original
-        let grouped = !original.select.groupBy.isEmpty || original.select.having != nil
+        let grouped = !original.select.groupBy.isEmpty || original.select.groupingSets != nil
+            || original.select.having != nil
             || original.select.items.contains { $0.expression.containsAggregate }
         // Without an equality to join on, or when the rows are grouped (a condition must hold
         // before grouping), other conditions go through a domain of the enclosing values.
@@ -186,12 +187,14 @@ extension QueryPlanner {
         for (index, reference) in innerColumns.enumerated() {
             items.append(SelectItem(expression: .column(qualifier: reference.qualifier, name: reference.name), alias: Identifier("__col\(index)", at: position)))
         }
-        let aggregated = !select.groupBy.isEmpty || select.having != nil || select.items.contains { $0.expression.containsAggregate }
+        let aggregated = !select.groupBy.isEmpty || select.groupingSets != nil || select.having != nil
+            || select.items.contains { $0.expression.containsAggregate }
         if aggregated && correlation.isCorrelated {
             // Grouped per correlation key too; without GROUP BY the block is one row whatever
             // the key, which a join cannot express, and a condition other than an equality
             // must hold before the rows are grouped, not after.
-            guard !select.groupBy.isEmpty, correlation.residuals.isEmpty else { return nil }
+            guard !select.groupBy.isEmpty, select.groupingSets == nil, !select.groupsByAll, correlation.residuals.isEmpty
+            else { return nil }
             select.groupBy += correlation.keys.map(\.inner)
         }
         select.items = items
@@ -328,7 +331,8 @@ extension QueryPlanner {
                   correlation.isCorrelated else { return operand }
             guard isOnlyWhereCorrelated(correlation, original: original, items: true) else { return operand }
             // Other shapes (no aggregate, count, which is 0 over no rows) become value joins later.
-            guard original.items.count == 1, let item = original.items.first, original.groupBy.isEmpty, original.having == nil,
+            guard original.items.count == 1, let item = original.items.first, original.groupBy.isEmpty,
+                  original.groupingSets == nil, original.having == nil,
                   item.expression.containsAggregate, item.expression.isNullOnNoRows else { return operand }
             guard let equalities = try withDomain(correlation, from: from, conditions: conjuncts) else {
                 return operand

@@ -135,7 +135,8 @@ extension QueryPlanner {
                 "a scalar subquery must return one column; this one returns \(original.items.count)", at: position)
         }
         let aggregated = item.expression.containsAggregate
-        guard original.groupBy.isEmpty, original.having == nil, !original.distinct || !aggregated,
+        guard original.groupBy.isEmpty, original.groupingSets == nil, original.distinctOn == nil, original.having == nil,
+            !original.distinct || !aggregated,
             let correlation = try withDomain(correlation, from: from)
         else { return nil }
         var select = correlation.select

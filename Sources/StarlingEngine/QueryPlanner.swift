@@ -81,7 +81,7 @@ final class QueryPlanner {
             let scope = BindingScope(entries: result.columns.map { BindingScope.Entry(qualifier: nil, name: $0.name, type: $0.type) })
             let context = ExpressionContext(scope: scope, clause: "ORDER BY")
             var keys: [SortKey] = []
-            for item in query.orderBy {
+            for item in expandingOrderByAll(query.orderBy, count: result.columns.count) {
                 let expression: BoundExpression
                 if let position = try orderPosition(item.expression, count: result.columns.count) {
                     expression = .column(position, result.columns[position].type)

@@ -370,7 +370,7 @@ final class Accumulator {
             let otherCount = other.counts[source]
             guard otherCount > 0 else { continue }
             switch (specification.function, argumentShape) {
-            case (.countStar, _), (.count, _), (.quantileContinuous, _), (.quantileDiscrete, _): break
+            case (.countStar, _), (.count, _), (.quantileContinuous, _), (.quantileDiscrete, _), (.grouping, _): break
             case (.sum, .double), (.avg, .double): doubles[target] += other.doubles[source]
             case (.min, .double), (.max, .double):
                 let order = ExpressionEvaluator.orderDoubles(other.doubles[source], doubles[target])
@@ -452,6 +452,7 @@ final class Accumulator {
         let count = counts[group]
         switch specification.function {
         case .countStar, .count: return .integer(count)
+        case .grouping: return .integer(0)  // every key is grouped outside grouping sets
         case .sum, .avg:
             guard count > 0 else { return .null }
             let isDouble = argumentShape == .double

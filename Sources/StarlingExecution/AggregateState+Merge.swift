@@ -41,6 +41,26 @@ extension AggregateState {
         }
     }
 
+    /// Folds in a state with the same aggregates grouped by more keys, this one's keys being its
+    /// keys at `positions`: each of its groups lands in the group here of those keys (ROLLUP's
+    /// subtotals from its detail groups rather than from the rows). Call before `finer` finishes.
+    func absorb(_ finer: AggregateState, keyPositions positions: [Int]) throws(QueryError) {
+        let mapping: [Int32]
+        if groups.isEmpty {
+            mapping = [Int32](repeating: 0, count: finer.groupCount)
+        } else {
+            let columns = finer.keyColumns(types: finer.keyTypes, parallel: false)
+            guard positions.allSatisfy(columns.indices.contains) else {
+                throw .invalid("a subtotal's keys must be among its detail's keys")
+            }
+            mapping = assign(positions.map { columns[$0] }, count: finer.groupCount)
+        }
+        updateGroupCount()
+        for (index, accumulator) in accumulators.enumerated() where sumSources[index] == nil {
+            try accumulator.merge(finer.accumulators[index], mapping: mapping)
+        }
+    }
+
     /// The string words of `words` (key tuples of `width` words, numbered by `otherStrings`)
     /// renumbered by this state's interner.
     private func renumberStrings(

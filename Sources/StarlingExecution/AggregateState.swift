@@ -283,7 +283,7 @@ final class AggregateState {
     }
 
     /// The group number of every row, creating groups as needed.
-    private func assign(_ keyVectors: [Vector], count: Int) -> [Int32] {
+    func assign(_ keyVectors: [Vector], count: Int) -> [Int32] {
         // Small key domains: hash each distinct key of the chunk once, then look rows up by code.
         if let (codes, domain) = denseCodes(keyVectors, count: count),
            let numbers = assignDense(keyVectors, codes, domain: domain) {
@@ -397,7 +397,7 @@ final class AggregateState {
     }
 
     /// The group keys as columns, in group order.
-    private func keyColumns(types: [LogicalType], parallel: Bool) -> [Vector] {
+    func keyColumns(types: [LogicalType], parallel: Bool) -> [Vector] {
         switch keys {
         case .none:
             return []

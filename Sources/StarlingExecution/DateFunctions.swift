@@ -6,25 +6,24 @@ import StarlingColumns
 enum DateFunctions {
     static let microsPerDay: Int64 = 86_400_000_000
 
-    /// The fields `extract` accepts.
-    static let extractFields = ["year", "quarter", "month", "day", "dow", "isodow", "week", "doy", "hour", "minute", "second", "epoch", "decade", "yearweek"]
-    /// The units `date_trunc` accepts.
-    static let truncationUnits = ["year", "quarter", "month", "week", "day", "hour", "minute", "second"]
-
     static func call(_ function: ScalarFunction, _ arguments: [BoundExpression], type: LogicalType, _ chunk: Chunk) throws(QueryError) -> Vector {
         switch function {
         case .extract:
-            guard case .string(let field) = try ExpressionEvaluator.constantValue(arguments[0]) else { throw .invalid("extract needs a field name") }
+            guard case .string(let field) = try ExpressionEvaluator.constantValue(arguments[0]), let part = DatePart(name: field)
+            else { throw .invalid("extract needs a field name") }
             let value = try ExpressionEvaluator.evaluate(arguments[1], chunk)
             guard case .integers(let numbers) = value.data else { throw .invalid("extract needs a date or timestamp") }
             let isTimestamp = value.type == .timestamp
-            if field == "epoch" {
+            if part == .epoch {
                 let seconds = numbers.map { isTimestamp ? Double($0) / 1_000_000 : Double($0) * 86_400 }
                 return Vector(type: type, count: value.count, data: .doubles(seconds), nulls: value.nulls)
             }
-            var result: [Int64] = []
-            result.reserveCapacity(numbers.count)
-            for number in numbers { result.append(extract(field, number, isTimestamp: isTimestamp)) }
+            let result: [Int64]
+            if part == .year && !isTimestamp {
+                result = numbers.map(DatePart.year)
+            } else {
+                result = numbers.map { part.extract($0, isTimestamp: isTimestamp) }
+            }
             return Vector(type: type, count: value.count, data: .integers(result), nulls: value.nulls)
         case .dateTrunc:
             guard case .string(let unit) = try ExpressionEvaluator.constantValue(arguments[0]) else { throw .invalid("date_trunc needs a unit") }
@@ -65,31 +64,6 @@ enum DateFunctions {
     static func isoDayOfWeek(_ days: Int64) -> Int64 {
         // 1970-01-01 was a Thursday (4).
         ((days + 3) % 7 + 7) % 7 + 1
-    }
-
-    static func extract(_ field: String, _ value: Int64, isTimestamp: Bool) -> Int64 {
-        let (days, micros) = isTimestamp ? split(value) : (value, 0)
-        let date = CalendarDate(daysSinceEpoch: days)
-        switch field {
-        case "year": return Int64(date.year)
-        case "quarter": return Int64((date.month - 1) / 3 + 1)
-        case "month": return Int64(date.month)
-        case "day": return Int64(date.day)
-        case "dow": return isoDayOfWeek(days) % 7
-        case "isodow": return isoDayOfWeek(days)
-        case "doy": return days - CalendarDate(year: date.year, month: 1, day: 1).daysSinceEpoch + 1
-        case "week", "yearweek":
-            let thursday = days - isoDayOfWeek(days) + 4
-            let isoYear = CalendarDate(daysSinceEpoch: thursday).year
-            let week = (thursday - CalendarDate(year: isoYear, month: 1, day: 1).daysSinceEpoch) / 7 + 1
-            return field == "week" ? week : Int64(isoYear) * 100 + week
-        case "hour": return micros / 3_600_000_000
-        case "minute": return micros / 60_000_000 % 60
-        case "second": return micros / 1_000_000 % 60
-        case "epoch": return isTimestamp ? value / 1_000_000 : days * 86_400
-        case "decade": return Int64(date.year) / 10
-        default: return 0
-        }
     }
 
     static func truncate(_ unit: String, _ value: Int64, isTimestamp: Bool) -> Int64 {

@@ -44,18 +44,16 @@ extension PlanNode {
             )
         case .crossJoin(let left, let right):
             operation = .crossJoin(try left.rewritingExpressions(transform), try right.rewritingExpressions(transform))
-        case .aggregate(let child, let groups, var aggregates):
-            for index in aggregates.indices {
-                aggregates[index].argument = try aggregates[index].argument.map { (argument) throws(QueryError) in
-                    try transform(argument)
-                }
-                aggregates[index].filter = try aggregates[index].filter.map { (filter) throws(QueryError) in
-                    try transform(filter)
-                }
-            }
+        case .aggregate(let child, let groups, let aggregates):
             operation = .aggregate(
                 try child.rewritingExpressions(transform),
-                groups: try groups.map { (group) throws(QueryError) in try transform(group) }, aggregates: aggregates)
+                groups: try groups.map { (group) throws(QueryError) in try transform(group) },
+                aggregates: try Self.rewriting(aggregates, transform))
+        case .groupingSets(let child, let groups, let aggregates, let sets):
+            operation = .groupingSets(
+                try child.rewritingExpressions(transform),
+                groups: try groups.map { (group) throws(QueryError) in try transform(group) },
+                aggregates: try Self.rewriting(aggregates, transform), sets: sets)
         case .sort(let child, var keys, let limit):
             for index in keys.indices { keys[index].expression = try transform(keys[index].expression) }
             operation = .sort(try child.rewritingExpressions(transform), keys, limit: limit)
@@ -72,6 +70,22 @@ extension PlanNode {
                 kind, all: all, try left.rewritingExpressions(transform), try right.rewritingExpressions(transform))
         }
         return PlanNode(identifier: identifier, operation: operation, columns: columns, estimatedRows: estimatedRows)
+    }
+
+    /// `aggregates` with `transform` applied to their arguments and filters.
+    private static func rewriting(
+        _ aggregates: [AggregateSpecification], _ transform: (BoundExpression) throws(QueryError) -> BoundExpression
+    ) throws(QueryError) -> [AggregateSpecification] {
+        var rewritten = aggregates
+        for index in rewritten.indices {
+            rewritten[index].argument = try rewritten[index].argument.map { (argument) throws(QueryError) in
+                try transform(argument)
+            }
+            rewritten[index].filter = try rewritten[index].filter.map { (filter) throws(QueryError) in
+                try transform(filter)
+            }
+        }
+        return rewritten
     }
 
     /// The subqueries the plan's expressions use (not those inside their plans), outermost first.

@@ -32,6 +32,9 @@ public final class PlanNode: Sendable {
         /// Every row of `left` with every row of `right`.
         case crossJoin(PlanNode, PlanNode)
         case aggregate(PlanNode, groups: [BoundExpression], aggregates: [AggregateSpecification])
+        /// GROUP BY with grouping sets: for each set (positions in `groups`), the input grouped by
+        /// those keys, the others NULL; outputs `groups` then `aggregates`, set after set.
+        case groupingSets(PlanNode, groups: [BoundExpression], aggregates: [AggregateSpecification], sets: [[Int]])
         /// Sorts; with `limit` keeps only the first `limit` rows (a top-N).
         case sort(PlanNode, [SortKey], limit: Int?)
         case limit(PlanNode, limit: Int?, offset: Int)
@@ -62,7 +65,8 @@ public final class PlanNode: Sendable {
         switch operation {
         case .scan, .rows: return []
         case .filter(let child, _), .project(let child, _), .dimensionJoin(let child, _), .aggregate(let child, _, _),
-             .sort(let child, _, _), .limit(let child, _, _), .distinct(let child), .window(let child, _, _):
+             .sort(let child, _, _), .limit(let child, _, _), .distinct(let child), .window(let child, _, _),
+             .groupingSets(let child, _, _, _):
             return [child]
         case .hashJoin(let probe, let build, _): return [probe, build]
         case .crossJoin(let left, let right), .setOperation(_, _, let left, let right): return [left, right]
@@ -255,6 +259,9 @@ public struct AggregateSpecification: Sendable, Equatable {
         /// The first value whose share of the ordered values reaches the fraction
         /// (`quantile_disc`, `percentile_disc`).
         case quantileDiscrete = "quantile_disc"
+        /// `grouping(a, …)`: under grouping sets, a bit per argument, set when the set leaves
+        /// that group out (``AggregateSpecification/groupingColumns``); no argument is read.
+        case grouping
     }
     public var function: Function
     public var argument: BoundExpression?
@@ -264,6 +271,8 @@ public struct AggregateSpecification: Sendable, Equatable {
     /// Quantiles: the fraction (0 to 1), and whether the values are ordered descending.
     public var fraction: Double = 0
     public var descending: Bool = false
+    /// `grouping`: the group key positions of its arguments, the first the most significant bit.
+    public var groupingColumns: [Int] = []
 
     public init(function: Function, argument: BoundExpression?, distinct: Bool, filter: BoundExpression?, type: LogicalType) {
         self.function = function

@@ -99,7 +99,7 @@ extension QueryExecutor {
                 }
                 return Chunk(columns: chunk.gather(leftRows).columns + rightRows.gatherSharingStrings(rightIndices).columns, count: total)
             }
-        case .rows, .aggregate, .sort, .limit, .distinct, .setOperation, .window:
+        case .rows, .aggregate, .groupingSets, .sort, .limit, .distinct, .setOperation, .window:
             let chunks = try materialize(node)
             return Pipeline(morselCount: chunks.count, produce: { (morsel) throws(QueryError) -> Chunk? in chunks[morsel] })
         }

@@ -85,6 +85,8 @@ public final class QueryExecutor: @unchecked Sendable {
             let elapsed = monotonicNanoseconds() - began
             profile.record(node.identifier) { $0.rowsOut += result.count; $0.nanoseconds += elapsed }
             return [result]
+        case .groupingSets(let child, let groups, let aggregates, let sets):
+            return try groupingSets(node, child, groups: groups, aggregates: aggregates, sets: sets)
         case .sort(let child, let keys, let limit):
             let (input, order) = try sorted(node, child, keys: keys, limit: limit)
             return [input.gather(order)]

@@ -32,6 +32,7 @@ struct WindowAggregator {
         case .countStar, .count: method = .count
         case .min, .max: method = .extreme
         case .quantileContinuous, .quantileDiscrete: throw .invalid("quantiles are not supported as window functions")
+        case .grouping: throw .invalid("grouping() is not a window function")
         case .sum, .avg:
             switch value?.data {
             case .integers?: method = .integerSum

@@ -117,8 +117,14 @@ extension Parser {
     }
 
     /// `expression [ASC|DESC] [NULLS FIRST|LAST]`.
+    /// `ORDER BY ALL` is one item whose expression is `.star` (every output column in turn).
     mutating func parseOrderItem() throws(SQLError) -> OrderItem {
-        var item = OrderItem(expression: try parseExpression())
+        var item: OrderItem
+        if current.isKeyword("all") {
+            item = OrderItem(expression: .star(qualifier: nil, position: advance().position))
+        } else {
+            item = OrderItem(expression: try parseExpression())
+        }
         if accept("desc") {
             item.descending = true
         } else {
@@ -217,9 +223,12 @@ extension Parser {
         var select = Select(items: [], position: selectToken.position)
         if accept("distinct") {
             if current.isKeyword("on") && peek().isSymbol("(") {
-                throw SQLError("DISTINCT ON is not supported", at: current.position)
+                index += 2
+                select.distinctOn = try parseExpressionList()
+                try expectSymbol(")")
+            } else {
+                select.distinct = true
             }
-            select.distinct = true
         } else {
             _ = accept("all")
         }
@@ -241,7 +250,7 @@ extension Parser {
         if current.isKeyword("group") {
             index += 1
             try expect("by")
-            select.groupBy = try parseExpressionList()
+            try parseGroupBy(into: &select)
             tallest = max(tallest, height)
         }
         if accept("having") {

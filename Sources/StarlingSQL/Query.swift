@@ -54,11 +54,18 @@ public struct CommonTableExpression: Sendable {
 /// One `SELECT [DISTINCT] items FROM … WHERE … GROUP BY … HAVING …` block.
 public struct Select: Sendable {
     public var distinct: Bool
+    /// `DISTINCT ON (…)`: the first row (in ORDER BY's order) of each distinct value of these.
+    public var distinctOn: [Expression]?
     public var items: [SelectItem]
     /// The FROM clause: comma-separated items (each possibly a join tree); empty without FROM.
     public var from: [TableReference]
     public var whereClause: Expression?
+    /// GROUP BY's expressions; `GROUP BY ALL` is one `.star` (every select item without an
+    /// aggregate).
     public var groupBy: [Expression]
+    /// With `()`, ROLLUP, CUBE or GROUPING SETS: each set as positions in `groupBy` (a set may
+    /// repeat); nil for a plain GROUP BY.
+    public var groupingSets: [[Int]]?
     public var having: Expression?
     /// `WINDOW name AS (…), …`.
     public var windows: [NamedWindow] = []

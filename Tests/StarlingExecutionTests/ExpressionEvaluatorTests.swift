@@ -77,7 +77,20 @@ struct ExpressionEvaluatorTests {
         #expect(try values(month) == [.integer(0), .integer(59), .integer(-31), .null])
         // 1970-01-31 plus one month is 1970-02-28.
         #expect(DateFunctions.addMonths(30, 1, isTimestamp: false) == 58)
-        #expect(DateFunctions.extract("week", CalendarDate(year: 2021, month: 1, day: 3).daysSinceEpoch, isTimestamp: false) == 53)
-        #expect(DateFunctions.extract("dow", CalendarDate(year: 2025, month: 3, day: 2).daysSinceEpoch, isTimestamp: false) == 0)
+        #expect(DatePart.week.extract(CalendarDate(year: 2021, month: 1, day: 3).daysSinceEpoch, isTimestamp: false) == 53)
+        #expect(DatePart.dow.extract(CalendarDate(year: 2025, month: 3, day: 2).daysSinceEpoch, isTimestamp: false) == 0)
+    }
+
+    @Test("the tabled year of a day agrees with the calendar on and around the table's edges")
+    func tabledYears() {
+        let edges: [Int64] = [
+            CalendarDate(year: 1900, month: 1, day: 1).daysSinceEpoch, CalendarDate(year: 2200, month: 1, day: 1).daysSinceEpoch,
+        ]
+        var days = Array(stride(from: Int64(-80_000), through: 90_000, by: 1))
+        for edge in edges { days += (edge - 3)...(edge + 3) }
+        days += [Int64.min / 200_000, -1_000_000, 3_000_000]
+        for day in days {
+            #expect(DatePart.year(day) == Int64(CalendarDate(daysSinceEpoch: day).year), "day \(day)")
+        }
     }
 }

@@ -57,6 +57,19 @@ WHERE f.scheme_id = s.scheme_id AND s.department_id = dep.department_id AND f.ap
 GROUP BY 1, 2, 3
 ORDER BY avg_days DESC, department;
 
+-- Applications by department and scheme category, with a subtotal per department and a grand
+-- total (ROLLUP; grouping() labels the subtotal rows).
+-- applications_by_department_rollup
+SELECT CASE WHEN grouping(dep.name) = 1 THEN '(all departments)' ELSE dep.name END AS department,
+       CASE WHEN grouping(s.category) = 1 THEN '(all categories)' ELSE s.category END AS category,
+       count(*) AS applications,
+       round(100.0 * count(*) FILTER (WHERE f.approved) / count(*), 1) AS approved_pct,
+       round(avg(f.processing_days), 1) AS avg_days
+FROM fact_service_applications f, dim_scheme s, dim_department dep
+WHERE f.scheme_id = s.scheme_id AND s.department_id = dep.department_id
+GROUP BY ROLLUP (dep.name, s.category)
+ORDER BY grouping(dep.name), dep.name, grouping(s.category), s.category;
+
 -- Query success rate and response time by service and language: the median and the p95.
 -- query_success_by_service_language
 SELECT sv.name AS service, q.language, count(*) AS queries,

@@ -1,0 +1,77 @@
+/// The fields `extract`, `date_part` and the named part functions read from a date or timestamp,
+/// the units `date_trunc` cuts to, and the per-row kernels that read them.
+
+import StarlingColumns
+
+/// A part of a date or timestamp, resolved once per vector (not compared as text per row).
+public enum DatePart: String, CaseIterable, Sendable {
+    case year, quarter, month, day, dow, isodow, week, doy, hour, minute, second, epoch, decade, yearweek
+
+    /// The units `date_trunc` accepts.
+    public static let truncationUnits: [DatePart] = [.year, .quarter, .month, .week, .day, .hour, .minute, .second]
+
+    /// Other spellings DuckDB accepts for a part.
+    static let synonyms: [String: DatePart] = [
+        "years": .year, "months": .month, "days": .day, "dayofmonth": .day, "dayofweek": .dow, "weekday": .dow,
+        "dayofyear": .doy, "hours": .hour, "minutes": .minute, "seconds": .second, "weeks": .week,
+        "quarters": .quarter, "decades": .decade,
+    ]
+
+    /// The part `name` spells, in any case; nil when it names none.
+    public init?(name: String) {
+        let lowered = name.lowercased()
+        guard let part = DatePart(rawValue: lowered) ?? Self.synonyms[lowered] else { return nil }
+        self = part
+    }
+
+    /// The part of `value` (days for a DATE, µs for a TIMESTAMP); `epoch` in whole seconds.
+    func extract(_ value: Int64, isTimestamp: Bool) -> Int64 {
+        let (days, micros) = isTimestamp ? DateFunctions.split(value) : (value, 0)
+        switch self {
+        case .year: return Self.year(days)
+        case .quarter: return Int64((CalendarDate(daysSinceEpoch: days).month - 1) / 3 + 1)
+        case .month: return Int64(CalendarDate(daysSinceEpoch: days).month)
+        case .day: return Int64(CalendarDate(daysSinceEpoch: days).day)
+        case .dow: return DateFunctions.isoDayOfWeek(days) % 7
+        case .isodow: return DateFunctions.isoDayOfWeek(days)
+        case .doy: return days - Self.yearStart(Self.year(days)) + 1
+        case .week, .yearweek:
+            let thursday = days - DateFunctions.isoDayOfWeek(days) + 4
+            let isoYear = Self.year(thursday)
+            let week = (thursday - Self.yearStart(isoYear)) / 7 + 1
+            return self == .week ? week : isoYear * 100 + week
+        case .hour: return micros / 3_600_000_000
+        case .minute: return micros / 60_000_000 % 60
+        case .second: return micros / 1_000_000 % 60
+        case .epoch: return isTimestamp ? value / 1_000_000 : days * 86_400
+        case .decade: return Self.year(days) / 10
+        }
+    }
+
+    /// The first day of each year from ``firstTabledYear`` on, through 2199: most dates a
+    /// warehouse holds fall here, and their year is a guess and a comparison.
+    private static let yearStarts: [Int64] = (firstTabledYear...2200).map {
+        CalendarDate(year: $0, month: 1, day: 1).daysSinceEpoch
+    }
+    private static let firstTabledYear = 1900
+
+    /// The year of the day `days` after 1970-01-01.
+    static func year(_ days: Int64) -> Int64 {
+        // Within the table: guess by the mean year length (off by at most one), then correct.
+        let offset = days - yearStarts[0]
+        if offset >= 0, offset < yearStarts[yearStarts.count - 1] - yearStarts[0] {
+            var index = Int(offset * 400 / 146_097)
+            if index + 1 < yearStarts.count, yearStarts[index + 1] <= days { index += 1 }
+            if yearStarts[index] > days { index -= 1 }
+            return Int64(firstTabledYear + index)
+        }
+        return Int64(CalendarDate(daysSinceEpoch: days).year)
+    }
+
+    /// Days from 1970-01-01 to January 1 of `year`.
+    static func yearStart(_ year: Int64) -> Int64 {
+        let index = Int(year) - firstTabledYear
+        if index >= 0, index < yearStarts.count { return yearStarts[index] }
+        return CalendarDate(year: Int(year), month: 1, day: 1).daysSinceEpoch
+    }
+}
