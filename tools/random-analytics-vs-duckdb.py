@@ -3,7 +3,8 @@
 functions (ranking, distribution, lag/lead, value functions, aggregates over ROWS, RANGE and
 GROUPS frames), named windows, QUALIFY and windows over grouped rows, quantile aggregates
 (median, quantile_cont/disc, percentile_cont/disc WITHIN GROUP), GROUPING SETS, ROLLUP and CUBE
-with grouping(), DISTINCT ON and GROUP BY ALL, over a small star schema.
+with grouping(), DISTINCT ON and GROUP BY ALL, variances, covariances and correlation,
+bool_and/or, arg_min/max, first/last and string_agg with ORDER BY, over a small star schema.
 
 Usage:
   tools/random-analytics-vs-duckdb.py --count 2000 --seed 1 [--binary PATH] [--jobs N] [--verbose]
@@ -340,16 +341,46 @@ class Generator:
                     + (" ORDER BY ALL" if self.chance(0.5) else ""))
         return f"SELECT DISTINCT ON ({', '.join(keys)}) {', '.join(items)} FROM {source}{self.where(aliases)} ORDER BY {', '.join(order)}"
 
+    def more_aggregates(self):
+        aliases, source = self.from_clause()
+        keys = [self.pick(aliases, ["str", "int", "date"]) for _ in range(self.rng.randint(0, 2))]
+        calls = []
+        for _ in range(self.rng.randint(1, 4)):
+            numeric = self.pick(aliases, ["int", "dec", "dbl"])
+            other = self.pick(aliases, ["int", "dec", "dbl"])
+            anything = self.pick(aliases, ["int", "dec", "dbl", "date", "str"])
+            text = self.pick(aliases, ["str"])
+            direction = self.rng.choice(["", " DESC"])
+            # Answers must not depend on how ties are broken: s.id (unique) orders last.
+            call = self.rng.choice([
+                f"var_samp({numeric})", f"var_pop({numeric})", f"stddev_samp({numeric})", f"stddev_pop({numeric})",
+                f"covar_pop({numeric}, {other})", f"covar_samp({numeric}, {other})", f"corr({numeric}, {other})",
+                f"bool_and({numeric} > 2)", f"bool_or({numeric} > 4)",
+                f"arg_min({anything}, s.id)", f"arg_max({anything}, s.id)", f"max_by({anything}, s.id)",
+                f"first({anything} ORDER BY {other}{direction}, s.id)", f"last({anything} ORDER BY {other}{direction}, s.id)",
+                f"string_agg({text}, ',' ORDER BY {text}{direction}, s.id)",
+                f"string_agg({anything}, '|' ORDER BY s.id{direction})",
+                f"string_agg(DISTINCT {text}, ';' ORDER BY {text}{direction})"])
+            if self.chance(0.2):
+                call += f" FILTER (WHERE {self.pick(aliases, ['int'])} > {self.rng.randint(0, 6)})"
+            calls.append(call)
+        group = f" GROUP BY {', '.join(keys)}" if keys else ""
+        if keys and self.chance(0.25):
+            group = f" GROUP BY ROLLUP ({', '.join(keys)})"
+        return f"SELECT {', '.join(keys + calls + ['count(*)'])} FROM {source}{self.where(aliases)}{group}"
+
     def query(self):
         r = self.rng.random()
-        if r < 0.15:
+        if r < 0.12:
             return self.grouped()
-        if r < 0.28:
+        if r < 0.24:
             return self.quantiles()
-        if r < 0.5:
+        if r < 0.42:
             return self.grouping_sets()
-        if r < 0.58:
+        if r < 0.5:
             return self.distinct_on()
+        if r < 0.68:
+            return self.more_aggregates()
         return self.plain()
 
 

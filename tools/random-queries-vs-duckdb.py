@@ -52,7 +52,7 @@ fails the same way, and prints the smallest data and both answers; shortening th
 left to you (--query). Needs `pip install duckdb` and a release build of Starling (default
 binary: .build/release/starling, or $STARLING).
 """
-import argparse, concurrent.futures, decimal, json, os, random, re, shutil, subprocess, sys, tempfile, time
+import argparse, math, concurrent.futures, decimal, json, os, random, re, shutil, subprocess, sys, tempfile, time
 
 import duckdb
 
@@ -744,7 +744,15 @@ class DuckDB:
 # Comparing answers
 
 
+def non_finite(value):
+    """DuckDB's NaN and infinities as Starling's JSON writes them (JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return value
+
+
 def sort_key(value):
+    value = non_finite(value)
     if value is None:
         return (0, 0)
     if isinstance(value, bool):
@@ -756,6 +764,7 @@ def sort_key(value):
 
 
 def values_equal(ours, theirs):
+    ours, theirs = non_finite(ours), non_finite(theirs)
     if ours is None or theirs is None:
         return ours is None and theirs is None
     if isinstance(ours, bool) or isinstance(theirs, bool):

@@ -66,3 +66,17 @@ FROM lineitem GROUP BY ROLLUP (l_returnflag, l_linestatus, l_shipmode) ORDER BY 
 -- W12
 SELECT year(l_shipdate) AS y, l_shipmode, grouping(y, l_shipmode) AS g, avg(l_quantity) AS q
 FROM lineitem GROUP BY CUBE (y, l_shipmode) ORDER BY ALL;
+
+-- distinct orders and parts, estimated (HyperLogLog)
+-- W13
+SELECT approx_count_distinct(l_orderkey) AS orders, approx_count_distinct(l_partkey) AS parts FROM lineitem;
+
+-- distinct customers' orders by ship mode, estimated, beside the exact count
+-- W14
+SELECT l_shipmode, approx_count_distinct(l_suppkey) AS suppliers, count(*) AS lines FROM lineitem GROUP BY 1 ORDER BY 1;
+
+-- spread of prices and discounts by return flag: standard deviation, variance, correlation
+-- W15
+SELECT l_returnflag, round(stddev_samp(l_extendedprice), 4) AS sd, round(var_pop(l_quantity), 4) AS var,
+       round(corr(l_extendedprice, l_quantity), 6) AS r
+FROM lineitem GROUP BY 1 ORDER BY 1;

@@ -82,10 +82,13 @@ final class AggregationContext {
 
 extension Expression {
     /// The aggregate function names.
-    static let aggregateNames: Set<String> = [
+    static let aggregateNames: Set<String> = Set([
         "count", "sum", "avg", "mean", "min", "max", "median", "quantile_cont", "quantile_disc", "quantile", "percentile_cont",
         "percentile_disc", "grouping", "grouping_id",
-    ]
+    ]).union(QueryPlanner.moreAggregates.keys)
+
+    /// The aggregates whose value over no rows is 0 rather than NULL.
+    static let zeroOnNoRows: Set<String> = ["count", "approx_count_distinct"]
 
     /// Whether this is a call of an aggregate function (not as a window function).
     var isAggregateCall: Bool {
@@ -117,7 +120,8 @@ extension Expression {
         case .caseWhen(let operand, let branches, let otherwise, _):
             return (operand.map { [$0] } ?? []) + branches.flatMap { [$0.condition, $0.result] } + (otherwise.map { [$0] } ?? [])
         case .function(let call):
-            return call.arguments + (call.filter.map { [$0] } ?? []) + (call.window?.expressions ?? []) + (call.withinGroup.map { [$0.expression] } ?? [])
+            return call.arguments + (call.filter.map { [$0] } ?? []) + (call.window?.expressions ?? [])
+                + (call.withinGroup.map { [$0.expression] } ?? []) + call.orderBy.map(\.expression)
         }
     }
 }

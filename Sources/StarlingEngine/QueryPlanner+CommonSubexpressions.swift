@@ -14,10 +14,7 @@ extension QueryPlanner {
     ) -> (input: LogicalOperator, groups: [BoundExpression], aggregates: [AggregateSpecification])
     {
         var roots = groups
-        for aggregate in aggregates {
-            if let argument = aggregate.argument { roots.append(argument) }
-            if let filter = aggregate.filter { roots.append(filter) }
-        }
+        for aggregate in aggregates { roots += aggregate.expressions }
         var shared: [BoundExpression] = []
         while let next = largestRepeated(in: roots) {
             shared.append(next)
@@ -39,12 +36,7 @@ extension QueryPlanner {
             return roots[index]
         }
         let newGroups = groups.map { _ in nextRoot() }
-        let newAggregates = aggregates.map { aggregate in
-            var rewritten = aggregate
-            if aggregate.argument != nil { rewritten.argument = nextRoot() }
-            if aggregate.filter != nil { rewritten.filter = nextRoot() }
-            return rewritten
-        }
+        let newAggregates = aggregates.map { aggregate in aggregate.mapExpressions { _ in nextRoot() } }
         return (projection, newGroups, newAggregates)
     }
 

@@ -203,6 +203,7 @@ extension QueryPlanner {
             filter = try coerce(try bind(condition, input), to: .boolean, at: condition.position, what: "FILTER")
         }
         if Self.quantileNames.contains(name) { return try bindQuantile(call, input, filter: filter) }
+        if Self.moreAggregates[name] != nil { return try bindMoreAggregate(call, input, filter: filter) }
         if call.star {
             guard name == "count" else { throw SQLError("\(name)(*) is not allowed; only count(*)", at: call.name.position) }
             return AggregateSpecification(function: .countStar, argument: nil, distinct: false, filter: filter, type: .bigint)

@@ -158,8 +158,7 @@ extension QueryPlanner {
         let kept = aggregates.indices.filter { required.contains(groups.count + $0) }
         var used = Set(groups.flatMap(\.columnsUsed))
         for index in kept {
-            used.formUnion(aggregates[index].argument?.columnsUsed ?? [])
-            used.formUnion(aggregates[index].filter?.columnsUsed ?? [])
+            for expression in aggregates[index].expressions { used.formUnion(expression.columnsUsed) }
         }
         return (kept, used)
     }
@@ -196,10 +195,7 @@ extension QueryPlanner {
 extension AggregateSpecification {
     /// The aggregate with its argument and filter rewritten by `remap`.
     func remapped(_ remap: (BoundExpression) -> BoundExpression) -> AggregateSpecification {
-        var aggregate = self
-        aggregate.argument = argument.map(remap)
-        aggregate.filter = filter.map(remap)
-        return aggregate
+        mapExpressions(remap)
     }
 }
 

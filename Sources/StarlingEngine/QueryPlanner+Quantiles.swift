@@ -84,7 +84,7 @@ extension QueryPlanner {
     }
 
     /// A quantile's fraction: a constant number from 0 to 1 (-1 to 1 where negative counts down).
-    private func quantileFraction(_ expression: Expression, _ input: ExpressionContext, allowNegative: Bool)
+    func quantileFraction(_ expression: Expression, _ input: ExpressionContext, allowNegative: Bool)
         throws(SQLError) -> Double
     {
         let number = constantNumber(try bind(expression, input))

@@ -217,7 +217,9 @@ extension Expression {
             if call.star { return "count_star()" + filter }
             // DuckDB names grouping() columns in capitals.
             let name = QueryPlanner.groupingNames.contains(call.name.name) ? "GROUPING" : call.name.name
-            return name + "(" + (call.distinct ? "DISTINCT " : "") + call.arguments.map(\.sqlText).joined(separator: ", ") + ")" + filter
+            let order = call.orderBy.isEmpty ? "" : " ORDER BY " + call.orderBy.map(\.sqlText).joined(separator: ", ")
+            return name + "(" + (call.distinct ? "DISTINCT " : "") + call.arguments.map(\.sqlText).joined(separator: ", ")
+                + order + ")" + filter
         default: return sqlText
         }
     }
@@ -251,5 +253,13 @@ extension Expression {
             return call.name.name + "(" + (call.star ? "*" : (call.distinct ? "DISTINCT " : "") + call.arguments.map(\.sqlText).joined(separator: ", ")) + ")" + filter
         case .interval(let interval): return "INTERVAL '\(interval.count)' \(interval.unit.rawValue.uppercased())"
         }
+    }
+}
+
+extension OrderItem {
+    /// `expression [DESC] [NULLS FIRST|LAST]` as written.
+    var sqlText: String {
+        expression.sqlText + (descending ? " DESC" : "")
+            + (nullsFirst.map { $0 ? " NULLS FIRST" : " NULLS LAST" } ?? "")
     }
 }

@@ -411,7 +411,7 @@ extension Expression {
     var isNullOnNoRows: Bool {
         switch self {
         case .function(let call) where Expression.aggregateNames.contains(call.name.name.lowercased()):
-            return call.name.name.lowercased() != "count"
+            return !Expression.zeroOnNoRows.contains(call.name.name.lowercased())
         case .binary(let op, let left, let right, _) where op.isArithmetic:
             return left.isNullOnNoRows || right.isNullOnNoRows
         case .unary(let op, let value, _) where op != .not:

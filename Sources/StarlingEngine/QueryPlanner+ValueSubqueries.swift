@@ -180,7 +180,9 @@ extension QueryPlanner {
             guard case .function(let call) = node, Expression.aggregateNames.contains(call.name.name.lowercased())
             else { return nil }
             return .literal(
-                Literal(call.name.name.lowercased() == "count" ? .number("0") : .null, at: call.name.position))
+                Literal(
+                    Expression.zeroOnNoRows.contains(call.name.name.lowercased()) ? .number("0") : .null,
+                    at: call.name.position))
         }
         return .caseWhen(
             operand: nil,

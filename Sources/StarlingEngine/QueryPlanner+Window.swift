@@ -41,6 +41,9 @@ final class WindowContext {
 
 extension QueryPlanner {
     /// Functions that exist only as window functions.
+    /// The aggregates that also run as window functions.
+    static let windowAggregateNames: Set<String> = ["count", "sum", "avg", "mean", "min", "max"]
+
     static let windowOnlyNames: Set<String> = [
         "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value",
         "last_value", "nth_value",
@@ -201,13 +204,15 @@ extension QueryPlanner {
                 hint: "compute it per group with GROUP BY and join, or rank with percent_rank()")
         case "count" where call.star:
             return (.aggregate(.countStar), [], filter, .bigint)
-        case _ where Expression.aggregateNames.contains(name):
+        case _ where Self.windowAggregateNames.contains(name):
             try expectCount(1...1)
             let specification = try aggregate(call, argument: arguments[0], filter: filter)
             return (
                 .aggregate(specification.function), specification.argument.map { [$0] } ?? [], filter,
                 specification.type
             )
+        case _ where Expression.aggregateNames.contains(name):
+            throw SQLError("\(name) is not supported as a window function", at: position)
         default:
             let names = Array(Self.windowOnlyNames) + Array(Expression.aggregateNames)
             let hint = closestMatch(to: name, in: names).map { "did you mean \($0)?" }

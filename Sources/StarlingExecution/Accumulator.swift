@@ -27,8 +27,8 @@ final class Accumulator {
     private let distinctPairs: KeyTable?
     private let distinctStrings = StringInterner()
     let argumentShape: VectorShape
-    /// Quantiles: every value, kept until the end.
-    let quantiles: QuantileState?
+    /// Aggregates with a state of their own (quantiles, moments, sketches, ordered values).
+    let own: (any GroupedAggregate)?
 
     enum VectorShape { case none, integer, double, boolean, string }
 
@@ -36,9 +36,9 @@ final class Accumulator {
         self.specification = specification
         // DISTINCT changes the answer of count, sum and avg only.
         let distinct = specification.distinct && specification.function != .min && specification.function != .max
+            && !specification.function.hasOwnState
         distinctPairs = distinct ? KeyTable(width: 2) : nil
-        let isQuantile = specification.function == .quantileContinuous || specification.function == .quantileDiscrete
-        quantiles = isQuantile ? QuantileState(specification) : nil
+        own = specification.makeState()
         switch specification.argument?.type.physicalType {
         case nil: argumentShape = .none
         case .float64?: argumentShape = .double
@@ -104,8 +104,9 @@ final class Accumulator {
     /// `histogram[g]`, when given, is how many of the rows are in group `g`: with every row used
     /// (no NULL argument, no FILTER), counts are added per group rather than per row.
     func update(groups: [Int32], argument: Vector?, included: [Bool]?, histogram: [Int64]? = nil) throws(QueryError) {
-        if let quantiles {
-            if let argument { quantiles.update(groups: groups, argument: argument, included: included) }
+        if let own {
+            try own.update(
+                AggregateInputs(groups: groups, argument: argument, secondArgument: nil, orderKeys: [], included: included))
             return
         }
         let count = groups.count
@@ -344,8 +345,8 @@ final class Accumulator {
 
     /// Folds `other`'s groups into this one's; `mapping[g]` is the group here of `other`'s group `g`.
     func merge(_ other: Accumulator, mapping: [Int32]) throws(QueryError) {
-        if let quantiles, let theirs = other.quantiles {
-            quantiles.merge(theirs, mapping: mapping)
+        if let own, let theirs = other.own {
+            try own.merge(theirs, mapping: mapping)
             return
         }
         if let otherPairs = other.distinctPairs {
@@ -370,7 +371,7 @@ final class Accumulator {
             let otherCount = other.counts[source]
             guard otherCount > 0 else { continue }
             switch (specification.function, argumentShape) {
-            case (.countStar, _), (.count, _), (.quantileContinuous, _), (.quantileDiscrete, _), (.grouping, _): break
+            case (.countStar, _), (.count, _), (.grouping, _): break
             case (.sum, .double), (.avg, .double): doubles[target] += other.doubles[source]
             case (.min, .double), (.max, .double):
                 let order = ExpressionEvaluator.orderDoubles(other.doubles[source], doubles[target])
@@ -393,6 +394,8 @@ final class Accumulator {
             case (.min, _), (.max, _):
                 let value = other.integers[source]
                 if counts[target] == 0 || (specification.function == .min ? value < integers[target] : value > integers[target]) { integers[target] = value }
+            default:
+                break  // states of their own merged above
             }
             counts[target] += otherCount
         }
@@ -465,16 +468,16 @@ final class Accumulator {
             case .boolean: return .boolean(integers[group] != 0)
             default: return .integer(integers[group])
             }
-        case .quantileContinuous, .quantileDiscrete:
+        default:
             // Computed for all groups at once (``results(count:type:control:)``).
-            throw .invalid("a quantile has no per-group running value")
+            throw .invalid("\(specification.function.rawValue) has no per-group running value")
         }
     }
 
     /// The results of groups `0 ..< count` as one vector of `type`, straight from the arrays
     /// (no `Value` per group) when the state's shape is the type's; through ``result(_:)`` otherwise.
     func results(count: Int, type: LogicalType, control: QueryControl? = nil) throws(QueryError) -> Vector {
-        if let quantiles { return try quantiles.results(count: count, type: type, control: control) }
+        if let own { return try own.results(count: count, type: type, control: control) }
         let seen = Array(counts.prefix(count))
         let empty = seen.contains(0) ? seen.map { $0 == 0 } : nil
         let physical = type.physicalType
@@ -509,6 +512,6 @@ final class Accumulator {
 
     /// Approximate bytes held.
     var byteCount: Int {
-        counts.capacity * 8 + integers.capacity * 8 + carries.capacity * 8 + doubles.capacity * 8 + strings.count * 32 + (distinctPairs?.byteCount ?? 0) + (quantiles?.byteCount ?? 0)
+        counts.capacity * 8 + integers.capacity * 8 + carries.capacity * 8 + doubles.capacity * 8 + strings.count * 32 + (distinctPairs?.byteCount ?? 0) + (own?.byteCount ?? 0)
     }
 }

@@ -193,6 +193,18 @@ final class AggregateState {
             if let filter = specification.filter {
                 included = ExpressionEvaluator.trueFlags(try ExpressionEvaluator.evaluate(filter, chunk))
             }
+            if let own = accumulator.own {
+                let second = try specification.secondArgument.map { (expression) throws(QueryError) in
+                    try ExpressionEvaluator.evaluate(expression, chunk)
+                }
+                var orderKeys: [Vector] = []
+                for key in specification.orderBy { orderKeys.append(try ExpressionEvaluator.evaluate(key.expression, chunk)) }
+                try own.update(
+                    AggregateInputs(
+                        groups: groupNumbers, argument: argument, secondArgument: second, orderKeys: orderKeys,
+                        included: included))
+                continue
+            }
             try accumulator.update(groups: groupNumbers, argument: argument, included: included, histogram: histogram)
         }
     }

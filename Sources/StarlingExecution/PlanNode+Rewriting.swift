@@ -76,15 +76,8 @@ extension PlanNode {
     private static func rewriting(
         _ aggregates: [AggregateSpecification], _ transform: (BoundExpression) throws(QueryError) -> BoundExpression
     ) throws(QueryError) -> [AggregateSpecification] {
-        var rewritten = aggregates
-        for index in rewritten.indices {
-            rewritten[index].argument = try rewritten[index].argument.map { (argument) throws(QueryError) in
-                try transform(argument)
-            }
-            rewritten[index].filter = try rewritten[index].filter.map { (filter) throws(QueryError) in
-                try transform(filter)
-            }
-        }
+        var rewritten: [AggregateSpecification] = []
+        for aggregate in aggregates { rewritten.append(try aggregate.mapExpressions(transform)) }
         return rewritten
     }
 

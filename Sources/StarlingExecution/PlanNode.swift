@@ -237,7 +237,7 @@ public struct HashJoinSpecification: Sendable {
 }
 
 /// One ORDER BY key over the input columns.
-public struct SortKey: Sendable {
+public struct SortKey: Sendable, Equatable {
     public var expression: BoundExpression
     public var descending: Bool
     public var nullsFirst: Bool
@@ -246,39 +246,5 @@ public struct SortKey: Sendable {
         self.expression = expression
         self.descending = descending
         self.nullsFirst = nullsFirst
-    }
-}
-
-/// An aggregate call.
-public struct AggregateSpecification: Sendable, Equatable {
-    public enum Function: String, Sendable, Equatable {
-        case countStar = "count_star", count, sum, avg, min, max
-        /// The value at a fraction of the ordered values, interpolated between its two
-        /// neighbours (`quantile_cont`, `median`, `percentile_cont`).
-        case quantileContinuous = "quantile_cont"
-        /// The first value whose share of the ordered values reaches the fraction
-        /// (`quantile_disc`, `percentile_disc`).
-        case quantileDiscrete = "quantile_disc"
-        /// `grouping(a, …)`: under grouping sets, a bit per argument, set when the set leaves
-        /// that group out (``AggregateSpecification/groupingColumns``); no argument is read.
-        case grouping
-    }
-    public var function: Function
-    public var argument: BoundExpression?
-    public var distinct: Bool
-    public var filter: BoundExpression?
-    public var type: LogicalType
-    /// Quantiles: the fraction (0 to 1), and whether the values are ordered descending.
-    public var fraction: Double = 0
-    public var descending: Bool = false
-    /// `grouping`: the group key positions of its arguments, the first the most significant bit.
-    public var groupingColumns: [Int] = []
-
-    public init(function: Function, argument: BoundExpression?, distinct: Bool, filter: BoundExpression?, type: LogicalType) {
-        self.function = function
-        self.argument = argument
-        self.distinct = distinct
-        self.filter = filter
-        self.type = type
     }
 }

@@ -5,7 +5,7 @@
 import StarlingColumns
 
 /// Every (group, value) pair a quantile aggregate has seen.
-final class QuantileState {
+final class QuantileState: GroupedAggregate {
     let specification: AggregateSpecification
     private var groups: [Int32] = []
     private var values: [Vector] = []
@@ -28,8 +28,13 @@ final class QuantileState {
         values.append(kept.count == rowGroups.count ? argument : argument.gather(kept))
     }
 
+    func update(_ inputs: AggregateInputs) throws(QueryError) {
+        if let argument = inputs.argument { update(groups: inputs.groups, argument: argument, included: inputs.included) }
+    }
+
     /// Takes `other`'s pairs; `mapping[g]` is the group here of `other`'s group `g`.
-    func merge(_ other: QuantileState, mapping: [Int32]) {
+    func merge(_ other: any GroupedAggregate, mapping: [Int32]) throws(QueryError) {
+        let other = try same(other, as: QuantileState.self)
         groups.append(contentsOf: other.groups.map { mapping[Int($0)] })
         values.append(contentsOf: other.values)
     }

@@ -146,12 +146,7 @@ struct SharedInputs {
             return .column(index, expression.type)
         }
         self.groups = groups.map(column)
-        self.aggregates = aggregates.map { aggregate in
-            var rewritten = aggregate
-            rewritten.argument = aggregate.argument.map(column)
-            rewritten.filter = aggregate.filter.map(column)
-            return rewritten
-        }
+        self.aggregates = aggregates.map { $0.mapExpressions(column) }
         self.inputs = inputs
     }
 

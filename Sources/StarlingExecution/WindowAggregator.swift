@@ -39,6 +39,7 @@ struct WindowAggregator {
             case .doubles?: method = .doubleSum
             default: throw .invalid("\(function.rawValue) needs numbers")
             }
+        default: throw .invalid("\(function.rawValue) is not supported as a window function")
         }
         scale = value.flatMap { Cast.decimalScale($0.type) } ?? 0
         let isDouble = function == .avg || (method == .doubleSum)

@@ -115,6 +115,8 @@ public struct FunctionCall: Sendable {
     public var window: WindowSpecification?
     /// `percentile_cont(0.95) WITHIN GROUP (ORDER BY x [DESC])`: the ordered-set argument.
     public var withinGroup: OrderItem?
+    /// `string_agg(x, ',' ORDER BY y)`: the order an aggregate takes its values in.
+    public var orderBy: [OrderItem] = []
 
     public init(name: Identifier, arguments: [Expression], distinct: Bool = false, star: Bool = false, filter: Expression? = nil, window: WindowSpecification? = nil) {
         self.name = name

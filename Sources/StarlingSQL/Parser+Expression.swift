@@ -582,7 +582,9 @@ extension Parser {
         }
         call.arguments = try parseExpressionList()
         if current.isKeyword("order") {
-            throw SQLError("ORDER BY inside a function call is not supported", at: current.position)
+            let tallest = height
+            call.orderBy = try parseOrderBy()
+            height = max(tallest, height)
         }
     }
 

@@ -799,7 +799,7 @@ struct QueryParserTests {
         ("SELECT x IS TRUE", 1, 13, "expected NULL after IS"),
         ("SELECT sum(x) OVER (ORDER BY y ROWS 1) FROM t", 1, 38, "expected PRECEDING or FOLLOWING after a frame offset"),
         ("SELECT sum(x) OVER (ORDER BY y RANGE BETWEEN 1 PRECEDING) FROM t", 1, 57, "expected AND, found \")\""),
-        ("SELECT count(x ORDER BY y)", 1, 16, "ORDER BY inside a function call"),
+        ("SELECT string_agg(x ORDER y)", 1, 27, "expected BY"),
         ("SELECT sum(x) FILTER (x > 1)", 1, 23, "expected WHERE after FILTER"),
         ("SELECT EXISTS 1", 1, 15, "expected a subquery in parentheses after EXISTS"),
         ("SELECT DISTINCT ON a, b FROM t", 1, 17, "expected an expression, found \"on\""),

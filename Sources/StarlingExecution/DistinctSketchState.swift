@@ -1,0 +1,196 @@
+/// `approx_count_distinct(x)`: a HyperLogLog sketch per group (``HyperLogLog``'s 4,096 registers,
+/// about 1.6% standard error), kept sparse — the exact set of hashes — until a group has 256
+/// distinct ones, so that many small groups cost little and small counts are exact.
+
+import StarlingColumns
+import StarlingEncoding
+
+/// Per group: a sorted list of distinct hashes, or a slot of dense registers.
+final class DistinctSketchState: GroupedAggregate {
+    /// Distinct hashes a group keeps before its registers take over.
+    static let sparseLimit = 256
+    static let registerCount = 1 << HyperLogLog.precision
+
+    private var sparse: [[UInt64]] = []
+    /// A group's slot in `registers` (its registers at `slot × registerCount`), or -1.
+    private var slots: [Int32] = []
+    private var registers: [UInt8] = []
+
+    init(_ specification: AggregateSpecification) {}
+
+    var byteCount: Int { registers.capacity + sparse.reduce(0) { $0 + $1.capacity * 8 } + slots.capacity * 4 }
+
+    private func grow(to groups: Int) {
+        guard groups > slots.count else { return }
+        sparse += [[UInt64]](repeating: [], count: groups - slots.count)
+        slots += [Int32](repeating: -1, count: groups - slots.count)
+    }
+
+    func update(_ inputs: AggregateInputs) throws(QueryError) {
+        guard let argument = inputs.argument else { return }
+        let groups = inputs.groups
+        grow(to: (groups.max().map { Int($0) } ?? -1) + 1)
+        if case .integers(let values) = argument.data, argument.nulls == nil, inputs.included == nil {
+            addIntegers(values, groups: groups)
+            return
+        }
+        let hashes = Self.hashes(argument)
+        for row in 0..<groups.count where inputs.keeps(row) && !argument.isNull(row) {
+            add(hashes[row], to: Int(groups[row]))
+        }
+    }
+
+    /// Integers with no NULL and no FILTER, hashed as they are added. A value repeating the row
+    /// before's (in the same group) is skipped: a sketch is unchanged by it, and sorted or
+    /// clustered columns (keys, dates) repeat a lot. Rows of groups still sparse go first, one
+    /// by one (a group may turn dense on the way); then every row of a dense group goes straight
+    /// into its registers — a value added twice changes nothing, so order and repeats are free.
+    private func addIntegers(_ values: [Int64], groups: [Int32]) {
+        let count = min(values.count, groups.count)
+        guard count > 0 else { return }
+        let first = groups[0]
+        var uniform = true
+        var allDense = true
+        for group in groups.prefix(count) {
+            uniform = uniform && group == first
+            allDense = allDense && slots[Int(group)] >= 0
+        }
+        if uniform, allDense {
+            addDense(values.prefix(count), slot: Int(slots[Int(first)]))
+            return
+        }
+        if !allDense {
+            for row in 0..<count where slots[Int(groups[row])] < 0 {
+                add(HyperLogLog.mix(values[row]), to: Int(groups[row]))
+            }
+        }
+        let registerCount = Self.registerCount
+        slots.withUnsafeBufferPointer { slots in
+            registers.withUnsafeMutableBufferPointer { registers in
+                values.withUnsafeBufferPointer { values in
+                    groups.withUnsafeBufferPointer { groups in
+                        var previousValue = values[0] &+ 1
+                        var previousGroup: Int32 = -1
+                        for row in 0..<count {
+                            let value = values[row]
+                            let group = groups[row]
+                            if value == previousValue && group == previousGroup { continue }
+                            previousValue = value
+                            previousGroup = group
+                            let slot = Int(slots[Int(group)])
+                            guard slot >= 0 else { continue }
+                            let (register, rank) = HyperLogLog.slot(of: HyperLogLog.mix(value))
+                            let index = slot &* registerCount &+ register
+                            if registers[index] < rank { registers[index] = rank }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Integers all of one dense group (a global aggregate's, a large group's chunk): one slot's
+    /// registers, no group per row.
+    private func addDense(_ values: ArraySlice<Int64>, slot: Int) {
+        let base = slot * Self.registerCount
+        registers.withUnsafeMutableBufferPointer { registers in
+            values.withUnsafeBufferPointer { values in
+                guard let first = values.first else { return }
+                var previous = first &+ 1
+                for value in values where value != previous {
+                    previous = value
+                    let (register, rank) = HyperLogLog.slot(of: HyperLogLog.mix(value))
+                    if registers[base &+ register] < rank { registers[base &+ register] = rank }
+                }
+            }
+        }
+    }
+
+    /// Each row's 64-bit hash (NULL rows' are unspecified): integers mixed, doubles by their bits
+    /// (zero and NaN made canonical), strings by xxHash64 of their bytes, a dictionary's entries
+    /// hashed once.
+    static func hashes(_ vector: Vector) -> [UInt64] {
+        switch vector.data {
+        case .integers(let values): return values.map(HyperLogLog.mix)
+        case .booleans(let values): return values.map { HyperLogLog.mix($0 ? 1 : 0) }
+        case .doubles(let values):
+            return values.map { value in
+                let canonical = value == 0 ? 0 : (value.isNaN ? Double.nan : value)
+                return HyperLogLog.mix(Int64(bitPattern: canonical.bitPattern))
+            }
+        case .strings(let storage):
+            return (0..<vector.count).map { XXHash64.hash(storage.bytes(at: $0)) }
+        case .dictionary(let codes, let dictionary):
+            let entries = (0..<dictionary.count).map { XXHash64.hash(dictionary.bytes(at: $0)) }
+            return codes.prefix(vector.count).map { Int($0) < entries.count ? entries[Int($0)] : 0 }
+        }
+    }
+
+    /// Adds one hash to group `group`'s sketch.
+    @inline(__always)
+    private func add(_ hash: UInt64, to group: Int) {
+        let slot = Int(slots[group])
+        if slot >= 0 {
+            let (register, rank) = HyperLogLog.slot(of: hash)
+            let index = slot * Self.registerCount + register
+            if registers[index] < rank { registers[index] = rank }
+            return
+        }
+        var low = 0
+        var high = sparse[group].count
+        while low < high {
+            let middle = (low + high) / 2
+            if sparse[group][middle] < hash { low = middle + 1 } else { high = middle }
+        }
+        guard low == sparse[group].count || sparse[group][low] != hash else { return }
+        sparse[group].insert(hash, at: low)
+        if sparse[group].count > Self.sparseLimit { makeDense(group) }
+    }
+
+    /// Moves group `group` from its hashes to registers of its own.
+    private func makeDense(_ group: Int) {
+        guard slots[group] < 0 else { return }
+        let slot = registers.count / Self.registerCount
+        registers += [UInt8](repeating: 0, count: Self.registerCount)
+        slots[group] = Int32(slot)
+        let hashes = sparse[group]
+        sparse[group] = []
+        for hash in hashes { add(hash, to: group) }
+    }
+
+    func merge(_ other: any GroupedAggregate, mapping: [Int32]) throws(QueryError) {
+        let other = try same(other, as: DistinctSketchState.self)
+        grow(to: (mapping.max().map { Int($0) } ?? -1) + 1)
+        for (source, target) in mapping.enumerated() where source < other.slots.count {
+            let target = Int(target)
+            let slot = Int(other.slots[source])
+            guard slot >= 0 else {
+                for hash in other.sparse[source] { add(hash, to: target) }
+                continue
+            }
+            makeDense(target)
+            let base = Int(slots[target]) * Self.registerCount
+            let otherBase = slot * Self.registerCount
+            for register in 0..<Self.registerCount {
+                registers[base + register] = max(registers[base + register], other.registers[otherBase + register])
+            }
+        }
+    }
+
+    func results(count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector {
+        var estimates = [Int64](repeating: 0, count: count)
+        registers.withUnsafeBufferPointer { registers in
+            for group in 0..<min(count, slots.count) {
+                let slot = Int(slots[group])
+                if slot < 0 {
+                    estimates[group] = Int64(sparse[group].count)
+                } else {
+                    let start = slot * Self.registerCount
+                    let own = UnsafeBufferPointer(rebasing: registers[start..<(start + Self.registerCount)])
+                    estimates[group] = Int64(clamping: HyperLogLog.estimate(registers: own))
+                }
+            }
+        }
+        return Vector(type: type, count: count, data: .integers(estimates), nulls: nil)
+    }
+}

@@ -1,0 +1,60 @@
+/// Aggregates that keep a state of their own per group (quantiles, moments, sketches, ordered
+/// values) rather than ``Accumulator``'s running counts and sums: the protocol the accumulator
+/// hands their inputs, merges and results to.
+
+import StarlingColumns
+
+/// One chunk's inputs of an aggregate: each row's group, the evaluated arguments and order keys,
+/// and which rows FILTER keeps (nil: every row).
+struct AggregateInputs {
+    let groups: [Int32]
+    let argument: Vector?
+    let secondArgument: Vector?
+    let orderKeys: [Vector]
+    let included: [Bool]?
+
+    /// Whether FILTER keeps row `row`.
+    @inline(__always)
+    func keeps(_ row: Int) -> Bool { included?[row] ?? true }
+}
+
+/// The per-group state of an aggregate with a state of its own. One per worker; merged into the
+/// first at the end, then asked for every group's result.
+protocol GroupedAggregate: AnyObject {
+    /// Adds one chunk's rows.
+    func update(_ inputs: AggregateInputs) throws(QueryError)
+    /// Folds in another worker's state of the same aggregate; `mapping[g]` is the group here of
+    /// `other`'s group `g`.
+    func merge(_ other: any GroupedAggregate, mapping: [Int32]) throws(QueryError)
+    /// Groups `0 ..< count`'s results as one vector of `type`.
+    func results(count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector
+    /// Bytes held, for the memory budget.
+    var byteCount: Int { get }
+}
+
+extension AggregateSpecification {
+    /// A fresh state for an aggregate with one of its own (nil for the others).
+    func makeState() -> (any GroupedAggregate)? {
+        switch function {
+        case .quantileContinuous, .quantileDiscrete: return QuantileState(self)
+        case .varianceSample, .variancePopulation, .deviationSample, .deviationPopulation, .covarianceSample,
+            .covariancePopulation, .correlation:
+            return MomentsState(self)
+        case .argumentOfMinimum, .argumentOfMaximum: return ExtremeRowState(self)
+        case .first, .last, .anyValue, .stringAggregate, .mode: return OrderedValuesState(self)
+        case .approximateCountDistinct: return DistinctSketchState(self)
+        case .approximateQuantile: return QuantileSketchState(self)
+        case .countStar, .count, .sum, .avg, .min, .max, .grouping: return nil
+        }
+    }
+}
+
+extension GroupedAggregate {
+    /// `other` as this state's own type, or an error (states of one aggregate are alike).
+    func same<State: GroupedAggregate>(_ other: any GroupedAggregate, as type: State.Type) throws(QueryError) -> State {
+        guard let state = other as? State else {
+            throw .invalid("aggregate states of different kinds cannot be merged")
+        }
+        return state
+    }
+}
