@@ -174,6 +174,19 @@ class Generator:
             return f"{choice}({anything})", True
         if choice == "nth_value":
             return f"nth_value({anything}, {self.rng.randint(1, 3)})", True
+        if self.chance(0.2):
+            # Aggregates with a state of their own over the frame.
+            other = self.pick(aliases, ["int", "dec", "dbl"])
+            text = self.pick(aliases, ["str"])
+            call = self.rng.choice([
+                f"var_samp({numeric})", f"stddev_pop({numeric})", f"corr({numeric}, {other})",
+                f"covar_samp({numeric}, {other})", f"bool_and({numeric} > 3)", f"bool_or({numeric} > 5)",
+                f"arg_max({anything}, s.id)", f"arg_min({anything}, s.id)", f"median({numeric})",
+                f"quantile_disc({numeric}, 0.25)", f"string_agg({text}, ',' ORDER BY s.id)",
+                f"first({anything} ORDER BY s.id DESC)"])
+            if self.chance(0.15):
+                call += f" FILTER (WHERE {self.pick(aliases, ['int'])} > {self.rng.randint(0, 6)})"
+            return call, False
         if choice == "count_star":
             call = "count(*)"
         elif choice in ("min", "max"):
@@ -197,7 +210,9 @@ class Generator:
             if kind in ("int", "dec", "dbl", "date"):
                 numeric_key = (key, kind)
         frame, rows = (None, False)
-        if call.split("(")[0] in ("first_value", "last_value", "nth_value", "sum", "count", "avg", "min", "max"):
+        if call.split("(")[0] in ("first_value", "last_value", "nth_value", "sum", "count", "avg", "min", "max",
+                                  "var_samp", "stddev_pop", "corr", "covar_samp", "bool_and", "bool_or", "arg_max",
+                                  "arg_min", "median", "quantile_disc", "string_agg", "first"):
             frame, rows = self.frame(order, numeric_key)
         if sensitive or rows or (frame and frame.startswith("GROUPS") and not order):
             order.append("s.id" + (" DESC" if self.chance(0.3) else ""))
@@ -240,7 +255,8 @@ class Generator:
         sql = f"SELECT {', '.join(items + calls)} FROM {source}{self.where(aliases)}{named}"
         if self.chance(0.2):
             call, spec = self.window(aliases)
-            if not call.startswith(("first_value", "last_value", "nth_value", "lag", "lead", "min", "max")):
+            if not call.startswith(("first_value", "last_value", "nth_value", "lag", "lead", "min", "max", "bool_",
+                                    "arg_", "string_agg", "first(")):
                 sql += f" QUALIFY {call} OVER ({spec}) {self.rng.choice(['<=', '>', '='])} {self.rng.randint(1, 4)}"
         if self.chance(0.15):
             sql = f"SELECT * FROM ({sql}) q WHERE q.id % {self.rng.randint(2, 4)} = 0"

@@ -96,9 +96,15 @@ enum LogicalPlanExplainer {
         case .lastValue: name = "last_value"
         case .nthValue: name = "nth_value"
         case .aggregate(let aggregate): name = aggregate == .countStar ? "count" : aggregate.rawValue
+        case .stateAggregate(let aggregate): name = aggregate.function.rawValue
         }
-        let arguments = function.kind == .aggregate(.countStar) ? "*" : function.arguments.map(text.callAsFunction).joined(separator: ", ")
-        let filter = function.filter.map { " FILTER (WHERE \(text($0)))" } ?? ""
+        var arguments = function.kind == .aggregate(.countStar) ? "*" : function.arguments.map(text.callAsFunction).joined(separator: ", ")
+        var filter = function.filter.map { " FILTER (WHERE \(text($0)))" } ?? ""
+        if case .stateAggregate(let aggregate) = function.kind {
+            arguments = [aggregate.argument, aggregate.secondArgument].compactMap { $0.map(text.callAsFunction) }
+                .joined(separator: ", ")
+            filter = aggregate.filter.map { " FILTER (WHERE \(text($0)))" } ?? ""
+        }
         var parts: [String] = []
         if !function.partitionBy.isEmpty { parts.append("PARTITION BY " + function.partitionBy.map(text.callAsFunction).joined(separator: ", ")) }
         if !function.orderBy.isEmpty {

@@ -198,10 +198,18 @@ extension QueryPlanner {
         case "nth_value":
             try expectCount(2...2)
             return (.nthValue, [arguments[0], try integer(1)], nil, arguments[0].type)
-        case _ where Self.quantileNames.contains(name):
-            throw SQLError(
-                "\(name) is not supported as a window function", at: position,
-                hint: "compute it per group with GROUP BY and join, or rank with percent_rank()")
+        case _ where Self.groupingNames.contains(name):
+            throw SQLError("\(name) is not a window function", at: position)
+        case _ where Self.quantileNames.contains(name) || Self.moreAggregates[name] != nil:
+            // Aggregates with a state of their own: the whole call goes to the window operator.
+            let specification =
+                Self.quantileNames.contains(name)
+                ? try bindQuantile(call, context, filter: filter) : try bindMoreAggregate(call, context, filter: filter)
+            if !specification.function.hasOwnState, let argument = specification.argument {
+                // bool_and and bool_or: min and max over booleans.
+                return (.aggregate(specification.function), [argument], filter, specification.type)
+            }
+            return (.stateAggregate(specification), [], nil, specification.type)
         case "count" where call.star:
             return (.aggregate(.countStar), [], filter, .bigint)
         case _ where Self.windowAggregateNames.contains(name):
@@ -211,8 +219,6 @@ extension QueryPlanner {
                 .aggregate(specification.function), specification.argument.map { [$0] } ?? [], filter,
                 specification.type
             )
-        case _ where Expression.aggregateNames.contains(name):
-            throw SQLError("\(name) is not supported as a window function", at: position)
         default:
             let names = Array(Self.windowOnlyNames) + Array(Expression.aggregateNames)
             let hint = closestMatch(to: name, in: names).map { "did you mean \($0)?" }

@@ -42,7 +42,7 @@ public struct AggregateSpecification: Sendable, Equatable {
 
         /// Whether a ``GroupedAggregate`` state computes it rather than the running counts and
         /// sums of ``Accumulator``.
-        var hasOwnState: Bool {
+        public var hasOwnState: Bool {
             switch self {
             case .countStar, .count, .sum, .avg, .min, .max, .grouping: return false
             default: return true

@@ -20,6 +20,10 @@ struct WindowArgumentValues: @unchecked Sendable {
     var rangeKey: Vector?
     var rangeStart: Vector?
     var rangeEnd: Vector?
+    /// An aggregate with a state of its own: its second argument and the ORDER BY keys inside it
+    /// (`value` is its argument, `filter` its FILTER).
+    var secondArgument: Vector?
+    var orderKeys: [Vector] = []
 }
 
 /// Every function's arguments for one sort group.
@@ -50,6 +54,19 @@ struct WindowArguments: Sendable {
                 arguments.number = evaluated.count > 1 ? evaluated[1] : nil
             case .firstValue, .lastValue, .aggregate:
                 arguments.value = evaluated.first
+            case .stateAggregate(let aggregate):
+                func evaluate(_ expression: BoundExpression) throws(QueryError) -> Vector {
+                    try ExpressionEvaluator.evaluate(expression, input)
+                }
+                arguments.value = try aggregate.argument.map(evaluate)
+                arguments.secondArgument = try aggregate.secondArgument.map(evaluate)
+                for key in aggregate.orderBy { arguments.orderKeys.append(try evaluate(key.expression)) }
+                if let filter = aggregate.filter {
+                    guard let kept = ExpressionEvaluator.trueFlags(try evaluate(filter)) else {
+                        throw .invalid("a FILTER must be BOOLEAN")
+                    }
+                    arguments.filter = kept
+                }
             }
             if arguments.picked == nil { arguments.picked = arguments.value }
             if let filter = function.filter {
@@ -79,10 +96,14 @@ enum WindowColumn: Sendable {
     case doubles([Double], nulls: [Bool]?)
     /// Rows of the picked vector (negative: NULL).
     case picks([Int32])
+    /// The results themselves, in the rows' sorted order.
+    case values(Vector)
 
     /// The results as a vector of `type`; picks index `picked`.
     func vector(type: LogicalType, picked: Vector?) -> Vector {
         switch self {
+        case .values(let vector):
+            return vector
         case .integers(let values, let nulls):
             return Vector(type: type, count: values.count, data: .integers(values), nulls: nulls)
         case .doubles(let values, let nulls):
@@ -138,6 +159,13 @@ struct WindowEvaluator {
                 try aggregator.add(start, end, frames)
             }
             return aggregator.column()
+        case .stateAggregate(let aggregate):
+            var aggregator = WindowStateAggregator(aggregate, arguments: arguments, order: partitions.order)
+            try forEachPartition { (start, end) throws(QueryError) in
+                let frames = try WindowFrames(partitions, function.frame, arguments, start, end, descending: descending)
+                try aggregator.add(start, end, frames)
+            }
+            return .values(try aggregator.results(type: function.type, control: nil))
         }
     }
 

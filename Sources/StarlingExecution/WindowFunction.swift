@@ -13,11 +13,14 @@ public struct WindowFunction: Sendable {
         case firstValue, lastValue, nthValue
         /// An aggregate over the frame (`count(*)` is `.countStar`).
         case aggregate(AggregateSpecification.Function)
+        /// An aggregate with a state of its own over each frame (variances, string_agg, mode,
+        /// quantiles, …): the whole call, its arguments, FILTER and ORDER BY inside it.
+        case stateAggregate(AggregateSpecification)
 
         /// Whether the frame matters (the ranking functions and lag/lead ignore it).
         public var usesFrame: Bool {
             switch self {
-            case .firstValue, .lastValue, .nthValue, .aggregate: return true
+            case .firstValue, .lastValue, .nthValue, .aggregate, .stateAggregate: return true
             default: return false
             }
         }
@@ -50,7 +53,9 @@ public struct WindowFunction: Sendable {
 
     /// Every expression the function reads.
     public var expressions: [BoundExpression] {
-        arguments + (filter.map { [$0] } ?? []) + partitionBy + orderBy.map(\.expression) + frame.expressions
+        var expressions = arguments + (filter.map { [$0] } ?? []) + partitionBy + orderBy.map(\.expression)
+        if case .stateAggregate(let aggregate) = kind { expressions += aggregate.expressions }
+        return expressions + frame.expressions
     }
 
     /// The same function with every expression rewritten.
@@ -63,6 +68,7 @@ public struct WindowFunction: Sendable {
         for index in partitionBy.indices { copy.partitionBy[index] = try transform(partitionBy[index]) }
         for index in orderBy.indices { copy.orderBy[index].expression = try transform(orderBy[index].expression) }
         copy.frame = try frame.mapExpressions(transform)
+        if case .stateAggregate(let aggregate) = kind { copy.kind = .stateAggregate(try aggregate.mapExpressions(transform)) }
         return copy
     }
 
