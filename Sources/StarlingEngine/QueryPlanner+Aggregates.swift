@@ -19,6 +19,17 @@ extension QueryPlanner {
         "bool_and": .min, "bool_or": .max,
     ]
 
+    /// An aggregate's argument; a row value `(a, b, …)` (count and approx_count_distinct) as one
+    /// never-NULL key per row.
+    func bindAggregateArgument(_ argument: Expression, _ input: ExpressionContext) throws(SQLError) -> BoundExpression {
+        guard case .function(let call) = argument, call.name.name == "row", call.window == nil else {
+            return try bind(argument, input)
+        }
+        var components: [BoundExpression] = []
+        for component in call.arguments { components.append(try bind(component, input)) }
+        return .function(.rowKey, components, .varchar)
+    }
+
     /// Aggregates whose answer depends on the order of their values (ORDER BY inside the call).
     static let orderedAggregates: Set<AggregateSpecification.Function> = [.first, .last, .stringAggregate]
 
@@ -35,7 +46,7 @@ extension QueryPlanner {
             throw SQLError("WITHIN GROUP applies to percentile_cont and percentile_disc, not to \(name)", at: position)
         }
         var arguments: [BoundExpression] = []
-        for argument in call.arguments { arguments.append(try bind(argument, input)) }
+        for argument in call.arguments { arguments.append(try bindAggregateArgument(argument, input)) }
         func expectCount(_ range: ClosedRange<Int>) throws(SQLError) {
             try checkArgumentCount(name, arguments.count, range, at: position)
         }

@@ -21,6 +21,11 @@ extension QueryPlanner {
         if Expression.aggregateNames.contains(name) {
             throw SQLError("aggregate function \(name) is not allowed in \(context.clause)", at: position)
         }
+        if name == "row" {
+            throw SQLError(
+                "row values such as (a, b) are not supported here", at: position,
+                hint: "count(DISTINCT (a, b)) counts distinct combinations")
+        }
         if Self.windowOnlyNames.contains(name) {
             throw SQLError("\(name) is a window function and needs OVER (…)", at: position, hint: "\(name)() OVER (PARTITION BY … ORDER BY …)")
         }
@@ -212,7 +217,7 @@ extension QueryPlanner {
         guard call.arguments.count == 1 else {
             throw SQLError("\(name) takes one argument, not \(call.arguments.count)", at: call.name.position)
         }
-        return try aggregate(call, argument: try bind(call.arguments[0], input), filter: filter)
+        return try aggregate(call, argument: try bindAggregateArgument(call.arguments[0], input), filter: filter)
     }
 
     /// The aggregate `call` names over a bound `argument`: its function and result type.

@@ -248,6 +248,8 @@ extension Expression {
         case .isNull(let value, let negated, _): return "(\(value.sqlText) IS \(negated ? "NOT " : "")NULL)"
         case .caseWhen: return "CASE … END"
         case .cast(let value, let type, _): return "CAST(\(value.sqlText) AS \(type))"
+        case .function(let call) where call.name.name == "row" && call.window == nil:
+            return "(" + call.arguments.map(\.sqlText).joined(separator: ", ") + ")"
         case .function(let call):
             let filter = call.filter.map { " FILTER (WHERE \($0.sqlText))" } ?? ""
             return call.name.name + "(" + (call.star ? "*" : (call.distinct ? "DISTINCT " : "") + call.arguments.map(\.sqlText).joined(separator: ", ")) + ")" + filter

@@ -233,4 +233,7 @@ public enum ScalarFunction: String, Sendable, Equatable, CaseIterable {
     /// `s LIKE p` with a pattern that varies by row (a constant pattern is compiled once instead).
     case like
     case ilike
+    /// A row value `(a, b, …)` as one opaque, never-NULL key (``RowKey``): what
+    /// `count(DISTINCT (a, b))` counts.
+    case rowKey = "row_key"
 }

@@ -57,6 +57,8 @@ enum Functions {
             return try numeric(function, arguments, type: type, chunk)
         case .extract, .dateTrunc, .addMonths:
             return try DateFunctions.call(function, arguments, type: type, chunk)
+        case .rowKey:
+            return try RowKey.evaluate(arguments, chunk)
         }
     }
 

@@ -580,12 +580,34 @@ extension Parser {
         } else {
             _ = accept("all")
         }
-        call.arguments = try parseExpressionList()
+        if let row = try parseRowArgument(of: call) {
+            call.arguments = [row]
+        } else {
+            call.arguments = try parseExpressionList()
+        }
         if current.isKeyword("order") {
             let tallest = height
             call.orderBy = try parseOrderBy()
             height = max(tallest, height)
         }
+    }
+
+    /// The functions that take a row value `(a, b, …)` as their one argument: distinct
+    /// combinations counted (`count(DISTINCT (a, b))`).
+    static let rowArgumentFunctions: Set<String> = ["count", "approx_count_distinct"]
+
+    /// `(a, b, …)` as the whole argument of one of ``rowArgumentFunctions``, as a call of `row`;
+    /// nil (nothing consumed) for anything else.
+    private mutating func parseRowArgument(of call: FunctionCall) throws(SQLError) -> Expression? {
+        guard Self.rowArgumentFunctions.contains(call.name.name), current.isSymbol("(") else { return nil }
+        let saved = index
+        let position = current.position
+        index += 1
+        if let list = try? parseExpressionList(), list.count > 1, acceptSymbol(")"), current.isSymbol(")") {
+            return .function(FunctionCall(name: Identifier("row", at: position), arguments: list))
+        }
+        index = saved
+        return nil
     }
 
     /// `FILTER (WHERE condition)`, from FILTER.
