@@ -476,8 +476,10 @@ final class Accumulator {
 
     /// The results of groups `0 ..< count` as one vector of `type`, straight from the arrays
     /// (no `Value` per group) when the state's shape is the type's; through ``result(_:)`` otherwise.
-    func results(count: Int, type: LogicalType, control: QueryControl? = nil) throws(QueryError) -> Vector {
-        if let own { return try own.results(count: count, type: type, control: control) }
+    func results(count: Int, type: LogicalType, control: QueryControl? = nil, threads: Int = 1) throws(QueryError)
+        -> Vector
+    {
+        if let own { return try own.results(count: count, type: type, control: control, threads: threads) }
         let seen = Array(counts.prefix(count))
         let empty = seen.contains(0) ? seen.map { $0 == 0 } : nil
         let physical = type.physicalType

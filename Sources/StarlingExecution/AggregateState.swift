@@ -396,14 +396,16 @@ final class AggregateState {
         for accumulator in accumulators { accumulator.resize(groupCount) }
     }
 
-    /// The result rows: group keys, then aggregates.
-    func finish(types: [LogicalType], parallel: Bool = false) throws(QueryError) -> Chunk {
-        var columns = keyColumns(types: Array(types.prefix(groups.count)), parallel: parallel)
+    /// The result rows: group keys, then aggregates (`threads` build them, `control` may stop it).
+    func finish(types: [LogicalType], threads: Int = 1, control: QueryControl? = nil) throws(QueryError) -> Chunk {
+        var columns = keyColumns(types: Array(types.prefix(groups.count)), parallel: threads > 1)
         for (index, accumulator) in accumulators.enumerated() {
             if let source = sumSources[index] {
                 try accumulator.takeSums(of: accumulators[source], groupCount: groupCount)
             }
-            columns.append(try accumulator.results(count: groupCount, type: types[groups.count + index]))
+            columns.append(
+                try accumulator.results(
+                    count: groupCount, type: types[groups.count + index], control: control, threads: threads))
         }
         return Chunk(columns: columns, count: groupCount)
     }

@@ -177,7 +177,7 @@ final class DistinctSketchState: GroupedAggregate {
         }
     }
 
-    func results(count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector {
+    func results(count: Int, type: LogicalType, control: QueryControl?, threads: Int) throws(QueryError) -> Vector {
         var estimates = [Int64](repeating: 0, count: count)
         registers.withUnsafeBufferPointer { registers in
             for group in 0..<min(count, slots.count) {

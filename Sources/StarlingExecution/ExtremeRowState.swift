@@ -42,7 +42,7 @@ final class ExtremeRowState: GroupedAggregate {
         }
     }
 
-    func results(count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector {
+    func results(count: Int, type: LogicalType, control: QueryControl?, threads: Int) throws(QueryError) -> Vector {
         reduce()
         var picks = [Int32](repeating: -1, count: count)
         if let argument = arguments.first {

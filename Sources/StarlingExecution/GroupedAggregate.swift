@@ -27,7 +27,7 @@ protocol GroupedAggregate: AnyObject {
     /// `other`'s group `g`.
     func merge(_ other: any GroupedAggregate, mapping: [Int32]) throws(QueryError)
     /// Groups `0 ..< count`'s results as one vector of `type`.
-    func results(count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector
+    func results(count: Int, type: LogicalType, control: QueryControl?, threads: Int) throws(QueryError) -> Vector
     /// Bytes held, for the memory budget.
     var byteCount: Int { get }
 }

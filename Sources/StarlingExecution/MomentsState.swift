@@ -152,7 +152,7 @@ final class MomentsState: GroupedAggregate {
         }
     }
 
-    func results(count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector {
+    func results(count: Int, type: LogicalType, control: QueryControl?, threads: Int) throws(QueryError) -> Vector {
         var values = [Double](repeating: 0, count: count)
         var nulls = [Bool](repeating: false, count: count)
         for group in 0..<count {

@@ -41,7 +41,7 @@ final class OrderedValuesState: GroupedAggregate {
         orderKeys += other.orderKeys
     }
 
-    func results(count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector {
+    func results(count: Int, type: LogicalType, control: QueryControl?, threads: Int) throws(QueryError) -> Vector {
         guard let argumentType = specification.argument?.type, !values.isEmpty else {
             return Vector(constant: .null, type: type, count: count)
         }

@@ -136,7 +136,7 @@ final class QuantileSketchState: GroupedAggregate {
         }
     }
 
-    func results(count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector {
+    func results(count: Int, type: LogicalType, control: QueryControl?, threads: Int) throws(QueryError) -> Vector {
         var nulls = [Bool](repeating: true, count: count)
         var doubles = [Double](repeating: 0, count: count)
         for group in 0..<min(count, sketches.count) {

@@ -1,23 +1,41 @@
 /// The state of a quantile aggregate (median, quantile_cont/disc, percentile_cont/disc): every
 /// group's values, kept until the end; then the values each group's quantile needs are picked by
-/// selection (numbers) or after one sort by (group, value) (strings and booleans).
+/// selection, groups in parallel (numbers), or after one sort by (group, value) (strings and
+/// booleans).
 
 import StarlingColumns
 
-/// Every (group, value) pair a quantile aggregate has seen.
+/// Every value a quantile aggregate has seen: numbers as order keys in one array per group (so
+/// the end needs no scatter), strings and booleans as (group, value) pairs sorted at the end.
 final class QuantileState: GroupedAggregate {
     let specification: AggregateSpecification
+    /// Numbers (integers, decimals, dates, timestamps as themselves, doubles by their total
+    /// order key): each group's values.
+    private let numeric: Bool
+    private var perGroup: [[Int64]] = []
+    private var valueCount = 0
+    /// Strings and booleans: each value's group, and the values.
     private var groups: [Int32] = []
     private var values: [Vector] = []
 
     init(_ specification: AggregateSpecification) {
         self.specification = specification
+        switch specification.argument?.type.physicalType {
+        case nil, .boolean?, .string?: numeric = false
+        default: numeric = true
+        }
     }
 
-    var byteCount: Int { groups.capacity * 4 + values.reduce(0) { $0 + $1.count * 16 } }
+    var byteCount: Int {
+        valueCount * 8 + perGroup.count * 32 + groups.capacity * 4 + values.reduce(0) { $0 + $1.count * 16 }
+    }
 
     /// Keeps the rows' values that are not NULL and that FILTER keeps.
     func update(groups rowGroups: [Int32], argument: Vector, included: [Bool]?) {
+        if numeric {
+            addNumbers(groups: rowGroups, argument: argument, included: included)
+            return
+        }
         var kept: [Int32] = []
         kept.reserveCapacity(rowGroups.count)
         for row in 0..<rowGroups.count where !argument.isNull(row) && included?[row] != false {
@@ -28,26 +46,63 @@ final class QuantileState: GroupedAggregate {
         values.append(kept.count == rowGroups.count ? argument : argument.gather(kept))
     }
 
-    func update(_ inputs: AggregateInputs) throws(QueryError) {
-        if let argument = inputs.argument { update(groups: inputs.groups, argument: argument, included: inputs.included) }
+    /// Appends each kept number's order key to its group's array.
+    private func addNumbers(groups rowGroups: [Int32], argument: Vector, included: [Bool]?) {
+        let count = rowGroups.count
+        let needed = (rowGroups.max().map { Int($0) } ?? -1) + 1
+        if needed > perGroup.count { perGroup += [[Int64]](repeating: [], count: needed - perGroup.count) }
+        let checked = argument.nulls != nil || included != nil
+        func keep(_ row: Int) -> Bool { !argument.isNull(row) && included?[row] != false }
+        var kept = 0
+        switch argument.data {
+        case .integers(let numbers):
+            for row in 0..<count where !checked || keep(row) {
+                perGroup[Int(rowGroups[row])].append(numbers[row])
+                kept += 1
+            }
+        case .doubles(let numbers):
+            for row in 0..<count where !checked || keep(row) {
+                perGroup[Int(rowGroups[row])].append(canonicalOrderKey(numbers[row]))
+                kept += 1
+            }
+        default:
+            return
+        }
+        valueCount += kept
     }
 
-    /// Takes `other`'s pairs; `mapping[g]` is the group here of `other`'s group `g`.
+    func update(_ inputs: AggregateInputs) throws(QueryError) {
+        if let argument = inputs.argument {
+            update(groups: inputs.groups, argument: argument, included: inputs.included)
+        }
+    }
+
+    /// Takes `other`'s values; `mapping[g]` is the group here of `other`'s group `g`.
     func merge(_ other: any GroupedAggregate, mapping: [Int32]) throws(QueryError) {
         let other = try same(other, as: QuantileState.self)
         groups.append(contentsOf: other.groups.map { mapping[Int($0)] })
         values.append(contentsOf: other.values)
+        let needed = (mapping.max().map { Int($0) } ?? -1) + 1
+        if needed > perGroup.count { perGroup += [[Int64]](repeating: [], count: needed - perGroup.count) }
+        for (source, target) in mapping.enumerated() where source < other.perGroup.count {
+            if perGroup[Int(target)].isEmpty {
+                perGroup[Int(target)] = other.perGroup[source]
+            } else {
+                perGroup[Int(target)] += other.perGroup[source]
+            }
+        }
+        valueCount += other.valueCount
     }
 
     /// Groups `0 ..< count`'s quantiles as a vector of `type` (NULL for a group with no values).
     /// Numbers go through ``selected(_:count:type:control:)``; strings and booleans are sorted.
-    func results(count: Int, type: LogicalType, control: QueryControl?) throws(QueryError) -> Vector {
+    func results(count: Int, type: LogicalType, control: QueryControl?, threads: Int) throws(QueryError) -> Vector {
         guard let argumentType = specification.argument?.type else {
             return Vector(constant: .null, type: type, count: count)
         }
+        if numeric { return try selected(argumentType, count: count, type: type, control: control, threads: threads) }
         let all =
             values.isEmpty ? Vector(type: argumentType, values: []) : Vector.concatenate(values, type: argumentType)
-        if let selected = try selected(all, count: count, type: type, control: control) { return selected }
         let keys = Chunk(
             columns: [
                 Vector(type: .integer, count: groups.count, data: .integers(groups.map(Int64.init)), nulls: nil), all,
@@ -79,62 +134,59 @@ final class QuantileState: GroupedAggregate {
         return all.gatherOrNull(picks).retyped(type)
     }
 
-    /// Numbers (integers, decimals, dates, timestamps, doubles): each group's values gathered
-    /// together by a counting sort on the group, and the one or two order statistics needed
-    /// found by selection, in linear time (no sort). Nil for strings and booleans.
-    private func selected(_ all: Vector, count: Int, type: LogicalType, control: QueryControl?) throws(QueryError)
-        -> Vector?
-    {
-        let isDouble: Bool
-        switch all.data {
-        case .integers: isDouble = false
-        case .doubles: isDouble = true
-        default: return nil
-        }
-        guard all.type != .boolean else { return nil }
-        // Values as order-preserving integers (doubles by their total order).
-        let keys: [Int64]
-        switch all.data {
-        case .integers(let numbers): keys = numbers
-        case .doubles(let numbers): keys = numbers.map(canonicalOrderKey)
-        default: return nil
-        }
-        var starts = [Int](repeating: 0, count: count + 1)
-        for group in groups where Int(group) < count { starts[Int(group) + 1] += 1 }
-        for group in 0..<count { starts[group + 1] += starts[group] }
-        var grouped = [Int64](repeating: 0, count: starts[count])
-        var next = starts
-        for (index, group) in groups.enumerated() where Int(group) < count {
-            grouped[next[Int(group)]] = keys[index]
-            next[Int(group)] += 1
-        }
+    /// Numbers (integers, decimals, dates, timestamps, doubles): in each group's values, the one
+    /// or two order statistics needed found by selection, in linear time (no sort), the groups
+    /// on `threads` workers.
+    private func selected(
+        _ argumentType: LogicalType, count: Int, type: LogicalType, control: QueryControl?, threads: Int
+    ) throws(QueryError) -> Vector {
+        let isDouble = argumentType.physicalType == .float64
         let continuous = specification.function == .quantileContinuous
         var lows = [Int64](repeating: 0, count: count)
         var highs = [Int64](repeating: 0, count: count)
         var weights = [Double](repeating: 0, count: count)
-        var nulls = [Bool](repeating: false, count: count)
-        for group in 0..<count {
-            if group & 1023 == 0 { try control?.check() }
-            let size = starts[group + 1] - starts[group]
-            guard size > 0 else {
-                nulls[group] = true
-                continue
+        var nulls = [Bool](repeating: true, count: count)
+        if perGroup.count < count { perGroup += [[Int64]](repeating: [], count: count - perGroup.count) }
+        let fraction = specification.fraction
+        let descending = specification.descending
+        let workers = valueCount > 1 << 16 ? threads : 1
+        try perGroup.withUnsafeMutableBufferPointer { (groupValues) throws(QueryError) in
+            try lows.withUnsafeMutableBufferPointer { (lowBuffer) throws(QueryError) in
+                try highs.withUnsafeMutableBufferPointer { (highBuffer) throws(QueryError) in
+                    try weights.withUnsafeMutableBufferPointer { (weightBuffer) throws(QueryError) in
+                        try nulls.withUnsafeMutableBufferPointer { (nullBuffer) throws(QueryError) in
+                            let values = ConcurrentSlots(groupValues)
+                            let low = ConcurrentSlots(lowBuffer)
+                            let high = ConcurrentSlots(highBuffer)
+                            let weight = ConcurrentSlots(weightBuffer)
+                            let null = ConcurrentSlots(nullBuffer)
+                            // Each task touches only its own group's slots.
+                            try QueryExecutor.forEachTask(count, threads: workers, control: control) { group, _ in
+                                let size = values.pointer[group].count
+                                guard size > 0 else { return }
+                                let (lowRank, highRank, share) = Self.ranks(
+                                    size: size, fraction: fraction, continuous: continuous)
+                                // Descending: the k-th from the top is the (size - 1 - k)-th from the bottom.
+                                let lowIndex = descending ? size - 1 - lowRank : lowRank
+                                let highIndex = descending ? size - 1 - highRank : highRank
+                                values.pointer[group].withUnsafeMutableBufferPointer { slice in
+                                    let picked = Self.select(slice, rank: lowIndex)
+                                    low.pointer[group] = picked
+                                    high.pointer[group] =
+                                        highIndex == lowIndex ? picked : Self.select(slice, rank: highIndex)
+                                }
+                                weight.pointer[group] = share
+                                null.pointer[group] = false
+                            }
+                        }
+                    }
+                }
             }
-            let (low, high, weight) = Self.ranks(size: size, fraction: specification.fraction, continuous: continuous)
-            // Descending order: the k-th from the top is the (size - 1 - k)-th from the bottom.
-            let lowRank = specification.descending ? size - 1 - low : low
-            let highRank = specification.descending ? size - 1 - high : high
-            grouped.withUnsafeMutableBufferPointer { buffer in
-                let slice = UnsafeMutableBufferPointer(rebasing: buffer[starts[group]..<starts[group + 1]])
-                lows[group] = Self.select(slice, rank: lowRank)
-                highs[group] = highRank == lowRank ? lows[group] : Self.select(slice, rank: highRank)
-            }
-            weights[group] = weight
         }
         let anyNull = nulls.contains(true)
         func number(_ key: Int64) -> Double {
             if isDouble { return Double(bitPattern: UInt64(bitPattern: totalOrderKey(ofDoubleBits: key))) }
-            return Double(key) * (all.type == .date && continuous ? 86_400_000_000 : 1)
+            return Double(key) * (argumentType == .date && continuous ? 86_400_000_000 : 1)
         }
         if !continuous {
             if isDouble {
@@ -148,7 +200,7 @@ final class QuantileState: GroupedAggregate {
             let low = number(lows[group])
             let high = number(highs[group])
             doubles[group] =
-                lows[group] == highs[group] ? low : Self.interpolate(low, high, weights[group], of: all.type)
+                lows[group] == highs[group] ? low : Self.interpolate(low, high, weights[group], of: argumentType)
         }
         if type.physicalType == .float64 {
             return Vector(type: type, count: count, data: .doubles(doubles), nulls: anyNull ? nulls : nil)
@@ -156,7 +208,7 @@ final class QuantileState: GroupedAggregate {
         var integers = [Int64](repeating: 0, count: count)
         for group in 0..<count where !nulls[group] {
             if lows[group] == highs[group] || weights[group] == 0 {
-                integers[group] = all.type == .date ? lows[group] &* 86_400_000_000 : lows[group]
+                integers[group] = argumentType == .date ? lows[group] &* 86_400_000_000 : lows[group]
             } else {
                 let cut = doubles[group].rounded(.towardZero)
                 integers[group] = cut.isFinite && abs(cut) < 9.2e18 ? Int64(cut) : 0

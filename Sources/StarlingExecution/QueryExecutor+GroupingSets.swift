@@ -66,7 +66,7 @@ extension QueryExecutor {
         for (index, set) in sets.enumerated() {
             guard let state = states[index] else { throw .invalid("grouping set \(index + 1) was not computed") }
             let types = set.map { groups[$0].type } + computedAggregates.map(\.type)
-            let result = try state.finish(types: types, parallel: threads > 1)
+            let result = try state.finish(types: types, threads: threads, control: control)
             output.append(Self.widened(result, set: set, groups: groups, aggregates: aggregates, computed: computed))
         }
         let elapsed = monotonicNanoseconds() - began

@@ -81,7 +81,7 @@ public final class QueryExecutor: @unchecked Sendable {
             for state in states.dropFirst() { try states[0].merge(state, control: control) }
             try control?.check()
             try budget.reserve(max(0, states[0].byteCount - beforeMerge), for: "HASH_AGGREGATE")
-            let result = try states[0].finish(types: node.types, parallel: threads > 1)
+            let result = try states[0].finish(types: node.types, threads: threads, control: control)
             let elapsed = monotonicNanoseconds() - began
             profile.record(node.identifier) { $0.rowsOut += result.count; $0.nanoseconds += elapsed }
             return [result]

@@ -65,7 +65,7 @@ struct WindowStateAggregator {
             orderKeys: arguments.orderKeys.map { $0.gather(pairRows) },
             included: arguments.filter.map { kept in pairRows.map { kept[Int($0)] } })
         try state.update(inputs)
-        let perFrame = try state.results(count: groupCount, type: type, control: control)
+        let perFrame = try state.results(count: groupCount, type: type, control: control, threads: 1)
         return perFrame.gather(groupOfPosition)
     }
 }
