@@ -13,12 +13,6 @@ extension Engine {
             timeZone: overrides.timeZone ?? "UTC")
     }
 
-    /// The worker threads queries of this session run on (`SET threads`, else `--threads`).
-    public var currentThreads: Int { settings.threads }
-
-    /// The memory limit of this session's queries (`SET memory_limit`, else `--memory-limit`).
-    public var currentMemoryLimit: Int { settings.memoryLimit }
-
     /// `SET name = value` (`TO DEFAULT` resets), `RESET name` and `RESET ALL`: checked, then kept
     /// for the session's following statements. Nothing is committed.
     func set(_ statement: SetStatement) throws(SQLError) -> StatementOutcome {

@@ -22,9 +22,11 @@ extension QueryPlanner {
     }
 
     /// The columns of `view` as its text binds now; the columns recorded when it was created when
-    /// it does not bind (a table it reads was dropped) or is being planned itself.
+    /// it does not bind (a table it reads was dropped), or when a view is being planned (a view
+    /// over a system table that lists views: binding every view again in each would take time
+    /// exponential in their number).
     func currentColumns(of view: CatalogView) -> [CatalogViewColumn] {
-        guard !viewsBeingPlanned.contains(view.name) else { return view.columns }
+        guard viewsBeingPlanned.isEmpty else { return view.columns }
         do {
             let (plan, names) = try planView(view, reference: Identifier(view.name, at: SourcePosition(0)))
             return zip(names, plan.columns).map { CatalogViewColumn(name: $0, type: $1.type) }
