@@ -38,9 +38,9 @@ enum DotCommand: Equatable {
     /// The one-line summaries `.help` prints.
     static let helpText = """
         .help                      this list
-        .tables                    the tables: kind, rows, partitions, segments, bytes
-        .schema [TABLE]            CREATE TABLE statements of every table, or of one
-        .describe TABLE            a table's columns, keys, references, partitioning and storage
+        .tables                    the tables (kind, rows, partitions, segments, bytes) and views
+        .schema [TABLE]            CREATE TABLE and CREATE VIEW statements of every table and view, or one
+        .describe TABLE            a table's columns, keys, references, partitions, storage; a view's query
         .mode [MODE]               how results print: table, csv, tsv, json, ndjson, markdown, line;
                                    alone, the current mode
         .headers [on|off]          column names (and types, in table mode) above the rows

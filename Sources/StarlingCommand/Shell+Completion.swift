@@ -13,9 +13,10 @@ extension Shell {
     /// The choices for `beforeCursor` on the current input line, with the tables of the current
     /// snapshot (none when the catalog cannot be read).
     func completion(_ beforeCursor: String) -> LineCompletion {
-        let tables = ((try? engine.warehouse.catalog())?.tables ?? []).map { table in
+        let catalog = try? engine.warehouse.catalog()
+        let tables = (catalog?.tables ?? []).map { table in
             ShellCompleter.Table(name: table.name, columns: table.columns.map(\.name))
-        }
+        } + (catalog?.allViews ?? []).map { ShellCompleter.Table(name: $0.name, columns: $0.columns.map(\.name)) }
         let completer = ShellCompleter(
             tables: tables, continuing: !statementLines.isEmpty, earlierText: statementLines.joined(separator: "\n"))
         return completer.complete(beforeCursor)

@@ -257,10 +257,21 @@ final class Shell {
             settings.output.write(TablesCommand.text(try engine.warehouse.catalog()))
         case .schema(let table):
             let catalog = try engine.warehouse.catalog()
+            if let table, let view = catalog.view(named: Self.normalised(table)) {
+                settings.output.write(view.createStatement + "\n")
+                return true
+            }
             let tables = try table.map { [try Self.table(named: $0, in: catalog)] } ?? catalog.tables
-            settings.output.write(tables.map { $0.createStatement + "\n" }.joined())
+            let views = table == nil ? catalog.allViews : []
+            let statements = tables.map(\.createStatement) + views.map(\.createStatement)
+            settings.output.write(statements.map { $0 + "\n" }.joined())
         case .describe(let name):
             let catalog = try engine.warehouse.catalog()
+            if let view = catalog.view(named: Self.normalised(name)) {
+                let (columns, problem) = DescribeCommand.columns(of: view, engine: engine)
+                settings.output.write(DescribeCommand.text(view, columns: columns, problem: problem))
+                return true
+            }
             let table = try Self.table(named: name, in: catalog)
             settings.output.write(DescribeCommand.text(table, kind: catalog.kind(of: table).rawValue))
         case .mode(let format):
@@ -344,12 +355,18 @@ final class Shell {
         }.joined()
     }
 
+    /// A name as a user typed it, folded to lower case unless in double quotes.
+    static func normalised(_ text: String) -> String {
+        guard text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 else { return text.lowercased() }
+        return String(text.dropFirst().dropLast())
+    }
+
     /// A table by the name a user typed (folded to lower case unless in double quotes).
     static func table(named text: String, in catalog: Catalog) throws(ShellError) -> CatalogTable {
-        let name = text.hasPrefix("\"") && text.hasSuffix("\"") && text.count >= 2 ? String(text.dropFirst().dropLast()) : text.lowercased()
+        let name = normalised(text)
         guard let table = catalog.table(named: name) else {
-            let hint = closestName(name, catalog.tables.map(\.name)).map { " (did you mean \($0)?)" } ?? ""
-            throw ShellError("table \"\(name)\" does not exist\(hint); .tables lists the tables")
+            let hint = closestName(name, catalog.relationNames).map { " (did you mean \($0)?)" } ?? ""
+            throw ShellError("table \"\(name)\" does not exist\(hint); .tables lists the tables and views")
         }
         return table
     }

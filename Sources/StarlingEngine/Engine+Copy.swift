@@ -94,6 +94,8 @@ extension Engine {
         }
         let catalog = try warehouse.catalog()
         guard catalog.table(named: copy.table.name) != nil else { throw Self.unknownTable(copy.table, in: catalog) }
+        // SET threads applies to COPY's workers too, unless its THREADS option says otherwise.
+        if options.threads == nil, let threads = session.current.threads { options.threads = threads }
         let summary = try Loader(warehouse: warehouse, options: options).load(table: copy.table.name, files: copy.files)
         return StatementOutcome(tag: "COPY \(summary.record.rowsLoaded)", snapshot: summary.record.snapshot)
     }

@@ -8,13 +8,23 @@ extension Engine {
     func createTable(_ create: CreateTable) throws -> StatementOutcome {
         let transaction = try begin()
         defer { transaction.abandon() }
-        if transaction.catalog.table(named: create.name.name) != nil {
+        if transaction.catalog.hasRelation(named: create.name.name) {
             if create.ifNotExists { return StatementOutcome(tag: "CREATE TABLE", snapshot: nil) }
-            throw SQLError("table \"\(create.name.name)\" already exists", at: create.name.position)
+            throw Self.nameTaken(create.name, in: transaction.catalog)
         }
         let table = try Self.defineTable(create, in: transaction)
         let committed = try transaction.commit(operation: "create table", table: table.name)
         return StatementOutcome(tag: "CREATE TABLE", snapshot: committed.snapshot)
+    }
+
+    /// The error for a CREATE TABLE whose name a table or a view already has.
+    static func nameTaken(_ name: Identifier, in catalog: Catalog) -> SQLError {
+        guard catalog.view(named: name.name) != nil else {
+            return SQLError("table \"\(name.name)\" already exists", at: name.position)
+        }
+        return SQLError(
+            "cannot create table \"\(name.name)\": a view of that name exists", at: name.position,
+            hint: "tables and views share one set of names: choose another name, or DROP VIEW \(name.name) first")
     }
 
     /// Checks a CREATE TABLE and adds the table to the transaction's catalog (not committed).
@@ -117,6 +127,11 @@ extension Engine {
     func dropTable(_ drop: DropTable) throws -> StatementOutcome {
         let transaction = try begin()
         defer { transaction.abandon() }
+        if transaction.catalog.view(named: drop.name.name) != nil {
+            throw SQLError(
+                "\"\(drop.name.name)\" is a view, not a table", at: drop.name.position,
+                hint: "use DROP VIEW \(drop.name.name)")
+        }
         guard let index = transaction.catalog.tables.firstIndex(where: { $0.name == drop.name.name }) else {
             if drop.ifExists { return StatementOutcome(tag: "DROP TABLE", snapshot: nil) }
             throw Self.unknownTable(drop.name, in: transaction.catalog)

@@ -19,7 +19,7 @@ public struct QueryResult: Sendable {
 extension Engine {
     /// A planner over `catalog` with the engine's settings.
     func planner(_ catalog: Catalog) -> QueryPlanner {
-        QueryPlanner(catalog: catalog, warehouse: warehouse, threads: threads, memoryLimit: memoryLimit, control: control)
+        QueryPlanner(catalog: catalog, warehouse: warehouse, settings: settings, control: control)
     }
 
     /// Runs a query at the current snapshot, its rows streamed into `sink`. Readers take no
@@ -52,13 +52,13 @@ extension Engine {
     /// of the snapshot was removed under it; other errors are thrown.
     private func runAttempt(_ query: Query, at snapshot: Catalog, into sink: ResultSink) throws -> QueryError? {
         let planner = planner(snapshot)
-        let plan = try planner.physicalPlan(query)
+        let plan = try planner.mappingViewPositions { try planner.physicalPlan(query) }
         do {
             try planner.executor().run(plan, into: sink)
             return nil
         } catch {
             if error.kind == .fileRemoved { return error }
-            throw error
+            throw planner.translated(error)
         }
     }
 
@@ -70,14 +70,16 @@ extension Engine {
     func explain(_ query: Query, analyze: Bool, into sink: ResultSink) throws {
         let catalog = try warehouse.catalog()
         let planner = planner(catalog)
-        let logical = planner.optimize(try planner.plan(query))
-        let plan = try planner.physical(logical)
+        let (logical, plan) = try planner.mappingViewPositions {
+            let logical = planner.optimize(try planner.plan(query))
+            return (logical, try planner.physical(logical))
+        }
         var profile: ExecutionProfile?
         var total: UInt64 = 0
         if analyze {
             let recorder = ExecutionProfile()
             let started = DispatchClock.now()
-            _ = try planner.executor(profile: recorder).execute(plan)
+            _ = try planner.mappingViewPositions { try planner.executor(profile: recorder).execute(plan) }
             total = DispatchClock.now() - started
             profile = recorder
         }
@@ -99,12 +101,14 @@ extension Engine {
         }
         let targets = try Self.insertTargets(insert.columns, in: table)
         let planner = planner(transaction.catalog)
-        let logical = planner.optimize(try planner.plan(insert.query))
-        let plan = try planner.physical(logical)
+        let (logical, plan) = try planner.mappingViewPositions {
+            let logical = planner.optimize(try planner.plan(insert.query))
+            return (logical, try planner.physical(logical))
+        }
         guard plan.columns.count == targets.count else {
             throw SQLError("the query returns \(plan.columns.count) columns but \(targets.count) are being filled", at: insert.query.position)
         }
-        let result = try planner.executor().execute(plan)
+        let result = try planner.mappingViewPositions { try planner.executor().execute(plan) }
         let nullColumns = logical.nullColumns
         var converted: [Vector] = []
         for (index, target) in targets.enumerated() {
@@ -130,13 +134,15 @@ extension Engine {
     func createTableAs(_ create: CreateTableAs) throws -> StatementOutcome {
         let transaction = try begin()
         defer { transaction.abandon() }
-        if transaction.catalog.table(named: create.name.name) != nil {
+        if transaction.catalog.hasRelation(named: create.name.name) {
             if create.ifNotExists { return StatementOutcome(tag: "CREATE TABLE", snapshot: nil) }
-            throw SQLError("table \"\(create.name.name)\" already exists", at: create.name.position)
+            throw Self.nameTaken(create.name, in: transaction.catalog)
         }
         let planner = planner(transaction.catalog)
-        let plan = try planner.physicalPlan(create.query)
-        let result = try planner.executor().execute(plan)
+        let (plan, result) = try planner.mappingViewPositions {
+            let plan = try planner.physicalPlan(create.query)
+            return (plan, try planner.executor().execute(plan))
+        }
         var seen = Set<String>()
         let columns = plan.columns.map { column in
             ColumnDefinition(name: Identifier(column.name, at: create.query.position), type: column.type, typePosition: create.query.position, notNull: false, primaryKey: false, references: nil)

@@ -31,13 +31,20 @@ public struct Engine: Sendable {
     public var memoryLimit: Int
     /// Lets another thread cancel a running query and watch its progress (the shell's Ctrl-C).
     public var control: QueryControl?
+    /// What `SET` changed: shared by the engine's copies, so it lasts for the session. `threads`
+    /// and `memoryLimit` above are the defaults `RESET` returns to.
+    public let session: SessionSettings
 
-    public init(warehouse: Warehouse, waitForLock: Bool = false, threads: Int? = nil, memoryLimit: Int? = nil, control: QueryControl? = nil) {
+    public init(
+        warehouse: Warehouse, waitForLock: Bool = false, threads: Int? = nil, memoryLimit: Int? = nil,
+        control: QueryControl? = nil, session: SessionSettings = SessionSettings()
+    ) {
         self.warehouse = warehouse
         self.waitForLock = waitForLock
         self.threads = max(1, threads ?? Engine.processorCount)
         self.memoryLimit = memoryLimit ?? Engine.defaultMemoryLimit
         self.control = control
+        self.session = session
     }
 
     /// The number of online processors.
@@ -81,7 +88,7 @@ public struct Engine: Sendable {
                 do throws(SQLError) { statements = try Parser.parse(script) } catch { throw .sql(error, script: script) }
                 for statement in statements {
                     switch statement.statement {
-                    case .query, .explain: try queries(statement.statement)
+                    case .query, .explain, .show: try queries(statement.statement)
                     default: onOutcome(try execute(statement.statement, script: script))
                     }
                 }
@@ -105,6 +112,7 @@ public struct Engine: Sendable {
             switch statement {
             case .query(let query): try runQuery(query, into: sink)
             case .explain(let query, let analyze): try explain(query, analyze: analyze, into: sink)
+            case .show(let show): try self.show(show, into: sink)
             default: throw SQLError("not a query", at: SourcePosition(0))
             }
         } catch {
@@ -138,7 +146,10 @@ public struct Engine: Sendable {
             case .copy(let copy): return try self.copy(copy)
             case .insertQuery(let insert): return try insertQuery(insert)
             case .createTableAs(let create): return try createTableAs(create)
-            case .query, .explain:
+            case .createView(let create): return try createView(create)
+            case .dropView(let drop): return try dropView(drop)
+            case .set(let set): return try self.set(set)
+            case .query, .explain, .show:
                 let result = try query(statement, script: script)
                 return StatementOutcome(tag: "SELECT \(result.rows.count)", snapshot: nil)
             }
@@ -152,8 +163,14 @@ public struct Engine: Sendable {
         try warehouse.beginWrite(wait: waitForLock)
     }
 
-    /// The error for an unknown table name, with a suggestion.
+    /// The error for an unknown table name, with a suggestion; for a view's name, that views
+    /// cannot be changed.
     static func unknownTable(_ name: Identifier, in catalog: Catalog) -> SQLError {
+        if catalog.view(named: name.name) != nil {
+            return SQLError(
+                "\"\(name.name)\" is a view, not a table", at: name.position,
+                hint: "a view holds no rows of its own: change the tables it reads")
+        }
         let hint = closestMatch(to: name.name, in: catalog.tables.map(\.name)).map { "did you mean \($0)?" }
         return SQLError("table \"\(name.name)\" does not exist", at: name.position, hint: hint)
     }

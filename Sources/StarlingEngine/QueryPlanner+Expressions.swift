@@ -126,6 +126,7 @@ extension QueryPlanner {
             if isNullConstant(bound) { return .constant(.null, type) }
             return try fold(.cast(bound, type), at: position)
         case .function(let call):
+            if let session = try bindSessionFunction(call, context) { return session }
             return try bindFunction(call, context)
         case .interval(let interval):
             throw SQLError("an INTERVAL can only be added to or subtracted from a date or timestamp", at: interval.position)

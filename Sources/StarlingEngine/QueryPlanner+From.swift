@@ -63,11 +63,14 @@ extension QueryPlanner {
         case .table(let name, let schema, let alias):
             let qualifier = alias?.name ?? name.name
             if let schema {
-                guard schema.name == "starling" || schema.name == "main" else {
-                    throw SQLError("unknown schema \"\(schema.name)\"", at: schema.position, hint: "system tables are starling.tables, starling.columns, starling.partitions, starling.segments, starling.snapshots, starling.loads")
+                guard ["starling", "main", "information_schema"].contains(schema.name) else {
+                    throw SQLError(
+                        "unknown schema \"\(schema.name)\"", at: schema.position,
+                        hint: "tables and views are in main; system tables in starling (starling.tables, "
+                            + "starling.columns, …) and information_schema (information_schema.tables, .columns, .views)")
                 }
-                if schema.name == "starling" {
-                    let plan = try systemTable(name)
+                if schema.name == "starling" || schema.name == "information_schema" {
+                    let plan = try schema.name == "starling" ? systemTable(name) : informationSchemaTable(name)
                     from.add(.plan(plan), entries: plan.columns.map { BindingScope.Entry(qualifier: qualifier, name: $0.name, type: $0.type) }, estimatedRows: plan.estimatedRows)
                     return
                 }
@@ -95,12 +98,22 @@ extension QueryPlanner {
                     }
                     for (index, column) in columnNames.enumerated() { names[index] = column.name }
                 }
-                let entries = zip(names, planned.columns).map { BindingScope.Entry(qualifier: qualifier, name: $0, type: $1.type) }
+                let entries = zip(names, planned.columns).map {
+                    BindingScope.Entry(qualifier: qualifier, name: $0, type: $1.type)
+                }
+                from.add(.plan(planned), entries: entries, estimatedRows: planned.estimatedRows)
+                return
+            }
+            if let view = catalog.view(named: name.name) {
+                let (planned, names) = try planView(view, reference: name)
+                let entries = zip(names, planned.columns).map {
+                    BindingScope.Entry(qualifier: qualifier, name: $0, type: $1.type)
+                }
                 from.add(.plan(planned), entries: entries, estimatedRows: planned.estimatedRows)
                 return
             }
             guard let table = catalog.table(named: name.name) else {
-                var candidates = catalog.tables.map(\.name)
+                var candidates = catalog.relationNames
                 for scope in commonTableExpressions { candidates += scope.keys }
                 let hint = closestMatch(to: name.name, in: candidates).map { "did you mean \($0)?" }
                 throw SQLError("table \"\(name.name)\" does not exist", at: name.position, hint: hint)

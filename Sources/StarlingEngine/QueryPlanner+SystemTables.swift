@@ -1,4 +1,5 @@
-/// System tables: `starling.tables`, `columns`, `partitions`, `segments`, `snapshots`, `loads`.
+/// System tables: `starling.tables`, `columns`, `views`, `partitions`, `segments`, `snapshots`,
+/// `loads`, `settings`.
 
 import StarlingColumns
 import StarlingExecution
@@ -7,7 +8,9 @@ import StarlingSQL
 import StarlingStorage
 
 extension QueryPlanner {
-    static let systemTableNames = ["tables", "columns", "partitions", "segments", "snapshots", "loads"]
+    static let systemTableNames = [
+        "tables", "columns", "views", "partitions", "segments", "snapshots", "loads", "settings",
+    ]
 
     /// The rows of a system table at the planner's snapshot.
     func systemTable(_ name: Identifier) throws(SQLError) -> LogicalOperator {
@@ -25,6 +28,12 @@ extension QueryPlanner {
                 rows.append([.string(table.name), .string(catalog.kind(of: table).rawValue), .integer(Int64(table.rowCount)), .integer(Int64(table.columns.count)),
                              .integer(Int64(table.partitions.count)), .integer(Int64(table.segmentCount)), .integer(Int64(table.byteCount)), text(partitioning), .integer(Int64(table.createdSnapshot))])
             }
+            // Views: kind `view`; they hold no rows or files of their own.
+            for view in catalog.allViews {
+                let count = Value.integer(Int64(currentColumns(of: view).count))
+                rows.append([.string(view.name), .string("view"), .null, count, .null, .null, .null, .null,
+                             .integer(Int64(view.createdSnapshot))])
+            }
         case "columns":
             columns = [PlanColumn(name: "table_name", type: .varchar), PlanColumn(name: "column_name", type: .varchar), PlanColumn(name: "ordinal", type: .bigint),
                        PlanColumn(name: "data_type", type: .varchar), PlanColumn(name: "not_null", type: .boolean), PlanColumn(name: "primary_key", type: .boolean),
@@ -34,6 +43,28 @@ extension QueryPlanner {
                     rows.append([.string(table.name), .string(column.name), .integer(Int64(ordinal + 1)), .string(column.typeName), .boolean(column.notNull),
                                  .boolean(table.primaryKey.contains(column.name)), text(column.references?.table), text(column.references?.column)])
                 }
+            }
+            for view in catalog.allViews {
+                for (ordinal, column) in currentColumns(of: view).enumerated() {
+                    rows.append([.string(view.name), .string(column.name), .integer(Int64(ordinal + 1)),
+                                 .string(column.typeName), .boolean(false), .boolean(false), .null, .null])
+                }
+            }
+        case "views":
+            columns = [PlanColumn(name: "view_name", type: .varchar), PlanColumn(name: "columns", type: .bigint),
+                       PlanColumn(name: "sql", type: .varchar), PlanColumn(name: "column_names", type: .varchar),
+                       PlanColumn(name: "created_snapshot", type: .bigint)]
+            for view in catalog.allViews {
+                rows.append([.string(view.name), .integer(Int64(currentColumns(of: view).count)), .string(view.sql),
+                             text(view.columnNames?.joined(separator: ", ")), .integer(Int64(view.createdSnapshot))])
+            }
+        case "settings":
+            columns = [PlanColumn(name: "name", type: .varchar), PlanColumn(name: "value", type: .varchar),
+                       PlanColumn(name: "description", type: .varchar), PlanColumn(name: "input_type", type: .varchar)]
+            for setting in Setting.allCases {
+                let (value, type) = settings.value(of: setting)
+                rows.append([.string(setting.rawValue), .string(value.formatted(as: type)),
+                             .string(setting.description), .string(type.description)])
             }
         case "partitions":
             columns = [PlanColumn(name: "table_name", type: .varchar), PlanColumn(name: "partition_key", type: .varchar), PlanColumn(name: "rows", type: .bigint),

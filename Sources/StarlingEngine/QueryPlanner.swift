@@ -37,12 +37,22 @@ final class QueryPlanner {
     /// Relations the planner made and a rewritten subquery names in its FROM (a correlation's
     /// domain, ``withDomain(_:from:conditions:)``), by their reserved names.
     var planRelations: [String: LogicalOperator] = [:]
+    /// Every view used so far in the statement, in order (see ``planView(_:reference:)``).
+    var viewExpansions: [ViewExpansion] = []
+    /// The views being planned, outermost first: a view met again is a cycle.
+    var viewsBeingPlanned: [String] = []
+    /// The cycle error on its way out through the views it passes (reported once, outside them).
+    var viewCycle: SQLError?
 
-    init(catalog: Catalog, warehouse: Warehouse, threads: Int, memoryLimit: Int, control: QueryControl? = nil) {
+    /// The session's settings for this statement (`current_setting()` reads them).
+    let settings: EffectiveSettings
+
+    init(catalog: Catalog, warehouse: Warehouse, settings: EffectiveSettings, control: QueryControl? = nil) {
         self.catalog = catalog
         self.warehouse = warehouse
-        self.threads = threads
-        self.memoryLimit = memoryLimit
+        self.threads = settings.threads
+        self.memoryLimit = settings.memoryLimit
+        self.settings = settings
         self.control = control
         let micros = currentMicros()
         now = (micros >= 0 ? micros / 86_400_000_000 : (micros - 86_399_999_999) / 86_400_000_000, micros)

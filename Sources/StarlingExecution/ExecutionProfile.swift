@@ -62,7 +62,8 @@ public final class MemoryBudget: Sendable {
             throw QueryError(
                 .memoryLimit,
                 "\(operatorName) needs \(Self.describe(bytes)) more with \(Self.describe(held)) in use, over the memory limit of "
-                    + "\(Self.describe(limit)); raise --memory-limit or narrow the query")
+                    + "\(Self.describe(limit)); raise the limit (--memory-limit, or SET memory_limit = '8GB') "
+                    + "or narrow the query")
         }
     }
 

@@ -11,11 +11,20 @@ public struct Lexer {
 
     /// All tokens, ending with a `.end` token.
     public func tokens() throws(SQLError) -> [Token] {
+        try tokensAndEnds().tokens
+    }
+
+    /// All tokens, ending with a `.end` token, and for each the byte offset just past it (so the
+    /// text of a run of tokens can be cut out without the comments that follow it).
+    public func tokensAndEnds() throws(SQLError) -> (tokens: [Token], ends: [Int]) {
         var tokens: [Token] = []
+        var ends: [Int] = []
         // A UTF-8 byte-order mark (a script saved by a Windows editor) is not part of the SQL.
         var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         let count = bytes.count
         while true {
+            // Here `index` is just past the token appended last.
+            if ends.count < tokens.count { ends.append(index) }
             // Whitespace and comments.
             while index < count {
                 let byte = bytes[index]
@@ -35,7 +44,8 @@ public struct Lexer {
             }
             guard index < count else {
                 tokens.append(Token(kind: .end, text: "", position: SourcePosition(count)))
-                return tokens
+                ends.append(count)
+                return (tokens, ends)
             }
             let start = index
             let byte = bytes[index]

@@ -6,6 +6,11 @@ import StarlingColumns
 public struct Parser {
     let text: String
     let tokens: [Token]
+    /// For each token, the offset just past it in `text` (not shifted by `base`).
+    let tokenEnds: [Int]
+    /// What every position is shifted by: 0 for a script; a view's text is parsed at an offset
+    /// of its own, so that the planner can tell its positions from the statement's.
+    let base: Int
     var index = 0
     /// How deeply nested the expression or query being parsed is (see `enterNesting()`).
     var depth = 0
@@ -18,7 +23,31 @@ public struct Parser {
 
     public init(_ text: String) throws(SQLError) {
         self.text = text
-        self.tokens = try Lexer(text).tokens()
+        (self.tokens, self.tokenEnds) = try Lexer(text).tokensAndEnds()
+        self.base = 0
+    }
+
+    /// A parser whose positions are all `base` bytes further on than their offsets in `text`.
+    public init(_ text: String, base: Int) throws(SQLError) {
+        self.text = text
+        self.base = base
+        do {
+            let (tokens, ends) = try Lexer(text).tokensAndEnds()
+            self.tokens = tokens.map {
+                Token(kind: $0.kind, text: $0.text, position: SourcePosition($0.position.offset + base))
+            }
+            self.tokenEnds = ends
+        } catch {
+            throw SQLError(error.message, at: SourcePosition(error.position.offset + base), hint: error.hint)
+        }
+    }
+
+    /// The text from the token at `start` to the end of the token before the current one.
+    func text(fromToken start: Int) -> String {
+        let utf8 = Array(text.utf8)
+        let from = max(0, min(tokens[min(start, tokens.count - 1)].position.offset - base, utf8.count))
+        let to = max(from, min(index > 0 ? tokenEnds[min(index - 1, tokenEnds.count - 1)] : from, utf8.count))
+        return String(decoding: utf8[from..<to], as: UTF8.self)
     }
 
     /// Parses every statement in `text`.
@@ -106,17 +135,20 @@ public struct Parser {
             return .explain(try parseQuery(), analyze: analyze)
         }
         if accept("create") {
+            if ["view", "or", "temporary", "temp"].contains(where: current.isKeyword) {
+                return try parseCreateView(at: token.position)
+            }
             guard accept("table") else {
-                if current.isKeyword("view") || (current.isKeyword("or") && peek().isKeyword("replace")) {
-                    throw SQLError("CREATE VIEW is not supported yet", at: current.position,
-                                   hint: "a WITH query, or CREATE TABLE … AS SELECT for a table of the result")
-                }
-                throw SQLError("expected TABLE after CREATE, found \(current.quoted)", at: current.position, hint: "Starling supports CREATE TABLE")
+                throw SQLError("expected TABLE or VIEW after CREATE, found \(current.quoted)", at: current.position,
+                               hint: "Starling supports CREATE TABLE and CREATE VIEW")
             }
             return try parseCreateTable(at: token.position)
         }
         if accept("drop") {
-            try expect("table")
+            if accept("view") { return .dropView(try parseDropView()) }
+            guard accept("table") else {
+                throw SQLError("expected TABLE or VIEW after DROP, found \(current.quoted)", at: current.position)
+            }
             var ifExists = false
             if accept("if") {
                 try expect("exists")
@@ -124,6 +156,10 @@ public struct Parser {
             }
             return .dropTable(DropTable(name: try identifier("a table name"), ifExists: ifExists))
         }
+        if accept("show") { return .show(try parseShow(at: token.position)) }
+        if accept("describe") || accept("desc") { return .show(try parseDescribe(at: token.position)) }
+        if accept("set") { return .set(try parseSet(at: token.position)) }
+        if accept("reset") { return .set(try parseReset(at: token.position)) }
         if accept("alter") {
             try expect("table")
             let table = try identifier("a table name")
@@ -139,7 +175,10 @@ public struct Parser {
             return .copy(try parseCopy())
         }
         if let unsupported = Self.unsupportedStatement(token) { throw unsupported }
-        let known = ["select", "with", "explain", "create", "drop", "alter", "insert", "copy", "values"]
+        let known = [
+            "select", "with", "explain", "create", "drop", "alter", "insert", "copy", "values", "show", "describe",
+            "set", "reset",
+        ]
         let hint = token.kind == .word ? keywordMisspelling(token.text, of: known) : nil
         throw SQLError("expected a statement, found \(token.quoted)", at: token.position, hint: hint)
     }
@@ -162,12 +201,9 @@ public struct Parser {
         case "begin", "commit", "rollback", "start", "savepoint":
             what = "transactions (BEGIN … COMMIT) are not supported"
             hint = "every statement is its own transaction; starling rollback --to N returns to an earlier snapshot"
-        case "show", "describe", "desc", "pragma":
-            what = "\(token.text.uppercased()) is not supported yet"
-            hint = "use starling tables, starling describe TABLE, or SELECT * FROM starling.tables / starling.columns"
-        case "set", "reset":
-            what = "\(token.text.uppercased()) is not supported yet"
-            hint = "threads and memory are the --threads and --memory-limit options of starling sql and shell"
+        case "pragma":
+            what = "PRAGMA is not supported"
+            hint = "use SHOW TABLES, DESCRIBE table, SET name = value or SELECT * FROM information_schema.tables"
         case "attach", "detach", "use", "install", "load":
             what = "\(token.text.uppercased()) is not supported"
             hint = "a warehouse is one directory: name it with --warehouse DIR"

@@ -39,6 +39,14 @@ public enum Statement: Sendable {
     case createTableAs(CreateTableAs)
     /// `EXPLAIN [ANALYZE] query`.
     case explain(Query, analyze: Bool)
+    /// `CREATE [OR REPLACE] VIEW [IF NOT EXISTS] name [(columns)] AS query`.
+    case createView(CreateView)
+    /// `DROP VIEW [IF EXISTS] name`.
+    case dropView(DropView)
+    /// `SHOW TABLES`, `DESCRIBE name`, `SHOW setting` and the like: answered with rows.
+    case show(ShowStatement)
+    /// `SET name = value`, `RESET name`: a setting of the session.
+    case set(SetStatement)
 }
 
 /// `INSERT INTO name [(columns…)] query`.

@@ -1,4 +1,5 @@
-/// The catalog: every table, its columns, partitions and segment files, as of one snapshot.
+/// The catalog: every table, its columns, partitions and segment files, and every view, as of
+/// one snapshot.
 
 import StarlingColumns
 
@@ -12,6 +13,9 @@ public struct Catalog: Codable, Sendable, Equatable {
     /// The next table identifier to hand out (identifiers are never reused).
     public var nextTableIdentifier: Int
     public var tables: [CatalogTable]
+    /// The views, in creation order; absent when there are none (so catalogs without views are
+    /// written as before). Names are distinct from each other and from the tables'.
+    public var views: [CatalogView]?
     /// Every commit so far, oldest first, this snapshot's last.
     public var history: [HistoryEntry]
 
@@ -27,6 +31,39 @@ public struct Catalog: Codable, Sendable, Equatable {
     public func table(named name: String) -> CatalogTable? {
         tables.first { $0.name == name }
     }
+
+    /// The view named `name`.
+    public func view(named name: String) -> CatalogView? {
+        views?.first { $0.name == name }
+    }
+
+    /// Every view (none when the field is absent).
+    public var allViews: [CatalogView] { views ?? [] }
+
+    /// Adds `view`, or replaces the view of the same name in its place.
+    public mutating func setView(_ view: CatalogView) {
+        var list = views ?? []
+        if let index = list.firstIndex(where: { $0.name == view.name }) {
+            list[index] = view
+        } else {
+            list.append(view)
+        }
+        views = list
+    }
+
+    /// Removes the view named `name`; the field is left out again when no view remains.
+    public mutating func removeView(named name: String) {
+        let list = (views ?? []).filter { $0.name != name }
+        views = list.isEmpty ? nil : list
+    }
+
+    /// Whether a table or a view has the name `name`.
+    public func hasRelation(named name: String) -> Bool {
+        table(named: name) != nil || view(named: name) != nil
+    }
+
+    /// The names of every table and view, for "did you mean".
+    public var relationNames: [String] { tables.map(\.name) + allViews.map(\.name) }
 
     /// Tables whose columns reference `table`.
     public func referencingTables(_ table: String) -> [CatalogTable] {

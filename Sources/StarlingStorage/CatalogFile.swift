@@ -14,8 +14,9 @@ import StarlingFormat
 /// payload, the payload (the catalog as UTF-8 JSON), and the magic again.
 public enum CatalogFile {
     public static let magic: [UInt8] = [0x53, 0x54, 0x43, 0x54]
-    /// 2 since tables record keyed columns (`keyedColumns`): a version 1 writer would drop them.
-    public static let writeVersion: UInt16 = 2
+    /// 2 since tables record keyed columns (`keyedColumns`), 3 since the catalog records views
+    /// (`views`): a writer of an older version would drop them.
+    public static let writeVersion: UInt16 = 3
     /// The read version of a catalog without keyed columns; one with them needs ``keyedReadVersion``.
     public static let readVersion: UInt16 = 1
     /// The read version of a catalog whose tables have keyed columns: a reader (or vacuum) that
@@ -116,6 +117,26 @@ public enum CatalogFile {
                 }
             }
             try validateKeyedColumns(table, catalog: catalog)
+        }
+        try validateViews(catalog, tableNames: names)
+    }
+
+    /// Views: names distinct from each other and from the tables, a query text, and at least
+    /// one column, their names distinct.
+    static func validateViews(_ catalog: Catalog, tableNames: Set<String>) throws(StorageError) {
+        var names = Set<String>()
+        for view in catalog.allViews {
+            guard !tableNames.contains(view.name) else {
+                throw StorageError(.corrupt, "view \(view.name) has the name of a table")
+            }
+            guard names.insert(view.name).inserted else {
+                throw StorageError(.corrupt, "view \(view.name) appears twice")
+            }
+            guard !view.sql.isEmpty, !view.columns.isEmpty, Set(view.columns.map(\.name)).count == view.columns.count,
+                view.columnNames.map({ !$0.isEmpty && $0.count <= view.columns.count }) ?? true
+            else {
+                throw StorageError(.corrupt, "view \(view.name) is invalid (its text, columns or column names)")
+            }
         }
     }
 

@@ -3,7 +3,7 @@
 import StarlingFormat
 
 extension Warehouse {
-    /// Makes snapshot `target`'s tables current again, as a new commit (itself undoable).
+    /// Makes snapshot `target`'s tables and views current again, as a new commit (itself undoable).
     @discardableResult
     public func rollback(to target: Int, wait: Bool = false) throws(StorageError) -> Catalog {
         let transaction = try beginWrite(wait: wait)
@@ -17,6 +17,7 @@ extension Warehouse {
             throw error
         }
         transaction.catalog.tables = old.tables
+        transaction.catalog.views = old.views
         transaction.catalog.nextTableIdentifier = max(old.nextTableIdentifier, transaction.base.nextTableIdentifier)
         return try transaction.commit(operation: "rollback", table: nil, detail: "to snapshot \(target)")
     }

@@ -824,11 +824,15 @@ struct QueryParserTests {
         ("SELECT 1 == 2", 1, 11, "expected an expression, found \"=\""),
         ("UPDATE t SET a = 1", 1, 1, "UPDATE is not supported"),
         ("BEGIN", 1, 1, "transactions (BEGIN … COMMIT) are not supported"),
-        ("SHOW TABLES", 1, 1, "SHOW is not supported yet"),
+        ("PRAGMA table_info('t')", 1, 1, "PRAGMA is not supported"),
+        ("SET threads 4", 1, 13, "expected = or TO after the setting's name"),
         (".mode csv", 1, 1, "dot commands such as .mode belong to the interactive shell"),
         ("COPY t TO 'out.csv'", 1, 8, "COPY … TO is not supported yet"),
         ("SELECT * FROM 'data.csv'", 1, 15, "reading a file in FROM is not supported yet"),
-        ("CREATE VIEW v AS SELECT 1", 1, 8, "CREATE VIEW is not supported yet"),
+        ("CREATE TEMP VIEW v AS SELECT 1", 1, 8, "temporary views are not supported"),
+        ("CREATE VIEW v SELECT 1", 1, 15, "expected AS and a query"),
+        ("CREATE OR REPLACE TABLE t (a INT)", 1, 19, "CREATE OR REPLACE TABLE is not supported"),
+        ("DROP INDEX i", 1, 6, "expected TABLE or VIEW after DROP"),
         ("\u{FEFF}SELECT 1 +", 1, 11, "expected an expression, found end of input"),
     ])
     func errors(sql: String, line: Int, column: Int, message: String) {

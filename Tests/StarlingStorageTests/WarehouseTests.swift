@@ -192,16 +192,16 @@ struct CatalogContentTests {
 
 @Suite("CatalogFile")
 struct CatalogFileVersionTests {
-    @Test("snapshots carry catalog write version 2; a snapshot from a newer writer is read but not built on")
+    @Test("snapshots carry catalog write version 3; a snapshot from a newer writer is read but not built on")
     func writeVersion() throws {
         let test = try TestWarehouse()
         try test.run("CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1)")
         let catalog = try test.warehouse.catalog()
         let path = Warehouse.snapshotPath(test.directory, catalog.snapshot)
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        #expect(bytes[4] == 2 && bytes[5] == 0 && bytes[6] == 1)
-        // Written by a version 3 writer: still read, but no write may start on it.
-        bytes[4] = 3
+        #expect(bytes[4] == 3 && bytes[5] == 0 && bytes[6] == 1)
+        // Written by a version 4 writer: still read, but no write may start on it.
+        bytes[4] = 4
         try FileManager.default.removeItem(atPath: path)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         #expect(try test.rows("t") == [[.integer(1)]])
@@ -209,7 +209,7 @@ struct CatalogFileVersionTests {
             try test.run("INSERT INTO t VALUES (2)")
             Issue.record("a write started on a newer writer's snapshot")
         } catch {
-            #expect("\(error)".contains("catalog write version 3"))
+            #expect("\(error)".contains("catalog write version 4"))
         }
     }
 
@@ -219,7 +219,7 @@ struct CatalogFileVersionTests {
         try test.run(KeyedColumnTests.insert(0, 2000))
         let catalog = try test.warehouse.catalog()
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Warehouse.snapshotPath(test.directory, catalog.snapshot))))
-        #expect(bytes[4] == 2 && bytes[6] == 2)
+        #expect(bytes[4] == 3 && bytes[6] == 2)
         let sale = try #require(catalog.table(named: "sale"))
         let entry = try #require(sale.keyedColumns?.first)
         #expect(throws: Never.self) { try CatalogFile.validateKeyedColumns(sale, catalog: catalog) }
