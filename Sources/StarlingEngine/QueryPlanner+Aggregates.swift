@@ -30,6 +30,9 @@ extension QueryPlanner {
         return .function(.rowKey, components, .varchar)
     }
 
+    /// Aggregates that return lists, refused with a pointer to string_agg until there is a LIST type.
+    static let listAggregates: Set<String> = ["list", "array_agg"]
+
     /// Aggregates whose answer depends on the order of their values (ORDER BY inside the call).
     static let orderedAggregates: Set<AggregateSpecification.Function> = [.first, .last, .stringAggregate]
 

@@ -21,6 +21,11 @@ extension QueryPlanner {
         if Expression.aggregateNames.contains(name) {
             throw SQLError("aggregate function \(name) is not allowed in \(context.clause)", at: position)
         }
+        if Self.listAggregates.contains(name) {
+            throw SQLError(
+                "\(name) returns a LIST, and Starling has no LIST type yet", at: position,
+                hint: "string_agg(x, ', ' ORDER BY …) joins the values as text")
+        }
         if name == "row" {
             throw SQLError(
                 "row values such as (a, b) are not supported here", at: position,
