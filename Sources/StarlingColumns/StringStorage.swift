@@ -88,6 +88,19 @@ public struct StringStorageBuilder {
         offsets.append(UInt32(bytes.count))
     }
 
+    /// Appends `count` bytes that `body` writes in place to the string being built.
+    public mutating func appendPiece(count: Int, _ body: (UnsafeMutableRawBufferPointer) -> Void) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBytes { all in body(UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + count)])) }
+    }
+
+    /// Appends one string of `count` bytes that `body` writes in place.
+    public mutating func appendString(count: Int, _ body: (UnsafeMutableRawBufferPointer) -> Void) {
+        appendPiece(count: count, body)
+        closeString()
+    }
+
     /// Room for `strings` more strings of `bytes` bytes in all.
     public mutating func reserveCapacity(strings: Int, bytes byteCount: Int) {
         offsets.reserveCapacity(offsets.count + strings)

@@ -21,8 +21,10 @@ extension Expression {
             return .inList(go(value), list.map(go), negated: negated, position: position)
         case .inSubquery(let value, let query, let negated, let position):
             return .inSubquery(go(value), query, negated: negated, position: position)
-        case .like(let value, let pattern, let negated, let insensitive, let position):
-            return .like(go(value), pattern: go(pattern), negated: negated, caseInsensitive: insensitive, position: position)
+        case .like(let value, let pattern, let escape, let negated, let insensitive, let position):
+            return .like(
+                go(value), pattern: go(pattern), escape: escape.map(go), negated: negated, caseInsensitive: insensitive,
+                position: position)
         case .isNull(let value, let negated, let position):
             return .isNull(go(value), negated: negated, position: position)
         case .caseWhen(let operand, let branches, let otherwise, let position):

@@ -40,7 +40,8 @@ struct ExpressionText {
             return render(operand) + (negated ? " NOT IN (" : " IN (") + list + ")"
         case .like(let operand, let pattern, let negated):
             let op = (negated ? "NOT " : "") + (pattern.caseInsensitive ? "ILIKE" : "LIKE")
-            return "\(render(operand)) \(op) \(quoted(pattern.text))"
+            let escape = pattern.escape.map { " ESCAPE " + quoted(String(decoding: [$0], as: UTF8.self)) } ?? ""
+            return "\(render(operand)) \(op) \(quoted(pattern.text))\(escape)"
         case .caseWhen(let branches, let otherwise, _):
             let whens = branches.map { "WHEN \(render($0.condition)) THEN \(render($0.result))" }
             return "CASE " + whens.joined(separator: " ") + " ELSE \(render(otherwise)) END"

@@ -124,8 +124,9 @@ extension Expression {
             return operand.isNullWhenNull(column)
         case .between(let value, _, _, _, _):
             return value.isNullWhenNull(column)
-        case .like(let value, let pattern, _, _, _):
+        case .like(let value, let pattern, let escape, _, _, _):
             return value.isNullWhenNull(column) || pattern.isNullWhenNull(column)
+                || (escape?.isNullWhenNull(column) ?? false)
         case .inList(let value, _, _, _):
             return value.isNullWhenNull(column)
         default:

@@ -102,21 +102,8 @@ extension QueryPlanner {
                 SubqueryValue(
                     plan: try physical(optimize(firstTwo)), kind: .scalar, position: position.offset,
                     parameters: parameters))
-        case .like(let value, let pattern, let negated, let caseInsensitive, let position):
-            let bound = try coerce(try bind(value, context), to: .varchar, at: value.position, what: "LIKE")
-            let patternBound = try bind(pattern, context)
-            guard case .constant(let patternValue, _) = patternBound else {
-                // A pattern from a column: compiled per distinct pattern while running.
-                let patternText = try coerce(patternBound, to: .varchar, at: pattern.position, what: "LIKE")
-                let call = BoundExpression.function(caseInsensitive ? .ilike : .like, [bound, patternText], .boolean)
-                return negated ? .not(call) : call
-            }
-            guard case .string(let text) = patternValue else {
-                if patternValue.isNull { return .constant(.null, .boolean) }
-                throw SQLError("LIKE needs a string pattern", at: pattern.position)
-            }
-            _ = position
-            return .like(bound, LikePattern(text, caseInsensitive: caseInsensitive), negated: negated)
+        case .like(let value, let pattern, let escape, let negated, let caseInsensitive, _):
+            return try bindLike(value, pattern, escape: escape, negated: negated, caseInsensitive: caseInsensitive, context)
         case .isNull(let value, let negated, _):
             return .isNull(try bind(value, context), negated: negated)
         case .caseWhen(let operand, let branches, let otherwise, let position):
@@ -129,6 +116,44 @@ extension QueryPlanner {
             return try bindFunction(call, context)
         case .interval(let interval):
             throw SQLError("an INTERVAL can only be added to or subtracted from a date or timestamp", at: interval.position)
+        }
+    }
+
+    /// `value [NOT] [I]LIKE pattern [ESCAPE escape]`: a constant pattern (and escape) compiled
+    /// now, its errors placed at the pattern or the escape; any other compiled per distinct
+    /// pattern while the query runs.
+    func bindLike(
+        _ value: Expression, _ pattern: Expression, escape: Expression?, negated: Bool, caseInsensitive: Bool,
+        _ context: ExpressionContext
+    ) throws(SQLError) -> BoundExpression {
+        let name = caseInsensitive ? "ILIKE" : "LIKE"
+        let bound = try coerce(try bind(value, context), to: .varchar, at: value.position, what: name)
+        let patternBound = try coerce(try bind(pattern, context), to: .varchar, at: pattern.position, what: name)
+        var escapeBound: BoundExpression?
+        var escapeByte: UInt8?
+        if let escape {
+            let boundEscape = try coerce(try bind(escape, context), to: .varchar, at: escape.position, what: "ESCAPE")
+            escapeBound = boundEscape
+            if case .constant(let escapeValue, _) = boundEscape {
+                guard case .string(let text) = escapeValue else { return .constant(.null, .boolean) }
+                do { escapeByte = try LikePattern.escapeByte(text) } catch {
+                    throw SQLError(error.message, at: escape.position)
+                }
+            }
+        }
+        let constantEscape = escapeBound?.isConstant ?? true
+        guard case .constant(let patternValue, _) = patternBound, constantEscape else {
+            // A pattern or escape from a column: compiled per distinct pattern while running.
+            let call = BoundExpression.function(
+                caseInsensitive ? .ilike : .like, [bound, patternBound] + (escapeBound.map { [$0] } ?? []), .boolean)
+            return negated ? .not(call) : call
+        }
+        guard case .string(let text) = patternValue else { return .constant(.null, .boolean) }
+        do {
+            let compiled = try LikePattern(text, caseInsensitive: caseInsensitive, escape: escapeByte)
+            return .like(bound, compiled, negated: negated)
+        } catch {
+            throw SQLError(error.message, at: pattern.position)
         }
     }
 

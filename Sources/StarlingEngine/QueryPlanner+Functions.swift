@@ -141,8 +141,9 @@ extension QueryPlanner {
                 let units = DatePart.truncationUnits.map(\.rawValue).joined(separator: ", ")
                 throw SQLError("date_trunc needs a constant unit: \(units)", at: call.arguments[0].position)
             }
-            let value = try temporal(1)
-            return try fold(.function(.dateTrunc, [.constant(.string(datePart.rawValue), .varchar), value], value.type))
+            // A TIMESTAMP whatever the input, as in DuckDB and PostgreSQL.
+            let value = try coerce(try temporal(1), to: .timestamp, at: call.arguments[1].position, what: name)
+            return try fold(.function(.dateTrunc, [.constant(.string(datePart.rawValue), .varchar), value], .timestamp))
         case "current_date", "today":
             try expectCount(0...0)
             return .constant(.integer(now.days), .date)

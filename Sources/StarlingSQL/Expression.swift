@@ -24,8 +24,8 @@ public indirect enum Expression: Sendable {
     case exists(Query, negated: Bool, position: SourcePosition)
     /// `(SELECT …)` used as a value.
     case scalarSubquery(Query, position: SourcePosition)
-    /// `x [NOT] LIKE pattern` / `ILIKE`.
-    case like(Expression, pattern: Expression, negated: Bool, caseInsensitive: Bool, position: SourcePosition)
+    /// `x [NOT] LIKE pattern [ESCAPE e]` / `ILIKE`.
+    case like(Expression, pattern: Expression, escape: Expression?, negated: Bool, caseInsensitive: Bool, position: SourcePosition)
     /// `x IS [NOT] NULL`.
     case isNull(Expression, negated: Bool, position: SourcePosition)
     /// `CASE [operand] WHEN … THEN … [ELSE …] END`.
@@ -52,7 +52,7 @@ public indirect enum Expression: Sendable {
         case .inSubquery(let value, _, _, _): return value.position
         case .exists(_, _, let position): return position
         case .scalarSubquery(_, let position): return position
-        case .like(let value, _, _, _, _): return value.position
+        case .like(let value, _, _, _, _, _): return value.position
         case .isNull(let value, _, _): return value.position
         case .caseWhen(_, _, _, let position): return position
         case .cast(_, _, let position): return position

@@ -343,14 +343,21 @@ extension Parser {
         return .inList(left, values, negated: negated, position: position)
     }
 
-    /// The rest of `left [NOT] LIKE|ILIKE pattern` from LIKE or ILIKE.
+    /// The rest of `left [NOT] LIKE|ILIKE pattern [ESCAPE e]` from LIKE or ILIKE.
     mutating func parseLike(after left: Expression, negated: Bool, position: SourcePosition) throws(SQLError) -> Expression {
         let caseInsensitive = current.isKeyword("ilike")
         index += 1
-        let leftHeight = height
+        var tallest = height
         let pattern = try parseSubexpression(minimumPrecedence: Precedence.concatenate)
-        try grow(max(leftHeight, height), at: position)
-        return .like(left, pattern: pattern, negated: negated, caseInsensitive: caseInsensitive, position: position)
+        tallest = max(tallest, height)
+        var escape: Expression?
+        if accept("escape") {
+            escape = try parseSubexpression(minimumPrecedence: Precedence.concatenate)
+            tallest = max(tallest, height)
+        }
+        try grow(tallest, at: position)
+        return .like(
+            left, pattern: pattern, escape: escape, negated: negated, caseInsensitive: caseInsensitive, position: position)
     }
 
     /// `expression, …` (at least one); leaves the tallest one's height in `height`.

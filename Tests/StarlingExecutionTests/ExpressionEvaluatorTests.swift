@@ -47,9 +47,9 @@ struct ExpressionEvaluatorTests {
 
     @Test("strings: LIKE, ILIKE, lower, substring, length")
     func strings() throws {
-        let like = BoundExpression.like(.column(2, .varchar), LikePattern("P%", caseInsensitive: false), negated: false)
+        let like = BoundExpression.like(.column(2, .varchar), try LikePattern("P%", caseInsensitive: false), negated: false)
         #expect(try values(like) == [.boolean(true), .boolean(false), .null, .boolean(false)])
-        let ilike = BoundExpression.like(.column(2, .varchar), LikePattern("p_ne", caseInsensitive: true), negated: false)
+        let ilike = BoundExpression.like(.column(2, .varchar), try LikePattern("p_ne", caseInsensitive: true), negated: false)
         #expect(try values(ilike) == [.boolean(true), .boolean(true), .null, .boolean(false)])
         let upper = BoundExpression.function(.upper, [.column(2, .varchar)], .varchar)
         #expect(try values(upper) == [.string("PUNE"), .string("PUNE"), .null, .string("MUMBAI, SUBURBAN")])

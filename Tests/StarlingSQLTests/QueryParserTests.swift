@@ -28,8 +28,9 @@ func describe(_ expression: Expression) -> String {
         return "\(negated ? "NOT " : "")EXISTS (\(describe(query)))"
     case .scalarSubquery(let query, _):
         return "(\(describe(query)))"
-    case .like(let value, let pattern, let negated, let caseInsensitive, _):
-        return "(\(describe(value)) \(negated ? "NOT " : "")\(caseInsensitive ? "ILIKE" : "LIKE") \(describe(pattern)))"
+    case .like(let value, let pattern, let escape, let negated, let caseInsensitive, _):
+        let escapeText = escape.map { " ESCAPE \(describe($0))" } ?? ""
+        return "(\(describe(value)) \(negated ? "NOT " : "")\(caseInsensitive ? "ILIKE" : "LIKE") \(describe(pattern))\(escapeText))"
     case .isNull(let value, let negated, _):
         return "(\(describe(value)) IS \(negated ? "NOT " : "")NULL)"
     case .caseWhen(let operand, let branches, let otherwise, _):
@@ -196,6 +197,8 @@ struct QueryParserTests {
         ("a NOT LIKE 'x%' OR b ILIKE 'y'", "((a NOT LIKE 'x%') OR (b ILIKE 'y'))"),
         ("a NOT ILIKE 'y' || z", "(a NOT ILIKE ('y' || z))"),
         ("a LIKE 'x' = TRUE", "((a LIKE 'x') = TRUE)"),
+        ("a LIKE 'x!%' ESCAPE '!' AND b", "((a LIKE 'x!%' ESCAPE '!') AND b)"),
+        ("a NOT ILIKE p || '%' ESCAPE e || 'x'", "(a NOT ILIKE (p || '%') ESCAPE (e || 'x'))"),
         ("a IN (1, 2, 3)", "(a IN (1, 2, 3))"),
         ("a + 1 NOT IN (b, c * 2)", "((a + 1) NOT IN (b, (c * 2)))"),
         ("a = 1 AND b IN ('x') OR NOT c", "(((a = 1) AND (b IN ('x'))) OR (NOT c))"),
