@@ -30,8 +30,8 @@ extension Expression {
         case .caseWhen(let operand, let branches, let otherwise, let position):
             let rewritten = branches.map { CaseBranch(condition: go($0.condition), result: go($0.result)) }
             return .caseWhen(operand: operand.map(go), branches: rewritten, otherwise: otherwise.map(go), position: position)
-        case .cast(let value, let type, let position):
-            return .cast(go(value), type, position: position)
+        case .cast(let value, let type, let orNull, let position):
+            return .cast(go(value), type, orNull: orNull, position: position)
         case .function(var call):
             call.arguments = call.arguments.map(go)
             call.filter = call.filter.map(go)

@@ -109,7 +109,7 @@ extension Expression {
     var subexpressions: [Expression] {
         switch self {
         case .literal, .column, .star, .exists, .scalarSubquery, .interval: return []
-        case .unary(_, let operand, _), .isNull(let operand, _, _), .cast(let operand, _, _), .inSubquery(let operand, _, _, _): return [operand]
+        case .unary(_, let operand, _), .isNull(let operand, _, _), .cast(let operand, _, _, _), .inSubquery(let operand, _, _, _): return [operand]
         case .binary(_, let left, let right, _): return [left, right]
         case .between(let value, let low, let high, _, _): return [value, low, high]
         case .inList(let value, let list, _, _): return [value] + list

@@ -47,6 +47,12 @@ struct ExpressionText {
             return "CASE " + whens.joined(separator: " ") + " ELSE \(render(otherwise)) END"
         case .cast(let operand, let type):
             return "CAST(\(render(operand)) AS \(type))"
+        case .function(.isDistinctFrom, let arguments, _) where arguments.count == 2:
+            return "\(wrapped(arguments[0])) IS DISTINCT FROM \(wrapped(arguments[1]))"
+        case .function(.isNotDistinctFrom, let arguments, _) where arguments.count == 2:
+            return "\(wrapped(arguments[0])) IS NOT DISTINCT FROM \(wrapped(arguments[1]))"
+        case .function(.tryCast, let arguments, let type) where arguments.count == 1:
+            return "TRY_CAST(\(render(arguments[0])) AS \(type))"
         case .function(let function, let arguments, _):
             return function.rawValue + "(" + arguments.map(outermost).joined(separator: ", ") + ")"
         case .parameter(let index, _):

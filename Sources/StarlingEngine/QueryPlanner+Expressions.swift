@@ -108,9 +108,10 @@ extension QueryPlanner {
             return .isNull(try bind(value, context), negated: negated)
         case .caseWhen(let operand, let branches, let otherwise, let position):
             return try bindCase(operand, branches, otherwise, position, context)
-        case .cast(let value, let type, let position):
+        case .cast(let value, let type, let orNull, let position):
             let bound = try bind(value, context)
             if isNullConstant(bound) { return .constant(.null, type) }
+            if orNull { return try fold(.function(.tryCast, [bound], type), at: position) }
             return try fold(.cast(bound, type), at: position)
         case .function(let call):
             return try bindFunction(call, context)
@@ -240,9 +241,17 @@ extension QueryPlanner {
             return try fold(.comparison(op, narrowed, right), at: position)
         }
         if let onDays = dateComparison(op, left, right) ?? dateComparison(op.swapped, right, left) { return onDays }
+        let (leftOperand, rightOperand) = try comparisonOperands(left, right, at: position)
+        return try fold(.comparison(op, leftOperand, rightOperand), at: position)
+    }
+
+    /// `left` and `right` converted to the type they are compared in: their common type, or the
+    /// other side's for a string constant or NULL (`d_date = '1995-03-15'`).
+    func comparisonOperands(_ left: BoundExpression, _ right: BoundExpression, at position: SourcePosition)
+        throws(SQLError) -> (BoundExpression, BoundExpression)
+    {
         var type = TypeRules.common(left.type, right.type)
         if type == nil {
-            // A string constant takes the other side's type (d_date = '1995-03-15').
             if right.isConstant && right.type == .varchar { type = left.type }
             if left.isConstant && left.type == .varchar { type = right.type }
             if isNullConstant(left) { type = right.type }
@@ -251,8 +260,10 @@ extension QueryPlanner {
         guard let type else {
             throw SQLError("cannot compare \(left.type) with \(right.type)", at: position, hint: "add an explicit CAST")
         }
-        let result = BoundExpression.comparison(op, try coerce(left, to: type, at: position, what: "comparison"), try coerce(right, to: type, at: position, what: "comparison"))
-        return try fold(result, at: position)
+        return (
+            try coerce(left, to: type, at: position, what: "comparison"),
+            try coerce(right, to: type, at: position, what: "comparison")
+        )
     }
 
     /// `date op timestamp-constant` as a comparison of the DATE with a DATE constant, so the
@@ -310,6 +321,10 @@ extension QueryPlanner {
             default: comparisonOperator = .greaterOrEqual
             }
             return try comparison(comparisonOperator, try bind(leftExpression, context), try bind(rightExpression, context), at: position)
+        case .isDistinctFrom, .isNotDistinctFrom:
+            let (left, right) = try comparisonOperands(
+                try bind(leftExpression, context), try bind(rightExpression, context), at: position)
+            return try fold(.function(op == .isDistinctFrom ? .isDistinctFrom : .isNotDistinctFrom, [left, right], .boolean), at: position)
         case .concatenate:
             let left = try coerce(try bind(leftExpression, context), to: .varchar, at: leftExpression.position, what: "||")
             let right = try coerce(try bind(rightExpression, context), to: .varchar, at: rightExpression.position, what: "||")
@@ -328,8 +343,14 @@ extension QueryPlanner {
         if case .interval(let interval) = leftExpression, op == .add {
             return try addInterval(try bind(rightExpression, context), interval, negate: false, at: position)
         }
-        let left = try bind(leftExpression, context)
-        let right = try bind(rightExpression, context)
+        return try arithmetic(op, try bind(leftExpression, context), try bind(rightExpression, context), at: position)
+    }
+
+    /// `left op right` on bound operands (`+ - * / // %`): date arithmetic, then numbers in the
+    /// type ``TypeRules/arithmetic(_:_:_:)`` gives.
+    func arithmetic(_ op: BinaryOperator, _ left: BoundExpression, _ right: BoundExpression, at position: SourcePosition)
+        throws(SQLError) -> BoundExpression
+    {
         let arithmeticOperator = ArithmeticOperator(rawValue: op.rawValue) ?? .add
         if left.type == .date || right.type == .date {
             switch (op, left.type, right.type) {

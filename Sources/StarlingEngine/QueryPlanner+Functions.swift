@@ -6,7 +6,10 @@ import StarlingSQL
 
 extension QueryPlanner {
     /// Every function name accepted, for "did you mean".
-    static let functionNames = [
+    static let functionNames = builtInFunctionNames + mathFunctionNames
+
+    /// The names the switch in ``bindFunction(_:_:)`` binds itself.
+    static let builtInFunctionNames = [
         "lower", "upper", "length", "char_length", "character_length", "trim", "ltrim", "rtrim", "substring", "substr",
         "concat", "replace", "left", "right", "starts_with", "contains", "abs", "round", "floor", "ceil", "ceiling",
         "coalesce", "ifnull", "nullif", "extract", "date_part", "date_trunc", "year", "quarter", "month", "day",
@@ -151,6 +154,8 @@ extension QueryPlanner {
             try expectCount(0...0)
             return .constant(.integer(now.micros), .timestamp)
         default:
+            let scalarCall = ScalarCall(name: name, call: call, arguments: arguments, planner: self)
+            if let bound = try bindMathFunction(scalarCall) { return bound }
             let hint = closestMatch(to: name, in: Self.functionNames).map { "did you mean \($0)?" }
             throw SQLError("unknown function \(name)", at: position, hint: hint)
         }

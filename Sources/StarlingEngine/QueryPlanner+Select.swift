@@ -247,7 +247,7 @@ extension Expression {
             return "(\(value.sqlText) \(negated ? "NOT " : "")\(insensitive ? "ILIKE" : "LIKE") \(pattern.sqlText)\(escapeText))"
         case .isNull(let value, let negated, _): return "(\(value.sqlText) IS \(negated ? "NOT " : "")NULL)"
         case .caseWhen: return "CASE … END"
-        case .cast(let value, let type, _): return "CAST(\(value.sqlText) AS \(type))"
+        case .cast(let value, let type, let orNull, _): return "\(orNull ? "TRY_CAST" : "CAST")(\(value.sqlText) AS \(type))"
         case .function(let call):
             let filter = call.filter.map { " FILTER (WHERE \($0.sqlText))" } ?? ""
             return call.name.name + "(" + (call.star ? "*" : (call.distinct ? "DISTINCT " : "") + call.arguments.map(\.sqlText).joined(separator: ", ")) + ")" + filter

@@ -230,7 +230,19 @@ public enum ScalarFunction: String, Sendable, Equatable, CaseIterable {
     case addMonths = "add_months"
     case startsWith = "starts_with"
     case contains
-    /// `s LIKE p` with a pattern that varies by row (a constant pattern is compiled once instead).
+    /// `s LIKE p [ESCAPE e]` with a pattern that varies by row (a constant pattern is compiled
+    /// once instead).
     case like
     case ilike
+    /// `greatest(a, b, …)`, `least(…)`: NULLs skipped.
+    case greatest, least
+    /// `a IS [NOT] DISTINCT FROM b`.
+    case isDistinctFrom = "is_distinct_from"
+    case isNotDistinctFrom = "is_not_distinct_from"
+    /// `TRY_CAST(x AS type)`, the type the call's result type.
+    case tryCast = "try_cast"
+    /// On DOUBLE: `power(x, y)`, `sqrt`, `ln`, `log10`, `log2`, `exp`, and `log(base, x)`.
+    case power, sqrt, ln, log10, log2, exp, log
+    /// `sign(x)` of any number: TINYINT.
+    case sign
 }

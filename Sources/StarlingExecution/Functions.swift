@@ -48,6 +48,14 @@ enum Functions {
             return try numeric(function, arguments, type: type, chunk)
         case .extract, .dateTrunc, .addMonths:
             return try DateFunctions.call(function, arguments, type: type, chunk)
+        case .greatest, .least:
+            return try extreme(arguments, greatest: function == .greatest, type: type, chunk)
+        case .isDistinctFrom, .isNotDistinctFrom:
+            return try distinct(arguments, negated: function == .isNotDistinctFrom, chunk)
+        case .tryCast:
+            return try Cast.cast(try ExpressionEvaluator.evaluate(arguments[0], chunk), to: type, orNull: true)
+        case .power, .sqrt, .ln, .log10, .log2, .exp, .log, .sign:
+            return try MathFunctions.call(function, arguments, type: type, chunk)
         }
     }
 

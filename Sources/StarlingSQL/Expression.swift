@@ -30,8 +30,9 @@ public indirect enum Expression: Sendable {
     case isNull(Expression, negated: Bool, position: SourcePosition)
     /// `CASE [operand] WHEN … THEN … [ELSE …] END`.
     case caseWhen(operand: Expression?, branches: [CaseBranch], otherwise: Expression?, position: SourcePosition)
-    /// `CAST(x AS type)` or `x::type`.
-    case cast(Expression, LogicalType, position: SourcePosition)
+    /// `CAST(x AS type)` or `x::type`; `TRY_CAST(x AS type)` (`orNull`: NULL where the value does
+    /// not convert, instead of an error).
+    case cast(Expression, LogicalType, orNull: Bool, position: SourcePosition)
     /// A function call: `lower(x)`, `count(*)`, `count(DISTINCT x)`, `sum(x) FILTER (WHERE …)`,
     /// `extract(year FROM d)` (as `extract('year', d)`), `substring(s FROM 2 FOR 3)` (as
     /// `substring(s, 2, 3)`), `current_date` (no arguments). The name is lower-cased.
@@ -55,7 +56,7 @@ public indirect enum Expression: Sendable {
         case .like(let value, _, _, _, _, _): return value.position
         case .isNull(let value, _, _): return value.position
         case .caseWhen(_, _, _, let position): return position
-        case .cast(_, _, let position): return position
+        case .cast(_, _, _, let position): return position
         case .function(let call): return call.name.position
         case .interval(let interval): return interval.position
         }
@@ -87,6 +88,10 @@ public enum BinaryOperator: String, Sendable {
     case greaterOrEqual = ">="
     case and = "AND"
     case or = "OR"
+    /// `IS DISTINCT FROM`: `<>` with NULL a value like any other (never NULL).
+    case isDistinctFrom = "IS DISTINCT FROM"
+    /// `IS NOT DISTINCT FROM`: `=` with NULL a value like any other.
+    case isNotDistinctFrom = "IS NOT DISTINCT FROM"
 }
 
 /// `WHEN condition THEN result`.

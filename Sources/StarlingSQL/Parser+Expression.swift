@@ -281,7 +281,7 @@ extension Parser {
             index += 1
             let type = try parseType()
             try grow(leftHeight, at: left.position)
-            return .cast(left, type, position: left.position)
+            return .cast(left, type, orNull: false, position: left.position)
         }
         switch current.text {
         case "is", "isnull", "notnull":
@@ -300,8 +300,9 @@ extension Parser {
         }
     }
 
-    /// `IS [NOT] NULL`, `ISNULL`, `NOTNULL`.
+    /// `IS [NOT] NULL`, `ISNULL`, `NOTNULL`, `IS [NOT] DISTINCT FROM x`.
     mutating func parseIsNull(after left: Expression) throws(SQLError) -> Expression {
+        let leftHeight = height
         let token = advance()
         try grow(height, at: token.position)
         switch token.text {
@@ -310,8 +311,16 @@ extension Parser {
         default: break
         }
         let negated = accept("not")
+        if accept("distinct") {
+            try expect("from")
+            let right = try parseSubexpression(minimumPrecedence: Precedence.isNull + 1)
+            try grow(max(leftHeight, height), at: token.position)
+            return .binary(negated ? .isNotDistinctFrom : .isDistinctFrom, left, right, position: token.position)
+        }
         guard accept("null") else {
-            throw expected(negated ? "NULL after IS NOT" : "NULL after IS", hint: "only IS [NOT] NULL is supported; compare with = TRUE or = FALSE instead of IS TRUE")
+            throw expected(
+                negated ? "NULL or DISTINCT FROM after IS NOT" : "NULL or DISTINCT FROM after IS",
+                hint: "only IS [NOT] NULL and IS [NOT] DISTINCT FROM are supported; compare with = TRUE or = FALSE instead of IS TRUE")
         }
         return .isNull(left, negated: negated, position: token.position)
     }
@@ -462,6 +471,8 @@ extension Parser {
             return try parseCase()
         case "cast":
             return try parseCast()
+        case "try_cast" where next.isSymbol("("):
+            return try parseCast()
         case "exists":
             return try parseExists()
         case "current_date" where !next.isSymbol("("), "current_timestamp" where !next.isSymbol("("):
@@ -490,16 +501,19 @@ extension Parser {
         }
     }
 
-    /// `CAST(value AS type)`.
+    /// `CAST(value AS type)` or `TRY_CAST(value AS type)`.
     mutating func parseCast() throws(SQLError) -> Expression {
-        let position = advance().position
+        let keyword = advance()
+        let isTry = keyword.text == "try_cast"
         try expectSymbol("(")
         let value = try parseExpression()
-        guard accept("as") else { throw expected("AS in CAST", hint: "CAST(value AS type)") }
+        guard accept("as") else {
+            throw expected(isTry ? "AS in TRY_CAST" : "AS in CAST", hint: isTry ? "TRY_CAST(value AS type)" : "CAST(value AS type)")
+        }
         let type = try parseType()
         try expectSymbol(")")
-        try grow(height, at: position)
-        return .cast(value, type, position: position)
+        try grow(height, at: keyword.position)
+        return .cast(value, type, orNull: isTry, position: keyword.position)
     }
 
     /// `EXISTS (query)`.

@@ -39,7 +39,9 @@ func describe(_ expression: Expression) -> String {
         for branch in branches { text += " WHEN \(describe(branch.condition)) THEN \(describe(branch.result))" }
         if let otherwise { text += " ELSE " + describe(otherwise) }
         return text + " END"
-    case .cast(let value, let type, _):
+    case .cast(let value, let type, let orNull, _) where orNull:
+        return "TRY_CAST(\(describe(value)) AS \(type))"
+    case .cast(let value, let type, _, _):
         return "CAST(\(describe(value)) AS \(type))"
     case .function(let call):
         var text = call.name.name + "("
@@ -204,6 +206,9 @@ struct QueryParserTests {
         ("a = 1 AND b IN ('x') OR NOT c", "(((a = 1) AND (b IN ('x'))) OR (NOT c))"),
         ("x::date + 1", "(CAST(x AS DATE) + 1)"),
         ("'1'::int::bigint", "CAST(CAST('1' AS INTEGER) AS BIGINT)"),
+        ("a IS DISTINCT FROM b + 1 AND c", "((a IS DISTINCT FROM (b + 1)) AND c)"),
+        ("a IS NOT DISTINCT FROM NULL = d", "(a IS NOT DISTINCT FROM (NULL = d))"),
+        ("try_cast(x AS date) + 1", "(TRY_CAST(x AS DATE) + 1)"),
     ])
     func precedence(sql: String, expected: String) throws {
         #expect(try expression(sql) == expected)
@@ -799,7 +804,7 @@ struct QueryParserTests {
         ("SELECT a::integr", 1, 11, "unknown type \"integr\""),
         ("SELECT a.b.c FROM t", 1, 11, "column names have at most two parts"),
         ("SELECT * FROM a.b.c", 1, 18, "table names have at most two parts"),
-        ("SELECT x IS TRUE", 1, 13, "expected NULL after IS"),
+        ("SELECT x IS TRUE", 1, 13, "expected NULL or DISTINCT FROM after IS"),
         ("SELECT sum(x) OVER (ORDER BY y ROWS 1) FROM t", 1, 38, "expected PRECEDING or FOLLOWING after a frame offset"),
         ("SELECT sum(x) OVER (ORDER BY y RANGE BETWEEN 1 PRECEDING) FROM t", 1, 57, "expected AND, found \")\""),
         ("SELECT count(x ORDER BY y)", 1, 16, "ORDER BY inside a function call"),
