@@ -63,6 +63,9 @@ public struct StringStorageBuilder {
     /// The number of strings appended.
     public var count: Int { offsets.count - 1 }
 
+    /// The number of bytes appended (a storage holds at most `UInt32.max`).
+    public var byteCount: Int { bytes.count }
+
     /// Appends one string.
     public mutating func append(_ string: String) {
         var copy = string

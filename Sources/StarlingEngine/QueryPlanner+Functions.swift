@@ -6,7 +6,7 @@ import StarlingSQL
 
 extension QueryPlanner {
     /// Every function name accepted, for "did you mean".
-    static let functionNames = builtInFunctionNames + mathFunctionNames
+    static let functionNames = builtInFunctionNames + mathFunctionNames + stringFunctionNames
 
     /// The names the switch in ``bindFunction(_:_:)`` binds itself.
     static let builtInFunctionNames = [
@@ -156,6 +156,7 @@ extension QueryPlanner {
         default:
             let scalarCall = ScalarCall(name: name, call: call, arguments: arguments, planner: self)
             if let bound = try bindMathFunction(scalarCall) { return bound }
+            if let bound = try bindStringFunction(scalarCall) { return bound }
             let hint = closestMatch(to: name, in: Self.functionNames).map { "did you mean \($0)?" }
             throw SQLError("unknown function \(name)", at: position, hint: hint)
         }

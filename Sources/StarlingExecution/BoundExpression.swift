@@ -245,4 +245,12 @@ public enum ScalarFunction: String, Sendable, Equatable, CaseIterable {
     case power, sqrt, ln, log10, log2, exp, log
     /// `sign(x)` of any number: TINYINT.
     case sign
+    /// Text: `split_part(s, delimiter, n)`, `lpad`/`rpad(s, n, fill)`, `strpos(s, needle)`,
+    /// `reverse(s)`, `repeat(s, n)`, `ends_with(s, suffix)`.
+    case splitPart = "split_part"
+    case lpad, rpad, strpos, reverse
+    case repeatText = "repeat"
+    case endsWith = "ends_with"
+    /// `chr(code)`: the character; `ascii(s)`, `unicode(s)`: the first character's code.
+    case chr, ascii, unicode
 }

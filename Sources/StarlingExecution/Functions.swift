@@ -40,7 +40,7 @@ enum Functions {
             let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
             let lengths = ExpressionEvaluator.mapStrings(value) { Int64(scalarCount($0)) }
             return Vector(type: type, count: count, data: .integers(lengths), nulls: value.nulls)
-        case .substring, .left, .right, .replace, .concat, .startsWith, .contains:
+        case .substring, .left, .right, .replace, .concat, .startsWith, .endsWith, .contains:
             return try rowWise(function, arguments, type: type, chunk)
         case .like, .ilike:
             return try like(arguments, caseInsensitive: function == .ilike, chunk)
@@ -56,6 +56,8 @@ enum Functions {
             return try Cast.cast(try ExpressionEvaluator.evaluate(arguments[0], chunk), to: type, orNull: true)
         case .power, .sqrt, .ln, .log10, .log2, .exp, .log, .sign:
             return try MathFunctions.call(function, arguments, type: type, chunk)
+        case .splitPart, .lpad, .rpad, .strpos, .reverse, .repeatText, .chr, .ascii, .unicode:
+            return try TextFunctions.call(function, arguments, chunk)
         }
     }
 
@@ -199,6 +201,8 @@ enum Functions {
             return .string(first.split(separator: search, omittingEmptySubsequences: false).joined(separator: replacement))
         case .startsWith:
             return .boolean(first.utf8.starts(with: text(values[1], types[1]).utf8))
+        case .endsWith:
+            return .boolean(first.utf8.reversed().starts(with: text(values[1], types[1]).utf8.reversed()))
         case .contains:
             let needle = text(values[1], types[1])
             return .boolean(needle.isEmpty || first.contains(needle))
