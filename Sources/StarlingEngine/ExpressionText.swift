@@ -53,6 +53,10 @@ struct ExpressionText {
             return "\(wrapped(arguments[0])) IS NOT DISTINCT FROM \(wrapped(arguments[1]))"
         case .function(.tryCast, let arguments, let type) where arguments.count == 1:
             return "TRY_CAST(\(render(arguments[0])) AS \(type))"
+        case .regexp(let function, let expression, let arguments, _):
+            let rest = arguments.dropFirst().map(outermost)
+            let all = [outermost(arguments[0]), quoted(expression.pattern)] + rest
+            return function.rawValue + "(" + all.joined(separator: ", ") + ")"
         case .function(let function, let arguments, _):
             return function.rawValue + "(" + arguments.map(outermost).joined(separator: ", ") + ")"
         case .parameter(let index, _):

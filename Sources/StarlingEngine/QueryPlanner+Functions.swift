@@ -6,7 +6,7 @@ import StarlingSQL
 
 extension QueryPlanner {
     /// Every function name accepted, for "did you mean".
-    static let functionNames = builtInFunctionNames + mathFunctionNames + stringFunctionNames
+    static let functionNames = builtInFunctionNames + mathFunctionNames + stringFunctionNames + regexpFunctionNames
 
     /// The names the switch in ``bindFunction(_:_:)`` binds itself.
     static let builtInFunctionNames = [
@@ -157,6 +157,7 @@ extension QueryPlanner {
             let scalarCall = ScalarCall(name: name, call: call, arguments: arguments, planner: self)
             if let bound = try bindMathFunction(scalarCall) { return bound }
             if let bound = try bindStringFunction(scalarCall) { return bound }
+            if let bound = try bindRegexpFunction(scalarCall) { return bound }
             let hint = closestMatch(to: name, in: Self.functionNames).map { "did you mean \($0)?" }
             throw SQLError("unknown function \(name)", at: position, hint: hint)
         }

@@ -34,6 +34,10 @@ public indirect enum BoundExpression: Sendable, Equatable {
     case cast(BoundExpression, LogicalType)
     /// A scalar function.
     case function(ScalarFunction, [BoundExpression], LogicalType)
+    /// A regular-expression function (`regexp_matches`, `regexp_full_match`, `regexp_replace`,
+    /// `regexp_extract`) whose pattern is a constant, compiled once when the query is bound; the
+    /// arguments are the text, then the replacement or the group.
+    case regexp(ScalarFunction, RegularExpression, [BoundExpression], LogicalType)
     /// A scalar or `EXISTS` subquery's result, filled in when the query runs (per row from its
     /// parameters when it is correlated).
     case subquery(SubqueryValue)
@@ -50,7 +54,7 @@ public indirect enum BoundExpression: Sendable, Equatable {
         case .subquery(let subquery): return subquery.type
         case .caseWhen(_, _, let type): return type
         case .cast(_, let type): return type
-        case .function(_, _, let type): return type
+        case .function(_, _, let type), .regexp(_, _, _, let type): return type
         }
     }
 
@@ -77,7 +81,8 @@ public indirect enum BoundExpression: Sendable, Equatable {
         case .negate(let operand), .not(let operand), .isNull(let operand, _), .inList(let operand, _, _),
             .like(let operand, _, _), .cast(let operand, _):
             return [operand]
-        case .and(let operands), .or(let operands), .function(_, let operands, _): return operands
+        case .and(let operands), .or(let operands), .function(_, let operands, _), .regexp(_, _, let operands, _):
+            return operands
         case .caseWhen(let branches, let otherwise, _): return branches.flatMap { [$0.condition, $0.result] } + [otherwise]
         }
     }
@@ -126,6 +131,8 @@ public indirect enum BoundExpression: Sendable, Equatable {
             return .caseWhen(rewritten, otherwise: try go(otherwise), type)
         case .cast(let operand, let type): return .cast(try go(operand), type)
         case .function(let function, let arguments, let type): return .function(function, try all(arguments), type)
+        case .regexp(let function, let expression, let arguments, let type):
+            return .regexp(function, expression, try all(arguments), type)
         }
     }
 
@@ -253,4 +260,11 @@ public enum ScalarFunction: String, Sendable, Equatable, CaseIterable {
     case endsWith = "ends_with"
     /// `chr(code)`: the character; `ascii(s)`, `unicode(s)`: the first character's code.
     case chr, ascii, unicode
+    /// Regular expressions, with a pattern that varies by row (arguments: text, pattern, the
+    /// replacement or group if any, and the constant options); a constant pattern is a
+    /// ``BoundExpression/regexp(_:_:_:_:)`` instead.
+    case regexpMatches = "regexp_matches"
+    case regexpFullMatch = "regexp_full_match"
+    case regexpReplace = "regexp_replace"
+    case regexpExtract = "regexp_extract"
 }

@@ -120,11 +120,13 @@ enum CaseMapping {
         return length
     }
 
-    /// Writes `text` mapped into `output`, which holds ``mappedLength(_:_:)`` bytes. Bytes that
+    /// Writes `text` mapped into `output`, which has room for it (``mappedLength(_:_:)``
+    /// bytes, or ``maximumGrowth`` times the text's); returns the bytes written. Bytes that
     /// are not UTF-8 are copied as they are.
-    static func write(
-        _ text: UnsafeRawBufferPointer, _ direction: Direction, into output: UnsafeMutableRawBufferPointer
-    ) {
+    @discardableResult
+    static func write(_ text: UnsafeRawBufferPointer, _ direction: Direction, into output: UnsafeMutableRawBufferPointer)
+        -> Int
+    {
         var index = 0
         var position = 0
         while index < text.count {
@@ -138,7 +140,12 @@ enum CaseMapping {
             }
             index += size
         }
+        return position
     }
+
+    /// A character's mapping is at most this many times its UTF-8 length (`ȿ`, two bytes, maps
+    /// to `Ȿ`, three).
+    static let maximumGrowth = 2
 
     /// `text` mapped, appended to `builder` as one string.
     static func append(_ text: UnsafeRawBufferPointer, _ direction: Direction, to builder: inout StringStorageBuilder) {
@@ -157,15 +164,16 @@ enum CaseMapping {
         -> Result
     {
         let ascii = isASCII(text)
-        let length = ascii ? text.count : mappedLength(text, .lower)
-        return withUnsafeTemporaryAllocation(byteCount: max(length, 1), alignment: 1) { buffer in
-            let output = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length])
+        let room = ascii ? text.count : text.count * maximumGrowth
+        return withUnsafeTemporaryAllocation(byteCount: max(room, 1), alignment: 1) { buffer in
+            let output = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<room])
+            var length = text.count
             if ascii {
                 for index in 0..<length { output[index] = asciiMap(text[index], .lower) }
             } else {
-                write(text, .lower, into: output)
+                length = write(text, .lower, into: output)
             }
-            return body(UnsafeRawBufferPointer(output))
+            return body(UnsafeRawBufferPointer(rebasing: output[0..<length]))
         }
     }
 

@@ -45,6 +45,8 @@ public enum ExpressionEvaluator {
             return try Cast.cast(try evaluate(operand, chunk), to: type)
         case .function(let function, let arguments, let type):
             return try Functions.call(function, arguments, type: type, chunk)
+        case .regexp(let function, let expression, let arguments, let type):
+            return try RegexpFunctions.call(function, expression, arguments, type: type, chunk)
         case .subquery(let subquery):
             return try correlated(subquery, operand: nil, negated: false, chunk)
         case .inSubquery(let operand, let subquery, let negated):

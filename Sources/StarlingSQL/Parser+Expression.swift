@@ -227,6 +227,7 @@ extension Parser {
             case "+", "-": return Precedence.additive
             case "*", "/", "//", "%": return Precedence.multiplicative
             case "::": return Precedence.cast
+            case "~", "!~", "~*", "!~*": return Precedence.predicate
             default: return nil
             }
         case .word:
@@ -276,6 +277,9 @@ extension Parser {
             let right = try parseSubexpression(minimumPrecedence: precedence + 1)
             try grow(max(leftHeight, height), at: position)
             return .binary(binary, left, right, position: position)
+        }
+        if current.kind == .symbol, ["~", "!~", "~*", "!~*"].contains(current.text) {
+            return try parseRegexpMatch(after: left)
         }
         if current.isSymbol("::") {
             index += 1
@@ -367,6 +371,19 @@ extension Parser {
         try grow(tallest, at: position)
         return .like(
             left, pattern: pattern, escape: escape, negated: negated, caseInsensitive: caseInsensitive, position: position)
+    }
+
+    /// `left ~ pattern` (and `~*` case-insensitive, `!~`, `!~*` negated): regexp_matches, as in
+    /// DuckDB and PostgreSQL.
+    mutating func parseRegexpMatch(after left: Expression) throws(SQLError) -> Expression {
+        let leftHeight = height
+        let op = advance()
+        let pattern = try parseSubexpression(minimumPrecedence: Precedence.concatenate)
+        try grow(max(leftHeight, height) + 1, at: op.position)
+        var arguments = [left, pattern]
+        if op.text.hasSuffix("*") { arguments.append(.literal(Literal(kind: .string("i"), position: op.position))) }
+        let call = Expression.function(FunctionCall(name: Identifier("regexp_matches", at: op.position), arguments: arguments))
+        return op.text.hasPrefix("!") ? .unary(.not, call, position: op.position) : call
     }
 
     /// `expression, …` (at least one); leaves the tallest one's height in `height`.

@@ -40,13 +40,16 @@ struct CaseMappingTests {
         #expect(withExtendedLifetime(storage) { Array(storage.bytes(at: 0)) } == [0x41, 0xC3, 0x41, 0xFF, 0xE2, 0x82])
     }
 
-    @Test("every mapping is one character for one, and upper and lower of ASCII agree with the bytes")
+    @Test("every mapping is one character for one, ASCII to ASCII, at most maximumGrowth times as long")
     func oneForOne() {
         for value in UInt32(0)..<0x2_0000 {
             guard Unicode.Scalar(value) != nil else { continue }
             for direction in [CaseMapping.Direction.upper, .lower] {
                 let result = CaseMapping.map(value, direction)
                 #expect(Unicode.Scalar(result) != nil)
+                #expect(
+                    UTF8Scalars.encodedLength(result)
+                        <= CaseMapping.maximumGrowth * UTF8Scalars.encodedLength(value))
                 if value < 0x80 { #expect(result < 0x80) }
             }
         }

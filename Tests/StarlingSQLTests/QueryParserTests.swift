@@ -209,6 +209,7 @@ struct QueryParserTests {
         ("a IS DISTINCT FROM b + 1 AND c", "((a IS DISTINCT FROM (b + 1)) AND c)"),
         ("a IS NOT DISTINCT FROM NULL = d", "(a IS NOT DISTINCT FROM (NULL = d))"),
         ("try_cast(x AS date) + 1", "(TRY_CAST(x AS DATE) + 1)"),
+        ("a ~ 'x' || y AND b !~* 'z'", "(regexp_matches(a, ('x' || y)) AND (NOT regexp_matches(b, 'z', 'i')))"),
     ])
     func precedence(sql: String, expected: String) throws {
         #expect(try expression(sql) == expected)
