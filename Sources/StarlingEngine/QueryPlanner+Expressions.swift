@@ -367,7 +367,10 @@ extension QueryPlanner {
             }
         }
         if left.type == .timestamp && right.type == .timestamp && op == .subtract {
-            throw SQLError("subtracting timestamps is not supported; use extract(epoch FROM …) differences", at: position)
+            // DuckDB's answer is an INTERVAL, a type Starling does not have (docs/queries.md).
+            throw SQLError(
+                "subtracting timestamps gives an INTERVAL, which Starling does not have", at: position,
+                hint: "date_diff('second', start, end) counts the seconds (or minutes, hours, days…) between them")
         }
         let leftType = isNullConstant(left) ? right.type : left.type
         let rightType = isNullConstant(right) ? left.type : right.type
@@ -398,22 +401,34 @@ extension QueryPlanner {
         return try fold(.arithmetic(arithmeticOperator, leftOperand, rightOperand, resultType), at: position)
     }
 
-    /// `value ± INTERVAL 'n' unit`: days and weeks add days; months, quarters and years add
-    /// calendar months. The result is a TIMESTAMP, as in DuckDB and PostgreSQL.
+    /// `value ± INTERVAL 'n' unit`: microseconds to weeks add a fixed time; months, quarters and
+    /// years add calendar months. The result is a TIMESTAMP, as in DuckDB and PostgreSQL.
     func addInterval(_ value: BoundExpression, _ interval: IntervalLiteral, negate: Bool, at position: SourcePosition) throws(SQLError) -> BoundExpression {
-        guard value.type == .date || value.type == .timestamp else {
+        guard value.type == .date || value.type == .timestamp || isNullConstant(value) else {
             throw SQLError("cannot add an INTERVAL to \(value.type)", at: position)
         }
-        let timestamp = value.type == .date ? try fold(.cast(value, .timestamp), at: position) : value
-        let count = negate ? -interval.count : interval.count
+        let timestamp = try coerce(value, to: .timestamp, at: position, what: "INTERVAL arithmetic")
+        let (count, negateOverflow) = negate ? Int64(0).subtractingReportingOverflow(interval.count) : (interval.count, false)
+        let microsPerUnit: Int64
         switch interval.unit {
-        case .day, .week:
-            let days = interval.unit == .week ? count * 7 : count
-            return try fold(.arithmetic(.add, timestamp, .constant(.integer(days * 86_400_000_000), .timestamp), .timestamp), at: position)
+        case .microsecond: microsPerUnit = 1
+        case .millisecond: microsPerUnit = 1_000
+        case .second: microsPerUnit = 1_000_000
+        case .minute: microsPerUnit = 60_000_000
+        case .hour: microsPerUnit = 3_600_000_000
+        case .day: microsPerUnit = 86_400_000_000
+        case .week: microsPerUnit = 7 * 86_400_000_000
         case .month, .quarter, .year:
-            let months = interval.unit == .month ? count : (interval.unit == .quarter ? count * 3 : count * 12)
+            let perUnit: Int64 = interval.unit == .month ? 1 : (interval.unit == .quarter ? 3 : 12)
+            let (months, overflow) = count.multipliedReportingOverflow(by: perUnit)
+            guard !overflow, !negateOverflow else { throw SQLError("INTERVAL '\(interval.count)' \(interval.unit.rawValue.uppercased()) is out of range", at: interval.position) }
             return try fold(.function(.addMonths, [timestamp, .constant(.integer(months), .bigint)], .timestamp), at: position)
         }
+        let (micros, overflow) = count.multipliedReportingOverflow(by: microsPerUnit)
+        guard !overflow, !negateOverflow else {
+            throw SQLError("INTERVAL '\(interval.count)' \(interval.unit.rawValue.uppercased()) is out of range", at: interval.position)
+        }
+        return try fold(.arithmetic(.add, timestamp, .constant(.integer(micros), .timestamp), .timestamp), at: position)
     }
 
     func bindCase(_ operand: Expression?, _ branches: [CaseBranch], _ otherwise: Expression?, _ position: SourcePosition, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {

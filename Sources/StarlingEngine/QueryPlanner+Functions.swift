@@ -6,7 +6,8 @@ import StarlingSQL
 
 extension QueryPlanner {
     /// Every function name accepted, for "did you mean".
-    static let functionNames = builtInFunctionNames + mathFunctionNames + stringFunctionNames + regexpFunctionNames
+    static let functionNames =
+        builtInFunctionNames + mathFunctionNames + stringFunctionNames + regexpFunctionNames + dateFunctionNames
 
     /// The names the switch in ``bindFunction(_:_:)`` binds itself.
     static let builtInFunctionNames = [
@@ -34,6 +35,7 @@ extension QueryPlanner {
         if call.distinct || call.filter != nil || call.star {
             throw SQLError("\(name) is not an aggregate function; DISTINCT, FILTER and * apply to aggregates", at: position)
         }
+        if name == "date_add" { return try bindDateAdd(call, context) }
         let arguments = try call.arguments.map { (argument) throws(SQLError) -> BoundExpression in try bind(argument, context) }
         func expectCount(_ range: ClosedRange<Int>) throws(SQLError) {
             try checkArgumentCount(name, arguments.count, range, at: position)
@@ -158,6 +160,7 @@ extension QueryPlanner {
             if let bound = try bindMathFunction(scalarCall) { return bound }
             if let bound = try bindStringFunction(scalarCall) { return bound }
             if let bound = try bindRegexpFunction(scalarCall) { return bound }
+            if let bound = try bindDateFunction(scalarCall) { return bound }
             let hint = closestMatch(to: name, in: Self.functionNames).map { "did you mean \($0)?" }
             throw SQLError("unknown function \(name)", at: position, hint: hint)
         }

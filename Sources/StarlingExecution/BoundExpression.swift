@@ -267,4 +267,14 @@ public enum ScalarFunction: String, Sendable, Equatable, CaseIterable {
     case regexpFullMatch = "regexp_full_match"
     case regexpReplace = "regexp_replace"
     case regexpExtract = "regexp_extract"
+    /// Dates: `date_diff(unit, start, end)` (timestamps), `make_date(y, m, d)`, `last_day(d)`,
+    /// `dayname(d)`, `monthname(d)`, `strftime(ts, format)`, `strptime(s, format)` and
+    /// `try_strptime` (NULL where the text does not match).
+    case dateDiff = "date_diff"
+    case makeDate = "make_date"
+    case lastDay = "last_day"
+    case dayName = "dayname"
+    case monthName = "monthname"
+    case strftime, strptime
+    case tryStrptime = "try_strptime"
 }

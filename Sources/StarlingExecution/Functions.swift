@@ -58,6 +58,10 @@ enum Functions {
             return try MathFunctions.call(function, arguments, type: type, chunk)
         case .splitPart, .lpad, .rpad, .strpos, .reverse, .repeatText, .chr, .ascii, .unicode:
             return try TextFunctions.call(function, arguments, chunk)
+        case .dateDiff, .makeDate, .lastDay, .dayName, .monthName:
+            return try CalendarFunctions.call(function, arguments, type: type, chunk)
+        case .strftime, .strptime, .tryStrptime:
+            return try CalendarFunctions.formatting(function, arguments, chunk)
         case .regexpMatches, .regexpFullMatch, .regexpReplace, .regexpExtract:
             return try RegexpFunctions.call(function, nil, arguments, type: type, chunk)
         }

@@ -37,7 +37,7 @@ public indirect enum Expression: Sendable {
     /// `extract(year FROM d)` (as `extract('year', d)`), `substring(s FROM 2 FOR 3)` (as
     /// `substring(s, 2, 3)`), `current_date` (no arguments). The name is lower-cased.
     case function(FunctionCall)
-    /// `INTERVAL 'n' DAY|MONTH|YEAR` (also `INTERVAL 'n days'`, `INTERVAL n DAY`).
+    /// `INTERVAL 'n' unit`, from MICROSECOND to YEAR (also `INTERVAL 'n days'`, `INTERVAL n DAY`).
     case interval(IntervalLiteral)
 
     /// Where the expression starts in the script.
@@ -134,7 +134,7 @@ public struct FunctionCall: Sendable {
 /// `INTERVAL '3' MONTH`: a count of one unit (compound intervals are not supported).
 public struct IntervalLiteral: Sendable {
     public enum Unit: String, Sendable, CaseIterable {
-        case day, week, month, quarter, year
+        case microsecond, millisecond, second, minute, hour, day, week, month, quarter, year
     }
     public var count: Int64
     public var unit: Unit

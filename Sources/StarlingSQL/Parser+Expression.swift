@@ -752,7 +752,7 @@ extension Parser {
 
     // MARK: Intervals
 
-    static let intervalHint = "INTERVAL '3' MONTH, INTERVAL '3 months' or INTERVAL 3 MONTH, in days, weeks, months, quarters or years"
+    static let intervalHint = "INTERVAL '3' MONTH, INTERVAL '3 months' or INTERVAL 3 MONTH, in microseconds, milliseconds, seconds, minutes, hours, days, weeks, months, quarters or years"
 
     /// `INTERVAL 'n' unit`, `INTERVAL 'n unit[s]'` or `INTERVAL n unit` (counts may be negative).
     mutating func parseInterval() throws(SQLError) -> IntervalLiteral {
@@ -783,7 +783,7 @@ extension Parser {
         if unitText == nil {
             let unitToken = current
             guard unitToken.kind == .word, !Self.reservedWords.contains(unitToken.text) else {
-                throw SQLError("expected an interval unit (DAY, WEEK, MONTH, QUARTER or YEAR), found \(unitToken.quoted)", at: unitToken.position, hint: Self.intervalHint)
+                throw SQLError("expected an interval unit (SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER, YEAR…), found \(unitToken.quoted)", at: unitToken.position, hint: Self.intervalHint)
             }
             index += 1
             unitText = unitToken.text
@@ -799,7 +799,7 @@ extension Parser {
         let singular = unitName.hasSuffix("s") ? String(unitName.dropLast()) : unitName
         guard let unit = IntervalLiteral.Unit(rawValue: singular) else {
             let hint = closestMatch(to: singular, in: IntervalLiteral.Unit.allCases.map(\.rawValue)).map { "did you mean \($0.uppercased())?" }
-            throw SQLError("unsupported interval unit \"\(unitName)\"", at: unitPosition, hint: hint ?? "use DAY, WEEK, MONTH, QUARTER or YEAR")
+            throw SQLError("unsupported interval unit \"\(unitName)\"", at: unitPosition, hint: hint ?? "use MICROSECOND, MILLISECOND, SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR")
         }
         return IntervalLiteral(count: count, unit: unit, position: intervalToken.position)
     }
