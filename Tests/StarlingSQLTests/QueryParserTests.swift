@@ -111,7 +111,7 @@ func describe(_ reference: TableReference) -> String {
     case .subquery(let query, let alias, let columnNames, _):
         return "(\(describe(query)))" + (alias.map { " AS " + $0.name } ?? "") + (columnNames.map { "(" + $0.map(\.name).joined(separator: ", ") + ")" } ?? "")
     case .join(let join):
-        var text = "(\(describe(join.left)) \(join.kind.rawValue.uppercased()) JOIN \(describe(join.right))"
+        var text = "(\(describe(join.left)) \(join.natural ? "NATURAL " : "")\(join.kind.rawValue.uppercased()) JOIN \(describe(join.right))"
         if let condition = join.condition { text += " ON " + describe(condition) }
         if let using = join.using { text += " USING (" + using.map(\.name).joined(separator: ", ") + ")" }
         return text + ")"
@@ -395,6 +395,8 @@ struct QueryParserTests {
         ("SELECT * FROM a LEFT JOIN b ON x LEFT OUTER JOIN c ON y", "SELECT * FROM ((a LEFT JOIN b ON x) LEFT JOIN c ON y)"),
         ("SELECT * FROM a RIGHT OUTER JOIN b ON x FULL JOIN c ON y FULL OUTER JOIN d USING (k)",
          "SELECT * FROM (((a RIGHT JOIN b ON x) FULL JOIN c ON y) FULL JOIN d USING (k))"),
+        ("SELECT * FROM a NATURAL JOIN b NATURAL LEFT OUTER JOIN c JOIN d ON x",
+         "SELECT * FROM (((a NATURAL INNER JOIN b) NATURAL LEFT JOIN c) INNER JOIN d ON x)"),
         ("SELECT * FROM a JOIN b ON a.k = b.k LEFT JOIN c USING (k) CROSS JOIN d",
          "SELECT * FROM (((a INNER JOIN b ON (a.k = b.k)) LEFT JOIN c USING (k)) CROSS JOIN d)"),
         ("SELECT * FROM a CROSS JOIN b JOIN c ON y", "SELECT * FROM ((a CROSS JOIN b) INNER JOIN c ON y)"),
@@ -778,7 +780,9 @@ struct QueryParserTests {
         ("SELECT * FROM a JOIN b", 1, 23, "expected ON or USING"),
         ("SELECT * FROM a JOIN b WHERE x", 1, 24, "expected ON or USING"),
         ("SELECT * FROM a LEFT b ON x", 1, 22, "expected JOIN"),
-        ("SELECT * FROM a NATURAL JOIN b", 1, 17, "NATURAL joins are not supported"),
+        ("SELECT * FROM a NATURAL CROSS JOIN b", 1, 25, "a CROSS JOIN cannot be NATURAL"),
+        ("SELECT * FROM a NATURAL JOIN b USING (k)", 1, 32, "a NATURAL join takes no ON or USING"),
+        ("SELECT * FROM a NATURAL b", 1, 25, "expected JOIN after NATURAL"),
         ("SELECT * FROM a CROSS JOIN b ON x", 1, 30, "CROSS JOIN takes no ON clause"),
         ("SELECT * FROM (a JOIN b ON x) j", 1, 31, "alias for a parenthesised join"),
         ("SELECT * FROM read_csv('x.csv')", 1, 23, "table functions are not supported"),
