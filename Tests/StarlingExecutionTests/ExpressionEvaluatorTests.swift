@@ -1,6 +1,9 @@
 /// Tests of vectorized expression evaluation: arithmetic, comparisons, logic, casts and functions.
 
 import Testing
+#if canImport(Glibc)
+    import Glibc
+#endif
 @testable import StarlingExecution
 import StarlingColumns
 
@@ -26,6 +29,21 @@ struct ExpressionEvaluatorTests {
         #expect(try values(product) == [.integer(3), .integer(-15), .null, .integer(6_442_450_941)])
         let quotient = BoundExpression.arithmetic(.integerDivide, .column(0, .integer), .constant(.integer(0), .integer), .integer)
         #expect(try values(quotient) == [.null, .null, .null, .null])
+    }
+
+    @Test("a guard keeps a failing expression off its rows: CASE branches and filter conjuncts in any order")
+    func guards() throws {
+        let value = BoundExpression.cast(.column(0, .integer), .double)
+        let positive = BoundExpression.comparison(.greater, .column(0, .integer), .constant(.integer(0), .integer))
+        let logarithm = BoundExpression.function(.ln, [value], .double)
+        let large = BoundExpression.comparison(.greater, logarithm, .constant(.double(1), .double))
+        #expect(throws: QueryError.self) { try values(logarithm) }
+        #expect(try ExpressionEvaluator.select(.and([large, positive]), chunk) == [3])
+        #expect(try ExpressionEvaluator.select(.and([positive, large]), chunk) == [3])
+        #expect(throws: QueryError.self) { try ExpressionEvaluator.select(large, chunk) }
+        let guarded = BoundExpression.caseWhen(
+            [BoundCaseBranch(condition: positive, result: logarithm)], otherwise: .constant(.null, .double), .double)
+        #expect(try values(guarded) == [.double(0), .null, .null, .double(log(2_147_483_647.0))])
     }
 
     @Test("comparisons use three-valued logic; AND/OR decide around NULL")
