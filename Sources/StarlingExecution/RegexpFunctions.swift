@@ -119,7 +119,7 @@ public enum RegexpFunctions {
         // Once per dictionary entry: a constant pattern and constant other arguments.
         let perEntry = expression != nil && arguments.dropFirst().allSatisfy(\.isConstant)
         if perEntry, case .dictionary(let codes, let dictionary) = text.data,
-            Vector.perEntry(entries: dictionary.count, rows: count), !(extra?.isNull(0) ?? false)
+            count > 0, Vector.perEntry(entries: dictionary.count, rows: count), !(extra?.isNull(0) ?? false)
         {
             var flags: [Bool] = []
             var builder = StringStorageBuilder()

@@ -96,7 +96,7 @@ enum TextFunctions {
         let text = vectors[0]
         var builder = StringStorageBuilder()
         if restConstant, case .dictionary(let codes, let dictionary) = text.data,
-            Vector.perEntry(entries: dictionary.count, rows: count)
+            count > 0, Vector.perEntry(entries: dictionary.count, rows: count)
         {
             // A constant NULL argument makes every row NULL.
             if vectors.dropFirst().contains(where: { $0.isNull(0) }) {

@@ -46,6 +46,41 @@ struct ExpressionEvaluatorTests {
         #expect(try values(guarded) == [.double(0), .null, .null, .double(log(2_147_483_647.0))])
     }
 
+    @Test("the new functions over a chunk of no rows, its text dictionary-coded")
+    func emptyChunk() throws {
+        let empty = Chunk(
+            columns: [
+                Vector(type: .varchar, count: 0, data: .dictionary(codes: [], dictionary: StringStorage(["a,b"])), nulls: nil),
+                Vector(type: .timestamp, values: []),
+            ], count: 0)
+        let text = BoundExpression.column(0, .varchar)
+        let comma = BoundExpression.constant(.string(","), .varchar)
+        let one = BoundExpression.constant(.integer(1), .bigint)
+        let pattern = try RegularExpression("(\\w)")
+        let format = BoundExpression.constant(.string("%Y"), .varchar)
+        let time = BoundExpression.column(1, .timestamp)
+        let expressions: [BoundExpression] = [
+            .function(.splitPart, [text, comma, one], .varchar),
+            .function(.lpad, [text, one, comma], .varchar),
+            .function(.reverse, [text], .varchar),
+            .function(.repeatText, [text, one], .varchar),
+            .function(.strpos, [text, comma], .bigint),
+            .function(.upper, [text], .varchar),
+            .function(.greatest, [text, comma], .varchar),
+            .function(.isDistinctFrom, [text, comma], .boolean),
+            .function(.tryCast, [text], .integer),
+            .regexp(.regexpMatches, pattern, [text], .boolean),
+            .regexp(.regexpExtract, pattern, [text, one], .varchar),
+            .regexp(.regexpReplace, pattern, [text, .constant(.string("\\1\\1"), .varchar)], .varchar),
+            .function(.strftime, [time, format], .varchar),
+            .function(.strptime, [text, format], .timestamp),
+            .function(.dateDiff, [.constant(.string("day"), .varchar), time, time], .bigint),
+        ]
+        for expression in expressions {
+            #expect(try ExpressionEvaluator.evaluate(expression, empty).count == 0, "\(expression)")
+        }
+    }
+
     @Test("comparisons use three-valued logic; AND/OR decide around NULL")
     func logic() throws {
         let positive = BoundExpression.comparison(.greater, .column(0, .integer), .constant(.integer(0), .integer))
