@@ -39,6 +39,13 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
         ),
+        // Regular expressions (regexp_matches, regexp_replace, regexp_extract), wrapped once by
+        // StarlingExecution's RegularExpression.
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
+        ),
 
         // Dependencies run one way: columns → encoding → compression → format → storage → loader/SQL/execution → engine → command.
         // The SIGBUS guard of file mappings (C: a signal handler), for ByteStorage's mappings.
@@ -61,7 +68,7 @@ let package = Package(
         .target(name: "StarlingSQL", dependencies: ["StarlingColumns"]),
         .target(
             name: "StarlingExecution",
-            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage", "CPrefetch"],
+            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage", "CPrefetch", "CPCRE2"],
             // The executor's hot loops update class-held buffers (hash tables, accumulators);
             // release builds skip the dynamic exclusivity check on each access (debug builds and
             // the tests keep it). Not in the StarlingFormat library product others may depend on.

@@ -63,6 +63,9 @@ public struct StringStorageBuilder {
     /// The number of strings appended.
     public var count: Int { offsets.count - 1 }
 
+    /// The number of bytes appended (a storage holds at most `UInt32.max`).
+    public var byteCount: Int { bytes.count }
+
     /// Appends one string.
     public mutating func append(_ string: String) {
         var copy = string
@@ -86,6 +89,19 @@ public struct StringStorageBuilder {
     public mutating func closeString() {
         precondition(bytes.count <= Int(UInt32.max), "string storage exceeds 4 GiB")
         offsets.append(UInt32(bytes.count))
+    }
+
+    /// Appends `count` bytes that `body` writes in place to the string being built.
+    public mutating func appendPiece(count: Int, _ body: (UnsafeMutableRawBufferPointer) -> Void) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBytes { all in body(UnsafeMutableRawBufferPointer(rebasing: all[start..<(start + count)])) }
+    }
+
+    /// Appends one string of `count` bytes that `body` writes in place.
+    public mutating func appendString(count: Int, _ body: (UnsafeMutableRawBufferPointer) -> Void) {
+        appendPiece(count: count, body)
+        closeString()
     }
 
     /// Room for `strings` more strings of `bytes` bytes in all.

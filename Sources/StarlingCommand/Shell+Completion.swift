@@ -52,9 +52,9 @@ struct ShellCompleter {
     static let keywords =
         statementKeywords + [
             "add", "all", "and", "as", "asc", "between", "bigint", "boolean", "by", "case", "cast", "char", "column",
-            "cross", "date", "decimal", "desc", "distinct", "double", "else", "end", "except", "exists", "false",
-            "filter", "first", "float", "foreign", "from", "full", "group", "having", "if", "ilike", "in", "inner",
-            "integer", "intersect", "interval", "into", "is", "join", "key", "last", "left", "like", "limit",
+            "cross", "date", "decimal", "desc", "distinct", "double", "else", "end", "escape", "except", "exists",
+            "false", "filter", "first", "float", "foreign", "from", "full", "group", "having", "if", "ilike", "in",
+            "inner", "integer", "intersect", "interval", "into", "is", "join", "key", "last", "left", "like", "limit",
             "natural", "not", "null", "nulls", "numeric", "offset", "on", "or", "order", "outer", "over",
             "partition", "primary", "real", "recursive", "references", "right", "row", "rows", "smallint", "table",
             "text", "then", "timestamp", "tinyint", "true", "union", "using", "varchar", "when", "where",
@@ -62,11 +62,15 @@ struct ShellCompleter {
 
     /// The functions the planner binds (completed with their opening parenthesis).
     static let functions = [
-        "abs", "avg", "ceil", "ceiling", "char_length", "coalesce", "concat", "contains", "count", "current_date",
-        "current_timestamp", "date_part", "date_trunc", "day", "dayofmonth", "dayofweek", "dayofyear", "extract",
-        "floor", "hour", "ifnull", "isodow", "length", "lower", "ltrim", "max", "mean", "min", "minute", "month",
-        "now", "nullif", "quarter", "replace", "round", "rtrim", "second", "starts_with", "substr", "substring",
-        "sum", "today", "trim", "upper", "week", "year",
+        "abs", "ascii", "avg", "ceil", "ceiling", "char_length", "chr", "coalesce", "concat", "contains", "count",
+        "current_date", "current_timestamp", "date_add", "date_diff", "date_part", "date_trunc", "datediff", "day",
+        "dayname", "dayofmonth", "dayofweek", "dayofyear", "ends_with", "exp", "extract", "floor", "greatest", "hour",
+        "ifnull", "instr", "isodow", "last_day", "least", "length", "ln", "log", "log10", "log2", "lower",
+        "lpad", "ltrim", "make_date", "max", "mean", "min", "minute", "mod", "month", "monthname", "now", "nullif",
+        "position", "pow", "power", "prefix", "quarter", "regexp_extract", "regexp_full_match", "regexp_matches",
+        "regexp_replace", "repeat", "replace", "reverse", "round", "rpad", "rtrim", "second", "sign",
+        "split_part", "sqrt", "starts_with", "strftime", "strpos", "strptime", "substr", "substring", "suffix", "sum",
+        "today", "trim", "try_cast", "try_strptime", "unicode", "upper", "week", "year",
     ]
 
     /// Words after which only a table name can come.

@@ -21,15 +21,17 @@ extension Expression {
             return .inList(go(value), list.map(go), negated: negated, position: position)
         case .inSubquery(let value, let query, let negated, let position):
             return .inSubquery(go(value), query, negated: negated, position: position)
-        case .like(let value, let pattern, let negated, let insensitive, let position):
-            return .like(go(value), pattern: go(pattern), negated: negated, caseInsensitive: insensitive, position: position)
+        case .like(let value, let pattern, let escape, let negated, let insensitive, let position):
+            return .like(
+                go(value), pattern: go(pattern), escape: escape.map(go), negated: negated, caseInsensitive: insensitive,
+                position: position)
         case .isNull(let value, let negated, let position):
             return .isNull(go(value), negated: negated, position: position)
         case .caseWhen(let operand, let branches, let otherwise, let position):
             let rewritten = branches.map { CaseBranch(condition: go($0.condition), result: go($0.result)) }
             return .caseWhen(operand: operand.map(go), branches: rewritten, otherwise: otherwise.map(go), position: position)
-        case .cast(let value, let type, let position):
-            return .cast(go(value), type, position: position)
+        case .cast(let value, let type, let orNull, let position):
+            return .cast(go(value), type, orNull: orNull, position: position)
         case .function(var call):
             call.arguments = call.arguments.map(go)
             call.filter = call.filter.map(go)

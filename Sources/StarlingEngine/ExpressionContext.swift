@@ -112,11 +112,11 @@ extension Expression {
     var subexpressions: [Expression] {
         switch self {
         case .literal, .column, .star, .exists, .scalarSubquery, .interval: return []
-        case .unary(_, let operand, _), .isNull(let operand, _, _), .cast(let operand, _, _), .inSubquery(let operand, _, _, _): return [operand]
+        case .unary(_, let operand, _), .isNull(let operand, _, _), .cast(let operand, _, _, _), .inSubquery(let operand, _, _, _): return [operand]
         case .binary(_, let left, let right, _): return [left, right]
         case .between(let value, let low, let high, _, _): return [value, low, high]
         case .inList(let value, let list, _, _): return [value] + list
-        case .like(let value, let pattern, _, _, _): return [value, pattern]
+        case .like(let value, let pattern, let escape, _, _, _): return [value, pattern] + (escape.map { [$0] } ?? [])
         case .caseWhen(let operand, let branches, let otherwise, _):
             return (operand.map { [$0] } ?? []) + branches.flatMap { [$0.condition, $0.result] } + (otherwise.map { [$0] } ?? [])
         case .function(let call):

@@ -40,12 +40,23 @@ struct ExpressionText {
             return render(operand) + (negated ? " NOT IN (" : " IN (") + list + ")"
         case .like(let operand, let pattern, let negated):
             let op = (negated ? "NOT " : "") + (pattern.caseInsensitive ? "ILIKE" : "LIKE")
-            return "\(render(operand)) \(op) \(quoted(pattern.text))"
+            let escape = pattern.escape.map { " ESCAPE " + quoted(String(decoding: [$0], as: UTF8.self)) } ?? ""
+            return "\(render(operand)) \(op) \(quoted(pattern.text))\(escape)"
         case .caseWhen(let branches, let otherwise, _):
             let whens = branches.map { "WHEN \(render($0.condition)) THEN \(render($0.result))" }
             return "CASE " + whens.joined(separator: " ") + " ELSE \(render(otherwise)) END"
         case .cast(let operand, let type):
             return "CAST(\(render(operand)) AS \(type))"
+        case .function(.isDistinctFrom, let arguments, _) where arguments.count == 2:
+            return "\(wrapped(arguments[0])) IS DISTINCT FROM \(wrapped(arguments[1]))"
+        case .function(.isNotDistinctFrom, let arguments, _) where arguments.count == 2:
+            return "\(wrapped(arguments[0])) IS NOT DISTINCT FROM \(wrapped(arguments[1]))"
+        case .function(.tryCast, let arguments, let type) where arguments.count == 1:
+            return "TRY_CAST(\(render(arguments[0])) AS \(type))"
+        case .regexp(let function, let expression, let arguments, _):
+            let rest = arguments.dropFirst().map(outermost)
+            let all = [outermost(arguments[0]), quoted(expression.pattern)] + rest
+            return function.rawValue + "(" + all.joined(separator: ", ") + ")"
         case .function(let function, let arguments, _):
             return function.rawValue + "(" + arguments.map(outermost).joined(separator: ", ") + ")"
         case .parameter(let index, _):

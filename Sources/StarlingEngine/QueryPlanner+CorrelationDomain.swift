@@ -116,16 +116,17 @@ extension Expression {
         case .column(let qualifier, let name):
             return name.name == column.name.name && qualifier?.name == column.qualifier?.name
         case .binary(let op, let left, let right, _):
-            guard op != .and && op != .or else { return false }
+            guard op != .and && op != .or && op != .isDistinctFrom && op != .isNotDistinctFrom else { return false }
             return left.isNullWhenNull(column) || right.isNullWhenNull(column)
         case .unary(_, let operand, _):
             return operand.isNullWhenNull(column)
-        case .cast(let operand, _, _):
+        case .cast(let operand, _, _, _):
             return operand.isNullWhenNull(column)
         case .between(let value, _, _, _, _):
             return value.isNullWhenNull(column)
-        case .like(let value, let pattern, _, _, _):
+        case .like(let value, let pattern, let escape, _, _, _):
             return value.isNullWhenNull(column) || pattern.isNullWhenNull(column)
+                || (escape?.isNullWhenNull(column) ?? false)
         case .inList(let value, _, _, _):
             return value.isNullWhenNull(column)
         default:

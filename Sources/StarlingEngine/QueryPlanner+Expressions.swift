@@ -102,34 +102,60 @@ extension QueryPlanner {
                 SubqueryValue(
                     plan: try physical(optimize(firstTwo)), kind: .scalar, position: position.offset,
                     parameters: parameters))
-        case .like(let value, let pattern, let negated, let caseInsensitive, let position):
-            let bound = try coerce(try bind(value, context), to: .varchar, at: value.position, what: "LIKE")
-            let patternBound = try bind(pattern, context)
-            guard case .constant(let patternValue, _) = patternBound else {
-                // A pattern from a column: compiled per distinct pattern while running.
-                let patternText = try coerce(patternBound, to: .varchar, at: pattern.position, what: "LIKE")
-                let call = BoundExpression.function(caseInsensitive ? .ilike : .like, [bound, patternText], .boolean)
-                return negated ? .not(call) : call
-            }
-            guard case .string(let text) = patternValue else {
-                if patternValue.isNull { return .constant(.null, .boolean) }
-                throw SQLError("LIKE needs a string pattern", at: pattern.position)
-            }
-            _ = position
-            return .like(bound, LikePattern(text, caseInsensitive: caseInsensitive), negated: negated)
+        case .like(let value, let pattern, let escape, let negated, let caseInsensitive, _):
+            return try bindLike(value, pattern, escape: escape, negated: negated, caseInsensitive: caseInsensitive, context)
         case .isNull(let value, let negated, _):
             return .isNull(try bind(value, context), negated: negated)
         case .caseWhen(let operand, let branches, let otherwise, let position):
             return try bindCase(operand, branches, otherwise, position, context)
-        case .cast(let value, let type, let position):
+        case .cast(let value, let type, let orNull, let position):
             let bound = try bind(value, context)
             if isNullConstant(bound) { return .constant(.null, type) }
+            if orNull { return try fold(.function(.tryCast, [bound], type), at: position) }
             return try fold(.cast(bound, type), at: position)
         case .function(let call):
             if let session = try bindSessionFunction(call, context) { return session }
             return try bindFunction(call, context)
         case .interval(let interval):
             throw SQLError("an INTERVAL can only be added to or subtracted from a date or timestamp", at: interval.position)
+        }
+    }
+
+    /// `value [NOT] [I]LIKE pattern [ESCAPE escape]`: a constant pattern (and escape) compiled
+    /// now, its errors placed at the pattern or the escape; any other compiled per distinct
+    /// pattern while the query runs.
+    func bindLike(
+        _ value: Expression, _ pattern: Expression, escape: Expression?, negated: Bool, caseInsensitive: Bool,
+        _ context: ExpressionContext
+    ) throws(SQLError) -> BoundExpression {
+        let name = caseInsensitive ? "ILIKE" : "LIKE"
+        let bound = try coerce(try bind(value, context), to: .varchar, at: value.position, what: name)
+        let patternBound = try coerce(try bind(pattern, context), to: .varchar, at: pattern.position, what: name)
+        var escapeBound: BoundExpression?
+        var escapeByte: UInt8?
+        if let escape {
+            let boundEscape = try coerce(try bind(escape, context), to: .varchar, at: escape.position, what: "ESCAPE")
+            escapeBound = boundEscape
+            if case .constant(let escapeValue, _) = boundEscape {
+                guard case .string(let text) = escapeValue else { return .constant(.null, .boolean) }
+                do { escapeByte = try LikePattern.escapeByte(text) } catch {
+                    throw SQLError(error.message, at: escape.position)
+                }
+            }
+        }
+        let constantEscape = escapeBound?.isConstant ?? true
+        guard case .constant(let patternValue, _) = patternBound, constantEscape else {
+            // A pattern or escape from a column: compiled per distinct pattern while running.
+            let call = BoundExpression.function(
+                caseInsensitive ? .ilike : .like, [bound, patternBound] + (escapeBound.map { [$0] } ?? []), .boolean)
+            return negated ? .not(call) : call
+        }
+        guard case .string(let text) = patternValue else { return .constant(.null, .boolean) }
+        do {
+            let compiled = try LikePattern(text, caseInsensitive: caseInsensitive, escape: escapeByte)
+            return .like(bound, compiled, negated: negated)
+        } catch {
+            throw SQLError(error.message, at: pattern.position)
         }
     }
 
@@ -216,9 +242,17 @@ extension QueryPlanner {
             return try fold(.comparison(op, narrowed, right), at: position)
         }
         if let onDays = dateComparison(op, left, right) ?? dateComparison(op.swapped, right, left) { return onDays }
+        let (leftOperand, rightOperand) = try comparisonOperands(left, right, at: position)
+        return try fold(.comparison(op, leftOperand, rightOperand), at: position)
+    }
+
+    /// `left` and `right` converted to the type they are compared in: their common type, or the
+    /// other side's for a string constant or NULL (`d_date = '1995-03-15'`).
+    func comparisonOperands(_ left: BoundExpression, _ right: BoundExpression, at position: SourcePosition)
+        throws(SQLError) -> (BoundExpression, BoundExpression)
+    {
         var type = TypeRules.common(left.type, right.type)
         if type == nil {
-            // A string constant takes the other side's type (d_date = '1995-03-15').
             if right.isConstant && right.type == .varchar { type = left.type }
             if left.isConstant && left.type == .varchar { type = right.type }
             if isNullConstant(left) { type = right.type }
@@ -227,8 +261,10 @@ extension QueryPlanner {
         guard let type else {
             throw SQLError("cannot compare \(left.type) with \(right.type)", at: position, hint: "add an explicit CAST")
         }
-        let result = BoundExpression.comparison(op, try coerce(left, to: type, at: position, what: "comparison"), try coerce(right, to: type, at: position, what: "comparison"))
-        return try fold(result, at: position)
+        return (
+            try coerce(left, to: type, at: position, what: "comparison"),
+            try coerce(right, to: type, at: position, what: "comparison")
+        )
     }
 
     /// `date op timestamp-constant` as a comparison of the DATE with a DATE constant, so the
@@ -286,6 +322,10 @@ extension QueryPlanner {
             default: comparisonOperator = .greaterOrEqual
             }
             return try comparison(comparisonOperator, try bind(leftExpression, context), try bind(rightExpression, context), at: position)
+        case .isDistinctFrom, .isNotDistinctFrom:
+            let (left, right) = try comparisonOperands(
+                try bind(leftExpression, context), try bind(rightExpression, context), at: position)
+            return try fold(.function(op == .isDistinctFrom ? .isDistinctFrom : .isNotDistinctFrom, [left, right], .boolean), at: position)
         case .concatenate:
             let left = try coerce(try bind(leftExpression, context), to: .varchar, at: leftExpression.position, what: "||")
             let right = try coerce(try bind(rightExpression, context), to: .varchar, at: rightExpression.position, what: "||")
@@ -304,8 +344,14 @@ extension QueryPlanner {
         if case .interval(let interval) = leftExpression, op == .add {
             return try addInterval(try bind(rightExpression, context), interval, negate: false, at: position)
         }
-        let left = try bind(leftExpression, context)
-        let right = try bind(rightExpression, context)
+        return try arithmetic(op, try bind(leftExpression, context), try bind(rightExpression, context), at: position)
+    }
+
+    /// `left op right` on bound operands (`+ - * / // %`): date arithmetic, then numbers in the
+    /// type ``TypeRules/arithmetic(_:_:_:)`` gives.
+    func arithmetic(_ op: BinaryOperator, _ left: BoundExpression, _ right: BoundExpression, at position: SourcePosition)
+        throws(SQLError) -> BoundExpression
+    {
         let arithmeticOperator = ArithmeticOperator(rawValue: op.rawValue) ?? .add
         if left.type == .date || right.type == .date {
             switch (op, left.type, right.type) {
@@ -322,7 +368,10 @@ extension QueryPlanner {
             }
         }
         if left.type == .timestamp && right.type == .timestamp && op == .subtract {
-            throw SQLError("subtracting timestamps is not supported; use extract(epoch FROM …) differences", at: position)
+            // DuckDB's answer is an INTERVAL, a type Starling does not have (docs/queries.md).
+            throw SQLError(
+                "subtracting timestamps gives an INTERVAL, which Starling does not have", at: position,
+                hint: "date_diff('second', start, end) counts the seconds (or minutes, hours, days…) between them")
         }
         let leftType = isNullConstant(left) ? right.type : left.type
         let rightType = isNullConstant(right) ? left.type : right.type
@@ -353,22 +402,34 @@ extension QueryPlanner {
         return try fold(.arithmetic(arithmeticOperator, leftOperand, rightOperand, resultType), at: position)
     }
 
-    /// `value ± INTERVAL 'n' unit`: days and weeks add days; months, quarters and years add
-    /// calendar months. The result is a TIMESTAMP, as in DuckDB and PostgreSQL.
+    /// `value ± INTERVAL 'n' unit`: microseconds to weeks add a fixed time; months, quarters and
+    /// years add calendar months. The result is a TIMESTAMP, as in DuckDB and PostgreSQL.
     func addInterval(_ value: BoundExpression, _ interval: IntervalLiteral, negate: Bool, at position: SourcePosition) throws(SQLError) -> BoundExpression {
-        guard value.type == .date || value.type == .timestamp else {
+        guard value.type == .date || value.type == .timestamp || isNullConstant(value) else {
             throw SQLError("cannot add an INTERVAL to \(value.type)", at: position)
         }
-        let timestamp = value.type == .date ? try fold(.cast(value, .timestamp), at: position) : value
-        let count = negate ? -interval.count : interval.count
+        let timestamp = try coerce(value, to: .timestamp, at: position, what: "INTERVAL arithmetic")
+        let (count, negateOverflow) = negate ? Int64(0).subtractingReportingOverflow(interval.count) : (interval.count, false)
+        let microsPerUnit: Int64
         switch interval.unit {
-        case .day, .week:
-            let days = interval.unit == .week ? count * 7 : count
-            return try fold(.arithmetic(.add, timestamp, .constant(.integer(days * 86_400_000_000), .timestamp), .timestamp), at: position)
+        case .microsecond: microsPerUnit = 1
+        case .millisecond: microsPerUnit = 1_000
+        case .second: microsPerUnit = 1_000_000
+        case .minute: microsPerUnit = 60_000_000
+        case .hour: microsPerUnit = 3_600_000_000
+        case .day: microsPerUnit = 86_400_000_000
+        case .week: microsPerUnit = 7 * 86_400_000_000
         case .month, .quarter, .year:
-            let months = interval.unit == .month ? count : (interval.unit == .quarter ? count * 3 : count * 12)
+            let perUnit: Int64 = interval.unit == .month ? 1 : (interval.unit == .quarter ? 3 : 12)
+            let (months, overflow) = count.multipliedReportingOverflow(by: perUnit)
+            guard !overflow, !negateOverflow else { throw SQLError("INTERVAL '\(interval.count)' \(interval.unit.rawValue.uppercased()) is out of range", at: interval.position) }
             return try fold(.function(.addMonths, [timestamp, .constant(.integer(months), .bigint)], .timestamp), at: position)
         }
+        let (micros, overflow) = count.multipliedReportingOverflow(by: microsPerUnit)
+        guard !overflow, !negateOverflow else {
+            throw SQLError("INTERVAL '\(interval.count)' \(interval.unit.rawValue.uppercased()) is out of range", at: interval.position)
+        }
+        return try fold(.arithmetic(.add, timestamp, .constant(.integer(micros), .timestamp), .timestamp), at: position)
     }
 
     func bindCase(_ operand: Expression?, _ branches: [CaseBranch], _ otherwise: Expression?, _ position: SourcePosition, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {

@@ -131,12 +131,16 @@ extension QueryPlanner {
             }
             let entries = zip(names, planned.columns).map { BindingScope.Entry(qualifier: alias?.name, name: $0, type: $1.type) }
             from.add(.plan(planned), entries: entries, estimatedRows: planned.estimatedRows)
-        case .join(let join):
+        case .join(var join):
             switch join.kind {
             case .inner, .cross:
                 try addReference(join.left, to: &from)
                 let rightStart = from.scope.entries.count
                 try addReference(join.right, to: &from)
+                if join.natural {
+                    join.using = try naturalColumns(
+                        Array(from.scope.entries[..<rightStart]), Array(from.scope.entries[rightStart...]), at: join.position)
+                }
                 try addJoinConditions(join, leftRange: 0..<rightStart, rightRange: rightStart..<from.scope.entries.count, from: &from)
             case .left, .right, .full:
                 try addOuterJoin(join, to: &from)
@@ -160,6 +164,24 @@ extension QueryPlanner {
         }
     }
 
+    /// A NATURAL join's USING list: the column names visible on both sides, in the left side's
+    /// order; an error when there is none (DuckDB; PostgreSQL makes it a cross join).
+    func naturalColumns(_ left: [BindingScope.Entry], _ right: [BindingScope.Entry], at position: SourcePosition)
+        throws(SQLError) -> [Identifier]
+    {
+        let rightNames = Set(right.filter { !$0.hidden }.map(\.name))
+        var names: [Identifier] = []
+        for entry in left where !entry.hidden && rightNames.contains(entry.name) {
+            if !names.contains(where: { $0.name == entry.name }) { names.append(Identifier(entry.name, at: position)) }
+        }
+        guard !names.isEmpty else {
+            throw SQLError(
+                "the two sides of the NATURAL join share no column name", at: position,
+                hint: "join them with ON, or CROSS JOIN for every pair of rows")
+        }
+        return names
+    }
+
     /// The positions of a USING column on each side.
     func usingColumns(_ name: Identifier, scope: BindingScope, leftRange: Range<Int>, rightRange: Range<Int>) throws(SQLError) -> (Int, Int) {
         let left = leftRange.filter { scope.entries[$0].name == name.name && !scope.entries[$0].hidden }
@@ -181,6 +203,10 @@ extension QueryPlanner {
         try addReference(swap ? join.left : join.right, to: &rightFrom)
         var scope = BindingScope(entries: leftFrom.scope.entries + rightFrom.scope.entries)
         let leftCount = leftFrom.scope.entries.count
+        var join = join
+        if join.natural {
+            join.using = try naturalColumns(leftFrom.scope.entries, rightFrom.scope.entries, at: join.position)
+        }
         var conjuncts: [BoundExpression] = []
         if let condition = join.condition {
             let bound = try coerce(
@@ -244,6 +270,15 @@ extension QueryPlanner {
                 .projection(joined, order.map { .column($0, joined.columns[$0].type) }),
                 columns: order.map { joined.columns[$0] }, estimatedRows: joined.estimatedRows)
             entries = order.map { entries[$0] }
+            if !usingPairs.isEmpty {
+                // As in DuckDB, a USING column stands where the written left side has it, with the
+                // value of the right side (which every row has).
+                let restored = { (index: Int) in index >= leftCount ? index - leftCount : index + rightCount }
+                let pairs = usingPairs.map { (left: restored($0.right), right: restored($0.left)) }
+                for pair in pairs { entries[pair.right].hidden = true }
+                (joined, entries) = try mergedUsingColumns(
+                    joined, scope: BindingScope(entries: entries), pairs: pairs, at: join.position)
+            }
         }
         from.add(.plan(joined), entries: entries, estimatedRows: joined.estimatedRows)
     }

@@ -6,7 +6,11 @@ import StarlingSQL
 
 extension QueryPlanner {
     /// Every function name accepted, for "did you mean".
-    static let functionNames = [
+    static let functionNames =
+        builtInFunctionNames + mathFunctionNames + stringFunctionNames + regexpFunctionNames + dateFunctionNames
+
+    /// The names the switch in ``bindFunction(_:_:)`` binds itself.
+    static let builtInFunctionNames = [
         "lower", "upper", "length", "char_length", "character_length", "trim", "ltrim", "rtrim", "substring", "substr",
         "concat", "replace", "left", "right", "starts_with", "contains", "abs", "round", "floor", "ceil", "ceiling",
         "coalesce", "ifnull", "nullif", "extract", "date_part", "date_trunc", "year", "quarter", "month", "day",
@@ -41,6 +45,7 @@ extension QueryPlanner {
         if call.distinct || call.filter != nil || call.star {
             throw SQLError("\(name) is not an aggregate function; DISTINCT, FILTER and * apply to aggregates", at: position)
         }
+        if name == "date_add" { return try bindDateAdd(call, context) }
         let arguments = try call.arguments.map { (argument) throws(SQLError) -> BoundExpression in try bind(argument, context) }
         func expectCount(_ range: ClosedRange<Int>) throws(SQLError) {
             try checkArgumentCount(name, arguments.count, range, at: position)
@@ -151,8 +156,9 @@ extension QueryPlanner {
                 let units = DatePart.truncationUnits.map(\.rawValue).joined(separator: ", ")
                 throw SQLError("date_trunc needs a constant unit: \(units)", at: call.arguments[0].position)
             }
-            let value = try temporal(1)
-            return try fold(.function(.dateTrunc, [.constant(.string(datePart.rawValue), .varchar), value], value.type))
+            // A TIMESTAMP whatever the input, as in DuckDB and PostgreSQL.
+            let value = try coerce(try temporal(1), to: .timestamp, at: call.arguments[1].position, what: name)
+            return try fold(.function(.dateTrunc, [.constant(.string(datePart.rawValue), .varchar), value], .timestamp))
         case "current_date", "today":
             try expectCount(0...0)
             return .constant(.integer(now.days), .date)
@@ -160,6 +166,11 @@ extension QueryPlanner {
             try expectCount(0...0)
             return .constant(.integer(now.micros), .timestamp)
         default:
+            let scalarCall = ScalarCall(name: name, call: call, arguments: arguments, planner: self)
+            if let bound = try bindMathFunction(scalarCall) { return bound }
+            if let bound = try bindStringFunction(scalarCall) { return bound }
+            if let bound = try bindRegexpFunction(scalarCall) { return bound }
+            if let bound = try bindDateFunction(scalarCall) { return bound }
             let hint = closestMatch(to: name, in: Self.functionNames).map { "did you mean \($0)?" }
             throw SQLError("unknown function \(name)", at: position, hint: hint)
         }

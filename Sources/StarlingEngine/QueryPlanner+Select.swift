@@ -244,10 +244,12 @@ extension Expression {
         case .inSubquery(let value, _, let negated, _): return "(\(value.sqlText) \(negated ? "NOT " : "")IN (SELECT …))"
         case .exists(_, let negated, _): return "\(negated ? "NOT " : "")EXISTS(SELECT …)"
         case .scalarSubquery: return "(SELECT …)"
-        case .like(let value, let pattern, let negated, let insensitive, _): return "(\(value.sqlText) \(negated ? "NOT " : "")\(insensitive ? "ILIKE" : "LIKE") \(pattern.sqlText))"
+        case .like(let value, let pattern, let escape, let negated, let insensitive, _):
+            let escapeText = escape.map { " ESCAPE \($0.sqlText)" } ?? ""
+            return "(\(value.sqlText) \(negated ? "NOT " : "")\(insensitive ? "ILIKE" : "LIKE") \(pattern.sqlText)\(escapeText))"
         case .isNull(let value, let negated, _): return "(\(value.sqlText) IS \(negated ? "NOT " : "")NULL)"
         case .caseWhen: return "CASE … END"
-        case .cast(let value, let type, _): return "CAST(\(value.sqlText) AS \(type))"
+        case .cast(let value, let type, let orNull, _): return "\(orNull ? "TRY_CAST" : "CAST")(\(value.sqlText) AS \(type))"
         case .function(let call) where call.name.name == "row" && call.window == nil:
             return "(" + call.arguments.map(\.sqlText).joined(separator: ", ") + ")"
         case .function(let call):

@@ -324,8 +324,8 @@ extension QueryPlanner {
                            try unnestOperand(right, from: &from, conjuncts: &conjuncts), position: position)
         case .unary(let op, let value, let position) where op != .not:
             return .unary(op, try unnestOperand(value, from: &from, conjuncts: &conjuncts), position: position)
-        case .cast(let value, let type, let position):
-            return .cast(try unnestOperand(value, from: &from, conjuncts: &conjuncts), type, position: position)
+        case .cast(let value, let type, let orNull, let position):
+            return .cast(try unnestOperand(value, from: &from, conjuncts: &conjuncts), type, orNull: orNull, position: position)
         case .scalarSubquery(let query, let position):
             guard case .select(let original) = query.body, let correlation = try self.correlation(of: query, outer: from.scope),
                   correlation.isCorrelated else { return operand }
@@ -416,7 +416,7 @@ extension Expression {
             return left.isNullOnNoRows || right.isNullOnNoRows
         case .unary(let op, let value, _) where op != .not:
             return value.isNullOnNoRows
-        case .cast(let value, _, _):
+        case .cast(let value, _, _, _):
             return value.isNullOnNoRows
         default:
             return false

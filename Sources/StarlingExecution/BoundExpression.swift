@@ -34,6 +34,10 @@ public indirect enum BoundExpression: Sendable, Equatable {
     case cast(BoundExpression, LogicalType)
     /// A scalar function.
     case function(ScalarFunction, [BoundExpression], LogicalType)
+    /// A regular-expression function (`regexp_matches`, `regexp_full_match`, `regexp_replace`,
+    /// `regexp_extract`) whose pattern is a constant, compiled once when the query is bound; the
+    /// arguments are the text, then the replacement or the group.
+    case regexp(ScalarFunction, RegularExpression, [BoundExpression], LogicalType)
     /// A scalar or `EXISTS` subquery's result, filled in when the query runs (per row from its
     /// parameters when it is correlated).
     case subquery(SubqueryValue)
@@ -50,7 +54,7 @@ public indirect enum BoundExpression: Sendable, Equatable {
         case .subquery(let subquery): return subquery.type
         case .caseWhen(_, _, let type): return type
         case .cast(_, let type): return type
-        case .function(_, _, let type): return type
+        case .function(_, _, let type), .regexp(_, _, _, let type): return type
         }
     }
 
@@ -77,7 +81,8 @@ public indirect enum BoundExpression: Sendable, Equatable {
         case .negate(let operand), .not(let operand), .isNull(let operand, _), .inList(let operand, _, _),
             .like(let operand, _, _), .cast(let operand, _):
             return [operand]
-        case .and(let operands), .or(let operands), .function(_, let operands, _): return operands
+        case .and(let operands), .or(let operands), .function(_, let operands, _), .regexp(_, _, let operands, _):
+            return operands
         case .caseWhen(let branches, let otherwise, _): return branches.flatMap { [$0.condition, $0.result] } + [otherwise]
         }
     }
@@ -126,6 +131,8 @@ public indirect enum BoundExpression: Sendable, Equatable {
             return .caseWhen(rewritten, otherwise: try go(otherwise), type)
         case .cast(let operand, let type): return .cast(try go(operand), type)
         case .function(let function, let arguments, let type): return .function(function, try all(arguments), type)
+        case .regexp(let function, let expression, let arguments, let type):
+            return .regexp(function, expression, try all(arguments), type)
         }
     }
 
@@ -230,9 +237,46 @@ public enum ScalarFunction: String, Sendable, Equatable, CaseIterable {
     case addMonths = "add_months"
     case startsWith = "starts_with"
     case contains
-    /// `s LIKE p` with a pattern that varies by row (a constant pattern is compiled once instead).
+    /// `s LIKE p [ESCAPE e]` with a pattern that varies by row (a constant pattern is compiled
+    /// once instead).
     case like
     case ilike
+    /// `greatest(a, b, …)`, `least(…)`: NULLs skipped.
+    case greatest, least
+    /// `a IS [NOT] DISTINCT FROM b`.
+    case isDistinctFrom = "is_distinct_from"
+    case isNotDistinctFrom = "is_not_distinct_from"
+    /// `TRY_CAST(x AS type)`, the type the call's result type.
+    case tryCast = "try_cast"
+    /// On DOUBLE: `power(x, y)`, `sqrt`, `ln`, `log10`, `log2`, `exp`, and `log(base, x)`.
+    case power, sqrt, ln, log10, log2, exp, log
+    /// `sign(x)` of any number: TINYINT.
+    case sign
+    /// Text: `split_part(s, delimiter, n)`, `lpad`/`rpad(s, n, fill)`, `strpos(s, needle)`,
+    /// `reverse(s)`, `repeat(s, n)`, `ends_with(s, suffix)`.
+    case splitPart = "split_part"
+    case lpad, rpad, strpos, reverse
+    case repeatText = "repeat"
+    case endsWith = "ends_with"
+    /// `chr(code)`: the character; `ascii(s)`, `unicode(s)`: the first character's code.
+    case chr, ascii, unicode
+    /// Regular expressions, with a pattern that varies by row (arguments: text, pattern, the
+    /// replacement or group if any, and the constant options); a constant pattern is a
+    /// ``BoundExpression/regexp(_:_:_:_:)`` instead.
+    case regexpMatches = "regexp_matches"
+    case regexpFullMatch = "regexp_full_match"
+    case regexpReplace = "regexp_replace"
+    case regexpExtract = "regexp_extract"
+    /// Dates: `date_diff(unit, start, end)` (timestamps), `make_date(y, m, d)`, `last_day(d)`,
+    /// `dayname(d)`, `monthname(d)`, `strftime(ts, format)`, `strptime(s, format)` and
+    /// `try_strptime` (NULL where the text does not match).
+    case dateDiff = "date_diff"
+    case makeDate = "make_date"
+    case lastDay = "last_day"
+    case dayName = "dayname"
+    case monthName = "monthname"
+    case strftime, strptime
+    case tryStrptime = "try_strptime"
     /// A row value `(a, b, …)` as one opaque, never-NULL key (``RowKey``): what
     /// `count(DISTINCT (a, b))` counts.
     case rowKey = "row_key"

@@ -4,8 +4,31 @@ import StarlingColumns
 
 /// Type conversions on vectors. Narrowing checks the range; decimals round half away from zero;
 /// text is parsed as the loader parses it (an unparsable value is an error naming it).
+/// `TRY_CAST` (`orNull`) makes every value that does not convert NULL instead, and a conversion
+/// between types that never convert all NULL.
 public enum Cast {
-    public static func cast(_ value: Vector, to target: LogicalType) throws(QueryError) -> Vector {
+    public static func cast(_ value: Vector, to target: LogicalType, orNull: Bool = false) throws(QueryError) -> Vector {
+        var failed: [Bool]? = orNull ? [Bool](repeating: false, count: value.count) : nil
+        guard orNull else { return try convert(value, to: target, failed: &failed) }
+        let converted: Vector
+        do { converted = try convert(value, to: target, failed: &failed) } catch {
+            // Types that never convert (DATE to INTEGER): NULL for every row.
+            return Vector(constant: .null, type: target, count: value.count)
+        }
+        guard let failed, failed.contains(true) else { return converted }
+        return converted.withNulls(ExpressionEvaluator.unionNulls(converted.nulls, failed))
+    }
+
+    /// Records a row that does not convert in `failed` (TRY_CAST), or throws `error` (CAST).
+    @inline(__always)
+    static func fail(_ row: Int, _ failed: inout [Bool]?, _ error: @autoclosure () -> QueryError) throws(QueryError) {
+        guard failed != nil else { throw error() }
+        failed?[row] = true
+    }
+
+    static func convert(_ value: Vector, to target: LogicalType, failed: inout [Bool]?)
+        throws(QueryError) -> Vector
+    {
         let source = value.type
         if source == target { return value }
         let count = value.count
@@ -23,7 +46,8 @@ public enum Cast {
                 if value.isNull(row) { parsed.append(.null); continue }
                 let text = String(decoding: value.stringBytes(at: row), as: UTF8.self)
                 do { parsed.append(try ValueParsing.parse(text, as: target)) } catch {
-                    throw .invalid("could not convert '\(text)' to \(target): \(error.message)")
+                    try fail(row, &failed, .invalid("could not convert '\(text)' to \(target): \(error.message)"))
+                    parsed.append(.null)
                 }
             }
             return Vector(type: target, values: parsed)
@@ -49,7 +73,9 @@ public enum Cast {
                     if value.isNull(row) { result.append(0); continue }
                     let scaled = (number * factor).rounded(decimalScale(target) == nil ? .toNearestOrEven : .toNearestOrAwayFromZero)
                     guard scaled.isFinite, scaled >= -9.2e18, scaled <= 9.2e18, range.contains(Int64(scaled)), abs(Int64(scaled)) <= limit else {
-                        throw .invalid("\(DoubleFormatting.format(number)) is out of range for \(target)")
+                        try fail(row, &failed, .invalid("\(DoubleFormatting.format(number)) is out of range for \(target)"))
+                        result.append(0)
+                        continue
                     }
                     result.append(Int64(scaled))
                 }
@@ -57,7 +83,7 @@ public enum Cast {
             default: throw .invalid("cannot cast DOUBLE to \(target)")
             }
         case .integers(let numbers):
-            return try castIntegers(numbers, value, from: source, to: target)
+            return try castIntegers(numbers, value, from: source, to: target, failed: &failed)
         }
     }
 
@@ -74,7 +100,10 @@ public enum Cast {
         return Int64.max
     }
 
-    static func castIntegers(_ numbers: [Int64], _ value: Vector, from source: LogicalType, to target: LogicalType) throws(QueryError) -> Vector {
+    static func castIntegers(
+        _ numbers: [Int64], _ value: Vector, from source: LogicalType, to target: LogicalType,
+        failed: inout [Bool]?
+    ) throws(QueryError) -> Vector {
         let count = numbers.count
         switch (source, target) {
         case (.date, .timestamp):
@@ -108,7 +137,9 @@ public enum Cast {
         for (row, number) in numbers.enumerated() {
             if value.isNull(row) { result.append(0); continue }
             guard let converted = rescale(number, from: sourceScale, to: targetScale), range.contains(converted), converted.magnitude <= limit.magnitude else {
-                throw .invalid("\(Value.integer(number).formatted(as: source)) is out of range for \(target)")
+                try fail(row, &failed, .invalid("\(Value.integer(number).formatted(as: source)) is out of range for \(target)"))
+                result.append(0)
+                continue
             }
             result.append(converted)
         }

@@ -23,6 +23,16 @@ public struct Chunk: Sendable {
         Chunk(columns: columns.map { $0.gather(indices) }, count: indices.count)
     }
 
+    /// The rows at `indices` of the columns in `used` only; the others NULL (a scan's chunk holds
+    /// only the columns decoded so far, the rest placeholders of no rows).
+    public func gather(_ indices: [Int32], columns used: Set<Int>) -> Chunk {
+        let gathered = columns.indices.map { index in
+            used.contains(index)
+                ? columns[index].gather(indices) : Vector(constant: .null, type: columns[index].type, count: indices.count)
+        }
+        return Chunk(columns: gathered, count: indices.count)
+    }
+
     /// The rows at `indices` of a join's build side (see ``Vector/gatherSharingStrings(_:)``).
     public func gatherSharingStrings(_ indices: [Int32]) -> Chunk {
         Chunk(columns: columns.map { $0.gatherSharingStrings(indices) }, count: indices.count)

@@ -26,7 +26,8 @@ enum DateFunctions {
             }
             return Vector(type: type, count: value.count, data: .integers(result), nulls: value.nulls)
         case .dateTrunc:
-            guard case .string(let unit) = try ExpressionEvaluator.constantValue(arguments[0]) else { throw .invalid("date_trunc needs a unit") }
+            guard case .string(let name) = try ExpressionEvaluator.constantValue(arguments[0]), let unit = DatePart(name: name)
+            else { throw .invalid("date_trunc needs a unit") }
             let value = try ExpressionEvaluator.evaluate(arguments[1], chunk)
             guard case .integers(let numbers) = value.data else { throw .invalid("date_trunc needs a date or timestamp") }
             let isTimestamp = value.type == .timestamp
@@ -66,19 +67,23 @@ enum DateFunctions {
         ((days + 3) % 7 + 7) % 7 + 1
     }
 
-    static func truncate(_ unit: String, _ value: Int64, isTimestamp: Bool) -> Int64 {
+    /// The start of the `unit` (a ``DatePart/truncationUnits`` member) that holds `value`.
+    static func truncate(_ unit: DatePart, _ value: Int64, isTimestamp: Bool) -> Int64 {
         let (days, micros) = isTimestamp ? split(value) : (value, 0)
         let date = CalendarDate(daysSinceEpoch: days)
         var truncatedDays = days
         var truncatedMicros: Int64 = 0
         switch unit {
-        case "year": truncatedDays = CalendarDate(year: date.year, month: 1, day: 1).daysSinceEpoch
-        case "quarter": truncatedDays = CalendarDate(year: date.year, month: (date.month - 1) / 3 * 3 + 1, day: 1).daysSinceEpoch
-        case "month": truncatedDays = CalendarDate(year: date.year, month: date.month, day: 1).daysSinceEpoch
-        case "week": truncatedDays = days - isoDayOfWeek(days) + 1
-        case "hour": truncatedMicros = micros / 3_600_000_000 * 3_600_000_000
-        case "minute": truncatedMicros = micros / 60_000_000 * 60_000_000
-        case "second": truncatedMicros = micros / 1_000_000 * 1_000_000
+        case .decade:
+            // Toward zero, as DuckDB does before year 0.
+            truncatedDays = CalendarDate(year: date.year / 10 * 10, month: 1, day: 1).daysSinceEpoch
+        case .year: truncatedDays = CalendarDate(year: date.year, month: 1, day: 1).daysSinceEpoch
+        case .quarter: truncatedDays = CalendarDate(year: date.year, month: (date.month - 1) / 3 * 3 + 1, day: 1).daysSinceEpoch
+        case .month: truncatedDays = CalendarDate(year: date.year, month: date.month, day: 1).daysSinceEpoch
+        case .week: truncatedDays = days - isoDayOfWeek(days) + 1
+        case .hour: truncatedMicros = micros / 3_600_000_000 * 3_600_000_000
+        case .minute: truncatedMicros = micros / 60_000_000 * 60_000_000
+        case .second: truncatedMicros = micros / 1_000_000 * 1_000_000
         default: break
         }
         return isTimestamp ? truncatedDays * microsPerDay + truncatedMicros : truncatedDays

@@ -8,7 +8,9 @@ public enum DatePart: String, CaseIterable, Sendable {
     case year, quarter, month, day, dow, isodow, week, doy, hour, minute, second, epoch, decade, yearweek
 
     /// The units `date_trunc` accepts.
-    public static let truncationUnits: [DatePart] = [.year, .quarter, .month, .week, .day, .hour, .minute, .second]
+    public static let truncationUnits: [DatePart] = [
+        .decade, .year, .quarter, .month, .week, .day, .hour, .minute, .second,
+    ]
 
     /// Other spellings DuckDB accepts for a part.
     static let synonyms: [String: DatePart] = [

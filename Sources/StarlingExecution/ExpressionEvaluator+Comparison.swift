@@ -13,8 +13,12 @@ extension ExpressionEvaluator {
         if case .constant(let constant, _) = leftExpression {
             return try compare(op.swapped, try evaluate(rightExpression, chunk), constant: constant)
         }
-        let left = try evaluate(leftExpression, chunk)
-        let right = try evaluate(rightExpression, chunk)
+        return try compare(op, try evaluate(leftExpression, chunk), try evaluate(rightExpression, chunk))
+    }
+
+    /// `left op right` row by row, on two vectors of the same type.
+    static func compare(_ op: ComparisonOperator, _ left: Vector, _ right: Vector) throws(QueryError) -> Vector {
+        let count = left.count
         let nulls = unionNulls(left.nulls, right.nulls)
         let flags: [Bool]
         switch (left.data, right.data) {

@@ -9,9 +9,23 @@ extension ExpressionEvaluator {
     /// An AND is applied one conjunct at a time, each only to the rows still selected; a
     /// comparison of a column with a constant runs as a loop over those rows without building a
     /// boolean vector. Other conjuncts are evaluated for the whole chunk and intersected.
+    ///
+    /// A conjunct that fails (`ln(x) > 1` on a negative `x`) is tried again after the others,
+    /// on the rows they keep: the error stands only if one of those raises it, so a guard such
+    /// as `x > 0 AND ln(x) > 1` works in whatever order the conjuncts come (as in DuckDB).
     public static func select(_ predicate: BoundExpression, _ chunk: Chunk) throws(QueryError) -> [Int32] {
         var selection: [Int32]?
+        var failed: [BoundExpression] = []
         for conjunct in predicate.conjunctParts {
+            do {
+                selection = try refine(conjunct, chunk, selection)
+            } catch {
+                failed.append(conjunct)
+                continue
+            }
+            if selection?.isEmpty == true { return [] }
+        }
+        for conjunct in failed {
             selection = try refine(conjunct, chunk, selection)
             if selection?.isEmpty == true { return [] }
         }
@@ -26,7 +40,19 @@ extension ExpressionEvaluator {
         if case .comparison(let op, .constant(let constant, _), .column(let index, _)) = conjunct {
             if let rows = compareColumn(chunk.columns[index], op.swapped, constant, selection) { return rows }
         }
-        let value = try evaluate(conjunct, chunk)
+        let value: Vector
+        do {
+            value = try evaluate(conjunct, chunk)
+        } catch {
+            // The error may come from rows an earlier conjunct removed (`x > 0 AND ln(x) > 1`):
+            // evaluated on the rows still selected alone, it stands only if one of them raises it.
+            guard let selection, selection.count < chunk.count else { throw error }
+            let kept = try evaluate(conjunct, chunk.gather(selection, columns: conjunct.columnsUsed))
+            guard case .booleans(let flags) = kept.data else { return [] }
+            var rows: [Int32] = []
+            for (index, row) in selection.enumerated() where flags[index] && !kept.isNull(index) { rows.append(row) }
+            return rows
+        }
         guard case .booleans(let flags) = value.data else { return [] }
         let nulls = value.nulls
         var rows: [Int32] = []

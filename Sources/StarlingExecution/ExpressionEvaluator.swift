@@ -45,6 +45,8 @@ public enum ExpressionEvaluator {
             return try Cast.cast(try evaluate(operand, chunk), to: type)
         case .function(let function, let arguments, let type):
             return try Functions.call(function, arguments, type: type, chunk)
+        case .regexp(let function, let expression, let arguments, let type):
+            return try RegexpFunctions.call(function, expression, arguments, type: type, chunk)
         case .subquery(let subquery):
             return try correlated(subquery, operand: nil, negated: false, chunk)
         case .inSubquery(let operand, let subquery, let negated):
@@ -225,9 +227,33 @@ public enum ExpressionEvaluator {
         }
         var results: [Vector] = []
         for (index, expression) in expressions.enumerated() {
-            results.append(taken[index] ? try evaluate(expression, chunk) : Vector(constant: .null, type: type, count: count))
+            guard taken[index] else {
+                results.append(Vector(constant: .null, type: type, count: count))
+                continue
+            }
+            do {
+                results.append(try evaluate(expression, chunk))
+            } catch {
+                // The error may come from rows that take another branch (`CASE WHEN x > 0 THEN
+                // ln(x) END`): evaluated on its own rows only, as DuckDB does, it stands only if
+                // one of them raises it.
+                results.append(try onRows(expression, chunk, where: { chosen[$0] == index }))
+            }
         }
         return choose(chosen, from: results, type: type, count: count)
+    }
+
+    /// `expression` evaluated on the rows `keep` selects alone, NULL on the others.
+    static func onRows(_ expression: BoundExpression, _ chunk: Chunk, where keep: (Int) -> Bool) throws(QueryError)
+        -> Vector
+    {
+        var rows: [Int32] = []
+        var positions = [Int32](repeating: -1, count: chunk.count)
+        for row in 0..<chunk.count where keep(row) {
+            positions[row] = Int32(rows.count)
+            rows.append(Int32(row))
+        }
+        return try evaluate(expression, chunk.gather(rows, columns: expression.columnsUsed)).gatherOrNull(positions)
     }
 
     /// When every choice is dictionary-coded with few entries in all (a CASE whose results are

@@ -1,5 +1,5 @@
 /// String functions on UTF-8 byte buffers: substring, left, right, concat (and `||`),
-/// starts_with and contains, without a `String` or a `Value` per row.
+/// starts_with, ends_with and contains, without a `String` or a `Value` per row.
 
 import StarlingColumns
 
@@ -15,7 +15,7 @@ extension Functions {
         case .substring, .left, .right:
             guard vectors[0].type == .varchar, vectors.dropFirst().allSatisfy({ if case .integers = $0.data { return true }; return false }) else { return nil }
             return try slice(function, vectors, count: count)
-        case .startsWith, .contains:
+        case .startsWith, .endsWith, .contains:
             guard vectors.count == 2, vectors.allSatisfy({ $0.type == .varchar }) else { return nil }
             let nulls = ExpressionEvaluator.unionNulls(vectors[0].nulls, vectors[1].nulls)
             var flags = [Bool](repeating: false, count: count)
@@ -23,6 +23,8 @@ extension Functions {
                 let text = vectors[0].stringBytes(at: row), needle = vectors[1].stringBytes(at: row)
                 if function == .startsWith {
                     flags[row] = LikePattern.hasPrefix(text, needle, at: 0)
+                } else if function == .endsWith {
+                    flags[row] = LikePattern.hasPrefix(text, needle, at: text.count - needle.count)
                 } else if let base = text.baseAddress {
                     flags[row] = LikePattern.find(needle, in: base, from: 0, to: text.count) != nil
                 } else {

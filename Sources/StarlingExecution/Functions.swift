@@ -24,7 +24,8 @@ enum Functions {
             return value.withNulls(nulls)
         case .lower, .upper:
             let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
-            return mapText(value) { function == .lower ? $0.lowercased() : $0.uppercased() }
+            let direction: CaseMapping.Direction = function == .lower ? .lower : .upper
+            return transformText(value) { text, builder in CaseMapping.append(text, direction, to: &builder) }
         case .trim, .ltrim, .rtrim:
             let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
             var characters: Set<Character> = [" "]
@@ -37,29 +38,71 @@ enum Functions {
             }
         case .length:
             let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
-            let lengths = ExpressionEvaluator.mapStrings(value) { Int64(String(decoding: $0, as: UTF8.self).unicodeScalars.count) }
+            let lengths = ExpressionEvaluator.mapStrings(value) { Int64(scalarCount($0)) }
             return Vector(type: type, count: count, data: .integers(lengths), nulls: value.nulls)
-        case .substring, .left, .right, .replace, .concat, .startsWith, .contains:
+        case .substring, .left, .right, .replace, .concat, .startsWith, .endsWith, .contains:
             return try rowWise(function, arguments, type: type, chunk)
         case .like, .ilike:
-            let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
-            let pattern = try ExpressionEvaluator.evaluate(arguments[1], chunk)
-            var compiled: [String: LikePattern] = [:]
-            var flags = [Bool](repeating: false, count: count)
-            for row in 0..<count where !value.isNull(row) && !pattern.isNull(row) {
-                let text = String(decoding: pattern.stringBytes(at: row), as: UTF8.self)
-                let like = compiled[text] ?? LikePattern(text, caseInsensitive: function == .ilike)
-                compiled[text] = like
-                flags[row] = like.matches(value.stringBytes(at: row))
-            }
-            return Vector(type: .boolean, count: count, data: .booleans(flags), nulls: ExpressionEvaluator.unionNulls(value.nulls, pattern.nulls))
+            return try like(arguments, caseInsensitive: function == .ilike, chunk)
         case .abs, .round, .floor, .ceil:
             return try numeric(function, arguments, type: type, chunk)
         case .extract, .dateTrunc, .addMonths:
             return try DateFunctions.call(function, arguments, type: type, chunk)
+        case .greatest, .least:
+            return try extreme(arguments, greatest: function == .greatest, type: type, chunk)
+        case .isDistinctFrom, .isNotDistinctFrom:
+            return try distinct(arguments, negated: function == .isNotDistinctFrom, chunk)
+        case .tryCast:
+            return try Cast.cast(try ExpressionEvaluator.evaluate(arguments[0], chunk), to: type, orNull: true)
+        case .power, .sqrt, .ln, .log10, .log2, .exp, .log, .sign:
+            return try MathFunctions.call(function, arguments, type: type, chunk)
+        case .splitPart, .lpad, .rpad, .strpos, .reverse, .repeatText, .chr, .ascii, .unicode:
+            return try TextFunctions.call(function, arguments, chunk)
+        case .dateDiff, .makeDate, .lastDay, .dayName, .monthName:
+            return try CalendarFunctions.call(function, arguments, type: type, chunk)
+        case .strftime, .strptime, .tryStrptime:
+            return try CalendarFunctions.formatting(function, arguments, chunk)
+        case .regexpMatches, .regexpFullMatch, .regexpReplace, .regexpExtract:
+            return try RegexpFunctions.call(function, nil, arguments, type: type, chunk)
         case .rowKey:
             return try RowKey.evaluate(arguments, chunk)
         }
+    }
+
+    /// `s LIKE p [ESCAPE e]` with a pattern (or escape) that varies by row: each distinct pattern
+    /// and escape compiled once.
+    static func like(_ arguments: [BoundExpression], caseInsensitive: Bool, _ chunk: Chunk) throws(QueryError) -> Vector {
+        let count = chunk.count
+        let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
+        let pattern = try ExpressionEvaluator.evaluate(arguments[1], chunk)
+        let escape = arguments.count > 2 ? try ExpressionEvaluator.evaluate(arguments[2], chunk) : nil
+        var nulls = ExpressionEvaluator.unionNulls(value.nulls, pattern.nulls)
+        if let escape { nulls = ExpressionEvaluator.unionNulls(nulls, escape.nulls) }
+        struct Key: Hashable {
+            let pattern: String
+            let escape: String
+        }
+        var compiled: [Key: LikePattern] = [:]
+        var flags = [Bool](repeating: false, count: count)
+        for row in 0..<count where !(nulls?[row] ?? false) {
+            let key = Key(
+                pattern: String(decoding: pattern.stringBytes(at: row), as: UTF8.self),
+                escape: escape.map { String(decoding: $0.stringBytes(at: row), as: UTF8.self) } ?? "")
+            let like: LikePattern
+            if let known = compiled[key] {
+                like = known
+            } else {
+                do {
+                    like = try LikePattern(
+                        key.pattern, caseInsensitive: caseInsensitive, escape: try LikePattern.escapeByte(key.escape))
+                } catch {
+                    throw .invalid(error.message)
+                }
+                compiled[key] = like
+            }
+            flags[row] = like.matches(value.stringBytes(at: row))
+        }
+        return Vector(type: .boolean, count: count, data: .booleans(flags), nulls: nulls)
     }
 
     /// `first` where it is not NULL, else `second`.
@@ -80,6 +123,26 @@ enum Functions {
         default:
             let texts = ExpressionEvaluator.mapStrings(value) { body(String(decoding: $0, as: UTF8.self)) }
             return Vector(type: .varchar, count: value.count, data: .strings(StringStorage(texts)), nulls: value.nulls)
+        }
+    }
+
+    /// A text transformation that writes each row's result into a builder (once per dictionary
+    /// entry when that is cheaper), the NULL rows left empty.
+    static func transformText(
+        _ value: Vector, _ body: (UnsafeRawBufferPointer, inout StringStorageBuilder) -> Void
+    ) -> Vector {
+        var builder = StringStorageBuilder()
+        switch value.data {
+        case .dictionary(let codes, let dictionary) where Vector.perEntry(entries: dictionary.count, rows: value.count):
+            builder.reserveCapacity(strings: dictionary.count, bytes: dictionary.byteCount)
+            for entry in 0..<dictionary.count { body(dictionary.bytes(at: entry), &builder) }
+            return Vector(type: .varchar, count: value.count, data: .dictionary(codes: codes, dictionary: builder.finish()), nulls: value.nulls)
+        default:
+            builder.reserveCapacity(strings: value.count, bytes: value.count * 8)
+            for row in 0..<value.count {
+                if value.isNull(row) { builder.closeString() } else { body(value.stringBytes(at: row), &builder) }
+            }
+            return Vector(type: .varchar, count: value.count, data: .strings(builder.finish()), nulls: value.nulls)
         }
     }
 
@@ -146,6 +209,8 @@ enum Functions {
             return .string(first.split(separator: search, omittingEmptySubsequences: false).joined(separator: replacement))
         case .startsWith:
             return .boolean(first.utf8.starts(with: text(values[1], types[1]).utf8))
+        case .endsWith:
+            return .boolean(first.utf8.reversed().starts(with: text(values[1], types[1]).utf8.reversed()))
         case .contains:
             let needle = text(values[1], types[1])
             return .boolean(needle.isEmpty || first.contains(needle))

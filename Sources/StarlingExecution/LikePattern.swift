@@ -1,4 +1,4 @@
-/// `LIKE` and `ILIKE` patterns, compiled once and matched on UTF-8 bytes.
+/// `LIKE` and `ILIKE` patterns (with an optional `ESCAPE` character), compiled once and matched on UTF-8 bytes.
 
 #if canImport(Glibc)
     import Glibc
@@ -6,7 +6,9 @@
     import Darwin
 #endif
 
-/// A compiled pattern: `%` matches any run of characters, `_` exactly one, `\` escapes.
+/// A compiled pattern: `%` matches any run of characters, `_` exactly one; with an `ESCAPE`
+/// character, that character makes the next one literal. Without one, nothing escapes: `\` is an
+/// ordinary character (DuckDB and the SQL standard; PostgreSQL escapes with `\` by default).
 public struct LikePattern: Sendable, Equatable {
     enum Piece: Sendable, Equatable {
         /// Literal bytes.
@@ -18,10 +20,13 @@ public struct LikePattern: Sendable, Equatable {
     }
 
     let pieces: [Piece]
-    /// ILIKE: compare case-insensitively (both sides lower-cased).
+    /// ILIKE: compare case-insensitively (both sides lower-cased, one character for one as
+    /// ``CaseMapping`` maps them).
     public let caseInsensitive: Bool
     /// The pattern as written.
     public let text: String
+    /// The `ESCAPE` character (an ASCII byte), if any.
+    public let escape: UInt8?
     /// For a pattern of literals and `%` only (`%special%requests%`, `PROMO%`, `%BRASS`): its
     /// literals, and whether it is anchored at the start and at the end. Such a pattern matches
     /// when the first literal is a prefix (if anchored), the last a suffix (if anchored), and
@@ -32,24 +37,47 @@ public struct LikePattern: Sendable, Equatable {
     /// least one, the first or last empty when the pattern opens or closes with `%`.
     let segments: [[Piece]]
 
-    public init(_ pattern: String, caseInsensitive: Bool) {
+    /// Why a pattern or escape cannot be used.
+    public enum Failure: Error, Sendable, Equatable {
+        /// The escape string is neither empty nor one ASCII character.
+        case invalidEscape
+        /// The pattern ends with the escape character.
+        case endsWithEscape
+
+        public var message: String {
+            switch self {
+            case .invalidEscape: return "the ESCAPE of LIKE must be empty or one character"
+            case .endsWithEscape: return "a LIKE pattern must not end with its escape character"
+            }
+        }
+    }
+
+    /// The escape byte an `ESCAPE` string names: nil for the empty string.
+    public static func escapeByte(_ escape: String) throws(Failure) -> UInt8? {
+        guard let first = escape.utf8.first else { return nil }
+        guard escape.utf8.count == 1, first < 0x80 else { throw .invalidEscape }
+        return first
+    }
+
+    /// Compiles `pattern`, with `escape` making the character after it literal.
+    public init(_ pattern: String, caseInsensitive: Bool, escape: UInt8? = nil) throws(Failure) {
         self.text = pattern
         self.caseInsensitive = caseInsensitive
-        let source = caseInsensitive ? pattern.lowercased() : pattern
+        self.escape = escape
         var pieces: [Piece] = []
         var literal: [UInt8] = []
         var escaped = false
         func flush() {
             if !literal.isEmpty {
-                pieces.append(.literal(literal))
+                pieces.append(.literal(caseInsensitive ? CaseMapping.lowercased(literal) : literal))
                 literal = []
             }
         }
-        for byte in source.utf8 {
+        for byte in pattern.utf8 {
             if escaped {
                 literal.append(byte)
                 escaped = false
-            } else if byte == UInt8(ascii: "\\") {
+            } else if let escape, byte == escape {
                 escaped = true
             } else if byte == UInt8(ascii: "%") {
                 flush()
@@ -61,7 +89,7 @@ public struct LikePattern: Sendable, Equatable {
                 literal.append(byte)
             }
         }
-        if escaped { literal.append(UInt8(ascii: "\\")) }
+        if escaped { throw .endsWithEscape }
         flush()
         self.pieces = pieces
         segments = pieces.split(separator: .anyRun, omittingEmptySubsequences: false).map { Array($0) }
@@ -78,16 +106,12 @@ public struct LikePattern: Sendable, Equatable {
 
     public static func == (left: LikePattern, right: LikePattern) -> Bool {
         // The compiled forms follow from these two.
-        left.text == right.text && left.caseInsensitive == right.caseInsensitive
+        left.text == right.text && left.caseInsensitive == right.caseInsensitive && left.escape == right.escape
     }
 
     /// Whether `bytes` (UTF-8) matches.
     public func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        if caseInsensitive {
-            let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
-            var utf8 = Array(lowered.utf8)
-            return utf8.withUnsafeMutableBytes { matchAny(UnsafeRawBufferPointer($0)) }
-        }
+        if caseInsensitive { return CaseMapping.withLowercased(bytes) { matchAny($0) } }
         return matchAny(bytes)
     }
 

@@ -24,19 +24,20 @@ public indirect enum Expression: Sendable {
     case exists(Query, negated: Bool, position: SourcePosition)
     /// `(SELECT …)` used as a value.
     case scalarSubquery(Query, position: SourcePosition)
-    /// `x [NOT] LIKE pattern` / `ILIKE`.
-    case like(Expression, pattern: Expression, negated: Bool, caseInsensitive: Bool, position: SourcePosition)
+    /// `x [NOT] LIKE pattern [ESCAPE e]` / `ILIKE`.
+    case like(Expression, pattern: Expression, escape: Expression?, negated: Bool, caseInsensitive: Bool, position: SourcePosition)
     /// `x IS [NOT] NULL`.
     case isNull(Expression, negated: Bool, position: SourcePosition)
     /// `CASE [operand] WHEN … THEN … [ELSE …] END`.
     case caseWhen(operand: Expression?, branches: [CaseBranch], otherwise: Expression?, position: SourcePosition)
-    /// `CAST(x AS type)` or `x::type`.
-    case cast(Expression, LogicalType, position: SourcePosition)
+    /// `CAST(x AS type)` or `x::type`; `TRY_CAST(x AS type)` (`orNull`: NULL where the value does
+    /// not convert, instead of an error).
+    case cast(Expression, LogicalType, orNull: Bool, position: SourcePosition)
     /// A function call: `lower(x)`, `count(*)`, `count(DISTINCT x)`, `sum(x) FILTER (WHERE …)`,
     /// `extract(year FROM d)` (as `extract('year', d)`), `substring(s FROM 2 FOR 3)` (as
     /// `substring(s, 2, 3)`), `current_date` (no arguments). The name is lower-cased.
     case function(FunctionCall)
-    /// `INTERVAL 'n' DAY|MONTH|YEAR` (also `INTERVAL 'n days'`, `INTERVAL n DAY`).
+    /// `INTERVAL 'n' unit`, from MICROSECOND to YEAR (also `INTERVAL 'n days'`, `INTERVAL n DAY`).
     case interval(IntervalLiteral)
 
     /// Where the expression starts in the script.
@@ -52,10 +53,10 @@ public indirect enum Expression: Sendable {
         case .inSubquery(let value, _, _, _): return value.position
         case .exists(_, _, let position): return position
         case .scalarSubquery(_, let position): return position
-        case .like(let value, _, _, _, _): return value.position
+        case .like(let value, _, _, _, _, _): return value.position
         case .isNull(let value, _, _): return value.position
         case .caseWhen(_, _, _, let position): return position
-        case .cast(_, _, let position): return position
+        case .cast(_, _, _, let position): return position
         case .function(let call): return call.name.position
         case .interval(let interval): return interval.position
         }
@@ -87,6 +88,10 @@ public enum BinaryOperator: String, Sendable {
     case greaterOrEqual = ">="
     case and = "AND"
     case or = "OR"
+    /// `IS DISTINCT FROM`: `<>` with NULL a value like any other (never NULL).
+    case isDistinctFrom = "IS DISTINCT FROM"
+    /// `IS NOT DISTINCT FROM`: `=` with NULL a value like any other.
+    case isNotDistinctFrom = "IS NOT DISTINCT FROM"
 }
 
 /// `WHEN condition THEN result`.
@@ -131,7 +136,7 @@ public struct FunctionCall: Sendable {
 /// `INTERVAL '3' MONTH`: a count of one unit (compound intervals are not supported).
 public struct IntervalLiteral: Sendable {
     public enum Unit: String, Sendable, CaseIterable {
-        case day, week, month, quarter, year
+        case microsecond, millisecond, second, minute, hour, day, week, month, quarter, year
     }
     public var count: Int64
     public var unit: Unit

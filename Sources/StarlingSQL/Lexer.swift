@@ -97,10 +97,13 @@ public struct Lexer {
                 tokens.append(Token(kind: quote == UInt8(ascii: "'") ? .string : .quotedIdentifier, text: text, position: SourcePosition(start)))
             } else {
                 let twoByte: String? = index + 1 < count ? String(decoding: bytes[index...(index + 1)], as: UTF8.self) : nil
-                if let twoByte, ["<>", "!=", "<=", ">=", "||", "::", "//"].contains(twoByte) {
+                if twoByte == "!~", index + 2 < count, bytes[index + 2] == UInt8(ascii: "*") {
+                    tokens.append(Token(kind: .symbol, text: "!~*", position: SourcePosition(start)))
+                    index += 3
+                } else if let twoByte, ["<>", "!=", "<=", ">=", "||", "::", "//", "!~", "~*"].contains(twoByte) {
                     tokens.append(Token(kind: .symbol, text: twoByte, position: SourcePosition(start)))
                     index += 2
-                } else if "(),;.*+-/%=<>[]".utf8.contains(byte) {
+                } else if "(),;.*+-/%=<>[]~".utf8.contains(byte) {
                     tokens.append(Token(kind: .symbol, text: String(UnicodeScalar(byte)), position: SourcePosition(start)))
                     index += 1
                 } else {

@@ -227,6 +227,7 @@ extension Parser {
             case "+", "-": return Precedence.additive
             case "*", "/", "//", "%": return Precedence.multiplicative
             case "::": return Precedence.cast
+            case "~", "!~", "~*", "!~*": return Precedence.predicate
             default: return nil
             }
         case .word:
@@ -277,11 +278,14 @@ extension Parser {
             try grow(max(leftHeight, height), at: position)
             return .binary(binary, left, right, position: position)
         }
+        if current.kind == .symbol, ["~", "!~", "~*", "!~*"].contains(current.text) {
+            return try parseRegexpMatch(after: left)
+        }
         if current.isSymbol("::") {
             index += 1
             let type = try parseType()
             try grow(leftHeight, at: left.position)
-            return .cast(left, type, position: left.position)
+            return .cast(left, type, orNull: false, position: left.position)
         }
         switch current.text {
         case "is", "isnull", "notnull":
@@ -300,8 +304,9 @@ extension Parser {
         }
     }
 
-    /// `IS [NOT] NULL`, `ISNULL`, `NOTNULL`.
+    /// `IS [NOT] NULL`, `ISNULL`, `NOTNULL`, `IS [NOT] DISTINCT FROM x`.
     mutating func parseIsNull(after left: Expression) throws(SQLError) -> Expression {
+        let leftHeight = height
         let token = advance()
         try grow(height, at: token.position)
         switch token.text {
@@ -310,8 +315,16 @@ extension Parser {
         default: break
         }
         let negated = accept("not")
+        if accept("distinct") {
+            try expect("from")
+            let right = try parseSubexpression(minimumPrecedence: Precedence.isNull + 1)
+            try grow(max(leftHeight, height), at: token.position)
+            return .binary(negated ? .isNotDistinctFrom : .isDistinctFrom, left, right, position: token.position)
+        }
         guard accept("null") else {
-            throw expected(negated ? "NULL after IS NOT" : "NULL after IS", hint: "only IS [NOT] NULL is supported; compare with = TRUE or = FALSE instead of IS TRUE")
+            throw expected(
+                negated ? "NULL or DISTINCT FROM after IS NOT" : "NULL or DISTINCT FROM after IS",
+                hint: "only IS [NOT] NULL and IS [NOT] DISTINCT FROM are supported; compare with = TRUE or = FALSE instead of IS TRUE")
         }
         return .isNull(left, negated: negated, position: token.position)
     }
@@ -343,14 +356,34 @@ extension Parser {
         return .inList(left, values, negated: negated, position: position)
     }
 
-    /// The rest of `left [NOT] LIKE|ILIKE pattern` from LIKE or ILIKE.
+    /// The rest of `left [NOT] LIKE|ILIKE pattern [ESCAPE e]` from LIKE or ILIKE.
     mutating func parseLike(after left: Expression, negated: Bool, position: SourcePosition) throws(SQLError) -> Expression {
         let caseInsensitive = current.isKeyword("ilike")
         index += 1
-        let leftHeight = height
+        var tallest = height
         let pattern = try parseSubexpression(minimumPrecedence: Precedence.concatenate)
-        try grow(max(leftHeight, height), at: position)
-        return .like(left, pattern: pattern, negated: negated, caseInsensitive: caseInsensitive, position: position)
+        tallest = max(tallest, height)
+        var escape: Expression?
+        if accept("escape") {
+            escape = try parseSubexpression(minimumPrecedence: Precedence.concatenate)
+            tallest = max(tallest, height)
+        }
+        try grow(tallest, at: position)
+        return .like(
+            left, pattern: pattern, escape: escape, negated: negated, caseInsensitive: caseInsensitive, position: position)
+    }
+
+    /// `left ~ pattern` (and `~*` case-insensitive, `!~`, `!~*` negated): regexp_matches, as in
+    /// DuckDB and PostgreSQL.
+    mutating func parseRegexpMatch(after left: Expression) throws(SQLError) -> Expression {
+        let leftHeight = height
+        let op = advance()
+        let pattern = try parseSubexpression(minimumPrecedence: Precedence.concatenate)
+        try grow(max(leftHeight, height) + 1, at: op.position)
+        var arguments = [left, pattern]
+        if op.text.hasSuffix("*") { arguments.append(.literal(Literal(kind: .string("i"), position: op.position))) }
+        let call = Expression.function(FunctionCall(name: Identifier("regexp_matches", at: op.position), arguments: arguments))
+        return op.text.hasPrefix("!") ? .unary(.not, call, position: op.position) : call
     }
 
     /// `expression, …` (at least one); leaves the tallest one's height in `height`.
@@ -455,6 +488,8 @@ extension Parser {
             return try parseCase()
         case "cast":
             return try parseCast()
+        case "try_cast" where next.isSymbol("("):
+            return try parseCast()
         case "exists":
             return try parseExists()
         case "current_date" where !next.isSymbol("("), "current_timestamp" where !next.isSymbol("("):
@@ -483,16 +518,19 @@ extension Parser {
         }
     }
 
-    /// `CAST(value AS type)`.
+    /// `CAST(value AS type)` or `TRY_CAST(value AS type)`.
     mutating func parseCast() throws(SQLError) -> Expression {
-        let position = advance().position
+        let keyword = advance()
+        let isTry = keyword.text == "try_cast"
         try expectSymbol("(")
         let value = try parseExpression()
-        guard accept("as") else { throw expected("AS in CAST", hint: "CAST(value AS type)") }
+        guard accept("as") else {
+            throw expected(isTry ? "AS in TRY_CAST" : "AS in CAST", hint: isTry ? "TRY_CAST(value AS type)" : "CAST(value AS type)")
+        }
         let type = try parseType()
         try expectSymbol(")")
-        try grow(height, at: position)
-        return .cast(value, type, position: position)
+        try grow(height, at: keyword.position)
+        return .cast(value, type, orNull: isTry, position: keyword.position)
     }
 
     /// `EXISTS (query)`.
@@ -738,7 +776,7 @@ extension Parser {
 
     // MARK: Intervals
 
-    static let intervalHint = "INTERVAL '3' MONTH, INTERVAL '3 months' or INTERVAL 3 MONTH, in days, weeks, months, quarters or years"
+    static let intervalHint = "INTERVAL '3' MONTH, INTERVAL '3 months' or INTERVAL 3 MONTH, in microseconds, milliseconds, seconds, minutes, hours, days, weeks, months, quarters or years"
 
     /// `INTERVAL 'n' unit`, `INTERVAL 'n unit[s]'` or `INTERVAL n unit` (counts may be negative).
     mutating func parseInterval() throws(SQLError) -> IntervalLiteral {
@@ -769,7 +807,7 @@ extension Parser {
         if unitText == nil {
             let unitToken = current
             guard unitToken.kind == .word, !Self.reservedWords.contains(unitToken.text) else {
-                throw SQLError("expected an interval unit (DAY, WEEK, MONTH, QUARTER or YEAR), found \(unitToken.quoted)", at: unitToken.position, hint: Self.intervalHint)
+                throw SQLError("expected an interval unit (SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER, YEAR…), found \(unitToken.quoted)", at: unitToken.position, hint: Self.intervalHint)
             }
             index += 1
             unitText = unitToken.text
@@ -785,7 +823,7 @@ extension Parser {
         let singular = unitName.hasSuffix("s") ? String(unitName.dropLast()) : unitName
         guard let unit = IntervalLiteral.Unit(rawValue: singular) else {
             let hint = closestMatch(to: singular, in: IntervalLiteral.Unit.allCases.map(\.rawValue)).map { "did you mean \($0.uppercased())?" }
-            throw SQLError("unsupported interval unit \"\(unitName)\"", at: unitPosition, hint: hint ?? "use DAY, WEEK, MONTH, QUARTER or YEAR")
+            throw SQLError("unsupported interval unit \"\(unitName)\"", at: unitPosition, hint: hint ?? "use MICROSECOND, MILLISECOND, SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR")
         }
         return IntervalLiteral(count: count, unit: unit, position: intervalToken.position)
     }

@@ -320,7 +320,7 @@ extension Parser {
         return try parseJoins(onto: try parseTablePrimary())
     }
 
-    /// Whether the current token starts a join (`NATURAL` included, to reject it clearly).
+    /// Whether the current token starts a join.
     var atJoinKeyword: Bool {
         ["join", "inner", "left", "right", "full", "cross", "natural"].contains(where: current.isKeyword)
     }
@@ -332,8 +332,14 @@ extension Parser {
         while true {
             let leftHeight = height
             let first = current
+            // NATURAL [INNER | LEFT | RIGHT | FULL [OUTER]] JOIN: USING the shared column names.
+            let natural = first.isKeyword("natural")
+            if natural {
+                index += 1
+                if current.isKeyword("cross") { throw SQLError("a CROSS JOIN cannot be NATURAL", at: current.position) }
+            }
             let kind: Join.Kind
-            switch first.kind == .word ? first.text : "" {
+            switch current.kind == .word ? current.text : "" {
             case "join":
                 kind = .inner
             case "inner":
@@ -346,13 +352,12 @@ extension Parser {
                 kind = .full
             case "cross":
                 kind = .cross
-            case "natural":
-                throw SQLError("NATURAL joins are not supported", at: first.position, hint: "use JOIN … USING (columns)")
             default:
+                if natural { throw expected("JOIN after NATURAL") }
                 return left
             }
-            index += 1
-            if first.text != "join" {
+            let keyword = advance()
+            if keyword.text != "join" {
                 if kind == .left || kind == .right || kind == .full { _ = accept("outer") }
                 guard accept("join") else { throw expected("JOIN") }
             }
@@ -363,14 +368,20 @@ extension Parser {
                 left = .join(Join(kind: .cross, left: left, right: right, position: first.position))
                 continue
             }
-            if atJoinKeyword {
+            // (A NATURAL join has no ON to wait for: the next join applies to it.)
+            if atJoinKeyword && !natural {
                 try enterNesting()
                 defer { depth -= 1 }
                 right = try parseJoins(onto: right)
             }
             var tallest = max(leftHeight, height)
             var join = Join(kind: kind, left: left, right: right, position: first.position)
-            if accept("on") {
+            join.natural = natural
+            if natural {
+                if current.isKeyword("on") || current.isKeyword("using") {
+                    throw SQLError("a NATURAL join takes no ON or USING", at: current.position)
+                }
+            } else if accept("on") {
                 join.condition = try parseExpression()
                 tallest = max(tallest, height)
             } else if accept("using") {

@@ -125,6 +125,8 @@ public struct Join: Sendable {
     public var condition: Expression?
     /// `USING (a, b)`.
     public var using: [Identifier]?
+    /// `NATURAL … JOIN`: USING every column name the two sides share (found when binding).
+    public var natural = false
     public var position: SourcePosition
 
     public init(kind: Kind, left: TableReference, right: TableReference, condition: Expression? = nil, using: [Identifier]? = nil, position: SourcePosition) {

@@ -11,7 +11,7 @@ public struct Token: Equatable, Sendable {
         case string
         /// A numeric literal as written.
         case number
-        /// Punctuation or an operator: `( ) , ; . * + - / // % = <> != < <= > >= || ::`.
+        /// Punctuation or an operator: `( ) , ; . * + - / // % = <> != < <= > >= || :: ~ !~ ~* !~*`.
         case symbol
         case end
     }

@@ -1,6 +1,9 @@
 /// Tests of vectorized expression evaluation: arithmetic, comparisons, logic, casts and functions.
 
 import Testing
+#if canImport(Glibc)
+    import Glibc
+#endif
 @testable import StarlingExecution
 import StarlingColumns
 
@@ -28,6 +31,56 @@ struct ExpressionEvaluatorTests {
         #expect(try values(quotient) == [.null, .null, .null, .null])
     }
 
+    @Test("a guard keeps a failing expression off its rows: CASE branches and filter conjuncts in any order")
+    func guards() throws {
+        let value = BoundExpression.cast(.column(0, .integer), .double)
+        let positive = BoundExpression.comparison(.greater, .column(0, .integer), .constant(.integer(0), .integer))
+        let logarithm = BoundExpression.function(.ln, [value], .double)
+        let large = BoundExpression.comparison(.greater, logarithm, .constant(.double(1), .double))
+        #expect(throws: QueryError.self) { try values(logarithm) }
+        #expect(try ExpressionEvaluator.select(.and([large, positive]), chunk) == [3])
+        #expect(try ExpressionEvaluator.select(.and([positive, large]), chunk) == [3])
+        #expect(throws: QueryError.self) { try ExpressionEvaluator.select(large, chunk) }
+        let guarded = BoundExpression.caseWhen(
+            [BoundCaseBranch(condition: positive, result: logarithm)], otherwise: .constant(.null, .double), .double)
+        #expect(try values(guarded) == [.double(0), .null, .null, .double(log(2_147_483_647.0))])
+    }
+
+    @Test("the new functions over a chunk of no rows, its text dictionary-coded")
+    func emptyChunk() throws {
+        let empty = Chunk(
+            columns: [
+                Vector(type: .varchar, count: 0, data: .dictionary(codes: [], dictionary: StringStorage(["a,b"])), nulls: nil),
+                Vector(type: .timestamp, values: []),
+            ], count: 0)
+        let text = BoundExpression.column(0, .varchar)
+        let comma = BoundExpression.constant(.string(","), .varchar)
+        let one = BoundExpression.constant(.integer(1), .bigint)
+        let pattern = try RegularExpression("(\\w)")
+        let format = BoundExpression.constant(.string("%Y"), .varchar)
+        let time = BoundExpression.column(1, .timestamp)
+        let expressions: [BoundExpression] = [
+            .function(.splitPart, [text, comma, one], .varchar),
+            .function(.lpad, [text, one, comma], .varchar),
+            .function(.reverse, [text], .varchar),
+            .function(.repeatText, [text, one], .varchar),
+            .function(.strpos, [text, comma], .bigint),
+            .function(.upper, [text], .varchar),
+            .function(.greatest, [text, comma], .varchar),
+            .function(.isDistinctFrom, [text, comma], .boolean),
+            .function(.tryCast, [text], .integer),
+            .regexp(.regexpMatches, pattern, [text], .boolean),
+            .regexp(.regexpExtract, pattern, [text, one], .varchar),
+            .regexp(.regexpReplace, pattern, [text, .constant(.string("\\1\\1"), .varchar)], .varchar),
+            .function(.strftime, [time, format], .varchar),
+            .function(.strptime, [text, format], .timestamp),
+            .function(.dateDiff, [.constant(.string("day"), .varchar), time, time], .bigint),
+        ]
+        for expression in expressions {
+            #expect(try ExpressionEvaluator.evaluate(expression, empty).count == 0, "\(expression)")
+        }
+    }
+
     @Test("comparisons use three-valued logic; AND/OR decide around NULL")
     func logic() throws {
         let positive = BoundExpression.comparison(.greater, .column(0, .integer), .constant(.integer(0), .integer))
@@ -47,9 +100,9 @@ struct ExpressionEvaluatorTests {
 
     @Test("strings: LIKE, ILIKE, lower, substring, length")
     func strings() throws {
-        let like = BoundExpression.like(.column(2, .varchar), LikePattern("P%", caseInsensitive: false), negated: false)
+        let like = BoundExpression.like(.column(2, .varchar), try LikePattern("P%", caseInsensitive: false), negated: false)
         #expect(try values(like) == [.boolean(true), .boolean(false), .null, .boolean(false)])
-        let ilike = BoundExpression.like(.column(2, .varchar), LikePattern("p_ne", caseInsensitive: true), negated: false)
+        let ilike = BoundExpression.like(.column(2, .varchar), try LikePattern("p_ne", caseInsensitive: true), negated: false)
         #expect(try values(ilike) == [.boolean(true), .boolean(true), .null, .boolean(false)])
         let upper = BoundExpression.function(.upper, [.column(2, .varchar)], .varchar)
         #expect(try values(upper) == [.string("PUNE"), .string("PUNE"), .null, .string("MUMBAI, SUBURBAN")])

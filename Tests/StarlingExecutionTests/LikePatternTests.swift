@@ -22,9 +22,41 @@ struct LikePatternTests {
         return table[p.count][t.count]
     }
 
-    func matches(_ text: String, _ pattern: String) -> Bool {
+    func matches(_ text: String, _ pattern: String, caseInsensitive: Bool = false, escape: UInt8? = nil) -> Bool {
         var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBytes { LikePattern(pattern, caseInsensitive: false).matches(UnsafeRawBufferPointer($0)) }
+        guard let compiled = try? LikePattern(pattern, caseInsensitive: caseInsensitive, escape: escape) else {
+            Issue.record("'\(pattern)' did not compile")
+            return false
+        }
+        return bytes.withUnsafeMutableBytes { compiled.matches(UnsafeRawBufferPointer($0)) }
+    }
+
+    @Test("no escape character unless ESCAPE names one; the escape makes %, _ and itself literal")
+    func escapes() throws {
+        #expect(matches("a\\b", "a\\b"))
+        #expect(!matches("a%b", "a\\%b"))
+        #expect(matches("a\\xyzb", "a\\%b"))
+        #expect(matches("a%b", "a!%b", escape: UInt8(ascii: "!")))
+        #expect(!matches("axb", "a!%b", escape: UInt8(ascii: "!")))
+        #expect(matches("a_b", "a!_b", escape: UInt8(ascii: "!")))
+        #expect(!matches("axb", "a!_b", escape: UInt8(ascii: "!")))
+        #expect(matches("a!b", "a!!b", escape: UInt8(ascii: "!")))
+        #expect(matches("ab", "a!b", escape: UInt8(ascii: "!")))
+        #expect(matches("A%B", "a!%b", caseInsensitive: true, escape: UInt8(ascii: "!")))
+        #expect(throws: LikePattern.Failure.endsWithEscape) { try LikePattern("a!", caseInsensitive: false, escape: UInt8(ascii: "!")) }
+        #expect(throws: LikePattern.Failure.invalidEscape) { try LikePattern.escapeByte("!!") }
+        #expect(throws: LikePattern.Failure.invalidEscape) { try LikePattern.escapeByte("é") }
+        #expect(try LikePattern.escapeByte("") == nil)
+    }
+
+    @Test("ILIKE lower-cases one character for one, ASCII or not")
+    func caseInsensitive() {
+        #expect(matches("ÜBER straße", "über STRASSE", caseInsensitive: true) == false)
+        #expect(matches("ÜBER STRAẞE", "über straße", caseInsensitive: true))
+        #expect(matches("İstanbul", "istanbul", caseInsensitive: true))
+        #expect(matches("PROMO BRUSHED", "promo%", caseInsensitive: true))
+        #expect(matches("ΣΑΣ", "σας", caseInsensitive: true) == false)
+        #expect(matches("ΣΑΣ", "σασ", caseInsensitive: true))
     }
 
     @Test("overlapping literals, anchors, empty strings and multibyte characters")
