@@ -4,7 +4,9 @@ functions (ranking, distribution, lag/lead, value functions, aggregates over ROW
 GROUPS frames), named windows, QUALIFY and windows over grouped rows, quantile aggregates
 (median, quantile_cont/disc, percentile_cont/disc WITHIN GROUP), GROUPING SETS, ROLLUP and CUBE
 with grouping(), DISTINCT ON and GROUP BY ALL, variances, covariances and correlation,
-bool_and/or, arg_min/max, first/last and string_agg with ORDER BY, over a small star schema.
+bool_and/or, arg_min/max, first/last and string_agg with ORDER BY, and scalar functions (greatest,
+IS DISTINCT FROM, TRY_CAST, math, text, LIKE ESCAPE, regular expressions, date arithmetic and
+formatting), over a small star schema with non-ASCII text.
 
 Usage:
   tools/random-analytics-vs-duckdb.py --count 2000 --seed 1 [--binary PATH] [--jobs N] [--verbose]
@@ -40,7 +42,7 @@ _spec = importlib.util.spec_from_file_location("random_queries", os.path.join(RO
 harness = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(harness)
 
-DISTRICTS = ["Centre", "North", "Harbour", "Hills", ""]
+DISTRICTS = ["Centre", "North", "Harbour", "Hills", "", "Zürich Straße", "İzmir_2"]
 REGIONS = ["east", "west", "East"]
 CATEGORIES = ["food", "tools", "toys", "books"]
 CHANNELS = ["web", "shop", "phone", "app"]
@@ -385,7 +387,55 @@ class Generator:
             group = f" GROUP BY ROLLUP ({', '.join(keys)})"
         return f"SELECT {', '.join(keys + calls + ['count(*)'])} FROM {source}{self.where(aliases)}{group}"
 
+    def scalar(self, aliases):
+        """A scalar function expression over random columns (the functions of the SQL issue)."""
+        n1 = self.pick(aliases, ["int", "dec", "dbl"])
+        n2 = self.pick(aliases, ["int", "dec", "dbl"])
+        i = self.pick(aliases, ["int"])
+        dbl = self.pick(aliases, ["dbl"])
+        t = self.pick(aliases, ["str"])
+        d = "s.day"
+        kind = self.rng.choice(["number", "number", "text", "text", "text", "date", "date", "compare"])
+        if kind == "number":
+            return self.rng.choice([
+                f"greatest({n1}, {n2})", f"least({n1}, {n2}, {i})", f"power({dbl}, 2)", f"sqrt(abs({n1}))",
+                f"round(ln(abs({n1}) + 1), 9)", f"round(log(abs({n1}) + 1), 9)", f"round(log2(abs({n1}) + 1), 9)",
+                f"round(exp({i} % 5), 6)", f"sign({n1})", f"mod({i}, 3)", f"{i} % 4", f"TRY_CAST({t} AS INTEGER)",
+                f"TRY_CAST({n1} AS VARCHAR)", f"greatest({t}, 'M')", f"least({d}, DATE '2025-02-15')"])
+        if kind == "compare":
+            a, b = self.rng.choice([(n1, n2), (t, self.pick(aliases, ["str"])), (i, "3"), (d, "DATE '2025-02-01'")])
+            return self.rng.choice([f"{a} IS DISTINCT FROM {b}", f"{a} IS NOT DISTINCT FROM {b}"])
+        if kind == "text":
+            return self.rng.choice([
+                f"split_part({t}, 'r', 2)", f"lpad({t}, 7, '*')", f"rpad({t}, 3, 'ab')", f"strpos({t}, 'e')",
+                f"reverse({t})", f"repeat({t}, 2)", f"upper({t})", f"lower({t})", f"{t} LIKE '%e%'",
+                f"{t} LIKE 'H_%'", f"{t} LIKE '%!_%' ESCAPE '!'", f"{t} ILIKE '%Z%'", f"{t} NOT LIKE '%\\_%'",
+                f"regexp_matches({t}, '^[A-Z]')", f"regexp_replace({t}, '[aeiou]', '-', 'g')",
+                f"regexp_replace({t}, '(.)(.)', '\\2\\1')", f"regexp_extract({t}, '([a-z]+)', 1)",
+                f"{t} ~ 'r.'", f"position('r' IN {t})", f"ends_with({t}, 'e')", f"length(upper({t}))"])
+        return self.rng.choice([
+            f"date_diff('day', DATE '2025-01-01', {d})", f"date_diff('month', {d}, DATE '2025-06-30')",
+            f"date_diff('week', {d}, TIMESTAMP '2025-03-01 12:00:00')", f"date_add({d}, INTERVAL 3 DAY)",
+            f"{d} + INTERVAL 5 HOUR", f"{d} - INTERVAL 90 MINUTE", f"last_day({d})", f"dayname({d})",
+            f"monthname({d})", f"strftime({d}, '%Y/%m/%d %a %j')", f"make_date(2025, abs({i}) % 12 + 1, 1)",
+            f"date_trunc('month', {d})", f"date_trunc('week', {d} + INTERVAL 36 HOUR)", f"year({d}) * 100 + month({d})"])
+
+    def scalars(self):
+        aliases, source = self.from_clause()
+        items = ["s.id"] + [self.scalar(aliases) for _ in range(self.rng.randint(1, 4))]
+        where = ""
+        if self.chance(0.4):
+            condition = self.scalar(aliases)
+            where = f" WHERE ({condition}) IS NOT NULL" if self.chance(0.5) else f" WHERE {self.pick(aliases, ['str'])} LIKE '%r%'"
+        if self.chance(0.2):
+            key = self.scalar(aliases)
+            return f"SELECT {key} AS k, count(*) FROM {source}{where} GROUP BY 1"
+        return f"SELECT {', '.join(items)} FROM {source}{where}"
+
     def query(self):
+        r = self.rng.random()
+        if r < 0.25:
+            return self.scalars()
         r = self.rng.random()
         if r < 0.12:
             return self.grouped()
