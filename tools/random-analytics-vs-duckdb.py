@@ -294,11 +294,8 @@ class Generator:
                 f"median({column})", f"quantile_cont({column}, {fraction})", f"quantile_disc({column}, {fraction})",
                 f"percentile_cont({fraction}) WITHIN GROUP (ORDER BY {column}{direction})",
                 f"percentile_disc({fraction}) WITHIN GROUP (ORDER BY {column}{direction})"])
-            if self.chance(0.15):
-                call += f" FILTER (WHERE {self.pick(aliases, ['int'])} > {self.rng.randint(0, 6)})"
-            calls.append(call)
-        group = f" GROUP BY {', '.join(keys)}" if keys else ""
-        return f"SELECT {', '.join(keys + calls + ['count(*)'])} FROM {source}{self.where(aliases)}{group}"
+            calls.append(self.filtered(call, aliases, 0.15))
+        return self.aggregated(keys, calls, source, aliases, rollup=False)
 
     def grouping_sets(self):
         aliases, source = self.from_clause()
@@ -379,11 +376,19 @@ class Generator:
                 f"string_agg({text}, ',' ORDER BY {text}{direction}, s.id)",
                 f"string_agg({anything}, '|' ORDER BY s.id{direction})",
                 f"string_agg(DISTINCT {text}, ';' ORDER BY {text}{direction})"])
-            if self.chance(0.2):
-                call += f" FILTER (WHERE {self.pick(aliases, ['int'])} > {self.rng.randint(0, 6)})"
-            calls.append(call)
+            calls.append(self.filtered(call, aliases, 0.2))
+        return self.aggregated(keys, calls, source, aliases, rollup=True)
+
+    def filtered(self, call, aliases, p):
+        """call, given a FILTER (WHERE …) with probability p."""
+        if self.chance(p):
+            call += f" FILTER (WHERE {self.pick(aliases, ['int'])} > {self.rng.randint(0, 6)})"
+        return call
+
+    def aggregated(self, keys, calls, source, aliases, rollup):
+        """SELECT keys, calls, count(*) grouped by the keys (sometimes as a ROLLUP)."""
         group = f" GROUP BY {', '.join(keys)}" if keys else ""
-        if keys and self.chance(0.25):
+        if rollup and keys and self.chance(0.25):
             group = f" GROUP BY ROLLUP ({', '.join(keys)})"
         return f"SELECT {', '.join(keys + calls + ['count(*)'])} FROM {source}{self.where(aliases)}{group}"
 

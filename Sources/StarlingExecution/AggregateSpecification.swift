@@ -33,7 +33,7 @@ public struct AggregateSpecification: Sendable, Equatable {
         case anyValue = "any_value"
         /// The values as text joined by `separator`, in `orderBy`'s order.
         case stringAggregate = "string_agg"
-        /// The most frequent value (the one seen first among equally frequent ones).
+        /// The most frequent value (the least among equally frequent ones).
         case mode
         /// The number of distinct values, estimated by a HyperLogLog sketch per group.
         case approximateCountDistinct = "approx_count_distinct"

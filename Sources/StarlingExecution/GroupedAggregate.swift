@@ -50,6 +50,21 @@ extension AggregateSpecification {
 }
 
 extension GroupedAggregate {
+    /// Where each group's rows lie in `order` (rows sorted by group first): the run
+    /// `starts[g] ..< ends[g]` of positions, -1 for a group with none. Groups from `count` on are
+    /// left out.
+    static func groupRuns(_ order: [Int32], groups: [Int32], count: Int) -> (starts: [Int], ends: [Int]) {
+        var starts = [Int](repeating: -1, count: count)
+        var ends = [Int](repeating: -1, count: count)
+        for (position, row) in order.enumerated() {
+            let group = Int(groups[Int(row)])
+            guard group < count else { continue }
+            if starts[group] < 0 { starts[group] = position }
+            ends[group] = position + 1
+        }
+        return (starts, ends)
+    }
+
     /// `other` as this state's own type, or an error (states of one aggregate are alike).
     func same<State: GroupedAggregate>(_ other: any GroupedAggregate, as type: State.Type) throws(QueryError) -> State {
         guard let state = other as? State else {

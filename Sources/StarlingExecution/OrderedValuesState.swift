@@ -85,14 +85,7 @@ final class OrderedValuesState: GroupedAggregate {
         }
         // Arrival breaks ties: the sort is stable, and rows are in arrival order.
         let order = try Sorter.order(Chunk(columns: columns, count: rows), keys: keys, limit: nil, control: control)
-        var starts = [Int](repeating: -1, count: count)
-        var ends = [Int](repeating: -1, count: count)
-        for (position, row) in order.enumerated() {
-            let group = Int(groups[Int(row)])
-            guard group < count else { continue }
-            if starts[group] < 0 { starts[group] = position }
-            ends[group] = position + 1
-        }
+        let (starts, ends) = Self.groupRuns(order, groups: groups, count: count)
         return (order, starts, ends)
     }
 

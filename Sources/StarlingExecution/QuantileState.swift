@@ -114,15 +114,7 @@ final class QuantileState: GroupedAggregate {
                 SortKey(expression: .column(1, argumentType), descending: specification.descending, nullsFirst: false),
             ],
             limit: nil, control: control)
-        // Each group's run of sorted positions.
-        var starts = [Int](repeating: -1, count: count + 1)
-        var ends = [Int](repeating: -1, count: count)
-        for (position, row) in order.enumerated() {
-            let group = Int(groups[Int(row)])
-            guard group < count else { continue }
-            if starts[group] < 0 { starts[group] = position }
-            ends[group] = position + 1
-        }
+        let (starts, ends) = Self.groupRuns(order, groups: groups, count: count)
         // Strings and booleans, which cannot be interpolated: the binder made their quantiles
         // discrete, so each group's answer is one of its values.
         var picks = [Int32](repeating: -1, count: count)
