@@ -291,11 +291,26 @@ final class Accumulator {
             if overflow != 0 { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
         case .min, .max:
             let isMin = specification.function == .min
-            for row in 0..<count where allRows || use(row) {
-                let group = Int(groups[row])
-                let value = values[row]
-                if counts[group] == 0 || (isMin ? value < integers[group] : value > integers[group]) { integers[group] = value }
-                counts[group] += 1
+            // One group and every row used (a global min or max): the chunk's extreme, then one fold.
+            if allRows, counts.count == 1, let extreme = isMin ? values.prefix(count).min() : values.prefix(count).max() {
+                if counts[0] == 0 || (isMin ? extreme < integers[0] : extreme > integers[0]) { integers[0] = extreme }
+                counts[0] += Int64(count)
+                return
+            }
+            values.withUnsafeBufferPointer { values in
+                groups.withUnsafeBufferPointer { groups in
+                    integers.withUnsafeMutableBufferPointer { extremes in
+                        counts.withUnsafeMutableBufferPointer { counts in
+                            for row in 0..<count where allRows || use(row) {
+                                let group = Int(groups[row])
+                                let value = values[row]
+                                let better = isMin ? value < extremes[group] : value > extremes[group]
+                                if counts[group] == 0 || better { extremes[group] = value }
+                                counts[group] &+= 1
+                            }
+                        }
+                    }
+                }
             }
         default: break
         }
