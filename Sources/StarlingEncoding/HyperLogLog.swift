@@ -28,12 +28,19 @@ public struct HyperLogLog: Sendable {
         }
     }
 
-    /// The 64-bit form of an integer a sketch adds: xxHash64's avalanche (``XXHash64/mix(_:)``).
-    /// A cheaper one-multiplication mix tried before estimated 200,000 consecutive integers as
-    /// 320,000: the register bits must avalanche fully.
+    /// The 64-bit form of an integer a sketch adds: MurmurHash3's 64-bit finalizer (two
+    /// multiplications, every output bit depending on every input bit). A one-multiplication mix
+    /// tried before left the register bits of consecutive integers an arithmetic progression and
+    /// estimated 200,000 of them as 320,000.
     @inlinable
     public static func mix(_ value: Int64) -> UInt64 {
-        XXHash64.mix(UInt64(bitPattern: value))
+        var hash = UInt64(bitPattern: value)
+        hash ^= hash >> 33
+        hash &*= 0xFF51_AFD7_ED55_8CCD
+        hash ^= hash >> 33
+        hash &*= 0xC4CE_B9FE_1A85_EC53
+        hash ^= hash >> 33
+        return hash
     }
 
     /// The register a hash sets and the rank it sets it to (leading zeros of the rest, plus one).
@@ -66,20 +73,50 @@ public struct HyperLogLog: Sendable {
         registers.withUnsafeBufferPointer { Self.estimate(registers: $0) }
     }
 
-    /// The estimate of a sketch's `2^precision` registers kept elsewhere (one group's of many).
+    /// The estimate of a sketch's `2^precision` registers kept elsewhere (one group's of many),
+    /// by Ertl's improved estimator ("New cardinality estimation algorithms for HyperLogLog
+    /// sketches", 2017): from the histogram of register values, with no switch between linear
+    /// counting and the raw estimate, so without the raw estimate's bias just above the switch
+    /// (10,000 consecutive integers: 10,458 before, 10,191 now).
     public static func estimate(registers: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        let count = Double(registers.count)
-        var sum = 0.0
-        var zeros = 0
-        for register in registers {
-            sum += 1.0 / Double(UInt64(1) << UInt64(register))
-            if register == 0 { zeros += 1 }
+        let m = Double(registers.count)
+        let q = 64 - precision
+        var histogram = [Double](repeating: 0, count: q + 2)
+        for register in registers { histogram[min(Int(register), q + 1)] += 1 }
+        var z = m * tau(1 - histogram[q + 1] / m)
+        for k in stride(from: q, through: 1, by: -1) { z = 0.5 * (z + histogram[k]) }
+        z += m * sigma(histogram[0] / m)
+        guard z > 0, z.isFinite else { return 0 }
+        return UInt64((m * m / (2 * log(2.0)) / z).rounded())
+    }
+
+    /// Ertl's σ(x) = x + Σ x^(2^k) 2^(k−1): the empty registers' share of the estimate.
+    static func sigma(_ value: Double) -> Double {
+        guard value < 1 else { return .infinity }
+        var x = value
+        var y = 1.0
+        var z = value
+        while true {
+            x *= x
+            let previous = z
+            z += x * y
+            y += y
+            if z == previous { return z }
         }
-        let alpha = 0.7213 / (1 + 1.079 / count)
-        let raw = alpha * count * count / sum
-        if raw <= 2.5 * count, zeros > 0 {
-            return UInt64((count * log(count / Double(zeros))).rounded())
+    }
+
+    /// Ertl's τ(x): the saturated registers' share of the estimate.
+    static func tau(_ value: Double) -> Double {
+        guard value > 0, value < 1 else { return 0 }
+        var x = value
+        var y = 1.0
+        var z = 1 - value
+        while true {
+            x = x.squareRoot()
+            let previous = z
+            y *= 0.5
+            z -= (1 - x) * (1 - x) * y
+            if z == previous { return z / 3 }
         }
-        return UInt64(raw.rounded())
     }
 }
