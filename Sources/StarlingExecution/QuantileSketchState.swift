@@ -148,7 +148,13 @@ final class QuantileSketchState: GroupedAggregate {
         if type.physicalType == .float64 {
             return Vector(type: type, count: count, data: .doubles(doubles), nulls: nulls)
         }
-        let integers = doubles.map { Int64(exactly: $0.rounded()) ?? 0 }
+        // Values seen, so in range; beyond 2^53 a double may round past Int64's ends: clamped.
+        let integers = doubles.map { value -> Int64 in
+            let rounded = value.rounded()
+            if rounded >= 9.223_372_036_854_775_807e18 { return Int64.max }
+            if rounded <= -9.223_372_036_854_775_808e18 { return Int64.min }
+            return Int64(rounded)
+        }
         return Vector(type: type, count: count, data: .integers(integers), nulls: nulls)
     }
 }
