@@ -87,7 +87,9 @@ public struct HyperLogLog: Sendable {
         for k in stride(from: q, through: 1, by: -1) { z = 0.5 * (z + histogram[k]) }
         z += m * sigma(histogram[0] / m)
         guard z > 0, z.isFinite else { return 0 }
-        return UInt64((m * m / (2 * log(2.0)) / z).rounded())
+        // Registers set on purpose (the mix can be inverted) can make the estimate huge: clamped.
+        let estimate = (m * m / (2 * log(2.0)) / z).rounded()
+        return estimate < 0x1p62 ? UInt64(estimate) : 1 << 62
     }
 
     /// Ertl's σ(x) = x + Σ x^(2^k) 2^(k−1): the empty registers' share of the estimate.

@@ -32,6 +32,11 @@ extension QueryPlanner {
     /// statement's text, so a position tells whose text it is in.
     static func viewBase(_ expansion: Int) -> Int { expansion << 40 }
 
+    /// The most views one statement may expand (each use counts; below 2^23, where
+    /// ``viewBase(_:)`` would leave Int's range), and how deep views may use views.
+    static let maximumViewExpansions = 10_000
+    static let maximumViewNesting = 32
+
     /// Plans the view `view` used by the name `reference`: its text parsed and bound as if it
     /// stood alone (no common table expression or enclosing query of the statement is visible in
     /// it), its columns named by the view's column list and made distinct as DuckDB makes them
@@ -46,6 +51,18 @@ extension QueryPlanner {
                 hint: "CREATE OR REPLACE VIEW one of them without the other")
             viewCycle = error
             throw error
+        }
+        guard viewExpansions.count < Self.maximumViewExpansions else {
+            throw SQLError(
+                "the statement expands views more than \(Self.maximumViewExpansions) times",
+                at: reference.position, hint: "views that use a view several times multiply its expansions")
+        }
+        // Each view's text may nest 1,000 levels; the chain is bounded so the planner's
+        // recursion stays within the statement thread's stack.
+        guard viewsBeingPlanned.count < Self.maximumViewNesting else {
+            throw SQLError(
+                "views nested too deeply at \(view.name)", at: reference.position,
+                hint: "at most \(Self.maximumViewNesting) views may use one another in a chain")
         }
         let expansion = ViewExpansion(
             name: view.name, text: view.sql, base: Self.viewBase(viewExpansions.count + 1),

@@ -134,6 +134,7 @@ public enum CalendarFunctions {
                     } else {
                         try formatAt(row).write(micros[row], into: &builder)
                     }
+                    try TextFunctions.checkRoom(builder, 0, "strftime")
                 }
                 builder.closeString()
             }

@@ -143,6 +143,28 @@ enum CaseMapping {
         return position
     }
 
+    /// Fails when `value`'s texts mapped would pass 4 GiB in one vector (mapping can lengthen
+    /// them); measured exactly only when twice the input could.
+    static func checkRoom(_ value: Vector, _ direction: Direction, _ name: String) throws(QueryError) {
+        // The texts mapped: a dictionary's entries when they are mapped once each (as
+        // `Functions.transformText` does), else every row's.
+        var texts: [UnsafeRawBufferPointer] = []
+        if case .dictionary(_, let dictionary) = value.data, Vector.perEntry(entries: dictionary.count, rows: value.count) {
+            texts = (0..<dictionary.count).map { dictionary.bytes(at: $0) }
+        } else {
+            texts = (0..<value.count).filter { !value.isNull($0) }.map { value.stringBytes(at: $0) }
+        }
+        let input = texts.reduce(0) { $0 + $1.count }
+        guard input > TextFunctions.byteLimit / maximumGrowth else { return }
+        var mapped = 0
+        for text in texts {
+            mapped += mappedLength(text, direction)
+            guard mapped <= TextFunctions.byteLimit else {
+                throw .invalid("the results of \(name) pass 4 GiB in one vector of rows")
+            }
+        }
+    }
+
     /// A character's mapping is at most this many times its UTF-8 length (`ȿ`, two bytes, maps
     /// to `Ȿ`, three).
     static let maximumGrowth = 2

@@ -107,7 +107,17 @@ public enum Cast {
         let count = numbers.count
         switch (source, target) {
         case (.date, .timestamp):
-            return Vector(type: target, count: count, data: .integers(numbers.map { $0 * 86_400_000_000 }), nulls: value.nulls)
+            // Dates past about year 292,277 have no TIMESTAMP.
+            var micros = [Int64](repeating: 0, count: count)
+            for row in 0..<count {
+                let (product, overflow) = numbers[row].multipliedReportingOverflow(by: 86_400_000_000)
+                if overflow && !value.isNull(row) {
+                    try fail(row, &failed, .invalid("date out of range for TIMESTAMP"))
+                } else {
+                    micros[row] = overflow ? 0 : product
+                }
+            }
+            return Vector(type: target, count: count, data: .integers(micros), nulls: value.nulls)
         case (.timestamp, .date):
             let perDay: Int64 = 86_400_000_000
             return Vector(type: target, count: count, data: .integers(numbers.map { $0 >= 0 ? $0 / perDay : ($0 - perDay + 1) / perDay }), nulls: value.nulls)

@@ -43,7 +43,7 @@ final class ExtremeRowState: GroupedAggregate {
     }
 
     func results(count: Int, type: LogicalType, control: QueryControl?, threads: Int) throws(QueryError) -> Vector {
-        reduce()
+        reduce(force: true)
         var picks = [Int32](repeating: -1, count: count)
         if let argument = arguments.first {
             for (row, group) in groups.enumerated() where Int(group) < count { picks[Int(group)] = Int32(row) }
@@ -63,9 +63,10 @@ final class ExtremeRowState: GroupedAggregate {
         if candidateCount > max(4096, 2 * groupCount) { reduce() }
     }
 
-    /// The candidates cut to the best of each group, in group order.
-    private func reduce() {
-        guard keys.count > 1 || candidateCount > groupCount else { return }
+    /// The candidates cut to the best of each group (always when `force`, else only when they
+    /// may hold more than one for some group).
+    private func reduce(force: Bool = false) {
+        guard force || keys.count > 1 || candidateCount > groupCount else { return }
         guard let keyType = keys.first?.type, let argumentType = arguments.first?.type else { return }
         let key = Vector.concatenate(keys, type: keyType)
         let argument = Vector.concatenate(arguments, type: argumentType)

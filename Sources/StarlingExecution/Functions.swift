@@ -25,6 +25,7 @@ enum Functions {
         case .lower, .upper:
             let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
             let direction: CaseMapping.Direction = function == .lower ? .lower : .upper
+            try CaseMapping.checkRoom(value, direction, function.rawValue)
             return transformText(value) { text, builder in CaseMapping.append(text, direction, to: &builder) }
         case .trim, .ltrim, .rtrim:
             let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)

@@ -45,11 +45,19 @@ final class OrderedValuesState: GroupedAggregate {
         guard let argumentType = specification.argument?.type, !values.isEmpty else {
             return Vector(constant: .null, type: type, count: count)
         }
+        if argumentType == .varchar {
+            // Every kept string goes into one storage, which holds at most 4 GiB.
+            var total = 0
+            for vector in values { for row in 0..<vector.count { total += vector.stringBytes(at: row).count } }
+            guard total <= TextFunctions.byteLimit else {
+                throw .invalid("\(specification.function.rawValue) keeps more than 4 GiB of text")
+            }
+        }
         let all = Vector.concatenate(values, type: argumentType)
         let (order, starts, ends) = try sortedRuns(all, count: count, control: control)
         switch specification.function {
         case .stringAggregate:
-            return joined(all, order: order, starts: starts, ends: ends, type: type)
+            return try joined(all, order: order, starts: starts, ends: ends, type: type)
         case .mode:
             return all.gatherOrNull(modes(all, order: order, starts: starts, ends: ends)).retyped(type)
         default:
@@ -91,9 +99,12 @@ final class OrderedValuesState: GroupedAggregate {
 
     /// `string_agg`: each group's values (text) joined by the separator; with DISTINCT, a value
     /// equal to the one before it in the order is left out (the order is by the value then).
-    private func joined(_ all: Vector, order: [Int32], starts: [Int], ends: [Int], type: LogicalType) -> Vector {
+    private func joined(_ all: Vector, order: [Int32], starts: [Int], ends: [Int], type: LogicalType)
+        throws(QueryError) -> Vector
+    {
         var texts: [Value] = []
         texts.reserveCapacity(starts.count)
+        var total = 0
         for group in starts.indices {
             guard starts[group] >= 0 else {
                 texts.append(.null)
@@ -106,8 +117,13 @@ final class OrderedValuesState: GroupedAggregate {
                 if specification.distinct, let previous, WindowAggregator.compare(all, previous, row) == 0 { continue }
                 if previous != nil { bytes += specification.separator.utf8 }
                 bytes += all.stringBytes(at: row)
+                guard total + bytes.count <= TextFunctions.byteLimit else {
+                    throw .invalid("string_agg's results pass 4 GiB")
+                }
                 previous = row
             }
+            total += bytes.count
+            guard total <= TextFunctions.byteLimit else { throw .invalid("string_agg's results pass 4 GiB") }
             texts.append(.string(String(decoding: bytes, as: UTF8.self)))
         }
         return Vector(type: type, values: texts)

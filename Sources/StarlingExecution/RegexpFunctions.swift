@@ -261,6 +261,8 @@ public enum RegexpFunctions {
                     continue
                 }
                 replacement.append(matcher, text, to: &builder)
+                // Stop as soon as the results pass the limit (reported below), not at the end.
+                if builder.byteCount > TextFunctions.byteLimit { break }
                 position = match.upperBound
                 lastEnd = position
                 guard global else { break }

@@ -72,13 +72,20 @@ public struct StrftimeFormat: Sendable, Equatable {
         text = format
         var pieces: [Piece] = []
         var bytes = Array(format.utf8)[...]
+        // The run of literal bytes (or of white space) being read, made a piece when it ends:
+        // appending to a piece's run would copy the run for every byte.
+        var run: [UInt8] = []
+        var runIsSpace = false
+        func flushRun() {
+            guard !run.isEmpty else { return }
+            pieces.append(runIsSpace ? .whitespace(run) : .literal(run))
+            run = []
+        }
         func appendLiteral(_ byte: UInt8) {
             let isSpace = byte == 0x20 || (0x09...0x0D).contains(byte)
-            switch pieces.last {
-            case .literal(let run)? where !isSpace: pieces[pieces.count - 1] = .literal(run + [byte])
-            case .whitespace(let run)? where isSpace: pieces[pieces.count - 1] = .whitespace(run + [byte])
-            default: pieces.append(isSpace ? .whitespace([byte]) : .literal([byte]))
-            }
+            if !run.isEmpty && isSpace != runIsSpace { flushRun() }
+            runIsSpace = isSpace
+            run.append(byte)
         }
         while let byte = bytes.popFirst() {
             guard byte == UInt8(ascii: "%") else {
@@ -95,9 +102,15 @@ public struct StrftimeFormat: Sendable, Equatable {
             let shown = String(decoding: padded ? [code] : [UInt8(ascii: "-"), code], as: UTF8.self)
             switch code {
             case UInt8(ascii: "%"): appendLiteral(code)
-            case UInt8(ascii: "c"): pieces += try StrftimeFormat("%Y-%m-%d %H:%M:%S").pieces
-            case UInt8(ascii: "x"): pieces += try StrftimeFormat("%Y-%m-%d").pieces
-            case UInt8(ascii: "X"): pieces += try StrftimeFormat("%H:%M:%S").pieces
+            case UInt8(ascii: "c"):
+                flushRun()
+                pieces += try StrftimeFormat("%Y-%m-%d %H:%M:%S").pieces
+            case UInt8(ascii: "x"):
+                flushRun()
+                pieces += try StrftimeFormat("%Y-%m-%d").pieces
+            case UInt8(ascii: "X"):
+                flushRun()
+                pieces += try StrftimeFormat("%H:%M:%S").pieces
             default:
                 guard let specifier = Specifier(rawValue: code) else { throw .unknownSpecifier(shown) }
                 if parsing {
@@ -107,9 +120,11 @@ public struct StrftimeFormat: Sendable, Equatable {
                     default: break
                     }
                 }
+                flushRun()
                 pieces.append(.field(specifier, padded: padded))
             }
         }
+        flushRun()
         self.pieces = pieces
     }
 

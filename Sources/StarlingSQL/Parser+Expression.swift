@@ -637,14 +637,34 @@ extension Parser {
     /// `(a, b, …)` as the whole argument of one of ``rowArgumentFunctions``, as a call of `row`;
     /// nil (nothing consumed) for anything else.
     private mutating func parseRowArgument(of call: FunctionCall) throws(SQLError) -> Expression? {
-        guard Self.rowArgumentFunctions.contains(call.name.name), current.isSymbol("(") else { return nil }
-        let saved = index
+        guard Self.rowArgumentFunctions.contains(call.name.name), let list = parenthesisedList(),
+            list.hasComma, tokens[min(list.end + 1, tokens.count - 1)].isSymbol(")")
+        else { return nil }
         let position = current.position
         index += 1
-        if let list = try? parseExpressionList(), list.count > 1, acceptSymbol(")"), current.isSymbol(")") {
-            return .function(FunctionCall(name: Identifier("row", at: position), arguments: list))
+        let arguments = try parseExpressionList()
+        try expectSymbol(")")
+        return .function(FunctionCall(name: Identifier("row", at: position), arguments: arguments))
+    }
+
+    /// For a `(` at the current token: where its closing parenthesis is, and whether a comma
+    /// stands at its own level (a list, not one parenthesised expression). Reads tokens only, so
+    /// deciding costs one scan, however deep the nesting. Nil when it is not closed.
+    func parenthesisedList() -> (end: Int, hasComma: Bool)? {
+        guard current.isSymbol("(") else { return nil }
+        var level = 0
+        var hasComma = false
+        for position in index..<tokens.count {
+            let token = tokens[position]
+            if token.isSymbol("(") {
+                level += 1
+            } else if token.isSymbol(")") {
+                level -= 1
+                if level == 0 { return (position, hasComma) }
+            } else if level == 1 && token.isSymbol(",") {
+                hasComma = true
+            }
         }
-        index = saved
         return nil
     }
 

@@ -46,6 +46,9 @@ extension Parser {
         if current.isKeyword("rollup") && peek().isSymbol("(") {
             index += 2
             let elements = try parseGroupingElements(into: &expressions)
+            guard elements.count < Self.maximumGroupingSets else {
+                throw SQLError("GROUP BY makes more than \(Self.maximumGroupingSets) grouping sets", at: position)
+            }
             return (0...elements.count).reversed().map { Array(elements.prefix($0).joined()) }
         }
         if current.isKeyword("cube") && peek().isSymbol("(") {
@@ -61,6 +64,8 @@ extension Parser {
             }
         }
         if current.isKeyword("grouping") && peek().isKeyword("sets") {
+            try enterNesting()
+            defer { depth -= 1 }
             index += 2
             try expectSymbol("(")
             var sets: [[Int]] = []
@@ -104,14 +109,16 @@ extension Parser {
                 return nil
             }
             // `(a, b)` is a list; `(a + b) * 2` an expression that starts with a parenthesis.
-            let saved = index
-            index += 1
-            if let list = try? parseExpressionList(), acceptSymbol(")"), current.isSymbol(",") || current.isSymbol(")")
-            {
-                expressions += list
-                return Array((expressions.count - list.count)..<expressions.count)
+            if let list = parenthesisedList() {
+                let next = tokens[min(list.end + 1, tokens.count - 1)]
+                if list.hasComma || next.isSymbol(",") || next.isSymbol(")") {
+                    index += 1
+                    let items = try parseExpressionList()
+                    try expectSymbol(")")
+                    expressions += items
+                    return Array((expressions.count - items.count)..<expressions.count)
+                }
             }
-            index = saved
         }
         expressions.append(try parseExpression())
         return [expressions.count - 1]
