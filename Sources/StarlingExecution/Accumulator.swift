@@ -272,20 +272,14 @@ final class Accumulator {
         switch specification.function {
         case .sum, .avg:
             var overflow: UInt8 = 0
-            values.withUnsafeBufferPointer { values in
-                groups.withUnsafeBufferPointer { groups in
-                    integers.withUnsafeMutableBufferPointer { sums in
-                        counts.withUnsafeMutableBufferPointer { counts in
-                            // The overflow is noted without a branch per row.
-                            for row in 0..<count where allRows || use(row) {
-                                let group = Int(groups[row])
-                                let (sum, over) = sums[group].addingReportingOverflow(values[row])
-                                sums[group] = sum
-                                overflow |= over ? 1 : 0
-                                counts[group] += 1
-                            }
-                        }
-                    }
+            withRowBuffers(values, groups) { values, groups, sums, counts in
+                // The overflow is noted without a branch per row.
+                for row in 0..<count where allRows || use(row) {
+                    let group = Int(groups[row])
+                    let (sum, over) = sums[group].addingReportingOverflow(values[row])
+                    sums[group] = sum
+                    overflow |= over ? 1 : 0
+                    counts[group] += 1
                 }
             }
             if overflow != 0 { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
@@ -297,22 +291,34 @@ final class Accumulator {
                 counts[0] += Int64(count)
                 return
             }
-            values.withUnsafeBufferPointer { values in
-                groups.withUnsafeBufferPointer { groups in
-                    integers.withUnsafeMutableBufferPointer { extremes in
-                        counts.withUnsafeMutableBufferPointer { counts in
-                            for row in 0..<count where allRows || use(row) {
-                                let group = Int(groups[row])
-                                let value = values[row]
-                                let better = isMin ? value < extremes[group] : value > extremes[group]
-                                if counts[group] == 0 || better { extremes[group] = value }
-                                counts[group] &+= 1
-                            }
-                        }
-                    }
+            withRowBuffers(values, groups) { values, groups, extremes, counts in
+                for row in 0..<count where allRows || use(row) {
+                    let group = Int(groups[row])
+                    let value = values[row]
+                    let better = isMin ? value < extremes[group] : value > extremes[group]
+                    if counts[group] == 0 || better { extremes[group] = value }
+                    counts[group] &+= 1
                 }
             }
         default: break
+        }
+    }
+
+    /// `body` over the rows' values and groups and the per-group integers and counts, as
+    /// buffers (the hot loops check no bounds or uniqueness per row).
+    private func withRowBuffers(
+        _ values: [Int64], _ groups: [Int32],
+        _ body: (
+            UnsafeBufferPointer<Int64>, UnsafeBufferPointer<Int32>, UnsafeMutableBufferPointer<Int64>,
+            UnsafeMutableBufferPointer<Int64>
+        ) -> Void
+    ) {
+        values.withUnsafeBufferPointer { values in
+            groups.withUnsafeBufferPointer { groups in
+                integers.withUnsafeMutableBufferPointer { integers in
+                    counts.withUnsafeMutableBufferPointer { counts in body(values, groups, integers, counts) }
+                }
+            }
         }
     }
 
