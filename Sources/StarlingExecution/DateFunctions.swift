@@ -77,6 +77,16 @@ enum DateFunctions {
         case .decade:
             // Toward zero, as DuckDB does before year 0.
             truncatedDays = CalendarDate(year: date.year / 10 * 10, month: 1, day: 1).daysSinceEpoch
+        case .century, .millennium:
+            let span = unit == .century ? 100 : 1000
+            truncatedDays = CalendarDate(year: date.year / span * span, month: 1, day: 1).daysSinceEpoch
+        case .isoyear:
+            // The Monday of the ISO year's first week (the week holding its January 4).
+            let thursday = days - isoDayOfWeek(days) + 4
+            let fourth = DatePart.yearStart(DatePart.year(thursday)) + 3
+            truncatedDays = fourth - isoDayOfWeek(fourth) + 1
+        case .millisecond: truncatedMicros = micros / 1000 * 1000
+        case .microsecond: truncatedMicros = micros
         case .year: truncatedDays = CalendarDate(year: date.year, month: 1, day: 1).daysSinceEpoch
         case .quarter: truncatedDays = CalendarDate(year: date.year, month: (date.month - 1) / 3 * 3 + 1, day: 1).daysSinceEpoch
         case .month: truncatedDays = CalendarDate(year: date.year, month: date.month, day: 1).daysSinceEpoch

@@ -6,17 +6,20 @@ import StarlingColumns
 /// A part of a date or timestamp, resolved once per vector (not compared as text per row).
 public enum DatePart: String, CaseIterable, Sendable {
     case year, quarter, month, day, dow, isodow, week, doy, hour, minute, second, epoch, decade, yearweek
+    case century, millennium, isoyear, millisecond, microsecond
 
     /// The units `date_trunc` accepts.
     public static let truncationUnits: [DatePart] = [
-        .decade, .year, .quarter, .month, .week, .day, .hour, .minute, .second,
+        .millennium, .century, .decade, .year, .isoyear, .quarter, .month, .week, .day, .hour, .minute, .second,
+        .millisecond, .microsecond,
     ]
 
     /// Other spellings DuckDB accepts for a part.
     static let synonyms: [String: DatePart] = [
         "years": .year, "months": .month, "days": .day, "dayofmonth": .day, "dayofweek": .dow, "weekday": .dow,
         "dayofyear": .doy, "hours": .hour, "minutes": .minute, "seconds": .second, "weeks": .week,
-        "quarters": .quarter, "decades": .decade,
+        "quarters": .quarter, "decades": .decade, "centuries": .century, "millennia": .millennium,
+        "milliseconds": .millisecond, "ms": .millisecond, "microseconds": .microsecond, "us": .microsecond,
     ]
 
     /// The part `name` spells, in any case; nil when it names none.
@@ -37,9 +40,10 @@ public enum DatePart: String, CaseIterable, Sendable {
         case .dow: return DateFunctions.isoDayOfWeek(days) % 7
         case .isodow: return DateFunctions.isoDayOfWeek(days)
         case .doy: return days - Self.yearStart(Self.year(days)) + 1
-        case .week, .yearweek:
+        case .week, .yearweek, .isoyear:
             let thursday = days - DateFunctions.isoDayOfWeek(days) + 4
             let isoYear = Self.year(thursday)
+            if self == .isoyear { return isoYear }
             let week = (thursday - Self.yearStart(isoYear)) / 7 + 1
             return self == .week ? week : isoYear * 100 + week
         case .hour: return micros / 3_600_000_000
@@ -47,6 +51,14 @@ public enum DatePart: String, CaseIterable, Sendable {
         case .second: return micros / 1_000_000 % 60
         case .epoch: return isTimestamp ? value / 1_000_000 : days * 86_400
         case .decade: return Self.year(days) / 10
+        // DuckDB's: the 21st century starts in 2001, the years before 1 count down from -1.
+        case .century, .millennium:
+            let span: Int64 = self == .century ? 100 : 1000
+            let year = Self.year(days)
+            return year > 0 ? (year - 1) / span + 1 : -((-year) / span) - 1
+        // Within the minute, as DuckDB counts them.
+        case .millisecond: return micros / 1000 % 60_000
+        case .microsecond: return micros % 60_000_000
         }
     }
 
