@@ -164,10 +164,5 @@ enum MemoryLimitText {
 
 extension String {
     /// Without leading and trailing spaces and tabs.
-    var trimmingSpaces: String {
-        var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-        return String(slice)
-    }
+    var trimmingSpaces: String { trimmed { $0 == " " || $0 == "\t" } }
 }

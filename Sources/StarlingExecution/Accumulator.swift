@@ -103,10 +103,16 @@ final class Accumulator {
     /// argument, `included` the FILTER result (nil: every row).
     /// `histogram[g]`, when given, is how many of the rows are in group `g`: with every row used
     /// (no NULL argument, no FILTER), counts are added per group rather than per row.
-    func update(groups: [Int32], argument: Vector?, included: [Bool]?, histogram: [Int64]? = nil) throws(QueryError) {
+    /// `secondArgument` and `orderKeys` are read only by aggregates with a state of their own.
+    func update(
+        groups: [Int32], argument: Vector?, included: [Bool]?, histogram: [Int64]? = nil,
+        secondArgument: Vector? = nil, orderKeys: [Vector] = []
+    ) throws(QueryError) {
         if let own {
             try own.update(
-                AggregateInputs(groups: groups, argument: argument, secondArgument: nil, orderKeys: [], included: included))
+                AggregateInputs(
+                    groups: groups, argument: argument, secondArgument: secondArgument, orderKeys: orderKeys,
+                    included: included))
             return
         }
         let count = groups.count

@@ -193,19 +193,14 @@ final class AggregateState {
             if let filter = specification.filter {
                 included = ExpressionEvaluator.trueFlags(try ExpressionEvaluator.evaluate(filter, chunk))
             }
-            if let own = accumulator.own {
-                let second = try specification.secondArgument.map { (expression) throws(QueryError) in
-                    try ExpressionEvaluator.evaluate(expression, chunk)
-                }
-                var orderKeys: [Vector] = []
-                for key in specification.orderBy { orderKeys.append(try ExpressionEvaluator.evaluate(key.expression, chunk)) }
-                try own.update(
-                    AggregateInputs(
-                        groups: groupNumbers, argument: argument, secondArgument: second, orderKeys: orderKeys,
-                        included: included))
-                continue
+            let second = try specification.secondArgument.map { (expression) throws(QueryError) in
+                try ExpressionEvaluator.evaluate(expression, chunk)
             }
-            try accumulator.update(groups: groupNumbers, argument: argument, included: included, histogram: histogram)
+            var orderKeys: [Vector] = []
+            for key in specification.orderBy { orderKeys.append(try ExpressionEvaluator.evaluate(key.expression, chunk)) }
+            try accumulator.update(
+                groups: groupNumbers, argument: argument, included: included, histogram: histogram,
+                secondArgument: second, orderKeys: orderKeys)
         }
     }
 

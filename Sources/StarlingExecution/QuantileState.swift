@@ -31,7 +31,10 @@ final class QuantileState: GroupedAggregate {
     }
 
     /// Keeps the rows' values that are not NULL and that FILTER keeps.
-    func update(groups rowGroups: [Int32], argument: Vector, included: [Bool]?) {
+    func update(_ inputs: AggregateInputs) throws(QueryError) {
+        guard let argument = inputs.argument else { return }
+        let rowGroups = inputs.groups
+        let included = inputs.included
         if numeric {
             addNumbers(groups: rowGroups, argument: argument, included: included)
             return
@@ -69,12 +72,6 @@ final class QuantileState: GroupedAggregate {
             return
         }
         valueCount += kept
-    }
-
-    func update(_ inputs: AggregateInputs) throws(QueryError) {
-        if let argument = inputs.argument {
-            update(groups: inputs.groups, argument: argument, included: inputs.included)
-        }
     }
 
     /// Takes `other`'s values; `mapping[g]` is the group here of `other`'s group `g`.
