@@ -28,7 +28,7 @@ final class ExtremeRowState: GroupedAggregate {
             rows.append(Int32(row))
         }
         guard !rows.isEmpty else { return }
-        let best = Self.bestRows(rows, groups: inputs.groups, key: key, maximum: maximum)
+        let best = bestRows(rows, groups: inputs.groups, key: key)
         add(groups: best.map { inputs.groups[Int($0)] }, key: key.gather(best), argument: argument.gather(best))
     }
 
@@ -70,27 +70,29 @@ final class ExtremeRowState: GroupedAggregate {
         guard let keyType = keys.first?.type, let argumentType = arguments.first?.type else { return }
         let key = Vector.concatenate(keys, type: keyType)
         let argument = Vector.concatenate(arguments, type: argumentType)
-        let best = Self.bestRows(Array(0..<Int32(groups.count)), groups: groups, key: key, maximum: maximum)
+        let best = bestRows(Array(0..<Int32(groups.count)), groups: groups, key: key)
         groups = best.map { groups[Int($0)] }
         keys = [key.gather(best)]
         arguments = [argument.gather(best)]
         candidateCount = best.count
     }
 
-    /// Of `rows` (none NULL), the first with the least (or greatest) key in each group.
-    static func bestRows(_ rows: [Int32], groups: [Int32], key: Vector, maximum: Bool) -> [Int32] {
-        var best: [Int: Int32] = [:]
-        var order: [Int] = []
+    private var chunkGroups = ChunkGroups()
+
+    /// Of `rows` (none NULL), the first with the least (or greatest) key in each group, groups
+    /// in the order first seen.
+    private func bestRows(_ rows: [Int32], groups: [Int32], key: Vector) -> [Int32] {
+        defer { chunkGroups.reset() }
+        var best: [Int32] = []
         for row in rows {
-            let group = Int(groups[Int(row)])
-            guard let current = best[group] else {
-                best[group] = row
-                order.append(group)
+            let position = chunkGroups.position(of: Int(groups[Int(row)]))
+            guard position < best.count else {
+                best.append(row)
                 continue
             }
-            let comparison = WindowAggregator.compare(key, Int(row), Int(current))
-            if maximum ? comparison > 0 : comparison < 0 { best[group] = row }
+            let comparison = WindowAggregator.compare(key, Int(row), Int(best[position]))
+            if maximum ? comparison > 0 : comparison < 0 { best[position] = row }
         }
-        return order.compactMap { best[$0] }
+        return best
     }
 }

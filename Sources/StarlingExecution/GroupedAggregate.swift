@@ -73,3 +73,32 @@ extension GroupedAggregate {
         return state
     }
 }
+
+/// Each group's position among the groups one chunk's rows fall in, numbered as first seen and
+/// forgotten after the chunk: per-chunk work by group without a dictionary, and without an array
+/// of every group per chunk.
+struct ChunkGroups {
+    /// By group: its position in the chunk, or -1.
+    private var positions: [Int32] = []
+    /// The chunk's groups, in the order first seen.
+    private(set) var present: [Int] = []
+
+    /// `group`'s position, numbering it when first seen.
+    @inline(__always)
+    mutating func position(of group: Int) -> Int {
+        if group >= positions.count {
+            positions += [Int32](repeating: -1, count: group + 1 - positions.count)
+        }
+        let known = Int(positions[group])
+        if known >= 0 { return known }
+        positions[group] = Int32(present.count)
+        present.append(group)
+        return present.count - 1
+    }
+
+    /// Forgets the chunk's groups (their slots back to -1, in time proportional to them).
+    mutating func reset() {
+        for group in present { positions[group] = -1 }
+        present.removeAll(keepingCapacity: true)
+    }
+}

@@ -63,28 +63,19 @@ final class MomentsState: GroupedAggregate {
         for (group, part) in zip(present, parts) { fold(part, into: group) }
     }
 
-    /// Each group's position among a chunk's groups (-1: not in the chunk), reset after each
-    /// chunk: per-chunk moments without a dictionary or an array of every group per chunk.
-    private var positions: [Int32] = []
+    private var chunkGroups = ChunkGroups()
 
     /// One chunk's moments per group present (in first-seen order): means first, then squared
     /// deviations from them.
     private func chunkMoments(rows: [Int32], groups: [Int32], ys: [Double], xs: [Double]?) -> ([Int], [Moments]) {
-        if positions.count < counts.count {
-            positions += [Int32](repeating: -1, count: counts.count - positions.count)
-        }
-        var present: [Int] = []
+        defer { chunkGroups.reset() }
         var sums: [(count: Int64, y: Double, x: Double)] = []
-        for row in rows {
+        var positions = [Int](repeating: 0, count: rows.count)
+        for (number, row) in rows.enumerated() {
             let index = Int(row)
-            let group = Int(groups[index])
-            var position = Int(positions[group])
-            if position < 0 {
-                position = present.count
-                positions[group] = Int32(position)
-                present.append(group)
-                sums.append((0, 0, 0))
-            }
+            let position = chunkGroups.position(of: Int(groups[index]))
+            if position == sums.count { sums.append((0, 0, 0)) }
+            positions[number] = position
             sums[position].count += 1
             sums[position].y += ys[index]
             if let xs { sums[position].x += xs[index] }
@@ -92,9 +83,9 @@ final class MomentsState: GroupedAggregate {
         var parts = sums.map { sum in
             Moments(count: sum.count, meanY: sum.y / Double(sum.count), meanX: sum.x / Double(sum.count))
         }
-        for row in rows {
+        for (number, row) in rows.enumerated() {
             let index = Int(row)
-            let position = Int(positions[Int(groups[index])])
+            let position = positions[number]
             let dy = ys[index] - parts[position].meanY
             parts[position].squaresY += dy * dy
             if let xs {
@@ -103,8 +94,7 @@ final class MomentsState: GroupedAggregate {
                 parts[position].coMoment += dx * dy
             }
         }
-        for group in present { positions[group] = -1 }
-        return (present, parts)
+        return (chunkGroups.present, parts)
     }
 
     /// Folds a part's moments into group `group` (Chan, Golub and LeVeque's pairwise update).
