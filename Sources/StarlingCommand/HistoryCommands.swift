@@ -23,11 +23,16 @@ struct HistoryCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let catalog = try loadCatalog(try options.open())
-        if let table {
-            try checkTableFilter(table, known: catalog.tables.map(\.name) + catalog.history.compactMap(\.table))
+        let warehouse = try options.open()
+        let catalog = try loadCatalog(warehouse)
+        let history: [HistoryEntry]
+        do { history = try warehouse.history(snapshot: catalog.snapshot) } catch {
+            throw fail(error.message, status: error.exitStatus)
         }
-        let entries = catalog.history.filter { table == nil || $0.table == table?.lowercased() }
+        if let table {
+            try checkTableFilter(table, known: catalog.tables.map(\.name) + history.compactMap(\.table))
+        }
+        let entries = history.filter { table == nil || $0.table == table?.lowercased() }
         if json {
             StandardOutput.write(JSONText.array(entries.map { entry in
                 .object([

@@ -89,7 +89,11 @@ extension QueryPlanner {
             columns = [PlanColumn(name: "snapshot", type: .bigint), PlanColumn(name: "committed_at", type: .timestamp), PlanColumn(name: "operation", type: .varchar),
                        PlanColumn(name: "table_name", type: .varchar), PlanColumn(name: "rows_added", type: .bigint), PlanColumn(name: "rows_removed", type: .bigint),
                        PlanColumn(name: "files_added", type: .bigint), PlanColumn(name: "files_removed", type: .bigint), PlanColumn(name: "detail", type: .varchar)]
-            for entry in catalog.history {
+            let history: [HistoryEntry]
+            do { history = try warehouse.history(snapshot: catalog.snapshot) } catch {
+                throw SQLError(error.message, at: name.position)
+            }
+            for entry in history {
                 rows.append([.integer(Int64(entry.snapshot)), timestamp(entry.committedMicros), .string(entry.operation), text(entry.table), .integer(Int64(entry.rowsAdded)),
                              .integer(Int64(entry.rowsRemoved)), .integer(Int64(entry.filesAdded)), .integer(Int64(entry.filesRemoved)), text(entry.detail)])
             }

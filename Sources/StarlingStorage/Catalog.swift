@@ -3,9 +3,10 @@
 
 import StarlingColumns
 
-/// The whole state of a warehouse at one snapshot. Each commit writes a new, complete catalog
-/// under the next snapshot number; nothing is ever changed in place.
-public struct Catalog: Codable, Sendable, Equatable {
+/// The whole state of a warehouse at one snapshot. Each commit writes a new snapshot under the
+/// next number; nothing is ever changed in place. On disk a catalog is a root file and the
+/// manifests it names (``CatalogFile``, ``ManifestFile``); in memory it is whole.
+public struct Catalog: Sendable, Equatable {
     /// This snapshot's number (1 is the empty warehouse `starling init` creates).
     public var snapshot: Int
     /// When the snapshot was committed, microseconds since the Unix epoch.
@@ -16,15 +17,20 @@ public struct Catalog: Codable, Sendable, Equatable {
     /// The views, in creation order; absent when there are none (so catalogs without views are
     /// written as before). Names are distinct from each other and from the tables'.
     public var views: [CatalogView]?
-    /// Every commit so far, oldest first, this snapshot's last.
-    public var history: [HistoryEntry]
+    /// The commit that made this snapshot. The whole history is ``Warehouse/history()``.
+    public var commit: HistoryEntry
 
-    public init(snapshot: Int, committedMicros: Int64, nextTableIdentifier: Int = 1, tables: [CatalogTable] = [], history: [HistoryEntry] = []) {
+    public init(
+        snapshot: Int, committedMicros: Int64, nextTableIdentifier: Int = 1, tables: [CatalogTable] = [],
+        views: [CatalogView]? = nil, commit: HistoryEntry? = nil
+    ) {
         self.snapshot = snapshot
         self.committedMicros = committedMicros
         self.nextTableIdentifier = nextTableIdentifier
         self.tables = tables
-        self.history = history
+        self.views = views
+        self.commit =
+            commit ?? HistoryEntry(snapshot: snapshot, committedMicros: committedMicros, operation: "init", table: nil)
     }
 
     /// The table named `name` (names are stored already normalised).

@@ -9,69 +9,53 @@ import StarlingColumns
 import StarlingEncoding
 import StarlingFormat
 
-/// Encodes and decodes snapshot files (`snapshots/NNNNNNNNNNNNNNNNNNNN.stcat`), specified in
-/// `Formats/catalog-v1.md`: magic `STCT`, write and read versions, payload length, xxHash64 of the
-/// payload, the payload (the catalog as UTF-8 JSON), and the magic again.
+/// Encodes and decodes snapshot files (`snapshots/NNNNNNNNNNNNNNNNNNNN.stcat`): the envelope of
+/// ``CatalogEnvelope`` with the magic `STCT`. Format 2 files (write version 4,
+/// `Formats/catalog-v2.md`) hold a ``CatalogRoot`` that names manifests; format 1 files (write
+/// versions 1 to 3, `Formats/catalog-v1.md`) hold the whole catalog and its history, and are read
+/// so that older warehouses open, then migrate on their next commit.
 public enum CatalogFile {
     public static let magic: [UInt8] = [0x53, 0x54, 0x43, 0x54]
     /// 2 since tables record keyed columns (`keyedColumns`), 3 since the catalog records views
-    /// (`views`): a writer of an older version would drop them.
-    public static let writeVersion: UInt16 = 3
-    /// The read version of a catalog without keyed columns; one with them needs ``keyedReadVersion``.
-    public static let readVersion: UInt16 = 1
-    /// The read version of a catalog whose tables have keyed columns: a reader (or vacuum) that
-    /// did not know `keyedColumns` would lose their side files, so it must refuse the catalog.
-    public static let keyedReadVersion: UInt16 = 2
-    public static let supportedReadVersion: UInt16 = 2
-    static let headerSize = 24
-    /// A catalog larger than this is refused as implausible.
-    static let maximumPayload = 1 << 30
+    /// (`views`), 4 since the catalog is a root and manifests (format 2): a writer of an older
+    /// version would drop what it does not know.
+    public static let writeVersion: UInt16 = 4
+    /// The read version of a format 2 root: a reader of format 1 would find no partitions in it.
+    public static let rootReadVersion: UInt16 = 3
+    /// The highest read version this build reads.
+    public static let supportedReadVersion: UInt16 = 3
 
-    /// The file's bytes for `catalog`.
-    public static func encode(_ catalog: Catalog) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        // Encoding plain Codable structs of strings and numbers cannot fail.
-        let payload = (try? encoder.encode(catalog)).map { [UInt8]($0) } ?? []
-        var writer = ByteWriter(reservingCapacity: payload.count + headerSize + 4)
-        writer.write(bytes: magic)
-        writer.write(littleEndian: writeVersion)
-        writer.write(littleEndian: catalog.tables.contains { !($0.keyedColumns ?? []).isEmpty } ? keyedReadVersion : readVersion)
-        writer.write(littleEndian: UInt64(payload.count))
-        writer.write(littleEndian: XXHash64.hash(payload))
-        writer.write(bytes: payload)
-        writer.write(bytes: magic)
-        return writer.bytes
+    /// A decoded snapshot file.
+    enum Contents {
+        /// Format 1: the whole catalog, and every commit up to it.
+        case version1(Catalog, history: [HistoryEntry])
+        /// Format 2: the root, whose manifests hold the rest.
+        case root(CatalogRoot)
     }
 
-    /// Decodes a snapshot file, checking magic, versions, length and checksum before parsing.
-    public static func decode(_ storage: ByteStorage, path: String) throws(StorageError) -> Catalog {
-        let bytes = storage.bytes
-        func corrupt(_ offset: Int, _ reason: String) -> StorageError {
-            StorageError(.corrupt, "\(path): at byte \(offset): \(reason)")
-        }
-        guard bytes.count >= headerSize + 4 else { throw corrupt(bytes.count, "snapshot file is truncated (\(bytes.count) bytes)") }
-        guard Array(bytes[0..<4]) == magic else { throw corrupt(0, "not a Starling snapshot file (no STCT magic)") }
-        guard Array(bytes[(bytes.count - 4)...]) == magic else { throw corrupt(bytes.count - 4, "snapshot file is truncated (no STCT magic at the end)") }
-        let fileReadVersion = bytes.loadUnaligned(fromByteOffset: 6, as: UInt16.self).littleEndian
-        guard fileReadVersion <= supportedReadVersion else {
-            throw corrupt(6, "snapshot needs reader version \(fileReadVersion); this build reads up to \(supportedReadVersion)")
-        }
-        let length = bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self).littleEndian
-        guard length <= UInt64(maximumPayload), Int(length) == bytes.count - headerSize - 4 else {
-            throw corrupt(8, "payload length \(length) does not match the file size \(bytes.count)")
-        }
-        let checksum = bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian
-        let payload = UnsafeRawBufferPointer(rebasing: bytes[headerSize..<(bytes.count - 4)])
-        guard XXHash64.hash(payload) == checksum else { throw corrupt(headerSize, "catalog checksum mismatch") }
+    /// The file's bytes for `root`.
+    static func encode(_ root: CatalogRoot) -> [UInt8] {
+        CatalogEnvelope.encode(
+            JSONCoding.encode(root), magic: magic, writeVersion: writeVersion, readVersion: rootReadVersion)
+    }
+
+    /// Decodes a snapshot file, checking magic, versions, length and checksum before parsing, and
+    /// a format 1 catalog's invariants (a root's are checked once its manifests are read).
+    static func decode(_ storage: ByteStorage, path: String) throws(StorageError) -> (Contents, writeVersion: UInt16) {
+        let contents = try CatalogEnvelope.decode(
+            storage, magic: magic, supportedReadVersion: supportedReadVersion, kind: "snapshot file", path: path)
         do {
-            let catalog = try JSONDecoder().decode(Catalog.self, from: Data(payload))
+            if contents.writeVersion >= 4 {
+                return (.root(try JSONCoding.decode(CatalogRoot.self, from: contents.payload)), contents.writeVersion)
+            }
+            let document = try JSONCoding.decode(CatalogVersion1.self, from: contents.payload)
+            let catalog = document.catalog
             try validate(catalog)
-            return catalog
+            return (.version1(catalog, history: document.history), contents.writeVersion)
         } catch let error as StorageError {
             throw StorageError(.corrupt, "\(path): \(error.message)")
         } catch {
-            throw corrupt(headerSize, "catalog JSON is invalid: \(error)")
+            throw StorageError(.corrupt, "\(path): at byte \(CatalogEnvelope.headerSize): catalog JSON is invalid: \(error)")
         }
     }
 
@@ -81,7 +65,7 @@ public enum CatalogFile {
         return storage.bytes.loadUnaligned(fromByteOffset: 4, as: UInt16.self).littleEndian
     }
 
-    /// Checks the invariants a reader relies on (catalog-v1.md §4): unique table names, partition
+    /// Checks the invariants a reader relies on (catalog-v1.md §4, catalog-v2.md §5): unique table names, partition
     /// keys distinct within a table, segment paths distinct across the catalog (a segment listed
     /// twice would be read twice), and per segment one statistics entry and one distinct
     /// identifier per file column. A segment's row and column counts are checked against its

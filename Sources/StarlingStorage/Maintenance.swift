@@ -29,8 +29,9 @@ extension Warehouse {
         public var bytesRemoved = 0
     }
 
-    /// Removes snapshots older than the newest `keepSnapshots`, then every file under `data/` that
-    /// no kept snapshot references (including leftovers of interrupted writes), and temporary files.
+    /// Removes snapshots older than the newest `keepSnapshots`, then every file under `data/` and
+    /// `manifests/` that no kept snapshot references (including leftovers of interrupted writes),
+    /// and temporary files. The history log and the latest-commit record stay.
     public func vacuum(keepSnapshots: Int, wait: Bool = false) throws(StorageError) -> VacuumReport {
         precondition(keepSnapshots >= 1, "keep at least one snapshot")
         // The lock keeps a writer from adding files while we decide what is unreferenced.
@@ -43,22 +44,28 @@ extension Warehouse {
         let kept = Array(numbers.suffix(keepSnapshots))
         var referenced = Set<String>()
         for number in kept {
-            for table in try catalog(snapshot: number).tables {
+            let state = try readSnapshot(number)
+            for table in state.catalog.tables {
                 for partition in table.partitions {
                     for segment in partition.segments { referenced.insert(segment.path) }
                 }
                 for keyed in table.keyedColumns ?? [] { referenced.insert(keyed.path) }
             }
+            referenced.formUnion(state.manifests.paths)
         }
         do {
             for number in numbers where !kept.contains(number) {
                 try FileBytes.remove(Warehouse.snapshotPath(directory, number))
                 report.snapshotsRemoved.append(number)
             }
-            for name in try FileBytes.list(path("snapshots")) where !name.hasSuffix(".stcat") && name != Warehouse.latestRecordName {
+            let records = [Warehouse.latestRecordName, CommitHistory.fileName]
+            for name in try FileBytes.list(path("snapshots")) where !name.hasSuffix(".stcat") && !records.contains(name) {
                 try FileBytes.remove(path("snapshots/" + name))
             }
             try sweep("data", referenced: referenced, report: &report)
+            if FileBytes.kind(of: path("manifests")).isDirectory {
+                try sweep("manifests", referenced: referenced, report: &report)
+            }
             try FileBytes.syncDirectory(containing: path("snapshots/x"))
         } catch {
             throw StorageError(error)

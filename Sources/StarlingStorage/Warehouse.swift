@@ -10,10 +10,13 @@ import Darwin
 
 /// An opened warehouse directory.
 ///
-/// Layout (specified in `Formats/catalog-v1.md`):
+/// Layout (specified in `Formats/catalog-v2.md`):
 /// - `starling-warehouse`: the marker file that says what the directory is;
-/// - `snapshots/NNNNNNNNNNNNNNNNNNNN.stcat`: one complete catalog per snapshot; the highest number
-///   is the current state, and renaming a new one into place is the commit;
+/// - `snapshots/NNNNNNNNNNNNNNNNNNNN.stcat`: one root per snapshot, naming the manifests that
+///   list its segments; the highest number is the current state, and renaming a new one into
+///   place is the commit; `snapshots/history.ndjson`, the log of every commit;
+/// - `manifests/<table id>/<snapshot>-<n>.stman`: the segments of one partition, or a page of a
+///   table's loaded files, shared by every snapshot that names them;
 /// - `data/<table id>-<name>/<partition>/<snapshot>-<n>.stsg`: immutable segment files;
 /// - `lock`: the writers' lock file.
 public struct Warehouse: Sendable {
@@ -69,7 +72,7 @@ public struct Warehouse: Sendable {
                 throw StorageError(.invalid, "\(directory) is already a Starling warehouse")
             }
             // Leftovers of an interrupted `init` are fine; anything else is someone's data.
-            let foreign = entries.filter { !["snapshots", "data", "lock", "loads"].contains($0) && !$0.hasPrefix(markerName + ".tmp-") }
+            let foreign = entries.filter { !["snapshots", "data", "manifests", "lock", "loads"].contains($0) && !$0.hasPrefix(markerName + ".tmp-") }
             guard foreign.isEmpty else {
                 throw StorageError(.invalid, "\(directory) is not empty (holds \(foreign.prefix(3).joined(separator: ", "))); choose a new or empty directory")
             }
@@ -78,8 +81,10 @@ public struct Warehouse: Sendable {
             try FileBytes.createDirectory(directory + "/snapshots")
             try FileBytes.createDirectory(directory + "/data")
             let now = currentMicros()
-            let catalog = Catalog(snapshot: 1, committedMicros: now, history: [HistoryEntry(snapshot: 1, committedMicros: now, operation: "init", table: nil)])
-            try FileBytes.writeAtomically(CatalogFile.encode(catalog), to: snapshotPath(directory, 1))
+            let commit = HistoryEntry(snapshot: 1, committedMicros: now, operation: "init", table: nil)
+            let root = CatalogRoot(snapshot: 1, committedMicros: now, nextTableIdentifier: 1, tables: [], views: nil, commit: commit)
+            try CommitHistory.append(commit, earlier: [], directory: directory)
+            try FileBytes.writeAtomically(CatalogFile.encode(root), to: snapshotPath(directory, 1))
             try FileBytes.writeAtomically(latestRecord(1), to: latestRecordPath(directory))
             try FileBytes.writeAtomically(Array(markerText.utf8), to: directory + "/" + markerName)
         } catch {
@@ -173,47 +178,20 @@ public struct Warehouse: Sendable {
         try readSnapshot(number).catalog
     }
 
-    /// Reads and checks one snapshot file (the current one when `number` is nil): its catalog, and
-    /// the write version of the Starling that wrote it.
-    private func readSnapshot(_ number: Int?) throws(StorageError) -> (catalog: Catalog, writeVersion: UInt16) {
-        let chosen: Int
-        if let number {
-            chosen = number
-        } else {
-            chosen = try currentSnapshot(snapshotNumbers())
-        }
-        let path = Self.snapshotPath(directory, chosen)
-        return try Self.decodedSnapshots.value(path: path, cost: { _ in 1 }) { () throws(StorageError) in
-            let bytes: ByteStorage
-            do throws(FileError) { bytes = try FileBytes.read(path: path) } catch {
-                if error.isMissing { throw StorageError(.invalid, "snapshot \(chosen) does not exist (or was removed by vacuum)") }
-                throw StorageError(error)
-            }
-            let catalog = try CatalogFile.decode(bytes, path: path)
-            guard catalog.snapshot == chosen else {
-                throw StorageError(.corrupt, "\(path) holds snapshot \(catalog.snapshot), not \(chosen)")
-            }
-            return (catalog, CatalogFile.writeVersion(of: bytes))
-        }
-    }
-
-    /// The snapshot files this process has read and checked, decoded. Snapshot files are renamed
-    /// into place and never changed, so while a file's identity is unchanged its catalog is too:
-    /// a process running many queries (a shell, a benchmark) skips reading, checksumming and
-    /// decoding the JSON again, which at SSB scale factor 10 took 10 ms a query. The four most
-    /// recently used are kept.
-    static let decodedSnapshots = FileCache<(catalog: Catalog, writeVersion: UInt16)>(budget: 4)
-
     /// Starts the only write allowed at a time: takes the lock and reads the current snapshot.
     public func beginWrite(wait: Bool = false) throws(StorageError) -> WriteTransaction {
         let lock = try WarehouseLock(directory: directory, wait: wait)
-        let (base, version) = try readSnapshot(nil)
-        // A newer writer may have stored fields this build would drop on rewrite.
-        guard version <= CatalogFile.writeVersion else {
+        let state: SnapshotState
+        do { state = try readSnapshot(nil) } catch {
             lock.release()
-            throw StorageError(.invalid, "snapshot \(base.snapshot) was written by a newer Starling (catalog write version \(version)); this build only reads it. Upgrade Starling to change this warehouse")
+            throw error
         }
-        return WriteTransaction(warehouse: self, lock: lock, base: base)
+        // A newer writer may have stored fields this build would drop on rewrite.
+        guard state.writeVersion <= CatalogFile.writeVersion else {
+            lock.release()
+            throw StorageError(.invalid, "snapshot \(state.catalog.snapshot) was written by a newer Starling (catalog write version \(state.writeVersion)); this build only reads it. Upgrade Starling to change this warehouse")
+        }
+        return WriteTransaction(warehouse: self, lock: lock, base: state)
     }
 }
 

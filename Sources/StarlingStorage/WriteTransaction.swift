@@ -14,6 +14,8 @@ public final class WriteTransaction: @unchecked Sendable {
     let lock: WarehouseLock
     /// The snapshot the write started from.
     public let base: Catalog
+    /// That snapshot as read: its manifests, and a format 1 file's history.
+    let baseState: SnapshotState
     /// The catalog being built.
     public var catalog: Catalog
     /// File numbering and the files written, shared by threads writing segments at once.
@@ -22,12 +24,13 @@ public final class WriteTransaction: @unchecked Sendable {
     private let keyedTrackers = Mutex<[Int: KeyedColumnTracker]>([:])
     private var finished = false
 
-    init(warehouse: Warehouse, lock: WarehouseLock, base: Catalog) {
+    init(warehouse: Warehouse, lock: WarehouseLock, base: SnapshotState) {
         self.warehouse = warehouse
         self.lock = lock
-        self.base = base
-        self.catalog = base
-        catalog.snapshot = base.snapshot + 1
+        self.base = base.catalog
+        self.baseState = base
+        self.catalog = base.catalog
+        catalog.snapshot = base.catalog.snapshot + 1
     }
 
     /// The snapshot number this write will commit as.
@@ -51,10 +54,7 @@ public final class WriteTransaction: @unchecked Sendable {
     /// `partitionKey`, and returns its catalog entry (not yet added to any partition). Several
     /// threads may write segments at once; the catalog itself is changed by one.
     public func writeSegment(table: CatalogTable, partitionKey: String, columns: [CatalogColumn], vectors: consuming [ColumnVector]) throws(StorageError) -> CatalogSegment {
-        let number = files.withLock { state in
-            state.counter += 1
-            return state.counter
-        }
+        let number = nextFileNumber()
         let partitionDirectory = partitionKey.isEmpty ? "all" : "p=\(partitionKey)"
         let directory = "\(table.dataDirectory)/\(partitionDirectory)"
         let relative = "\(directory)/\(snapshot)-\(number).stsg"
@@ -88,10 +88,18 @@ public final class WriteTransaction: @unchecked Sendable {
         return CatalogSegment(path: relative, rows: footer.rowCount, bytes: bytes.count, columnIdentifiers: columns.map(\.identifier), statistics: statistics, snapshot: snapshot)
     }
 
+    /// The next number for a file this write creates (`<snapshot>-<n>`).
+    func nextFileNumber() -> Int {
+        files.withLock { state in
+            state.counter += 1
+            return state.counter
+        }
+    }
+
     /// Writes one of this write's files (a segment or a side file) under its temporary name in
     /// `directory`; it is synced and renamed into place, with all the others, when the write
     /// commits (one round of fsyncs per commit instead of one per file), and removed if it is abandoned.
-    private func writeFile(_ bytes: [UInt8], relative: String, directory: String) throws(StorageError) {
+    func writeFile(_ bytes: [UInt8], relative: String, directory: String) throws(StorageError) {
         do {
             try FileBytes.createDirectory(warehouse.path(directory))
             files.withLock { $0.written.append(relative) }
@@ -140,7 +148,9 @@ public final class WriteTransaction: @unchecked Sendable {
         }
     }
 
-    /// Makes the new catalog the current snapshot, recording `operation` in the history.
+    /// Makes the new catalog the current snapshot, recording `operation` in the history: writes
+    /// the manifests that changed, makes every new file durable, appends the history entry, and
+    /// renames the new root into place, which is the commit.
     @discardableResult
     public func commit(operation: String, table: String?, detail: String? = nil) throws(StorageError) -> Catalog {
         precondition(!finished, "transaction already finished")
@@ -150,20 +160,28 @@ public final class WriteTransaction: @unchecked Sendable {
         let removed = before.filter { after[$0.key] == nil }
         let now = currentMicros()
         catalog.committedMicros = now
-        catalog.history.append(HistoryEntry(
+        catalog.commit = HistoryEntry(
             snapshot: snapshot, committedMicros: now, operation: operation, table: table,
             rowsAdded: added.values.reduce(0) { $0 + $1.rows }, rowsRemoved: removed.values.reduce(0) { $0 + $1.rows },
-            filesAdded: added.count, filesRemoved: removed.count, detail: detail))
-        do {
+            filesAdded: added.count, filesRemoved: removed.count, detail: detail)
+        let root: CatalogRoot
+        do throws(StorageError) {
             try writeKeyedValues()
+            root = try writeManifests()
             try publishSegments()
+            CrashPoint.reach("files published, history not appended")
+            do throws(FileError) {
+                try CommitHistory.append(catalog.commit, earlier: baseState.version1History ?? [], directory: warehouse.directory)
+            } catch {
+                throw StorageError(error)
+            }
         } catch {
             abandon()
             throw error
         }
         CrashPoint.reach("before snapshot write")
         do {
-            try FileBytes.writeAtomically(CatalogFile.encode(catalog), to: Warehouse.snapshotPath(warehouse.directory, snapshot))
+            try FileBytes.writeAtomically(CatalogFile.encode(root), to: Warehouse.snapshotPath(warehouse.directory, snapshot))
         } catch {
             abandon()
             throw StorageError(error)

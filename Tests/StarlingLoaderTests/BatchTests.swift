@@ -107,7 +107,7 @@ struct BatchTests {
         try fixture.load("fact_sales", [fixed]) { $0.replacePartitions = true }
         let amounts = try fixture.rows("fact_sales").map { $0[3] }
         #expect(amounts == [.integer(500), .integer(500), .integer(800)])
-        let history = try fixture.warehouse.catalog().history.last
+        let history: HistoryEntry? = try fixture.warehouse.catalog().commit
         #expect(history?.operation == "load (replace)")
         #expect(history?.rowsRemoved == 2)
     }
@@ -201,7 +201,7 @@ struct BatchTests {
         // Unchanged rows: a commit with no new files.
         let again = try fixture.load("dim_store", [try fixture.file("3.csv", "store_id,city,region\n30,Oslo,North\n")])
         #expect(again.dimensionUnchanged == 1)
-        #expect(try fixture.warehouse.catalog().history.last?.filesAdded == 0)
+        #expect(try fixture.warehouse.catalog().commit.filesAdded == 0)
         // A duplicate key within one extract is a reject.
         let duplicate = try fixture.file("4.csv", "store_id,city,region\n40,A,B\n40,C,D\n")
         #expect(throws: LoadError.self) { try fixture.load("dim_store", [duplicate]) }

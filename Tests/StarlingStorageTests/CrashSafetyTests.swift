@@ -70,6 +70,9 @@ struct CrashSafetyTests {
             let outcome = try Self.run(["sql", "--warehouse", test.directory, sql], crashAt: crashAt)
             let after = try Self.state(test)
             let grew = (after["facts"]?.count ?? 0) - (before["facts"]?.count ?? 0)
+            // The history lists every committed snapshot once, whatever a crash left in its log.
+            let current = try test.warehouse.catalog().snapshot
+            #expect(try test.warehouse.history().map(\.snapshot) == Array(1...current), "crash point \(crashAt)")
             if outcome.killed {
                 killedCount += 1
                 // Killed: exactly the previous snapshot, or exactly the new one if the rename landed.
@@ -96,6 +99,12 @@ struct CrashSafetyTests {
         #expect(test.files().filter { $0.hasPrefix("data/") && !referenced.contains($0) }.isEmpty)
         #expect(!test.files().contains { $0.contains(".tmp-") })
         #expect(try Self.state(test) == stateBefore)
+        // What stays under manifests/ is exactly what the snapshots name.
+        var named = Set<String>()
+        for number in try test.warehouse.snapshotNumbers() {
+            named.formUnion(try test.warehouse.readSnapshot(number).manifests.paths)
+        }
+        #expect(Set(test.files().filter { $0.hasPrefix("manifests/") }) == named)
     }
 
     @Test("a load killed at any step leaves the previous snapshot or the whole batch")
@@ -158,6 +167,27 @@ struct CrashSafetyTests {
         _ = try test.warehouse.vacuum(keepSnapshots: 1)
         #expect(test.files().filter { $0.contains("/keyed/") } == keyed.map(\.path).sorted())
         #expect(!test.files().contains { $0.contains(".tmp-") })
+    }
+
+    @Test("a format 1 warehouse killed at every step of its first commit stays format 1 whole, or migrates whole")
+    func killedMigration() throws {
+        var killed = 0
+        var migrated = 0
+        for crashAt in 1...16 {
+            let test = try TestWarehouse(copying: "warehouse-catalog-v1/warehouse")
+            let outcome = try Self.run(["sql", "--warehouse", test.directory, "INSERT INTO note VALUES (9, 'nine')"], crashAt: crashAt)
+            CatalogFormat2Tests.forgetDecoded()
+            let snapshot = try test.warehouse.catalog().snapshot
+            let notes = try test.rows("note").count
+            #expect((snapshot == 11 && notes == 2) || (snapshot == 12 && notes == 3), "crash point \(crashAt)")
+            #expect(try test.warehouse.history().map(\.snapshot) == Array(1...snapshot), "crash point \(crashAt)")
+            killed += outcome.killed ? 1 : 0
+            migrated += snapshot == 12 ? 1 : 0
+            // Whatever the crash left, the next commit goes through and the history stays whole.
+            try test.run("INSERT INTO note VALUES (10, 'ten')")
+            #expect(try test.warehouse.history().map(\.snapshot) == Array(1...(snapshot + 1)), "crash point \(crashAt)")
+        }
+        #expect(killed >= 6 && migrated >= 1, "killed \(killed) times, migrated \(migrated) times")
     }
 
     @Test("a killed writer releases the lock")

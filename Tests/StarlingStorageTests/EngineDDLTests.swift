@@ -34,7 +34,7 @@ struct EngineDDLTests {
         #expect(sales.columns[1].storedType == .integer)
         #expect(sales.columns[2].storedType == .integer)
         #expect(sales.options["compression"] == "zstd")
-        #expect(catalog.history.map(\.operation) == ["init", "create table", "create table", "create table", "create table"])
+        #expect(try test.warehouse.history().map(\.operation) == ["init", "create table", "create table", "create table", "create table"])
     }
 
     @Test("DDL errors point at the offending position", arguments: [
@@ -98,7 +98,7 @@ struct EngineDDLTests {
         #expect(try test.rows("t") == [[.integer(1), .null], [.integer(2), .null], [.integer(3), .string("three")]])
         try test.run("DROP TABLE t")
         #expect(try test.warehouse.catalog().table(named: "t") == nil)
-        #expect(try test.warehouse.catalog().history.last?.rowsRemoved == 3)
+        #expect(try test.warehouse.catalog().commit.rowsRemoved == 3)
     }
 
     @Test("sort_key stores each new segment's rows in key order: stable, NULLs last, references by row code")

@@ -15,6 +15,15 @@ final class TestWarehouse {
         warehouse = try Warehouse.create(at: directory)
     }
 
+    /// A copy of the fixture warehouse at `fixture` (a directory under `Tests/Fixtures`).
+    init(copying fixture: String) throws {
+        directory = NSTemporaryDirectory() + "starling-test-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures").appendingPathComponent(fixture).path
+        try FileManager.default.copyItem(atPath: source, toPath: directory)
+        warehouse = try Warehouse(opening: directory)
+    }
+
     deinit {
         try? FileManager.default.removeItem(atPath: directory)
     }

@@ -79,7 +79,7 @@ struct WarehouseTests {
         let rolledBack = try test.warehouse.rollback(to: 3)
         #expect(rolledBack.snapshot == 5)
         #expect(try test.rows("t").count == 2)
-        #expect(rolledBack.history.last == HistoryEntry(snapshot: 5, committedMicros: rolledBack.committedMicros, operation: "rollback", table: nil, rowsAdded: 0, rowsRemoved: 1, filesAdded: 0, filesRemoved: 1, detail: "to snapshot 3"))
+        #expect(rolledBack.commit == HistoryEntry(snapshot: 5, committedMicros: rolledBack.committedMicros, operation: "rollback", table: nil, rowsAdded: 0, rowsRemoved: 1, filesAdded: 0, filesRemoved: 1, detail: "to snapshot 3"))
         // The rollback can itself be undone.
         try test.warehouse.rollback(to: 4)
         #expect(try test.rows("t").count == 3)
@@ -87,7 +87,15 @@ struct WarehouseTests {
         // Keep one snapshot: the third insert's file is no longer referenced.
         let report = try test.warehouse.vacuum(keepSnapshots: 1)
         #expect(report.snapshotsRemoved == [1, 2, 3, 4, 5, 6])
-        #expect(report.filesRemoved == ["data/1-t/p=2025-03-02/4-1.stsg"])
+        // The manifests snapshot 7 names stay: 03-01's unchanged since snapshot 3, 03-02's rewritten
+        // by the rollback; the others go.
+        #expect(
+            report.filesRemoved == [
+                "data/1-t/p=2025-03-02/4-1.stsg", "manifests/1/3-4.stman", "manifests/1/4-2.stman",
+                "manifests/1/5-1.stman", "manifests/1/6-1.stman",
+            ])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: test.directory + "/manifests/1").sorted() == ["3-3.stman", "7-1.stman"])
+        #expect(try test.warehouse.history().map(\.snapshot) == Array(1...7))
         #expect(try test.rows("t").count == 2)
         #expect(throws: StorageError.self) { try test.warehouse.rollback(to: 2) }
     }
@@ -139,13 +147,12 @@ struct WarehouseTests {
 
 @Suite("Catalog content")
 struct CatalogContentTests {
-    /// Rewrites the current snapshot file with `change` applied to its catalog, re-checksummed
-    /// (as a hand-edited or buggy writer's file would be: valid bytes, wrong content).
+    /// Commits the current catalog with `change` applied, unchecked (as a hand-edited or buggy
+    /// writer's files would be: valid bytes, wrong content).
     static func rewrite(_ test: TestWarehouse, _ change: (inout Catalog) -> Void) throws {
-        var catalog = try test.warehouse.catalog()
-        change(&catalog)
-        let path = Warehouse.snapshotPath(test.directory, catalog.snapshot)
-        try Data(CatalogFile.encode(catalog)).write(to: URL(fileURLWithPath: path))
+        let transaction = try test.warehouse.beginWrite()
+        change(&transaction.catalog)
+        try transaction.commit(operation: "edit", table: nil)
     }
 
     @Test("a partition or a segment listed twice is refused, not counted twice")
@@ -192,16 +199,16 @@ struct CatalogContentTests {
 
 @Suite("CatalogFile")
 struct CatalogFileVersionTests {
-    @Test("snapshots carry catalog write version 3; a snapshot from a newer writer is read but not built on")
+    @Test("snapshots carry catalog write version 4; a snapshot from a newer writer is read but not built on")
     func writeVersion() throws {
         let test = try TestWarehouse()
         try test.run("CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1)")
         let catalog = try test.warehouse.catalog()
         let path = Warehouse.snapshotPath(test.directory, catalog.snapshot)
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        #expect(bytes[4] == 3 && bytes[5] == 0 && bytes[6] == 1)
-        // Written by a version 4 writer: still read, but no write may start on it.
-        bytes[4] = 4
+        #expect(bytes[4] == 4 && bytes[5] == 0 && bytes[6] == 3)
+        // Written by a version 5 writer: still read, but no write may start on it.
+        bytes[4] = 5
         try FileManager.default.removeItem(atPath: path)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         #expect(try test.rows("t") == [[.integer(1)]])
@@ -209,17 +216,17 @@ struct CatalogFileVersionTests {
             try test.run("INSERT INTO t VALUES (2)")
             Issue.record("a write started on a newer writer's snapshot")
         } catch {
-            #expect("\(error)".contains("catalog write version 4"))
+            #expect("\(error)".contains("catalog write version 5"))
         }
     }
 
-    @Test("a catalog with keyed columns needs read version 2; invalid keyed entries are refused")
+    @Test("a catalog with keyed columns is a format 2 root; invalid keyed entries are refused")
     func keyedReadVersion() throws {
         let test = try KeyedColumnTests.warehouse(items: 50)
         try test.run(KeyedColumnTests.insert(0, 2000))
         let catalog = try test.warehouse.catalog()
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Warehouse.snapshotPath(test.directory, catalog.snapshot))))
-        #expect(bytes[4] == 3 && bytes[6] == 2)
+        #expect(bytes[4] == 4 && bytes[6] == 3)
         let sale = try #require(catalog.table(named: "sale"))
         let entry = try #require(sale.keyedColumns?.first)
         #expect(throws: Never.self) { try CatalogFile.validateKeyedColumns(sale, catalog: catalog) }

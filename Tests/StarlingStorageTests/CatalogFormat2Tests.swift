@@ -1,0 +1,189 @@
+/// Catalog format 2: a root per snapshot, manifests shared between snapshots and rewritten only
+/// where a commit changed something, the history in an append-only log, and the migration of a
+/// format 1 warehouse on its first commit.
+
+import Foundation
+import StarlingColumns
+import StarlingEngine
+import StarlingFormat
+import Testing
+
+@testable import StarlingStorage
+
+@Suite("Catalog format 2", .serialized)
+struct CatalogFormat2Tests {
+    /// The root of snapshot `number`, decoded from its file.
+    static func root(_ test: TestWarehouse, _ number: Int) throws -> CatalogRoot {
+        let path = Warehouse.snapshotPath(test.directory, number)
+        guard case .root(let root) = try CatalogFile.decode(try FileBytes.read(path: path), path: path).0 else {
+            throw StorageError(.corrupt, "snapshot \(number) is not a format 2 root")
+        }
+        return root
+    }
+
+    /// The values of the first column of `sql`'s rows.
+    static func column(_ test: TestWarehouse, _ sql: String) throws -> [Value] {
+        var values: [Value] = []
+        try test.engine.run(sql) { result in
+            for row in 0..<result.rows.count { values.append(result.rows.row(row)[0]) }
+        }
+        return values
+    }
+
+    /// Forgets what this process has decoded, so the next read sees the files as they are now.
+    static func forgetDecoded() {
+        Warehouse.decodedSnapshots.removeAll()
+        Warehouse.decodedManifests.removeAll()
+    }
+
+    @Test("a format 1 warehouse reads as written; its first commit migrates it, keeping history and loaded files")
+    func migration() throws {
+        let test = try TestWarehouse(copying: "warehouse-catalog-v1/warehouse")
+        let before = try test.warehouse.catalog()
+        #expect(before.snapshot == 11)
+        #expect(before.tables.map(\.name) == ["district", "request", "note"])
+        let request = try #require(before.table(named: "request"))
+        #expect(request.partitions.map(\.key) == ["2025-01", "2025-02", "2025-03"])
+        #expect(request.loadedFiles?.map(\.name) == ["request-1.csv", "request-2.csv"])
+        let history = try test.warehouse.history()
+        #expect(history.map(\.snapshot) == Array(1...11))
+        #expect(history.map(\.operation).suffix(3) == ["create view", "insert", "rollback"])
+        #expect(try Self.column(test, "SELECT sum(ms) FROM request") == [.integer(1297)])
+        #expect(try Self.column(test, "SELECT id FROM note ORDER BY id") == [.integer(1), .integer(2)])
+        // A re-delivery is still recognised from the loaded files format 1 kept.
+        let extract = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/warehouse-catalog-v1/request-2.csv").path
+        #expect(throws: (any Error).self) { try test.run("COPY request FROM '\(extract)'") }
+
+        try test.run("INSERT INTO note VALUES (4, 'four')")
+        let migrated = try test.warehouse.catalog()
+        #expect(migrated.snapshot == 12)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Warehouse.snapshotPath(test.directory, 12))))
+        #expect(bytes[4] == 4 && bytes[6] == 3)
+        #expect(migrated.table(named: "request") == request)
+        #expect(migrated.table(named: "district") == before.table(named: "district"))
+        #expect(migrated.allViews == before.allViews)
+        #expect(try test.warehouse.history().map(\.snapshot) == Array(1...12))
+        #expect(Array(try test.warehouse.history().prefix(11)) == history)
+        // Format 1 snapshots stay readable, and a rollback to one is a format 2 commit.
+        #expect(try test.warehouse.catalog(snapshot: 11) == before)
+        try test.warehouse.rollback(to: 8)
+        #expect(try Self.column(test, "SELECT count(*) FROM request") == [.integer(7)])
+        #expect(try test.warehouse.catalog().allViews.isEmpty)
+        #expect(try test.warehouse.history().map(\.snapshot) == Array(1...13))
+        _ = try test.warehouse.vacuum(keepSnapshots: 1)
+        Self.forgetDecoded()
+        #expect(try Self.column(test, "SELECT sum(ms) FROM request") == [.integer(1297)])
+        #expect(try test.warehouse.history().map(\.snapshot) == Array(1...13))
+        let named = Set(try test.warehouse.readSnapshot(nil).manifests.paths)
+        #expect(Set(test.files().filter { $0.hasPrefix("manifests/") }) == named)
+    }
+
+    @Test("a commit writes the manifests of the partitions it changed and names the others again")
+    func unchangedManifestsShared() throws {
+        let test = try TestWarehouse()
+        try test.run(
+            """
+            CREATE TABLE ev (d DATE, v INTEGER) PARTITION BY day(d);
+            CREATE TABLE other (a INTEGER);
+            INSERT INTO other VALUES (1);
+            INSERT INTO ev VALUES ('2025-03-01', 1), ('2025-03-02', 2), ('2025-03-03', 3);
+            """)
+        let first = try Self.root(test, 5)
+        try test.run("INSERT INTO ev VALUES ('2025-03-02', 20)")
+        let second = try Self.root(test, 6)
+        let (ev1, ev2) = (first.tables[0].partitionManifests, second.tables[0].partitionManifests)
+        #expect(ev2.map(\.key) == ["2025-03-01", "2025-03-02", "2025-03-03"])
+        #expect(ev2[0] == ev1[0] && ev2[2] == ev1[2])
+        #expect(ev2[1].path != ev1[1].path && ev2[1].segments == 2 && ev2[1].rows == 2)
+        #expect(second.tables[1].partitionManifests == first.tables[1].partitionManifests)
+        #expect(test.files().filter { $0.hasPrefix("manifests/") && $0.contains("/6-") }.count == 1)
+        // The root does not grow with the number of commits.
+        for value in 0..<30 { try test.run("INSERT INTO ev VALUES ('2025-03-02', \(value))") }
+        let later = try Self.root(test, 36)
+        let size = { (number: Int) in FileBytes.size(of: Warehouse.snapshotPath(test.directory, number)) }
+        #expect(abs(size(36) - size(6)) < 64, "root of snapshot 6: \(size(6)) bytes, of 36: \(size(36))")
+        #expect(later.tables[0].partitionManifests[1].segments == 32)
+        #expect(try Self.column(test, "SELECT count(*) FROM ev") == [.integer(34)])
+    }
+
+    @Test("loaded files are kept in pages; a load rewrites only the last page")
+    func loadedFilePages() throws {
+        let test = try TestWarehouse()
+        try test.run("CREATE TABLE t (a INTEGER)")
+        func file(_ number: Int) -> LoadedFile {
+            LoadedFile(
+                contentHash: String(format: "%016x", number), name: "f\(number).csv", bytes: number,
+                batch: "L\(number)", snapshot: 3)
+        }
+        var transaction = try test.warehouse.beginWrite()
+        transaction.catalog.tables[0].loadedFiles = (0..<1000).map(file)
+        try transaction.commit(operation: "load", table: "t")
+        let pages = try #require(try Self.root(test, 3).tables[0].loadedFileManifests)
+        #expect(pages.map(\.entries) == [512, 488])
+        transaction = try test.warehouse.beginWrite()
+        transaction.catalog.tables[0].loadedFiles?.append(file(1000))
+        try transaction.commit(operation: "load", table: "t")
+        let next = try #require(try Self.root(test, 4).tables[0].loadedFileManifests)
+        #expect(next.map(\.entries) == [512, 489])
+        #expect(next[0] == pages[0] && next[1].path != pages[1].path)
+        Self.forgetDecoded()
+        #expect(try test.warehouse.catalog().tables[0].loadedFiles == (0...1000).map(file))
+    }
+
+    @Test("a manifest replaced, truncated or missing is refused, naming it")
+    func damagedManifests() throws {
+        let test = try TestWarehouse()
+        try test.run(
+            """
+            CREATE TABLE ev (d DATE, v INTEGER) PARTITION BY day(d);
+            INSERT INTO ev VALUES ('2025-03-01', 1), ('2025-03-02', 2)
+            """)
+        let references = try Self.root(test, 3).tables[0].partitionManifests
+        let (first, second) = (test.warehouse.path(references[0].path), test.warehouse.path(references[1].path))
+        let original = try Data(contentsOf: URL(fileURLWithPath: first))
+        let damages: [(String, () throws -> Void)] = [
+            ("checksum", { try Data(contentsOf: URL(fileURLWithPath: second)).write(to: URL(fileURLWithPath: first)) }),
+            ("truncated", { try original.prefix(original.count - 9).write(to: URL(fileURLWithPath: first)) }),
+            ("missing", { try FileManager.default.removeItem(atPath: first) }),
+        ]
+        for (expected, damage) in damages {
+            try damage()
+            Self.forgetDecoded()
+            do {
+                _ = try test.warehouse.catalog()
+                Issue.record("read a catalog whose manifest is \(expected)")
+            } catch {
+                #expect(error.kind == .corrupt)
+                #expect(
+                    error.message.contains(references[0].path) && error.message.contains(expected), "\(error.message)")
+            }
+            try original.write(to: URL(fileURLWithPath: first))
+        }
+        Self.forgetDecoded()
+        #expect(try test.rows("ev").count == 2)
+    }
+
+    @Test("the history skips an entry of a commit that never happened, and a line cut short")
+    func historyLog() throws {
+        let test = try TestWarehouse()
+        try test.run("CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1)")
+        // What a writer killed between appending its entry and renaming its snapshot leaves,
+        // then a line cut short by a crash.
+        let log = test.directory + "/snapshots/history.ndjson"
+        let handle = try #require(FileHandle(forWritingAtPath: log))
+        handle.seekToEndOfFile()
+        let never = HistoryEntry(snapshot: 4, committedMicros: 1, operation: "never", table: nil)
+        handle.write(Data(JSONCoding.encode(never) + Array("\n{\"snapshot\":".utf8)))
+        try handle.close()
+        #expect(try test.warehouse.history().map(\.operation) == ["init", "create table", "insert"])
+        try test.run("INSERT INTO t VALUES (2)")
+        let history = try test.warehouse.history()
+        #expect(history.map(\.operation) == ["init", "create table", "insert", "insert"])
+        #expect(history.map(\.snapshot) == [1, 2, 3, 4])
+        #expect(try test.warehouse.history(snapshot: 3).count == 3)
+        // A lost log leaves the current commit.
+        try FileManager.default.removeItem(atPath: log)
+        #expect(try test.warehouse.history().map(\.snapshot) == [4])
+    }
+}
