@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "StarlingFormatTests", dependencies: ["StarlingFormat"]),
         .testTarget(name: "StarlingSQLTests", dependencies: ["StarlingSQL"]),
         .testTarget(name: "StarlingExecutionTests", dependencies: ["StarlingExecution", "StarlingColumns", "StarlingStorage", "StarlingEncoding"]),
-        .testTarget(name: "StarlingStorageTests", dependencies: ["StarlingStorage", "StarlingEngine", "StarlingSQL"]),
+        .testTarget(name: "StarlingStorageTests", dependencies: ["StarlingStorage", "StarlingEngine", "StarlingSQL", "StarlingEncoding"]),
         .testTarget(
             name: "StarlingSampleDataTests",
             dependencies: ["StarlingSampleData", "StarlingColumns", "StarlingLoader", "StarlingStorage", "StarlingEngine", "StarlingExecution"]

@@ -4,6 +4,7 @@
 
 import Foundation
 import StarlingColumns
+import StarlingEncoding
 import StarlingEngine
 import StarlingFormat
 import Testing
@@ -129,6 +130,61 @@ struct CatalogFormat2Tests {
         #expect(next[0] == pages[0] && next[1].path != pages[1].path)
         Self.forgetDecoded()
         #expect(try test.warehouse.catalog().tables[0].loadedFiles == (0...1000).map(file))
+    }
+
+    @Test("manifests round-trip every kind of statistics value; a truncation or a stray byte is an error, not a crash")
+    func manifestCoding() throws {
+        let statistics = [
+            ColumnStatistics(columnIdentifier: 1, nullCount: 0, minimum: .integer(.min), maximum: .integer(.max)),
+            ColumnStatistics(columnIdentifier: 2, nullCount: 1, minimum: .double(-.infinity), maximum: .double(-0.0)),
+            ColumnStatistics(columnIdentifier: 3, nullCount: 2, minimum: .string(""), maximum: .string("Ünïcödé")),
+            ColumnStatistics(columnIdentifier: 4, nullCount: 5, minimum: nil, maximum: nil),
+            ColumnStatistics(columnIdentifier: 7, nullCount: 0, minimum: .boolean(false), maximum: .boolean(true)),
+        ]
+        let segments = [
+            CatalogSegment(
+                path: "data/1-t/p=2025-03/3-1.stsg", rows: 5, bytes: 900, columnIdentifiers: [1, 2, 3, 4, 7],
+                statistics: statistics, snapshot: 3),
+            CatalogSegment(
+                path: "data/1-t/p=2025-03/4-1.stsg", rows: 0, bytes: 0, columnIdentifiers: [], statistics: [],
+                snapshot: 4),
+        ]
+        let partition = ManifestDocument(
+            kind: ManifestDocument.partitionKind, table: 1, snapshot: 4, partition: "2025-03", segments: segments,
+            loadedFiles: nil)
+        let files = ManifestDocument(
+            kind: ManifestDocument.loadedFilesKind, table: 9, snapshot: 12, partition: nil, segments: nil,
+            loadedFiles: [
+                LoadedFile(
+                    contentHash: "217e63338d5b76b4", name: "district.csv", bytes: 69, batch: "Lhoun1at3lh", snapshot: 6)
+            ])
+        for document in [partition, files] {
+            let payload = ManifestFile.payload(document)
+            let decoded = try ManifestFile.document(payload)
+            #expect(decoded == document)
+            for length in 0..<payload.count {
+                #expect(throws: EncodedDataError.self) { try ManifestFile.document(Array(payload.prefix(length))) }
+            }
+            #expect(throws: EncodedDataError.self) { try ManifestFile.document(payload + [0]) }
+        }
+        if case .double(let zero) = try ManifestFile.document(ManifestFile.payload(partition)).segments?[0].statistics[
+            1
+        ].maximum {
+            #expect(zero.sign == .minus)
+        } else {
+            Issue.record("the double statistics did not come back")
+        }
+        // A count far beyond the bytes left, an unknown kind, an unknown value tag.
+        var payload = ManifestFile.payload(partition)
+        let countOffset = 1 + 8 + 8 + 4 + 7
+        payload.replaceSubrange(countOffset..<(countOffset + 4), with: [0xFF, 0xFF, 0xFF, 0x00])
+        #expect(throws: EncodedDataError.self) { try ManifestFile.document(payload) }
+        #expect(throws: EncodedDataError.self) {
+            try ManifestFile.document([3] + ManifestFile.payload(partition).dropFirst())
+        }
+        var tagged = ManifestFile.payload(files)
+        tagged[0] = ManifestFile.partitionCode
+        #expect(throws: EncodedDataError.self) { try ManifestFile.document(tagged) }
     }
 
     @Test("a manifest replaced, truncated or missing is refused, naming it")
