@@ -109,7 +109,9 @@ public final class Loader {
                 throw Self.inputError(error, file: file)
             }
         }
-        let loadedSizes = Set((table.loadedFiles ?? []).map(\.bytes))
+        let loadedFiles: [LoadedFile]
+        do { loadedFiles = try transaction.loadedFiles(of: table) } catch { throw LoadError(error) }
+        let loadedSizes = Set(loadedFiles.map(\.bytes))
         var hashes = Set<String>()
         for (index, file) in files.enumerated() {
             let sizeSeen = loadedSizes.contains(sizes[index]) || sizes.indices.contains { $0 != index && sizes[$0] == sizes[index] }
@@ -123,7 +125,7 @@ public final class Loader {
             }
             let hash = hexadecimalDigits(content.hash)
             record.files.append(LoadRecord.File(path: file, bytes: content.size, contentHash: hash))
-            if let earlier = table.loadedFiles?.first(where: { $0.contentHash == hash }) {
+            if let earlier = loadedFiles.first(where: { $0.contentHash == hash }) {
                 throw LoadError(.refused, "\(file) has the same content as \(earlier.name), already loaded into \(table.name) in batch \(earlier.batch) (snapshot \(earlier.snapshot)); pass --replace-partitions to replace the partitions it covers, or --force to load it again")
             }
             if hashes.contains(hash) {
@@ -267,13 +269,13 @@ public final class Loader {
             updated.partitions.sort { $0.key < $1.key }
             record.partitions = written.map(\.key)
         }
-        var loaded = updated.loadedFiles ?? []
+        var loaded = loadedFiles
         // Only files that contributed rows count as loaded: a file whose every row was rejected
         // may be loaded again once the cause (a missing dimension row, say) is fixed.
         for (index, file) in record.files.enumerated() where applier.acceptedByFile[files[index], default: 0] > 0 {
             loaded.append(LoadedFile(contentHash: file.contentHash, name: Self.fileName(file.path), bytes: file.bytes, batch: batch, snapshot: transaction.snapshot))
         }
-        updated.loadedFiles = loaded
+        transaction.setLoadedFiles(loaded, of: updated)
         transaction.catalog.tables[tableIndex] = updated
 
         record.rowsRead = applier.rowsRead

@@ -27,8 +27,8 @@ public enum CatalogFile {
 
     /// A decoded snapshot file.
     enum Contents {
-        /// Format 1: the whole catalog, and every commit up to it.
-        case version1(Catalog, history: [HistoryEntry])
+        /// Format 1: the whole catalog, every commit up to it, and each table's loaded files.
+        case version1(Catalog, history: [HistoryEntry], loadedFiles: [Int: [LoadedFile]])
         /// Format 2: the root, whose manifests hold the rest.
         case root(CatalogRoot)
     }
@@ -51,7 +51,8 @@ public enum CatalogFile {
             let document = try JSONCoding.decode(CatalogVersion1.self, from: contents.payload)
             let catalog = document.catalog
             try validate(catalog)
-            return (.version1(catalog, history: document.history), contents.writeVersion)
+            let loadedFiles = try JSONCoding.decode(CatalogVersion1.LoadedFiles.self, from: contents.payload).byTable
+            return (.version1(catalog, history: document.history, loadedFiles: loadedFiles), contents.writeVersion)
         } catch let error as StorageError {
             throw StorageError(.corrupt, "\(path): \(error.message)")
         } catch {
@@ -72,7 +73,7 @@ public enum CatalogFile {
     /// footer when it is opened.
     static func validate(_ catalog: Catalog) throws(StorageError) {
         var names = Set<String>()
-        var segmentPaths = Set<String>()
+        var segmentPaths = Set<String>(minimumCapacity: catalog.tables.reduce(0) { $0 + $1.segmentCount })
         for table in catalog.tables {
             guard names.insert(table.name).inserted else { throw StorageError(.corrupt, "table \(table.name) appears twice") }
             guard table.identifier > 0, table.identifier < catalog.nextTableIdentifier else {
@@ -126,7 +127,14 @@ public enum CatalogFile {
 
     /// Whether a catalog path stays inside the warehouse: relative, without `..`.
     static func isWarehousePath(_ path: String) -> Bool {
-        !path.contains("..") && !path.hasPrefix("/")
+        // Over the UTF-8 bytes: `String.contains` of a string searches by characters, which took a
+        // quarter of opening a catalog of 10,000 segments.
+        var previous: UInt8 = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "."), previous == UInt8(ascii: ".") { return false }
+            previous = byte
+        }
+        return path.utf8.first != UInt8(ascii: "/")
     }
 
     /// A table's keyed columns: valid paths; a keyed column that is an integer (not BOOLEAN) and

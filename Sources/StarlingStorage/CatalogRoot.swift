@@ -49,15 +49,15 @@ struct RootTable: Codable, Sendable {
         loadedFileManifests = loadedFiles
     }
 
-    /// The table, with the partitions and loaded files read from its manifests.
-    func table(partitions: [CatalogPartition], loadedFiles: [LoadedFile]?) -> CatalogTable {
+    /// The table, with the partitions read from its manifests. (Its loaded files are read only
+    /// when a load asks for them: ``Warehouse/loadedFiles(table:snapshot:)``.)
+    func table(partitions: [CatalogPartition]) -> CatalogTable {
         var table = CatalogTable(
             identifier: identifier, name: name, columns: columns, primaryKey: primaryKey,
             partitioning: partitioning, options: options, createdSnapshot: createdSnapshot)
         table.nextColumnIdentifier = nextColumnIdentifier
         table.keyedColumns = keyedColumns
         table.partitions = partitions
-        table.loadedFiles = loadedFiles
         return table
     }
 }

@@ -19,8 +19,6 @@ public struct CatalogTable: Codable, Sendable, Equatable {
     public var nextColumnIdentifier: Int
     /// The snapshot that created the table.
     public var createdSnapshot: Int
-    /// Content hashes of the extract files loaded into the table (absent until the first load).
-    public var loadedFiles: [LoadedFile]?
     /// The side files of columns stored once per dimension row code (absent until a load finds
     /// such a column; see ``KeyedValues``).
     public var keyedColumns: [CatalogKeyedColumn]?

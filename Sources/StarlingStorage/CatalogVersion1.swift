@@ -17,6 +17,23 @@ struct CatalogVersion1: Codable, Sendable {
             tables: tables, views: views, commit: history.last)
     }
 
+    /// The loaded files of each table (`loadedFiles`, v1 §4.4), by table identifier: the in-memory
+    /// ``CatalogTable`` does not carry them (format 2 reads them only when a load needs them), so
+    /// they are decoded from the same payload apart.
+    struct LoadedFiles: Decodable {
+        struct Table: Decodable {
+            var identifier: Int
+            var loadedFiles: [LoadedFile]?
+        }
+        var tables: [Table]
+
+        var byTable: [Int: [LoadedFile]] {
+            var result: [Int: [LoadedFile]] = [:]
+            for table in tables { if let files = table.loadedFiles { result[table.identifier] = files } }
+            return result
+        }
+    }
+
     init(_ catalog: Catalog, history: [HistoryEntry]) {
         snapshot = catalog.snapshot
         committedMicros = catalog.committedMicros

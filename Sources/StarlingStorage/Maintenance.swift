@@ -12,7 +12,13 @@ extension Warehouse {
             throw StorageError(.invalid, "snapshot \(target) is not before the current snapshot \(transaction.base.snapshot)")
         }
         let old: Catalog
-        do { old = try catalog(snapshot: target) } catch {
+        do {
+            let state = try readSnapshot(target)
+            old = state.catalog
+            // The target's loaded files come back with its tables, so a file a rolled-back load
+            // brought in can be loaded again.
+            for table in old.tables { transaction.setLoadedFiles(try loadedFiles(of: table.identifier, in: state), of: table) }
+        } catch {
             transaction.abandon()
             throw error
         }

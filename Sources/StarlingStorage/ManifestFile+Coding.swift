@@ -149,7 +149,7 @@ extension ManifestFile {
     }
 
     private static func readValue(_ reader: inout ByteReader, _ what: String) throws(EncodedDataError) -> StoredValue? {
-        let tag = try reader.readByte("\(what) tag")
+        let tag = try reader.readByte(what)
         switch tag {
         case 0: return nil
         case 1: return .integer(try reader.read(Int64.self, what))
@@ -171,7 +171,12 @@ extension ManifestFile {
     }
 
     private static func readText(_ reader: inout ByteReader, _ what: String) throws(EncodedDataError) -> String {
-        let length = try reader.readCount("\(what) length", limit: reader.remaining)
+        // Messages are built only on failure: an interpolated description per call cost more than
+        // the decoding itself.
+        let length = Int(try reader.read(UInt32.self, what))
+        guard length <= reader.remaining else {
+            throw reader.error("\(what) length \(length) exceeds the \(reader.remaining) bytes left")
+        }
         let start = reader.offset
         let bytes = try reader.readBytes(length, what)
         guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -13,6 +13,8 @@ struct SnapshotState: Sendable {
     var manifests: ManifestIndex
     /// For a format 1 file, the history it carries (format 2 keeps it in the history log).
     var version1History: [HistoryEntry]?
+    /// For a format 1 file, each table's loaded files (format 2 keeps them in manifests).
+    var version1LoadedFiles: [Int: [LoadedFile]] = [:]
 }
 
 extension Warehouse {
@@ -36,9 +38,10 @@ extension Warehouse {
             let (contents, writeVersion) = try CatalogFile.decode(bytes, path: path)
             let state: SnapshotState
             switch contents {
-            case .version1(let catalog, let history):
+            case .version1(let catalog, let history, let loadedFiles):
                 state = SnapshotState(
-                    catalog: catalog, writeVersion: writeVersion, manifests: ManifestIndex(), version1History: history)
+                    catalog: catalog, writeVersion: writeVersion, manifests: ManifestIndex(), version1History: history,
+                    version1LoadedFiles: loadedFiles)
             case .root(let root):
                 state = try assemble(root, writeVersion: writeVersion, path: path)
             }
@@ -76,24 +79,9 @@ extension Warehouse {
                 }
                 partitions.append(CatalogPartition(key: reference.key, segments: segments))
             }
-            var loadedFiles: [LoadedFile]?
-            if let pages = entry.loadedFileManifests {
-                var files: [LoadedFile] = []
-                for page in pages {
-                    let document = try manifest(
-                        page.path, checksum: page.checksum, table: entry.identifier, partition: nil)
-                    let entries = document.loadedFiles ?? []
-                    guard entries.count == page.entries else {
-                        throw StorageError(
-                            .corrupt, "\(page.path) lists \(entries.count) loaded files; \(path) says \(page.entries)")
-                    }
-                    files += entries
-                }
-                loadedFiles = files
-            }
             index.partitions[entry.identifier] = references
             index.loadedFiles[entry.identifier] = entry.loadedFileManifests ?? []
-            tables.append(entry.table(partitions: partitions, loadedFiles: loadedFiles))
+            tables.append(entry.table(partitions: partitions))
         }
         let catalog = Catalog(
             snapshot: root.snapshot, committedMicros: root.committedMicros,
@@ -130,6 +118,33 @@ extension Warehouse {
         }
         try ManifestFile.check(decoded, path: file, checksum: checksum, table: table, partition: partition)
         return decoded.document
+    }
+
+    /// The loaded files (v1 §4.14) of the table with identifier `table` in `state`: its pages read
+    /// and checked against the root's record of them (format 2), or the format 1 file's list.
+    func loadedFiles(of table: Int, in state: SnapshotState) throws(StorageError) -> [LoadedFile] {
+        if state.version1History != nil { return state.version1LoadedFiles[table] ?? [] }
+        var files: [LoadedFile] = []
+        for page in state.manifests.loadedFiles[table] ?? [] {
+            let entries =
+                try manifest(page.path, checksum: page.checksum, table: table, partition: nil).loadedFiles ?? []
+            guard entries.count == page.entries else {
+                throw StorageError(
+                    .corrupt, "\(page.path) lists \(entries.count) loaded files; its snapshot says \(page.entries)")
+            }
+            files += entries
+        }
+        return files
+    }
+
+    /// The extract files loads have committed into table `name` as of snapshot `number` (the
+    /// current one when nil), oldest first: what a load compares a new file with.
+    public func loadedFiles(table name: String, snapshot number: Int? = nil) throws(StorageError) -> [LoadedFile] {
+        let state = try readSnapshot(number)
+        guard let table = state.catalog.table(named: name) else {
+            throw StorageError(.invalid, "no table named \(name)")
+        }
+        return try loadedFiles(of: table.identifier, in: state)
     }
 
     /// The snapshot files this process has read and checked, decoded. Snapshot files are renamed

@@ -166,9 +166,10 @@ public struct Warehouse: Sendable {
     /// Every snapshot still on disk, ascending.
     public func snapshotNumbers() throws(StorageError) -> [Int] {
         let names: [String]
-        do { names = try FileBytes.list(directory + "/snapshots") } catch { throw StorageError(error) }
+        do { names = try FileBytes.list(directory + "/snapshots", sorted: false) } catch { throw StorageError(error) }
         return names.compactMap { name -> Int? in
-            guard name.hasSuffix(".stcat"), name.count == 26 else { return nil }
+            let bytes = name.utf8
+            guard bytes.count == 26, name.hasSuffix(".stcat") else { return nil }
             return Int(name.prefix(20))
         }.sorted()
     }

@@ -3,6 +3,26 @@
 import StarlingColumns
 
 extension WriteTransaction {
+    /// The extract files loads have committed into `table`, as this write will commit them: what
+    /// ``setLoadedFiles(_:of:)`` set, else the base snapshot's (read from its pages once).
+    public func loadedFiles(of table: CatalogTable) throws(StorageError) -> [LoadedFile] {
+        if let changed = loadedFileChanges[table.identifier] { return changed }
+        return try baseLoadedFileList(table.identifier)
+    }
+
+    /// The base snapshot's loaded files of the table with identifier `table`, read once.
+    private func baseLoadedFileList(_ table: Int) throws(StorageError) -> [LoadedFile] {
+        if let read = baseLoadedFiles[table] { return read }
+        let read = try warehouse.loadedFiles(of: table, in: baseState)
+        baseLoadedFiles[table] = read
+        return read
+    }
+
+    /// Makes `files` the loaded files `table` will have when this write commits.
+    public func setLoadedFiles(_ files: [LoadedFile], of table: CatalogTable) {
+        loadedFileChanges[table.identifier] = files
+    }
+
     /// Writes (as new files of this write, published with its segments) a manifest for each
     /// partition whose segments differ from the base snapshot's, and each page of loaded files
     /// that differs; every other manifest the base named is named again. Returns the new root.
@@ -13,7 +33,7 @@ extension WriteTransaction {
         for table in catalog.tables {
             let baseTable = base.tables.first { $0.identifier == table.identifier }
             let partitions = try partitionManifests(table, baseTable: baseTable)
-            let loadedFiles = try loadedFileManifests(table, baseTable: baseTable)
+            let loadedFiles = try loadedFileManifests(table)
             tables.append(RootTable(table, partitions: partitions, loadedFiles: loadedFiles))
         }
         return CatalogRoot(
@@ -49,14 +69,22 @@ extension WriteTransaction {
     }
 
     /// The references of `table`'s loaded-file pages (``ManifestFile/loadedFilesPerPage`` files
-    /// each): the base's pages where they hold the same files at the same place, new ones
-    /// elsewhere; nil when the table has no loaded files.
-    private func loadedFileManifests(_ table: CatalogTable, baseTable: CatalogTable?) throws(StorageError)
-        -> [ManifestReference]?
-    {
-        guard let files = table.loadedFiles else { return nil }
+    /// each). Unless this write set the table's loaded files (``setLoadedFiles(_:of:)``), the
+    /// base's pages; else the base's pages where they hold the same files at the same place and
+    /// new ones elsewhere. Nil when the table has no loaded files. A format 1 base's lists are
+    /// written as pages here: that is their migration.
+    private func loadedFileManifests(_ table: CatalogTable) throws(StorageError) -> [ManifestReference]? {
         let basePages = baseState.manifests.loadedFiles[table.identifier] ?? []
-        let baseFiles = baseTable?.loadedFiles ?? []
+        let files: [LoadedFile]
+        if let changed = loadedFileChanges[table.identifier] {
+            files = changed
+        } else if baseState.version1History != nil {
+            files = baseState.version1LoadedFiles[table.identifier] ?? []
+        } else {
+            return basePages.isEmpty ? nil : basePages
+        }
+        guard !files.isEmpty else { return nil }
+        let baseFiles = basePages.isEmpty ? [] : try baseLoadedFileList(table.identifier)
         var baseStarts: [Int] = []
         var start = 0
         for page in basePages {

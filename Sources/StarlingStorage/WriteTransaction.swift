@@ -23,6 +23,10 @@ public final class WriteTransaction: @unchecked Sendable {
     /// Per table identifier, the keyed columns found so far (``KeyedColumnTracker``).
     private let keyedTrackers = Mutex<[Int: KeyedColumnTracker]>([:])
     private var finished = false
+    /// Loaded files this write set, by table identifier (``setLoadedFiles(_:of:)``).
+    var loadedFileChanges: [Int: [LoadedFile]] = [:]
+    /// The base snapshot's loaded files, by table identifier, as read so far.
+    var baseLoadedFiles: [Int: [LoadedFile]] = [:]
 
     init(warehouse: Warehouse, lock: WarehouseLock, base: SnapshotState) {
         self.warehouse = warehouse

@@ -124,7 +124,7 @@ struct BatchTests {
         for (file, path) in zip(summary.record.files, [night, compressed]) {
             #expect(file.contentHash == hexadecimalDigits(try FileReader.contentHash(path: path).hash))
         }
-        #expect(try fixture.warehouse.catalog().table(named: "fact_sales")?.loadedFiles?.map(\.contentHash) == summary.record.files.map(\.contentHash))
+        #expect(try fixture.warehouse.loadedFiles(table: "fact_sales").map(\.contentHash) == summary.record.files.map(\.contentHash))
         // A copy under another name has the size of a loaded file, so it is hashed first and refused.
         let copy = try fixture.file("night-again.csv", text)
         #expect { try fixture.load("fact_sales", [copy]) } throws: { ($0 as? LoadError)?.kind == .refused }
