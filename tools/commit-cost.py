@@ -4,7 +4,7 @@
 opening the warehouse, of a count(*), and the bytes the last commit wrote. DuckDB does the same
 commits in the same run (open the database file, insert a row, close), for comparison.
 
-Usage: tools/commit-cost.py [--commits N] [--runs R] [--dir DIR] [--keep]
+Usage: tools/commit-cost.py [--commits N] [--runs R] [--dir DIR] [--keep] [--starling PATH]
 
 Needs a release build (swift build -c release --product starling) and `pip install duckdb`.
 """
@@ -113,7 +113,11 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--dir", help="scratch directory (default: a new temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory")
+    parser.add_argument("--starling", help="the executable to measure (default: .build/release/starling; a copy "
+                        "keeps a long run safe from rebuilds)")
     arguments = parser.parse_args()
+    global STARLING
+    STARLING = arguments.starling or STARLING
     if not os.access(STARLING, os.X_OK):
         sys.exit("build first: swift build -c release --product starling")
     directory = arguments.dir or tempfile.mkdtemp(prefix="starling-commit-cost-")

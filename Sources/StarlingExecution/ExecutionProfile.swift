@@ -43,12 +43,25 @@ func monotonicNanoseconds() -> UInt64 {
 }
 
 /// The memory a query's materialised state may take; operators reserve before they grow.
+///
+/// Reservations are operators' estimates. Every ``checkInterval`` bytes of them, the budget also
+/// compares what the process really holds (``AnonymousMemory``: heap and decoded data, not the
+/// mapped segment files) with what it held when the query began, so a query whose state outgrows
+/// its estimates, or that decodes much it never reserved, still stops near the limit rather than
+/// at several times it.
 public final class MemoryBudget: Sendable {
     public let limit: Int
     private let used = Atomic<Int>(0)
+    /// Anonymous resident bytes when the query began (nil where they cannot be read).
+    private let baseline: Int?
+    /// Bytes reserved since the last look at what the process holds.
+    private let sinceCheck = Atomic<Int>(0)
+    /// How many reserved bytes between two looks at what the process holds.
+    static let checkInterval = 4 << 20
 
     public init(limit: Int) {
         self.limit = limit
+        baseline = AnonymousMemory.residentBytes()
     }
 
     /// Reserves `bytes` for `operatorName`, or throws naming it when the limit would be passed.
@@ -59,12 +72,23 @@ public final class MemoryBudget: Sendable {
         if total > limit || total < 0 {
             // What failed is given back: the error says what was asked for beside what is held.
             let held = used.subtract(asked, ordering: .relaxed).newValue
-            throw QueryError(
-                .memoryLimit,
-                "\(operatorName) needs \(Self.describe(bytes)) more with \(Self.describe(held)) in use, over the memory limit of "
-                    + "\(Self.describe(limit)); raise the limit (--memory-limit, or SET memory_limit = '8GB') "
-                    + "or narrow the query")
+            throw exceeded(operatorName, asking: bytes, holding: held)
         }
+        if sinceCheck.add(asked, ordering: .relaxed).newValue >= Self.checkInterval {
+            sinceCheck.store(0, ordering: .relaxed)
+            if let baseline, let now = AnonymousMemory.residentBytes(), now - baseline > limit {
+                used.subtract(asked, ordering: .relaxed)
+                throw exceeded(operatorName, asking: bytes, holding: now - baseline)
+            }
+        }
+    }
+
+    private func exceeded(_ operatorName: String, asking bytes: Int, holding held: Int) -> QueryError {
+        QueryError(
+            .memoryLimit,
+            "\(operatorName) needs \(Self.describe(bytes)) more with \(Self.describe(held)) in use, "
+                + "over the memory limit of \(Self.describe(limit)); raise the limit (--memory-limit, or SET memory_limit = '8GB') "
+                + "or narrow the query")
     }
 
     /// Returns `bytes` to the budget.
