@@ -72,6 +72,7 @@ public enum CatalogFile {
     /// identifier per file column. A segment's row and column counts are checked against its
     /// footer when it is opened.
     static func validate(_ catalog: Catalog) throws(StorageError) {
+        try validateTotals(catalog)
         var names = Set<String>()
         var segmentPaths = Set<String>(minimumCapacity: catalog.tables.reduce(0) { $0 + $1.segmentCount })
         for table in catalog.tables {
@@ -92,7 +93,7 @@ public enum CatalogFile {
                         throw StorageError(.corrupt, "segment \(segment.path) is listed twice")
                     }
                     guard segment.statistics.count == segment.columnIdentifiers.count,
-                        Set(segment.columnIdentifiers).count == segment.columnIdentifiers.count
+                        allDistinct(segment.columnIdentifiers)
                     else {
                         throw StorageError(
                             .corrupt,
@@ -104,6 +105,51 @@ public enum CatalogFile {
             try validateKeyedColumns(table, catalog: catalog)
         }
         try validateViews(catalog, tableNames: names)
+    }
+
+    /// The most rows a segment holds (`segment.md` §3: row_count) and the largest size taken for a file.
+    static let maximumSegmentRows = (1 << 31 - 1) << 22
+    static let maximumFileBytes = 1 << 53
+
+    /// Each segment's rows and bytes within bounds, and every table's totals (rows; bytes with its
+    /// keyed side files) within an `Int`, so that the sums taken from them later cannot overflow.
+    static func validateTotals(_ catalog: Catalog) throws(StorageError) {
+        for table in catalog.tables {
+            var rows = 0
+            var bytes = 0
+            for partition in table.partitions {
+                for segment in partition.segments {
+                    guard (0...maximumSegmentRows).contains(segment.rows), (0...maximumFileBytes).contains(segment.bytes),
+                        let newRows = checkedSum(rows, segment.rows), let newBytes = checkedSum(bytes, segment.bytes)
+                    else {
+                        throw StorageError(.corrupt, "segment entry \(segment.path) has \(segment.rows) rows and \(segment.bytes) bytes")
+                    }
+                    (rows, bytes) = (newRows, newBytes)
+                }
+            }
+            for keyed in table.keyedColumns ?? [] {
+                guard (0...maximumFileBytes).contains(keyed.bytes), let newBytes = checkedSum(bytes, keyed.bytes) else {
+                    throw StorageError(.corrupt, "keyed column entry \(keyed.path) has \(keyed.bytes) bytes")
+                }
+                bytes = newBytes
+            }
+        }
+    }
+
+    /// `a + b`, or nil when it overflows.
+    static func checkedSum(_ a: Int, _ b: Int) -> Int? {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? nil : sum
+    }
+
+    /// Whether `values` holds no value twice (a segment's few column identifiers: compared in
+    /// place, without building a set for each of thousands of segments).
+    static func allDistinct(_ values: [Int]) -> Bool {
+        if values.count > 32 { return Set(values).count == values.count }
+        for index in values.indices {
+            for other in values.indices where other > index && values[other] == values[index] { return false }
+        }
+        return true
     }
 
     /// Views: names distinct from each other and from the tables, a query text, and at least

@@ -70,7 +70,10 @@ extension Warehouse {
                 let document = try manifest(
                     reference.path, checksum: reference.checksum, table: entry.identifier, partition: reference.key)
                 let segments = document.segments ?? []
-                guard segments.count == reference.segments, segments.reduce(0, { $0 + $1.rows }) == reference.rows
+                guard segments.count == reference.segments,
+                    segments.reduce(
+                        Optional(0), { total, segment in total.flatMap { CatalogFile.checkedSum($0, segment.rows) } })
+                        == reference.rows
                 else {
                     throw StorageError(
                         .corrupt,
@@ -80,7 +83,11 @@ extension Warehouse {
                 partitions.append(CatalogPartition(key: reference.key, segments: segments))
             }
             index.partitions[entry.identifier] = references
-            index.loadedFiles[entry.identifier] = entry.loadedFileManifests ?? []
+            let pages = entry.loadedFileManifests ?? []
+            guard pages.allSatisfy({ (0...ManifestFile.maximumEntries).contains($0.entries) }) else {
+                throw StorageError(.corrupt, "\(path): table \(entry.name) has a loaded-files page of an impossible size")
+            }
+            index.loadedFiles[entry.identifier] = pages
             tables.append(entry.table(partitions: partitions))
         }
         let catalog = Catalog(

@@ -232,6 +232,44 @@ struct CatalogFormat2Tests {
         #expect(try test.rows("ev").count == 2)
     }
 
+    @Test("row counts that would overflow when added up are a damaged catalog, not a trap")
+    func overflowingRowCounts() throws {
+        let test = try TestWarehouse()
+        try test.run("CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1)")
+        var root = try Self.root(test, 3)
+        let reference = root.tables[0].partitionManifests[0]
+        let file = test.warehouse.path(reference.path)
+        var document = try ManifestFile.decode(try FileBytes.read(path: file), path: file).document
+        let copy = try #require(document.segments?.first)
+        // Enough segments at the largest row count to pass Int.max.
+        document.segments = (0..<1100).map { index in
+            var segment = copy
+            segment.path = "data/1-t/all/3-\(index + 10).stsg"
+            segment.rows = CatalogFile.maximumSegmentRows
+            return segment
+        }
+        let (bytes, checksum) = ManifestFile.encode(document)
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        root.tables[0].partitionManifests[0].checksum = CatalogEnvelope.hexadecimal(checksum)
+        root.tables[0].partitionManifests[0].segments = 1100
+        root.tables[0].partitionManifests[0].rows = Int.max
+        try Data(CatalogFile.encode(root)).write(to: URL(fileURLWithPath: Warehouse.snapshotPath(test.directory, 3)))
+        Self.forgetDecoded()
+        #expect(throws: StorageError.self) { _ = try test.warehouse.catalog() }
+        // The same totals in a catalog are refused by its validation, whatever the manifest says.
+        var catalog = Catalog(snapshot: 3, committedMicros: 0, nextTableIdentifier: 2)
+        var table = CatalogTable(
+            identifier: 1, name: "t",
+            columns: [CatalogColumn(identifier: 1, name: "a", type: .integer, notNull: false, references: nil)],
+            primaryKey: [], partitioning: nil, options: [:], createdSnapshot: 2)
+        table.partitions = [CatalogPartition(key: "", segments: document.segments ?? [])]
+        catalog.tables = [table]
+        #expect(throws: StorageError.self) { try CatalogFile.validate(catalog) }
+        table.partitions[0].segments = Array(table.partitions[0].segments.prefix(2))
+        catalog.tables = [table]
+        #expect(throws: Never.self) { try CatalogFile.validate(catalog) }
+    }
+
     @Test("the history skips an entry of a commit that never happened, and a line cut short")
     func historyLog() throws {
         let test = try TestWarehouse()
