@@ -1,10 +1,10 @@
 /// One commit in the making: new segment files and a new catalog, made current atomically.
 
 import Dispatch
-import Synchronization
 import StarlingColumns
-import StarlingFormat
 import StarlingCompression
+import StarlingFormat
+import Synchronization
 
 /// A write in progress. Holds the warehouse lock; writes new segment files durably as it goes;
 /// `commit` writes the next snapshot file, whose rename into place is the commit point. Until
@@ -57,7 +57,9 @@ public final class WriteTransaction: @unchecked Sendable {
     /// Writes `vectors` (stored types, in `columns` order) as a new segment of `table` in partition
     /// `partitionKey`, and returns its catalog entry (not yet added to any partition). Several
     /// threads may write segments at once; the catalog itself is changed by one.
-    public func writeSegment(table: CatalogTable, partitionKey: String, columns: [CatalogColumn], vectors: consuming [ColumnVector]) throws(StorageError) -> CatalogSegment {
+    public func writeSegment(
+        table: CatalogTable, partitionKey: String, columns: [CatalogColumn], vectors: consuming [ColumnVector]
+    ) throws(StorageError) -> CatalogSegment {
         let number = nextFileNumber()
         let partitionDirectory = partitionKey.isEmpty ? "all" : "p=\(partitionKey)"
         let directory = "\(table.dataDirectory)/\(partitionDirectory)"
@@ -89,7 +91,9 @@ public final class WriteTransaction: @unchecked Sendable {
                 minimum: StoredValue(merged.statistics.minimum),
                 maximum: merged.maximumTruncated ? nil : StoredValue(merged.statistics.maximum))
         }
-        return CatalogSegment(path: relative, rows: footer.rowCount, bytes: bytes.count, columnIdentifiers: columns.map(\.identifier), statistics: statistics, snapshot: snapshot)
+        return CatalogSegment(
+            path: relative, rows: footer.rowCount, bytes: bytes.count, columnIdentifiers: columns.map(\.identifier),
+            statistics: statistics, snapshot: snapshot)
     }
 
     /// The next number for a file this write creates (`<snapshot>-<n>`).
@@ -115,7 +119,9 @@ public final class WriteTransaction: @unchecked Sendable {
 
     /// Which columns of a new segment of `table` are stored keyed (column index to key column
     /// index), the table's tracker created on its first segment in this write.
-    private func keyedColumns(table: CatalogTable, columns: [CatalogColumn], vectors: [ColumnVector]) throws(StorageError) -> [Int: Int] {
+    private func keyedColumns(table: CatalogTable, columns: [CatalogColumn], vectors: [ColumnVector])
+        throws(StorageError) -> [Int: Int]
+    {
         guard !table.isReferenceable, columns.contains(where: { $0.references != nil }) else { return [:] }
         return try keyedTrackers.withLock { (trackers) throws(StorageError) -> [Int: Int] in
             let tracker: KeyedColumnTracker
@@ -134,7 +140,9 @@ public final class WriteTransaction: @unchecked Sendable {
     private func writeKeyedValues() throws(StorageError) {
         let trackers = keyedTrackers.withLock { $0 }
         for (tableIdentifier, tracker) in trackers.sorted(by: { $0.key < $1.key }) {
-            guard let tableIndex = catalog.tables.firstIndex(where: { $0.identifier == tableIdentifier }) else { continue }
+            guard let tableIndex = catalog.tables.firstIndex(where: { $0.identifier == tableIdentifier }) else {
+                continue
+            }
             let table = catalog.tables[tableIndex]
             for pair in tracker.pairsToWrite {
                 guard table.columns.contains(where: { $0.identifier == pair.column }) else { continue }
@@ -142,12 +150,15 @@ public final class WriteTransaction: @unchecked Sendable {
                 let directory = "\(table.dataDirectory)/keyed"
                 let relative = "\(directory)/\(pair.column)-\(pair.keyColumn)-\(snapshot).stsg"
                 try writeFile(bytes, relative: relative, directory: directory)
-                let entry = CatalogKeyedColumn(column: pair.column, keyColumn: pair.keyColumn, path: relative,
-                                               codes: pair.map.fileRowCount, entries: pair.map.entryCount, bytes: bytes.count)
+                let entry = CatalogKeyedColumn(
+                    column: pair.column, keyColumn: pair.keyColumn, path: relative,
+                    codes: pair.map.fileRowCount, entries: pair.map.entryCount, bytes: bytes.count)
                 var entries = catalog.tables[tableIndex].keyedColumns ?? []
                 entries.removeAll { $0.column == pair.column && $0.keyColumn == pair.keyColumn }
                 entries.append(entry)
-                catalog.tables[tableIndex].keyedColumns = entries.sorted { ($0.column, $0.keyColumn) < ($1.column, $1.keyColumn) }
+                catalog.tables[tableIndex].keyedColumns = entries.sorted {
+                    ($0.column, $0.keyColumn) < ($1.column, $1.keyColumn)
+                }
             }
         }
     }
@@ -158,15 +169,12 @@ public final class WriteTransaction: @unchecked Sendable {
     @discardableResult
     public func commit(operation: String, table: String?, detail: String? = nil) throws(StorageError) -> Catalog {
         precondition(!finished, "transaction already finished")
-        let before = Self.segmentsByPath(base)
-        let after = Self.segmentsByPath(catalog)
-        let added = after.filter { before[$0.key] == nil }
-        let removed = before.filter { after[$0.key] == nil }
+        let (added, removed) = Self.segmentChanges(from: base, to: catalog)
         let now = currentMicros()
         catalog.committedMicros = now
         catalog.commit = HistoryEntry(
             snapshot: snapshot, committedMicros: now, operation: operation, table: table,
-            rowsAdded: added.values.reduce(0) { $0 + $1.rows }, rowsRemoved: removed.values.reduce(0) { $0 + $1.rows },
+            rowsAdded: added.reduce(0) { $0 + $1.rows }, rowsRemoved: removed.reduce(0) { $0 + $1.rows },
             filesAdded: added.count, filesRemoved: removed.count, detail: detail)
         let root: CatalogRoot
         do throws(StorageError) {
@@ -175,7 +183,8 @@ public final class WriteTransaction: @unchecked Sendable {
             try publishSegments()
             CrashPoint.reach("files published, history not appended")
             do throws(FileError) {
-                try CommitHistory.append(catalog.commit, earlier: baseState.version1History ?? [], directory: warehouse.directory)
+                try CommitHistory.append(
+                    catalog.commit, earlier: baseState.version1History ?? [], directory: warehouse.directory)
             } catch {
                 throw StorageError(error)
             }
@@ -185,7 +194,8 @@ public final class WriteTransaction: @unchecked Sendable {
         }
         CrashPoint.reach("before snapshot write")
         do {
-            try FileBytes.writeAtomically(CatalogFile.encode(root), to: Warehouse.snapshotPath(warehouse.directory, snapshot))
+            try FileBytes.writeAtomically(
+                CatalogFile.encode(root), to: Warehouse.snapshotPath(warehouse.directory, snapshot))
         } catch {
             abandon()
             throw StorageError(error)
@@ -243,13 +253,33 @@ public final class WriteTransaction: @unchecked Sendable {
         abandon()
     }
 
-    static func segmentsByPath(_ catalog: Catalog) -> [String: CatalogSegment] {
-        var result: [String: CatalogSegment] = [:]
+    /// The segments `catalog` has and `base` has not, and those `base` has and `catalog` has not
+    /// (compared by path), looking only into partitions whose segment lists differ: a partition a
+    /// write left alone shares its list with the base's, which compares equal at once, so a
+    /// commit's cost here follows what it changed, not the warehouse's size.
+    static func segmentChanges(from base: Catalog, to catalog: Catalog) -> (
+        added: [CatalogSegment], removed: [CatalogSegment]
+    ) {
+        var before: [Int: [String: [CatalogSegment]]] = [:]
+        for table in base.tables {
+            var partitions: [String: [CatalogSegment]] = [:]
+            for partition in table.partitions { partitions[partition.key] = partition.segments }
+            before[table.identifier] = partitions
+        }
+        var added: [CatalogSegment] = []
+        var removed: [CatalogSegment] = []
         for table in catalog.tables {
             for partition in table.partitions {
-                for segment in partition.segments { result[segment.path] = segment }
+                let old = before[table.identifier]?.removeValue(forKey: partition.key) ?? []
+                if old == partition.segments { continue }
+                let oldPaths = Set(old.map(\.path))
+                let newPaths = Set(partition.segments.map(\.path))
+                added += partition.segments.filter { !oldPaths.contains($0.path) }
+                removed += old.filter { !newPaths.contains($0.path) }
             }
         }
-        return result
+        // Partitions and tables the new catalog no longer has.
+        for partitions in before.values { for segments in partitions.values { removed += segments } }
+        return (added, removed)
     }
 }
