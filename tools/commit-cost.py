@@ -62,6 +62,9 @@ def starling_side(directory, commits, runs):
     open_full = [run("sql", "--warehouse", warehouse, "SELECT 1") for _ in range(runs)]
     open_empty = [run("sql", "--warehouse", empty, "SELECT 1") for _ in range(runs)]
     counts = [run("sql", "--warehouse", warehouse, "SELECT count(*) FROM ev") for _ in range(runs)]
+    size_before_vacuum = tree_bytes(warehouse) / 1e6
+    vacuum = run("vacuum", "--warehouse", warehouse)
+    open_vacuumed = [run("sql", "--warehouse", warehouse, "SELECT 1") for _ in range(runs)]
     return {
         "first 100 loads (ms)": statistics.median(load_times[:100]) * 1000,
         "last 100 loads (ms)": statistics.median(load_times[-100:]) * 1000,
@@ -70,7 +73,10 @@ def starling_side(directory, commits, runs):
         "count(*) (ms)": statistics.median(counts) * 1000,
         "bytes written by the last commit": written_by(warehouse, snapshot),
         "snapshot file (bytes)": os.path.getsize(os.path.join(warehouse, "snapshots", f"{snapshot:020d}.stcat")),
-        "warehouse (MB)": tree_bytes(warehouse) / 1e6,
+        "warehouse (MB)": size_before_vacuum,
+        "vacuum, keeping 10 snapshots (ms)": vacuum * 1000,
+        "open after the vacuum (ms)": (statistics.median(open_vacuumed) - statistics.median(open_empty)) * 1000,
+        "warehouse after the vacuum (MB)": tree_bytes(warehouse) / 1e6,
     }
 
 
