@@ -39,11 +39,15 @@ final class LogicalOperator {
     let columns: [PlanColumn]
     /// A rough row count, for join order and build sides.
     let estimatedRows: Int
+    /// Where the rows of a `values` operator came from, for EXPLAIN (a rule that answered a
+    /// query from the catalog says so).
+    let origin: String?
 
-    init(_ kind: Kind, columns: [PlanColumn], estimatedRows: Int) {
+    init(_ kind: Kind, columns: [PlanColumn], estimatedRows: Int, origin: String? = nil) {
         self.kind = kind
         self.columns = columns
         self.estimatedRows = max(0, estimatedRows)
+        self.origin = origin
     }
 
     var types: [LogicalType] { columns.map(\.type) }

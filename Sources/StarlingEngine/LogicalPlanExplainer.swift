@@ -27,7 +27,7 @@ enum LogicalPlanExplainer {
         let rows = "  (~\(plan.estimatedRows) rows)"
         switch plan.kind {
         case .values(let chunks):
-            return Line(text: "VALUES \(chunks.reduce(0) { $0 + $1.count }) rows")
+            return Line(text: "VALUES \(chunks.reduce(0) { $0 + $1.count }) rows" + (plan.origin.map { " " + $0 } ?? ""))
         case .joinGraph(let graph):
             return JoinGraphExplainer(graph: graph).tree(rows: rows)
         case .join(let join):

@@ -173,6 +173,9 @@ extension QueryPlanner {
             return LogicalOperator(
                 .projection(input, expressions), columns: plan.columns, estimatedRows: input.estimatedRows)
         case .aggregate(let child, let groups, let aggregates):
+            if groups.isEmpty, let answer = statisticsAnswer(child, aggregates, columns: plan.columns) {
+                return answer
+            }
             let (input, newGroups, newAggregates) = extractCommonSubexpressions(
                 rewriteBottomUp(child), groups: groups, aggregates: aggregates)
             let rows = groups.isEmpty ? 1 : max(1, input.estimatedRows / 10)
