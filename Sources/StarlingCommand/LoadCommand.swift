@@ -105,6 +105,9 @@ struct LoadCommand: ParsableCommand {
     @Flag(help: "List NDJSON fields that match no column.")
     var verbose = false
 
+    @Flag(help: "Do not merge the small segments of the partitions loaded (by default merged once one holds 16).")
+    var noCompact = false
+
     func validate() throws {
         if maxRejects != nil, maxRejectRatio != nil { throw ValidationError("give --max-rejects or --max-reject-ratio, not both") }
         if let maxRejects, maxRejects < 0 { throw ValidationError("--max-rejects must be 0 or more") }
@@ -123,6 +126,7 @@ struct LoadCommand: ParsableCommand {
         options.delimiter = try delimiter.map { try Self.character($0, "--delimiter") }
         if let quote { options.quote = try Self.character(quote, "--quote") }
         options.escape = try escape.map { try Self.character($0, "--escape") }
+        if noCompact { options.compaction = nil }
         options.header = header
         if !nullStrings.isEmpty { options.nullStrings = nullStrings }
         options.numberSeparators = try numberSeparators()
@@ -203,6 +207,9 @@ struct LoadCommand: ParsableCommand {
         if terminal { StandardError.write("\r\u{1B}[K") }
         StandardError.write(Self.summaryLine(summary) + "\n")
         if let problem = summary.logProblem { StandardError.write("starling: warning: the load committed, but \(problem)\n") }
+        if let problem = summary.compactionProblem {
+            StandardError.write("starling: warning: the load committed, but compacting its partitions failed: \(problem)\n")
+        }
         if verbose, !summary.unknownFields.isEmpty {
             StandardError.write("unknown fields (ignored): " + summary.unknownFields.map { "\($0.name) ×\($0.count)" }.joined(separator: ", ") + "\n")
         }
@@ -238,6 +245,11 @@ struct LoadCommand: ParsableCommand {
         let rate = summary.seconds > 0 ? Double(summary.inputBytes) / summary.seconds / 1e6 : 0
         parts.append("\(formatSeconds(summary.seconds)) (\(Int(rate)) MB/s)")
         parts.append("batch \(record.batch), snapshot \(record.snapshot.map(String.init) ?? "-")")
+        if let compaction = summary.compaction, let snapshot = compaction.snapshot {
+            let before = compaction.partitions.reduce(0) { $0 + $1.segmentsBefore }
+            let after = compaction.partitions.reduce(0) { $0 + $1.segmentsAfter }
+            parts.append("compacted \(before) segments into \(after) (snapshot \(snapshot))")
+        }
         return parts.joined(separator: "; ")
     }
 }

@@ -1,5 +1,7 @@
 /// How to read extract files: the flags of `starling load` and the options of `COPY`.
 
+import StarlingStorage
+
 /// Everything a load can be told. `nil` means "detect from the file name" (see ``ExtractFormat``).
 public struct LoadOptions: Sendable {
     /// `csv` (also TSV and dbgen's `.tbl`) or `ndjson`.
@@ -67,6 +69,9 @@ public struct LoadOptions: Sendable {
     public var bufferedRowLimit = 1 << 22
     /// Rows at which one partition's buffer is written out as a segment.
     public var segmentRows = 1 << 20
+    /// After the load commits, the partitions it wrote are compacted under this policy (nil: not
+    /// at all; `starling load --no-compact`).
+    public var compaction: CompactionPolicy? = .automatic
 
     public init() {}
 }

@@ -23,6 +23,10 @@ public struct LoadSummary: Sendable {
     public let dimensionUnchanged: Int
     /// Why the load log could not be written, when it could not (the load itself committed).
     public let logProblem: String?
+    /// What the compaction after the load merged (nil when none ran or nothing needed merging).
+    public var compaction: CompactionReport?
+    /// Why that compaction failed, when it did (the load itself committed).
+    public var compactionProblem: String?
 }
 
 /// Progress of a running load, for the terminal progress line.
@@ -298,10 +302,22 @@ public final class Loader {
         var logProblem: String?
         do { try LoadLog.append(record, to: warehouse) } catch { logProblem = error.message }
         let elapsed = start.duration(to: clock.now)
-        return LoadSummary(
+        var summary = LoadSummary(
             record: record, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
             inputBytes: inputBytes, unknownFields: unknownFields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             dimensionInserted: dimensionInserted, dimensionUnchanged: dimensionUnchanged, logProblem: logProblem)
+        // Micro-batches: the partitions this load wrote are merged once they hold enough small
+        // segments, as a commit of its own (a failure leaves the load committed, and is reported).
+        if let policy = options.compaction, !record.partitions.isEmpty {
+            do throws(StorageError) {
+                let report = try warehouse.compact(
+                    table: table.name, partitions: Set(record.partitions), policy: policy, wait: options.waitForLock)
+                if report.snapshot != nil { summary.compaction = report }
+            } catch {
+                summary.compactionProblem = error.message
+            }
+        }
+        return summary
     }
 
     /// Upserts `incoming` rows (declared types) into a dimension inside `transaction`: a rewrite of

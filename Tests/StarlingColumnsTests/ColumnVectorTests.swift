@@ -178,6 +178,24 @@ struct ColumnVectorTests {
         #expect(numbers.slice(5..<5).count == 0)
     }
 
+    @Test("concatenation keeps every value and NULL in order, for fixed widths, strings and dictionary codes")
+    func concatenation() {
+        let wide: [[Value]] = [[.integer(1), .null], [], [.integer(-3), .integer(Int64.max), .null], [.integer(7)]]
+        let joinedWide = ColumnVector.concatenate(wide.map { ColumnVector(type: .bigint, values: $0) }, type: .bigint)
+        #expect(joinedWide.values == wide.flatMap { $0 })
+        let days: [[Value]] = [[.integer(20148)], [.null, .integer(-1)], [.integer(0), .integer(2_000_000)]]
+        let joinedDays = ColumnVector.concatenate(days.map { ColumnVector(type: .date, values: $0) }, type: .date)
+        #expect(joinedDays.values == days.flatMap { $0 })
+        #expect(joinedDays.nullCount == 1)
+        let dictionary = StringStorage(["AMERICA", "ASIA"])
+        let codes = [UInt32](arrayLiteral: 1, 0).withUnsafeBytes { ByteStorage(copying: $0) }
+        let coded = ColumnVector(type: .varchar, count: 2, payload: .dictionary(codes: codes, dictionary: dictionary), validity: nil)
+        let plain = ColumnVector(type: .varchar, values: [.null, .string(""), .string("Ünïcödé")])
+        let joined = ColumnVector.concatenate([plain, coded, plain], type: .varchar)
+        #expect(joined.values == plain.values + [.string("ASIA"), .string("AMERICA")] + plain.values)
+        #expect(ColumnVector.concatenate([], type: .double).count == 0)
+    }
+
     @Test("dictionary payload reads through its codes")
     func dictionaryPayload() {
         let dictionary = StringStorage(["AMERICA", "ASIA"])

@@ -190,6 +190,33 @@ struct CrashSafetyTests {
         #expect(killed >= 6 && migrated >= 1, "killed \(killed) times, migrated \(migrated) times")
     }
 
+    @Test("a compaction killed at any step leaves the small segments or the merged ones, with the same rows")
+    func killedCompactions() throws {
+        var killed = 0
+        var merged = 0
+        for crashAt in 1...14 {
+            let test = try TestWarehouse()
+            try test.run("CREATE TABLE ev (d DATE, v INTEGER, s VARCHAR) PARTITION BY month(d)")
+            for day in 1...4 {
+                try test.run("INSERT INTO ev VALUES ('2025-03-0\(day)', \(day), 'a\(day)'), ('2025-04-0\(day)', NULL, NULL)")
+            }
+            let before = try CompactionTests.sortedRows(test, "ev")
+            let outcome = try Self.run(["compact", "--warehouse", test.directory], crashAt: crashAt)
+            CatalogFormat2Tests.forgetDecoded()
+            #expect(try CompactionTests.sortedRows(test, "ev") == before, "crash point \(crashAt)")
+            let segments = try CompactionTests.segments(test, "ev")
+            #expect(segments == [4, 4] || segments == [1, 1], "crash point \(crashAt): \(segments)")
+            let current = try test.warehouse.catalog().snapshot
+            #expect(try test.warehouse.history().map(\.snapshot) == Array(1...current), "crash point \(crashAt)")
+            killed += outcome.killed ? 1 : 0
+            merged += segments == [1, 1] ? 1 : 0
+            _ = try test.warehouse.vacuum(keepSnapshots: 1)
+            #expect(!test.files().contains { $0.contains(".tmp-") })
+            #expect(try CompactionTests.sortedRows(test, "ev") == before)
+        }
+        #expect(killed >= 6 && merged >= 1, "killed \(killed) times, merged \(merged) times")
+    }
+
     @Test("a killed writer releases the lock")
     func lockReleasedOnKill() throws {
         let test = try TestWarehouse()
