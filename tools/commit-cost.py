@@ -8,7 +8,7 @@ Usage: tools/commit-cost.py [--commits N] [--runs R] [--dir DIR] [--keep] [--sta
 
 Needs a release build (swift build -c release --product starling) and `pip install duckdb`.
 """
-import argparse, os, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STARLING = os.path.join(ROOT, ".build", "release", "starling")
@@ -41,7 +41,7 @@ def written_by(warehouse, snapshot):
     for folder, _, names in os.walk(warehouse):
         total += sum(os.path.getsize(os.path.join(folder, name)) for name in names if name.startswith(f"{snapshot}-"))
     with open(os.path.join(warehouse, "snapshots", "history.ndjson"), "rb") as log:
-        total += len(log.read().splitlines()[-1]) + 1
+        total += max(len(line) + 1 for line in log.read().splitlines() if json.loads(line)["snapshot"] == snapshot)
     return total
 
 
@@ -58,7 +58,13 @@ def starling_side(directory, commits, runs):
             print(f"  starling: {number + 1} loads, last 100 median {statistics.median(load_times[-100:]) * 1000:.1f} ms",
                   file=sys.stderr)
     extra = [run("load", "--warehouse", warehouse, "ev", extract(directory, commits + r)) for r in range(runs)]
-    snapshot = commits + 2 + runs
+    history = json.loads(subprocess.run([STARLING, "history", "--warehouse", warehouse, "--json"], capture_output=True,
+                                        text=True, check=True).stdout)
+    snapshot = max(entry["snapshot"] for entry in history if entry["operation"] == "load")
+    compactions = sum(1 for entry in history if entry["operation"] == "compact")
+    segments = int(subprocess.run([STARLING, "sql", "--warehouse", warehouse, "--format", "csv", "--no-header",
+                                   "SELECT sum(segments) FROM starling.partitions"], capture_output=True, text=True,
+                                  check=True).stdout.strip())
     open_full = [run("sql", "--warehouse", warehouse, "SELECT 1") for _ in range(runs)]
     open_empty = [run("sql", "--warehouse", empty, "SELECT 1") for _ in range(runs)]
     counts = [run("sql", "--warehouse", warehouse, "SELECT count(*) FROM ev") for _ in range(runs)]
@@ -71,7 +77,9 @@ def starling_side(directory, commits, runs):
         "one more load (ms)": statistics.median(extra) * 1000,
         "open: SELECT 1 minus an empty warehouse's (ms)": (statistics.median(open_full) - statistics.median(open_empty)) * 1000,
         "count(*) (ms)": statistics.median(counts) * 1000,
-        "bytes written by the last commit": written_by(warehouse, snapshot),
+        "bytes written by the last load's commit": written_by(warehouse, snapshot),
+        "compactions after loads": compactions,
+        "live segments": segments,
         "snapshot file (bytes)": os.path.getsize(os.path.join(warehouse, "snapshots", f"{snapshot:020d}.stcat")),
         "warehouse (MB)": size_before_vacuum,
         "vacuum, keeping 10 snapshots (ms)": vacuum * 1000,
