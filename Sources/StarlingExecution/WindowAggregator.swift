@@ -209,6 +209,7 @@ struct WindowAggregator {
         case .doubles(let values): return ExpressionEvaluator.orderDoubles(values[a], values[b])
         case .booleans(let values): return values[a] == values[b] ? 0 : (values[a] ? 1 : -1)
         case .strings, .dictionary: return compareBytes(vector.stringBytes(at: a), vector.stringBytes(at: b))
+        case .intervals(let values): return values[a].compare(values[b])
         }
     }
 

@@ -51,7 +51,10 @@ func describe(_ expression: Expression) -> String {
         if let filter = call.filter { text += " FILTER (WHERE \(describe(filter)))" }
         return text
     case .interval(let interval):
-        return "INTERVAL \(interval.count) \(interval.unit.rawValue.uppercased())"
+        switch interval.form {
+        case .count(let count, let unit): return "INTERVAL \(count) \(unit.rawValue.uppercased())"
+        case .text(let text): return "INTERVAL '\(text)'"
+        }
     }
 }
 
@@ -289,20 +292,25 @@ struct QueryParserTests {
 
     @Test("intervals", arguments: [
         ("INTERVAL '3' MONTH", "INTERVAL 3 MONTH"),
-        ("interval '3 months'", "INTERVAL 3 MONTH"),
+        ("interval '3 months'", "INTERVAL '3 months'"),
         ("INTERVAL 2 YEAR", "INTERVAL 2 YEAR"),
         ("INTERVAL 2 years", "INTERVAL 2 YEAR"),
         ("INTERVAL -1 day", "INTERVAL -1 DAY"),
-        ("INTERVAL '-2 weeks'", "INTERVAL -2 WEEK"),
+        ("INTERVAL '-2 weeks'", "INTERVAL '-2 weeks'"),
         ("INTERVAL '+1' QUARTER", "INTERVAL 1 QUARTER"),
-        ("INTERVAL '  7   days '", "INTERVAL 7 DAY"),
+        ("INTERVAL ' 7 ' days", "INTERVAL 7 DAY"),
         ("INTERVAL '3' HOUR", "INTERVAL 3 HOUR"),
         ("INTERVAL 90 minutes", "INTERVAL 90 MINUTE"),
-        ("INTERVAL '1 second'", "INTERVAL 1 SECOND"),
+        ("INTERVAL '1 second'", "INTERVAL '1 second'"),
         ("INTERVAL 5 MILLISECONDS", "INTERVAL 5 MILLISECOND"),
         ("INTERVAL '2' microsecond", "INTERVAL 2 MICROSECOND"),
+        ("INTERVAL 2 DECADES", "INTERVAL 2 DECADE"),
+        ("INTERVAL 3 centuries", "INTERVAL 3 CENTURY"),
+        ("INTERVAL 1 millennia", "INTERVAL 1 MILLENNIUM"),
+        ("INTERVAL '1 day 02:00:00'", "INTERVAL '1 day 02:00:00'"),
+        ("INTERVAL '42'", "INTERVAL '42'"),
         ("DATE '1998-12-01' - INTERVAL '90' DAY (3)", "(DATE '1998-12-01' - INTERVAL 90 DAY)"),
-        ("d + interval '1 day' * 2", "(d + (INTERVAL 1 DAY * 2))"),
+        ("d + interval '1 day' * 2", "(d + (INTERVAL '1 day' * 2))"),
     ])
     func intervals(sql: String, expected: String) throws {
         #expect(try expression(sql) == expected)
