@@ -172,8 +172,7 @@ struct IntervalTextParser {
         let start = position
         while position < bytes.count, Self.isDigit(bytes[position]) { position += 1 }
         if position < bytes.count, bytes[position] == UInt8(ascii: ":") {
-            let time = try self.time(from: start)
-            try add(\.micros, negative ? -time : time, 1)
+            try add(\.micros, try time(from: start, negative: negative), 1)
             foundAny = true
             return true
         }
@@ -267,15 +266,16 @@ struct IntervalTextParser {
         }
     }
 
-    /// `H:MM[:SS[.ffffff]]` from `start` as microseconds (hours up to 9 digits, minutes and
-    /// seconds below 60); whatever follows is ignored, as DuckDB ignores it.
-    mutating func time(from start: Int) throws(ValueParsing.Failure) -> Int64 {
+    /// `H:MM[:SS[.ffffff]]` from `start` as microseconds, negated when `negative` (hours up to
+    /// 10 digits, as long as the whole fits 64 bits; minutes and seconds below 60); whatever
+    /// follows is ignored, as DuckDB ignores it.
+    mutating func time(from start: Int, negative: Bool) throws(ValueParsing.Failure) -> Int64 {
         var index = start
         var hours: Int64 = 0
         var digits = 0
         while index < bytes.count, Self.isDigit(bytes[index]) {
             digits += 1
-            guard digits <= 9 else { throw invalid }
+            guard digits <= 10 else { throw invalid }
             hours = hours * 10 + Int64(bytes[index] - 0x30)
             index += 1
         }
@@ -315,7 +315,16 @@ struct IntervalTextParser {
                 index += 1
             }
         }
-        return ((hours * 60 + minutes) * 60 + seconds) * Interval.microsPerSecond + fraction
+        // At most 10 digits of hours: the seconds fit; the microseconds may not.
+        let wholeSeconds = (hours * 60 + minutes) * 60 + seconds
+        let (micros, overflow) = wholeSeconds.multipliedReportingOverflow(by: Interval.microsPerSecond)
+        guard !overflow else { throw invalid }
+        // Summed on the negative side, where Int64.min has room.
+        let (total, sumOverflow) = (-micros).subtractingReportingOverflow(fraction)
+        guard !sumOverflow else { throw invalid }
+        if negative { return total }
+        guard total != .min else { throw invalid }
+        return -total
     }
 
     /// `ago` (any case) and nothing but spaces after it: the whole interval negated.

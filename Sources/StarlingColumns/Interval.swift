@@ -131,14 +131,18 @@ public struct Interval: Hashable, Sendable {
     /// `self` times a fraction, as PostgreSQL's `interval_mul` (which DuckDB copies): whole
     /// months and days stay months and days, their fractions cascade down into days (of 30 to a
     /// month) and seconds, rounded to the microsecond. Nil when a part leaves its range.
+    ///
+    /// Each `a × b ± c` is one fused multiply-add, as DuckDB's build computes it (the fraction
+    /// of `99999 days × (1 / 0.3)` is 1.5e-11 days, not 0, and rounds to a microsecond).
     public func multiplied(by factor: Double) -> Interval? {
         let monthProduct = Double(months) * factor
         let dayProduct = Double(days) * factor
         guard let resultMonths = Self.int32(monthProduct), var resultDays = Self.int32(dayProduct) else { return nil }
-        let monthRemainder = Self.roundToMicrosecond((monthProduct - Double(resultMonths)) * Double(Self.daysPerMonth))
+        let monthFraction = (-Double(resultMonths)).addingProduct(Double(months), factor)
+        let monthRemainder = Self.roundToMicrosecond(monthFraction * Double(Self.daysPerMonth))
         let dayRemainder = Int32(monthRemainder)
-        var secondRemainder = Self.roundToMicrosecond(
-            (dayProduct - Double(resultDays) + monthRemainder - Double(dayRemainder)) * 86_400)
+        let dayFraction = (-Double(resultDays)).addingProduct(Double(days), factor)
+        var secondRemainder = Self.roundToMicrosecond((dayFraction + monthRemainder - Double(dayRemainder)) * 86_400)
         if abs(secondRemainder) >= 86_400 {
             let carried = Int32(secondRemainder / 86_400)
             let (sum, overflow) = resultDays.addingReportingOverflow(carried)
@@ -148,7 +152,7 @@ public struct Interval: Hashable, Sendable {
         }
         let (withDays, overflow) = resultDays.addingReportingOverflow(dayRemainder)
         guard !overflow else { return nil }
-        let microProduct = (Double(micros) * factor + secondRemainder * 1_000_000).rounded(.toNearestOrEven)
+        let microProduct = (secondRemainder * 1_000_000).addingProduct(Double(micros), factor).rounded(.toNearestOrEven)
         guard let resultMicros = Self.int64(microProduct) else { return nil }
         return Interval(months: resultMonths, days: withDays, micros: resultMicros)
     }

@@ -519,6 +519,7 @@ final class AggregateState {
         case .integer(let index): keyBytes = index.byteCount
         case .general(let table, _): keyBytes = table.byteCount
         }
-        return keyBytes + accumulators.reduce(0) { $0 + $1.byteCount }
+        let intervalBytes = groupIntervals.reduce(0) { $0 + $1.capacity * 16 }
+        return keyBytes + accumulators.reduce(0) { $0 + $1.byteCount } + intervalBytes
     }
 }
