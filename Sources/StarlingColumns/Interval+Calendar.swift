@@ -32,12 +32,17 @@ extension Interval {
         return o1 || o2 || o3 ? nil : result
     }
 
-    /// `end - start` for two timestamps: whole days of 24 hours and the rest (DuckDB's
-    /// `GetDifference`); nil when the difference passes 64 bits of microseconds.
+    /// `end - start` for two timestamps: whole days of 24 hours and the rest, both with the
+    /// difference's sign (DuckDB's `GetDifference`). The difference is taken in 128 bits, as
+    /// DuckDB takes it, so even the two ends of the 64-bit range have one (the days fit 32 bits).
     @inlinable
-    public static func between(_ end: Int64, _ start: Int64) -> Interval? {
+    public static func between(_ end: Int64, _ start: Int64) -> Interval {
         let (difference, overflow) = end.subtractingReportingOverflow(start)
-        return overflow ? nil : fromMicros(difference)
+        if !overflow { return fromMicros(difference) }
+        let wide = Int128(end) - Int128(start)
+        let day = Int128(microsPerDay)
+        return Interval(
+            months: 0, days: Int32(truncatingIfNeeded: wide / day), micros: Int64(truncatingIfNeeded: wide % day))
     }
 
     /// `age(end, start)`: years, months and days between the two timestamps' calendar dates,

@@ -16,10 +16,7 @@ extension ExpressionEvaluator {
         switch (left.data, right.data) {
         case (.integers(let end), .integers(let start)) where type == .interval && op == .subtract:
             let values = try intervalLoop(count, nulls) { (row) throws(QueryError) -> Interval in
-                guard let difference = Interval.between(end[row], start[row]) else {
-                    throw .invalid("the difference of two timestamps is out of the range of an INTERVAL")
-                }
-                return difference
+                Interval.between(end[row], start[row])
             }
             return Vector(type: type, count: count, data: .intervals(values), nulls: nulls)
         case (.integers(let timestamps), .intervals(let intervals)) where op == .add || op == .subtract:
