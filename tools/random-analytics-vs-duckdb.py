@@ -6,7 +6,9 @@ GROUPS frames), named windows, QUALIFY and windows over grouped rows, quantile a
 with grouping(), DISTINCT ON and GROUP BY ALL, variances, covariances and correlation,
 bool_and/or, arg_min/max, first/last and string_agg with ORDER BY, and scalar functions (greatest,
 IS DISTINCT FROM, TRY_CAST, math, text, LIKE ESCAPE, regular expressions, date arithmetic and
-formatting), over a small star schema with non-ASCII text.
+formatting, and INTERVALs: timestamp differences, interval arithmetic, comparisons, extract and
+epoch, interval buckets, aggregates, windows and RANGE frames over timestamps), over a small star
+schema with non-ASCII text.
 
 Usage:
   tools/random-analytics-vs-duckdb.py --count 2000 --seed 1 [--binary PATH] [--jobs N] [--verbose]
@@ -16,8 +18,10 @@ Usage:
 What it does:
   1. From --seed, makes a star schema: `sales` (40-120 rows: a unique id, a day, a store and a
      product reference, qty INTEGER, amount DECIMAL(10,2), ms DOUBLE in steps of 0.25 so sums are
-     exact in any order, channel VARCHAR), `stores` (district, region) and `products`
-     (category, name), all with NULLs and ties, in a fresh Starling warehouse and in DuckDB.
+     exact in any order, channel VARCHAR, and two timestamps `ts` and `ts2` whose differences
+     repeat, cross midnights and month ends, and are negative now and then), `stores` (district,
+     region) and `products` (category, name), all with NULLs and ties, in a fresh Starling
+     warehouse and in DuckDB.
   2. Generates --count SELECTs over sales joined to zero, one or both dimensions. Each has one to
      three window functions with a random PARTITION BY (0-2 columns), ORDER BY (0-2 keys, ASC or
      DESC, NULLS FIRST or LAST) and frame. Answers must not depend on how ties are broken, so a
@@ -35,7 +39,7 @@ What it does:
 
 Needs `pip install duckdb` and a release build (default .build/release/starling, or $STARLING).
 """
-import argparse, decimal, importlib.util, os, random, shutil, sys, tempfile, time
+import argparse, datetime, decimal, importlib.util, os, random, shutil, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _spec = importlib.util.spec_from_file_location("random_queries", os.path.join(ROOT, "tools", "random-queries-vs-duckdb.py"))
@@ -57,18 +61,36 @@ def make_data(seed):
     stores = [[i, maybe(rng.choice(DISTRICTS)), maybe(rng.choice(REGIONS))] for i in range(1, 7)]
     products = [[i, maybe(rng.choice(CATEGORIES)), maybe(f"item {rng.randint(1, 9)}")] for i in range(1, 9)]
     sales = []
+    # The timestamps come from a stream of their own, so the other columns stay as they were.
+    times = random.Random(f"analytics-times-{seed}")
     for i in range(1, rng.randint(40, 120) + 1):
         day = f"2025-{rng.randint(1, 4):02d}-{rng.randint(1, 28):02d}"
         sales.append([
             i, maybe(f"DATE '{day}'"), maybe(rng.randint(1, 7)), maybe(rng.randint(1, 9)), maybe(rng.randint(-2, 12)),
             maybe(decimal.Decimal(f"{rng.randint(-200, 5000) / 100:.2f}")), maybe(rng.randint(0, 4000) / 4),
             maybe(rng.choice(CHANNELS)),
-        ])
+        ] + timestamps(times))
     return stores, products, sales
 
 
+def timestamps(rng):
+    """`ts` and `ts2` literals (or NULLs): ts somewhere in 2025's first months, to the second or
+    the half second, ts2 a difference after it that often repeats (whole days, 30 days, an
+    hour) or is negative."""
+    start = datetime.datetime(2025, rng.randint(1, 4), rng.randint(1, 28), rng.randint(0, 23), rng.randint(0, 59),
+                              rng.randint(0, 59), rng.choice([0, 0, 0, 500000]))
+    seconds = rng.choice([0, 3600, 86400, 86400 * 30, 86400 * 31, 86400 * 2 + 1800, -3600, -86400 * 3,
+                          rng.randint(-86400 * 5, 86400 * 70), rng.randint(0, 86400 * 2)])
+    end = start + datetime.timedelta(seconds=seconds, microseconds=rng.choice([0, 0, 0, 250000]))
+
+    def literal(value):
+        text = value.strftime("%Y-%m-%d %H:%M:%S") + (f".{value.microsecond:06d}" if value.microsecond else "")
+        return None if rng.random() < 0.1 else f"TIMESTAMP '{text}'"
+    return [literal(start), literal(end)]
+
+
 def literal(value):
-    if isinstance(value, str) and value.startswith("DATE '"):
+    if isinstance(value, str) and (value.startswith("DATE '") or value.startswith("TIMESTAMP '")):
         return value
     return harness.sql_literal(value)
 
@@ -79,7 +101,7 @@ def schema_sql(data):
         "CREATE TABLE stores (store_id INTEGER, district VARCHAR, region VARCHAR)",
         "CREATE TABLE products (product_id INTEGER, category VARCHAR, name VARCHAR)",
         "CREATE TABLE sales (id INTEGER, day DATE, store_id INTEGER, product_id INTEGER, qty INTEGER, "
-        "amount DECIMAL(10,2), ms DOUBLE, channel VARCHAR)",
+        "amount DECIMAL(10,2), ms DOUBLE, channel VARCHAR, ts TIMESTAMP, ts2 TIMESTAMP)",
     ]
     for table, rows in (("stores", stores), ("products", products), ("sales", sales)):
         half = len(rows) // 2 if table == "sales" else len(rows)
@@ -93,7 +115,7 @@ def schema_sql(data):
 # Columns by kind, per table alias.
 COLUMNS = {
     "s": {"int": ["s.qty", "s.store_id", "s.product_id"], "dec": ["s.amount"], "dbl": ["s.ms"],
-          "date": ["s.day"], "str": ["s.channel"]},
+          "date": ["s.day"], "str": ["s.channel"], "ts": ["s.ts", "s.ts2"]},
     "st": {"str": ["st.district", "st.region"]},
     "p": {"str": ["p.category", "p.name"]},
 }
@@ -437,7 +459,100 @@ class Generator:
             return f"SELECT {key} AS k, count(*) FROM {source}{where} GROUP BY 1"
         return f"SELECT {', '.join(items)} FROM {source}{where}"
 
+    def interval(self, aliases):
+        """An INTERVAL expression over the timestamps (and a number or a date now and then)."""
+        a, b = self.rng.sample(COLUMNS["s"]["ts"], 2)
+        i = self.pick(aliases, ["int"])
+        return self.rng.choice([
+            f"{b} - {a}", f"{a} - {b}", f"{b} - {a}", f"age({b}, {a})", f"{b} - s.day", f"({b} - {a}) * {i}",
+            f"({b} - {a}) / 2", f"({b} - {a}) * 1.5", f"-({b} - {a})", f"INTERVAL '1 day 02:00:00' * {i}",
+            f"to_hours({i}) + ({b} - {a})", f"to_minutes({i})", f"to_seconds(s.ms)", f"({b} - {a}) * s.ms",
+            f"({b} - {a}) - INTERVAL '1 month'", f"({b} - {a}) / (abs({i}) + 1)"])
+
+    def interval_condition(self, difference):
+        return self.rng.choice([
+            f"{difference} > INTERVAL '7 days'", f"{difference} <= INTERVAL 1 HOUR",
+            f"{difference} = INTERVAL 30 DAY", f"{difference} = INTERVAL '1 month'",
+            f"{difference} BETWEEN INTERVAL '-1 day' AND INTERVAL '2 days 12:00:00'",
+            f"{difference} IS DISTINCT FROM INTERVAL '720 hours'", f"{difference} < '3 days'",
+            f"{difference} IN (INTERVAL 1 DAY, INTERVAL 30 DAY, INTERVAL '1 hour')"])
+
+    def intervals(self):
+        """Queries on timestamp differences and other intervals: scalar expressions and
+        comparisons, extract and epoch, groups by an interval or an interval bucket, aggregates,
+        ordering with a limit, window functions and RANGE frames over a timestamp. Equal intervals
+        written differently (`age` gives `1 month` where a difference gives `30 days`) show
+        whichever the engine met first, which a join's row order decides: only differences, whose
+        equal values are written alike, are grouped, min'd or max'd."""
+        aliases, source = self.from_clause()
+        a, b = self.rng.sample(COLUMNS["s"]["ts"], 2)
+        difference = f"({b} - {a})"
+        kind = self.rng.choice(["scalar", "scalar", "filter", "group", "group", "aggregate", "order", "window",
+                                "range"])
+        where = f" WHERE {self.interval_condition(difference)}" if self.chance(0.35) else ""
+        if kind == "scalar":
+            items = [self.interval(aliases) for _ in range(self.rng.randint(1, 3))]
+            items += [self.rng.choice([
+                f"extract(epoch FROM {difference})", f"epoch({self.interval(aliases)})",
+                f"extract(day FROM {difference})", f"extract(hour FROM {difference})",
+                f"extract(minute FROM {difference})", f"date_part('second', {difference})",
+                f"extract(month FROM age({b}, {a}))", f"{a} + {difference}", f"{a} + INTERVAL '1 month 12 hours'",
+                f"s.day + to_days(s.qty)", f"s.day - INTERVAL '1 month'", f"greatest({difference}, INTERVAL 1 DAY)",
+                f"CAST({difference} AS VARCHAR)", f"{self.interval_condition(difference)}",
+                f"coalesce({difference}, INTERVAL 0 DAY)", f"CAST(CAST({difference} AS VARCHAR) AS INTERVAL)"])
+                for _ in range(self.rng.randint(0, 2))]
+            return f"SELECT s.id, {', '.join(items)} FROM {source}{where}"
+        if kind == "filter":
+            return f"SELECT s.id, {difference} FROM {source} WHERE {self.interval_condition(self.interval(aliases))}"
+        if kind == "group":
+            key = self.rng.choice([
+                difference, f"to_days(CAST(floor(epoch({difference}) / 86400) AS BIGINT))",
+                f"to_hours(CAST(floor(epoch({difference}) / 3600) AS BIGINT))", f"extract(day FROM {difference})",
+                f"{difference} > INTERVAL '1 day'"])
+            extra = self.pick(aliases, ["str", "int"]) if self.chance(0.4) else None
+            keys = [key] + ([extra] if extra else [])
+            calls = self.rng.sample([
+                "count(*)", f"min({difference})", f"max({difference})", f"avg({difference})",
+                f"count(DISTINCT {difference})", f"sum({self.pick(aliases, ['int'])})", f"median({difference})",
+                f"avg(epoch({difference}))"], self.rng.randint(1, 3))
+            group = f"GROUP BY {', '.join(keys)}"
+            if self.chance(0.2):
+                group = f"GROUP BY ROLLUP ({', '.join(keys)})"
+            having = f" HAVING count(*) > {self.rng.randint(0, 2)}" if self.chance(0.2) else ""
+            return f"SELECT {', '.join(keys + calls)} FROM {source}{where} {group}{having}"
+        if kind == "aggregate":
+            calls = self.rng.sample([
+                f"min({difference})", f"max({difference})", f"avg({difference})", f"count({difference})",
+                f"count(DISTINCT {difference})", f"median({difference})", f"quantile_disc({difference}, 0.25)",
+                f"avg({self.interval(aliases)})", f"count(DISTINCT age({b}, {a}))",
+                f"avg({difference}) FILTER (WHERE {self.pick(aliases, ['int'])} > {self.rng.randint(0, 6)})"],
+                self.rng.randint(1, 4))
+            return f"SELECT {', '.join(calls)} FROM {source}{where}"
+        if kind == "order":
+            direction = self.rng.choice(["", " DESC"])
+            nulls = self.rng.choice(["", " NULLS FIRST", " NULLS LAST"])
+            return (f"SELECT s.id, {difference} AS d FROM {source}{where} ORDER BY d{direction}{nulls}, s.id "
+                    f"LIMIT {self.rng.randint(1, 10)}")
+        if kind == "window":
+            call = self.rng.choice([
+                f"lag({difference}) OVER (ORDER BY s.id)", f"min({difference}) OVER (PARTITION BY s.store_id)",
+                f"avg({difference}) OVER (PARTITION BY s.product_id ORDER BY s.id)",
+                f"rank() OVER (ORDER BY {difference})", f"max({difference}) OVER (ORDER BY s.id ROWS 2 PRECEDING)",
+                f"count(*) OVER (PARTITION BY {difference})", f"first_value({difference}) OVER (ORDER BY s.id)"])
+            return f"SELECT s.id, {call} FROM {source}{where}"
+        offset = self.rng.choice(["INTERVAL '36 hours'", "INTERVAL 2 DAY", "INTERVAL '1 month'", "INTERVAL 0 DAY",
+                                  "INTERVAL '1 day 12:00:00'"])
+        start = self.rng.choice(["UNBOUNDED PRECEDING", "CURRENT ROW", f"{offset} PRECEDING"])
+        end = self.rng.choice(["CURRENT ROW", "UNBOUNDED FOLLOWING", f"{offset} FOLLOWING"])
+        call = self.rng.choice(["count(*)", f"sum({self.pick(aliases, ['int'])})", f"max({difference})",
+                                f"avg({difference})"])
+        order = a + self.rng.choice(["", " DESC"])
+        return f"SELECT s.id, {call} OVER (ORDER BY {order} RANGE BETWEEN {start} AND {end}) FROM {source}{where}"
+
     def query(self):
+        r = self.rng.random()
+        if r < 0.25:
+            return self.intervals()
         r = self.rng.random()
         if r < 0.25:
             return self.scalars()

@@ -52,7 +52,8 @@ fails the same way, and prints the smallest data and both answers; shortening th
 left to you (--query). Needs `pip install duckdb` and a release build of Starling (default
 binary: .build/release/starling, or $STARLING).
 """
-import argparse, math, concurrent.futures, decimal, json, os, random, re, shutil, subprocess, sys, tempfile, time
+import argparse, math, concurrent.futures, datetime, decimal, json, os, random, re, shutil, subprocess, sys, tempfile
+import time
 
 import duckdb
 
@@ -731,6 +732,15 @@ class DuckDB:
 
     def query(self, sql):
         try:
+            relation = self.connection.sql(sql)
+            types = [str(type_).upper() for type_ in relation.types] if relation is not None else []
+            if "INTERVAL" in types:
+                # As DuckDB's text (`1 day 02:00:00`), which Starling prints too: Python's
+                # timedelta has no months.
+                relation = relation.project(", ".join(
+                    f"#{index + 1}::VARCHAR" if type_ == "INTERVAL" else f"#{index + 1}"
+                    for index, type_ in enumerate(types)))
+                return ("ok", [list(row) for row in relation.fetchall()])
             return ("ok", [list(row) for row in self.connection.execute(sql).fetchall()])
         except duckdb.Error as error:
             message = str(error).splitlines()[0]
@@ -752,7 +762,7 @@ def non_finite(value):
 
 
 def sort_key(value):
-    value = non_finite(value)
+    value = non_finite(as_starling_text(value))
     if value is None:
         return (0, 0)
     if isinstance(value, bool):
@@ -763,8 +773,17 @@ def sort_key(value):
     return (3, str(value))
 
 
+def as_starling_text(value):
+    """A DuckDB timestamp as Starling prints one: no fraction when it is zero, and the
+    fraction's trailing zeros left out (`2024-01-01 00:00:00.5`, where str() gives `.500000`)."""
+    if isinstance(value, datetime.datetime):
+        text = value.strftime("%Y-%m-%d %H:%M:%S")
+        return text + ("." + f"{value.microsecond:06d}").rstrip("0") if value.microsecond else text
+    return value
+
+
 def values_equal(ours, theirs):
-    ours, theirs = non_finite(ours), non_finite(theirs)
+    ours, theirs = non_finite(ours), non_finite(as_starling_text(theirs))
     if ours is None or theirs is None:
         return ours is None and theirs is None
     if isinstance(ours, bool) or isinstance(theirs, bool):

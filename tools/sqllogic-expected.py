@@ -7,7 +7,8 @@ Usage: tools/sqllogic-expected.py [--check] [FILE.test …]
 Runs every record of each file, in order, in a fresh in-memory DuckDB database, and rewrites the
 `----` section of each `query` record with DuckDB's rows, formatted as Starling prints values
 (decimals with their scale, doubles shortest round-trip with `.0` for whole numbers, dates
-`2025-03-01`, booleans true/false, NULL as `NULL`, the empty string as `(empty)`). The type letters
+`2025-03-01`, intervals as DuckDB prints them (`1 day 02:00:00`), booleans true/false, NULL as
+`NULL`, the empty string as `(empty)`). The type letters
 of the header are rewritten from DuckDB's column types. With --check, nothing is written; the
 records whose expectation differs from DuckDB's answer are listed.
 
@@ -94,6 +95,22 @@ def format_value(value):
     if isinstance(value, str):
         return "(empty)" if value == "" else value
     raise ValueError(f"cannot format {value!r} ({type(value).__name__})")
+
+
+def interval_rows(connection, sql):
+    """(rows, description) of `sql` when it has INTERVAL columns, those as DuckDB's text (`1 day
+    02:00:00`): Python gets an interval as a timedelta, which has no months (nor room for
+    2147483647 days). None when it has none (or is no relation)."""
+    try:
+        relation = connection.sql(sql)
+        types = relation.types if relation is not None else []
+    except duckdb.Error:
+        return None
+    if not any(str(type_).upper() == "INTERVAL" for type_ in types):
+        return None
+    columns = ", ".join(f"#{index + 1}::VARCHAR" if str(type_).upper() == "INTERVAL" else f"#{index + 1}"
+                        for index, type_ in enumerate(types))
+    return relation.project(columns).fetchall(), [(None, type_) for type_ in types]
 
 
 def type_letter(type_name):
@@ -195,9 +212,14 @@ def run_file(path, check):
             out.extend(record["expected"] or [])
             continue
         try:
-            cursor = connection.execute(sql)
-            rows = cursor.fetchall()
-            types = "".join(type_letter(column[1]) for column in cursor.description)
+            rows = interval_rows(connection, sql)
+            if rows is not None:
+                rows, description = rows
+            else:
+                cursor = connection.execute(sql)
+                rows = cursor.fetchall()
+                description = cursor.description
+            types = "".join(type_letter(column[1]) for column in description)
         except duckdb.Error as error:
             problems.append(f"{where}: DuckDB fails on this query: {error}")
             out.append(record["header"])

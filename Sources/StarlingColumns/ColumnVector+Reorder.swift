@@ -22,6 +22,7 @@ extension ColumnVector {
             case 1: newPayload = .fixed(Self.gather(storage, UInt8.self, order))
             case 2: newPayload = .fixed(Self.gather(storage, UInt16.self, order))
             case 4: newPayload = .fixed(Self.gather(storage, UInt32.self, order))
+            case 16: newPayload = .fixed(Self.gather(storage, UInt128.self, order))
             default: newPayload = .fixed(Self.gather(storage, UInt64.self, order))
             }
         case .strings(let strings):
@@ -50,6 +51,7 @@ extension ColumnVector {
             case 1: newPayload = .fixed(Self.scatter(storage, UInt8.self, inverse))
             case 2: newPayload = .fixed(Self.scatter(storage, UInt16.self, inverse))
             case 4: newPayload = .fixed(Self.scatter(storage, UInt32.self, inverse))
+            case 16: newPayload = .fixed(Self.scatter(storage, UInt128.self, inverse))
             default: newPayload = .fixed(Self.scatter(storage, UInt64.self, inverse))
             }
         case .dictionary(let codes, let dictionary):

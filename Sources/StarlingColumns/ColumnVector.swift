@@ -74,6 +74,12 @@ public struct ColumnVector: Sendable {
             case .int32: return .integer(Int64(base.load(fromByteOffset: index * 4, as: Int32.self)))
             case .int64: return .integer(base.load(fromByteOffset: index * 8, as: Int64.self))
             case .float64: return .double(base.load(fromByteOffset: index * 8, as: Double.self))
+            case .interval:
+                return .interval(
+                    Interval(
+                        months: base.load(fromByteOffset: index * 16, as: Int32.self),
+                        days: base.load(fromByteOffset: index * 16 + 4, as: Int32.self),
+                        micros: base.load(fromByteOffset: index * 16 + 8, as: Int64.self)))
             case .string: preconditionFailure("string type with fixed payload")
             }
         case .strings(let strings):

@@ -43,7 +43,7 @@ public struct ColumnVectorBuilder {
     /// DOUBLE columns) at the given rows, NULL where `nulls` says so. The values must fit the type;
     /// callers convert and range-check them first.
     public mutating func appendGathered(values: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<Bool>, rows: UnsafeBufferPointer<Int32>) {
-        precondition(type.physicalType != .string, "strings are appended one by one")
+        precondition(type.physicalType != .string && type.physicalType != .interval, "appended one by one")
         makeUnique()
         let hasNulls = rows.contains { nulls[Int($0)] }
         if hasNulls {
@@ -57,7 +57,7 @@ public struct ColumnVectorBuilder {
     /// where `nulls` says so: ``appendGathered(values:nulls:rows:)`` for all rows in order, as
     /// one contiguous copy.
     public mutating func append(values: UnsafeBufferPointer<Int64>, nulls: UnsafeBufferPointer<Bool>) {
-        precondition(type.physicalType != .string, "strings are appended one by one")
+        precondition(type.physicalType != .string && type.physicalType != .interval, "appended one by one")
         precondition(nulls.count == values.count, "one NULL flag per value")
         makeUnique()
         let hasNulls = nulls.contains(true)
@@ -99,6 +99,14 @@ public struct ColumnVectorBuilder {
         count += 1
     }
 
+    /// Appends an INTERVAL.
+    public mutating func append(interval value: Interval) {
+        precondition(type.physicalType == .interval, "interval into \(type)")
+        makeUnique()
+        fixed.append(interval: value)
+        count += 1
+    }
+
     /// Appends a VARCHAR given as UTF-8 bytes.
     public mutating func append(stringBytes bytes: UnsafeRawBufferPointer) {
         precondition(type.physicalType == .string, "string into \(type)")
@@ -134,6 +142,7 @@ public struct ColumnVectorBuilder {
         case .integer(let integer): append(integer: integer)
         case .double(let double): append(double: double)
         case .string(let string): append(string: string)
+        case .interval(let interval): append(interval: interval)
         }
     }
 

@@ -1,6 +1,6 @@
 /// Growable memory of fixed-width values at their physical width, for column builders.
 
-/// Values of one width (1, 2, 4 or 8 bytes) appended at the end, growing by doubling. Owned by
+/// Values of one width (1, 2, 4, 8 or 16 bytes) appended at the end, growing by doubling. Owned by
 /// one builder; builders copy it before writing when it is shared (copy on write).
 final class FixedValueBuffer {
     private(set) var pointer: UnsafeMutableRawPointer
@@ -55,8 +55,22 @@ final class FixedValueBuffer {
         case 1: pointer.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: index, as: UInt8.self)
         case 2: pointer.storeBytes(of: Int16(truncatingIfNeeded: value), toByteOffset: index * 2, as: Int16.self)
         case 4: pointer.storeBytes(of: Int32(truncatingIfNeeded: value), toByteOffset: index * 4, as: Int32.self)
+        case 16:
+            // An INTERVAL of `value` microseconds (NULL rows store 0).
+            pointer.storeBytes(of: 0, toByteOffset: index * 16, as: Int64.self)
+            pointer.storeBytes(of: value, toByteOffset: index * 16 + 8, as: Int64.self)
         default: pointer.storeBytes(of: value, toByteOffset: index * 8, as: Int64.self)
         }
+    }
+
+    /// Stores an INTERVAL (a buffer of width 16) at the end, in ``Interval``'s layout.
+    func append(interval: Interval) {
+        precondition(width == 16, "interval into a buffer of width \(width)")
+        reserve(count + 1)
+        pointer.storeBytes(of: interval.months, toByteOffset: count * 16, as: Int32.self)
+        pointer.storeBytes(of: interval.days, toByteOffset: count * 16 + 4, as: Int32.self)
+        pointer.storeBytes(of: interval.micros, toByteOffset: count * 16 + 8, as: Int64.self)
+        count += 1
     }
 
     /// Appends `values[row]` for each row (0 where `nulls` is set, when given), narrowing once per

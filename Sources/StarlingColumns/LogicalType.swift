@@ -20,6 +20,10 @@ public enum LogicalType: Hashable, Sendable {
     case timestamp
     /// UTF-8 text.
     case varchar
+    /// A span of time: months, days and microseconds kept apart, as DuckDB keeps them
+    /// (``Interval``). Only in queries: the segment and catalog formats have no INTERVAL, so no
+    /// table or view column has this type.
+    case interval
 
     /// The largest decimal precision an `Int64` holds exactly.
     public static let maximumDecimalPrecision = 18
@@ -34,6 +38,16 @@ public enum LogicalType: Hashable, Sendable {
         case .bigint, .decimal, .timestamp: return .int64
         case .double: return .float64
         case .varchar: return .string
+        case .interval: return .interval
+        }
+    }
+
+    /// Whether a table or view column may have this type: every type but INTERVAL, which the
+    /// segment and catalog formats do not have.
+    public var isStorable: Bool {
+        switch self {
+        case .boolean, .tinyint, .smallint, .integer, .bigint, .double, .decimal, .date, .timestamp, .varchar: return true
+        case .interval: return false
         }
     }
 
@@ -60,6 +74,7 @@ extension LogicalType: CustomStringConvertible {
         case .date: return "DATE"
         case .timestamp: return "TIMESTAMP"
         case .varchar: return "VARCHAR"
+        case .interval: return "INTERVAL"
         }
     }
 }
@@ -76,6 +91,8 @@ public enum PhysicalType: Hashable, Sendable {
     case float64
     /// Variable-length UTF-8 bytes, as offsets and bytes or as dictionary codes.
     case string
+    /// 16 bytes: months (`Int32`), days (`Int32`), microseconds (`Int64`), as ``Interval``.
+    case interval
 
     /// Bytes per value for fixed-width types; `nil` for strings.
     public var byteWidth: Int? {
@@ -84,6 +101,7 @@ public enum PhysicalType: Hashable, Sendable {
         case .int16: return 2
         case .int32: return 4
         case .int64, .float64: return 8
+        case .interval: return 16
         case .string: return nil
         }
     }
@@ -92,7 +110,7 @@ public enum PhysicalType: Hashable, Sendable {
     public var isInteger: Bool {
         switch self {
         case .boolean, .int8, .int16, .int32, .int64: return true
-        case .float64, .string: return false
+        case .float64, .string, .interval: return false
         }
     }
 
@@ -104,7 +122,7 @@ public enum PhysicalType: Hashable, Sendable {
         case .int16: return Int64(Int16.min)...Int64(Int16.max)
         case .int32: return Int64(Int32.min)...Int64(Int32.max)
         case .int64: return Int64.min...Int64.max
-        case .float64, .string: return nil
+        case .float64, .string, .interval: return nil
         }
     }
 }

@@ -8,6 +8,9 @@ public enum Value: Hashable, Sendable {
     case integer(Int64)
     case double(Double)
     case string(String)
+    /// An INTERVAL, its parts as given (identity compares them one by one: `1 month` is not
+    /// `30 days` here, though SQL finds them equal).
+    case interval(Interval)
 
     /// Identity, not SQL equality: doubles compare by bit pattern, so NaN equals itself and
     /// `-0.0` differs from `0.0` (what round-trip tests need).
@@ -18,6 +21,7 @@ public enum Value: Hashable, Sendable {
         case (.integer(let a), .integer(let b)): return a == b
         case (.double(let a), .double(let b)): return a.bitPattern == b.bitPattern
         case (.string(let a), .string(let b)): return a == b
+        case (.interval(let a), .interval(let b)): return a == b
         default: return false
         }
     }
@@ -29,6 +33,7 @@ public enum Value: Hashable, Sendable {
         case .integer(let value): hasher.combine(2); hasher.combine(value)
         case .double(let value): hasher.combine(3); hasher.combine(value.bitPattern)
         case .string(let value): hasher.combine(4); hasher.combine(value)
+        case .interval(let value): hasher.combine(5); hasher.combine(value)
         }
     }
 
@@ -49,13 +54,15 @@ public enum Value: Hashable, Sendable {
             return DoubleFormatting.format(value)
         case .string(let value):
             return value
+        case .interval(let value):
+            return value.description
         case .integer(let value):
             switch type {
             case .decimal(_, let scale): return DecimalFormatting.format(unscaled: value, scale: scale)
             case .date: return CalendarDate(daysSinceEpoch: value).description
             case .timestamp: return TimestampFormatting.format(microseconds: value)
             case .boolean: return value != 0 ? "true" : "false"
-            default: return String(value)
+            case .tinyint, .smallint, .integer, .bigint, .double, .varchar, .interval: return String(value)
             }
         }
     }

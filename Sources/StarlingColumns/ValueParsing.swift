@@ -41,6 +41,8 @@ public enum ValueParsing {
             return .integer(micros)
         case .varchar:
             return .string(text)
+        case .interval:
+            return .interval(try Interval.parse(text))
         }
     }
 

@@ -100,6 +100,49 @@ extension ByteBuffer {
         putDigits(fraction, minimumWidth: width)
     }
 
+    /// Appends `interval` as its `description` (DuckDB's text) reads: `1 year 2 months 3 days
+    /// 04:05:06.789`, `-1 day`, `00:00:00`; at most 70 bytes.
+    mutating func appendInterval(_ interval: Interval) {
+        reserve(80)
+        var first = true
+        func part(_ value: Int32, _ unit: StaticString) {
+            guard value != 0 else { return }
+            if !first { put(UInt8(ascii: " ")) }
+            first = false
+            if value < 0 { put(UInt8(ascii: "-")) }
+            putDigits(UInt64(value.magnitude))
+            put(UInt8(ascii: " "))
+            unit.withUTF8Buffer { for byte in $0 { put(byte) } }
+            if value != 1 && value != -1 { put(UInt8(ascii: "s")) }
+        }
+        part(interval.months / 12, "year")
+        part(interval.months % 12, "month")
+        part(interval.days, "day")
+        let micros = interval.micros
+        guard micros != 0 else {
+            if first { for byte in "00:00:00".utf8 { put(byte) } }
+            return
+        }
+        if !first { put(UInt8(ascii: " ")) }
+        if micros < 0 { put(UInt8(ascii: "-")) }
+        let magnitude = micros.magnitude
+        let seconds = magnitude / 1_000_000
+        putDigits(seconds / 3600, minimumWidth: 2)
+        put(UInt8(ascii: ":"))
+        putDigits(seconds / 60 % 60, minimumWidth: 2)
+        put(UInt8(ascii: ":"))
+        putDigits(seconds % 60, minimumWidth: 2)
+        var fraction = magnitude % 1_000_000
+        guard fraction != 0 else { return }
+        var width = 6
+        while fraction % 10 == 0 {
+            fraction /= 10
+            width -= 1
+        }
+        put(UInt8(ascii: "."))
+        putDigits(fraction, minimumWidth: width)
+    }
+
     /// Appends `value` as `DoubleFormatting.format` does: shortest round-trip digits, `.0` after
     /// whole numbers below 10^15, `NaN`, `Infinity`, `-Infinity` and `-0.0` spelled out.
     @inline(__always)

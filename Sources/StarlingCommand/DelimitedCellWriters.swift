@@ -95,3 +95,16 @@ struct StringCells: CellWriter {
         }
     }
 }
+
+/// INTERVAL values as DuckDB prints them (`1 day 02:00:00`), in quotes for JSON.
+struct IntervalCells: CellWriter {
+    let values: UnsafeBufferPointer<Interval>
+    let quoted: Bool
+    var count: Int { values.count }
+    @inline(__always)
+    func write(_ row: Int, into cells: inout ByteBuffer) {
+        if quoted { cells.append(byte: UInt8(ascii: "\"")) }
+        cells.appendInterval(values[row])
+        if quoted { cells.append(byte: UInt8(ascii: "\"")) }
+    }
+}

@@ -32,6 +32,10 @@ extension DelimitedWriter {
                 codes.withUnsafeBufferPointer { codes in
                     forEachRow(StringCells(strings: dictionary, codes: codes, style: style), target, &cells)
                 }
+            case .intervals(let values):
+                values.withUnsafeBufferPointer {
+                    forEachRow(IntervalCells(values: $0, quoted: style == .json), target, &cells)
+                }
             }
         }
     }
@@ -48,7 +52,8 @@ extension DelimitedWriter {
         case .date, .timestamp:
             forEachRow(TemporalCells(values: values, timestamps: type == .timestamp, quoted: quoted), target, &cells)
         case .boolean: forEachRow(FlagCells(values: values), target, &cells)
-        default: forEachRow(IntegerCells(values: values), target, &cells)
+        case .tinyint, .smallint, .integer, .bigint, .double, .varchar, .interval:
+            forEachRow(IntegerCells(values: values), target, &cells)
         }
     }
 

@@ -127,7 +127,7 @@ struct ResultPrinter {
     func isNumeric(_ type: LogicalType) -> Bool {
         switch type {
         case .tinyint, .smallint, .integer, .bigint, .decimal, .double: return true
-        default: return false
+        case .boolean, .date, .timestamp, .varchar, .interval: return false
         }
     }
 
@@ -136,6 +136,7 @@ struct ResultPrinter {
         case .null: return .null
         case .boolean(let flag): return .bool(flag)
         case .string(let text): return .string(text)
+        case .interval(let interval): return .string(interval.description)
         case .double(let number): return number.isFinite ? .number(value.formatted(as: type)) : .string(value.formatted(as: type))
         case .integer:
             if type == .date || type == .timestamp { return .string(value.formatted(as: type)) }

@@ -94,6 +94,7 @@ struct SegmentReport {
         case .boolean(let flag): return .bool(flag)
         case .double(let double): return double.isFinite ? .number(value.formatted(as: type)) : .string(value.formatted(as: type))
         case .string(let string): return .string(string)
+        case .interval(let interval): return .string(interval.description)
         case .integer:
             switch type {
             case .date, .timestamp: return .string(value.formatted(as: type))

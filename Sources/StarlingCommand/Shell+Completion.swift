@@ -62,15 +62,17 @@ struct ShellCompleter {
 
     /// The functions the planner binds (completed with their opening parenthesis).
     static let functions = [
-        "abs", "ascii", "avg", "ceil", "ceiling", "char_length", "chr", "coalesce", "concat", "contains", "count",
-        "current_date", "current_timestamp", "date_add", "date_diff", "date_part", "date_trunc", "datediff", "day",
-        "dayname", "dayofmonth", "dayofweek", "dayofyear", "ends_with", "exp", "extract", "floor", "greatest", "hour",
-        "ifnull", "instr", "isodow", "last_day", "least", "length", "ln", "log", "log10", "log2", "lower",
+        "abs", "age", "ascii", "avg", "ceil", "ceiling", "char_length", "chr", "coalesce", "concat", "contains",
+        "count", "current_date", "current_timestamp", "date_add", "date_diff", "date_part", "date_trunc", "datediff",
+        "day", "dayname", "dayofmonth", "dayofweek", "dayofyear", "ends_with", "epoch", "exp", "extract", "floor",
+        "greatest", "hour", "ifnull", "instr", "isodow", "last_day", "least", "length", "ln", "log", "log10", "log2", "lower",
         "lpad", "ltrim", "make_date", "max", "mean", "min", "minute", "mod", "month", "monthname", "now", "nullif",
         "position", "pow", "power", "prefix", "quarter", "regexp_extract", "regexp_full_match", "regexp_matches",
         "regexp_replace", "repeat", "replace", "reverse", "round", "rpad", "rtrim", "second", "sign",
         "split_part", "sqrt", "starts_with", "strftime", "strpos", "strptime", "substr", "substring", "suffix", "sum",
-        "today", "trim", "try_cast", "try_strptime", "unicode", "upper", "week", "year",
+        "to_centuries", "to_days", "to_decades", "to_hours", "to_microseconds", "to_millennia", "to_milliseconds",
+        "to_minutes", "to_months", "to_quarters", "to_seconds", "to_weeks", "to_years", "today", "trim", "try_cast",
+        "try_strptime", "unicode", "upper", "week", "year",
     ]
 
     /// Words after which only a table name can come.

@@ -94,7 +94,8 @@ extension PhysicalType {
         switch self {
         case .float64: return .float
         case .string: return .string
-        default: return .integer
+        case .interval: return .interval
+        case .boolean, .int8, .int16, .int32, .int64: return .integer
         }
     }
 }

@@ -35,7 +35,8 @@ public enum ColumnEncoder {
 
     /// Encodes `vector`, with `forced` as the encoding if given (it must support the type).
     public static func encode(_ vector: ColumnVector, forcing forced: Encoding? = nil) -> EncodedChunk {
-        withExtendedLifetime(vector) {
+        precondition(vector.type.isStorable, "segments hold no \(vector.type)")
+        return withExtendedLifetime(vector) {
             let count = vector.count
             var writer = ByteWriter()
             let nullCount = vector.nullCount

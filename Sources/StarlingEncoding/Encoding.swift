@@ -56,13 +56,13 @@ public enum Encoding: UInt8, CaseIterable, Sendable, CustomStringConvertible {
     /// Whether this encoding can store values of `type`.
     public func supports(_ type: PhysicalTypeClass) -> Bool {
         switch self {
-        case .plain, .dictionary, .runLength: return true
+        case .plain, .dictionary, .runLength: return type != .interval
         case .bitPacked, .delta, .packedRunLength, .keyed: return type == .integer
         }
     }
 }
 
-/// The three families of physical type that encodings distinguish.
+/// The families of physical type that encodings distinguish.
 public enum PhysicalTypeClass: Sendable {
     /// Booleans and signed integers of 1, 2, 4 or 8 bytes.
     case integer
@@ -70,4 +70,7 @@ public enum PhysicalTypeClass: Sendable {
     case float
     /// UTF-8 strings.
     case string
+    /// INTERVALs, which only queries have: no encoding stores them (the segment format has no
+    /// INTERVAL type).
+    case interval
 }

@@ -48,7 +48,8 @@ struct FixedChunk {
         switch type.physicalType {
         case .boolean: return .boolean(value != 0)
         case .float64: return .double(Double(bitPattern: UInt64(bitPattern: value)))
-        default: return .integer(value)
+        case .int8, .int16, .int32, .int64: return .integer(value)
+        case .string, .interval: preconditionFailure("\(type) is no fixed-width chunk")
         }
     }
 

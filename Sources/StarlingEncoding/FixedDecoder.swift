@@ -14,6 +14,9 @@ enum FixedDecoder {
         case .int32: return try decode(&reader, encoding: encoding, physical: physical, count: count, as: Int32.self)
         case .int64, .float64: return try decode(&reader, encoding: encoding, physical: physical, count: count, as: Int64.self)
         case .string: preconditionFailure("strings are decoded by StringDecoder")
+        case .interval:
+            // No encoding supports INTERVAL (the decoder checks before it gets here).
+            throw EncodedDataError(offset: 0, reason: "an INTERVAL chunk cannot be decoded: segments hold no INTERVAL")
         }
     }
 

@@ -17,6 +17,16 @@ extension Engine {
         return StatementOutcome(tag: "CREATE TABLE", snapshot: committed.snapshot)
     }
 
+    /// Fails for a column whose type no table can hold: INTERVAL, which the segment format has
+    /// not (docs/queries.md).
+    static func checkStorable(_ column: ColumnDefinition) throws(SQLError) {
+        guard !column.type.isStorable else { return }
+        throw SQLError(
+            "column \"\(column.name.name)\" cannot be an \(column.type): tables do not store intervals (the segment "
+                + "format has no INTERVAL type)", at: column.typePosition,
+            hint: "store a number instead, such as the seconds epoch(x) gives, as BIGINT or DOUBLE")
+    }
+
     /// The error for a CREATE TABLE whose name a table or a view already has.
     static func nameTaken(_ name: Identifier, in catalog: Catalog) -> SQLError {
         guard catalog.view(named: name.name) != nil else {
@@ -62,6 +72,7 @@ extension Engine {
         // References: to an existing, referenceable table's primary key, of the same type.
         var columns: [CatalogColumn] = []
         for (index, column) in create.columns.enumerated() {
+            try Self.checkStorable(column)
             var reference: ColumnReference?
             if let clause = column.references {
                 reference = try Self.resolveReference(clause, from: create.name.name, column: column, catalog: catalog)
@@ -160,6 +171,7 @@ extension Engine {
         guard !definition.primaryKey else {
             throw SQLError("ADD COLUMN cannot add a PRIMARY KEY", at: definition.name.position)
         }
+        try Self.checkStorable(definition)
         guard !(definition.notNull && table.rowCount > 0) else {
             throw SQLError("cannot add NOT NULL column \(definition.name.name): \(table.name) has rows, which would read it as NULL", at: definition.name.position)
         }

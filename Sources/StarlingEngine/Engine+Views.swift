@@ -45,6 +45,13 @@ extension Engine {
                 create.query, name: name, columnNames: view.columnNames,
                 at: create.columnNames?.first?.position ?? create.name.position)
         }
+        if let index = plan.columns.firstIndex(where: { !$0.type.isStorable }), index < names.count {
+            // The catalog records a view's column types, and has no INTERVAL.
+            throw SQLError(
+                "view column \"\(names[index])\" is an \(plan.columns[index].type), which a view cannot hold: the "
+                    + "catalog records each view column's type, and has no INTERVAL type", at: create.query.position,
+                hint: "give the view a number instead, such as the seconds epoch(x) gives, or CAST(x AS VARCHAR)")
+        }
         view.columns = zip(names, plan.columns).map { CatalogViewColumn(name: $0, type: $1.type) }
         transaction.catalog.setView(view)
         let committed = try transaction.commit(

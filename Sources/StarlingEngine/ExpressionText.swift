@@ -92,8 +92,8 @@ struct ExpressionText {
         if value.isNull { return "NULL" }
         switch type {
         case .varchar: return quoted(value.formatted(as: type))
-        case .date, .timestamp: return "\(type) " + quoted(value.formatted(as: type))
-        default: return value.formatted(as: type)
+        case .date, .timestamp, .interval: return "\(type) " + quoted(value.formatted(as: type))
+        case .boolean, .tinyint, .smallint, .integer, .bigint, .double, .decimal: return value.formatted(as: type)
         }
     }
 

@@ -39,8 +39,10 @@ extension QueryPlanner {
                 guard TypeRules.isNumeric(bound.type) else { throw SQLError("cannot apply + to \(bound.type)", at: position) }
                 return bound
             case .negate:
-                guard TypeRules.isNumeric(bound.type) else { throw SQLError("cannot negate \(bound.type)", at: position) }
-                return try fold(.negate(bound))
+                guard TypeRules.isNumeric(bound.type) || bound.type == .interval else {
+                    throw SQLError("cannot negate \(bound.type)", at: position)
+                }
+                return try fold(.negate(bound), at: position)
             }
         case .binary(let op, let left, let right, let position):
             return try bindBinary(op, left, right, position, context)
@@ -117,7 +119,7 @@ extension QueryPlanner {
             if let session = try bindSessionFunction(call, context) { return session }
             return try bindFunction(call, context)
         case .interval(let interval):
-            throw SQLError("an INTERVAL can only be added to or subtracted from a date or timestamp", at: interval.position)
+            return try bindIntervalLiteral(interval)
         }
     }
 
@@ -337,14 +339,7 @@ extension QueryPlanner {
     }
 
     func bindArithmetic(_ op: BinaryOperator, _ leftExpression: Expression, _ rightExpression: Expression, _ position: SourcePosition, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {
-        // Date and interval arithmetic.
-        if case .interval(let interval) = rightExpression, op == .add || op == .subtract {
-            return try addInterval(try bind(leftExpression, context), interval, negate: op == .subtract, at: position)
-        }
-        if case .interval(let interval) = leftExpression, op == .add {
-            return try addInterval(try bind(rightExpression, context), interval, negate: false, at: position)
-        }
-        return try arithmetic(op, try bind(leftExpression, context), try bind(rightExpression, context), at: position)
+        try arithmetic(op, try bind(leftExpression, context), try bind(rightExpression, context), at: position)
     }
 
     /// `left op right` on bound operands (`+ - * / // %`): date arithmetic, then numbers in the
@@ -353,6 +348,9 @@ extension QueryPlanner {
         throws(SQLError) -> BoundExpression
     {
         let arithmeticOperator = ArithmeticOperator(rawValue: op.rawValue) ?? .add
+        if left.type == .interval || right.type == .interval {
+            return try intervalArithmetic(op, left, right, at: position)
+        }
         if left.type == .date || right.type == .date {
             switch (op, left.type, right.type) {
             case (.add, .date, _) where TypeRules.isInteger(right.type):
@@ -363,15 +361,14 @@ extension QueryPlanner {
                 return try fold(.arithmetic(.subtract, left, try coerce(right, to: .bigint, at: position, what: "-"), .date), at: position)
             case (.subtract, .date, .date):
                 return try fold(.arithmetic(.subtract, left.withType(.bigint), right.withType(.bigint), .bigint), at: position)
+            case (.subtract, .date, .timestamp), (.subtract, .timestamp, .date):
+                return try timestampDifference(left, right, at: position)
             default:
                 throw SQLError("cannot apply \(op.rawValue) to \(left.type) and \(right.type)", at: position)
             }
         }
         if left.type == .timestamp && right.type == .timestamp && op == .subtract {
-            // DuckDB's answer is an INTERVAL, a type Starling does not have (docs/queries.md).
-            throw SQLError(
-                "subtracting timestamps gives an INTERVAL, which Starling does not have", at: position,
-                hint: "date_diff('second', start, end) counts the seconds (or minutes, hours, days…) between them")
+            return try timestampDifference(left, right, at: position)
         }
         let leftType = isNullConstant(left) ? right.type : left.type
         let rightType = isNullConstant(right) ? left.type : right.type
@@ -400,36 +397,6 @@ extension QueryPlanner {
             return try fold(.arithmetic(arithmeticOperator, leftOperand.withType(resultType), rightOperand.withType(resultType), resultType), at: position)
         }
         return try fold(.arithmetic(arithmeticOperator, leftOperand, rightOperand, resultType), at: position)
-    }
-
-    /// `value ± INTERVAL 'n' unit`: microseconds to weeks add a fixed time; months, quarters and
-    /// years add calendar months. The result is a TIMESTAMP, as in DuckDB and PostgreSQL.
-    func addInterval(_ value: BoundExpression, _ interval: IntervalLiteral, negate: Bool, at position: SourcePosition) throws(SQLError) -> BoundExpression {
-        guard value.type == .date || value.type == .timestamp || isNullConstant(value) else {
-            throw SQLError("cannot add an INTERVAL to \(value.type)", at: position)
-        }
-        let timestamp = try coerce(value, to: .timestamp, at: position, what: "INTERVAL arithmetic")
-        let (count, negateOverflow) = negate ? Int64(0).subtractingReportingOverflow(interval.count) : (interval.count, false)
-        let microsPerUnit: Int64
-        switch interval.unit {
-        case .microsecond: microsPerUnit = 1
-        case .millisecond: microsPerUnit = 1_000
-        case .second: microsPerUnit = 1_000_000
-        case .minute: microsPerUnit = 60_000_000
-        case .hour: microsPerUnit = 3_600_000_000
-        case .day: microsPerUnit = 86_400_000_000
-        case .week: microsPerUnit = 7 * 86_400_000_000
-        case .month, .quarter, .year:
-            let perUnit: Int64 = interval.unit == .month ? 1 : (interval.unit == .quarter ? 3 : 12)
-            let (months, overflow) = count.multipliedReportingOverflow(by: perUnit)
-            guard !overflow, !negateOverflow else { throw SQLError("INTERVAL '\(interval.count)' \(interval.unit.rawValue.uppercased()) is out of range", at: interval.position) }
-            return try fold(.function(.addMonths, [timestamp, .constant(.integer(months), .bigint)], .timestamp), at: position)
-        }
-        let (micros, overflow) = count.multipliedReportingOverflow(by: microsPerUnit)
-        guard !overflow, !negateOverflow else {
-            throw SQLError("INTERVAL '\(interval.count)' \(interval.unit.rawValue.uppercased()) is out of range", at: interval.position)
-        }
-        return try fold(.arithmetic(.add, timestamp, .constant(.integer(micros), .timestamp), .timestamp), at: position)
     }
 
     func bindCase(_ operand: Expression?, _ branches: [CaseBranch], _ otherwise: Expression?, _ position: SourcePosition, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {

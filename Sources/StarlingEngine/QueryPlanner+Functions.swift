@@ -8,6 +8,7 @@ extension QueryPlanner {
     /// Every function name accepted, for "did you mean".
     static let functionNames =
         builtInFunctionNames + mathFunctionNames + stringFunctionNames + regexpFunctionNames + dateFunctionNames
+        + intervalFunctionNames
 
     /// The names the switch in ``bindFunction(_:_:)`` binds itself.
     static let builtInFunctionNames = [
@@ -143,10 +144,16 @@ extension QueryPlanner {
                 let hint = closestMatch(to: field.lowercased(), in: names).map { "did you mean \($0)?" }
                 throw SQLError("unknown date part \"\(field)\"", at: call.arguments[0].position, hint: hint)
             }
+            if arguments[1].type == .interval {
+                return try intervalPart(datePart, arguments[1], at: call.arguments[0].position)
+            }
             return try part(datePart.rawValue, try temporal(1))
         case "year", "quarter", "month", "day", "dayofmonth", "dayofweek", "isodow", "week", "dayofyear", "hour", "minute", "second":
             try expectCount(1...1)
             let field = ["dayofmonth": "day", "dayofweek": "dow", "dayofyear": "doy"][name] ?? name
+            if arguments[0].type == .interval, let datePart = DatePart(name: field) {
+                return try intervalPart(datePart, arguments[0], at: position)
+            }
             return try part(field, try temporal(0))
         case "date_trunc":
             try expectCount(2...2)
@@ -171,6 +178,7 @@ extension QueryPlanner {
             if let bound = try bindStringFunction(scalarCall) { return bound }
             if let bound = try bindRegexpFunction(scalarCall) { return bound }
             if let bound = try bindDateFunction(scalarCall) { return bound }
+            if let bound = try bindIntervalFunction(scalarCall) { return bound }
             let hint = closestMatch(to: name, in: Self.functionNames).map { "did you mean \($0)?" }
             throw SQLError("unknown function \(name)", at: position, hint: hint)
         }
@@ -244,12 +252,19 @@ extension QueryPlanner {
         case "count":
             return AggregateSpecification(function: .count, argument: argument, distinct: call.distinct, filter: filter, type: .bigint)
         case "sum":
-            guard TypeRules.isNumeric(type) || type == .boolean else { throw SQLError("sum needs numbers, not \(type)", at: call.arguments[0].position) }
+            guard TypeRules.isNumeric(type) || type == .boolean else {
+                // DuckDB has no sum of INTERVALs either (avg it has).
+                let hint = type == .interval ? "avg(x) averages intervals; sum(epoch(x)) adds up their seconds" : nil
+                throw SQLError("sum needs numbers, not \(type)", at: call.arguments[0].position, hint: hint)
+            }
             var resultType: LogicalType = .bigint
             if type == .double { resultType = .double }
             if case .decimal(_, let scale) = type { resultType = .decimal(precision: 18, scale: scale) }
             return AggregateSpecification(function: .sum, argument: type == .boolean ? .cast(argument, .integer) : argument, distinct: call.distinct, filter: filter, type: resultType)
         case "avg", "mean":
+            if type == .interval {
+                return AggregateSpecification(function: .avg, argument: argument, distinct: call.distinct, filter: filter, type: .interval)
+            }
             guard TypeRules.isNumeric(type) else { throw SQLError("\(name) needs numbers, not \(type)", at: call.arguments[0].position) }
             return AggregateSpecification(function: .avg, argument: argument, distinct: call.distinct, filter: filter, type: .double)
         default:

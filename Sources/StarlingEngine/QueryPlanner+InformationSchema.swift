@@ -160,7 +160,7 @@ extension QueryPlanner {
         case .bigint: return (64, 2, 0)
         case .double: return (53, 2, 0)
         case .decimal(let precision, let scale): return (precision, 10, scale)
-        case .boolean, .date, .timestamp, .varchar: return (nil, nil, nil)
+        case .boolean, .date, .timestamp, .varchar, .interval: return (nil, nil, nil)
         }
     }
 }

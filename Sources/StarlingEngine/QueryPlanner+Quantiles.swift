@@ -72,8 +72,13 @@ extension QueryPlanner {
             if continuous { type = .timestamp }
         case .varchar, .boolean:
             continuous = false  // A continuous quantile of values that cannot be interpolated picks one.
-        default:
-            throw SQLError("\(name) cannot order \(value.type)", at: valueExpression.position)
+        case .interval:
+            // DuckDB interpolates intervals for median only (microseconds, 30-day months).
+            if continuous && name != "median" {
+                throw SQLError(
+                    "\(name) cannot interpolate INTERVAL", at: valueExpression.position,
+                    hint: "median(x) interpolates intervals; quantile_disc(x, f) picks one")
+            }
         }
         var specification = AggregateSpecification(
             function: continuous ? .quantileContinuous : .quantileDiscrete, argument: value, distinct: false,

@@ -255,7 +255,7 @@ extension Expression {
         case .function(let call):
             let filter = call.filter.map { " FILTER (WHERE \($0.sqlText))" } ?? ""
             return call.name.name + "(" + (call.star ? "*" : (call.distinct ? "DISTINCT " : "") + call.arguments.map(\.sqlText).joined(separator: ", ")) + ")" + filter
-        case .interval(let interval): return "INTERVAL '\(interval.count)' \(interval.unit.rawValue.uppercased())"
+        case .interval(let interval): return interval.sqlText
         }
     }
 }

@@ -76,7 +76,7 @@ extension QueryPlanner {
     private static func isExactInStatistics(_ type: LogicalType) -> Bool {
         switch type {
         case .tinyint, .smallint, .integer, .bigint, .decimal, .date, .timestamp: return true
-        case .boolean, .double, .varchar: return false
+        case .boolean, .double, .varchar, .interval: return false
         }
     }
 }

@@ -111,18 +111,15 @@ extension QueryPlanner {
         case .preceding(let given): (offset, towardStart) = (given, true)
         case .following(let given): (offset, towardStart) = (given, false)
         }
-        if case .interval(let interval) = offset {
-            guard interval.count >= 0 else {
-                throw SQLError("a RANGE frame offset cannot be negative", at: interval.position)
-            }
-        } else {
-            let value = try bind(offset, context)
-            guard value.isConstant, TypeRules.isNumeric(value.type) else {
-                throw SQLError("a RANGE frame offset must be a constant number or INTERVAL", at: offset.position)
-            }
-            if let number = constantNumber(value), number < 0 {
-                throw SQLError("a RANGE frame offset cannot be negative", at: offset.position)
-            }
+        let value = try bind(offset, context)
+        guard value.isConstant, TypeRules.isNumeric(value.type) || value.type == .interval else {
+            throw SQLError("a RANGE frame offset must be a constant number or INTERVAL", at: offset.position)
+        }
+        if let number = constantNumber(value), number < 0 {
+            throw SQLError("a RANGE frame offset cannot be negative", at: offset.position)
+        }
+        if case .constant(.interval(let interval), _) = value, interval.isNegative {
+            throw SQLError("a RANGE frame offset cannot be negative", at: offset.position)
         }
         let subtract = towardStart != descending
         let boundary = Expression.binary(subtract ? .subtract : .add, key, offset, position: offset.position)

@@ -15,6 +15,9 @@ final class Accumulator {
     /// min and max over strings: each group's bytes so far (compared in place, copied only when
     /// they change).
     var strings: [[UInt8]?] = []
+    /// min and max over intervals: each group's extreme so far; avg: each group's sum (added
+    /// part by part, as DuckDB adds, an overflow an error).
+    var intervals: [Interval] = []
     /// avg over integers: each group's sum is `carries[g]` × 2⁶⁴ plus `integers[g]`, so the
     /// average is exact however far the sum runs past BIGINT. The fast loops
     /// add with wrapping, which keeps the low word right; only when one of them notes an
@@ -26,11 +29,12 @@ final class Accumulator {
     /// per group, no `Value` per row. (min and max need no DISTINCT.)
     private let distinctPairs: KeyTable?
     private let distinctStrings = StringInterner()
+    private let distinctIntervals = IntervalNumbering()
     let argumentShape: VectorShape
     /// Aggregates with a state of their own (quantiles, moments, sketches, ordered values).
     let own: (any GroupedAggregate)?
 
-    enum VectorShape { case none, integer, double, boolean, string }
+    enum VectorShape { case none, integer, double, boolean, string, interval }
 
     init(_ specification: AggregateSpecification) {
         self.specification = specification
@@ -44,7 +48,8 @@ final class Accumulator {
         case .float64?: argumentShape = .double
         case .boolean?: argumentShape = .boolean
         case .string?: argumentShape = .string
-        default: argumentShape = .integer
+        case .interval?: argumentShape = .interval
+        case .int8?, .int16?, .int32?, .int64?: argumentShape = .integer
         }
     }
 
@@ -58,6 +63,8 @@ final class Accumulator {
             doubles.append(contentsOf: repeatElement(0, count: added))
         case (.min, .string), (.max, .string):
             strings.append(contentsOf: repeatElement(nil, count: added))
+        case (.min, .interval), (.max, .interval), (.avg, .interval):
+            intervals.append(contentsOf: repeatElement(.zero, count: added))
         case (.avg, _):
             integers.append(contentsOf: repeatElement(0, count: added))
             carries.append(contentsOf: repeatElement(0, count: added))
@@ -174,6 +181,10 @@ final class Accumulator {
                 }
                 counts[group] += 1
             }
+        case .intervals(let values):
+            for row in 0..<count where allUsed || use(row) {
+                try addInterval(values[row], to: Int(groups[row]))
+            }
         case .strings, .dictionary:
             for row in 0..<count where allUsed || use(row) {
                 let group = Int(groups[row])
@@ -189,6 +200,22 @@ final class Accumulator {
                 counts[group] += 1
             }
         }
+    }
+
+    /// One interval into its group: the new extreme (min, max: of equal ones such as `1 day` and
+    /// `24:00:00` the last met, as DuckDB answers), or added to the sum (avg). Counts it.
+    private func addInterval(_ value: Interval, to group: Int) throws(QueryError) {
+        switch specification.function {
+        case .min: if counts[group] == 0 || value.compare(intervals[group]) <= 0 { intervals[group] = value }
+        case .max: if counts[group] == 0 || value.compare(intervals[group]) >= 0 { intervals[group] = value }
+        case .avg:
+            guard let sum = intervals[group].adding(value) else {
+                throw .invalid("avg overflowed INTERVAL adding \(value) to \(intervals[group])")
+            }
+            intervals[group] = sum
+        default: break
+        }
+        counts[group] += 1
     }
 
     /// Every row's value into its group's sum (counts are the caller's), the overflow noted
@@ -331,7 +358,8 @@ final class Accumulator {
     /// DISTINCT: the rows' (group, value) pairs into `pairs`; the first sighting of a pair
     /// counts it and adds its value.
     private func updateDistinct(_ pairs: KeyTable, groups: [Int32], argument: Vector, use: (Int) -> Bool) throws(QueryError) {
-        let words = KeyEncoder.encode([argument], count: groups.count, interner: distinctStrings, insert: true)
+        let words = KeyEncoder.encode(
+            [argument], count: groups.count, interner: distinctStrings, insert: true, intervals: distinctIntervals)
         var keys: [Int64] = []
         keys.reserveCapacity(groups.count * 2)
         for row in 0..<groups.count where use(row) {
@@ -355,6 +383,10 @@ final class Accumulator {
             // New pairs get the next numbers, in row order.
             next += 1
             let group = Int(keys[row * 2]), word = keys[row * 2 + 1]
+            if argumentShape == .interval {
+                try addInterval(distinctIntervals.representative(word), to: group)
+                continue
+            }
             counts[group] += 1
             switch (specification.function, argumentShape) {
             case (.sum, .double), (.avg, .double): doubles[group] += Double(bitPattern: UInt64(bitPattern: word))
@@ -384,6 +416,10 @@ final class Accumulator {
                 if argumentShape == .string {
                     keys[pair * 2 + 1] = distinctStrings.intern(Int(keys[pair * 2 + 1]), of: other.distinctStrings)
                 }
+                if argumentShape == .interval {
+                    let value = other.distinctIntervals.representative(keys[pair * 2 + 1])
+                    keys[pair * 2 + 1] = distinctIntervals.number(value, insert: true)
+                }
             }
             try addPairs(keys)
             return
@@ -412,6 +448,16 @@ final class Accumulator {
                         strings[target] = value
                     }
                 }
+            case (.min, .interval), (.max, .interval):
+                let order = other.intervals[source].compare(intervals[target])
+                if counts[target] == 0 || (specification.function == .min ? order <= 0 : order >= 0) {
+                    intervals[target] = other.intervals[source]
+                }
+            case (.avg, .interval):
+                guard let sum = intervals[target].adding(other.intervals[source]) else {
+                    throw .invalid("avg overflowed INTERVAL adding \(other.intervals[source]) to \(intervals[target])")
+                }
+                intervals[target] = sum
             case (.avg, _):
                 setExactSum(target, exactSum(target) + other.exactSum(source))
             case (.sum, _):
@@ -483,6 +529,12 @@ final class Accumulator {
         switch specification.function {
         case .countStar, .count: return .integer(count)
         case .grouping: return .integer(0)  // every key is grouped outside grouping sets
+        case .avg where argumentShape == .interval:
+            guard count > 0 else { return .null }
+            guard let average = Self.average(intervals[group], count: count) else {
+                throw .invalid("avg of INTERVAL out of range")
+            }
+            return .interval(average)
         case .sum, .avg:
             guard count > 0 else { return .null }
             let isDouble = argumentShape == .double
@@ -493,7 +545,8 @@ final class Accumulator {
             case .double: return .double(doubles[group])
             case .string: return strings[group].map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null
             case .boolean: return .boolean(integers[group] != 0)
-            default: return .integer(integers[group])
+            case .interval: return .interval(intervals[group])
+            case .integer, .none: return .integer(integers[group])
             }
         default:
             // Computed for all groups at once (``results(count:type:control:)``).
@@ -510,7 +563,7 @@ final class Accumulator {
         let seen = Array(counts.prefix(count))
         let empty = seen.contains(0) ? seen.map { $0 == 0 } : nil
         let physical = type.physicalType
-        let integerType = physical != .float64 && physical != .boolean && physical != .string
+        let integerType = physical != .float64 && physical != .boolean && physical != .string && physical != .interval
         let function = specification.function
         switch argumentShape {
         case _ where (function == .countStar || function == .count) && integerType:
@@ -529,6 +582,23 @@ final class Accumulator {
         }
     }
 
+    /// `sum / count` as DuckDB averages intervals (PostgreSQL's way): each part divided, the
+    /// remainder of months carried into days of 30 and that of days into microseconds; then,
+    /// as DuckDB does, the microseconds' own remainder added whole. Nil past the range.
+    static func average(_ sum: Interval, count: Int64) -> Interval? {
+        let months = Int64(sum.months), days = Int64(sum.days), micros = sum.micros
+        var resultDays = days / count
+        let monthRemainder = (months % count) * Interval.daysPerMonth
+        resultDays += monthRemainder / count
+        let dayRemainder = Int128(days % count + monthRemainder % count) * Int128(Interval.microsPerDay)
+        let microRemainder = Int128(micros % count) + dayRemainder / Int128(count)
+        let resultMicros = Int128(micros / count) + microRemainder
+        guard let narrowDays = Int32(exactly: resultDays), let narrowMicros = Int64(exactly: resultMicros) else {
+            return nil
+        }
+        return Interval(months: Int32(truncatingIfNeeded: months / count), days: narrowDays, micros: narrowMicros)
+    }
+
     private func finalSumOrAverage(integerSum: Int128, doubleSum: Double, count: Int64, argumentType: LogicalType) -> Value {
         let isDouble = argumentType.physicalType == .float64
         if specification.function == .sum {
@@ -541,6 +611,7 @@ final class Accumulator {
 
     /// Approximate bytes held.
     var byteCount: Int {
-        counts.capacity * 8 + integers.capacity * 8 + carries.capacity * 8 + doubles.capacity * 8 + strings.count * 32 + (distinctPairs?.byteCount ?? 0) + (own?.byteCount ?? 0)
+        counts.capacity * 8 + integers.capacity * 8 + carries.capacity * 8 + doubles.capacity * 8 + strings.count * 32
+            + intervals.capacity * 16 + distinctIntervals.byteCount + (distinctPairs?.byteCount ?? 0) + (own?.byteCount ?? 0)
     }
 }

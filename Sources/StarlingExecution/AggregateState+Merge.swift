@@ -27,9 +27,19 @@ extension AggregateState {
                 try renumberStrings(&words, width: width, from: otherStrings, control: control)
             }
             try control?.check()
+            let before = table.count
             words.withUnsafeBufferPointer { words in
                 mapping.withUnsafeMutableBufferPointer { mapping in
                     table.findOrInsert(words, rows: otherTable.count, into: mapping)
+                }
+            }
+            // The other's groups new here bring their intervals, in the order they were numbered.
+            let intervalColumns = keyTypes.indices.filter { keyTypes[$0].physicalType == .interval }
+            if !intervalColumns.isEmpty {
+                var next = before
+                for group in 0..<otherTable.count where Int(mapping[group]) == next {
+                    for column in intervalColumns { groupIntervals[column].append(other.groupIntervals[column][group]) }
+                    next += 1
                 }
             }
         default:
@@ -61,8 +71,8 @@ extension AggregateState {
         }
     }
 
-    /// The string words of `words` (key tuples of `width` words, numbered by `otherStrings`)
-    /// renumbered by this state's interner.
+    /// The string and interval words of `words` (key tuples of `width` words, numbered by
+    /// `otherStrings`) renumbered by this state's numberings.
     private func renumberStrings(
         _ words: inout [Int64], width: Int, from otherStrings: SharedStringInterner, control: QueryControl?
     )
@@ -70,6 +80,7 @@ extension AggregateState {
     {
         guard case .general(_, let strings) = keys else { return }
         let stringColumns = keyTypes.indices.filter { keyTypes[$0].physicalType == .string }
+        let intervalColumns = keyTypes.indices.filter { keyTypes[$0].physicalType == .interval }
         let columnCount = keyTypes.count
         for number in 0..<(words.count / max(width, 1)) {
             // Many groups of long strings take a while: a cancel lands within 65,536 groups.
@@ -84,6 +95,16 @@ extension AggregateState {
                     words[number * width + column] = strings.interner(column).intern(
                         Int(words[number * width + column]), of: otherStrings.interner(column))
                 }
+            }
+            for column in intervalColumns {
+                let isNull = words.withUnsafeBufferPointer { words in
+                    KeyEncoder.isNull(
+                        UnsafeBufferPointer(rebasing: words[(number * width)..<((number + 1) * width)]), column: column,
+                        columnCount: columnCount)
+                }
+                guard !isNull else { continue }
+                let value = otherStrings.intervals(column).representative(words[number * width + column])
+                words[number * width + column] = strings.intervals(column).number(value, insert: true)
             }
         }
     }

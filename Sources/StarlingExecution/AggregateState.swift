@@ -7,11 +7,13 @@ import Synchronization
 /// distinct string of a column (and each entry of a build side's column the rows carry as
 /// codes) is numbered once for all the workers, under that column's lock, so their group keys
 /// compare as they are and the merge renumbers nothing. Columns number apart (a key word is only
-/// compared with the same column's), so two workers can number two columns at once.
+/// compared with the same column's), so two workers can number two columns at once. An INTERVAL
+/// column's intervals are numbered the same way (``IntervalNumbering``).
 final class SharedStringInterner: Sendable {
     /// One column's numbering and its lock.
     private final class Column: @unchecked Sendable {
         let interner = StringInterner()
+        let intervals = IntervalNumbering()
         let lock = Mutex<Void>(())
     }
     private let columns: [Column]
@@ -23,6 +25,15 @@ final class SharedStringInterner: Sendable {
     /// Column `column`'s interner, for one thread alone (the merge and the results, after the
     /// workers are done).
     func interner(_ column: Int) -> StringInterner { columns[column].interner }
+
+    /// Column `column`'s interval numbering, for one thread alone (as ``interner(_:)``).
+    func intervals(_ column: Int) -> IntervalNumbering { columns[column].intervals }
+
+    /// `body` with column `column`'s interval numbering, one worker at a time.
+    func withIntervalsLocked<Result>(_ column: Int, _ body: (IntervalNumbering) -> Result) -> Result {
+        let entry = columns[column]
+        return entry.lock.withLock { _ in body(entry.intervals) }
+    }
 
     /// `body` with column `column`'s interner, one worker at a time.
     func withLock<Result>(_ column: Int, _ body: (StringInterner) -> Result) -> Result {
@@ -119,6 +130,10 @@ final class AggregateState {
     let keys: Groups
     /// This worker's numbers for the large dictionaries its string keys come coded in, by column.
     private var wholeDictionaries: [DictionaryNumbering]
+    /// For each INTERVAL key column, each group's interval as the group's first row had it (a
+    /// group holds equal intervals, `1 month` and `30 days`, and shows the first one, as DuckDB
+    /// does); empty for other columns.
+    var groupIntervals: [[Interval]]
     let accumulators: [Accumulator]
     /// For each aggregate, the accumulator whose sums it takes at the end instead of adding its
     /// own: a `sum(x)` beside an `avg(x)` over the same rows (TPC-H Q1 has two) sums once.
@@ -135,6 +150,7 @@ final class AggregateState {
         self.accumulators = aggregates.map(Accumulator.init)
         self.sumSources = Self.sharedSums(aggregates)
         self.wholeDictionaries = groups.map { _ in DictionaryNumbering() }
+        self.groupIntervals = groups.map { _ in [] }
         if groups.isEmpty {
             keys = .none
             // A global aggregate has its one group even over no rows.
@@ -165,8 +181,8 @@ final class AggregateState {
     /// Whether values of `type` are `.integers` in a vector.
     static func isIntegerClass(_ type: LogicalType) -> Bool {
         switch type.physicalType {
-        case .boolean, .float64, .string: return false
-        default: return true
+        case .boolean, .float64, .string, .interval: return false
+        case .int8, .int16, .int32, .int64: return true
         }
     }
 
@@ -373,9 +389,27 @@ final class AggregateState {
                     }
                 }
             }
+            // Interval columns become their intervals' numbers, under the column's lock.
+            var intervalColumns: [(column: Int, values: [Interval])] = []
+            for column in vectors.indices where keyTypes[column].physicalType == .interval {
+                let vector = vectors[column]
+                guard case .intervals(let values) = vector.data else { continue }
+                intervalColumns.append((column, values))
+                let numbers = strings.withIntervalsLocked(column) { $0.numbers(values, count: count, insert: true) }
+                vectors[column] = Vector(type: .bigint, count: count, data: .integers(numbers), nulls: vector.nulls)
+            }
             let words = KeyEncoder.encode(vectors, count: count, interner: nil, insert: true)
+            let before = table.count
             words.withUnsafeBufferPointer { words in
                 numbers.withUnsafeMutableBufferPointer { numbers in table.findOrInsert(words, rows: count, into: numbers) }
+            }
+            if !intervalColumns.isEmpty {
+                // New groups are numbered in the order of their first rows.
+                var next = before
+                for row in 0..<count where Int(numbers[row]) == next {
+                    for (column, values) in intervalColumns { groupIntervals[column].append(values[row]) }
+                    next += 1
+                }
             }
         }
         updateGroupCount()
@@ -420,11 +454,14 @@ final class AggregateState {
             return [Vector(type: types[0], count: index.count, data: .integers(index.keys), nulls: nulls)]
         case .general(let table, let strings):
             // String keys stay codes: each column's dictionary is every string it numbered.
-            let keys = table.keys, width = table.width, count = table.count
+            let keys = table.keys, width = table.width, count = table.count, groupIntervals = groupIntervals
             // Many groups: the columns (and their string copies) are built at once on the cores.
             return Vector.columns(types, rows: count, parallel: parallel) { column in
                 keys.withUnsafeBufferPointer { words in
-                    Self.keyColumn(column, of: types, words: words, width: width, count: count) {
+                    Self.keyColumn(
+                        column, of: types, words: words, width: width, count: count,
+                        intervals: groupIntervals[column]
+                    ) {
                         strings.interner(column).storage()
                     }
                 }
@@ -434,10 +471,11 @@ final class AggregateState {
 
     /// Key column `column` of `count` encoded keys of `width` words each (`types`: every key
     /// column's type), in one pass per column over the words; a string column's codes index
-    /// `dictionary()`, its column's numbered strings.
+    /// `dictionary()`, its column's numbered strings; an interval column's values are
+    /// `intervals`, one per group.
     private static func keyColumn(
         _ column: Int, of types: [LogicalType], words: UnsafeBufferPointer<Int64>, width: Int, count: Int,
-        dictionary: () -> StringStorage
+        intervals: [Interval], dictionary: () -> StringStorage
     ) -> Vector {
         precondition(words.count >= width * count, "keys shorter than their groups")
         let nullWord = types.count + column / 64
@@ -465,7 +503,10 @@ final class AggregateState {
             var codes = values { UInt32(truncatingIfNeeded: $0) }
             if let nulls { for group in 0..<count where nulls[group] { codes[group] = 0 } }
             data = .dictionary(codes: codes, dictionary: dictionary())
-        default: data = .integers(values { $0 })
+        case .interval:
+            precondition(intervals.count >= count, "an interval key for every group")
+            data = .intervals(Array(intervals.prefix(count)))
+        case .int8, .int16, .int32, .int64: data = .integers(values { $0 })
         }
         return Vector(type: type, count: count, data: data, nulls: nulls)
     }
@@ -478,6 +519,7 @@ final class AggregateState {
         case .integer(let index): keyBytes = index.byteCount
         case .general(let table, _): keyBytes = table.byteCount
         }
-        return keyBytes + accumulators.reduce(0) { $0 + $1.byteCount }
+        let intervalBytes = groupIntervals.reduce(0) { $0 + $1.capacity * 16 }
+        return keyBytes + accumulators.reduce(0) { $0 + $1.byteCount } + intervalBytes
     }
 }

@@ -280,4 +280,9 @@ public enum ScalarFunction: String, Sendable, Equatable, CaseIterable {
     /// A row value `(a, b, …)` as one opaque, never-NULL key (``RowKey``): what
     /// `count(DISTINCT (a, b))` counts.
     case rowKey = "row_key"
+    /// `to_days(n)` and the other `to_…` functions: the unit (a constant string, an
+    /// ``Interval/Unit`` name), then the count (BIGINT, or DOUBLE for seconds and milliseconds).
+    case toInterval = "to_interval"
+    /// `age(end, start)` of two TIMESTAMPs: an INTERVAL of years, months, days and time.
+    case age
 }

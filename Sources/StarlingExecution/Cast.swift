@@ -83,7 +83,11 @@ public enum Cast {
             default: throw .invalid("cannot cast DOUBLE to \(target)")
             }
         case .integers(let numbers):
+            guard target != .interval else { throw .invalid("cannot cast \(source) to INTERVAL") }
             return try castIntegers(numbers, value, from: source, to: target, failed: &failed)
+        case .intervals:
+            // Text is the one type an interval becomes (above), as in DuckDB.
+            throw .invalid("cannot cast INTERVAL to \(target)")
         }
     }
 

@@ -12,6 +12,13 @@ enum DateFunctions {
             guard case .string(let field) = try ExpressionEvaluator.constantValue(arguments[0]), let part = DatePart(name: field)
             else { throw .invalid("extract needs a field name") }
             let value = try ExpressionEvaluator.evaluate(arguments[1], chunk)
+            if case .intervals(let intervals) = value.data {
+                if part == .epoch {
+                    return Vector(type: type, count: value.count, data: .doubles(intervals.map(\.epochSeconds)), nulls: value.nulls)
+                }
+                let result = try intervals.map { (interval) throws(QueryError) -> Int64 in try part.extract(interval) }
+                return Vector(type: type, count: value.count, data: .integers(result), nulls: value.nulls)
+            }
             guard case .integers(let numbers) = value.data else { throw .invalid("extract needs a date or timestamp") }
             let isTimestamp = value.type == .timestamp
             if part == .epoch {

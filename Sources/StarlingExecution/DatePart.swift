@@ -89,3 +89,30 @@ public enum DatePart: String, CaseIterable, Sendable {
         return CalendarDate(year: Int(year), month: 1, day: 1).daysSinceEpoch
     }
 }
+
+extension DatePart {
+    /// The part of an interval, as DuckDB reads it: years and months from the months (`14
+    /// months` is year 1, month 2), days as they are, the time parts from the microseconds
+    /// (hours not wrapped at 24; seconds, milliseconds and microseconds within the minute), each
+    /// with the sign of its source. `epoch` is ``Interval/epochSeconds``, read by the caller.
+    func extract(_ interval: Interval) throws(QueryError) -> Int64 {
+        let months = Int64(interval.months), micros = interval.micros
+        switch self {
+        case .year: return months / 12
+        case .quarter: return months % 12 / 3 + 1
+        case .month: return months % 12
+        case .day: return Int64(interval.days)
+        case .decade: return months / 120
+        case .century: return months / 1_200
+        case .millennium: return months / 12_000
+        case .hour: return micros / Interval.microsPerHour
+        case .minute: return micros % Interval.microsPerHour / Interval.microsPerMinute
+        case .second: return micros % Interval.microsPerMinute / Interval.microsPerSecond
+        case .millisecond: return micros % Interval.microsPerMinute / Interval.microsPerMillisecond
+        case .microsecond: return micros % Interval.microsPerMinute
+        case .epoch: return Int64(interval.epochSeconds)
+        case .dow, .isodow, .week, .doy, .yearweek, .isoyear:
+            throw .invalid("an INTERVAL has no \(rawValue)")
+        }
+    }
+}

@@ -108,7 +108,7 @@ final class DistinctSketchState: GroupedAggregate {
 
     /// Each row's 64-bit hash (NULL rows' are unspecified): integers mixed, doubles by their bits
     /// (zero and NaN made canonical), strings by xxHash64 of their bytes, a dictionary's entries
-    /// hashed once.
+    /// hashed once, intervals by their normalised key.
     static func hashes(_ vector: Vector) -> [UInt64] {
         switch vector.data {
         case .integers(let values): return values.map(HyperLogLog.mix)
@@ -123,6 +123,12 @@ final class DistinctSketchState: GroupedAggregate {
         case .dictionary(let codes, let dictionary):
             let entries = (0..<dictionary.count).map { XXHash64.hash(dictionary.bytes(at: $0)) }
             return codes.prefix(vector.count).map { Int($0) < entries.count ? entries[Int($0)] : 0 }
+        case .intervals(let values):
+            // Equal intervals (a month and 30 days) hash alike: by their normalised key.
+            return values.map { value in
+                let key = value.orderKey
+                return HyperLogLog.mix(key.months &* 0x2545_F491_4F6C_DD1D ^ key.micros)
+            }
         }
     }
 

@@ -4,6 +4,11 @@ import StarlingColumns
 
 extension ExpressionEvaluator {
     static func arithmetic(_ op: ArithmeticOperator, _ left: Vector, _ right: Vector, type: LogicalType) throws(QueryError) -> Vector {
+        if type == .interval || left.type == .interval || right.type == .interval,
+            let result = try intervalArithmetic(op, left, right, type: type)
+        {
+            return result
+        }
         let count = left.count
         var nulls = unionNulls(left.nulls, right.nulls)
         switch (left.data, right.data) {
@@ -101,7 +106,9 @@ extension ExpressionEvaluator {
             return Vector(type: value.type, count: value.count, data: .integers(negated), nulls: value.nulls)
         case .doubles(let numbers):
             return Vector(type: value.type, count: value.count, data: .doubles(numbers.map { -$0 }), nulls: value.nulls)
-        default:
+        case .intervals(let intervals):
+            return try negateIntervals(value, intervals)
+        case .booleans, .strings, .dictionary:
             throw .invalid("cannot negate \(value.type)")
         }
     }

@@ -29,6 +29,7 @@ extension ExpressionEvaluator {
             flags = (0..<count).map { op.holds(a[$0] == b[$0] ? 0 : (!a[$0] ? -1 : 1)) }
         case (.strings, .strings), (.strings, .dictionary), (.dictionary, .strings), (.dictionary, .dictionary):
             flags = (0..<count).map { op.holds(compareBytes(left.stringBytes(at: $0), right.stringBytes(at: $0))) }
+        case (.intervals(let a), .intervals(let b)): flags = compareIntervals(op, a, b)
         default:
             throw .invalid("cannot compare \(left.type) with \(right.type)")
         }
@@ -102,6 +103,8 @@ extension ExpressionEvaluator {
             flags = bytes.withUnsafeMutableBytes { scalarBytes in
                 mapStrings(value) { op.holds(compareBytes($0, UnsafeRawBufferPointer(scalarBytes))) }
             }
+        case (.intervals(let intervals), .interval(let scalar)):
+            flags = compareIntervals(op, intervals, constant: scalar)
         default:
             throw .invalid("cannot compare \(value.type) with \(constant)")
         }

@@ -171,6 +171,10 @@ public enum ExpressionEvaluator {
             flags = booleans.map { set.contains($0) }
         case .strings, .dictionary:
             flags = stringsIn(value, values.compactMap { if case .string(let s) = $0 { return s }; return nil })
+        case .intervals(let intervals):
+            // By SQL equality: a month is in (INTERVAL 30 DAY).
+            let set = Set(values.compactMap { if case .interval(let i) = $0 { return i.orderKey }; return nil })
+            flags = intervals.map { set.contains($0.orderKey) }
         }
         // x IN (…, NULL) is NULL when x matches nothing; NOT IN likewise.
         var nulls = value.nulls
@@ -302,7 +306,11 @@ public enum ExpressionEvaluator {
                 if nulls[row] { builder.closeString() } else { builder.append(bytes: vector.stringBytes(at: row)) }
             }
             return Vector(type: type, count: count, data: .strings(builder.finish()), nulls: nulls)
-        default:
+        case .interval:
+            let intervals = vectors.map { vector -> [Interval] in if case .intervals(let values) = vector.data { return values }; return [Interval](repeating: .zero, count: count) }
+            let values = (0..<count).map { intervals[chosen[$0]][$0] }
+            return Vector(type: type, count: count, data: .intervals(values), nulls: nulls)
+        case .int8, .int16, .int32, .int64:
             let integers = vectors.map { vector -> [Int64] in if case .integers(let values) = vector.data { return values }; return [Int64](repeating: 0, count: count) }
             let values = (0..<count).map { integers[chosen[$0]][$0] }
             return Vector(type: type, count: count, data: .integers(values), nulls: nulls)

@@ -36,6 +36,16 @@ extension Functions {
             for row in 0..<count {
                 takeSecond[row] = compareBytes(second.stringBytes(at: row), first.stringBytes(at: row)) * sign > 0
             }
+        case (.intervals(let a), .intervals(let b)):
+            // As DuckDB, whose greatest and least order intervals by their parts as they are
+            // (months, then days, then microseconds), not as comparisons do: least(INTERVAL 25
+            // HOUR, INTERVAL 1 DAY) is 25 hours.
+            for row in 0..<count {
+                let x = a[row], y = b[row]
+                let order = y.months != x.months ? (y.months < x.months ? -1 : 1)
+                    : y.days != x.days ? (y.days < x.days ? -1 : 1) : (y.micros < x.micros ? -1 : (y.micros > x.micros ? 1 : 0))
+                takeSecond[row] = order * sign > 0
+            }
         default:
             throw .invalid("internal: greatest/least of \(first.type) and \(second.type)")
         }

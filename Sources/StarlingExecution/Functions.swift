@@ -49,6 +49,8 @@ enum Functions {
             return try numeric(function, arguments, type: type, chunk)
         case .extract, .dateTrunc, .addMonths:
             return try DateFunctions.call(function, arguments, type: type, chunk)
+        case .toInterval, .age:
+            return try DateFunctions.intervals(function, arguments, type: type, chunk)
         case .greatest, .least:
             return try extreme(arguments, greatest: function == .greatest, type: type, chunk)
         case .isDistinctFrom, .isNotDistinctFrom:

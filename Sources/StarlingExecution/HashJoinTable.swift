@@ -18,7 +18,9 @@ final class HashJoinTable: @unchecked Sendable {
         case integer(IntegerHashIndex, lead: Int)
         /// The integer index over every integer key packed into one value (``PackedKeys``).
         case packed(IntegerHashIndex, PackedKeys)
-        case general(KeyTable, StringInterner, width: Int)
+        /// Word tuples (``KeyEncoder``): strings numbered by the interner, intervals by the
+        /// numbering (both filled by the build, only read by the probes).
+        case general(KeyTable, StringInterner, IntervalNumbering, width: Int)
     }
     private let index: Index
     /// A lead key's chains may hold at most this many build rows per distinct value on average.
@@ -54,9 +56,11 @@ final class HashJoinTable: @unchecked Sendable {
             chain(numbers, distinct: integerIndex.count)
         } else {
             let interner = StringInterner()
+            let intervals = IntervalNumbering()
             let width = KeyEncoder.width(keys.count)
             let table = KeyTable(width: width, capacity: rows.count)
-            let words = KeyEncoder.encode(keyVectors, count: rows.count, interner: interner, insert: true)
+            let words = KeyEncoder.encode(
+                keyVectors, count: rows.count, interner: interner, insert: true, intervals: intervals)
             var numbers = [Int32](repeating: -1, count: rows.count)
             var start = 0
             while start < rows.count {
@@ -70,7 +74,7 @@ final class HashJoinTable: @unchecked Sendable {
                 }
                 start = end
             }
-            index = .general(table, interner, width: width)
+            index = .general(table, interner, intervals, width: width)
             chain(numbers, distinct: table.count)
         }
     }
@@ -165,8 +169,9 @@ final class HashJoinTable: @unchecked Sendable {
                     integerIndex.find(UnsafeBufferPointer(rebasing: values[0..<count]), nulls: packed.nulls, into: numbers)
                 }
             }
-        case .general(let table, let interner, let width):
-            let words = KeyEncoder.encode(keyVectors, count: count, interner: interner, insert: false)
+        case .general(let table, let interner, let intervals, let width):
+            let words = KeyEncoder.encode(
+                keyVectors, count: count, interner: interner, insert: false, intervals: intervals)
             words.withUnsafeBufferPointer { words in
                 guard let base = words.baseAddress else { return }
                 for row in 0..<count where !KeyEncoder.hasNull(words, start: row * width, columnCount: keyCount) {
@@ -264,7 +269,7 @@ final class HashJoinTable: @unchecked Sendable {
         let indexBytes: Int
         switch index {
         case .integer(let integerIndex, _), .packed(let integerIndex, _): indexBytes = integerIndex.byteCount
-        case .general(let table, _, _): indexBytes = table.byteCount
+        case .general(let table, _, let intervals, _): indexBytes = table.byteCount + intervals.byteCount
         }
         return indexBytes + next.count * 4 + heads.count * 4
     }

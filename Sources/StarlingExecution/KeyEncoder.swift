@@ -3,8 +3,9 @@
 import StarlingColumns
 
 /// Encodes key columns row by row into tuples of words: one word per column (integers as
-/// themselves, doubles by normalised bit pattern, booleans 0/1, strings interned), then NULL
-/// flags (one bit per column, 64 to a word), so NULLs group together but never equal a value.
+/// themselves, doubles by normalised bit pattern, booleans 0/1, strings interned, intervals
+/// numbered by their SQL value), then NULL flags (one bit per column, 64 to a word), so NULLs
+/// group together but never equal a value.
 enum KeyEncoder {
     /// Words per row for `columnCount` key columns.
     static func width(_ columnCount: Int) -> Int { columnCount + nullWords(columnCount) }
@@ -13,9 +14,12 @@ enum KeyEncoder {
     static func nullWords(_ columnCount: Int) -> Int { max(1, (columnCount + 63) / 64) }
 
     /// `count * width` words. With `insert` false, a string never interned gets a number no
-    /// interned string has (it then matches nothing). `interner` may be nil only when no vector
-    /// holds strings (the caller numbered them already).
-    static func encode(_ vectors: [Vector], count: Int, interner: StringInterner?, insert: Bool) -> [Int64] {
+    /// interned string has (it then matches nothing), and so does an interval never numbered.
+    /// `interner` may be nil only when no vector holds strings, `intervals` only when none holds
+    /// intervals (the caller numbered them already).
+    static func encode(
+        _ vectors: [Vector], count: Int, interner: StringInterner?, insert: Bool, intervals: IntervalNumbering? = nil
+    ) -> [Int64] {
         let width = Self.width(vectors.count)
         var words = [Int64](repeating: 0, count: count * width)
         words.withUnsafeMutableBufferPointer { words in
@@ -32,6 +36,10 @@ enum KeyEncoder {
                 case .dictionary, .strings:
                     guard let interner else { preconditionFailure("string key columns need an interner") }
                     let numbers = stringNumbers(vector, count: count, interner: interner, insert: insert)
+                    for row in 0..<count { words[row * width + column] = numbers[row] }
+                case .intervals(let values):
+                    guard let intervals else { preconditionFailure("interval key columns need a numbering") }
+                    let numbers = intervals.numbers(values, count: count, insert: insert)
                     for row in 0..<count { words[row * width + column] = numbers[row] }
                 }
                 if let nulls = vector.nulls {

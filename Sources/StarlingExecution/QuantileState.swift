@@ -21,8 +21,8 @@ final class QuantileState: GroupedAggregate {
     init(_ specification: AggregateSpecification) {
         self.specification = specification
         switch specification.argument?.type.physicalType {
-        case nil, .boolean?, .string?: numeric = false
-        default: numeric = true
+        case nil, .boolean?, .string?, .interval?: numeric = false
+        case .int8?, .int16?, .int32?, .int64?, .float64?: numeric = true
         }
     }
 
@@ -112,6 +112,9 @@ final class QuantileState: GroupedAggregate {
             ],
             limit: nil, control: control)
         let (starts, ends) = Self.groupRuns(order, groups: groups, count: count)
+        if specification.function == .quantileContinuous, case .intervals(let intervals) = all.data {
+            return try interpolated(intervals, order: order, starts: starts, ends: ends, count: count, type: type)
+        }
         // Strings and booleans, which cannot be interpolated: the binder made their quantiles
         // discrete, so each group's answer is one of its values.
         var picks = [Int32](repeating: -1, count: count)
@@ -121,6 +124,36 @@ final class QuantileState: GroupedAggregate {
                 order[starts[group] + Self.ranks(size: size, fraction: specification.fraction, continuous: false).low]
         }
         return all.gatherOrNull(picks).retyped(type)
+    }
+
+    /// `median` of intervals (in `order`, each group's run from `starts` to `ends`), as DuckDB
+    /// interpolates them: a value when the rank is whole, else the lower neighbour plus the
+    /// weight's share of the difference, both in microseconds with 30-day months, rounded half
+    /// away from zero (a result of whole days of 24 hours and the rest).
+    private func interpolated(
+        _ intervals: [Interval], order: [Int32], starts: [Int], ends: [Int], count: Int, type: LogicalType
+    ) throws(QueryError) -> Vector {
+        var result = [Interval](repeating: .zero, count: count)
+        var nulls = [Bool](repeating: true, count: count)
+        for group in 0..<count where starts[group] >= 0 {
+            let size = ends[group] - starts[group]
+            let (low, high, weight) = Self.ranks(size: size, fraction: specification.fraction, continuous: true)
+            let lower = intervals[Int(order[starts[group] + low])]
+            nulls[group] = false
+            guard high != low else {
+                result[group] = lower
+                continue
+            }
+            let upper = intervals[Int(order[starts[group] + high])]
+            guard let lowMicros = lower.totalMicros, let highMicros = upper.totalMicros,
+                case (let span, false) = highMicros.subtractingReportingOverflow(lowMicros)
+            else { throw .invalid("median of INTERVAL out of range between \(lower) and \(upper)") }
+            let share = (Double(span) * weight).rounded(.toNearestOrAwayFromZero)
+            guard share.magnitude < 9.2e18, case (let total, false) = lowMicros.addingReportingOverflow(Int64(share))
+            else { throw .invalid("median of INTERVAL out of range between \(lower) and \(upper)") }
+            result[group] = Interval.fromMicros(total)
+        }
+        return Vector(type: type, count: count, data: .intervals(result), nulls: nulls)
     }
 
     /// Numbers (integers, decimals, dates, timestamps, doubles): in each group's values, the one

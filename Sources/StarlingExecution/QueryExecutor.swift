@@ -196,7 +196,8 @@ extension Chunk {
             switch column.data {
             case .strings(let strings): return total + strings.byteCount + column.count * 4
             case .booleans: return total + column.count
-            default: return total + column.count * 8
+            case .intervals: return total + column.count * 16
+            case .integers, .doubles, .dictionary: return total + column.count * 8
             }
         }
     }

@@ -6,7 +6,7 @@ import StarlingColumns
 
 /// The encoding of row values: per component a tag byte (0 NULL, 1 a value), then the value —
 /// 8 bytes for integers and doubles (their bits, zero and NaN made canonical), 1 for booleans,
-/// a 4-byte length and the bytes for strings. Keys are compared as bytes, never shown.
+/// a 4-byte length and the bytes for strings, 16 for intervals (their normalised key). Keys are compared as bytes, never shown.
 enum RowKey {
     static func evaluate(_ arguments: [BoundExpression], _ chunk: Chunk) throws(QueryError) -> Vector {
         var components: [Vector] = []
@@ -38,6 +38,11 @@ enum RowKey {
             let text = vector.stringBytes(at: row)
             withUnsafeBytes(of: UInt32(truncatingIfNeeded: text.count).littleEndian) { bytes += $0 }
             bytes += text
+        case .intervals(let values):
+            // The normalised key, so that equal intervals (a month and 30 days) give equal keys.
+            let key = values[row].orderKey
+            word(UInt64(bitPattern: key.months))
+            word(UInt64(bitPattern: key.micros))
         }
     }
 }

@@ -14,10 +14,12 @@ enum SetOperations {
         case .except, .intersect:
             // Count the right side's rows by key, then keep left rows (multiset semantics with ALL).
             let interner = StringInterner()
+            let intervals = IntervalNumbering()
             let width = KeyEncoder.width(types.count)
             let table = KeyTable(width: width)
             var remaining: [Int] = []
-            let rightWords = KeyEncoder.encode(rightRows.columns, count: rightRows.count, interner: interner, insert: true)
+            let rightWords = KeyEncoder.encode(
+                rightRows.columns, count: rightRows.count, interner: interner, insert: true, intervals: intervals)
             rightWords.withUnsafeBufferPointer { words in
                 guard let base = words.baseAddress else { return }
                 for row in 0..<rightRows.count {
@@ -27,7 +29,8 @@ enum SetOperations {
                 }
             }
             let source = all ? leftRows : distinct(leftRows)
-            let leftWords = KeyEncoder.encode(source.columns, count: source.count, interner: interner, insert: false)
+            let leftWords = KeyEncoder.encode(
+                source.columns, count: source.count, interner: interner, insert: false, intervals: intervals)
             var keep: [Int32] = []
             leftWords.withUnsafeBufferPointer { words in
                 guard let base = words.baseAddress else { return }
@@ -47,7 +50,8 @@ enum SetOperations {
         let interner = StringInterner()
         let width = KeyEncoder.width(chunk.columns.count)
         let table = KeyTable(width: width)
-        let words = KeyEncoder.encode(chunk.columns, count: chunk.count, interner: interner, insert: true)
+        let words = KeyEncoder.encode(
+            chunk.columns, count: chunk.count, interner: interner, insert: true, intervals: IntervalNumbering())
         var keep: [Int32] = []
         words.withUnsafeBufferPointer { words in
             guard let base = words.baseAddress else { return }

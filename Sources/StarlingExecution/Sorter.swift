@@ -4,7 +4,8 @@ import StarlingColumns
 import StarlingEncoding
 
 /// Sorts rows by keys. Strings are first replaced by their rank among the distinct strings
-/// (byte order, as DuckDB's default collation), so every comparison is on numbers.
+/// (byte order, as DuckDB's default collation), and intervals by theirs (in SQL order), so every
+/// comparison is on numbers.
 enum Sorter {
     enum KeyValues {
         case integers([Int64])
@@ -216,7 +217,23 @@ enum Sorter {
             return .integers(codes.map { Int(truncatingIfNeeded: $0) < ranks.count ? ranks[Int($0)] : 0 })
         case .strings(let strings):
             return .integers(try ranksOf(count: vector.count, control: control) { strings.bytes(at: $0) })
+        case .intervals(let values):
+            return .integers(intervalRanks(values))
         }
+    }
+
+    /// Each interval's rank in SQL order (30-day months, 24-hour days: equal intervals share a
+    /// rank), from a sort of their normalised keys.
+    static func intervalRanks(_ values: [Interval]) -> [Int64] {
+        let keys = values.map(\.orderKey)
+        let order = keys.indices.sorted { keys[$0] < keys[$1] }
+        var ranks = [Int64](repeating: 0, count: values.count)
+        var rank: Int64 = 0
+        for (position, index) in order.enumerated() {
+            if position > 0, keys[order[position - 1]] != keys[index] { rank += 1 }
+            ranks[index] = rank
+        }
+        return ranks
     }
 
     /// Each of `count` strings' rank in byte order (equal strings share a rank). The strings are

@@ -27,6 +27,8 @@ extension Vector {
             case .int16: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int16.self, count)), nulls: nulls)
             case .int32: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int32.self, count)), nulls: nulls)
             case .int64: self.init(type: column.type, count: count, data: .integers(Array(UnsafeBufferPointer(storage.typed(Int64.self, count: count)))), nulls: nulls)
+            case .interval:
+                self.init(type: column.type, count: count, data: .intervals(Array(UnsafeBufferPointer(storage.typed(Interval.self, count: count)))), nulls: nulls)
             case .string: preconditionFailure("string type with a fixed payload")
             }
         }
@@ -59,6 +61,9 @@ extension Vector {
             case .int16: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int16.self, column.count, rows)), nulls: nulls)
             case .int32: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int32.self, column.count, rows)), nulls: nulls)
             case .int64: self.init(type: column.type, count: count, data: .integers(Self.widen(storage, Int64.self, column.count, rows)), nulls: nulls)
+            case .interval:
+                let values = UnsafeBufferPointer(storage.typed(Interval.self, count: column.count))
+                self.init(type: column.type, count: count, data: .intervals(Self.pick(values, rows)), nulls: nulls)
             case .string: preconditionFailure("string type with a fixed payload")
             }
         }
@@ -103,6 +108,7 @@ extension Vector {
             case .doubles(let values): builder.append(double: values[row])
             case .booleans(let values): builder.append(integer: values[row] ? 1 : 0)
             case .strings, .dictionary: builder.append(stringBytes: stringBytes(at: row))
+            case .intervals(let values): builder.append(interval: values[row])
             }
         }
         return builder.finish()
@@ -117,6 +123,7 @@ extension Vector {
             return Vector(type: type, count: indices.count, data: .integers(gathered), nulls: newNulls, bounds: bounds)
         case .doubles(let values): return Vector(type: type, count: indices.count, data: .doubles(Self.gather(values, indices)), nulls: newNulls)
         case .booleans(let values): return Vector(type: type, count: indices.count, data: .booleans(Self.gather(values, indices)), nulls: newNulls)
+        case .intervals(let values): return Vector(type: type, count: indices.count, data: .intervals(Self.gather(values, indices)), nulls: newNulls)
         case .dictionary(let codes, let dictionary):
             return Vector(type: type, count: indices.count, data: .dictionary(codes: Self.gather(codes, indices), dictionary: dictionary), nulls: newNulls)
         case .strings(let strings):
@@ -191,7 +198,9 @@ extension Vector {
                 for row in 0..<part.count { builder.append(bytes: part.stringBytes(at: row)) }
             }
             return Vector(type: type, count: total, data: .strings(builder.finish()), nulls: nulls)
-        default:
+        case .interval:
+            return Vector(type: type, count: total, data: .intervals(parts.flatMap { if case .intervals(let v) = $0.data { return v }; return [Interval](repeating: .zero, count: $0.count) }), nulls: nulls)
+        case .int8, .int16, .int32, .int64:
             return Vector(type: type, count: total, data: .integers(parts.flatMap { if case .integers(let v) = $0.data { return v }; return [Int64](repeating: 0, count: $0.count) }), nulls: nulls)
         }
     }

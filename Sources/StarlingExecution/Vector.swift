@@ -1,4 +1,4 @@
-/// The executor's column of values: integers widened to 64 bits, so kernels handle four shapes.
+/// The executor's column of values: integers widened to 64 bits, so kernels handle five shapes.
 
 import StarlingColumns
 
@@ -6,8 +6,9 @@ import StarlingColumns
 ///
 /// Stored vectors arrive in their physical width; the scan widens every integer-like type
 /// (TINYINT to BIGINT, DECIMAL, DATE, TIMESTAMP) to `Int64` once, so each kernel needs one loop
-/// per shape: integers, doubles, booleans, strings (plain or dictionary codes). Values in NULL
-/// rows are unspecified but always valid (a NULL string is a valid index).
+/// per shape: integers, doubles, booleans, strings (plain or dictionary codes), and the
+/// intervals queries compute. Values in NULL rows are unspecified but always valid (a NULL
+/// string is a valid index).
 public struct Vector: Sendable {
     public let type: LogicalType
     public let count: Int
@@ -43,6 +44,7 @@ public struct Vector: Sendable {
         case .booleans(let values): return .boolean(values[index])
         case .strings(let strings): return .string(strings.string(at: index))
         case .dictionary(let codes, let dictionary): return .string(dictionary.string(at: Int(codes[index])))
+        case .intervals(let values): return .interval(values[index])
         }
     }
 
@@ -73,7 +75,11 @@ public struct Vector: Sendable {
             if case .string(let given) = value { text = given }
             let codes = [UInt32](repeating: 0, count: count)
             self.init(type: type, count: count, data: .dictionary(codes: codes, dictionary: StringStorage([text])), nulls: nulls)
-        default:
+        case .interval:
+            var interval = Interval.zero
+            if case .interval(let given) = value { interval = given }
+            self.init(type: type, count: count, data: .intervals([Interval](repeating: interval, count: count)), nulls: nulls)
+        case .int8, .int16, .int32, .int64:
             var integer: Int64 = 0
             if case .integer(let given) = value { integer = given } else if case .boolean(let given) = value { integer = given ? 1 : 0 }
             self.init(type: type, count: count, data: .integers([Int64](repeating: integer, count: count)), nulls: nulls)
@@ -95,7 +101,9 @@ public struct Vector: Sendable {
             }), nulls: nulls)
         case .string:
             self.init(type: type, count: count, data: .strings(StringStorage(values.map { if case .string(let text) = $0 { return text }; return "" })), nulls: nulls)
-        default:
+        case .interval:
+            self.init(type: type, count: count, data: .intervals(values.map { if case .interval(let interval) = $0 { return interval }; return .zero }), nulls: nulls)
+        case .int8, .int16, .int32, .int64:
             self.init(type: type, count: count, data: .integers(values.map {
                 if case .integer(let number) = $0 { return number }
                 if case .boolean(let flag) = $0 { return flag ? 1 : 0 }
@@ -125,4 +133,6 @@ public enum VectorData: Sendable {
     case strings(StringStorage)
     /// Strings as codes into a dictionary (as stored on disk, or a broadcast constant).
     case dictionary(codes: [UInt32], dictionary: StringStorage)
+    /// INTERVALs (never stored: computed by the query).
+    case intervals([Interval])
 }

@@ -54,7 +54,7 @@ struct WindowPartitions {
 /// Comparing and hashing window keys.
 enum WindowKeys {
     /// Whether rows `a` and `b` differ in any of `vectors` (NULLs equal each other; doubles
-    /// compared as values, so -0 equals 0, and NaN equals NaN).
+    /// compared as values, so -0 equals 0, and NaN equals NaN; intervals as SQL compares them).
     static func differ(_ vectors: [Vector], _ a: Int, _ b: Int) -> Bool {
         for vector in vectors {
             let aNull = vector.isNull(a)
@@ -71,6 +71,7 @@ enum WindowKeys {
             case .dictionary(let codes, _) where codes[a] == codes[b]: continue
             case .strings, .dictionary:
                 if compareBytes(vector.stringBytes(at: a), vector.stringBytes(at: b)) != 0 { return true }
+            case .intervals(let values): if values[a].compare(values[b]) != 0 { return true }
             }
         }
         return false
@@ -120,6 +121,12 @@ enum WindowKeys {
             }
         case .strings(let strings):
             for row in hashes.indices { combine(row, bytesHash(strings.bytes(at: row))) }
+        case .intervals(let values):
+            // Equal intervals (30 days and 1 month) share a normalised key, hence a hash.
+            for row in hashes.indices {
+                let key = values[row].orderKey
+                combine(row, UInt64(bitPattern: key.months) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: key.micros))
+            }
         }
     }
 

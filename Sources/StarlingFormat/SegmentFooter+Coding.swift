@@ -83,6 +83,7 @@ extension SegmentFooter {
                 case .double(let double): writer.write(littleEndian: double.bitPattern)
                 case .string(let string): writer.write(shortString: string)
                 case .null: preconditionFailure("checked above")
+                case .interval: preconditionFailure("segments hold no INTERVAL, so no statistics of one")
                 }
             }
         }

@@ -28,7 +28,7 @@ public enum SegmentFormat {
     /// String statistics keep at most this many bytes of the minimum and maximum.
     public static let statisticsStringLimit = 64
 
-    /// The on-disk identifier of a logical type.
+    /// The on-disk identifier of a logical type (every type with ``LogicalType/isStorable``).
     public static func typeIdentifier(_ type: LogicalType) -> UInt8 {
         switch type {
         case .boolean: return 1
@@ -41,6 +41,8 @@ public enum SegmentFormat {
         case .date: return 8
         case .timestamp: return 9
         case .varchar: return 10
+        // Tables never have INTERVAL columns (the engine refuses them), so no writer gets here.
+        case .interval: preconditionFailure("the segment format has no INTERVAL type")
         }
     }
 

@@ -127,6 +127,9 @@ struct ColumnConverter: Sendable {
                 throw ConversionFailure("not a timestamp" + (timestampFormat.map { " in the format \($0.pattern)" } ?? " (expected ISO 8601; see --timestamp-format)"))
             }
             return .integer(micros)
+        case .interval:
+            // No table column is an INTERVAL (CREATE TABLE refuses one).
+            throw ConversionFailure("a column cannot be an INTERVAL")
         }
     }
 

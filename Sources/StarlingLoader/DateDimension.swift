@@ -73,9 +73,9 @@ public enum DateDimension {
             switch type {
             case .tinyint, .smallint, .integer, .bigint: return type.physicalType.integerRange?.contains(integer) ?? false
             case .date: return isKey
-            default: return false
+            case .boolean, .double, .decimal, .timestamp, .varchar, .interval: return false
             }
-        case .double, .null: return false
+        case .double, .null, .interval: return false
         }
     }
 

@@ -37,7 +37,8 @@ public indirect enum Expression: Sendable {
     /// `extract(year FROM d)` (as `extract('year', d)`), `substring(s FROM 2 FOR 3)` (as
     /// `substring(s, 2, 3)`), `current_date` (no arguments). The name is lower-cased.
     case function(FunctionCall)
-    /// `INTERVAL 'n' unit`, from MICROSECOND to YEAR (also `INTERVAL 'n days'`, `INTERVAL n DAY`).
+    /// `INTERVAL 'n' unit` or `INTERVAL n unit`, from MICROSECOND to MILLENNIUM, or `INTERVAL
+    /// 'text'` (`'1 day 02:00:00'`).
     case interval(IntervalLiteral)
 
     /// Where the expression starts in the script.
@@ -133,18 +134,48 @@ public struct FunctionCall: Sendable {
     }
 }
 
-/// `INTERVAL '3' MONTH`: a count of one unit (compound intervals are not supported).
+/// An INTERVAL constant: `INTERVAL '3' MONTH` or `INTERVAL 3 MONTH` (a count of one unit), or
+/// `INTERVAL '1 day 02:00:00'` (text, read as DuckDB casts text to an interval).
 public struct IntervalLiteral: Sendable {
     public enum Unit: String, Sendable, CaseIterable {
-        case microsecond, millisecond, second, minute, hour, day, week, month, quarter, year
+        case microsecond, millisecond, second, minute, hour, day, week, month, quarter, year, decade, century
+        case millennium
+
+        /// The unit a keyword names, singular or plural (`DAY`, `days`, `CENTURIES`, `millennia`).
+        public init?(keyword: String) {
+            let lowered = keyword.lowercased()
+            let irregular: [String: Unit] = ["centuries": .century, "millennia": .millennium]
+            if let unit = Unit(rawValue: lowered) ?? irregular[lowered] {
+                self = unit
+            } else if lowered.hasSuffix("s"), let unit = Unit(rawValue: String(lowered.dropLast())) {
+                self = unit
+            } else {
+                return nil
+            }
+        }
     }
-    public var count: Int64
-    public var unit: Unit
+
+    /// What was written.
+    public enum Form: Sendable {
+        /// A count of one unit.
+        case count(Int64, Unit)
+        /// Text such as `'2 hours 30 minutes'` or `'1 day 02:00:00'`.
+        case text(String)
+    }
+
+    public var form: Form
     public var position: SourcePosition
 
-    public init(count: Int64, unit: Unit, position: SourcePosition) {
-        self.count = count
-        self.unit = unit
+    public init(form: Form, position: SourcePosition) {
+        self.form = form
         self.position = position
+    }
+
+    /// The literal as SQL: `INTERVAL '3' MONTH`, `INTERVAL '1 day 02:00:00'`.
+    public var sqlText: String {
+        switch form {
+        case .count(let count, let unit): return "INTERVAL '\(count)' \(unit.rawValue.uppercased())"
+        case .text(let text): return "INTERVAL '" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        }
     }
 }

@@ -796,56 +796,57 @@ extension Parser {
 
     // MARK: Intervals
 
-    static let intervalHint = "INTERVAL '3' MONTH, INTERVAL '3 months' or INTERVAL 3 MONTH, in microseconds, milliseconds, seconds, minutes, hours, days, weeks, months, quarters or years"
+    static let intervalHint =
+        "INTERVAL '3' MONTH, INTERVAL 3 MONTH or INTERVAL '1 day 02:30:00' (text as CAST(… AS INTERVAL) reads it)"
 
-    /// `INTERVAL 'n' unit`, `INTERVAL 'n unit[s]'` or `INTERVAL n unit` (counts may be negative).
+    /// `INTERVAL 'n' unit` or `INTERVAL n unit` (counts may be negative), or `INTERVAL 'text'`
+    /// when no unit follows the string (read when bound, as `CAST('text' AS INTERVAL)`).
     mutating func parseInterval() throws(SQLError) -> IntervalLiteral {
         let intervalToken = advance()
         let valueToken = current
         var countText: String
-        var unitText: String?
-        var unitPosition = valueToken.position
         switch valueToken.kind {
         case .string:
             index += 1
-            let parts = valueToken.text.split(whereSeparator: \.isWhitespace)
-            guard !parts.isEmpty, parts.count <= 2 else {
-                let message = parts.isEmpty ? "empty interval" : "compound intervals such as '\(valueToken.text)' are not supported"
-                throw SQLError(message, at: valueToken.position, hint: Self.intervalHint)
+            let next = current
+            guard next.kind == .word, !Self.reservedWords.contains(next.text), IntervalLiteral.Unit(keyword: next.text) != nil
+            else {
+                return IntervalLiteral(form: .text(valueToken.text), position: intervalToken.position)
             }
-            countText = String(parts[0])
-            if parts.count == 2 { unitText = String(parts[1]) }
+            var trimmed = Substring(valueToken.text)
+            while trimmed.first == " " { trimmed.removeFirst() }
+            while trimmed.last == " " { trimmed.removeLast() }
+            countText = String(trimmed)
         case .number:
             index += 1
             countText = valueToken.text
         case .symbol where (valueToken.text == "-" || valueToken.text == "+") && peek().kind == .number:
             index += 1
             countText = (valueToken.text == "-" ? "-" : "") + advance().text
+        case .symbol where valueToken.text == "(":
+            throw SQLError(
+                "INTERVAL (expression) unit is not supported", at: valueToken.position,
+                hint: "multiply: x * INTERVAL 1 DAY, or to_days(x), to_hours(x), …")
         default:
             throw SQLError("expected an interval such as '3 months' after INTERVAL, found \(valueToken.quoted)", at: valueToken.position, hint: Self.intervalHint)
         }
-        if unitText == nil {
-            let unitToken = current
-            guard unitToken.kind == .word, !Self.reservedWords.contains(unitToken.text) else {
-                throw SQLError("expected an interval unit (SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER, YEAR…), found \(unitToken.quoted)", at: unitToken.position, hint: Self.intervalHint)
-            }
-            index += 1
-            unitText = unitToken.text
-            unitPosition = unitToken.position
-            // `INTERVAL '90' DAY (3)`: a field precision, ignored.
-            if current.isSymbol("("), peek().kind == .number, peek(2).isSymbol(")") { index += 3 }
+        let unitToken = current
+        guard unitToken.kind == .word, !Self.reservedWords.contains(unitToken.text) else {
+            throw SQLError("expected an interval unit (SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER, YEAR…), found \(unitToken.quoted)", at: unitToken.position, hint: Self.intervalHint)
         }
+        index += 1
+        // `INTERVAL '90' DAY (3)`: a field precision, ignored.
+        if current.isSymbol("("), peek().kind == .number, peek(2).isSymbol(")") { index += 3 }
         if countText.hasPrefix("+") { countText.removeFirst() }
         guard let count = Int64(countText) else {
             throw SQLError("interval counts must be whole numbers, found \"\(countText)\"", at: valueToken.position, hint: Self.intervalHint)
         }
-        let unitName = (unitText ?? "").lowercased()
-        let singular = unitName.hasSuffix("s") ? String(unitName.dropLast()) : unitName
-        guard let unit = IntervalLiteral.Unit(rawValue: singular) else {
+        guard let unit = IntervalLiteral.Unit(keyword: unitToken.text) else {
+            let singular = unitToken.text.hasSuffix("s") ? String(unitToken.text.dropLast()) : unitToken.text
             let hint = closestMatch(to: singular, in: IntervalLiteral.Unit.allCases.map(\.rawValue)).map { "did you mean \($0.uppercased())?" }
-            throw SQLError("unsupported interval unit \"\(unitName)\"", at: unitPosition, hint: hint ?? "use MICROSECOND, MILLISECOND, SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER or YEAR")
+            throw SQLError("unsupported interval unit \"\(unitToken.text)\"", at: unitToken.position, hint: hint ?? "use MICROSECOND, MILLISECOND, SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER, YEAR, DECADE, CENTURY or MILLENNIUM")
         }
-        return IntervalLiteral(count: count, unit: unit, position: intervalToken.position)
+        return IntervalLiteral(form: .count(count, unit), position: intervalToken.position)
     }
 }
 

@@ -364,7 +364,7 @@ public struct Parser {
     static let typeNames = [
         "boolean", "bool", "tinyint", "int1", "smallint", "int2", "integer", "int", "int4", "bigint", "int8",
         "double", "float8", "float", "real", "decimal", "numeric", "date", "timestamp", "varchar", "text",
-        "char", "character", "string",
+        "char", "character", "string", "interval",
     ]
 
     mutating func parseType() throws(SQLError) -> LogicalType {
@@ -395,6 +395,7 @@ public struct Parser {
             }
             return type
         case "date": return .date
+        case "interval": return .interval
         case "timestamp":
             if accept("without") {
                 try expect("time")

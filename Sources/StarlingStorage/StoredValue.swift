@@ -43,10 +43,11 @@ public enum StoredValue: Codable, Sendable, Equatable {
         }
     }
 
-    /// From a non-NULL ``Value``; `nil` for NULL.
+    /// From a non-NULL ``Value``; `nil` for NULL and for an INTERVAL (the catalog holds none:
+    /// no table column is one).
     public init?(_ value: Value) {
         switch value {
-        case .null: return nil
+        case .null, .interval: return nil
         case .integer(let integer): self = .integer(integer)
         case .double(let double): self = .double(double)
         case .string(let string): self = .string(string)

@@ -89,6 +89,7 @@ struct DelimitedWriterTests {
                 default: buffer.appendInteger(number)
                 }
             case .double(let number): buffer.appendDouble(number)
+            case .interval(let interval): buffer.appendInterval(interval)
             default: continue
             }
             #expect(buffer.text == value.formatted(as: type), "\(type) \(value)")

@@ -11,7 +11,7 @@ enum RandomColumns {
     static let types: [LogicalType] = [
         .boolean, .tinyint, .smallint, .integer, .bigint, .double, .decimal(precision: 18, scale: 0),
         .decimal(precision: 9, scale: 2), .decimal(precision: 18, scale: 6), .decimal(precision: 18, scale: 18),
-        .decimal(precision: 4, scale: 4), .date, .timestamp, .varchar,
+        .decimal(precision: 4, scale: 4), .date, .timestamp, .varchar, .interval,
     ]
 
     /// One to twelve columns of random types, some with names JSON has to escape.
@@ -46,7 +46,13 @@ enum RandomColumns {
                 type: type, count: rows, data: .doubles((0..<rows).map { _ in double(&random) }), nulls: nulls)
         case .string:
             return strings(rows: rows, nulls: nulls, type: type, &random)
-        default:
+        case .interval:
+            let values = (0..<rows).map { _ -> Interval in
+                if case .interval(let interval) = value(type, &random) { return interval }
+                return .zero
+            }
+            return Vector(type: type, count: rows, data: .intervals(values), nulls: nulls)
+        case .int8, .int16, .int32, .int64:
             let values = (0..<rows).map { _ -> Int64 in
                 if case .integer(let number) = value(type, &random) { return number }
                 return 0
@@ -112,7 +118,22 @@ enum RandomColumns {
                 return .integer(EdgeValues.timestamps[Int.random(in: 0..<EdgeValues.timestamps.count, using: &random)])
             }
             return .integer(Int64.random(in: -100_000_000_000_000_000...300_000_000_000_000_000, using: &random))
-        default:
+        case .interval:
+            if edge {
+                return .interval(EdgeValues.intervals[Int.random(in: 0..<EdgeValues.intervals.count, using: &random)])
+            }
+            // Each part zero often, small or any value otherwise, of either sign.
+            func part<T: FixedWidthInteger>(_ type: T.Type) -> T {
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: return 0
+                case 1: return T(truncatingIfNeeded: Int.random(in: -40...40, using: &random))
+                default:
+                    let shift = T(Int.random(in: 0..<T.bitWidth, using: &random))
+                    return T.random(in: T.min...T.max, using: &random) >> shift
+                }
+            }
+            return .interval(Interval(months: part(Int32.self), days: part(Int32.self), micros: part(Int64.self)))
+        case .tinyint, .smallint, .integer, .bigint, .decimal:
             guard let range = type.physicalType.integerRange else { return .null }
             if edge {
                 return .integer(
@@ -151,6 +172,14 @@ enum EdgeValues {
         "", " lead", "trail ", "a,b", "say \"hi\"", "\"", "line\nbreak", "cr\rhere", "crlf\r\nhere", "tab\there", "x|y",
         "é", "日本語", "😀,", "\"\u{301},", ",\u{301}", "back\\slash", "\u{01}\u{1F}\u{7F}", "NULL", "  ",
     ]
+    static let intervals: [Interval] = [
+        .zero, Interval(months: 1), Interval(months: -1), Interval(months: 12), Interval(months: -13),
+        Interval(months: .max), Interval(months: .min), Interval(days: 1), Interval(days: -1), Interval(days: .min),
+        Interval(micros: 1), Interval(micros: -1), Interval(micros: .max), Interval(micros: .min),
+        Interval(micros: 86_400_000_000), Interval(micros: 123_456), Interval(micros: 360_000_000_000),
+        Interval(months: 14, days: 3, micros: 14_706_789_000), Interval(months: 0, days: -1, micros: 7_200_000_000),
+        Interval(months: .max, days: .max, micros: .max), Interval(months: .min, days: .min, micros: .min),
+    ]
     static let decimals: [Int64] = [
         0, 5, -5, 50, -50, 100, -100, 1205, -1205, 99, -99, Int64.max, Int64.min + 1, Int64.min,
     ]
@@ -162,6 +191,7 @@ enum EdgeValues {
         PlanColumn(name: "fine", type: .decimal(precision: 18, scale: 18)), PlanColumn(name: "day", type: .date),
         PlanColumn(name: "moment", type: .timestamp), PlanColumn(name: "text", type: .varchar),
         PlanColumn(name: "flag", type: .boolean), PlanColumn(name: "tiny", type: .tinyint),
+        PlanColumn(name: "span", type: .interval),
     ]
 
     /// Every edge value of every column, cycled to the longest list's length, with a NULL row.
@@ -182,6 +212,7 @@ enum EdgeValues {
             Vector(type: .varchar, values: cycled(strings, Value.string)),
             Vector(type: .boolean, values: cycled([true, false], Value.boolean)),
             Vector(type: .tinyint, values: cycled([-128, 127, 0], Value.integer)),
+            Vector(type: .interval, values: cycled(intervals, Value.interval)),
         ]
         return Chunk(columns: vectors, count: rows)
     }

@@ -133,6 +133,7 @@ struct ColumnEncoderTests {
         case .int64: return .integer(pick)
         case .float64: return .double(Double(pick) / 7)
         case .string: return .string(pick % 5 == 0 ? "" : "s\(pick)é" + String(repeating: "z", count: Int(pick & 15)))
+        case .interval: return .interval(Interval(micros: pick))  // never stored; no test type is one
         }
     }
 

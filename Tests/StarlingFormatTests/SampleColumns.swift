@@ -27,6 +27,8 @@ enum SampleColumns {
             case .string:
                 let words = ["MFGR#12", "Ünïcödé ✓", "", "ASIA", "a,b\"c", String(repeating: "long", count: 40)]
                 return .string(words[Int(pick % UInt64(words.count))])
+            case .interval:
+                return .null  // segments hold no INTERVAL; no type in `types` is one
             }
         }
     }
@@ -40,6 +42,7 @@ enum SampleColumns {
         case .int64: return [.integer(Int64.min), .integer(Int64.max), .integer(-1)]
         case .float64: return [.double(-.infinity), .double(.infinity), .double(-0.0), .double(.nan), .double(.leastNonzeroMagnitude)]
         case .string: return [.string(""), .string(String(repeating: "ß", count: 5000)), .string("日本語")]
+        case .interval: return []
         }
     }
 }
