@@ -82,14 +82,21 @@ extension ByteBuffer {
         reserve(Self.valueRoom)
         let (days, remainder) = TimestampFormatting.split(microseconds: microseconds)
         putDate(CalendarDate(daysSinceEpoch: days))
-        let seconds = UInt64(remainder / 1_000_000)
         put(UInt8(ascii: " "))
+        putClock(microseconds: UInt64(remainder))
+    }
+
+    /// Puts `microseconds` as a clock: `HH:MM:SS` (hours of two digits or more), then `.` and the
+    /// fraction without its trailing zeros, when it is not zero. Room is reserved by the caller.
+    @inline(__always)
+    private mutating func putClock(microseconds: UInt64) {
+        let seconds = microseconds / 1_000_000
         putDigits(seconds / 3600, minimumWidth: 2)
         put(UInt8(ascii: ":"))
         putDigits(seconds / 60 % 60, minimumWidth: 2)
         put(UInt8(ascii: ":"))
         putDigits(seconds % 60, minimumWidth: 2)
-        var fraction = UInt64(remainder % 1_000_000)
+        var fraction = microseconds % 1_000_000
         guard fraction != 0 else { return }
         var width = 6
         while fraction % 10 == 0 {
@@ -125,22 +132,7 @@ extension ByteBuffer {
         }
         if !first { put(UInt8(ascii: " ")) }
         if micros < 0 { put(UInt8(ascii: "-")) }
-        let magnitude = micros.magnitude
-        let seconds = magnitude / 1_000_000
-        putDigits(seconds / 3600, minimumWidth: 2)
-        put(UInt8(ascii: ":"))
-        putDigits(seconds / 60 % 60, minimumWidth: 2)
-        put(UInt8(ascii: ":"))
-        putDigits(seconds % 60, minimumWidth: 2)
-        var fraction = magnitude % 1_000_000
-        guard fraction != 0 else { return }
-        var width = 6
-        while fraction % 10 == 0 {
-            fraction /= 10
-            width -= 1
-        }
-        put(UInt8(ascii: "."))
-        putDigits(fraction, minimumWidth: width)
+        putClock(microseconds: micros.magnitude)
     }
 
     /// Appends `value` as `DoubleFormatting.format` does: shortest round-trip digits, `.0` after
