@@ -76,6 +76,16 @@ let package = Package(
         ),
         .target(name: "StarlingEngine", dependencies: ["StarlingColumns", "StarlingFormat", "StarlingStorage", "StarlingSQL", "StarlingLoader", "StarlingExecution"]),
         .target(name: "StarlingSampleData", dependencies: ["StarlingColumns", "StarlingCompression", "StarlingFormat"]),
+        // Fuzz harnesses: one function per component that reads untrusted bytes. libFuzzer's entry
+        // points (Fuzz/Entries) are built only by tools/fuzz; the tests run the harnesses over
+        // the seed corpus (Fuzz/Corpus), so the harnesses are built and run by every test run.
+        .target(
+            name: "StarlingFuzzing",
+            dependencies: [
+                "StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage", "StarlingLoader",
+                "StarlingSQL",
+            ]
+        ),
         .executableTarget(
             name: "StarlingCommand",
             dependencies: [
@@ -115,6 +125,7 @@ let package = Package(
         ),
         .testTarget(name: "StarlingCommandTests", dependencies: ["StarlingCommand"]),
         .testTarget(name: "StarlingLoaderTests", dependencies: ["StarlingLoader", "StarlingStorage", "StarlingEngine"]),
+        .testTarget(name: "StarlingFuzzingTests", dependencies: ["StarlingFuzzing"]),
         .testTarget(
             name: "StarlingEngineTests",
             dependencies: ["StarlingEngine", "StarlingExecution", "StarlingStorage", "StarlingColumns"],

@@ -191,12 +191,14 @@ public enum ValueParsing {
     }
 
     /// ISO 8601: `YYYY-MM-DD[ T]HH:MM[:SS[.ffffff]][Z|±HH[:MM]]`, or a date alone (midnight),
-    /// to microseconds since the epoch, UTC.
+    /// to microseconds since the epoch, UTC; nil also when that is beyond 64 bits (years past
+    /// 294,246, which a six-digit year reaches).
     public static func timestamp(_ text: String) -> Int64? {
         let characters = Array(text)
         guard characters.count >= 10, let days = date(String(characters[0..<10])) else { return nil }
-        var micros = days * 86_400_000_000
-        if characters.count == 10 { return micros }
+        let (midnight, overflow) = days.multipliedReportingOverflow(by: 86_400_000_000)
+        guard !overflow else { return nil }
+        if characters.count == 10 { return midnight }
         guard characters[10] == " " || characters[10] == "T" || characters[10] == "t" else { return nil }
         var rest = Array(characters[11...])
         // Time zone suffix.
@@ -230,8 +232,9 @@ public enum ValueParsing {
                 return nil
             }
         }
-        micros += Int64(hour * 3600 + minute * 60 + second - offsetSeconds) * 1_000_000 + fraction
-        return micros
+        let ofDay = Int64(hour * 3600 + minute * 60 + second - offsetSeconds) * 1_000_000 + fraction
+        let (micros, beyond) = midnight.addingReportingOverflow(ofDay)
+        return beyond ? nil : micros
     }
 }
 

@@ -97,19 +97,53 @@ public enum Compressor {
         }
     }
 
-    /// Decompresses into a new array of `decompressedSize` bytes.
+    /// Decompresses into a new array of `decompressedSize` bytes. The size is checked first
+    /// (``checkDecompressedSize(_:codec:decompressedSize:)``), and the array is not zeroed: a
+    /// decompression that succeeds writes every byte of it.
     public static func decompress(_ input: UnsafeRawBufferPointer, codec: Compression, decompressedSize: Int) throws(CompressionError) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: decompressedSize)
+        try checkDecompressedSize(input, codec: codec, decompressedSize: decompressedSize)
         var failure: CompressionError?
-        output.withUnsafeMutableBytes { destination in
+        let output = [UInt8](unsafeUninitializedCapacity: decompressedSize) { buffer, initialized in
             do throws(CompressionError) {
-                try decompress(input, codec: codec, into: destination)
+                try decompress(input, codec: codec, into: UnsafeMutableRawBufferPointer(buffer))
+                initialized = decompressedSize
             } catch {
                 failure = error
+                initialized = 0
             }
         }
         if let failure { throw failure }
         return output
+    }
+
+    /// Throws unless `input` may decompress to `decompressedSize` bytes, as far as can be told
+    /// without decompressing it: exactly its size uncompressed, at most 255 bytes per byte of an
+    /// LZ4 block (a match length byte adds at most 255), the size a zstd frame records. So a
+    /// size from a corrupt footer (a few bytes said to hold a gigabyte) is refused before an
+    /// output that large is allocated.
+    public static func checkDecompressedSize(
+        _ input: UnsafeRawBufferPointer, codec: Compression, decompressedSize: Int
+    ) throws(CompressionError) {
+        guard decompressedSize >= 0 else { throw .sizeMismatch(codec: codec, expected: decompressedSize, actual: 0) }
+        switch codec {
+        case .none:
+            guard input.count == decompressedSize else {
+                throw .sizeMismatch(codec: .none, expected: decompressedSize, actual: input.count)
+            }
+        case .lz4:
+            guard decompressedSize / 255 <= input.count else {
+                throw .corrupt(
+                    codec: .lz4, detail: "\(input.count) bytes cannot hold the \(decompressedSize) bytes recorded")
+            }
+        case .zstd:
+            let frameSize = ZSTD_getFrameContentSize(input.baseAddress, input.count)
+            if frameSize == ZSTD_CONTENTSIZE_ERROR {
+                throw .corrupt(codec: .zstd, detail: "not a zstd frame")
+            }
+            if frameSize != ZSTD_CONTENTSIZE_UNKNOWN, frameSize != UInt64(decompressedSize) {
+                throw .sizeMismatch(codec: .zstd, expected: decompressedSize, actual: Int(clamping: frameSize))
+            }
+        }
     }
 
     private static func zstdErrorName(_ code: Int) -> String {

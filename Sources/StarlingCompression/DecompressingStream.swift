@@ -53,7 +53,8 @@ public final class DecompressingStream {
     public init(compression: StreamCompression, bufferSize: Int = 1 << 20, source: @escaping Source) throws(CompressionError) {
         self.compression = compression
         self.source = source
-        self.input = [UInt8](repeating: 0, count: max(bufferSize, 1))
+        // Uncompressed input is read straight into the caller's buffer: no buffer of its own.
+        self.input = compression == .none ? [] : [UInt8](repeating: 0, count: max(bufferSize, 1))
         switch compression {
         case .none: break
         case .gzip:

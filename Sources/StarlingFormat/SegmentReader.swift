@@ -168,6 +168,8 @@ public struct SegmentReader: Sendable {
             if chunk.compression == .none {
                 view = try IntegerChunkView.make(stored, owner: file, encoding: chunk.encoding, physical: type.physicalType, count: group.rowCount)
             } else {
+                try Compressor.checkDecompressedSize(
+                    stored, codec: chunk.compression, decompressedSize: chunk.encodedLength)
                 let decompressed = ByteStorage(byteCount: chunk.encodedLength, zeroed: false)
                 let destination = UnsafeMutableRawBufferPointer(start: decompressed.baseAddress, count: chunk.encodedLength)
                 try Compressor.decompress(stored, codec: chunk.compression, into: destination)

@@ -4,12 +4,12 @@ import StarlingColumns
 
 /// Fast parsers over UTF-8 bytes. Each returns `nil` (with the reason left to the caller) when
 /// the bytes are not a valid value of the type; none ever traps on any input.
-enum FieldParser {
+package enum FieldParser {
     /// `integer(raw)` for a field inside `buffer`: one to eight plain digits (most integer fields
     /// of an extract) are read with one 8-byte load when 8 bytes from the field's start lie inside
     /// `buffer`, and converted eight digits at a time; anything else goes to `integer(_:)`.
     @inline(__always)
-    static func integer(_ raw: UnsafeRawBufferPointer, inside buffer: UnsafeRawBufferPointer) -> Int64? {
+    package static func integer(_ raw: UnsafeRawBufferPointer, inside buffer: UnsafeRawBufferPointer) -> Int64? {
         let count = raw.count
         if count >= 1, count <= 8, let base = raw.baseAddress, let bufferStart = buffer.baseAddress,
            base >= bufferStart, base + 8 <= bufferStart + buffer.count {
@@ -36,7 +36,7 @@ enum FieldParser {
     }
 
     /// A signed decimal integer with optional sign and surrounding spaces, checked for overflow.
-    static func integer(_ raw: UnsafeRawBufferPointer) -> Int64? {
+    package static func integer(_ raw: UnsafeRawBufferPointer) -> Int64? {
         guard let base = raw.baseAddress else { return nil }
         // Unchecked access within the run's own bounds.
         let bytes = base.assumingMemoryBound(to: UInt8.self)
@@ -72,7 +72,7 @@ enum FieldParser {
 
     /// A decimal as its unscaled value at `scale`, rounding half away from zero beyond it, with at
     /// most `precision` digits. Accepts `12`, `-12.5`, `.5`, `+3.`, and an exponent (`1.5e3`).
-    static func decimal(_ raw: UnsafeRawBufferPointer, precision: Int, scale: Int) -> Int64? {
+    package static func decimal(_ raw: UnsafeRawBufferPointer, precision: Int, scale: Int) -> Int64? {
         guard let base = raw.baseAddress else { return nil }
         // Unchecked access within the run's own bounds.
         let bytes = base.assumingMemoryBound(to: UInt8.self)
@@ -148,7 +148,7 @@ enum FieldParser {
     }
 
     /// A double, via the C library's correctly rounded conversion.
-    static func double(_ bytes: UnsafeRawBufferPointer) -> Double? {
+    package static func double(_ bytes: UnsafeRawBufferPointer) -> Double? {
         let text = String(decoding: bytes, as: UTF8.self).trimmingSpacesOnly
         if ValueParsing.isDecimalNumber(text) {
             guard let value = Double(text), value.isFinite else { return nil }
@@ -163,7 +163,7 @@ enum FieldParser {
     }
 
     /// `true/false/t/f/1/0/yes/no/y/n`, any case.
-    static func boolean(_ bytes: UnsafeRawBufferPointer) -> Bool? {
+    package static func boolean(_ bytes: UnsafeRawBufferPointer) -> Bool? {
         var start = 0, end = bytes.count
         while start < end, bytes[start] == 0x20 { start += 1 }
         while end > start, bytes[end - 1] == 0x20 { end -= 1 }
@@ -187,7 +187,7 @@ enum FieldParser {
     }
 
     /// ISO `YYYY-MM-DD` fast path, days since 1970-01-01.
-    static func isoDate(_ bytes: UnsafeRawBufferPointer) -> Int64? {
+    package static func isoDate(_ bytes: UnsafeRawBufferPointer) -> Int64? {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else {
             return ValueParsing.date(String(decoding: bytes, as: UTF8.self).trimmingSpacesOnly)
         }

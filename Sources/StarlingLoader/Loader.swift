@@ -88,10 +88,7 @@ public final class Loader {
 
     private func run(tableName: String, files: [String], batch: String, rejects: RejectsWriter, record: inout LoadRecord) throws(LoadError) -> LoadSummary {
         guard !files.isEmpty else { throw LoadError(.refused, "no input files") }
-        let delimiter = options.delimiter ?? UInt8(ascii: ",")
-        guard delimiter != options.quote, delimiter != 0x0A, delimiter != 0x0D, options.quote != 0x0A, options.quote != 0x0D else {
-            throw LoadError(.refused, "the delimiter and the quote must be different characters, and neither a line break")
-        }
+        try Self.checkSeparators(options)
         let transaction: WriteTransaction
         do { transaction = try warehouse.beginWrite(wait: options.waitForLock) } catch { throw LoadError(error) }
         defer { transaction.abandon() }
@@ -163,15 +160,9 @@ public final class Loader {
         var lastReport = start
         var doneBefore = 0
         for (index, file) in files.enumerated() {
-            var format = ExtractFormat(fileName: file)
-            if let kind = options.format, kind != format.kind {
-                format = ExtractFormat(kind: kind, delimiter: UInt8(ascii: ","), header: kind == .csv)
-            }
             let fileSize = record.files[index].bytes
             let hashWhileReading = record.files[index].contentHash.isEmpty
-            let reader: BatchReader = format.kind == .csv
-                ? try CSVReader(path: file, table: table, options: options, format: format, hashContent: hashWhileReading)
-                : try NDJSONReader(path: file, table: table, options: options, hashContent: hashWhileReading)
+            let reader = try Self.reader(for: file, table: table, options: options, hashContent: hashWhileReading)
             // The file's line where the next batch's text starts (batches count lines from their own start).
             var nextLine = 1
             /// Applies the oldest batch's result (waiting for it), in file order.
@@ -357,6 +348,30 @@ public final class Loader {
 
     /// The cores to use by default.
     static var coreCount: Int { max(1, ProcessInfoCores.active) }
+
+    /// Refuses separators no file can be read with: the delimiter and the quote the same, or
+    /// either a line break.
+    static func checkSeparators(_ options: LoadOptions) throws(LoadError) {
+        let delimiter = options.delimiter ?? UInt8(ascii: ",")
+        let lineBreaks: [UInt8] = [0x0A, 0x0D]
+        guard delimiter != options.quote, !lineBreaks.contains(delimiter), !lineBreaks.contains(options.quote) else {
+            throw LoadError(
+                .refused, "the delimiter and the quote must be different characters, and neither a line break")
+        }
+    }
+
+    /// The reader of one input file: CSV or NDJSON as its name says, unless the options say.
+    static func reader(
+        for file: String, table: CatalogTable, options: LoadOptions, hashContent: Bool
+    ) throws(LoadError) -> BatchReader {
+        var format = ExtractFormat(fileName: file)
+        if let kind = options.format, kind != format.kind {
+            format = ExtractFormat(kind: kind, delimiter: UInt8(ascii: ","), header: kind == .csv)
+        }
+        return format.kind == .csv
+            ? try CSVReader(path: file, table: table, options: options, format: format, hashContent: hashContent)
+            : try NDJSONReader(path: file, table: table, options: options, hashContent: hashContent)
+    }
 
     /// An input file that cannot be opened or read, as a load error (missing: exit status 66).
     static func inputError(_ error: FileError, file: String) -> LoadError {

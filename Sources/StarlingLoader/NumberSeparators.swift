@@ -30,7 +30,7 @@ public struct NumberSeparators: Sendable, Equatable {
     /// and returns the length written: thousands separators dropped (only among the whole
     /// digits, and not first), the decimal separator made `.`. A `.` that is neither separator,
     /// or a group separator among the fraction digits, is made `?`, so the field is no number.
-    func normalize(_ field: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
+    package func normalize(_ field: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
         precondition(output.count >= field.count, "output shorter than the field")
         var length = 0
         var inFraction = false

@@ -26,7 +26,7 @@ public enum CatalogFile {
     public static let supportedReadVersion: UInt16 = 3
 
     /// A decoded snapshot file.
-    enum Contents {
+    package enum Contents {
         /// Format 1: the whole catalog, every commit up to it, and each table's loaded files.
         case version1(Catalog, history: [HistoryEntry], loadedFiles: [Int: [LoadedFile]])
         /// Format 2: the root, whose manifests hold the rest.
@@ -41,7 +41,7 @@ public enum CatalogFile {
 
     /// Decodes a snapshot file, checking magic, versions, length and checksum before parsing, and
     /// a format 1 catalog's invariants (a root's are checked once its manifests are read).
-    static func decode(_ storage: ByteStorage, path: String) throws(StorageError) -> (Contents, writeVersion: UInt16) {
+    package static func decode(_ storage: ByteStorage, path: String) throws(StorageError) -> (Contents, writeVersion: UInt16) {
         let contents = try CatalogEnvelope.decode(
             storage, magic: magic, supportedReadVersion: supportedReadVersion, kind: "snapshot file", path: path)
         do {
@@ -193,7 +193,7 @@ public enum CatalogFile {
             let key = table.columns.first { $0.identifier == entry.keyColumn }
             let dimension = key?.references.flatMap { catalog.table(named: $0.table) }
             guard let column, column.references == nil, column.type.physicalType.typeClass == .integer, column.type != .boolean,
-                  let dimension, entry.codes >= 0, entry.codes <= dimension.rowCount + 1, entry.entries >= 0, entry.bytes >= 0,
+                  let dimension, entry.codes >= 0, entry.codes - 1 <= dimension.rowCount, entry.entries >= 0, entry.bytes >= 0,
                   isWarehousePath(entry.path), pairs.insert([entry.column, entry.keyColumn]).inserted else {
                 throw StorageError(.corrupt, "keyed column entry \(entry.path) of table \(table.name) is invalid")
             }

@@ -7,7 +7,7 @@ import StarlingColumns
 /// rarely (tables, views) and names the manifests that hold what grows (segments, loaded files),
 /// so a commit rewrites only the manifests it changed, and the history lives in an append-only
 /// log instead of in every snapshot.
-struct CatalogRoot: Codable, Sendable {
+package struct CatalogRoot: Codable, Sendable {
     var snapshot: Int
     var committedMicros: Int64
     var nextTableIdentifier: Int

@@ -2,7 +2,7 @@
 
 /// The payload of a format 1 snapshot file (`Formats/catalog-v1.md` §4.2): the whole catalog,
 /// every segment of every partition, and the history of every commit.
-struct CatalogVersion1: Codable, Sendable {
+package struct CatalogVersion1: Codable, Sendable {
     var snapshot: Int
     var committedMicros: Int64
     var nextTableIdentifier: Int
@@ -45,7 +45,7 @@ struct CatalogVersion1: Codable, Sendable {
 
     /// A format 1 snapshot file's bytes, as the last format 1 writer (write version 3) wrote
     /// them: for tests of reading and migrating older warehouses.
-    static func encode(_ catalog: Catalog, history: [HistoryEntry]) -> [UInt8] {
+    package static func encode(_ catalog: Catalog, history: [HistoryEntry]) -> [UInt8] {
         let keyed = catalog.tables.contains { !($0.keyedColumns ?? []).isEmpty }
         return CatalogEnvelope.encode(
             JSONCoding.encode(CatalogVersion1(catalog, history: history)), magic: CatalogFile.magic,

@@ -13,7 +13,7 @@ extension ManifestFile {
     static let maximumEntries = 1 << 24
 
     /// The payload of `document` (`Formats/catalog-v2.md` §4.1).
-    static func payload(_ document: ManifestDocument) -> [UInt8] {
+    package static func payload(_ document: ManifestDocument) -> [UInt8] {
         var writer = ByteWriter(reservingCapacity: 64 + (document.segments?.count ?? 0) * 160)
         let isPartition = document.kind == ManifestDocument.partitionKind
         writer.write(isPartition ? partitionCode : loadedFilesCode)
@@ -39,7 +39,7 @@ extension ManifestFile {
     }
 
     /// The document in `payload`, every length and count checked against the bytes left.
-    static func document(_ payload: [UInt8]) throws(EncodedDataError) -> ManifestDocument {
+    package static func document(_ payload: [UInt8]) throws(EncodedDataError) -> ManifestDocument {
         // `withUnsafeBytes` rethrows untyped; only this function's own errors come out of it.
         do {
             return try payload.withUnsafeBytes { try document(in: $0) }

@@ -11,7 +11,7 @@ import StarlingEncoding
 #endif
 
 /// What a manifest file holds (`Formats/catalog-v2.md` §4).
-struct ManifestDocument: Sendable, Equatable {
+package struct ManifestDocument: Sendable, Equatable {
     /// `partition` or `loadedFiles`.
     var kind: String
     /// The table's identifier.
@@ -33,7 +33,7 @@ struct ManifestDocument: Sendable, Equatable {
 /// envelope of ``CatalogEnvelope`` with the magic `STMF`, around a ``ManifestDocument`` in the
 /// binary layout of `ManifestFile+Coding.swift` (a manifest of thousands of segments decodes in
 /// a millisecond or two, where JSON took tens).
-enum ManifestFile {
+package enum ManifestFile {
     static let magic: [UInt8] = [0x53, 0x54, 0x4D, 0x46]
     static let writeVersion: UInt16 = 1
     static let readVersion: UInt16 = 1

@@ -43,6 +43,35 @@ struct CompressorTests {
         }
     }
 
+    @Test("a size the input cannot hold is refused before an output that large is allocated")
+    func implausibleSizes() throws {
+        // Found by the segment fuzz harness: a footer that said a chunk of a few bytes decodes to
+        // hundreds of MB had that much allocated and zeroed before the decoder failed.
+        let lz4 = try Compressor.compress([UInt8](repeating: 7, count: 1000), setting: CompressionSetting(.lz4))
+        let refused = CompressionError.corrupt(
+            codec: .lz4, detail: "\(lz4.count) bytes cannot hold the 1073741824 bytes recorded")
+        #expect(throws: refused) {
+            try lz4.withUnsafeBytes { try Compressor.decompress($0, codec: .lz4, decompressedSize: 1 << 30) }
+        }
+        // The most an LZ4 block holds is 255 bytes a byte: a long run comes close, and still reads.
+        let run = [UInt8](repeating: 0, count: 1 << 20)
+        let packed = try Compressor.compress(run, setting: CompressionSetting(.lz4))
+        #expect(packed.count * 255 >= run.count)
+        let unpacked = try packed.withUnsafeBytes {
+            try Compressor.decompress($0, codec: .lz4, decompressedSize: run.count)
+        }
+        #expect(unpacked == run)
+        let zstd = try Compressor.compress(Self.sample, setting: CompressionSetting(.zstd))
+        #expect(throws: CompressionError.sizeMismatch(codec: .zstd, expected: 1 << 30, actual: Self.sample.count)) {
+            try zstd.withUnsafeBytes {
+                try Compressor.checkDecompressedSize($0, codec: .zstd, decompressedSize: 1 << 30)
+            }
+        }
+        #expect(throws: CompressionError.self) {
+            try [UInt8]().withUnsafeBytes { try Compressor.decompress($0, codec: .none, decompressedSize: -1) }
+        }
+    }
+
     @Test("names parse")
     func names() {
         #expect(Compression(name: "ZSTD") == .zstd)

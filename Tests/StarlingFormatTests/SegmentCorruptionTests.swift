@@ -177,6 +177,33 @@ struct SegmentCorruptionTests {
         return patched
     }
 
+    @Test("a compressed chunk whose footer claims a size its bytes cannot hold is refused before it is allocated")
+    func implausibleDecompressedSize() throws {
+        // Found by the segment fuzz harness: a footer said a few LZ4 bytes decode to hundreds of MB,
+        // which the reader allocated and zeroed before the decoder failed.
+        let (bytes, _) = try Self.smallSegment()
+        let reader = try SegmentReader(bytes: bytes.withUnsafeBytes { ByteStorage(copying: $0) }, path: "big.stsg")
+        var footer = reader.footer
+        for group in footer.rowGroups.indices {
+            for column in footer.columns.indices where footer.rowGroups[group].chunks[column].compression != .none {
+                footer.rowGroups[group].chunks[column].encodedLength = 1 << 29
+            }
+        }
+        let serialized = footer.serialized()
+        var patched = Array(bytes[0..<reader.footerOffset]) + serialized
+        withUnsafeBytes(of: UInt32(serialized.count).littleEndian) { patched.append(contentsOf: $0) }
+        withUnsafeBytes(of: XXHash64.hash(serialized).littleEndian) { patched.append(contentsOf: $0) }
+        patched.append(contentsOf: SegmentFormat.magic)
+        let big = try SegmentReader(bytes: patched.withUnsafeBytes { ByteStorage(copying: $0) }, path: "big.stsg")
+        let region = try #require(footer.columns.firstIndex { $0.name == "region" })  // LZ4
+        let error = #expect(throws: SegmentError.self) { _ = try big.read(rowGroup: 0, column: region) }
+        #expect(error?.kind == .compression)
+        #expect(error?.reason.contains("cannot hold the 536870912 bytes recorded") == true)
+        let day = try #require(footer.columns.firstIndex { $0.name == "day" })  // ZSTD
+        #expect(throws: SegmentError.self) { _ = try big.integerView(rowGroup: 0, column: day) }
+        #expect(throws: SegmentError.self) { _ = try big.read(rowGroup: 0, column: day) }
+    }
+
     /// `bytes` with the versions in header and footer replaced and the footer checksum redone.
     static func withVersions(_ bytes: [UInt8], write: UInt8, read: UInt8) -> [UInt8] {
         var patched = bytes

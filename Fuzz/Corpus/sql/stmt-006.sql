@@ -1,0 +1,1 @@
+SELECT c.name, c.id IN (SELECT o.cust_id FROM ord o WHERE o.amount > c.id * 50 OR c.region IS NULL), c.id NOT IN (SELECT o.cust_id FROM ord o WHERE o.amount > c.id * 50 OR c.region IS NULL) FROM cust c ORDER BY c.id;

@@ -1,0 +1,1 @@
+SELECT l1.oid, l1.supp FROM line l1 WHERE l1.late AND EXISTS (SELECT * FROM line l2 WHERE l2.oid = l1.oid AND l2.supp <> l1.supp) AND NOT EXISTS (SELECT * FROM line l3 WHERE l3.oid = l1.oid AND l3.supp <> l1.supp AND l3.late);

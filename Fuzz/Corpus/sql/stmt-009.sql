@@ -1,0 +1,1 @@
+SELECT name FROM cust WHERE EXISTS (SELECT * FROM ord WHERE ord.cust_id = cust.id);

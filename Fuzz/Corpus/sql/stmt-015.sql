@@ -1,0 +1,1 @@
+SELECT sum(price * n) FROM m;

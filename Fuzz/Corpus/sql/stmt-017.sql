@@ -1,0 +1,1 @@
+CREATE TABLE sale (item_id INTEGER, qty INTEGER, mode VARCHAR);

@@ -1,0 +1,1 @@
+SELECT day, v FROM pf WHERE day >= TIMESTAMP '2025-01-01 00:00:01';

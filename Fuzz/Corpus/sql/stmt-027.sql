@@ -1,0 +1,1 @@
+SELECT paid, count(*), sum(price) FROM o GROUP BY paid;

@@ -1,0 +1,1 @@
+INSERT INTO sale SELECT n + 20000, n % 50 + 1, 1, CASE WHEN n % 50 = 0 THEN 99 ELSE (n % 50) * 13 + 100 END, CASE WHEN n % 50 = 0 THEN 99 ELSE (n % 50) * 13 + 100 END FROM nums WHERE n < 2000;

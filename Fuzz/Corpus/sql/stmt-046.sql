@@ -1,0 +1,1 @@
+INSERT INTO a VALUES (1, 10, 100), (2, 20, 200), (3, NULL, 300), (4, 40, NULL);

@@ -1,0 +1,1 @@
+SELECT count(*), count(x), count(s), count(d), count(DISTINCT x), count(DISTINCT s) FROM t;

@@ -1,0 +1,1 @@
+SELECT id, price * 2 AS doubled FROM p ORDER BY doubled, id;

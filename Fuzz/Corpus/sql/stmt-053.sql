@@ -1,0 +1,1 @@
+SELECT quantile_cont(ms, id) FROM queries;

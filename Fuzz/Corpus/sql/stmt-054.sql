@@ -1,0 +1,1 @@
+SELECT regexp_replace('hello world', 'o', '0'), regexp_replace('hello world', 'o', '0', 'g'), regexp_replace('John Smith', '(\w+) (\w+)', '\2, \1'), regexp_replace('abc', 'b', '\0\0'), regexp_replace('abc', 'B', 'x', 'i'), regexp_replace('abc', 'x', 'y'), regexp_replace('aaa', 'a*', 'X', 'g'), regexp_replace('abc', '', '-', 'g');

@@ -1,0 +1,1 @@
+CREATE TABLE facts AS SELECT n, n // 7 AS run, CASE WHEN n % 1000 = 0 THEN NULL ELSE n % 500 END AS sparse, CAST(n AS BIGINT) * 100000 - 4000000000 AS big, CAST(n % 1000 AS DECIMAL(10,2)) * 0.25 AS price, DATE '2024-01-01' + n % 731 AS day, n % 12 + 1 AS month_key FROM nums;

@@ -1,0 +1,1 @@
+INSERT INTO words VALUES (1, 'a%b', 'a!%b', '!'), (2, 'axb', 'a!%b', '!'), (3, 'a\b', 'a\b', ''), (4, 'a_b', 'a#_b', '#'), (5, NULL, 'a%', '!'), (6, 'straße', 'STRA%', NULL), (7, '', '', ''), (8, 'İSTANBUL', '%stanbul', '!'), (9, 'ΣΑΣ', 'σ_σ', '');

@@ -1,0 +1,1 @@
+SELECT t, n, substring(t, n), substring(t, n, 2), substring(t FROM 2 FOR 3), left(t, n), right(t, n), t || '/' || t, concat(t, n, t), starts_with(t, 'he'), contains(t, 'cø'), substring(t, -3, 2), substring(t, 0, 2) FROM kernels ORDER BY t NULLS LAST, n NULLS LAST;

@@ -1,0 +1,1 @@
+COPY region FROM '${TPCH_DATA}/region.tbl';

@@ -1,0 +1,1 @@
+SELECT * FROM (VALUES (1), (2.5), (NULL)) t ORDER BY 1;

@@ -1,0 +1,1 @@
+SELECT id, sum(amount) OVER (PARTITION BY region ORDER BY id), count(amount) OVER (PARTITION BY region), avg(amount) OVER (PARTITION BY region ORDER BY day), sum(score) OVER (ORDER BY id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM sales ORDER BY id;
