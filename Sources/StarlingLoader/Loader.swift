@@ -299,10 +299,16 @@ public final class Loader {
             dimensionInserted: dimensionInserted, dimensionUnchanged: dimensionUnchanged, logProblem: logProblem)
         // Micro-batches: the partitions this load wrote are merged once they hold enough small
         // segments, as a commit of its own (a failure leaves the load committed, and is reported).
-        if let policy = options.compaction, !record.partitions.isEmpty {
+        // The committed catalog says whether any does, so most loads take no second lock and
+        // read no catalog again.
+        let written = Set(record.partitions)
+        let due = committed.table(named: table.name)?.partitions.contains {
+            written.contains($0.key) && options.compaction?.wantsCompaction($0) == true
+        } ?? false
+        if let policy = options.compaction, due {
             do throws(StorageError) {
                 let report = try warehouse.compact(
-                    table: table.name, partitions: Set(record.partitions), policy: policy, wait: options.waitForLock)
+                    table: table.name, partitions: written, policy: policy, wait: options.waitForLock)
                 if report.snapshot != nil { summary.compaction = report }
             } catch {
                 summary.compactionProblem = error.message

@@ -18,6 +18,11 @@ public struct CompactionPolicy: Sendable {
         self.segmentRows = max(1, segmentRows)
     }
 
+    /// Whether `partition` holds enough small segments to be compacted.
+    public func wantsCompaction(_ partition: CatalogPartition) -> Bool {
+        partition.segments.lazy.filter { $0.rows < smallRows }.count >= minimumSmallSegments
+    }
+
     /// After a load: once a partition has 16 small segments.
     public static let automatic = CompactionPolicy(minimumSmallSegments: 16)
     /// `starling compact`: any partition with two small segments.
@@ -62,9 +67,7 @@ extension Warehouse {
             guard table == nil || entry.name == table else { continue }
             for partitionIndex in entry.partitions.indices {
                 let partition = entry.partitions[partitionIndex]
-                guard partitions?.contains(partition.key) ?? true,
-                    partition.segments.filter({ $0.rows < policy.smallRows }).count >= policy.minimumSmallSegments
-                else { continue }
+                guard partitions?.contains(partition.key) ?? true, policy.wantsCompaction(partition) else { continue }
                 let merged = try merge(partition, of: entry, policy: policy, scanner: scanner, transaction: transaction)
                 transaction.catalog.tables[tableIndex].partitions[partitionIndex].segments = merged
                 report.partitions.append(
