@@ -85,9 +85,14 @@ public enum DoubleFormatting {
 public enum DecimalFormatting {
     /// `format(unscaled: -1205, scale: 2)` is `-12.05`.
     public static func format(unscaled: Int64, scale: Int) -> String {
+        format(unscaled: Int128(unscaled), scale: scale)
+    }
+
+    /// The same for a 128-bit unscaled value (an exact sum past BIGINT, in an error message).
+    public static func format(unscaled: Int128, scale: Int) -> String {
         if scale == 0 { return String(unscaled) }
         let negative = unscaled < 0
-        // Work on the magnitude as UInt64 so Int64.min does not overflow.
+        // Work on the magnitude, unsigned, so the type's minimum does not overflow.
         let magnitude = unscaled.magnitude
         var digits = String(magnitude)
         if digits.count <= scale {

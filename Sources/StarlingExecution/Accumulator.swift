@@ -18,10 +18,12 @@ final class Accumulator {
     /// min and max over intervals: each group's extreme so far; avg: each group's sum (added
     /// part by part, as DuckDB adds, an overflow an error).
     var intervals: [Interval] = []
-    /// avg over integers: each group's sum is `carries[g]` × 2⁶⁴ plus `integers[g]`, so the
-    /// average is exact however far the sum runs past BIGINT. The fast loops
-    /// add with wrapping, which keeps the low word right; only when one of them notes an
-    /// overflow does ``carryOverflow(groups:value:)`` recount the chunk's sums exactly.
+    /// sum and avg over integers: each group's sum is `carries[g]` × 2⁶⁴ plus `integers[g]`, so
+    /// it is exact however far it runs past BIGINT on the way. The fast loops add with
+    /// wrapping, which keeps the low word right; only when one of them notes an overflow does
+    /// ``carryOverflow(groups:value:)`` recount the chunk's sums exactly. avg keeps carries
+    /// from the start; sum makes them at its first overflow (until then it holds none), and
+    /// its result is an error only when the total itself is past its type.
     private var carries: [Int64] = []
     /// DISTINCT (count, sum, avg): every (group, value) pair seen, the value as one word (an
     /// integer as itself, a double by its normalised bits, a string by its number in
@@ -68,14 +70,23 @@ final class Accumulator {
         case (.avg, _):
             integers.append(contentsOf: repeatElement(0, count: added))
             carries.append(contentsOf: repeatElement(0, count: added))
-        case (.sum, _), (.min, _), (.max, _):
+        case (.sum, _):
+            integers.append(contentsOf: repeatElement(0, count: added))
+            if !carries.isEmpty { carries.append(contentsOf: repeatElement(0, count: added)) }
+        case (.min, _), (.max, _):
             integers.append(contentsOf: repeatElement(0, count: added))
         default: break
         }
     }
 
-    /// A group's exact integer sum: `carries[g]` × 2⁶⁴ + `integers[g]` (avg keeps carries;
-    /// sum's never pass BIGINT).
+    /// Gives every group a carry word (zero), for a sum that has just run past BIGINT.
+    private func widen() {
+        guard carries.count < integers.count else { return }
+        carries.append(contentsOf: repeatElement(0, count: integers.count - carries.count))
+    }
+
+    /// A group's exact integer sum: `carries[g]` × 2⁶⁴ + `integers[g]` (a sum that never ran
+    /// past BIGINT has no carries).
     @inline(__always)
     private func exactSum(_ group: Int) -> Int128 {
         let low = Int128(integers[group])
@@ -90,19 +101,26 @@ final class Accumulator {
         carries[group] = Int64(truncatingIfNeeded: (total - Int128(low)) >> 64)
     }
 
-    /// After a fast loop over one chunk noted an overflow: for sum, the error; for avg, each
-    /// touched group's sum made exact again. `value(row)` is the row's value, nil when the row
-    /// is not used. The loops added every used value with wrapping, so the sum before the chunk
-    /// is the wrapped sum now minus the chunk's own, and the chunk's own is recounted in 128 bits.
-    private func carryOverflow(groups: [Int32], value: (Int) -> Int64?) throws(QueryError) {
-        guard specification.function == .avg else { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
+    /// After a fast loop over one chunk noted an overflow, each touched group's sum made exact
+    /// again (widening a sum that had no carries). `value(row)` is the row's value, nil when the
+    /// row is not used. The loops added every used value with wrapping, so the sum before the
+    /// chunk is the wrapped sum now minus the chunk's own, and the chunk's own is recounted in
+    /// 128 bits.
+    private func carryOverflow(groups: [Int32], value: (Int) -> Int64?) {
         var added: [Int: Int128] = [:]
         for row in 0..<groups.count {
             if let number = value(row) { added[Int(groups[row]), default: 0] += Int128(number) }
         }
-        for (group, chunkSum) in added {
-            integers[group] = integers[group] &- Int64(truncatingIfNeeded: chunkSum)
-            setExactSum(group, exactSum(group) + chunkSum)
+        addExactly(added)
+    }
+
+    /// Adds `added[g]` to group `g`'s sum exactly, where the low words already hold it added
+    /// with wrapping.
+    private func addExactly(_ added: [Int: Int128]) {
+        widen()
+        for (group, addedSum) in added {
+            integers[group] = integers[group] &- Int64(truncatingIfNeeded: addedSum)
+            setExactSum(group, exactSum(group) + addedSum)
         }
     }
 
@@ -135,7 +153,7 @@ final class Accumulator {
                 do throws(QueryError) {
                     try sumIntegers(values, groups: groups, bounds: argument.bounds)
                 } catch {
-                    try carryOverflow(groups: groups) { values[$0] }
+                    carryOverflow(groups: groups) { values[$0] }
                 }
             }
             counts.withUnsafeMutableBufferPointer { counts in
@@ -165,10 +183,15 @@ final class Accumulator {
             do throws(QueryError) {
                 try updateIntegers(values, groups: groups, allRows: allUsed, use: use)
             } catch {
-                try carryOverflow(groups: groups) { allUsed || use($0) ? values[$0] : nil }
+                carryOverflow(groups: groups) { allUsed || use($0) ? values[$0] : nil }
             }
         case .booleans(let values):
-            try updateIntegers(values.map { $0 ? 1 : 0 }, groups: groups, allRows: allUsed, use: use)
+            let numbers = values.map { $0 ? Int64(1) : 0 }
+            do throws(QueryError) {
+                try updateIntegers(numbers, groups: groups, allRows: allUsed, use: use)
+            } catch {
+                carryOverflow(groups: groups) { allUsed || use($0) ? numbers[$0] : nil }
+            }
         case .doubles(let values):
             for row in 0..<count where allUsed || use(row) {
                 let group = Int(groups[row])
@@ -378,7 +401,6 @@ final class Accumulator {
         keys.withUnsafeBufferPointer { keys in
             numbers.withUnsafeMutableBufferPointer { numbers in distinctPairs.findOrInsert(keys, rows: rows, into: numbers) }
         }
-        var overflow = false
         for row in 0..<rows where Int(numbers[row]) == next {
             // New pairs get the next numbers, in row order.
             next += 1
@@ -390,16 +412,17 @@ final class Accumulator {
             counts[group] += 1
             switch (specification.function, argumentShape) {
             case (.sum, .double), (.avg, .double): doubles[group] += Double(bitPattern: UInt64(bitPattern: word))
-            case (.avg, _):
-                setExactSum(group, exactSum(group) + Int128(word))
-            case (.sum, _):
+            case (.avg, _), (.sum, _):
                 let (sum, over) = integers[group].addingReportingOverflow(word)
-                integers[group] = sum
-                overflow = overflow || over
+                if over || !carries.isEmpty {
+                    widen()
+                    setExactSum(group, exactSum(group) + Int128(word))
+                } else {
+                    integers[group] = sum
+                }
             default: break
             }
         }
-        if overflow { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
     }
 
     /// Folds `other`'s groups into this one's; `mapping[g]` is the group here of `other`'s group `g`.
@@ -458,12 +481,14 @@ final class Accumulator {
                     throw .invalid("avg overflowed INTERVAL adding \(other.intervals[source]) to \(intervals[target])")
                 }
                 intervals[target] = sum
-            case (.avg, _):
-                setExactSum(target, exactSum(target) + other.exactSum(source))
-            case (.sum, _):
+            case (.avg, _), (.sum, _):
                 let (sum, overflow) = integers[target].addingReportingOverflow(other.integers[source])
-                if overflow { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
-                integers[target] = sum
+                if overflow || !carries.isEmpty || !other.carries.isEmpty {
+                    widen()
+                    setExactSum(target, exactSum(target) + other.exactSum(source))
+                } else {
+                    integers[target] = sum
+                }
             case (.min, _), (.max, _):
                 let value = other.integers[source]
                 if counts[target] == 0 || (specification.function == .min ? value < integers[target] : value > integers[target]) { integers[target] = value }
@@ -475,7 +500,8 @@ final class Accumulator {
     }
 
     /// The merge of counts and of integer sums (the commonest, with many groups): one loop
-    /// over raw buffers, the groups checked once and the overflow noted without a branch.
+    /// over raw buffers, the groups checked once and the overflow noted without a branch. A
+    /// sum past BIGINT on either side, or on the way, is made exact after the loop.
     private func mergeCountsAndSums(_ other: Accumulator, mapping: [Int32]) throws(QueryError) {
         let summing = specification.function == .sum
         let sourceLimit = summing ? min(other.counts.count, other.integers.count) : other.counts.count
@@ -502,12 +528,17 @@ final class Accumulator {
                 }
             }
         }
-        if overflow != 0 { throw .invalid("\(specification.function.rawValue) overflowed BIGINT") }
+        guard summing, overflow != 0 || !other.carries.isEmpty else { return }
+        // The loop added the low words with wrapping; redo the touched groups in 128 bits.
+        var added: [Int: Int128] = [:]
+        for (source, target) in mapping.enumerated() where other.counts[source] > 0 {
+            added[Int(target), default: 0] += other.exactSum(source)
+        }
+        addExactly(added)
     }
 
     /// Takes the counts and exact sums of `source` (an `avg` of the same argument over the same
-    /// rows) as this `sum`'s own, for groups `0 ..< groupCount`: a sum past BIGINT is the error
-    /// the sum would have raised itself.
+    /// rows) as this `sum`'s own, for groups `0 ..< groupCount`.
     func takeSums(of source: Accumulator, groupCount: Int) throws(QueryError) {
         resize(groupCount)
         guard source.counts.count >= groupCount, source.integers.count >= groupCount else {
@@ -515,10 +546,13 @@ final class Accumulator {
         }
         for group in 0..<groupCount {
             counts[group] = source.counts[group]
-            guard let sum = Int64(exactly: source.exactSum(group)) else {
-                throw .invalid("\(specification.function.rawValue) overflowed BIGINT")
+            let sum = source.exactSum(group)
+            if let narrow = Int64(exactly: sum), carries.isEmpty {
+                integers[group] = narrow
+            } else {
+                widen()
+                setExactSum(group, sum)
             }
-            integers[group] = sum
         }
     }
 
@@ -538,7 +572,9 @@ final class Accumulator {
         case .sum, .avg:
             guard count > 0 else { return .null }
             let isDouble = argumentShape == .double
-            return finalSumOrAverage(integerSum: isDouble ? 0 : exactSum(group), doubleSum: isDouble ? doubles[group] : 0, count: count, argumentType: argumentType)
+            return try finalSumOrAverage(
+                integerSum: isDouble ? 0 : exactSum(group), doubleSum: isDouble ? doubles[group] : 0, count: count,
+                argumentType: argumentType)
         case .min, .max:
             guard count > 0 else { return .null }
             switch argumentShape {
@@ -568,7 +604,7 @@ final class Accumulator {
         switch argumentShape {
         case _ where (function == .countStar || function == .count) && integerType:
             return Vector(type: type, count: count, data: .integers(seen), nulls: nil)
-        case .integer where function != .avg && integerType:
+        case .integer where function != .avg && integerType && (function != .sum || sumsFit(count: count, type: type)):
             return Vector(type: type, count: count, data: .integers(Array(integers.prefix(count))), nulls: empty)
         case .double where function != .avg && physical == .float64:
             return Vector(type: type, count: count, data: .doubles(Array(doubles.prefix(count))), nulls: empty)
@@ -580,6 +616,15 @@ final class Accumulator {
             for group in 0..<count { values.append(try result(group)) }
             return Vector(type: type, values: values)
         }
+    }
+
+    /// Whether the sums of groups `0 ..< count` are all in `type`'s range as they stand (none
+    /// ran past BIGINT, and a DECIMAL's has at most its digits).
+    private func sumsFit(count: Int, type: LogicalType) -> Bool {
+        guard carries.isEmpty else { return false }
+        let limit = Cast.decimalLimit(type)
+        guard limit < Int64.max else { return true }
+        return integers.prefix(count).allSatisfy { $0 >= -limit && $0 <= limit }
     }
 
     /// `sum / count` as DuckDB averages intervals (PostgreSQL's way): each part divided, the
@@ -599,10 +644,23 @@ final class Accumulator {
         return Interval(months: Int32(truncatingIfNeeded: months / count), days: narrowDays, micros: narrowMicros)
     }
 
-    private func finalSumOrAverage(integerSum: Int128, doubleSum: Double, count: Int64, argumentType: LogicalType) -> Value {
+    /// A sum or average from a group's exact sum: a sum past its type's range is an error
+    /// (DuckDB's sums are 128-bit HUGEINT and DECIMAL(38); Starling's stay 64-bit, widened
+    /// only on the way).
+    private func finalSumOrAverage(
+        integerSum: Int128, doubleSum: Double, count: Int64, argumentType: LogicalType
+    ) throws(QueryError) -> Value {
         let isDouble = argumentType.physicalType == .float64
         if specification.function == .sum {
-            return isDouble ? .double(doubleSum) : .integer(Int64(truncatingIfNeeded: integerSum))
+            if isDouble { return .double(doubleSum) }
+            let type = specification.type, limit = Cast.decimalLimit(type)
+            guard let sum = Int64(exactly: integerSum), sum >= -limit, sum <= limit else {
+                let total = DecimalFormatting.format(unscaled: integerSum, scale: Cast.decimalScale(type) ?? 0)
+                throw .invalid(
+                    "sum overflowed \(type): the total \(total) is past its range; "
+                        + "sum(CAST(x AS DOUBLE)) gives an approximate total")
+            }
+            return .integer(sum)
         }
         if isDouble { return .double(doubleSum / Double(count)) }
         let scale = Cast.decimalScale(argumentType) ?? 0
