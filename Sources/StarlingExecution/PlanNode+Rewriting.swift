@@ -4,7 +4,7 @@ import StarlingColumns
 
 extension PlanNode {
     /// The plan with `transform` applied to each expression of every operator (filters,
-    /// projections, join keys and residuals, groups, aggregate arguments and filters, sort keys,
+    /// projections, join keys, residuals and mark conditions, groups, aggregate arguments and filters, sort keys,
     /// a scan's filter, a dimension's conditions). Subqueries' own plans are left alone.
     /// Identifiers, columns and estimates are kept.
     public func rewritingExpressions(_ transform: (BoundExpression) throws(QueryError) -> BoundExpression)
@@ -39,6 +39,7 @@ extension PlanNode {
             join.probeKeys = try join.probeKeys.map { (key) throws(QueryError) in try transform(key) }
             join.buildKeys = try join.buildKeys.map { (key) throws(QueryError) in try transform(key) }
             join.residual = try join.residual.map { (residual) throws(QueryError) in try transform(residual) }
+            join.markNull = try join.markNull.map { (condition) throws(QueryError) in try transform(condition) }
             operation = .hashJoin(
                 probe: try probe.rewritingExpressions(transform), build: try build.rewritingExpressions(transform), join
             )
