@@ -50,6 +50,11 @@ extension CommandLineFrictionTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Removes a file ``file(_:_:)`` made, and its directory.
+    static func removeFile(_ path: String) {
+        try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
+    }
+
     /// A file `name` holding `text` in a new temporary directory; its path.
     static func file(_ name: String, _ text: String) throws -> String {
         let directory =
@@ -97,12 +102,15 @@ extension CommandLineFrictionTests {
                 ["sql", "CREATE TABLE t (id INTEGER, name VARCHAR, amount DECIMAL(10,2))"], warehouse: warehouse
             ).status == 0)
         let semicolons = try Self.file("semi.csv", "id;name;amount\n1;ann;3,14\n")
+        defer { Self.removeFile(semicolons) }
         let hinted = try CLI.run(["load", "t", semicolons], warehouse: warehouse)
         #expect(hinted.status == 65)
         #expect(hinted.error.contains("the header looks separated by ';': try --delimiter ';'"), "\(hinted.error)")
         let tabs = try Self.file("tabs.csv", "id\tname\tamount\n1\tann\t3.14\n")
+        defer { Self.removeFile(tabs) }
         #expect(try CLI.run(["load", "t", tabs], warehouse: warehouse).error.contains("try --delimiter '\\t'"))
         let json = try Self.file("rows.gz.csv", "{\"id\": 1, \"name\": \"ann\", \"amount\": 3.14}\n")
+        defer { Self.removeFile(json) }
         #expect(try CLI.run(["load", "t", json], warehouse: warehouse).error.contains("try --format ndjson"))
     }
 
@@ -117,6 +125,7 @@ extension CommandLineFrictionTests {
             ).status == 0)
         let european = try Self.file(
             "eu.csv", "id;name;amount;score\n1;ann;3,14;0,5\n2;bob;1.234,56;1.000\n3;cy;7;-2,25\n")
+        defer { Self.removeFile(european) }
         let loaded = try CLI.run(
             ["load", "t", european, "--delimiter", ";", "--decimal-separator", ",", "--thousands-separator", "."],
             warehouse: warehouse)
@@ -127,15 +136,18 @@ extension CommandLineFrictionTests {
         #expect(rows.output == "id,amount,score\n1,3.14,0.5\n2,1234.56,1000.0\n3,7.00,-2.25\n")
         // A point that is not the decimal separator makes the field no number.
         let points = try Self.file("points.csv", "id,name,amount,score\n4,dan,\"3.14\",1\n")
+        defer { Self.removeFile(points) }
         let refused = try CLI.run(["load", "t", points, "--decimal-separator", ","], warehouse: warehouse)
         #expect(refused.status == 65, "\(refused.error)")
         let one = try Self.file("one.ndjson", "{\"id\": 5, \"name\": \"n/a\", \"amount\": 1.5, \"score\": 2}\n")
+        defer { Self.removeFile(one) }
         let single = try CLI.run(["load", "t", one, "--null", "n/a"], warehouse: warehouse)
         #expect(single.error.hasPrefix("loaded 1 row into t"), "\(single.error)")
         let nulls = try CLI.run(
             ["sql", "--format", "csv", "SELECT name IS NULL, amount FROM t WHERE id = 5"], warehouse: warehouse)
         #expect(nulls.output.hasSuffix("\ntrue,1.50\n"), "\(nulls.output)")
         let bad = try Self.file("bad.csv", "id,name,amount,score\nx,a,1,1\ny,b,2,2\n")
+        defer { Self.removeFile(bad) }
         let nothing = try CLI.run(["load", "t", bad, "--max-rejects", "10"], warehouse: warehouse)
         #expect(nothing.status == 1)
         #expect(nothing.error.contains("every row was rejected (2 rows, see "), "\(nothing.error)")
@@ -163,6 +175,7 @@ extension CommandLineFrictionTests {
         let dash = try Self.run(["sql", "--format", "csv", "-f", "-"], warehouse: warehouse, stdin: "SELECT 2 AS y")
         #expect(dash.output == "y\n2\n")
         let script = try Self.file("report.sql", "\u{FEFF}SELECT 1 AS a;\r\nSELECT nope\r\nFROM region;\r\n")
+        defer { Self.removeFile(script) }
         let failed = try CLI.run(["sql", "--format", "csv", "-f", script], warehouse: warehouse)
         #expect(failed.status == 1)
         #expect(failed.output == "a\n1\n")
@@ -181,17 +194,22 @@ extension CommandLineFrictionTests {
         #expect(
             try CLI.run(["sql", "CREATE TABLE t (id INTEGER, amount DECIMAL(10,2))"], warehouse: warehouse).status == 0)
         let array = try Self.file("rows.json", "[{\"id\": 1, \"amount\": 2}]\n")
+        defer { Self.removeFile(array) }
         #expect(
             try CLI.run(["load", "t", array], warehouse: warehouse).error.contains("only NDJSON, one object per line"))
         let pretty = try Self.file("pretty.json", "{\n  \"id\": 1\n}\n")
+        defer { Self.removeFile(pretty) }
         #expect(try CLI.run(["load", "t", pretty], warehouse: warehouse).error.contains("goes on over several lines"))
         let extra = try Self.file("extra.csv", "id,amount,note\n1,2,x\n")
+        defer { Self.removeFile(extra) }
         #expect(
             try CLI.run(["load", "t", extra], warehouse: warehouse).error.contains(
                 "add it with ALTER TABLE t ADD COLUMN"))
         let comma = try Self.file("comma.csv", "id,amount\n1,\"1,50\"\n")
+        defer { Self.removeFile(comma) }
         #expect(try CLI.run(["load", "t", comma], warehouse: warehouse).error.contains("--decimal-separator ,"))
         let marker = try Self.file("marker.csv", "id,amount\n1,NULL\n")
+        defer { Self.removeFile(marker) }
         #expect(try CLI.run(["load", "t", marker], warehouse: warehouse).error.contains("--null 'NULL'"))
         let noDirectory = try CLI.run(["load", "t", comma, "--rejects", "/nonexistent/r.csv"], warehouse: warehouse)
         #expect(noDirectory.status == 74 && noDirectory.error.contains("/nonexistent is not a directory"))
