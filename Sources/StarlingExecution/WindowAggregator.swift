@@ -150,11 +150,7 @@ struct WindowAggregator {
                             : wide[high - start] - wide[low - start])
                 doubles[position] = total / divisor / Double(count)
             } else {
-                // A DECIMAL's sum is DECIMAL(18, scale): at most 18 digits.
-                let type: LogicalType = arguments.value.map { Cast.decimalScale($0.type) != nil } == true
-                    ? .decimal(precision: LogicalType.maximumDecimalPrecision, scale: scale) : .bigint
-                let limit = Cast.decimalLimit(type)
-                guard let exact, exact >= -limit, exact <= limit else { throw .invalid("sum overflowed \(type)") }
+                guard let exact else { throw .invalid("sum overflowed BIGINT") }
                 integers[position] = exact
             }
         }
