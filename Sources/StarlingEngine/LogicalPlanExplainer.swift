@@ -166,14 +166,18 @@ struct JoinGraphExplainer {
         var done: Set<Int> = [order.start]
         var current = filtered(leafWithJoins(order.start, order), &pending, done: done, text: text)
         let gathered = Set(order.steps.flatMap(\.gathered))
-        for (index, step) in order.steps.enumerated() where !gathered.contains(index) {
+        // A step's leaf joined with the steps gathered under it, each with its own (as planned).
+        func subtree(_ step: JoinStep) -> LogicalPlanExplainer.Line {
             var right = leafWithJoins(step.leaf, order)
             for later in step.gathered {
                 let next = order.steps[later]
-                right = join(right, leafWithJoins(next.leaf, order), next, order, text)
+                right = join(right, subtree(next), next, order, text)
                 done.insert(next.leaf)
             }
-            current = join(current, right, step, order, text)
+            return right
+        }
+        for (index, step) in order.steps.enumerated() where !gathered.contains(index) {
+            current = join(current, subtree(step), step, order, text)
             done.insert(step.leaf)
             current = filtered(current, &pending, done: done, text: text)
         }

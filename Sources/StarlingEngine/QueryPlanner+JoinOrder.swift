@@ -191,23 +191,29 @@ extension QueryPlanner {
 
     /// Later hash-join steps whose leaves hang off a step's leaf alone join that leaf first, as
     /// the build side's own subtree (TPC-H Q3, Q10: the table built is the smaller join, not all
-    /// of orders).
+    /// of orders). A step that hangs off one gathered leaf alone joins that leaf first in turn
+    /// (Q7: orders ⋈ (customer ⋈ nation), so the nation's name shrinks customer before orders
+    /// meets it, not 15 M orders joined to every customer and then filtered).
     private func gatherHangingSteps(_ order: inout JoinOrder) {
         var gatheredSteps = Set<Int>()
         for index in order.steps.indices where !gatheredSteps.contains(index) && order.steps[index].star == nil {
-            var group: Set<Int> = [order.steps[index].leaf]
+            // Each leaf of the subtree, with the step it came from.
+            var group: [Int: Int] = [order.steps[index].leaf: index]
             for later in order.steps.indices.dropFirst(index + 1)
             where order.steps[later].star == nil && !gatheredSteps.contains(later) {
                 let next = order.steps[later]
-                let hangs =
-                    !next.edges.isEmpty
-                    && next.edges.allSatisfy { edge in
-                        group.contains(order.edges[edge].leftLeaf) || group.contains(order.edges[edge].rightLeaf)
-                    }
-                guard hangs else { continue }
-                group.insert(next.leaf)
+                // The subtree's leaves its edges reach; it hangs when every edge reaches one.
+                let touched = next.edges.map { edge -> Int? in
+                    let (left, right) = (order.edges[edge].leftLeaf, order.edges[edge].rightLeaf)
+                    return group[left] != nil ? left : (group[right] != nil ? right : nil)
+                }
+                guard !touched.isEmpty, !touched.contains(nil) else { continue }
+                // Under the one gathered leaf it touches, or under the subtree's root.
+                let leaves = Set(touched.compactMap { $0 })
+                let parent = leaves.count == 1 ? (leaves.first.flatMap { group[$0] } ?? index) : index
+                group[next.leaf] = later
                 gatheredSteps.insert(later)
-                order.steps[index].gathered.append(later)
+                order.steps[parent].gathered.append(later)
             }
         }
     }

@@ -83,14 +83,19 @@ extension QueryPlanner {
                     result, from: from, dimensionLeaf: leaf, codePosition: codePosition, required: required,
                     dimension: plan)
             } else {
-                var right = try scannedLeaf(leaf)
-                for later in step.gathered {
-                    let next = steps[later]
-                    right = hashJoin(
-                        right, try scannedLeaf(next.leaf), edges: next.edges.map { edges[$0] }, rightLeaf: next.leaf,
-                        leafTableRows: from.leaves[next.leaf].estimatedRows)
-                    done.insert(next.leaf)
+                // The step's leaf joined with the steps gathered under it, each with its own.
+                func subtree(_ step: JoinStep) throws(SQLError) -> PartialPlan {
+                    var right = try scannedLeaf(step.leaf)
+                    for later in step.gathered {
+                        let next = steps[later]
+                        right = hashJoin(
+                            right, try subtree(next), edges: next.edges.map { edges[$0] }, rightLeaf: next.leaf,
+                            leafTableRows: from.leaves[next.leaf].estimatedRows)
+                        done.insert(next.leaf)
+                    }
+                    return right
                 }
+                let right = try subtree(step)
                 result = hashJoin(
                     result, right, edges: step.edges.map { edges[$0] }, rightLeaf: leaf,
                     leafTableRows: from.leaves[leaf].estimatedRows)

@@ -128,6 +128,35 @@ struct LogicalPlanTests {
         #expect(text.contains { $0.contains("FILTER label IS NULL") })
     }
 
+    @Test("a table hanging off a build side's leaf joins that leaf first, so its filter shrinks it early")
+    func nestedBuildSubtree() throws {
+        let (engine, directory) = try engine()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // fact → ord → cust → nat, as TPC-H Q7's lineitem → orders → customer → nation.
+        try engine.run(
+            """
+            CREATE TABLE ord (k BIGINT, c INTEGER); INSERT INTO ord SELECT k, k % 1000 FROM fact WHERE k <= 50000;
+            CREATE TABLE cust (c INTEGER, n INTEGER); INSERT INTO cust SELECT k, k % 25 FROM fact WHERE k < 1000;
+            CREATE TABLE nat (n INTEGER, name VARCHAR); INSERT INTO nat VALUES (3, 'three'), (4, 'four'), (5, 'five')
+            """)
+        let query = """
+            SELECT count(*), sum(fact.v) FROM fact, ord, cust, nat
+            WHERE fact.k = ord.k AND ord.c = cust.c AND cust.n = nat.n AND nat.name = 'four'
+            """
+        // c ≡ 4 (mod 25): 40 customers, 50 orders each; v = k % 10 = c % 10, 4 or 9 by turns.
+        #expect(try rows(engine, query) == [["2000", "13000"]])
+        let text = try lines(engine, "EXPLAIN " + query)
+        let outer = try #require(text.firstIndex { $0.contains("INNER JOIN ON ord.c = cust.c") })
+        let inner = try #require(text.firstIndex { $0.contains("INNER JOIN ON cust.n = nat.n") })
+        let depth = { (line: String) in line.prefix { $0 == " " || $0 == "└" || $0 == "─" || $0 == "\"" }.count }
+        #expect(inner > outer && depth(text[inner]) > depth(text[outer]), "\(text.joined(separator: "\n"))")
+        let analyzed = try lines(engine, "EXPLAIN ANALYZE " + query)
+        let customers = try #require(analyzed.first { $0.contains("SCAN cust") })
+        #expect(customers.contains("out 40;"), "the nation's key filters the customers' scan")
+        let orders = try #require(analyzed.first { $0.contains("SCAN ord ") })
+        #expect(orders.contains("out 2000;"), "the customers' keys filter the orders' scan: \(orders)")
+    }
+
     @Test("a top-N over many morsels keeps ties in input order, as a full sort does")
     func topNTies() throws {
         let (engine, directory) = try engine()
