@@ -42,13 +42,27 @@ final class HashJoinTable: @unchecked Sendable {
         next = [Int32](repeating: -1, count: rows.count)
         let keyVectors = try keys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, rows) }
         self.keyVectors = keyVectors
-        if keyVectors.count > 1, let packing = PackedKeys(build: keyVectors, count: rows.count),
+        let lead = Self.leadKey(keyVectors)
+        // Several keys: packed into one, unless the lead key alone takes direct slots (a key
+        // column's dense range: TPC-H Q5's customers by c_custkey, then c_nationkey compared)
+        // and tells the rows apart nearly as well; the packed value's range is wider and hashed.
+        var leadIndex: (IntegerHashIndex, [Int32])?
+        if keyVectors.count > 1, let lead, Self.leadIsDirect(keyVectors[lead], rows: rows.count) {
+            leadIndex = try Self.integerIndex(keyVectors[lead], rows: rows.count, control: control)
+            if let (integerIndex, _) = leadIndex, integerIndex.count &* Self.leadChainLimit < rows.count {
+                leadIndex = nil
+            }
+        }
+        if let lead, let (integerIndex, numbers) = leadIndex {
+            index = .integer(integerIndex, lead: lead)
+            chain(numbers, distinct: integerIndex.count)
+        } else if keyVectors.count > 1, let packing = PackedKeys(build: keyVectors, count: rows.count),
             let (integerIndex, numbers) = try Self.integerIndex(
                 packing.pack(keyVectors, count: rows.count), rows: rows.count, control: control)
         {
             index = .packed(integerIndex, packing)
             chain(numbers, distinct: integerIndex.count)
-        } else if let lead = Self.leadKey(keyVectors),
+        } else if let lead,
             let (integerIndex, numbers) = try Self.integerIndex(keyVectors[lead], rows: rows.count, control: control),
             keyVectors.count == 1 || integerIndex.count &* Self.leadChainLimit >= rows.count
         {
@@ -92,6 +106,17 @@ final class HashJoinTable: @unchecked Sendable {
             if best == nil || span > (best?.span ?? 0) { best = (key, span) }
         }
         return best?.key
+    }
+
+    /// Whether `vector`'s values (`rows` of them, integers) span a range narrow enough for an
+    /// index's direct slots.
+    private static func leadIsDirect(_ vector: Vector, rows: Int) -> Bool {
+        guard case .integers(let values) = vector.data, values.count >= rows else { return false }
+        let (low, high) = values.withUnsafeBufferPointer {
+            IntegerHashIndex.range(UnsafeBufferPointer(rebasing: $0.prefix(rows)), nulls: vector.nulls)
+        }
+        guard low <= high, let span = IntegerHashIndex.span(low, high) else { return false }
+        return IntegerHashIndex.directFits(span: span, keyCount: rows)
     }
 
     /// An integer index over `vector`'s values, inserted a slice at a time (the first slice
@@ -243,6 +268,33 @@ final class HashJoinTable: @unchecked Sendable {
         var buildRows: [Int32] = []
         probeRows.reserveCapacity(count)
         buildRows.reserveCapacity(count)
+        if others.count == 1, let other = others.first, other.probeNulls == nil, other.buildNulls == nil,
+            numbers.count >= count, other.probe.count >= count, other.build.count >= rows.count
+        {
+            // Two keys, neither with NULLs (TPC-H Q5's customer and nation): one raw loop.
+            other.probe.withUnsafeBufferPointer { probeKey in
+                other.build.withUnsafeBufferPointer { buildKey in
+                    heads.withUnsafeBufferPointer { heads in
+                        next.withUnsafeBufferPointer { next in
+                            for row in 0..<count {
+                                let number = Int(numbers[row])
+                                guard number >= 0 else { continue }
+                                var buildRow = heads[number]
+                                while buildRow >= 0 {
+                                    if probeKey[row] == buildKey[Int(buildRow)] {
+                                        probeRows.append(Int32(truncatingIfNeeded: row))
+                                        buildRows.append(buildRow)
+                                        if firstOnly { break }
+                                    }
+                                    buildRow = next[Int(buildRow)]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return (probeRows, buildRows)
+        }
         for row in 0..<count {
             let number = Int(numbers[row])
             guard number >= 0 else { continue }

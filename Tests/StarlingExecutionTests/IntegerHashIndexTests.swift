@@ -169,6 +169,33 @@ struct IntegerHashIndexTests {
         #expect(try table.matchingRows([probe], count: 5) == [0, 1, 4])
     }
 
+    @Test("two keys: a dense lead key is indexed and the other compared, with and without NULLs")
+    func twoKeyJoin() throws {
+        // Keys (id, group): id dense and unique but for one repeat, as customer's c_custkey beside
+        // c_nationkey; the lead index goes direct and the group is compared on each pair.
+        let ids: [Value] = (0..<1_000).map { .integer(Int64($0 == 999 ? 5 : $0)) }
+        let groups: [Value] = (0..<1_000).map { .integer(Int64($0 % 7)) }
+        let build = Chunk(
+            columns: [Vector(type: .bigint, values: ids), Vector(type: .bigint, values: groups)], count: 1_000)
+        let table = try HashJoinTable(rows: build, keys: [.column(0, .bigint), .column(1, .bigint)])
+        let probeIDs = Vector(type: .bigint, values: [.integer(5), .integer(5), .integer(12), .integer(2_000)])
+        let probeGroups = Vector(type: .bigint, values: [.integer(5), .integer(5 + 7), .integer(5), .integer(5)])
+        let (probeRows, buildRows) = try table.probe([probeIDs, probeGroups], count: 4)
+        // Row 999 (id 5, group 999 % 7 = 5) and row 5 (group 5) both match the first probe row.
+        #expect(probeRows == [0, 0, 2])
+        #expect(buildRows == [5, 999, 12])
+        #expect(try table.matchingRows([probeIDs, probeGroups], count: 4) == [0, 2])
+        // A NULL on either side matches nothing.
+        let nullGroups = Vector(type: .bigint, values: [.null, .integer(5), .integer(5), .integer(5)])
+        #expect(try table.probe([probeIDs, nullGroups], count: 4).probe == [1, 1, 2])
+        var withNull = groups
+        withNull[12] = .null
+        let nullBuild = Chunk(
+            columns: [Vector(type: .bigint, values: ids), Vector(type: .bigint, values: withNull)], count: 1_000)
+        let nullTable = try HashJoinTable(rows: nullBuild, keys: [.column(0, .bigint), .column(1, .bigint)])
+        #expect(try nullTable.probe([probeIDs, probeGroups], count: 4).probe == [0, 0])
+    }
+
     @Test("a build side larger than a slice gives the same matches whichever slice a key is in; a cancelled build stops")
     func slicedBuild() throws {
         // Keys narrow in the first slice, then wide, NULLs in both, duplicates across slices.
