@@ -610,12 +610,35 @@ final class Accumulator {
             return Vector(type: type, count: count, data: .doubles(Array(doubles.prefix(count))), nulls: empty)
         case .boolean where (function == .min || function == .max) && physical == .boolean:
             return Vector(type: type, count: count, data: .booleans(integers.prefix(count).map { $0 != 0 }), nulls: empty)
+        case .integer where function == .avg && physical == .float64, .double where function == .avg && physical == .float64:
+            return Vector(type: type, count: count, data: .doubles(averages(count: count)), nulls: empty)
         default:
             var values: [Value] = []
             values.reserveCapacity(count)
             for group in 0..<count { values.append(try result(group)) }
             return Vector(type: type, values: values)
         }
+    }
+
+    /// The averages of groups `0 ..< count` (0 where a group has no values: its NULL flag says
+    /// so), computed as ``finalSumOrAverage(integerSum:doubleSum:count:argumentType:)`` does,
+    /// one loop over the arrays (TPC-H's GROUP BY l_orderkey has 1.5 M groups per scale factor).
+    private func averages(count: Int) -> [Double] {
+        var averages = [Double](repeating: 0, count: count)
+        guard counts.count >= count else { return averages }
+        if argumentShape == .double {
+            guard doubles.count >= count else { return averages }
+            for group in 0..<count where counts[group] > 0 { averages[group] = doubles[group] / Double(counts[group]) }
+            return averages
+        }
+        guard integers.count >= count, carries.count >= count else { return averages }
+        let divisor = Double(ValueParsing.power10(Cast.decimalScale(specification.argument?.type ?? .bigint) ?? 0))
+        for group in 0..<count where counts[group] > 0 {
+            // A sum inside 64 bits converts directly: the same double as through 128 bits.
+            let sum = carries[group] == 0 ? Double(integers[group]) : Double(exactSum(group))
+            averages[group] = sum / divisor / Double(counts[group])
+        }
+        return averages
     }
 
     /// `sum / count` as DuckDB averages intervals (PostgreSQL's way): each part divided, the

@@ -1,5 +1,5 @@
 /// Tests of integer sums that run past BIGINT on the way: each path widens to 128 bits and gives
-/// the exact total, and only a total past 64 bits is an error.
+/// the exact total, and only a total past 64 bits is an error; and of averages over many groups.
 
 import StarlingColumns
 import Testing
@@ -107,5 +107,32 @@ struct AccumulatorSumTests {
         } catch {
             #expect("\(error)".contains("999999999999999999.0"))
         }
+    }
+
+    @Test("averages of many groups come out as one vector, equal to each group's own result")
+    func averagesVector() throws {
+        let decimal = LogicalType.decimal(precision: 12, scale: 2)
+        let average = Accumulator(
+            AggregateSpecification(
+                function: .avg, argument: .column(0, decimal), distinct: false, filter: nil, type: .double))
+        average.resize(4)
+        // Group 0: 1.25 and 2.50; group 1: nothing (NULL); group 2: past BIGINT on the way; group 3: -0.01.
+        try average.update(
+            groups: [0, 0, 2, 2, 2, 3, 1],
+            argument: values([125, 250, Self.big, Self.big, -5, -1, nil], type: decimal),
+            included: nil)
+        let vector = try average.results(count: 4, type: .double)
+        for group in 0..<4 { #expect(vector.value(at: group) == (try average.result(group)), "group \(group)") }
+        #expect(vector.value(at: 0) == .double(1.875))
+        #expect(vector.isNull(1))
+        let doubles = Accumulator(
+            AggregateSpecification(
+                function: .avg, argument: .column(0, .double), distinct: false, filter: nil, type: .double))
+        doubles.resize(2)
+        try doubles.update(
+            groups: [0, 0, 1], argument: Vector(type: .double, values: [.double(1), .double(2), .null]), included: nil)
+        let doubleVector = try doubles.results(count: 2, type: .double)
+        #expect(doubleVector.value(at: 0) == .double(1.5))
+        #expect(doubleVector.isNull(1))
     }
 }
