@@ -29,7 +29,7 @@ final class Accumulator {
     /// integer as itself, a double by its normalised bits, a string by its number in
     /// `distinctStrings`). A pair seen for the first time counts, and adds to the sum: no set
     /// per group, no `Value` per row. (min and max need no DISTINCT.)
-    private let distinctPairs: KeyTable?
+    private let distinctPairs: DistinctPairs?
     private let distinctStrings = StringInterner()
     private let distinctIntervals = IntervalNumbering()
     let argumentShape: VectorShape
@@ -43,7 +43,7 @@ final class Accumulator {
         // DISTINCT changes the answer of count, sum and avg only.
         let distinct = specification.distinct && specification.function != .min && specification.function != .max
             && !specification.function.hasOwnState
-        distinctPairs = distinct ? KeyTable(width: 2) : nil
+        distinctPairs = distinct ? DistinctPairs() : nil
         own = specification.makeState()
         switch specification.argument?.type.physicalType {
         case nil: argumentShape = .none
@@ -380,48 +380,53 @@ final class Accumulator {
 
     /// DISTINCT: the rows' (group, value) pairs into `pairs`; the first sighting of a pair
     /// counts it and adds its value.
-    private func updateDistinct(_ pairs: KeyTable, groups: [Int32], argument: Vector, use: (Int) -> Bool) throws(QueryError) {
-        let words = KeyEncoder.encode(
-            [argument], count: groups.count, interner: distinctStrings, insert: true, intervals: distinctIntervals)
+    private func updateDistinct(
+        _ pairs: DistinctPairs, groups: [Int32], argument: Vector, use: (Int) -> Bool
+    ) throws(QueryError) {
+        // An integer's word is the integer itself: no encoding pass.
+        var words: [Int64]
+        var stride = 1
+        if case .integers(let values) = argument.data {
+            words = values
+        } else {
+            words = KeyEncoder.encode(
+                [argument], count: groups.count, interner: distinctStrings, insert: true, intervals: distinctIntervals)
+            stride = 2
+        }
         var keys: [Int64] = []
         keys.reserveCapacity(groups.count * 2)
         for row in 0..<groups.count where use(row) {
             keys.append(Int64(groups[row]))
-            keys.append(words[row * 2])
+            keys.append(words[row * stride])
         }
+        words = []
         try addPairs(keys)
     }
 
     /// Inserts (group, word) pairs, counting and summing those not seen before.
     private func addPairs(_ keys: [Int64]) throws(QueryError) {
         guard let distinctPairs, !keys.isEmpty else { return }
-        let rows = keys.count / 2
-        var numbers = [Int32](repeating: 0, count: rows)
-        var next = distinctPairs.count
-        keys.withUnsafeBufferPointer { keys in
-            numbers.withUnsafeMutableBufferPointer { numbers in distinctPairs.findOrInsert(keys, rows: rows, into: numbers) }
+        try distinctPairs.insert(keys) { (group, word) throws(QueryError) in try addFresh(word, to: group) }
+    }
+
+    /// A value DISTINCT sees for the first time in `group`: counted, and added to the sum.
+    private func addFresh(_ word: Int64, to group: Int) throws(QueryError) {
+        if argumentShape == .interval {
+            try addInterval(distinctIntervals.representative(word), to: group)
+            return
         }
-        for row in 0..<rows where Int(numbers[row]) == next {
-            // New pairs get the next numbers, in row order.
-            next += 1
-            let group = Int(keys[row * 2]), word = keys[row * 2 + 1]
-            if argumentShape == .interval {
-                try addInterval(distinctIntervals.representative(word), to: group)
-                continue
+        counts[group] += 1
+        switch (specification.function, argumentShape) {
+        case (.sum, .double), (.avg, .double): doubles[group] += Double(bitPattern: UInt64(bitPattern: word))
+        case (.avg, _), (.sum, _):
+            let (sum, over) = integers[group].addingReportingOverflow(word)
+            if over || !carries.isEmpty {
+                widen()
+                setExactSum(group, exactSum(group) + Int128(word))
+            } else {
+                integers[group] = sum
             }
-            counts[group] += 1
-            switch (specification.function, argumentShape) {
-            case (.sum, .double), (.avg, .double): doubles[group] += Double(bitPattern: UInt64(bitPattern: word))
-            case (.avg, _), (.sum, _):
-                let (sum, over) = integers[group].addingReportingOverflow(word)
-                if over || !carries.isEmpty {
-                    widen()
-                    setExactSum(group, exactSum(group) + Int128(word))
-                } else {
-                    integers[group] = sum
-                }
-            default: break
-            }
+        default: break
         }
     }
 
@@ -433,7 +438,7 @@ final class Accumulator {
         }
         if let otherPairs = other.distinctPairs {
             // DISTINCT: the other's pairs, their groups mapped and their strings renumbered here.
-            var keys = otherPairs.keys
+            var keys = otherPairs.pairs
             for pair in 0..<(keys.count / 2) {
                 keys[pair * 2] = Int64(mapping[Int(keys[pair * 2])])
                 if argumentShape == .string {
