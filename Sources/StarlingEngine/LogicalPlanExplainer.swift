@@ -182,7 +182,8 @@ struct JoinGraphExplainer {
             current = filtered(current, &pending, done: done, text: text)
         }
         current = subqueryJoins(order.pendingJoins, over: current, text: text)
-        current.text += rows
+        // A lone FROM subquery is its own plan's line, which shows that plan's estimate already.
+        if !current.text.hasSuffix(" rows)") { current.text += rows }
         return current
     }
 

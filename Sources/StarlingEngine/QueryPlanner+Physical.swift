@@ -66,9 +66,12 @@ extension QueryPlanner {
         case .setOperation(let kind, let all, let leftChild, let rightChild):
             let left = exact(try lower(leftChild, required: Set(leftChild.columns.indices)), leftChild)
             let right = exact(try lower(rightChild, required: Set(rightChild.columns.indices)), rightChild)
-            let combined = node(
-                .setOperation(kind, all: all, left, right), columns: logical.columns,
-                estimatedRows: left.estimatedRows + right.estimatedRows)
+            let combined =
+                all
+                ? node(
+                    .setOperation(kind, all: true, left, right), columns: logical.columns,
+                    estimatedRows: left.estimatedRows + right.estimatedRows)
+                : distinctSetOperation(kind, left, right, columns: logical.columns)
             return PrunedPlan(node: combined, positions: identityPositions(logical.columns.count))
         case .window(let child, let functions):
             let width = child.columns.count
@@ -81,6 +84,49 @@ extension QueryPlanner {
                 columns: input.node.columns + logical.columns[width...], estimatedRows: input.node.estimatedRows)
             return PrunedPlan(node: window, positions: positions)
         }
+    }
+
+    /// `UNION`, `EXCEPT` or `INTERSECT` without ALL as a grouping, which runs on every core: the
+    /// distinct rows of `UNION ALL`; for the other two, both inputs tagged 1 and 2, grouped by
+    /// every column with the smallest and largest tag, and the groups kept that only the left
+    /// input has (EXCEPT) or both have (INTERSECT). Groups treat NULLs as equal, as set
+    /// operations do.
+    func distinctSetOperation(_ kind: SetOperationKind, _ left: PlanNode, _ right: PlanNode, columns: [PlanColumn])
+        -> PlanNode
+    {
+        let width = columns.count
+        let keys = columns.indices.map { BoundExpression.column($0, columns[$0].type) }
+        guard kind != .union else {
+            let both = node(
+                .setOperation(.union, all: true, left, right), columns: columns,
+                estimatedRows: left.estimatedRows + right.estimatedRows)
+            return node(.distinct(both), columns: columns, estimatedRows: both.estimatedRows)
+        }
+        let tagColumn = PlanColumn(name: "__side", type: .integer)
+        func tagged(_ input: PlanNode, _ tag: Int64) -> PlanNode {
+            node(
+                .project(input, keys + [.constant(.integer(tag), .integer)]), columns: columns + [tagColumn],
+                estimatedRows: input.estimatedRows)
+        }
+        let both = node(
+            .setOperation(.union, all: true, tagged(left, 1), tagged(right, 2)), columns: columns + [tagColumn],
+            estimatedRows: left.estimatedRows + right.estimatedRows)
+        let tag = BoundExpression.column(width, .integer)
+        let sides = [AggregateSpecification.Function.min, .max].map {
+            AggregateSpecification(function: $0, argument: tag, distinct: false, filter: nil, type: .integer)
+        }
+        let grouped = node(
+            .aggregate(both, groups: keys, aggregates: sides),
+            columns: columns + [PlanColumn(name: "min(__side)", type: .integer), PlanColumn(name: "max(__side)", type: .integer)],
+            estimatedRows: left.estimatedRows)
+        let smallest = BoundExpression.column(width, .integer), largest = BoundExpression.column(width + 1, .integer)
+        let one = BoundExpression.constant(.integer(1), .integer), two = BoundExpression.constant(.integer(2), .integer)
+        let kept: BoundExpression =
+            kind == .except
+            ? .comparison(.equal, largest, one)
+            : .and([.comparison(.equal, smallest, one), .comparison(.equal, largest, two)])
+        let filtered = node(.filter(grouped, kept), columns: grouped.columns, estimatedRows: max(1, left.estimatedRows / 2))
+        return node(.project(filtered, keys), columns: columns, estimatedRows: filtered.estimatedRows)
     }
 
     /// The lowered plan's node with exactly `logical`'s columns, in order.
