@@ -29,6 +29,17 @@ public enum DatePart: String, CaseIterable, Sendable {
         self = part
     }
 
+    /// Whether the part of a timestamp, or its truncation to this unit, depends on its day
+    /// alone (not on the time of day).
+    var dependsOnDayOnly: Bool {
+        switch self {
+        case .year, .quarter, .month, .day, .dow, .isodow, .week, .doy, .decade, .yearweek, .century, .millennium,
+            .isoyear:
+            return true
+        case .hour, .minute, .second, .epoch, .millisecond, .microsecond: return false
+        }
+    }
+
     /// The part of `value` (days for a DATE, µs for a TIMESTAMP); `epoch` in whole seconds.
     func extract(_ value: Int64, isTimestamp: Bool) -> Int64 {
         let (days, micros) = isTimestamp ? DateFunctions.split(value) : (value, 0)

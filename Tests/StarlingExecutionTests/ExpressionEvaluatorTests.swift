@@ -134,6 +134,45 @@ struct ExpressionEvaluatorTests {
         #expect(DatePart.dow.extract(CalendarDate(year: 2025, month: 3, day: 2).daysSinceEpoch, isTimestamp: false) == 0)
     }
 
+    @Test("date parts and truncations through a table of the chunk's days equal the per-row answers")
+    func tabledDays() throws {
+        // 2,000 days within 300 (tabled: 1969-08 to 1970-05), with NULLs; then a span too wide (per row).
+        var narrow: [Int64?] = []
+        for row in 0..<2_000 {
+            let day = Int64(-150 + (row * 37) % 300)
+            narrow.append(row % 13 == 0 ? nil : day)
+        }
+        let wide: [Int64?] = [0, 10_000, nil, -10_000, 365, 366]
+        for days in [narrow, wide] {
+            let dates = Vector(type: .date, values: days.map { $0.map(Value.integer) ?? .null })
+            let stamps = try Cast.cast(dates, to: .timestamp)
+            let chunk = Chunk(columns: [dates, stamps], count: days.count)
+            for part in ["year", "quarter", "month", "day", "week", "isoyear", "doy", "dow", "decade"] {
+                let datePart = try #require(DatePart(name: part))
+                let extracted = try ExpressionEvaluator.evaluate(
+                    .function(.extract, [.constant(.string(part), .varchar), .column(0, .date)], .bigint), chunk)
+                let fromStamps = try ExpressionEvaluator.evaluate(
+                    .function(.extract, [.constant(.string(part), .varchar), .column(1, .timestamp)], .bigint), chunk)
+                for row in days.indices {
+                    let expected: Value = days[row].map { .integer(datePart.extract($0, isTimestamp: false)) } ?? .null
+                    #expect(extracted.value(at: row) == expected, "extract(\(part)) of day \(String(describing: days[row]))")
+                    #expect(fromStamps.value(at: row) == expected, "extract(\(part)) of the timestamp")
+                }
+            }
+            for unit in ["month", "week", "quarter", "year", "isoyear", "decade"] {
+                let truncation = try #require(DatePart(name: unit))
+                let truncated = try ExpressionEvaluator.evaluate(
+                    .function(.dateTrunc, [.constant(.string(unit), .varchar), .column(1, .timestamp)], .timestamp), chunk)
+                for row in days.indices {
+                    let micros = days[row].map { $0 * DateFunctions.microsPerDay }
+                    let expected: Value =
+                        micros.map { .integer(DateFunctions.truncate(truncation, $0, isTimestamp: true)) } ?? .null
+                    #expect(truncated.value(at: row) == expected, "date_trunc(\(unit))")
+                }
+            }
+        }
+    }
+
     @Test("the tabled year of a day agrees with the calendar on and around the table's edges")
     func tabledYears() {
         let edges: [Int64] = [
