@@ -5,7 +5,6 @@ import StarlingEncoding
 
 extension ExpressionEvaluator {
     static func compare(_ op: ComparisonOperator, _ leftExpression: BoundExpression, _ rightExpression: BoundExpression, _ chunk: Chunk) throws(QueryError) -> Vector {
-        let count = chunk.count
         // Column against constant: compare with a scalar (and on dictionary entries once).
         if case .constant(let constant, _) = rightExpression {
             return try compare(op, try evaluate(leftExpression, chunk), constant: constant)
