@@ -155,14 +155,39 @@ public struct LikePattern: Sendable, Equatable {
         return true
     }
 
-    /// The leftmost offset of `needle` within `base[start..<end]`: `memchr` (glibc's vectorised
-    /// search) for its first byte, then a comparison of the rest. (Also `contains`.)
+    /// Each lane's bit within its half of a 16-lane mask.
+    private static let laneWeights = SIMD16<UInt8>(1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128)
+
+    /// The leftmost offset of `needle` within `base[start..<end]`. (Also `contains`.) Sixteen
+    /// places at a time are tested on the needle's first and last byte together (two vector
+    /// compares), and only places passing both are compared whole; the last few places, and
+    /// one-byte needles, go through `memchr` (glibc's vectorised search) for the first byte.
     static func find(_ needle: UnsafeRawBufferPointer, in base: UnsafeRawPointer, from start: Int, to end: Int) -> Int?
     {
         guard let first = needle.first, let needleBase = needle.baseAddress else { return start }
         let length = needle.count
         let last = needleBase.load(fromByteOffset: length - 1, as: UInt8.self)
         var position = start
+        if length >= 2 {
+            let firsts = SIMD16<UInt8>(repeating: first), lasts = SIMD16<UInt8>(repeating: last)
+            // Both 16-byte loads stay inside the text: position + length - 1 + 16 <= end.
+            while end - position >= length + 15 {
+                let heads = base.loadUnaligned(fromByteOffset: position, as: SIMD16<UInt8>.self)
+                let tails = base.loadUnaligned(fromByteOffset: position + length - 1, as: SIMD16<UInt8>.self)
+                let candidates = (heads .== firsts) .& (tails .== lasts)
+                if any(candidates) {
+                    // One bit per lane (pmovmskb's work, by weights summed per half).
+                    let weighted = unsafeBitCast(candidates, to: SIMD16<UInt8>.self) & Self.laneWeights
+                    var lanes = UInt16(weighted.lowHalf.wrappedSum()) | UInt16(weighted.highHalf.wrappedSum()) << 8
+                    while lanes != 0 {
+                        let offset = position &+ lanes.trailingZeroBitCount
+                        if length <= 2 || memcmp(base + offset + 1, needleBase + 1, length - 2) == 0 { return offset }
+                        lanes &= lanes &- 1
+                    }
+                }
+                position &+= 16
+            }
+        }
         while end - position >= length {
             guard let hit = memchr(base + position, Int32(first), end - position - length + 1) else { return nil }
             let offset = UnsafeRawPointer(hit) - base

@@ -114,4 +114,29 @@ struct LikePatternTests {
         #expect(matches(text + "b", String(repeating: "%a_", count: 10) + "b"))
         #expect(!matches(text, "_%" + String(repeating: "a_%", count: 10) + "_b"))
     }
+
+    @Test("the substring search finds the leftmost place at every offset, in texts short and long")
+    func substringSearch() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let textLength = Int.random(in: 0...70, using: &generator)
+            let needleLength = Int.random(in: 1...6, using: &generator)
+            // A three-letter alphabet: many places share the first or last byte.
+            let text = (0..<textLength).map { _ in UInt8.random(in: 97...99, using: &generator) }
+            let needle = (0..<needleLength).map { _ in UInt8.random(in: 97...99, using: &generator) }
+            let start = Int.random(in: 0...max(0, textLength), using: &generator)
+            var expected: Int?
+            if textLength >= needleLength, start <= textLength - needleLength {
+                expected = (start...(textLength - needleLength)).first { Array(text[$0..<($0 + needleLength)]) == needle }
+            }
+            let found = text.withUnsafeBytes { textBytes in
+                needle.withUnsafeBytes { needleBytes in
+                    textBytes.baseAddress.flatMap { base in
+                        LikePattern.find(needleBytes, in: base, from: start, to: textLength)
+                    }
+                }
+            }
+            #expect(found == expected, "\(text) \(needle) from \(start)")
+        }
+    }
 }
