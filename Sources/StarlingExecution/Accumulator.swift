@@ -12,9 +12,8 @@ final class Accumulator {
     var counts: [Int64] = []
     var integers: [Int64] = []
     var doubles: [Double] = []
-    /// min and max over strings: each group's bytes so far (compared in place, copied only when
-    /// they change).
-    var strings: [[UInt8]?] = []
+    /// min and max over strings: each group's extreme so far, in one arena.
+    var strings: StringExtremes
     /// min and max over intervals: each group's extreme so far; avg: each group's sum (added
     /// part by part, as DuckDB adds, an overflow an error).
     var intervals: [Interval] = []
@@ -45,6 +44,7 @@ final class Accumulator {
             && !specification.function.hasOwnState
         distinctPairs = distinct ? DistinctPairs() : nil
         own = specification.makeState()
+        strings = StringExtremes(keepsSmallest: specification.function == .min)
         switch specification.argument?.type.physicalType {
         case nil: argumentShape = .none
         case .float64?: argumentShape = .double
@@ -64,7 +64,7 @@ final class Accumulator {
         case (.sum, .double), (.avg, .double), (.min, .double), (.max, .double):
             doubles.append(contentsOf: repeatElement(0, count: added))
         case (.min, .string), (.max, .string):
-            strings.append(contentsOf: repeatElement(nil, count: added))
+            strings.resize(counts.count)
         case (.min, .interval), (.max, .interval), (.avg, .interval):
             intervals.append(contentsOf: repeatElement(.zero, count: added))
         case (.avg, _):
@@ -209,19 +209,13 @@ final class Accumulator {
                 try addInterval(values[row], to: Int(groups[row]))
             }
         case .strings, .dictionary:
+            guard specification.function == .min || specification.function == .max else { break }
             for row in 0..<count where allUsed || use(row) {
                 let group = Int(groups[row])
-                let bytes = argument.stringBytes(at: row)
-                if let current = strings[group] {
-                    let order = current.withUnsafeBytes { compareBytes(bytes, $0) }
-                    if (specification.function == .min && order < 0) || (specification.function == .max && order > 0) {
-                        strings[group] = Array(bytes)
-                    }
-                } else {
-                    strings[group] = Array(bytes)
-                }
+                strings.offer(argument.stringBytes(at: row), to: group)
                 counts[group] += 1
             }
+            strings.compactIfWasteful()
         }
     }
 
@@ -468,14 +462,7 @@ final class Accumulator {
                 let order = ExpressionEvaluator.orderDoubles(other.doubles[source], doubles[target])
                 if counts[target] == 0 || (specification.function == .min ? order < 0 : order > 0) { doubles[target] = other.doubles[source] }
             case (.min, .string), (.max, .string):
-                if let value = other.strings[source] {
-                    if let current = strings[target] {
-                        let order = value.withUnsafeBytes { value in current.withUnsafeBytes { compareBytes(value, $0) } }
-                        if (specification.function == .min && order < 0) || (specification.function == .max && order > 0) { strings[target] = value }
-                    } else {
-                        strings[target] = value
-                    }
-                }
+                strings.merge(other.strings, source: source, into: target)
             case (.min, .interval), (.max, .interval):
                 let order = other.intervals[source].compare(intervals[target])
                 if counts[target] == 0 || (specification.function == .min ? order <= 0 : order >= 0) {
@@ -584,7 +571,7 @@ final class Accumulator {
             guard count > 0 else { return .null }
             switch argumentShape {
             case .double: return .double(doubles[group])
-            case .string: return strings[group].map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null
+            case .string: return strings.value(group).map { .string($0) } ?? .null
             case .boolean: return .boolean(integers[group] != 0)
             case .interval: return .interval(intervals[group])
             case .integer, .none: return .integer(integers[group])
@@ -615,6 +602,11 @@ final class Accumulator {
             return Vector(type: type, count: count, data: .doubles(Array(doubles.prefix(count))), nulls: empty)
         case .boolean where (function == .min || function == .max) && physical == .boolean:
             return Vector(type: type, count: count, data: .booleans(integers.prefix(count).map { $0 != 0 }), nulls: empty)
+        case .string where (function == .min || function == .max) && physical == .string:
+            guard let storage = strings.storage(count: count) else {
+                throw .invalid("\(function.rawValue) results hold more than 4 GiB of text")
+            }
+            return Vector(type: type, count: count, data: .strings(storage), nulls: empty)
         case .integer where function == .avg && physical == .float64, .double where function == .avg && physical == .float64:
             return Vector(type: type, count: count, data: .doubles(averages(count: count)), nulls: empty)
         default:
@@ -689,7 +681,7 @@ final class Accumulator {
 
     /// Approximate bytes held.
     var byteCount: Int {
-        counts.capacity * 8 + integers.capacity * 8 + carries.capacity * 8 + doubles.capacity * 8 + strings.count * 32
+        counts.capacity * 8 + integers.capacity * 8 + carries.capacity * 8 + doubles.capacity * 8 + strings.byteCount
             + intervals.capacity * 16 + distinctIntervals.byteCount + (distinctPairs?.byteCount ?? 0) + (own?.byteCount ?? 0)
     }
 }
