@@ -213,6 +213,15 @@ final class HashJoinTable: @unchecked Sendable {
         if case .integer(_, let lead) = index, keyCount > 1 {
             return try probeByLead(keyVectors, numbers: numbers, lead: lead, count: count)
         }
+        return chainPairs(numbers, count: count) { _, _ in true }
+    }
+
+    /// The (probe row, build row) pairs along each probe row's chain (`numbers[row]`, -1 for
+    /// none) that `accept` takes, in probe order; with `firstOnly`, each probe row's first only.
+    @inline(__always)
+    private func chainPairs(
+        _ numbers: [Int32], count: Int, firstOnly: Bool = false, _ accept: (Int, Int) -> Bool
+    ) -> (probe: [Int32], build: [Int32]) {
         var probeRows: [Int32] = []
         var buildRows: [Int32] = []
         probeRows.reserveCapacity(count)
@@ -220,13 +229,16 @@ final class HashJoinTable: @unchecked Sendable {
         numbers.withUnsafeBufferPointer { numbers in
             heads.withUnsafeBufferPointer { heads in
                 next.withUnsafeBufferPointer { next in
-                    for row in 0..<count {
+                    for row in 0..<Swift.min(count, numbers.count) {
                         let number = Int(numbers[row])
                         guard number >= 0 else { continue }
                         var buildRow = heads[number]
                         while buildRow >= 0 {
-                            probeRows.append(Int32(truncatingIfNeeded: row))
-                            buildRows.append(buildRow)
+                            if accept(row, Int(buildRow)) {
+                                probeRows.append(Int32(truncatingIfNeeded: row))
+                                buildRows.append(buildRow)
+                                if firstOnly { break }
+                            }
                             buildRow = next[Int(buildRow)]
                         }
                     }
@@ -264,37 +276,20 @@ final class HashJoinTable: @unchecked Sendable {
             }
             others.append((probeValues, keyVectors[key].nulls, buildValues, self.keyVectors[key].nulls))
         }
+        if others.count == 1, let other = others.first, other.probeNulls == nil, other.buildNulls == nil,
+            other.probe.count >= count, other.build.count >= rows.count
+        {
+            // Two keys, neither with NULLs (TPC-H Q5's customer and nation): one raw loop.
+            return other.probe.withUnsafeBufferPointer { probeKey in
+                other.build.withUnsafeBufferPointer { buildKey in
+                    chainPairs(numbers, count: count, firstOnly: firstOnly) { probeKey[$0] == buildKey[$1] }
+                }
+            }
+        }
         var probeRows: [Int32] = []
         var buildRows: [Int32] = []
         probeRows.reserveCapacity(count)
         buildRows.reserveCapacity(count)
-        if others.count == 1, let other = others.first, other.probeNulls == nil, other.buildNulls == nil,
-            numbers.count >= count, other.probe.count >= count, other.build.count >= rows.count
-        {
-            // Two keys, neither with NULLs (TPC-H Q5's customer and nation): one raw loop.
-            other.probe.withUnsafeBufferPointer { probeKey in
-                other.build.withUnsafeBufferPointer { buildKey in
-                    heads.withUnsafeBufferPointer { heads in
-                        next.withUnsafeBufferPointer { next in
-                            for row in 0..<count {
-                                let number = Int(numbers[row])
-                                guard number >= 0 else { continue }
-                                var buildRow = heads[number]
-                                while buildRow >= 0 {
-                                    if probeKey[row] == buildKey[Int(buildRow)] {
-                                        probeRows.append(Int32(truncatingIfNeeded: row))
-                                        buildRows.append(buildRow)
-                                        if firstOnly { break }
-                                    }
-                                    buildRow = next[Int(buildRow)]
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            return (probeRows, buildRows)
-        }
         for row in 0..<count {
             let number = Int(numbers[row])
             guard number >= 0 else { continue }
