@@ -47,6 +47,14 @@ public struct Engine: Sendable {
         self.session = session
     }
 
+    /// Starling's version (`starling --version`).
+    public static let version = "0.1.0"
+
+    /// What `version()` returns: the PostgreSQL version whose protocol and client queries
+    /// `starling serve` speaks, first, as clients that read it (SQLAlchemy, JDBC) expect, then
+    /// Starling's own.
+    public static let versionText = "PostgreSQL 15.0 (Starling \(version))"
+
     /// The number of online processors.
     public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
