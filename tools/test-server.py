@@ -256,5 +256,20 @@ for round in range(5):
     malformed(f"random bytes {round}", noise, expect_error=False)
     malformed(f"random bytes before startup {round}", noise, after_startup=False, expect_error=False)
 
+# Many messages sent at once while a statement runs: answered in order.
+with socket.create_connection(("127.0.0.1", PORT), timeout=10) as sock:
+    startup(sock)
+    queries = b"".join(message(b"Q", f"SELECT {n}\0".encode()) for n in range(300))
+    sock.sendall(queries)
+    answers = [read_until(sock, b"Z") for _ in range(300)]
+    values = [int(body[6:].decode()) for answer in answers for kind, body in answer if kind == b"D"]
+    check("pipelined queries answered in order", values, list(range(300)))
+
+# A client that goes away mid-query cancels it (tools/test-server finds the log line).
+with socket.create_connection(("127.0.0.1", PORT), timeout=10) as sock:
+    startup(sock)
+    sock.sendall(message(b"Q", b"SELECT count(*) FROM dim_date a, dim_date b WHERE a.day_of_year - b.date_int = 7\0"))
+    time.sleep(0.5)
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

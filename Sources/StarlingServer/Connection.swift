@@ -31,6 +31,10 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
     var portals: [String: Portal] = [:]
     /// Output gathered during one round of handling, written at its end.
     var output: ByteBuffer
+    var pumping = false
+    var pumpAgain = false
+    /// Messages waiting beyond which the connection stops reading until they are handled.
+    static let maximumPending = 1_000
 
     /// What the connection is waiting for.
     enum Busy {
@@ -69,6 +73,9 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         case .message(let message):
             if busy != nil || !pending.isEmpty {
                 pending.append(message)
+                if pending.count >= Self.maximumPending {
+                    context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+                }
             } else {
                 handle(message)
             }
@@ -205,8 +212,13 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
 
     /// Handles waiting messages until one makes the connection busy.
     func processPending() {
+        let wasFull = pending.count >= Self.maximumPending
         while busy == nil, !pending.isEmpty {
             handle(pending.removeFirst())
+        }
+        if wasFull && pending.count < Self.maximumPending, let context {
+            context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+            context.read()
         }
         flushOutput()
     }
@@ -238,8 +250,23 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         }
     }
 
-    /// Writes what has arrived for the current work, as far as the channel takes it.
+    /// Writes what has arrived for the current work, as far as the channel takes it. Not
+    /// reentrant: a call made while it runs (a flush that makes the channel writable again, a
+    /// message handled after the work ends) makes it go round once more instead.
     func pump() {
+        if pumping {
+            pumpAgain = true
+            return
+        }
+        pumping = true
+        defer { pumping = false }
+        repeat {
+            pumpAgain = false
+            pumpOnce()
+        } while pumpAgain
+    }
+
+    private func pumpOnce() {
         guard let context, context.channel.isActive else { return }
         switch busy {
         case .simple(let queue, let result):
