@@ -78,6 +78,9 @@ check("psql refuses writes in a transaction block", (status, "25006" in err), (1
 check("psql empty query", psql("-c", ";")[0], 0)
 check("psql version", psql("-c", "SELECT version()")[1].startswith("PostgreSQL 15.0 (Starling "), True)
 check("psql current_schema", psql("-c", "SELECT current_schema()")[1], "main\n")
+check("psql current_database, whatever database was asked for",
+      psql("-c", "SELECT current_database(), min(table_catalog) FROM information_schema.tables")[1],
+      "starling|starling\n")
 
 # psycopg 3: the extended protocol, parameters and types.
 with psycopg.connect(DSN, autocommit=True) as conn:

@@ -149,9 +149,11 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
     func begin(user: String, database: String, applicationName: String) {
         let configuration = server.configuration
         let control = QueryControl()
-        let engine = Engine(
+        var engine = Engine(
             warehouse: configuration.warehouse, waitForLock: true, threads: configuration.threads,
             memoryLimit: configuration.memoryLimit, control: control)
+        // The warehouse is the database, whatever name the client asked for.
+        engine.databaseName = ServerIdentity.databaseName
         let session = server.register { processID in
             SessionState(
                 user: user, database: database, applicationName: applicationName, engine: engine, control: control,

@@ -11,6 +11,8 @@ public enum ServerIdentity {
     /// `server_version`: what clients read to decide which features to use. Starling speaks the
     /// protocol and the SQL of a PostgreSQL 15 client's common queries.
     public static let serverVersion = "15.0 (Starling)"
+    /// `current_database()` and `information_schema`'s `table_catalog` for every client.
+    public static let databaseName = "starling"
 }
 
 /// A session's state, read and changed by the worker running its statements and by the event
