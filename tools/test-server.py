@@ -224,6 +224,18 @@ with socket.create_connection(("127.0.0.1", PORT), timeout=10) as sock:
                  + execute + message(b"S"))
     answer = read_until(sock, b"Z")
     check("extended error: skipped until Sync", kinds(answer), "12EZ")
+    sock.sendall(message(b"P", b"s1\0SELECT id, name FROM items WHERE id = $1\0\0\0") + message(b"D", b"Ss1\0")
+                 + message(b"P", b"s2\0SET application_name = 'x'\0\0\0") + message(b"D", b"Ss2\0")
+                 + message(b"S"))
+    answer = read_until(sock, b"Z")
+    check("Describe statement: parameters, then columns or NoData", kinds(answer), "1tT1tnZ")
+    check("Describe statement: an undeclared parameter is text", answer[1][1], struct.pack("!hI", 1, 25))
+    check("Describe statement: the columns' names",
+          [field.split(b"\0")[0] for field in [answer[2][1][2:], answer[2][1][2 + 21:]]], [b"id", b"name"])
+    sock.sendall(message(b"B", b"\0s1\0\0\0\0\1\0\0\0\x012\0\0") + message(b"E", b"\0\0\0\0\0")
+                 + message(b"C", b"Ss1\0") + message(b"B", b"\0s1\0\0\0\0\0\0\0") + message(b"S"))
+    answer = read_until(sock, b"Z")
+    check("a named statement bound, run, closed, then gone", kinds(answer), "2DC3EZ")
     sock.sendall(message(b"X"))
 
 
