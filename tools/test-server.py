@@ -121,6 +121,25 @@ with psycopg.connect(DSN, autocommit=True) as conn:
     check("psycopg wrong parameter", error_of(lambda: cursor.execute("SELECT %s::INTEGER", ("x",))), "22P02")
     cursor.execute("SELECT %s", (1,))
     check("psycopg works after errors", cursor.fetchone(), (1,))
+    cursor.execute("CREATE TABLE notes (id INTEGER, body VARCHAR, at TIMESTAMP, amount DECIMAL(8,2))")
+    cursor.executemany("INSERT INTO notes VALUES (%s, %s, %s, %s)",
+                       [(n, f"note {n}'s", datetime.datetime(2024, 5, n + 1, 12, 0), decimal.Decimal(n) / 4 - 1)
+                        for n in range(10)])
+    cursor.execute("SELECT count(*), sum(amount), min(body), max(at) FROM notes")
+    check("psycopg executemany of INSERT", cursor.fetchone(),
+          (10, decimal.Decimal("1.25"), "note 0's", datetime.datetime(2024, 5, 10, 12, 0)))
+    with conn.pipeline():
+        first = conn.execute("SELECT %s::INTEGER + 1", (1,))
+        second = conn.execute("SELECT %s", ("two",))
+    check("psycopg pipeline", (first.fetchone(), second.fetchone()), ((2,), ("two",)))
+    check("psycopg stream", list(cursor.stream("SELECT id FROM notes WHERE id < %s ORDER BY id", (3,))),
+          [(0,), (1,), (2,)])
+    cursor.execute("SELECT %s + INTERVAL '1 hour', %s",
+                   (datetime.timedelta(days=1, hours=2),
+                    datetime.datetime(2024, 1, 2, 5, 4, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))))
+    check("psycopg interval and time-zoned parameters", cursor.fetchone(),
+          (datetime.timedelta(days=1, hours=3), datetime.datetime(2024, 1, 2, 3, 4, 5)))
+    check("psycopg unsupported parameter type", error_of(lambda: cursor.execute("SELECT %s", (b"\x00",))), "0A000")
     statement = "SELECT count(*) FROM items WHERE id > %s"
     for repeat in range(7):  # psycopg prepares a statement by name after five runs
         cursor.execute(statement, (repeat,))

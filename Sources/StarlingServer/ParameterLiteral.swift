@@ -5,16 +5,17 @@ import StarlingColumns
 import StarlingWire
 
 /// Turns one Bind parameter into the literal that replaces its `$N`. A value is checked for its
-/// declared type (a number must be a number) and then always written as a quoted string (`'` doubled)
-/// cast to that type — `CAST('42' AS BIGINT)` — or, for an undeclared type, as a plain quoted
-/// string, which the statement's context converts as PostgreSQL resolves an `unknown` literal.
+/// declared type (a number must be a number) and then written as the plain literal of that type
+/// — `42`, ` -1.5e0`, `TRUE`, `12.50`, `DATE '2024-01-02'`, `TIMESTAMP '…'`, `'text'` (quotes
+/// doubled) — which INSERT … VALUES takes too; an undeclared type gives a quoted string, which
+/// the statement's context converts, as PostgreSQL resolves an `unknown` literal. A negative
+/// number starts with a space, so that `1 -$1` cannot become a `--` comment.
 enum ParameterLiteral {
     /// The literal for parameter `number` (1-based), sent in `format` and declared as `oid`.
     static func literal(_ value: [UInt8]?, oid: UInt32, format: ValueFormat, number: Int)
         -> Result<String, ParameterError>
     {
-        let sqlType = PostgresType.sqlType(ofParameter: oid)
-        guard let value else { return .success(sqlType.map { "CAST(NULL AS \($0))" } ?? "NULL") }
+        guard let value else { return .success("NULL") }
         let text: String
         switch format {
         case .text:
@@ -25,6 +26,13 @@ enum ParameterLiteral {
             }
             text = decoded
         case .binary:
+            guard binaryTypes.contains(oid) else {
+                return .failure(
+                    ParameterError(
+                        sqlState: "0A000",
+                        message: "parameter $\(number) is in binary format for type oid \(oid), which Starling "
+                            + "does not have"))
+            }
             guard let decoded = binaryText(value, oid: oid) else {
                 return .failure(
                     ParameterError(
@@ -39,9 +47,30 @@ enum ParameterLiteral {
         if let problem = check(text, oid: oid) {
             return .failure(ParameterError(sqlState: "22P02", message: "parameter $\(number): \(problem)"))
         }
-        if oid == PostgresType.numeric { return .success(numericLiteral(text.trimmingSpaces)) }
+        return .success(sqlLiteral(text, oid: oid))
+    }
+
+    /// The literal of a checked value.
+    static func sqlLiteral(_ text: String, oid: UInt32) -> String {
+        let trimmed = text.trimmingSpaces
         let quoted = "'" + text.replacing("'", with: "''") + "'"
-        return .success(sqlType.map { "CAST(\(quoted) AS \($0))" } ?? quoted)
+        func signed(_ number: String) -> String { number.hasPrefix("-") ? " " + number : number }
+        switch oid {
+        case PostgresType.bool:
+            return ["t", "true", "y", "yes", "on", "1"].contains(trimmed.lowercased()) ? "TRUE" : "FALSE"
+        case PostgresType.int2, PostgresType.int4, PostgresType.int8:
+            return Int64(trimmed).map { signed(String($0)) } ?? quoted
+        case PostgresType.float4, PostgresType.float8:
+            guard let number = Double(trimmed), number.isFinite else { return "CAST(\(quoted) AS DOUBLE)" }
+            // With an exponent, the literal is a DOUBLE (`1.5` alone would be a DECIMAL).
+            let digits = "\(number)"
+            return signed(digits.contains("e") ? digits : digits + "e0")
+        case PostgresType.numeric: return numericLiteral(trimmed)
+        case PostgresType.date: return "DATE " + quoted
+        case PostgresType.timestamp, PostgresType.timestamptz: return "TIMESTAMP " + quoted
+        case PostgresType.interval: return "CAST(\(quoted) AS INTERVAL)"
+        default: return quoted
+        }
     }
 
     /// Why `text` is not a value of the type `oid` names; nil when it is (or the engine's cast
@@ -83,20 +112,30 @@ enum ParameterLiteral {
     }
 
     /// A NUMERIC value (checked by ``check(_:oid:)``) as an exact DECIMAL literal when it has at
-    /// most 18 digits, else a DOUBLE.
+    /// most 18 digits (a negative one after a space), else a DOUBLE.
     static func numericLiteral(_ text: String) -> String {
         let digits = text.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }.count
-        if isDecimal(text) && digits <= 18 { return "(\(text.hasPrefix("+") ? String(text.dropFirst()) : text))" }
-        return "CAST('\(text)' AS DOUBLE)"
+        guard isDecimal(text) && digits <= 18 else { return "CAST('\(text)' AS DOUBLE)" }
+        if text.hasPrefix("+") { return String(text.dropFirst()) }
+        return text.hasPrefix("-") ? " " + text : text
     }
+
+    /// The types whose binary format parameters may use.
+    static let binaryTypes: Set<UInt32> = [
+        PostgresType.bool, PostgresType.int2, PostgresType.int4, PostgresType.int8, PostgresType.float4,
+        PostgresType.float8, PostgresType.numeric, PostgresType.date, PostgresType.timestamp, PostgresType.timestamptz,
+        PostgresType.interval, PostgresType.text, PostgresType.varchar, PostgresType.unknown, 0,
+    ]
 
     /// The text of a binary-format value of type `oid`; nil when its length is wrong or the
     /// type has no binary format here.
     static func binaryText(_ bytes: [UInt8], oid: UInt32) -> String? {
-        func integer(_ width: Int) -> Int64? {
-            guard bytes.count == width else { return nil }
-            var value: Int64 = bytes[0] & 0x80 != 0 ? -1 : 0
-            for byte in bytes { value = value << 8 | Int64(byte) }
+        /// The big-endian integer of `width` bytes at `start`; without a start, of all the bytes.
+        func integer(_ width: Int, at start: Int? = nil) -> Int64? {
+            let from = start ?? 0
+            guard start != nil ? from + width <= bytes.count : bytes.count == width else { return nil }
+            var value: Int64 = bytes[from] & 0x80 != 0 ? -1 : 0
+            for byte in bytes[from..<(from + width)] { value = value << 8 | Int64(byte) }
             return value
         }
         switch oid {
@@ -118,6 +157,13 @@ enum ParameterLiteral {
                 let (sum, overflow) = micros.addingReportingOverflow(PostgresEpoch.microseconds)
                 return overflow ? nil : TimestampFormatting.format(microseconds: sum)
             }
+        case PostgresType.interval:
+            guard bytes.count == 16, let micros = integer(8, at: 0), let days = integer(4, at: 8),
+                let months = integer(4, at: 12)
+            else { return nil }
+            return IntervalText.postgres(
+                Interval(
+                    months: Int32(truncatingIfNeeded: months), days: Int32(truncatingIfNeeded: days), micros: micros))
         case PostgresType.text, PostgresType.varchar, PostgresType.unknown, 0:
             return String(validating: bytes, as: UTF8.self)
         default:
