@@ -158,6 +158,26 @@ with psycopg.connect(DSN) as conn:
         check("psycopg after rollback", cursor.fetchone(), (2,))
     conn.commit()
 
+# Cursors: DECLARE, FETCH and CLOSE, as psql sends them and as psycopg's server-side cursors do.
+check("psql cursor", psql("-c", "BEGIN; DECLARE c CURSOR FOR SELECT id FROM items ORDER BY id; FETCH 2 FROM c; "
+                                "FETCH ALL FROM c; FETCH c; CLOSE c; COMMIT")[1],
+      "BEGIN\nDECLARE CURSOR\n1\n2\n3\nCLOSE CURSOR\nCOMMIT\n")
+status, out, err = psql("-v", "VERBOSITY=verbose", "-c", "DECLARE c CURSOR FOR SELECT 1")
+check("psql cursor outside a transaction block", (status, "25P01" in err), (1, True))
+with psycopg.connect(DSN) as conn:
+    with conn.cursor("named") as cursor:
+        cursor.itersize = 2
+        cursor.execute("SELECT id, name FROM items WHERE id >= %s ORDER BY id", (1,))
+        check("psycopg server-side cursor columns", [column.name for column in cursor.description], ["id", "name"])
+        check("psycopg server-side cursor fetchmany", cursor.fetchmany(2), [(1, "apple"), (2, "pear's")])
+        check("psycopg server-side cursor rest", list(cursor), [(3, None)])
+    conn.commit()
+    with conn.cursor("held", withhold=True, binary=True) as cursor:
+        cursor.execute("SELECT day FROM items WHERE day IS NOT NULL ORDER BY day")
+        conn.commit()
+        check("psycopg cursor WITH HOLD, binary, after commit", cursor.fetchall(),
+              [(datetime.date(1999, 12, 31),), (datetime.date(2024, 1, 2),)])
+
 # Cancel a long query from another connection.
 with psycopg.connect(DSN, autocommit=True) as conn:
     outcome = {}

@@ -20,7 +20,8 @@ struct PreparedStatement {
     static func returnsRows(_ text: String) -> Bool {
         let words = SettingWords(text.drop { $0.isWhitespace || $0 == "(" }.lowercased())
         guard let first = words.first else { return false }
-        return ["select", "with", "values", "show", "explain", "describe", "table", "from", "summarize"].contains(first)
+        return ["select", "with", "values", "show", "explain", "describe", "table", "from", "summarize", "fetch"]
+            .contains(first)
     }
 }
 
@@ -36,15 +37,30 @@ final class Portal {
     var encoder: RowEncoder?
     /// A chunk only partly sent when a row limit was reached.
     var leftover: (chunk: Chunk, offset: Int)?
-    /// Rows sent by the current Execute.
+    /// Rows sent by the current Execute or FETCH.
     var sent = 0
     var finished = false
+    /// A cursor (DECLARE): `holdable` ones outlive their transaction.
+    var isCursor = false
+    var holdable = false
+    /// A FETCH in a Query message owes a RowDescription before its rows.
+    var describePending = false
 
     init(name: String, query: String, resultFormats: [ValueFormat], returnsRows: Bool) {
         self.name = name
         self.query = query
         self.resultFormats = resultFormats
         self.returnsRows = returnsRows
+    }
+
+    /// The RowDescription fields of `columns` in this portal's formats.
+    func fields(for columns: [PlanColumn]) -> [FieldDescription] {
+        columns.indices.map { PostgresType.field(name: columns[$0].name, type: columns[$0].type, format: format($0)) }
+    }
+
+    /// An encoder of `columns` in this portal's formats.
+    func encoder(for columns: [PlanColumn]) -> RowEncoder {
+        RowEncoder(types: columns.map(\.type), formats: columns.indices.map(format))
     }
 
     func format(_ column: Int) -> ValueFormat {
@@ -157,13 +173,32 @@ extension Connection {
                 extendedError("34000", "portal \"\(name)\" does not exist")
                 return
             }
+            if let command = CursorCommand.parse(portal.query) {
+                // A FETCH's rows are its cursor's, in the FETCH portal's formats.
+                guard case .success(.fetch(let cursorName, _)) = command, let cursor = portals[cursorName],
+                    cursor.isCursor
+                else {
+                    send(.noData)
+                    return
+                }
+                if let columns = cursor.columns {
+                    send(.rowDescription(portal.fields(for: columns)))
+                } else if cursor.finished {
+                    send(.noData)
+                } else {
+                    start(cursor)
+                    busy = .portal(cursor, .describe(fetch: portal))
+                    pump()
+                }
+                return
+            }
             if let fields = portal.fields {
                 send(.rowDescription(fields))
             } else if !portal.returnsRows || portal.finished {
                 send(.noData)
             } else {
                 start(portal)
-                busy = .portal(portal, .describe)
+                busy = .portal(portal, .describe(fetch: nil))
                 pump()
             }
         }
@@ -177,6 +212,14 @@ extension Connection {
         }
         guard case .success(let query) = SQLText.substitute(statement.query, nulls) else {
             send(.noData)
+            return
+        }
+        if let command = CursorCommand.parse(query) {
+            if case .success(.fetch(let name, _)) = command, let fields = portals[name]?.fields {
+                send(.rowDescription(fields))
+            } else {
+                send(.noData)
+            }
             return
         }
         busy = .describing
@@ -228,6 +271,11 @@ extension Connection {
             send(.commandComplete(portal.returnsRows ? "SELECT 0" : ""))
             return
         }
+        if let command = CursorCommand.parse(portal.query) {
+            portal.finished = true
+            _ = runCursorCommand(command, then: nil, fetch: portal)
+            return
+        }
         start(portal)
         portal.sent = 0
         busy = .portal(portal, .execute(limit: limit))
@@ -247,11 +295,12 @@ extension Connection {
     func pumpPortal(_ portal: Portal, _ work: PortalWork) {
         guard let queue = portal.queue, let context else { return }
         switch work {
-        case .describe:
+        case .describe(let fetch):
             while let item = queue.take() {
                 switch item {
                 case .columns(let columns):
-                    send(.rowDescription(portal.setColumns(columns)))
+                    let fields = portal.setColumns(columns)
+                    send(.rowDescription(fetch?.fields(for: columns) ?? fields))
                     return endPortalWork()
                 case .parameterStatus(let name, let value): send(.parameterStatus(name: name, value: value))
                 case .failed(let fields):
@@ -264,6 +313,8 @@ extension Connection {
                     return endPortalWork()
                 }
             }
+        case .fetch(let limit, let then, let fetch):
+            pumpFetch(portal, queue, limit: limit, then: then, formatsOf: fetch)
         case .execute(let limit):
             while true {
                 if let (chunk, offset) = portal.leftover {
@@ -287,6 +338,7 @@ extension Connection {
                 case .complete(let tag):
                     portal.finished = true
                     send(.commandComplete(tag))
+                    closeCursorsAfterTransaction()
                     return endPortalWork()
                 case .empty:
                     portal.finished = true
@@ -325,16 +377,19 @@ extension Connection {
         portals.removeValue(forKey: name)?.queue?.close()
     }
 
-    func closeAllPortals() {
-        for portal in portals.values { portal.queue?.close() }
-        portals.removeAll()
+    /// Drops every portal, but for cursors declared WITH HOLD when `keepingHoldable`.
+    func closeAllPortals(keepingHoldable: Bool) {
+        for (name, portal) in portals where !(keepingHoldable && portal.holdable) {
+            portal.queue?.close()
+            portals.removeValue(forKey: name)
+        }
     }
 
     /// Sync: the end of an extended-query cycle. Outside a transaction block its portals close.
     func sync() {
         skippingUntilSync = false
         let status = session?.transactionStatus ?? .idle
-        if status == .idle { closeAllPortals() }
+        if status == .idle { closeAllPortals(keepingHoldable: true) }
         send(.readyForQuery(status))
         flushOutput()
     }

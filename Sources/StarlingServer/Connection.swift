@@ -46,14 +46,29 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         case describing
     }
 
-    /// The result being written for a Query message.
+    /// A Query message being answered: its statements, the next one to run, and the encoder of
+    /// the current one's rows.
     final class SimpleResult {
+        let query: String
+        let pieces: [SQLText.Piece]
+        var next = 0
+        var failed = false
         var encoder: RowEncoder?
+
+        init(query: String, pieces: [SQLText.Piece]) {
+            self.query = query
+            self.pieces = pieces
+        }
     }
 
     enum PortalWork {
         case execute(limit: Int)
-        case describe
+        /// Describe of the portal, or of the FETCH portal `fetch` reading it (in its formats).
+        case describe(fetch: Portal?)
+        /// FETCH of up to `limit` rows (0: all) of a cursor; `then` is the Query message it is part
+        /// of (nil in the extended protocol, where the rows take the formats of portal `fetch`),
+        /// whose next statement runs after it.
+        case fetch(limit: Int, then: SimpleResult?, fetch: Portal?)
     }
 
     init(server: ServerContext) {
@@ -102,7 +117,7 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        closeAllPortals()
+        closeAllPortals(keepingHoldable: false)
         if case .simple(let queue, _) = busy { queue.close() }
         busy = nil
         pending.removeAll()
@@ -225,16 +240,42 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         flushOutput()
     }
 
-    /// A Query message: its statements run in order on the query pool.
+    /// A Query message: its statements run in order, each on the query pool (cursor statements
+    /// here), until one fails.
     func simpleQuery(_ text: String) {
-        guard let session, let loop = context?.eventLoop else { return }
+        guard let session else { return }
         closePortal("")
-        if session.transactionStatus == .idle { closeAllPortals() }
+        if session.transactionStatus == .idle { closeAllPortals(keepingHoldable: true) }
         let pieces = SQLText.split(text)
         statementCount += pieces.count
-        let queue = ResultQueue(eventLoop: loop) { [self] in pump() }
-        busy = .simple(queue, SimpleResult())
-        submit(pieces, query: text, into: queue)
+        guard !pieces.isEmpty else {
+            send(.emptyQueryResponse)
+            send(.readyForQuery(session.transactionStatus))
+            return
+        }
+        runNext(SimpleResult(query: text, pieces: pieces))
+    }
+
+    /// Runs the next statement of a Query message, or, when none is left (or one failed), sends
+    /// ReadyForQuery and goes on with the waiting messages.
+    func runNext(_ result: SimpleResult) {
+        guard let loop = context?.eventLoop else { return }
+        while !result.failed, result.next < result.pieces.count {
+            let piece = result.pieces[result.next]
+            result.next += 1
+            if let command = CursorCommand.parse(piece.text) {
+                if runCursorCommand(command, then: result, fetch: nil) { return }
+                continue
+            }
+            let queue = ResultQueue(eventLoop: loop) { [self] in pump() }
+            busy = .simple(queue, result)
+            submit([piece], query: result.query, into: queue)
+            return
+        }
+        busy = nil
+        send(.readyForQuery(session?.transactionStatus ?? .idle))
+        flushOutput()
+        processPending()
     }
 
     /// Runs `pieces` on the query pool, results into `queue`.
@@ -275,9 +316,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
             while context.channel.isWritable, let item = queue.take() {
                 if case .end = item {
                     busy = nil
-                    send(.readyForQuery(session?.transactionStatus ?? .idle))
-                    flushOutput()
-                    processPending()
+                    closeCursorsAfterTransaction()
+                    runNext(result)
                     return
                 }
                 writeSimple(item, result)
@@ -302,7 +342,9 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
             if output.readableBytes >= 1 << 16 { flushOutput() }
         case .complete(let tag): send(.commandComplete(tag))
         case .empty: send(.emptyQueryResponse)
-        case .failed(let fields): send(.errorResponse(fields))
+        case .failed(let fields):
+            result.failed = true
+            send(.errorResponse(fields))
         case .parameterStatus(let name, let value): send(.parameterStatus(name: name, value: value))
         case .end: break
         }
