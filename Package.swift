@@ -140,8 +140,13 @@ let package = Package(
         ),
         .testTarget(name: "StarlingCommandTests", dependencies: ["StarlingCommand"]),
         .testTarget(name: "StarlingLoaderTests", dependencies: ["StarlingLoader", "StarlingStorage", "StarlingEngine"]),
-        .testTarget(name: "StarlingWireTests", dependencies: ["StarlingWire"]),
-        .testTarget(name: "StarlingServerTests", dependencies: ["StarlingServer", "StarlingWire"]),
+        .testTarget(
+            name: "StarlingWireTests", dependencies: ["StarlingWire", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "StarlingServerTests",
+            dependencies: ["StarlingServer", "StarlingWire", .product(name: "NIOPosix", package: "swift-nio")]
+        ),
         .testTarget(name: "StarlingFuzzingTests", dependencies: ["StarlingFuzzing"]),
         .testTarget(
             name: "StarlingEngineTests",

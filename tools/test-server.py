@@ -319,6 +319,24 @@ with socket.create_connection(("127.0.0.1", PORT), timeout=10) as sock:
     values = [int(body[6:].decode()) for answer in answers for kind, body in answer if kind == b"D"]
     check("pipelined queries answered in order", values, list(range(300)))
 
+# Clients killed mid-result: their queries stop and free their slots (the server runs two at a
+# time), and the server goes on answering.
+big = " UNION ALL ".join(["SELECT * FROM dim_date"] * 4).encode() + b"\0"
+for round in range(4):
+    with socket.create_connection(("127.0.0.1", PORT), timeout=10) as sock:
+        startup(sock)
+        sock.sendall(message(b"Q", big))
+        received = 0
+        while received < 200_000:
+            piece = sock.recv(65536)
+            if not piece:
+                break
+            received += len(piece)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST, as a killed client
+    check(f"client killed mid-result {round}: had rows", received >= 200_000, True)
+with psycopg.connect(DSN, autocommit=True, connect_timeout=5) as conn:
+    check("after clients killed mid-result, queries still run", conn.execute("SELECT 7").fetchone(), (7,))
+
 # A client that goes away mid-query cancels it (tools/test-server finds the log line).
 with socket.create_connection(("127.0.0.1", PORT), timeout=10) as sock:
     startup(sock)

@@ -28,6 +28,9 @@ enum ResultItem {
 /// ``capacity`` chunks: the worker waits for room, so a slow client holds back the query rather
 /// than letting its rows pile up in memory. The event loop is told (once per batch, through
 /// `notify`) when items arrive; ``close()`` makes the worker's further writes return false.
+///
+/// The worker waits on a semaphore that starts at zero and is signalled only when it waits (a
+/// semaphore released below its starting value at deallocation is a libdispatch trap).
 final class ResultQueue: @unchecked Sendable {
     static let capacity = 2
 
@@ -36,11 +39,15 @@ final class ResultQueue: @unchecked Sendable {
         var head = 0
         var closed = false
         var notifyPending = false
+        /// Chunks pushed and not yet taken (or reserved by a push about to append one).
+        var chunks = 0
+        /// The worker waits for room.
+        var producerWaiting = false
     }
 
     private let lock = NIOLock()
     private var state = State()
-    private let room = DispatchSemaphore(value: ResultQueue.capacity)
+    private let room = DispatchSemaphore(value: 0)
     private let eventLoop: EventLoop
     /// Called on the event loop when items are waiting.
     private let notify: @Sendable () -> Void
@@ -54,55 +61,76 @@ final class ResultQueue: @unchecked Sendable {
     /// consumer closed the queue: the statement should stop.
     @discardableResult
     func push(_ item: ResultItem) -> Bool {
-        if isClosed { return false }
         if case .chunk = item {
-            room.wait()
+            while true {
+                let outcome: Bool? = lock.withLock {
+                    if state.closed { return false }
+                    if state.chunks < ResultQueue.capacity {
+                        state.chunks += 1
+                        return true
+                    }
+                    state.producerWaiting = true
+                    return nil
+                }
+                guard let outcome else {
+                    room.wait()
+                    continue
+                }
+                guard outcome else { return false }
+                break
+            }
         }
-        let wake: Bool = lock.withLock {
-            guard !state.closed else { return false }
+        let wake: Bool? = lock.withLock {
+            guard !state.closed else { return nil }
             state.items.append(item)
             guard !state.notifyPending else { return false }
             state.notifyPending = true
             return true
         }
+        guard let wake else { return false }
         if wake {
             let notify = self.notify
             eventLoop.execute { notify() }
         }
-        return !isClosed
+        return true
     }
 
     var isClosed: Bool { lock.withLock { state.closed } }
 
     /// The next item (the event-loop side), nil when none is waiting yet.
     func take() -> ResultItem? {
-        let item: ResultItem? = lock.withLock {
+        let (item, wakeProducer): (ResultItem?, Bool) = lock.withLock {
             guard state.head < state.items.count else {
                 state.items.removeAll(keepingCapacity: true)
                 state.head = 0
                 state.notifyPending = false
-                return nil
+                return (nil, false)
             }
             let item = state.items[state.head]
             state.head += 1
-            return item
+            guard case .chunk = item else { return (item, false) }
+            state.chunks -= 1
+            let waiting = state.producerWaiting
+            state.producerWaiting = false
+            return (item, waiting)
         }
-        if case .chunk = item { room.signal() }
+        if wakeProducer { room.signal() }
         return item
     }
 
     /// Stops the producer: items are dropped and a waiting write returns.
     func close() {
-        let wasOpen: Bool = lock.withLock {
+        let wakeProducer: Bool = lock.withLock {
             guard !state.closed else { return false }
             state.closed = true
             state.items.removeAll()
             state.head = 0
-            return true
+            state.chunks = 0
+            let waiting = state.producerWaiting
+            state.producerWaiting = false
+            return waiting
         }
-        if wasOpen {
-            for _ in 0..<ResultQueue.capacity { room.signal() }
-        }
+        if wakeProducer { room.signal() }
     }
 }
 
