@@ -178,6 +178,44 @@ with psycopg.connect(DSN) as conn:
         check("psycopg cursor WITH HOLD, binary, after commit", cursor.fetchall(),
               [(datetime.date(1999, 12, 31),), (datetime.date(2024, 1, 2),)])
 
+# Concurrent clients, every answer checked: parameters, errors and rollbacks (after which psycopg
+# sends DEALLOCATE ALL), server-side cursors; more clients than query slots.
+def concurrent_client(number, answers):
+    try:
+        with psycopg.connect(DSN, autocommit=number % 2 == 0) as conn:
+            for round in range(30):
+                kind = (number + round) % 4
+                year = 1950 + round % 7
+                days = 366 if year % 4 == 0 else 365
+                if kind == 0:
+                    got = conn.execute("SELECT count(*) FROM dim_date WHERE year = %s", (year,)).fetchone()
+                    answers.append(got == (days,))
+                elif kind == 1:
+                    got = conn.execute("SELECT name FROM items WHERE id = %s", (1 + round % 2,)).fetchone()
+                    answers.append(got == (("apple",) if round % 2 == 0 else ("pear's",)))
+                elif kind == 2:
+                    answers.append(error_of(lambda: conn.execute("SELECT * FROM nosuch")) == "42P01")
+                    if not conn.autocommit:
+                        conn.rollback()
+                elif not conn.autocommit:
+                    with conn.cursor(f"c{round}") as cursor:
+                        cursor.itersize = 100
+                        cursor.execute("SELECT date_key FROM dim_date WHERE year = %s", (year,))
+                        answers.append(sum(1 for _ in cursor) == days)
+                    conn.commit()
+    except Exception as error:
+        print(f"client {number}: {error!r}")
+        answers.append(False)
+
+
+answers = []
+clients = [threading.Thread(target=concurrent_client, args=(number, answers)) for number in range(12)]
+for client in clients:
+    client.start()
+for client in clients:
+    client.join(90)
+check("12 concurrent clients: every answer right", (len(answers) > 300, all(answers)), (True, True))
+
 # Cancel a long query from another connection.
 with psycopg.connect(DSN, autocommit=True) as conn:
     outcome = {}

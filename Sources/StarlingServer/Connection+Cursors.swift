@@ -52,6 +52,18 @@ extension Connection {
             }
             send(.commandComplete("CLOSE CURSOR"))
             return false
+        case .deallocate(let name):
+            if let name {
+                guard statements.removeValue(forKey: name) != nil else {
+                    cursorError("26000", "prepared statement \"\(name)\" does not exist", then: then)
+                    return false
+                }
+                send(.commandComplete("DEALLOCATE"))
+            } else {
+                statements = statements.filter { $0.key.isEmpty }
+                send(.commandComplete("DEALLOCATE ALL"))
+            }
+            return false
         case .fetch(let name, let count):
             guard let cursor = portals[name], cursor.isCursor else {
                 cursorError("34000", "cursor \"\(name)\" does not exist", then: then)

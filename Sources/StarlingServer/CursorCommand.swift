@@ -1,6 +1,7 @@
-/// DECLARE, FETCH and CLOSE: cursors, which the server keeps as named portals.
+/// DECLARE, FETCH and CLOSE: cursors, which the server keeps as named portals; and DEALLOCATE
+/// of prepared statements.
 
-/// A cursor statement, answered by the connection rather than the engine.
+/// A cursor or prepared-statement statement, answered by the connection rather than the engine.
 enum CursorCommand: Equatable {
     /// `DECLARE name [BINARY] [NO SCROLL] CURSOR [WITH HOLD | WITHOUT HOLD] FOR query`.
     case declare(name: String, binary: Bool, hold: Bool, query: String)
@@ -8,6 +9,9 @@ enum CursorCommand: Equatable {
     case fetch(name: String, count: Int?)
     /// `CLOSE name`, or `CLOSE ALL` (name nil).
     case close(name: String?)
+    /// `DEALLOCATE [PREPARE] name`, or `DEALLOCATE ALL` (name nil): drops prepared statements
+    /// (psycopg sends it after a ROLLBACK or a schema change).
+    case deallocate(name: String?)
 
     /// The command `text` is; nil when it is none (the engine runs it); a failure for a cursor
     /// statement this server does not take (MOVE, SCROLL, FETCH BACKWARD, …).
@@ -21,6 +25,11 @@ enum CursorCommand: Equatable {
             guard let name = scanner.word(), scanner.atEnd else { return refuse("CLOSE takes a cursor name or ALL") }
             return .success(.close(name: name.lowercased() == "all" && !scanner.lastWasQuoted ? nil : name))
         case "move": return refuse("MOVE is not supported: FETCH FORWARD reads a cursor's rows in order")
+        case "deallocate":
+            var name = scanner.word()
+            if name?.lowercased() == "prepare" && !scanner.lastWasQuoted { name = scanner.word() }
+            guard let name, scanner.atEnd else { return refuse("DEALLOCATE takes a statement name or ALL") }
+            return .success(.deallocate(name: name.lowercased() == "all" && !scanner.lastWasQuoted ? nil : name))
         default: return nil
         }
     }
