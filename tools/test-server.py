@@ -117,6 +117,10 @@ with psycopg.connect(DSN, autocommit=True) as conn:
     cursor.execute("SELECT version(), current_schema()")
     check("psycopg version", cursor.fetchone()[1], "main")
     check("psycopg undefined table", error_of(lambda: cursor.execute("SELECT * FROM nosuch")), "42P01")
+    try:
+        cursor.execute("SELECT %s, nosuch FROM items", ("it's",))
+    except psycopg.Error as error:
+        check("psycopg error position in the query as sent", error.diag.statement_position, "12")
     check("psycopg overflow", error_of(lambda: cursor.execute("SELECT 9223372036854775807 + %s", (1,))), "22003")
     check("psycopg wrong parameter", error_of(lambda: cursor.execute("SELECT %s::INTEGER", ("x",))), "22P02")
     cursor.execute("SELECT %s", (1,))

@@ -133,7 +133,7 @@ extension Connection {
                 return endFetch(cursor, then: then)
             case .failed(let fields):
                 cursor.finished = true
-                send(.errorResponse(fields))
+                send(.errorResponse(cursor.clientError(fields)))
                 if let then {
                     then.failed = true
                 } else {

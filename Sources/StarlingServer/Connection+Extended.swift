@@ -45,6 +45,19 @@ final class Portal {
     var holdable = false
     /// A FETCH in a Query message owes a RowDescription before its rows.
     var describePending = false
+    /// The statement as bound, to give error positions in the text the client sent.
+    var bound: BoundText?
+
+    /// An error of its statement, its position in the client's text (none for a cursor: the
+    /// error comes with a FETCH, whose text it is not in).
+    func clientError(_ fields: ErrorFields) -> ErrorFields {
+        guard !isCursor else {
+            var unplaced = fields
+            unplaced.position = nil
+            return unplaced
+        }
+        return bound?.remap(fields) ?? fields
+    }
 
     init(name: String, query: String, resultFormats: [ValueFormat], returnsRows: Bool) {
         self.name = name
@@ -142,16 +155,19 @@ extension Connection {
                 return
             }
         }
-        let query: String
-        switch SQLText.substitute(statement.query, literals) {
-        case .success(let text): query = text
+        let bound: BoundText
+        switch SQLText.bind(statement.query, literals) {
+        case .success(let text): bound = text
         case .failure(let error):
             extendedError(error.sqlState, error.message)
             return
         }
         closePortal(bind.portal)
-        portals[bind.portal] = Portal(
-            name: bind.portal, query: query, resultFormats: bind.resultFormats, returnsRows: statement.returnsRows)
+        let portal = Portal(
+            name: bind.portal, query: bound.text, resultFormats: bind.resultFormats,
+            returnsRows: statement.returnsRows)
+        portal.bound = bound
+        portals[bind.portal] = portal
         send(.bindComplete)
     }
 
@@ -305,7 +321,7 @@ extension Connection {
                 case .parameterStatus(let name, let value): send(.parameterStatus(name: name, value: value))
                 case .failed(let fields):
                     portal.finished = true
-                    send(.errorResponse(fields))
+                    send(.errorResponse(portal.clientError(fields)))
                     skippingUntilSync = true
                     return endPortalWork()
                 case .chunk, .complete, .empty, .end:
@@ -346,7 +362,7 @@ extension Connection {
                     return endPortalWork()
                 case .failed(let fields):
                     portal.finished = true
-                    send(.errorResponse(fields))
+                    send(.errorResponse(portal.clientError(fields)))
                     skippingUntilSync = true
                     return endPortalWork()
                 case .end:

@@ -1,6 +1,8 @@
 /// SQL text as the server needs it before the parser sees it: split into statements at `;`,
 /// and `$N` parameters found and replaced, both outside quotes and comments.
 
+import StarlingWire
+
 /// A scan of SQL text that knows its quotes and comments: `'…'` (with `''`), `E'…'` (with
 /// backslash escapes), `"…"`, `-- …` and nested `/* … */`.
 enum SQLText {
@@ -143,11 +145,17 @@ enum SQLText {
         return highest
     }
 
-    /// `text` with each `$N` replaced by `literals[N - 1]`; nil names a `$N` with no literal.
+    /// `text` with each `$N` replaced by `literals[N - 1]`; a failure names a `$N` with no literal.
     static func substitute(_ text: String, _ literals: [String]) -> Result<String, ParameterError> {
+        bind(text, literals).map(\.text)
+    }
+
+    /// `text` with each `$N` replaced by `literals[N - 1]`, and where each replacement is.
+    static func bind(_ text: String, _ literals: [String]) -> Result<BoundText, ParameterError> {
         let bytes = Array(text.utf8)
         var result: [UInt8] = []
         result.reserveCapacity(bytes.count)
+        var replacements: [BoundText.Replacement] = []
         var copied = 0
         for case .parameter(let number, let start, let end) in marks(bytes) {
             guard number >= 1, number <= literals.count else {
@@ -157,11 +165,54 @@ enum SQLText {
                         position: String(decoding: bytes[..<start], as: UTF8.self).count + 1))
             }
             result.append(contentsOf: bytes[copied..<start])
+            let boundStart = result.count
             result.append(contentsOf: literals[number - 1].utf8)
+            replacements.append(.init(original: start..<end, bound: boundStart..<result.count))
             copied = end
         }
         result.append(contentsOf: bytes[copied...])
-        return .success(String(decoding: result, as: UTF8.self))
+        return .success(
+            BoundText(text: String(decoding: result, as: UTF8.self), original: text, replacements: replacements))
+    }
+}
+
+/// A statement with its parameters in place, and where they went, so that an error's position in
+/// it can be given in the text the client sent.
+struct BoundText {
+    /// One `$N` (its byte range in the original) and its literal (its byte range in the text).
+    struct Replacement {
+        let original: Range<Int>
+        let bound: Range<Int>
+    }
+
+    let text: String
+    let original: String
+    let replacements: [Replacement]
+
+    /// The 1-based character position in ``original`` of 1-based character position `position`
+    /// of ``text``: inside a literal, its `$N`.
+    func originalPosition(_ position: Int) -> Int {
+        guard !replacements.isEmpty else { return position }
+        let characters = text.unicodeScalars
+        let index = characters.index(
+            characters.startIndex, offsetBy: max(0, position - 1), limitedBy: characters.endIndex)
+        let byte = text.utf8.distance(from: text.utf8.startIndex, to: index ?? characters.endIndex)
+        var shift = 0
+        for replacement in replacements {
+            if byte < replacement.bound.lowerBound { break }
+            if byte < replacement.bound.upperBound {
+                return ErrorMapping.position(original, byteOffset: replacement.original.lowerBound)
+            }
+            shift += replacement.bound.count - replacement.original.count
+        }
+        return ErrorMapping.position(original, byteOffset: byte - shift)
+    }
+
+    /// `fields` with the position moved to ``original``.
+    func remap(_ fields: ErrorFields) -> ErrorFields {
+        var moved = fields
+        moved.position = fields.position.map(originalPosition)
+        return moved
     }
 }
 

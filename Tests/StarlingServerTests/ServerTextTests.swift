@@ -40,6 +40,18 @@ struct ServerTextTests {
         #expect(error.sqlState == "42P02" && error.position == 8)
     }
 
+    @Test("error positions in a bound statement given in the text the client sent")
+    func boundPositions() throws {
+        let bound = try SQLText.bind("SELECT $1 + nosuch, $2", ["'abc'", " -12.5"]).get()
+        #expect(bound.text == "SELECT 'abc' + nosuch,  -12.5")
+        #expect(bound.originalPosition(16) == 13)  // nosuch
+        #expect(bound.originalPosition(9) == 8)  // inside 'abc': its $1
+        #expect(bound.originalPosition(25) == 21)  // inside -12.5: its $2
+        #expect(bound.originalPosition(1) == 1)
+        let plain = try SQLText.bind("SELECT é, x", []).get()
+        #expect(plain.originalPosition(11) == 11)
+    }
+
     /// The literal for one text-format parameter.
     func literal(_ text: String?, _ oid: UInt32) -> String {
         switch ParameterLiteral.literal(text.map { Array($0.utf8) }, oid: oid, format: .text, number: 1) {
