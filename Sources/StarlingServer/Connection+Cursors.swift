@@ -8,10 +8,11 @@ extension Connection {
     /// Runs a cursor statement, part of Query message `then` (nil: an Execute of portal `fetch`).
     /// True when the connection is now busy with a FETCH, whose end goes on with `then`'s next
     /// statement.
-    func runCursorCommand(_ parsed: Result<CursorCommand, ParameterError>, then: SimpleResult?, fetch: Portal?)
-        -> Bool
-    {
+    func runCursorCommand(
+        _ parsed: Result<CursorCommand, ParameterError>, text: String, then: SimpleResult?, fetch: Portal?
+    ) -> Bool {
         let status = session?.transactionStatus ?? .idle
+        lastCommandText = text
         let command: CursorCommand
         switch parsed {
         case .success(let parsed): command = parsed
@@ -39,6 +40,7 @@ extension Connection {
             cursor.holdable = hold
             portals[name] = cursor
             send(.commandComplete("DECLARE CURSOR"))
+            logCommand(text, outcome: "DECLARE CURSOR")
             return false
         case .close(let name):
             if let name {
@@ -51,6 +53,7 @@ extension Connection {
                 for (name, portal) in portals where portal.isCursor { closePortal(name) }
             }
             send(.commandComplete("CLOSE CURSOR"))
+            logCommand(text, outcome: "CLOSE CURSOR")
             return false
         case .deallocate(let name):
             if let name {
@@ -59,9 +62,11 @@ extension Connection {
                     return false
                 }
                 send(.commandComplete("DEALLOCATE"))
+                logCommand(text, outcome: "DEALLOCATE")
             } else {
                 statements = statements.filter { $0.key.isEmpty }
                 send(.commandComplete("DEALLOCATE ALL"))
+                logCommand(text, outcome: "DEALLOCATE ALL")
             }
             return false
         case .fetch(let name, let count):
@@ -71,6 +76,8 @@ extension Connection {
             }
             cursor.sent = 0
             cursor.describePending = then != nil
+            cursor.fetchText = text
+            cursor.fetchStarted = ContinuousClock.now
             if cursor.finished {
                 if let fields = cursor.fields, then != nil { send(.rowDescription(fields)) }
                 send(.commandComplete("FETCH 0"))
@@ -86,6 +93,7 @@ extension Connection {
     /// A cursor statement's error: in a Query message, it ends the message; in the extended
     /// protocol, messages up to Sync are skipped. A transaction block fails.
     func cursorError(_ sqlState: String, _ message: String, then: SimpleResult?) {
+        logCommand(lastCommandText, outcome: "error \(sqlState) \(message)")
         if session?.transactionStatus == .inTransaction { session?.transactionStatus = .failed }
         send(.errorResponse(ErrorFields(sqlState: sqlState, message: message)))
         if let then {
@@ -134,6 +142,8 @@ extension Connection {
             case .failed(let fields):
                 cursor.finished = true
                 send(.errorResponse(cursor.clientError(fields)))
+                logCommand(
+                    cursor.fetchText, outcome: "error \(fields.sqlState) \(fields.message)", since: cursor.fetchStarted)
                 if let then {
                     then.failed = true
                 } else {
@@ -149,9 +159,18 @@ extension Connection {
     /// A FETCH is answered: `FETCH n`, then the Query message's next statement or the next message.
     func endFetch(_ cursor: Portal, then: SimpleResult?) {
         send(.commandComplete("FETCH \(cursor.sent)"))
+        logCommand(cursor.fetchText, outcome: "rows=\(cursor.sent) FETCH \(cursor.sent)", since: cursor.fetchStarted)
         busy = nil
         if let then { return runNext(then) }
         endPortalWork()
+    }
+
+    /// The log line of a statement the connection answered itself.
+    func logCommand(_ text: String, outcome: String, since started: ContinuousClock.Instant? = nil) {
+        guard let session else { return }
+        let elapsed = ServerLog.milliseconds(ContinuousClock.now - (started ?? ContinuousClock.now))
+        server.log.write(
+            "[\(session.processID)] user=\(session.user) \(elapsed) \(outcome): \(ServerLog.excerpt(text))")
     }
 
     /// After COMMIT or ROLLBACK: the cursors declared without HOLD are closed with their

@@ -47,6 +47,9 @@ final class Portal {
     var describePending = false
     /// The statement as bound, to give error positions in the text the client sent.
     var bound: BoundText?
+    /// The current FETCH of a cursor, for its log line.
+    var fetchText = ""
+    var fetchStarted = ContinuousClock.now
 
     /// An error of its statement, its position in the client's text (none for a cursor: the
     /// error comes with a FETCH, whose text it is not in).
@@ -289,7 +292,7 @@ extension Connection {
         }
         if let command = CursorCommand.parse(portal.query) {
             portal.finished = true
-            _ = runCursorCommand(command, then: nil, fetch: portal)
+            _ = runCursorCommand(command, text: portal.query, then: nil, fetch: portal)
             return
         }
         start(portal)

@@ -33,6 +33,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
     var output: ByteBuffer
     var pumping = false
     var pumpAgain = false
+    /// The cursor statement being answered, for its log line.
+    var lastCommandText = ""
     /// Messages waiting beyond which the connection stops reading until they are handled.
     static let maximumPending = 1_000
 
@@ -264,7 +266,7 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
             let piece = result.pieces[result.next]
             result.next += 1
             if let command = CursorCommand.parse(piece.text) {
-                if runCursorCommand(command, then: result, fetch: nil) { return }
+                if runCursorCommand(command, text: piece.text, then: result, fetch: nil) { return }
                 continue
             }
             let queue = ResultQueue(eventLoop: loop) { [self] in pump() }
