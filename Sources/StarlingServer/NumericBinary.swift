@@ -10,13 +10,13 @@ enum NumericBinary {
     static let negative: UInt16 = 0x4000
 
     /// Writes the decimal `unscaled / 10^scale`.
-    static func write(unscaled: Int64, scale: Int, into buffer: inout NIOCore.ByteBuffer) {
+    static func write(unscaled: Int64, scale: Int, into buffer: inout CellBytes) {
         let (digits, weight) = groups(magnitude: unscaled.magnitude, scale: scale)
-        buffer.writeInteger(Int16(truncatingIfNeeded: digits.count))
-        buffer.writeInteger(Int16(truncatingIfNeeded: digits.isEmpty ? 0 : weight))
-        buffer.writeInteger(unscaled < 0 ? negative : positive)
-        buffer.writeInteger(Int16(truncatingIfNeeded: scale))
-        for digit in digits { buffer.writeInteger(digit) }
+        buffer.appendBigEndian(Int16(truncatingIfNeeded: digits.count))
+        buffer.appendBigEndian(Int16(truncatingIfNeeded: digits.isEmpty ? 0 : weight))
+        buffer.appendBigEndian(unscaled < 0 ? negative : positive)
+        buffer.appendBigEndian(Int16(truncatingIfNeeded: scale))
+        for digit in digits { buffer.appendBigEndian(digit) }
     }
 
     /// The base-10000 digits of `magnitude / 10^scale` without leading or trailing zero groups,

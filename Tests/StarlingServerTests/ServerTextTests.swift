@@ -126,13 +126,12 @@ struct ServerTextTests {
         #expect(NumericBinary.groups(magnitude: 10_000, scale: 0).digits == [1])
         #expect(NumericBinary.groups(magnitude: 10_000, scale: 0).weight == 1)
         #expect(NumericBinary.groups(magnitude: UInt64(Int64.max), scale: 18).digits.count == 6)
-        var buffer = ByteBuffer()
+        var buffer = CellBytes(capacity: 16)
         NumericBinary.write(unscaled: -1250, scale: 2, into: &buffer)
-        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-        #expect(NumericBinary.text(bytes) == "-12.50")
-        var zero = ByteBuffer()
+        #expect(NumericBinary.text(buffer.bytes) == "-12.50")
+        var zero = CellBytes(capacity: 16)
         NumericBinary.write(unscaled: 0, scale: 2, into: &zero)
-        #expect(NumericBinary.text(zero.readBytes(length: zero.readableBytes) ?? []) == "0.00")
+        #expect(NumericBinary.text(zero.bytes) == "0.00")
     }
 
     @Test("intervals and doubles as PostgreSQL writes them")
@@ -147,6 +146,40 @@ struct ServerTextTests {
         #expect(RowEncoder.text(1.5) == "1.5")
         #expect(RowEncoder.text(-.infinity) == "-Infinity")
         #expect(RowEncoder.text(.nan) == "NaN")
+    }
+
+    @Test("text cells written digit by digit agree with the String formatting")
+    func textCells() {
+        var random = SplitMix64(seed: 22)
+        for _ in 0..<2_000 {
+            let value = Int64(bitPattern: random.next())
+            let days = value % 3_000_000
+            let micros = value % 250_000_000_000_000_000
+            var cells = CellBytes(capacity: 64)
+            cells.appendInteger(value)
+            cells.append(0x7C)
+            cells.appendDate(days: days)
+            cells.append(0x7C)
+            cells.appendTimestamp(microseconds: micros)
+            cells.append(0x7C)
+            let scale = Int(value.magnitude % 19)
+            cells.appendDecimal(value, scale: scale)
+            let expected = [
+                String(value), CalendarDate(daysSinceEpoch: days).description,
+                TimestampFormatting.format(microseconds: micros),
+                DecimalFormatting.format(unscaled: value, scale: scale),
+            ].joined(separator: "|")
+            #expect(String(decoding: cells.bytes, as: UTF8.self) == expected)
+        }
+        var edges = CellBytes(capacity: 64)
+        edges.appendInteger(Int64.min)
+        edges.append(0x7C)
+        edges.appendDecimal(Int64.min, scale: 18)
+        edges.append(0x7C)
+        edges.appendTimestamp(microseconds: 1_500_000)
+        #expect(
+            String(decoding: edges.bytes, as: UTF8.self)
+                == "-9223372036854775808|-9.223372036854775808|1970-01-01 00:00:01.5")
     }
 
     @Test("rows in text and binary, NULLs as -1")
