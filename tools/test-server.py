@@ -220,6 +220,17 @@ for client in clients:
     client.join(90)
 check("12 concurrent clients: every answer right", (len(answers) > 300, all(answers)), (True, True))
 
+# SET statement_timeout: the session's own limit on its statements.
+with psycopg.connect(DSN, autocommit=True) as conn:
+    conn.execute("SET statement_timeout = '300ms'")
+    check("SHOW statement_timeout", conn.execute("SHOW statement_timeout").fetchone(), ("300ms",))
+    started = time.monotonic()
+    check("statement_timeout cancels a long query", error_of(lambda: conn.execute(
+        "SELECT count(*) FROM dim_date a, dim_date b WHERE a.date_int + b.day_of_year = 7")), "57014")
+    check("statement_timeout: within 5 s", time.monotonic() - started < 5, True)
+    conn.execute("SET statement_timeout = 0")
+    check("statement_timeout 0: no limit", conn.execute("SELECT 3").fetchone(), (3,))
+
 # Cancel a long query from another connection.
 with psycopg.connect(DSN, autocommit=True) as conn:
     outcome = {}

@@ -21,7 +21,7 @@ enum SessionCommand: Equatable {
         "search_path": "main", "intervalstyle": "postgres", "standard_conforming_strings": "on",
         "client_min_messages": "notice", "server_version": ServerIdentity.serverVersion, "server_encoding": "UTF8",
         "integer_datetimes": "on", "transaction_isolation": "serializable",
-        "default_transaction_read_only": "off", "is_superuser": "on",
+        "default_transaction_read_only": "off", "is_superuser": "on", "statement_timeout": "0",
     ]
 
     /// Settings SHOW answers but SET refuses.
@@ -105,6 +105,12 @@ enum SessionCommand: Equatable {
                 return refuse("standard_conforming_strings is always on: backslashes in strings are plain")
             }
             return .success("on")
+        case "statement_timeout":
+            guard let milliseconds = statementTimeout(value) else {
+                return refuse(
+                    "statement_timeout takes milliseconds or a duration such as '30s', '5min', not \"\(value)\"")
+            }
+            return .success(milliseconds == 0 ? "0" : "\(milliseconds)ms")
         case "client_min_messages":
             let levels: Set<String> = [
                 "debug5", "debug4", "debug3", "debug2", "debug1", "log", "notice", "warning", "error",
@@ -116,6 +122,19 @@ enum SessionCommand: Equatable {
         default:
             return .success(value)
         }
+    }
+
+    /// Milliseconds for a `statement_timeout` value as PostgreSQL reads it: a number of
+    /// milliseconds, or a number and a unit (`ms`, `s`, `min`, `h`, `d`); 0 for none. Nil when
+    /// unreadable or negative.
+    static func statementTimeout(_ value: String) -> Int? {
+        let text = value.trimmingSpaces.lowercased()
+        if text == "default" { return 0 }
+        let number = text.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
+        guard let amount = Double(number), amount >= 0, amount < 1e12 else { return nil }
+        let units: [String: Double] = ["": 1, "ms": 1, "s": 1000, "min": 60_000, "h": 3_600_000, "d": 86_400_000]
+        guard let unit = units[String(text.dropFirst(number.count)).trimmingSpaces] else { return nil }
+        return Int((amount * unit).rounded())
     }
 
     /// The settings a change of which is reported to the client with ParameterStatus, by name.

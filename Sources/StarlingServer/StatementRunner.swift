@@ -27,6 +27,16 @@ struct StatementRunner {
         }
     }
 
+    /// How long a statement may run: the session's `statement_timeout` when set, at most the
+    /// server's `--query-timeout`; nil for no limit.
+    var timeout: Duration? {
+        let server = context.configuration.queryTimeout
+        let milliseconds = session.setting("statement_timeout").flatMap(SessionCommand.statementTimeout) ?? 0
+        guard milliseconds > 0 else { return server }
+        let session = Duration.milliseconds(milliseconds)
+        return server.map { min($0, session) } ?? session
+    }
+
     /// Runs one statement; false when it failed (the rest are skipped).
     private func runOne(_ piece: SQLText.Piece, query: String, into queue: ResultQueue) -> Bool {
         let clock = ContinuousClock()
@@ -34,7 +44,7 @@ struct StatementRunner {
         session.resetCancel()
         context.statementStarted()
         defer { context.statementFinished() }
-        let timer = context.configuration.queryTimeout.map { timeout in
+        let timer = timeout.map { timeout in
             eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.nanosecondsClamped))) { [session] in
                 session.cancel(reason: "canceling statement due to statement timeout")
             }

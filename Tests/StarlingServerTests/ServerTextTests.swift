@@ -227,6 +227,12 @@ struct ServerTextTests {
         #expect((try? SessionCommand.accept("extra_float_digits", "3").get()) == "3")
         #expect((try? SessionCommand.accept("search_path", "other").get()) == nil)
         #expect((try? SessionCommand.accept("server_version", "9").get()) == nil)
+        #expect((try? SessionCommand.accept("statement_timeout", "1500").get()) == "1500ms")
+        #expect((try? SessionCommand.accept("statement_timeout", "2min").get()) == "120000ms")
+        #expect((try? SessionCommand.accept("statement_timeout", "0").get()) == "0")
+        #expect((try? SessionCommand.accept("statement_timeout", "-1").get()) == nil)
+        #expect((try? SessionCommand.accept("statement_timeout", "5 parsecs").get()) == nil)
+        #expect(SessionCommand.parse("SET statement_timeout = '5s'") == .set(name: "statement_timeout", value: "5s"))
     }
 
     @Test("errors: SQLSTATE by kind, positions in characters of the whole query")
