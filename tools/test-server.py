@@ -228,6 +228,8 @@ with psycopg.connect(DSN, autocommit=True) as conn:
     check("statement_timeout cancels a long query", error_of(lambda: conn.execute(
         "SELECT count(*) FROM dim_date a, dim_date b WHERE a.date_int + b.day_of_year = 7")), "57014")
     check("statement_timeout: within 5 s", time.monotonic() - started < 5, True)
+    check("statement_timeout cancels a long query with parameters", error_of(lambda: conn.execute(
+        "SELECT count(*) FROM dim_date a, dim_date b WHERE a.date_int + b.day_of_year = %s", (7,))), "57014")
     conn.execute("SET statement_timeout = 0")
     check("statement_timeout 0: no limit", conn.execute("SELECT 3").fetchone(), (3,))
 

@@ -85,6 +85,7 @@ extension Connection {
             }
             start(cursor)
             busy = .portal(cursor, .fetch(limit: count ?? 0, then: then, fetch: fetch))
+            armPortalTimer()
             pump()
             return true
         }
@@ -149,6 +150,7 @@ extension Connection {
                 } else {
                     skippingUntilSync = true
                 }
+                disarmPortalTimer()
                 busy = nil
                 if let then { return runNext(then) }
                 return endPortalWork()
@@ -158,6 +160,7 @@ extension Connection {
 
     /// A FETCH is answered: `FETCH n`, then the Query message's next statement or the next message.
     func endFetch(_ cursor: Portal, then: SimpleResult?) {
+        disarmPortalTimer()
         send(.commandComplete("FETCH \(cursor.sent)"))
         logCommand(cursor.fetchText, outcome: "rows=\(cursor.sent) FETCH \(cursor.sent)", since: cursor.fetchStarted)
         busy = nil

@@ -207,6 +207,7 @@ extension Connection {
                 } else {
                     start(cursor)
                     busy = .portal(cursor, .describe(fetch: portal))
+                    armPortalTimer()
                     pump()
                 }
                 return
@@ -218,6 +219,7 @@ extension Connection {
             } else {
                 start(portal)
                 busy = .portal(portal, .describe(fetch: nil))
+                armPortalTimer()
                 pump()
             }
         }
@@ -298,6 +300,7 @@ extension Connection {
         start(portal)
         portal.sent = 0
         busy = .portal(portal, .execute(limit: limit))
+        armPortalTimer()
         pump()
     }
 
@@ -307,7 +310,7 @@ extension Connection {
         let queue = ResultQueue(eventLoop: loop) { [self] in pump() }
         portal.queue = queue
         statementCount += 1
-        submit(SQLText.split(portal.query), query: portal.query, into: queue)
+        submit(SQLText.split(portal.query), query: portal.query, into: queue, timed: false)
     }
 
     /// Writes a portal's results for the current Describe or Execute.
@@ -378,9 +381,27 @@ extension Connection {
 
     /// The Describe or Execute is answered: on to the next message.
     func endPortalWork() {
+        disarmPortalTimer()
         busy = nil
         flushOutput()
         processPending()
+    }
+
+    /// Starts the timeout of a portal's Describe, Execute or FETCH (`statement_timeout`, at most
+    /// `--query-timeout`).
+    func armPortalTimer() {
+        disarmPortalTimer()
+        guard let session, let loop = context?.eventLoop,
+            let timeout = StatementRunner.timeout(session, server.configuration)
+        else { return }
+        portalTimer = loop.scheduleTask(in: .nanoseconds(timeout.nanosecondsClamped)) { [session] in
+            session.cancel(reason: "canceling statement due to statement timeout")
+        }
+    }
+
+    func disarmPortalTimer() {
+        portalTimer?.cancel()
+        portalTimer = nil
     }
 
     func close(_ target: DescribeTarget, name: String) {

@@ -21,6 +21,9 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
     let openedAt = ContinuousClock.now
     var statementCount = 0
 
+    /// The timeout of the running Describe, Execute or FETCH of a portal.
+    var portalTimer: Scheduled<Void>?
+
     /// Messages received while busy.
     var pending: [FrontendMessage] = []
     /// What the connection waits for before the next message.
@@ -281,9 +284,10 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     /// Runs `pieces` on the query pool, results into `queue`.
-    func submit(_ pieces: [SQLText.Piece], query: String, into queue: ResultQueue) {
+    func submit(_ pieces: [SQLText.Piece], query: String, into queue: ResultQueue, timed: Bool = true) {
         guard let session, let loop = context?.eventLoop else { return }
-        let runner = StatementRunner(session: session, context: server, eventLoop: loop)
+        var runner = StatementRunner(session: session, context: server, eventLoop: loop)
+        runner.timed = timed
         server.queryPool.submit { state in
             guard state == .active else {
                 queue.push(

@@ -14,6 +14,10 @@ struct StatementRunner {
     let session: SessionState
     let context: ServerContext
     let eventLoop: EventLoop
+    /// Whether each statement's timeout runs from its start to its end. A portal's or cursor's
+    /// is kept by the connection instead, per Execute or FETCH, so the time a suspended portal
+    /// waits for the client does not count.
+    var timed = true
 
     /// Runs `pieces` of `query` into `queue`, then pushes ``ResultItem/end``.
     func run(_ pieces: [SQLText.Piece], query: String, into queue: ResultQueue) {
@@ -29,8 +33,8 @@ struct StatementRunner {
 
     /// How long a statement may run: the session's `statement_timeout` when set, at most the
     /// server's `--query-timeout`; nil for no limit.
-    var timeout: Duration? {
-        let server = context.configuration.queryTimeout
+    static func timeout(_ session: SessionState, _ configuration: ServerConfiguration) -> Duration? {
+        let server = configuration.queryTimeout
         let milliseconds = session.setting("statement_timeout").flatMap(SessionCommand.statementTimeout) ?? 0
         guard milliseconds > 0 else { return server }
         let session = Duration.milliseconds(milliseconds)
@@ -44,7 +48,7 @@ struct StatementRunner {
         session.resetCancel()
         context.statementStarted()
         defer { context.statementFinished() }
-        let timer = timeout.map { timeout in
+        let timer = (timed ? Self.timeout(session, context.configuration) : nil).map { timeout in
             eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.nanosecondsClamped))) { [session] in
                 session.cancel(reason: "canceling statement due to statement timeout")
             }
