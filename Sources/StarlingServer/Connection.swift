@@ -23,6 +23,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
 
     /// The timeout of the running Describe, Execute or FETCH of a portal.
     var portalTimer: Scheduled<Void>?
+    /// Closes a connection that sends no startup packet.
+    var startupTimer: Scheduled<Void>?
 
     /// Messages received while busy.
     var pending: [FrontendMessage] = []
@@ -85,7 +87,16 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         self.context = context
         output = context.channel.allocator.buffer(capacity: 4096)
         peer = context.channel.remoteAddress?.description ?? "unknown"
+        // A client that has not started its session within the limit is let go, as PostgreSQL's
+        // authentication_timeout does: sockets that never start are not counted as connections.
+        startupTimer = context.eventLoop.scheduleTask(in: Self.startupTimeout) { [weak self] in
+            guard let self, session == nil, let context = self.context, context.channel.isActive else { return }
+            fatal("08P01", "no startup message within \(Self.startupTimeout.nanoseconds / 1_000_000_000) s")
+        }
     }
+
+    /// How long a new connection may take to send its startup packet.
+    static let startupTimeout = TimeAmount.seconds(60)
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -122,6 +133,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        startupTimer?.cancel()
+        portalTimer?.cancel()
         closeAllPortals(keepingHoldable: false)
         if case .simple(let queue, _) = busy { queue.close() }
         busy = nil
@@ -180,6 +193,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
                 processID: processID, secretKey: Int32.random(in: Int32.min...Int32.max))
         }
         self.session = session
+        startupTimer?.cancel()
+        startupTimer = nil
         send(.authenticationOk)
         let reported: [(String, String)] = [
             ("server_version", ServerIdentity.serverVersion), ("server_encoding", "UTF8"), ("client_encoding", "UTF8"),
