@@ -40,7 +40,12 @@ enum ErrorMapping {
             case .io: state = "58030"
             case .missingWarehouse, .notAWarehouse, .invalid: state = "XX000"
             }
-            return ErrorFields(sqlState: state, message: storageError.message)
+            // The command line's advice (`--wait`) means nothing to a client.
+            var message = storageError.message
+            if storageError.kind == .locked, message.hasSuffix(", or pass --wait") {
+                message.removeLast(", or pass --wait".count)
+            }
+            return ErrorFields(sqlState: state, message: message)
         case .load(let loadError):
             return ErrorFields(sqlState: "22000", message: loadError.message)
         }
