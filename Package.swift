@@ -97,7 +97,7 @@ let package = Package(
             name: "StarlingFuzzing",
             dependencies: [
                 "StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage", "StarlingLoader",
-                "StarlingSQL",
+                "StarlingSQL", "StarlingWire", .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(
