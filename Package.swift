@@ -12,6 +12,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The PostgreSQL-wire server's event loops and sockets (`starling serve`).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
     ],
     targets: [
         // C libraries, wrapped once each (CEditLine only by the shell's LineEditor).
@@ -75,6 +77,18 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
         .target(name: "StarlingEngine", dependencies: ["StarlingColumns", "StarlingFormat", "StarlingStorage", "StarlingSQL", "StarlingLoader", "StarlingExecution"]),
+        // The PostgreSQL wire protocol's messages (NIOCore's ByteBuffer, nothing of Starling), and the
+        // server that runs them through the engine on swift-nio (`starling serve`).
+        .target(name: "StarlingWire", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
+        .target(
+            name: "StarlingServer",
+            dependencies: [
+                "StarlingWire", "StarlingEngine", "StarlingExecution", "StarlingColumns", "StarlingSQL",
+                "StarlingStorage", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .target(name: "StarlingSampleData", dependencies: ["StarlingColumns", "StarlingCompression", "StarlingFormat"]),
         // Fuzz harnesses: one function per component that reads untrusted bytes. libFuzzer's entry
         // points (Fuzz/Entries) are built only by tools/fuzz; the tests run the harnesses over
@@ -83,7 +97,7 @@ let package = Package(
             name: "StarlingFuzzing",
             dependencies: [
                 "StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage", "StarlingLoader",
-                "StarlingSQL",
+                "StarlingSQL", "StarlingWire", .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -99,6 +113,7 @@ let package = Package(
                 "StarlingExecution",
                 "StarlingLoader",
                 "StarlingSampleData",
+                "StarlingServer",
                 "CEditLine",
                 "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -125,6 +140,13 @@ let package = Package(
         ),
         .testTarget(name: "StarlingCommandTests", dependencies: ["StarlingCommand"]),
         .testTarget(name: "StarlingLoaderTests", dependencies: ["StarlingLoader", "StarlingStorage", "StarlingEngine"]),
+        .testTarget(
+            name: "StarlingWireTests", dependencies: ["StarlingWire", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "StarlingServerTests",
+            dependencies: ["StarlingServer", "StarlingWire", .product(name: "NIOPosix", package: "swift-nio")]
+        ),
         .testTarget(name: "StarlingFuzzingTests", dependencies: ["StarlingFuzzing"]),
         .testTarget(
             name: "StarlingEngineTests",

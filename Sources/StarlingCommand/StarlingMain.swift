@@ -2,10 +2,11 @@
 
 import ArgumentParser
 import StarlingColumns
+import StarlingEngine
 import StarlingFormat
 
 /// The version printed by `starling --version`.
-let starlingVersion = "0.1.0"
+let starlingVersion = Engine.version
 
 @main
 struct StarlingMain: ParsableCommand {
@@ -31,6 +32,7 @@ struct StarlingMain: ParsableCommand {
         subcommands: [
             InitCommand.self, SQLCommand.self, ShellCommand.self, LoadCommand.self, LoadsCommand.self, TablesCommand.self, DescribeCommand.self,
             HistoryCommand.self, RollbackCommand.self, VacuumCommand.self, CompactCommand.self, GenerateCommand.self, BenchCommand.self, InspectCommand.self,
+            ServeCommand.self,
         ]
     )
 

@@ -31,6 +31,10 @@ public struct Engine: Sendable {
     public var memoryLimit: Int
     /// Lets another thread cancel a running query and watch its progress (the shell's Ctrl-C).
     public var control: QueryControl?
+    /// The database's name, as `current_database()` and `information_schema`'s `table_catalog`
+    /// give it; nil for the warehouse directory's last name. `starling serve` names it
+    /// `starling`, whatever database name a client asked for.
+    public var databaseName: String?
     /// What `SET` changed: shared by the engine's copies, so it lasts for the session. `threads`
     /// and `memoryLimit` above are the defaults `RESET` returns to.
     public let session: SessionSettings
@@ -46,6 +50,14 @@ public struct Engine: Sendable {
         self.control = control
         self.session = session
     }
+
+    /// Starling's version (`starling --version`).
+    public static let version = "0.1.0"
+
+    /// What `version()` returns: the PostgreSQL version whose protocol and client queries
+    /// `starling serve` speaks, first, as clients that read it (SQLAlchemy, JDBC) expect, then
+    /// Starling's own.
+    public static let versionText = "PostgreSQL 15.0 (Starling \(version))"
 
     /// The number of online processors.
     public static var processorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }

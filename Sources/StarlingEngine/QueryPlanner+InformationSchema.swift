@@ -9,9 +9,10 @@ import StarlingStorage
 extension QueryPlanner {
     static let informationSchemaNames = ["columns", "schemata", "tables", "views"]
 
-    /// The warehouse as a database: its directory's last name (`table_catalog`, `current_database()`).
+    /// The warehouse as a database (`table_catalog`, `current_database()`): the engine's
+    /// ``Engine/databaseName``, else its directory's last name.
     var databaseName: String {
-        warehouse.directory.split(separator: "/").last.map(String.init) ?? "warehouse"
+        settings.databaseName ?? warehouse.directory.split(separator: "/").last.map(String.init) ?? "warehouse"
     }
 
     /// A system table's plan: rows known while planning.

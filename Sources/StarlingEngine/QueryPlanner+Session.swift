@@ -1,5 +1,5 @@
 /// The functions that read the session rather than rows: `current_setting(name)`,
-/// `current_database()` and `current_schema()`, each a constant for the statement.
+/// `current_database()`, `current_schema()` and `version()`, each a constant for the statement.
 
 import StarlingColumns
 import StarlingExecution
@@ -7,7 +7,9 @@ import StarlingSQL
 
 extension QueryPlanner {
     /// The session functions' names.
-    static let sessionFunctionNames: Set<String> = ["current_setting", "current_database", "current_schema"]
+    static let sessionFunctionNames: Set<String> = [
+        "current_setting", "current_database", "current_schema", "version",
+    ]
 
     /// A session function call as its constant value; nil for any other call.
     func bindSessionFunction(_ call: FunctionCall, _ context: ExpressionContext) throws(SQLError) -> BoundExpression? {
@@ -19,6 +21,11 @@ extension QueryPlanner {
                 at: call.name.position)
         }
         switch name {
+        case "version":
+            guard call.arguments.isEmpty else {
+                throw SQLError("version takes no arguments", at: call.name.position, hint: "version()")
+            }
+            return .constant(.string(Engine.versionText), .varchar)
         case "current_database", "current_schema":
             guard call.arguments.isEmpty else {
                 throw SQLError("\(name) takes no arguments", at: call.name.position, hint: "\(name)()")

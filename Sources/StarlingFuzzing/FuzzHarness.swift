@@ -23,6 +23,8 @@ public enum FuzzHarness: String, CaseIterable, Sendable {
     case chunk
     /// Snapshot files: ``CatalogHarness`` (the envelope, the JSON, the validation).
     case catalog
+    /// A client's bytes to `starling serve`: ``WireHarness`` (the PostgreSQL message decoder).
+    case wire
 
     /// Feeds `bytes` to the component.
     public func run(_ bytes: UnsafeRawBufferPointer) {
@@ -34,6 +36,7 @@ public enum FuzzHarness: String, CaseIterable, Sendable {
         case .segment: SegmentHarness.run(bytes)
         case .chunk: ChunkHarness.run(bytes)
         case .catalog: CatalogHarness.run(bytes)
+        case .wire: WireHarness.run(bytes)
         }
     }
 

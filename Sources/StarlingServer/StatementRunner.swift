@@ -1,0 +1,214 @@
+/// Runs a connection's statements on a worker thread, handing their results to a ResultQueue.
+
+import NIOCore
+import StarlingEngine
+import StarlingExecution
+import StarlingSQL
+import StarlingWire
+
+/// Runs the statements of one Query message, or one portal, in order, stopping at the first
+/// error: session commands (``SessionCommand``) itself, the rest through the session's engine.
+/// Statements that change the warehouse commit on their own, so inside a transaction block only
+/// reads run. Each statement gets one log line.
+struct StatementRunner {
+    let session: SessionState
+    let context: ServerContext
+    let eventLoop: EventLoop
+    /// Whether each statement's timeout runs from its start to its end. A portal's or cursor's
+    /// is kept by the connection instead, per Execute or FETCH, so the time a suspended portal
+    /// waits for the client does not count.
+    var timed = true
+
+    /// Runs `pieces` of `query` into `queue`, then pushes ``ResultItem/end``.
+    func run(_ pieces: [SQLText.Piece], query: String, into queue: ResultQueue) {
+        defer { queue.push(.end) }
+        if pieces.isEmpty {
+            queue.push(.empty)
+            return
+        }
+        for piece in pieces {
+            guard !queue.isClosed, runOne(piece, query: query, into: queue) else { return }
+        }
+    }
+
+    /// For a failed statement that reads PostgreSQL's catalog (psql's `\d` commands, a driver's
+    /// schema browsing): that `pg_catalog` is not there yet, with the error as the detail.
+    static func catalogError(_ fields: ErrorFields, statement: String) -> ErrorFields {
+        guard fields.sqlState != "57014", statement.lowercased().contains("pg_catalog.") else { return fields }
+        return ErrorFields(
+            sqlState: "0A000", message: "pg_catalog is not available yet: Starling cannot answer this catalog query",
+            detail: fields.message,
+            hint: "list tables with SHOW TABLES, columns with DESCRIBE table, or query information_schema")
+    }
+
+    /// How long a statement may run: the session's `statement_timeout` when set, at most the
+    /// server's `--query-timeout`; nil for no limit.
+    static func timeout(_ session: SessionState, _ configuration: ServerConfiguration) -> Duration? {
+        let server = configuration.queryTimeout
+        let milliseconds = session.setting("statement_timeout").flatMap(SessionCommand.statementTimeout) ?? 0
+        guard milliseconds > 0 else { return server }
+        let session = Duration.milliseconds(milliseconds)
+        return server.map { min($0, session) } ?? session
+    }
+
+    /// Runs one statement; false when it failed (the rest are skipped).
+    private func runOne(_ piece: SQLText.Piece, query: String, into queue: ResultQueue) -> Bool {
+        let clock = ContinuousClock()
+        let started = clock.now
+        session.resetCancel()
+        context.statementStarted()
+        defer { context.statementFinished() }
+        let timer = (timed ? Self.timeout(session, context.configuration) : nil).map { timeout in
+            eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout.nanosecondsClamped))) { [session] in
+                session.cancel(reason: "canceling statement due to statement timeout")
+            }
+        }
+        defer { timer?.cancel() }
+        let outcome = execute(piece, query: query, into: queue)
+        let elapsed = ServerLog.milliseconds(clock.now - started)
+        let who = "[\(session.processID)] user=\(session.user)"
+        switch outcome {
+        case .success(let (tag, rows)):
+            queue.push(.complete(tag))
+            let rowText = rows.map { " rows=\($0)" } ?? ""
+            context.log.write("\(who) \(elapsed)\(rowText) \(tag): \(ServerLog.excerpt(piece.text))")
+            return true
+        case .failure(let failure):
+            let fields = Self.catalogError(failure.fields, statement: piece.text)
+            if session.transactionStatus == .inTransaction { session.transactionStatus = .failed }
+            queue.push(.failed(fields))
+            context.log.write(
+                "\(who) \(elapsed) error \(fields.sqlState) \(fields.message): \(ServerLog.excerpt(piece.text))")
+            return false
+        }
+    }
+
+    /// The statement's tag and rows, or its error.
+    private func execute(_ piece: SQLText.Piece, query: String, into queue: ResultQueue)
+        -> Result<(tag: String, rows: Int?), StatementFailure>
+    {
+        if let command = SessionCommand.parse(piece.text) {
+            return runCommand(command, piece, query: query, into: queue)
+        }
+        if session.transactionStatus == .failed {
+            return .failure(
+                StatementFailure(
+                    ErrorFields(
+                        sqlState: "25P02",
+                        message: "current transaction is aborted, commands ignored until end of transaction block")))
+        }
+        let statements: [ParsedStatement]
+        do throws(SQLError) {
+            statements = try Parser.parse(piece.text)
+        } catch {
+            return .failure(
+                StatementFailure(
+                    ErrorMapping.fields(
+                        .sql(error, script: piece.text), query: query, offset: piece.offset, syntax: true,
+                        cancelReason: nil)))
+        }
+        guard statements.count == 1, let statement = statements.first?.statement else {
+            return .failure(
+                StatementFailure(
+                    ErrorFields(
+                        sqlState: "42601", message: "cannot insert multiple commands into a prepared statement")))
+        }
+        let tag: String?
+        switch statement {
+        case .query: tag = nil
+        case .explain: tag = "EXPLAIN"
+        case .show: tag = "SHOW"
+        case .set: tag = "SET"
+        default:
+            guard session.transactionStatus == .idle else {
+                return .failure(
+                    StatementFailure(
+                        ErrorFields(
+                            sqlState: "25006",
+                            message: "statements that change the warehouse cannot run inside a transaction block",
+                            hint: "each such statement commits on its own: run it outside BEGIN … COMMIT "
+                                + "(in psycopg: autocommit=True)")))
+            }
+            tag = nil
+        }
+        let sink = QueueSink(queue)
+        var outcomeTag: String?
+        do throws(EngineError) {
+            try session.engine.run(piece.text, into: sink, onOutcome: { outcomeTag = $0.tag })
+        } catch {
+            return .failure(
+                StatementFailure(
+                    ErrorMapping.fields(
+                        error, query: query, offset: piece.offset, syntax: false, cancelReason: session.lastCancelReason
+                    )))
+        }
+        if let outcomeTag { return .success((outcomeTag, nil)) }
+        return .success((tag ?? "SELECT \(sink.rows)", sink.rows))
+    }
+
+    /// BEGIN, COMMIT, ROLLBACK, and SET and SHOW of the client settings.
+    private func runCommand(_ command: SessionCommand, _ piece: SQLText.Piece, query: String, into queue: ResultQueue)
+        -> Result<(tag: String, rows: Int?), StatementFailure>
+    {
+        let status = session.transactionStatus
+        switch command {
+        case .begin:
+            if status == .idle { session.transactionStatus = .inTransaction }
+            return .success(("BEGIN", nil))
+        case .commit:
+            session.transactionStatus = .idle
+            return .success((status == .failed ? "ROLLBACK" : "COMMIT", nil))
+        case .rollback:
+            session.transactionStatus = .idle
+            return .success(("ROLLBACK", nil))
+        case .set, .show:
+            guard status != .failed else {
+                return .failure(
+                    StatementFailure(
+                        ErrorFields(
+                            sqlState: "25P02",
+                            message: "current transaction is aborted, commands ignored until end of transaction block"))
+                )
+            }
+        }
+        switch command {
+        case .set(let name, let value) where name == "timezone":
+            // SET TIME ZONE 'UTC': the engine's TimeZone setting.
+            let rewritten = SQLText.Piece(text: "SET TimeZone = \(value.isEmpty ? "''" : value)", offset: piece.offset)
+            return execute(rewritten, query: query, into: queue)
+        case .set(let name, let value):
+            switch SessionCommand.accept(name, value) {
+            case .success(let kept):
+                session.set(name, kept)
+                if let reported = SessionCommand.reported[name] {
+                    queue.push(.parameterStatus(name: reported, value: kept))
+                }
+                return .success(("SET", nil))
+            case .failure(let error):
+                return .failure(StatementFailure(ErrorFields(sqlState: error.sqlState, message: error.message)))
+            }
+        case .show(let name, let spelling):
+            let value = session.setting(name) ?? ""
+            queue.push(.columns([PlanColumn(name: spelling, type: .varchar)]))
+            queue.push(.chunk(Chunk(columns: [Vector(type: .varchar, values: [.string(value)])], count: 1)))
+            return .success(("SHOW", 1))
+        default:
+            return .success(("", nil))
+        }
+    }
+}
+
+/// A failed statement's ErrorResponse fields (a type so `Result` can carry them).
+struct StatementFailure: Error {
+    let fields: ErrorFields
+    init(_ fields: ErrorFields) { self.fields = fields }
+}
+
+extension Duration {
+    /// Nanoseconds, at most `Int64.max`.
+    var nanosecondsClamped: Int64 {
+        let (seconds, attoseconds) = components
+        guard seconds < Int64.max / 1_000_000_000 else { return Int64.max }
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
