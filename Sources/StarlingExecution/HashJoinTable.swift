@@ -207,29 +207,42 @@ final class HashJoinTable: @unchecked Sendable {
         return numbers
     }
 
-    /// The matching (probe row, build row) pairs of a probe chunk's keys, in probe order.
-    func probe(_ keyVectors: [Vector], count: Int) throws(QueryError) -> (probe: [Int32], build: [Int32]) {
+    /// The matching (probe row, build row) pairs of a probe chunk's keys, in probe order. With a
+    /// `budget`, every ``pairsPerCheck`` pairs reserve `bytesPerPair` each for a while, so a chunk
+    /// whose matches run into the billions (a join on a key with few values) stops with an error
+    /// naming the join when it passes the memory limit, before it takes the machine's memory.
+    func probe(
+        _ keyVectors: [Vector], count: Int, budget: MemoryBudget? = nil, bytesPerPair: Int = 8
+    ) throws(QueryError) -> (probe: [Int32], build: [Int32]) {
         let numbers = try keyNumbers(keyVectors, count: count)
+        let guardrail = PairGuard(budget: budget, bytesPerPair: bytesPerPair)
+        defer { guardrail.releaseAll() }
         if case .integer(_, let lead) = index, keyCount > 1 {
-            return try probeByLead(keyVectors, numbers: numbers, lead: lead, count: count)
+            return try probeByLead(keyVectors, numbers: numbers, lead: lead, count: count, guardrail: guardrail)
         }
-        return chainPairs(numbers, count: count) { _, _ in true }
+        return try chainPairs(numbers, count: count, guardrail: guardrail) { _, _ in true }
     }
+
+    /// Pairs between two looks at the memory budget.
+    static let pairsPerCheck = 1 << 20
 
     /// The (probe row, build row) pairs along each probe row's chain (`numbers[row]`, -1 for
     /// none) that `accept` takes, in probe order; with `firstOnly`, each probe row's first only.
     @inline(__always)
     private func chainPairs(
-        _ numbers: [Int32], count: Int, firstOnly: Bool = false, _ accept: (Int, Int) -> Bool
-    ) -> (probe: [Int32], build: [Int32]) {
+        _ numbers: [Int32], count: Int, firstOnly: Bool = false, guardrail: PairGuard? = nil,
+        _ accept: (Int, Int) -> Bool
+    ) throws(QueryError) -> (probe: [Int32], build: [Int32]) {
         var probeRows: [Int32] = []
         var buildRows: [Int32] = []
         probeRows.reserveCapacity(count)
         buildRows.reserveCapacity(count)
+        var nextCheck = Self.pairsPerCheck
+        var failure: QueryError?
         numbers.withUnsafeBufferPointer { numbers in
             heads.withUnsafeBufferPointer { heads in
                 next.withUnsafeBufferPointer { next in
-                    for row in 0..<Swift.min(count, numbers.count) {
+                    rows: for row in 0..<Swift.min(count, numbers.count) {
                         let number = Int(numbers[row])
                         guard number >= 0 else { continue }
                         var buildRow = heads[number]
@@ -241,10 +254,16 @@ final class HashJoinTable: @unchecked Sendable {
                             }
                             buildRow = next[Int(buildRow)]
                         }
+                        if probeRows.count >= nextCheck {
+                            nextCheck += Self.pairsPerCheck
+                            failure = guardrail?.reserve(pairs: Self.pairsPerCheck)
+                            if failure != nil { break rows }
+                        }
                     }
                 }
             }
         }
+        if let failure { throw failure }
         return (probeRows, buildRows)
     }
 
@@ -264,7 +283,8 @@ final class HashJoinTable: @unchecked Sendable {
     /// The pairs the lead key's chains give whose other keys are equal too (neither NULL); with
     /// `firstOnly`, each probe row's first such pair only (whether it has a match).
     private func probeByLead(
-        _ keyVectors: [Vector], numbers: [Int32], lead: Int, count: Int, firstOnly: Bool = false
+        _ keyVectors: [Vector], numbers: [Int32], lead: Int, count: Int, firstOnly: Bool = false,
+        guardrail: PairGuard? = nil
     ) throws(QueryError) -> (probe: [Int32], build: [Int32]) {
         var others: [(probe: [Int64], probeNulls: [Bool]?, build: [Int64], buildNulls: [Bool]?)] = []
         for key in 0..<keyCount where key != lead {
@@ -280,35 +300,20 @@ final class HashJoinTable: @unchecked Sendable {
             other.probe.count >= count, other.build.count >= rows.count
         {
             // Two keys, neither with NULLs (TPC-H Q5's customer and nation): one raw loop.
-            return other.probe.withUnsafeBufferPointer { probeKey in
-                other.build.withUnsafeBufferPointer { buildKey in
-                    chainPairs(numbers, count: count, firstOnly: firstOnly) { probeKey[$0] == buildKey[$1] }
+            return try other.probe.withUnsafeBufferPointer { (probeKey) throws(QueryError) in
+                try other.build.withUnsafeBufferPointer { (buildKey) throws(QueryError) in
+                    try chainPairs(numbers, count: count, firstOnly: firstOnly, guardrail: guardrail) {
+                        probeKey[$0] == buildKey[$1]
+                    }
                 }
             }
         }
-        var probeRows: [Int32] = []
-        var buildRows: [Int32] = []
-        probeRows.reserveCapacity(count)
-        buildRows.reserveCapacity(count)
-        for row in 0..<count {
-            let number = Int(numbers[row])
-            guard number >= 0 else { continue }
-            var buildRow = heads[number]
-            while buildRow >= 0 {
-                let build = Int(buildRow)
-                let equal = others.allSatisfy { key in
-                    key.probe[row] == key.build[build] && !(key.probeNulls?[row] ?? false)
-                        && !(key.buildNulls?[build] ?? false)
-                }
-                if equal {
-                    probeRows.append(Int32(truncatingIfNeeded: row))
-                    buildRows.append(buildRow)
-                    if firstOnly { break }
-                }
-                buildRow = next[build]
+        return try chainPairs(numbers, count: count, firstOnly: firstOnly, guardrail: guardrail) { row, build in
+            others.allSatisfy { key in
+                key.probe[row] == key.build[build] && !(key.probeNulls?[row] ?? false)
+                    && !(key.buildNulls?[build] ?? false)
             }
         }
-        return (probeRows, buildRows)
     }
 
     /// Approximate bytes held.
@@ -319,5 +324,37 @@ final class HashJoinTable: @unchecked Sendable {
         case .general(let table, _, let intervals, _): indexBytes = table.byteCount + intervals.byteCount
         }
         return indexBytes + next.count * 4 + heads.count * 4
+    }
+}
+
+/// Reservations a probe takes as its pairs grow, given back when it returns (the output's rows
+/// count against the budget where they are kept, downstream).
+final class PairGuard {
+    private let budget: MemoryBudget?
+    private let bytesPerPair: Int
+    private var reserved = 0
+
+    init(budget: MemoryBudget?, bytesPerPair: Int) {
+        self.budget = budget
+        self.bytesPerPair = max(8, bytesPerPair)
+    }
+
+    /// Reserves room for `pairs` more pairs; the error when the budget has none.
+    func reserve(pairs: Int) -> QueryError? {
+        guard let budget else { return nil }
+        let bytes = pairs.multipliedReportingOverflow(by: bytesPerPair)
+        do throws(QueryError) {
+            try budget.reserve(bytes.overflow ? Int.max / 2 : bytes.partialValue, for: "HASH_JOIN")
+        } catch {
+            return error
+        }
+        reserved += bytes.partialValue
+        return nil
+    }
+
+    /// Gives every reservation back.
+    func releaseAll() {
+        budget?.release(reserved)
+        reserved = 0
     }
 }

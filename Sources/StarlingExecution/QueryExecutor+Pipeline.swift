@@ -60,8 +60,9 @@ extension QueryExecutor {
             registerJoinFilters(probe: probe, specification, table: table)
             let matched = specification.kind == .full || specification.kind == .right ? MatchedRows(count: buildRows.count) : nil
             let probeTypes = probe.types
+            let budget = self.budget
             var pipeline = try stream(probe, identifier) { (chunk) throws(QueryError) -> Chunk in
-                try Self.probe(chunk, table: table, specification: specification, matched: matched)
+                try Self.probe(chunk, table: table, specification: specification, matched: matched, budget: budget)
             }
             if let matched {
                 // The probe side's own last rows (an inner FULL JOIN's unmatched build rows), probed
@@ -183,14 +184,22 @@ extension QueryExecutor {
     }
 
     /// One probe chunk against a hash join's build table.
-    static func probe(_ chunk: Chunk, table: HashJoinTable, specification: HashJoinSpecification, matched: MatchedRows?) throws(QueryError) -> Chunk {
+    static func probe(
+        _ chunk: Chunk, table: HashJoinTable, specification: HashJoinSpecification, matched: MatchedRows?,
+        budget: MemoryBudget? = nil
+    ) throws(QueryError) -> Chunk {
         let keyVectors = try specification.probeKeys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, chunk) }
-        if specification.kind == .mark { return try mark(chunk, keyVectors, table: table, specification: specification) }
+        // A pair's indexes, and the joined row it becomes (a word or so per column).
+        let bytesPerPair = 8 + 8 * (chunk.columns.count + table.rows.columns.count)
+        if specification.kind == .mark {
+            return try mark(chunk, keyVectors, table: table, specification: specification, budget: budget)
+        }
         if !specification.kind.outputsBuild, specification.residual == nil {
             // Which probe rows have a key the build side has is all a semi or anti join needs.
             return semiOrAnti(chunk, matchedProbeRows: try table.matchingRows(keyVectors, count: chunk.count), keep: specification.kind == .semi)
         }
-        var (probeRows, buildRows) = try table.probe(keyVectors, count: chunk.count)
+        var (probeRows, buildRows) = try table.probe(
+            keyVectors, count: chunk.count, budget: budget, bytesPerPair: bytesPerPair)
         var joined = Chunk(columns: chunk.gather(probeRows).columns + table.rows.gatherSharingStrings(buildRows).columns, count: probeRows.count)
         if let residual = specification.residual, joined.count > 0 {
             let keep = try ExpressionEvaluator.select(residual, joined)
@@ -220,10 +229,15 @@ extension QueryExecutor {
 extension QueryExecutor {
     /// A mark join's output for one probe chunk: its columns and the mark (see
     /// ``HashJoinSpecification/Kind/mark``).
-    static func mark(_ chunk: Chunk, _ keyVectors: [Vector], table: HashJoinTable, specification: HashJoinSpecification) throws(QueryError) -> Chunk {
+    static func mark(
+        _ chunk: Chunk, _ keyVectors: [Vector], table: HashJoinTable, specification: HashJoinSpecification,
+        budget: MemoryBudget? = nil
+    ) throws(QueryError) -> Chunk {
         // 0: no match (FALSE), 1: unknown (NULL), 2: a match (TRUE).
         var state = [UInt8](repeating: 0, count: chunk.count)
-        let (probeRows, buildRows) = try table.probe(keyVectors, count: chunk.count)
+        let (probeRows, buildRows) = try table.probe(
+            keyVectors, count: chunk.count, budget: budget,
+            bytesPerPair: 8 + 8 * (chunk.columns.count + table.rows.columns.count))
         if !probeRows.isEmpty {
             let pairs = Chunk(columns: chunk.gather(probeRows).columns + table.rows.gather(buildRows).columns, count: probeRows.count)
             let matches = try specification.residual.map { (residual) throws(QueryError) -> [Int32] in try ExpressionEvaluator.select(residual, pairs) }

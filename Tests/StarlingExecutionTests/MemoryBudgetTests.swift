@@ -37,4 +37,25 @@ struct MemoryBudgetTests {
             #expect(error.message.contains("HASH_AGGREGATE needs 4.0 MiB more with"), "\(error.message)")
         }
     }
+
+    @Test("a join whose pairs run into the hundreds of millions stops at the limit, naming the join")
+    func joinExplosion() throws {
+        // 20,000 rows with one key on each side: 400 M pairs, billions of bytes as a joined chunk.
+        let keys = Vector(
+            type: .bigint, count: 20_000, data: .integers([Int64](repeating: 1, count: 20_000)), nulls: nil)
+        let table = try HashJoinTable(rows: Chunk(columns: [keys], count: 20_000), keys: [.column(0, .bigint)])
+        let budget = MemoryBudget(limit: 64 << 20)
+        do {
+            _ = try table.probe([keys], count: 20_000, budget: budget, bytesPerPair: 24)
+            Issue.record("400 M pairs fit in 64 MiB")
+        } catch {
+            #expect(error.kind == .memoryLimit)
+            #expect("\(error)".contains("HASH_JOIN"))
+        }
+        // What the probe reserved is given back, failing or not.
+        try budget.reserve(60 << 20, for: "NEXT")
+        // Within the limit, the pairs come out whole.
+        let small = Vector(type: .bigint, count: 100, data: .integers([Int64](repeating: 1, count: 100)), nulls: nil)
+        #expect(try table.probe([small], count: 100, budget: MemoryBudget(limit: 1 << 30)).probe.count == 2_000_000)
+    }
 }
