@@ -91,6 +91,9 @@ public final class MemoryBudget: Sendable {
                 + "or narrow the query")
     }
 
+    /// The bytes reserved now (what operators hold by their estimates).
+    public var reservedBytes: Int { used.load(ordering: .relaxed) }
+
     /// Returns `bytes` to the budget.
     public func release(_ bytes: Int) {
         used.subtract(bytes, ordering: .relaxed)
