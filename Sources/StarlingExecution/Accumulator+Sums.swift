@@ -10,6 +10,20 @@ extension Accumulator {
         carries.append(contentsOf: repeatElement(0, count: integers.count - carries.count))
     }
 
+    /// Adds `value` to group `group`'s sum: on its 64-bit word while the sums have no carries and
+    /// the word does not overflow; exactly, in 128 bits (widening the sums), otherwise.
+    func addToSum(_ value: Int128, group: Int) {
+        if carries.isEmpty, let narrow = Int64(exactly: value) {
+            let (sum, overflow) = integers[group].addingReportingOverflow(narrow)
+            if !overflow {
+                integers[group] = sum
+                return
+            }
+        }
+        widen()
+        setExactSum(group, exactSum(group) + value)
+    }
+
     /// A group's exact integer sum: `carries[g]` × 2⁶⁴ + `integers[g]` (a sum that never ran
     /// past BIGINT has no carries).
     @inline(__always)

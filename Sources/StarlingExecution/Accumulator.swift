@@ -230,14 +230,7 @@ final class Accumulator {
         counts[group] += 1
         switch (specification.function, argumentShape) {
         case (.sum, .double), (.avg, .double): doubles[group] += Double(bitPattern: UInt64(bitPattern: word))
-        case (.avg, _), (.sum, _):
-            let (sum, over) = integers[group].addingReportingOverflow(word)
-            if over || !carries.isEmpty {
-                widen()
-                setExactSum(group, exactSum(group) + Int128(word))
-            } else {
-                integers[group] = sum
-            }
+        case (.avg, _), (.sum, _): addToSum(Int128(word), group: group)
         default: break
         }
     }
@@ -291,14 +284,7 @@ final class Accumulator {
                     throw .invalid("avg overflowed INTERVAL adding \(other.intervals[source]) to \(intervals[target])")
                 }
                 intervals[target] = sum
-            case (.avg, _), (.sum, _):
-                let (sum, overflow) = integers[target].addingReportingOverflow(other.integers[source])
-                if overflow || !carries.isEmpty || !other.carries.isEmpty {
-                    widen()
-                    setExactSum(target, exactSum(target) + other.exactSum(source))
-                } else {
-                    integers[target] = sum
-                }
+            case (.avg, _), (.sum, _): addToSum(other.exactSum(source), group: target)
             case (.min, _), (.max, _):
                 let value = other.integers[source]
                 if counts[target] == 0 || (specification.function == .min ? value < integers[target] : value > integers[target]) { integers[target] = value }

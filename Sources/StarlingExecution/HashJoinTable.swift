@@ -42,12 +42,17 @@ final class HashJoinTable: @unchecked Sendable {
         next = [Int32](repeating: -1, count: rows.count)
         let keyVectors = try keys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, rows) }
         self.keyVectors = keyVectors
-        let lead = Self.leadKey(keyVectors)
+        let leadChoice = Self.leadKey(keyVectors)
+        let lead = leadChoice?.key
         // Several keys: packed into one, unless the lead key alone takes direct slots (a key
         // column's dense range: TPC-H Q5's customers by c_custkey, then c_nationkey compared)
         // and tells the rows apart nearly as well; the packed value's range is wider and hashed.
         var leadIndex: (IntegerHashIndex, [Int32])?
-        if keyVectors.count > 1, let lead, Self.leadIsDirect(keyVectors[lead], rows: rows.count) {
+        var leadTried = false
+        if keyVectors.count > 1, let lead, let slots = leadChoice?.slots,
+            IntegerHashIndex.directFits(span: slots, keyCount: rows.count)
+        {
+            leadTried = true
             leadIndex = try Self.integerIndex(keyVectors[lead], rows: rows.count, control: control)
             if let (integerIndex, _) = leadIndex, integerIndex.count &* Self.leadChainLimit < rows.count {
                 leadIndex = nil
@@ -62,7 +67,7 @@ final class HashJoinTable: @unchecked Sendable {
         {
             index = .packed(integerIndex, packing)
             chain(numbers, distinct: integerIndex.count)
-        } else if let lead,
+        } else if let lead, !leadTried,  // a lead tried above had chains too long, and would again
             let (integerIndex, numbers) = try Self.integerIndex(keyVectors[lead], rows: rows.count, control: control),
             keyVectors.count == 1 || integerIndex.count &* Self.leadChainLimit >= rows.count
         {
@@ -95,28 +100,20 @@ final class HashJoinTable: @unchecked Sendable {
 
     /// The key to index when every key is integer-valued: the only one, or the one whose values
     /// (NULLs aside) span the widest range (the likeliest to tell rows apart); nil otherwise.
-    private static func leadKey(_ keyVectors: [Vector]) -> Int? {
-        var best: (key: Int, span: UInt64)?
+    /// Also the slots its range needs (nil when it has no values or the range is too wide to count).
+    private static func leadKey(_ keyVectors: [Vector]) -> (key: Int, slots: Int?)? {
+        var best: (key: Int, span: UInt64, slots: Int?)?
         for (key, vector) in keyVectors.enumerated() {
             guard case .integers(let values) = vector.data else { return nil }
             let (low, high) = values.withUnsafeBufferPointer {
                 IntegerHashIndex.range(UnsafeBufferPointer(rebasing: $0.prefix(vector.count)), nulls: vector.nulls)
             }
             let span = low <= high ? UInt64(bitPattern: high &- low) : 0
-            if best == nil || span > (best?.span ?? 0) { best = (key, span) }
+            if best == nil || span > (best?.span ?? 0) {
+                best = (key, span, low <= high ? IntegerHashIndex.span(low, high) : nil)
+            }
         }
-        return best?.key
-    }
-
-    /// Whether `vector`'s values (`rows` of them, integers) span a range narrow enough for an
-    /// index's direct slots.
-    private static func leadIsDirect(_ vector: Vector, rows: Int) -> Bool {
-        guard case .integers(let values) = vector.data, values.count >= rows else { return false }
-        let (low, high) = values.withUnsafeBufferPointer {
-            IntegerHashIndex.range(UnsafeBufferPointer(rebasing: $0.prefix(rows)), nulls: vector.nulls)
-        }
-        guard low <= high, let span = IntegerHashIndex.span(low, high) else { return false }
-        return IntegerHashIndex.directFits(span: span, keyCount: rows)
+        return best.map { ($0.key, $0.slots) }
     }
 
     /// An integer index over `vector`'s values, inserted a slice at a time (the first slice
