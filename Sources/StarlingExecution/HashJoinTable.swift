@@ -204,46 +204,69 @@ final class HashJoinTable: @unchecked Sendable {
         return numbers
     }
 
-    /// The matching (probe row, build row) pairs of a probe chunk's keys, in probe order. With a
-    /// `budget`, every ``pairsPerCheck`` pairs reserve `bytesPerPair` each for a while, so a chunk
-    /// whose matches run into the billions (a join on a key with few values) stops with an error
-    /// naming the join when it passes the memory limit, before it takes the machine's memory.
+    /// The matching (probe row, build row) pairs of a probe chunk's keys, in probe order, handed
+    /// to `body` in batches of at most `batchPairs` pairs (a row's chain may continue into the
+    /// next batch): a chunk whose matches run into the billions (a join on a key with few
+    /// values) streams through in bounded memory. False, when `body` asked to stop.
     func probe(
-        _ keyVectors: [Vector], count: Int, budget: MemoryBudget? = nil, bytesPerPair: Int = 8
-    ) throws(QueryError) -> (probe: [Int32], build: [Int32]) {
+        _ keyVectors: [Vector], count: Int, batchPairs: Int,
+        _ body: (_ probe: [Int32], _ build: [Int32]) throws(QueryError) -> Bool
+    ) throws(QueryError) -> Bool {
         let numbers = try keyNumbers(keyVectors, count: count)
-        let guardrail = PairGuard(budget: budget, bytesPerPair: bytesPerPair)
-        defer { guardrail.releaseAll() }
-        if case .integer(_, let lead) = index, keyCount > 1 {
-            return try probeByLead(keyVectors, numbers: numbers, lead: lead, count: count, guardrail: guardrail)
+        let limit = Swift.max(1, batchPairs)
+        var cursor = ProbeCursor()
+        while cursor.row < Swift.min(count, numbers.count) {
+            let pairs: (probe: [Int32], build: [Int32])
+            if case .integer(_, let lead) = index, keyCount > 1 {
+                pairs = try probeByLead(keyVectors, numbers: numbers, lead: lead, count: count, from: &cursor, limit: limit)
+            } else {
+                pairs = chainPairs(numbers, count: count, from: &cursor, limit: limit) { _, _ in true }
+            }
+            guard !pairs.probe.isEmpty else { continue }
+            guard try body(pairs.probe, pairs.build) else { return false }
         }
-        return try chainPairs(numbers, count: count, guardrail: guardrail) { _, _ in true }
+        return true
     }
 
-    /// Pairs between two looks at the memory budget.
-    static let pairsPerCheck = 1 << 20
+    /// Where a probe stopped when its batch filled: the probe row, and whether and where its
+    /// chain goes on.
+    struct ProbeCursor {
+        var row = 0
+        var resuming = false
+        var buildRow: Int32 = -1
+    }
 
     /// The (probe row, build row) pairs along each probe row's chain (`numbers[row]`, -1 for
-    /// none) that `accept` takes, in probe order; with `firstOnly`, each probe row's first only.
+    /// none) that `accept` takes, in probe order, from `cursor` on until `limit` pairs are made
+    /// (`cursor` then says where to go on) or the rows end (`cursor.row` is then `count`); with
+    /// `firstOnly`, each probe row's first only.
     @inline(__always)
     private func chainPairs(
-        _ numbers: [Int32], count: Int, firstOnly: Bool = false, guardrail: PairGuard? = nil,
+        _ numbers: [Int32], count: Int, from cursor: inout ProbeCursor, limit: Int, firstOnly: Bool = false,
         _ accept: (Int, Int) -> Bool
-    ) throws(QueryError) -> (probe: [Int32], build: [Int32]) {
+    ) -> (probe: [Int32], build: [Int32]) {
         var probeRows: [Int32] = []
         var buildRows: [Int32] = []
-        probeRows.reserveCapacity(count)
-        buildRows.reserveCapacity(count)
-        var nextCheck = Self.pairsPerCheck
-        var failure: QueryError?
+        let end = Swift.min(count, numbers.count)
+        probeRows.reserveCapacity(Swift.min(limit, end - cursor.row))
+        buildRows.reserveCapacity(Swift.min(limit, end - cursor.row))
+        var position = cursor
         numbers.withUnsafeBufferPointer { numbers in
             heads.withUnsafeBufferPointer { heads in
                 next.withUnsafeBufferPointer { next in
-                    rows: for row in 0..<Swift.min(count, numbers.count) {
+                    var row = position.row
+                    while row < end {
                         let number = Int(numbers[row])
-                        guard number >= 0 else { continue }
-                        var buildRow = heads[number]
+                        var buildRow: Int32 = number >= 0 ? heads[number] : -1
+                        if position.resuming {
+                            buildRow = position.buildRow
+                            position.resuming = false
+                        }
                         while buildRow >= 0 {
+                            if probeRows.count == limit {
+                                position = ProbeCursor(row: row, resuming: true, buildRow: buildRow)
+                                return
+                            }
                             if accept(row, Int(buildRow)) {
                                 probeRows.append(Int32(truncatingIfNeeded: row))
                                 buildRows.append(buildRow)
@@ -251,16 +274,13 @@ final class HashJoinTable: @unchecked Sendable {
                             }
                             buildRow = next[Int(buildRow)]
                         }
-                        if probeRows.count >= nextCheck {
-                            nextCheck += Self.pairsPerCheck
-                            failure = guardrail?.reserve(pairs: Self.pairsPerCheck)
-                            if failure != nil { break rows }
-                        }
+                        row += 1
                     }
+                    position = ProbeCursor(row: end)
                 }
             }
         }
-        if let failure { throw failure }
+        cursor = position
         return (probeRows, buildRows)
     }
 
@@ -269,7 +289,10 @@ final class HashJoinTable: @unchecked Sendable {
     func matchingRows(_ keyVectors: [Vector], count: Int) throws(QueryError) -> [Int32] {
         let numbers = try keyNumbers(keyVectors, count: count)
         if case .integer(_, let lead) = index, keyCount > 1 {
-            return try probeByLead(keyVectors, numbers: numbers, lead: lead, count: count, firstOnly: true).probe
+            var cursor = ProbeCursor()
+            return try probeByLead(
+                keyVectors, numbers: numbers, lead: lead, count: count, from: &cursor, limit: Int.max, firstOnly: true
+            ).probe
         }
         var rows: [Int32] = []
         rows.reserveCapacity(count)
@@ -277,11 +300,12 @@ final class HashJoinTable: @unchecked Sendable {
         return rows
     }
 
-    /// The pairs the lead key's chains give whose other keys are equal too (neither NULL); with
-    /// `firstOnly`, each probe row's first such pair only (whether it has a match).
+    /// The pairs the lead key's chains give whose other keys are equal too (neither NULL), from
+    /// `cursor` on, at most `limit` of them (as ``chainPairs``); with `firstOnly`, each probe
+    /// row's first such pair only (whether it has a match).
     private func probeByLead(
-        _ keyVectors: [Vector], numbers: [Int32], lead: Int, count: Int, firstOnly: Bool = false,
-        guardrail: PairGuard? = nil
+        _ keyVectors: [Vector], numbers: [Int32], lead: Int, count: Int, from cursor: inout ProbeCursor, limit: Int,
+        firstOnly: Bool = false
     ) throws(QueryError) -> (probe: [Int32], build: [Int32]) {
         var others: [(probe: [Int64], probeNulls: [Bool]?, build: [Int64], buildNulls: [Bool]?)] = []
         for key in 0..<keyCount where key != lead {
@@ -297,15 +321,15 @@ final class HashJoinTable: @unchecked Sendable {
             other.probe.count >= count, other.build.count >= rows.count
         {
             // Two keys, neither with NULLs (TPC-H Q5's customer and nation): one raw loop.
-            return try other.probe.withUnsafeBufferPointer { (probeKey) throws(QueryError) in
-                try other.build.withUnsafeBufferPointer { (buildKey) throws(QueryError) in
-                    try chainPairs(numbers, count: count, firstOnly: firstOnly, guardrail: guardrail) {
+            return other.probe.withUnsafeBufferPointer { probeKey in
+                other.build.withUnsafeBufferPointer { buildKey in
+                    chainPairs(numbers, count: count, from: &cursor, limit: limit, firstOnly: firstOnly) {
                         probeKey[$0] == buildKey[$1]
                     }
                 }
             }
         }
-        return try chainPairs(numbers, count: count, firstOnly: firstOnly, guardrail: guardrail) { row, build in
+        return chainPairs(numbers, count: count, from: &cursor, limit: limit, firstOnly: firstOnly) { row, build in
             others.allSatisfy { key in
                 key.probe[row] == key.build[build] && !(key.probeNulls?[row] ?? false)
                     && !(key.buildNulls?[build] ?? false)
@@ -321,37 +345,5 @@ final class HashJoinTable: @unchecked Sendable {
         case .general(let table, _, let intervals, _): indexBytes = table.byteCount + intervals.byteCount
         }
         return indexBytes + next.count * 4 + heads.count * 4
-    }
-}
-
-/// Reservations a probe takes as its pairs grow, given back when it returns (the output's rows
-/// count against the budget where they are kept, downstream).
-final class PairGuard {
-    private let budget: MemoryBudget?
-    private let bytesPerPair: Int
-    private var reserved = 0
-
-    init(budget: MemoryBudget?, bytesPerPair: Int) {
-        self.budget = budget
-        self.bytesPerPair = max(8, bytesPerPair)
-    }
-
-    /// Reserves room for `pairs` more pairs; the error when the budget has none.
-    func reserve(pairs: Int) -> QueryError? {
-        guard let budget else { return nil }
-        let bytes = pairs.multipliedReportingOverflow(by: bytesPerPair)
-        do throws(QueryError) {
-            try budget.reserve(bytes.overflow ? Int.max / 2 : bytes.partialValue, for: "HASH_JOIN")
-        } catch {
-            return error
-        }
-        reserved += bytes.partialValue
-        return nil
-    }
-
-    /// Gives every reservation back.
-    func releaseAll() {
-        budget?.release(reserved)
-        reserved = 0
     }
 }

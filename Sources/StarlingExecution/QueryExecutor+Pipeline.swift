@@ -15,7 +15,7 @@ extension QueryExecutor {
             let filters = joinFilters.withLock { $0[identifier] ?? [] }
             let source = try ScanSource(specification, warehouse: warehouse, threads: threads, joinFilters: filters) { (input) throws(QueryError) in try loaded(input) }
             profile.record(identifier) { _ in }
-            return Pipeline(morselCount: source.morsels.count, produce: { (morsel) throws(QueryError) -> Chunk? in
+            return Pipeline(morselCount: source.morsels.count, produce: { (morsel, emit) throws(QueryError) -> Bool in
                 let began = monotonicNanoseconds()
                 var counters = OperatorCounters()
                 let chunk = try source.read(morsel, counters: &counters)
@@ -30,29 +30,32 @@ extension QueryExecutor {
                     total.rowGroupsSkipped += counters.rowGroupsSkipped
                     total.bytesRead += counters.bytesRead
                 }
-                return chunk
+                guard let chunk, chunk.count > 0 else { return true }
+                return try emit(chunk)
             })
         case .filter(let child, let predicate):
             if case .crossJoin(let left, let right) = child.operation {
                 return try nestedLoopJoin(left, right, condition: predicate, identifier: identifier)
             }
-            return try stream(child, identifier) { (chunk) throws(QueryError) -> Chunk in
+            return try streamMap(child, identifier) { (chunk) throws(QueryError) -> Chunk in
                 let rows = try ExpressionEvaluator.select(predicate, chunk)
                 return rows.count == chunk.count ? chunk : chunk.gather(rows)
             }
         case .project(let child, let expressions):
-            return try stream(child, identifier) { (chunk) throws(QueryError) -> Chunk in
+            return try streamMap(child, identifier) { (chunk) throws(QueryError) -> Chunk in
                 let columns = try expressions.map { (expression) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(expression, chunk) }
                 return Chunk(columns: columns, count: chunk.count)
             }
         case .dimensionJoin(let child, let specification):
             let dimension = try loaded(specification.dimension)
-            return try stream(child, identifier) { (chunk) throws(QueryError) -> Chunk in
+            return try streamMap(child, identifier) { (chunk) throws(QueryError) -> Chunk in
                 try Self.dimensionJoin(chunk, specification, dimension)
             }
         case .hashJoin(let probe, let build, let specification) where specification.buildsProbeSide && !specification.kind.outputsBuild:
             let chunk = try markingSemiJoin(probe: probe, build: build, specification, identifier: identifier)
-            return Pipeline(morselCount: 1, produce: { (_) throws(QueryError) -> Chunk? in chunk })
+            return Pipeline(morselCount: 1, produce: { (_, emit) throws(QueryError) -> Bool in
+                chunk.count == 0 ? true : try emit(chunk)
+            })
         case .hashJoin(let probe, let build, let specification):
             let buildRows = Chunk.concatenate(try materializeNonEmpty(build), types: build.types, parallel: threads > 1)
             try budget.reserve(buildRows.approximateBytes + buildRows.count * 40, for: "HASH_JOIN")
@@ -61,72 +64,79 @@ extension QueryExecutor {
             let matched = specification.kind == .full || specification.kind == .right ? MatchedRows(count: buildRows.count) : nil
             let probeTypes = probe.types
             let budget = self.budget
-            var pipeline = try stream(probe, identifier) { (chunk) throws(QueryError) -> Chunk in
-                try Self.probe(chunk, table: table, specification: specification, matched: matched, budget: budget)
+            var pipeline = try stream(probe, identifier) { (chunk, emit) throws(QueryError) -> Bool in
+                try Self.probe(chunk, table: table, specification: specification, matched: matched, emit)
             }
             if let matched {
                 // The probe side's own last rows (an inner FULL JOIN's unmatched build rows), probed
                 // first: they may match build rows, and they must not be lost.
                 let upstream = pipeline.finish
-                pipeline.finish = { () throws(QueryError) -> [Chunk] in
-                    var output = try upstream?() ?? []
+                pipeline.finish = { (emit) throws(QueryError) -> Bool in
+                    guard try upstream?(emit) ?? true else { return false }
                     let unmatched = Self.rows(matched.flags.withLock { $0 }, marked: false)
-                    guard !unmatched.isEmpty else { return output }
+                    guard !unmatched.isEmpty else { return true }
                     let nullProbe = probeTypes.map { Vector(constant: .null, type: $0, count: unmatched.count) }
-                    output.append(Chunk(columns: nullProbe + table.rows.gather(unmatched).columns, count: unmatched.count))
-                    return output
+                    return try emit(
+                        Chunk(columns: nullProbe + table.rows.gather(unmatched).columns, count: unmatched.count))
                 }
             }
             return pipeline
         case .crossJoin(let left, let right):
             let rightRows = Chunk.concatenate(try materializeNonEmpty(right), types: right.types, parallel: threads > 1)
-            let budget = self.budget
-            return try stream(left, identifier) { (chunk) throws(QueryError) -> Chunk in
-                // Checked before anything is allocated: the two row-index arrays (8 bytes a pair)
-                // and 8 bytes a value, overflow counting as too much (a count(*) reads no column,
-                // but its pairs are still made).
-                let (total, pairsOverflow) = chunk.count.multipliedReportingOverflow(by: rightRows.count)
-                let (bytes, bytesOverflow) = total.multipliedReportingOverflow(by: 8 * (1 + chunk.columns.count + rightRows.columns.count))
-                try budget.reserve(pairsOverflow || bytesOverflow ? Int.max / 2 : bytes, for: "CROSS_PRODUCT")
-                var leftRows: [Int32] = []
-                var rightIndices: [Int32] = []
-                leftRows.reserveCapacity(total)
-                rightIndices.reserveCapacity(total)
-                for row in 0..<chunk.count {
-                    for other in 0..<rightRows.count {
-                        leftRows.append(Int32(row))
-                        rightIndices.append(Int32(other))
-                    }
-                }
-                return Chunk(columns: chunk.gather(leftRows).columns + rightRows.gatherSharingStrings(rightIndices).columns, count: total)
+            return try stream(left, identifier) { (chunk, emit) throws(QueryError) -> Bool in
+                try Self.crossProduct(chunk, rightRows, condition: nil, emit)
             }
         case .rows, .aggregate, .groupingSets, .sort, .limit, .distinct, .setOperation, .window:
             let chunks = try materialize(node)
-            return Pipeline(morselCount: chunks.count, produce: { (morsel) throws(QueryError) -> Chunk? in chunks[morsel] })
+            return Pipeline(morselCount: chunks.count, produce: { (morsel, emit) throws(QueryError) -> Bool in
+                chunks[morsel].count == 0 ? true : try emit(chunks[morsel])
+            })
         }
     }
 
-    /// `child`'s pipeline followed by `transform`, timed and counted as node `identifier`.
-    private func stream(_ child: PlanNode, _ identifier: Int, _ transform: @escaping @Sendable (Chunk) throws(QueryError) -> Chunk) throws(QueryError) -> Pipeline {
+    /// `child`'s pipeline followed by `transform`, which hands on each input chunk's rows as one
+    /// chunk or several (false from the emitter stops it), timed and counted as node
+    /// `identifier` (the time the operators after it take is not its own).
+    private func stream(
+        _ child: PlanNode, _ identifier: Int,
+        _ transform: @escaping @Sendable (Chunk, ChunkEmitter) throws(QueryError) -> Bool
+    ) throws(QueryError) -> Pipeline {
         let input = try pipeline(child)
         let profile = self.profile
-        let produce: @Sendable (Int) throws(QueryError) -> Chunk? = { (morsel) throws(QueryError) -> Chunk? in
-            guard let chunk = try input.produce(morsel), chunk.count > 0 else { return nil }
+        let apply: @Sendable (Chunk, ChunkEmitter) throws(QueryError) -> Bool = { (chunk, emit) throws(QueryError) in
             let began = monotonicNanoseconds()
-            let output = try transform(chunk)
-            let elapsed = monotonicNanoseconds() - began
-            profile.record(identifier) { $0.rowsIn += chunk.count; $0.rowsOut += output.count; $0.nanoseconds += elapsed }
-            return output
+            var rowsOut = 0
+            var downstream: UInt64 = 0
+            let going = try transform(chunk) { (output) throws(QueryError) -> Bool in
+                guard output.count > 0 else { return true }
+                rowsOut += output.count
+                let handed = monotonicNanoseconds()
+                defer { downstream += monotonicNanoseconds() - handed }
+                return try emit(output)
+            }
+            let elapsed = monotonicNanoseconds() - began - downstream
+            profile.record(identifier) { $0.rowsIn += chunk.count; $0.rowsOut += rowsOut; $0.nanoseconds += elapsed }
+            return going
         }
-        var finish: (@Sendable () throws(QueryError) -> [Chunk])?
+        let produce: @Sendable (Int, ChunkEmitter) throws(QueryError) -> Bool = { (morsel, emit) throws(QueryError) in
+            try input.produce(morsel) { (chunk) throws(QueryError) -> Bool in
+                chunk.count == 0 ? true : try apply(chunk, emit)
+            }
+        }
+        var finish: (@Sendable (ChunkEmitter) throws(QueryError) -> Bool)?
         if let inputFinish = input.finish {
-            finish = { () throws(QueryError) -> [Chunk] in
-                var output: [Chunk] = []
-                for chunk in try inputFinish() { output.append(try transform(chunk)) }
-                return output
+            finish = { (emit) throws(QueryError) -> Bool in
+                try inputFinish { (chunk) throws(QueryError) -> Bool in chunk.count == 0 ? true : try apply(chunk, emit) }
             }
         }
         return Pipeline(morselCount: input.morselCount, produce: produce, finish: finish)
+    }
+
+    /// `stream` for an operator that makes one chunk from each input chunk.
+    private func streamMap(
+        _ child: PlanNode, _ identifier: Int, _ transform: @escaping @Sendable (Chunk) throws(QueryError) -> Chunk
+    ) throws(QueryError) -> Pipeline {
+        try stream(child, identifier) { (chunk, emit) throws(QueryError) -> Bool in try emit(try transform(chunk)) }
     }
 
     /// The star join of one chunk: look each row's code up in the dimension.
@@ -183,46 +193,64 @@ extension QueryExecutor {
         return outside ? nil : rows
     }
 
-    /// One probe chunk against a hash join's build table.
+    /// The most pairs a probe makes at once for a chunk of `count` rows: a key-to-foreign-key
+    /// join's matches come out whole, as one chunk; a join whose matches explode comes out in
+    /// batches of this many rows.
+    static func probeBatchPairs(_ count: Int) -> Int { max(2 * count, 1 << 17) }
+
+    /// One probe chunk against a hash join's build table, its joined rows handed to `emit` a
+    /// batch at a time (then, for LEFT and FULL joins, the probe rows without a match, with NULL
+    /// build columns; a semi or anti join's rows come out once the chunk is probed).
     static func probe(
         _ chunk: Chunk, table: HashJoinTable, specification: HashJoinSpecification, matched: MatchedRows?,
-        budget: MemoryBudget? = nil
-    ) throws(QueryError) -> Chunk {
+        _ emit: ChunkEmitter
+    ) throws(QueryError) -> Bool {
         let keyVectors = try specification.probeKeys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, chunk) }
-        // A pair's indexes, and the joined row it becomes (a word or so per column).
-        let bytesPerPair = 8 + 8 * (chunk.columns.count + table.rows.columns.count)
-        if specification.kind == .mark {
-            return try mark(chunk, keyVectors, table: table, specification: specification, budget: budget)
+        let kind = specification.kind
+        if kind == .mark {
+            return try emit(try mark(chunk, keyVectors, table: table, specification: specification))
         }
-        if !specification.kind.outputsBuild, specification.residual == nil {
+        if !kind.outputsBuild, specification.residual == nil {
             // Which probe rows have a key the build side has is all a semi or anti join needs.
-            return semiOrAnti(chunk, matchedProbeRows: try table.matchingRows(keyVectors, count: chunk.count), keep: specification.kind == .semi)
+            return try emit(semiOrAnti(chunk, matchedProbeRows: try table.matchingRows(keyVectors, count: chunk.count), keep: kind == .semi))
         }
-        var (probeRows, buildRows) = try table.probe(
-            keyVectors, count: chunk.count, budget: budget, bytesPerPair: bytesPerPair)
-        var joined = Chunk(columns: chunk.gather(probeRows).columns + table.rows.gatherSharingStrings(buildRows).columns, count: probeRows.count)
-        if let residual = specification.residual, joined.count > 0 {
-            let keep = try ExpressionEvaluator.select(residual, joined)
-            if keep.count < joined.count {
-                joined = joined.gather(keep)
-                probeRows = keep.map { probeRows[Int($0)] }
-                buildRows = keep.map { buildRows[Int($0)] }
+        // Which probe rows found a match, for the joins that output them (or not) by that.
+        var probeMatched = kind == .inner || kind == .right ? nil : [Bool](repeating: false, count: chunk.count)
+        let going = try table.probe(keyVectors, count: chunk.count, batchPairs: probeBatchPairs(chunk.count)) {
+            (probeRows, buildRows) throws(QueryError) -> Bool in
+            var (probeRows, buildRows) = (probeRows, buildRows)
+            var joined = Chunk(columns: chunk.gather(probeRows).columns + table.rows.gatherSharingStrings(buildRows).columns, count: probeRows.count)
+            if let residual = specification.residual {
+                let keep = try ExpressionEvaluator.select(residual, joined)
+                if keep.count < joined.count {
+                    joined = joined.gather(keep)
+                    probeRows = keep.map { probeRows[Int($0)] }
+                    buildRows = keep.map { buildRows[Int($0)] }
+                }
             }
+            if let matched, !buildRows.isEmpty {
+                matched.flags.withLock { flags in for row in buildRows { flags[Int(row)] = true } }
+            }
+            if probeMatched != nil {
+                for row in probeRows {
+                    if kind == .single, probeMatched?[Int(row)] == true {
+                        throw QueryError(.invalidData, "a scalar subquery returned more than one row; it must return at most one", position: specification.position)
+                    }
+                    probeMatched?[Int(row)] = true
+                }
+            }
+            return kind.outputsBuild ? try emit(joined) : true
         }
-        if let matched, !buildRows.isEmpty {
-            matched.flags.withLock { flags in for row in buildRows { flags[Int(row)] = true } }
-        }
-        if specification.kind == .single { try checkSingleMatches(probeRows, count: chunk.count, specification: specification) }
-        guard specification.kind != .inner, specification.kind != .right else { return joined }
-        if !specification.kind.outputsBuild {
-            return semiOrAnti(chunk, matchedProbeRows: probeRows, keep: specification.kind == .semi)
+        guard going, let probeMatched else { return going }
+        if !kind.outputsBuild {
+            let rows = Self.rows(probeMatched, marked: kind == .semi)
+            return try emit(rows.count == chunk.count ? chunk : chunk.gather(rows))
         }
         // Outer joins: probe rows without a match, with NULL build columns.
-        let unmatched = Self.rows(Self.flags(count: chunk.count, setting: probeRows), marked: false)
-        guard !unmatched.isEmpty else { return joined }
+        let unmatched = Self.rows(probeMatched, marked: false)
+        guard !unmatched.isEmpty else { return true }
         let nullBuild = table.rows.columns.map { Vector(constant: .null, type: $0.type, count: unmatched.count) }
-        let extra = Chunk(columns: chunk.gather(unmatched).columns + nullBuild, count: unmatched.count)
-        return Chunk.concatenate([joined, extra], types: joined.columns.map(\.type))
+        return try emit(Chunk(columns: chunk.gather(unmatched).columns + nullBuild, count: unmatched.count))
     }
 }
 
@@ -230,15 +258,12 @@ extension QueryExecutor {
     /// A mark join's output for one probe chunk: its columns and the mark (see
     /// ``HashJoinSpecification/Kind/mark``).
     static func mark(
-        _ chunk: Chunk, _ keyVectors: [Vector], table: HashJoinTable, specification: HashJoinSpecification,
-        budget: MemoryBudget? = nil
+        _ chunk: Chunk, _ keyVectors: [Vector], table: HashJoinTable, specification: HashJoinSpecification
     ) throws(QueryError) -> Chunk {
         // 0: no match (FALSE), 1: unknown (NULL), 2: a match (TRUE).
         var state = [UInt8](repeating: 0, count: chunk.count)
-        let (probeRows, buildRows) = try table.probe(
-            keyVectors, count: chunk.count, budget: budget,
-            bytesPerPair: 8 + 8 * (chunk.columns.count + table.rows.columns.count))
-        if !probeRows.isEmpty {
+        _ = try table.probe(keyVectors, count: chunk.count, batchPairs: probeBatchPairs(chunk.count)) {
+            (probeRows, buildRows) throws(QueryError) -> Bool in
             let pairs = Chunk(columns: chunk.gather(probeRows).columns + table.rows.gather(buildRows).columns, count: probeRows.count)
             let matches = try specification.residual.map { (residual) throws(QueryError) -> [Int32] in try ExpressionEvaluator.select(residual, pairs) }
             for pair in matches ?? Array(0..<Int32(truncatingIfNeeded: pairs.count)) { state[Int(probeRows[Int(pair)])] = 2 }
@@ -247,22 +272,11 @@ extension QueryExecutor {
                     state[Int(probeRows[Int(pair)])] = 1
                 }
             }
+            return true
         }
         let nulls = state.contains(1) ? state.map { $0 == 1 } : nil
         let mark = Vector(type: .boolean, count: chunk.count, data: .booleans(state.map { $0 == 2 }), nulls: nulls)
         return Chunk(columns: chunk.columns + [mark], count: chunk.count)
-    }
-
-    /// A single join's check: no probe row may have found two build rows.
-    static func checkSingleMatches(_ probeRows: [Int32], count: Int, specification: HashJoinSpecification) throws(QueryError) {
-        guard probeRows.count > 1 else { return }
-        var seen = [Bool](repeating: false, count: count)
-        for row in probeRows {
-            if seen[Int(row)] {
-                throw QueryError(.invalidData, "a scalar subquery returned more than one row; it must return at most one", position: specification.position)
-            }
-            seen[Int(row)] = true
-        }
     }
 
     /// The most row pairs a nested-loop join forms before testing its condition on them.
@@ -270,46 +284,70 @@ extension QueryExecutor {
 
     /// A condition over a cross product (a join on `<`, `BETWEEN`, `<>`, …): the right input is
     /// materialised, and each left chunk meets it in blocks of at most ``nestedLoopBlock`` pairs,
-    /// each block filtered at once, so only matching pairs are kept and memory is bounded by the
-    /// result, not by the product.
+    /// each block filtered at once, so only matching pairs are kept and memory is bounded by a
+    /// block, not by the product.
     func nestedLoopJoin(_ left: PlanNode, _ right: PlanNode, condition: BoundExpression, identifier: Int) throws(QueryError) -> Pipeline {
         let rightRows = Chunk.concatenate(try materializeNonEmpty(right), types: right.types, parallel: threads > 1)
-        let types = left.types + right.types
-        let empty = Chunk(columns: types.map { Vector(type: $0, values: []) }, count: 0)
         let control = self.control
-        return try stream(left, identifier) { (chunk) throws(QueryError) -> Chunk in
-            guard rightRows.count > 0 else { return empty }
-            let rightBlock = min(rightRows.count, Self.nestedLoopBlock)
-            let leftBlock = max(1, Self.nestedLoopBlock / rightBlock)
-            var outputs: [Chunk] = []
-            var leftStart = 0
-            while leftStart < chunk.count {
-                let leftEnd = min(chunk.count, leftStart + leftBlock)
-                var rightStart = 0
-                while rightStart < rightRows.count {
-                    try control?.check()
-                    let rightEnd = min(rightRows.count, rightStart + rightBlock)
-                    var leftIndices: [Int32] = []
-                    var rightIndices: [Int32] = []
-                    let pairs = (leftEnd - leftStart) * (rightEnd - rightStart)
-                    leftIndices.reserveCapacity(pairs)
-                    rightIndices.reserveCapacity(pairs)
-                    for row in leftStart..<leftEnd {
-                        for other in rightStart..<rightEnd {
-                            leftIndices.append(Int32(truncatingIfNeeded: row))
-                            rightIndices.append(Int32(truncatingIfNeeded: other))
-                        }
-                    }
-                    let block = Chunk(columns: chunk.gather(leftIndices).columns + rightRows.gatherSharingStrings(rightIndices).columns, count: pairs)
-                    let keep = try ExpressionEvaluator.select(condition, block)
-                    if !keep.isEmpty { outputs.append(keep.count == pairs ? block : block.gather(keep)) }
-                    rightStart = rightEnd
-                }
-                leftStart = leftEnd
-            }
-            if outputs.isEmpty { return empty }
-            return outputs.count == 1 ? outputs[0] : Chunk.concatenate(outputs, types: types)
+        return try stream(left, identifier) { (chunk, emit) throws(QueryError) -> Bool in
+            try Self.crossProduct(chunk, rightRows, condition: condition, control: control, emit)
         }
+    }
+
+    /// The pairs of `chunk`'s rows and `rightRows` (those `condition` keeps, when it is given),
+    /// left rows outer, made and handed on a block of at most ``nestedLoopBlock`` pairs at a
+    /// time (kept pairs gathered into chunks of about that many rows), so a product of billions
+    /// of pairs streams through in bounded memory. Cancellation is checked at every block.
+    static func crossProduct(
+        _ chunk: Chunk, _ rightRows: Chunk, condition: BoundExpression?, control: QueryControl? = nil,
+        _ emit: ChunkEmitter
+    ) throws(QueryError) -> Bool {
+        guard rightRows.count > 0, chunk.count > 0 else { return true }
+        let types = chunk.columns.map(\.type) + rightRows.columns.map(\.type)
+        let rightBlock = min(rightRows.count, Self.nestedLoopBlock)
+        let leftBlock = max(1, Self.nestedLoopBlock / rightBlock)
+        var kept: [Chunk] = []
+        var keptRows = 0
+        var leftStart = 0
+        while leftStart < chunk.count {
+            let leftEnd = min(chunk.count, leftStart + leftBlock)
+            var rightStart = 0
+            while rightStart < rightRows.count {
+                try control?.check()
+                let rightEnd = min(rightRows.count, rightStart + rightBlock)
+                let pairs = (leftEnd - leftStart) * (rightEnd - rightStart)
+                var leftIndices: [Int32] = []
+                var rightIndices: [Int32] = []
+                leftIndices.reserveCapacity(pairs)
+                rightIndices.reserveCapacity(pairs)
+                for row in leftStart..<leftEnd {
+                    for other in rightStart..<rightEnd {
+                        leftIndices.append(Int32(truncatingIfNeeded: row))
+                        rightIndices.append(Int32(truncatingIfNeeded: other))
+                    }
+                }
+                let block = Chunk(
+                    columns: chunk.gather(leftIndices).columns + rightRows.gatherSharingStrings(rightIndices).columns,
+                    count: pairs)
+                rightStart = rightEnd
+                guard let condition else {
+                    guard try emit(block) else { return false }
+                    continue
+                }
+                let keep = try ExpressionEvaluator.select(condition, block)
+                guard !keep.isEmpty else { continue }
+                kept.append(keep.count == pairs ? block : block.gather(keep))
+                keptRows += keep.count
+                if keptRows >= Self.nestedLoopBlock {
+                    guard try emit(Chunk.concatenate(kept, types: types)) else { return false }
+                    kept.removeAll()
+                    keptRows = 0
+                }
+            }
+            leftStart = leftEnd
+        }
+        if kept.isEmpty { return true }
+        return try emit(kept.count == 1 ? kept[0] : Chunk.concatenate(kept, types: types))
     }
 
     /// A semi or anti join with its probe side in the hash table: the build side streams
@@ -326,15 +364,18 @@ extension QueryExecutor {
         try runParallel(try pipeline(build)) { (chunk, _, _) throws(QueryError) in
             let began = monotonicNanoseconds()
             let keys = try specification.buildKeys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, chunk) }
-            let (streamRows, matches) = try table.probe(keys, count: chunk.count)
-            var tableRows = matches
-            if let residual = specification.residual, !tableRows.isEmpty {
-                let joined = Chunk(columns: probeRows.gather(tableRows).columns + chunk.gather(streamRows).columns, count: tableRows.count)
-                let keep = try ExpressionEvaluator.select(residual, joined)
-                tableRows = keep.map { tableRows[Int($0)] }
-            }
-            if !tableRows.isEmpty {
-                matched.flags.withLock { flags in for row in tableRows { flags[Int(row)] = true } }
+            _ = try table.probe(keys, count: chunk.count, batchPairs: Self.probeBatchPairs(chunk.count)) {
+                (streamRows, matches) throws(QueryError) -> Bool in
+                var tableRows = matches
+                if let residual = specification.residual {
+                    let joined = Chunk(columns: probeRows.gather(tableRows).columns + chunk.gather(streamRows).columns, count: tableRows.count)
+                    let keep = try ExpressionEvaluator.select(residual, joined)
+                    tableRows = keep.map { tableRows[Int($0)] }
+                }
+                if !tableRows.isEmpty {
+                    matched.flags.withLock { flags in for row in tableRows { flags[Int(row)] = true } }
+                }
+                return true
             }
             let elapsed = monotonicNanoseconds() - began
             profile.record(identifier) { $0.rowsIn += chunk.count; $0.nanoseconds += elapsed }

@@ -1,6 +1,9 @@
 /// Running a plan into a ``ResultSink``: rows handed on in order, chunk by chunk, as they are made.
 
 import Dispatch
+#if canImport(Glibc)
+    import Glibc
+#endif
 import StarlingColumns
 import Synchronization
 
@@ -111,18 +114,18 @@ extension QueryExecutor {
         return !consumerStopped
     }
 
+    /// Bytes of rows a worker holds for a morsel that is not yet next in order before it waits
+    /// for that morsel's turn and hands the rows on as they are made.
+    static let orderedBufferBytes = 16 << 20
+
     /// Runs the morsels of `source` on the workers and hands their rows to `emit` in morsel
     /// order. A worker that finishes a morsel files its rows, then hands on every filed morsel
     /// that is next in order, holding the lock while `emit` runs: `emit` is called from one
     /// thread at a time, and a slow sink holds the workers back rather than letting rows pile up.
-    func streamOrdered(_ source: Pipeline, _ emit: (Chunk) throws(QueryError) -> Bool) throws(QueryError) -> Bool {
-        struct Delivery {
-            var next = 0
-            var filed: [Int: Chunk?] = [:]
-            var stopped = false
-            var failure: QueryError?
-        }
-        let delivery = Mutex(Delivery())
+    /// A morsel that makes more than ``orderedBufferBytes`` (a join whose matches explode) waits
+    /// for its turn, then streams: memory holds a few batches per worker, not the morsel's rows.
+    func streamOrdered(_ source: Pipeline, _ emit: ChunkEmitter) throws(QueryError) -> Bool {
+        let delivery = Mutex(OrderedDelivery())
         let nextMorsel = Atomic<Int>(0)
         let workers = max(1, min(threads, source.morselCount))
         let control = self.control
@@ -134,41 +137,96 @@ extension QueryExecutor {
                 while delivery.withLock({ !$0.stopped && $0.failure == nil }) {
                     let morsel = nextMorsel.add(1, ordering: .relaxed).oldValue
                     guard morsel < source.morselCount else { return }
-                    let chunk: Chunk?
+                    var pending: [Chunk] = []
+                    var pendingBytes = 0
                     do throws(QueryError) {
                         try control?.check()
                         defer { control?.finishedMorsel() }
-                        chunk = try source.produce(morsel)
+                        _ = try source.produce(morsel) { (chunk) throws(QueryError) -> Bool in
+                            guard chunk.count > 0 else { return true }
+                            pending.append(chunk)
+                            pendingBytes += chunk.approximateBytes
+                            guard pendingBytes >= Self.orderedBufferBytes else { return true }
+                            try control?.check()
+                            pendingBytes = 0
+                            return Self.deliverInTurn(morsel, &pending, delivery, handOn.value)
+                        }
                     } catch {
                         delivery.withLock { if $0.failure == nil { $0.failure = error } }
                         return
                     }
                     delivery.withLock { state in
-                        state.filed.updateValue(chunk, forKey: morsel)
-                        while !state.stopped, state.failure == nil,
-                            let entry = state.filed.removeValue(forKey: state.next)
-                        {
-                            state.next += 1
-                            guard let rows = entry, rows.count > 0 else { continue }
-                            do throws(QueryError) {
-                                if try !handOn.value(rows) { state.stopped = true }
-                            } catch {
-                                state.failure = error
-                            }
-                        }
+                        state.filed.updateValue(pending, forKey: morsel)
+                        state.deliverFiled(handOn.value)
                     }
                 }
             }
         }
-        let outcome = delivery.withLock { $0 }
-        if let failure = outcome.failure { throw failure }
-        if outcome.stopped { return false }
+        let outcome = delivery.withLock { ($0.failure, $0.stopped) }
+        if let failure = outcome.0 { throw failure }
+        if outcome.1 { return false }
         if let finish = source.finish {
-            for chunk in try finish() where chunk.count > 0 {
-                guard try emit(chunk) else { return false }
-            }
+            return try finish { (chunk) throws(QueryError) -> Bool in chunk.count == 0 ? true : try emit(chunk) }
         }
         return true
+    }
+
+    /// Waits until `morsel` is next in order (every earlier morsel handed on), then hands on
+    /// `pending` and empties it; false when the output stopped or failed meanwhile. The earliest
+    /// morsel still running is always next, so some worker always goes on.
+    private static func deliverInTurn(
+        _ morsel: Int, _ pending: inout [Chunk], _ delivery: borrowing Mutex<OrderedDelivery>, _ emit: ChunkEmitter
+    ) -> Bool {
+        while true {
+            let outcome = delivery.withLock { (state) -> Bool? in
+                guard !state.stopped, state.failure == nil else { return false }
+                guard state.next == morsel else { return nil }
+                for chunk in pending {
+                    do throws(QueryError) {
+                        guard try emit(chunk) else {
+                            state.stopped = true
+                            return false
+                        }
+                    } catch {
+                        state.failure = error
+                        return false
+                    }
+                }
+                return true
+            }
+            if let outcome {
+                pending.removeAll()
+                return outcome
+            }
+            usleep(100)
+        }
+    }
+}
+
+/// The state of an ordered delivery: the morsel whose rows go out next, the rows of morsels done
+/// before their turn, and whether the output stopped or failed.
+struct OrderedDelivery {
+    var next = 0
+    var filed: [Int: [Chunk]] = [:]
+    var stopped = false
+    var failure: QueryError?
+
+    /// Hands on every filed morsel that is next in order.
+    mutating func deliverFiled(_ emit: ChunkEmitter) {
+        while !stopped, failure == nil, let chunks = filed.removeValue(forKey: next) {
+            next += 1
+            for chunk in chunks where chunk.count > 0 {
+                do throws(QueryError) {
+                    if try !emit(chunk) {
+                        stopped = true
+                        return
+                    }
+                } catch {
+                    failure = error
+                    return
+                }
+            }
+        }
     }
 }
 

@@ -35,22 +35,28 @@ extension QueryExecutor {
     {
         let source = try pipeline(child)
         let width = child.types.count
-        let types = child.types + [.bigint]
-        // The input place as the last key: ties keep input order.
-        let ranked = keys + [SortKey(expression: .column(width, .bigint), descending: false, nullsFirst: false)]
+        let types = child.types + [.bigint, .bigint]
+        // The input place (morsel, then row within it) as the last keys: ties keep input order.
+        let ranked =
+            keys + [width, width + 1].map {
+                SortKey(expression: .column($0, .bigint), descending: false, nullsFirst: false)
+            }
         let states = (0..<threads).map { _ in TopNState() }
         let slots = WorkerSlots(states)
         let budget = self.budget
         let control = self.control
         let threshold = max(2 * limit, 16_384)
-        try runParallel(source) { (chunk, morsel, worker) throws(QueryError) in
+        try runParallel(source) { (chunk, place, worker) throws(QueryError) in
             let began = monotonicNanoseconds()
             let state = slots.values[worker]
-            let base = Int64(morsel) << 32
-            let places = Vector(
-                type: .bigint, count: chunk.count, data: .integers((0..<chunk.count).map { base | Int64($0) }),
+            let morsels = Vector(
+                type: .bigint, count: chunk.count,
+                data: .integers([Int64](repeating: Int64(place.morsel), count: chunk.count)), nulls: nil)
+            let first = Int64(place.firstRow)
+            let rows = Vector(
+                type: .bigint, count: chunk.count, data: .integers((0..<Int64(chunk.count)).map { first + $0 }),
                 nulls: nil)
-            state.add(Chunk(columns: chunk.columns + [places], count: chunk.count))
+            state.add(Chunk(columns: chunk.columns + [morsels, rows], count: chunk.count))
             if state.pendingRows >= threshold {
                 try budget.reserve(state.pendingRows * 16, for: "TOP_N")
                 try state.replace(

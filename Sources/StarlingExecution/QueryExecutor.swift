@@ -5,13 +5,20 @@ import StarlingStorage
 import Synchronization
 import Dispatch
 
-/// A source of morsels and the streaming operators above it, fused: `produce(i)` gives the
-/// rows of morsel `i` after every operator (nil when none survive). Any worker may run any morsel.
+/// Where a pipeline hands its rows, chunk by chunk: true to go on, false when no more rows are
+/// wanted (a LIMIT has enough), so the pipeline stops making them.
+typealias ChunkEmitter = (Chunk) throws(QueryError) -> Bool
+
+/// A source of morsels and the streaming operators above it, fused: `produce(i, emit)` makes the
+/// rows of morsel `i` after every operator and hands them to `emit` (several chunks when a join's
+/// matches run past one batch, none when no row survives), returning false when `emit` asked it
+/// to stop. Any worker may run any morsel.
 struct Pipeline: Sendable {
     let morselCount: Int
-    let produce: @Sendable (Int) throws(QueryError) -> Chunk?
-    /// Rows to add once every morsel has run (a FULL JOIN's unmatched build rows).
-    var finish: (@Sendable () throws(QueryError) -> [Chunk])?
+    let produce: @Sendable (Int, ChunkEmitter) throws(QueryError) -> Bool
+    /// Rows to add once every morsel has run (a FULL JOIN's unmatched build rows), handed to
+    /// the emitter the same way.
+    var finish: (@Sendable (ChunkEmitter) throws(QueryError) -> Bool)?
 }
 
 /// Executes plans against one warehouse snapshot. Plan nodes stay immutable; all running state
@@ -117,20 +124,16 @@ public final class QueryExecutor: @unchecked Sendable {
         case .scan, .filter, .project, .dimensionJoin, .hashJoin, .crossJoin:
             let source = try pipeline(node)
             // One slot per morsel, and one for the pipeline's closing rows.
-            var slots = [Chunk?](repeating: nil, count: source.morselCount + 1)
+            var slots = [[Chunk]](repeating: [], count: source.morselCount + 1)
             try slots.withUnsafeMutableBufferPointer { (buffer) throws(QueryError) in
                 let output = ConcurrentSlots(buffer)
                 let budget = self.budget
-                try runParallel(source) { (chunk, morsel, _) throws(QueryError) in
+                try runParallel(source) { (chunk, place, _) throws(QueryError) in
                     try budget.reserve(chunk.approximateBytes, for: "RESULT")
-                    if let earlier = output.pointer[morsel] {
-                        output.pointer[morsel] = Chunk.concatenate([earlier, chunk], types: chunk.columns.map(\.type))
-                    } else {
-                        output.pointer[morsel] = chunk
-                    }
+                    output.pointer[place.morsel].append(chunk)
                 }
             }
-            return slots.compactMap { $0 }
+            return slots.flatMap { $0 }
         }
     }
 
@@ -139,22 +142,45 @@ public final class QueryExecutor: @unchecked Sendable {
         return chunks.isEmpty ? [Chunk(columns: node.types.map { Vector(type: $0, values: []) }, count: 0)] : chunks
     }
 
-    /// Runs every morsel of `source` on the workers, handing each non-empty result to `body`
-    /// with its morsel number (to keep results in order) and the worker's number (to pick the
-    /// worker's own state). Then hands over the pipeline's closing rows, if any, as worker 0's.
-    func runParallel(_ source: Pipeline, _ body: @Sendable (_ chunk: Chunk, _ morsel: Int, _ worker: Int) throws(QueryError) -> Void) throws(QueryError) {
+    /// Runs every morsel of `source` on the workers, handing each non-empty chunk to `body` with
+    /// its place (to keep results in order) and the worker's number (to pick the worker's own
+    /// state). Then hands over the pipeline's closing rows, if any, as worker 0's, placed after
+    /// every morsel. Cancellation is checked between chunks too: one morsel of a join whose
+    /// matches run into the billions makes many chunks.
+    func runParallel(
+        _ source: Pipeline, _ body: @Sendable (_ chunk: Chunk, _ place: ChunkPlace, _ worker: Int) throws(QueryError) -> Void
+    ) throws(QueryError) {
         let control = self.control
         try control?.check()
         control?.planned(source.morselCount)
         try Self.forEachTask(source.morselCount, threads: threads, control: control) { (morsel, worker) throws(QueryError) in
             defer { control?.finishedMorsel() }
-            guard let chunk = try source.produce(morsel), chunk.count > 0 else { return }
-            try body(chunk, morsel, worker)
+            var place = ChunkPlace(morsel: morsel, firstRow: 0)
+            _ = try source.produce(morsel) { (chunk) throws(QueryError) -> Bool in
+                guard chunk.count > 0 else { return true }
+                try control?.check()
+                try body(chunk, place, worker)
+                place.firstRow += chunk.count
+                return true
+            }
         }
         if let finish = source.finish {
-            for chunk in try finish() where chunk.count > 0 { try body(chunk, source.morselCount, 0) }
+            var place = ChunkPlace(morsel: source.morselCount, firstRow: 0)
+            _ = try finish { (chunk) throws(QueryError) -> Bool in
+                guard chunk.count > 0 else { return true }
+                try body(chunk, place, 0)
+                place.firstRow += chunk.count
+                return true
+            }
         }
     }
+}
+
+/// Where a chunk's rows stand in a pipeline's output order: its morsel (the closing rows count
+/// as one past the last), and how many rows that morsel made before it.
+struct ChunkPlace: Sendable {
+    var morsel: Int
+    var firstRow: Int
 }
 
 extension QueryExecutor {

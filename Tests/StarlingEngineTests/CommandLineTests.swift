@@ -121,9 +121,19 @@ struct CommandLineTests {
         #expect(try Self.run(["sql", "CREATE TABLE big (x INTEGER); INSERT INTO big VALUES \(many)"], warehouse: warehouse).status == 0)
         let doubling = "INSERT INTO big SELECT a.x FROM big a CROSS JOIN (SELECT 1 AS one UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9 UNION ALL SELECT 10) b"
         for _ in 0..<3 { #expect(try Self.run(["sql", doubling], warehouse: warehouse).status == 0) }
-        let cross = try Self.run(["sql", "--memory-limit", "1GB", "SELECT count(*) FROM big a CROSS JOIN big b"], warehouse: warehouse)
+        // Joins stream their pairs a batch at a time: 40 billion cross pairs never exist at once,
+        // and sorting them (which must hold them) fails at the limit, naming what held them.
+        let cross = try Self.run(["sql", "--memory-limit", "1GB", "SELECT a.x, b.x FROM big a CROSS JOIN big b ORDER BY 1"], warehouse: warehouse)
         #expect(cross.status == 1, "\(cross.error)")
-        #expect(cross.error.contains("CROSS_PRODUCT needs"), "\(cross.error)")
+        #expect(cross.error.contains("memory limit") && cross.error.contains("RESULT needs"), "\(cross.error)")
+        // A hash join with 35 M matches (570 MB of row pairs) counts them within 256 MB.
+        let exploding = try Self.run(
+            [
+                "sql", "--memory-limit", "256MB", "--format", "csv",
+                "SELECT count(*) AS n FROM big a JOIN big b ON a.x = b.x WHERE a.x < 20",
+            ], warehouse: warehouse)
+        #expect(exploding.status == 0, "\(exploding.error)")
+        #expect(exploding.output == "n\n35431220\n")
         // The default is half of RAM, and --help says so.
         #expect(Engine.defaultMemoryLimit == Engine.physicalMemory / 2)
         let help = try Self.run(["sql", "--help"], warehouse: warehouse)

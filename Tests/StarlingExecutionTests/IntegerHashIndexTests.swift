@@ -224,3 +224,17 @@ struct IntegerHashIndexTests {
         }
     }
 }
+
+extension HashJoinTable {
+    /// Every matching pair of a probe chunk, gathered from the batches (small tests only); in
+    /// batches of three pairs, so chains that cross a batch's end are covered too.
+    func probe(_ keyVectors: [Vector], count: Int) throws(QueryError) -> (probe: [Int32], build: [Int32]) {
+        var pairs: (probe: [Int32], build: [Int32]) = ([], [])
+        _ = try probe(keyVectors, count: count, batchPairs: 3) { probe, build in
+            pairs.probe += probe
+            pairs.build += build
+            return true
+        }
+        return pairs
+    }
+}
