@@ -22,6 +22,9 @@ enum PlanExplainer {
                 parts.append("row groups \(counters.rowGroupsRead) read, \(counters.rowGroupsSkipped) skipped")
                 parts.append("\(counters.bytesRead) bytes read")
             }
+            if case .hashJoin = node.operation {
+                parts.append("built \(counters.buildRows) rows in \(duration(counters.buildNanoseconds))")
+            }
             line += "  [" + parts.joined(separator: "; ") + "]"
         } else {
             line += "  (~\(node.estimatedRows) rows)"

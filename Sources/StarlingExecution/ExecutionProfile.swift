@@ -11,6 +11,10 @@ public struct OperatorCounters: Sendable {
     public var rowGroupsRead = 0
     public var rowGroupsSkipped = 0
     public var bytesRead = 0
+    /// A hash join's build: the rows put in its table, and the time the table took to build
+    /// (wall time, on every core), apart from `nanoseconds`, which is the probes'.
+    public var buildRows = 0
+    public var buildNanoseconds: UInt64 = 0
 
     public init() {}
 }

@@ -36,10 +36,10 @@ final class HashJoinTable: @unchecked Sendable {
     /// one slice (a few milliseconds), not after the whole build side.
     static let sliceRows = 1 << 20
 
-    init(rows: Chunk, keys: [BoundExpression], control: QueryControl? = nil) throws(QueryError) {
+    init(rows: Chunk, keys: [BoundExpression], threads: Int = 1, control: QueryControl? = nil) throws(QueryError) {
         self.rows = rows
         keyCount = keys.count
-        next = [Int32](repeating: -1, count: rows.count)
+        next = IntegerHashIndex.filledArray(-1, count: rows.count, threads: threads)
         let keyVectors = try keys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, rows) }
         self.keyVectors = keyVectors
         let leadChoice = Self.leadKey(keyVectors)
@@ -53,26 +53,28 @@ final class HashJoinTable: @unchecked Sendable {
             IntegerHashIndex.directFits(span: slots, keyCount: rows.count)
         {
             leadTried = true
-            leadIndex = try Self.integerIndex(keyVectors[lead], rows: rows.count, control: control)
+            leadIndex = try Self.integerIndex(
+                keyVectors[lead], rows: rows.count, range: leadChoice?.range, threads: threads, control: control)
             if let (integerIndex, _) = leadIndex, integerIndex.count &* Self.leadChainLimit < rows.count {
                 leadIndex = nil
             }
         }
         if let lead, let (integerIndex, numbers) = leadIndex {
             index = .integer(integerIndex, lead: lead)
-            chain(numbers, distinct: integerIndex.count)
+            try chain(numbers, distinct: integerIndex.count, threads: threads, control: control)
         } else if keyVectors.count > 1, let packing = PackedKeys(build: keyVectors, count: rows.count),
             let (integerIndex, numbers) = try Self.integerIndex(
-                packing.pack(keyVectors, count: rows.count), rows: rows.count, control: control)
+                packing.pack(keyVectors, count: rows.count), rows: rows.count, threads: threads, control: control)
         {
             index = .packed(integerIndex, packing)
-            chain(numbers, distinct: integerIndex.count)
+            try chain(numbers, distinct: integerIndex.count, threads: threads, control: control)
         } else if let lead, !leadTried,  // a lead tried above had chains too long, and would again
-            let (integerIndex, numbers) = try Self.integerIndex(keyVectors[lead], rows: rows.count, control: control),
+            let (integerIndex, numbers) = try Self.integerIndex(
+                keyVectors[lead], rows: rows.count, range: leadChoice?.range, threads: threads, control: control),
             keyVectors.count == 1 || integerIndex.count &* Self.leadChainLimit >= rows.count
         {
             index = .integer(integerIndex, lead: lead)
-            chain(numbers, distinct: integerIndex.count)
+            try chain(numbers, distinct: integerIndex.count, threads: threads, control: control)
         } else {
             let interner = StringInterner()
             let intervals = IntervalNumbering()
@@ -94,15 +96,16 @@ final class HashJoinTable: @unchecked Sendable {
                 start = end
             }
             index = .general(table, interner, intervals, width: width)
-            chain(numbers, distinct: table.count)
+            try chain(numbers, distinct: table.count, threads: threads, control: control)
         }
     }
 
     /// The key to index when every key is integer-valued: the only one, or the one whose values
     /// (NULLs aside) span the widest range (the likeliest to tell rows apart); nil otherwise.
-    /// Also the slots its range needs (nil when it has no values or the range is too wide to count).
-    private static func leadKey(_ keyVectors: [Vector]) -> (key: Int, slots: Int?)? {
-        var best: (key: Int, span: UInt64, slots: Int?)?
+    /// Also its smallest and largest value (`low > high` when it has none), and the slots its
+    /// range needs (nil when it has no values or the range is too wide to count).
+    private static func leadKey(_ keyVectors: [Vector]) -> (key: Int, range: (Int64, Int64), slots: Int?)? {
+        var best: (key: Int, span: UInt64, range: (Int64, Int64), slots: Int?)?
         for (key, vector) in keyVectors.enumerated() {
             guard case .integers(let values) = vector.data else { return nil }
             let (low, high) = values.withUnsafeBufferPointer {
@@ -110,26 +113,38 @@ final class HashJoinTable: @unchecked Sendable {
             }
             let span = low <= high ? UInt64(bitPattern: high &- low) : 0
             if best == nil || span > (best?.span ?? 0) {
-                best = (key, span, low <= high ? IntegerHashIndex.span(low, high) : nil)
+                best = (key, span, (low, high), low <= high ? IntegerHashIndex.span(low, high) : nil)
             }
         }
-        return best.map { ($0.key, $0.slots) }
+        return best.map { ($0.key, $0.range, $0.slots) }
     }
 
     /// An integer index over `vector`'s values, inserted a slice at a time (the first slice
     /// finds the range itself and goes direct when it is narrow), and each row's key number.
-    private static func integerIndex(_ vector: Vector, rows count: Int, control: QueryControl?) throws(QueryError)
-        -> (IntegerHashIndex, [Int32])?
-    {
-        guard case .integers(let values) = vector.data else { return nil }
+    private static func integerIndex(
+        _ vector: Vector, rows count: Int, range: (Int64, Int64)? = nil, threads: Int, control: QueryControl?
+    ) throws(QueryError) -> (IntegerHashIndex, [Int32])? {
+        guard case .integers(let values) = vector.data, values.count >= count else { return nil }
+        let nulls = vector.nulls
+        let (low, high) =
+            range
+            ?? values.withUnsafeBufferPointer { values in
+                IntegerHashIndex.range(UnsafeBufferPointer(rebasing: values.prefix(count)), nulls: nulls)
+            }
+        // Keys in a narrow range, many of them: numbered on every core.
+        if threads > 1, count >= Self.parallelBuildRows, low <= high, let span = IntegerHashIndex.span(low, high),
+            IntegerHashIndex.directFits(span: span, keyCount: count)
+        {
+            return try values.withUnsafeBufferPointer { (values) throws(QueryError) in
+                try IntegerHashIndex.buildDirect(
+                    UnsafeBufferPointer(rebasing: values.prefix(count)), nulls: nulls, low: low, span: span,
+                    threads: threads, control: control)
+            }
+        }
         let integerIndex = IntegerHashIndex(expected: count)
         var numbers = [Int32](repeating: -1, count: count)
-        let nulls = vector.nulls
         // Sized once for every row's key (at most that many distinct), from their range.
-        values.withUnsafeBufferPointer { values in
-            let (low, high) = IntegerHashIndex.range(UnsafeBufferPointer(rebasing: values.prefix(count)), nulls: nulls)
-            integerIndex.reserve(keys: count, low: low, high: high)
-        }
+        integerIndex.reserve(keys: count, low: low, high: high)
         var start = 0
         while start < count {
             try control?.check()
@@ -147,18 +162,31 @@ final class HashJoinTable: @unchecked Sendable {
         return (integerIndex, numbers)
     }
 
+    /// Build sides with at least this many rows are numbered and chained on every core.
+    static let parallelBuildRows = 1 << 17
+
     /// Links each row with a key number (NULL keys, -1, never match) into its key's chain; in
-    /// reverse, so each chain lists rows in build order.
-    private func chain(_ numbers: [Int32], distinct: Int) {
-        heads = [Int32](repeating: -1, count: distinct)
-        numbers.withUnsafeBufferPointer { numbers in
-            heads.withUnsafeMutableBufferPointer { heads in
-                next.withUnsafeMutableBufferPointer { next in
-                    for row in stride(from: numbers.count - 1, through: 0, by: -1) {
-                        let number = Int(numbers[row])
-                        guard number >= 0 else { continue }
-                        next[row] = heads[number]
-                        heads[number] = Int32(truncatingIfNeeded: row)
+    /// reverse, so each chain lists rows in build order. With several threads and many rows,
+    /// each worker takes a range of key numbers: it reads every row's number and links the rows
+    /// of its own keys, so no two workers write the same head or link, and chains come out the
+    /// same as on one thread.
+    private func chain(_ numbers: [Int32], distinct: Int, threads: Int, control: QueryControl?) throws(QueryError) {
+        heads = IntegerHashIndex.filledArray(-1, count: distinct, threads: threads)
+        let parts = threads > 1 && numbers.count >= Self.parallelBuildRows ? threads : 1
+        try numbers.withUnsafeBufferPointer { (numbers) throws(QueryError) in
+            try heads.withUnsafeMutableBufferPointer { (heads) throws(QueryError) in
+                try next.withUnsafeMutableBufferPointer { (next) throws(QueryError) in
+                    let shared = UncheckedSendable((numbers, heads, next))
+                    try QueryExecutor.forEachTask(parts, threads: parts, control: control) { (part, _) in
+                        let (numbers, heads, next) = shared.value
+                        let first = distinct * part / parts
+                        let end = distinct * (part + 1) / parts
+                        for row in stride(from: numbers.count - 1, through: 0, by: -1) {
+                            let number = Int(numbers[row])
+                            guard number >= first, number < end else { continue }
+                            next[row] = heads[number]
+                            heads[number] = Int32(truncatingIfNeeded: row)
+                        }
                     }
                 }
             }

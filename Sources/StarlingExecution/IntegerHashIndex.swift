@@ -53,6 +53,26 @@ final class IntegerHashIndex {
         keyStorage = .allocate(capacity: keyCapacity)
     }
 
+    /// A built direct-mode index taking over its buffers: `slotNumbers` (`span` slots, slot `k -
+    /// base` holding key `k`'s number or -1) and `keys` (room for `keyCapacity` keys by number,
+    /// the first `count` set). Preconditions: every number in the slots is below `count`, and
+    /// `keys[n]` is the key whose slot holds `n`.
+    init(
+        directSlots slotNumbers: UnsafeMutablePointer<Int32>, base: Int64, span: Int,
+        keys: UnsafeMutablePointer<Int64>, keyCapacity: Int, count: Int
+    ) {
+        direct = true
+        reserved = true
+        self.base = base
+        capacity = span
+        shift = 0
+        slotKeys = .allocate(capacity: 1)
+        self.slotNumbers = slotNumbers
+        keyStorage = keys
+        self.keyCapacity = keyCapacity
+        self.count = count
+    }
+
     deinit {
         slotKeys.deallocate()
         slotNumbers.deallocate()

@@ -59,7 +59,10 @@ extension QueryExecutor {
         case .hashJoin(let probe, let build, let specification):
             let buildRows = Chunk.concatenate(try materializeNonEmpty(build), types: build.types, parallel: threads > 1)
             try budget.reserve(buildRows.approximateBytes + buildRows.count * 40, for: "HASH_JOIN")
-            let table = try HashJoinTable(rows: buildRows, keys: specification.buildKeys, control: control)
+            let began = monotonicNanoseconds()
+            let table = try HashJoinTable(rows: buildRows, keys: specification.buildKeys, threads: threads, control: control)
+            let built = monotonicNanoseconds() - began
+            profile.record(identifier) { $0.buildRows += buildRows.count; $0.buildNanoseconds += built }
             registerJoinFilters(probe: probe, specification, table: table)
             let matched = specification.kind == .full || specification.kind == .right ? MatchedRows(count: buildRows.count) : nil
             let probeTypes = probe.types
@@ -357,7 +360,10 @@ extension QueryExecutor {
     func markingSemiJoin(probe: PlanNode, build: PlanNode, _ specification: HashJoinSpecification, identifier: Int) throws(QueryError) -> Chunk {
         let probeRows = Chunk.concatenate(try materializeNonEmpty(probe), types: probe.types, parallel: threads > 1)
         try budget.reserve(probeRows.approximateBytes + probeRows.count * 40, for: "HASH_JOIN")
-        let table = try HashJoinTable(rows: probeRows, keys: specification.probeKeys, control: control)
+        let began = monotonicNanoseconds()
+        let table = try HashJoinTable(rows: probeRows, keys: specification.probeKeys, threads: threads, control: control)
+        let built = monotonicNanoseconds() - began
+        profile.record(identifier) { $0.buildRows += probeRows.count; $0.buildNanoseconds += built }
         registerMarkingFilters(stream: build, specification, table: table)
         let matched = MatchedRows(count: probeRows.count)
         let profile = self.profile

@@ -157,6 +157,47 @@ struct IntegerHashIndexTests {
         #expect(rows == expected)
     }
 
+    @Test("a build side numbered and chained on several workers matches one worker's, NULLs and repeats included")
+    func parallelBuild() throws {
+        // 300,000 rows (past the parallel threshold) over a range with gaps: repeated keys,
+        // every seventh row NULL, keys arriving out of order.
+        let rows = 300_000
+        var values: [Value] = []
+        for row in 0..<rows {
+            values.append(row % 7 == 3 ? .null : .integer(Int64((row &* 7919) % 250_000) * 3 - 100_000))
+        }
+        let build = Chunk(columns: [Vector(type: .bigint, values: values)], count: rows)
+        let sequential = try HashJoinTable(rows: build, keys: [.column(0, .bigint)], threads: 1)
+        let parallel = try HashJoinTable(rows: build, keys: [.column(0, .bigint)], threads: 3)
+        // Probes: every build key, keys between them, below and above the range, and NULL.
+        let probeValues: [Value] = (0..<20_000).map { $0 % 11 == 0 ? .null : .integer(Int64($0 * 37 % 760_000) - 101_000) }
+        let probe = Vector(type: .bigint, values: probeValues)
+        var expected: [(probe: [Int32], build: [Int32])] = []
+        _ = try sequential.probe([probe], count: probeValues.count, batchPairs: 1_000) { probe, build in
+            expected.append((probe, build))
+            return true
+        }
+        var index = 0
+        _ = try parallel.probe([probe], count: probeValues.count, batchPairs: 1_000) { probe, build in
+            #expect(index < expected.count && probe == expected[index].probe && build == expected[index].build)
+            index += 1
+            return true
+        }
+        #expect(index == expected.count && expected.count > 1)
+        #expect(
+            try parallel.matchingRows([probe], count: probeValues.count)
+                == sequential.matchingRows([probe], count: probeValues.count))
+        // The parallel numbering alone: one number per distinct key, in key order, -1 for NULL.
+        let keys: [Int64] = [9, 5, 9, 7, 5, 5, 12]
+        let nulls = [false, false, false, false, true, false, false]
+        let (direct, numbers) = try keys.withUnsafeBufferPointer { (keys) throws(QueryError) in
+            try IntegerHashIndex.buildDirect(keys, nulls: nulls, low: 5, span: 8, threads: 2, control: nil)
+        }
+        #expect(numbers == [2, 0, 2, 1, -1, 0, 3])
+        #expect(direct.count == 4 && direct.keys == [5, 7, 9, 12])
+        #expect(direct.find(9) == 2 && direct.find(6) == -1 && direct.find(13) == -1 && direct.find(4) == -1)
+    }
+
     @Test("an integer-key join over a sparse key range matches the general path")
     func sparseJoin() throws {
         let keys: [Value] = [.integer(1 << 40), .integer(3), .null, .integer(3), .integer(-(1 << 40))]
