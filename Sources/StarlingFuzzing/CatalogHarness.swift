@@ -66,7 +66,7 @@ enum CatalogHarness {
         guard let document = try? ManifestFile.document(payload) else { return }
         // Compared as bytes: a NaN statistic is not equal to itself.
         let encoded = ManifestFile.payload(document)
-        let again = (try? ManifestFile.document(encoded)).map(ManifestFile.payload)
+        let again = (try? ManifestFile.document(encoded)).map { ManifestFile.payload($0) }
         FuzzCheck.expect(again == encoded, "a decoded manifest does not survive encoding and decoding again")
     }
 }
