@@ -51,8 +51,8 @@ extension QueryPlanner {
     /// Orders `graph`'s joins. A selective semi join reading one scanned leaf filters that leaf
     /// before it is joined (and its estimate shrinks to the subquery's, so join order sees it
     /// small); the other subquery joins run once every inner join is done. Star joins by row
-    /// code go first, the most selective dimension first; then hash joins, the leaf that keeps
-    /// the smallest share of its rows first.
+    /// code go first, the most selective dimension first; then hash joins, the one that leaves
+    /// the fewest rows first (its leaf's share of rows kept times the join's fan-out).
     func orderJoins(_ graph: JoinGraph) -> JoinOrder {
         let from = graph.from
         var estimates = from.leaves.map(\.estimatedRows)
@@ -135,9 +135,11 @@ extension QueryPlanner {
         while joined.count < from.leaves.count {
             var choice: JoinStep?
             var bestSelectivity = Double.infinity
-            // Without a star join, the hash join whose leaf keeps the smallest share of its rows
-            // (estimated from its conditions): joined on its key, it shrinks the rows every later
-            // join sees by that share. Ties go to the smaller leaf (the cheaper build).
+            // Without a star join, the hash join that leaves the fewest rows: its leaf's share of
+            // rows kept (estimated from its conditions) times the join's fan-out (1 for a key
+            // join, more when the leaf repeats its key: catalog distinct counts). Joined on its
+            // key, it shrinks the rows every later join sees by that factor. Ties go to the
+            // smaller leaf (the cheaper build).
             var hashChoice: (leaf: Int, score: (Double, Int))?
             for (index, edge) in edges.enumerated() where !usedEdges.contains(index) {
                 for (inside, outside, factSide) in [
@@ -162,6 +164,8 @@ extension QueryPlanner {
                         for hanging in hangingLeaves(from: outside, edges: edges, joined: joined) {
                             kept *= share(hanging)
                         }
+                        let keys = Self.edges(between: joined, and: outside, edges, unused: usedEdges)
+                        kept *= joinFanout(from, leaf: outside, edges: edges, edgeIndices: keys)
                         let score = (kept, estimates[outside])
                         if hashChoice == nil || score < (hashChoice?.score ?? score) { hashChoice = (outside, score) }
                     }
@@ -170,13 +174,7 @@ extension QueryPlanner {
             if choice == nil, let hashChoice { choice = JoinStep(leaf: hashChoice.leaf, edges: [], star: nil) }
             let smallest = from.leaves.indices.filter { !joined.contains($0) }.min { estimates[$0] < estimates[$1] }
             var next = choice ?? JoinStep(leaf: smallest ?? 0, edges: [], star: nil)
-            if next.star == nil {
-                next.edges = edges.indices.filter { index in
-                    !usedEdges.contains(index)
-                        && ((joined.contains(edges[index].leftLeaf) && edges[index].rightLeaf == next.leaf)
-                            || (joined.contains(edges[index].rightLeaf) && edges[index].leftLeaf == next.leaf))
-                }
-            }
+            if next.star == nil { next.edges = Self.edges(between: joined, and: next.leaf, edges, unused: usedEdges) }
             usedEdges.formUnion(next.edges)
             joined.insert(next.leaf)
             if next.star == nil { scanned.insert(next.leaf) }
@@ -186,6 +184,15 @@ extension QueryPlanner {
         // Edges not used as keys are filters once both sides are joined.
         for (index, edge) in edges.enumerated() where !usedEdges.contains(index) {
             order.residuals.append(edge.conjunct)
+        }
+    }
+
+    /// The unused edges between the `joined` leaves and `leaf`.
+    static func edges(between joined: Set<Int>, and leaf: Int, _ edges: [JoinEdge], unused used: Set<Int>) -> [Int] {
+        edges.indices.filter { index in
+            !used.contains(index)
+                && ((joined.contains(edges[index].leftLeaf) && edges[index].rightLeaf == leaf)
+                    || (joined.contains(edges[index].rightLeaf) && edges[index].leftLeaf == leaf))
         }
     }
 
@@ -220,7 +227,8 @@ extension QueryPlanner {
 
     /// The rows the graph is expected to produce, by the same shares the physical plan's
     /// estimates use: the start leaf's filtered rows, a star join's dimension share, a hash
-    /// join's leaf share, half for each residual and semi join.
+    /// join's leaf share times its fan-out (``joinFanout(_:leaf:edges:edgeIndices:)``: 1 for a
+    /// key join or unknown distinct counts), half for each residual and semi join.
     private func estimate(_ from: FromClause, _ order: JoinOrder) -> Int {
         let share = { (leaf: Int) in
             CardinalityEstimate.selectivity(of: order.leafFilters[leaf], bounds: self.columnBounds(from, leaf))
@@ -234,6 +242,7 @@ extension QueryPlanner {
                 rows *= leafRows(step.leaf)
             } else {
                 rows *= min(1.0, leafRows(step.leaf) / Double(max(1, from.leaves[step.leaf].estimatedRows)))
+                rows *= joinFanout(from, leaf: step.leaf, edges: order.edges, edgeIndices: step.edges)
             }
         }
         for _ in order.residuals { rows /= 2 }

@@ -90,7 +90,8 @@ extension QueryPlanner {
                         let next = steps[later]
                         right = hashJoin(
                             right, try subtree(next), edges: next.edges.map { edges[$0] }, rightLeaf: next.leaf,
-                            leafTableRows: from.leaves[next.leaf].estimatedRows)
+                            leafTableRows: from.leaves[next.leaf].estimatedRows,
+                            fanout: joinFanout(from, leaf: next.leaf, edges: edges, edgeIndices: next.edges))
                         done.insert(next.leaf)
                     }
                     return right
@@ -98,7 +99,8 @@ extension QueryPlanner {
                 let right = try subtree(step)
                 result = hashJoin(
                     result, right, edges: step.edges.map { edges[$0] }, rightLeaf: leaf,
-                    leafTableRows: from.leaves[leaf].estimatedRows)
+                    leafTableRows: from.leaves[leaf].estimatedRows,
+                    fanout: joinFanout(from, leaf: leaf, edges: edges, edgeIndices: step.edges))
             }
             done.insert(leaf)
             result = applyResiduals(result, &pending, done: done, from: from)
@@ -321,8 +323,13 @@ extension QueryPlanner {
         return result
     }
 
-    /// A hash join of the plan so far with a leaf, building on the smaller side.
-    func hashJoin(_ plan: PartialPlan, _ leafPlan: PartialPlan, edges: [JoinEdge], rightLeaf: Int, leafTableRows: Int) -> PartialPlan {
+    /// A hash join of the plan so far with a leaf, building on the smaller side. `fanout` is how
+    /// many times the join multiplies the rows beyond the leaf's share (1 for a key join:
+    /// ``joinFanout(_:leaf:edges:edgeIndices:)``).
+    func hashJoin(
+        _ plan: PartialPlan, _ leafPlan: PartialPlan, edges: [JoinEdge], rightLeaf: Int, leafTableRows: Int,
+        fanout: Double = 1
+    ) -> PartialPlan {
         var planKeys: [BoundExpression] = []
         var leafKeys: [BoundExpression] = []
         for edge in edges {
@@ -334,10 +341,10 @@ extension QueryPlanner {
         let (probe, build) = buildOnLeaf ? (plan, leafPlan) : (leafPlan, plan)
         let specification = HashJoinSpecification(kind: .inner, probeKeys: buildOnLeaf ? planKeys : leafKeys, buildKeys: buildOnLeaf ? leafKeys : planKeys, residual: nil)
         // A join on a key keeps the share of the plan's rows that the leaf's conditions keep of
-        // the leaf (a foreign key meets each key once).
+        // the leaf (a foreign key meets each key once), times the fan-out of a key the leaf repeats.
         let leafShare = min(1.0, Double(leafPlan.node.estimatedRows) / Double(max(1, leafTableRows)))
         let estimate = edges.isEmpty ? probe.node.estimatedRows * build.node.estimatedRows
-            : max(1, Int(Double(plan.node.estimatedRows) * leafShare))
+            : max(1, Int(min(Double(plan.node.estimatedRows) * leafShare * fanout, Double(Int.max / 4))))
         var positions = probe.positions
         for (index, position) in build.positions { positions[index] = probe.node.columns.count + position }
         var codePositions = probe.codePositions

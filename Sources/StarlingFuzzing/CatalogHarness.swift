@@ -11,7 +11,8 @@ import StarlingStorage
 /// too short to hold one — so that mutated JSON reaches the decoder and, for a format 1 catalog,
 /// its validation; a format 1 catalog that decodes must encode and decode again to the same. The
 /// input is also read as the binary payload of a manifest file (`Formats/catalog-v2.md` §4): a
-/// manifest that decodes must encode to a payload that decodes to the same.
+/// manifest that decodes (in either manifest version's layout) must encode to a payload that
+/// decodes to the same.
 enum CatalogHarness {
     static let headerSize = 24
 
@@ -61,12 +62,17 @@ enum CatalogHarness {
         file.withUnsafeBytes { try? CatalogFile.decode(ByteStorage(copying: $0), path: "fuzz.stcat").0 }
     }
 
-    /// `payload` as a manifest's: decoded, and when it decodes, encoded and decoded again.
+    /// `payload` as a manifest's, in the layout of each manifest version (1: no distinct counts;
+    /// 2: with them): decoded, and when it decodes, encoded and decoded again.
     static func manifest(_ payload: [UInt8]) {
-        guard let document = try? ManifestFile.document(payload) else { return }
-        // Compared as bytes: a NaN statistic is not equal to itself.
-        let encoded = ManifestFile.payload(document)
-        let again = (try? ManifestFile.document(encoded)).map(ManifestFile.payload)
-        FuzzCheck.expect(again == encoded, "a decoded manifest does not survive encoding and decoding again")
+        for version: UInt16 in [1, 2] {
+            guard let document = try? ManifestFile.document(payload, version: version) else { continue }
+            // Compared as bytes: a NaN statistic is not equal to itself.
+            let encoded = ManifestFile.payload(document, version: version)
+            let again = (try? ManifestFile.document(encoded, version: version)).map {
+                ManifestFile.payload($0, version: version)
+            }
+            FuzzCheck.expect(again == encoded, "a decoded manifest does not survive encoding and decoding again")
+        }
     }
 }

@@ -69,8 +69,8 @@ public enum CatalogFile {
     /// Checks the invariants a reader relies on (catalog-v1.md §4, catalog-v2.md §5): unique table names, partition
     /// keys distinct within a table, segment paths distinct across the catalog (a segment listed
     /// twice would be read twice), and per segment one statistics entry and one distinct
-    /// identifier per file column. A segment's row and column counts are checked against its
-    /// footer when it is opened.
+    /// identifier per file column, distinct counts within the segment's rows. A segment's row
+    /// and column counts are checked against its footer when it is opened.
     static func validate(_ catalog: Catalog) throws(StorageError) {
         try validateTotals(catalog)
         var names = Set<String>()
@@ -99,6 +99,15 @@ public enum CatalogFile {
                             .corrupt,
                             "segment entry \(segment.path) has \(segment.columnIdentifiers.count) column identifiers "
                                 + "(distinct: \(Set(segment.columnIdentifiers).count)) and \(segment.statistics.count) statistics")
+                    }
+                    for statistics in segment.statistics {
+                        guard let distinct = statistics.distinctCount else { continue }
+                        guard distinct >= 0, distinct <= segment.rows else {
+                            throw StorageError(
+                                .corrupt,
+                                "segment entry \(segment.path) has distinct count \(distinct) for column "
+                                    + "\(statistics.columnIdentifier), outside 0...\(segment.rows)")
+                        }
                     }
                 }
             }

@@ -8,7 +8,7 @@ public struct CatalogSegment: Codable, Sendable, Equatable {
     public var bytes: Int
     /// The catalog column identifier of each of the file's columns, in file order.
     public var columnIdentifiers: [Int]
-    /// Per column (by identifier): NULL count and min/max of the stored values.
+    /// Per column (by identifier): NULL count, min/max of the stored values and distinct count.
     public var statistics: [ColumnStatistics]
     /// The snapshot that added the file.
     public var snapshot: Int
@@ -29,11 +29,17 @@ public struct ColumnStatistics: Codable, Sendable, Equatable {
     public var nullCount: Int
     public var minimum: StoredValue?
     public var maximum: StoredValue?
+    /// An estimate of the distinct non-NULL values (``DistinctCountEstimate`` over the segment's
+    /// chunk counts), for planning only; nil when unknown (entries written before it was kept).
+    public var distinctCount: Int?
 
-    public init(columnIdentifier: Int, nullCount: Int, minimum: StoredValue?, maximum: StoredValue?) {
+    public init(
+        columnIdentifier: Int, nullCount: Int, minimum: StoredValue?, maximum: StoredValue?, distinctCount: Int? = nil
+    ) {
         self.columnIdentifier = columnIdentifier
         self.nullCount = nullCount
         self.minimum = minimum
         self.maximum = maximum
+        self.distinctCount = distinctCount
     }
 }

@@ -12,8 +12,14 @@ extension ManifestFile {
     /// At most this many segments or files in one manifest, and columns in one segment entry.
     static let maximumEntries = 1 << 24
 
-    /// The payload of `document` (`Formats/catalog-v2.md` §4.1).
-    package static func payload(_ document: ManifestDocument) -> [UInt8] {
+    /// The first manifest write version whose statistics entries carry a distinct count.
+    static let distinctCountVersion: UInt16 = 2
+    /// The distinct count written for an unknown one.
+    static let unknownDistinctCount: Int64 = -1
+
+    /// The payload of `document` (`Formats/catalog-v2.md` §4.1) in the layout of manifest write
+    /// version `version` (1: statistics without distinct counts; 2: with them).
+    package static func payload(_ document: ManifestDocument, version: UInt16 = writeVersion) -> [UInt8] {
         var writer = ByteWriter(reservingCapacity: 64 + (document.segments?.count ?? 0) * 160)
         let isPartition = document.kind == ManifestDocument.partitionKind
         writer.write(isPartition ? partitionCode : loadedFilesCode)
@@ -23,7 +29,7 @@ extension ManifestFile {
             writeText(document.partition ?? "", to: &writer)
             let segments = document.segments ?? []
             writer.write(littleEndian: UInt32(segments.count))
-            for segment in segments { write(segment, to: &writer) }
+            for segment in segments { write(segment, version: version, to: &writer) }
         } else {
             let files = document.loadedFiles ?? []
             writer.write(littleEndian: UInt32(files.count))
@@ -38,11 +44,14 @@ extension ManifestFile {
         return writer.bytes
     }
 
-    /// The document in `payload`, every length and count checked against the bytes left.
-    package static func document(_ payload: [UInt8]) throws(EncodedDataError) -> ManifestDocument {
+    /// The document in `payload`, laid out as manifest write version `version` says, every length
+    /// and count checked against the bytes left.
+    package static func document(_ payload: [UInt8], version: UInt16 = writeVersion) throws(EncodedDataError)
+        -> ManifestDocument
+    {
         // `withUnsafeBytes` rethrows untyped; only this function's own errors come out of it.
         do {
-            return try payload.withUnsafeBytes { try document(in: $0) }
+            return try payload.withUnsafeBytes { try document(in: $0, version: version) }
         } catch let error as EncodedDataError {
             throw error
         } catch {
@@ -50,7 +59,10 @@ extension ManifestFile {
         }
     }
 
-    private static func document(in buffer: UnsafeRawBufferPointer) throws(EncodedDataError) -> ManifestDocument {
+    private static func document(in buffer: UnsafeRawBufferPointer, version: UInt16) throws(EncodedDataError)
+        -> ManifestDocument
+    {
+        let hasDistinctCounts = version >= distinctCountVersion
         var reader = ByteReader(buffer, baseOffset: CatalogEnvelope.headerSize)
         let kind = try reader.readByte("manifest kind")
         guard kind == partitionCode || kind == loadedFilesCode else {
@@ -66,7 +78,7 @@ extension ManifestFile {
             let count = try reader.readCount("segment count", limit: maximumEntries)
             var segments: [CatalogSegment] = []
             segments.reserveCapacity(min(count, reader.remaining / 32))
-            for _ in 0..<count { segments.append(try readSegment(&reader)) }
+            for _ in 0..<count { segments.append(try readSegment(&reader, hasDistinctCounts: hasDistinctCounts)) }
             document.segments = segments
         } else {
             let count = try reader.readCount("loaded file count", limit: maximumEntries)
@@ -86,7 +98,7 @@ extension ManifestFile {
         return document
     }
 
-    private static func write(_ segment: CatalogSegment, to writer: inout ByteWriter) {
+    private static func write(_ segment: CatalogSegment, version: UInt16, to writer: inout ByteWriter) {
         writeText(segment.path, to: &writer)
         writer.write(littleEndian: Int64(segment.rows))
         writer.write(littleEndian: Int64(segment.bytes))
@@ -99,10 +111,15 @@ extension ManifestFile {
             writer.write(littleEndian: Int64(statistics.nullCount))
             write(statistics.minimum, to: &writer)
             write(statistics.maximum, to: &writer)
+            if version >= distinctCountVersion {
+                writer.write(littleEndian: statistics.distinctCount.map { Int64($0) } ?? unknownDistinctCount)
+            }
         }
     }
 
-    private static func readSegment(_ reader: inout ByteReader) throws(EncodedDataError) -> CatalogSegment {
+    private static func readSegment(_ reader: inout ByteReader, hasDistinctCounts: Bool) throws(EncodedDataError)
+        -> CatalogSegment
+    {
         let path = try readText(&reader, "segment path")
         let rows = Int(try reader.read(Int64.self, "segment rows"))
         let bytes = Int(try reader.read(Int64.self, "segment bytes"))
@@ -112,7 +129,7 @@ extension ManifestFile {
         identifiers.reserveCapacity(columnCount)
         for _ in 0..<columnCount { identifiers.append(Int(try reader.read(Int64.self, "column identifier"))) }
         let statisticsCount = try reader.readCount(
-            "statistics count", limit: min(maximumEntries, reader.remaining / 18))
+            "statistics count", limit: min(maximumEntries, reader.remaining / (hasDistinctCounts ? 26 : 18)))
         var statistics: [ColumnStatistics] = []
         statistics.reserveCapacity(statisticsCount)
         for _ in 0..<statisticsCount {
@@ -120,8 +137,21 @@ extension ManifestFile {
             let nulls = Int(try reader.read(Int64.self, "null count"))
             let minimum = try readValue(&reader, "minimum")
             let maximum = try readValue(&reader, "maximum")
+            var distinct: Int?
+            if hasDistinctCounts {
+                let value = try reader.read(Int64.self, "distinct count")
+                if value != unknownDistinctCount {
+                    // At most the segment's rows (and its non-NULL rows, which the catalog checks).
+                    guard value >= 0, value <= rows else {
+                        throw reader.error("distinct count \(value) of column \(column) is outside 0...\(rows)")
+                    }
+                    distinct = Int(value)
+                }
+            }
             statistics.append(
-                ColumnStatistics(columnIdentifier: column, nullCount: nulls, minimum: minimum, maximum: maximum))
+                ColumnStatistics(
+                    columnIdentifier: column, nullCount: nulls, minimum: minimum, maximum: maximum,
+                    distinctCount: distinct))
         }
         return CatalogSegment(
             path: path, rows: rows, bytes: bytes, columnIdentifiers: identifiers, statistics: statistics,

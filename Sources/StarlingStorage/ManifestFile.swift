@@ -35,16 +35,21 @@ package struct ManifestDocument: Sendable, Equatable {
 /// a millisecond or two, where JSON took tens).
 package enum ManifestFile {
     static let magic: [UInt8] = [0x53, 0x54, 0x4D, 0x46]
-    static let writeVersion: UInt16 = 1
-    static let readVersion: UInt16 = 1
+    /// 2 from the distinct counts in statistics entries on; readers take 1 and 2 (the payload's
+    /// layout follows the write version, `ManifestFile+Coding.swift`).
+    static let writeVersion: UInt16 = 2
+    static let readVersion: UInt16 = 2
     /// Loaded files per page: a load rewrites only the last page, so its cost stays bounded
     /// however many files a table has loaded.
     static let loadedFilesPerPage = 512
 
-    /// The file's bytes and its payload checksum.
-    static func encode(_ document: ManifestDocument) -> (bytes: [UInt8], checksum: UInt64) {
-        let payload = payload(document)
-        let bytes = CatalogEnvelope.encode(payload, magic: magic, writeVersion: writeVersion, readVersion: readVersion)
+    /// The file's bytes and its payload checksum, in the layout of write version `version` (its
+    /// read version the same: 1 or 2; the reference writer writes the current one).
+    static func encode(_ document: ManifestDocument, version: UInt16 = writeVersion)
+        -> (bytes: [UInt8], checksum: UInt64)
+    {
+        let payload = payload(document, version: version)
+        let bytes = CatalogEnvelope.encode(payload, magic: magic, writeVersion: version, readVersion: version)
         return (bytes, bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 16, as: UInt64.self).littleEndian })
     }
 
@@ -59,7 +64,7 @@ package enum ManifestFile {
         let contents = try CatalogEnvelope.decode(
             storage, magic: magic, supportedReadVersion: readVersion, kind: "manifest", path: path)
         do throws(EncodedDataError) {
-            let document = try document(contents.payload)
+            let document = try document(contents.payload, version: contents.writeVersion)
             return Decoded(document: document, checksum: CatalogEnvelope.hexadecimal(contents.checksum))
         } catch {
             throw StorageError(.corrupt, "\(path): at byte \(error.offset): \(error.reason)")

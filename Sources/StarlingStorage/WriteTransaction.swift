@@ -85,11 +85,20 @@ public final class WriteTransaction: @unchecked Sendable {
         // Zone maps for the catalog, from the footer just written.
         let statistics = columns.indices.map { index in
             let merged = footer.statistics(column: index)
+            let minimum = StoredValue(merged.statistics.minimum)
             // A truncated maximum is no upper bound, so the catalog keeps none rather than a wrong one.
+            let maximum = merged.maximumTruncated ? nil : StoredValue(merged.statistics.maximum)
+            // The segment's distinct count, from its chunks' (no pass over the data).
+            var distinct = DistinctCountEstimate()
+            for group in footer.rowGroups {
+                let chunk = group.chunks[index].statistics
+                let nonNull = group.rowCount - chunk.nullCount
+                distinct.add(distinct: Int(clamping: chunk.distinctCount), nonNullRows: nonNull)
+            }
+            let span = DistinctCountEstimate.span(minimum: minimum, maximum: maximum)
             return ColumnStatistics(
                 columnIdentifier: columns[index].identifier, nullCount: merged.statistics.nullCount,
-                minimum: StoredValue(merged.statistics.minimum),
-                maximum: merged.maximumTruncated ? nil : StoredValue(merged.statistics.maximum))
+                minimum: minimum, maximum: maximum, distinctCount: Int(distinct.estimate(span: span)))
         }
         return CatalogSegment(
             path: relative, rows: footer.rowCount, bytes: bytes.count, columnIdentifiers: columns.map(\.identifier),
