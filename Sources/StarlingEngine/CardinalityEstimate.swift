@@ -10,6 +10,22 @@ import StarlingExecution
 /// the estimates to rank tables against one another: the table whose conditions look most
 /// selective joins first, shrinking the rows every later join sees.
 enum CardinalityEstimate {
+    /// The largest row estimate: products of estimates stop here instead of overflowing (a
+    /// cross product of five 60-million-row tables), leaving room for a few more doublings.
+    static let maximumRows = Int.max / 4
+
+    /// `a + b` rows, at most ``maximumRows``.
+    static func sum(_ a: Int, _ b: Int) -> Int {
+        let (value, overflow) = max(0, a).addingReportingOverflow(max(0, b))
+        return overflow ? maximumRows : min(value, maximumRows)
+    }
+
+    /// `a × b` rows, at most ``maximumRows``.
+    static func product(_ a: Int, _ b: Int) -> Int {
+        let (value, overflow) = max(0, a).multipliedReportingOverflow(by: max(0, b))
+        return overflow ? maximumRows : min(value, maximumRows)
+    }
+
     /// The share of rows `conditions` (all of which must hold) keep, in (0, 1].
     static func selectivity(of conditions: [BoundExpression]) -> Double {
         conditions.reduce(1.0) { $0 * selectivity(of: $1) }

@@ -343,8 +343,8 @@ extension QueryPlanner {
         // A join on a key keeps the share of the plan's rows that the leaf's conditions keep of
         // the leaf (a foreign key meets each key once), times the fan-out of a key the leaf repeats.
         let leafShare = min(1.0, Double(leafPlan.node.estimatedRows) / Double(max(1, leafTableRows)))
-        let estimate = edges.isEmpty ? probe.node.estimatedRows * build.node.estimatedRows
-            : max(1, Int(min(Double(plan.node.estimatedRows) * leafShare * fanout, Double(Int.max / 4))))
+        let estimate = edges.isEmpty ? CardinalityEstimate.product(probe.node.estimatedRows, build.node.estimatedRows)
+            : max(1, Int(min(Double(plan.node.estimatedRows) * leafShare * fanout, Double(CardinalityEstimate.maximumRows))))
         var positions = probe.positions
         for (index, position) in build.positions { positions[index] = probe.node.columns.count + position }
         var codePositions = probe.codePositions

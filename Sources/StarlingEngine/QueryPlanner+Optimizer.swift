@@ -215,7 +215,7 @@ extension QueryPlanner {
             let right = rewriteBottomUp(rightChild)
             return LogicalOperator(
                 .setOperation(kind, all: all, left, right), columns: plan.columns,
-                estimatedRows: left.estimatedRows + right.estimatedRows)
+                estimatedRows: CardinalityEstimate.sum(left.estimatedRows, right.estimatedRows))
         case .window(let child, let functions):
             let input = rewriteBottomUp(child)
             return LogicalOperator(.window(input, functions), columns: plan.columns, estimatedRows: input.estimatedRows)

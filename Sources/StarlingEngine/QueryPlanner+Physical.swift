@@ -70,7 +70,7 @@ extension QueryPlanner {
                 all
                 ? node(
                     .setOperation(kind, all: true, left, right), columns: logical.columns,
-                    estimatedRows: left.estimatedRows + right.estimatedRows)
+                    estimatedRows: CardinalityEstimate.sum(left.estimatedRows, right.estimatedRows))
                 : distinctSetOperation(kind, left, right, columns: logical.columns)
             return PrunedPlan(node: combined, positions: identityPositions(logical.columns.count))
         case .window(let child, let functions):
@@ -99,7 +99,7 @@ extension QueryPlanner {
         guard kind != .union else {
             let both = node(
                 .setOperation(.union, all: true, left, right), columns: columns,
-                estimatedRows: left.estimatedRows + right.estimatedRows)
+                estimatedRows: CardinalityEstimate.sum(left.estimatedRows, right.estimatedRows))
             return node(.distinct(both), columns: columns, estimatedRows: both.estimatedRows)
         }
         let tagColumn = PlanColumn(name: "__side", type: .integer)
@@ -110,7 +110,7 @@ extension QueryPlanner {
         }
         let both = node(
             .setOperation(.union, all: true, tagged(left, 1), tagged(right, 2)), columns: columns + [tagColumn],
-            estimatedRows: left.estimatedRows + right.estimatedRows)
+            estimatedRows: CardinalityEstimate.sum(left.estimatedRows, right.estimatedRows))
         let tag = BoundExpression.column(width, .integer)
         let sides = [AggregateSpecification.Function.min, .max].map {
             AggregateSpecification(function: $0, argument: tag, distinct: false, filter: nil, type: .integer)
@@ -197,7 +197,7 @@ extension QueryPlanner {
         let leftKeys = join.leftKeys.map(left.remap)
         let rightKeys = join.rightKeys.map(right.remap)
         let residual = join.residual?.remapColumns { combined[$0] ?? 0 }
-        if join.kind == .left, !leftKeys.isEmpty, left.node.estimatedRows * 2 < right.node.estimatedRows {
+        if join.kind == .left, !leftKeys.isEmpty, CardinalityEstimate.product(left.node.estimatedRows, 2) < right.node.estimatedRows {
             let joined = rightHashJoin(
                 preserved: left.node, other: right.node, preservedKeys: leftKeys, otherKeys: rightKeys,
                 residual: residual.map(\.conjuncts) ?? [])

@@ -266,7 +266,7 @@ extension QueryPlanner {
             }
             var specification = HashJoinSpecification(kind: join.kind, probeKeys: probeKeys, buildKeys: join.buildKeys.map(build.remap), residual: residual)
             // Build on the query's rows instead when they look much fewer than the subquery's.
-            specification.buildsProbeSide = current.estimatedRows * 4 < build.node.estimatedRows
+            specification.buildsProbeSide = CardinalityEstimate.product(current.estimatedRows, 4) < build.node.estimatedRows
             let estimate = join.kind == .semi ? max(1, current.estimatedRows / 2) : current.estimatedRows
             current = node(.hashJoin(probe: current, build: build.node, specification), columns: current.columns, estimatedRows: estimate)
         }

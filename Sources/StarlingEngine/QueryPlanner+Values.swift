@@ -80,6 +80,6 @@ extension QueryPlanner {
         let right = unionAll(inputs[middle...])
         return LogicalOperator(
             .setOperation(.union, all: true, left, right), columns: first.columns,
-            estimatedRows: left.estimatedRows + right.estimatedRows)
+            estimatedRows: CardinalityEstimate.sum(left.estimatedRows, right.estimatedRows))
     }
 }

@@ -136,7 +136,7 @@ final class QueryPlanner {
             left = try convert(left, to: types, nullColumns: leftNulls, at: position)
             right = try convert(right, to: types, nullColumns: rightNulls, at: position)
             let kind: SetOperationKind = op == .union ? .union : (op == .except ? .except : .intersect)
-            return LogicalOperator(.setOperation(kind, all: all, left, right), columns: left.columns, estimatedRows: left.estimatedRows + right.estimatedRows)
+            return LogicalOperator(.setOperation(kind, all: all, left, right), columns: left.columns, estimatedRows: CardinalityEstimate.sum(left.estimatedRows, right.estimatedRows))
         }
     }
 
