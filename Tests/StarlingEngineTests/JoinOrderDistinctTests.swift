@@ -15,33 +15,17 @@ struct JoinOrderDistinctTests {
     /// `fact(k, v)`: k = 1…100,000, v = k % 10; `s(k, y)`: k ≤ 50,000, y = k % 1000 (a key join);
     /// `m(g, x)`: 700 rows, g = k % 10, x = k % 7 (each g 70 times: joining on it multiplies rows).
     func engine() throws -> (Engine, Warehouse, String) {
-        let directory =
-            NSTemporaryDirectory() + "starling-ndv-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var text = "k,v\n"
-        for k in 1...100_000 { text += "\(k),\(k % 10)\n" }
-        try text.write(toFile: directory + "/fact.csv", atomically: true, encoding: .utf8)
-        let warehouse = try Warehouse.create(at: directory + "/wh")
-        let engine = Engine(warehouse: warehouse, threads: 2)
-        try engine.run(
-            """
-            CREATE TABLE fact (k BIGINT, v INTEGER); COPY fact FROM '\(directory)/fact.csv' (HEADER);
-            CREATE TABLE s (k BIGINT, y INTEGER); INSERT INTO s SELECT k, k % 1000 FROM fact WHERE k <= 50000;
-            CREATE TABLE m (g INTEGER, x INTEGER); INSERT INTO m SELECT k % 10, k % 7 FROM fact WHERE k <= 700
-            """)
-        return (engine, warehouse, directory)
+        let made = try EngineTestSupport.factWarehouse(
+            "ndv", rows: 100_000,
+            setup: """
+                CREATE TABLE s (k BIGINT, y INTEGER); INSERT INTO s SELECT k, k % 1000 FROM fact WHERE k <= 50000;
+                CREATE TABLE m (g INTEGER, x INTEGER); INSERT INTO m SELECT k % 10, k % 7 FROM fact WHERE k <= 700
+                """)
+        return (made.engine, made.warehouse, made.directory)
     }
 
     func lines(_ engine: Engine, _ sql: String) throws -> [String] {
-        var lines: [String] = []
-        try engine.run(
-            sql,
-            onResult: { result in
-                for row in 0..<result.rows.count {
-                    lines.append(result.rows.columns[0].value(at: row).formatted(as: result.columns[0].type))
-                }
-            })
-        return lines
+        try EngineTestSupport.firstColumn(engine, sql)
     }
 
     /// Rewrites every manifest of the current snapshot in the version 1 layout (no distinct

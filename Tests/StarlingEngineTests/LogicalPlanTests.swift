@@ -10,31 +10,16 @@ import Testing
 struct LogicalPlanTests {
     /// `fact(k, v)` with k = 1…200,000 (four row groups) and v = k % 10, and `pick`.
     func engine() throws -> (Engine, String) {
-        let directory =
-            NSTemporaryDirectory() + "starling-logical-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var text = "k,v\n"
-        for k in 1...200_000 { text += "\(k),\(k % 10)\n" }
-        try text.write(toFile: directory + "/fact.csv", atomically: true, encoding: .utf8)
-        let engine = Engine(warehouse: try Warehouse.create(at: directory + "/wh"), threads: 2)
-        try engine.run(
-            """
-            CREATE TABLE fact (k BIGINT, v INTEGER); COPY fact FROM '\(directory)/fact.csv' (HEADER);
-            CREATE TABLE pick (k BIGINT, label VARCHAR); INSERT INTO pick VALUES (7, 'a'), (150000, 'b'), (150003, 'c')
-            """)
-        return (engine, directory)
+        let made = try EngineTestSupport.factWarehouse(
+            "logical", rows: 200_000,
+            setup: """
+                CREATE TABLE pick (k BIGINT, label VARCHAR); INSERT INTO pick VALUES (7, 'a'), (150000, 'b'), (150003, 'c')
+                """)
+        return (made.engine, made.directory)
     }
 
     func lines(_ engine: Engine, _ sql: String) throws -> [String] {
-        var lines: [String] = []
-        try engine.run(
-            sql,
-            onResult: { result in
-                for row in 0..<result.rows.count {
-                    lines.append(result.rows.columns[0].value(at: row).formatted(as: .varchar))
-                }
-            })
-        return lines
+        try EngineTestSupport.firstColumn(engine, sql)
     }
 
     func rows(_ engine: Engine, _ sql: String) throws -> [[String]] {
