@@ -37,7 +37,7 @@ public enum ExpressionEvaluator {
             return try inList(try evaluate(operand, chunk), values, negated: negated)
         case .like(let operand, let pattern, let negated):
             let value = try evaluate(operand, chunk)
-            let flags = mapStrings(value) { pattern.matches($0) != negated }
+            let flags = pattern.withMatcher { matches in mapStrings(value) { matches($0) != negated } }
             return Vector(type: .boolean, count: count, data: .booleans(flags), nulls: value.nulls)
         case .caseWhen(let branches, let otherwise, let type):
             return try caseWhen(branches, otherwise, type: type, chunk)
