@@ -1,5 +1,6 @@
 /// The build side of a hash join: its rows, and their keys in a hash table with row chains.
 
+import CPrefetch
 import StarlingColumns
 
 /// Built once from the smaller input, then probed by every worker at the same time (read-only).
@@ -40,7 +41,9 @@ final class HashJoinTable: @unchecked Sendable {
         self.rows = rows
         keyCount = keys.count
         next = IntegerHashIndex.filledArray(-1, count: rows.count, threads: threads)
-        let keyVectors = try keys.map { (key) throws(QueryError) -> Vector in try ExpressionEvaluator.evaluate(key, rows) }
+        let keyVectors = try keys.map { (key) throws(QueryError) -> Vector in
+            try ExpressionEvaluator.evaluate(key, rows)
+        }
         self.keyVectors = keyVectors
         let leadChoice = Self.leadKey(keyVectors)
         let lead = leadChoice?.key
@@ -89,7 +92,8 @@ final class HashJoinTable: @unchecked Sendable {
                 let end = min(rows.count, start + Self.sliceRows)
                 words.withUnsafeBufferPointer { words in
                     guard let base = words.baseAddress else { return }
-                    for row in start..<end where !KeyEncoder.hasNull(words, start: row * width, columnCount: keys.count) {
+                    for row in start..<end where !KeyEncoder.hasNull(words, start: row * width, columnCount: keys.count)
+                    {
                         numbers[row] = table.findOrInsert(base + row * width)
                     }
                 }
@@ -209,14 +213,20 @@ final class HashJoinTable: @unchecked Sendable {
                 }
             }
         case .packed(let integerIndex, let packing):
-            guard keyVectors.allSatisfy({ if case .integers = $0.data { return true }; return false }) else {
+            guard
+                keyVectors.allSatisfy({
+                    if case .integers = $0.data { return true }
+                    return false
+                })
+            else {
                 throw .invalid("a hash join's probe keys are not integer-valued like its build keys")
             }
             let packed = packing.pack(keyVectors, count: count)
             guard case .integers(let values) = packed.data else { break }
             values.withUnsafeBufferPointer { values in
                 numbers.withUnsafeMutableBufferPointer { numbers in
-                    integerIndex.find(UnsafeBufferPointer(rebasing: values[0..<count]), nulls: packed.nulls, into: numbers)
+                    integerIndex.find(
+                        UnsafeBufferPointer(rebasing: values[0..<count]), nulls: packed.nulls, into: numbers)
                 }
             }
         case .general(let table, let interner, let intervals, let width):
@@ -246,7 +256,8 @@ final class HashJoinTable: @unchecked Sendable {
         while cursor.row < Swift.min(count, numbers.count) {
             let pairs: (probe: [Int32], build: [Int32])
             if case .integer(_, let lead) = index, keyCount > 1 {
-                pairs = try probeByLead(keyVectors, numbers: numbers, lead: lead, count: count, from: &cursor, limit: limit)
+                pairs = try probeByLead(
+                    keyVectors, numbers: numbers, lead: lead, count: count, from: &cursor, limit: limit)
             } else {
                 pairs = chainPairs(numbers, count: count, from: &cursor, limit: limit) { _, _ in true }
             }
@@ -271,7 +282,7 @@ final class HashJoinTable: @unchecked Sendable {
     @inline(__always)
     private func chainPairs(
         _ numbers: [Int32], count: Int, from cursor: inout ProbeCursor, limit: Int, firstOnly: Bool = false,
-        _ accept: (Int, Int) -> Bool
+        fetching buildValues: UnsafePointer<Int64>? = nil, _ accept: (Int, Int) -> Bool
     ) -> (probe: [Int32], build: [Int32]) {
         var probeRows: [Int32] = []
         var buildRows: [Int32] = []
@@ -284,6 +295,7 @@ final class HashJoinTable: @unchecked Sendable {
                 next.withUnsafeBufferPointer { next in
                     var row = position.row
                     while row < end {
+                        Self.prefetchChains(row, numbers, heads, next, buildValues)
                         let number = Int(numbers[row])
                         var buildRow: Int32 = number >= 0 ? heads[number] : -1
                         if position.resuming {
@@ -310,6 +322,36 @@ final class HashJoinTable: @unchecked Sendable {
         }
         cursor = position
         return (probeRows, buildRows)
+    }
+
+    /// Probe rows looked ahead of the one whose chain is walked: the chain heads of the rows
+    /// ``chainAhead`` ahead, and the first links (and `buildValues`, a lead-key join's other
+    /// key) of the rows ``linkAhead`` ahead, whose heads should be in the cache by then, are
+    /// fetched, so the misses of a table larger than the cache overlap (hints only: they never
+    /// fault).
+    static let chainAhead = 16
+    static let linkAhead = 8
+
+    @inline(__always)
+    private static func prefetchChains(
+        _ row: Int, _ numbers: UnsafeBufferPointer<Int32>, _ heads: UnsafeBufferPointer<Int32>,
+        _ next: UnsafeBufferPointer<Int32>, _ buildValues: UnsafePointer<Int64>?
+    ) {
+        guard let headBase = heads.baseAddress, let nextBase = next.baseAddress else { return }
+        if row + chainAhead < numbers.count {
+            let number = Int(numbers[row + chainAhead])
+            if number >= 0, number < heads.count { starling_prefetch(headBase + number) }
+        }
+        if row + linkAhead < numbers.count {
+            let number = Int(numbers[row + linkAhead])
+            if number >= 0, number < heads.count {
+                let first = Int(heads[number])
+                if first >= 0, first < next.count {
+                    starling_prefetch(nextBase + first)
+                    if let buildValues { starling_prefetch(buildValues + first) }
+                }
+            }
+        }
     }
 
     /// The probe rows whose key some build row has (each once, in order): all a semi or anti
@@ -351,7 +393,10 @@ final class HashJoinTable: @unchecked Sendable {
             // Two keys, neither with NULLs (TPC-H Q5's customer and nation): one raw loop.
             return other.probe.withUnsafeBufferPointer { probeKey in
                 other.build.withUnsafeBufferPointer { buildKey in
-                    chainPairs(numbers, count: count, from: &cursor, limit: limit, firstOnly: firstOnly) {
+                    chainPairs(
+                        numbers, count: count, from: &cursor, limit: limit, firstOnly: firstOnly,
+                        fetching: buildKey.baseAddress
+                    ) {
                         probeKey[$0] == buildKey[$1]
                     }
                 }

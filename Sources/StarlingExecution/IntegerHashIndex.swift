@@ -1,5 +1,7 @@
 /// A hash index over single 64-bit integer keys: the typed fast path of joins and aggregates.
 
+import CPrefetch
+
 /// Maps 64-bit integer keys to dense numbers 0, 1, 2, … in order of first insertion.
 ///
 /// The common join and group key is one integer column (`l_orderkey`, `o_custkey`). The general
@@ -139,7 +141,8 @@ final class IntegerHashIndex {
             // Keys that came spread out at first (a GROUP BY over customer keys, each batch
             // reaching across the whole range) may be dense enough by now for direct slots:
             // switch rather than grow the hashed table.
-            if let (keysLow, keysHigh) = storedRange(), let needed = Self.span(Swift.min(keysLow, low), Swift.max(keysHigh, high)),
+            if let (keysLow, keysHigh) = storedRange(),
+                let needed = Self.span(Swift.min(keysLow, low), Swift.max(keysHigh, high)),
                 Self.directFits(span: needed, keyCount: count + incoming)
             {
                 convertToDirect(low: Swift.min(keysLow, low), span: needed)
@@ -151,7 +154,8 @@ final class IntegerHashIndex {
 
     /// The smallest and largest key stored (NULL's number aside); nil when there is none.
     private func storedRange() -> (low: Int64, high: Int64)? {
-        var low = Int64.max, high = Int64.min
+        var low = Int64.max
+        var high = Int64.min
         for number in 0..<count where number != Int(nullNumber) {
             low = Swift.min(low, keyStorage[number])
             high = Swift.max(high, keyStorage[number])
@@ -212,14 +216,18 @@ final class IntegerHashIndex {
         var number: Int32 = 0
         withUnsafePointer(to: key) { key in
             withUnsafeMutablePointer(to: &number) { number in
-                insertBatch(UnsafeBufferPointer(start: key, count: 1), nulls: nil, into: UnsafeMutableBufferPointer(start: number, count: 1))
+                insertBatch(
+                    UnsafeBufferPointer(start: key, count: 1), nulls: nil,
+                    into: UnsafeMutableBufferPointer(start: number, count: 1))
             }
         }
         return number
     }
 
     /// The numbers of `values`, inserting new keys; rows flagged in `nulls` get -1.
-    func findOrInsert(_ values: UnsafeBufferPointer<Int64>, nulls: [Bool]?, into numbers: UnsafeMutableBufferPointer<Int32>) {
+    func findOrInsert(
+        _ values: UnsafeBufferPointer<Int64>, nulls: [Bool]?, into numbers: UnsafeMutableBufferPointer<Int32>
+    ) {
         precondition(numbers.count >= values.count)
         let (low, high) = Self.range(values, nulls: nulls)
         guard low <= high else {
@@ -237,13 +245,22 @@ final class IntegerHashIndex {
     }
 
     /// The insertion loop, over local copies of the index's state (prepared so nothing grows).
-    private func insertBatch(_ values: UnsafeBufferPointer<Int64>, nulls: [Bool]?, into numbers: UnsafeMutableBufferPointer<Int32>) {
-        let slotNumbers = self.slotNumbers, slotKeys = self.slotKeys, keyStorage = self.keyStorage
-        let mask = capacity - 1, shift = self.shift, base = self.base
+    private func insertBatch(
+        _ values: UnsafeBufferPointer<Int64>, nulls: [Bool]?, into numbers: UnsafeMutableBufferPointer<Int32>
+    ) {
+        let slotNumbers = self.slotNumbers
+        let slotKeys = self.slotKeys
+        let keyStorage = self.keyStorage
+        let mask = capacity - 1
+        let shift = self.shift
+        let base = self.base
         var next = count
         if direct {
             for row in 0..<values.count {
-                if let nulls, nulls[row] { numbers[row] = -1; continue }
+                if let nulls, nulls[row] {
+                    numbers[row] = -1
+                    continue
+                }
                 let key = values[row]
                 let slot = Int(truncatingIfNeeded: key &- base)
                 var number = slotNumbers[slot]
@@ -257,7 +274,14 @@ final class IntegerHashIndex {
             }
         } else {
             for row in 0..<values.count {
-                if let nulls, nulls[row] { numbers[row] = -1; continue }
+                // The slot a key a batch ahead will probe, fetched while this one is placed.
+                if row & (Self.prefetchDistance - 1) == 0 {
+                    Self.prefetchSlots(values, from: row + Self.prefetchDistance, slotNumbers, slotKeys, shift)
+                }
+                if let nulls, nulls[row] {
+                    numbers[row] = -1
+                    continue
+                }
                 let key = values[row]
                 var slot = Self.hashSlot(key, shift)
                 while true {
@@ -271,7 +295,10 @@ final class IntegerHashIndex {
                         numbers[row] = new
                         break
                     }
-                    if slotKeys[slot] == key { numbers[row] = number; break }
+                    if slotKeys[slot] == key {
+                        numbers[row] = number
+                        break
+                    }
                     slot = (slot + 1) & mask
                 }
             }
@@ -307,11 +334,58 @@ final class IntegerHashIndex {
         }
     }
 
-    /// The numbers of `values` (-1 for absent keys and rows flagged in `nulls`).
+    /// The numbers of `values` (-1 for absent keys and rows flagged in `nulls`). In hashed mode
+    /// the slots of the keys a batch ahead are fetched into the cache while a batch is looked
+    /// up, so a large table's cache misses overlap instead of each stalling in turn.
     func find(_ values: UnsafeBufferPointer<Int64>, nulls: [Bool]?, into numbers: UnsafeMutableBufferPointer<Int32>) {
         precondition(numbers.count >= values.count)
+        if direct {
+            for row in 0..<values.count {
+                numbers[row] = (nulls?[row] ?? false) ? -1 : find(values[row])
+            }
+            return
+        }
+        let slotNumbers = self.slotNumbers
+        let slotKeys = self.slotKeys
+        let shift = self.shift
+        let mask = capacity - 1
+        Self.prefetchSlots(values, from: 0, slotNumbers, slotKeys, shift)
         for row in 0..<values.count {
-            numbers[row] = (nulls?[row] ?? false) ? -1 : find(values[row])
+            if row & (Self.prefetchDistance - 1) == 0 {
+                Self.prefetchSlots(values, from: row + Self.prefetchDistance, slotNumbers, slotKeys, shift)
+            }
+            if let nulls, nulls[row] {
+                numbers[row] = -1
+                continue
+            }
+            let key = values[row]
+            var slot = Self.hashSlot(key, shift)
+            while true {
+                let number = slotNumbers[slot]
+                if number < 0 || slotKeys[slot] == key {
+                    numbers[row] = number
+                    break
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    /// Keys looked ahead of the one being placed or found, in hashed mode (a power of two).
+    static let prefetchDistance = 16
+
+    /// Fetches into the cache the slots (number and key) of up to ``prefetchDistance`` keys from
+    /// `start`: a hint only, which never faults.
+    @inline(__always)
+    private static func prefetchSlots(
+        _ values: UnsafeBufferPointer<Int64>, from start: Int, _ slotNumbers: UnsafeMutablePointer<Int32>,
+        _ slotKeys: UnsafeMutablePointer<Int64>, _ shift: UInt64
+    ) {
+        guard start < values.count else { return }
+        for row in start..<Swift.min(values.count, start + prefetchDistance) {
+            let slot = hashSlot(values[row], shift)
+            starling_prefetch(slotNumbers + slot)
+            starling_prefetch(slotKeys + slot)
         }
     }
 

@@ -1,5 +1,6 @@
 /// An open-addressing hash table over fixed-width tuples of 64-bit words: group and join keys.
 
+import CPrefetch
 import StarlingColumns
 import StarlingEncoding
 
@@ -83,7 +84,9 @@ final class KeyTable {
     func findOrInsert(_ key: UnsafePointer<Int64>) -> Int32 {
         var number: Int32 = 0
         withUnsafeMutablePointer(to: &number) { number in
-            findOrInsert(UnsafeBufferPointer(start: key, count: width), rows: 1, into: UnsafeMutableBufferPointer(start: number, count: 1))
+            findOrInsert(
+                UnsafeBufferPointer(start: key, count: width), rows: 1,
+                into: UnsafeMutableBufferPointer(start: number, count: 1))
         }
         return number
     }
@@ -93,32 +96,66 @@ final class KeyTable {
         precondition(words.count >= rows * width && numbers.count >= rows)
         guard rows > 0, let input = words.baseAddress else { return }
         prepare(incoming: rows)
-        let width = self.width, slots = self.slots, mask = slotCount - 1
-        let keyStorage = self.keyStorage, hashes = self.hashes
+        let width = self.width
+        let slots = self.slots
+        let mask = slotCount - 1
+        let keyStorage = self.keyStorage
+        let hashes = self.hashes
         var next = count
-        for row in 0..<rows {
-            let key = input + row * width
-            let hash = Self.hash(key, width)
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while true {
-                let entry = slots[slot]
-                if entry == TaggedSlot.empty {
-                    slots[slot] = TaggedSlot.make(hash: hash, number: next)
-                    (keyStorage + next * width).update(from: key, count: width)
-                    hashes[next] = hash
-                    numbers[row] = Int32(truncatingIfNeeded: next)
-                    next += 1
-                    break
+        // Hashes a batch ahead, their slots fetched into the cache while this batch is placed.
+        let batch = Self.prefetchDistance
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * batch) { buffer in
+            // Two halves: the batch being placed, and the next one's hashes.
+            guard let ahead = buffer.baseAddress else { return }
+            Self.hashAhead(input, width, rows: rows, from: 0, into: ahead, slots, mask)
+            for row in 0..<rows {
+                if row & (batch - 1) == 0 {
+                    Self.hashAhead(
+                        input, width, rows: rows, from: row + batch, into: ahead + ((row / batch + 1) & 1) * batch,
+                        slots,
+                        mask)
                 }
-                let number = TaggedSlot.number(entry)
-                if TaggedSlot.matches(entry, hash: hash) && Self.equal(keyStorage + number * width, key, width) {
-                    numbers[row] = Int32(truncatingIfNeeded: number)
-                    break
+                let key = input + row * width
+                let hash = ahead[((row / batch) & 1) * batch + (row & (batch - 1))]
+                var slot = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                    let entry = slots[slot]
+                    if entry == TaggedSlot.empty {
+                        slots[slot] = TaggedSlot.make(hash: hash, number: next)
+                        (keyStorage + next * width).update(from: key, count: width)
+                        hashes[next] = hash
+                        numbers[row] = Int32(truncatingIfNeeded: next)
+                        next += 1
+                        break
+                    }
+                    let number = TaggedSlot.number(entry)
+                    if TaggedSlot.matches(entry, hash: hash) && Self.equal(keyStorage + number * width, key, width) {
+                        numbers[row] = Int32(truncatingIfNeeded: number)
+                        break
+                    }
+                    slot = (slot + 1) & mask
                 }
-                slot = (slot + 1) & mask
             }
         }
         count = next
+    }
+
+    /// Keys hashed ahead of the one being placed (a power of two).
+    static let prefetchDistance = 16
+
+    /// The hashes of up to ``prefetchDistance`` keys from row `start` into `hashes`, each key's
+    /// slot fetched into the cache (a hint only, which never faults).
+    @inline(__always)
+    private static func hashAhead(
+        _ input: UnsafePointer<Int64>, _ width: Int, rows: Int, from start: Int,
+        into hashes: UnsafeMutablePointer<UInt64>, _ slots: UnsafeMutablePointer<UInt64>, _ mask: Int
+    ) {
+        guard start < rows else { return }
+        for row in start..<min(rows, start + prefetchDistance) {
+            let hash = hash(input + row * width, width)
+            hashes[row - start] = hash
+            starling_prefetch(slots + (Int(truncatingIfNeeded: hash) & mask))
+        }
     }
 
     /// The number of `key`, or -1 when absent.
