@@ -167,7 +167,7 @@ final class HashJoinTable: @unchecked Sendable {
     }
 
     /// Build sides with at least this many rows are numbered and chained on every core.
-    static let parallelBuildRows = 1 << 17
+    static let parallelBuildRows = ExecutionTuning.parallelBuildRows
 
     /// Links each row with a key number (NULL keys, -1, never match) into its key's chain; in
     /// reverse, so each chain lists rows in build order. With several threads and many rows,

@@ -5,7 +5,7 @@ import StarlingColumns
 
 extension IntegerHashIndex {
     /// Rows or slot words one task takes in a parallel build.
-    static let parallelBuildTask = 1 << 16
+    static let parallelBuildTask = ExecutionTuning.parallelBuildTask
 
     /// A direct-mode index over `values` (rows flagged in `nulls` aside), whose keys all lie in
     /// `low ..< low + span`, and each row's key number (-1 for NULL), built on `threads` workers.

@@ -199,7 +199,9 @@ extension QueryExecutor {
     /// The most pairs a probe makes at once for a chunk of `count` rows: a key-to-foreign-key
     /// join's matches come out whole, as one chunk; a join whose matches explode comes out in
     /// batches of this many rows.
-    static func probeBatchPairs(_ count: Int) -> Int { max(2 * count, 1 << 17) }
+    static func probeBatchPairs(_ count: Int) -> Int {
+        ExecutionTuning.tiny ? ExecutionTuning.probeBatchMinimum : max(2 * count, ExecutionTuning.probeBatchMinimum)
+    }
 
     /// One probe chunk against a hash join's build table, its joined rows handed to `emit` a
     /// batch at a time (then, for LEFT and FULL joins, the probe rows without a match, with NULL
@@ -283,7 +285,7 @@ extension QueryExecutor {
     }
 
     /// The most row pairs a nested-loop join forms before testing its condition on them.
-    static let nestedLoopBlock = 1 << 16
+    static let nestedLoopBlock = ExecutionTuning.nestedLoopBlock
 
     /// A condition over a cross product (a join on `<`, `BETWEEN`, `<>`, …): the right input is
     /// materialised, and each left chunk meets it in blocks of at most ``nestedLoopBlock`` pairs,

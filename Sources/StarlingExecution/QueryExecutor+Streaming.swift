@@ -116,7 +116,7 @@ extension QueryExecutor {
 
     /// Bytes of rows a worker holds for a morsel that is not yet next in order before it waits
     /// for that morsel's turn and hands the rows on as they are made.
-    static let orderedBufferBytes = 16 << 20
+    static let orderedBufferBytes = ExecutionTuning.orderedBufferBytes
 
     /// Runs the morsels of `source` on the workers and hands their rows to `emit` in morsel
     /// order. A worker that finishes a morsel files its rows, then hands on every filed morsel
