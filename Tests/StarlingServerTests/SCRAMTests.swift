@@ -22,9 +22,8 @@ struct SCRAMTests {
 
     static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
-    static var verifier: SCRAMVerifier {
-        SCRAMVerifier(password: "pencil", salt: Base64.decode(salt.utf8) ?? [], iterations: 4096)
-    }
+    /// Computed once: Hi's 4096 rounds are slow in a debug build.
+    static let verifier = SCRAMVerifier(password: "pencil", salt: Base64.decode(salt.utf8) ?? [], iterations: 4096)
 
     @Test("the verifier of \"pencil\" is PostgreSQL's, and its text parses back")
     func verifier() {
@@ -122,6 +121,37 @@ struct SCRAMTests {
         #expect(throws: SCRAMExchange.Failure.self) { try early.clientFinal(Self.bytes(Self.clientFinal)) }
     }
 
+    @Test("mutated client messages: refused, never a trap, and only the real proof succeeds")
+    func mutations() throws {
+        var generator = SplitMix(seed: 7677)
+        let alphabet = Array(",=nryp0A/+\u{0}\u{7F}\u{FF}".utf8)
+        func mutate(_ text: String) -> [UInt8] {
+            var bytes = Array(text.utf8)
+            for _ in 0..<(1 + Int(generator.next() % 3)) {
+                let position = Int(generator.next() % UInt64(bytes.count + 1))
+                switch generator.next() % 4 {
+                case 0 where position < bytes.count: bytes[position] = alphabet[Int(generator.next() % 13)]
+                case 1: bytes.insert(alphabet[Int(generator.next() % 13)], at: position)
+                case 2 where position < bytes.count: bytes.remove(at: position)
+                default: bytes = Array(bytes[..<position])
+                }
+            }
+            return bytes
+        }
+        for _ in 0..<3000 {
+            var exchange = SCRAMExchange(verifier: Self.verifier, serverNonce: Self.serverNonce)
+            let first = mutate(Self.clientFirst)
+            guard (try? exchange.clientFirst(first)) != nil else { continue }
+            let final = mutate(Self.clientFinal)
+            if let answer = try? exchange.clientFinal(final) {
+                // Only a message that still carries the real proof and nonce can succeed.
+                #expect(String(decoding: answer, as: UTF8.self).hasPrefix("v="))
+                #expect(
+                    String(decoding: final, as: UTF8.self).hasSuffix(",p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ="))
+            }
+        }
+    }
+
     @Test("Base64: round trips, and only the strict spelling decodes")
     func base64() {
         for length in 0..<40 {
@@ -146,5 +176,20 @@ extension String {
             rest = rest[range.upperBound...]
         }
         return result + rest
+    }
+}
+
+/// A small deterministic generator for the mutation test.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }
