@@ -234,6 +234,10 @@ for name, payload in [
         check(f"malformed SASL ({name}): error", (answer[0], error_fields(answer[1]).get("C")) if answer else None,
               (b"E", "08P01"))
         check(f"malformed SASL ({name}): closed", read_message(sock), None)
+sock, kind, data = open_sasl("ann")
+with sock:
+    sock.sendall(message(b"X"))
+    check("Terminate during authentication: closed without an error", read_message(sock), None)
 check("the server goes on after malformed logins", psql("ann", PASSWORDS["ann"], "-c", "SELECT 2")[1], "2\n")
 
 # user list shows names and roles, never verifiers; user remove takes effect at the next login.

@@ -54,7 +54,13 @@ extension Connection {
     /// A message while authenticating: only a 'p' message of the expected kind is taken.
     func handleAuthentication(_ message: FrontendMessage, step: AuthenticationStep) {
         guard case .password(let body) = message else {
-            fatal("08P01", "expected a SASL response during authentication")
+            if case .terminate = message {
+                // A client without a password gives up here (libpq, to ask for one and reconnect).
+                authentication = nil
+                context?.close(promise: nil)
+            } else {
+                fatal("08P01", "expected a SASL response during authentication")
+            }
             return
         }
         switch step {
