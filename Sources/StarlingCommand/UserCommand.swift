@@ -23,7 +23,7 @@ struct UserCommand: ParsableCommand {
             server may listen on other addresses than loopback. See docs/server.md.
 
             Examples:
-              starling user add ann --role admin --warehouse ./warehouse      # asks for the password
+              starling user add ann --role admin    # asks for the password
               echo "$PASSWORD" | starling user add etl --role loader --password-stdin
               starling user list
               starling user remove etl
