@@ -253,5 +253,38 @@ check("removed user cannot log in", 'password authentication failed for user "go
 again = subprocess.run([STARLING, "user", "remove", "gone", "--warehouse", WAREHOUSE], capture_output=True, text=True)
 check("removing a missing user fails", (again.returncode != 0, 'no user "gone"' in again.stderr), (True, True))
 
+
+
+def local_address():
+    """This machine's address on its default route (not loopback), or None."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("10.255.255.255", 9))  # UDP: nothing is sent
+        address = probe.getsockname()[0]
+        return None if address.startswith("127.") else address
+    except OSError:
+        return None
+    finally:
+        probe.close()
+
+
+# Once the last user is removed, the server (still on 0.0.0.0) lets loopback clients in as admin
+# without a password, and refuses clients from other addresses (when this machine has one).
+for name in ["ann", "bob", "etl"]:
+    subprocess.run([STARLING, "user", "remove", name, "--warehouse", WAREHOUSE], capture_output=True, check=True)
+with psycopg.connect(f"host=127.0.0.1 port={PORT} user=anyone dbname=wh connect_timeout=5") as conn:
+    check("no users left: loopback client is admin", conn.execute("SHOW is_superuser").fetchone(), ("on",))
+address = local_address()
+if address is None:
+    print("note: no non-loopback address to check the refusal from")
+else:
+    sock = socket.create_connection((address, PORT), timeout=10, source_address=(address, 0))
+    with sock:
+        body = struct.pack("!i", 196608) + b"user\0ann\0database\0wh\0\0"
+        sock.sendall(struct.pack("!i", len(body) + 4) + body)
+        answer = read_message(sock)
+        fields = error_fields(answer[1]) if answer and answer[0] == b"E" else {}
+        check(f"no users left: a client from {address} is refused", fields.get("C"), "28000")
+
 print(f"{passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
