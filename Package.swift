@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // The PostgreSQL-wire server's event loops and sockets (`starling serve`).
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
+        // SHA-256 and HMAC for the server's SCRAM-SHA-256 authentication (StarlingServer's users).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries, wrapped once each (CEditLine only by the shell's LineEditor).
@@ -84,9 +86,10 @@ let package = Package(
             name: "StarlingServer",
             dependencies: [
                 "StarlingWire", "StarlingEngine", "StarlingExecution", "StarlingColumns", "StarlingSQL",
-                "StarlingStorage", .product(name: "NIOCore", package: "swift-nio"),
+                "StarlingStorage", "StarlingFormat", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(name: "StarlingSampleData", dependencies: ["StarlingColumns", "StarlingCompression", "StarlingFormat"]),
@@ -145,7 +148,10 @@ let package = Package(
         ),
         .testTarget(
             name: "StarlingServerTests",
-            dependencies: ["StarlingServer", "StarlingWire", .product(name: "NIOPosix", package: "swift-nio")]
+            dependencies: [
+                "StarlingServer", "StarlingWire", "StarlingSQL", "StarlingStorage",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "StarlingFuzzingTests", dependencies: ["StarlingFuzzing"]),
         .testTarget(

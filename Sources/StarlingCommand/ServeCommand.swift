@@ -11,14 +11,17 @@ struct ServeCommand: ParsableCommand {
         abstract: "Serve the warehouse over the PostgreSQL wire protocol (psql, psycopg, BI tools).",
         discussion: """
             Clients connect as to PostgreSQL 15: any database name is accepted and means the \
-            warehouse. The warehouse has no users yet, so only clients on this machine may \
-            connect, each as admin; a --listen address other than a loopback one is refused. \
+            warehouse. Once the warehouse has users (starling user add), every client logs in \
+            with SCRAM-SHA-256 and may run what its role allows. A warehouse without users is \
+            served to clients on this machine only, each as admin: a --listen address other \
+            than a loopback one is then refused. \
             SIGTERM or SIGINT stops accepting connections, lets running statements finish (up to \
             30 s) and exits 0. One line per connection and per statement is logged on stderr. \
             See docs/server.md.
 
             Examples:
               starling serve --warehouse ./warehouse
+              starling user add ann --role admin && starling serve --listen 0.0.0.0:5433
               psql -h 127.0.0.1 -p 5433 -c "SELECT count(*) FROM orders"
             """
     )
@@ -81,13 +84,18 @@ struct ServeCommand: ParsableCommand {
 
     func run() throws {
         guard case .success(let (host, port)) = ServerConfiguration.listenAddress(listen) else { return }
-        guard ServerConfiguration.isLoopback(host) else {
+        let warehouse = try options.open()
+        let users: UserStore
+        do { users = try UserStore.load(warehouse: warehouse.directory) } catch {
+            throw fail(error.message, status: error.exitStatus)
+        }
+        guard !users.users.isEmpty || ServerConfiguration.isLoopback(host) else {
             throw fail(
-                "cannot listen on \(host): the warehouse has no users yet, so it is served to this machine only "
-                    + "(--listen 127.0.0.1:\(port) or localhost:\(port))",
+                "cannot listen on \(host): the warehouse has no users, so it is served to this machine only "
+                    + "(--listen 127.0.0.1:\(port) or localhost:\(port)); add users first with: "
+                    + "starling user add NAME --role reader|loader|admin",
                 status: .usage)
         }
-        let warehouse = try options.open()
         let configuration = ServerConfiguration(
             warehouse: warehouse, host: host, port: port, maxConnections: maxConnections,
             maxConcurrentQueries: maxConcurrentQueries ?? Engine.processorCount,
@@ -100,7 +108,14 @@ struct ServeCommand: ParsableCommand {
                 log.write(
                     "starling \(starlingVersion) serving \(options.directory) on \(host):\(port) "
                         + "(PostgreSQL protocol 3.0)")
-                log.write("the warehouse has no users: only connections from this machine are accepted, each as admin")
+                if users.users.isEmpty {
+                    log.write(
+                        "the warehouse has no users: only connections from this machine are accepted, each as admin")
+                } else {
+                    log.write(
+                        "\(users.users.count) users: every connection logs in with SCRAM-SHA-256 "
+                            + "and runs what its role allows")
+                }
             }
         } catch {
             throw fail(error.description, status: .failure)

@@ -32,7 +32,7 @@ struct StarlingMain: ParsableCommand {
         subcommands: [
             InitCommand.self, SQLCommand.self, ShellCommand.self, LoadCommand.self, LoadsCommand.self, TablesCommand.self, DescribeCommand.self,
             HistoryCommand.self, RollbackCommand.self, VacuumCommand.self, CompactCommand.self, GenerateCommand.self, BenchCommand.self, InspectCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, UserCommand.self,
         ]
     )
 

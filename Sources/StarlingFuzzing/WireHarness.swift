@@ -11,6 +11,8 @@ import StarlingWire
 /// length), then the stream. The maximum message size is small (4 KiB), so the size check is
 /// reached.
 ///
+/// A 'p' message's body is also decoded as a SASLInitialResponse (its lengths checked, no trap).
+///
 /// Checks: the stream read whole and read in two pieces (the decoder told "incomplete" after the
 /// first) gives the same packets and the same error; a packet is never decoded from fewer bytes
 /// than its length word says.
@@ -54,6 +56,8 @@ enum WireHarness {
                     } else {
                         guard let message = try decoder.decodeMessage(&buffer) else { break }
                         outcome.packets.append(.message(message))
+                        // A 'p' body is also read as the SASLInitialResponse it may be.
+                        if case .password(let body) = message { _ = try? SASLInitialResponse.decode(body) }
                     }
                 } catch {
                     outcome.error = error

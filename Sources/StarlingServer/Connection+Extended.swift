@@ -5,6 +5,7 @@ import NIOCore
 import StarlingColumns
 import StarlingEngine
 import StarlingExecution
+import StarlingSQL
 import StarlingWire
 
 extension Connection {
@@ -152,6 +153,15 @@ extension Connection {
             () -> Result<[FieldDescription], StatementFailure> in
             if case .show(let name, let spelling) = SessionCommand.parse(query), !name.isEmpty {
                 return .success([PostgresType.field(name: spelling, type: .varchar, format: .text)])
+            }
+            // Describe runs one read-only statement: the text must parse as exactly one, so that no
+            // statement hidden after it runs unchecked by the session's role.
+            guard let parsed = try? Parser.parse("DESCRIBE " + query), parsed.count == 1,
+                Role.required(for: parsed[0].statement).role == .reader
+            else {
+                return .failure(
+                    StatementFailure(
+                        ErrorFields(sqlState: "42601", message: "cannot describe this statement's result")))
             }
             let sink = CollectingSink()
             do throws(EngineError) {

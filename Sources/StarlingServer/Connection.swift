@@ -40,6 +40,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
     var pumpAgain = false
     /// The cursor statement being answered, for its log line.
     var lastCommandText = ""
+    /// The SCRAM exchange under way, between the startup packet and AuthenticationOk.
+    var authentication: AuthenticationStep?
     /// Messages waiting beyond which the connection stops reading until they are handled.
     static let maximumPending = 1_000
 
@@ -173,13 +175,15 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
                 fatal("28000", "no PostgreSQL user name specified in startup packet")
                 return
             }
-            begin(user: user, database: message["database"] ?? user, applicationName: message["application_name"] ?? "")
+            authenticate(
+                user: user, database: message["database"] ?? user, applicationName: message["application_name"] ?? "")
         }
     }
 
-    /// Opens the session: AuthenticationOk (no users yet: loopback clients are admins), the
-    /// ParameterStatus values clients read, BackendKeyData and ReadyForQuery.
-    func begin(user: String, database: String, applicationName: String) {
+    /// Opens the session of an authenticated user (or a loopback client of a warehouse without
+    /// users, as admin): AuthenticationOk, the ParameterStatus values clients read,
+    /// BackendKeyData and ReadyForQuery.
+    func begin(user: String, role: Role, database: String, applicationName: String) {
         let configuration = server.configuration
         let control = QueryControl()
         var engine = Engine(
@@ -191,7 +195,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         engine.databaseName = ServerIdentity.databaseName
         let session = server.register { processID in
             SessionState(
-                user: user, database: database, applicationName: applicationName, engine: engine, control: control,
+                user: user, role: role, database: database, applicationName: applicationName, engine: engine,
+                control: control,
                 processID: processID, secretKey: Int32.random(in: Int32.min...Int32.max))
         }
         self.session = session
@@ -202,13 +207,13 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
             ("server_version", ServerIdentity.serverVersion), ("server_encoding", "UTF8"), ("client_encoding", "UTF8"),
             ("DateStyle", "ISO, MDY"), ("IntervalStyle", "postgres"), ("integer_datetimes", "on"),
             ("standard_conforming_strings", "on"), ("TimeZone", "UTC"), ("application_name", applicationName),
-            ("is_superuser", "on"), ("session_authorization", user),
+            ("is_superuser", role == .admin ? "on" : "off"), ("session_authorization", user),
         ]
         for (name, value) in reported { send(.parameterStatus(name: name, value: value)) }
         send(.backendKeyData(processID: session.processID, secretKey: session.secretKey))
         send(.readyForQuery(.idle))
         server.log.write(
-            "[\(session.processID)] user=\(user) database=\(database) from \(peer): connected"
+            "[\(session.processID)] user=\(user) role=\(role.rawValue) database=\(database) from \(peer): connected"
                 + (applicationName.isEmpty ? "" : " (\(applicationName))"))
     }
 
@@ -224,6 +229,10 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
 
     /// Handles one message (not busy).
     func handle(_ message: FrontendMessage) {
+        if let step = authentication {
+            handleAuthentication(message, step: step)
+            return
+        }
         guard session != nil else {
             fatal("08P01", "a message arrived before the startup packet")
             return
@@ -246,6 +255,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         case .terminate:
             flushOutput()
             context?.close(promise: nil)
+        case .password:
+            fatal("08P01", "a password message arrived after authentication")
         }
     }
 

@@ -13,6 +13,9 @@ final class ServerContext: Sendable {
     /// Runs statements off the event loops: as many threads as `--max-concurrent-queries`, so
     /// the rest wait in arrival order.
     let queryPool: NIOThreadPool
+    /// Random bytes from which an unknown user's stand-in SCRAM salt is derived, so it is the
+    /// same on every attempt while the server runs, as a real user's is.
+    let unknownUserSecret = SCRAMVerifier.randomBytes(32)
 
     private let sessions = NIOLockedValueBox<[Int32: SessionState]>([:])
     private let runningStatements = Atomic<Int>(0)

@@ -19,6 +19,8 @@ public enum ServerIdentity {
 /// loop answering its messages (hence the lock).
 final class SessionState: @unchecked Sendable {
     let user: String
+    /// What the user may run (admin for a loopback client of a warehouse without users).
+    let role: Role
     let database: String
     /// The connection's engine: its own session settings (`SET threads`) and query control
     /// (cancel, timeout).
@@ -34,10 +36,11 @@ final class SessionState: @unchecked Sendable {
     private var cancelReason: String?
 
     init(
-        user: String, database: String, applicationName: String, engine: Engine, control: QueryControl,
-        processID: Int32, secretKey: Int32
+        user: String, role: Role, database: String, applicationName: String, engine: Engine,
+        control: QueryControl, processID: Int32, secretKey: Int32
     ) {
         self.user = user
+        self.role = role
         self.database = database
         self.engine = engine
         self.control = control
@@ -45,6 +48,7 @@ final class SessionState: @unchecked Sendable {
         self.secretKey = secretKey
         var settings = SessionCommand.defaults
         settings["application_name"] = applicationName
+        settings["is_superuser"] = role == .admin ? "on" : "off"
         self.settings = settings
     }
 

@@ -113,6 +113,9 @@ struct StatementRunner {
                     ErrorFields(
                         sqlState: "42601", message: "cannot insert multiple commands into a prepared statement")))
         }
+        if let denial = Role.denial(of: statement, user: session.user, role: session.role) {
+            return .failure(StatementFailure(ErrorFields(sqlState: "42501", message: denial)))
+        }
         let tag: String?
         switch statement {
         case .query: tag = nil

@@ -56,6 +56,12 @@ public struct ErrorFields: Sendable, Equatable {
 /// straight from the cells, without a value per row.
 public enum BackendMessage: Sendable, Equatable {
     case authenticationOk
+    /// AuthenticationSASL (code 10): the SASL mechanisms the server offers.
+    case authenticationSASL(mechanisms: [String])
+    /// AuthenticationSASLContinue (code 11): a SASL challenge (SCRAM's server-first-message).
+    case authenticationSASLContinue([UInt8])
+    /// AuthenticationSASLFinal (code 12): SASL's outcome data (SCRAM's server-final-message).
+    case authenticationSASLFinal([UInt8])
     case parameterStatus(name: String, value: String)
     case backendKeyData(processID: Int32, secretKey: Int32)
     case readyForQuery(TransactionStatus)
@@ -75,7 +81,8 @@ public enum BackendMessage: Sendable, Equatable {
     /// The type byte.
     var type: UInt8 {
         switch self {
-        case .authenticationOk: return UInt8(ascii: "R")
+        case .authenticationOk, .authenticationSASL, .authenticationSASLContinue, .authenticationSASLFinal:
+            return UInt8(ascii: "R")
         case .parameterStatus: return UInt8(ascii: "S")
         case .backendKeyData: return UInt8(ascii: "K")
         case .readyForQuery: return UInt8(ascii: "Z")
@@ -99,6 +106,16 @@ public enum BackendMessage: Sendable, Equatable {
         let start = Self.begin(type, in: &buffer)
         switch self {
         case .authenticationOk: buffer.writeInteger(Int32(0))
+        case .authenticationSASL(let mechanisms):
+            buffer.writeInteger(Int32(10))
+            for mechanism in mechanisms { buffer.writeCString(mechanism) }
+            buffer.writeInteger(UInt8(0))
+        case .authenticationSASLContinue(let data):
+            buffer.writeInteger(Int32(11))
+            buffer.writeBytes(data)
+        case .authenticationSASLFinal(let data):
+            buffer.writeInteger(Int32(12))
+            buffer.writeBytes(data)
         case .parameterStatus(let name, let value):
             buffer.writeCString(name)
             buffer.writeCString(value)

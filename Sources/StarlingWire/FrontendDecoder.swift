@@ -110,6 +110,7 @@ public struct FrontendDecoder: Sendable {
         case UInt8(ascii: "S"): message = .sync
         case UInt8(ascii: "H"): message = .flush
         case UInt8(ascii: "X"): message = .terminate
+        case UInt8(ascii: "p"): message = .password(try reader.readBytes(reader.remaining, "password message"))
         default: throw .unsupportedMessage(type)
         }
         try reader.requireEnd()

@@ -1,5 +1,7 @@
 /// The messages a PostgreSQL client sends (protocol 3.0), as values.
 
+import NIOCore
+
 /// What opens a connection: the first packet, which has no type byte.
 public enum StartupRequest: Sendable, Equatable {
     /// Protocol 3.x with its parameters (`user`, `database`, `application_name`, …).
@@ -100,6 +102,39 @@ public enum FrontendMessage: Sendable, Equatable {
     case sync
     case flush
     case terminate
+    /// A 'p' message's body: PasswordMessage, SASLInitialResponse or SASLResponse, which only
+    /// the authentication step can tell apart (``SASLInitialResponse/decode(_:)``).
+    case password([UInt8])
+}
+
+/// SASLInitialResponse: the mechanism the client chose and its first message.
+public struct SASLInitialResponse: Sendable, Equatable {
+    public let mechanism: String
+    /// The client's first message; nil when the client sent none (length -1).
+    public let data: [UInt8]?
+
+    public init(mechanism: String, data: [UInt8]?) {
+        self.mechanism = mechanism
+        self.data = data
+    }
+
+    /// Decodes a 'p' message's body as SASLInitialResponse: a mechanism name (C string), a
+    /// length word (-1: no data) and that many bytes, and nothing after them.
+    public static func decode(_ body: [UInt8]) throws(WireError) -> SASLInitialResponse {
+        var buffer = ByteBufferAllocator().buffer(capacity: body.count)
+        buffer.writeBytes(body)
+        var reader = MessageReader(buffer, type: UInt8(ascii: "p"))
+        let mechanism = try reader.readCString("SASL mechanism")
+        let length = try reader.readInt32("SASL data length")
+        var data: [UInt8]?
+        if length >= 0 {
+            data = try reader.readBytes(Int(length), "SASL data")
+        } else if length != -1 {
+            throw reader.error("negative SASL data length \(length)")
+        }
+        try reader.requireEnd()
+        return SASLInitialResponse(mechanism: mechanism, data: data)
+    }
 }
 
 /// What the frame decoder hands on: the opening packet, or a message after it.

@@ -32,6 +32,21 @@ struct BackendMessageTests {
         #expect(Self.bytes(.parameterDescription([23, 25])) == [0x74, 0, 0, 0, 14, 0, 2, 0, 0, 0, 23, 0, 0, 0, 25])
     }
 
+    @Test("AuthenticationSASL, SASLContinue and SASLFinal: 'R' with codes 10, 11 and 12")
+    func sasl() {
+        #expect(
+            Self.bytes(.authenticationSASL(mechanisms: ["SCRAM-SHA-256"]))
+                == [0x52, 0, 0, 0, 23, 0, 0, 0, 10] + Array("SCRAM-SHA-256".utf8) + [0, 0])
+        #expect(
+            Self.bytes(.authenticationSASLContinue(Array("r=a".utf8))) == [
+                0x52, 0, 0, 0, 11, 0, 0, 0, 11, 0x72, 0x3D, 0x61,
+            ])
+        #expect(
+            Self.bytes(.authenticationSASLFinal(Array("v=b".utf8))) == [
+                0x52, 0, 0, 0, 11, 0, 0, 0, 12, 0x76, 0x3D, 0x62,
+            ])
+    }
+
     @Test("RowDescription and DataRow")
     func rows() {
         let field = FieldDescription(name: "n", typeOID: 1700, typeSize: -1, typeModifier: 0x000A_0006, format: .binary)

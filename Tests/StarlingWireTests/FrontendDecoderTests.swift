@@ -124,6 +124,31 @@ struct FrontendDecoderTests {
                 == .unsupportedProtocol(major: 2, minor: 0))
     }
 
+    @Test("a 'p' message is kept whole; SASLInitialResponse decodes from it, checking its lengths")
+    func password() throws {
+        let body = Self.cString("SCRAM-SHA-256") + Self.int32(3) + Array("n,,".utf8)
+        #expect(try decode(Self.message("p", body)) == .password(body))
+        #expect(try decode(Self.message("p")) == .password([]))
+        #expect(
+            try SASLInitialResponse.decode(body)
+                == SASLInitialResponse(mechanism: "SCRAM-SHA-256", data: Array("n,,".utf8)))
+        #expect(
+            try SASLInitialResponse.decode(Self.cString("X") + Self.int32(-1))
+                == SASLInitialResponse(mechanism: "X", data: nil))
+        #expect(
+            try SASLInitialResponse.decode(Self.cString("X") + Self.int32(0))
+                == SASLInitialResponse(mechanism: "X", data: []))
+        for bad in [
+            [], Array("SCRAM".utf8), Self.cString("X"), Self.cString("X") + [0, 0],
+            Self.cString("X") + Self.int32(4) + [1],
+            Self.cString("X") + Self.int32(-2), Self.cString("X") + Self.int32(Int32.min),
+            Self.cString("X") + Self.int32(Int32.max), Self.cString("X") + Self.int32(1) + [1, 2],
+            Self.cString("X") + Self.int32(-1) + [7],
+        ] {
+            #expect(throws: WireError.self, "\(bad)") { try SASLInitialResponse.decode(bad) }
+        }
+    }
+
     @Test("unknown and unsupported message types")
     func types() {
         #expect(failure(Self.message("z")) == .unknownMessageType(UInt8(ascii: "z")))
