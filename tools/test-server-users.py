@@ -16,6 +16,7 @@ import subprocess
 import sys
 
 import psycopg
+from pgwire import message, read_exactly, read_message
 
 PORT = int(sys.argv[1])
 STARLING = sys.argv[2]
@@ -117,26 +118,6 @@ with psycopg.connect(dsn("bob", PASSWORDS["bob"]), autocommit=True) as conn:
 
 # SCRAM on a raw socket: the server's signature checks out; malformed messages close the
 # connection with an error and the server goes on.
-def message(kind, body=b""):
-    return kind + struct.pack("!i", len(body) + 4) + body
-
-
-def read_message(sock):
-    header = read_exactly(sock, 5)
-    if header is None:
-        return None
-    kind, length = header[:1], struct.unpack("!i", header[1:])[0]
-    return kind, read_exactly(sock, length - 4)
-
-
-def read_exactly(sock, count):
-    data = b""
-    while len(data) < count:
-        piece = sock.recv(count - len(data))
-        if not piece:
-            return None
-        data += piece
-    return data
 
 
 def error_fields(body):

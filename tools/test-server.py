@@ -17,6 +17,7 @@ import threading
 import time
 
 import psycopg
+from pgwire import read_exactly, read_message
 
 PORT = int(sys.argv[1])
 DSN = f"host=127.0.0.1 port={PORT} user=tester dbname=anything"
@@ -271,22 +272,6 @@ def startup(sock):
     return read_until(sock, b"Z")
 
 
-def read_message(sock):
-    header = read_exactly(sock, 5)
-    if header is None:
-        return None
-    kind, length = header[:1], struct.unpack("!i", header[1:])[0]
-    return kind, read_exactly(sock, length - 4)
-
-
-def read_exactly(sock, count):
-    data = b""
-    while len(data) < count:
-        piece = sock.recv(count - len(data))
-        if not piece:
-            return None
-        data += piece
-    return data
 
 
 def read_until(sock, last):

@@ -15,6 +15,12 @@ enum PasswordInput {
 
     /// The first line of standard input (its line feed, and a carriage return before it, dropped).
     static func fromStandardInput() throws -> String {
+        try checked(try readLine())
+    }
+
+    /// One line of standard input, at most ``maximumLength`` bytes (its line feed, and a
+    /// carriage return before it, dropped).
+    private static func readLine() throws -> [UInt8] {
         var bytes: [UInt8] = []
         while true {
             let byte = getchar()
@@ -25,7 +31,7 @@ enum PasswordInput {
             }
         }
         if bytes.last == 0x0D { bytes.removeLast() }
-        return try checked(bytes)
+        return bytes
     }
 
     /// Asks twice on the terminal, with echo off, and checks that both answers match.
@@ -54,17 +60,7 @@ enum PasswordInput {
             if haveSettings { _ = tcsetattr(0, TCSAFLUSH, &saved) }
             StandardError.write("\n")
         }
-        var bytes: [UInt8] = []
-        while true {
-            let byte = getchar()
-            if byte == EOF || byte == 0x0A { break }
-            bytes.append(UInt8(truncatingIfNeeded: byte))
-            if bytes.count > maximumLength {
-                throw fail("the password is longer than \(maximumLength) bytes", status: .usage)
-            }
-        }
-        if bytes.last == 0x0D { bytes.removeLast() }
-        return bytes
+        return try readLine()
     }
 
     /// The password as text: not empty, UTF-8, no NUL (libpq cannot send one).
