@@ -102,6 +102,11 @@ check("loader DROP TABLE refused", sqlstate_of("etl", "DROP TABLE copied"), "425
 check("loader COPY from a server file refused", sqlstate_of("etl", "COPY scratch FROM '/etc/hostname'"), "42501")
 check("reader COPY from a server file refused", sqlstate_of("bob", "COPY scratch FROM '/etc/passwd'"), "42501")
 check("reader CREATE VIEW refused", sqlstate_of("bob", "CREATE VIEW v AS SELECT 1 AS a"), "42501")
+# Below admin, a session's memory limit may go down, not past the server's.
+check("reader lowers memory_limit", sqlstate_of("bob", "SET memory_limit = '64MB'"), None)
+check("reader memory_limit past the server's refused", sqlstate_of("bob", "SET memory_limit = '1TB'"), "42501")
+check("loader memory_limit none refused", sqlstate_of("etl", "SET memory_limit = 'none'"), "42501")
+check("admin raises memory_limit", sqlstate_of("ann", "SET memory_limit = '1TB'"), None)
 check("admin CREATE TABLE", sqlstate_of("ann", "CREATE TABLE made (a INTEGER)"), None)
 check("admin CREATE VIEW", sqlstate_of("ann", "CREATE VIEW made_view AS SELECT * FROM made"), None)
 check("admin DROP VIEW", sqlstate_of("ann", "DROP VIEW made_view"), None)

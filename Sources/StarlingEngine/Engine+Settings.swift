@@ -37,7 +37,14 @@ extension Engine {
             session.update { $0.threads = count }
         case .memoryLimit:
             switch MemoryLimitText.parse(value.text) {
-            case .success(let bytes): session.update { $0.memoryLimit = bytes }
+            case .success(let bytes):
+                if let ceiling = memoryLimitCeiling, bytes > ceiling {
+                    throw SQLError(
+                        "memory_limit may be at most \(MemoryLimitText.format(ceiling)) in this session, not "
+                            + "'\(value.text)'", at: value.position,
+                        hint: "the server's --memory-limit caps it for users below admin")
+                }
+                session.update { $0.memoryLimit = bytes }
             case .failure(let error):
                 throw SQLError(error.message, at: value.position, hint: "SET memory_limit = '4GB'")
             }

@@ -29,6 +29,9 @@ public struct Engine: Sendable {
     public var threads: Int
     /// Bytes a query's materialised state may take before it stops with an error.
     public var memoryLimit: Int
+    /// The most `SET memory_limit` may ask for in this session (nil: anything). The server sets
+    /// it to its own limit for users below admin, so a reader cannot take the machine's memory.
+    public var memoryLimitCeiling: Int?
     /// Lets another thread cancel a running query and watch its progress (the shell's Ctrl-C).
     public var control: QueryControl?
     /// The database's name, as `current_database()` and `information_schema`'s `table_catalog`

@@ -193,6 +193,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         // slot for as long as the other takes. The warehouse is the database, whatever name the
         // client asked for.
         engine.databaseName = ServerIdentity.databaseName
+        // Only an admin may raise a session's memory limit past the server's.
+        if role != .admin { engine.memoryLimitCeiling = engine.memoryLimit }
         let session = server.register { processID in
             SessionState(
                 user: user, role: role, database: database, applicationName: applicationName, engine: engine,

@@ -60,6 +60,8 @@ enum ErrorMapping {
         if missing && message.hasPrefix("column ") { return "42703" }
         if message.hasPrefix("unknown function") || (missing && message.hasPrefix("function ")) { return "42883" }
         if message.hasPrefix("unrecognized configuration parameter") { return "42704" }
+        // A setting past what the session's role may ask for (PostgreSQL: permission denied to set).
+        if message.hasPrefix("memory_limit may be at most") { return "42501" }
         if message.hasPrefix("expected ") { return "42601" }
         // Constant expressions are evaluated while binding: their data errors come from there.
         return dataErrorState(message) ?? "42000"
