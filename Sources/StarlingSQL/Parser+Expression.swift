@@ -481,6 +481,8 @@ extension Parser {
         case "date" where next.kind == .string, "timestamp" where next.kind == .string:
             leaf()
             return .literal(parseKeywordConstant())
+        case "interval" where next.isSymbol("("):
+            return try parseIntervalOfExpression()
         case "interval":
             leaf()
             return .interval(try parseInterval())
@@ -799,6 +801,28 @@ extension Parser {
     static let intervalHint =
         "INTERVAL '3' MONTH, INTERVAL 3 MONTH or INTERVAL '1 day 02:30:00' (text as CAST(… AS INTERVAL) reads it)"
 
+    /// `INTERVAL (expression) unit`, as DuckDB reads it: the expression times one unit
+    /// (`INTERVAL (x) DAY` is `x * INTERVAL 1 DAY`).
+    mutating func parseIntervalOfExpression() throws(SQLError) -> Expression {
+        let intervalToken = advance()
+        try expectSymbol("(")
+        let count = try parseExpression()
+        let tallest = height
+        try expectSymbol(")")
+        let unitToken = current
+        guard unitToken.kind == .word, !Self.reservedWords.contains(unitToken.text),
+            let unit = IntervalLiteral.Unit(keyword: unitToken.text)
+        else {
+            throw SQLError(
+                "expected an interval unit (SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER, YEAR…) after "
+                    + "INTERVAL (…), found \(unitToken.quoted)", at: unitToken.position, hint: "INTERVAL (x) DAY")
+        }
+        index += 1
+        try grow(tallest, at: intervalToken.position)
+        let one = Expression.interval(IntervalLiteral(form: .count(1, unit), position: intervalToken.position))
+        return .binary(.multiply, count, one, position: intervalToken.position)
+    }
+
     /// `INTERVAL 'n' unit` or `INTERVAL n unit` (counts may be negative), or `INTERVAL 'text'`
     /// when no unit follows the string (read when bound, as `CAST('text' AS INTERVAL)`).
     mutating func parseInterval() throws(SQLError) -> IntervalLiteral {
@@ -823,10 +847,6 @@ extension Parser {
         case .symbol where (valueToken.text == "-" || valueToken.text == "+") && peek().kind == .number:
             index += 1
             countText = (valueToken.text == "-" ? "-" : "") + advance().text
-        case .symbol where valueToken.text == "(":
-            throw SQLError(
-                "INTERVAL (expression) unit is not supported", at: valueToken.position,
-                hint: "multiply: x * INTERVAL 1 DAY, or to_days(x), to_hours(x), …")
         default:
             throw SQLError("expected an interval such as '3 months' after INTERVAL, found \(valueToken.quoted)", at: valueToken.position, hint: Self.intervalHint)
         }
