@@ -1,6 +1,27 @@
-"""Raw PostgreSQL wire-protocol framing for the server checks (tools/test-server.py and
-tools/test-server-users.py): one message out, one message or an exact byte count in."""
+"""What the server checks (tools/test-server.py and tools/test-server-users.py) share: the tally
+of checks, and raw PostgreSQL wire-protocol framing (one message out, one message or an exact byte
+count in)."""
 import struct
+import sys
+
+passed = 0
+failed = 0
+
+
+def check(name, actual, expected):
+    """Counts a check, printing it when `actual` is not `expected`."""
+    global passed, failed
+    if actual == expected:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL {name}:\n  expected {expected!r}\n  actual   {actual!r}")
+
+
+def finish():
+    """Prints `N passed, N failed` and exits 1 on any failure."""
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
 
 
 def message(kind, body=b""):

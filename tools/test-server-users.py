@@ -16,23 +16,12 @@ import subprocess
 import sys
 
 import psycopg
-from pgwire import message, read_exactly, read_message
+from pgwire import check, finish, message, read_exactly, read_message
 
 PORT = int(sys.argv[1])
 STARLING = sys.argv[2]
 WAREHOUSE = sys.argv[3]
 PASSWORDS = {"ann": "admin pw", "etl": "loader-pw", "bob": "réader pw", "gone": "gone-pw"}
-passed = 0
-failed = 0
-
-
-def check(name, actual, expected):
-    global passed, failed
-    if actual == expected:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}:\n  expected {expected!r}\n  actual   {actual!r}")
 
 
 def dsn(user, password):
@@ -272,5 +261,4 @@ else:
         fields = error_fields(answer[1]) if answer and answer[0] == b"E" else {}
         check(f"no users left: a client from {address} is refused", fields.get("C"), "28000")
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

@@ -17,21 +17,10 @@ import threading
 import time
 
 import psycopg
-from pgwire import read_exactly, read_message
+from pgwire import check, finish, read_exactly, read_message
 
 PORT = int(sys.argv[1])
 DSN = f"host=127.0.0.1 port={PORT} user=tester dbname=anything"
-passed = 0
-failed = 0
-
-
-def check(name, actual, expected):
-    global passed, failed
-    if actual == expected:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}:\n  expected {expected!r}\n  actual   {actual!r}")
 
 
 def psql(*arguments):
@@ -386,5 +375,4 @@ with socket.create_connection(("127.0.0.1", PORT), timeout=10) as sock:
     sock.sendall(message(b"Q", b"SELECT count(*) FROM dim_date a, dim_date b WHERE a.day_of_year - b.date_int = 7\0"))
     time.sleep(0.5)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

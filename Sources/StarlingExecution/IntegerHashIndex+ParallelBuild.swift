@@ -63,6 +63,9 @@ extension IntegerHashIndex {
         let slots = UnsafeMutablePointer<Int32>.allocate(capacity: span)
         let keyCapacity = distinct + 1
         let keys = UnsafeMutablePointer<Int64>.allocate(capacity: keyCapacity)
+        // The index owns the buffers from here, so a cancelled fill frees them with it.
+        let index = IntegerHashIndex(
+            directSlots: slots, base: low, span: span, keys: keys, keyCapacity: keyCapacity, count: distinct)
         let output = UncheckedSendable((slots, keys))
         let firstNumbers = keysBefore
         try QueryExecutor.forEachTask(wordTasks, threads: workers, control: control) { (task, _) in
@@ -83,8 +86,6 @@ extension IntegerHashIndex {
                 }
             }
         }
-        let index = IntegerHashIndex(
-            directSlots: slots, base: low, span: span, keys: keys, keyCapacity: keyCapacity, count: distinct)
         // Every row's number written once, by the workers (so are the array's fresh pages).
         var failure: QueryError?
         let numbers = [Int32](unsafeUninitializedCapacity: rows) { buffer, initialized in

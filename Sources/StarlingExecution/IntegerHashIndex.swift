@@ -325,8 +325,16 @@ final class IntegerHashIndex {
             guard key >= base, offset >= 0, offset < Int64(capacity) else { return -1 }
             return slotNumbers[Int(offset)]
         }
-        let mask = capacity - 1
-        var slot = Self.hashSlot(key, shift)
+        return Self.findHashed(key, slotNumbers, slotKeys, shift, mask: capacity - 1)
+    }
+
+    /// The number of `key` in hashed slots, or -1: linear probing from its hash's slot.
+    @inline(__always)
+    private static func findHashed(
+        _ key: Int64, _ slotNumbers: UnsafeMutablePointer<Int32>, _ slotKeys: UnsafeMutablePointer<Int64>,
+        _ shift: UInt64, mask: Int
+    ) -> Int32 {
+        var slot = hashSlot(key, shift)
         while true {
             let number = slotNumbers[slot]
             if number < 0 || slotKeys[slot] == key { return number }
@@ -354,20 +362,8 @@ final class IntegerHashIndex {
             if row & (Self.prefetchDistance - 1) == 0 {
                 Self.prefetchSlots(values, from: row + Self.prefetchDistance, slotNumbers, slotKeys, shift)
             }
-            if let nulls, nulls[row] {
-                numbers[row] = -1
-                continue
-            }
-            let key = values[row]
-            var slot = Self.hashSlot(key, shift)
-            while true {
-                let number = slotNumbers[slot]
-                if number < 0 || slotKeys[slot] == key {
-                    numbers[row] = number
-                    break
-                }
-                slot = (slot + 1) & mask
-            }
+            let isNull = nulls?[row] ?? false
+            numbers[row] = isNull ? -1 : Self.findHashed(values[row], slotNumbers, slotKeys, shift, mask: mask)
         }
     }
 

@@ -66,7 +66,6 @@ extension QueryExecutor {
             registerJoinFilters(probe: probe, specification, table: table)
             let matched = specification.kind == .full || specification.kind == .right ? MatchedRows(count: buildRows.count) : nil
             let probeTypes = probe.types
-            let budget = self.budget
             var pipeline = try stream(probe, identifier) { (chunk, emit) throws(QueryError) -> Bool in
                 try Self.probe(chunk, table: table, specification: specification, matched: matched, emit)
             }

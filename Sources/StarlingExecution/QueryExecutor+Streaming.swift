@@ -1,11 +1,12 @@
 /// Running a plan into a ``ResultSink``: rows handed on in order, chunk by chunk, as they are made.
 
 import Dispatch
+import StarlingColumns
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import StarlingColumns
-import Synchronization
 
 extension QueryExecutor {
     /// Rows per chunk handed on from an operator that holds its whole output (a sort, an
@@ -52,7 +53,9 @@ extension QueryExecutor {
 
     /// The rows of a sort node's input and their order (the first `limit` only, for a top-N),
     /// timed and counted as the node.
-    func sorted(_ node: PlanNode, _ child: PlanNode, keys: [SortKey], limit: Int?) throws(QueryError) -> (input: Chunk, order: [Int32]) {
+    func sorted(_ node: PlanNode, _ child: PlanNode, keys: [SortKey], limit: Int?) throws(QueryError) -> (
+        input: Chunk, order: [Int32]
+    ) {
         if let limit, limit <= Self.streamingTopNLimit {
             return try topN(node, child, keys: keys, limit: limit)
         }
@@ -181,18 +184,7 @@ extension QueryExecutor {
             let outcome = delivery.withLock { (state) -> Bool? in
                 guard !state.stopped, state.failure == nil else { return false }
                 guard state.next == morsel else { return nil }
-                for chunk in pending {
-                    do throws(QueryError) {
-                        guard try emit(chunk) else {
-                            state.stopped = true
-                            return false
-                        }
-                    } catch {
-                        state.failure = error
-                        return false
-                    }
-                }
-                return true
+                return state.handOn(pending, emit)
             }
             if let outcome {
                 pending.removeAll()
@@ -215,18 +207,25 @@ struct OrderedDelivery {
     mutating func deliverFiled(_ emit: ChunkEmitter) {
         while !stopped, failure == nil, let chunks = filed.removeValue(forKey: next) {
             next += 1
-            for chunk in chunks where chunk.count > 0 {
-                do throws(QueryError) {
-                    if try !emit(chunk) {
-                        stopped = true
-                        return
-                    }
-                } catch {
-                    failure = error
-                    return
+            guard handOn(chunks, emit) else { return }
+        }
+    }
+
+    /// Hands `chunks` (the empty ones skipped) to `emit`; false, with `stopped` or `failure`
+    /// set, when it asked to stop or failed.
+    mutating func handOn(_ chunks: [Chunk], _ emit: ChunkEmitter) -> Bool {
+        for chunk in chunks where chunk.count > 0 {
+            do throws(QueryError) {
+                guard try emit(chunk) else {
+                    stopped = true
+                    return false
                 }
+            } catch {
+                failure = error
+                return false
             }
         }
+        return true
     }
 }
 

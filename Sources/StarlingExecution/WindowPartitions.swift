@@ -66,10 +66,10 @@ enum WindowKeys {
         flags.withUnsafeMutableBufferPointer { flags in
             for vector in vectors {
                 let nulls = vector.nulls
-                // Marks the rows that differ from the one before: by NULL-ness, or both not NULL
-                // and `differs` says so.
                 // Rows past a short vector's end (none, when vectors are whole) are left alone.
                 let rows = min(count, vector.count, nulls?.count ?? count)
+                // Marks the rows that differ from the one before: by NULL-ness, or both not NULL
+                // and `differs` says so.
                 func mark(_ length: Int, _ differs: (Int) -> Bool) {
                     let end = max(1, min(rows, length))
                     if let nulls {
