@@ -149,7 +149,8 @@ let package = Package(
         .testTarget(
             name: "StarlingServerTests",
             dependencies: [
-                "StarlingServer", "StarlingWire", "StarlingSQL", "StarlingStorage",
+                "StarlingServer", "StarlingWire", "StarlingSQL", "StarlingStorage", "StarlingEngine",
+                "StarlingExecution", "StarlingColumns", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

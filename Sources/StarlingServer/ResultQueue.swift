@@ -4,6 +4,7 @@
 import Dispatch
 import NIOConcurrencyHelpers
 import NIOCore
+import StarlingEngine
 import StarlingExecution
 import StarlingWire
 
@@ -20,6 +21,11 @@ enum ResultItem {
     case failed(ErrorFields)
     /// A client setting changed: reported to the client with ParameterStatus.
     case parameterStatus(name: String, value: String)
+    /// A `COPY … TO STDOUT`: the query's columns and rows that follow go out as CopyData in
+    /// this format.
+    case copyOut(CopyFormat)
+    /// A `COPY … FROM STDIN` waits for the client's rows (of `columns` columns) in `stream`.
+    case copyIn(columns: Int, CopyInStream)
     /// The worker is done: no more items.
     case end
 }

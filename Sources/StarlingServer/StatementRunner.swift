@@ -18,6 +18,8 @@ struct StatementRunner {
     /// is kept by the connection instead, per Execute or FETCH, so the time a suspended portal
     /// waits for the client does not count.
     var timed = true
+    /// Whether COPY to or from the client may run: in a Query message, not in a portal.
+    var allowsCopy = true
 
     /// Runs `pieces` of `query` into `queue`, then pushes ``ResultItem/end``.
     func run(_ pieces: [SQLText.Piece], query: String, into queue: ResultQueue) {
@@ -116,6 +118,22 @@ struct StatementRunner {
         if let denial = Role.denial(of: statement, user: session.user, role: session.role) {
             return .failure(StatementFailure(ErrorFields(sqlState: "42501", message: denial)))
         }
+        let clientCopy: Bool
+        switch statement {
+        case .copy(let copy): clientCopy = copy.fromStandardInput
+        case .copyTo(let copy): clientCopy = copy.target == .standardOutput
+        default: clientCopy = false
+        }
+        if clientCopy && !allowsCopy {
+            return .failure(
+                StatementFailure(
+                    ErrorFields(
+                        sqlState: "0A000", message: "COPY FROM STDIN and TO STDOUT run in a simple Query message",
+                        hint: "send the COPY without parameters through the simple query protocol")))
+        }
+        if case .copyTo(let copy) = statement, copy.target == .standardOutput {
+            return copyOut(copy, piece, query: query, into: queue)
+        }
         let tag: String?
         switch statement {
         case .query: tag = nil
@@ -133,6 +151,9 @@ struct StatementRunner {
                                 + "(in psycopg: autocommit=True)")))
             }
             tag = nil
+        }
+        if case .copy(let copy) = statement, copy.fromStandardInput {
+            return copyIn(copy, piece, query: query, into: queue)
         }
         let sink = QueueSink(queue)
         var outcomeTag: String?

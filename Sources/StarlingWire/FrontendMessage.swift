@@ -105,6 +105,13 @@ public enum FrontendMessage: Sendable, Equatable {
     /// A 'p' message's body: PasswordMessage, SASLInitialResponse or SASLResponse, which only
     /// the authentication step can tell apart (``SASLInitialResponse/decode(_:)``).
     case password([UInt8])
+    /// Bytes of a `COPY … FROM STDIN`'s input, a slice of the received buffer; where the rows
+    /// break is the data's business, not the messages'.
+    case copyData(ByteBuffer)
+    /// The end of a `COPY … FROM STDIN`'s input.
+    case copyDone
+    /// The client gives up a `COPY … FROM STDIN`, saying why.
+    case copyFail(String)
 }
 
 /// SASLInitialResponse: the mechanism the client chose and its first message.
