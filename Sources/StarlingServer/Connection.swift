@@ -42,8 +42,9 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
     var lastCommandText = ""
     /// The SCRAM exchange under way, between the startup packet and AuthenticationOk.
     var authentication: AuthenticationStep?
-    /// An SSLRequest arrived (one is answered); a TLS handler decrypts the connection.
+    /// An SSLRequest arrived (only one is answered).
     var sslRequested = false
+    /// A TLS handler decrypts the connection (`Connection+TLS`).
     var encrypted = false
     /// Messages waiting beyond which the connection stops reading until they are handled.
     static let maximumPending = 1_000
