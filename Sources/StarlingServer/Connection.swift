@@ -44,6 +44,10 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
     var copyIn: CopyInStream?
     /// The SCRAM exchange under way, between the startup packet and AuthenticationOk.
     var authentication: AuthenticationStep?
+    /// An SSLRequest arrived (only one is answered).
+    var sslRequested = false
+    /// A TLS handler decrypts the connection (`Connection+TLS`).
+    var encrypted = false
     /// Messages waiting beyond which the connection stops reading until they are handled.
     static let maximumPending = 1_000
 
@@ -128,8 +132,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
                 .errorResponse(ErrorFields(severity: "FATAL", sqlState: wireError.sqlState, message: wireError.message))
             )
             server.log.write("connection \(peer): protocol violation: \(wireError.message)")
-        } else if !(error is NIOCore.ChannelError) {
-            server.log.write("connection \(peer): \(error)")
+        } else if !(error is NIOCore.ChannelError), let text = Self.logText(for: error) {
+            server.log.write("connection \(peer): \(text)")
         }
         flushOutput()
         context.close(promise: nil)
@@ -165,7 +169,9 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
 
     func startup(_ request: StartupRequest) {
         switch request {
-        case .sslRequest, .gssEncryptionRequest:
+        case .sslRequest:
+            answerSSLRequest()
+        case .gssEncryptionRequest:
             output.writeInteger(UInt8(ascii: "N"))
         case .cancel(let processID, let secretKey):
             let found = server.cancel(processID: processID, secretKey: secretKey)
@@ -179,6 +185,7 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
                 return
             }
             counted = true
+            guard allowedWithoutTLS() else { return }
             guard let user = message["user"], !user.isEmpty else {
                 fatal("28000", "no PostgreSQL user name specified in startup packet")
                 return
@@ -223,7 +230,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         send(.backendKeyData(processID: session.processID, secretKey: session.secretKey))
         send(.readyForQuery(.idle))
         server.log.write(
-            "[\(session.processID)] user=\(user) role=\(role.rawValue) database=\(database) from \(peer): connected"
+            "[\(session.processID)] user=\(user) role=\(role.rawValue) database=\(database) from \(peer): "
+                + "connected \(transportDescription)"
                 + (applicationName.isEmpty ? "" : " (\(applicationName))"))
     }
 

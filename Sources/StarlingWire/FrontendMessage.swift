@@ -6,7 +6,8 @@ import NIOCore
 public enum StartupRequest: Sendable, Equatable {
     /// Protocol 3.x with its parameters (`user`, `database`, `application_name`, …).
     case startup(StartupMessage)
-    /// "Can we speak TLS?" (80877103): the server answers `N` and waits for the startup packet.
+    /// "Can we speak TLS?" (80877103): the server answers `S` and a TLS handshake follows (when it
+    /// has a certificate), or `N`; then it waits for the startup packet.
     case sslRequest
     /// "Can we speak GSSAPI encryption?" (80877104): answered `N` as well.
     case gssEncryptionRequest
