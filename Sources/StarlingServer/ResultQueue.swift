@@ -30,6 +30,18 @@ enum ResultItem {
     case end
 }
 
+extension ResultItem {
+    /// Whether the event loop should be woken for this item: columns (a Describe waits for
+    /// them), rows, the end, and a COPY waiting for the client's input. The others (a command
+    /// tag, an error, a setting) are always followed by the end or by more of the statement.
+    var wakesConsumer: Bool {
+        switch self {
+        case .columns, .chunk, .end, .copyIn: return true
+        case .complete, .empty, .failed, .parameterStatus, .copyOut: return false
+        }
+    }
+}
+
 /// A queue between one worker (producer) and the event loop (consumer) that holds at most
 /// ``capacity`` chunks: the worker waits for room, so a slow client holds back the query rather
 /// than letting its rows pile up in memory. The event loop is told (once per batch, through
@@ -89,7 +101,9 @@ final class ResultQueue: @unchecked Sendable {
         let wake: Bool? = lock.withLock {
             guard !state.closed else { return nil }
             state.items.append(item)
-            guard !state.notifyPending else { return false }
+            // What comes before a statement's rows or its end waits for them: one wake-up of the
+            // event loop, not one per item (each is a thread switch).
+            guard item.wakesConsumer, !state.notifyPending else { return false }
             state.notifyPending = true
             return true
         }

@@ -21,15 +21,20 @@ struct StatementRunner {
     /// Whether COPY to or from the client may run: in a Query message, not in a portal.
     var allowsCopy = true
 
-    /// Runs `pieces` of `query` into `queue`, then pushes ``ResultItem/end``.
+    /// Runs `pieces` of `query` into `queue`, then pushes ``ResultItem/end``; the statements'
+    /// log lines are written after that, so the client does not wait for them.
     func run(_ pieces: [SQLText.Piece], query: String, into queue: ResultQueue) {
-        defer { queue.push(.end) }
+        var lines: [String] = []
+        defer {
+            queue.push(.end)
+            for line in lines { context.log.write(line) }
+        }
         if pieces.isEmpty {
             queue.push(.empty)
             return
         }
         for piece in pieces {
-            guard !queue.isClosed, runOne(piece, query: query, into: queue) else { return }
+            guard !queue.isClosed, runOne(piece, query: query, into: queue, log: &lines) else { return }
         }
     }
 
@@ -54,7 +59,7 @@ struct StatementRunner {
     }
 
     /// Runs one statement; false when it failed (the rest are skipped).
-    private func runOne(_ piece: SQLText.Piece, query: String, into queue: ResultQueue) -> Bool {
+    private func runOne(_ piece: SQLText.Piece, query: String, into queue: ResultQueue, log: inout [String]) -> Bool {
         let clock = ContinuousClock()
         let started = clock.now
         session.resetCancel()
@@ -73,13 +78,13 @@ struct StatementRunner {
         case .success(let (tag, rows)):
             queue.push(.complete(tag))
             let rowText = rows.map { " rows=\($0)" } ?? ""
-            context.log.write("\(who) \(elapsed)\(rowText) \(tag): \(ServerLog.excerpt(piece.text))")
+            log.append("\(who) \(elapsed)\(rowText) \(tag): \(ServerLog.excerpt(piece.text))")
             return true
         case .failure(let failure):
             let fields = Self.catalogError(failure.fields, statement: piece.text)
             if session.transactionStatus == .inTransaction { session.transactionStatus = .failed }
             queue.push(.failed(fields))
-            context.log.write(
+            log.append(
                 "\(who) \(elapsed) error \(fields.sqlState) \(fields.message): \(ServerLog.excerpt(piece.text))")
             return false
         }
