@@ -155,6 +155,7 @@ let package = Package(
                 "StarlingServer", "StarlingWire", "StarlingSQL", "StarlingStorage", "StarlingEngine",
                 "StarlingExecution", "StarlingColumns", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "StarlingFuzzingTests", dependencies: ["StarlingFuzzing"]),

@@ -17,16 +17,27 @@ import Synchronization
 /// was most of a trivial query's time through `starling serve` (280 µs a `SELECT 1`). At most
 /// ``idleLimit`` wait for the next statement; more, started for statements running at the same
 /// time, end when their statement does.
-enum LargeStack {
+public enum LargeStack {
     static let size = 1 << 30
     /// The most threads kept waiting for work.
     static let idleLimit = 8
 
     private static let idle = Mutex<[Worker]>([])
 
-    /// Runs `body` on a large-stack thread and waits for it; on the calling thread when no
-    /// thread can be created.
+    /// Set (to any non-nil value) on the threads made here: their stack is large already.
+    private static let largeThreadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    /// Whether the calling thread is one of the large-stack threads made here.
+    public static var isLargeStackThread: Bool { pthread_getspecific(largeThreadKey) != nil }
+
+    /// Runs `body` on a large-stack thread and waits for it: on the calling thread when it is one
+    /// already (a server's query thread, ``startThread(_:)``) or when no thread can be created.
     static func run(_ body: () -> Void) {
+        if isLargeStackThread { return body() }
         withoutActuallyEscaping(body) { escapable in
             guard let worker = idle.withLock({ $0.popLast() }) ?? Worker.start() else {
                 escapable()
@@ -42,6 +53,43 @@ enum LargeStack {
         }
     }
 
+    /// Starts a thread with a large stack that runs `body` (a server's query thread, which runs
+    /// its statements itself rather than handing each to another thread); false when no thread
+    /// can be created.
+    public static func startThread(_ body: @escaping @Sendable () -> Void) -> Bool {
+        final class Job {
+            let body: @Sendable () -> Void
+            init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+        }
+        let context = Unmanaged.passRetained(Job(body)).toOpaque()
+        let created = createThread(context) { context in
+            guard let context else { return nil }
+            pthread_setspecific(LargeStack.largeThreadKey, context)
+            Unmanaged<Job>.fromOpaque(context).takeRetainedValue().body()
+            return nil
+        }
+        if !created { Unmanaged<Job>.fromOpaque(context).release() }
+        return created
+    }
+
+    /// A detached thread with a ``size`` stack running `start(context)`.
+    fileprivate static func createThread(
+        _ context: UnsafeMutableRawPointer,
+        _ start: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
+    ) -> Bool {
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, size)
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        #if canImport(Glibc)
+            var thread = pthread_t()
+        #else
+            var thread: pthread_t?
+        #endif
+        return pthread_create(&thread, &attributes, start, context) == 0
+    }
+
     /// One large-stack thread, waiting for a job at a time: the caller hands it over and waits
     /// until it is done, so the job may borrow the caller's state.
     private final class Worker: @unchecked Sendable {
@@ -54,25 +102,14 @@ enum LargeStack {
         /// A new worker with its own thread, nil when no thread can be created.
         static func start() -> Worker? {
             let worker = Worker()
-            var attributes = pthread_attr_t()
-            pthread_attr_init(&attributes)
-            defer { pthread_attr_destroy(&attributes) }
-            pthread_attr_setstacksize(&attributes, size)
-            pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
             let context = Unmanaged.passRetained(worker).toOpaque()
-            #if canImport(Glibc)
-                var thread = pthread_t()
-            #else
-                var thread: pthread_t?
-            #endif
-            let created = pthread_create(
-                &thread, &attributes,
-                { context in
-                    guard let context else { return nil }
-                    Unmanaged<Worker>.fromOpaque(context).takeRetainedValue().loop()
-                    return nil
-                }, context)
-            guard created == 0 else {
+            let created = LargeStack.createThread(context) { context in
+                guard let context else { return nil }
+                pthread_setspecific(LargeStack.largeThreadKey, context)
+                Unmanaged<Worker>.fromOpaque(context).takeRetainedValue().loop()
+                return nil
+            }
+            guard created else {
                 Unmanaged<Worker>.fromOpaque(context).release()
                 return nil
             }

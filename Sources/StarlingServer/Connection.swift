@@ -340,7 +340,7 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         var runner = StatementRunner(session: session, context: server, eventLoop: loop)
         runner.timed = timed
         runner.allowsCopy = allowsCopy
-        server.queryPool.submit { state in
+        server.queryPool.submit { [runner] state in
             guard state == .active else {
                 queue.push(
                     .failed(ErrorFields(severity: "FATAL", sqlState: "57P01", message: "the server is shutting down")))

@@ -12,7 +12,7 @@ final class ServerContext: Sendable {
     let log: ServerLog
     /// Runs statements off the event loops: as many threads as `--max-concurrent-queries`, so
     /// the rest wait in arrival order.
-    let queryPool: NIOThreadPool
+    let queryPool: QueryPool
     /// Random bytes from which an unknown user's stand-in SCRAM salt is derived, so it is the
     /// same on every attempt while the server runs, as a real user's is.
     let unknownUserSecret = SCRAMVerifier.randomBytes(32)
@@ -24,7 +24,7 @@ final class ServerContext: Sendable {
     init(configuration: ServerConfiguration, log: ServerLog) {
         self.configuration = configuration
         self.log = log
-        self.queryPool = NIOThreadPool(numberOfThreads: max(1, configuration.maxConcurrentQueries))
+        self.queryPool = QueryPool(numberOfThreads: configuration.maxConcurrentQueries)
     }
 
     /// A fresh process id for a session, unused by any registered one.
