@@ -117,6 +117,7 @@ extension QueryPlanner {
             return try fold(.cast(bound, type), at: position)
         case .function(let call):
             if let session = try bindSessionFunction(call, context) { return session }
+            if let postgres = try bindPostgresFunction(call, context) { return postgres }
             return try bindFunction(call, context)
         case .interval(let interval):
             return try bindIntervalLiteral(interval)
