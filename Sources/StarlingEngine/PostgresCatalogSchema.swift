@@ -129,6 +129,10 @@ enum PostgresCatalogSchema {
                     + "rolreplication:b rolconnlimit:i rolpassword:n rolvaliduntil:n rolbypassrls:b "
                     + "rolconfig:a oid:o")),
         Table(
+            name: "pg_sequence", oid: 2224,
+            columns: columns(
+                "seqrelid:o seqtypid:o seqstart:l seqincrement:l seqmax:l seqmin:l seqcache:l seqcycle:b")),
+        Table(
             name: "pg_settings", oid: 12_002,
             columns: columns(
                 "name:n setting:n unit:n category:n short_desc:n extra_desc:n context:n vartype:n source:n "

@@ -280,9 +280,9 @@ extension QueryPlanner {
                 ]
             }
         default:
-            // pg_attrdef, pg_description, pg_inherits, pg_policy, pg_publication…, pg_statistic_ext,
-            // pg_trigger: Starling has no defaults, comments, inheritance, row security,
-            // publications, extended statistics or triggers.
+            // pg_attrdef, pg_description, pg_inherits, pg_policy, pg_publication…, pg_sequence,
+            // pg_statistic_ext, pg_trigger: Starling has no defaults, comments, inheritance, row
+            // security, publications, sequences, extended statistics or triggers.
             return []
         }
     }

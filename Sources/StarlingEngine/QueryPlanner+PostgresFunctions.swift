@@ -25,7 +25,8 @@ extension QueryPlanner {
         "col_description": 2...2, "shobj_description": 2...2, "pg_encoding_to_char": 1...1, "array_to_string": 2...2,
         Parser.arrayContainsFunction: 2...2, Parser.arrayElementFunction: 2...2, "array_upper": 2...2,
         "array_lower": 2...2, "array_length": 2...2, "pg_get_statisticsobjdef_columns": 1...1,
-        "pg_relation_is_publishable": 1...1, "pg_partition_ancestors": 1...1, "regclass": 1...1, "regtype": 1...1, "regproc": 1...1, "regnamespace": 1...1,
+        "pg_relation_is_publishable": 1...1, "pg_get_serial_sequence": 2...2, "pg_collation_is_visible": 1...1, "pg_partition_ancestors": 1...1, "regclass": 1...1, "regtype": 1...1, "regproc": 1...1, "regnamespace": 1...1,
+        "to_regclass": 1...1, "to_regtype": 1...1, "to_regnamespace": 1...1,
     ]
 
     /// A call of one of PostgreSQL's catalog functions, bound; nil for any other call.
@@ -125,6 +126,15 @@ extension QueryPlanner {
                 ? .binary(.and, .isNull(oidArgument(0), negated: false, position: position),
                           .literal(Literal(.boolean(false), at: position)), position: position)
                 : .inList(oidArgument(0), tables, negated: false, position: position)
+        case "pg_get_serial_sequence":
+            // The sequence a serial or identity column takes its values from: Starling has none.
+            for argument in arguments { _ = try bind(argument, context) }
+            expression = .cast(null, .varchar, orNull: false, position: position)
+        case "pg_collation_is_visible":
+            let collations = postgresCatalogRows("pg_collation").compactMap { $0["oid"] }.compactMap { value -> Expression? in
+                if case .integer(let oid) = value { return number(oid) } else { return nil }
+            }
+            expression = .inList(oidArgument(0), collations, negated: false, position: position)
         case "pg_partition_ancestors":
             // A relation and the partitioned tables above it: Starling's tables stand alone, so
             // the relation itself (a set of one row, here a value).
@@ -221,6 +231,13 @@ extension QueryPlanner {
                 ]))
             expression = .function(
                 FunctionCall(name: Identifier("replace", at: position), arguments: [braces, string(","), arguments[1]]))
+        case "to_regclass", "to_regtype", "to_regnamespace":
+            // As the cast, but NULL for a name that names nothing.
+            let bound = try bind(arguments[0], context)
+            guard bound.type == .varchar || isNullConstant(bound) else {
+                throw SQLError("\(name) takes a name as text", at: arguments[0].position, hint: "\(name)('items')")
+            }
+            return try bindObjectIdentifier(String(name.dropFirst(3)), arguments[0], context, orNull: true)
         default:
             return try bindObjectIdentifier(name, arguments[0], context)
         }
@@ -232,8 +249,9 @@ extension QueryPlanner {
     /// `x::regclass`, `::regtype`, `::regproc`, `::regnamespace`: text names the object and
     /// becomes its OID (a constant name that names nothing is an error, as in PostgreSQL); an
     /// OID becomes its name as text (the number itself when nothing has it).
-    func bindObjectIdentifier(_ kind: String, _ argument: Expression, _ context: ExpressionContext)
-        throws(SQLError) -> BoundExpression
+    func bindObjectIdentifier(
+        _ kind: String, _ argument: Expression, _ context: ExpressionContext, orNull: Bool = false
+    ) throws(SQLError) -> BoundExpression
     {
         let position = argument.position
         let bound = try fold(try bind(argument, context), at: position)
@@ -266,6 +284,7 @@ extension QueryPlanner {
         if bound.type == .varchar {
             if case .constant(.string(let text), _) = bound {
                 guard let oid = Self.postgresObject(named: text, kind: kind, in: named) else {
+                    if orNull { return .constant(.null, .bigint) }
                     throw SQLError("\(what) \"\(text)\" does not exist", at: position)
                 }
                 return .constant(.integer(oid), .bigint)

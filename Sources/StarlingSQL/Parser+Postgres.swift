@@ -12,8 +12,8 @@ extension Parser {
     static let objectIdentifierTypes: Set<String> = ["regclass", "regtype", "regproc", "regnamespace"]
 
     /// `tokens` (with their end offsets) with PostgreSQL's qualified spellings made plain:
-    /// `OPERATOR(pg_catalog.~)` is the operator `~`; `pg_catalog.` before a function call, or
-    /// before a type after `::` or `AS`, is dropped (every function and type is pg_catalog's);
+    /// `OPERATOR(pg_catalog.~)` is the operator `~`; `pg_catalog.` before a function call, before
+    /// a type after `::` or `AS`, or before `table.column`, is dropped (every function and type is pg_catalog's);
     /// and `COLLATE pg_catalog.default` / `COLLATE "default"`, the only collation there is, is
     /// dropped.
     static func plainPostgresTokens(_ tokens: [Token], ends: [Int]) -> ([Token], [Int]) {
@@ -56,7 +56,9 @@ extension Parser {
                 let isCall = token(index + 3)?.isSymbol("(") == true && !(previous?.isKeyword("from") ?? false)
                     && !(previous?.isKeyword("join") ?? false)
                 let isType = previous?.isSymbol("::") == true || previous?.isKeyword("as") == true
-                if isCall || isType {
+                // pg_catalog.pg_class.relname: the table names the column's qualifier.
+                let isColumn = token(index + 3)?.isSymbol(".") == true
+                if isCall || isType || isColumn {
                     index += 2
                     continue
                 }

@@ -164,6 +164,25 @@ struct StatementRunner {
         case .rollback:
             session.transactionStatus = .idle
             return .success(("ROLLBACK", nil))
+        case .savepoint, .releaseSavepoint, .rollbackToSavepoint:
+            guard status != .idle else {
+                return .failure(
+                    StatementFailure(
+                        ErrorFields(sqlState: "25P01", message: "savepoints can only be used in transaction blocks")))
+            }
+            if command == .rollbackToSavepoint {
+                session.transactionStatus = .inTransaction
+                return .success(("ROLLBACK", nil))
+            }
+            guard status != .failed else {
+                return .failure(
+                    StatementFailure(
+                        ErrorFields(
+                            sqlState: "25P02",
+                            message: "current transaction is aborted, commands ignored until end of transaction block"))
+                )
+            }
+            return .success((command == .savepoint ? "SAVEPOINT" : "RELEASE", nil))
         case .set, .show:
             guard status != .failed else {
                 return .failure(
