@@ -32,6 +32,7 @@ extension QueryPlanner {
     /// A call of one of PostgreSQL's catalog functions, bound; nil for any other call.
     func bindPostgresFunction(_ call: FunctionCall, _ context: ExpressionContext) throws(SQLError) -> BoundExpression? {
         let name = call.name.name
+        if name == "json_build_object", call.window == nil { return try bindJSONBuildObject(call, context) }
         guard call.window == nil, let arity = Self.postgresFunctions[name] else { return nil }
         if call.distinct || call.filter != nil || call.star {
             throw SQLError(
@@ -384,5 +385,59 @@ extension QueryPlanner {
         return LogicalOperator(
             .series(start: bounds[0], stop: bounds[1], step: bounds[2]),
             columns: [PlanColumn(name: call.name.name, type: .bigint)], estimatedRows: estimate)
+    }
+}
+
+extension QueryPlanner {
+    /// `json_build_object(key, value, …)`: a JSON object as text, `{"key" : value, …}` as
+    /// PostgreSQL writes it; keys as text, values as JSON numbers, booleans, strings or null.
+    func bindJSONBuildObject(_ call: FunctionCall, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {
+        let position = call.name.position
+        guard call.arguments.count % 2 == 0, !call.star, !call.distinct, call.filter == nil else {
+            throw SQLError(
+                "json_build_object takes pairs of keys and values", at: position, hint: "json_build_object('a', 1, 'b', 2)")
+        }
+        func string(_ text: String) -> Expression { .literal(Literal(.string(text), at: position)) }
+        // One flat concat(…): a chain of || would be as deep as the object is long.
+        func concatenate(_ parts: [Expression]) -> Expression {
+            .function(FunctionCall(name: Identifier("concat", at: position), arguments: parts))
+        }
+        func quoted(_ value: Expression) -> Expression {
+            var escaped = Expression.cast(value, .varchar, orNull: false, position: position)
+            for (from, to) in [("\\", "\\\\"), ("\"", "\\\""), ("\n", "\\n"), ("\t", "\\t"), ("\r", "\\r")] {
+                escaped = .function(
+                    FunctionCall(name: Identifier("replace", at: position), arguments: [escaped, string(from), string(to)]))
+            }
+            return concatenate([string("\""), escaped, string("\"")])
+        }
+        var parts: [Expression] = [string("{")]
+        var pair = 0
+        while pair + 1 < call.arguments.count {
+            let key = call.arguments[pair]
+            let value = call.arguments[pair + 1]
+            let type = try bind(value, context).type
+            let text: Expression
+            switch type {
+            case .boolean:
+                let isFalse = Expression.unary(.not, value, position: position)
+                text = .caseWhen(
+                    operand: nil,
+                    branches: [
+                        CaseBranch(condition: value, result: string("true")),
+                        CaseBranch(condition: isFalse, result: string("false")),
+                    ], otherwise: .literal(Literal(.null, at: position)), position: position)
+            case .tinyint, .smallint, .integer, .bigint, .double, .decimal:
+                text = .cast(value, .varchar, orNull: false, position: position)
+            default:
+                text = quoted(value)
+            }
+            let orNull = Expression.function(
+                FunctionCall(name: Identifier("coalesce", at: position), arguments: [text, string("null")]))
+            if pair > 0 { parts.append(string(", ")) }
+            parts += [quoted(key), string(" : "), orNull]
+            pair += 2
+        }
+        parts.append(string("}"))
+        return try bind(concatenate(parts), context)
     }
 }
