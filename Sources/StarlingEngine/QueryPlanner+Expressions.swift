@@ -111,6 +111,7 @@ extension QueryPlanner {
         case .caseWhen(let operand, let branches, let otherwise, let position):
             return try bindCase(operand, branches, otherwise, position, context)
         case .cast(let value, let type, let orNull, let position):
+            if type == .varchar, let name = try bindObjectIdentifierName(value, context) { return name }
             let bound = try bind(value, context)
             if isNullConstant(bound) { return .constant(.null, type) }
             if orNull { return try fold(.function(.tryCast, [bound], type), at: position) }

@@ -80,7 +80,8 @@ extension QueryPlanner {
             relations.append(
                 PostgresRelation(
                     oid: table.oid, name: table.name, namespace: PostgresCatalogSchema.pgCatalogNamespace,
-                    kind: views.contains(table.name) ? "v" : "r", columns: table.columns.map { ($0.name, $0.type, false) },
+                    kind: views.contains(table.name) ? "v" : "r",
+                    columns: table.columns.map { ($0.name, $0.type, false) },
                     rows: 0, hasIndex: false))
         }
         return relations
@@ -91,7 +92,8 @@ extension QueryPlanner {
         var constraints: [PostgresConstraint] = []
         func quoted(_ name: String) -> String { CatalogView.quoted(name) }
         for table in catalog.tables where !table.primaryKey.isEmpty {
-            let keys = table.primaryKey.compactMap { name in table.columns.firstIndex { $0.name == name }.map { $0 + 1 } }
+            let keys = table.primaryKey.compactMap { name in table.columns.firstIndex { $0.name == name }.map { $0 + 1 }
+            }
             constraints.append(
                 PostgresConstraint(
                     oid: Self.postgresIndexOID(of: table) + 100_000_000, name: table.name + "_pkey", kind: "p",
@@ -153,7 +155,10 @@ extension QueryPlanner {
         switch name {
         case "pg_am":
             return [
-                ["oid": oid(2), "amname": text("heap"), "amhandler": text("heap_tableam_handler"), "amtype": text("t")],
+                [
+                    "oid": oid(2), "amname": text("heap"), "amhandler": text("heap_tableam_handler"),
+                    "amtype": text("t"),
+                ],
                 ["oid": oid(403), "amname": text("btree"), "amhandler": text("bthandler"), "amtype": text("i")],
             ]
         case "pg_attribute":
@@ -162,7 +167,8 @@ extension QueryPlanner {
                     let typeOID = Int64(PostgresTypeCatalog.oid(of: column.type))
                     return [
                         "attrelid": oid(relation.oid), "attname": text(column.name), "atttypid": oid(typeOID),
-                        "attstattarget": .integer(-1), "attlen": .integer(Int64(PostgresTypeCatalog.size(of: column.type))),
+                        "attstattarget": .integer(-1),
+                        "attlen": .integer(Int64(PostgresTypeCatalog.size(of: column.type))),
                         "attnum": .integer(Int64(position + 1)), "attcacheoff": .integer(-1),
                         "atttypmod": .integer(Int64(PostgresTypeCatalog.modifier(of: column.type))),
                         "attbyval": .boolean(PostgresTypeCatalog.size(of: column.type) > 0),
@@ -187,7 +193,8 @@ extension QueryPlanner {
         case "pg_collation":
             return [(100, "default", "d"), (950, "C", "c"), (951, "POSIX", "c")].map { row in
                 [
-                    "oid": oid(row.0), "collname": text(row.1), "collnamespace": oid(PostgresCatalogSchema.pgCatalogNamespace),
+                    "oid": oid(row.0), "collname": text(row.1),
+                    "collnamespace": oid(PostgresCatalogSchema.pgCatalogNamespace),
                     "collowner": owner, "collprovider": text(row.2), "collisdeterministic": .boolean(true),
                     "collencoding": .integer(-1), "collcollate": row.0 == 100 ? .null : text(row.1),
                     "collctype": row.0 == 100 ? .null : text(row.1),
@@ -199,10 +206,12 @@ extension QueryPlanner {
                 return [
                     "oid": oid(constraint.oid), "conname": text(constraint.name),
                     "connamespace": oid(PostgresCatalogSchema.mainNamespace), "contype": text(constraint.kind),
-                    "convalidated": .boolean(true), "conrelid": oid(constraint.relation), "conindid": oid(constraint.index),
+                    "convalidated": .boolean(true), "conrelid": oid(constraint.relation),
+                    "conindid": oid(constraint.index),
                     "confrelid": oid(constraint.referenced), "confupdtype": text(isForeign ? "a" : " "),
                     "confdeltype": text(isForeign ? "a" : " "), "confmatchtype": text(isForeign ? "s" : " "),
-                    "conislocal": .boolean(true), "connoinherit": .boolean(!isForeign), "conkey": array(constraint.keys),
+                    "conislocal": .boolean(true), "connoinherit": .boolean(!isForeign),
+                    "conkey": array(constraint.keys),
                     "confkey": isForeign ? array(constraint.referencedKeys) : .null,
                 ]
             }
@@ -216,11 +225,14 @@ extension QueryPlanner {
             ]
         case "pg_index":
             return catalog.tables.filter { !$0.primaryKey.isEmpty }.map { table in
-                let keys = table.primaryKey.compactMap { name in table.columns.firstIndex { $0.name == name }.map { $0 + 1 } }
+                let keys = table.primaryKey.compactMap { name in
+                    table.columns.firstIndex { $0.name == name }.map { $0 + 1 }
+                }
                 let count = Value.integer(Int64(keys.count))
                 return [
                     "indexrelid": oid(Self.postgresIndexOID(of: table)), "indrelid": oid(Self.postgresOID(of: table)),
-                    "indnatts": count, "indnkeyatts": count, "indisunique": .boolean(true), "indisprimary": .boolean(true),
+                    "indnatts": count, "indnkeyatts": count, "indisunique": .boolean(true),
+                    "indisprimary": .boolean(true),
                     "indimmediate": .boolean(true), "indisvalid": .boolean(true), "indisready": .boolean(true),
                     "indislive": .boolean(true), "indkey": text(keys.map(String.init).joined(separator: " ")),
                     "indcollation": text(keys.map { _ in "0" }.joined(separator: " ")),
@@ -229,7 +241,9 @@ extension QueryPlanner {
                 ]
             }
         case "pg_namespace":
-            return PostgresCatalogSchema.namespaces.map { ["oid": oid($0.oid), "nspname": text($0.name), "nspowner": owner] }
+            return PostgresCatalogSchema.namespaces.map {
+                ["oid": oid($0.oid), "nspname": text($0.name), "nspowner": owner]
+            }
         case "pg_roles":
             return [
                 [
@@ -243,7 +257,8 @@ extension QueryPlanner {
                 let (value, type) = settings.value(of: setting)
                 let vartype = type == .varchar ? "string" : type == .boolean ? "bool" : "integer"
                 return [
-                    "name": text(setting.rawValue), "setting": text(value.formatted(as: type)), "category": text("Starling"),
+                    "name": text(setting.rawValue), "setting": text(value.formatted(as: type)),
+                    "category": text("Starling"),
                     "short_desc": text(setting.description), "context": text("user"), "vartype": text(vartype),
                     "source": text("session"),
                 ]

@@ -4,9 +4,9 @@
 /// `col_description`, `shobj_description`, `pg_encoding_to_char`, `pg_relation_is_publishable`,
 /// `pg_get_statisticsobjdef_columns`, the array functions `array_to_string`, `array_upper`,
 /// `array_lower`, `array_length`, `x = ANY (array)` and `array[i]` (over the text form
-/// `pg_catalog` gives arrays, `{1,2}`, numbered from 1), the table function
-/// `generate_series`, and the casts to `regclass`, `regtype`, `regproc` and
-/// `regnamespace` (the parser makes `x::regclass` the call `regclass(x)`).
+/// `pg_catalog` gives arrays, `{1,2}`, numbered from 1), `json_build_object`, and the casts
+/// to `regclass`, `regtype`, `regproc` and `regnamespace` (the parser makes `x::regclass` the
+/// call `regclass(x)`).
 ///
 /// Each is bound as an expression over its arguments whose constants come from the catalog at
 /// the planner's snapshot (a CASE over the OIDs there are), so a function of a column works
@@ -25,7 +25,8 @@ extension QueryPlanner {
         "col_description": 2...2, "shobj_description": 2...2, "pg_encoding_to_char": 1...1, "array_to_string": 2...2,
         Parser.arrayContainsFunction: 2...2, Parser.arrayElementFunction: 2...2, "array_upper": 2...2,
         "array_lower": 2...2, "array_length": 2...2, "pg_get_statisticsobjdef_columns": 1...1,
-        "pg_relation_is_publishable": 1...1, "pg_get_serial_sequence": 2...2, "pg_collation_is_visible": 1...1, "pg_partition_ancestors": 1...1, "regclass": 1...1, "regtype": 1...1, "regproc": 1...1, "regnamespace": 1...1,
+        "pg_relation_is_publishable": 1...1, "pg_get_serial_sequence": 2...2, "pg_collation_is_visible": 1...1,
+        "pg_partition_ancestors": 1...1, "regclass": 1...1, "regtype": 1...1, "regproc": 1...1, "regnamespace": 1...1,
         "to_regclass": 1...1, "to_regtype": 1...1, "to_regnamespace": 1...1,
     ]
 
@@ -36,10 +37,13 @@ extension QueryPlanner {
         guard call.window == nil, let arity = Self.postgresFunctions[name] else { return nil }
         if call.distinct || call.filter != nil || call.star {
             throw SQLError(
-                "\(name) is not an aggregate function; DISTINCT, FILTER and * apply to aggregates", at: call.name.position)
+                "\(name) is not an aggregate function; DISTINCT, FILTER and * apply to aggregates",
+                at: call.name.position)
         }
         guard arity.contains(call.arguments.count) else {
-            let count = arity.lowerBound == arity.upperBound ? "\(arity.lowerBound)" : "\(arity.lowerBound) to \(arity.upperBound)"
+            let count =
+                arity.lowerBound == arity.upperBound
+                ? "\(arity.lowerBound)" : "\(arity.lowerBound) to \(arity.upperBound)"
             throw SQLError("\(name) takes \(count) arguments, not \(call.arguments.count)", at: call.name.position)
         }
         let position = call.name.position
@@ -54,17 +58,21 @@ extension QueryPlanner {
             return .caseWhen(operand: value, branches: branches, otherwise: otherwise, position: position)
         }
         func asText(_ value: Expression) -> Expression { .cast(value, .varchar, orNull: false, position: position) }
-        func oidArgument(_ index: Int) -> Expression { .cast(arguments[index], .bigint, orNull: false, position: position) }
+        func oidArgument(_ index: Int) -> Expression {
+            .cast(arguments[index], .bigint, orNull: false, position: position)
+        }
         let expression: Expression
         switch name {
         case "pg_table_is_visible", "pg_type_is_visible":
             // Every relation and type is in main or pg_catalog, both on the search path.
-            let oids = name == "pg_table_is_visible"
+            let oids =
+                name == "pg_table_is_visible"
                 ? postgresRelations().map(\.oid) : PostgresTypeCatalog.entries.map(\.oid)
             expression = .inList(oidArgument(0), oids.map(number), negated: false, position: position)
         case "pg_get_userbyid":
             let unknown = Expression.binary(
-                .concatenate, .binary(.concatenate, string("unknown (OID="), asText(oidArgument(0)), position: position),
+                .concatenate,
+                .binary(.concatenate, string("unknown (OID="), asText(oidArgument(0)), position: position),
                 string(")"), position: position)
             expression = lookup(oidArgument(0), [(PostgresCatalogSchema.ownerOID, "starling")], otherwise: unknown)
         case "pg_encoding_to_char":
@@ -98,8 +106,11 @@ extension QueryPlanner {
                 else { continue }
                 let keys = indexRelation.columns.map { CatalogView.quoted($0.name) }
                 definitions.append(
-                    (indexOID, "CREATE UNIQUE INDEX \(CatalogView.quoted(indexRelation.name)) ON main."
-                        + "\(CatalogView.quoted(table.name)) USING btree (\(keys.joined(separator: ", ")))"))
+                    (
+                        indexOID,
+                        "CREATE UNIQUE INDEX \(CatalogView.quoted(indexRelation.name)) ON main."
+                            + "\(CatalogView.quoted(table.name)) USING btree (\(keys.joined(separator: ", ")))"
+                    ))
                 for (position, key) in keys.enumerated() where arguments.count > 1 {
                     let condition = Expression.binary(
                         .and, .binary(.equal, oidArgument(0), number(indexOID), position: call.name.position),
@@ -123,16 +134,19 @@ extension QueryPlanner {
         case "pg_relation_is_publishable":
             // A permanent table (Starling's tables are all permanent and user tables).
             let tables = catalog.tables.map { number(Self.postgresOID(of: $0)) }
-            expression = tables.isEmpty
-                ? .binary(.and, .isNull(oidArgument(0), negated: false, position: position),
-                          .literal(Literal(.boolean(false), at: position)), position: position)
+            expression =
+                tables.isEmpty
+                ? .binary(
+                    .and, .isNull(oidArgument(0), negated: false, position: position),
+                    .literal(Literal(.boolean(false), at: position)), position: position)
                 : .inList(oidArgument(0), tables, negated: false, position: position)
         case "pg_get_serial_sequence":
             // The sequence a serial or identity column takes its values from: Starling has none.
             for argument in arguments { _ = try bind(argument, context) }
             expression = .cast(null, .varchar, orNull: false, position: position)
         case "pg_collation_is_visible":
-            let collations = postgresCatalogRows("pg_collation").compactMap { $0["oid"] }.compactMap { value -> Expression? in
+            let collations = postgresCatalogRows("pg_collation").compactMap { $0["oid"] }.compactMap {
+                value -> Expression? in
                 if case .integer(let oid) = value { return number(oid) } else { return nil }
             }
             expression = .inList(oidArgument(0), collations, negated: false, position: position)
@@ -142,8 +156,11 @@ extension QueryPlanner {
             let relations = postgresRelations().map { number($0.oid) }
             expression = .caseWhen(
                 operand: nil,
-                branches: [CaseBranch(condition: .inList(oidArgument(0), relations, negated: false, position: position),
-                                      result: oidArgument(0))],
+                branches: [
+                    CaseBranch(
+                        condition: .inList(oidArgument(0), relations, negated: false, position: position),
+                        result: oidArgument(0))
+                ],
                 otherwise: .cast(null, .bigint, orNull: false, position: position), position: position)
         case "pg_get_constraintdef":
             expression = lookup(
@@ -152,9 +169,12 @@ extension QueryPlanner {
             // From pg_description's rows: Starling has no comments, so there are none.
             var branches: [CaseBranch] = []
             for row in postgresCatalogRows("pg_description") {
-                guard case .integer(let object) = row["objoid"] ?? .null, case .string(let text) = row["description"] ?? .null
+                guard case .integer(let object) = row["objoid"] ?? .null,
+                    case .string(let text) = row["description"] ?? .null
                 else { continue }
-                let sub: Int64 = { if case .integer(let value) = row["objsubid"] ?? .null { return value } else { return 0 } }()
+                let sub: Int64 = {
+                    if case .integer(let value) = row["objsubid"] ?? .null { return value } else { return 0 }
+                }()
                 var condition = Expression.binary(.equal, oidArgument(0), number(object), position: position)
                 let subCondition = Expression.binary(
                     .equal, name == "col_description" ? arguments[1] : number(0), number(sub), position: position)
@@ -162,40 +182,55 @@ extension QueryPlanner {
                 branches.append(CaseBranch(condition: condition, result: string(text)))
             }
             for argument in arguments { _ = try bind(argument, context) }
-            expression = branches.isEmpty
+            expression =
+                branches.isEmpty
                 ? .cast(null, .varchar, orNull: false, position: position)
                 : .caseWhen(operand: nil, branches: branches, otherwise: null, position: position)
         case Parser.arrayContainsFunction:
             // `x = ANY (array)` over the text form of an array: `,x,` within `,a,b,`.
             let elements = Expression.function(
-                FunctionCall(name: Identifier("regexp_replace", at: position), arguments: [
-                    asText(arguments[0]), string("^\\{|\\}$"), string(""), string("g"),
-                ]))
+                FunctionCall(
+                    name: Identifier("regexp_replace", at: position),
+                    arguments: [
+                        asText(arguments[0]), string("^\\{|\\}$"), string(""), string("g"),
+                    ]))
             func framed(_ value: Expression) -> Expression {
-                .binary(.concatenate, .binary(.concatenate, string(","), value, position: position), string(","),
-                        position: position)
+                .binary(
+                    .concatenate, .binary(.concatenate, string(","), value, position: position), string(","),
+                    position: position)
             }
             let found = Expression.function(
-                FunctionCall(name: Identifier("strpos", at: position), arguments: [framed(elements), framed(asText(arguments[1]))]))
+                FunctionCall(
+                    name: Identifier("strpos", at: position),
+                    arguments: [framed(elements), framed(asText(arguments[1]))]))
             expression = .binary(.greater, found, number(0), position: position)
         case Parser.arrayElementFunction, "array_upper", "array_lower", "array_length":
             // Over the text form of an array, `{a,b}` (or an int2vector's `1 2`), from 1.
             let elements = Expression.function(
-                FunctionCall(name: Identifier("regexp_replace", at: position), arguments: [
-                    .function(
-                        FunctionCall(name: Identifier("regexp_replace", at: position), arguments: [
-                            asText(arguments[0]), string("^\\{|\\}$"), string(""), string("g"),
-                        ])), string(" "), string(","), string("g"),
-                ]))
+                FunctionCall(
+                    name: Identifier("regexp_replace", at: position),
+                    arguments: [
+                        .function(
+                            FunctionCall(
+                                name: Identifier("regexp_replace", at: position),
+                                arguments: [
+                                    asText(arguments[0]), string("^\\{|\\}$"), string(""), string("g"),
+                                ])), string(" "), string(","), string("g"),
+                    ]))
             let isEmpty = Expression.binary(.equal, elements, string(""), position: position)
             let length = Expression.binary(
                 .add,
                 .binary(
                     .subtract, .function(FunctionCall(name: Identifier("length", at: position), arguments: [elements])),
                     .function(
-                        FunctionCall(name: Identifier("length", at: position), arguments: [
-                            .function(FunctionCall(name: Identifier("replace", at: position), arguments: [elements, string(","), string("")]))
-                        ])), position: position), number(1), position: position)
+                        FunctionCall(
+                            name: Identifier("length", at: position),
+                            arguments: [
+                                .function(
+                                    FunctionCall(
+                                        name: Identifier("replace", at: position),
+                                        arguments: [elements, string(","), string("")]))
+                            ])), position: position), number(1), position: position)
             let dimensionOne = Expression.binary(.equal, arguments[1], number(1), position: position)
             let result: Expression
             switch name {
@@ -206,7 +241,8 @@ extension QueryPlanner {
                 let element = Expression.cast(
                     .function(
                         FunctionCall(
-                            name: Identifier("split_part", at: position), arguments: [elements, string(","), arguments[1]])),
+                            name: Identifier("split_part", at: position),
+                            arguments: [elements, string(","), arguments[1]])),
                     .bigint, orNull: true, position: position)
                 let inRange = Expression.binary(
                     .and, .binary(.greaterOrEqual, arguments[1], number(1), position: position),
@@ -227,9 +263,11 @@ extension QueryPlanner {
         case "array_to_string":
             // pg_catalog's arrays are text, `{a,b}`: the elements joined by the separator.
             let braces = Expression.function(
-                FunctionCall(name: Identifier("regexp_replace", at: position), arguments: [
-                    asText(arguments[0]), string("^\\{|\\}$"), string(""), string("g"),
-                ]))
+                FunctionCall(
+                    name: Identifier("regexp_replace", at: position),
+                    arguments: [
+                        asText(arguments[0]), string("^\\{|\\}$"), string(""), string("g"),
+                    ]))
             expression = .function(
                 FunctionCall(name: Identifier("replace", at: position), arguments: [braces, string(","), arguments[1]]))
         case "to_regclass", "to_regtype", "to_regnamespace":
@@ -252,8 +290,7 @@ extension QueryPlanner {
     /// OID becomes its name as text (the number itself when nothing has it).
     func bindObjectIdentifier(
         _ kind: String, _ argument: Expression, _ context: ExpressionContext, orNull: Bool = false
-    ) throws(SQLError) -> BoundExpression
-    {
+    ) throws(SQLError) -> BoundExpression {
         let position = argument.position
         let bound = try fold(try bind(argument, context), at: position)
         if isNullConstant(bound) { return .constant(.null, bound.type == .varchar ? .bigint : .varchar) }
@@ -292,12 +329,31 @@ extension QueryPlanner {
             }
             let branches = named.map { CaseBranch(condition: string($0.name), result: number($0.oid)) }
             guard !branches.isEmpty else { return .constant(.null, .bigint) }
-            return try bind(.caseWhen(operand: argument, branches: branches, otherwise: null, position: position), context)
+            return try bind(
+                .caseWhen(operand: argument, branches: branches, otherwise: null, position: position), context)
         }
         let asText = Expression.cast(argument, .varchar, orNull: false, position: position)
         let branches = named.map { CaseBranch(condition: number($0.oid), result: string($0.name)) }
         guard !branches.isEmpty else { return try bind(asText, context) }
-        return try bind(.caseWhen(operand: argument, branches: branches, otherwise: asText, position: position), context)
+        return try bind(
+            .caseWhen(operand: argument, branches: branches, otherwise: asText, position: position), context)
+    }
+
+    /// `x::regclass::text` (any of the object-identifier casts, then to text): the object's
+    /// name, as PostgreSQL prints a `regclass`; nil when `value` is no such cast.
+    func bindObjectIdentifierName(_ value: Expression, _ context: ExpressionContext) throws(SQLError)
+        -> BoundExpression?
+    {
+        guard case .function(let call) = value, Parser.objectIdentifierTypes.contains(call.name.name),
+            call.arguments.count == 1, call.window == nil
+        else { return nil }
+        let argument = call.arguments[0]
+        let oid = try bindObjectIdentifier(call.name.name, argument, context)
+        guard oid.type != .varchar else { return oid }  // an OID's name already
+        // A name: its OID, then the OID's name (the name as the catalog spells it).
+        let asOID = Expression.function(FunctionCall(name: call.name, arguments: [argument]))
+        let asNumber = Expression.cast(asOID, .bigint, orNull: false, position: argument.position)
+        return try bindObjectIdentifier(call.name.name, asNumber, context)
     }
 
     /// The OID of the object `text` names, read as PostgreSQL reads a `regclass` literal: an OID
@@ -345,57 +401,14 @@ extension QueryPlanner {
 }
 
 extension QueryPlanner {
-    /// A table function in FROM: `generate_series(stop)`, `generate_series(start, stop[, step])`
-    /// (integers, `stop` included). Its arguments see no FROM item of their own block, only
-    /// enclosing queries' columns, which make it run once per enclosing row.
-    func planTableFunction(_ call: FunctionCall) throws(SQLError) -> LogicalOperator {
-        guard call.name.name == "generate_series" else {
-            throw SQLError(
-                "table function \(call.name.name) does not exist", at: call.name.position,
-                hint: "generate_series(start, stop[, step]) is the table function there is")
-        }
-        guard (1...3).contains(call.arguments.count), !call.star, !call.distinct, call.filter == nil, call.window == nil
-        else {
-            throw SQLError(
-                "generate_series takes 1 to 3 integer arguments", at: call.name.position,
-                hint: "generate_series(1, 10) or generate_series(0, 100, 5)")
-        }
-        let context = ExpressionContext(scope: BindingScope(), clause: "table function arguments")
-        var bounds: [BoundExpression] = []
-        for argument in call.arguments {
-            let bound = try bind(argument, context)
-            guard [.tinyint, .smallint, .integer, .bigint, .varchar].contains(bound.type) || isNullConstant(bound) else {
-                throw SQLError(
-                    "generate_series takes integers, not \(bound.type)", at: argument.position,
-                    hint: "generate_series(1, 10)")
-            }
-            bounds.append(try fold(try coerce(bound, to: .bigint, at: argument.position, what: "generate_series"), at: argument.position))
-        }
-        if bounds.count == 1 { bounds.insert(.constant(.integer(0), .bigint), at: 0) }
-        if bounds.count == 2 { bounds.append(.constant(.integer(1), .bigint)) }
-        guard bounds.count == 3 else { throw SQLError("generate_series takes 1 to 3 arguments", at: call.name.position) }
-        var estimate = 100
-        if case .constant(.integer(let start), _) = bounds[0], case .constant(.integer(let stop), _) = bounds[1],
-            case .constant(.integer(let step), _) = bounds[2], step != 0
-        {
-            let (span, overflow) = stop.subtractingReportingOverflow(start)
-            let steps: Int64 = overflow || (span == .min && step == -1) ? 1 << 40 : span / step
-            estimate = Int(clamping: min(max(0, steps), 1 << 40)) + 1
-        }
-        return LogicalOperator(
-            .series(start: bounds[0], stop: bounds[1], step: bounds[2]),
-            columns: [PlanColumn(name: call.name.name, type: .bigint)], estimatedRows: estimate)
-    }
-}
-
-extension QueryPlanner {
     /// `json_build_object(key, value, …)`: a JSON object as text, `{"key" : value, …}` as
     /// PostgreSQL writes it; keys as text, values as JSON numbers, booleans, strings or null.
     func bindJSONBuildObject(_ call: FunctionCall, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {
         let position = call.name.position
         guard call.arguments.count % 2 == 0, !call.star, !call.distinct, call.filter == nil else {
             throw SQLError(
-                "json_build_object takes pairs of keys and values", at: position, hint: "json_build_object('a', 1, 'b', 2)")
+                "json_build_object takes pairs of keys and values", at: position,
+                hint: "json_build_object('a', 1, 'b', 2)")
         }
         func string(_ text: String) -> Expression { .literal(Literal(.string(text), at: position)) }
         // One flat concat(…): a chain of || would be as deep as the object is long.
@@ -406,7 +419,8 @@ extension QueryPlanner {
             var escaped = Expression.cast(value, .varchar, orNull: false, position: position)
             for (from, to) in [("\\", "\\\\"), ("\"", "\\\""), ("\n", "\\n"), ("\t", "\\t"), ("\r", "\\r")] {
                 escaped = .function(
-                    FunctionCall(name: Identifier("replace", at: position), arguments: [escaped, string(from), string(to)]))
+                    FunctionCall(
+                        name: Identifier("replace", at: position), arguments: [escaped, string(from), string(to)]))
             }
             return concatenate([string("\""), escaped, string("\"")])
         }

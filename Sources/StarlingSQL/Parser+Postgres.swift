@@ -9,7 +9,7 @@ extension Parser {
     /// The object-identifier types a cast to which becomes a call of the function of that name
     /// (`'t'::regclass` is `regclass('t')`): they look names up in the catalog, which the
     /// planner has and the parser does not.
-    static let objectIdentifierTypes: Set<String> = ["regclass", "regtype", "regproc", "regnamespace"]
+    public static let objectIdentifierTypes: Set<String> = ["regclass", "regtype", "regproc", "regnamespace"]
 
     /// `tokens` (with their end offsets) with PostgreSQL's qualified spellings made plain:
     /// `OPERATOR(pg_catalog.~)` is the operator `~`; `pg_catalog.` before a function call, before
@@ -17,7 +17,9 @@ extension Parser {
     /// and `COLLATE pg_catalog.default` / `COLLATE "default"`, the only collation there is, is
     /// dropped.
     static func plainPostgresTokens(_ tokens: [Token], ends: [Int]) -> ([Token], [Int]) {
-        guard tokens.contains(where: { $0.isKeyword("pg_catalog") || $0.isKeyword("operator") || $0.isKeyword("collate") })
+        guard
+            tokens.contains(where: { $0.isKeyword("pg_catalog") || $0.isKeyword("operator") || $0.isKeyword("collate") }
+            )
         else { return (tokens, ends) }
         var outTokens: [Token] = []
         var outEnds: [Int] = []
@@ -43,7 +45,8 @@ extension Parser {
             if current.isKeyword("collate") {
                 var look = index + 1
                 if token(look)?.isKeyword("pg_catalog") == true, token(look + 1)?.isSymbol(".") == true { look += 2 }
-                if let name = token(look), name.kind == .word || name.kind == .quotedIdentifier, name.text == "default" {
+                if let name = token(look), name.kind == .word || name.kind == .quotedIdentifier, name.text == "default"
+                {
                     index = look + 1
                     continue
                 }
@@ -53,7 +56,8 @@ extension Parser {
                 let name = token(index + 2), name.kind == .word || name.kind == .quotedIdentifier
             {
                 let previous = outTokens.last
-                let isCall = token(index + 3)?.isSymbol("(") == true && !(previous?.isKeyword("from") ?? false)
+                let isCall =
+                    token(index + 3)?.isSymbol("(") == true && !(previous?.isKeyword("from") ?? false)
                     && !(previous?.isKeyword("join") ?? false)
                 let isType = previous?.isSymbol("::") == true || previous?.isKeyword("as") == true
                 // pg_catalog.pg_class.relname: the table names the column's qualifier.
@@ -89,16 +93,32 @@ extension Parser {
     /// `ARRAY(query)`, from ARRAY: the query's values as the text form of an array, `{a,b}`
     /// (`{}` when there are none), which is how pg_catalog's array columns read.
     mutating func parseArraySubquery() throws(SQLError) -> Expression {
-        let keyword = advance()
-        index += 1  // "("
+        index += 1  // ARRAY
+        let open = advance()  // "("
         let queryStart = index
-        _ = try parseQuery()
+        // The query's text up to the matching ")", parsed once, inside the rewritten text (parsing
+        // it here too would parse nested ARRAY(…)s once per enclosing level, twice over each).
+        var level = 1
+        var close = index
+        while close < tokens.count, tokens[close].kind != .end {
+            if tokens[close].isSymbol("(") { level += 1 }
+            if tokens[close].isSymbol(")") {
+                level -= 1
+                if level == 0 { break }
+            }
+            close += 1
+        }
+        guard level == 0, close > queryStart else {
+            throw SQLError("expected \")\" to close ARRAY(", at: open.position, hint: "ARRAY(SELECT …)")
+        }
+        index = close
         let inner = text(fromToken: queryStart)
-        try expectSymbol(")")
-        let rewritten =
-            "(SELECT '{' || coalesce(string_agg(CAST(array_element AS VARCHAR), ','), '') || '}' FROM ("
-            + inner + ") AS array_elements(array_element))"
-        var parser = try Parser(rewritten, base: keyword.position.offset)
+        index = close + 1
+        let prefix = "(SELECT '{' || coalesce(string_agg(CAST(array_element AS VARCHAR), ','), '') || '}' FROM ("
+        let rewritten = prefix + inner + ") AS array_elements(array_element))"
+        // Positions in the query as written (those of the added text come before it).
+        let innerStart = token(at: queryStart).position.offset
+        var parser = try Parser(rewritten, base: max(0, innerStart - prefix.utf8.count))
         parser.depth = depth
         parser.stackLimit = stackLimit
         let expression = try parser.parseExpression()
@@ -124,7 +144,8 @@ extension Parser {
         let element = try parseExpression()
         try expectSymbol("]")
         try grow(max(leftHeight, height), at: position)
-        return .function(FunctionCall(name: Identifier(Self.arrayElementFunction, at: position), arguments: [left, element]))
+        return .function(
+            FunctionCall(name: Identifier(Self.arrayElementFunction, at: position), arguments: [left, element]))
     }
 
     /// Whether `left op` is followed by `ANY (`, `SOME (` or `ALL (`.
