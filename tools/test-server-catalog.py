@@ -65,7 +65,12 @@ try:
         "score|double precision|||",
         "Indexes:",
         '    "items_pkey" PRIMARY KEY, btree (id)',
+        "Referenced by:",
+        '    TABLE "catalog_child" CONSTRAINT "catalog_child_item_fkey" FOREIGN KEY (item) REFERENCES items(id)',
     ]))
+    status, out, err = psql("-c", "\\d catalog_child")
+    check("psql \\d catalog_child (a foreign key)", (status, err, out.splitlines()[-2:]),
+          (0, "", ["Foreign-key constraints:", '    "catalog_child_item_fkey" FOREIGN KEY (item) REFERENCES items(id)']))
     status, out, err = psql("-c", "\\d catalog_view")
     check("psql \\d catalog_view", (status, err, out.splitlines()[:4]), (0, "", [
         'View "main.catalog_view"', "Column|Type|Collation|Nullable|Default", "id|integer|||",

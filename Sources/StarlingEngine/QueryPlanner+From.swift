@@ -132,14 +132,20 @@ extension QueryPlanner {
             }
             let entries = table.columns.map { BindingScope.Entry(qualifier: qualifier, name: $0.name, type: $0.type) }
             from.add(.table(table), entries: entries, estimatedRows: max(table.rowCount, 1))
-        case .function(let call, let alias, let columnNames):
-            let planned = try planTableFunction(call)
-            guard (columnNames?.count ?? 0) <= 1 else {
-                throw SQLError("\(call.name.name) has 1 column but \(columnNames?.count ?? 0) names", at: call.name.position)
+        case .function(let call, let alias, let columnNames, let withOrdinality):
+            let planned = try planTableFunction(call, withOrdinality: withOrdinality)
+            guard (columnNames?.count ?? 0) <= planned.columns.count else {
+                throw SQLError(
+                    "\(call.name.name) has \(planned.columns.count) columns but \(columnNames?.count ?? 0) names",
+                    at: call.name.position)
             }
-            // PostgreSQL names the column after the alias; DuckDB after the function.
-            let name = columnNames?.first?.name ?? alias?.name ?? call.name.name
-            let entries = planned.columns.map { BindingScope.Entry(qualifier: alias?.name ?? call.name.name, name: name, type: $0.type) }
+            // PostgreSQL names a one-column function's column after the alias; DuckDB after the function.
+            var names = planned.columns.map(\.name)
+            if let alias, !names.isEmpty { names[0] = alias.name }
+            for (index, name) in (columnNames ?? []).enumerated() { names[index] = name.name }
+            let entries = zip(names, planned.columns).map {
+                BindingScope.Entry(qualifier: alias?.name ?? call.name.name, name: $0, type: $1.type)
+            }
             from.add(.plan(planned), entries: entries, estimatedRows: planned.estimatedRows)
         case .subquery(let query, let alias, let columnNames, let position):
             let planned = try plan(query)

@@ -180,6 +180,9 @@ extension QueryPlanner {
                 }
             }
         case "pg_class":
+            // PostgreSQL keeps a foreign key with (internal) triggers on both its tables, and
+            // psql looks for foreign keys only where there are triggers.
+            let keyed = Set(postgresConstraints().filter { $0.kind == "f" }.flatMap { [$0.relation, $0.referenced] })
             return postgresRelations().map { relation in
                 [
                     "oid": oid(relation.oid), "relname": text(relation.name), "relnamespace": oid(relation.namespace),
@@ -187,6 +190,7 @@ extension QueryPlanner {
                     "relfilenode": oid(relation.kind == "v" ? 0 : relation.oid), "reltuples": .double(relation.rows),
                     "relhasindex": .boolean(relation.hasIndex), "relpersistence": text("p"),
                     "relkind": text(relation.kind), "relnatts": .integer(Int64(relation.columns.count)),
+                    "relhastriggers": .boolean(keyed.contains(relation.oid)),
                     "relispopulated": .boolean(true), "relreplident": text(relation.kind == "r" ? "d" : "n"),
                 ]
             }

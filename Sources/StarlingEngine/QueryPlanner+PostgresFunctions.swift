@@ -25,7 +25,8 @@ extension QueryPlanner {
         "col_description": 2...2, "shobj_description": 2...2, "pg_encoding_to_char": 1...1, "array_to_string": 2...2,
         Parser.arrayContainsFunction: 2...2, Parser.arrayElementFunction: 2...2, "array_upper": 2...2,
         "array_lower": 2...2, "array_length": 2...2, "pg_get_statisticsobjdef_columns": 1...1,
-        "pg_relation_is_publishable": 1...1, "pg_get_serial_sequence": 2...2, "pg_collation_is_visible": 1...1,
+        "pg_relation_is_publishable": 1...1, "pg_get_serial_sequence": 2...2, "pg_get_triggerdef": 1...2,
+        "pg_collation_is_visible": 1...1,
         "pg_partition_ancestors": 1...1, "regclass": 1...1, "regtype": 1...1, "regproc": 1...1, "regnamespace": 1...1,
         "to_regclass": 1...1, "to_regtype": 1...1, "to_regnamespace": 1...1,
     ]
@@ -140,6 +141,10 @@ extension QueryPlanner {
                     .and, .isNull(oidArgument(0), negated: false, position: position),
                     .literal(Literal(.boolean(false), at: position)), position: position)
                 : .inList(oidArgument(0), tables, negated: false, position: position)
+        case "pg_get_triggerdef":
+            // Over pg_trigger's rows: Starling has no triggers of its own to show.
+            for argument in arguments { _ = try bind(argument, context) }
+            expression = .cast(null, .varchar, orNull: false, position: position)
         case "pg_get_serial_sequence":
             // The sequence a serial or identity column takes its values from: Starling has none.
             for argument in arguments { _ = try bind(argument, context) }
@@ -152,14 +157,20 @@ extension QueryPlanner {
             expression = .inList(oidArgument(0), collations, negated: false, position: position)
         case "pg_partition_ancestors":
             // A relation and the partitioned tables above it: Starling's tables stand alone, so
-            // the relation itself (a set of one row, here a value).
+            // the relation itself (a set of one row, here a value). The argument is a regclass:
+            // a name or an OID.
+            let isName = try bind(arguments[0], context).type == .varchar
+            let relation =
+                isName
+                ? Expression.function(
+                    FunctionCall(name: Identifier("regclass", at: position), arguments: [arguments[0]]))
+                : oidArgument(0)
             let relations = postgresRelations().map { number($0.oid) }
             expression = .caseWhen(
                 operand: nil,
                 branches: [
                     CaseBranch(
-                        condition: .inList(oidArgument(0), relations, negated: false, position: position),
-                        result: oidArgument(0))
+                        condition: .inList(relation, relations, negated: false, position: position), result: relation)
                 ],
                 otherwise: .cast(null, .bigint, orNull: false, position: position), position: position)
         case "pg_get_constraintdef":

@@ -439,10 +439,12 @@ extension Parser {
             }
             index -= 1  // back to the function's name
             guard case .function(let call) = try parseFunctionCall() else { throw expectedExpression() }
+            let withOrdinality = current.isKeyword("with") && peek().isKeyword("ordinality")
+            if withOrdinality { index += 2 }
             let alias = try parseAlias(misspelling: Self.fromClauseKeywords)
             var columnNames: [Identifier]?
             if alias != nil, current.isSymbol("(") { columnNames = try parseIdentifierList("a column name") }
-            return .function(call, alias: alias, columnNames: columnNames)
+            return .function(call, alias: alias, columnNames: columnNames, withOrdinality: withOrdinality)
         }
         leaf()
         return .table(name: name, schema: schema, alias: try parseAlias(misspelling: Self.fromClauseKeywords))

@@ -118,8 +118,8 @@ func describe(_ reference: TableReference) -> String {
         if let condition = join.condition { text += " ON " + describe(condition) }
         if let using = join.using { text += " USING (" + using.map(\.name).joined(separator: ", ") + ")" }
         return text + ")"
-    case .function(let call, let alias, let columnNames):
-        return describe(.function(call)) + (alias.map { " AS " + $0.name } ?? "")
+    case .function(let call, let alias, let columnNames, let withOrdinality):
+        return describe(.function(call)) + (withOrdinality ? " WITH ORDINALITY" : "") + (alias.map { " AS " + $0.name } ?? "")
             + (columnNames.map { "(" + $0.map(\.name).joined(separator: ", ") + ")" } ?? "")
     }
 }
