@@ -10,6 +10,7 @@ tools/JdbcCatalogCheck.java into WORKDIR. Prints one line per failed check and a
 """
 
 import os
+import re
 import subprocess
 import sys
 
@@ -45,6 +46,11 @@ try:
     tables = ["main|catalog_child|table|starling", "main|dim_date|table|starling", "main|items|table|starling",
               "main|scratch|table|starling"]
     check("psql \\dt", (status, err, listed(tables, out.splitlines())), (0, "", tables))
+    status, out, err = psql("-t", "-c", "\\dt+ items")
+    fields = out.strip().split("|")
+    size = re.fullmatch(r"\d+ (bytes|kB)", fields[6]) is not None if len(fields) > 6 else fields
+    check("psql \\dt+ items (its size from its files)", (status, err, fields[:6], size),
+          (0, "", ["main", "items", "table", "starling", "permanent", "heap"], True))
     status, out, err = psql("-t", "-c", "\\dv")
     check("psql \\dv", (status, err, out.splitlines()), (0, "", ["main|catalog_view|view|starling"]))
     status, out, err = psql("-t", "-c", "\\dn")

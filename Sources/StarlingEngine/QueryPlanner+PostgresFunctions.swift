@@ -4,9 +4,12 @@
 /// `col_description`, `shobj_description`, `pg_encoding_to_char`, `pg_relation_is_publishable`,
 /// `pg_get_statisticsobjdef_columns`, the array functions `array_to_string`, `array_upper`,
 /// `array_lower`, `array_length`, `x = ANY (array)` and `array[i]` (over the text form
-/// `pg_catalog` gives arrays, `{1,2}`, numbered from 1), `json_build_object`, and the casts
-/// to `regclass`, `regtype`, `regproc` and `regnamespace` (the parser makes `x::regclass` the
-/// call `regclass(x)`).
+/// `pg_catalog` gives arrays, `{1,2}`, numbered from 1), the sizes `pg_table_size`,
+/// `pg_relation_size`, `pg_total_relation_size` (`pg_size_pretty` and `json_build_object` are in
+/// `QueryPlanner+PostgresText`), `pg_partition_ancestors`, `pg_get_triggerdef`,
+/// `pg_get_serial_sequence`, `to_regclass`/`to_regtype`, and the casts to `regclass`,
+/// `regtype`, `regproc` and `regnamespace` (the parser makes `x::regclass` the call
+/// `regclass(x)`).
 ///
 /// Each is bound as an expression over its arguments whose constants come from the catalog at
 /// the planner's snapshot (a CASE over the OIDs there are), so a function of a column works
@@ -25,7 +28,9 @@ extension QueryPlanner {
         "col_description": 2...2, "shobj_description": 2...2, "pg_encoding_to_char": 1...1, "array_to_string": 2...2,
         Parser.arrayContainsFunction: 2...2, Parser.arrayElementFunction: 2...2, "array_upper": 2...2,
         "array_lower": 2...2, "array_length": 2...2, "pg_get_statisticsobjdef_columns": 1...1,
-        "pg_relation_is_publishable": 1...1, "pg_get_serial_sequence": 2...2, "pg_get_triggerdef": 1...2,
+        "pg_relation_is_publishable": 1...1, "pg_get_serial_sequence": 2...2, "pg_table_size": 1...1,
+        "pg_relation_size": 1...2,
+        "pg_total_relation_size": 1...1, "pg_size_pretty": 1...1, "pg_get_triggerdef": 1...2,
         "pg_collation_is_visible": 1...1,
         "pg_partition_ancestors": 1...1, "regclass": 1...1, "regtype": 1...1, "regproc": 1...1, "regnamespace": 1...1,
         "to_regclass": 1...1, "to_regtype": 1...1, "to_regnamespace": 1...1,
@@ -145,6 +150,26 @@ extension QueryPlanner {
             // Over pg_trigger's rows: Starling has no triggers of its own to show.
             for argument in arguments { _ = try bind(argument, context) }
             expression = .cast(null, .varchar, orNull: false, position: position)
+        case "pg_table_size", "pg_relation_size", "pg_total_relation_size":
+            // The bytes of a table's segment files (an index or a view has none of its own);
+            // NULL for an OID that is no relation.
+            var branches: [CaseBranch] = []
+            for table in catalog.tables {
+                branches.append(
+                    CaseBranch(
+                        condition: number(Self.postgresOID(of: table)), result: number(Int64(clamping: table.byteCount))
+                    ))
+            }
+            for relation in postgresRelations()
+            where !catalog.tables.contains(where: { Self.postgresOID(of: $0) == relation.oid }) {
+                branches.append(CaseBranch(condition: number(relation.oid), result: number(0)))
+            }
+            for argument in arguments.dropFirst() { _ = try bind(argument, context) }
+            expression = .cast(
+                .caseWhen(operand: oidArgument(0), branches: branches, otherwise: null, position: position), .bigint,
+                orNull: false, position: position)
+        case "pg_size_pretty":
+            expression = sizePretty(oidArgument(0), at: position)
         case "pg_get_serial_sequence":
             // The sequence a serial or identity column takes its values from: Starling has none.
             for argument in arguments { _ = try bind(argument, context) }
@@ -408,61 +433,5 @@ extension QueryPlanner {
             return PostgresTypeCatalog.entries.first { $0.name == short }?.oid
         }
         return nil
-    }
-}
-
-extension QueryPlanner {
-    /// `json_build_object(key, value, …)`: a JSON object as text, `{"key" : value, …}` as
-    /// PostgreSQL writes it; keys as text, values as JSON numbers, booleans, strings or null.
-    func bindJSONBuildObject(_ call: FunctionCall, _ context: ExpressionContext) throws(SQLError) -> BoundExpression {
-        let position = call.name.position
-        guard call.arguments.count % 2 == 0, !call.star, !call.distinct, call.filter == nil else {
-            throw SQLError(
-                "json_build_object takes pairs of keys and values", at: position,
-                hint: "json_build_object('a', 1, 'b', 2)")
-        }
-        func string(_ text: String) -> Expression { .literal(Literal(.string(text), at: position)) }
-        // One flat concat(…): a chain of || would be as deep as the object is long.
-        func concatenate(_ parts: [Expression]) -> Expression {
-            .function(FunctionCall(name: Identifier("concat", at: position), arguments: parts))
-        }
-        func quoted(_ value: Expression) -> Expression {
-            var escaped = Expression.cast(value, .varchar, orNull: false, position: position)
-            for (from, to) in [("\\", "\\\\"), ("\"", "\\\""), ("\n", "\\n"), ("\t", "\\t"), ("\r", "\\r")] {
-                escaped = .function(
-                    FunctionCall(
-                        name: Identifier("replace", at: position), arguments: [escaped, string(from), string(to)]))
-            }
-            return concatenate([string("\""), escaped, string("\"")])
-        }
-        var parts: [Expression] = [string("{")]
-        var pair = 0
-        while pair + 1 < call.arguments.count {
-            let key = call.arguments[pair]
-            let value = call.arguments[pair + 1]
-            let type = try bind(value, context).type
-            let text: Expression
-            switch type {
-            case .boolean:
-                let isFalse = Expression.unary(.not, value, position: position)
-                text = .caseWhen(
-                    operand: nil,
-                    branches: [
-                        CaseBranch(condition: value, result: string("true")),
-                        CaseBranch(condition: isFalse, result: string("false")),
-                    ], otherwise: .literal(Literal(.null, at: position)), position: position)
-            case .tinyint, .smallint, .integer, .bigint, .double, .decimal:
-                text = .cast(value, .varchar, orNull: false, position: position)
-            default:
-                text = quoted(value)
-            }
-            let orNull = Expression.function(
-                FunctionCall(name: Identifier("coalesce", at: position), arguments: [text, string("null")]))
-            if pair > 0 { parts.append(string(", ")) }
-            parts += [quoted(key), string(" : "), orNull]
-            pair += 2
-        }
-        parts.append(string("}"))
-        return try bind(concatenate(parts), context)
     }
 }
