@@ -117,6 +117,27 @@ try:
         except psycopg.Error as error:
             check("regclass of a missing relation fails", error.sqlstate is not None, True)
 
+    # Savepoints in a (read-only) transaction block: ROLLBACK TO clears a failed statement's abort.
+    with psycopg.connect(DSN) as conn:
+        conn.execute("SELECT 1")
+        conn.execute("SAVEPOINT s1")
+        try:
+            conn.execute("SELECT * FROM no_such_table")
+        except psycopg.Error as error:
+            check("savepoint: the failing statement", error.sqlstate, "42P01")
+        conn.execute("ROLLBACK TO SAVEPOINT s1")
+        check("savepoint: the block goes on after ROLLBACK TO",
+              conn.execute("SELECT id FROM items WHERE id = 1 UNION ALL SELECT 42").fetchall()[-1], (42,))
+        conn.execute("RELEASE SAVEPOINT s1")
+        check("SHOW TRANSACTION ISOLATION LEVEL", conn.execute("SHOW TRANSACTION ISOLATION LEVEL").fetchone(),
+              ("serializable",))
+    with psycopg.connect(DSN, autocommit=True) as conn:
+        try:
+            conn.execute("SAVEPOINT outside")
+            check("savepoint outside a block is refused", None, "25P01")
+        except psycopg.Error as error:
+            check("savepoint outside a block is refused", error.sqlstate, "25P01")
+
     # SQLAlchemy 2's inspector over psycopg 3.
     from sqlalchemy import create_engine, inspect
     engine = create_engine(f"postgresql+psycopg://tester@127.0.0.1:{PORT}/starling")

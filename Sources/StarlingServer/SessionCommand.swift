@@ -48,7 +48,7 @@ enum SessionCommand: Equatable {
         case "commit", "end":
             return words.count <= 2 ? .commit : nil
         case "rollback", "abort":
-            if first == "rollback", words.count >= 3, words[1].lowercased() == "to" {
+            if first == "rollback", words.count >= 2, words[1].lowercased() == "to" {
                 let named = words.count == 3 || (words.count == 4 && words[2].lowercased() == "savepoint")
                 return named ? .rollbackToSavepoint : nil
             }
