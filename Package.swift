@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.65.0"),
         // SHA-256 and HMAC for the server's SCRAM-SHA-256 authentication (StarlingServer's users).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // TLS for the server (`starling serve --tls-cert/--tls-key`): StarlingServer only.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // C libraries, wrapped once each (CEditLine only by the shell's LineEditor).
@@ -90,6 +92,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(name: "StarlingSampleData", dependencies: ["StarlingColumns", "StarlingCompression", "StarlingFormat"]),
@@ -149,7 +152,8 @@ let package = Package(
         .testTarget(
             name: "StarlingServerTests",
             dependencies: [
-                "StarlingServer", "StarlingWire", "StarlingSQL", "StarlingStorage",
+                "StarlingServer", "StarlingWire", "StarlingSQL", "StarlingStorage", "StarlingEngine",
+                "StarlingExecution", "StarlingColumns", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

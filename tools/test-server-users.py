@@ -91,6 +91,28 @@ check("loader DROP TABLE refused", sqlstate_of("etl", "DROP TABLE copied"), "425
 check("loader COPY from a server file refused", sqlstate_of("etl", "COPY scratch FROM '/etc/hostname'"), "42501")
 check("reader COPY from a server file refused", sqlstate_of("bob", "COPY scratch FROM '/etc/passwd'"), "42501")
 check("reader CREATE VIEW refused", sqlstate_of("bob", "CREATE VIEW v AS SELECT 1 AS a"), "42501")
+
+
+def copy_in_state(user, statement, rows):
+    """The SQLSTATE of a COPY FROM STDIN of `rows` as `user` (None when it loads)."""
+    with psycopg.connect(dsn(user, PASSWORDS[user]), autocommit=True) as conn:
+        try:
+            with conn.cursor().copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except psycopg.Error as error:
+            return error.sqlstate
+    return None
+
+
+check("loader COPY FROM STDIN", copy_in_state("etl", "COPY scratch FROM STDIN", [(51,), (52,)]), None)
+check("reader COPY FROM STDIN refused", copy_in_state("bob", "COPY scratch FROM STDIN", [(53,)]), "42501")
+check("loader COPY FROM STDIN with a REJECTS file refused",
+      copy_in_state("etl", "COPY scratch FROM STDIN (REJECTS '/tmp/rejects.csv')", [(54,)]), "42501")
+check("reader COPY TO a server file refused", sqlstate_of("bob", "COPY scratch TO '/tmp/out.csv'"), "42501")
+with psycopg.connect(dsn("bob", PASSWORDS["bob"]), autocommit=True) as conn:
+    with conn.cursor().copy("COPY (SELECT n FROM scratch WHERE n > 50 ORDER BY n) TO STDOUT") as copy:
+        check("reader COPY TO STDOUT", [bytes(row) for row in copy], [b"51\n", b"52\n"])
 # Below admin, a session's memory limit may go down, not past the server's.
 check("reader lowers memory_limit", sqlstate_of("bob", "SET memory_limit = '64MB'"), None)
 check("reader memory_limit past the server's refused", sqlstate_of("bob", "SET memory_limit = '1TB'"), "42501")

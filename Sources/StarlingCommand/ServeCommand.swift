@@ -14,7 +14,9 @@ struct ServeCommand: ParsableCommand {
             warehouse. Once the warehouse has users (starling user add), every client logs in \
             with SCRAM-SHA-256 and may run what its role allows. A warehouse without users is \
             served to clients on this machine only, each as admin: a --listen address other \
-            than a loopback one is then refused. \
+            than a loopback one is then refused. With --tls-cert and --tls-key, clients may \
+            use TLS (sslmode=require or verify-full); --require-tls refuses clients from other \
+            machines that do not. \
             SIGTERM or SIGINT stops accepting connections, lets running statements finish (up to \
             30 s) and exits 0. One line per connection and per statement is logged on stderr. \
             See docs/server.md.
@@ -22,6 +24,7 @@ struct ServeCommand: ParsableCommand {
             Examples:
               starling serve --warehouse ./warehouse
               starling user add ann --role admin && starling serve --listen 0.0.0.0:5433
+              starling serve --listen 0.0.0.0:5433 --tls-cert server.crt --tls-key server.key
               psql -h 127.0.0.1 -p 5433 -c "SELECT count(*) FROM orders"
             """
     )
@@ -52,6 +55,22 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Worker threads per query (default: all cores).", valueName: "n"))
     var threads: Int?
 
+    @Option(
+        name: .customLong("tls-cert"),
+        help: ArgumentHelp(
+            "The server's TLS certificate (PEM, then any intermediate ones); with --tls-key.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(
+        name: .customLong("tls-key"),
+        help: ArgumentHelp("The certificate's private key (PEM, without a passphrase).", valueName: "file"))
+    var tlsKey: String?
+
+    @Flag(
+        name: .customLong("require-tls"),
+        help: "Refuse clients from other machines that do not use TLS (loopback clients may; needs --tls-cert).")
+    var requireTLS = false
+
     func validate() throws {
         if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         if let maxConcurrentQueries, maxConcurrentQueries < 1 {
@@ -65,6 +84,10 @@ struct ServeCommand: ParsableCommand {
             throw ValidationError(
                 "--query-timeout takes a duration such as 30s, 5m, 1h or 500ms, not \"\(queryTimeout)\"")
         }
+        if (tlsCert == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together: give both or neither")
+        }
+        if requireTLS && tlsCert == nil { throw ValidationError("--require-tls needs --tls-cert and --tls-key") }
         if case .failure(let error) = ServerConfiguration.listenAddress(listen) {
             throw ValidationError("--listen \(listen): \(error)")
         }
@@ -96,11 +119,17 @@ struct ServeCommand: ParsableCommand {
                     + "starling user add NAME --role reader|loader|admin",
                 status: .usage)
         }
+        var tls: ServerTLS?
+        if let tlsCert, let tlsKey {
+            do { tls = try ServerTLS.load(certificate: tlsCert, key: tlsKey) } catch {
+                throw fail(error.description, status: .failure)
+            }
+        }
         let configuration = ServerConfiguration(
             warehouse: warehouse, host: host, port: port, maxConnections: maxConnections,
             maxConcurrentQueries: maxConcurrentQueries ?? Engine.processorCount,
             queryTimeout: queryTimeout.flatMap(Self.duration), threads: threads,
-            memoryLimit: memoryLimit.flatMap(MemorySize.parse))
+            memoryLimit: memoryLimit.flatMap(MemorySize.parse), tls: tls, requireTLS: requireTLS)
         let log = ServerLog()
         let server = Server(configuration: configuration, log: log)
         do {
@@ -115,6 +144,12 @@ struct ServeCommand: ParsableCommand {
                     log.write(
                         "\(users.users.count) users: every connection logs in with SCRAM-SHA-256 "
                             + "and runs what its role allows")
+                }
+                if let tls {
+                    log.write(
+                        "TLS with the certificate \(tls.certificatePath) (valid until \(tls.validUntil))"
+                            + (requireTLS ? "; clients from other machines must use it" : ""))
+                    if tls.hasExpired { log.write("warning: the TLS certificate \(tls.certificatePath) has expired") }
                 }
             }
         } catch {

@@ -1,4 +1,5 @@
-/// COPY table FROM 'file' (…): the SQL form of `starling load`, through the same loader.
+/// COPY table FROM 'file' (…): the SQL form of `starling load`, through the same loader; and
+/// COPY FROM STDIN's rows, which `starling serve` gathers into a file first.
 
 import StarlingColumns
 import StarlingLoader
@@ -7,25 +8,83 @@ import StarlingStorage
 
 extension Engine {
     func copy(_ copy: CopyFrom) throws -> StatementOutcome {
+        guard !copy.fromStandardInput else {
+            throw SQLError(
+                "COPY … FROM STDIN takes its rows from a client of starling serve", at: copy.table.position,
+                hint: "here, name a file: COPY \(copy.table.name) FROM 'file.csv', or run starling load")
+        }
+        return try load(copy, files: copy.files, options: try loadOptions(copy, client: nil))
+    }
+
+    /// Loads the rows a client sent with `COPY … FROM STDIN`, gathered in the file at `path`: in
+    /// CSV as the client sent them, or, for the text format, rewritten as CSV with every value
+    /// quoted and NULL as an empty field (see ``CopyFormat``). One commit, or none.
+    public func copy(
+        _ copy: CopyFrom, gatheredIn path: String, format: CopyFormat, script: String
+    ) throws(EngineError) -> StatementOutcome {
+        do {
+            return try load(copy, files: [path], options: try loadOptions(copy, client: format))
+        } catch {
+            throw Self.engineError(error, script: script)
+        }
+    }
+
+    /// Runs the load of `copy` from `files`.
+    private func load(_ copy: CopyFrom, files: [String], options: LoadOptions) throws -> StatementOutcome {
+        var options = options
+        let catalog = try warehouse.catalog()
+        guard catalog.table(named: copy.table.name) != nil else { throw Self.unknownTable(copy.table, in: catalog) }
+        // SET threads applies to COPY's workers too, unless its THREADS option says otherwise.
+        if options.threads == nil, let threads = session.current.threads { options.threads = threads }
+        do throws(LoadError) {
+            let summary = try Loader(warehouse: warehouse, options: options).load(table: copy.table.name, files: files)
+            return StatementOutcome(tag: "COPY \(summary.record.rowsLoaded)", snapshot: summary.record.snapshot)
+        } catch {
+            throw LoadError(error.kind, Self.inCopyTerms(error.message))
+        }
+    }
+
+    /// The loader's advice, which names `starling load`'s flags, in the words of COPY's options.
+    static func inCopyTerms(_ message: String) -> String {
+        let flags = [
+            ("--max-rejects N", "MAX_REJECTS N"), ("--max-rejects", "MAX_REJECTS"),
+            ("--max-reject-ratio", "MAX_REJECT_RATIO"), ("--replace-partitions", "REPLACE_PARTITIONS true"),
+            ("--force", "FORCE true"), ("--columns", "COLUMNS"),
+        ]
+        var text = message
+        for (flag, option) in flags {
+            text = text.split(separator: flag, omittingEmptySubsequences: false).joined(separator: option)
+        }
+        return text
+    }
+
+    /// The loader's options from COPY's. For rows from a client, `client` is their format, which
+    /// has read the format options already.
+    private func loadOptions(_ copy: CopyFrom, client: CopyFormat?) throws(SQLError) -> LoadOptions {
         var options = LoadOptions()
         options.waitForLock = waitForLock
         for option in copy.options {
             let name = option.name.name.lowercased()
+            if client != nil, CopyFormat.names.contains(name) { continue }
             let value = option.value
-            func flag() throws -> Bool {
+            func flag() throws(SQLError) -> Bool {
                 guard let parsed = ValueParsing.boolean(value) else {
                     throw SQLError("\(name.uppercased()) takes true or false", at: option.valuePosition)
                 }
                 return parsed
             }
-            func character() throws -> UInt8 {
+            func character() throws(SQLError) -> UInt8 {
                 if value == "\\t" { return 0x09 }
                 let bytes = Array(value.utf8)
-                guard bytes.count == 1 else { throw SQLError("\(name.uppercased()) takes one character", at: option.valuePosition) }
+                guard bytes.count == 1 else {
+                    throw SQLError("\(name.uppercased()) takes one character", at: option.valuePosition)
+                }
                 return bytes[0]
             }
-            func number() throws -> Int {
-                guard let parsed = Int(value), parsed >= 0 else { throw SQLError("\(name.uppercased()) takes a whole number", at: option.valuePosition) }
+            func number() throws(SQLError) -> Int {
+                guard let parsed = Int(value), parsed >= 0 else {
+                    throw SQLError("\(name.uppercased()) takes a whole number", at: option.valuePosition)
+                }
                 return parsed
             }
             switch name {
@@ -85,18 +144,56 @@ extension Engine {
                 }
                 options.maxLineBytes = bytes
             default:
-                let known = ["format", "header", "delimiter", "quote", "escape", "null", "encoding", "date_format", "timestamp_format",
-                             "columns", "max_rejects", "max_reject_ratio", "rejects", "replace_partitions", "force", "threads",
-                             "max_line_size", "decimal_separator", "thousands"]
-                throw SQLError("unknown COPY option \"\(name)\"", at: option.name.position,
-                               hint: closestMatch(to: name, in: known).map { "did you mean \($0.uppercased())?" })
+                let known = [
+                    "format", "header", "delimiter", "quote", "escape", "null", "encoding", "date_format",
+                    "timestamp_format",
+                    "columns", "max_rejects", "max_reject_ratio", "rejects", "replace_partitions", "force", "threads",
+                    "max_line_size", "decimal_separator", "thousands",
+                ]
+                throw SQLError(
+                    "unknown COPY option \"\(name)\"", at: option.name.position,
+                    hint: closestMatch(to: name, in: known).map { "did you mean \($0.uppercased())?" })
             }
         }
-        let catalog = try warehouse.catalog()
-        guard catalog.table(named: copy.table.name) != nil else { throw Self.unknownTable(copy.table, in: catalog) }
-        // SET threads applies to COPY's workers too, unless its THREADS option says otherwise.
-        if options.threads == nil, let threads = session.current.threads { options.threads = threads }
-        let summary = try Loader(warehouse: warehouse, options: options).load(table: copy.table.name, files: copy.files)
-        return StatementOutcome(tag: "COPY \(summary.record.rowsLoaded)", snapshot: summary.record.snapshot)
+        if let columns = copy.columns {
+            guard options.columns == nil else {
+                throw SQLError(
+                    "give the columns once: in parentheses after the table or as COLUMNS", at: copy.table.position)
+            }
+            options.columns = columns.map(\.name)
+        }
+        if let client {
+            options.format = .csv
+            options.header = client.header
+            switch client.kind {
+            case .text:
+                // Rewritten as CSV: every value quoted, NULL an empty field; the header line dropped.
+                options.delimiter = UInt8(ascii: ",")
+                options.quote = UInt8(ascii: "\"")
+                options.escape = nil
+                options.nullStrings = [""]
+                options.header = false
+            case .csv:
+                options.delimiter = client.delimiter
+                options.quote = client.quote
+                options.escape = client.escape == client.quote ? nil : client.escape
+                options.nullStrings = [String(decoding: client.nullText, as: UTF8.self)]
+            }
+        }
+        return options
+    }
+
+    /// Why COPY … TO cannot run here: STDOUT is a client of `starling serve`; files are not written yet.
+    static func copyToRefusal(_ copy: CopyTo) -> SQLError {
+        switch copy.target {
+        case .standardOutput:
+            return SQLError(
+                "COPY … TO STDOUT sends rows to a client of starling serve", at: copy.position,
+                hint: "here, print them: starling sql --format csv \"SELECT …\" > file.csv")
+        case .file:
+            return SQLError(
+                "COPY … TO a file is not supported yet", at: copy.position,
+                hint: "write results with: starling sql --format csv \"SELECT …\" > file.csv")
+        }
     }
 }

@@ -159,6 +159,7 @@ public struct Engine: Sendable {
             case .alterTableAddColumn(let alter): return try addColumn(alter)
             case .insertValues(let insert): return try insertValues(insert)
             case .copy(let copy): return try self.copy(copy)
+            case .copyTo(let copy): throw Self.copyToRefusal(copy)
             case .insertQuery(let insert): return try insertQuery(insert)
             case .createTableAs(let create): return try createTableAs(create)
             case .createView(let create): return try createView(create)

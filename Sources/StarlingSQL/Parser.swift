@@ -174,7 +174,7 @@ public struct Parser {
             return try parseInsert()
         }
         if accept("copy") {
-            return .copy(try parseCopy())
+            return try parseCopy()
         }
         if let unsupported = Self.unsupportedStatement(token) { throw unsupported }
         let known = [
@@ -427,56 +427,6 @@ public struct Parser {
             throw SQLError("expected the \(what) as a whole number, found \(token.quoted)", at: token.position)
         }
         return value
-    }
-
-    // MARK: COPY
-
-    mutating func parseCopy() throws(SQLError) -> CopyFrom {
-        let table = try identifier("a table name")
-        if current.isKeyword("to") {
-            throw SQLError(
-                "COPY … TO is not supported yet", at: current.position,
-                hint: "write results with: starling sql --format csv \"SELECT …\" > file.csv")
-        }
-        try expect("from")
-        var files: [String] = []
-        if acceptSymbol("[") || acceptSymbol("(") {
-            repeat {
-                let token = advance()
-                guard token.kind == .string else { throw SQLError("expected a quoted file name, found \(token.quoted)", at: token.position) }
-                files.append(token.text)
-            } while acceptSymbol(",")
-            guard acceptSymbol("]") || acceptSymbol(")") else { throw SQLError("expected \"]\", found \(current.quoted)", at: current.position) }
-        } else {
-            let token = advance()
-            guard token.kind == .string else { throw SQLError("expected a quoted file name, found \(token.quoted)", at: token.position, hint: "COPY t FROM 'file.csv'") }
-            files.append(token.text)
-        }
-        var options: [CopyOption] = []
-        _ = accept("with")
-        if acceptSymbol("(") {
-            repeat {
-                let name = try identifier("an option name")
-                let valueToken = current
-                var value = "true"
-                switch valueToken.kind {
-                case .string, .number, .quotedIdentifier:
-                    value = advance().text
-                case .word:
-                    value = advance().text
-                case .symbol where valueToken.text == "-":
-                    index += 1
-                    let number = advance()
-                    guard number.kind == .number else { throw SQLError("expected a number, found \(number.quoted)", at: number.position) }
-                    value = "-" + number.text
-                default:
-                    break
-                }
-                options.append(CopyOption(name: name, value: value, valuePosition: valueToken.position))
-            } while acceptSymbol(",")
-            try expectSymbol(")")
-        }
-        return CopyFrom(table: table, files: files, options: options)
     }
 
     // MARK: INSERT

@@ -30,7 +30,10 @@ public enum Statement: Sendable {
     case dropTable(DropTable)
     case alterTableAddColumn(AlterTableAddColumn)
     case insertValues(InsertValues)
+    /// `COPY table FROM 'file' | STDIN …`.
     case copy(CopyFrom)
+    /// `COPY table | (query) TO 'file' | STDOUT …`.
+    case copyTo(CopyTo)
     /// A query: `SELECT …`, `WITH … SELECT …`, `VALUES`-free.
     case query(Query)
     /// `INSERT INTO name [(columns…)] SELECT …`.
@@ -81,12 +84,49 @@ public struct CreateTableAs: Sendable {
     }
 }
 
-/// `COPY table FROM 'file' [(option [value], …)]`, the SQL form of `starling load`.
+/// `COPY table [(columns)] FROM 'file' | STDIN [(option [value], …)]`, the SQL form of
+/// `starling load`.
 public struct CopyFrom: Sendable {
     public var table: Identifier
+    /// The input's columns, in order, by table column name (the `columns` option's list).
+    public var columns: [Identifier]?
+    /// The files named; empty when the rows come from the client (`STDIN`).
     public var files: [String]
+    /// `FROM STDIN`: the rows come from a client of `starling serve`.
+    public var fromStandardInput: Bool
     /// Options by lower-cased name; flags without a value hold `"true"`.
     public var options: [CopyOption]
+
+    public init(table: Identifier, columns: [Identifier]?, files: [String], fromStandardInput: Bool, options: [CopyOption]) {
+        self.table = table
+        self.columns = columns
+        self.files = files
+        self.fromStandardInput = fromStandardInput
+        self.options = options
+    }
+}
+
+/// `COPY table [(columns)] TO 'file' | STDOUT [options]` or `COPY (query) TO …`.
+public struct CopyTo: Sendable {
+    /// What is written: a table's rows (some of its columns) or a query's.
+    public enum Source: Sendable {
+        case table(Identifier, columns: [Identifier]?)
+        /// The query and where its text is in the statement (byte offsets).
+        case query(Query, text: Range<Int>)
+    }
+
+    /// Where the rows go.
+    public enum Target: Sendable, Equatable {
+        /// To the client of `starling serve`.
+        case standardOutput
+        case file(String)
+    }
+
+    public var source: Source
+    public var target: Target
+    public var options: [CopyOption]
+    /// Where the statement starts.
+    public var position: SourcePosition
 }
 
 /// One option of `COPY … (…)`.
@@ -94,6 +134,12 @@ public struct CopyOption: Sendable {
     public var name: Identifier
     public var value: String
     public var valuePosition: SourcePosition
+
+    public init(name: Identifier, value: String, valuePosition: SourcePosition) {
+        self.name = name
+        self.value = value
+        self.valuePosition = valuePosition
+    }
 }
 
 /// `CREATE TABLE name (columns…) [PARTITION BY …] [WITH (…)]`.

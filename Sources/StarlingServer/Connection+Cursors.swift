@@ -136,6 +136,8 @@ extension Connection {
                 describe()
             case .chunk(let chunk): cursor.leftover = (chunk, 0)
             case .parameterStatus(let name, let value): send(.parameterStatus(name: name, value: value))
+            case .copyOut: break
+            case .copyIn(_, let stream): stream.abandon()
             case .complete, .empty, .end:
                 cursor.finished = true
                 describe()

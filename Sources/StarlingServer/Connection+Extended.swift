@@ -224,7 +224,7 @@ extension Connection {
         let queue = ResultQueue(eventLoop: loop) { [self] in pump() }
         portal.queue = queue
         statementCount += 1
-        submit(SQLText.split(portal.query), query: portal.query, into: queue, timed: false)
+        submit(SQLText.split(portal.query), query: portal.query, into: queue, timed: false, allowsCopy: false)
     }
 
     /// Writes a portal's results for the current Describe or Execute.
@@ -239,6 +239,8 @@ extension Connection {
                     send(.rowDescription(fetch?.fields(for: columns) ?? fields))
                     return endPortalWork()
                 case .parameterStatus(let name, let value): send(.parameterStatus(name: name, value: value))
+                case .copyOut: break
+                case .copyIn(_, let stream): stream.abandon()
                 case .failed(let fields):
                     portal.finished = true
                     send(.errorResponse(portal.clientError(fields)))
@@ -271,6 +273,8 @@ extension Connection {
                 case .columns(let columns): _ = portal.setColumns(columns)
                 case .chunk(let chunk): portal.leftover = (chunk, 0)
                 case .parameterStatus(let name, let value): send(.parameterStatus(name: name, value: value))
+                case .copyOut: break
+                case .copyIn(_, let stream): stream.abandon()
                 case .complete(let tag):
                     portal.finished = true
                     send(.commandComplete(tag))

@@ -40,8 +40,14 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
     var pumpAgain = false
     /// The cursor statement being answered, for its log line.
     var lastCommandText = ""
+    /// The input of the `COPY … FROM STDIN` waiting for the client's rows.
+    var copyIn: CopyInStream?
     /// The SCRAM exchange under way, between the startup packet and AuthenticationOk.
     var authentication: AuthenticationStep?
+    /// An SSLRequest arrived (only one is answered).
+    var sslRequested = false
+    /// A TLS handler decrypts the connection (`Connection+TLS`).
+    var encrypted = false
     /// Messages waiting beyond which the connection stops reading until they are handled.
     static let maximumPending = 1_000
 
@@ -63,6 +69,9 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         var next = 0
         var failed = false
         var encoder: RowEncoder?
+        /// The format of the current statement's rows when it is a `COPY … TO STDOUT`.
+        var copyFormat: CopyFormat?
+        var copyEncoder: CopyOutEncoder?
 
         init(query: String, pieces: [SQLText.Piece]) {
             self.query = query
@@ -104,6 +113,7 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         switch unwrapInboundIn(data) {
         case .startup(let request): startup(request)
         case .message(let message):
+            if routeCopyMessage(message) { break }
             if busy != nil || !pending.isEmpty {
                 pending.append(message)
                 if pending.count >= Self.maximumPending {
@@ -122,8 +132,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
                 .errorResponse(ErrorFields(severity: "FATAL", sqlState: wireError.sqlState, message: wireError.message))
             )
             server.log.write("connection \(peer): protocol violation: \(wireError.message)")
-        } else if !(error is NIOCore.ChannelError) {
-            server.log.write("connection \(peer): \(error)")
+        } else if !(error is NIOCore.ChannelError), let text = Self.logText(for: error) {
+            server.log.write("connection \(peer): \(text)")
         }
         flushOutput()
         context.close(promise: nil)
@@ -139,6 +149,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         portalTimer?.cancel()
         closeAllPortals(keepingHoldable: false)
         if case .simple(let queue, _) = busy { queue.close() }
+        copyIn?.end(.failed("the client closed the connection"))
+        copyIn = nil
         busy = nil
         pending.removeAll()
         if let session {
@@ -157,7 +169,9 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
 
     func startup(_ request: StartupRequest) {
         switch request {
-        case .sslRequest, .gssEncryptionRequest:
+        case .sslRequest:
+            answerSSLRequest()
+        case .gssEncryptionRequest:
             output.writeInteger(UInt8(ascii: "N"))
         case .cancel(let processID, let secretKey):
             let found = server.cancel(processID: processID, secretKey: secretKey)
@@ -171,6 +185,7 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
                 return
             }
             counted = true
+            guard allowedWithoutTLS() else { return }
             guard let user = message["user"], !user.isEmpty else {
                 fatal("28000", "no PostgreSQL user name specified in startup packet")
                 return
@@ -215,7 +230,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         send(.backendKeyData(processID: session.processID, secretKey: session.secretKey))
         send(.readyForQuery(.idle))
         server.log.write(
-            "[\(session.processID)] user=\(user) role=\(role.rawValue) database=\(database) from \(peer): connected"
+            "[\(session.processID)] user=\(user) role=\(role.rawValue) database=\(database) from \(peer): "
+                + "connected \(transportDescription)"
                 + (applicationName.isEmpty ? "" : " (\(applicationName))"))
     }
 
@@ -259,6 +275,9 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
             context?.close(promise: nil)
         case .password:
             fatal("08P01", "a password message arrived after authentication")
+        case .copyData, .copyDone, .copyFail:
+            // With no COPY FROM STDIN running (it failed), the rest of its input is dropped.
+            break
         }
     }
 
@@ -314,10 +333,13 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
     }
 
     /// Runs `pieces` on the query pool, results into `queue`.
-    func submit(_ pieces: [SQLText.Piece], query: String, into queue: ResultQueue, timed: Bool = true) {
+    func submit(
+        _ pieces: [SQLText.Piece], query: String, into queue: ResultQueue, timed: Bool = true, allowsCopy: Bool = true
+    ) {
         guard let session, let loop = context?.eventLoop else { return }
         var runner = StatementRunner(session: session, context: server, eventLoop: loop)
         runner.timed = timed
+        runner.allowsCopy = allowsCopy
         server.queryPool.submit { state in
             guard state == .active else {
                 queue.push(
@@ -370,20 +392,88 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
     func writeSimple(_ item: ResultItem, _ result: SimpleResult) {
         switch item {
         case .columns(let columns):
+            if let format = result.copyFormat {
+                let encoder = CopyOutEncoder(format: format, types: columns.map(\.type))
+                result.copyEncoder = encoder
+                send(.copyOutResponse(columns: columns.count))
+                encoder.writeHeader(columns.map(\.name), into: &output)
+                return
+            }
             let encoder = RowEncoder(types: columns.map(\.type), formats: columns.map { _ in .text })
             result.encoder = encoder
             send(.rowDescription(columns.map { PostgresType.field(name: $0.name, type: $0.type, format: .text) }))
         case .chunk(let chunk):
-            result.encoder?.write(chunk, rows: 0..<chunk.count, into: &output)
+            if let copyEncoder = result.copyEncoder {
+                copyEncoder.write(chunk, into: &output)
+            } else {
+                result.encoder?.write(chunk, rows: 0..<chunk.count, into: &output)
+            }
             if output.readableBytes >= 1 << 16 { flushOutput() }
-        case .complete(let tag): send(.commandComplete(tag))
+        case .complete(let tag):
+            if result.copyEncoder != nil { send(.copyDone) }
+            endCopy(result)
+            send(.commandComplete(tag))
         case .empty: send(.emptyQueryResponse)
+        case .copyOut(let format): result.copyFormat = format
+        case .copyIn(let columns, let stream):
+            copyIn = stream
+            let loop = context?.eventLoop
+            stream.attach { [weak self] in
+                loop?.execute { self?.resumeReading() }
+            }
+            send(.copyInResponse(columns: columns))
         case .failed(let fields):
             result.failed = true
+            endCopy(result)
             send(.errorResponse(fields))
         case .parameterStatus(let name, let value): send(.parameterStatus(name: name, value: value))
         case .end: break
         }
+    }
+
+    // MARK: COPY
+
+    /// Hands a CopyData, CopyDone or CopyFail to the running `COPY … FROM STDIN`; true when the
+    /// message was one of those (with no COPY running, PostgreSQL drops them too). Any other
+    /// message ends the copy with an error, then waits its turn (Sync and Flush are ignored).
+    func routeCopyMessage(_ message: FrontendMessage) -> Bool {
+        switch message {
+        case .copyData(let bytes):
+            if let copyIn, !copyIn.append(bytes) {
+                context?.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in }
+            }
+            return true
+        case .copyDone:
+            copyIn?.end(.done)
+            copyIn = nil
+            return true
+        case .copyFail(let reason):
+            copyIn?.end(.failed(reason))
+            copyIn = nil
+            return true
+        case .sync, .flush:
+            return copyIn != nil
+        default:
+            if let copyIn {
+                copyIn.end(.failed("an unexpected message arrived during COPY from stdin"))
+                self.copyIn = nil
+            }
+            return false
+        }
+    }
+
+    /// Reading goes on after a COPY's input was taken.
+    func resumeReading() {
+        guard let context, context.channel.isActive, pending.count < Self.maximumPending else { return }
+        context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
+        context.read()
+    }
+
+    /// The end of a statement: no COPY runs any more.
+    private func endCopy(_ result: SimpleResult) {
+        result.copyFormat = nil
+        result.copyEncoder = nil
+        copyIn = nil
     }
 
     // MARK: Output

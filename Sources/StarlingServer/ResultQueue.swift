@@ -4,6 +4,7 @@
 import Dispatch
 import NIOConcurrencyHelpers
 import NIOCore
+import StarlingEngine
 import StarlingExecution
 import StarlingWire
 
@@ -20,8 +21,25 @@ enum ResultItem {
     case failed(ErrorFields)
     /// A client setting changed: reported to the client with ParameterStatus.
     case parameterStatus(name: String, value: String)
+    /// A `COPY … TO STDOUT`: the query's columns and rows that follow go out as CopyData in
+    /// this format.
+    case copyOut(CopyFormat)
+    /// A `COPY … FROM STDIN` waits for the client's rows (of `columns` columns) in `stream`.
+    case copyIn(columns: Int, CopyInStream)
     /// The worker is done: no more items.
     case end
+}
+
+extension ResultItem {
+    /// Whether the event loop should be woken for this item: columns (a Describe waits for
+    /// them), rows, the end, and a COPY waiting for the client's input. The others (a command
+    /// tag, an error, a setting) are always followed by the end or by more of the statement.
+    var wakesConsumer: Bool {
+        switch self {
+        case .columns, .chunk, .end, .copyIn: return true
+        case .complete, .empty, .failed, .parameterStatus, .copyOut: return false
+        }
+    }
 }
 
 /// A queue between one worker (producer) and the event loop (consumer) that holds at most
@@ -83,7 +101,9 @@ final class ResultQueue: @unchecked Sendable {
         let wake: Bool? = lock.withLock {
             guard !state.closed else { return nil }
             state.items.append(item)
-            guard !state.notifyPending else { return false }
+            // What comes before a statement's rows or its end waits for them: one wake-up of the
+            // event loop, not one per item (each is a thread switch).
+            guard item.wakesConsumer, !state.notifyPending else { return false }
             state.notifyPending = true
             return true
         }

@@ -36,7 +36,12 @@ public enum Role: String, Sendable, CaseIterable, Comparable {
         case .createView: return (.admin, "CREATE VIEW")
         case .dropView: return (.admin, "DROP VIEW")
         // COPY reads files on the server's machine: only an admin may name them.
+        // COPY FROM STDIN loads what the client sends; a file is on the server's machine: only an
+        // admin may name one, to read or to write.
+        case .copy(let copy) where copy.fromStandardInput: return (.loader, "COPY FROM STDIN")
         case .copy: return (.admin, "COPY from a file")
+        case .copyTo(let copy) where copy.target == .standardOutput: return (.reader, "COPY TO STDOUT")
+        case .copyTo: return (.admin, "COPY to a file")
         }
     }
 

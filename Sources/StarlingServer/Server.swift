@@ -33,6 +33,8 @@ public final class Server: Sendable {
         let configuration = context.configuration
         let group = MultiThreadedEventLoopGroup(numberOfThreads: min(4, max(1, System.coreCount)))
         context.queryPool.start()
+        // The input of COPYs a killed server was gathering is of no use to anyone.
+        CopySpool.removeStale(in: configuration.warehouse)
         let maximumMessageSize = configuration.maximumMessageSize
         let serverContext = context
         let bootstrap = ServerBootstrap(group: group)

@@ -20,11 +20,16 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGrace: Duration
     /// The largest message a client may send.
     public var maximumMessageSize: Int
+    /// The certificate and key an SSLRequest is answered with; nil: SSLRequest gets `N`.
+    public var tls: ServerTLS?
+    /// Refuse (28000) a client from another machine that does not use TLS.
+    public var requireTLS: Bool
 
     public init(
         warehouse: Warehouse, host: String = "127.0.0.1", port: Int = 5433, maxConnections: Int = 100,
         maxConcurrentQueries: Int, queryTimeout: Duration? = nil, threads: Int? = nil, memoryLimit: Int? = nil,
-        shutdownGrace: Duration = .seconds(30), maximumMessageSize: Int = 64 << 20
+        shutdownGrace: Duration = .seconds(30), maximumMessageSize: Int = 64 << 20, tls: ServerTLS? = nil,
+        requireTLS: Bool = false
     ) {
         self.warehouse = warehouse
         self.host = host
@@ -36,6 +41,8 @@ public struct ServerConfiguration: Sendable {
         self.memoryLimit = memoryLimit
         self.shutdownGrace = shutdownGrace
         self.maximumMessageSize = maximumMessageSize
+        self.tls = tls
+        self.requireTLS = requireTLS
     }
 
     /// `HOST:PORT`, `[IPv6]:PORT`, `HOST` or `:PORT` as a host and port (the defaults fill what

@@ -34,6 +34,8 @@ final class SessionState: @unchecked Sendable {
     private var transaction: TransactionStatus = .idle
     /// Why the running statement was cancelled (a timeout), for its error message.
     private var cancelReason: String?
+    /// COPY FROM STDIN statements run so far, numbering their spool files.
+    private var spools = 0
 
     init(
         user: String, role: Role, database: String, applicationName: String, engine: Engine,
@@ -55,6 +57,14 @@ final class SessionState: @unchecked Sendable {
     var transactionStatus: TransactionStatus {
         get { lock.withLock { transaction } }
         set { lock.withLock { transaction = newValue } }
+    }
+
+    /// The number of the session's next COPY FROM STDIN spool file.
+    func nextSpool() -> Int {
+        lock.withLock {
+            spools += 1
+            return spools
+        }
     }
 
     func setting(_ name: String) -> String? { lock.withLock { settings[name] } }

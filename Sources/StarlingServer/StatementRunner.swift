@@ -18,16 +18,23 @@ struct StatementRunner {
     /// is kept by the connection instead, per Execute or FETCH, so the time a suspended portal
     /// waits for the client does not count.
     var timed = true
+    /// Whether COPY to or from the client may run: in a Query message, not in a portal.
+    var allowsCopy = true
 
-    /// Runs `pieces` of `query` into `queue`, then pushes ``ResultItem/end``.
+    /// Runs `pieces` of `query` into `queue`, then pushes ``ResultItem/end``; the statements'
+    /// log lines are written after that, so the client does not wait for them.
     func run(_ pieces: [SQLText.Piece], query: String, into queue: ResultQueue) {
-        defer { queue.push(.end) }
+        var lines: [String] = []
+        defer {
+            queue.push(.end)
+            for line in lines { context.log.write(line) }
+        }
         if pieces.isEmpty {
             queue.push(.empty)
             return
         }
         for piece in pieces {
-            guard !queue.isClosed, runOne(piece, query: query, into: queue) else { return }
+            guard !queue.isClosed, runOne(piece, query: query, into: queue, log: &lines) else { return }
         }
     }
 
@@ -42,7 +49,7 @@ struct StatementRunner {
     }
 
     /// Runs one statement; false when it failed (the rest are skipped).
-    private func runOne(_ piece: SQLText.Piece, query: String, into queue: ResultQueue) -> Bool {
+    private func runOne(_ piece: SQLText.Piece, query: String, into queue: ResultQueue, log: inout [String]) -> Bool {
         let clock = ContinuousClock()
         let started = clock.now
         session.resetCancel()
@@ -61,13 +68,13 @@ struct StatementRunner {
         case .success(let (tag, rows)):
             queue.push(.complete(tag))
             let rowText = rows.map { " rows=\($0)" } ?? ""
-            context.log.write("\(who) \(elapsed)\(rowText) \(tag): \(ServerLog.excerpt(piece.text))")
+            log.append("\(who) \(elapsed)\(rowText) \(tag): \(ServerLog.excerpt(piece.text))")
             return true
         case .failure(let failure):
             let fields = failure.fields
             if session.transactionStatus == .inTransaction { session.transactionStatus = .failed }
             queue.push(.failed(fields))
-            context.log.write(
+            log.append(
                 "\(who) \(elapsed) error \(fields.sqlState) \(fields.message): \(ServerLog.excerpt(piece.text))")
             return false
         }
@@ -106,6 +113,22 @@ struct StatementRunner {
         if let denial = Role.denial(of: statement, user: session.user, role: session.role) {
             return .failure(StatementFailure(ErrorFields(sqlState: "42501", message: denial)))
         }
+        let clientCopy: Bool
+        switch statement {
+        case .copy(let copy): clientCopy = copy.fromStandardInput
+        case .copyTo(let copy): clientCopy = copy.target == .standardOutput
+        default: clientCopy = false
+        }
+        if clientCopy && !allowsCopy {
+            return .failure(
+                StatementFailure(
+                    ErrorFields(
+                        sqlState: "0A000", message: "COPY FROM STDIN and TO STDOUT run in a simple Query message",
+                        hint: "send the COPY without parameters through the simple query protocol")))
+        }
+        if case .copyTo(let copy) = statement, copy.target == .standardOutput {
+            return copyOut(copy, piece, query: query, into: queue)
+        }
         let tag: String?
         switch statement {
         case .query: tag = nil
@@ -123,6 +146,9 @@ struct StatementRunner {
                                 + "(in psycopg: autocommit=True)")))
             }
             tag = nil
+        }
+        if case .copy(let copy) = statement, copy.fromStandardInput {
+            return copyIn(copy, piece, query: query, into: queue)
         }
         let sink = QueueSink(queue)
         var outcomeTag: String?

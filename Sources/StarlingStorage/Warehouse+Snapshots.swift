@@ -24,7 +24,7 @@ extension Warehouse {
         if let number {
             chosen = number
         } else {
-            chosen = try currentSnapshot(snapshotNumbers())
+            chosen = try currentSnapshotNumber()
         }
         let path = Self.snapshotPath(directory, chosen)
         return try Self.decodedSnapshots.value(path: path, cost: { _ in 1 }) { () throws(StorageError) in

@@ -156,6 +156,21 @@ public struct Warehouse: Sendable {
         return highest
     }
 
+    /// The current snapshot's number without listing `snapshots/`: the record of the latest
+    /// commit, then each snapshot after it that exists (a commit whose record was not written
+    /// yet; commits number their snapshots one after another). Without a record, or when the
+    /// recorded snapshot's file is missing, the listing decides (and reports the damage).
+    func currentSnapshotNumber() throws(StorageError) -> Int {
+        guard let recorded = try recordedLatest(),
+            FileBytes.kind(of: Self.snapshotPath(directory, recorded)).exists
+        else {
+            return try currentSnapshot(snapshotNumbers())
+        }
+        var number = recorded
+        while FileBytes.kind(of: Self.snapshotPath(directory, number + 1)).exists { number += 1 }
+        return number
+    }
+
     /// Writes the record of the latest commit (after the snapshot file's rename). Best effort:
     /// the commit is already durable, and a record left behind (a full disk) is only a lower
     /// bound, which stays safe.

@@ -77,6 +77,13 @@ public enum BackendMessage: Sendable, Equatable {
     case noData
     case portalSuspended
     case closeComplete
+    /// The server is ready for a `COPY … FROM STDIN`'s rows: text rows (format 0) of `columns`
+    /// columns.
+    case copyInResponse(columns: Int)
+    /// A `COPY … TO STDOUT`'s rows follow as CopyData messages (text, `columns` columns).
+    case copyOutResponse(columns: Int)
+    /// The end of a `COPY … TO STDOUT`'s rows.
+    case copyDone
 
     /// The type byte.
     var type: UInt8 {
@@ -98,6 +105,9 @@ public enum BackendMessage: Sendable, Equatable {
         case .noData: return UInt8(ascii: "n")
         case .portalSuspended: return UInt8(ascii: "s")
         case .closeComplete: return UInt8(ascii: "3")
+        case .copyInResponse: return UInt8(ascii: "G")
+        case .copyOutResponse: return UInt8(ascii: "H")
+        case .copyDone: return UInt8(ascii: "c")
         }
     }
 
@@ -149,7 +159,11 @@ public enum BackendMessage: Sendable, Equatable {
         case .parameterDescription(let types):
             buffer.writeInteger(Int16(truncatingIfNeeded: types.count))
             for type in types { buffer.writeInteger(type) }
-        case .emptyQueryResponse, .parseComplete, .bindComplete, .noData, .portalSuspended, .closeComplete: break
+        case .copyInResponse(let columns), .copyOutResponse(let columns):
+            buffer.writeInteger(UInt8(0))
+            buffer.writeInteger(Int16(truncatingIfNeeded: columns))
+            for _ in 0..<max(0, columns) { buffer.writeInteger(Int16(0)) }
+        case .emptyQueryResponse, .copyDone, .parseComplete, .bindComplete, .noData, .portalSuspended, .closeComplete: break
         }
         Self.end(start, in: &buffer)
     }

@@ -111,6 +111,9 @@ public struct FrontendDecoder: Sendable {
         case UInt8(ascii: "H"): message = .flush
         case UInt8(ascii: "X"): message = .terminate
         case UInt8(ascii: "p"): message = .password(try reader.readBytes(reader.remaining, "password message"))
+        case UInt8(ascii: "d"): message = .copyData(reader.readRest())
+        case UInt8(ascii: "c"): message = .copyDone
+        case UInt8(ascii: "f"): message = .copyFail(try reader.readCString("COPY failure message"))
         default: throw .unsupportedMessage(type)
         }
         try reader.requireEnd()

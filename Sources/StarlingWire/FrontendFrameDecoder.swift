@@ -3,7 +3,9 @@
 import NIOCore
 
 /// Reads the startup packet (after any SSLRequest or GSSENCRequest) and then typed messages,
-/// through a ``FrontendDecoder``. A ``WireError`` it throws reaches the next handler's
+/// through a ``FrontendDecoder``. It stops after an SSLRequest or GSSENCRequest, so the next
+/// handler can answer it (and put a TLS handler in front of this one) before more is read;
+/// bytes that came with the request are refused. A ``WireError`` it throws reaches the next handler's
 /// `errorCaught`, which answers with an ErrorResponse and closes the connection; the decoder
 /// reads nothing more after it.
 public final class FrontendFrameDecoder: ByteToMessageDecoder {
@@ -36,7 +38,17 @@ public final class FrontendFrameDecoder: ByteToMessageDecoder {
     func next(_ buffer: inout ByteBuffer) throws(WireError) -> FrontendPacket? {
         if expectingStartup {
             guard let request = try decoder.decodeStartup(&buffer) else { return nil }
-            if case .startup = request { expectingStartup = false }
+            switch request {
+            case .startup: expectingStartup = false
+            case .sslRequest, .gssEncryptionRequest:
+                // The client waits for the answer ('S' or 'N') before sending more, and after an
+                // 'S' the next bytes must be the TLS handshake: bytes already here were sent in
+                // the clear before it, perhaps by a man in the middle (CVE-2021-23214).
+                guard buffer.readableBytes == 0 else {
+                    throw .dataAfterEncryptionRequest(gss: request == .gssEncryptionRequest)
+                }
+            case .cancel: break
+            }
             return .startup(request)
         }
         guard let message = try decoder.decodeMessage(&buffer) else { return nil }

@@ -6,7 +6,8 @@ import NIOCore
 public enum StartupRequest: Sendable, Equatable {
     /// Protocol 3.x with its parameters (`user`, `database`, `application_name`, …).
     case startup(StartupMessage)
-    /// "Can we speak TLS?" (80877103): the server answers `N` and waits for the startup packet.
+    /// "Can we speak TLS?" (80877103): the server answers `S` and a TLS handshake follows (when it
+    /// has a certificate), or `N`; then it waits for the startup packet.
     case sslRequest
     /// "Can we speak GSSAPI encryption?" (80877104): answered `N` as well.
     case gssEncryptionRequest
@@ -105,6 +106,13 @@ public enum FrontendMessage: Sendable, Equatable {
     /// A 'p' message's body: PasswordMessage, SASLInitialResponse or SASLResponse, which only
     /// the authentication step can tell apart (``SASLInitialResponse/decode(_:)``).
     case password([UInt8])
+    /// Bytes of a `COPY … FROM STDIN`'s input, a slice of the received buffer; where the rows
+    /// break is the data's business, not the messages'.
+    case copyData(ByteBuffer)
+    /// The end of a `COPY … FROM STDIN`'s input.
+    case copyDone
+    /// The client gives up a `COPY … FROM STDIN`, saying why.
+    case copyFail(String)
 }
 
 /// SASLInitialResponse: the mechanism the client chose and its first message.

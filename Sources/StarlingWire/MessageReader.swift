@@ -66,6 +66,11 @@ struct MessageReader {
         return bytes
     }
 
+    /// The rest of the body, as a slice of the message's buffer (no copy).
+    mutating func readRest() -> ByteBuffer {
+        body.readSlice(length: body.readableBytes) ?? ByteBuffer()
+    }
+
     /// Throws unless the whole body was read: trailing bytes mean the message is not what its
     /// type says.
     func requireEnd() throws(WireError) {

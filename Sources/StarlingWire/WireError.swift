@@ -17,6 +17,9 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupportedProtocol(major: Int, minor: Int)
     /// A message whose body does not hold what its type says: `reason` names the field.
     case malformed(type: UInt8?, reason: String)
+    /// Bytes sent after an SSLRequest (`gss`: a GSSENCRequest) before its answer: unencrypted,
+    /// they may have been injected by a man in the middle (CVE-2021-23214), so they are refused.
+    case dataAfterEncryptionRequest(gss: Bool)
 
     /// The SQLSTATE for the ErrorResponse: 08P01 (protocol_violation), or 0A000
     /// (feature_not_supported) for an unsupported protocol version or message.
@@ -42,6 +45,8 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
             return "unsupported frontend protocol \(major).\(minor): the server supports 3.0"
         case .malformed(let type, let reason):
             return "malformed \(Self.name(type)): \(reason)"
+        case .dataAfterEncryptionRequest(let gss):
+            return "received unencrypted data after \(gss ? "GSSAPI encryption request" : "SSL request")"
         }
     }
 

@@ -154,7 +154,18 @@ struct FrontendDecoderTests {
         #expect(failure(Self.message("z")) == .unknownMessageType(UInt8(ascii: "z")))
         #expect(failure(ByteBuffer(bytes: [0])) == .unknownMessageType(0))
         #expect(failure(Self.message("F")) == .unsupportedMessage(UInt8(ascii: "F")))
-        #expect(failure(Self.message("d", [1, 2])) == .unsupportedMessage(UInt8(ascii: "d")))
+    }
+
+    @Test("COPY's messages: CopyData's bytes as sent, CopyDone, CopyFail's reason")
+    func copy() throws {
+        var data = ByteBuffer()
+        data.writeBytes([1, 2, 0, 9])
+        #expect(try decode(Self.message("d", [1, 2, 0, 9])) == .copyData(data))
+        #expect(try decode(Self.message("d")) == .copyData(ByteBuffer()))
+        #expect(try decode(Self.message("c")) == .copyDone)
+        #expect(try decode(Self.message("f", Array("gave up".utf8) + [0])) == .copyFail("gave up"))
+        #expect(failure(Self.message("f", Array("no NUL".utf8))) != nil)
+        #expect(failure(Self.message("c", [1])) != nil)
     }
 
     @Test("bodies that do not hold what their type says")
