@@ -66,9 +66,9 @@ status, out, err = psql("-v", "VERBOSITY=verbose", "-c",
                         "BEGIN; INSERT INTO items VALUES (9, 'no', 1, DATE '2020-01-01', NULL, true, 0)")
 check("psql refuses writes in a transaction block", (status, "25006" in err), (1, True))
 check("psql empty query", psql("-c", ";")[0], 0)
-status, out, err = psql("-v", "VERBOSITY=verbose", "-c", "\\dt")
-check("psql \\dt: pg_catalog is not there yet, said plainly", (status, "0A000: pg_catalog is not available" in err),
-      (1, True))
+status, out, err = psql("-c", "\\dt")
+check("psql \\dt lists the tables (tools/test-server-catalog.py checks more)",
+      (status, "main|items|table|starling" in out.splitlines()), (0, True))
 check("psql version", psql("-c", "SELECT version()")[1].startswith("PostgreSQL 15.0 (Starling "), True)
 check("psql current_schema", psql("-c", "SELECT current_schema()")[1], "main\n")
 check("psql current_database, whatever database was asked for",

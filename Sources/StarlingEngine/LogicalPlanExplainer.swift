@@ -26,6 +26,9 @@ enum LogicalPlanExplainer {
     static func tree(_ plan: LogicalOperator) -> Line {
         let rows = "  (~\(plan.estimatedRows) rows)"
         switch plan.kind {
+        case .series(let start, let stop, let step):
+            let text = ExpressionText(names: [])
+            return Line(text: "SERIES \(text(start)) TO \(text(stop)) BY \(text(step))" + rows)
         case .values(let chunks):
             return Line(text: "VALUES \(chunks.reduce(0) { $0 + $1.count }) rows" + (plan.origin.map { " " + $0 } ?? ""))
         case .joinGraph(let graph):

@@ -111,12 +111,14 @@ extension QueryPlanner {
         case .caseWhen(let operand, let branches, let otherwise, let position):
             return try bindCase(operand, branches, otherwise, position, context)
         case .cast(let value, let type, let orNull, let position):
+            if type == .varchar, let name = try bindObjectIdentifierName(value, context) { return name }
             let bound = try bind(value, context)
             if isNullConstant(bound) { return .constant(.null, type) }
             if orNull { return try fold(.function(.tryCast, [bound], type), at: position) }
             return try fold(.cast(bound, type), at: position)
         case .function(let call):
             if let session = try bindSessionFunction(call, context) { return session }
+            if let postgres = try bindPostgresFunction(call, context) { return postgres }
             return try bindFunction(call, context)
         case .interval(let interval):
             return try bindIntervalLiteral(interval)

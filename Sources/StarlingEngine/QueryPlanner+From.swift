@@ -63,11 +63,17 @@ extension QueryPlanner {
         case .table(let name, let schema, let alias):
             let qualifier = alias?.name ?? name.name
             if let schema {
-                guard ["starling", "main", "information_schema"].contains(schema.name) else {
+                guard ["starling", "main", "information_schema", "pg_catalog"].contains(schema.name) else {
                     throw SQLError(
                         "unknown schema \"\(schema.name)\"", at: schema.position,
                         hint: "tables and views are in main; system tables in starling (starling.tables, "
-                            + "starling.columns, …) and information_schema (information_schema.tables, .columns, .views)")
+                            + "starling.columns, …), information_schema (information_schema.tables, .columns, .views) "
+                            + "and pg_catalog (pg_catalog.pg_class, …)")
+                }
+                if schema.name == "pg_catalog" {
+                    let plan = try postgresCatalogTable(name)
+                    from.add(.plan(plan), entries: plan.columns.map { BindingScope.Entry(qualifier: qualifier, name: $0.name, type: $0.type) }, estimatedRows: plan.estimatedRows)
+                    return
                 }
                 if schema.name == "starling" || schema.name == "information_schema" {
                     let plan = try schema.name == "starling" ? systemTable(name) : informationSchemaTable(name)
@@ -112,6 +118,12 @@ extension QueryPlanner {
                 from.add(.plan(planned), entries: entries, estimatedRows: planned.estimatedRows)
                 return
             }
+            // pg_catalog is on the search path after main, as PostgreSQL's clients expect.
+            if schema == nil, catalog.table(named: name.name) == nil, PostgresCatalogSchema.table(named: name.name) != nil {
+                let plan = try postgresCatalogTable(name)
+                from.add(.plan(plan), entries: plan.columns.map { BindingScope.Entry(qualifier: qualifier, name: $0.name, type: $0.type) }, estimatedRows: plan.estimatedRows)
+                return
+            }
             guard let table = catalog.table(named: name.name) else {
                 var candidates = catalog.relationNames
                 for scope in commonTableExpressions { candidates += scope.keys }
@@ -120,6 +132,21 @@ extension QueryPlanner {
             }
             let entries = table.columns.map { BindingScope.Entry(qualifier: qualifier, name: $0.name, type: $0.type) }
             from.add(.table(table), entries: entries, estimatedRows: max(table.rowCount, 1))
+        case .function(let call, let alias, let columnNames, let withOrdinality):
+            let planned = try planTableFunction(call, withOrdinality: withOrdinality)
+            guard (columnNames?.count ?? 0) <= planned.columns.count else {
+                throw SQLError(
+                    "\(call.name.name) has \(planned.columns.count) columns but \(columnNames?.count ?? 0) names",
+                    at: call.name.position)
+            }
+            // PostgreSQL names a one-column function's column after the alias; DuckDB after the function.
+            var names = planned.columns.map(\.name)
+            if let alias, !names.isEmpty { names[0] = alias.name }
+            for (index, name) in (columnNames ?? []).enumerated() { names[index] = name.name }
+            let entries = zip(names, planned.columns).map {
+                BindingScope.Entry(qualifier: alias?.name ?? call.name.name, name: $0, type: $1.type)
+            }
+            from.add(.plan(planned), entries: entries, estimatedRows: planned.estimatedRows)
         case .subquery(let query, let alias, let columnNames, let position):
             let planned = try plan(query)
             var names = planned.columns.map(\.name)

@@ -25,6 +25,11 @@ extension QueryPlanner {
         case .values(let chunks):
             let rows = node(.rows(chunks), columns: logical.columns, estimatedRows: logical.estimatedRows)
             return PrunedPlan(node: rows, positions: identityPositions(logical.columns.count))
+        case .series(let start, let stop, let step):
+            let series = node(
+                .series(start: start, stop: stop, step: step), columns: logical.columns,
+                estimatedRows: logical.estimatedRows)
+            return PrunedPlan(node: series, positions: identityPositions(logical.columns.count))
         case .joinGraph(let graph):
             let result = try planJoins(graph, needed: required)
             return PrunedPlan(node: result.node, positions: result.positions)

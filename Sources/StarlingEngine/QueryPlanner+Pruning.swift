@@ -36,6 +36,8 @@ extension QueryPlanner {
             specification.filter = specification.filter?.remapColumns { positions[$0] ?? 0 }
             specification.codeFilters = specification.codeFilters.map { CodeFilter(scanColumn: positions[$0.scanColumn] ?? 0, dimension: $0.dimension) }
             return narrowed(rebuilt(node, .scan(specification), columns: kept.map { node.columns[$0] }, positions: positions), to: required)
+        case .series:
+            return PrunedPlan(node: node, positions: identity(node))
         case .rows(let chunks):
             let kept = node.columns.indices.filter { required.contains($0) }
             guard kept.count < node.columns.count else { return PrunedPlan(node: node, positions: identity(node)) }

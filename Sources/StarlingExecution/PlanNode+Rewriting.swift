@@ -26,6 +26,8 @@ extension PlanNode {
             operation = .scan(scan)
         case .rows:
             return self
+        case .series(let start, let stop, let step):
+            operation = .series(start: try transform(start), stop: try transform(stop), step: try transform(step))
         case .filter(let child, let predicate):
             operation = .filter(try child.rewritingExpressions(transform), try transform(predicate))
         case .project(let child, let expressions):

@@ -22,6 +22,10 @@ public final class PlanNode: Sendable {
         case scan(ScanSpecification)
         /// Rows computed before execution (system tables, `SELECT` without FROM, subquery results).
         case rows([Chunk])
+        /// `generate_series(start, stop, step)`: one BIGINT column counting from `start` to `stop`
+        /// (inclusive) by `step`; the bounds are constants when it runs (a correlated
+        /// subquery's parameters put in place), so they may depend on an enclosing row.
+        case series(start: BoundExpression, stop: BoundExpression, step: BoundExpression)
         case filter(PlanNode, BoundExpression)
         case project(PlanNode, [BoundExpression])
         /// The star join: fact rows look up dimension rows by their stored row code.
@@ -63,7 +67,7 @@ public final class PlanNode: Sendable {
     /// The inputs.
     public var children: [PlanNode] {
         switch operation {
-        case .scan, .rows: return []
+        case .scan, .rows, .series: return []
         case .filter(let child, _), .project(let child, _), .dimensionJoin(let child, _), .aggregate(let child, _, _),
              .sort(let child, _, _), .limit(let child, _, _), .distinct(let child), .window(let child, _, _),
              .groupingSets(let child, _, _, _):

@@ -88,7 +88,7 @@ extension QueryExecutor {
             return try stream(left, identifier) { (chunk, emit) throws(QueryError) -> Bool in
                 try Self.crossProduct(chunk, rightRows, condition: nil, emit)
             }
-        case .rows, .aggregate, .groupingSets, .sort, .limit, .distinct, .setOperation, .window:
+        case .rows, .series, .aggregate, .groupingSets, .sort, .limit, .distinct, .setOperation, .window:
             let chunks = try materialize(node)
             return Pipeline(morselCount: chunks.count, produce: { (morsel, emit) throws(QueryError) -> Bool in
                 chunks[morsel].count == 0 ? true : try emit(chunks[morsel])

@@ -67,6 +67,10 @@ public final class QueryExecutor: @unchecked Sendable {
         case .rows(let chunks):
             profile.record(node.identifier) { $0.rowsOut += chunks.reduce(0) { $0 + $1.count } }
             return chunks
+        case .series(let start, let stop, let step):
+            let chunks = try series(start: start, stop: stop, step: step)
+            profile.record(node.identifier) { $0.rowsOut += chunks.reduce(0) { $0 + $1.count } }
+            return chunks
         case .aggregate(let child, let groups, let aggregates):
             let source = try pipeline(child)
             let strings = SharedStringInterner(columns: groups.count)

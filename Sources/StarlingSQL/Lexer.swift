@@ -49,7 +49,11 @@ public struct Lexer {
             }
             let start = index
             let byte = bytes[index]
-            if Self.isWordStart(byte) {
+            if byte | 0x20 == UInt8(ascii: "e"), index + 1 < count, bytes[index + 1] == UInt8(ascii: "'") {
+                index += 1
+                let text = try Self.escapeString(bytes, from: &index, start: start)
+                tokens.append(Token(kind: .string, text: text, position: SourcePosition(start)))
+            } else if Self.isWordStart(byte) {
                 while index < count, Self.isWordPart(bytes[index]) { index += 1 }
                 let word = String(decoding: bytes[start..<index], as: UTF8.self).lowercased()
                 tokens.append(Token(kind: .word, text: word, position: SourcePosition(start)))
@@ -114,6 +118,43 @@ public struct Lexer {
                 }
             }
         }
+    }
+
+    /// The text of `E'…'` (PostgreSQL's escape string), from its opening quote at `index`:
+    /// backslash escapes `\n`, `\t`, `\r`, `\b`, `\f`, `\\`, `\'` and any other character as
+    /// itself; `''` is a quote too. Leaves `index` past the closing quote.
+    static func escapeString(_ bytes: [UInt8], from index: inout Int, start: Int) throws(SQLError) -> String {
+        let count = bytes.count
+        index += 1
+        var content: [UInt8] = []
+        while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "'") {
+                if index + 1 < count, bytes[index + 1] == UInt8(ascii: "'") {
+                    content.append(byte)
+                    index += 2
+                    continue
+                }
+                index += 1
+                return String(decoding: content, as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\"), index + 1 < count {
+                let escaped = bytes[index + 1]
+                switch escaped {
+                case UInt8(ascii: "n"): content.append(0x0A)
+                case UInt8(ascii: "t"): content.append(0x09)
+                case UInt8(ascii: "r"): content.append(0x0D)
+                case UInt8(ascii: "b"): content.append(0x08)
+                case UInt8(ascii: "f"): content.append(0x0C)
+                default: content.append(escaped)
+                }
+                index += 2
+                continue
+            }
+            content.append(byte)
+            index += 1
+        }
+        throw SQLError("unterminated string literal", at: SourcePosition(start))
     }
 
     static func isWordStart(_ byte: UInt8) -> Bool {

@@ -228,6 +228,7 @@ extension Parser {
             case "*", "/", "//", "%": return Precedence.multiplicative
             case "::": return Precedence.cast
             case "~", "!~", "~*", "!~*": return Precedence.predicate
+            case "[": return Precedence.cast
             default: return nil
             }
         case .word:
@@ -274,6 +275,9 @@ extension Parser {
         let leftHeight = height
         if let binary = Self.binaryOperators[current.text] {
             let position = advance().position
+            if precedence == Precedence.comparison, atQuantifier {
+                return try parseQuantified(binary, after: left, leftHeight: leftHeight, position: position)
+            }
             let right = try parseSubexpression(minimumPrecedence: precedence + 1)
             try grow(max(leftHeight, height), at: position)
             return .binary(binary, left, right, position: position)
@@ -281,9 +285,15 @@ extension Parser {
         if current.kind == .symbol, ["~", "!~", "~*", "!~*"].contains(current.text) {
             return try parseRegexpMatch(after: left)
         }
+        if current.isSymbol("[") { return try parseSubscript(after: left) }
         if current.isSymbol("::") {
             index += 1
-            let type = try parseType()
+            if atObjectIdentifierType {
+                let call = parseObjectIdentifierCast(of: left, at: left.position)
+                try grow(leftHeight, at: left.position)
+                return call
+            }
+            let type = try parseArraySuffix(after: try parseType())
             try grow(leftHeight, at: left.position)
             return .cast(left, type, orNull: false, position: left.position)
         }
@@ -494,6 +504,8 @@ extension Parser {
             return try parseCast()
         case "exists":
             return try parseExists()
+        case "array" where next.isSymbol("(") && isParenthesisedQuery(at: index + 1):
+            return try parseArraySubquery()
         case "current_date" where !next.isSymbol("("), "current_timestamp" where !next.isSymbol("("):
             let name = advance()
             leaf()
@@ -529,7 +541,13 @@ extension Parser {
         guard accept("as") else {
             throw expected(isTry ? "AS in TRY_CAST" : "AS in CAST", hint: isTry ? "TRY_CAST(value AS type)" : "CAST(value AS type)")
         }
-        let type = try parseType()
+        if !isTry, atObjectIdentifierType {
+            let call = parseObjectIdentifierCast(of: value, at: keyword.position)
+            try expectSymbol(")")
+            try grow(height, at: keyword.position)
+            return call
+        }
+        let type = try parseArraySuffix(after: try parseType())
         try expectSymbol(")")
         try grow(height, at: keyword.position)
         return .cast(value, type, orNull: isTry, position: keyword.position)

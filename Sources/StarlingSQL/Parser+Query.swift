@@ -434,7 +434,17 @@ extension Parser {
             }
         }
         if current.isSymbol("(") {
-            throw SQLError("table functions are not supported", at: current.position)
+            guard schema == nil || schema?.name == "pg_catalog" else {
+                throw SQLError("table functions are not supported", at: current.position)
+            }
+            index -= 1  // back to the function's name
+            guard case .function(let call) = try parseFunctionCall() else { throw expectedExpression() }
+            let withOrdinality = current.isKeyword("with") && peek().isKeyword("ordinality")
+            if withOrdinality { index += 2 }
+            let alias = try parseAlias(misspelling: Self.fromClauseKeywords)
+            var columnNames: [Identifier]?
+            if alias != nil, current.isSymbol("(") { columnNames = try parseIdentifierList("a column name") }
+            return .function(call, alias: alias, columnNames: columnNames, withOrdinality: withOrdinality)
         }
         leaf()
         return .table(name: name, schema: schema, alias: try parseAlias(misspelling: Self.fromClauseKeywords))

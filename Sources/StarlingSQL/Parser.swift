@@ -23,7 +23,8 @@ public struct Parser {
 
     public init(_ text: String) throws(SQLError) {
         self.text = text
-        (self.tokens, self.tokenEnds) = try Lexer(text).tokensAndEnds()
+        let (tokens, ends) = try Lexer(text).tokensAndEnds()
+        (self.tokens, self.tokenEnds) = Self.plainPostgresTokens(tokens, ends: ends)
         self.base = 0
     }
 
@@ -32,7 +33,8 @@ public struct Parser {
         self.text = text
         self.base = base
         do {
-            let (tokens, ends) = try Lexer(text).tokensAndEnds()
+            let (lexed, lexedEnds) = try Lexer(text).tokensAndEnds()
+            let (tokens, ends) = Self.plainPostgresTokens(lexed, ends: lexedEnds)
             self.tokens = tokens.map {
                 Token(kind: $0.kind, text: $0.text, position: SourcePosition($0.position.offset + base))
             }
@@ -364,11 +366,15 @@ public struct Parser {
     static let typeNames = [
         "boolean", "bool", "tinyint", "int1", "smallint", "int2", "integer", "int", "int4", "bigint", "int8",
         "double", "float8", "float", "real", "decimal", "numeric", "date", "timestamp", "varchar", "text",
-        "char", "character", "string", "interval",
+        "char", "character", "string", "interval", "oid", "name",
     ]
 
     mutating func parseType() throws(SQLError) -> LogicalType {
         let token = current
+        if token.kind == .quotedIdentifier, token.text == "char" {  // PostgreSQL's one-byte "char"
+            index += 1
+            return .varchar
+        }
         guard token.kind == .word else {
             throw SQLError("expected a type name, found \(token.quoted)", at: token.position)
         }
@@ -378,7 +384,7 @@ public struct Parser {
         case "tinyint", "int1": return .tinyint
         case "smallint", "int2": return .smallint
         case "integer", "int", "int4": return .integer
-        case "bigint", "int8": return .bigint
+        case "bigint", "int8", "oid": return .bigint
         case "double":
             _ = accept("precision")
             return .double
@@ -402,7 +408,7 @@ public struct Parser {
                 try expect("zone")
             }
             return .timestamp
-        case "varchar", "text", "char", "character", "string":
+        case "varchar", "text", "char", "character", "string", "name":
             if token.text == "character" { _ = accept("varying") }
             if acceptSymbol("(") {
                 _ = try integerArgument("length")

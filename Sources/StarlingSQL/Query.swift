@@ -103,12 +103,16 @@ public indirect enum TableReference: Sendable {
     case subquery(Query, alias: Identifier?, columnNames: [Identifier]?, position: SourcePosition)
     /// `left [INNER|LEFT [OUTER]|CROSS] JOIN right [ON condition | USING (columns)]`.
     case join(Join)
+    /// `function(arguments) [WITH ORDINALITY] [[AS] alias [(columns)]]`: a table function
+    /// (`generate_series`); WITH ORDINALITY adds a column numbering its rows from 1.
+    case function(FunctionCall, alias: Identifier?, columnNames: [Identifier]?, withOrdinality: Bool)
 
     public var position: SourcePosition {
         switch self {
         case .table(let name, let schema, _): return schema?.position ?? name.position
         case .subquery(_, _, _, let position): return position
         case .join(let join): return join.left.position
+        case .function(let call, _, _, _): return call.name.position
         }
     }
 }

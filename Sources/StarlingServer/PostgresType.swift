@@ -1,60 +1,34 @@
 /// Starling's types as PostgreSQL type OIDs, sizes and modifiers, for RowDescription and
-/// parameters.
+/// parameters (the table itself is StarlingColumns' `PostgresTypeCatalog`, which `pg_catalog` shares).
 
 import StarlingColumns
 import StarlingWire
 
 /// The PostgreSQL types the server speaks, by OID.
 enum PostgresType {
-    static let bool: UInt32 = 16
-    static let int8: UInt32 = 20
-    static let int2: UInt32 = 21
-    static let int4: UInt32 = 23
-    static let text: UInt32 = 25
-    static let float4: UInt32 = 700
-    static let float8: UInt32 = 701
-    static let unknown: UInt32 = 705
-    static let varchar: UInt32 = 1043
-    static let date: UInt32 = 1082
-    static let timestamp: UInt32 = 1114
-    static let timestamptz: UInt32 = 1184
-    static let interval: UInt32 = 1186
-    static let numeric: UInt32 = 1700
+    static let bool = PostgresTypeCatalog.bool
+    static let int8 = PostgresTypeCatalog.int8
+    static let int2 = PostgresTypeCatalog.int2
+    static let int4 = PostgresTypeCatalog.int4
+    static let text = PostgresTypeCatalog.text
+    static let float4 = PostgresTypeCatalog.float4
+    static let float8 = PostgresTypeCatalog.float8
+    static let unknown = PostgresTypeCatalog.unknown
+    static let varchar = PostgresTypeCatalog.varchar
+    static let date = PostgresTypeCatalog.date
+    static let timestamp = PostgresTypeCatalog.timestamp
+    static let timestamptz = PostgresTypeCatalog.timestamptz
+    static let interval = PostgresTypeCatalog.interval
+    static let numeric = PostgresTypeCatalog.numeric
 
-    /// The OID of a result column of `type` (TINYINT, which PostgreSQL lacks, as int2).
-    static func oid(of type: LogicalType) -> UInt32 {
-        switch type {
-        case .boolean: return bool
-        case .tinyint, .smallint: return int2
-        case .integer: return int4
-        case .bigint: return int8
-        case .double: return float8
-        case .decimal: return numeric
-        case .date: return date
-        case .timestamp: return timestamp
-        case .varchar: return varchar
-        case .interval: return interval
-        }
-    }
+    /// The OID of a result column of `type`, as `pg_attribute.atttypid` has it.
+    static func oid(of type: LogicalType) -> UInt32 { PostgresTypeCatalog.oid(of: type) }
 
     /// The type's size in bytes, -1 when variable.
-    static func size(of type: LogicalType) -> Int16 {
-        switch type {
-        case .boolean: return 1
-        case .tinyint, .smallint: return 2
-        case .integer, .date: return 4
-        case .bigint, .double, .timestamp: return 8
-        case .interval: return 16
-        case .decimal, .varchar: return -1
-        }
-    }
+    static func size(of type: LogicalType) -> Int16 { PostgresTypeCatalog.size(of: type) }
 
-    /// A numeric's modifier: `((precision << 16) | scale) + 4`, as PostgreSQL stores it; -1
-    /// for the other types.
-    static func modifier(of type: LogicalType) -> Int32 {
-        guard case .decimal(let precision, let scale) = type else { return -1 }
-        return Int32((precision << 16) | scale) + 4
-    }
+    /// A numeric's modifier; -1 for the other types.
+    static func modifier(of type: LogicalType) -> Int32 { PostgresTypeCatalog.modifier(of: type) }
 
     /// The RowDescription field for a column.
     static func field(name: String, type: LogicalType, format: ValueFormat) -> FieldDescription {

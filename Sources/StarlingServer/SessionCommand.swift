@@ -9,6 +9,13 @@ enum SessionCommand: Equatable {
     case commit
     /// ROLLBACK, ABORT.
     case rollback
+    /// SAVEPOINT name, RELEASE [SAVEPOINT] name, ROLLBACK TO [SAVEPOINT] name: a transaction
+    /// block only reads (writes are refused in one), so a savepoint keeps nothing but the
+    /// block's state: rolling back to one ends a failed statement's abort. Drivers use them
+    /// around catalog lookups (psycopg's TypeInfo.fetch).
+    case savepoint
+    case releaseSavepoint
+    case rollbackToSavepoint
     /// SET of a client setting (lower-cased name) to a value.
     case set(name: String, value: String)
     /// SHOW of a client setting, with the name as written (the column's name).
@@ -41,7 +48,16 @@ enum SessionCommand: Equatable {
         case "commit", "end":
             return words.count <= 2 ? .commit : nil
         case "rollback", "abort":
+            if first == "rollback", words.count >= 2, words[1].lowercased() == "to" {
+                let named = words.count == 3 || (words.count == 4 && words[2].lowercased() == "savepoint")
+                return named ? .rollbackToSavepoint : nil
+            }
             return words.count <= 2 ? .rollback : nil
+        case "savepoint":
+            return words.count == 2 ? .savepoint : nil
+        case "release":
+            let named = words.count == 2 || (words.count == 3 && words[1].lowercased() == "savepoint")
+            return named ? .releaseSavepoint : nil
         case "set":
             var rest = words.dropFirst()
             if let scope = rest.first?.lowercased(), scope == "session" || scope == "local" { rest = rest.dropFirst() }
@@ -56,6 +72,10 @@ enum SessionCommand: Equatable {
             let value = rest.filter { $0 != "," }.map(SettingWords.unquoted).joined(separator: ", ")
             return .set(name: lowered == "names" ? "client_encoding" : lowered, value: value)
         case "show":
+            // PostgreSQL's spelling of SHOW transaction_isolation (SQLAlchemy sends it).
+            if words.count == 4, words.dropFirst().map({ $0.lowercased() }) == ["transaction", "isolation", "level"] {
+                return .show(name: "transaction_isolation", spelling: "transaction_isolation")
+            }
             guard words.count == 2, defaults[words[1].lowercased()] != nil else { return nil }
             return .show(name: words[1].lowercased(), spelling: words[1])
         default:

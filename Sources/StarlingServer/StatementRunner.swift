@@ -38,16 +38,6 @@ struct StatementRunner {
         }
     }
 
-    /// For a failed statement that reads PostgreSQL's catalog (psql's `\d` commands, a driver's
-    /// schema browsing): that `pg_catalog` is not there yet, with the error as the detail.
-    static func catalogError(_ fields: ErrorFields, statement: String) -> ErrorFields {
-        guard fields.sqlState != "57014", statement.lowercased().contains("pg_catalog.") else { return fields }
-        return ErrorFields(
-            sqlState: "0A000", message: "pg_catalog is not available yet: Starling cannot answer this catalog query",
-            detail: fields.message,
-            hint: "list tables with SHOW TABLES, columns with DESCRIBE table, or query information_schema")
-    }
-
     /// How long a statement may run: the session's `statement_timeout` when set, at most the
     /// server's `--query-timeout`; nil for no limit.
     static func timeout(_ session: SessionState, _ configuration: ServerConfiguration) -> Duration? {
@@ -81,7 +71,7 @@ struct StatementRunner {
             log.append("\(who) \(elapsed)\(rowText) \(tag): \(ServerLog.excerpt(piece.text))")
             return true
         case .failure(let failure):
-            let fields = Self.catalogError(failure.fields, statement: piece.text)
+            let fields = failure.fields
             if session.transactionStatus == .inTransaction { session.transactionStatus = .failed }
             queue.push(.failed(fields))
             log.append(
@@ -190,6 +180,25 @@ struct StatementRunner {
         case .rollback:
             session.transactionStatus = .idle
             return .success(("ROLLBACK", nil))
+        case .savepoint, .releaseSavepoint, .rollbackToSavepoint:
+            guard status != .idle else {
+                return .failure(
+                    StatementFailure(
+                        ErrorFields(sqlState: "25P01", message: "savepoints can only be used in transaction blocks")))
+            }
+            if command == .rollbackToSavepoint {
+                session.transactionStatus = .inTransaction
+                return .success(("ROLLBACK", nil))
+            }
+            guard status != .failed else {
+                return .failure(
+                    StatementFailure(
+                        ErrorFields(
+                            sqlState: "25P02",
+                            message: "current transaction is aborted, commands ignored until end of transaction block"))
+                )
+            }
+            return .success((command == .savepoint ? "SAVEPOINT" : "RELEASE", nil))
         case .set, .show:
             guard status != .failed else {
                 return .failure(

@@ -118,6 +118,9 @@ func describe(_ reference: TableReference) -> String {
         if let condition = join.condition { text += " ON " + describe(condition) }
         if let using = join.using { text += " USING (" + using.map(\.name).joined(separator: ", ") + ")" }
         return text + ")"
+    case .function(let call, let alias, let columnNames, let withOrdinality):
+        return describe(.function(call)) + (withOrdinality ? " WITH ORDINALITY" : "") + (alias.map { " AS " + $0.name } ?? "")
+            + (columnNames.map { "(" + $0.map(\.name).joined(separator: ", ") + ")" } ?? "")
     }
 }
 
@@ -213,6 +216,19 @@ struct QueryParserTests {
         ("a IS NOT DISTINCT FROM NULL = d", "(a IS NOT DISTINCT FROM (NULL = d))"),
         ("try_cast(x AS date) + 1", "(TRY_CAST(x AS DATE) + 1)"),
         ("a ~ 'x' || y AND b !~* 'z'", "(regexp_matches(a, ('x' || y)) AND (NOT regexp_matches(b, 'z', 'i')))"),
+        // PostgreSQL's catalog queries (Parser+Postgres).
+        ("c.relname OPERATOR(pg_catalog.~) '^(t)$' COLLATE pg_catalog.default AND v", "(regexp_matches(c.relname, '^(t)$') AND v)"),
+        ("a OPERATOR(=) b COLLATE \"default\"", "(a = b)"),
+        ("pg_catalog.format_type(a, b)::pg_catalog.text", "CAST(format_type(a, b) AS VARCHAR)"),
+        ("pg_catalog.pg_class.relname", "pg_class.relname"),
+        ("c.oid = 't'::regclass", "(c.oid = regclass('t'))"),
+        ("CAST(x AS regtype)::oid", "CAST(regtype(x) AS BIGINT)"),
+        ("k = ANY (ARRAY['r', 'p'])", "(k IN ('r', 'p'))"),
+        ("k <> ALL (ARRAY[1])", "(k NOT IN (1))"),
+        ("k < ANY (ARRAY[1, 2])", "((k < 1) OR (k < 2))"),
+        ("k = ANY (conkey)", "pg_catalog_array_contains(conkey, k)"),
+        ("x::int2[] || a[2]", "(CAST(x AS VARCHAR) || pg_catalog_array_element(a, 2))"),
+        ("E'a\\nb''c\\'d'", "'a\nb''c''d'"),
     ])
     func precedence(sql: String, expected: String) throws {
         #expect(try expression(sql) == expected)
@@ -793,7 +809,10 @@ struct QueryParserTests {
         ("SELECT * FROM a NATURAL b", 1, 25, "expected JOIN after NATURAL"),
         ("SELECT * FROM a CROSS JOIN b ON x", 1, 30, "CROSS JOIN takes no ON clause"),
         ("SELECT * FROM (a JOIN b ON x) j", 1, 31, "alias for a parenthesised join"),
-        ("SELECT * FROM read_csv('x.csv')", 1, 23, "table functions are not supported"),
+        ("SELECT * FROM s.read_csv('x.csv')", 1, 25, "table functions are not supported"),
+        ("SELECT E'abc", 1, 8, "unterminated string literal"),
+        ("SELECT a < ANY (SELECT 1)", 1, 12, "only = ANY and <> ALL are supported over a subquery"),
+        ("SELECT a < ANY (b)", 1, 17, "expected ARRAY[…] or a subquery after ANY ("),
         ("WITH RECURSIVE x AS (SELECT 1) SELECT 1", 1, 6, "recursive common table expressions are not supported"),
         ("WITH x (SELECT 1) SELECT 1", 1, 8, "expected AS"),
         ("WITH x AS SELECT 1 SELECT 1", 1, 11, "expected a query in parentheses"),

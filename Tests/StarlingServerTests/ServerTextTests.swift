@@ -212,6 +212,16 @@ struct ServerTextTests {
         #expect(SessionCommand.parse("COMMIT") == .commit)
         #expect(SessionCommand.parse("end") == .commit)
         #expect(SessionCommand.parse(" ROLLBACK ") == .rollback)
+        #expect(SessionCommand.parse("SAVEPOINT \"_pg3_1\"") == .savepoint)
+        #expect(SessionCommand.parse("release savepoint s1") == .releaseSavepoint)
+        #expect(SessionCommand.parse("RELEASE s1") == .releaseSavepoint)
+        #expect(SessionCommand.parse("ROLLBACK TO \"_pg3_1\"") == .rollbackToSavepoint)
+        #expect(SessionCommand.parse("ROLLBACK TO SAVEPOINT s1") == .rollbackToSavepoint)
+        #expect(SessionCommand.parse("ROLLBACK TO") == nil)
+        #expect(SessionCommand.parse("SAVEPOINT") == nil)
+        #expect(
+            SessionCommand.parse("show transaction isolation level")
+                == .show(name: "transaction_isolation", spelling: "transaction_isolation"))
         #expect(SessionCommand.parse("SET DateStyle = 'ISO, MDY'") == .set(name: "datestyle", value: "ISO, MDY"))
         #expect(
             SessionCommand.parse("SET SESSION search_path TO main, public")
