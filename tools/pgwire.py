@@ -1,6 +1,7 @@
 """What the server checks (tools/test-server.py and tools/test-server-users.py) share: the tally
 of checks, and raw PostgreSQL wire-protocol framing (one message out, one message or an exact byte
 count in)."""
+import socket
 import struct
 import sys
 
@@ -47,3 +48,16 @@ def read_exactly(sock, count):
             return None
         data += piece
     return data
+
+
+def local_address():
+    """This machine's address on its default route (not loopback), or None."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        probe.connect(("10.255.255.255", 9))  # UDP: nothing is sent
+        address = probe.getsockname()[0]
+        return None if address.startswith("127.") else address
+    except OSError:
+        return None
+    finally:
+        probe.close()

@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 import psycopg
-from pgwire import check, finish, read_exactly, read_message
+from pgwire import check, finish, local_address, read_exactly, read_message
 
 PORT = int(sys.argv[1])
 STARLING = sys.argv[2]
@@ -53,18 +53,6 @@ def startup_packet(user="tess"):
     body = struct.pack("!i", 196608) + b"user\0" + user.encode() + b"\0database\0wh\0\0"
     return struct.pack("!i", len(body) + 4) + body
 
-
-def local_address():
-    """An address of this machine other than loopback, or None."""
-    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        probe.connect(("10.255.255.255", 9))  # UDP: nothing is sent
-        address = probe.getsockname()[0]
-        return None if address.startswith("127.") else address
-    except OSError:
-        return None
-    finally:
-        probe.close()
 
 
 def tls_socket():
@@ -147,6 +135,7 @@ check("psql sslmode=disable from loopback", (status, out), (0, "1\n"))
 with psycopg.connect(dsn(sslmode="disable"), autocommit=True) as conn:
     check("psycopg sslmode=disable: no TLS", conn.pgconn.ssl_in_use, False)
     check("psycopg sslmode=disable: a query", conn.execute("SELECT 1").fetchone(), (1,))
+
 address = local_address()
 if address is None:
     print("note: no non-loopback address to check --require-tls from")

@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 import psycopg
-from pgwire import check, finish, message, read_exactly, read_message
+from pgwire import check, finish, local_address, message, read_exactly, read_message
 
 PORT = int(sys.argv[1])
 STARLING = sys.argv[2]
@@ -249,20 +249,6 @@ status, out, err = psql("gone", PASSWORDS["gone"], "-c", "SELECT 3")
 check("removed user cannot log in", 'password authentication failed for user "gone"' in err, True)
 again = subprocess.run([STARLING, "user", "remove", "gone", "--warehouse", WAREHOUSE], capture_output=True, text=True)
 check("removing a missing user fails", (again.returncode != 0, 'no user "gone"' in again.stderr), (True, True))
-
-
-
-def local_address():
-    """This machine's address on its default route (not loopback), or None."""
-    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        probe.connect(("10.255.255.255", 9))  # UDP: nothing is sent
-        address = probe.getsockname()[0]
-        return None if address.startswith("127.") else address
-    except OSError:
-        return None
-    finally:
-        probe.close()
 
 
 # Once the last user is removed, the server (still on 0.0.0.0) lets loopback clients in as admin

@@ -38,6 +38,10 @@ struct StatementRunner {
         }
     }
 
+    /// The error for a statement in a failed transaction block, before ROLLBACK.
+    static let abortedTransaction = ErrorFields(
+        sqlState: "25P02", message: "current transaction is aborted, commands ignored until end of transaction block")
+
     /// How long a statement may run: the session's `statement_timeout` when set, at most the
     /// server's `--query-timeout`; nil for no limit.
     static func timeout(_ session: SessionState, _ configuration: ServerConfiguration) -> Duration? {
@@ -88,11 +92,7 @@ struct StatementRunner {
             return runCommand(command, piece, query: query, into: queue)
         }
         if session.transactionStatus == .failed {
-            return .failure(
-                StatementFailure(
-                    ErrorFields(
-                        sqlState: "25P02",
-                        message: "current transaction is aborted, commands ignored until end of transaction block")))
+            return .failure(StatementFailure(Self.abortedTransaction))
         }
         let statements: [ParsedStatement]
         do throws(SQLError) {
@@ -191,22 +191,12 @@ struct StatementRunner {
                 return .success(("ROLLBACK", nil))
             }
             guard status != .failed else {
-                return .failure(
-                    StatementFailure(
-                        ErrorFields(
-                            sqlState: "25P02",
-                            message: "current transaction is aborted, commands ignored until end of transaction block"))
-                )
+                return .failure(StatementFailure(Self.abortedTransaction))
             }
             return .success((command == .savepoint ? "SAVEPOINT" : "RELEASE", nil))
         case .set, .show:
             guard status != .failed else {
-                return .failure(
-                    StatementFailure(
-                        ErrorFields(
-                            sqlState: "25P02",
-                            message: "current transaction is aborted, commands ignored until end of transaction block"))
-                )
+                return .failure(StatementFailure(Self.abortedTransaction))
             }
         }
         switch command {
