@@ -63,6 +63,7 @@ extension Engine {
     private func loadOptions(_ copy: CopyFrom, client: CopyFormat?) throws(SQLError) -> LoadOptions {
         var options = LoadOptions()
         options.waitForLock = waitForLock
+        options.stopWaiting = stopWaiting
         for option in copy.options {
             let name = option.name.name.lowercased()
             if client != nil, CopyFormat.names.contains(name) { continue }

@@ -174,9 +174,16 @@ public struct Engine: Sendable {
         }
     }
 
+    /// While a write waits for another writer: true once the statement is cancelled (its
+    /// timeout, a cancel request), which ends the wait.
+    var stopWaiting: (@Sendable () -> Bool)? {
+        guard let control else { return nil }
+        return { control.isCancelled }
+    }
+
     /// Starts a write, mapping lock and catalog errors.
     func begin() throws(StorageError) -> WriteTransaction {
-        try warehouse.beginWrite(wait: waitForLock)
+        try warehouse.beginWrite(wait: waitForLock, giveUp: stopWaiting)
     }
 
     /// The error for an unknown table name, with a suggestion; for a view's name, that views

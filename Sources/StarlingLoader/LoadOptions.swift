@@ -39,6 +39,9 @@ public struct LoadOptions: Sendable {
     public var verbose = false
     /// Wait for another writer instead of failing.
     public var waitForLock = false
+    /// While waiting for another writer: asked every few milliseconds, true stops the wait (a
+    /// cancelled statement). Nil: wait until the lock is free.
+    public var stopWaiting: (@Sendable () -> Bool)?
     /// Decompressed bytes per batch (a tuning knob; tests use tiny blocks to cross every boundary).
     public var blockSize = 4 << 20
     /// The longest record (a CSV line, quoted newlines included, or an NDJSON line) read before

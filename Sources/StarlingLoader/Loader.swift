@@ -90,7 +90,11 @@ public final class Loader {
         guard !files.isEmpty else { throw LoadError(.refused, "no input files") }
         try Self.checkSeparators(options)
         let transaction: WriteTransaction
-        do { transaction = try warehouse.beginWrite(wait: options.waitForLock) } catch { throw LoadError(error) }
+        do {
+            transaction = try warehouse.beginWrite(wait: options.waitForLock, giveUp: options.stopWaiting)
+        } catch {
+            throw LoadError(error)
+        }
         defer { transaction.abandon() }
         let catalog = transaction.catalog
         let name = catalog.table(named: tableName) != nil ? tableName : tableName.lowercased()

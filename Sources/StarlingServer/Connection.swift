@@ -202,11 +202,11 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         let configuration = server.configuration
         let control = QueryControl()
         var engine = Engine(
-            warehouse: configuration.warehouse, waitForLock: false, threads: configuration.threads,
+            warehouse: configuration.warehouse, waitForLock: true, threads: configuration.threads,
             memoryLimit: configuration.memoryLimit, control: control)
-        // A write while another writer commits fails at once (55P03) rather than holding a query
-        // slot for as long as the other takes. The warehouse is the database, whatever name the
-        // client asked for.
+        // A write while another writer commits waits for it, up to the statement's timeout (or
+        // until cancelled), as PostgreSQL waits for a lock; it holds its query slot meanwhile.
+        // The warehouse is the database, whatever name the client asked for.
         engine.databaseName = ServerIdentity.databaseName
         // Only an admin may raise a session's memory limit past the server's.
         if role != .admin { engine.memoryLimitCeiling = engine.memoryLimit }

@@ -33,6 +33,10 @@ enum ErrorMapping {
                 hint: hint,
                 position: place.map { position(query, offset: offset, line: $0.line, column: $0.column) })
         case .storage(let storageError):
+            // A write that waited for another writer until its statement was cancelled.
+            if storageError.kind == .locked, let cancelReason {
+                return ErrorFields(sqlState: "57014", message: cancelReason)
+            }
             let state: String
             switch storageError.kind {
             case .locked: state = "55P03"
@@ -47,6 +51,9 @@ enum ErrorMapping {
             }
             return ErrorFields(sqlState: state, message: message)
         case .load(let loadError):
+            if loadError.kind == .storage(.locked) {
+                return ErrorFields(sqlState: cancelReason == nil ? "55P03" : "57014", message: cancelReason ?? loadError.message)
+            }
             return ErrorFields(sqlState: "22000", message: loadError.message)
         }
     }

@@ -208,8 +208,9 @@ public struct Warehouse: Sendable {
     }
 
     /// Starts the only write allowed at a time: takes the lock and reads the current snapshot.
-    public func beginWrite(wait: Bool = false) throws(StorageError) -> WriteTransaction {
-        let lock = try WarehouseLock(directory: directory, wait: wait)
+    /// With `wait`, waits for another writer to finish, or, with `giveUp`, until it says to stop.
+    public func beginWrite(wait: Bool = false, giveUp: (() -> Bool)? = nil) throws(StorageError) -> WriteTransaction {
+        let lock = try WarehouseLock(directory: directory, wait: wait, giveUp: giveUp)
         let state: SnapshotState
         do { state = try readSnapshot(nil) } catch {
             lock.release()

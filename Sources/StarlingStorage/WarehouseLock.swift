@@ -11,8 +11,10 @@ import Darwin
 public final class WarehouseLock: @unchecked Sendable {
     private var descriptor: Int32
 
-    /// Takes the lock; throws "locked by pid N" at once, or waits when `wait` is true.
-    public init(directory: String, wait: Bool) throws(StorageError) {
+    /// Takes the lock; throws "locked by pid N" at once, or waits when `wait` is true: until the
+    /// lock is free, or, with `giveUp`, until `giveUp()` says to stop (asked every few
+    /// milliseconds; a cancelled statement), which throws the same error as not waiting.
+    public init(directory: String, wait: Bool, giveUp: (() -> Bool)? = nil) throws(StorageError) {
         let path = directory + "/lock"
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw StorageError(.io, "cannot open \(path): \(String(cString: strerror(errno)))") }
@@ -22,7 +24,10 @@ public final class WarehouseLock: @unchecked Sendable {
                 close(descriptor)
                 throw StorageError(.locked, "warehouse is locked by pid \(holder) (another writer is committing); retry when it finishes, or pass --wait")
             }
-            while flock(descriptor, LOCK_EX) != 0 {
+            if let giveUp {
+                try waitPolling(path: path, giveUp: giveUp)
+            }
+            while giveUp == nil, flock(descriptor, LOCK_EX) != 0 {
                 guard errno == EINTR else {
                     close(descriptor)
                     throw StorageError(.io, "cannot lock \(path): \(String(cString: strerror(errno)))")
@@ -33,6 +38,23 @@ public final class WarehouseLock: @unchecked Sendable {
         let text = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)
         _ = text.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// Waits for the lock by trying it every 5 ms, so `giveUp` is heard.
+    private func waitPolling(path: String, giveUp: () -> Bool) throws(StorageError) {
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                let message = String(cString: strerror(errno))
+                close(descriptor)
+                throw StorageError(.io, "cannot lock \(path): \(message)")
+            }
+            if giveUp() {
+                let holder = WarehouseLock.holder(descriptor)
+                close(descriptor)
+                throw StorageError(.locked, "warehouse is locked by pid \(holder) (another writer is committing); gave up waiting")
+            }
+            usleep(5_000)
+        }
     }
 
     static func holder(_ descriptor: Int32) -> String {
