@@ -51,11 +51,7 @@ extension Engine {
             ("--max-reject-ratio", "MAX_REJECT_RATIO"), ("--replace-partitions", "REPLACE_PARTITIONS true"),
             ("--force", "FORCE true"), ("--columns", "COLUMNS"),
         ]
-        var text = message
-        for (flag, option) in flags {
-            text = text.split(separator: flag, omittingEmptySubsequences: false).joined(separator: option)
-        }
-        return text
+        return flags.reduce(message) { text, flag in text.replacing(flag.0, with: flag.1) }
     }
 
     /// The loader's options from COPY's. For rows from a client, `client` is their format, which

@@ -64,8 +64,7 @@ extension StatementRunner {
         } catch {
             return failure(.sql(error, script: piece.text), piece, query: query)
         }
-        if session.role < .admin, let rejects = copy.options.first(where: { $0.name.name.lowercased() == "rejects" }) {
-            _ = rejects
+        if session.role < .admin, copy.options.contains(where: { $0.name.name.lowercased() == "rejects" }) {
             return .failure(
                 StatementFailure(
                     ErrorFields(
@@ -106,7 +105,7 @@ extension StatementRunner {
             var fields = ErrorMapping.fields(
                 error, query: query, offset: piece.offset, syntax: false, cancelReason: session.lastCancelReason)
             // The client sent the rows: the spool file is its STDIN.
-            fields.message = fields.message.replacingAll(spool.path, with: "STDIN")
+            fields.message = fields.message.replacing(spool.path, with: "STDIN")
             return .failure(StatementFailure(fields))
         }
     }
@@ -148,14 +147,6 @@ extension StatementRunner {
 
     /// `name` as a double-quoted SQL identifier.
     static func quoted(_ name: String) -> String {
-        "\"" + name.replacingAll("\"", with: "\"\"") + "\""
-    }
-}
-
-extension String {
-    /// This text with every occurrence of `target` replaced.
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        guard !target.isEmpty else { return self }
-        return split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+        "\"" + name.replacing("\"", with: "\"\"") + "\""
     }
 }
