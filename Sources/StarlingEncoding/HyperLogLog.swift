@@ -1,9 +1,9 @@
 /// A HyperLogLog sketch: estimates the number of distinct values in one pass and fixed memory.
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Flajolet et al.'s HyperLogLog with 2^12 one-byte registers (about 1.6% standard error) and
@@ -53,11 +53,22 @@ public struct HyperLogLog: Sendable {
     /// Adds every value of a chunk by its mixed 64-bit form (``mix(_:)``), in one pass over the
     /// registers.
     public mutating func add(integers values: UnsafeBufferPointer<Int64>) {
-        registers.withUnsafeMutableBufferPointer { registers in
-            for value in values {
-                let (index, rank) = Self.slot(of: Self.mix(value))
-                if registers[index] < rank { registers[index] = rank }
-            }
+        registers.withUnsafeMutableBufferPointer { Self.add(integers: values, into: $0) }
+    }
+
+    /// Adds every value by its mixed 64-bit form to one sketch's `2^precision` registers kept
+    /// elsewhere (one group's of many). Branch-free: a register is rewritten with the larger
+    /// rank whether it grew or not, so sorted runs, repeats and random values cost the same.
+    /// Precondition: `registers.count == 1 << precision`.
+    @inlinable
+    public static func add(
+        integers values: UnsafeBufferPointer<Int64>, into registers: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        precondition(registers.count == 1 << precision, "a sketch has 2^precision registers")
+        guard let base = registers.baseAddress else { return }
+        for value in values {
+            let (index, rank) = slot(of: mix(value))
+            base[index] = max(base[index], rank)
         }
     }
 

@@ -74,25 +74,48 @@ extension IntegerChunkView {
     }
 
     /// Every value of a run-length chunk, in order: each run's value written over its rows
-    /// (the run ends ascend strictly to `count`: checked when the view was made).
+    /// (the run ends ascend strictly to `count`: checked when the view was made). Away from the
+    /// end, a run first gets eight copies in two vector stores, whatever its length: the next
+    /// run overwrites the copies past its end, and only runs longer than eight rows loop, so
+    /// short runs of varying length cost no mispredicted loop exit.
     func expandedRuns() -> [Int64] {
         runEnds.withUnsafeBufferPointer { ends in
             entries.withUnsafeBufferPointer { values in
                 [Int64](unsafeUninitializedCapacity: count) { output, initialized in
+                    guard let base = output.baseAddress else {
+                        initialized = 0
+                        return
+                    }
+                    let raw = UnsafeMutableRawPointer(base)
+                    let limit = count
                     var start = 0
                     for run in 0..<Swift.min(ends.count, values.count) {
-                        let end = Swift.min(Int(ends[run]), count), value = values[run]
-                        while start < end {
-                            output[start] = value
-                            start &+= 1
+                        let end = Swift.min(Int(ends[run]), limit)
+                        let value = values[run]
+                        if start &+ 8 <= limit {
+                            let copies = SIMD4<Int64>(repeating: value)
+                            raw.storeBytes(of: copies, toByteOffset: start &* 8, as: SIMD4<Int64>.self)
+                            raw.storeBytes(of: copies, toByteOffset: start &* 8 &+ 32, as: SIMD4<Int64>.self)
+                            var next = start &+ 8
+                            while next < end {
+                                base[next] = value
+                                next &+= 1
+                            }
+                        } else {
+                            var next = start
+                            while next < end {
+                                base[next] = value
+                                next &+= 1
+                            }
                         }
+                        start = Swift.max(start, end)
                     }
                     // The last run ends at `count`; zeros all the same, should it not.
-                    while start < count {
-                        output[start] = 0
+                    while start < limit {
+                        base[start] = 0
                         start &+= 1
                     }
-                    initialized = count
+                    initialized = limit
                 }
             }
         }

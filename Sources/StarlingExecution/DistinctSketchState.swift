@@ -40,25 +40,26 @@ final class DistinctSketchState: GroupedAggregate {
         }
     }
 
-    /// Integers with no NULL and no FILTER, hashed as they are added. A value repeating the row
-    /// before's (in the same group) is skipped: a sketch is unchanged by it, and sorted or
-    /// clustered columns (keys, dates) repeat a lot. Rows of groups still sparse go first, one
-    /// by one (a group may turn dense on the way); then every row of a dense group goes straight
-    /// into its registers — a value added twice changes nothing, so order and repeats are free.
+    /// Integers with no NULL and no FILTER, hashed as they are added. Rows of groups still
+    /// sparse go first, one by one (a group may turn dense on the way); then every row of a
+    /// dense group goes straight into its registers, branch-free — a value added twice changes
+    /// nothing, so order and repeats are free, and skipping repeats (tried) cost more in
+    /// mispredicted branches on short runs than it saved.
     private func addIntegers(_ values: [Int64], groups: [Int32]) {
         let count = min(values.count, groups.count)
         guard count > 0 else { return }
         let first = groups[0]
-        var uniform = true
-        var allDense = true
-        for group in groups.prefix(count) {
-            uniform = uniform && group == first
-            allDense = allDense && slots[Int(group)] >= 0
+        // One branch-free pass (a global aggregate's groups are all 0), then one slot looked up.
+        let uniform = groups.withUnsafeBufferPointer { groups in
+            var differing: Int32 = 0
+            for row in 0..<count { differing |= groups[row] ^ first }
+            return differing == 0
         }
-        if uniform, allDense {
+        if uniform, slots[Int(first)] >= 0 {
             addDense(values.prefix(count), slot: Int(slots[Int(first)]))
             return
         }
+        let allDense = uniform ? false : groups.prefix(count).allSatisfy { slots[Int($0)] >= 0 }
         if !allDense {
             for row in 0..<count where slots[Int(groups[row])] < 0 {
                 add(HyperLogLog.mix(values[row]), to: Int(groups[row]))
@@ -69,19 +70,12 @@ final class DistinctSketchState: GroupedAggregate {
             registers.withUnsafeMutableBufferPointer { registers in
                 values.withUnsafeBufferPointer { values in
                     groups.withUnsafeBufferPointer { groups in
-                        var previousValue = values[0] &+ 1
-                        var previousGroup: Int32 = -1
                         for row in 0..<count {
-                            let value = values[row]
-                            let group = groups[row]
-                            if value == previousValue && group == previousGroup { continue }
-                            previousValue = value
-                            previousGroup = group
-                            let slot = Int(slots[Int(group)])
+                            let slot = Int(slots[Int(groups[row])])
                             guard slot >= 0 else { continue }
-                            let (register, rank) = HyperLogLog.slot(of: HyperLogLog.mix(value))
+                            let (register, rank) = HyperLogLog.slot(of: HyperLogLog.mix(values[row]))
                             let index = slot &* registerCount &+ register
-                            if registers[index] < rank { registers[index] = rank }
+                            registers[index] = max(registers[index], rank)
                         }
                     }
                 }
@@ -95,13 +89,8 @@ final class DistinctSketchState: GroupedAggregate {
         let base = slot * Self.registerCount
         registers.withUnsafeMutableBufferPointer { registers in
             values.withUnsafeBufferPointer { values in
-                guard let first = values.first else { return }
-                var previous = first &+ 1
-                for value in values where value != previous {
-                    previous = value
-                    let (register, rank) = HyperLogLog.slot(of: HyperLogLog.mix(value))
-                    if registers[base &+ register] < rank { registers[base &+ register] = rank }
-                }
+                let own = UnsafeMutableBufferPointer(rebasing: registers[base..<(base + Self.registerCount)])
+                HyperLogLog.add(integers: values, into: own)
             }
         }
     }
