@@ -21,7 +21,7 @@ public final class WarehouseLock: @unchecked Sendable {
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK, wait else {
                 let holder = WarehouseLock.holder(descriptor)
-                close(descriptor)
+                closeDescriptor()
                 throw StorageError(.locked, "warehouse is locked by pid \(holder) (another writer is committing); retry when it finishes, or pass --wait")
             }
             if let giveUp {
@@ -29,7 +29,7 @@ public final class WarehouseLock: @unchecked Sendable {
             }
             while giveUp == nil, flock(descriptor, LOCK_EX) != 0 {
                 guard errno == EINTR else {
-                    close(descriptor)
+                    closeDescriptor()
                     throw StorageError(.io, "cannot lock \(path): \(String(cString: strerror(errno)))")
                 }
             }
@@ -45,12 +45,12 @@ public final class WarehouseLock: @unchecked Sendable {
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else {
                 let message = String(cString: strerror(errno))
-                close(descriptor)
+                closeDescriptor()
                 throw StorageError(.io, "cannot lock \(path): \(message)")
             }
             if giveUp() {
                 let holder = WarehouseLock.holder(descriptor)
-                close(descriptor)
+                closeDescriptor()
                 throw StorageError(.locked, "warehouse is locked by pid \(holder) (another writer is committing); gave up waiting")
             }
             usleep(5_000)
@@ -68,6 +68,14 @@ public final class WarehouseLock: @unchecked Sendable {
     public func release() {
         guard descriptor >= 0 else { return }
         flock(descriptor, LOCK_UN)
+        closeDescriptor()
+    }
+
+    /// Closes the lock file once. A failed initialiser still runs `deinit`, so a descriptor
+    /// closed on the way out must be forgotten: closed again, its number may by then be another
+    /// thread's file.
+    private func closeDescriptor() {
+        guard descriptor >= 0 else { return }
         close(descriptor)
         descriptor = -1
     }
