@@ -79,8 +79,11 @@ enum PlanExplainer {
             let keys = zip(join.probeKeys, join.buildKeys).map { probeText($0) + " = " + buildText($1) }
             return "HASH JOIN \(join.kind.rawValue) on \(keys.joined(separator: " AND ")) (\(side))"
         case .crossJoin: return "CROSS PRODUCT"
-        case .aggregate(_, let groups, let aggregates):
+        case .aggregate(let child, let groups, let aggregates):
+            let sketches = QueryExecutor.sketchColumns(child, groups: groups, aggregates: aggregates) == nil
+                ? "" : " (from the segments' column sketches when every segment stores them)"
             return "HASH AGGREGATE groups: \(groups.count) aggregates: \(aggregates.map(\.function.rawValue).joined(separator: ", "))"
+                + sketches
         case .groupingSets(_, let groups, let aggregates, let sets):
             return "HASH AGGREGATE grouping sets: \(sets.count) groups: \(groups.count) aggregates: "
                 + aggregates.map(\.function.rawValue).joined(separator: ", ")

@@ -4,6 +4,7 @@
 
 import StarlingColumns
 import StarlingEncoding
+import StarlingFormat
 
 /// Per group: a sorted list of distinct hashes, or a slot of dense registers.
 final class DistinctSketchState: GroupedAggregate {
@@ -151,6 +152,23 @@ final class DistinctSketchState: GroupedAggregate {
         let hashes = sparse[group]
         sparse[group] = []
         for hash in hashes { add(hash, to: group) }
+    }
+
+    /// Folds a segment column's stored sketch into group `group`: its exact hashes one by one,
+    /// its registers register by register. The same values scanned would give the same state.
+    func absorb(_ sketch: ColumnSketch, group: Int) {
+        grow(to: group + 1)
+        switch sketch.form {
+        case .hashes(let hashes):
+            for hash in hashes { add(hash, to: group) }
+        case .registers(let stored):
+            guard stored.count == Self.registerCount else { return }
+            makeDense(group)
+            let base = Int(slots[group]) * Self.registerCount
+            for register in 0..<Self.registerCount {
+                registers[base + register] = max(registers[base + register], stored[register])
+            }
+        }
     }
 
     func merge(_ other: any GroupedAggregate, mapping: [Int32]) throws(QueryError) {

@@ -72,6 +72,11 @@ public final class QueryExecutor: @unchecked Sendable {
             profile.record(node.identifier) { $0.rowsOut += chunks.reduce(0) { $0 + $1.count } }
             return chunks
         case .aggregate(let child, let groups, let aggregates):
+            if let answer = try sketchAnswer(node, child, groups: groups, aggregates: aggregates) {
+                let elapsed = monotonicNanoseconds() - start
+                profile.record(node.identifier) { $0.rowsOut += 1; $0.nanoseconds += elapsed }
+                return [answer]
+            }
             let source = try pipeline(child)
             let strings = SharedStringInterner(columns: groups.count)
             let states = (0..<threads).map { _ in AggregateState(groups: groups, aggregates: aggregates, strings: strings) }

@@ -19,7 +19,7 @@ extension SegmentFooter {
         writer.write(littleEndian: readVersion)
         writer.write(littleEndian: UInt64(rowCount))
         writer.write(littleEndian: UInt16(columns.count))
-        for column in columns {
+        for (index, column) in columns.enumerated() {
             var record = ByteWriter()
             record.write(shortString: column.name)
             record.write(SegmentFormat.typeIdentifier(column.type))
@@ -31,6 +31,12 @@ extension SegmentFooter {
                 record.write(0)
             }
             record.write(0)
+            if writeVersion >= SegmentFormat.sketchVersion {
+                let location = sketch(column: index)
+                record.write(littleEndian: UInt64(location?.offset ?? 0))
+                record.write(littleEndian: UInt32(location?.length ?? 0))
+                record.write(littleEndian: location?.checksum ?? 0)
+            }
             writer.write(littleEndian: UInt16(record.count))
             writer.write(bytes: record.bytes)
         }
@@ -112,6 +118,7 @@ extension SegmentFooter {
         let columnCount = Int(try reader.read(UInt16.self, "column count"))
         guard columnCount <= SegmentFormat.maximumColumns else { throw reader.error("\(columnCount) columns exceed the limit \(SegmentFormat.maximumColumns)") }
         var columns: [ColumnSchema] = []
+        var sketches: [SketchLocation?] = []
         for index in 0..<columnCount {
             let length = Int(try reader.read(UInt16.self, "column \(index) record length"))
             var record = ByteReader(try reader.readBytes(length, "column \(index) record"), baseOffset: reader.baseOffset + reader.offset - length)
@@ -122,6 +129,9 @@ extension SegmentFooter {
             _ = try record.readByte("column \(index) reserved byte")
             guard let type = SegmentFormat.logicalType(identifier: identifier, precision: precision, scale: scale) else {
                 throw EncodedDataError(offset: record.baseOffset, reason: "column \(index) has unknown type \(identifier) (\(precision),\(scale))")
+            }
+            if writeVersion >= SegmentFormat.sketchVersion {
+                sketches.append(try parseSketchLocation(&record, column: index, dataEnd: dataEnd))
             }
             if !newerWriter { try record.requireEnd("column \(index) record") }
             columns.append(ColumnSchema(name: name, type: type))
@@ -168,7 +178,29 @@ extension SegmentFooter {
             metadata[key] = value
         }
         if !newerWriter { try reader.requireEnd("the footer") }
-        return SegmentFooter(writeVersion: writeVersion, readVersion: readVersion, rowCount: rowCount, columns: columns, rowGroups: rowGroups, metadata: metadata)
+        return SegmentFooter(writeVersion: writeVersion, readVersion: readVersion, rowCount: rowCount, columns: columns, rowGroups: rowGroups, metadata: metadata,
+            sketches: sketches)
+    }
+
+    /// A column record's sketch location (write version 4): all zeros for none; otherwise a
+    /// range of the data region no longer than a register sketch.
+    static func parseSketchLocation(_ record: inout ByteReader, column: Int, dataEnd: Int) throws(EncodedDataError) -> SketchLocation? {
+        let start = record.baseOffset + record.offset
+        let offset = try record.read(UInt64.self, "column \(column) sketch offset")
+        let length = try record.read(UInt32.self, "column \(column) sketch length")
+        let checksum = try record.read(UInt64.self, "column \(column) sketch checksum")
+        if length == 0 {
+            guard offset == 0, checksum == 0 else {
+                throw EncodedDataError(offset: start, reason: "column \(column) has no sketch but a sketch offset or checksum")
+            }
+            return nil
+        }
+        guard offset >= UInt64(SegmentFormat.headerSize), Int(length) <= ColumnSketch.maximumByteCount,
+            offset <= UInt64(dataEnd), UInt64(length) <= UInt64(dataEnd) - offset
+        else {
+            throw EncodedDataError(offset: start, reason: "column \(column)'s sketch (\(length) bytes at \(offset)) lies outside the data region or is too long")
+        }
+        return SketchLocation(offset: Int(offset), length: Int(length), checksum: checksum)
     }
 
     static func parseChunk(_ reader: inout ByteReader, type: LogicalType, rows: Int, dataEnd: Int, readVersion: UInt16) throws(EncodedDataError) -> ChunkDescriptor {

@@ -14,10 +14,14 @@ public struct SegmentFooter: Equatable, Sendable {
     public var rowGroups: [RowGroupDescriptor]
     /// Free-form key/value pairs (for example the table and partition a segment belongs to).
     public var metadata: [String: String]
+    /// Where each column's distinct-value sketch is stored (§7.5), in column order; empty, or
+    /// nil entries, for columns without one (files of write version 3 and below have none).
+    public var sketches: [SketchLocation?]
 
     public init(
         writeVersion: UInt16 = SegmentFormat.writeVersion, readVersion: UInt16 = SegmentFormat.readVersion,
-        rowCount: Int, columns: [ColumnSchema], rowGroups: [RowGroupDescriptor], metadata: [String: String] = [:]
+        rowCount: Int, columns: [ColumnSchema], rowGroups: [RowGroupDescriptor], metadata: [String: String] = [:],
+        sketches: [SketchLocation?] = []
     ) {
         self.writeVersion = writeVersion
         self.readVersion = readVersion
@@ -25,6 +29,12 @@ public struct SegmentFooter: Equatable, Sendable {
         self.columns = columns
         self.rowGroups = rowGroups
         self.metadata = metadata
+        self.sketches = sketches
+    }
+
+    /// Column `index`'s sketch location, if it has one.
+    public func sketch(column index: Int) -> SketchLocation? {
+        sketches.indices.contains(index) ? sketches[index] : nil
     }
 
     /// Statistics of column `index` over the whole segment (merging its row groups' zone maps).

@@ -7,7 +7,9 @@ public enum SegmentFormat {
     /// `STSG`, at offset 0 and in the last 4 bytes.
     public static let magic: [UInt8] = [0x53, 0x54, 0x53, 0x47]
     /// The format version this build writes.
-    public static let writeVersion: UInt16 = 3
+    public static let writeVersion: UInt16 = 4
+    /// The write version from which column records carry a sketch location (§7.5).
+    public static let sketchVersion: UInt16 = 4
     /// The reader version needed to read a file this build writes when it uses no encoding of a
     /// later version; a file holding a chunk in such an encoding carries that encoding's
     /// ``Encoding/readVersion`` instead.

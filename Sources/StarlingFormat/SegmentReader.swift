@@ -239,8 +239,10 @@ public struct SegmentReader: Sendable {
         return vectors
     }
 
-    /// Decodes every chunk, checking every checksum; throws at the first problem.
+    /// Decodes every chunk and every column sketch, checking every checksum; throws at the
+    /// first problem.
     public func verify() throws(SegmentError) {
+        for column in footer.columns.indices { _ = try sketch(column: column) }
         for rowGroup in footer.rowGroups.indices {
             for column in footer.columns.indices {
                 // A keyed chunk's values live in its table's keyed-values file: here its bytes

@@ -6,7 +6,7 @@ import StarlingFormat
 
 /// Feeds a segment file to ``SegmentReader``: opened as it is (magic, versions, lengths,
 /// footer checksum), then *repaired* — both magics set and the footer checksum recomputed, and
-/// once the footer parses every chunk checksum too — so that mutated footers and chunks reach
+/// once the footer parses every chunk's and column sketch's checksum too — so that mutated footers and chunks reach
 /// the footer parser and the decoders instead of stopping at a checksum. Every chunk is then
 /// read (decompressed, decoded, keyed chunks' key columns checked), as an integer view where
 /// one applies, with the checks of ``ChunkHarness/checkAgreement(decoded:view:type:)``.
@@ -65,6 +65,15 @@ enum SegmentHarness {
                 footer.rowGroups[group].chunks[column].checksum = XXHash64.hash(stored)
             }
         }
+        footer.sketches = footer.sketches.map { location in
+            location.map { location in
+                var repaired = location
+                repaired.checksum = XXHash64.hash(
+                    UnsafeRawBufferPointer(
+                        rebasing: reader.file.bytes[location.offset..<(location.offset + location.length)]))
+                return repaired
+            }
+        }
         let serialized = footer.serialized()
         var file = Array(reader.file.bytes[0..<reader.footerOffset])
         file.append(contentsOf: serialized)
@@ -77,7 +86,10 @@ enum SegmentHarness {
     /// Statistics of every column; every chunk of the row groups within the budget.
     static func exercise(_ reader: SegmentReader) {
         let footer = reader.footer
-        for column in footer.columns.indices { _ = footer.statistics(column: column) }
+        for column in footer.columns.indices {
+            _ = footer.statistics(column: column)
+            _ = try? reader.sketch(column: column)
+        }
         var budget = rowBudget
         for (group, descriptor) in footer.rowGroups.enumerated() where descriptor.rowCount <= budget {
             budget -= descriptor.rowCount

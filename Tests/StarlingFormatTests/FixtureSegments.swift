@@ -128,4 +128,26 @@ enum FixtureSegments {
         options.metadata = ["kind": "keyed values"]
         return options
     }
+
+    /// `segment-v4-sketches.stsg`: 300 rows whose column sketches take both forms — `n`
+    /// (INTEGER 0…299, 300 distinct: registers) and `region` (VARCHAR, four values and NULLs:
+    /// exact hashes).
+    static let sketchColumns: [ColumnSchema] = [
+        ColumnSchema(name: "n", type: .integer),
+        ColumnSchema(name: "region", type: .varchar),
+    ]
+
+    static let sketchRegions = ["ASIA", "EUROPE", "", "Ünïcödé"]
+
+    static let sketchValues: [[Value]] = [
+        (0..<300).map { .integer(Int64($0)) },
+        (0..<300).map { $0 % 5 == 4 ? .null : .string(sketchRegions[$0 % 5]) },
+    ]
+
+    /// One row group, no compression, no metadata.
+    static var sketchOptions: SegmentWriteOptions {
+        var options = SegmentWriteOptions()
+        options.compression = CompressionSetting(.none)
+        return options
+    }
 }

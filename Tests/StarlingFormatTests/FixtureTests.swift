@@ -98,6 +98,34 @@ struct FixtureTests {
         #expect(try reader.readColumn(1).flatMap(\.values) == FixtureSegments.keyedValues[1])
     }
 
+    @Test("the sketches fixture holds a register sketch and an exact one, as §7.5 defines them")
+    func sketchesFixture() throws {
+        let reader = try SegmentReader(path: Self.path("segment-v4-sketches.stsg"))
+        try reader.verify()
+        #expect(reader.footer.writeVersion == 4 && reader.footer.readVersion == 1)
+        #expect(reader.footer.columns == FixtureSegments.sketchColumns)
+        for index in FixtureSegments.sketchColumns.indices {
+            #expect(try reader.readColumn(index).flatMap(\.values) == FixtureSegments.sketchValues[index])
+        }
+        // Register h >> 52 holds the largest min(lzcnt(h << 12), 52) + 1 of the MurmurHash3
+        // finalizer of 0…299.
+        var registers = [UInt8](repeating: 0, count: 4096)
+        for value in 0..<300 {
+            var hash = UInt64(value)
+            hash ^= hash >> 33
+            hash &*= 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 33
+            hash &*= 0xC4CE_B9FE_1A85_EC53
+            hash ^= hash >> 33
+            let register = Int(hash >> 52)
+            registers[register] = max(registers[register], UInt8(min((hash << 12).leadingZeroBitCount, 52) + 1))
+        }
+        #expect(try reader.sketch(column: 0) == ColumnSketch(.registers(registers)))
+        let hashes = FixtureSegments.sketchRegions.map { Array($0.utf8).withUnsafeBytes { XXHash64.hash($0) } }.sorted()
+        #expect(try reader.sketch(column: 1) == ColumnSketch(.hashes(hashes)))
+        #expect(reader.footer.sketch(column: 1)?.length == 4 + 8 * 4)
+    }
+
     /// Writes the fixtures when asked, never over existing files.
     @Test("write missing fixtures (only with STARLING_WRITE_FIXTURES=1)")
     func writeFixtures() throws {
@@ -117,6 +145,9 @@ struct FixtureTests {
         files.append(("keyed-values-v3.stsg", try SegmentWriter.encode(
             columns: [ColumnSchema(name: "value", type: .integer)], vectors: [ColumnVector(type: .integer, values: FixtureSegments.keyedPrices)],
             options: FixtureSegments.keyedValuesOptions)))
+        let sketchVectors = zip(FixtureSegments.sketchColumns, FixtureSegments.sketchValues).map { ColumnVector(type: $0.type, values: $1) }
+        files.append(("segment-v4-sketches.stsg", try SegmentWriter.encode(
+            columns: FixtureSegments.sketchColumns, vectors: sketchVectors, options: FixtureSegments.sketchOptions)))
         for (name, bytes) in files where !FileManager.default.fileExists(atPath: Self.path(name)) {
             try FileBytes.writeAtomically(bytes, to: Self.path(name))
         }

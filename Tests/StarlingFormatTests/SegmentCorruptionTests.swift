@@ -97,7 +97,7 @@ struct SegmentCorruptionTests {
         #expect(reader.footer.rowGroups[0].chunks[3].encoding == .packedRunLength)
         #expect(try Self.readAll(bytes) == values)
         let refused = #expect(throws: SegmentError.self, "packed runs accepted in a read version 1 file") {
-            try Self.readAll(Self.withVersions(bytes, write: 2, read: 1))
+            try Self.readAll(Self.withVersions(bytes, write: UInt8(SegmentFormat.writeVersion), read: 1))
         }
         #expect(refused?.kind == .malformed)
         #expect(refused?.description.contains("needs read version 2") == true)
