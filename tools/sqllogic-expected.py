@@ -167,8 +167,9 @@ def run_file(path, check):
     if lines and lines[-1] == "":
         lines.pop()
     connection = duckdb.connect()
-    # The DuckDB semantics Starling follows (DuckDB 1.x defaults): division or remainder by zero is
-    # NULL, not an error or ±Infinity; NULLs sort last in both directions.
+    # The DuckDB semantics Starling follows (DuckDB 1.x defaults): `/` by zero is NULL, not an error
+    # or ±Infinity; NULLs sort last in both directions. (`//` and `%` by zero are errors in Starling,
+    # as in DuckDB 2.0 and PostgreSQL: no setting gives both, so those records are `statement error`.)
     for setting in ("SET ieee_floating_point_ops = false", "SET error_on_division_by_zero = false",
                     "SET default_null_order = 'nulls_last'", "SET scalar_subquery_error_on_multiple_rows = true"):
         try:

@@ -52,7 +52,11 @@ extension ExpressionEvaluator {
             }
             if let failure { throw failure }
             if !divisionByZero.isEmpty {
-                // Division by zero gives NULL, as in DuckDB.
+                // `//` and `%` by zero are errors (DuckDB and PostgreSQL agree); `/` by zero gives
+                // NULL.
+                if op != .divide, let row = divisionByZero.first(where: { !(nulls?[$0] ?? false) }) {
+                    throw .invalid("division by zero in \(a[row]) \(op.rawValue) \(b[row])")
+                }
                 var mask = nulls ?? [Bool](repeating: false, count: count)
                 for row in divisionByZero { mask[row] = true }
                 nulls = mask
@@ -67,14 +71,14 @@ extension ExpressionEvaluator {
                         case .add: for row in 0..<count { buffer[row] = a[row] + b[row] }
                         case .subtract: for row in 0..<count { buffer[row] = a[row] - b[row] }
                         case .multiply: for row in 0..<count { buffer[row] = a[row] * b[row] }
-                        case .divide, .integerDivide, .modulo:
+                        case .modulo:
+                            // A remainder by zero is NaN, as in DuckDB (PostgreSQL has no DOUBLE `%`).
+                            for row in 0..<count { buffer[row] = a[row].truncatingRemainder(dividingBy: b[row]) }
+                        case .divide, .integerDivide:
                             for row in 0..<count {
                                 if b[row] == 0 { divisionByZero.append(row); buffer[row] = 0; continue }
-                                switch op {
-                                case .divide: buffer[row] = a[row] / b[row]
-                                case .integerDivide: buffer[row] = (a[row] / b[row]).rounded(.down)
-                                default: buffer[row] = a[row].truncatingRemainder(dividingBy: b[row])
-                                }
+                                let quotient = a[row] / b[row]
+                                buffer[row] = op == .divide ? quotient : quotient.rounded(.down)
                             }
                         }
                     }
@@ -82,6 +86,9 @@ extension ExpressionEvaluator {
                 initialized = count
             }
             if !divisionByZero.isEmpty {
+                if op == .integerDivide, let row = divisionByZero.first(where: { !(nulls?[$0] ?? false) }) {
+                    throw .invalid("division by zero in \(a[row]) // \(b[row])")
+                }
                 var mask = nulls ?? [Bool](repeating: false, count: count)
                 for row in divisionByZero { mask[row] = true }
                 nulls = mask

@@ -27,8 +27,14 @@ struct ExpressionEvaluatorTests {
         #expect(throws: QueryError.self) { try values(sum) }
         let product = BoundExpression.arithmetic(.multiply, .column(0, .bigint), .constant(.integer(3), .bigint), .bigint)
         #expect(try values(product) == [.integer(3), .integer(-15), .null, .integer(6_442_450_941)])
+        // `//` and `%` by zero are errors naming the operands (DuckDB 2.0, PostgreSQL); `/` is NULL.
         let quotient = BoundExpression.arithmetic(.integerDivide, .column(0, .integer), .constant(.integer(0), .integer), .integer)
-        #expect(try values(quotient) == [.null, .null, .null, .null])
+        let error = #expect(throws: QueryError.self) { try values(quotient) }
+        #expect(error?.message.contains("division by zero in 1 // 0") == true)
+        let remainder = BoundExpression.arithmetic(.modulo, .constant(.null, .integer), .constant(.integer(0), .integer), .integer)
+        #expect(try values(remainder) == [.null, .null, .null, .null])
+        let division = BoundExpression.arithmetic(.divide, .column(0, .bigint), .constant(.integer(0), .bigint), .bigint)
+        #expect(try values(division) == [.null, .null, .null, .null])
     }
 
     @Test("a guard keeps a failing expression off its rows: CASE branches and filter conjuncts in any order")
