@@ -72,6 +72,24 @@ extension QueryPlanner {
         return aggregation.column(for: specification)
     }
 
+    /// QUALIFY's names of select-list aliases (`rank() OVER (…) AS r … QUALIFY r <= 3`) replaced
+    /// by the aliased expressions, as DuckDB reads them; a name FROM's columns resolve (or find
+    /// ambiguous) stays a column.
+    static func substitutingAliases(
+        _ condition: Expression, items: [(expression: Expression, name: String)], scope: BindingScope
+    ) -> Expression {
+        condition.replacing { node in
+            guard case .column(nil, let name) = node, let item = items.first(where: { $0.name == name.name }) else {
+                return nil
+            }
+            do {
+                return try scope.resolve(qualifier: nil, name: name) == nil ? item.expression : nil
+            } catch {
+                return nil
+            }
+        }
+    }
+
     /// `DISTINCT ON (keys)` as a QUALIFY condition: the first row of each key by ORDER BY
     /// (`row_number() OVER (PARTITION BY keys ORDER BY …) = 1`), joined to `qualify` if any.
     /// Output positions and names in the keys and the order are replaced by the items they name.

@@ -54,7 +54,7 @@ extension QueryPlanner {
 
         let groupBy = groupByExpressions(select, items: items)
         var orderBy = expandingOrderByAll(orderBy, count: items.count)
-        var qualifyClause = select.qualify
+        var qualifyClause = select.qualify.map { Self.substitutingAliases($0, items: items, scope: from.scope) }
         if let keys = select.distinctOn {
             qualifyClause = try distinctOnCondition(
                 keys, orderBy: orderBy, items: items, qualify: qualifyClause, at: select.position)
