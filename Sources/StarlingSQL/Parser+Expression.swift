@@ -876,15 +876,48 @@ extension Parser {
         // `INTERVAL '90' DAY (3)`: a field precision, ignored.
         if current.isSymbol("("), peek().kind == .number, peek(2).isSymbol(")") { index += 3 }
         if countText.hasPrefix("+") { countText.removeFirst() }
-        guard let count = Int64(countText) else {
-            throw SQLError("interval counts must be whole numbers, found \"\(countText)\"", at: valueToken.position, hint: Self.intervalHint)
-        }
         guard let unit = IntervalLiteral.Unit(keyword: unitToken.text) else {
             let singular = unitToken.text.hasSuffix("s") ? String(unitToken.text.dropLast()) : unitToken.text
             let hint = closestMatch(to: singular, in: IntervalLiteral.Unit.allCases.map(\.rawValue)).map { "did you mean \($0.uppercased())?" }
             throw SQLError("unsupported interval unit \"\(unitToken.text)\"", at: unitToken.position, hint: hint ?? "use MICROSECOND, MILLISECOND, SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER, YEAR, DECADE, CENTURY or MILLENNIUM")
         }
-        return IntervalLiteral(form: .count(count, unit), position: intervalToken.position)
+        if let count = Int64(countText) { return IntervalLiteral(form: .count(count, unit), position: intervalToken.position) }
+        // Fractions of a second or millisecond are exact microseconds (DuckDB and PostgreSQL agree);
+        // of larger units DuckDB truncates where PostgreSQL does not, so they are refused.
+        if unit == .second || unit == .millisecond, let micros = Self.fractionalMicroseconds(countText, perUnit: unit == .second ? 1_000_000 : 1_000) {
+            return IntervalLiteral(form: .count(micros, .microsecond), position: intervalToken.position)
+        }
+        throw SQLError("interval counts must be whole numbers, found \"\(countText)\"", at: valueToken.position,
+                       hint: unit == .second || unit == .millisecond ? Self.intervalHint : "only SECOND and MILLISECOND take fractions; write INTERVAL '90' MINUTE or '1 hour 30 minutes'")
+    }
+}
+
+extension Parser {
+    /// `text` (`[-]digits[.digits]`, either side may be empty but not both) times `perUnit`
+    /// microseconds, rounded half away from zero to a whole microsecond; nil when it is not such
+    /// a number or the product leaves 64 bits.
+    static func fractionalMicroseconds(_ text: String, perUnit: Int64) -> Int64? {
+        var digits = Substring(text)
+        let negative = digits.first == "-"
+        if negative { digits.removeFirst() }
+        let parts = digits.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, !(parts[0].isEmpty && parts[1].isEmpty),
+            (parts[0] + parts[1]).allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return nil }
+        let whole = parts[0].isEmpty ? 0 : Int64(parts[0])
+        guard let whole else { return nil }
+        // The fraction's first digits: as many as make whole microseconds of the unit, plus one to
+        // round by.
+        let places = perUnit == 1_000_000 ? 6 : 3
+        let fraction = Array(parts[1].utf8.prefix(places + 1)).map { Int64($0 - 48) }
+        var scaled: Int64 = 0
+        for index in 0..<places { scaled = scaled * 10 + (index < fraction.count ? fraction[index] : 0) }
+        if fraction.count > places, fraction[places] >= 5 { scaled += 1 }
+        let (product, overflow) = whole.multipliedReportingOverflow(by: perUnit)
+        guard !overflow else { return nil }
+        let (total, overflowSum) = product.addingReportingOverflow(scaled)
+        guard !overflowSum else { return nil }
+        return negative ? -total : total
     }
 }
 
