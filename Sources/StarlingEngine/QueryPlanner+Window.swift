@@ -146,10 +146,8 @@ extension QueryPlanner {
         for argument in call.arguments where argument.containsWindow {
             throw SQLError("window function calls cannot be nested", at: argument.position)
         }
-        if call.distinct {
-            throw SQLError(
-                "DISTINCT in a window function is not supported", at: position,
-                hint: "count(DISTINCT …) works as an aggregate with GROUP BY")
+        if call.distinct, !Expression.aggregateNames.contains(name) {
+            throw SQLError("DISTINCT applies to aggregates, not to \(name)", at: position)
         }
         var filter: BoundExpression?
         if let condition = call.filter {
@@ -205,7 +203,7 @@ extension QueryPlanner {
             let specification =
                 Self.quantileNames.contains(name)
                 ? try bindQuantile(call, context, filter: filter) : try bindMoreAggregate(call, context, filter: filter)
-            if !specification.function.hasOwnState, let argument = specification.argument {
+            if !specification.function.hasOwnState, !call.distinct, let argument = specification.argument {
                 // bool_and and bool_or: min and max over booleans.
                 return (.aggregate(specification.function), [argument], filter, specification.type)
             }
@@ -214,7 +212,12 @@ extension QueryPlanner {
             return (.aggregate(.countStar), [], filter, .bigint)
         case _ where Self.windowAggregateNames.contains(name):
             try expectCount(1...1)
-            let specification = try aggregate(call, argument: arguments[0], filter: filter)
+            var specification = try aggregate(call, argument: arguments[0], filter: filter)
+            if call.distinct {
+                // Frames grouped, each frame's distinct values kept (WindowStateAggregator).
+                specification.filter = filter
+                return (.stateAggregate(specification), [], nil, specification.type)
+            }
             return (
                 .aggregate(specification.function), specification.argument.map { [$0] } ?? [], filter,
                 specification.type
