@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Random-query differential test of Starling against DuckDB for analytics SQL: window
 functions (ranking, distribution, lag/lead, value functions, aggregates over ROWS, RANGE and
-GROUPS frames), named windows, QUALIFY and windows over grouped rows, quantile aggregates
+GROUPS frames, with DISTINCT inside the aggregates), named windows, QUALIFY (also naming a select
+alias) and windows over grouped rows, approx_count_distinct over whole tables (from the
+segments' sketches, exact here, so checked against count(DISTINCT)), quantile aggregates
 (median, quantile_cont/disc, percentile_cont/disc WITHIN GROUP), GROUPING SETS, ROLLUP and CUBE
 with grouping(), DISTINCT ON and GROUP BY ALL, variances, covariances and correlation,
 bool_and/or, arg_min/max, first/last and string_agg with ORDER BY, and scalar functions (greatest,
@@ -211,14 +213,16 @@ class Generator:
             if self.chance(0.15):
                 call += f" FILTER (WHERE {self.pick(aliases, ['int'])} > {self.rng.randint(0, 6)})"
             return call, False
+        # DISTINCT inside the window aggregate now and then.
+        distinct = "DISTINCT " if self.chance(0.15) else ""
         if choice == "count_star":
             call = "count(*)"
         elif choice in ("min", "max"):
-            call = f"{choice}({anything})"
+            call = f"{choice}({distinct}{anything})"
         elif choice == "count":
-            call = f"count({anything})"
+            call = f"count({distinct}{anything})"
         else:
-            call = f"{choice}({numeric})"
+            call = f"{choice}({distinct}{numeric})"
         if self.chance(0.15):
             call += f" FILTER (WHERE {self.pick(aliases, ['int'])} > {self.rng.randint(0, 6)})"
         return call, False
@@ -276,8 +280,15 @@ class Generator:
             named = f" WINDOW w AS ({spec})"
             windows[0] = (call, None)
         calls = [f"{call} OVER w" if spec is None else f"{call} OVER ({spec})" for call, spec in windows]
-        sql = f"SELECT {', '.join(items + calls)} FROM {source}{self.where(aliases)}{named}"
-        if self.chance(0.2):
+        # QUALIFY naming the first window's alias, when its answer does not hang on ties.
+        alias_qualify = ""
+        if self.chance(0.15) and not windows[0][0].startswith(
+                ("first_value", "last_value", "nth_value", "lag", "lead", "min", "max", "bool_", "arg_",
+                 "string_agg", "first(", "row_number", "ntile")):
+            calls[0] += " AS w1"
+            alias_qualify = f" QUALIFY w1 {self.rng.choice(['<=', '>', '=', '<>'])} {self.rng.randint(1, 4)}"
+        sql = f"SELECT {', '.join(items + calls)} FROM {source}{self.where(aliases)}{named}{alias_qualify}"
+        if not alias_qualify and self.chance(0.2):
             call, spec = self.window(aliases)
             if not call.startswith(("first_value", "last_value", "nth_value", "lag", "lead", "min", "max", "bool_",
                                     "arg_", "string_agg", "first(")):
@@ -549,7 +560,26 @@ class Generator:
         order = a + self.rng.choice(["", " DESC"])
         return f"SELECT s.id, {call} OVER (ORDER BY {order} RANGE BETWEEN {start} AND {end}) FROM {source}{where}"
 
+    def sketches(self):
+        """approx_count_distinct over the whole table (from the segments' sketches), under WHERE or
+        GROUP BY (from the rows): exact for these few values, so DuckDB's count(DISTINCT) is the
+        answer (``ExactDistinctDuckDB``)."""
+        kinds = ["int", "dec", "dbl", "date", "str", "ts"]
+        calls = [f"approx_count_distinct({self.pick(['s'], [self.rng.choice(kinds)])})"
+                 for _ in range(self.rng.randint(1, 3))]
+        if self.chance(0.3):
+            calls.append("count(*)")
+        r = self.rng.random()
+        if r < 0.6:
+            return f"SELECT {', '.join(calls)} FROM sales s"
+        if r < 0.8:
+            return f"SELECT {', '.join(calls)} FROM sales s{self.where(['s']) or ' WHERE s.id > 3'}"
+        key = self.pick(["s"], ["str", "int"])
+        return f"SELECT {key}, {', '.join(calls)} FROM sales s GROUP BY {key}"
+
     def query(self):
+        if self.rng.random() < 0.06:
+            return self.sketches()
         r = self.rng.random()
         if r < 0.25:
             return self.intervals()
@@ -568,6 +598,14 @@ class Generator:
         if r < 0.68:
             return self.more_aggregates()
         return self.plain()
+
+
+class ExactDistinctDuckDB(harness.DuckDB):
+    """DuckDB reading approx_count_distinct as count(DISTINCT): Starling's is exact up to 256
+    distinct values, which every column of this data stays under."""
+
+    def query(self, sql):
+        return super().query(sql.replace("approx_count_distinct(", "count(DISTINCT "))
 
 
 def generate(seed, number):
@@ -598,7 +636,7 @@ def main():
         statements = schema_sql(make_data(arguments.seed))
         starling = harness.Starling(arguments.binary, os.path.join(scratch, "warehouse"))
         starling.create(statements)
-        duck = harness.DuckDB(statements)
+        duck = ExactDistinctDuckDB(statements)
         started = time.time()
         skipped, results = harness.run_queries(starling, duck, queries, arguments.jobs)
         equal, mismatches, errors, lines = 0, 0, {}, []
