@@ -51,6 +51,8 @@ struct ExpressionText {
             return "\(wrapped(arguments[0])) IS DISTINCT FROM \(wrapped(arguments[1]))"
         case .function(.isNotDistinctFrom, let arguments, _) where arguments.count == 2:
             return "\(wrapped(arguments[0])) IS NOT DISTINCT FROM \(wrapped(arguments[1]))"
+        case .function(.concatOperator, let arguments, _):
+            return arguments.map(wrapped).joined(separator: " || ")
         case .function(.tryCast, let arguments, let type) where arguments.count == 1:
             return "TRY_CAST(\(render(arguments[0])) AS \(type))"
         case .regexp(let function, let expression, let arguments, _):

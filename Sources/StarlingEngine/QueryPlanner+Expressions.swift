@@ -333,8 +333,12 @@ extension QueryPlanner {
         case .concatenate:
             let left = try coerce(try bind(leftExpression, context), to: .varchar, at: leftExpression.position, what: "||")
             let right = try coerce(try bind(rightExpression, context), to: .varchar, at: rightExpression.position, what: "||")
-            let joined = BoundExpression.function(.concat, [left, right], .varchar)
-            return try fold(.caseWhen([BoundCaseBranch(condition: .or([.isNull(left, negated: false), .isNull(right, negated: false)]), result: .constant(.null, .varchar))], otherwise: joined, .varchar))
+            // A chain is one call over all its pieces: `a || b || c` is ||(a, b, c).
+            func pieces(_ operand: BoundExpression) -> [BoundExpression] {
+                if case .function(.concatOperator, let arguments, _) = operand { return arguments }
+                return [operand]
+            }
+            return try fold(.function(.concatOperator, pieces(left) + pieces(right), .varchar))
         case .add, .subtract, .multiply, .divide, .integerDivide, .modulo:
             return try bindArithmetic(op, leftExpression, rightExpression, position, context)
         }

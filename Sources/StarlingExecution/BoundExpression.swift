@@ -227,6 +227,9 @@ public enum ComparisonOperator: String, Sendable, Equatable {
 /// Scalar functions the evaluator implements.
 public enum ScalarFunction: String, Sendable, Equatable, CaseIterable {
     case lower, upper, length, trim, ltrim, rtrim, substring, concat, replace, left, right
+    /// `a || b || …`: the pieces back to back, NULL when any is NULL (concat skips NULLs). One
+    /// call for a whole chain, so a long chain is one flat node.
+    case concatOperator = "||"
     case abs, round, floor, ceil
     case coalesce, nullif
     /// `extract(field FROM x)` with the field as the first (constant) argument.

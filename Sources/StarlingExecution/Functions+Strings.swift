@@ -12,6 +12,11 @@ extension Functions {
         case .concat:
             guard vectors.allSatisfy({ $0.type == .varchar }) else { return nil }
             return try concat(vectors, count: count)
+        case .concatOperator:
+            guard vectors.allSatisfy({ $0.type == .varchar }) else { return nil }
+            let joined = try concat(vectors, count: count)
+            let nulls = vectors.dropFirst().reduce(vectors.first?.nulls) { ExpressionEvaluator.unionNulls($0, $1.nulls) }
+            return Vector(type: .varchar, count: count, data: joined.data, nulls: nulls)
         case .substring, .left, .right:
             guard vectors[0].type == .varchar, vectors.dropFirst().allSatisfy({ if case .integers = $0.data { return true }; return false }) else { return nil }
             return try slice(function, vectors, count: count)

@@ -41,7 +41,7 @@ enum Functions {
             let value = try ExpressionEvaluator.evaluate(arguments[0], chunk)
             let lengths = ExpressionEvaluator.mapStrings(value) { Int64(scalarCount($0)) }
             return Vector(type: type, count: count, data: .integers(lengths), nulls: value.nulls)
-        case .substring, .left, .right, .replace, .concat, .startsWith, .endsWith, .contains:
+        case .substring, .left, .right, .replace, .concat, .concatOperator, .startsWith, .endsWith, .contains:
             return try rowWise(function, arguments, type: type, chunk)
         case .like, .ilike:
             return try like(arguments, caseInsensitive: function == .ilike, chunk)
@@ -162,6 +162,10 @@ enum Functions {
                 continue
             }
             if values.contains(where: \.isNull) { results.append(.null); continue }
+            if function == .concatOperator {
+                results.append(.string(values.map { $0.formatted(as: .varchar) }.joined()))
+                continue
+            }
             results.append(try apply(function, values, types: vectors.map(\.type)))
         }
         return Vector(type: type, values: results)
