@@ -88,16 +88,25 @@ public struct Engine: Sendable {
     /// Parses and runs every statement of `script`, stopping at the first error. Each query's
     /// rows go to `sink` as they are produced (`start`, `write`s, `finish`, once per query), so
     /// a large result is never held whole.
-    public func run(_ script: String, into sink: ResultSink, onOutcome: (StatementOutcome) -> Void = { _ in }) throws(EngineError) {
+    ///
+    /// `shallow` says the caller has checked the script nests no deeper than a few levels (a
+    /// SELECT of constants), so it runs on the calling thread instead of a large-stack one.
+    public func run(
+        _ script: String, into sink: ResultSink, shallow: Bool = false, onOutcome: (StatementOutcome) -> Void = { _ in }
+    ) throws(EngineError) {
         try run(script, queries: { (statement) throws(EngineError) in
             try query(statement, script: script, into: sink)
-        }, onOutcome: onOutcome)
+        }, shallow: shallow, onOutcome: onOutcome)
     }
 
-    func run(_ script: String, queries: (Statement) throws(EngineError) -> Void, onOutcome: (StatementOutcome) -> Void) throws(EngineError) {
+    func run(
+        _ script: String, queries: (Statement) throws(EngineError) -> Void, shallow: Bool = false,
+        onOutcome: (StatementOutcome) -> Void
+    ) throws(EngineError) {
         // Deeply nested SQL recurses deeply: run on a thread with room for it.
         var failure: EngineError?
-        LargeStack.run {
+        let onStack = shallow ? { (body: () -> Void) in body() } : LargeStack.run
+        onStack {
             do throws(EngineError) {
                 let statements: [ParsedStatement]
                 do throws(SQLError) { statements = try Parser.parse(script) } catch { throw .sql(error, script: script) }

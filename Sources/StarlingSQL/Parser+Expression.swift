@@ -930,9 +930,27 @@ func approximateStackPointer() -> UInt {
     return withUnsafeMutablePointer(to: &marker) { UInt(bitPattern: $0) }
 }
 
+/// Per thread, ``threadStackLimit()``'s answer plus one (so 0 is stored as 1).
+private let stackLimitKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()
+
 /// The stack address below which the parser stops descending on the current thread: the stack's
-/// lowest address plus a reserve, or 0 when the platform cannot tell (then only the depth limit applies).
+/// lowest address plus a reserve, or 0 when the platform cannot tell (then only the depth limit
+/// applies). Asked once per thread: glibc's `pthread_getattr_np` calls `sched_getaffinity`
+/// (and for the main thread reads `/proc/self/maps`) each time, three times a statement through
+/// the server.
 func currentThreadStackLimit() -> UInt {
+    if let cached = pthread_getspecific(stackLimitKey) { return UInt(bitPattern: cached) &- 1 }
+    let limit = threadStackLimit()
+    pthread_setspecific(stackLimitKey, UnsafeRawPointer(bitPattern: limit &+ 1))
+    return limit
+}
+
+/// The stack limit as the platform reports it (see ``currentThreadStackLimit()``).
+private func threadStackLimit() -> UInt {
     #if canImport(Darwin)
     let thread = pthread_self()
     let top = UInt(bitPattern: pthread_get_stackaddr_np(thread))

@@ -297,11 +297,11 @@ extension Connection {
         }
     }
 
-    /// The Describe or Execute is answered: on to the next message.
+    /// The Describe or Execute is answered: on to the next message (the answer goes out with the
+    /// Sync's, or when the connection waits for the client).
     func endPortalWork() {
         disarmPortalTimer()
         busy = nil
-        flushOutput()
         processPending()
     }
 

@@ -291,7 +291,9 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
             context.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
             context.read()
         }
-        flushOutput()
+        // Written when the connection waits for the client; busy again (the next pipelined
+        // statement), the answers go on gathering until Sync, Flush or the work's own writes.
+        if busy == nil || output.readableBytes >= Self.portalFlushBytes { flushOutput() }
     }
 
     /// A Query message: its statements run in order, each on the query pool (cursor statements
@@ -340,6 +342,13 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         var runner = StatementRunner(session: session, context: server, eventLoop: loop)
         runner.timed = timed
         runner.allowsCopy = allowsCopy
+        if pieces.count == 1, InlineStatement.qualifies(pieces[0].text) {
+            // A SELECT of constants: here, without two thread switches (its answer is one row,
+            // so the queue never waits for this loop to drain it).
+            runner.shallow = true
+            runner.run(pieces, query: query, into: queue)
+            return
+        }
         server.queryPool.submit { [runner] state in
             guard state == .active else {
                 queue.push(
@@ -382,11 +391,18 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
             }
         case .portal(let portal, let work):
             pumpPortal(portal, work)
+            // The extended protocol's answers wait for Sync or Flush (as PostgreSQL's do): a
+            // pipelined Parse, Bind, Describe, Execute, Sync is answered in one write, not five.
+            // Large results still go out as they come.
+            guard output.readableBytes >= Self.portalFlushBytes else { return }
         case .describing, nil:
             break
         }
         flushOutput()
     }
+
+    /// Output a portal's rows gather before they are written without waiting for Sync.
+    static let portalFlushBytes = 1 << 16
 
     /// One item of a Query message's results.
     func writeSimple(_ item: ResultItem, _ result: SimpleResult) {

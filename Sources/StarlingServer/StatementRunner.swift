@@ -20,6 +20,8 @@ struct StatementRunner {
     var timed = true
     /// Whether COPY to or from the client may run: in a Query message, not in a portal.
     var allowsCopy = true
+    /// The statement is an ``InlineStatement``: it runs on the calling thread (the event loop).
+    var shallow = false
 
     /// Runs `pieces` of `query` into `queue`, then pushes ``ResultItem/end``; the statements'
     /// log lines are written after that, so the client does not wait for them.
@@ -153,7 +155,7 @@ struct StatementRunner {
         let sink = QueueSink(queue)
         var outcomeTag: String?
         do throws(EngineError) {
-            try session.engine.run(piece.text, into: sink, onOutcome: { outcomeTag = $0.tag })
+            try session.engine.run(piece.text, into: sink, shallow: shallow, onOutcome: { outcomeTag = $0.tag })
         } catch {
             return .failure(
                 StatementFailure(
