@@ -81,7 +81,7 @@ enum PlanExplainer {
         case .crossJoin: return "CROSS PRODUCT"
         case .aggregate(let child, let groups, let aggregates):
             let sketches = QueryExecutor.sketchColumns(child, groups: groups, aggregates: aggregates) == nil
-                ? "" : " (from the segments' column sketches when every segment stores them)"
+                ? "" : " (from the segments' column sketches)"
             return "HASH AGGREGATE groups: \(groups.count) aggregates: \(aggregates.map(\.function.rawValue).joined(separator: ", "))"
                 + sketches
         case .groupingSets(_, let groups, let aggregates, let sets):

@@ -37,8 +37,8 @@ extension QueryExecutor {
         return counted ? columns : nil
     }
 
-    /// The one-row answer from the segments' sketches, or nil when a segment stores none for a
-    /// column counted (written before sketches were kept): then the rows are read as usual.
+    /// The one-row answer from the segments' sketches (made from the rows of a segment that
+    /// stores none), or nil for a keyed column without them: then the rows are read as usual.
     func sketchAnswer(
         _ node: PlanNode, _ child: PlanNode, groups: [BoundExpression], aggregates: [AggregateSpecification]
     ) throws(QueryError) -> Chunk? {
@@ -58,11 +58,7 @@ extension QueryExecutor {
                 else {
                     continue
                 }
-                let sketch: ColumnSketch?
-                do { sketch = try reader.sketch(column: fileIndex) } catch {
-                    throw QueryError(.storage, error.description)
-                }
-                guard let sketch else { return nil }
+                guard let sketch = try sketch(of: reader, column: fileIndex) else { return nil }
                 state.absorb(sketch, group: 0)
             }
         }
@@ -76,6 +72,28 @@ extension QueryExecutor {
             }
         }
         return Chunk(columns: vectors, count: 1)
+    }
+
+    /// Column `column`'s sketch in `reader`'s segment: the stored one, or, when a segment of
+    /// fewer than ``SegmentWriter/sketchRegisterRows`` rows stores none (its registers did not
+    /// pay, or it predates sketches), one made from its rows; nil for a larger segment without
+    /// one or a keyed column (its values live in the keyed-values file), when the rows are read
+    /// through the scan instead.
+    private func sketch(of reader: SegmentReader, column: Int) throws(QueryError) -> ColumnSketch? {
+        do throws(SegmentError) {
+            if let stored = try reader.sketch(column: column) { return stored }
+            // A large segment without one was written before sketches were kept: the scan reads
+            // it on every core, faster than one thread hashing it here.
+            guard reader.rowCount < SegmentWriter.sketchRegisterRows else { return nil }
+            var builder = ColumnSketchBuilder()
+            for rowGroup in reader.footer.rowGroups.indices {
+                if try reader.keyColumn(rowGroup: rowGroup, column: column) != nil { return nil }
+                builder.add(try reader.read(rowGroup: rowGroup, column: column))
+            }
+            return builder.finish()
+        } catch {
+            throw QueryError(error.kind == .missingFile ? .fileRemoved : .storage, error.description)
+        }
     }
 
     /// `segment`'s reader, checked against the catalog's row and column counts.

@@ -202,6 +202,9 @@ public struct SegmentWriter {
         return SegmentFooter(readVersion: readVersion, rowCount: rowCount, columns: columns, rowGroups: rowGroups, metadata: options.metadata)
     }
 
+    /// Rows from which a segment stores register sketches (exact ones it always stores).
+    public static let sketchRegisterRows = 65_536
+
     /// Appends the column sketches, the footer and the trailer and returns the whole file, the header's read version set
     /// to the footer's. The bytes are completed in place (no copy of the chunk data), so the
     /// writer takes no more rows afterwards.
@@ -209,9 +212,15 @@ public struct SegmentWriter {
         precondition(!finished, "finish() called twice")
         finished = true
         var footer = self.footer
-        // Each column's sketch goes after the chunks, before the footer that locates it.
+        // Each column's sketch goes after the chunks, before the footer that locates it: exact
+        // ones always (at most 2 KiB), registers (4 KiB) only in a segment of a full row group
+        // or more; a nightly extract of a few thousand rows would pay a seventh of its size for
+        // them, and its rows are cheap to hash when a query asks.
+        let registersPay = rowCount >= Self.sketchRegisterRows
         footer.sketches = sketches.map { builder in
-            let bytes = builder.finish().serialized()
+            let sketch = builder.finish()
+            if case .registers = sketch.form, !registersPay { return nil }
+            let bytes = sketch.serialized()
             let location = SketchLocation(offset: output.count, length: bytes.count, checksum: XXHash64.hash(bytes))
             output.write(bytes: bytes)
             return location

@@ -61,19 +61,30 @@ struct ColumnSketchTests {
 
     @Test("past 256 distinct values the registers hold every value's hash, across appends and row groups")
     func registersPastTheLimit() throws {
-        let values: [Value] = (0..<20_000).map { .integer(Int64($0 * 37 % 9_000)) }
+        let rows = SegmentWriter.sketchRegisterRows + 4_464
+        let values: [Value] = (0..<rows).map { .integer(Int64($0 * 37 % 9_000)) }
         let expected = Self.registers((0..<9_000).map { ColumnSketch.hash(Int64($0)) })
         #expect(try Self.stored(values, type: .integer) == ColumnSketch(.registers(expected)))
         #expect(try Self.stored(values, type: .integer, appends: 7) == ColumnSketch(.registers(expected)))
         // 257 values: one past the exact form.
-        let justOver: [Value] = (0..<257).map { .string("value \($0)") }
+        let justOver: [Value] = (0..<rows).map { .string("value \($0 % 257)") }
         let hashes = (0..<257).map { index in Array("value \(index)".utf8).withUnsafeBytes { ColumnSketch.hash($0) } }
         #expect(try Self.stored(justOver, type: .varchar) == ColumnSketch(.registers(Self.registers(hashes))))
     }
 
+    @Test("a segment of fewer rows than a row group stores exact sketches only: registers would cost it too much")
+    func smallSegments() throws {
+        let rows = SegmentWriter.sketchRegisterRows - 1
+        #expect(try Self.stored((0..<rows).map { .integer(Int64($0)) }, type: .integer) == nil)
+        let few = (0..<rows).map { Value.integer(Int64($0 % 100)) }
+        #expect(
+            try Self.stored(few, type: .integer)
+                == ColumnSketch(.hashes((0..<100).map { ColumnSketch.hash(Int64($0)) }.sorted())))
+    }
+
     @Test("a damaged sketch is an error naming the file, never a wrong sketch")
     func damagedSketches() throws {
-        let values: [Value] = (0..<600).map { .integer(Int64($0)) }
+        let values: [Value] = (0..<SegmentWriter.sketchRegisterRows).map { .integer(Int64($0)) }
         let columns = [ColumnSchema(name: "x", type: .integer)]
         let bytes = try SegmentWriter.encode(columns: columns, vectors: [ColumnVector(type: .integer, values: values)])
         let reader = try SegmentReader(bytes: bytes.withUnsafeBytes { ByteStorage(copying: $0) }, path: "sketch.stsg")
