@@ -17,12 +17,13 @@ public struct HyperLogLog: Sendable {
         registers = [UInt8](repeating: 0, count: 1 << HyperLogLog.precision)
     }
 
+    /// The `2^precision` registers, each the largest rank a hash gave it.
+    public var registerValues: [UInt8] { registers }
+
     /// Adds a value by its 64-bit hash.
     @inlinable
     public mutating func add(hash: UInt64) {
-        let index = Int(hash >> UInt64(64 - HyperLogLog.precision))
-        let rest = hash << UInt64(HyperLogLog.precision)
-        let rank = UInt8(min(rest.leadingZeroBitCount, 64 - HyperLogLog.precision) + 1)
+        let (index, rank) = Self.slot(of: hash)
         registers.withUnsafeMutableBufferPointer { buffer in
             if buffer[index] < rank { buffer[index] = rank }
         }

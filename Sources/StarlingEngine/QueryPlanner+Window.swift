@@ -212,10 +212,10 @@ extension QueryPlanner {
             return (.aggregate(.countStar), [], filter, .bigint)
         case _ where Self.windowAggregateNames.contains(name):
             try expectCount(1...1)
-            var specification = try aggregate(call, argument: arguments[0], filter: filter)
+            let specification = try aggregate(call, argument: arguments[0], filter: filter)
             if call.distinct {
-                // Frames grouped, each frame's distinct values kept (WindowStateAggregator).
-                specification.filter = filter
+                // Frames grouped, each frame's distinct values kept (WindowStateAggregator); the
+                // FILTER goes with the call.
                 return (.stateAggregate(specification), [], nil, specification.type)
             }
             return (

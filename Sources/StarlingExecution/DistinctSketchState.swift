@@ -63,7 +63,7 @@ final class DistinctSketchState: GroupedAggregate {
         let allDense = uniform ? false : groups.prefix(count).allSatisfy { slots[Int($0)] >= 0 }
         if !allDense {
             for row in 0..<count where slots[Int(groups[row])] < 0 {
-                add(HyperLogLog.mix(values[row]), to: Int(groups[row]))
+                add(ColumnSketch.hash(values[row]), to: Int(groups[row]))
             }
         }
         let registerCount = Self.registerCount
@@ -74,7 +74,7 @@ final class DistinctSketchState: GroupedAggregate {
                         for row in 0..<count {
                             let slot = Int(slots[Int(groups[row])])
                             guard slot >= 0 else { continue }
-                            let (register, rank) = HyperLogLog.slot(of: HyperLogLog.mix(values[row]))
+                            let (register, rank) = HyperLogLog.slot(of: ColumnSketch.hash(values[row]))
                             let index = slot &* registerCount &+ register
                             registers[index] = max(registers[index], rank)
                         }
@@ -96,22 +96,19 @@ final class DistinctSketchState: GroupedAggregate {
         }
     }
 
-    /// Each row's 64-bit hash (NULL rows' are unspecified): integers mixed, doubles by their bits
-    /// (zero and NaN made canonical), strings by xxHash64 of their bytes, a dictionary's entries
-    /// hashed once, intervals by their normalised key.
+    /// Each row's 64-bit hash (NULL rows' are unspecified), the ones segments' stored sketches
+    /// hold (``ColumnSketch/hash(_:)``): integers mixed, doubles by their canonical bits, strings
+    /// by xxHash64 of their bytes, a dictionary's entries hashed once; intervals (never stored)
+    /// by their normalised key.
     static func hashes(_ vector: Vector) -> [UInt64] {
         switch vector.data {
-        case .integers(let values): return values.map(HyperLogLog.mix)
-        case .booleans(let values): return values.map { HyperLogLog.mix($0 ? 1 : 0) }
-        case .doubles(let values):
-            return values.map { value in
-                let canonical = value == 0 ? 0 : (value.isNaN ? Double.nan : value)
-                return HyperLogLog.mix(Int64(bitPattern: canonical.bitPattern))
-            }
+        case .integers(let values): return values.map(ColumnSketch.hash)
+        case .booleans(let values): return values.map { ColumnSketch.hash($0 ? 1 : 0) }
+        case .doubles(let values): return values.map { ColumnSketch.hash(ColumnSketch.doubleKey($0)) }
         case .strings(let storage):
-            return (0..<vector.count).map { XXHash64.hash(storage.bytes(at: $0)) }
+            return (0..<vector.count).map { ColumnSketch.hash(storage.bytes(at: $0)) }
         case .dictionary(let codes, let dictionary):
-            let entries = (0..<dictionary.count).map { XXHash64.hash(dictionary.bytes(at: $0)) }
+            let entries = (0..<dictionary.count).map { ColumnSketch.hash(dictionary.bytes(at: $0)) }
             return codes.prefix(vector.count).map { Int($0) < entries.count ? entries[Int($0)] : 0 }
         case .intervals(let values):
             // Equal intervals (a month and 30 days) hash alike: by their normalised key.
@@ -163,11 +160,16 @@ final class DistinctSketchState: GroupedAggregate {
             for hash in hashes { add(hash, to: group) }
         case .registers(let stored):
             guard stored.count == Self.registerCount else { return }
-            makeDense(group)
-            let base = Int(slots[group]) * Self.registerCount
-            for register in 0..<Self.registerCount {
-                registers[base + register] = max(registers[base + register], stored[register])
-            }
+            fold(stored[...], into: group)
+        }
+    }
+
+    /// Raises group `group`'s registers (made dense) to `other`'s, register by register.
+    private func fold(_ other: ArraySlice<UInt8>, into group: Int) {
+        makeDense(group)
+        let base = Int(slots[group]) * Self.registerCount
+        for (register, value) in zip(base..<(base + Self.registerCount), other) {
+            registers[register] = max(registers[register], value)
         }
     }
 
@@ -181,12 +183,8 @@ final class DistinctSketchState: GroupedAggregate {
                 for hash in other.sparse[source] { add(hash, to: target) }
                 continue
             }
-            makeDense(target)
-            let base = Int(slots[target]) * Self.registerCount
             let otherBase = slot * Self.registerCount
-            for register in 0..<Self.registerCount {
-                registers[base + register] = max(registers[base + register], other.registers[otherBase + register])
-            }
+            fold(other.registers[otherBase..<(otherBase + Self.registerCount)], into: target)
         }
     }
 

@@ -49,7 +49,7 @@ extension QueryExecutor {
         var rows = 0
         for segment in scan.segments {
             try control?.check()
-            let reader = try openSegment(segment)
+            let reader = try ScanSource.open(segment, warehouse: warehouse)
             rows += segment.rows
             for (aggregate, column) in columns.enumerated() {
                 guard let column, let state = states[aggregate] else { continue }
@@ -94,22 +94,5 @@ extension QueryExecutor {
         } catch {
             throw QueryError(error.kind == .missingFile ? .fileRemoved : .storage, error.description)
         }
-    }
-
-    /// `segment`'s reader, checked against the catalog's row and column counts.
-    private func openSegment(_ segment: CatalogSegment) throws(QueryError) -> SegmentReader {
-        let reader: SegmentReader
-        do {
-            reader = try SegmentReaderCache.shared.reader(path: warehouse.path(segment.path))
-        } catch {
-            throw QueryError(error.kind == .missingFile ? .fileRemoved : .storage, error.description)
-        }
-        guard reader.rowCount == segment.rows, reader.footer.columns.count == segment.columnIdentifiers.count else {
-            throw QueryError(
-                .storage,
-                "\(segment.path) holds \(reader.rowCount) rows in \(reader.footer.columns.count) columns; the catalog says "
-                    + "\(segment.rows) rows in \(segment.columnIdentifiers.count)")
-        }
-        return reader
     }
 }

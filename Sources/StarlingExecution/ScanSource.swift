@@ -25,6 +25,24 @@ final class ScanSource: @unchecked Sendable {
     /// errors), by key column identifier.
     let keyedValues: [Int: [Int: (map: KeyedValues, path: String)]]
 
+    /// `segment`'s reader, checked against the catalog's row and column counts; a file vacuumed
+    /// away is ``QueryError/Kind/fileRemoved``.
+    static func open(_ segment: CatalogSegment, warehouse: Warehouse) throws(QueryError) -> SegmentReader {
+        let reader: SegmentReader
+        do {
+            reader = try SegmentReaderCache.shared.reader(path: warehouse.path(segment.path))
+        } catch {
+            throw QueryError(error.kind == .missingFile ? .fileRemoved : .storage, error.description)
+        }
+        guard reader.rowCount == segment.rows, reader.footer.columns.count == segment.columnIdentifiers.count else {
+            throw QueryError(
+                .storage,
+                "\(segment.path) holds \(reader.rowCount) rows in \(reader.footer.columns.count) columns; the catalog says "
+                    + "\(segment.rows) rows in \(segment.columnIdentifiers.count)")
+        }
+        return reader
+    }
+
     /// Opens the scan's segments; `dimension` reads the dimensions its star-join conditions and
     /// reference keys name; `joinFilters` are the build keys of hash joins above whose probe
     /// keys this scan produces.
@@ -36,20 +54,10 @@ final class ScanSource: @unchecked Sendable {
         opened.withUnsafeMutableBufferPointer { slots in
             let output = ConcurrentSlots(slots)
             DispatchQueue.concurrentPerform(iterations: segments.count) { index in
-                let segment = segments[index]
-                do throws(SegmentError) {
-                    let reader = try SegmentReaderCache.shared.reader(path: warehouse.path(segment.path))
-                    guard reader.rowCount == segment.rows, reader.footer.columns.count == segment.columnIdentifiers.count else {
-                        output.pointer[index] = .failure(QueryError(
-                            .storage,
-                            "\(segment.path) holds \(reader.rowCount) rows in \(reader.footer.columns.count) columns; the catalog says "
-                                + "\(segment.rows) rows in \(segment.columnIdentifiers.count)"))
-                        return
-                    }
-                    output.pointer[index] = .success(reader)
+                do throws(QueryError) {
+                    output.pointer[index] = .success(try Self.open(segments[index], warehouse: warehouse))
                 } catch {
-                    let kind: QueryError.Kind = error.kind == .missingFile ? .fileRemoved : .storage
-                    output.pointer[index] = .failure(QueryError(kind, error.description))
+                    output.pointer[index] = .failure(error)
                 }
             }
         }

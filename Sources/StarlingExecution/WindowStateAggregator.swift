@@ -1,7 +1,8 @@
 /// Aggregates with a state of their own (variances, correlations, arg_min, string_agg, mode,
-/// quantiles, sketches), and every aggregate with DISTINCT, over window frames: each distinct frame becomes one group of a fresh
-/// ``GroupedAggregate`` fed the frame's rows, so rows sharing a frame (a partition with no ORDER
-/// BY, RANGE peers) are aggregated once. Moving frames cost their width per row; frames that
+/// quantiles, sketches), and every aggregate with DISTINCT, over window frames: each distinct
+/// frame becomes one group of a fresh ``GroupedAggregate`` (of an ``AggregateState`` with
+/// DISTINCT) fed the frame's rows, so rows sharing a frame (a partition with no ORDER BY, RANGE
+/// peers) are aggregated once. Moving frames cost their width per row; frames that
 /// grow with the partition cost its square, so the rows fed are capped.
 
 import StarlingColumns
@@ -103,8 +104,7 @@ struct WindowStateAggregator {
             rowOfFrame[Int(key)] = Int32(row)
         }
         var perFrame = grouped.columns[1].gatherOrNull(rowOfFrame)
-        if aggregate.function == .count || aggregate.function == .countStar, case .integers(let counts) = perFrame.data
-        {
+        if aggregate.function == .count, case .integers(let counts) = perFrame.data {
             perFrame = Vector(
                 type: type, count: counts.count,
                 data: .integers(counts.indices.map { perFrame.isNull($0) ? 0 : counts[$0] }), nulls: nil)

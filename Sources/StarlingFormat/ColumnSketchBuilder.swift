@@ -12,7 +12,7 @@ public struct ColumnSketchBuilder {
     private var tableCount = 0
     private var hasZeroHash = false
     /// The registers once the table has overflowed.
-    private var registers: [UInt8] = []
+    private var registers = HyperLogLog()
 
     /// Twice the exact limit, so probe chains stay short.
     static let tableSlots = 2 * ColumnSketch.exactLimit
@@ -103,16 +103,13 @@ public struct ColumnSketchBuilder {
             index += 1
         }
         guard index < values.count else { return }
-        registers.withUnsafeMutableBufferPointer { registers in
-            HyperLogLog.add(integers: UnsafeBufferPointer(rebasing: values[index...]), into: registers)
-        }
+        registers.add(integers: UnsafeBufferPointer(rebasing: values[index...]))
     }
 
     /// Adds one hash.
     private mutating func add(hash: UInt64) {
         guard table != nil else {
-            let (register, rank) = HyperLogLog.slot(of: hash)
-            registers[register] = max(registers[register], rank)
+            registers.add(hash: hash)
             return
         }
         if hash == 0 {
@@ -154,13 +151,12 @@ public struct ColumnSketchBuilder {
     private mutating func spill() {
         let hashes = exactHashes ?? []
         table = nil
-        registers = [UInt8](repeating: 0, count: ColumnSketch.registerCount)
-        for hash in hashes { add(hash: hash) }
+        for hash in hashes { registers.add(hash: hash) }
     }
 
     /// The sketch of every value added.
     public func finish() -> ColumnSketch {
         if let hashes = exactHashes { return ColumnSketch(.hashes(hashes)) }
-        return ColumnSketch(.registers(registers))
+        return ColumnSketch(.registers(registers.registerValues))
     }
 }

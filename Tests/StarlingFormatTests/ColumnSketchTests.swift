@@ -132,11 +132,7 @@ struct ColumnSketchTests {
         for location in bad {
             var footer = reader.footer
             footer.sketches = [location]
-            let serialized = footer.serialized()
-            var patched = Array(bytes[0..<reader.footerOffset]) + serialized
-            withUnsafeBytes(of: UInt32(serialized.count).littleEndian) { patched.append(contentsOf: $0) }
-            withUnsafeBytes(of: XXHash64.hash(serialized).littleEndian) { patched.append(contentsOf: $0) }
-            patched.append(contentsOf: SegmentFormat.magic)
+            let patched = SegmentCorruptionTests.withFooter(footer, dataOf: bytes, footerOffset: reader.footerOffset)
             let error = #expect(throws: SegmentError.self, "\(location)") {
                 _ = try SegmentReader(bytes: patched.withUnsafeBytes { ByteStorage(copying: $0) }, path: "sketch.stsg")
             }

@@ -189,11 +189,7 @@ struct SegmentCorruptionTests {
                 footer.rowGroups[group].chunks[column].encodedLength = 1 << 29
             }
         }
-        let serialized = footer.serialized()
-        var patched = Array(bytes[0..<reader.footerOffset]) + serialized
-        withUnsafeBytes(of: UInt32(serialized.count).littleEndian) { patched.append(contentsOf: $0) }
-        withUnsafeBytes(of: XXHash64.hash(serialized).littleEndian) { patched.append(contentsOf: $0) }
-        patched.append(contentsOf: SegmentFormat.magic)
+        let patched = Self.withFooter(footer, dataOf: bytes, footerOffset: reader.footerOffset)
         let big = try SegmentReader(bytes: patched.withUnsafeBytes { ByteStorage(copying: $0) }, path: "big.stsg")
         let region = try #require(footer.columns.firstIndex { $0.name == "region" })  // LZ4
         let error = #expect(throws: SegmentError.self) { _ = try big.read(rowGroup: 0, column: region) }
@@ -202,6 +198,17 @@ struct SegmentCorruptionTests {
         let day = try #require(footer.columns.firstIndex { $0.name == "day" })  // ZSTD
         #expect(throws: SegmentError.self) { _ = try big.integerView(rowGroup: 0, column: day) }
         #expect(throws: SegmentError.self) { _ = try big.read(rowGroup: 0, column: day) }
+    }
+
+    /// The header and data region of `bytes` (up to `footerOffset`) followed by `footer` and a
+    /// trailer that checks out.
+    static func withFooter(_ footer: SegmentFooter, dataOf bytes: [UInt8], footerOffset: Int) -> [UInt8] {
+        let serialized = footer.serialized()
+        var patched = Array(bytes[0..<footerOffset]) + serialized
+        withUnsafeBytes(of: UInt32(serialized.count).littleEndian) { patched.append(contentsOf: $0) }
+        withUnsafeBytes(of: XXHash64.hash(serialized).littleEndian) { patched.append(contentsOf: $0) }
+        patched.append(contentsOf: SegmentFormat.magic)
+        return patched
     }
 
     /// `bytes` with the versions in header and footer replaced and the footer checksum redone.
