@@ -30,6 +30,15 @@ def message(kind, body=b""):
     return kind + struct.pack("!i", len(body) + 4) + body
 
 
+def error_fields(body):
+    """An ErrorResponse or NoticeResponse body as {field code: value}."""
+    fields = {}
+    for part in body.split(b"\0"):
+        if part:
+            fields[part[:1].decode()] = part[1:].decode()
+    return fields
+
+
 def read_message(sock):
     """The next backend message as (type byte, body), or None when the connection closed."""
     header = read_exactly(sock, 5)

@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 import psycopg
-from pgwire import check, finish, local_address, read_exactly, read_message
+from pgwire import check, error_fields, finish, local_address, read_exactly, read_message
 
 PORT = int(sys.argv[1])
 STARLING = sys.argv[2]
@@ -39,14 +39,6 @@ def psql(conninfo, sql):
     run = subprocess.run(["psql", conninfo, "-X", "-At", "-w", "-c", sql], capture_output=True, text=True,
                          timeout=30, env={**os.environ, "PGCONNECT_TIMEOUT": "5"})
     return run.returncode, run.stdout, run.stderr
-
-
-def error_fields(body):
-    fields = {}
-    for part in body.split(b"\0"):
-        if part:
-            fields[part[:1].decode()] = part[1:].decode()
-    return fields
 
 
 def startup_packet(user="tess"):

@@ -16,7 +16,7 @@ import subprocess
 import sys
 
 import psycopg
-from pgwire import check, finish, local_address, message, read_exactly, read_message
+from pgwire import check, error_fields, finish, local_address, message, read_exactly, read_message
 
 PORT = int(sys.argv[1])
 STARLING = sys.argv[2]
@@ -134,14 +134,6 @@ with psycopg.connect(dsn("bob", PASSWORDS["bob"]), autocommit=True) as conn:
 
 # SCRAM on a raw socket: the server's signature checks out; malformed messages close the
 # connection with an error and the server goes on.
-
-
-def error_fields(body):
-    fields = {}
-    for part in body.split(b"\0"):
-        if part:
-            fields[part[:1].decode()] = part[1:].decode()
-    return fields
 
 
 def open_sasl(user):
