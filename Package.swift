@@ -36,6 +36,12 @@ let package = Package(
             pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]
         ),
+        // Snappy for Parquet files (StarlingCompression's `Compressor.snappy`).
+        .systemLibrary(
+            name: "CSnappy",
+            pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"]), .brew(["snappy"])]
+        ),
         // glibc's mallopt, used once by the executable's HeapSettings.
         .systemLibrary(name: "CMalloc"),
         // A prefetch hint for the executor's hash tables (a header, nothing to link).
@@ -58,7 +64,7 @@ let package = Package(
         .target(name: "CMappingGuard"),
         .target(name: "StarlingColumns", dependencies: ["CMappingGuard"]),
         .target(name: "StarlingEncoding", dependencies: ["StarlingColumns"]),
-        .target(name: "StarlingCompression", dependencies: ["CLZ4", "CZstd", "CZlib"]),
+        .target(name: "StarlingCompression", dependencies: ["CLZ4", "CZstd", "CZlib", "CSnappy"]),
         .target(
             name: "StarlingFormat",
             dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingCompression"]
@@ -80,7 +86,18 @@ let package = Package(
             // the tests keep it). Not in the StarlingFormat library product others may depend on.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
-        .target(name: "StarlingEngine", dependencies: ["StarlingColumns", "StarlingFormat", "StarlingStorage", "StarlingSQL", "StarlingLoader", "StarlingExecution"]),
+        // Files other tools read: CSV, NDJSON and Parquet written from a query's chunks.
+        .target(
+            name: "StarlingInterchange",
+            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingCompression", "StarlingFormat", "StarlingExecution"]
+        ),
+        .target(
+            name: "StarlingEngine",
+            dependencies: [
+                "StarlingColumns", "StarlingFormat", "StarlingStorage", "StarlingSQL", "StarlingLoader",
+                "StarlingExecution", "StarlingInterchange",
+            ]
+        ),
         // The PostgreSQL wire protocol's messages (NIOCore's ByteBuffer, nothing of Starling), and the
         // server that runs them through the engine on swift-nio (`starling serve`).
         .target(name: "StarlingWire", dependencies: [.product(name: "NIOCore", package: "swift-nio")]),
@@ -117,6 +134,7 @@ let package = Package(
                 "StarlingSQL",
                 "StarlingEngine",
                 "StarlingExecution",
+                "StarlingInterchange",
                 "StarlingLoader",
                 "StarlingSampleData",
                 "StarlingServer",
@@ -138,6 +156,10 @@ let package = Package(
         .testTarget(name: "StarlingCompressionTests", dependencies: ["StarlingCompression"]),
         .testTarget(name: "StarlingFormatTests", dependencies: ["StarlingFormat"]),
         .testTarget(name: "StarlingSQLTests", dependencies: ["StarlingSQL"]),
+        .testTarget(
+            name: "StarlingInterchangeTests",
+            dependencies: ["StarlingInterchange", "StarlingExecution", "StarlingColumns", "StarlingCompression"]
+        ),
         .testTarget(name: "StarlingExecutionTests", dependencies: ["StarlingExecution", "StarlingColumns", "StarlingStorage", "StarlingEncoding"]),
         .testTarget(name: "StarlingStorageTests", dependencies: ["StarlingStorage", "StarlingEngine", "StarlingSQL", "StarlingEncoding"]),
         .testTarget(

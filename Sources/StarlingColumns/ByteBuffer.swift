@@ -193,8 +193,8 @@ public struct ByteBuffer: ~Copyable {
     }
 
     /// Calls `body` with the bytes written so far.
-    public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        body(UnsafeRawBufferPointer(start: base, count: count))
+    public func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
     /// The bytes written so far as text (invalid UTF-8, from stored strings, repaired with U+FFFD,

@@ -1,6 +1,7 @@
 /// `starling bench run`: time the queries of a file on a warehouse, in one process; the shared
 /// query-timing loop and report of `bench run` and `bench ssb`.
 
+import StarlingInterchange
 import ArgumentParser
 import StarlingColumns
 import StarlingEngine

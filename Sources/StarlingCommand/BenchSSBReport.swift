@@ -1,5 +1,6 @@
 /// What `starling bench ssb` measured, as a text report or one JSON object.
 
+import StarlingInterchange
 import StarlingSampleData
 
 /// The figures of one `bench ssb` run: generation, load, queries, size.

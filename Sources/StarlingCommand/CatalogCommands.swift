@@ -1,5 +1,6 @@
 /// `starling tables` and `starling describe TABLE`: what the warehouse holds, tables and views.
 
+import StarlingInterchange
 import ArgumentParser
 import StarlingColumns
 import StarlingEngine

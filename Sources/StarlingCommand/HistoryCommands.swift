@@ -1,5 +1,6 @@
 /// `starling history`, `starling rollback --to N` and `starling vacuum`.
 
+import StarlingInterchange
 import ArgumentParser
 import StarlingColumns
 import StarlingStorage

@@ -1,5 +1,6 @@
 /// `starling loads [--table T]`: the load log.
 
+import StarlingInterchange
 import ArgumentParser
 import StarlingColumns
 import StarlingLoader

@@ -2,6 +2,7 @@
 
 import StarlingColumns
 import StarlingExecution
+import StarlingInterchange
 
 /// Prints a query's rows as the executor hands them over, in one of the ``ResultFormat``s. Every
 /// format but the table writes each chunk as it comes, so `starling sql … | head` stops the query
@@ -66,7 +67,7 @@ final class PrintingSink: ResultSink {
         printedEarlier = printedEarlier || printedThis
         printedThis = false
         labels = printer.labels(columns)
-        writer = DelimitedWriter(printer, columns: columns)
+        writer = printer.delimitedWriter(columns)
         rowCount = 0
         started = false
         head = []

@@ -4,6 +4,7 @@ import ArgumentParser
 import StarlingColumns
 import StarlingEngine
 import StarlingExecution
+import StarlingInterchange
 
 /// The output formats of `starling sql --format` and the shell's `.mode`.
 enum ResultFormat: String, CaseIterable, ExpressibleByArgument {
@@ -145,25 +146,27 @@ struct ResultPrinter {
         }
     }
 
-    /// RFC 4180 quoting when the text holds the separator, a quote or a line break.
-    func quoteDelimited(_ text: String, _ separator: String) -> String {
-        Self.quoteDelimited(text, separator)
+    /// A writer of this format for rows of `columns`; nil for the table and line formats.
+    func delimitedWriter(_ columns: [PlanColumn]) -> DelimitedWriter? {
+        let delimited: DelimitedFormat
+        switch format {
+        case .csv: delimited = .csv
+        case .tsv: delimited = .tsv
+        case .json: delimited = .json
+        case .ndjson: delimited = .ndjson
+        case .markdown: delimited = .markdown
+        case .table, .line: return nil
+        }
+        return DelimitedWriter(delimited, columns: columns, nullText: nullText)
     }
 
-    /// RFC 4180 quoting when the text holds the separator, a quote or a line break (found as
-    /// `Character`s: a CR LF pair is neither, a quote with a combining mark is not a quote).
-    static func quoteDelimited(_ text: String, _ separator: String) -> String {
-        guard text.contains(separator) || text.contains("\"") || text.contains("\n") || text.contains("\r") else { return text }
-        return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    /// RFC 4180 quoting when the text holds the separator, a quote or a line break.
+    func quoteDelimited(_ text: String, _ separator: String) -> String {
+        TextEscaping.quoteDelimited(text, separator)
     }
 
     func escapeMarkdown(_ text: String) -> String {
-        Self.escapeMarkdown(text)
-    }
-
-    /// `|` escaped and line breaks as spaces, so that the text stays in its cell.
-    static func escapeMarkdown(_ text: String) -> String {
-        text.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|").replacingNewlines
+        TextEscaping.escapeMarkdown(text)
     }
 }
 
@@ -182,12 +185,5 @@ extension ResultPrinter {
             return Vector(type: .varchar, values: values)
         }
         return Chunk(columns: vectors, count: rows.count)
-    }
-}
-
-extension String {
-    /// Line breaks shown as spaces (one table row per line).
-    var replacingNewlines: String {
-        String(map { $0 == "\n" || $0 == "\r" ? " " : $0 })
     }
 }

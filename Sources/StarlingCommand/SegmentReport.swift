@@ -1,5 +1,6 @@
 /// The facts `starling inspect` prints, gathered once and rendered as text or JSON.
 
+import StarlingInterchange
 import StarlingFormat
 import StarlingColumns
 import StarlingEncoding

@@ -180,17 +180,10 @@ extension Engine {
         return options
     }
 
-    /// Why COPY … TO cannot run here: STDOUT is a client of `starling serve`; files are not written yet.
+    /// Why COPY … TO STDOUT cannot run here: STDOUT is a client of `starling serve`.
     static func copyToRefusal(_ copy: CopyTo) -> SQLError {
-        switch copy.target {
-        case .standardOutput:
-            return SQLError(
-                "COPY … TO STDOUT sends rows to a client of starling serve", at: copy.position,
-                hint: "here, print them: starling sql --format csv \"SELECT …\" > file.csv")
-        case .file:
-            return SQLError(
-                "COPY … TO a file is not supported yet", at: copy.position,
-                hint: "write results with: starling sql --format csv \"SELECT …\" > file.csv")
-        }
+        SQLError(
+            "COPY … TO STDOUT sends rows to a client of starling serve", at: copy.position,
+            hint: "here, write a file: COPY (SELECT …) TO 'file.csv', or print them: starling sql --format csv")
     }
 }

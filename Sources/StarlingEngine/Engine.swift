@@ -168,7 +168,9 @@ public struct Engine: Sendable {
             case .alterTableAddColumn(let alter): return try addColumn(alter)
             case .insertValues(let insert): return try insertValues(insert)
             case .copy(let copy): return try self.copy(copy)
-            case .copyTo(let copy): throw Self.copyToRefusal(copy)
+            case .copyTo(let copy):
+                guard case .file(let path) = copy.target else { throw Self.copyToRefusal(copy) }
+                return try copyToFile(copy, path: path)
             case .insertQuery(let insert): return try insertQuery(insert)
             case .createTableAs(let create): return try createTableAs(create)
             case .createView(let create): return try createView(create)

@@ -4,6 +4,7 @@
 import StarlingColumns
 import StarlingEngine
 import StarlingExecution
+import StarlingInterchange
 import Testing
 
 @testable import StarlingCommand

@@ -3,7 +3,7 @@
 import StarlingColumns
 
 extension ByteBuffer {
-    /// Appends `text` as ``ResultPrinter/quoteDelimited(_:_:)`` writes it: in quotes, its quotes
+    /// Appends `text` as ``TextEscaping/quoteDelimited(_:_:)`` writes it: in quotes, its quotes
     /// doubled, when it holds `separator`, a quote or a line break. That function finds them as
     /// Swift `Character`s (so a quote followed by a combining mark, or a CR LF pair, is not one),
     /// which for ASCII text without a CR is the same as finding their bytes; other text holding
@@ -22,7 +22,7 @@ extension ByteBuffer {
         guard special else { return append(text) }
         guard plain else {
             let string = String(decoding: text, as: UTF8.self)
-            return append(ResultPrinter.quoteDelimited(string, String(UnicodeScalar(separator))))
+            return append(TextEscaping.quoteDelimited(string, String(UnicodeScalar(separator))))
         }
         reserve(2 * text.count + 2)
         put(UInt8(ascii: "\""))
@@ -71,7 +71,7 @@ extension ByteBuffer {
         value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 
-    /// Appends `text` as ``ResultPrinter/escapeMarkdown(_:)`` writes it: `|` as `\|`, line breaks
+    /// Appends `text` as ``TextEscaping/escapeMarkdown(_:)`` writes it: `|` as `\|`, line breaks
     /// as spaces. As for ``appendDelimited(_:separator:)``, only ASCII text without a CR is
     /// escaped byte by byte; other text holding a `|` or a line break goes through that function.
     mutating func appendMarkdown(_ text: UnsafeRawBufferPointer) {
@@ -82,7 +82,7 @@ extension ByteBuffer {
             if byte >= 0x80 || byte == UInt8(ascii: "\r") { plain = false }
         }
         guard special else { return append(text) }
-        guard plain else { return append(ResultPrinter.escapeMarkdown(String(decoding: text, as: UTF8.self))) }
+        guard plain else { return append(TextEscaping.escapeMarkdown(String(decoding: text, as: UTF8.self))) }
         reserve(2 * text.count)
         for byte in text {
             switch byte {

@@ -1,14 +1,12 @@
 /// The fixed bytes around a row's cells in CSV, TSV, NDJSON, JSON and Markdown.
 
-import StarlingExecution
-
 /// How a format writes one cell's value: how strings are escaped, NULL spelled, dates quoted.
 enum CellStyle: Equatable {
-    /// CSV or TSV: strings quoted as ``ResultPrinter/quoteDelimited(_:_:)`` quotes them.
+    /// CSV or TSV: strings quoted as ``TextEscaping/quoteDelimited(_:_:)`` quotes them.
     case delimited(separator: UInt8)
     /// JSON and NDJSON: strings, dates, timestamps and non-finite doubles as JSON strings.
     case json
-    /// Markdown: `|` escaped and line breaks as spaces, as ``ResultPrinter/escapeMarkdown(_:)`` does.
+    /// Markdown: `|` escaped and line breaks as spaces, as ``TextEscaping/escapeMarkdown(_:)`` does.
     case markdown
 }
 
@@ -23,14 +21,12 @@ struct DelimitedFraming {
     /// How cells are written.
     let style: CellStyle
 
-    /// The framing of `format`'s rows of `columns`; nil for the table and line formats.
-    init?(_ format: ResultFormat, columns: [PlanColumn]) {
-        let names = columns.map(\.name)
+    /// The framing of `format`'s rows of columns named `names`.
+    init(_ format: DelimitedFormat, names: [String]) {
         switch format {
-        case .csv, .tsv:
-            let separator = format == .csv ? "," : "\t"
-            let leads = names.indices.map { $0 == 0 ? "" : separator }
-            self.init(["", "", "\n"] + leads, style: .delimited(separator: UInt8(ascii: format == .csv ? "," : "\t")))
+        case .delimited(let separator):
+            let leads = names.indices.map { $0 == 0 ? "" : String(UnicodeScalar(separator)) }
+            self.init(["", "", "\n"] + leads, style: .delimited(separator: separator))
         case .ndjson:
             let keys = names.map { JSONText.quote($0) + ":" }
             self.init(["{", "{", "}\n"] + keys.indices.map { ($0 == 0 ? "" : ",") + keys[$0] }, style: .json)
@@ -41,8 +37,6 @@ struct DelimitedFraming {
             self.init(["[\n  {", ",\n  {", names.isEmpty ? "}" : "\n  }"] + leads, style: .json)
         case .markdown:
             self.init(["| ", "| ", " |\n"] + names.indices.map { $0 == 0 ? "" : " | " }, style: .markdown)
-        case .table, .line:
-            return nil
         }
     }
 

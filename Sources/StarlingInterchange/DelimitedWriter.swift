@@ -9,7 +9,7 @@ import StarlingExecution
 /// cells, each after its lead (a separator, a JSON key); then the cells are copied out row by row
 /// between each row's opening and closing. Made once per result (it holds the result's column
 /// types, NULL text and framing) and reused batch after batch, keeping its buffers' capacity.
-struct DelimitedWriter: ~Copyable {
+public struct DelimitedWriter: ~Copyable {
     /// The result's column types.
     private let types: [LogicalType]
     /// What goes around the cells of a row.
@@ -23,25 +23,34 @@ struct DelimitedWriter: ~Copyable {
     /// The batch's text.
     private var output = ByteBuffer()
 
-    /// A writer of `printer`'s format for rows of `columns`; nil for the table and line formats.
-    init?(_ printer: ResultPrinter, columns: [PlanColumn]) {
-        guard let framing = DelimitedFraming(printer.format, columns: columns) else { return nil }
+    /// A writer of `format` for rows of `columns`, NULL written as `nullText` in delimited text
+    /// (empty by default) and Markdown (`NULL` by default); JSON writes `null`.
+    public init(_ format: DelimitedFormat, columns: [PlanColumn], nullText: String? = nil) {
+        let framing = DelimitedFraming(format, names: columns.map(\.name))
         self.framing = framing
         types = columns.map(\.type)
         switch framing.style {
-        case .delimited:
-            let separator = printer.format == .csv ? "," : "\t"
-            nullCell = Array(ResultPrinter.quoteDelimited(printer.nullText ?? "", separator).utf8)
+        case .delimited(let separator):
+            nullCell = Array(TextEscaping.quoteDelimited(nullText ?? "", String(UnicodeScalar(separator))).utf8)
         case .json:
             nullCell = Array("null".utf8)
         case .markdown:
-            nullCell = Array(ResultPrinter.escapeMarkdown(printer.nullText ?? "NULL").utf8)
+            nullCell = Array(TextEscaping.escapeMarkdown(nullText ?? "NULL").utf8)
         }
     }
 
     /// The text of rows `range` of `rows` after `prefix` (a result's opening); `firstIndex` is the
     /// index of the range's first row in the whole result (JSON opens its first row differently).
-    mutating func render(_ rows: Chunk, _ range: Range<Int>, firstIndex: Int, prefix: String = "") -> String {
+    public mutating func render(_ rows: Chunk, _ range: Range<Int>, firstIndex: Int, prefix: String = "") -> String {
+        render(rows, range, firstIndex: firstIndex, prefix: prefix) { bytes in String(decoding: bytes, as: UTF8.self) }
+    }
+
+    /// Calls `body` with the bytes of rows `range` of `rows` after `prefix`, as
+    /// ``render(_:_:firstIndex:prefix:)`` spells them; the bytes are valid only in `body`.
+    public mutating func render<R>(
+        _ rows: Chunk, _ range: Range<Int>, firstIndex: Int, prefix: String = "",
+        _ body: (UnsafeRawBufferPointer) throws -> R
+    ) rethrows -> R {
         precondition(rows.columns.count == types.count, "a chunk of \(rows.columns.count) columns for \(types.count)")
         precondition(range.lowerBound >= 0 && range.upperBound <= rows.count, "rows out of range")
         cells.removeAll()
@@ -52,7 +61,7 @@ struct DelimitedWriter: ~Copyable {
         output.removeAll()
         output.append(prefix)
         interleave(rows: range.count, firstIndex: firstIndex)
-        return output.text
+        return try output.withBytes(body)
     }
 
     /// Renders the cells of rows `range`, column after column, each after its column's lead.

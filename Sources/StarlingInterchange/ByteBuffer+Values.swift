@@ -9,7 +9,7 @@ extension ByteBuffer {
 
     /// Appends `true` or `false`.
     @inline(__always)
-    mutating func appendBoolean(_ flag: Bool) {
+    public mutating func appendBoolean(_ flag: Bool) {
         reserve(5)
         if flag {
             for byte in "true".utf8 { put(byte) }
@@ -20,7 +20,7 @@ extension ByteBuffer {
 
     /// Appends `value` in decimal, as `String(value)` does.
     @inline(__always)
-    mutating func appendInteger(_ value: Int64) {
+    public mutating func appendInteger(_ value: Int64) {
         reserve(Self.valueRoom)
         if value < 0 { put(UInt8(ascii: "-")) }
         putDigits(value.magnitude)
@@ -29,7 +29,7 @@ extension ByteBuffer {
     /// Appends the unscaled `value` with `scale` digits after the point, as
     /// `DecimalFormatting.format(unscaled:scale:)` does: `-1205` at scale 2 is `-12.05`, `5` is `0.05`.
     @inline(__always)
-    mutating func appendDecimal(_ value: Int64, scale: Int) {
+    public mutating func appendDecimal(_ value: Int64, scale: Int) {
         guard scale > 0 else { return appendInteger(value) }
         reserve(Self.valueRoom + scale)
         if value < 0 { put(UInt8(ascii: "-")) }
@@ -58,7 +58,7 @@ extension ByteBuffer {
     /// Appends the date `days` after 1970-01-01 as `CalendarDate.description` does: `2025-03-01`,
     /// the year zero-padded to four digits (`-0044-03-15` before year 0).
     @inline(__always)
-    mutating func appendDate(days: Int64) {
+    public mutating func appendDate(days: Int64) {
         reserve(Self.valueRoom)
         putDate(CalendarDate(daysSinceEpoch: days))
     }
@@ -78,7 +78,7 @@ extension ByteBuffer {
     /// `TimestampFormatting.format(microseconds:)` does: `2025-03-01 13:45:00.12` (no fraction
     /// when it is zero, trailing zeros of the fraction left out).
     @inline(__always)
-    mutating func appendTimestamp(microseconds: Int64) {
+    public mutating func appendTimestamp(microseconds: Int64) {
         reserve(Self.valueRoom)
         let (days, remainder) = TimestampFormatting.split(microseconds: microseconds)
         putDate(CalendarDate(daysSinceEpoch: days))
@@ -109,7 +109,7 @@ extension ByteBuffer {
 
     /// Appends `interval` as its `description` (DuckDB's text) reads: `1 year 2 months 3 days
     /// 04:05:06.789`, `-1 day`, `00:00:00`; at most 70 bytes.
-    mutating func appendInterval(_ interval: Interval) {
+    public mutating func appendInterval(_ interval: Interval) {
         reserve(80)
         var first = true
         func part(_ value: Int32, _ unit: StaticString) {
@@ -138,7 +138,7 @@ extension ByteBuffer {
     /// Appends `value` as `DoubleFormatting.format` does: shortest round-trip digits, `.0` after
     /// whole numbers below 10^15, `NaN`, `Infinity`, `-Infinity` and `-0.0` spelled out.
     @inline(__always)
-    mutating func appendDouble(_ value: Double) {
+    public mutating func appendDouble(_ value: Double) {
         if value.isFinite, value != 0, value == value.rounded(), abs(value) < 1e15 {
             reserve(Self.valueRoom)
             let whole = Int64(value)

@@ -1,0 +1,155 @@
+/// COPY table | (query) TO 'file' (…): a query's rows streamed into a CSV, NDJSON or Parquet file.
+
+import StarlingColumns
+import StarlingInterchange
+import StarlingSQL
+
+extension Engine {
+    /// Writes the rows of `copy`'s table or query to its file, which appears whole or not at all.
+    /// The tag is PostgreSQL's: `COPY` and the number of rows.
+    func copyToFile(_ copy: CopyTo, path: String) throws -> StatementOutcome {
+        let format = try Self.exportFormat(copy.options, path: path)
+        let query: Query
+        switch copy.source {
+        case .query(let given, _):
+            query = given
+        case .table(let table, let columns):
+            let catalog = try warehouse.catalog()
+            guard catalog.table(named: table.name) != nil || catalog.view(named: table.name) != nil else {
+                throw Self.unknownTable(table, in: catalog)
+            }
+            let list = columns.map { $0.map { Self.quotedName($0.name) }.joined(separator: ", ") } ?? "*"
+            let text = "SELECT \(list) FROM \(Self.quotedName(table.name))"
+            guard case .query(let parsed)? = try Parser.parse(text).first?.statement else {
+                throw SQLError("COPY could not read table \(table.name)", at: table.position)
+            }
+            query = parsed
+        }
+        let sink = ExportSink(path: path, format: format)
+        do {
+            try runQuery(query, into: sink)
+        } catch {
+            sink.abandon()
+            throw error
+        }
+        return StatementOutcome(tag: "COPY \(sink.rows)", snapshot: nil)
+    }
+
+    /// `name` as a double-quoted identifier.
+    static func quotedName(_ name: String) -> String {
+        "\"" + name.replacing("\"", with: "\"\"") + "\""
+    }
+
+    /// The file format COPY's options ask for. FORMAT defaults to the file name's extension
+    /// (`.parquet`, `.ndjson`/`.jsonl`/`.json`, else CSV); CSV has a header line unless
+    /// `HEADER false`, as DuckDB writes it.
+    static func exportFormat(_ options: [CopyOption], path: String) throws(SQLError) -> ExportFormat {
+        func option(_ names: String...) -> CopyOption? { options.last { names.contains($0.name.name.lowercased()) } }
+        let known = [
+            "format", "header", "delimiter", "delim", "sep", "null", "nullstr", "quote", "compression",
+            "compression_level", "row_group_size",
+        ]
+        if let unknown = options.first(where: { !known.contains($0.name.name.lowercased()) }) {
+            let name = unknown.name.name.lowercased()
+            throw SQLError(
+                "unknown COPY … TO option \"\(name)\"", at: unknown.name.position,
+                hint: closestMatch(to: name, in: known).map { "did you mean \($0.uppercased())?" })
+        }
+        let kind = try exportKind(option("format"), path: path)
+        func refuse(_ given: CopyOption?, unless allowed: Bool, _ message: String) throws(SQLError) {
+            if let given, !allowed { throw SQLError(message, at: given.name.position) }
+        }
+        let isParquet = kind == "parquet"
+        try refuse(
+            option("compression"), unless: isParquet,
+            "COMPRESSION applies to FORMAT parquet; compress CSV and NDJSON files afterwards (gzip, zstd)")
+        try refuse(option("compression_level"), unless: isParquet, "COMPRESSION_LEVEL applies to FORMAT parquet")
+        try refuse(option("row_group_size"), unless: isParquet, "ROW_GROUP_SIZE applies to FORMAT parquet")
+        for name in ["header", "delimiter", "delim", "sep", "null", "nullstr", "quote"] {
+            try refuse(option(name), unless: kind == "csv", "\(name.uppercased()) applies to FORMAT csv")
+        }
+        switch kind {
+        case "parquet":
+            return .parquet(
+                try parquetOptions(
+                    option("compression"), option("compression_level"),
+                    option("row_group_size")))
+        case "ndjson": return .delimited(.ndjson, header: false, nullText: nil)
+        default:
+            return try csvFormat(
+                option("header"), option("delimiter", "delim", "sep"), option("null", "nullstr"),
+                option("quote"))
+        }
+    }
+
+    /// `csv`, `ndjson` or `parquet`, from FORMAT or the file name.
+    private static func exportKind(_ given: CopyOption?, path: String) throws(SQLError) -> String {
+        guard let given else {
+            let name = path.lowercased()
+            if name.hasSuffix(".parquet") { return "parquet" }
+            if name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") || name.hasSuffix(".json") { return "ndjson" }
+            return "csv"
+        }
+        switch given.value.lowercased() {
+        case "csv": return "csv"
+        case "parquet": return "parquet"
+        case "ndjson", "json", "jsonl", "newline_delimited": return "ndjson"
+        default:
+            throw SQLError("COPY … TO a file writes FORMAT csv, ndjson or parquet", at: given.valuePosition)
+        }
+    }
+
+    private static func csvFormat(
+        _ header: CopyOption?, _ delimiter: CopyOption?, _ null: CopyOption?, _ quote: CopyOption?
+    ) throws(SQLError) -> ExportFormat {
+        var separator = UInt8(ascii: ",")
+        if let delimiter {
+            let bytes = delimiter.value == "\\t" ? [0x09] : Array(delimiter.value.utf8)
+            guard bytes.count == 1, bytes[0] < 0x80, ![0x0A, 0x0D, UInt8(ascii: "\"")].contains(bytes[0]) else {
+                throw SQLError(
+                    "DELIMITER takes one ASCII character other than a quote or a line break",
+                    at: delimiter.valuePosition)
+            }
+            separator = bytes[0]
+        }
+        if let quote, quote.value != "\"" {
+            throw SQLError("COPY … TO a file quotes with \" only", at: quote.valuePosition)
+        }
+        var withHeader = true
+        if let header {
+            guard let flag = ValueParsing.boolean(header.value) else {
+                throw SQLError("HEADER takes true or false", at: header.valuePosition)
+            }
+            withHeader = flag
+        }
+        return .delimited(.delimited(separator: separator), header: withHeader, nullText: null?.value)
+    }
+
+    private static func parquetOptions(
+        _ compression: CopyOption?, _ level: CopyOption?, _ rowGroupSize: CopyOption?
+    ) throws(SQLError) -> ParquetWriterOptions {
+        var options = ParquetWriterOptions()
+        options.createdBy = "Starling version \(version)"
+        if let compression {
+            guard let codec = ParquetCodec(name: compression.value) else {
+                throw SQLError(
+                    "COMPRESSION must be zstd, snappy, gzip, lz4_raw or uncompressed", at: compression.valuePosition)
+            }
+            options.codec = codec
+        }
+        if let level {
+            guard let number = Int(level.value), (-7...22).contains(number), number != 0 else {
+                throw SQLError("COMPRESSION_LEVEL takes a ZSTD level from 1 to 22", at: level.valuePosition)
+            }
+            options.level = number
+        }
+        if let rowGroupSize {
+            guard let rows = Int(rowGroupSize.value), (1...(1 << 24)).contains(rows) else {
+                throw SQLError(
+                    "ROW_GROUP_SIZE takes a number of rows from 1 to 16777216", at: rowGroupSize.valuePosition)
+            }
+            options.rowGroupRows = rows
+        }
+        return options
+    }
+}
