@@ -89,6 +89,7 @@ public final class ExportSink: ResultSink {
 
     /// Removes what was written (nothing once finished).
     public func abandon() {
+        parquet?.stop()
         file?.abandon()
         file = nil
         parquet = nil

@@ -65,23 +65,48 @@ struct HybridEncoder {
         }
     }
 
+    /// Packs `range` in groups of 8 values, `bitWidth` bytes a group: up to 8 bits a value
+    /// through one 64-bit word per group, up to 16 through two, wider ones bit by bit.
     private mutating func packedRun(_ values: UnsafeBufferPointer<UInt32>, _ range: Range<Int>) {
         let groups = (range.count + 7) / 8
         varint(UInt64(groups) << 1 | 1)
-        var accumulator: UInt64 = 0
-        var bits = 0
-        for slot in 0..<groups * 8 {
-            let index = range.lowerBound + slot
-            let value = index < range.upperBound ? UInt64(values[index]) : 0
-            accumulator |= value << UInt64(bits)
-            bits += bitWidth
-            while bits >= 8 {
-                bytes.append(UInt8(truncatingIfNeeded: accumulator))
-                accumulator >>= 8
-                bits -= 8
+        let start = bytes.count
+        let width = bitWidth
+        bytes.append(contentsOf: repeatElement(0, count: groups * width))
+        bytes.withUnsafeMutableBufferPointer { output in
+            var out = start
+            for group in 0..<groups {
+                let first = range.lowerBound + group * 8
+                var word: (UInt64, UInt64) = (0, 0)
+                var bits = 0
+                for slot in 0..<8 {
+                    let index = first + slot
+                    let value = index < range.upperBound ? UInt64(values[index]) : 0
+                    if width <= 16 {
+                        // 8 values of at most 16 bits: 128 bits in two words.
+                        if bits < 64 {
+                            word.0 |= value << UInt64(bits)
+                            if bits + width > 64 { word.1 |= value >> UInt64(64 - bits) }
+                        } else {
+                            word.1 |= value << UInt64(bits - 64)
+                        }
+                    } else {
+                        for bit in 0..<width where value >> UInt64(bit) & 1 != 0 {
+                            let position = bits + bit
+                            output[out + position / 8] |= 1 << UInt8(position % 8)
+                        }
+                    }
+                    bits += width
+                }
+                if width <= 16 {
+                    for byte in 0..<width {
+                        let source = byte < 8 ? word.0 >> UInt64(byte * 8) : word.1 >> UInt64((byte - 8) * 8)
+                        output[out + byte] = UInt8(truncatingIfNeeded: source)
+                    }
+                }
+                out += width
             }
         }
-        // 8 values of any width fill whole bytes: nothing is left over.
     }
 
     private mutating func varint(_ value: UInt64) {

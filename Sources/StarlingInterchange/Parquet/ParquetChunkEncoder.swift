@@ -88,7 +88,7 @@ struct ParquetChunkEncoder {
         let metadata = ParquetChunkMetadata(
             encodings: encodings, valueCount: rows, uncompressedSize: uncompressed, compressedSize: output.count,
             dictionaryPageOffset: dictionaryOffset, dataPageOffset: dataOffset,
-            statistics: plain.statistics())
+            statistics: plain.statistics(dictionary))
         return (output, metadata)
     }
 

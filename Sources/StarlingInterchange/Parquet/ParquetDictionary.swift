@@ -1,6 +1,13 @@
 /// Dictionaries of a column chunk's values, for RLE_DICTIONARY pages.
 
+import StarlingColumns
 import StarlingEncoding
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A column chunk's distinct values in order of first appearance and each value's index among
 /// them, built with an open-addressing table (linear probing, load at most a half) that gives up
@@ -18,12 +25,63 @@ struct ParquetDictionary {
         self.entries = entries
     }
 
-    /// The dictionary of 64-bit `values`; nil past `limit` entries.
+    /// The dictionary of 64-bit `values`; nil past `limit` entries. Values within a range of
+    /// at most ``directRange`` (or four per value) are numbered through an array indexed by
+    /// value, the rest through a hash table.
     static func integers(_ values: UnsafeBufferPointer<Int64>, limit: Int) -> ParquetDictionary? {
+        guard let first = values.first else { return ParquetDictionary(indices: [], entries: []) }
+        var low = first
+        var high = first
+        for value in values {
+            low = Swift.min(low, value)
+            high = Swift.max(high, value)
+        }
+        let (span, overflow) = high.subtractingReportingOverflow(low)
+        if !overflow, span < Swift.max(directRange, 4 * values.count) {
+            return direct(values, low: low, span: Int(span), limit: limit)
+        }
+        return hashed(values, limit: limit)
+    }
+
+    /// A hash table gives up after this many values if more than half of them were distinct:
+    /// values that varied cannot shrink enough by a dictionary to pay for hashing them all.
+    static let sample = 8192
+
+    /// Ranges of values numbered through an array (4 bytes per value in the range).
+    static let directRange = 1 << 16
+
+    private static func direct(
+        _ values: UnsafeBufferPointer<Int64>, low: Int64, span: Int, limit: Int
+    ) -> ParquetDictionary? {
+        var numbers = [Int32](repeating: -1, count: span + 1)
+        var entries: [Int64] = []
+        let indices = [UInt32](unsafeUninitializedCapacity: values.count) { indices, initialized in
+            numbers.withUnsafeMutableBufferPointer { numbers in
+                for (position, value) in values.enumerated() {
+                    // In range: `low` and `low + span` bound every value.
+                    let slot = Int(value &- low)
+                    var number = numbers[slot]
+                    if number < 0 {
+                        guard entries.count < limit else { return }
+                        number = Int32(entries.count)
+                        numbers[slot] = number
+                        entries.append(value)
+                    }
+                    indices[position] = UInt32(number)
+                    initialized = position + 1
+                }
+            }
+        }
+        guard indices.count == values.count else { return nil }
+        return ParquetDictionary(indices: indices, entries: entries)
+    }
+
+    private static func hashed(_ values: UnsafeBufferPointer<Int64>, limit: Int) -> ParquetDictionary? {
         var table = Table()
         var entries: [Int64] = []
         var indices = [UInt32](repeating: 0, count: values.count)
         for (position, value) in values.enumerated() {
+            if position == sample && entries.count * 2 > sample { return nil }
             let hash = UInt64(bitPattern: value) &* 0x9E37_79B9_7F4A_7C15
             var slot = table.slot(for: hash)
             while true {
@@ -57,8 +115,9 @@ struct ParquetDictionary {
             let count = column.valueCount
             var indices = [UInt32](repeating: 0, count: count)
             for position in 0..<count {
+                if position == sample && entries.count * 2 > sample { return nil }
                 let value = column.string(position, in: bytes)
-                let hash = XXHash64.hash(UnsafeRawBufferPointer(value))
+                let hash = Self.hash(value)
                 var slot = table.slot(for: hash)
                 while true {
                     let entry = table.slots[slot]
@@ -72,7 +131,7 @@ struct ParquetDictionary {
                         break
                     }
                     if hashes[Int(entry)] == hash,
-                        value.elementsEqual(column.string(Int(entries[Int(entry)]), in: bytes))
+                        Self.equal(value, column.string(Int(entries[Int(entry)]), in: bytes))
                     {
                         indices[position] = UInt32(entry)
                         break
@@ -82,6 +141,21 @@ struct ParquetDictionary {
             }
             return ParquetDictionary(indices: indices, entries: entries)
         }
+    }
+
+    /// A string's hash: two loads for one of at most 16 bytes, xxHash64 for longer ones.
+    @inline(__always)
+    static func hash(_ value: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard value.count <= ShortByteRun.limit else { return XXHash64.hash(UnsafeRawBufferPointer(value)) }
+        guard let base = value.baseAddress else { return 0 }
+        return ShortByteRun.hash(ShortByteRun.words(UnsafeRawPointer(base), count: value.count), count: value.count)
+    }
+
+    @inline(__always)
+    static func equal(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard left.count == right.count else { return false }
+        guard let a = left.baseAddress, let b = right.baseAddress else { return true }
+        return memcmp(a, b, left.count) == 0
     }
 
     /// The slots: each an entry number, or -1.

@@ -20,8 +20,9 @@ public struct ParquetWriterOptions: Sendable, Equatable {
 
 /// Writes a Parquet file (format 2.x metadata, version 1 data pages) through an
 /// ``ExportFile``: `PAR1`, each row group's column chunks as ``ParquetChunkEncoder`` encodes them
-/// (the row group's columns encoded in parallel), then the footer (FileMetaData in the Thrift
-/// compact protocol), its length and `PAR1`. Memory holds one row group's rows at a time.
+/// (each row group encoded, its columns in parallel, on an encoder thread while the next one's
+/// rows are gathered), then the footer (FileMetaData in the Thrift
+/// compact protocol), its length and `PAR1`. Memory holds two row groups' rows at most.
 /// `Formats/parquet-writer.md` says what it writes.
 public final class ParquetFileWriter {
     let columns: [ParquetColumnSchema]
@@ -29,6 +30,9 @@ public final class ParquetFileWriter {
     private let output: ExportFile
     private var buffers: [ParquetColumnBuffer]
     private(set) var rowGroupRecords: [RowGroupRecord] = []
+    /// The row group being encoded, and the buffers of the one before it, emptied for reuse.
+    private var inFlight: RowGroupJob?
+    private var spare: [ParquetColumnBuffer]?
     /// Rows written so far, in finished row groups.
     public private(set) var rowCount = 0
 
@@ -53,7 +57,7 @@ public final class ParquetFileWriter {
 
     static let magic: [UInt8] = Array("PAR1".utf8)
 
-    /// Adds `chunk`'s rows, writing each row group as it fills.
+    /// Adds `chunk`'s rows, handing each row group to the encoder as it fills.
     public func write(_ chunk: Chunk) throws(ExportError) {
         precondition(chunk.columns.count == columns.count, "a chunk of \(chunk.columns.count) columns")
         var start = 0
@@ -67,7 +71,8 @@ public final class ParquetFileWriter {
 
     /// Writes the last row group and the footer. The caller then commits the ``ExportFile``.
     public func finish() throws(ExportError) {
-        if buffers[0].rowCount > 0 || rowGroupRecords.isEmpty { try writeRowGroup() }
+        if buffers[0].rowCount > 0 || (rowGroupRecords.isEmpty && inFlight == nil) { try writeRowGroup() }
+        try waitForEncoder()
         var thrift = ThriftCompactWriter()
         writeFooter(&thrift)
         var tail = thrift.bytes
@@ -76,8 +81,77 @@ public final class ParquetFileWriter {
         do throws(FileError) { try output.write(tail) } catch { throw ExportError(error) }
     }
 
-    /// Encodes the buffered rows' columns (in parallel) and writes them.
+    /// Waits for the row group being encoded, if any, so that nothing writes to the file after
+    /// this returns (before the caller abandons it).
+    public func stop() {
+        inFlight?.done.wait()
+        inFlight = nil
+    }
+
+    deinit { stop() }
+
+    /// Hands the buffered rows to the encoder thread, after the previous row group is written:
+    /// the next row group's rows are gathered while this one is encoded, and at most two are
+    /// held.
     private func writeRowGroup() throws(ExportError) {
+        try waitForEncoder()
+        let job = RowGroupJob(columns: columns, buffers: buffers, options: options, output: output)
+        buffers = spare ?? columns.map { ParquetColumnBuffer(physical: $0.physical) }
+        spare = nil
+        inFlight = job
+        Self.encoder.async { job.run() }
+    }
+
+    /// Waits for the row group being encoded and records it; throws its failure.
+    private func waitForEncoder() throws(ExportError) {
+        guard let job = inFlight else { return }
+        job.done.wait()
+        inFlight = nil
+        if let failure = job.failure { throw failure }
+        rowCount += job.record.rows
+        rowGroupRecords.append(job.record)
+        for index in job.buffers.indices { job.buffers[index].removeAll() }
+        spare = job.buffers
+    }
+
+    /// The thread row groups are encoded and written on (their columns in parallel).
+    private static let encoder = DispatchQueue(label: "starling.parquet-encoder")
+
+    /// One row group's rows and its column chunks' offsets and metadata.
+    struct RowGroupRecord {
+        var rows: Int
+        var chunks: [(start: Int, metadata: ParquetChunkMetadata)]
+    }
+}
+
+/// A row group encoded and written on the encoder thread; read by the writer only after `done`.
+private final class RowGroupJob: @unchecked Sendable {
+    let columns: [ParquetColumnSchema]
+    var buffers: [ParquetColumnBuffer]
+    let options: ParquetWriterOptions
+    let output: ExportFile
+    let done = DispatchSemaphore(value: 0)
+    var record: ParquetFileWriter.RowGroupRecord
+    var failure: ExportError?
+
+    init(
+        columns: [ParquetColumnSchema], buffers: [ParquetColumnBuffer], options: ParquetWriterOptions,
+        output: ExportFile
+    ) {
+        self.columns = columns
+        self.buffers = buffers
+        self.options = options
+        self.output = output
+        record = ParquetFileWriter.RowGroupRecord(rows: buffers.first?.rowCount ?? 0, chunks: [])
+    }
+
+    func run() {
+        defer { done.signal() }
+        do throws(ExportError) { try encodeAndWrite() } catch { failure = error }
+    }
+
+    /// Encodes the columns (in parallel) and writes them in order.
+    private func encodeAndWrite() throws(ExportError) {
         typealias Encoded = Result<(bytes: [UInt8], metadata: ParquetChunkMetadata), CompressionError>
         let count = columns.count
         var encoded = [Encoded](repeating: .failure(.fileCompressionFailed("not encoded")), count: count)
@@ -90,7 +164,6 @@ public final class ParquetFileWriter {
                 slots.pointer[index] = Result { () throws(CompressionError) in try encoder.encode(buffers[index]) }
             }
         }
-        var record = RowGroupRecord(rows: buffers[0].rowCount, chunks: [])
         for index in 0..<count {
             let chunk: (bytes: [UInt8], metadata: ParquetChunkMetadata)
             do throws(CompressionError) { chunk = try encoded[index].get() } catch {
@@ -99,14 +172,5 @@ public final class ParquetFileWriter {
             record.chunks.append((start: output.position, metadata: chunk.metadata))
             do throws(FileError) { try output.write(chunk.bytes) } catch { throw ExportError(error) }
         }
-        rowCount += record.rows
-        rowGroupRecords.append(record)
-        for index in self.buffers.indices { self.buffers[index].removeAll() }
-    }
-
-    /// One row group's rows and its column chunks' offsets and metadata.
-    struct RowGroupRecord {
-        var rows: Int
-        var chunks: [(start: Int, metadata: ParquetChunkMetadata)]
     }
 }

@@ -4,6 +4,12 @@
     #error("the Parquet writer copies integers and doubles as they are in memory: little-endian hosts only")
 #endif
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// PLAIN values of one column chunk: INT32 and INT64 as little-endian integers, DOUBLE as
 /// little-endian IEEE 754, BOOLEAN as bits (least significant first), BYTE_ARRAY as a 4-byte
 /// little-endian length and the bytes.
@@ -90,7 +96,8 @@ struct ParquetPlainEncoder {
     /// Min, max and NULL count. Doubles leave NaN out (and have no min or max when every value
     /// is NaN); a zero minimum is written -0.0 and a zero maximum +0.0, as the format asks.
     /// Strings compare as unsigned bytes, and are left out past ``ParquetChunkEncoder/maximumStatisticBytes``.
-    func statistics() -> ParquetStatistics {
+    /// With a `dictionary`, only its entries are compared.
+    func statistics(_ dictionary: ParquetDictionary?) -> ParquetStatistics {
         var statistics = ParquetStatistics(minimum: nil, maximum: nil, nullCount: buffer.nullCount)
         switch column.physical {
         case .boolean:
@@ -98,14 +105,24 @@ struct ParquetPlainEncoder {
             statistics.minimum = [buffer.booleans.contains(false) ? 0 : 1]
             statistics.maximum = [buffer.booleans.contains(true) ? 1 : 0]
         case .int32, .int64:
-            guard let minimum = buffer.integers.min(), let maximum = buffer.integers.max() else { break }
+            let integers = dictionary?.entries ?? buffer.integers
+            guard var minimum = integers.first else { break }
+            var maximum = minimum
+            integers.withUnsafeBufferPointer { values in
+                for value in values {
+                    minimum = Swift.min(minimum, value)
+                    maximum = Swift.max(maximum, value)
+                }
+            }
             statistics.minimum = plain(minimum)
             statistics.maximum = plain(maximum)
         case .double:
             var minimum = Double.infinity
             var maximum = -Double.infinity
             var any = false
-            for value in buffer.doubles where !value.isNaN {
+            let doubles =
+                dictionary.map { $0.entries.map { Double(bitPattern: UInt64(bitPattern: $0)) } } ?? buffer.doubles
+            for value in doubles where !value.isNaN {
                 minimum = Swift.min(minimum, value)
                 maximum = Swift.max(maximum, value)
                 any = true
@@ -120,10 +137,15 @@ struct ParquetPlainEncoder {
                 guard buffer.valueCount > 0 else { return }
                 var minimum = buffer.string(0, in: bytes)
                 var maximum = minimum
-                for index in 1..<buffer.valueCount {
+                func visit(_ index: Int) {
                     let value = buffer.string(index, in: bytes)
-                    if value.lexicographicallyPrecedes(minimum) { minimum = value }
-                    if maximum.lexicographicallyPrecedes(value) { maximum = value }
+                    if Self.precedes(value, minimum) { minimum = value }
+                    if Self.precedes(maximum, value) { maximum = value }
+                }
+                if let dictionary {
+                    for first in dictionary.entries { visit(Int(first)) }
+                } else {
+                    for index in 1..<buffer.valueCount { visit(index) }
                 }
                 guard minimum.count <= ParquetChunkEncoder.maximumStatisticBytes,
                     maximum.count <= ParquetChunkEncoder.maximumStatisticBytes
@@ -133,6 +155,17 @@ struct ParquetPlainEncoder {
             }
         }
         return statistics
+    }
+
+    /// Whether `left` sorts before `right` as unsigned bytes.
+    @inline(__always)
+    static func precedes(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+        let common = Swift.min(left.count, right.count)
+        if common > 0, let a = left.baseAddress, let b = right.baseAddress {
+            let order = memcmp(a, b, common)
+            if order != 0 { return order < 0 }
+        }
+        return left.count < right.count
     }
 
     /// An integer as the column's physical type writes it.
