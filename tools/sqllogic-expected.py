@@ -57,8 +57,19 @@ def tpch_data():
     return directory
 
 
+TEST_DIR = None
+
+
 def substitute(sql):
-    """${TPCH_DATA} replaced by the TPC-H data directory."""
+    """${TPCH_DATA} replaced by the TPC-H data directory, ${TEST_DIR} by a scratch directory
+    (made once per run) for the files a test writes and reads."""
+    global TEST_DIR
+    if "${TEST_DIR}" in sql:
+        if TEST_DIR is None:
+            import atexit, shutil, tempfile
+            TEST_DIR = tempfile.mkdtemp(prefix="sqllogic-files-")
+            atexit.register(shutil.rmtree, TEST_DIR, True)
+        sql = sql.replace("${TEST_DIR}", TEST_DIR)
     return sql.replace("${TPCH_DATA}", tpch_data()) if "${TPCH_DATA}" in sql else sql
 
 

@@ -29,11 +29,11 @@
 /// runs every record in DuckDB and writes its answers into the files.
 
 import Foundation
-import Testing
 import StarlingColumns
 import StarlingEngine
 import StarlingExecution
 import StarlingStorage
+import Testing
 
 /// The `.test` files, found relative to this source file.
 enum SQLLogicFiles {
@@ -125,7 +125,8 @@ enum SQLLogicParser {
                 // An error record names the error it expects: one that accepts any error passes
                 // whatever goes wrong.
                 guard let message = expected.map({ $0.joined(separator: "\n") }), !message.isEmpty else {
-                    problems.append((headerLine, "statement error needs, after ----, text the error message must contain"))
+                    problems.append(
+                        (headerLine, "statement error needs, after ----, text the error message must contain"))
                     continue
                 }
                 records.append(SQLLogicRecord(kind: .statementError(expected: message), sql: sql, line: headerLine))
@@ -135,7 +136,10 @@ enum SQLLogicParser {
                     problems.append((headerLine, "unknown sort mode \"\(sort)\" (rowsort or nosort)"))
                     continue
                 }
-                records.append(SQLLogicRecord(kind: .query(columns: words[1].count, rowSort: sort == "rowsort", expected: expected ?? []), sql: sql, line: headerLine))
+                records.append(
+                    SQLLogicRecord(
+                        kind: .query(columns: words[1].count, rowSort: sort == "rowsort", expected: expected ?? []),
+                        sql: sql, line: headerLine))
             default:
                 problems.append((headerLine, "unknown record header \"\(header)\""))
             }
@@ -147,6 +151,9 @@ enum SQLLogicParser {
 /// A temporary warehouse for one `.test` file.
 final class SQLLogicWarehouse {
     let directory: String
+    /// A scratch directory beside the warehouse for the files a test writes and reads
+    /// (`${TEST_DIR}` in a test file).
+    let files: String
     let engine: Engine
 
     init() throws {
@@ -154,10 +161,13 @@ final class SQLLogicWarehouse {
         // SQLLOGIC_THREADS=N runs the queries with N worker threads (default: every core).
         let threads = ProcessInfo.processInfo.environment["SQLLOGIC_THREADS"].flatMap { Int($0) }
         engine = Engine(warehouse: try Warehouse.create(at: directory), threads: threads)
+        files = directory + "-files"
+        try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
     }
 
     deinit {
         try? FileManager.default.removeItem(atPath: directory)
+        try? FileManager.default.removeItem(atPath: files)
     }
 }
 
@@ -171,7 +181,8 @@ struct SQLLogicTests {
         func report(_ line: Int, _ message: String) {
             Issue.record(
                 Comment(rawValue: "\(file):\(line): \(message)"),
-                sourceLocation: SourceLocation(fileID: "StarlingEngineTests/\(file)", filePath: path, line: line, column: 1)
+                sourceLocation: SourceLocation(
+                    fileID: "StarlingEngineTests/\(file)", filePath: path, line: line, column: 1)
             )
         }
         for problem in problems { report(problem.line, "malformed test file: \(problem.message)") }
@@ -182,12 +193,16 @@ struct SQLLogicTests {
         if text.contains("${TPCH_DATA}") {
             let directory = ProcessInfo.processInfo.environment["STARLING_TPCH_DATA"] ?? ""
             guard !directory.isEmpty, FileManager.default.fileExists(atPath: directory + "/lineitem.tbl") else {
-                report(1, "\(file) needs TPC-H data: run tools/test, or set STARLING_TPCH_DATA to a directory made by tpchgen-cli -s 0.01")
+                report(
+                    1,
+                    "\(file) needs TPC-H data: run tools/test, or set STARLING_TPCH_DATA to a directory made by tpchgen-cli -s 0.01"
+                )
                 return
             }
             substitutions["${TPCH_DATA}"] = directory
         }
         let warehouse = try SQLLogicWarehouse()
+        substitutions["${TEST_DIR}"] = warehouse.files
         for var record in records {
             for (name, value) in substitutions { record.sql = record.sql.replacingOccurrences(of: name, with: value) }
             run(record, in: warehouse.engine, report: report)
@@ -212,16 +227,23 @@ struct SQLLogicTests {
 
         case .statementError(let expected):
             guard let failure else {
-                report(record.line, "statement succeeded but an error was expected containing \"\(expected)\"\nSQL:\n\(record.sql)")
+                report(
+                    record.line,
+                    "statement succeeded but an error was expected containing \"\(expected)\"\nSQL:\n\(record.sql)")
                 return
             }
             if !failure.contains(expected) {
-                report(record.line, "wrong error message\nSQL:\n\(record.sql)\nexpected the message to contain:\n\(expected)\nactual:\n\(failure)")
+                report(
+                    record.line,
+                    "wrong error message\nSQL:\n\(record.sql)\nexpected the message to contain:\n\(expected)\nactual:\n\(failure)"
+                )
             }
 
         case .query(let columns, let rowSort, let expected):
             if let failure {
-                report(record.line, "query failed\nSQL:\n\(record.sql)\nerror:\n\(failure)\nexpected:\n\(Self.show(expected))")
+                report(
+                    record.line,
+                    "query failed\nSQL:\n\(record.sql)\nerror:\n\(failure)\nexpected:\n\(Self.show(expected))")
                 return
             }
             guard let result = results.last else {
@@ -236,14 +258,20 @@ struct SQLLogicTests {
             }
             var complaints: [String] = []
             if result.columns.count != columns {
-                complaints.append("expected \(columns) column\(columns == 1 ? "" : "s") (from the type letters), got \(result.columns.count)")
+                complaints.append(
+                    "expected \(columns) column\(columns == 1 ? "" : "s") (from the type letters), got \(result.columns.count)"
+                )
             }
             if actual != wanted {
                 complaints.append("wrong result")
             }
             if !complaints.isEmpty {
                 let types = result.columns.map { "\($0.name) \($0.type)" }.joined(separator: ", ")
-                report(record.line, complaints.joined(separator: "; ") + "\nSQL:\n\(record.sql)\nexpected:\n\(Self.show(wanted))\nactual (\(types)):\n\(Self.show(actual))")
+                report(
+                    record.line,
+                    complaints.joined(separator: "; ")
+                        + "\nSQL:\n\(record.sql)\nexpected:\n\(Self.show(wanted))\nactual (\(types)):\n\(Self.show(actual))"
+                )
             }
         }
     }
