@@ -94,8 +94,8 @@ let package = Package(
         .target(
             name: "StarlingEngine",
             dependencies: [
-                "StarlingColumns", "StarlingFormat", "StarlingStorage", "StarlingSQL", "StarlingLoader",
-                "StarlingExecution", "StarlingInterchange",
+                "StarlingColumns", "StarlingCompression", "StarlingFormat", "StarlingStorage", "StarlingSQL",
+                "StarlingLoader", "StarlingExecution", "StarlingInterchange",
             ]
         ),
         // The PostgreSQL wire protocol's messages (NIOCore's ByteBuffer, nothing of Starling), and the

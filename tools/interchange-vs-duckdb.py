@@ -11,7 +11,8 @@ What it checks:
      before 1970 and awkward strings (quotes, commas, line breaks, empty, non-ASCII), generated
      here from --seed, is loaded into a fresh warehouse from CSV.
   2. Starling writes it with COPY … TO as Parquet with each codec (zstd, snappy, gzip, lz4_raw,
-     uncompressed; row groups of 50,000 rows), and as CSV and NDJSON.
+     uncompressed; row groups of 50,000 rows), and as CSV and NDJSON, plain and compressed
+     (.csv.gz, .ndjson.zst).
   3. pyarrow reads each Parquet file: the Arrow types must be the expected ones, and each row
      group's statistics (min, max, NULL count) must be those of its rows. DuckDB reads every
      file: its rows must be the source CSV's as DuckDB reads that (EXCEPT ALL both ways, with
@@ -134,7 +135,11 @@ def every_type(args, directory, failures):
     run(args.binary, warehouse, "sql", f"COPY (SELECT * FROM every_type) TO '{csv_path}' (NULL 'NULL')")
     ndjson_path = os.path.join(directory, "every_type.ndjson")
     run(args.binary, warehouse, "sql", f"COPY every_type TO '{ndjson_path}'")
-    files += [(csv_path, "csv"), (ndjson_path, "ndjson")]
+    gzip_path = os.path.join(directory, "every_type.csv.gz")
+    run(args.binary, warehouse, "sql", f"COPY every_type TO '{gzip_path}' (NULL 'NULL')")
+    zstd_path = os.path.join(directory, "every_type.ndjson.zst")
+    run(args.binary, warehouse, "sql", f"COPY every_type TO '{zstd_path}'")
+    files += [(csv_path, "csv"), (ndjson_path, "ndjson"), (gzip_path, "csv"), (zstd_path, "ndjson")]
     for path, kind in files:
         if kind == "parquet":
             table = pq.read_table(path)

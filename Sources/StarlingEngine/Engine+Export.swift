@@ -1,6 +1,7 @@
 /// COPY table | (query) TO 'file' (…): a query's rows streamed into a CSV, NDJSON or Parquet file.
 
 import StarlingColumns
+import StarlingCompression
 import StarlingInterchange
 import StarlingSQL
 
@@ -60,9 +61,6 @@ extension Engine {
             if let given, !allowed { throw SQLError(message, at: given.name.position) }
         }
         let isParquet = kind == "parquet"
-        try refuse(
-            option("compression"), unless: isParquet,
-            "COMPRESSION applies to FORMAT parquet; compress CSV and NDJSON files afterwards (gzip, zstd)")
         try refuse(option("compression_level"), unless: isParquet, "COMPRESSION_LEVEL applies to FORMAT parquet")
         try refuse(option("row_group_size"), unless: isParquet, "ROW_GROUP_SIZE applies to FORMAT parquet")
         for name in ["header", "delimiter", "delim", "sep", "null", "nullstr", "quote"] {
@@ -74,18 +72,24 @@ extension Engine {
                 try parquetOptions(
                     option("compression"), option("compression_level"),
                     option("row_group_size")))
-        case "ndjson": return .delimited(.ndjson, header: false, nullText: nil)
+        case "ndjson":
+            return .delimited(
+                .ndjson, header: false, nullText: nil,
+                compression: try textCompression(option("compression"), path: path))
         default:
             return try csvFormat(
                 option("header"), option("delimiter", "delim", "sep"), option("null", "nullstr"),
-                option("quote"))
+                option("quote"), compression: try textCompression(option("compression"), path: path))
         }
     }
 
     /// `csv`, `ndjson` or `parquet`, from FORMAT or the file name.
     private static func exportKind(_ given: CopyOption?, path: String) throws(SQLError) -> String {
         guard let given else {
-            let name = path.lowercased()
+            var name = path.lowercased()
+            for suffix in [".gz", ".gzip", ".zst", ".zstd"] where name.hasSuffix(suffix) {
+                name.removeLast(suffix.count)
+            }
             if name.hasSuffix(".parquet") { return "parquet" }
             if name.hasSuffix(".ndjson") || name.hasSuffix(".jsonl") || name.hasSuffix(".json") { return "ndjson" }
             return "csv"
@@ -99,8 +103,23 @@ extension Engine {
         }
     }
 
+    /// A text file's compression: COMPRESSION's, or from the name (`.gz`, `.zst`) as DuckDB does.
+    private static func textCompression(_ given: CopyOption?, path: String) throws(SQLError) -> StreamCompression {
+        guard let given else { return StreamCompression(fileName: path) }
+        switch given.value.lowercased() {
+        case "auto": return StreamCompression(fileName: path)
+        case "gzip": return .gzip
+        case "zstd": return .zstd
+        case "none", "uncompressed": return .none
+        default:
+            throw SQLError(
+                "COMPRESSION of a CSV or NDJSON file must be gzip, zstd, none or auto", at: given.valuePosition)
+        }
+    }
+
     private static func csvFormat(
-        _ header: CopyOption?, _ delimiter: CopyOption?, _ null: CopyOption?, _ quote: CopyOption?
+        _ header: CopyOption?, _ delimiter: CopyOption?, _ null: CopyOption?, _ quote: CopyOption?,
+        compression: StreamCompression
     ) throws(SQLError) -> ExportFormat {
         var separator = UInt8(ascii: ",")
         if let delimiter {
@@ -122,7 +141,8 @@ extension Engine {
             }
             withHeader = flag
         }
-        return .delimited(.delimited(separator: separator), header: withHeader, nullText: null?.value)
+        return .delimited(
+            .delimited(separator: separator), header: withHeader, nullText: null?.value, compression: compression)
     }
 
     private static func parquetOptions(

@@ -1,6 +1,7 @@
 /// A file written for other tools: under a temporary name while it is written, in place only
 /// once it is complete.
 
+import StarlingCompression
 import StarlingFormat
 import Synchronization
 
@@ -20,16 +21,19 @@ public final class ExportFile {
     let temporaryPath: String
     private var descriptor: Int32
     private var buffer: [UInt8] = []
-    /// Bytes handed to ``write(_:)`` so far: the offset of the next one.
+    /// Bytes handed to ``write(_:)`` so far: the offset of the next one (before compression).
     public private(set) var position = 0
     private var finished = false
+    /// Compresses what is written (gzip or zstd), when the file is compressed as a whole.
+    private var compressor: CompressingStream?
 
     /// Bytes gathered before a write(2).
     static let bufferBytes = 1 << 20
     private static let sequence = Atomic<Int>(0)
 
-    /// Creates the temporary file beside `path`.
-    public init(path: String) throws(FileError) {
+    /// Creates the temporary file beside `path`; with `compression` (gzip or zstd, at `level`)
+    /// the bytes written are compressed as one gzip member or zstd frame.
+    public init(path: String, compression: StreamCompression = .none, level: Int = 3) throws(FileError) {
         self.path = path
         let number = Self.sequence.add(1, ordering: .relaxed).newValue
         temporaryPath = "\(path).tmp-\(getpid())-\(number)"
@@ -38,13 +42,35 @@ public final class ExportFile {
             throw FileError(path: path, operation: "create", code: errno)
         }
         buffer.reserveCapacity(Self.bufferBytes)
+        if compression != .none {
+            do {
+                compressor = try CompressingStream(compression: compression, level: level) { [unowned self] bytes in
+                    try self.writeRaw(bytes)
+                }
+            } catch {
+                abandon()
+                throw FileError(path: path, operation: "compress", code: 0, detail: "\(error)")
+            }
+        }
     }
 
     deinit { abandon() }
 
-    /// Appends `bytes`.
+    /// Appends `bytes` (compressed, for a compressed file).
     public func write(_ bytes: UnsafeRawBufferPointer) throws(FileError) {
         position += bytes.count
+        guard let compressor else { return try writeRaw(bytes) }
+        do {
+            try compressor.write(bytes)
+        } catch let error as FileError {
+            throw error
+        } catch {
+            throw FileError(path: path, operation: "compress", code: 0, detail: "\(error)")
+        }
+    }
+
+    /// Appends bytes as they go to disk.
+    private func writeRaw(_ bytes: UnsafeRawBufferPointer) throws(FileError) {
         if buffer.count + bytes.count > Self.bufferBytes { try flush() }
         if bytes.count >= Self.bufferBytes {
             try writeOut(bytes)
@@ -64,6 +90,15 @@ public final class ExportFile {
     /// Flushes, fsyncs, closes and renames the file into place, then fsyncs its directory.
     public func commit() throws(FileError) {
         precondition(!finished, "an export file committed or abandoned twice")
+        if let compressor {
+            do {
+                try compressor.finish()
+            } catch let error as FileError {
+                throw error
+            } catch {
+                throw FileError(path: path, operation: "compress", code: 0, detail: "\(error)")
+            }
+        }
         try flush()
         guard fsync(descriptor) == 0 else { throw FileError(path: path, operation: "fsync", code: errno) }
         let closed = close(descriptor)

@@ -1,14 +1,16 @@
 /// A query's rows written to a file as they stream: COPY … TO 'file'.
 
 import StarlingColumns
+import StarlingCompression
 import StarlingExecution
 import StarlingFormat
 
 /// The format of an exported file.
 public enum ExportFormat: Sendable, Equatable {
     /// CSV (or another delimited text) or NDJSON; `header` puts the column names first in
-    /// delimited text, and `nullText` spells NULL there (empty by default).
-    case delimited(DelimitedFormat, header: Bool, nullText: String?)
+    /// delimited text, and `nullText` spells NULL there (empty by default). The file is
+    /// compressed whole with `compression` (gzip or zstd at level 3), or not.
+    case delimited(DelimitedFormat, header: Bool, nullText: String?, compression: StreamCompression)
     case parquet(ParquetWriterOptions)
 }
 
@@ -33,10 +35,12 @@ public final class ExportSink: ResultSink {
         abandon()
         rows = 0
         do {
-            let file = try ExportFile(path: path)
+            let compression: StreamCompression
+            if case .delimited(_, _, _, let given) = format { compression = given } else { compression = .none }
+            let file = try ExportFile(path: path, compression: compression)
             self.file = file
             switch format {
-            case .delimited(let delimited, let header, let nullText):
+            case .delimited(let delimited, let header, let nullText, _):
                 text = DelimitedWriter(delimited, columns: columns, nullText: nullText)
                 if header, case .delimited(let separator) = delimited {
                     let text = String(UnicodeScalar(separator))
