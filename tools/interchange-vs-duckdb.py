@@ -20,6 +20,9 @@ What it checks:
   4. With --warehouse DIR (any number): every table of DIR is written to Parquet and the
      per-column aggregates (count, NULLs, min, max, sum of numbers, sum of string lengths)
      DuckDB computes over the file must be the ones Starling computes over the table.
+  5. Each --warehouse is also written with `starling export --all` (with --partition-by where its
+     tables have what it names, files of 8 MB), each table opened in DuckDB through the
+     generated .duckdb.sql view, and the same aggregates compared.
 Exits 1 on any difference. Needs `pip install duckdb pyarrow`.
 """
 import argparse, csv, datetime, decimal, json, os, random, subprocess, sys, tempfile
@@ -212,18 +215,45 @@ def whole_warehouse(args, warehouse, directory, failures):
         print(f"checked {name}: {os.path.getsize(path):,} bytes of Parquet", file=sys.stderr)
 
 
+def exported(args, warehouse, directory, failures):
+    """`starling export --all` of the warehouse (partitioned by --partition-by where the tables
+    have it), each table opened in DuckDB through its .duckdb.sql and aggregated as Starling does."""
+    import duckdb
+    out = os.path.join(directory, "export-" + os.path.basename(warehouse.rstrip("/")))
+    command = ["export", "--all", "--out", out, "--file-size", "8MB"]
+    for spec in args.partition_by:
+        command += ["--partition-by", spec]
+    run(args.binary, warehouse, *command)
+    con = duckdb.connect()
+    for entry in json.loads(run(args.binary, warehouse, "tables", "--json")):
+        name = entry["name"] if isinstance(entry, dict) else entry
+        described = json.loads(run(args.binary, warehouse, "describe", name, "--json"))
+        columns = [(column["name"], column["type"].upper()) for column in described["columns"]]
+        con.execute(open(os.path.join(out, f"{name}.duckdb.sql")).read())
+        ours = json.loads(run(args.binary, warehouse, "sql", "--format", "json", aggregates(columns, f'"{name}"')))
+        ours_row = [normal(cell) for cell in ours[0].values()]
+        theirs_row = [normal(cell) for cell in con.execute(aggregates(columns, f'"{name}"')).fetchall()[0]]
+        if ours_row != theirs_row:
+            failures.append(f"export of {warehouse} {name}: Starling {ours_row} DuckDB {theirs_row}")
+        files = sum(len([f for f in names if f.endswith(".parquet")]) for _, _, names in os.walk(os.path.join(out, name)))
+        print(f"checked export of {name}: {files} files", file=sys.stderr)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "starling"))
     parser.add_argument("--rows", type=int, default=300_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--warehouse", action="append", default=[])
+    parser.add_argument("--partition-by", action="append", default=[],
+                        help="passed to `starling export --all` of each --warehouse")
     args = parser.parse_args()
     failures = []
     with tempfile.TemporaryDirectory() as directory:
         every_type(args, directory, failures)
         for warehouse in args.warehouse:
             whole_warehouse(args, warehouse, directory, failures)
+            exported(args, warehouse, directory, failures)
     for failure in failures[:50]:
         print(failure)
     print(f"{'FAILED' if failures else 'ok'}: {len(failures)} differences")

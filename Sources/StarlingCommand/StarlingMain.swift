@@ -31,7 +31,7 @@ struct StarlingMain: ParsableCommand {
         version: starlingVersion,
         subcommands: [
             InitCommand.self, SQLCommand.self, ShellCommand.self, LoadCommand.self, LoadsCommand.self, TablesCommand.self, DescribeCommand.self,
-            HistoryCommand.self, RollbackCommand.self, VacuumCommand.self, CompactCommand.self, GenerateCommand.self, BenchCommand.self, InspectCommand.self,
+            HistoryCommand.self, RollbackCommand.self, VacuumCommand.self, CompactCommand.self, ExportCommand.self, GenerateCommand.self, BenchCommand.self, InspectCommand.self,
             ServeCommand.self, UserCommand.self,
         ]
     )

@@ -22,6 +22,9 @@ public final class ExportSink: ResultSink {
     public let format: ExportFormat
     /// Rows written.
     public private(set) var rows = 0
+    /// Bytes handed to the file so far (before compression; a Parquet row group being encoded
+    /// is not counted yet).
+    public var bytesWritten: Int { parquet?.finishedBytes ?? file?.position ?? 0 }
     private var file: ExportFile?
     private var text: DelimitedWriter?
     private var parquet: ParquetFileWriter?
@@ -57,13 +60,19 @@ public final class ExportSink: ResultSink {
     }
 
     public func write(_ chunk: Chunk) throws(QueryError) -> Bool {
+        try write(chunk, 0..<chunk.count)
+        return true
+    }
+
+    /// Writes rows `range` of `chunk`.
+    public func write(_ chunk: Chunk, _ range: Range<Int>) throws(QueryError) {
         guard let file else { preconditionFailure("rows written before start") }
         do {
             if let parquet {
-                try parquet.write(chunk)
+                try parquet.write(chunk, range)
             } else if var writer = text.take() {
                 var failure: FileError?
-                writer.render(chunk, 0..<chunk.count, firstIndex: rows) { bytes in
+                writer.render(chunk, range, firstIndex: rows) { bytes in
                     do throws(FileError) { try file.write(bytes) } catch { failure = error }
                 }
                 text = consume writer
@@ -73,8 +82,7 @@ public final class ExportSink: ResultSink {
             abandon()
             throw Self.queryError(error)
         }
-        rows += chunk.count
-        return true
+        rows += range.count
     }
 
     public func finish() throws(QueryError) {

@@ -35,6 +35,8 @@ public final class ParquetFileWriter {
     private var spare: [ParquetColumnBuffer]?
     /// Rows written so far, in finished row groups.
     public private(set) var rowCount = 0
+    /// The file's size after the last finished row group (the one being encoded not counted).
+    public private(set) var finishedBytes = 0
 
     /// A writer of `columns` to `output`. Throws for a column of a type Parquet cannot hold
     /// (INTERVAL).
@@ -59,10 +61,15 @@ public final class ParquetFileWriter {
 
     /// Adds `chunk`'s rows, handing each row group to the encoder as it fills.
     public func write(_ chunk: Chunk) throws(ExportError) {
+        try write(chunk, 0..<chunk.count)
+    }
+
+    /// Adds rows `range` of `chunk`.
+    public func write(_ chunk: Chunk, _ range: Range<Int>) throws(ExportError) {
         precondition(chunk.columns.count == columns.count, "a chunk of \(chunk.columns.count) columns")
-        var start = 0
-        while start < chunk.count {
-            let end = min(chunk.count, start + options.rowGroupRows - buffers[0].rowCount)
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let end = min(range.upperBound, start + options.rowGroupRows - buffers[0].rowCount)
             for index in columns.indices { buffers[index].append(chunk.columns[index], start..<end) }
             start = end
             if buffers[0].rowCount >= options.rowGroupRows { try writeRowGroup() }
@@ -110,6 +117,7 @@ public final class ParquetFileWriter {
         if let failure = job.failure { throw failure }
         rowCount += job.record.rows
         rowGroupRecords.append(job.record)
+        finishedBytes = output.position
         for index in job.buffers.indices { job.buffers[index].removeAll() }
         spare = job.buffers
     }
