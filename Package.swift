@@ -75,7 +75,10 @@ let package = Package(
         ),
         .target(
             name: "StarlingLoader",
-            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingCompression", "StarlingFormat", "StarlingStorage"]
+            dependencies: [
+                "StarlingColumns", "StarlingEncoding", "StarlingCompression", "StarlingFormat", "StarlingStorage",
+                "StarlingParquet",
+            ]
         ),
         .target(name: "StarlingSQL", dependencies: ["StarlingColumns"]),
         .target(
@@ -85,6 +88,11 @@ let package = Package(
             // release builds skip the dynamic exclusivity check on each access (debug builds and
             // the tests keep it). Not in the StarlingFormat library product others may depend on.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+        ),
+        // Parquet files read: footer, schema, pages, encodings and codecs, every byte checked.
+        .target(
+            name: "StarlingParquet",
+            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingCompression", "StarlingFormat"]
         ),
         // Files other tools read: CSV, NDJSON and Parquet written from a query's chunks.
         .target(
@@ -120,7 +128,7 @@ let package = Package(
             name: "StarlingFuzzing",
             dependencies: [
                 "StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage", "StarlingLoader",
-                "StarlingSQL", "StarlingWire", .product(name: "NIOCore", package: "swift-nio"),
+                "StarlingSQL", "StarlingWire", "StarlingParquet", .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -156,6 +164,7 @@ let package = Package(
         .testTarget(name: "StarlingCompressionTests", dependencies: ["StarlingCompression"]),
         .testTarget(name: "StarlingFormatTests", dependencies: ["StarlingFormat"]),
         .testTarget(name: "StarlingSQLTests", dependencies: ["StarlingSQL"]),
+        .testTarget(name: "StarlingParquetTests", dependencies: ["StarlingParquet", "StarlingColumns"]),
         .testTarget(
             name: "StarlingInterchangeTests",
             dependencies: ["StarlingInterchange", "StarlingExecution", "StarlingColumns", "StarlingCompression"]

@@ -17,10 +17,14 @@ What it checks:
      group's statistics (min, max, NULL count) must be those of its rows. DuckDB reads every
      file: its rows must be the source CSV's as DuckDB reads that (EXCEPT ALL both ways, with
      the same types), and pyarrow's table must equal DuckDB's.
-  4. With --warehouse DIR (any number): every table of DIR is written to Parquet and the
+  4. Parquet files DuckDB and pyarrow write from the source (each codec; PLAIN, dictionary,
+     DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT, RLE
+     booleans; version 1 and 2 pages) are loaded with `starling load`, and the loaded table,
+     written back by Starling, must equal the source in DuckDB.
+  5. With --warehouse DIR (any number): every table of DIR is written to Parquet and the
      per-column aggregates (count, NULLs, min, max, sum of numbers, sum of string lengths)
      DuckDB computes over the file must be the ones Starling computes over the table.
-  5. Each --warehouse is also written with `starling export --all` (with --partition-by where its
+  6. Each --warehouse is also written with `starling export --all` (with --partition-by where its
      tables have what it names, files of 8 MB), each table opened in DuckDB through the
      generated .duckdb.sql view, and the same aggregates compared.
 Exits 1 on any difference. Needs `pip install duckdb pyarrow`.
@@ -168,6 +172,41 @@ def every_type(args, directory, failures):
             if extra:
                 failures.append(f"{path}: {extra} rows of {left} are not in {right}")
         print(f"checked {os.path.basename(path)}: {os.path.getsize(path):,} bytes", file=sys.stderr)
+    loaded(args, directory, warehouse, con, failures)
+
+
+def loaded(args, directory, warehouse, con, failures):
+    """Parquet files DuckDB and pyarrow write (each codec; PLAIN, dictionary, DELTA and
+    BYTE_STREAM_SPLIT encodings; version 2 pages) loaded by `starling load`, the table then
+    written by Starling and diffed against the source in DuckDB."""
+    import pyarrow.parquet as pq
+    source = con.sql("SELECT * FROM source").to_arrow_table()
+    files = []
+    for codec in ["zstd", "snappy", "gzip", "lz4_raw", "uncompressed"]:
+        path = os.path.join(directory, f"duckdb-{codec}.parquet")
+        con.execute(f"COPY source TO '{path}' (FORMAT parquet, COMPRESSION {codec}, ROW_GROUP_SIZE 50000)")
+        files.append(path)
+    path = os.path.join(directory, "pyarrow-v2.parquet")
+    pq.write_table(source, path, data_page_version="2.0", compression="zstd", row_group_size=40000)
+    files.append(path)
+    path = os.path.join(directory, "pyarrow-delta.parquet")
+    pq.write_table(source, path, use_dictionary=False, compression="snappy", data_page_version="2.0",
+                   column_encoding={"i": "DELTA_BINARY_PACKED", "n": "DELTA_BINARY_PACKED", "t": "DELTA_BINARY_PACKED",
+                                    "k": "DELTA_LENGTH_BYTE_ARRAY", "txt": "DELTA_BYTE_ARRAY",
+                                    "d": "BYTE_STREAM_SPLIT", "b": "RLE"})
+    files.append(path)
+    ddl = ", ".join(f"{name} {sql}" for name, sql, _ in COLUMNS)
+    for number, path in enumerate(files):
+        table = f"loaded_{number}"
+        run(args.binary, warehouse, "sql", f"CREATE TABLE {table} ({ddl})")
+        run(args.binary, warehouse, "load", table, path)
+        back = os.path.join(directory, f"{table}.parquet")
+        run(args.binary, warehouse, "sql", f"COPY {table} TO '{back}'")
+        for left, right in [(f"read_parquet('{back}')", "source"), ("source", f"read_parquet('{back}')")]:
+            extra = con.execute(f"SELECT count(*) FROM (SELECT * FROM {left} EXCEPT ALL SELECT * FROM {right})").fetchall()[0][0]
+            if extra:
+                failures.append(f"loading {os.path.basename(path)}: {extra} rows of {left} are not in {right}")
+        print(f"loaded {os.path.basename(path)}", file=sys.stderr)
 
 
 def aggregates(columns, table):

@@ -39,7 +39,7 @@ struct LoadCommand: ParsableCommand {
     @Argument(help: "One or more extract files.")
     var files: [String]
 
-    @Option(help: ArgumentHelp("csv or ndjson (default: from the file name).", valueName: "format"))
+    @Option(help: ArgumentHelp("csv, ndjson or parquet (default: from the file name).", valueName: "format"))
     var format: String?
 
     @Option(help: ArgumentHelp("The field delimiter (default: , — tab for .tsv, | for .tbl); \\t for tab.", valueName: "char"))
@@ -120,7 +120,7 @@ struct LoadCommand: ParsableCommand {
     func loadOptions() throws -> LoadOptions {
         var options = LoadOptions()
         if let format {
-            guard let kind = ExtractFormat.Kind(rawValue: format.lowercased()) else { throw ValidationError("--format must be csv or ndjson") }
+            guard let kind = ExtractFormat.Kind(rawValue: format.lowercased()) else { throw ValidationError("--format must be csv, ndjson or parquet") }
             options.format = kind
         }
         options.delimiter = try delimiter.map { try Self.character($0, "--delimiter") }

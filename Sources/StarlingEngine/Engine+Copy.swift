@@ -87,7 +87,7 @@ extension Engine {
             switch name {
             case "format":
                 guard let kind = ExtractFormat.Kind(rawValue: value.lowercased()) else {
-                    throw SQLError("FORMAT must be csv or ndjson", at: option.valuePosition)
+                    throw SQLError("FORMAT must be csv, ndjson or parquet", at: option.valuePosition)
                 }
                 options.format = kind
             case "header": options.header = try flag()

@@ -25,6 +25,8 @@ public enum FuzzHarness: String, CaseIterable, Sendable {
     case catalog
     /// A client's bytes to `starling serve`: ``WireHarness`` (the PostgreSQL message decoder).
     case wire
+    /// Parquet files: ``ParquetHarness`` (the footer, the schema, every column's pages).
+    case parquet
 
     /// Feeds `bytes` to the component.
     public func run(_ bytes: UnsafeRawBufferPointer) {
@@ -37,6 +39,7 @@ public enum FuzzHarness: String, CaseIterable, Sendable {
         case .chunk: ChunkHarness.run(bytes)
         case .catalog: CatalogHarness.run(bytes)
         case .wire: WireHarness.run(bytes)
+        case .parquet: ParquetHarness.run(bytes)
         }
     }
 

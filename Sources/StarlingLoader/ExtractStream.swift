@@ -21,9 +21,12 @@ final class ExtractStream {
     static let defaultBlockSize = 4 << 20
 
     /// - Parameter hashContent: hash the file's bytes as they are read, for ``finishContentHash()``.
+    /// - Parameter parquetColumns: read the file as Parquet, rendered as NDJSON (``ParquetRows``)
+    ///   with these of its columns.
     init(
         path: String, encoding: TextEncoding, blockSize: Int = ExtractStream.defaultBlockSize,
-        maxLineBytes: Int = LoadOptions.defaultMaxLineBytes, hashContent: Bool = false
+        maxLineBytes: Int = LoadOptions.defaultMaxLineBytes, hashContent: Bool = false,
+        parquetColumns: [String]? = nil
     ) throws(LoadError) {
         self.path = path
         // At most half of Int32's range, so an open record never reaches 2 GiB.
@@ -34,6 +37,15 @@ final class ExtractStream {
             throw LoadError(error.isMissing ? .missingFile : .io, error.description)
         }
         if hashContent { reader.hashContent() }
+        if let parquetColumns {
+            // The rows come from the mapped file; the reader is left for the content hash, which
+            // reads the whole file at the end.
+            let rows = try ParquetRows(path: path, tableColumns: parquetColumns)
+            decompressor = try Self.stream(.none, path: path) { buffer in try rows.read(into: buffer) }
+            transcoder = nil
+            block = [UInt8](repeating: 0, count: max(blockSize, 1))
+            return
+        }
         var compression = StreamCompression(fileName: path)
         if compression == .none {
             // Sniff the magic number, for compressed files without the usual suffix.
@@ -44,13 +56,19 @@ final class ExtractStream {
             }
         }
         let source = reader
+        decompressor = try Self.stream(compression, path: path) { buffer in try source.read(into: buffer) }
+        transcoder = encoding == .utf8 ? nil : TextTranscoder(encoding: encoding)
+        block = [UInt8](repeating: 0, count: max(blockSize, 1))
+    }
+
+    private static func stream(
+        _ compression: StreamCompression, path: String, _ source: @escaping DecompressingStream.Source
+    ) throws(LoadError) -> DecompressingStream {
         do {
-            decompressor = try DecompressingStream(compression: compression) { buffer in try source.read(into: buffer) }
+            return try DecompressingStream(compression: compression, source: source)
         } catch {
             throw LoadError(.io, "\(path): \(error)")
         }
-        transcoder = encoding == .utf8 ? nil : TextTranscoder(encoding: encoding)
-        block = [UInt8](repeating: 0, count: max(blockSize, 1))
     }
 
     /// Reads up to `bytes.count` decompressed bytes; 0 at the end of the file.
@@ -94,7 +112,9 @@ final class ExtractStream {
                 }
                 initialized = carried.count
                 do throws(LoadError) {
-                    count = try read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: output[carried.count...])))
+                    count = try read(
+                        into: UnsafeMutableRawBufferPointer(
+                            UnsafeMutableBufferPointer(rebasing: output[carried.count...])))
                 } catch {
                     failure = error
                 }
@@ -106,7 +126,10 @@ final class ExtractStream {
         }
         var failure: LoadError?
         let count = block.withUnsafeMutableBytes { bytes -> Int in
-            do throws(LoadError) { return try read(into: bytes) } catch { failure = error; return 0 }
+            do throws(LoadError) { return try read(into: bytes) } catch {
+                failure = error
+                return 0
+            }
         }
         if let failure { throw failure }
         guard count > 0 else {

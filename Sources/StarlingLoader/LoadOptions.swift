@@ -100,15 +100,22 @@ public enum TextEncoding: String, Sendable, CaseIterable {
 public struct ExtractFormat: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case csv, ndjson
+        /// Parquet, read through ``ParquetRows`` as NDJSON rows.
+        case parquet
     }
 
     public var kind: Kind
     public var delimiter: UInt8
     public var header: Bool
 
-    /// `x.csv[.gz|.zst]`, `.tsv`, `.tbl` (pipe, no header, trailing delimiter), `.ndjson`/`.jsonl`/`.json`.
+    /// `x.csv[.gz|.zst]`, `.tsv`, `.tbl` (pipe, no header, trailing delimiter), `.ndjson`/`.jsonl`/`.json`,
+    /// `.parquet`.
     public init(fileName: String) {
         var name = fileName.lowercased()
+        if name.hasSuffix(".parquet") || name.hasSuffix(".parq") {
+            self.init(kind: .parquet, delimiter: UInt8(ascii: ","), header: false)
+            return
+        }
         for suffix in [".gz", ".gzip", ".zst", ".zstd"] where name.hasSuffix(suffix) {
             name.removeLast(suffix.count)
         }

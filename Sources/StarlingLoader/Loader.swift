@@ -1,13 +1,14 @@
 /// `starling load`: extract files into a table as one all-or-nothing commit.
 
 import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
 import StarlingColumns
 import StarlingEncoding
 import StarlingFormat
 import StarlingStorage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What a finished load reports.
 public struct LoadSummary: Sendable {
@@ -58,8 +59,10 @@ public final class Loader {
         let rejectsPath = options.rejectsPath ?? warehouse.path("loads/\(batch).rejects.csv")
         let rejects = RejectsWriter(path: rejectsPath)
         var record = LoadRecord(
-            batch: batch, table: tableName, files: [], rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, unknownKeys: 0, rowsUpdated: 0,
-            partitions: [], startedMicros: started, endedMicros: started, status: "aborted", error: nil, snapshot: nil, rejectsFile: nil)
+            batch: batch, table: tableName, files: [], rowsRead: 0, rowsLoaded: 0, rowsRejected: 0, unknownKeys: 0,
+            rowsUpdated: 0,
+            partitions: [], startedMicros: started, endedMicros: started, status: "aborted", error: nil, snapshot: nil,
+            rejectsFile: nil)
         do throws(LoadError) {
             if options.rejectsPath == nil { try? FileBytes.createDirectory(warehouse.path("loads")) }
             // Checked before any file is read: a load must not run to its end to fail here.
@@ -78,7 +81,9 @@ public final class Loader {
             record.rowsRejected = rejects.count
             // Files the load stopped reading before their hash was known are hashed for the log.
             for index in record.files.indices where record.files[index].contentHash.isEmpty {
-                if let content = try? FileReader.contentHash(path: record.files[index].path) { record.files[index].contentHash = hexadecimalDigits(content.hash) }
+                if let content = try? FileReader.contentHash(path: record.files[index].path) {
+                    record.files[index].contentHash = hexadecimalDigits(content.hash)
+                }
             }
             if rejects.count > 0, (try? rejects.finish()) != nil { record.rejectsFile = rejectsPath }
             try? LoadLog.append(record, to: warehouse)
@@ -86,7 +91,9 @@ public final class Loader {
         }
     }
 
-    private func run(tableName: String, files: [String], batch: String, rejects: RejectsWriter, record: inout LoadRecord) throws(LoadError) -> LoadSummary {
+    private func run(
+        tableName: String, files: [String], batch: String, rejects: RejectsWriter, record: inout LoadRecord
+    ) throws(LoadError) -> LoadSummary {
         guard !files.isEmpty else { throw LoadError(.refused, "no input files") }
         try Self.checkSeparators(options)
         let transaction: WriteTransaction
@@ -99,7 +106,11 @@ public final class Loader {
         let catalog = transaction.catalog
         let name = catalog.table(named: tableName) != nil ? tableName : tableName.lowercased()
         guard let tableIndex = catalog.tables.firstIndex(where: { $0.name == name }) else {
-            throw LoadError(.refused, "no table named \(tableName)" + (closestMatch(to: tableName, in: catalog.tables.map(\.name)).map { " (did you mean \($0)?)" } ?? ""))
+            throw LoadError(
+                .refused,
+                "no table named \(tableName)"
+                    + (closestMatch(to: tableName, in: catalog.tables.map(\.name)).map { " (did you mean \($0)?)" }
+                        ?? ""))
         }
         let table = catalog.tables[tableIndex]
         record.table = table.name
@@ -119,7 +130,9 @@ public final class Loader {
         let loadedSizes = Set(loadedFiles.map(\.bytes))
         var hashes = Set<String>()
         for (index, file) in files.enumerated() {
-            let sizeSeen = loadedSizes.contains(sizes[index]) || sizes.indices.contains { $0 != index && sizes[$0] == sizes[index] }
+            let sizeSeen =
+                loadedSizes.contains(sizes[index])
+                || sizes.indices.contains { $0 != index && sizes[$0] == sizes[index] }
             guard checksDuplicates, sizeSeen else {
                 record.files.append(LoadRecord.File(path: file, bytes: sizes[index], contentHash: ""))
                 continue
@@ -131,10 +144,14 @@ public final class Loader {
             let hash = hexadecimalDigits(content.hash)
             record.files.append(LoadRecord.File(path: file, bytes: content.size, contentHash: hash))
             if let earlier = loadedFiles.first(where: { $0.contentHash == hash }) {
-                throw LoadError(.refused, "\(file) has the same content as \(earlier.name), already loaded into \(table.name) in batch \(earlier.batch) (snapshot \(earlier.snapshot)); pass --replace-partitions to replace the partitions it covers, or --force to load it again")
+                throw LoadError(
+                    .refused,
+                    "\(file) has the same content as \(earlier.name), already loaded into \(table.name) in batch \(earlier.batch) (snapshot \(earlier.snapshot)); pass --replace-partitions to replace the partitions it covers, or --force to load it again"
+                )
             }
             if hashes.contains(hash) {
-                throw LoadError(.refused, "\(file) has the same content as another file of this load; pass --force to load both")
+                throw LoadError(
+                    .refused, "\(file) has the same content as another file of this load; pass --force to load both")
             }
             hashes.insert(hash)
         }
@@ -143,13 +160,20 @@ public final class Loader {
         let threads = max(1, options.threads ?? Loader.coreCount)
         var resolvers: [Int: ReferenceResolver] = [:]
         for (index, column) in table.columns.enumerated() where column.references != nil {
-            resolvers[index] = try ReferenceResolver(fact: table, column: column, catalog: catalog, warehouse: warehouse)
+            resolvers[index] = try ReferenceResolver(
+                fact: table, column: column, catalog: catalog, warehouse: warehouse)
         }
-        let partitionColumn = table.partitioning.flatMap { partitioning in table.columns.firstIndex { $0.name == partitioning.column } }
+        let partitionColumn = table.partitioning.flatMap { partitioning in
+            table.columns.firstIndex { $0.name == partitioning.column }
+        }
         let converter = BatchConverter(
-            table: table, converters: table.columns.map { ColumnConverter(column: $0, options: options) }, resolvers: resolvers,
-            partitionColumn: partitionColumn, granularity: table.partitioning?.granularity, keepsKeys: table.isReferenceable)
-        let applier = BatchApplier(table: table, transaction: transaction, options: options, rejects: rejects, resolvers: resolvers, threads: threads)
+            table: table, converters: table.columns.map { ColumnConverter(column: $0, options: options) },
+            resolvers: resolvers,
+            partitionColumn: partitionColumn, granularity: table.partitioning?.granularity,
+            keepsKeys: table.isReferenceable)
+        let applier = BatchApplier(
+            table: table, transaction: transaction, options: options, rejects: rejects, resolvers: resolvers,
+            threads: threads)
         // Runs before the transaction is abandoned (defers run in reverse order).
         defer { applier.drainBackgroundWrites() }
         let pipeline = ConversionPipeline(converter: converter, workers: applier.workers, threads: threads)
@@ -157,7 +181,10 @@ public final class Loader {
         defer { pipeline.waitForAll() }
         var provided = Set<Int>()
         var unknownFields: [String: Int] = [:]
-        var trace = (read: Duration.zero, convert: Duration.zero, apply: Duration.zero, finish: Duration.zero, flush: Duration.zero)
+        var trace = (
+            read: Duration.zero, convert: Duration.zero, apply: Duration.zero, finish: Duration.zero,
+            flush: Duration.zero
+        )
         var inputBytes = 0
         let clock = ContinuousClock()
         let start = clock.now
@@ -195,20 +222,31 @@ public final class Loader {
                 if let progressHandler, clock.now - lastReport > .milliseconds(500) {
                     lastReport = clock.now
                     let elapsed = start.duration(to: lastReport)
-                    progressHandler(LoadProgress(bytesDone: doneBefore + min(fileSize, reader.fileBytesRead), bytesTotal: totalBytes,
-                                                 rows: applier.rowsRead, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+                    progressHandler(
+                        LoadProgress(
+                            bytesDone: doneBefore + min(fileSize, reader.fileBytesRead), bytesTotal: totalBytes,
+                            rows: applier.rowsRead,
+                            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                        ))
                 }
             }
             while pipeline.pending > 0 { try applyOldest() }
             // The reader is idle: it gave its last batch.
-            if hashWhileReading { record.files[index].contentHash = hexadecimalDigits(try reader.stream.finishContentHash()) }
+            if hashWhileReading {
+                record.files[index].contentHash = hexadecimalDigits(try reader.stream.finishContentHash())
+            }
             provided.formUnion(reader.provided)
             for (name, count) in reader.unknownFields { unknownFields[name, default: 0] += count }
             doneBefore += fileSize
             inputBytes += fileSize
         }
-        if let ratio = options.maxRejectRatio, applier.rowsRead > 0, Double(rejects.count) / Double(applier.rowsRead) > ratio {
-            throw LoadError(.badData, "\(rejects.count) of \(applier.rowsRead) rows were rejected, more than --max-reject-ratio \(ratio); the load was aborted and nothing was loaded")
+        if let ratio = options.maxRejectRatio, applier.rowsRead > 0,
+            Double(rejects.count) / Double(applier.rowsRead) > ratio
+        {
+            throw LoadError(
+                .badData,
+                "\(rejects.count) of \(applier.rowsRead) rows were rejected, more than --max-reject-ratio \(ratio); the load was aborted and nothing was loaded"
+            )
         }
         // Tolerated rejects that leave nothing to load: no commit, so the same files can be
         // loaded again once the cause is fixed (a commit would mark them as loaded).
@@ -223,7 +261,8 @@ public final class Loader {
         defer {
             trace.finish += finishMark.duration(to: clock.now)
             if getenv("STARLING_LOAD_TRACE") != nil {
-                let line = "trace: waiting for reader \(trace.read), waiting for workers \(trace.convert), applying \(trace.apply), finishing \(trace.finish) (of which encoding the last segments \(trace.flush))\n"
+                let line =
+                    "trace: waiting for reader \(trace.read), waiting for workers \(trace.convert), applying \(trace.apply), finishing \(trace.finish) (of which encoding the last segments \(trace.flush))\n"
                 _ = line.withCString { write(2, $0, strlen($0)) }
             }
         }
@@ -235,7 +274,10 @@ public final class Loader {
             // A first load's rows were kept as columns: they are the dimension, in file order.
             if let rows = vectors.first?.count, rows > 0 {
                 let segment: CatalogSegment
-                do { segment = try transaction.writeSegment(table: table, partitionKey: "", columns: table.columns, vectors: vectors) } catch { throw LoadError(error) }
+                do {
+                    segment = try transaction.writeSegment(
+                        table: table, partitionKey: "", columns: table.columns, vectors: vectors)
+                } catch { throw LoadError(error) }
                 updated.partitions = [CatalogPartition(key: "", segments: [segment])]
                 dimensionInserted = rows
                 record.partitions = [""]
@@ -243,8 +285,9 @@ public final class Loader {
                 record.partitions = []
             }
         } else if applier.isDimension {
-            let outcome = try Self.upsertDimension(table: table, incoming: applier.dimensionRows, provided: provided, resolvers: resolvers,
-                                                   transaction: transaction, catalog: catalog, into: &updated)
+            let outcome = try Self.upsertDimension(
+                table: table, incoming: applier.dimensionRows, provided: provided, resolvers: resolvers,
+                transaction: transaction, catalog: catalog, into: &updated)
             record.rowsUpdated = outcome.updated
             dimensionInserted = outcome.inserted
             dimensionUnchanged = outcome.unchanged
@@ -272,7 +315,10 @@ public final class Loader {
         // Only files that contributed rows count as loaded: a file whose every row was rejected
         // may be loaded again once the cause (a missing dimension row, say) is fixed.
         for (index, file) in record.files.enumerated() where applier.acceptedByFile[files[index], default: 0] > 0 {
-            loaded.append(LoadedFile(contentHash: file.contentHash, name: Self.fileName(file.path), bytes: file.bytes, batch: batch, snapshot: transaction.snapshot))
+            loaded.append(
+                LoadedFile(
+                    contentHash: file.contentHash, name: Self.fileName(file.path), bytes: file.bytes, batch: batch,
+                    snapshot: transaction.snapshot))
         }
         transaction.setLoadedFiles(loaded, of: updated)
         transaction.catalog.tables[tableIndex] = updated
@@ -282,11 +328,16 @@ public final class Loader {
         record.rowsRejected = rejects.count
         record.unknownKeys = applier.unknownKeys
         let names = files.map(Self.fileName)
-        let detail = "batch \(batch): " + (names.count > 2 ? "\(names[0]) and \(names.count - 1) more files" : names.joined(separator: ", "))
+        let detail =
+            "batch \(batch): "
+            + (names.count > 2 ? "\(names[0]) and \(names.count - 1) more files" : names.joined(separator: ", "))
         // The rejects file is written before the commit, so a failure to write it commits nothing.
         try rejects.finish()
         let committed: Catalog
-        do { committed = try transaction.commit(operation: options.replacePartitions ? "load (replace)" : "load", table: table.name, detail: detail) } catch {
+        do {
+            committed = try transaction.commit(
+                operation: options.replacePartitions ? "load (replace)" : "load", table: table.name, detail: detail)
+        } catch {
             throw LoadError(error)
         }
         record.snapshot = committed.snapshot
@@ -298,7 +349,8 @@ public final class Loader {
         do { try LoadLog.append(record, to: warehouse) } catch { logProblem = error.message }
         let elapsed = start.duration(to: clock.now)
         var summary = LoadSummary(
-            record: record, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+            record: record,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
             inputBytes: inputBytes, unknownFields: unknownFields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
             dimensionInserted: dimensionInserted, dimensionUnchanged: dimensionUnchanged, logProblem: logProblem)
         // Micro-batches: the partitions this load wrote are merged once they hold enough small
@@ -306,9 +358,10 @@ public final class Loader {
         // The committed catalog says whether any does, so most loads take no second lock and
         // read no catalog again.
         let written = Set(record.partitions)
-        let due = committed.table(named: table.name)?.partitions.contains {
-            written.contains($0.key) && options.compaction?.wantsCompaction($0) == true
-        } ?? false
+        let due =
+            committed.table(named: table.name)?.partitions.contains {
+                written.contains($0.key) && options.compaction?.wantsCompaction($0) == true
+            } ?? false
         if let policy = options.compaction, due {
             do throws(StorageError) {
                 let report = try warehouse.compact(
@@ -323,12 +376,19 @@ public final class Loader {
 
     /// Upserts `incoming` rows (declared types) into a dimension inside `transaction`: a rewrite of
     /// its one segment when stored rows changed, else one new segment with the appended rows.
-    static func upsertDimension(table: CatalogTable, incoming: [[Value]], provided: Set<Int>, resolvers: [Int: ReferenceResolver],
-                                transaction: WriteTransaction, catalog: Catalog, into updated: inout CatalogTable) throws(LoadError) -> DimensionMerge.Outcome {
+    static func upsertDimension(
+        table: CatalogTable, incoming: [[Value]], provided: Set<Int>, resolvers: [Int: ReferenceResolver],
+        transaction: WriteTransaction, catalog: Catalog, into updated: inout CatalogTable
+    ) throws(LoadError) -> DimensionMerge.Outcome {
         let existing: [[Value]]
-        do { existing = table.rowCount > 0 ? try TableScanner(warehouse: transaction.warehouse, catalog: catalog).rows(of: table) : [] } catch { throw LoadError(error) }
+        do {
+            existing =
+                table.rowCount > 0
+                ? try TableScanner(warehouse: transaction.warehouse, catalog: catalog).rows(of: table) : []
+        } catch { throw LoadError(error) }
         let today = currentMicros() / 86_400_000_000
-        let outcome = DimensionMerge.merge(table: table, existing: existing, incoming: incoming, provided: provided, loadDay: today)
+        let outcome = DimensionMerge.merge(
+            table: table, existing: existing, incoming: incoming, provided: provided, loadDay: today)
         let toWrite = outcome.rewritten ? outcome.rows : Array(outcome.rows[outcome.firstAppended...])
         guard !toWrite.isEmpty else { return outcome }
         // Stored values: references become row codes.
@@ -339,7 +399,8 @@ public final class Loader {
             for row in toWrite {
                 let value = row[index]
                 if let resolver, !value.isNull {
-                    builder.append(integer: Int64(resolver.code(for: value, factDate: nil) ?? DimensionKeys.unknownMember))
+                    builder.append(
+                        integer: Int64(resolver.code(for: value, factDate: nil) ?? DimensionKeys.unknownMember))
                 } else {
                     builder.append(value)
                 }
@@ -347,9 +408,16 @@ public final class Loader {
             vectors.append(builder.finish())
         }
         let segment: CatalogSegment
-        do { segment = try transaction.writeSegment(table: table, partitionKey: "", columns: table.columns, vectors: vectors) } catch { throw LoadError(error) }
+        do {
+            segment = try transaction.writeSegment(
+                table: table, partitionKey: "", columns: table.columns, vectors: vectors)
+        } catch { throw LoadError(error) }
         if outcome.rewritten || updated.partitions.isEmpty {
-            updated.partitions = [CatalogPartition(key: "", segments: outcome.rewritten ? [segment] : (updated.partitions.first?.segments ?? []) + [segment])]
+            updated.partitions = [
+                CatalogPartition(
+                    key: "",
+                    segments: outcome.rewritten ? [segment] : (updated.partitions.first?.segments ?? []) + [segment])
+            ]
         } else {
             updated.partitions[0].segments.append(segment)
         }
@@ -377,19 +445,34 @@ public final class Loader {
         var format = ExtractFormat(fileName: file)
         if let kind = options.format, kind != format.kind {
             format = ExtractFormat(kind: kind, delimiter: UInt8(ascii: ","), header: kind == .csv)
+        } else if options.format == nil, format.kind != .parquet, isParquet(file) {
+            format = ExtractFormat(kind: .parquet, delimiter: UInt8(ascii: ","), header: false)
         }
-        return format.kind == .csv
-            ? try CSVReader(path: file, table: table, options: options, format: format, hashContent: hashContent)
-            : try NDJSONReader(path: file, table: table, options: options, hashContent: hashContent)
+        switch format.kind {
+        case .csv:
+            return try CSVReader(path: file, table: table, options: options, format: format, hashContent: hashContent)
+        case .ndjson:
+            return try NDJSONReader(path: file, table: table, options: options, hashContent: hashContent)
+        case .parquet:
+            return try NDJSONReader(path: file, table: table, options: options, hashContent: hashContent, parquet: true)
+        }
+    }
+
+    /// Whether `file` starts with Parquet's magic number (a Parquet file without the suffix).
+    static func isParquet(_ file: String) -> Bool {
+        guard let reader = try? FileReader(path: file) else { return false }
+        var head = [UInt8](repeating: 0, count: 4)
+        let count = (try? head.withUnsafeMutableBytes { try reader.read(into: $0) }) ?? 0
+        return count == 4 && head == Array("PAR1".utf8)
     }
 
     /// An input file that cannot be opened or read, as a load error (missing: exit status 66).
     static func inputError(_ error: FileError, file: String) -> LoadError {
-        LoadError(error.isMissing ? .missingFile : .io, error.isMissing ? "input file not found: \(file)" : error.description)
+        LoadError(
+            error.isMissing ? .missingFile : .io, error.isMissing ? "input file not found: \(file)" : error.description)
     }
 
     static func fileName(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 }
-

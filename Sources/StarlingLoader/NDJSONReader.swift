@@ -24,11 +24,16 @@ final class NDJSONReader: BatchReader {
     var unknownFields: [String: Int] { parser.unknownFields }
     var fileBytesRead: Int { stream.reader.position }
 
-    init(path: String, table: CatalogTable, options: LoadOptions, hashContent: Bool = false) throws(LoadError) {
+    /// With `parquet`, the file is a Parquet file, read as NDJSON rows (``ParquetRows``).
+    init(path: String, table: CatalogTable, options: LoadOptions, hashContent: Bool = false, parquet: Bool = false)
+        throws(LoadError)
+    {
         self.path = path
         self.table = table
-        stream = try ExtractStream(path: path, encoding: options.encoding, blockSize: options.blockSize,
-                                  maxLineBytes: options.maxLineBytes, hashContent: hashContent)
+        stream = try ExtractStream(
+            path: path, encoding: options.encoding, blockSize: options.blockSize,
+            maxLineBytes: options.maxLineBytes, hashContent: hashContent,
+            parquetColumns: parquet ? table.columns.map(\.name) : nil)
         var columnByName: [String: Int] = [:]
         for (index, column) in table.columns.enumerated() { columnByName[column.name.lowercased()] = index }
         parser = JSONRowParser(columnByName: columnByName, columnCount: table.columns.count)
@@ -63,8 +68,12 @@ final class NDJSONReader: BatchReader {
                         records.byteOffsets.append(offset + start)
                         records.problems.append(nil)
                         if let problem = parser.parse(lineBytes) {
-                            batch.problems[records.lineNumbers.count - 1] = (problem, String(decoding: lineBytes.prefix(200), as: UTF8.self))
-                            for _ in 0..<columnCount { records.fields.append(CSVRecords.FieldSpan(start: 0, end: 0, kind: .null)) }
+                            batch.problems[records.lineNumbers.count - 1] = (
+                                problem, String(decoding: lineBytes.prefix(200), as: UTF8.self)
+                            )
+                            for _ in 0..<columnCount {
+                                records.fields.append(CSVRecords.FieldSpan(start: 0, end: 0, kind: .null))
+                            }
                         } else {
                             let extraBase = records.unescaped.count
                             records.unescaped.append(contentsOf: parser.scratch)
@@ -82,7 +91,8 @@ final class NDJSONReader: BatchReader {
                                 {
                                     kind = .null
                                 }
-                                records.fields.append(CSVRecords.FieldSpan(start: base + slot.start, end: base + slot.end, kind: kind))
+                                records.fields.append(
+                                    CSVRecords.FieldSpan(start: base + slot.start, end: base + slot.end, kind: kind))
                             }
                         }
                         records.recordFieldStart.append(records.fields.count)
@@ -192,22 +202,41 @@ struct JSONRowParser {
     private mutating func parseObject(prefix: String) {
         index += 1
         skipSpace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
         while failure == nil {
             skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { fail("expected a field name"); return }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                fail("expected a field name")
+                return
+            }
             guard let (keyStart, keyEnd, keySource) = parseString() else { return }
-            let keyBytes: [UInt8] = keySource == .line ? Array(bytes[keyStart..<keyEnd]) : Array(scratch[keyStart..<keyEnd])
+            let keyBytes: [UInt8] =
+                keySource == .line ? Array(bytes[keyStart..<keyEnd]) : Array(scratch[keyStart..<keyEnd])
             let key = prefix + String(decoding: keyBytes, as: UTF8.self)
             skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { fail("expected \":\""); return }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                fail("expected \":\"")
+                return
+            }
             index += 1
             skipSpace()
             parseValue(name: key)
             skipSpace()
-            guard index < bytes.count else { fail("unterminated object"); return }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            guard index < bytes.count else {
+                fail("unterminated object")
+                return
+            }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return
+            }
             fail("expected \",\" or \"}\"")
             return
         }
@@ -223,7 +252,10 @@ struct JSONRowParser {
     }
 
     private mutating func parseValue(name: String) {
-        guard index < bytes.count else { fail("missing value"); return }
+        guard index < bytes.count else {
+            fail("missing value")
+            return
+        }
         let byte = bytes[index]
         switch byte {
         case UInt8(ascii: "\""):
@@ -236,7 +268,10 @@ struct JSONRowParser {
                 skipComposite()
                 record(name, kind: .quoted, source: .line, start: start, end: index)
             } else {
-                guard depth < Self.maximumDepth else { fail("objects nested deeper than \(Self.maximumDepth) levels"); return }
+                guard depth < Self.maximumDepth else {
+                    fail("objects nested deeper than \(Self.maximumDepth) levels")
+                    return
+                }
                 depth += 1
                 parseObject(prefix: name + ".")
                 depth -= 1
@@ -247,7 +282,9 @@ struct JSONRowParser {
             record(name, kind: .quoted, source: .line, start: start, end: index)
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
             let start = index
-            while index < bytes.count, bytes[index] >= UInt8(ascii: "a"), bytes[index] <= UInt8(ascii: "z") { index += 1 }
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "a"), bytes[index] <= UInt8(ascii: "z") {
+                index += 1
+            }
             let word = String(decoding: bytes[start..<index], as: UTF8.self)
             switch word {
             case "true", "false": record(name, kind: .plain, source: .line, start: start, end: index)
@@ -263,9 +300,14 @@ struct JSONRowParser {
             }
         default:
             let start = index
-            while index < bytes.count, (bytes[index] >= 48 && bytes[index] <= 57) || bytes[index] == 45 || bytes[index] == 43
-                || bytes[index] == 46 || bytes[index] == 101 || bytes[index] == 69 { index += 1 }
-            guard index > start else { fail("unexpected character"); return }
+            while index < bytes.count,
+                (bytes[index] >= 48 && bytes[index] <= 57) || bytes[index] == 45 || bytes[index] == 43
+                    || bytes[index] == 46 || bytes[index] == 101 || bytes[index] == 69
+            { index += 1 }
+            guard index > start else {
+                fail("unexpected character")
+                return
+            }
             record(name, kind: .plain, source: .line, start: start, end: index)
         }
     }
@@ -283,7 +325,10 @@ struct JSONRowParser {
             if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { depth += 1 }
             if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
                 depth -= 1
-                if depth == 0 { index += 1; return }
+                if depth == 0 {
+                    index += 1
+                    return
+                }
             }
             index += 1
         }
@@ -304,7 +349,10 @@ struct JSONRowParser {
             if byte == UInt8(ascii: "\\") { break }
             index += 1
         }
-        guard index < bytes.count else { fail("unterminated string"); return nil }
+        guard index < bytes.count else {
+            fail("unterminated string")
+            return nil
+        }
         // Escapes: copy into scratch.
         let scratchStart = scratch.count
         scratch.append(contentsOf: bytes[start..<index])
@@ -330,13 +378,24 @@ struct JSONRowParser {
             case UInt8(ascii: "f"): scratch.append(0x0C)
             case UInt8(ascii: "/"), UInt8(ascii: "\\"), UInt8(ascii: "\""): scratch.append(escaped)
             case UInt8(ascii: "u"):
-                guard var scalar = hex4() else { fail("bad \\u escape"); return nil }
-                if scalar >= 0xD800, scalar < 0xDC00, index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                guard var scalar = hex4() else {
+                    fail("bad \\u escape")
+                    return nil
+                }
+                if scalar >= 0xD800, scalar < 0xDC00, index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                    bytes[index + 1] == UInt8(ascii: "u")
+                {
                     index += 2
-                    guard let low = hex4(), low >= 0xDC00, low < 0xE000 else { fail("bad surrogate pair"); return nil }
+                    guard let low = hex4(), low >= 0xDC00, low < 0xE000 else {
+                        fail("bad surrogate pair")
+                        return nil
+                    }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 }
-                guard let unicode = Unicode.Scalar(scalar) else { fail("invalid code point"); return nil }
+                guard let unicode = Unicode.Scalar(scalar) else {
+                    fail("invalid code point")
+                    return nil
+                }
                 scratch.append(contentsOf: Array(String(Character(unicode)).utf8))
             default:
                 fail("bad escape")
