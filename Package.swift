@@ -97,7 +97,10 @@ let package = Package(
         // Files other tools read: CSV, NDJSON and Parquet written from a query's chunks.
         .target(
             name: "StarlingInterchange",
-            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingCompression", "StarlingFormat", "StarlingExecution"]
+            dependencies: [
+                "StarlingColumns", "StarlingEncoding", "StarlingCompression", "StarlingFormat", "StarlingExecution",
+                "StarlingParquet",
+            ]
         ),
         .target(
             name: "StarlingEngine",

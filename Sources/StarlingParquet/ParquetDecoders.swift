@@ -128,3 +128,16 @@ enum ParquetDecoders {
         return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
     }
 }
+
+/// Unsigned LEB128 varints, as Thrift's compact protocol and the hybrid encoding's run headers
+/// write them: seven bits a byte, least significant first, the high bit set on all but the last.
+package enum ULEB128 {
+    package static func append(_ value: UInt64, to bytes: inout [UInt8]) {
+        var rest = value
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+    }
+}

@@ -3,7 +3,7 @@
 import StarlingEncoding
 
 /// The compact protocol's type codes (as in field and list headers).
-enum ThriftWireType: UInt8 {
+package enum ThriftWireType: UInt8 {
     case stop = 0
     case booleanTrue = 1
     case booleanFalse = 2
@@ -157,17 +157,7 @@ struct ThriftCompactReader {
     }
 
     private mutating func readVarint(_ what: String) throws(EncodedDataError) -> UInt64 {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            let byte = try bytes.readByte(what)
-            guard shift < 64, shift < 63 || byte <= 1 else {
-                throw bytes.error("\(what): a varint longer than 64 bits")
-            }
-            value |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return value }
-            shift += 7
-        }
+        try ParquetDecoders.varint(&bytes, what)
     }
 
     private mutating func readZigzag(_ what: String) throws(EncodedDataError) -> Int64 {

@@ -7,6 +7,15 @@ import Testing
 struct ExportCommandTests {
     typealias CLI = CommandLineTests
 
+    /// A warehouse (``CommandLineTests/warehouse()``) and an output directory name beside it.
+    static func scratch() throws -> (warehouse: String, out: String) {
+        (try CLI.warehouse(), NSTemporaryDirectory() + "starling-export-\(UUID().uuidString)")
+    }
+
+    static func remove(_ paths: String...) {
+        for path in paths { try? FileManager.default.removeItem(atPath: path) }
+    }
+
     static func files(under directory: String) -> [String] {
         let enumerator = FileManager.default.enumerator(atPath: directory)
         return ((enumerator?.allObjects as? [String]) ?? []).sorted()
@@ -14,12 +23,8 @@ struct ExportCommandTests {
 
     @Test("partitions as name=value directories (escaped, NULL as Hive's default), files split by size")
     func partitioned() throws {
-        let warehouse = try CLI.warehouse()
-        let out = NSTemporaryDirectory() + "starling-export-\(UUID().uuidString)"
-        defer {
-            try? FileManager.default.removeItem(atPath: warehouse)
-            try? FileManager.default.removeItem(atPath: out)
-        }
+        let (warehouse, out) = try Self.scratch()
+        defer { Self.remove(warehouse, out) }
         let setup = """
             CREATE TABLE orders (day DATE, region VARCHAR, amount INTEGER, note VARCHAR);
             INSERT INTO orders VALUES ('2025-03-01', 'north', 10, 'a'), ('2025-03-01', 'a/b=c', 20, 'b'),
@@ -58,12 +63,8 @@ struct ExportCommandTests {
 
     @Test("--all writes every table, whole where a partition column is missing; bad options are refused")
     func everyTable() throws {
-        let warehouse = try CLI.warehouse()
-        let out = NSTemporaryDirectory() + "starling-export-\(UUID().uuidString)"
-        defer {
-            try? FileManager.default.removeItem(atPath: warehouse)
-            try? FileManager.default.removeItem(atPath: out)
-        }
+        let (warehouse, out) = try Self.scratch()
+        defer { Self.remove(warehouse, out) }
         let setup = """
             CREATE TABLE a (day DATE, x INTEGER); CREATE TABLE b (y VARCHAR);
             INSERT INTO a VALUES ('2025-01-01', 1), ('2026-02-01', 2); INSERT INTO b VALUES ('z')

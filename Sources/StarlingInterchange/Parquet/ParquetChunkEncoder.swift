@@ -2,6 +2,7 @@
 /// page, then data pages, each compressed.
 
 import StarlingCompression
+import StarlingParquet
 
 /// A column chunk's statistics: min and max in the column's PLAIN encoding (without a length
 /// for BYTE_ARRAY), compared as the physical and logical type order them.

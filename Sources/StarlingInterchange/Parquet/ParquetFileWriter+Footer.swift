@@ -1,5 +1,7 @@
 /// The footer of a Parquet file Starling writes: FileMetaData in the Thrift compact protocol.
 
+import StarlingParquet
+
 extension ParquetFileWriter {
     /// FileMetaData: version, schema (a root group of the columns), rows, row groups, the
     /// writer's name and each column's TYPE_ORDER (so readers trust min and max).

@@ -5,6 +5,7 @@ import StarlingColumns
 import StarlingCompression
 import StarlingExecution
 import StarlingFormat
+import StarlingParquet
 
 /// How a Parquet file is written: its page codec (and ZSTD level) and rows per row group.
 public struct ParquetWriterOptions: Sendable, Equatable {

@@ -1,5 +1,7 @@
 /// Parquet's PLAIN encoding of a column chunk's values and dictionaries, and their statistics.
 
+import StarlingParquet
+
 #if !_endian(little)
     #error("the Parquet writer copies integers and doubles as they are in memory: little-endian hosts only")
 #endif

@@ -1,6 +1,7 @@
 /// How Starling's types are written in Parquet: physical types, logical and converted types.
 
 import StarlingColumns
+import StarlingParquet
 
 /// Parquet's physical types (the `Type` enum of the format's Thrift definition).
 enum ParquetPhysicalType: Int32 {

@@ -1,22 +1,6 @@
 /// The Thrift compact protocol's encoding, for the metadata of Parquet files (their footer and
 /// page headers).
 
-/// The compact protocol's type codes, as written in field headers and list headers.
-enum ThriftType: UInt8 {
-    case booleanTrue = 1
-    case booleanFalse = 2
-    case byte = 3
-    case i16 = 4
-    case i32 = 5
-    case i64 = 6
-    case double = 7
-    case binary = 8
-    case list = 9
-    case set = 10
-    case map = 11
-    case structure = 12
-}
-
 /// Writes Thrift structures in the compact protocol: a field header is the delta from the
 /// previous field's id (1…15) in the high nibble and the type in the low one, or the type then the
 /// id as a zigzag varint; integers are zigzag varints; binaries a varint length and the bytes;
@@ -25,65 +9,65 @@ enum ThriftType: UInt8 {
 ///
 /// The caller writes fields in increasing id order within each structure (the protocol allows
 /// any order; deltas are only short when ids grow).
-struct ThriftCompactWriter {
-    private(set) var bytes: [UInt8] = []
+package struct ThriftCompactWriter {
+    package private(set) var bytes: [UInt8] = []
     /// The last field id written in each open structure, innermost last.
     private var lastFieldIDs: [Int16] = [0]
 
-    init() {}
+    package init() {}
 
     // MARK: Fields
 
-    mutating func field(_ id: Int16, i32 value: Int32) {
+    package mutating func field(_ id: Int16, i32 value: Int32) {
         header(id, .i32)
         varint(zigzag(Int64(value)))
     }
 
-    mutating func field(_ id: Int16, i64 value: Int64) {
+    package mutating func field(_ id: Int16, i64 value: Int64) {
         header(id, .i64)
         varint(zigzag(value))
     }
 
     /// A one-byte integer (Thrift's `i8`, written as the byte itself).
-    mutating func field(_ id: Int16, byte value: Int8) {
+    package mutating func field(_ id: Int16, byte value: Int8) {
         header(id, .byte)
         bytes.append(UInt8(bitPattern: value))
     }
 
-    mutating func field(_ id: Int16, bool value: Bool) {
+    package mutating func field(_ id: Int16, bool value: Bool) {
         header(id, value ? .booleanTrue : .booleanFalse)
     }
 
-    mutating func field(_ id: Int16, binary value: [UInt8]) {
+    package mutating func field(_ id: Int16, binary value: [UInt8]) {
         header(id, .binary)
         binary(value)
     }
 
-    mutating func field(_ id: Int16, string value: String) {
+    package mutating func field(_ id: Int16, string value: String) {
         field(id, binary: Array(value.utf8))
     }
 
     /// Opens a structure-valued field; ``endStruct()`` closes it.
-    mutating func beginStruct(_ id: Int16) {
+    package mutating func beginStruct(_ id: Int16) {
         header(id, .structure)
         lastFieldIDs.append(0)
     }
 
     /// Writes the stop byte of the innermost open structure (a field's, a list element's, or the
     /// outermost one).
-    mutating func endStruct() {
+    package mutating func endStruct() {
         bytes.append(0)
         if lastFieldIDs.count > 1 { lastFieldIDs.removeLast() }
     }
 
     /// An empty structure-valued field (a union member with no fields, such as `StringType`).
-    mutating func emptyStruct(_ id: Int16) {
+    package mutating func emptyStruct(_ id: Int16) {
         beginStruct(id)
         endStruct()
     }
 
     /// Opens a list-valued field of `count` elements of `type`; the elements follow.
-    mutating func beginList(_ id: Int16, of type: ThriftType, count: Int) {
+    package mutating func beginList(_ id: Int16, of type: ThriftWireType, count: Int) {
         header(id, .list)
         if count < 15 {
             bytes.append(UInt8(count) << 4 | type.rawValue)
@@ -96,21 +80,21 @@ struct ThriftCompactWriter {
     // MARK: List elements
 
     /// Opens a structure that is an element of a list; ``endStruct()`` closes it.
-    mutating func beginListStruct() {
+    package mutating func beginListStruct() {
         lastFieldIDs.append(0)
     }
 
-    mutating func element(i32 value: Int32) {
+    package mutating func element(i32 value: Int32) {
         varint(zigzag(Int64(value)))
     }
 
-    mutating func element(binary value: [UInt8]) {
+    package mutating func element(binary value: [UInt8]) {
         binary(value)
     }
 
     // MARK: Encoding
 
-    private mutating func header(_ id: Int16, _ type: ThriftType) {
+    private mutating func header(_ id: Int16, _ type: ThriftWireType) {
         let last = lastFieldIDs[lastFieldIDs.count - 1]
         let delta = Int(id) - Int(last)
         if delta > 0, delta <= 15 {
@@ -128,12 +112,7 @@ struct ThriftCompactWriter {
     }
 
     private mutating func varint(_ value: UInt64) {
-        var rest = value
-        while rest >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        bytes.append(UInt8(rest))
+        ULEB128.append(value, to: &bytes)
     }
 
     private func zigzag(_ value: Int64) -> UInt64 {

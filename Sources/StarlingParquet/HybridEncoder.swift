@@ -5,25 +5,25 @@
 /// everything else in bit-packed groups of 8 values (header `groups << 1 | 1`, values packed
 /// least significant bit first; the last group padded with zeros, which readers skip by the
 /// page's value count).
-struct HybridEncoder {
-    let bitWidth: Int
-    private(set) var bytes: [UInt8] = []
+package struct HybridEncoder {
+    package let bitWidth: Int
+    package private(set) var bytes: [UInt8] = []
 
     /// An encoder of values below `1 << bitWidth`.
     ///
     /// - Precondition: `0 <= bitWidth <= 32`.
-    init(bitWidth: Int) {
+    package init(bitWidth: Int) {
         precondition((0...32).contains(bitWidth), "bit width \(bitWidth)")
         self.bitWidth = bitWidth
     }
 
     /// The bits needed for values up to `maximum` (0 for 0).
-    static func bitWidth(forMaximum maximum: UInt32) -> Int {
+    package static func bitWidth(forMaximum maximum: UInt32) -> Int {
         maximum == 0 ? 0 : 32 - maximum.leadingZeroBitCount
     }
 
     /// Encodes `values`, each below `1 << bitWidth`.
-    mutating func encode(_ values: UnsafeBufferPointer<UInt32>) {
+    package mutating func encode(_ values: UnsafeBufferPointer<UInt32>) {
         let count = values.count
         var index = 0
         while index < count {
@@ -44,7 +44,7 @@ struct HybridEncoder {
     }
 
     /// Encodes `count` copies of `value`.
-    mutating func encode(repeating value: UInt32, count: Int) {
+    package mutating func encode(repeating value: UInt32, count: Int) {
         if count > 0 { repeatedRun(value, count: count) }
     }
 
@@ -110,11 +110,6 @@ struct HybridEncoder {
     }
 
     private mutating func varint(_ value: UInt64) {
-        var rest = value
-        while rest >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-            rest >>= 7
-        }
-        bytes.append(UInt8(rest))
+        ULEB128.append(value, to: &bytes)
     }
 }

@@ -3,7 +3,7 @@
 
 import Testing
 
-@testable import StarlingInterchange
+@testable import StarlingParquet
 
 @Suite("Parquet encodings")
 struct ParquetEncodingTests {
