@@ -83,7 +83,10 @@ let package = Package(
         .target(name: "StarlingSQL", dependencies: ["StarlingColumns"]),
         .target(
             name: "StarlingExecution",
-            dependencies: ["StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage", "CPrefetch", "CPCRE2"],
+            dependencies: [
+                "StarlingColumns", "StarlingEncoding", "StarlingFormat", "StarlingStorage", "StarlingParquet", "CPrefetch",
+                "CPCRE2",
+            ],
             // The executor's hot loops update class-held buffers (hash tables, accumulators);
             // release builds skip the dynamic exclusivity check on each access (debug builds and
             // the tests keep it). Not in the StarlingFormat library product others may depend on.

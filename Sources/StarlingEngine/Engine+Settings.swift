@@ -10,7 +10,7 @@ extension Engine {
         let overrides = session.current
         return EffectiveSettings(
             threads: overrides.threads ?? threads, memoryLimit: overrides.memoryLimit ?? memoryLimit,
-            timeZone: overrides.timeZone ?? "UTC", databaseName: databaseName)
+            timeZone: overrides.timeZone ?? "UTC", databaseName: databaseName, mayReadFiles: mayReadFiles)
     }
 
     /// `SET name = value` (`TO DEFAULT` resets), `RESET name` and `RESET ALL`: checked, then kept

@@ -38,6 +38,10 @@ public struct Engine: Sendable {
     /// give it; nil for the warehouse directory's last name. `starling serve` names it
     /// `starling`, whatever database name a client asked for.
     public var databaseName: String?
+    /// Whether queries may read files named in FROM (`FROM 'x.parquet'`, `read_parquet`):
+    /// `starling serve` allows it to admins only, so SQL reaches no file outside the warehouse
+    /// unless the role allows it.
+    public var mayReadFiles = true
     /// What `SET` changed: shared by the engine's copies, so it lasts for the session. `threads`
     /// and `memoryLimit` above are the defaults `RESET` returns to.
     public let session: SessionSettings

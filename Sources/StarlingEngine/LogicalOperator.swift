@@ -13,6 +13,8 @@ final class LogicalOperator {
         case values([Chunk])
         /// `generate_series(start, stop, step)` in FROM: one BIGINT column.
         case series(start: BoundExpression, stop: BoundExpression, step: BoundExpression)
+        /// Parquet files read in place (`FROM 'x.parquet'`, `read_parquet(…)`).
+        case parquetScan(ParquetScanSpecification)
         /// One FROM's tables, subqueries and outer joins (`from.leaves`) joined by inner joins
         /// under `conditions`, with WHERE's `[NOT] IN`/`EXISTS` as semi and anti joins; outputs
         /// the FROM scope's columns in order. The optimizer pushes filters into it and orders it.
@@ -62,7 +64,7 @@ final class LogicalOperator {
     /// The direct inputs (a join graph's leaf plans and subquery plans included).
     var children: [LogicalOperator] {
         switch kind {
-        case .values, .series: return []
+        case .values, .series, .parquetScan: return []
         case .joinGraph(let graph): return graph.childPlans
         case .join(let join): return [join.left, join.right]
         case .filter(let child, _), .projection(let child, _), .aggregate(let child, _, _), .order(let child, _),

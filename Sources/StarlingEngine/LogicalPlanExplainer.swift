@@ -29,6 +29,8 @@ enum LogicalPlanExplainer {
         case .series(let start, let stop, let step):
             let text = ExpressionText(names: [])
             return Line(text: "SERIES \(text(start)) TO \(text(stop)) BY \(text(step))" + rows)
+        case .parquetScan(let specification):
+            return Line(text: ParquetScanText.text(specification) + rows)
         case .values(let chunks):
             return Line(text: "VALUES \(chunks.reduce(0) { $0 + $1.count }) rows" + (plan.origin.map { " " + $0 } ?? ""))
         case .joinGraph(let graph):

@@ -63,6 +63,7 @@ enum PlanExplainer {
             text += " segments: \(scan.segments.count) of \(scan.segments.count + scan.segmentsSkipped)"
             return text
         case .rows(let chunks): return "ROWS \(chunks.reduce(0) { $0 + $1.count })"
+        case .parquetScan(let specification): return ParquetScanText.text(specification)
         case .series(let start, let stop, let step):
             let text = ExpressionText(names: [])
             return "SERIES \(text(start)) TO \(text(stop)) BY \(text(step))"

@@ -65,7 +65,7 @@ extension QueryPlanner {
             let leftCount = join.left.columns.count
             if column < leftCount { return origin(of: column, in: join.left) }
             return column - leftCount < join.right.columns.count ? origin(of: column - leftCount, in: join.right) : nil
-        case .values, .series, .aggregate, .groupingSets, .setOperation:
+        case .values, .series, .parquetScan, .aggregate, .groupingSets, .setOperation:
             return nil
         }
     }

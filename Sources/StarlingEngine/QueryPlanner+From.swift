@@ -141,10 +141,11 @@ extension QueryPlanner {
             }
             // PostgreSQL names a one-column function's column after the alias; DuckDB after the function.
             var names = planned.columns.map(\.name)
-            if let alias, !names.isEmpty { names[0] = alias.name }
+            if let alias, names.count == 1, !Self.readsFiles(call) { names[0] = alias.name }
             for (index, name) in (columnNames ?? []).enumerated() { names[index] = name.name }
+            let qualifier = alias?.name ?? Self.fileTableName(call) ?? call.name.name
             let entries = zip(names, planned.columns).map {
-                BindingScope.Entry(qualifier: alias?.name ?? call.name.name, name: $0, type: $1.type)
+                BindingScope.Entry(qualifier: qualifier, name: $0, type: $1.type)
             }
             from.add(.plan(planned), entries: entries, estimatedRows: planned.estimatedRows)
         case .subquery(let query, let alias, let columnNames, let position):

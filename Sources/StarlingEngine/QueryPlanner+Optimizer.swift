@@ -86,7 +86,7 @@ extension QueryPlanner {
             return filtered(plan.with(.limit(pushDown(child, []), limit: limit, offset: offset)), conditions)
         case .topN(let child, let keys, let limit):
             return filtered(plan.with(.topN(pushDown(child, []), keys, limit: limit)), conditions)
-        case .values, .series:
+        case .values, .series, .parquetScan:
             return filtered(plan, conditions)
         case .window(let child, let functions):
             // A condition on columns every function partitions by keeps or drops whole partitions.
@@ -142,7 +142,7 @@ extension QueryPlanner {
     /// Children first, then the rules for the operator itself; estimates follow the children's.
     private func rewriteBottomUp(_ plan: LogicalOperator) -> LogicalOperator {
         switch plan.kind {
-        case .values, .series:
+        case .values, .series, .parquetScan:
             return plan
         case .joinGraph(var graph):
             for (index, leaf) in graph.from.leaves.enumerated() {

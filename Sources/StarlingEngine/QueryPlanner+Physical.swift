@@ -30,6 +30,9 @@ extension QueryPlanner {
                 .series(start: start, stop: stop, step: step), columns: logical.columns,
                 estimatedRows: logical.estimatedRows)
             return PrunedPlan(node: series, positions: identityPositions(logical.columns.count))
+        case .parquetScan(let specification):
+            let scan = node(.parquetScan(specification), columns: logical.columns, estimatedRows: logical.estimatedRows)
+            return PrunedPlan(node: scan, positions: identityPositions(logical.columns.count))
         case .joinGraph(let graph):
             let result = try planJoins(graph, needed: required)
             return PrunedPlan(node: result.node, positions: result.positions)

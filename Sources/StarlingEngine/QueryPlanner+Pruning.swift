@@ -38,6 +38,15 @@ extension QueryPlanner {
             return narrowed(rebuilt(node, .scan(specification), columns: kept.map { node.columns[$0] }, positions: positions), to: required)
         case .series:
             return PrunedPlan(node: node, positions: identity(node))
+        case .parquetScan(var specification):
+            // Only the columns read above are decoded.
+            let kept = node.columns.indices.filter { required.contains($0) }
+            guard kept.count < node.columns.count, !kept.isEmpty else {
+                return PrunedPlan(node: node, positions: identity(node))
+            }
+            specification.columns = kept.map { specification.columns[$0] }
+            return rebuilt(
+                node, .parquetScan(specification), columns: kept.map { node.columns[$0] }, positions: positions(of: kept))
         case .rows(let chunks):
             let kept = node.columns.indices.filter { required.contains($0) }
             guard kept.count < node.columns.count else { return PrunedPlan(node: node, positions: identity(node)) }

@@ -13,6 +13,12 @@ extension QueryPlanner {
     /// (integers, `stop` included). Its arguments see no FROM item of their own block, only
     /// enclosing queries' columns, which make it run once per enclosing row.
     func planTableFunction(_ call: FunctionCall, withOrdinality: Bool = false) throws(SQLError) -> LogicalOperator {
+        if Self.readsFiles(call) {
+            guard !withOrdinality else {
+                throw SQLError("\(call.name.name) WITH ORDINALITY is not supported", at: call.name.position)
+            }
+            return try planFileScan(call)
+        }
         if call.name.name == "pg_partition_ancestors" {
             return try planPartitionAncestors(call, withOrdinality: withOrdinality)
         }

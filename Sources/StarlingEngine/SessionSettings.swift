@@ -83,6 +83,8 @@ struct EffectiveSettings: Sendable {
     var timeZone: String
     /// The engine's ``Engine/databaseName``.
     var databaseName: String?
+    /// The engine's ``Engine/mayReadFiles``.
+    var mayReadFiles = true
 
     /// The value `SHOW` and `current_setting()` give, with its type (threads as BIGINT, the
     /// memory limit as text such as `3.7 GiB`, as DuckDB shows them).

@@ -24,7 +24,7 @@ extension PlanNode {
                 scan.codeFilters[index].dimension = try dimension(scan.codeFilters[index].dimension)
             }
             operation = .scan(scan)
-        case .rows:
+        case .rows, .parquetScan:
             return self
         case .series(let start, let stop, let step):
             operation = .series(start: try transform(start), stop: try transform(stop), step: try transform(step))

@@ -22,6 +22,8 @@ public final class PlanNode: Sendable {
         case scan(ScanSpecification)
         /// Rows computed before execution (system tables, `SELECT` without FROM, subquery results).
         case rows([Chunk])
+        /// Parquet files read in place, a row group per morsel.
+        case parquetScan(ParquetScanSpecification)
         /// `generate_series(start, stop, step)`: one BIGINT column counting from `start` to `stop`
         /// (inclusive) by `step`; the bounds are constants when it runs (a correlated
         /// subquery's parameters put in place), so they may depend on an enclosing row.
@@ -67,7 +69,7 @@ public final class PlanNode: Sendable {
     /// The inputs.
     public var children: [PlanNode] {
         switch operation {
-        case .scan, .rows, .series: return []
+        case .scan, .rows, .series, .parquetScan: return []
         case .filter(let child, _), .project(let child, _), .dimensionJoin(let child, _), .aggregate(let child, _, _),
              .sort(let child, _, _), .limit(let child, _, _), .distinct(let child), .window(let child, _, _),
              .groupingSets(let child, _, _, _):

@@ -33,6 +33,23 @@ extension QueryExecutor {
                 guard let chunk, chunk.count > 0 else { return true }
                 return try emit(chunk)
             })
+        case .parquetScan(let specification):
+            let morsels = specification.morsels
+            profile.record(identifier) { _ in }
+            return Pipeline(morselCount: morsels.count, produce: { (morsel, emit) throws(QueryError) -> Bool in
+                let began = monotonicNanoseconds()
+                let chunks = try specification.read(file: morsels[morsel].file, rowGroup: morsels[morsel].rowGroup)
+                let rows = chunks.reduce(0) { $0 + $1.count }
+                control?.scanned(rows)
+                profile.record(identifier) { total in
+                    total.rowsIn += rows
+                    total.rowsOut += rows
+                    total.rowGroupsRead += 1
+                    total.nanoseconds += monotonicNanoseconds() - began
+                }
+                for chunk in chunks where !(try emit(chunk)) { return false }
+                return true
+            })
         case .filter(let child, let predicate):
             if case .crossJoin(let left, let right) = child.operation {
                 return try nestedLoopJoin(left, right, condition: predicate, identifier: identifier)

@@ -130,7 +130,7 @@ public final class QueryExecutor: @unchecked Sendable {
             let elapsed = monotonicNanoseconds() - began
             profile.record(node.identifier) { $0.rowsIn += input.count; $0.rowsOut += input.count; $0.nanoseconds += elapsed }
             return result
-        case .scan, .filter, .project, .dimensionJoin, .hashJoin, .crossJoin:
+        case .scan, .parquetScan, .filter, .project, .dimensionJoin, .hashJoin, .crossJoin:
             let source = try pipeline(node)
             // One slot per morsel, and one for the pipeline's closing rows.
             var slots = [[Chunk]](repeating: [], count: source.morselCount + 1)

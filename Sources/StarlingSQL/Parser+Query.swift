@@ -415,10 +415,15 @@ extension Parser {
             return inner
         }
         if token.kind == .string {
-            throw SQLError(
-                "reading a file in FROM is not supported yet", at: token.position,
-                hint: "load it into a table first: starling load TABLE \(token.text), "
-                    + "or COPY TABLE FROM '\(token.text)'")
+            // `FROM 'file.parquet'`: the table function that reads it, by the name's extension.
+            index += 1
+            let call = FunctionCall(
+                name: Identifier("read_file", at: token.position),
+                arguments: [.literal(Literal(.string(token.text), at: token.position))])
+            let alias = try parseAlias(misspelling: Self.fromClauseKeywords)
+            var columnNames: [Identifier]?
+            if alias != nil, current.isSymbol("(") { columnNames = try parseIdentifierList("a column name") }
+            return .function(call, alias: alias, columnNames: columnNames, withOrdinality: false)
         }
         guard token.kind == .quotedIdentifier || (token.kind == .word && !Self.reservedWords.contains(token.text)) else {
             throw expected("a table name", hint: token.isKeyword("select") || token.isKeyword("with") ? "write a subquery in parentheses: (SELECT …)" : nil)

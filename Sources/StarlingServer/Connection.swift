@@ -210,6 +210,8 @@ final class Connection: ChannelInboundHandler, @unchecked Sendable {
         engine.databaseName = ServerIdentity.databaseName
         // Only an admin may raise a session's memory limit past the server's.
         if role != .admin { engine.memoryLimitCeiling = engine.memoryLimit }
+        // Only an admin's queries may read files of the server's machine.
+        engine.mayReadFiles = role == .admin
         let session = server.register { processID in
             SessionState(
                 user: user, role: role, database: database, applicationName: applicationName, engine: engine,
