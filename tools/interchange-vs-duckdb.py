@@ -20,7 +20,8 @@ What it checks:
   4. Parquet files DuckDB and pyarrow write from the source (each codec; PLAIN, dictionary,
      DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY, BYTE_STREAM_SPLIT, RLE
      booleans; version 1 and 2 pages) are loaded with `starling load`, and the loaded table,
-     written back by Starling, must equal the source in DuckDB.
+     written back by Starling, must equal the source in DuckDB; each file queried in place
+     (`SELECT … FROM 'file.parquet'`) must hold the loaded table's rows.
   5. With --warehouse DIR (any number): every table of DIR is written to Parquet and the
      per-column aggregates (count, NULLs, min, max, sum of numbers, sum of string lengths)
      DuckDB computes over the file must be the ones Starling computes over the table.
@@ -206,7 +207,13 @@ def loaded(args, directory, warehouse, con, failures):
             extra = con.execute(f"SELECT count(*) FROM (SELECT * FROM {left} EXCEPT ALL SELECT * FROM {right})").fetchall()[0][0]
             if extra:
                 failures.append(f"loading {os.path.basename(path)}: {extra} rows of {left} are not in {right}")
-        print(f"loaded {os.path.basename(path)}", file=sys.stderr)
+        # The same file queried in place must hold the loaded table's rows.
+        for left, right in [(f"'{path}'", table), (table, f"'{path}'")]:
+            out = run(args.binary, warehouse, "sql", "--format", "csv", "--no-header",
+                      f"SELECT count(*) FROM (SELECT * FROM {left} EXCEPT ALL SELECT * FROM {right})")
+            if out.strip() != "0":
+                failures.append(f"{os.path.basename(path)} in place: {out.strip()} rows of {left} not in {right}")
+        print(f"loaded {os.path.basename(path)}, and queried it in place", file=sys.stderr)
 
 
 def aggregates(columns, table):

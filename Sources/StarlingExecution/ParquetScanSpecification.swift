@@ -24,50 +24,64 @@ public struct ParquetScanSpecification: Sendable {
     /// Rows a chunk holds at most: a row group's rows are handed on in chunks of this many.
     static let chunkRows = 1 << 16
 
-    /// Reads one row group's columns as chunks.
+    /// Reads one row group's columns as chunks of at most ``chunkRows`` rows, each column's
+    /// values sliced, a dictionary column's entries shared by every slice.
     func read(file: Int, rowGroup: Int) throws(QueryError) -> [Chunk] {
         let parquet = files[file]
-        var vectors: [Vector] = []
-        for name in columns {
+        var columns: [ParquetColumnData] = []
+        for name in self.columns {
             guard let leaf = parquet.column(named: name) else {
                 throw QueryError(.storage, "\(parquet.path) has no column \(name)")
             }
             do {
-                vectors.append(Self.vector(try parquet.readColumn(leaf, rowGroup: rowGroup)))
+                columns.append(try parquet.readColumn(leaf, rowGroup: rowGroup))
             } catch {
                 throw QueryError(.storage, error.description)
             }
         }
         let rows = Int(parquet.metadata.rowGroups[rowGroup].rowCount)
-        guard rows > 0 else { return [] }
-        let whole = Chunk(columns: vectors, count: rows)
-        guard rows > Self.chunkRows else { return [whole] }
+        let dictionaries = columns.map { data -> StringStorage? in
+            guard case .dictionary(_, let bytes, let ends) = data.values else { return nil }
+            return Self.strings(bytes, ends)
+        }
         return stride(from: 0, to: rows, by: Self.chunkRows).map { start in
-            let end = min(rows, start + Self.chunkRows)
-            return whole.gatherSharingStrings((start..<end).map { Int32($0) })
+            let range = start..<min(rows, start + Self.chunkRows)
+            let vectors = columns.indices.map { Self.vector(columns[$0], range, dictionary: dictionaries[$0]) }
+            return Chunk(columns: vectors, count: range.count)
         }
     }
 
-    /// A column's values as a vector.
-    static func vector(_ data: ParquetColumnData) -> Vector {
+    /// Rows `range` of a column as a vector (a dictionary column's entries in `dictionary`).
+    static func vector(_ data: ParquetColumnData, _ range: Range<Int>, dictionary: StringStorage?) -> Vector {
+        let whole = range.count == data.count
+        let nulls = data.nulls.map { whole ? $0 : Array($0[range]) }
+        let values: VectorData
         switch data.values {
-        case .integers(let values):
-            return Vector(type: data.type, count: data.count, data: .integers(values), nulls: data.nulls)
-        case .doubles(let values):
-            return Vector(type: data.type, count: data.count, data: .doubles(values), nulls: data.nulls)
-        case .booleans(let values):
-            return Vector(type: data.type, count: data.count, data: .booleans(values), nulls: data.nulls)
+        case .integers(let all): values = .integers(whole ? all : Array(all[range]))
+        case .doubles(let all): values = .doubles(whole ? all : Array(all[range]))
+        case .booleans(let all): values = .booleans(whole ? all : Array(all[range]))
+        case .dictionary(let codes, let bytes, let ends):
+            values = .dictionary(
+                codes: whole ? codes : Array(codes[range]), dictionary: dictionary ?? strings(bytes, ends))
         case .strings(let bytes, let ends):
-            var builder = StringStorageBuilder()
-            builder.reserveCapacity(strings: ends.count, bytes: bytes.count)
-            bytes.withUnsafeBytes { raw in
-                var start = 0
-                for end in ends {
-                    builder.append(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<end]))
-                    start = end
-                }
-            }
-            return Vector(type: data.type, count: data.count, data: .strings(builder.finish()), nulls: data.nulls)
+            let first = range.lowerBound == 0 ? 0 : ends[range.lowerBound - 1]
+            let shifted = ends[range].map { $0 - first }
+            values = .strings(strings(Array(bytes[first..<(ends[range].last ?? first)]), shifted))
         }
+        return Vector(type: data.type, count: range.count, data: values, nulls: nulls)
+    }
+
+    /// Strings laid out as `bytes` and the end of each.
+    static func strings(_ bytes: [UInt8], _ ends: [Int]) -> StringStorage {
+        var builder = StringStorageBuilder()
+        builder.reserveCapacity(strings: ends.count, bytes: bytes.count)
+        bytes.withUnsafeBytes { raw in
+            var start = 0
+            for end in ends {
+                builder.append(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+                start = end
+            }
+        }
+        return builder.finish()
     }
 }

@@ -100,6 +100,10 @@ final class ParquetRows {
         case .strings(let bytes, let ends):
             let start = row == 0 ? 0 : ends[row - 1]
             JSONEscaping.append(bytes[start..<ends[row]], to: &text)
+        case .dictionary(let codes, let bytes, let ends):
+            let entry = Int(codes[row])
+            let start = entry == 0 ? 0 : ends[entry - 1]
+            JSONEscaping.append(bytes[start..<ends[entry]], to: &text)
         }
     }
 }

@@ -47,12 +47,20 @@ enum ParquetDecoders {
             return
         }
         let mask = bitWidth == 32 ? UInt64(UInt32.max) : (UInt64(1) << UInt64(bitWidth)) - 1
-        for index in 0..<count {
-            let bit = index * bitWidth
-            var word: UInt64 = 0
-            let first = bit / 8
-            for byte in 0..<min(8, bytes.count - first) { word |= UInt64(bytes[first + byte]) << UInt64(8 * byte) }
-            values.append(UInt32(truncatingIfNeeded: (word >> UInt64(bit % 8)) & mask))
+        values.reserveCapacity(values.count + count)
+        // A window of bits, refilled a byte at a time: at most 7 + 32 bits are held.
+        var window: UInt64 = 0
+        var held = 0
+        var next = 0
+        for _ in 0..<count {
+            while held < bitWidth {
+                window |= UInt64(bytes[next]) << UInt64(held)
+                next += 1
+                held += 8
+            }
+            values.append(UInt32(truncatingIfNeeded: window & mask))
+            window >>= UInt64(bitWidth)
+            held -= bitWidth
         }
     }
 

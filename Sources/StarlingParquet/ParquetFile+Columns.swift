@@ -15,6 +15,9 @@ public struct ParquetColumnData: Sendable {
         case booleans([Bool])
         /// Row `r`'s bytes are `bytes[ends[r - 1] ..< ends[r]]` (from 0 for the first row).
         case strings(bytes: [UInt8], ends: [Int])
+        /// Strings as codes: row `r` is entry `codes[r]` of the entries, whose bytes are laid out
+        /// as in `strings` (a NULL row's code is 0). What a dictionary-encoded chunk reads as.
+        case dictionary(codes: [UInt32], bytes: [UInt8], ends: [Int])
     }
 
     public var type: LogicalType
@@ -60,6 +63,8 @@ extension ParquetFile {
         let file = storage.bytes
         var definitions: [UInt8]? = column.maxDefinition > 0 ? [] : nil
         var values = ParquetPhysicalValues(physical: column.physicalType, typeLength: column.typeLength)
+        // Strings stay codes into the dictionary while every page is dictionary-encoded.
+        if column.conversion == .string { values.codes = [] }
         var dictionary: ParquetPhysicalValues?
         var levels = 0
         var offset = start
@@ -181,6 +186,7 @@ extension ParquetFile {
     ) throws(EncodedDataError) {
         // `count` is at most the row group's rows (checked against its limit); each decoder checks
         // its bytes as it reads them.
+        if encoding != 2 && encoding != 8 { values.materializeCodes() }
         switch encoding {
         case 0:
             guard count * values.minimumBytes <= reader.remaining else {

@@ -13,8 +13,13 @@ struct ParquetPhysicalValues {
     var booleans: [Bool] = []
     var bytes: [UInt8] = []
     var ends: [Int] = []
+    /// For strings kept as codes (while every page so far was dictionary-encoded): each value's
+    /// entry in ``codeDictionary``. Nil once values are held as bytes.
+    var codes: [UInt32]?
+    var codeDictionary: (bytes: [UInt8], ends: [Int])?
 
     var count: Int {
+        if let codes { return codes.count }
         switch physical {
         case ParquetPhysical.boolean: return booleans.count
         case ParquetPhysical.float, ParquetPhysical.double: return doubles.count
@@ -43,14 +48,13 @@ struct ParquetPhysicalValues {
             for index in 0..<count { booleans.append(bytes[index / 8] >> UInt8(index % 8) & 1 != 0) }
         case ParquetPhysical.int32:
             let bytes = try reader.readBytes(4 * count, "PLAIN INT32 values")
-            for index in 0..<count {
-                integers.append(
-                    Int64(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * index, as: Int32.self))))
+            Self.appendConverted(&integers, count: count) { index in
+                Int64(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * index, as: Int32.self)))
             }
         case ParquetPhysical.int64:
             let bytes = try reader.readBytes(8 * count, "PLAIN INT64 values")
-            for index in 0..<count {
-                integers.append(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * index, as: Int64.self)))
+            Self.appendConverted(&integers, count: count) { index in
+                Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * index, as: Int64.self))
             }
         case ParquetPhysical.int96:
             let bytes = try reader.readBytes(12 * count, "PLAIN INT96 values")
@@ -72,9 +76,9 @@ struct ParquetPhysicalValues {
             }
         case ParquetPhysical.double:
             let bytes = try reader.readBytes(8 * count, "PLAIN DOUBLE values")
-            for index in 0..<count {
-                let bits = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self))
-                doubles.append(Double(bitPattern: bits))
+            Self.appendConverted(&doubles, count: count) { index in
+                Double(
+                    bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self)))
             }
         case ParquetPhysical.byteArray:
             for _ in 0..<count {
@@ -94,13 +98,62 @@ struct ParquetPhysicalValues {
         }
     }
 
-    /// Appends the entries `indices` name, each checked against the dictionary's size.
+    /// Appends the entries `indices` name, each checked against the dictionary's size: as codes
+    /// while codes are kept and the dictionary is the one they name, else as values.
     mutating func appendGathered(from dictionary: ParquetPhysicalValues, _ indices: [UInt32], at reader: ByteReader)
         throws(EncodedDataError)
     {
         let size = dictionary.count
         for index in indices where Int(index) >= size {
             throw reader.error("dictionary index \(index) past a dictionary of \(size) entries")
+        }
+        if codes != nil {
+            if codeDictionary == nil
+                || codeDictionary?.ends == dictionary.ends && codeDictionary?.bytes == dictionary.bytes
+            {
+                codeDictionary = (dictionary.bytes, dictionary.ends)
+                codes?.append(contentsOf: indices)
+                return
+            }
+            materializeCodes()
+        }
+        appendEntries(from: dictionary, indices)
+    }
+
+    /// Turns kept codes into values (before values of another encoding, or another dictionary).
+    mutating func materializeCodes() {
+        guard let kept = codes else { return }
+        codes = nil
+        if let dictionary = codeDictionary {
+            for index in kept {
+                let entry = Int(index)
+                let start = entry == 0 ? 0 : dictionary.ends[entry - 1]
+                bytes.append(contentsOf: dictionary.bytes[start..<dictionary.ends[entry]])
+                ends.append(bytes.count)
+            }
+        }
+        codeDictionary = nil
+    }
+
+    /// Appends `count` values made by `value(index)` into room made at once.
+    @inline(__always)
+    private static func appendConverted<T>(_ array: inout [T], count: Int, _ value: (Int) -> T) {
+        let made = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count { buffer.initializeElement(at: index, to: value(index)) }
+            initialized = count
+        }
+        if array.isEmpty { array = made } else { array.append(contentsOf: made) }
+    }
+
+    /// Appends the entries `indices` name (already checked).
+    private mutating func appendEntries(from dictionary: ParquetPhysicalValues, _ indices: [UInt32]) {
+        if physical != ParquetPhysical.boolean, physical != ParquetPhysical.float, physical != ParquetPhysical.double,
+            physical != ParquetPhysical.byteArray, physical != ParquetPhysical.fixedLengthByteArray
+        {
+            dictionary.integers.withUnsafeBufferPointer { entries in
+                Self.appendConverted(&integers, count: indices.count) { entries[Int(indices[$0])] }
+            }
+            return
         }
         switch physical {
         case ParquetPhysical.boolean: for index in indices { booleans.append(dictionary.booleans[Int(index)]) }

@@ -30,7 +30,12 @@ struct ParquetValueConversion {
             }
             values = .doubles(spread(physical.doubles, nulls, rows, empty: 0))
         case .varchar:
-            values = try strings(physical, nulls, rows)
+            if let codes = physical.codes, let dictionary = physical.codeDictionary, !dictionary.ends.isEmpty {
+                values = .dictionary(
+                    codes: spread(codes, nulls, rows, empty: 0), bytes: dictionary.bytes, ends: dictionary.ends)
+            } else {
+                values = try strings(physical, nulls, rows)
+            }
         default:
             values = .integers(spread(try integers(physical), nulls, rows, empty: 0))
         }
@@ -123,7 +128,11 @@ struct ParquetValueConversion {
         switch type {
         case .tinyint: bounds = Int64(Int8.min)...Int64(Int8.max)
         case .smallint: bounds = Int64(Int16.min)...Int64(Int16.max)
-        case .integer, .date: bounds = Int64(Int32.min)...Int64(Int32.max)
+        case .integer, .date:
+            // INT32 values fit by construction; unsigned and 64-bit ones are checked.
+            bounds =
+                column.physicalType == ParquetPhysical.int32 && column.conversion == .signed
+                ? nil : Int64(Int32.min)...Int64(Int32.max)
         case .decimal(let precision, _):
             var limit: Int64 = 1
             for _ in 0..<precision { limit &*= 10 }

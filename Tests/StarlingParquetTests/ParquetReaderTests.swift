@@ -42,6 +42,10 @@ struct ParquetReaderTests {
                 case .strings(let bytes, let ends):
                     let start = row == 0 ? 0 : ends[row - 1]
                     result.append(String(decoding: bytes[start..<ends[row]], as: UTF8.self))
+                case .dictionary(let codes, let bytes, let ends):
+                    let entry = Int(codes[row])
+                    let start = entry == 0 ? 0 : ends[entry - 1]
+                    result.append(String(decoding: bytes[start..<ends[entry]], as: UTF8.self))
                 }
             }
         }

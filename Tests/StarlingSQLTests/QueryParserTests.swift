@@ -791,6 +791,19 @@ struct QueryParserTests {
 
     // MARK: Errors
 
+    @Test("a quoted file name in FROM is the read_file table function, with its alias")
+    func fileInFrom() throws {
+        let statement = try #require(try Parser.parse("SELECT * FROM 'data/sales.parquet' AS s").first?.statement)
+        guard case .query(let query) = statement, case .select(let select) = query.body,
+            case .function(let call, let alias, _, _)? = select.from.first,
+            case .literal(let literal)? = call.arguments.first, case .string(let path) = literal.kind
+        else {
+            Issue.record("parsed as \(statement)")
+            return
+        }
+        #expect(call.name.name == "read_file" && path == "data/sales.parquet" && alias?.name == "s")
+    }
+
     @Test("errors point at the offending token", arguments: [
         ("SELECT FROM t", 1, 8, "expected an expression, found \"from\""),
         ("SELECT a, FROM t", 1, 11, "expected an expression, found \"from\""),
@@ -876,7 +889,6 @@ struct QueryParserTests {
         ("COPY t TO out", 1, 11, "expected a quoted file name or STDOUT"),
         ("COPY (SELECT 1) FROM STDIN", 1, 17, "expected TO after COPY (query)"),
         ("COPY t FROM STDIN DELIMITER ,", 1, 29, "expected a quoted value after DELIMITER"),
-        ("SELECT * FROM 'data.csv'", 1, 15, "reading a file in FROM is not supported yet"),
         ("CREATE TEMP VIEW v AS SELECT 1", 1, 8, "temporary views are not supported"),
         ("CREATE VIEW v SELECT 1", 1, 15, "expected AS and a query"),
         ("CREATE OR REPLACE TABLE t (a INT)", 1, 19, "CREATE OR REPLACE TABLE is not supported"),
