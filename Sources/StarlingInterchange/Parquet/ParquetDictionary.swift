@@ -77,70 +77,60 @@ struct ParquetDictionary {
     }
 
     private static func hashed(_ values: UnsafeBufferPointer<Int64>, limit: Int) -> ParquetDictionary? {
+        let mixer: UInt64 = 0x9E37_79B9_7F4A_7C15
+        guard
+            let (indices, firsts) = numbered(
+                count: values.count, limit: limit, hash: { UInt64(bitPattern: values[$0]) &* mixer },
+                same: { values[$0] == values[$1] })
+        else { return nil }
+        return ParquetDictionary(indices: indices, entries: firsts.map { values[$0] })
+    }
+
+    /// The dictionary of the strings of `column`; nil past `limit` entries.
+    static func strings(_ column: ParquetColumnBuffer, limit: Int) -> ParquetDictionary? {
+        column.stringBytes.withUnsafeBufferPointer { bytes in
+            guard
+                let (indices, firsts) = numbered(
+                    count: column.valueCount, limit: limit, hash: { Self.hash(column.string($0, in: bytes)) },
+                    same: { Self.equal(column.string($0, in: bytes), column.string($1, in: bytes)) })
+            else { return nil }
+            return ParquetDictionary(indices: indices, entries: firsts.map { Int64($0) })
+        }
+    }
+
+    /// Numbers `count` values by first appearance through the hash table: each value's entry, and
+    /// each entry's first position; nil past `limit` entries, or when more than half of the first
+    /// ``sample`` values differ. `same(a, b)` compares the values at positions `a` and `b`.
+    private static func numbered(
+        count: Int, limit: Int, hash: (Int) -> UInt64, same: (Int, Int) -> Bool
+    ) -> (indices: [UInt32], firsts: [Int])? {
         var table = Table()
-        var entries: [Int64] = []
-        var indices = [UInt32](repeating: 0, count: values.count)
-        for (position, value) in values.enumerated() {
-            if position == sample && entries.count * 2 > sample { return nil }
-            let hash = UInt64(bitPattern: value) &* 0x9E37_79B9_7F4A_7C15
-            var slot = table.slot(for: hash)
+        var firsts: [Int] = []
+        var hashes: [UInt64] = []
+        var indices = [UInt32](repeating: 0, count: count)
+        for position in 0..<count {
+            if position == sample && firsts.count * 2 > sample { return nil }
+            let code = hash(position)
+            var slot = table.slot(for: code)
             while true {
                 let entry = table.slots[slot]
                 if entry < 0 {
-                    guard entries.count < limit else { return nil }
-                    table.slots[slot] = Int32(entries.count)
-                    indices[position] = UInt32(entries.count)
-                    entries.append(value)
-                    if table.needsGrowth(entries.count) {
-                        table.grow(entries.count) { UInt64(bitPattern: entries[$0]) &* 0x9E37_79B9_7F4A_7C15 }
-                    }
+                    guard firsts.count < limit else { return nil }
+                    table.slots[slot] = Int32(firsts.count)
+                    indices[position] = UInt32(firsts.count)
+                    firsts.append(position)
+                    hashes.append(code)
+                    if table.needsGrowth(firsts.count) { table.grow(firsts.count) { hashes[$0] } }
                     break
                 }
-                if entries[Int(entry)] == value {
+                if hashes[Int(entry)] == code, same(firsts[Int(entry)], position) {
                     indices[position] = UInt32(entry)
                     break
                 }
                 slot = (slot + 1) & table.mask
             }
         }
-        return ParquetDictionary(indices: indices, entries: entries)
-    }
-
-    /// The dictionary of the strings of `column`; nil past `limit` entries.
-    static func strings(_ column: ParquetColumnBuffer, limit: Int) -> ParquetDictionary? {
-        column.stringBytes.withUnsafeBufferPointer { bytes in
-            var table = Table()
-            var entries: [Int64] = []
-            var hashes: [UInt64] = []
-            let count = column.valueCount
-            var indices = [UInt32](repeating: 0, count: count)
-            for position in 0..<count {
-                if position == sample && entries.count * 2 > sample { return nil }
-                let value = column.string(position, in: bytes)
-                let hash = Self.hash(value)
-                var slot = table.slot(for: hash)
-                while true {
-                    let entry = table.slots[slot]
-                    if entry < 0 {
-                        guard entries.count < limit else { return nil }
-                        table.slots[slot] = Int32(entries.count)
-                        indices[position] = UInt32(entries.count)
-                        entries.append(Int64(position))
-                        hashes.append(hash)
-                        if table.needsGrowth(entries.count) { table.grow(entries.count) { hashes[$0] } }
-                        break
-                    }
-                    if hashes[Int(entry)] == hash,
-                        Self.equal(value, column.string(Int(entries[Int(entry)]), in: bytes))
-                    {
-                        indices[position] = UInt32(entry)
-                        break
-                    }
-                    slot = (slot + 1) & table.mask
-                }
-            }
-            return ParquetDictionary(indices: indices, entries: entries)
-        }
+        return (indices, firsts)
     }
 
     /// A string's hash: two loads for one of at most 16 bytes, xxHash64 for longer ones.
