@@ -170,7 +170,7 @@ let package = Package(
         .testTarget(name: "StarlingCompressionTests", dependencies: ["StarlingCompression"]),
         .testTarget(name: "StarlingFormatTests", dependencies: ["StarlingFormat"]),
         .testTarget(name: "StarlingSQLTests", dependencies: ["StarlingSQL"]),
-        .testTarget(name: "StarlingParquetTests", dependencies: ["StarlingParquet", "StarlingColumns"]),
+        .testTarget(name: "StarlingParquetTests", dependencies: ["StarlingParquet", "StarlingColumns", "StarlingEncoding"]),
         .testTarget(
             name: "StarlingInterchangeTests",
             dependencies: ["StarlingInterchange", "StarlingExecution", "StarlingColumns", "StarlingCompression"]

@@ -48,11 +48,23 @@ enum ParquetDecoders {
         }
         let mask = bitWidth == 32 ? UInt64(UInt32.max) : (UInt64(1) << UInt64(bitWidth)) - 1
         values.reserveCapacity(values.count + count)
+        var done = 0
+        var next = 0
+        if bitWidth <= 8 {
+            // Whole groups of 8 values (`bitWidth` bytes) from one 64-bit load each, while 8 bytes
+            // remain to load.
+            let width = UInt64(bitWidth)
+            while count - done >= 8, next + 8 <= bytes.count {
+                let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: next, as: UInt64.self))
+                for slot in 0..<8 { values.append(UInt32(truncatingIfNeeded: (word >> (UInt64(slot) * width)) & mask)) }
+                done += 8
+                next += bitWidth
+            }
+        }
         // A window of bits, refilled a byte at a time: at most 7 + 32 bits are held.
         var window: UInt64 = 0
         var held = 0
-        var next = 0
-        for _ in 0..<count {
+        for _ in done..<count {
             while held < bitWidth {
                 window |= UInt64(bytes[next]) << UInt64(held)
                 next += 1

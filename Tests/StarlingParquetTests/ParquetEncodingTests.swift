@@ -1,6 +1,7 @@
 /// Tests of the Parquet writer's encodings: the Thrift compact protocol and the RLE /
 /// bit-packing hybrid, against the byte sequences their specifications give.
 
+import StarlingEncoding
 import Testing
 
 @testable import StarlingParquet
