@@ -27,9 +27,9 @@ extension QueryPlanner {
         return last.split(separator: ".").first.map(String.init)
     }
 
-    /// Plans a scan of the Parquet files `call` names: one path or glob (`*`, `?`, `[…]`), or a
-    /// list of them. The files' footers are read here (the one read of planning, as a table's
-    /// catalog entry would be): every file must have the first's columns, with the same types.
+    /// Plans a scan of the Parquet files `call` names: one path or glob (`*`, `?`, `[…]`). The
+    /// files' footers are read here (the one read of planning, as a table's catalog entry would
+    /// be): every file must have the first's columns, with the same types.
     /// CSV and NDJSON files in FROM are refused with the way to load them.
     func planFileScan(_ call: FunctionCall) throws(SQLError) -> LogicalOperator {
         guard settings.mayReadFiles else {
@@ -66,7 +66,7 @@ extension QueryPlanner {
             columns: columns, estimatedRows: max(rows, 1))
     }
 
-    /// The file patterns of `call`'s one argument: a string, or a list of strings.
+    /// The file pattern of `call`'s one argument, a constant string (a list is not taken yet).
     private func filePatterns(_ call: FunctionCall) throws(SQLError) -> [String] {
         guard let argument = call.arguments.first else {
             throw SQLError("\(call.name.name) takes a file name", at: call.name.position,

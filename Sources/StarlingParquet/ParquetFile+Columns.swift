@@ -92,6 +92,9 @@ extension ParquetFile {
                     }
                     try entries.appendPlain(&reader, count: header.valueCount)
                 }
+                // Codes kept so far name the dictionary this one replaces (a damaged or unusual
+                // chunk with two): they become values first.
+                if values.codeDictionary != nil { values.materializeCodes() }
                 dictionary = entries
             case 0, 3:
                 guard header.valueCount <= rows - levels else {

@@ -99,7 +99,8 @@ struct ParquetPhysicalValues {
     }
 
     /// Appends the entries `indices` name, each checked against the dictionary's size: as codes
-    /// while codes are kept and the dictionary is the one they name, else as values.
+    /// while codes are kept (the reader turns them into values before a second dictionary
+    /// replaces the one they name), else as values.
     mutating func appendGathered(from dictionary: ParquetPhysicalValues, _ indices: [UInt32], at reader: ByteReader)
         throws(EncodedDataError)
     {
@@ -108,14 +109,9 @@ struct ParquetPhysicalValues {
             throw reader.error("dictionary index \(index) past a dictionary of \(size) entries")
         }
         if codes != nil {
-            if codeDictionary == nil
-                || codeDictionary?.ends == dictionary.ends && codeDictionary?.bytes == dictionary.bytes
-            {
-                codeDictionary = (dictionary.bytes, dictionary.ends)
-                codes?.append(contentsOf: indices)
-                return
-            }
-            materializeCodes()
+            if codeDictionary == nil { codeDictionary = (dictionary.bytes, dictionary.ends) }
+            codes?.append(contentsOf: indices)
+            return
         }
         appendEntries(from: dictionary, indices)
     }

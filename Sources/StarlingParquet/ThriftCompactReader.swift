@@ -161,7 +161,6 @@ struct ThriftCompactReader {
     }
 
     private mutating func readZigzag(_ what: String) throws(EncodedDataError) -> Int64 {
-        let raw = try readVarint(what)
-        return Int64(bitPattern: raw >> 1) ^ -Int64(bitPattern: raw & 1)
+        try ParquetDecoders.zigzag(&bytes, what)
     }
 }
