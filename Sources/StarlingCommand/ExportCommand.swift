@@ -5,6 +5,7 @@ import StarlingCompression
 import StarlingEngine
 import StarlingInterchange
 import StarlingLoader
+import StarlingSQL
 
 /// Writes one table, or every table, under an output directory in Hive's layout.
 struct ExportCommand: ParsableCommand {
@@ -127,7 +128,7 @@ struct ExportCommand: ParsableCommand {
         _ table: String, _ partitions: [(name: String, expression: String)], _ engine: Engine
     ) -> String? {
         let list = partitions.map(\.expression).joined(separator: ", ")
-        let quoted = "\"" + table.replacing("\"", with: "\"\"") + "\""
+        let quoted = Identifier.quoted(table)
         do {
             _ = try engine.run("SELECT \(list) FROM \(quoted) LIMIT 0")
             return nil
@@ -178,7 +179,7 @@ struct ExportCommand: ParsableCommand {
             }
             let column = spec.trimmingCharacters(in: .whitespaces)
             guard !column.isEmpty else { throw ValidationError("--partition-by needs a column") }
-            return (column, "\"" + column.replacing("\"", with: "\"\"") + "\"")
+            return (column, Identifier.quoted(column))
         }
     }
 }

@@ -82,7 +82,7 @@ public struct CopyFormat: Sendable, Equatable {
     }
 
     /// A one-byte ASCII option value; a tab may be written `\t`.
-    private static func byte(_ option: CopyOption, _ name: String) throws(SQLError) -> UInt8 {
+    static func byte(_ option: CopyOption, _ name: String) throws(SQLError) -> UInt8 {
         if option.value == "\\t" { return 0x09 }
         let bytes = Array(option.value.utf8)
         guard bytes.count == 1, bytes[0] < 0x80 else {

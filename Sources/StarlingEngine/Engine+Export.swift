@@ -14,17 +14,12 @@ extension Engine {
         switch copy.source {
         case .query(let given, _):
             query = given
-        case .table(let table, let columns):
+        case .table(let table, _):
             let catalog = try warehouse.catalog()
             guard catalog.table(named: table.name) != nil || catalog.view(named: table.name) != nil else {
                 throw Self.unknownTable(table, in: catalog)
             }
-            let list = columns.map { $0.map { Self.quotedName($0.name) }.joined(separator: ", ") } ?? "*"
-            let text = "SELECT \(list) FROM \(Self.quotedName(table.name))"
-            guard case .query(let parsed)? = try Parser.parse(text).first?.statement else {
-                throw SQLError("COPY could not read table \(table.name)", at: table.position)
-            }
-            query = parsed
+            query = try Self.parsedQuery(copy.tableQueryText ?? "")
         }
         let sink = ExportSink(path: path, format: format)
         do {
@@ -34,11 +29,6 @@ extension Engine {
             throw error
         }
         return StatementOutcome(tag: "COPY \(sink.rows)", snapshot: nil)
-    }
-
-    /// `name` as a double-quoted identifier.
-    static func quotedName(_ name: String) -> String {
-        "\"" + name.replacing("\"", with: "\"\"") + "\""
     }
 
     /// The file format COPY's options ask for. FORMAT defaults to the file name's extension
@@ -123,13 +113,12 @@ extension Engine {
     ) throws(SQLError) -> ExportFormat {
         var separator = UInt8(ascii: ",")
         if let delimiter {
-            let bytes = delimiter.value == "\\t" ? [0x09] : Array(delimiter.value.utf8)
-            guard bytes.count == 1, bytes[0] < 0x80, ![0x0A, 0x0D, UInt8(ascii: "\"")].contains(bytes[0]) else {
+            separator = try CopyFormat.byte(delimiter, "DELIMITER")
+            guard ![0x0A, 0x0D, UInt8(ascii: "\"")].contains(separator) else {
                 throw SQLError(
                     "DELIMITER takes one ASCII character other than a quote or a line break",
                     at: delimiter.valuePosition)
             }
-            separator = bytes[0]
         }
         if let quote, quote.value != "\"" {
             throw SQLError("COPY … TO a file quotes with \" only", at: quote.valuePosition)

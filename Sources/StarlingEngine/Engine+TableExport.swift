@@ -62,7 +62,7 @@ extension Engine {
     /// directory appears whole; an existing one is refused. Then writes `<table>.duckdb.sql`
     /// (and for Parquet `<table>.spark.sql` and `<table>.trino.sql`) beside it.
     public func exportTable(_ request: TableExportRequest) throws(EngineError) -> TableExportSummary {
-        let script = "SELECT * FROM \(Self.quotedName(request.table))"
+        let script = "SELECT * FROM \(Identifier.quoted(request.table))"
         do {
             return try exportTableUnmapped(request)
         } catch let error as FileError {
@@ -78,16 +78,16 @@ extension Engine {
         guard catalog.table(named: request.table) != nil || catalog.view(named: request.table) != nil else {
             throw Self.unknownTable(Identifier(request.table, at: SourcePosition(0)), in: catalog)
         }
-        let source = Self.quotedName(request.table)
+        let source = Identifier.quoted(request.table)
         let columns = try resultColumns("SELECT * FROM \(source) LIMIT 0")
         let partitionColumns = Set(request.partitions.map(\.expression))
-        let kept = columns.filter { !partitionColumns.contains(Self.quotedName($0.name)) }
+        let kept = columns.filter { !partitionColumns.contains(Identifier.quoted($0.name)) }
         guard !kept.isEmpty else {
             throw SQLError(
                 "every column of \(request.table) is a partition column: nothing is left for the files",
                 at: SourcePosition(0))
         }
-        let list = kept.map { Self.quotedName($0.name) }.joined(separator: ", ")
+        let list = kept.map { Identifier.quoted($0.name) }.joined(separator: ", ")
         try FileBytes.createDirectory(request.directory)
         let directory = Self.absolutePath(request.directory)
         let target = "\(directory)/\(request.table)"

@@ -4,6 +4,7 @@ import StarlingColumns
 import StarlingExecution
 import StarlingFormat
 import StarlingInterchange
+import StarlingSQL
 
 /// One exported table as the statements each engine runs to read it where it is: a DuckDB view
 /// over `read_parquet` (or `read_csv`, `read_json`) with Hive partitioning and the partition
@@ -106,7 +107,7 @@ struct ExportSchemaText {
     }
 
     private func quoted(_ text: String) -> String { "'" + text.replacing("'", with: "''") + "'" }
-    private func identifier(_ name: String) -> String { "\"" + name.replacing("\"", with: "\"\"") + "\"" }
+    private func identifier(_ name: String) -> String { Identifier.quoted(name) }
     private func backquoted(_ name: String) -> String { "`" + name.replacing("`", with: "``") + "`" }
 }
 

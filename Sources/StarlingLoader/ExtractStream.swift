@@ -49,16 +49,21 @@ final class ExtractStream {
         var compression = StreamCompression(fileName: path)
         if compression == .none {
             // Sniff the magic number, for compressed files without the usual suffix.
-            if let sniffer = try? FileReader(path: path) {
-                var head = [UInt8](repeating: 0, count: 4)
-                let count = (try? head.withUnsafeMutableBytes { try sniffer.read(into: $0) }) ?? 0
-                compression = StreamCompression(magic: Array(head[0..<count]))
-            }
+            compression = StreamCompression(magic: Self.firstBytes(of: path))
         }
         let source = reader
         decompressor = try Self.stream(compression, path: path) { buffer in try source.read(into: buffer) }
         transcoder = encoding == .utf8 ? nil : TextTranscoder(encoding: encoding)
         block = [UInt8](repeating: 0, count: max(blockSize, 1))
+    }
+
+    /// The first four bytes of the file at `path` (fewer for a shorter file, none when it cannot
+    /// be read): enough for the magic numbers of gzip, zstd and Parquet.
+    static func firstBytes(of path: String) -> [UInt8] {
+        guard let reader = try? FileReader(path: path) else { return [] }
+        var head = [UInt8](repeating: 0, count: 4)
+        let count = (try? head.withUnsafeMutableBytes { try reader.read(into: $0) }) ?? 0
+        return Array(head[0..<count])
     }
 
     private static func stream(

@@ -460,10 +460,7 @@ public final class Loader {
 
     /// Whether `file` starts with Parquet's magic number (a Parquet file without the suffix).
     static func isParquet(_ file: String) -> Bool {
-        guard let reader = try? FileReader(path: file) else { return false }
-        var head = [UInt8](repeating: 0, count: 4)
-        let count = (try? head.withUnsafeMutableBytes { try reader.read(into: $0) }) ?? 0
-        return count == 4 && head == Array("PAR1".utf8)
+        ExtractStream.firstBytes(of: file) == Array("PAR1".utf8)
     }
 
     /// An input file that cannot be opened or read, as a load error (missing: exit status 66).

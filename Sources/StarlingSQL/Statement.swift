@@ -13,6 +13,12 @@ public struct Identifier: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { name }
+
+    /// `name` as a double-quoted SQL identifier (quotes doubled), whatever it holds: safe for
+    /// reserved words and any character, for SQL that Starling writes itself.
+    public static func quoted(_ name: String) -> String {
+        "\"" + name.replacing("\"", with: "\"\"") + "\""
+    }
 }
 
 /// One parsed statement and the slice of the script it came from.
@@ -127,6 +133,14 @@ public struct CopyTo: Sendable {
     public var options: [CopyOption]
     /// Where the statement starts.
     public var position: SourcePosition
+
+    /// For a table source, the SELECT of its columns (all, or those listed) whose rows COPY
+    /// writes; nil for a query.
+    public var tableQueryText: String? {
+        guard case .table(let table, let columns) = source else { return nil }
+        let list = columns.map { $0.map { Identifier.quoted($0.name) }.joined(separator: ", ") } ?? "*"
+        return "SELECT \(list) FROM \(Identifier.quoted(table.name))"
+    }
 }
 
 /// One option of `COPY … (…)`.

@@ -36,9 +36,8 @@ extension StatementRunner {
             }
             text = String(decoding: bytes[range], as: UTF8.self)
             offset += range.lowerBound
-        case .table(let table, let columns):
-            let list = columns.map { $0.map { Self.quoted($0.name) }.joined(separator: ", ") } ?? "*"
-            text = "SELECT \(list) FROM \(Self.quoted(table.name))"
+        case .table:
+            text = copy.tableQueryText ?? ""
         }
         queue.push(.copyOut(format))
         let sink = QueueSink(queue)
@@ -143,10 +142,5 @@ extension StatementRunner {
         .failure(
             StatementFailure(
                 ErrorMapping.fields(error, query: query, offset: piece.offset, syntax: false, cancelReason: nil)))
-    }
-
-    /// `name` as a double-quoted SQL identifier.
-    static func quoted(_ name: String) -> String {
-        "\"" + name.replacing("\"", with: "\"\"") + "\""
     }
 }
